@@ -20,7 +20,8 @@
 
 struct charset_result {
 	char name[40];      /* canonical lowercase name: "utf-8", "windows-1251" */
-	const char *source; /* static: "bom", "declared", "meta", "utf8-check", "fallback" */
+	const char *source; /* static: "bom", "utf16-pattern", "declared", "meta",
+			       "utf8-check", "fallback" */
 };
 
 /* Decides the charset of `data` (`declared` may be NULL). Never fails. */

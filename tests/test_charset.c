@@ -1,0 +1,497 @@
+/*
+ * Tests for charset: each decision step (BOM, caller's declaration, <meta>
+ * prescan, XML declaration, UTF-8 check, fallback), label aliases, and that
+ * conversion always yields valid UTF-8. Non-ASCII fixtures are written as
+ * byte escapes so the expected encodings are explicit.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "charset.h"
+
+/* "Тиллерсон в Москве" */
+#define RU_UTF8                                                            \
+	"\xD0\xA2\xD0\xB8\xD0\xBB\xD0\xBB\xD0\xB5\xD1\x80\xD1\x81\xD0\xBE" \
+	"\xD0\xBD \xD0\xB2 \xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB5"
+#define RU_CP1251 "\xD2\xE8\xEB\xEB\xE5\xF0\xF1\xEE\xED \xE2 \xCC\xEE\xF1\xEA\xE2\xE5"
+/* "Привет, мир" */
+#define PRIVET_UTF8                                                        \
+	"\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82, \xD0\xBC\xD0\xB8" \
+	"\xD1\x80"
+#define PRIVET_KOI8R "\xF0\xD2\xC9\xD7\xC5\xD4, \xCD\xC9\xD2"
+
+/* Converts the C string `page` and checks the decision and the text. */
+static void convert(const char *page, size_t len, const char *declared,
+		    const char *want_name, const char *want_source,
+		    struct buf *out)
+{
+	struct charset_result res;
+	struct error err = { "" };
+
+	assert_int_equal(charset_to_utf8(page, len, declared, out, &res, &err),
+			 0);
+	assert_string_equal(res.name, want_name);
+	assert_string_equal(res.source, want_source);
+	assert_true(charset_is_utf8(out->data, out->len));
+	assert_null(memchr(out->data, '\0', out->len));
+}
+
+static void assert_contains(const struct buf *b, const char *needle)
+{
+	if (!strstr(b->data, needle))
+		fail_msg("\"%s\" not found in \"%s\"", needle, b->data);
+}
+
+static void test_charset_meta_windows_1251(void **state)
+{
+	static const char page[] =
+		"<html><head><meta charset=\"windows-1251\"><title>x</title>"
+		"</head><body><p>" RU_CP1251 "</p></body></html>";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "windows-1251", "meta", &out);
+	assert_contains(&out, "<p>" RU_UTF8 "</p>");
+	buf_release(&out);
+}
+
+static void test_charset_meta_unquoted_and_case_insensitive(void **state)
+{
+	static const char page[] =
+		"<HTML><HEAD><META CHARSET=X-CP1251></HEAD><BODY>" RU_CP1251;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "windows-1251", "meta", &out);
+	assert_contains(&out, RU_UTF8);
+	buf_release(&out);
+}
+
+static void test_charset_http_equiv(void **state)
+{
+	static const char page[] =
+		"<html><head><meta http-equiv='Content-Type' "
+		"content='text/html; Charset=KOI8-R'></head><body>" PRIVET_KOI8R;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "koi8-r", "meta", &out);
+	assert_contains(&out, PRIVET_UTF8);
+	buf_release(&out);
+}
+
+static void test_charset_http_equiv_quoted_charset_value(void **state)
+{
+	static const char page[] =
+		"<meta content=\"text/html; charset='windows-1251'\" "
+		"http-equiv=content-type>" RU_CP1251;
+	struct charset_result res;
+
+	(void)state;
+	charset_detect(page, sizeof page - 1, NULL, &res);
+	assert_string_equal(res.name, "windows-1251");
+	assert_string_equal(res.source, "meta");
+}
+
+static void test_charset_content_without_http_equiv_ignored(void **state)
+{
+	/* The HTML prescan needs the pragma for a content= declaration. */
+	static const char page[] =
+		"<meta content=\"text/html; charset=koi8-r\">caf\xE9";
+	struct charset_result res;
+
+	(void)state;
+	charset_detect(page, sizeof page - 1, NULL, &res);
+	assert_string_equal(res.name, "windows-1252");
+	assert_string_equal(res.source, "fallback");
+}
+
+static void test_charset_meta_inside_comment_ignored(void **state)
+{
+	static const char page[] =
+		"<!-- <meta charset=koi8-r> --><meta charset=windows-1251>";
+	struct charset_result res;
+
+	(void)state;
+	charset_detect(page, sizeof page - 1, NULL, &res);
+	assert_string_equal(res.name, "windows-1251");
+}
+
+static void test_charset_meta_inside_attribute_value_ignored(void **state)
+{
+	static const char page[] =
+		"<div title=\"<meta charset=koi8-r>\"></div>"
+		"<meta charset=windows-1251>";
+	struct charset_result res;
+
+	(void)state;
+	charset_detect(page, sizeof page - 1, NULL, &res);
+	assert_string_equal(res.name, "windows-1251");
+}
+
+static void test_charset_meta_after_4096_bytes_ignored(void **state)
+{
+	char page[8192];
+	struct charset_result res;
+	size_t n;
+
+	(void)state;
+	memset(page, ' ', sizeof page);
+	memcpy(page, "<html>", 6);
+	n = 5000;
+	memcpy(page + n, "<meta charset=koi8-r>", 21);
+	charset_detect(page, n + 21, NULL, &res);
+	assert_string_equal(res.name, "utf-8");
+	assert_string_equal(res.source, "utf8-check");
+}
+
+static void test_charset_unknown_meta_label_ignored(void **state)
+{
+	static const char page[] =
+		"<meta charset=\"x-no-such-charset\"><meta charset=koi8-r>";
+	struct charset_result res;
+
+	(void)state;
+	charset_detect(page, sizeof page - 1, NULL, &res);
+	/* An unknown label is skipped and the prescan goes on. */
+	assert_string_equal(res.name, "koi8-r");
+}
+
+static void test_charset_meta_utf16_means_utf8(void **state)
+{
+	static const char page[] = "<meta charset=utf-16><p>caf\xC3\xA9";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "utf-8", "meta", &out);
+	assert_contains(&out, "caf\xC3\xA9");
+	buf_release(&out);
+}
+
+static void test_charset_xml_declaration(void **state)
+{
+	static const char page[] =
+		"<?xml version=\"1.0\" encoding=\"windows-1251\"?>\n<html>" RU_CP1251;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "windows-1251", "meta", &out);
+	assert_contains(&out, RU_UTF8);
+	buf_release(&out);
+}
+
+static void test_charset_bom_utf8_stripped(void **state)
+{
+	static const char page[] = "\xEF\xBB\xBF<p>caf\xC3\xA9</p>";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, "windows-1251", "utf-8", "bom", &out);
+	assert_string_equal(out.data, "<p>caf\xC3\xA9</p>");
+	buf_release(&out);
+}
+
+static void test_charset_bom_utf16le(void **state)
+{
+	/* BOM, "<p>Ж€" in UTF-16LE. */
+	static const char page[] = "\xFF\xFE<\0p\0>\0\x16\x04\xAC\x20";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "utf-16le", "bom", &out);
+	assert_string_equal(out.data, "<p>\xD0\x96\xE2\x82\xAC");
+	buf_release(&out);
+}
+
+static void test_charset_bom_utf16be(void **state)
+{
+	static const char page[] = "\xFE\xFF\0<\0p\0>\x04\x16";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "utf-16be", "bom", &out);
+	assert_string_equal(out.data, "<p>\xD0\x96");
+	buf_release(&out);
+}
+
+static void test_charset_utf16le_without_bom(void **state)
+{
+	static const char page[] = "<\0h\0t\0m\0l\0>\0<\0p\0>\0\x16\x04";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "utf-16le", "utf16-pattern",
+		&out);
+	assert_string_equal(out.data, "<html><p>\xD0\x96");
+	buf_release(&out);
+}
+
+static void test_charset_utf16_unpaired_surrogate_replaced(void **state)
+{
+	/* "a", a lone high surrogate, "b". */
+	static const char page[] = "\xFF\xFE" "a\0\x00\xD8" "b\0";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "utf-16le", "bom", &out);
+	assert_string_equal(out.data, "a\xEF\xBF\xBD" "b");
+	buf_release(&out);
+}
+
+static void test_charset_declared_wins_over_meta(void **state)
+{
+	static const char page[] = "<meta charset=koi8-r>" RU_CP1251;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, "cp1251", "windows-1251", "declared",
+		&out);
+	assert_contains(&out, RU_UTF8);
+	buf_release(&out);
+}
+
+static void test_charset_unknown_declared_ignored(void **state)
+{
+	static const char page[] = "<meta charset=windows-1251>" RU_CP1251;
+	struct charset_result res;
+
+	(void)state;
+	charset_detect(page, sizeof page - 1, "x-bogus-8", &res);
+	assert_string_equal(res.name, "windows-1251");
+	assert_string_equal(res.source, "meta");
+}
+
+static void test_charset_lying_declared_utf8_uses_meta(void **state)
+{
+	static const char page[] = "<meta charset=windows-1251>" RU_CP1251;
+	struct charset_result res;
+
+	(void)state;
+	charset_detect(page, sizeof page - 1, "utf-8", &res);
+	assert_string_equal(res.name, "windows-1251");
+	assert_string_equal(res.source, "meta");
+}
+
+static void test_charset_label_aliases(void **state)
+{
+	static const struct {
+		const char *label, *name;
+	} cases[] = {
+		{ "UTF8", "utf-8" },
+		{ " utf-8 ", "utf-8" },
+		{ "cp1251", "windows-1251" },
+		{ "Win-1251", "windows-1251" },
+		{ "x-cp1251", "windows-1251" },
+		{ "latin1", "windows-1252" },
+		{ "ISO-8859-1", "windows-1252" },
+		{ "us-ascii", "windows-1252" },
+		{ "koi8-u", "koi8-u" },
+		{ "iso-8859-2", "iso-8859-2" },
+		{ "iso-8859-15", "iso-8859-15" },
+		{ "windows-1250", "windows-1250" },
+		{ "windows-1258", "windows-1258" },
+		{ "Shift_JIS", "shift_jis" },
+		{ "euc-jp", "euc-jp" },
+		{ "gb2312", "gbk" },
+		{ "gb18030", "gb18030" },
+		{ "big5", "big5" },
+		{ "euc-kr", "euc-kr" },
+	};
+	/* Plain ASCII: any of these single-byte declarations is accepted. */
+	static const char page[] = "<p>hello</p>";
+	struct charset_result res;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		charset_detect(page, sizeof page - 1, cases[i].label, &res);
+		assert_string_equal(res.name, cases[i].name);
+		assert_string_equal(res.source, "declared");
+	}
+}
+
+static void test_charset_valid_utf8_undeclared(void **state)
+{
+	static const char page[] = "<p>" RU_UTF8 "</p>";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "utf-8", "utf8-check", &out);
+	assert_string_equal(out.data, page);
+	buf_release(&out);
+}
+
+static void test_charset_invalid_utf8_falls_back_to_1252(void **state)
+{
+	static const char page[] = "<p>caf\xE9 \x80 10</p>";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "windows-1252", "fallback",
+		&out);
+	assert_string_equal(out.data, "<p>caf\xC3\xA9 \xE2\x82\xAC 10</p>");
+	buf_release(&out);
+}
+
+static void test_charset_lying_meta_utf8(void **state)
+{
+	static const char page[] =
+		"<meta charset=\"utf-8\"><p>na\xEFve caf\xE9</p>";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "windows-1252", "fallback",
+		&out);
+	assert_contains(&out, "na\xC3\xAFve caf\xC3\xA9");
+	buf_release(&out);
+}
+
+static void test_charset_undefined_1252_byte_becomes_replacement(void **state)
+{
+	/* 0x81 has no character in windows-1252 for iconv. */
+	static const char page[] = "a\x81" "b\xE9";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, "windows-1252", "windows-1252",
+		"declared", &out);
+	assert_string_equal(out.data, "a\xEF\xBF\xBD" "b\xC3\xA9");
+	buf_release(&out);
+}
+
+static void test_charset_koi8r(void **state)
+{
+	static const char page[] = "<p>" PRIVET_KOI8R "</p>";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, "koi8-r", "koi8-r", "declared", &out);
+	assert_string_equal(out.data, "<p>" PRIVET_UTF8 "</p>");
+	buf_release(&out);
+}
+
+static void test_charset_shift_jis(void **state)
+{
+	/* "日本語" in Shift_JIS, and in UTF-8. */
+	static const char page[] =
+		"<meta charset=sjis><p>\x93\xFA\x96\x7B\x8C\xEA</p>";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "shift_jis", "meta", &out);
+	assert_contains(&out, "<p>\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E</p>");
+	buf_release(&out);
+}
+
+static void test_charset_truncated_multibyte_at_end_replaced(void **state)
+{
+	/* A Shift_JIS lead byte with its trail byte missing. */
+	static const char page[] = "ab\x93";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, "shift_jis", "shift_jis", "declared",
+		&out);
+	assert_string_equal(out.data, "ab\xEF\xBF\xBD");
+	buf_release(&out);
+}
+
+static void test_charset_drops_nul_bytes(void **state)
+{
+	static const char utf8[] = "a\0b\xC3\xA9";
+	static const char cp1251[] = "a\0b\xE9";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(utf8, sizeof utf8 - 1, NULL, "utf-8", "utf8-check", &out);
+	assert_int_equal(out.len, 4);
+	assert_string_equal(out.data, "ab\xC3\xA9");
+	convert(cp1251, sizeof cp1251 - 1, "windows-1251", "windows-1251",
+		"declared", &out);
+	assert_string_equal(out.data, "ab\xD0\xB9");
+	buf_release(&out);
+}
+
+static void test_charset_utf8_bom_with_invalid_bytes_repaired(void **state)
+{
+	static const char page[] = "\xEF\xBB\xBF" "a\xFF" "b\xE2\x82" "c";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "utf-8", "bom", &out);
+	/* One U+FFFD per invalid byte or truncated sequence. */
+	assert_string_equal(out.data,
+			    "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c");
+	buf_release(&out);
+}
+
+static void test_charset_empty_input(void **state)
+{
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert("", 0, NULL, "utf-8", "utf8-check", &out);
+	assert_int_equal(out.len, 0);
+	buf_release(&out);
+}
+
+static void test_charset_is_utf8_rejects_malformed(void **state)
+{
+	(void)state;
+	assert_true(charset_is_utf8("plain ascii text, long enough", 29));
+	assert_true(charset_is_utf8(RU_UTF8, sizeof RU_UTF8 - 1));
+	assert_true(charset_is_utf8("\xF0\x9F\x93\xB0", 4));  /* U+1F4F0 */
+	assert_true(charset_is_utf8("\xF4\x8F\xBF\xBF", 4));  /* U+10FFFF */
+	assert_false(charset_is_utf8("\xC0\x80", 2));         /* overlong NUL */
+	assert_false(charset_is_utf8("\xE0\x80\xAF", 3));     /* overlong */
+	assert_false(charset_is_utf8("\xF0\x80\x80\xAF", 4)); /* overlong */
+	assert_false(charset_is_utf8("\xED\xA0\x80", 3));     /* surrogate */
+	assert_false(charset_is_utf8("\xF4\x90\x80\x80", 4)); /* > U+10FFFF */
+	assert_false(charset_is_utf8("\xF5\x80\x80\x80", 4));
+	assert_false(charset_is_utf8("\x80", 1));      /* lone continuation */
+	assert_false(charset_is_utf8("abcdefgh\xE2\x82", 10)); /* truncated */
+	assert_false(charset_is_utf8("abcdefg\xFF", 8));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_charset_meta_windows_1251),
+		cmocka_unit_test(test_charset_meta_unquoted_and_case_insensitive),
+		cmocka_unit_test(test_charset_http_equiv),
+		cmocka_unit_test(test_charset_http_equiv_quoted_charset_value),
+		cmocka_unit_test(test_charset_content_without_http_equiv_ignored),
+		cmocka_unit_test(test_charset_meta_inside_comment_ignored),
+		cmocka_unit_test(test_charset_meta_inside_attribute_value_ignored),
+		cmocka_unit_test(test_charset_meta_after_4096_bytes_ignored),
+		cmocka_unit_test(test_charset_unknown_meta_label_ignored),
+		cmocka_unit_test(test_charset_meta_utf16_means_utf8),
+		cmocka_unit_test(test_charset_xml_declaration),
+		cmocka_unit_test(test_charset_bom_utf8_stripped),
+		cmocka_unit_test(test_charset_bom_utf16le),
+		cmocka_unit_test(test_charset_bom_utf16be),
+		cmocka_unit_test(test_charset_utf16le_without_bom),
+		cmocka_unit_test(test_charset_utf16_unpaired_surrogate_replaced),
+		cmocka_unit_test(test_charset_declared_wins_over_meta),
+		cmocka_unit_test(test_charset_unknown_declared_ignored),
+		cmocka_unit_test(test_charset_lying_declared_utf8_uses_meta),
+		cmocka_unit_test(test_charset_label_aliases),
+		cmocka_unit_test(test_charset_valid_utf8_undeclared),
+		cmocka_unit_test(test_charset_invalid_utf8_falls_back_to_1252),
+		cmocka_unit_test(test_charset_lying_meta_utf8),
+		cmocka_unit_test(test_charset_undefined_1252_byte_becomes_replacement),
+		cmocka_unit_test(test_charset_koi8r),
+		cmocka_unit_test(test_charset_shift_jis),
+		cmocka_unit_test(test_charset_truncated_multibyte_at_end_replaced),
+		cmocka_unit_test(test_charset_drops_nul_bytes),
+		cmocka_unit_test(test_charset_utf8_bom_with_invalid_bytes_repaired),
+		cmocka_unit_test(test_charset_empty_input),
+		cmocka_unit_test(test_charset_is_utf8_rejects_malformed),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
