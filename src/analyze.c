@@ -1,0 +1,350 @@
+/*
+ * analyze: tokenising, stopwords and stemming.
+ *
+ * The text is normalised once with utf8proc_map (NFKC + case fold), then
+ * walked code point by code point. Counting uses a per-analyzer hash map
+ * that is cleared, not freed, between documents, so a long run allocates
+ * almost nothing per story.
+ */
+#include "analyze.h"
+
+#include <libstemmer.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <utf8proc.h>
+
+#include "hash.h"
+#include "stopwords.h"
+
+#define MIN_WORD_CHARS 2
+#define MAX_WORD_CHARS 40
+#define MAX_STEMMERS 16
+
+struct stemmer_slot {
+	char lang[8];
+	struct sb_stemmer *stemmer; /* NULL: no stemmer for this language */
+};
+
+struct analyzer {
+	struct analyze_options opts;
+	struct strmap counts_map;
+	float *counts;
+	size_t counts_cap;
+	struct stemmer_slot stemmers[MAX_STEMMERS];
+	size_t nstemmers;
+	struct buf word;
+};
+
+void analyze_options_default(struct analyze_options *o)
+{
+	o->title_weight = 2.0f;
+	o->lead_weight = 1.0f;
+	o->stem = 1;
+	o->stopwords = 1;
+}
+
+void bag_init(struct bag *b)
+{
+	memset(b, 0, sizeof *b);
+	buf_init(&b->terms);
+}
+
+void bag_free(struct bag *b)
+{
+	buf_release(&b->terms);
+	free(b->offsets);
+	free(b->counts);
+	bag_init(b);
+}
+
+struct analyzer *analyzer_new(const struct analyze_options *opts)
+{
+	struct analyzer *an = calloc(1, sizeof *an);
+
+	if (!an)
+		return NULL;
+	an->opts = *opts;
+	strmap_init(&an->counts_map);
+	buf_init(&an->word);
+	return an;
+}
+
+void analyzer_free(struct analyzer *an)
+{
+	if (!an)
+		return;
+	for (size_t i = 0; i < an->nstemmers; i++)
+		if (an->stemmers[i].stemmer)
+			sb_stemmer_delete(an->stemmers[i].stemmer);
+	strmap_free(&an->counts_map);
+	free(an->counts);
+	buf_release(&an->word);
+	free(an);
+}
+
+const char *analyze_lang_code(const char *tag, char *out, size_t outlen)
+{
+	size_t n = 0;
+
+	if (!tag || outlen < 4)
+		return NULL;
+	while (tag[n] && tag[n] != '-' && tag[n] != '_' && n + 1 < outlen && n < 3) {
+		char c = tag[n];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c < 'a' || c > 'z')
+			return NULL;
+		out[n++] = c;
+	}
+	if (n < 2 || (tag[n] && tag[n] != '-' && tag[n] != '_'))
+		return NULL;
+	out[n] = '\0';
+	return out;
+}
+
+/* The Snowball stemmer for lang, created on first use; NULL if none. */
+static struct sb_stemmer *stemmer_for(struct analyzer *an, const char *lang)
+{
+	struct stemmer_slot *s;
+
+	for (size_t i = 0; i < an->nstemmers; i++)
+		if (!strcmp(an->stemmers[i].lang, lang))
+			return an->stemmers[i].stemmer;
+	if (an->nstemmers == MAX_STEMMERS)
+		return NULL;
+	s = &an->stemmers[an->nstemmers++];
+	snprintf(s->lang, sizeof s->lang, "%s", lang);
+	/* libstemmer accepts ISO 639-1 codes as algorithm names. */
+	s->stemmer = sb_stemmer_new(lang, "UTF_8");
+	return s->stemmer;
+}
+
+static int is_cjk(utf8proc_int32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+static int is_word_char(utf8proc_int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_MN:
+	case UTF8PROC_CATEGORY_MC: case UTF8PROC_CATEGORY_ME:
+	case UTF8PROC_CATEGORY_ND: case UTF8PROC_CATEGORY_NL:
+	case UTF8PROC_CATEGORY_NO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static int add_count(struct analyzer *an, const char *term, size_t len, float w)
+{
+	size_t before = an->counts_map.n;
+	int64_t id = strmap_intern(&an->counts_map, term, len);
+
+	if (id < 0)
+		return -1;
+	if ((size_t)id >= an->counts_cap) {
+		size_t cap = an->counts_cap ? an->counts_cap * 2 : 1024;
+		float *c = realloc(an->counts, cap * sizeof *c);
+		if (!c)
+			return -1;
+		an->counts = c;
+		an->counts_cap = cap;
+	}
+	if (an->counts_map.n != before)
+		an->counts[id] = 0.0f;
+	an->counts[id] += w;
+	return 0;
+}
+
+/* Stopword check and stemming of one case-folded word, then counting. */
+static int emit_word(struct analyzer *an, const char *lang, struct sb_stemmer *st,
+		     const char *w, size_t len, float weight)
+{
+	if (an->opts.stopwords && stopwords_contains(lang, w, len))
+		return 0;
+	if (st && an->opts.stem) {
+		const sb_symbol *s = sb_stemmer_stem(st, (const sb_symbol *)w, (int)len);
+		if (s) {
+			int sl = sb_stemmer_length(st);
+			if (sl > 0)
+				return add_count(an, (const char *)s, (size_t)sl, weight);
+		}
+	}
+	return add_count(an, w, len, weight);
+}
+
+/* Tokenises one normalised text, adding each term with `weight`; words
+ * before byte `lead_end` get lead_weight on top. */
+static int tokenize(struct analyzer *an, const char *lang, const char *text,
+		    size_t len, float weight, size_t lead_end, float lead_weight)
+{
+	struct sb_stemmer *st = lang ? stemmer_for(an, lang) : NULL;
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+	size_t i = 0, start = 0, nchars = 0;
+	utf8proc_int32_t prev_cjk = -1;
+	int in_word = 0;
+
+	while (i <= len) {
+		utf8proc_int32_t c = 0;
+		utf8proc_ssize_t n = 1;
+		int word = 0, cjk = 0;
+
+		if (i < len) {
+			n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+			if (n <= 0) {
+				n = 1;
+				c = 0xFFFD;
+			}
+			cjk = is_cjk(c);
+			word = !cjk && is_word_char(c);
+		}
+		if (in_word && !word) {
+			if (nchars >= MIN_WORD_CHARS && nchars <= MAX_WORD_CHARS) {
+				float w = weight + (start < lead_end ? lead_weight - 1.0f : 0.0f);
+				if (emit_word(an, lang, st, text + start, i - start, w))
+					return -1;
+			}
+			in_word = 0;
+		} else if (!in_word && word) {
+			in_word = 1;
+			start = i;
+			nchars = 0;
+		}
+		nchars += word;
+		if (cjk) {
+			/* Character bigrams: the previous CJK char and this one. */
+			if (prev_cjk >= 0) {
+				utf8proc_uint8_t bi[8];
+				utf8proc_ssize_t a = utf8proc_encode_char(prev_cjk, bi);
+				utf8proc_ssize_t b = utf8proc_encode_char(c, bi + a);
+				if (add_count(an, (const char *)bi, (size_t)(a + b), weight))
+					return -1;
+			}
+			prev_cjk = c;
+		} else {
+			prev_cjk = -1;
+		}
+		i += (size_t)n;
+	}
+	return 0;
+}
+
+static int analyze_text(struct analyzer *an, const char *lang, const char *text,
+			float weight, int with_lead)
+{
+	utf8proc_uint8_t *norm = NULL;
+	utf8proc_ssize_t n;
+	size_t lead_end = 0;
+	int rc;
+
+	if (!text || !*text)
+		return 0;
+	n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &norm,
+			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+				 UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+	if (n < 0) {
+		/* Not valid UTF-8 (cannot happen after the charset stage):
+		 * tokenise the raw bytes rather than lose the article. */
+		return tokenize(an, lang, text, strlen(text), weight, 0, 1.0f);
+	}
+	if (with_lead) {
+		const char *end = strstr((const char *)norm, "\n\n");
+		lead_end = end ? (size_t)(end - (const char *)norm) : (size_t)n;
+	}
+	rc = tokenize(an, lang, (const char *)norm, (size_t)n, weight, lead_end,
+		      an->opts.lead_weight);
+	free(norm);
+	return rc;
+}
+
+int analyze_article(struct analyzer *an, const struct article *a, struct bag *out)
+{
+	char code[8];
+	const char *lang = analyze_lang_code(a->lang, code, sizeof code);
+
+	strmap_clear(&an->counts_map);
+	buf_reset(&out->terms);
+	out->n = 0;
+	if (analyze_text(an, lang, a->title, an->opts.title_weight, 0) ||
+	    analyze_text(an, lang, a->text, 1.0f, 1))
+		return -1;
+	if (an->counts_map.n > out->cap) {
+		size_t cap = an->counts_map.n;
+		size_t *off = realloc(out->offsets, cap * sizeof *off);
+		float *cnt;
+		if (!off)
+			return -1;
+		out->offsets = off;
+		cnt = realloc(out->counts, cap * sizeof *cnt);
+		if (!cnt)
+			return -1;
+		out->counts = cnt;
+		out->cap = cap;
+	}
+	for (size_t i = 0; i < an->counts_map.n; i++) {
+		const char *t = strmap_key(&an->counts_map, (uint32_t)i);
+		out->offsets[i] = out->terms.len;
+		if (buf_add(&out->terms, t, strlen(t) + 1))
+			return -1;
+		out->counts[i] = an->counts[i];
+	}
+	out->n = an->counts_map.n;
+	return 0;
+}
+
+const char *analyze_guess_lang(const char *text)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+	size_t letters = 0, cyrillic = 0, words = 0, i = 0, len;
+	size_t hits[16] = { 0 };
+	char word[64];
+	size_t wl = 0;
+
+	if (!text)
+		return NULL;
+	len = strlen(text);
+	if (len > 20000)
+		len = 20000;
+	while (i <= len) {
+		utf8proc_int32_t c = ' ';
+		utf8proc_ssize_t n = 1;
+		if (i < len) {
+			n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+			if (n <= 0) {
+				n = 1;
+				c = ' ';
+			}
+		}
+		if (is_word_char(c)) {
+			letters++;
+			cyrillic += c >= 0x400 && c <= 0x4FF;
+			if (c < 0x80 && c >= 'A' && c <= 'Z')
+				c += 32;
+			if (wl + 4 < sizeof word)
+				wl += (size_t)utf8proc_encode_char(utf8proc_tolower(c),
+								   (utf8proc_uint8_t *)word + wl);
+		} else if (wl) {
+			words++;
+			for (size_t l = 0; stopwords_languages[l] && l < 16; l++)
+				hits[l] += stopwords_contains(stopwords_languages[l], word, wl);
+			wl = 0;
+		}
+		i += (size_t)n;
+	}
+	if (letters && cyrillic * 10 > letters * 3)
+		return "ru";
+	size_t best = 0;
+	for (size_t l = 1; stopwords_languages[l] && l < 16; l++)
+		if (hits[l] > hits[best])
+			best = l;
+	if (words >= 10 && hits[best] * 10 >= words)
+		return stopwords_languages[best];
+	return NULL;
+}

@@ -1,0 +1,65 @@
+/*
+ * analyze: an article's text to weighted terms.
+ *
+ * Steps: Unicode NFKC normalisation with case folding (utf8proc); words are
+ * maximal runs of letters, marks and digits by Unicode category, so
+ * punctuation, symbols and spaces of every script separate words; Han, kana
+ * and Hangul runs become overlapping character bigrams; words shorter than
+ * two characters or longer than 40 are dropped, as are stopwords of the
+ * article's language; the rest are stemmed with Snowball (libstemmer) in
+ * that language. Title words count `title_weight` times, and words of the
+ * lead (first paragraph) `lead_weight` times, each body word once.
+ *
+ * An analyzer holds per-thread state (stemmers are not thread-safe): use one
+ * per thread.
+ */
+#ifndef RELATED_ANALYZE_H
+#define RELATED_ANALYZE_H
+
+#include <stddef.h>
+
+#include "article.h"
+#include "buf.h"
+
+struct analyze_options {
+	float title_weight; /* default 2 */
+	float lead_weight;  /* default 1 */
+	int stem;           /* default 1 */
+	int stopwords;      /* default 1 */
+};
+
+void analyze_options_default(struct analyze_options *o);
+
+/* A document's distinct terms with their weighted counts: term i is the
+ * NUL-terminated string at terms.data + offsets[i]. Owned by the bag; reuse
+ * one bag per document or free it with bag_free(). */
+struct bag {
+	struct buf terms;
+	size_t *offsets;
+	float *counts;
+	size_t n, cap;
+};
+
+void bag_init(struct bag *b);
+void bag_free(struct bag *b);
+
+struct analyzer;
+
+/* Returns a new analyzer (options copied), or NULL when memory runs out. */
+struct analyzer *analyzer_new(const struct analyze_options *opts);
+void analyzer_free(struct analyzer *an);
+
+/* Fills `out` (reset first) with the terms of a->title and a->text in the
+ * language a->lang (NULL or unknown: no stopwords, no stemming). Terms come
+ * in order of first occurrence. Returns -1 only when memory runs out. */
+int analyze_article(struct analyzer *an, const struct article *a, struct bag *out);
+
+/* Guesses the ISO 639-1 language of `text` from its script and stopwords;
+ * returns a static string or NULL when unsure. Thread-safe. */
+const char *analyze_guess_lang(const char *text);
+
+/* Normalises a language tag to its lowercase primary subtag ("en-GB" ->
+ * "en") into out (at least 8 bytes); returns out, or NULL if not a tag. */
+const char *analyze_lang_code(const char *tag, char *out, size_t outlen);
+
+#endif

@@ -1,0 +1,41 @@
+/*
+ * cmd: the subcommands and what they share. Each cmd_<name>() parses its
+ * own options with getopt_long, calls the pipeline and returns the process
+ * exit status; only commands print to the user.
+ */
+#ifndef RELATED_CMD_H
+#define RELATED_CMD_H
+
+#include <stddef.h>
+
+#include "input.h"
+
+/* Exit statuses (documented in the README). */
+enum {
+	EXIT_OK = 0,
+	EXIT_INTERNAL = 1, /* out of memory, threads, bugs */
+	EXIT_USAGE = 2,    /* bad command line */
+	EXIT_INPUT = 3,    /* no usable input: nothing to do */
+	EXIT_OUTPUT = 4    /* output or model could not be written */
+};
+
+#define RELATED_VERSION "0.1.0"
+#define DEFAULT_MODEL "models/related.model"
+
+int cmd_run(int argc, char **argv);
+int cmd_extract(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_recommend(int argc, char **argv);
+
+/* Parses a positive integer option value; prints a usage error naming the
+ * option and returns -1 when it is not one. */
+int cmd_parse_count(const char *opt, const char *value, size_t max, size_t *out);
+
+/* Collects the inputs named by args into set (sorted, duplicates skipped).
+ * Prints the problem and returns an exit status on failure, 0 on success. */
+int cmd_collect_inputs(char **args, int nargs, struct input_set *set);
+
+/* Prints each skipped input as a warning on stderr. */
+void cmd_warn_skipped(const struct skip_list *skipped, size_t from);
+
+#endif

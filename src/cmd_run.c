@@ -1,0 +1,271 @@
+/*
+ * cmd_run: the nightly job, and its two halves `build` and `recommend`.
+ * All three share one option set; `build` stops after saving the model,
+ * `recommend` starts from a saved model.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "log.h"
+#include "output.h"
+#include "pipeline.h"
+#include "read.h"
+
+enum mode { MODE_RUN, MODE_BUILD, MODE_RECOMMEND };
+
+struct run_options {
+	const char *outdir;
+	const char *model_path;
+	size_t top;
+	size_t jobs;
+	struct analyze_options analyze;
+	struct model_params model;
+	struct policy_options policy;
+	int same_lang;
+};
+
+static const char *const usage[] = {
+	[MODE_RUN] =
+	"Usage: related run [OPTIONS] INPUT... -o OUTDIR\n"
+	"\n"
+	"The nightly job: extract every page, analyse, build the model, rank and\n"
+	"write OUTDIR/related.jsonl (one line per story) and OUTDIR/report.json.\n"
+	"INPUT is a folder (recursive *.html, *.htm, *.html.gz), a page, or a JSON\n"
+	"Lines file (a manifest of {\"id\",\"path\"} records or {\"id\",\"title\",\"text\"}\n"
+	"articles).\n",
+	[MODE_BUILD] =
+	"Usage: related build [OPTIONS] INPUT... [-m MODEL]\n"
+	"\n"
+	"Extract and analyse the inputs and save the model (default " DEFAULT_MODEL ").\n",
+	[MODE_RECOMMEND] =
+	"Usage: related recommend [OPTIONS] -m MODEL -o OUTDIR\n"
+	"\n"
+	"Rank every story of a saved model and write OUTDIR/related.jsonl and\n"
+	"OUTDIR/report.json.\n",
+};
+
+static void print_usage(enum mode mode, FILE *f)
+{
+	fputs(usage[mode], f);
+	fputs("\nOptions:\n", f);
+	if (mode != MODE_BUILD)
+		fputs("  -o, --output DIR       where to write related.jsonl and report.json\n"
+		      "  -n, --top N            items per story (default 10)\n"
+		      "      --min-score X      drop suggestions scoring below X (default 0)\n"
+		      "      --duplicate X      drop near-copies scoring X or more (default 0.98; 0: keep)\n"
+		      "      --any-language     also suggest stories in other languages\n", f);
+	if (mode != MODE_RECOMMEND)
+		fputs("      --title-weight W   how many times a title word counts (default 2)\n"
+		      "      --min-df N         ignore terms in fewer than N stories (default 2)\n", f);
+	fputs(mode == MODE_RUN ? "  -m, --model FILE       also save the model to FILE\n"
+	      : "  -m, --model FILE       the model file (default " DEFAULT_MODEL ")\n", f);
+	fputs("  -j, --jobs N           threads (default: all cores)\n"
+	      "  -q, --quiet            no progress messages\n"
+	      "  -h, --help             this help\n", f);
+}
+
+static double parse_fraction(const char *opt, const char *v, int *bad)
+{
+	char *end;
+	double x = strtod(v, &end);
+
+	if (end == v || *end || x < 0 || x > 1000) {
+		log_error("%s: expected a number, got '%s'", opt, v);
+		*bad = 1;
+	}
+	return x;
+}
+
+static int parse_options(enum mode mode, int argc, char **argv, struct run_options *o)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "top", required_argument, NULL, 'n' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "min-score", required_argument, NULL, 1 },
+		{ "duplicate", required_argument, NULL, 2 },
+		{ "any-language", no_argument, NULL, 3 },
+		{ "title-weight", required_argument, NULL, 4 },
+		{ "min-df", required_argument, NULL, 5 },
+		{ NULL, 0, NULL, 0 }
+	};
+	int c, bad = 0;
+	size_t n;
+
+	memset(o, 0, sizeof *o);
+	o->top = 10;
+	o->jobs = (size_t)pipeline_default_jobs();
+	o->same_lang = 1;
+	analyze_options_default(&o->analyze);
+	model_params_default(&o->model);
+	policy_options_default(&o->policy);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:m:n:j:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': o->outdir = optarg; break;
+		case 'm': o->model_path = optarg; break;
+		case 'n':
+			bad |= cmd_parse_count("--top", optarg, 1000, &o->top) != 0;
+			break;
+		case 'j':
+			bad |= cmd_parse_count("--jobs", optarg, 256, &o->jobs) != 0;
+			break;
+		case 'q': log_verbosity = 0; break;
+		case 'h': print_usage(mode, stdout); return 1;
+		case 1: o->policy.min_score = (float)parse_fraction("--min-score", optarg, &bad); break;
+		case 2: o->policy.duplicate_score = (float)parse_fraction("--duplicate", optarg, &bad); break;
+		case 3: o->same_lang = 0; break;
+		case 4: o->analyze.title_weight = (float)parse_fraction("--title-weight", optarg, &bad); break;
+		case 5:
+			bad |= cmd_parse_count("--min-df", optarg, 1000000, &n) != 0;
+			o->model.min_df = (uint32_t)n;
+			break;
+		default: bad = 1;
+		}
+	}
+	o->model.title_weight = o->analyze.title_weight;
+	o->model.lead_weight = o->analyze.lead_weight;
+	o->policy.top = o->top;
+	if (!bad && mode != MODE_BUILD && !o->outdir) {
+		log_error("missing -o OUTDIR; see 'related %s --help'",
+			  mode == MODE_RUN ? "run" : "recommend");
+		bad = 1;
+	}
+	if (!bad && mode == MODE_RECOMMEND && optind < argc) {
+		log_error("recommend takes no INPUT (it reads the model); see --help");
+		bad = 1;
+	}
+	if (!o->model_path && mode != MODE_RUN)
+		o->model_path = DEFAULT_MODEL;
+	return bad ? -1 : 0;
+}
+
+/* Inputs to a model: collect, extract, analyse. */
+static int load_and_build(struct run_options *o, char **args, int nargs,
+			  struct input_set *set, struct model *m, struct report *r,
+			  double *t0)
+{
+	struct corpus corpus;
+	struct error err;
+	int status;
+
+	error_clear(&err);
+	status = cmd_collect_inputs(args, nargs, set);
+	if (status)
+		return status;
+	r->inputs = set->n + set->skipped.n;
+	report_stage(r, "collect", t0);
+	log_info("extracting %zu inputs on %zu threads", set->n, o->jobs);
+	{
+		size_t before = set->skipped.n;
+		if (pipeline_load(set, (int)o->jobs, READ_DEFAULT_LIMIT, &corpus,
+				  &set->skipped, &err)) {
+			log_error("%s", err.message);
+			return EXIT_INTERNAL;
+		}
+		(void)before;
+	}
+	report_stage(r, "extract", t0);
+	cmd_warn_skipped(&set->skipped, 0);
+	if (!corpus.n) {
+		log_error("no usable story among the inputs");
+		corpus_free(&corpus);
+		return EXIT_INPUT;
+	}
+	log_info("analysing %zu stories", corpus.n);
+	if (pipeline_build(&corpus, &o->analyze, &o->model, (int)o->jobs, m, &err)) {
+		log_error("%s", err.message);
+		corpus_free(&corpus);
+		return EXIT_INTERNAL;
+	}
+	corpus_free(&corpus);
+	report_stage(r, "analyze+model", t0);
+	return 0;
+}
+
+static int run_mode(enum mode mode, int argc, char **argv)
+{
+	struct run_options o;
+	struct input_set set;
+	struct model m;
+	struct report r;
+	struct rank_options ro;
+	struct error err;
+	char stamp[32];
+	double t0 = output_now();
+	int status = EXIT_OK;
+
+	switch (parse_options(mode, argc, argv, &o)) {
+	case 1: return EXIT_OK;
+	case -1: return EXIT_USAGE;
+	}
+	error_clear(&err);
+	input_set_init(&set);
+	memset(&m, 0, sizeof m);
+	memset(&r, 0, sizeof r);
+	output_timestamp(stamp, sizeof stamp);
+	r.generated_at = stamp;
+	r.command = mode == MODE_RUN ? "run" : mode == MODE_BUILD ? "build" : "recommend";
+	r.top = o.top;
+	r.jobs = (int)o.jobs;
+	r.skipped = &set.skipped;
+
+	if (mode == MODE_RECOMMEND) {
+		if (model_load(o.model_path, &m, &err)) {
+			log_error("%s", err.message);
+			return EXIT_INPUT;
+		}
+		report_stage(&r, "load", &t0);
+	} else {
+		status = load_and_build(&o, argv + optind, argc - optind, &set, &m, &r, &t0);
+		if (status)
+			goto done;
+	}
+	if (o.model_path && mode != MODE_RECOMMEND) {
+		if (model_save(&m, o.model_path, &err)) {
+			log_error("%s", err.message);
+			status = EXIT_OUTPUT;
+			goto done;
+		}
+		report_stage(&r, "save", &t0);
+		log_info("model: %s (%u stories, %u terms)", o.model_path, m.n_docs, m.n_terms);
+	}
+	if (mode == MODE_BUILD)
+		goto done;
+	ro.depth = o.top + 8;
+	ro.jobs = (int)o.jobs;
+	ro.same_lang = o.same_lang;
+	if (pipeline_recommend(&m, &ro, &o.policy, o.outdir, &r, &err) ||
+	    output_write_report(o.outdir, &r, &err)) {
+		log_error("%s", err.message);
+		status = EXIT_OUTPUT;
+		goto done;
+	}
+	log_info("wrote %s/related.jsonl (%u stories, %zu skipped inputs)", o.outdir,
+		 m.n_docs, set.skipped.n);
+done:
+	model_free(&m);
+	input_set_free(&set);
+	return status;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	return run_mode(MODE_RUN, argc, argv);
+}
+
+int cmd_build(int argc, char **argv)
+{
+	return run_mode(MODE_BUILD, argc, argv);
+}
+
+int cmd_recommend(int argc, char **argv)
+{
+	return run_mode(MODE_RECOMMEND, argc, argv);
+}

@@ -1,0 +1,29 @@
+/*
+ * fsutil: the file-system operations whose failure modes matter: writing a
+ * file so that readers see either the old or the new content whole, and
+ * creating output folders.
+ */
+#ifndef RELATED_FSUTIL_H
+#define RELATED_FSUTIL_H
+
+#include <stddef.h>
+
+#include "log.h"
+
+/* Writes len bytes to `path` atomically: a temporary file in the same folder
+ * ("PATH.tmp.PID"), fsync, rename over `path`, fsync of the folder. On
+ * failure the previous content of `path` is untouched and the temporary file
+ * removed. */
+int fs_write_atomic(const char *path, const void *data, size_t len,
+		    struct error *err);
+
+/* Creates `path` and its missing parents (mode 0777 & ~umask). */
+int fs_mkdir_p(const char *path, struct error *err);
+
+/* Joins dir and name with one '/'; malloc'd, NULL when memory runs out. */
+char *fs_join(const char *dir, const char *name);
+
+/* The folder part of path ("a/b/c.html" -> "a/b", "c.html" -> "."), malloc'd. */
+char *fs_dirname(const char *path);
+
+#endif

@@ -1,0 +1,157 @@
+/*
+ * hash: string interning with linear probing. Keys live in large blocks so
+ * that a vocabulary of a million terms costs a few allocations, not a million.
+ */
+#include "hash.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOCK_SIZE ((size_t)1 << 20)
+
+uint32_t hash_bytes(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++) {
+		h ^= p[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+void strmap_init(struct strmap *m)
+{
+	memset(m, 0, sizeof *m);
+}
+
+void strmap_free(struct strmap *m)
+{
+	for (size_t i = 0; i < m->nblocks; i++)
+		free(m->blocks[i]);
+	free(m->blocks);
+	free(m->slots);
+	free(m->keys);
+	free(m->hashes);
+	strmap_init(m);
+}
+
+void strmap_clear(struct strmap *m)
+{
+	if (m->nslots)
+		memset(m->slots, 0, m->nslots * sizeof *m->slots);
+	m->n = 0;
+	if (m->nblocks) {
+		for (size_t i = 1; i < m->nblocks; i++)
+			free(m->blocks[i]);
+		m->nblocks = 1;
+		m->block = m->blocks[0];
+		m->block_cap = m->first_cap;
+		m->block_used = 0;
+	}
+}
+
+static int strmap_rehash(struct strmap *m, size_t nslots)
+{
+	uint32_t *slots = calloc(nslots, sizeof *slots);
+
+	if (!slots)
+		return -1;
+	for (size_t id = 0; id < m->n; id++) {
+		size_t i = m->hashes[id] & (nslots - 1);
+		while (slots[i])
+			i = (i + 1) & (nslots - 1);
+		slots[i] = (uint32_t)id + 1;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->nslots = nslots;
+	return 0;
+}
+
+int64_t strmap_find(const struct strmap *m, const char *key, size_t len)
+{
+	uint32_t h;
+	size_t i;
+
+	if (!m->nslots)
+		return -1;
+	h = hash_bytes(key, len);
+	for (i = h & (m->nslots - 1); m->slots[i]; i = (i + 1) & (m->nslots - 1)) {
+		uint32_t id = m->slots[i] - 1;
+		if (m->hashes[id] == h && !memcmp(m->keys[id], key, len) &&
+		    m->keys[id][len] == '\0')
+			return id;
+	}
+	return -1;
+}
+
+static char *strmap_store(struct strmap *m, const char *key, size_t len)
+{
+	char *p;
+
+	if (len + 1 > m->block_cap - m->block_used) {
+		size_t cap = m->block_cap ? m->block_cap * 2 : 4096;
+		if (cap > BLOCK_SIZE)
+			cap = BLOCK_SIZE;
+		if (cap < len + 1)
+			cap = len + 1;
+		char **blocks = realloc(m->blocks, (m->nblocks + 1) * sizeof *blocks);
+		if (!blocks)
+			return NULL;
+		m->blocks = blocks;
+		m->block = malloc(cap);
+		if (!m->block)
+			return NULL;
+		if (!m->nblocks)
+			m->first_cap = cap;
+		m->blocks[m->nblocks++] = m->block;
+		m->block_cap = cap;
+		m->block_used = 0;
+	}
+	p = m->block + m->block_used;
+	memcpy(p, key, len);
+	p[len] = '\0';
+	m->block_used += len + 1;
+	return p;
+}
+
+int64_t strmap_intern(struct strmap *m, const char *key, size_t len)
+{
+	int64_t found = strmap_find(m, key, len);
+	uint32_t h;
+	size_t i;
+	char *copy;
+
+	if (found >= 0)
+		return found;
+	if (m->n >= UINT32_MAX - 1)
+		return -1;
+	if ((m->n + 1) * 2 > m->nslots &&
+	    strmap_rehash(m, m->nslots ? m->nslots * 2 : 1024))
+		return -1;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 1024;
+		char **keys = realloc(m->keys, cap * sizeof *keys);
+		uint32_t *hashes;
+		if (!keys)
+			return -1;
+		m->keys = keys;
+		hashes = realloc(m->hashes, cap * sizeof *hashes);
+		if (!hashes)
+			return -1;
+		m->hashes = hashes;
+		m->cap = cap;
+	}
+	copy = strmap_store(m, key, len);
+	if (!copy)
+		return -1;
+	h = hash_bytes(key, len);
+	m->keys[m->n] = copy;
+	m->hashes[m->n] = h;
+	for (i = h & (m->nslots - 1); m->slots[i]; i = (i + 1) & (m->nslots - 1))
+		;
+	m->slots[i] = (uint32_t)m->n + 1;
+	return (int64_t)m->n++;
+}

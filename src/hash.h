@@ -1,0 +1,48 @@
+/*
+ * hash: an open-addressing map from byte strings to dense ids 0, 1, 2, ...
+ * in order of first insertion. Used for vocabularies, where the same few
+ * hundred thousand strings are looked up many millions of times.
+ *
+ * The map owns copies of its keys (one allocation per key block, freed by
+ * strmap_free); a key's id never changes; strmap_key(id) returns the key.
+ */
+#ifndef RELATED_HASH_H
+#define RELATED_HASH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct strmap {
+	uint32_t *slots;  /* id + 1, 0 = empty */
+	size_t nslots;    /* power of two */
+	char **keys;      /* id -> NUL-terminated key */
+	uint32_t *hashes; /* id -> hash */
+	size_t n, cap;
+	char *block;      /* current key storage block */
+	size_t block_used, block_cap;
+	char **blocks;
+	size_t nblocks;
+	size_t first_cap; /* size of blocks[0], kept by strmap_clear */
+};
+
+void strmap_init(struct strmap *m);
+void strmap_free(struct strmap *m);
+/* Forgets every key but keeps the memory, for maps reused per document. */
+void strmap_clear(struct strmap *m);
+
+/* Returns the id of `key` (len bytes), inserting it if absent; -1 when memory
+ * runs out or the map would exceed UINT32_MAX - 1 keys. */
+int64_t strmap_intern(struct strmap *m, const char *key, size_t len);
+
+/* Returns the id of `key`, or -1 if absent. */
+int64_t strmap_find(const struct strmap *m, const char *key, size_t len);
+
+static inline const char *strmap_key(const struct strmap *m, uint32_t id)
+{
+	return m->keys[id];
+}
+
+/* FNV-1a, 32 bits. */
+uint32_t hash_bytes(const void *data, size_t len);
+
+#endif

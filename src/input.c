@@ -1,0 +1,415 @@
+/*
+ * input: folder walks, manifests and article records into one sorted list.
+ * Folder entries are sorted before recursion so that the walk, and therefore
+ * duplicate-id resolution, never depends on the file system's order.
+ */
+#include "input.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "buf.h"
+#include "fsutil.h"
+
+#define MAX_FOLDER_DEPTH 64
+#define MAX_JSONL_LINE ((size_t)64 << 20)
+
+int skip_list_add(struct skip_list *l, const char *input, const char *reason)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct skip *items = realloc(l->items, cap * sizeof *items);
+		if (!items)
+			return -1;
+		l->items = items;
+		l->cap = cap;
+	}
+	l->items[l->n].input = strdup(input);
+	l->items[l->n].reason = strdup(reason);
+	if (!l->items[l->n].input || !l->items[l->n].reason) {
+		free(l->items[l->n].input);
+		free(l->items[l->n].reason);
+		return -1;
+	}
+	l->n++;
+	return 0;
+}
+
+int skip_list_take(struct skip_list *to, struct skip_list *from)
+{
+	if (to->n + from->n > to->cap) {
+		size_t cap = to->n + from->n;
+		struct skip *items = realloc(to->items, cap * sizeof *items);
+		if (!items)
+			return -1;
+		to->items = items;
+		to->cap = cap;
+	}
+	memcpy(to->items + to->n, from->items, from->n * sizeof *from->items);
+	to->n += from->n;
+	free(from->items);
+	memset(from, 0, sizeof *from);
+	return 0;
+}
+
+void skip_list_free(struct skip_list *l)
+{
+	for (size_t i = 0; i < l->n; i++) {
+		free(l->items[i].input);
+		free(l->items[i].reason);
+	}
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+void input_set_init(struct input_set *set)
+{
+	memset(set, 0, sizeof *set);
+}
+
+static void item_clear(struct input_item *it)
+{
+	free(it->name);
+	free(it->path);
+	free(it->charset);
+	article_clear(&it->article);
+}
+
+void input_set_free(struct input_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		item_clear(&set->items[i]);
+	free(set->items);
+	skip_list_free(&set->skipped);
+	input_set_init(set);
+}
+
+static struct input_item *new_item(struct input_set *set)
+{
+	if (set->n == set->cap) {
+		size_t cap = set->cap ? set->cap * 2 : 256;
+		struct input_item *items = realloc(set->items, cap * sizeof *items);
+		if (!items)
+			return NULL;
+		set->items = items;
+		set->cap = cap;
+	}
+	memset(&set->items[set->n], 0, sizeof set->items[0]);
+	return &set->items[set->n++];
+}
+
+static void drop_last_item(struct input_set *set)
+{
+	item_clear(&set->items[--set->n]);
+}
+
+/* Length of the page extension at the end of name (".html", ".htm.gz"...),
+ * 0 when the name is not a page. */
+static size_t page_ext_len(const char *name)
+{
+	static const char *const exts[] = { ".html.gz", ".htm.gz", ".html", ".htm" };
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < sizeof exts / sizeof exts[0]; i++) {
+		size_t e = strlen(exts[i]);
+		if (n > e && !strcasecmp(name + n - e, exts[i]))
+			return e;
+	}
+	return 0;
+}
+
+static int has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n >= m && !strcasecmp(s + n - m, suffix);
+}
+
+static int is_jsonl_name(const char *name)
+{
+	return has_suffix(name, ".jsonl") || has_suffix(name, ".ndjson") ||
+	       has_suffix(name, ".json");
+}
+
+/* Strips a page extension, or any extension of the last path component. */
+static char *id_from_path(const char *rel)
+{
+	size_t e = page_ext_len(rel), n = strlen(rel);
+	const char *slash, *dot;
+
+	if (!e) {
+		slash = strrchr(rel, '/');
+		dot = strrchr(rel, '.');
+		if (dot && (!slash || dot > slash + 1))
+			e = (size_t)(rel + n - dot);
+	}
+	return strndup(rel, n - e);
+}
+
+static int add_page(struct input_set *set, const char *path, const char *id,
+		    struct error *err)
+{
+	struct input_item *it = new_item(set);
+
+	if (!it)
+		return error_set(err, path, "out of memory");
+	it->name = strdup(path);
+	it->path = strdup(path);
+	it->article.id = strdup(id);
+	it->article.path = strdup(path);
+	if (!it->name || !it->path || !it->article.id || !it->article.path) {
+		drop_last_item(set);
+		return error_set(err, path, "out of memory");
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walks `dir` (rel is its path relative to the root, "" at the top). */
+static int walk_folder(struct input_set *set, const char *root, const char *rel,
+		       int depth, struct error *err)
+{
+	char *dirpath = *rel ? fs_join(root, rel) : strdup(root);
+	char **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d;
+	int rc = 0;
+
+	if (!dirpath)
+		return error_set(err, root, "out of memory");
+	if (depth > MAX_FOLDER_DEPTH) {
+		skip_list_add(&set->skipped, dirpath, "folder nested too deeply");
+		free(dirpath);
+		return 0;
+	}
+	d = opendir(dirpath);
+	if (!d) {
+		char reason[256];
+		snprintf(reason, sizeof reason, "cannot open folder: %s", strerror(errno));
+		rc = skip_list_add(&set->skipped, dirpath, reason);
+		free(dirpath);
+		return rc ? error_set(err, root, "out of memory") : 0;
+	}
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue; /* ".", "..", hidden files and editors' temporaries */
+		if (n == cap) {
+			char **nn = realloc(names, (cap = cap ? cap * 2 : 64) * sizeof *nn);
+			if (!nn) {
+				rc = -1;
+				break;
+			}
+			names = nn;
+		}
+		if (!(names[n] = strdup(de->d_name))) {
+			rc = -1;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (!rc)
+		qsort(names, n, sizeof *names, cmp_str);
+	for (size_t i = 0; i < n && !rc; i++) {
+		char *child_rel = *rel ? fs_join(rel, names[i]) : strdup(names[i]);
+		char *child = child_rel ? fs_join(root, child_rel) : NULL;
+		struct stat st;
+
+		if (!child) {
+			rc = -1;
+		} else if (lstat(child, &st)) {
+			/* vanished between listing and stat: not an input any more */
+		} else if (S_ISDIR(st.st_mode)) {
+			rc = walk_folder(set, root, child_rel, depth + 1, err);
+		} else if (page_ext_len(names[i])) {
+			char *id = id_from_path(child_rel);
+			rc = id ? add_page(set, child, id, err) : -1;
+			free(id);
+		}
+		free(child_rel);
+		free(child);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	free(dirpath);
+	if (rc && !err->message[0])
+		error_set(err, root, "out of memory");
+	return rc;
+}
+
+static const char *json_str(json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_string(v) ? json_string_value(v) : NULL;
+}
+
+/* One JSON Lines record; problems go to the skipped list. */
+static int add_record(struct input_set *set, const char *file, const char *base,
+		      size_t lineno, const char *line, size_t len)
+{
+	char name[4096], reason[512];
+	json_error_t jerr;
+	json_t *obj;
+	const char *path, *text, *id;
+	struct input_item *it;
+	int rc = 0;
+
+	snprintf(name, sizeof name, "%s:%zu", file, lineno);
+	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!obj || !json_is_object(obj)) {
+		snprintf(reason, sizeof reason, "not a JSON object: %s",
+			 obj ? "wrong type" : jerr.text);
+		json_decref(obj);
+		return skip_list_add(&set->skipped, name, reason);
+	}
+	path = json_str(obj, "path");
+	text = json_str(obj, "text");
+	id = json_str(obj, "id");
+	if (!path && !text) {
+		json_decref(obj);
+		return skip_list_add(&set->skipped, name,
+				     "record has neither \"path\" nor \"text\"");
+	}
+	if (!path && !id) {
+		json_decref(obj);
+		return skip_list_add(&set->skipped, name, "article record has no \"id\"");
+	}
+	if (path && (!*path || (id && !*id))) {
+		json_decref(obj);
+		return skip_list_add(&set->skipped, name, "empty \"path\" or \"id\"");
+	}
+	it = new_item(set);
+	if (!it) {
+		json_decref(obj);
+		return -1;
+	}
+	struct article *a = &it->article;
+	it->name = strdup(name);
+	if (path) {
+		it->path = path[0] == '/' ? strdup(path) : fs_join(base, path);
+		a->path = it->path ? strdup(it->path) : NULL;
+		a->id = id ? strdup(id) : id_from_path(path);
+		rc |= article_set(&it->charset, json_str(obj, "charset"));
+		rc |= !it->path || !a->path;
+	} else {
+		rc |= article_set(&a->id, id);
+		rc |= article_set(&a->title, json_str(obj, "title"));
+		rc |= article_set(&a->text, text);
+		rc |= article_set(&a->lang, json_str(obj, "lang"));
+		rc |= article_set(&a->author, json_str(obj, "author"));
+		rc |= article_set(&a->modified, json_str(obj, "modified"));
+	}
+	rc |= article_set(&a->url, json_str(obj, "url"));
+	rc |= article_set(&a->published, json_str(obj, "published"));
+	rc |= article_set(&a->section, json_str(obj, "section"));
+	rc |= !it->name || !a->id;
+	json_decref(obj);
+	if (rc) {
+		drop_last_item(set);
+		return -1;
+	}
+	return 0;
+}
+
+static int add_jsonl(struct input_set *set, const char *file, struct error *err)
+{
+	FILE *f = fopen(file, "rb");
+	char *line = NULL, *base;
+	size_t cap = 0, lineno = 0;
+	ssize_t n;
+	int rc = 0;
+
+	if (!f) {
+		char reason[256];
+		snprintf(reason, sizeof reason, "cannot open: %s", strerror(errno));
+		return skip_list_add(&set->skipped, file, reason)
+			       ? error_set(err, file, "out of memory") : 0;
+	}
+	base = fs_dirname(file);
+	if (!base) {
+		fclose(f);
+		return error_set(err, file, "out of memory");
+	}
+	while (!rc && (n = getline(&line, &cap, f)) >= 0) {
+		size_t len = (size_t)n;
+		lineno++;
+		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+			len--;
+		if (!len || strspn(line, " \t") == len)
+			continue;
+		if (len > MAX_JSONL_LINE) {
+			char name[4096];
+			snprintf(name, sizeof name, "%s:%zu", file, lineno);
+			rc = skip_list_add(&set->skipped, name, "line longer than 64 MiB");
+			continue;
+		}
+		rc = add_record(set, file, base, lineno, line, len);
+	}
+	if (!rc && ferror(f))
+		rc = skip_list_add(&set->skipped, file, "read error");
+	free(line);
+	free(base);
+	fclose(f);
+	return rc ? error_set(err, file, "out of memory") : 0;
+}
+
+int input_add(struct input_set *set, const char *arg, struct error *err)
+{
+	struct stat st;
+
+	if (stat(arg, &st))
+		return error_set(err, arg, "no such file or folder");
+	if (S_ISDIR(st.st_mode))
+		return walk_folder(set, arg, "", 0, err);
+	if (is_jsonl_name(arg))
+		return add_jsonl(set, arg, err);
+	{
+		const char *slash = strrchr(arg, '/');
+		char *id = id_from_path(slash ? slash + 1 : arg);
+		int rc = id ? add_page(set, arg, id, err)
+			    : error_set(err, arg, "out of memory");
+		free(id);
+		return rc;
+	}
+}
+
+static int cmp_item(const void *a, const void *b)
+{
+	const struct input_item *x = a, *y = b;
+	int c = strcmp(x->article.id, y->article.id);
+
+	if (c)
+		return c;
+	return strcmp(x->name, y->name);
+}
+
+int input_finish(struct input_set *set, struct error *err)
+{
+	size_t w = 0;
+
+	qsort(set->items, set->n, sizeof *set->items, cmp_item);
+	for (size_t r = 0; r < set->n; r++) {
+		if (w && !strcmp(set->items[w - 1].article.id, set->items[r].article.id)) {
+			char reason[512];
+			snprintf(reason, sizeof reason, "duplicate id \"%.400s\" (kept %.80s)",
+				 set->items[r].article.id, set->items[w - 1].name);
+			if (skip_list_add(&set->skipped, set->items[r].name, reason))
+				return error_set(err, NULL, "out of memory");
+			item_clear(&set->items[r]);
+			continue;
+		}
+		set->items[w++] = set->items[r];
+	}
+	set->n = w;
+	return 0;
+}

@@ -1,0 +1,554 @@
+/*
+ * model: building TF-IDF vectors, and the binary model file.
+ *
+ * The builder interns each term once as stories arrive, keeps (term, count)
+ * pairs per story, and computes weights only at the end, when document
+ * frequencies are known. The file is the model's arrays written as they lie
+ * in memory, so loading is mmap plus validation, with no parsing.
+ */
+#include "model.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "fsutil.h"
+#include "hash.h"
+
+#define MODEL_MAGIC "RELATED"
+#define MODEL_VERSION 1u
+#define MODEL_TRAILER "END!"
+
+enum section_id {
+	SEC_STRINGS = 1,
+	SEC_TERM_NAME,
+	SEC_DF,
+	SEC_DOC_FIELD,
+	SEC_ROW,
+	SEC_COL,
+	SEC_VAL,
+	SEC_COUNT = SEC_VAL
+};
+
+struct file_header {
+	char magic[8];
+	uint32_t version;
+	uint32_t n_sections;
+	uint32_t n_docs;
+	uint32_t n_terms;
+	uint64_t nnz;
+	uint64_t file_size;
+	uint32_t min_df;
+	float max_df;
+	float title_weight;
+	float lead_weight;
+	uint32_t stem;
+	uint32_t stopwords;
+};
+
+struct file_section {
+	uint32_t id;
+	uint32_t reserved;
+	uint64_t offset;
+	uint64_t size;
+};
+
+_Static_assert(sizeof(struct file_header) == 64, "header is 64 bytes");
+_Static_assert(sizeof(struct file_section) == 24, "section entry is 24 bytes");
+
+void model_params_default(struct model_params *p)
+{
+	struct analyze_options a;
+
+	analyze_options_default(&a);
+	p->min_df = 2;
+	p->max_df = 1.0f;
+	p->title_weight = a.title_weight;
+	p->lead_weight = a.lead_weight;
+	p->stem = (uint32_t)a.stem;
+	p->stopwords = (uint32_t)a.stopwords;
+}
+
+const char *model_doc(const struct model *m, uint32_t doc, enum model_field f)
+{
+	uint64_t off = m->doc_field[(uint64_t)doc * MODEL_FIELDS + f];
+	return off ? m->strings + off : NULL;
+}
+
+const char *model_term(const struct model *m, uint32_t term)
+{
+	return m->strings + m->term_name[term];
+}
+
+/* ---- building ---- */
+
+struct entry {
+	uint32_t term;
+	float count;
+};
+
+struct model_builder {
+	struct strmap vocab;
+	uint32_t *df;
+	size_t df_cap;
+	struct entry *entries;
+	size_t n_entries, entries_cap;
+	uint64_t *row;    /* n_docs + 1 */
+	uint64_t *fields; /* n_docs * MODEL_FIELDS */
+	size_t n_docs, docs_cap;
+	struct buf strings;
+};
+
+struct model_builder *model_builder_new(void)
+{
+	struct model_builder *b = calloc(1, sizeof *b);
+
+	if (!b)
+		return NULL;
+	strmap_init(&b->vocab);
+	buf_init(&b->strings);
+	if (buf_addc(&b->strings, '\0') || !(b->row = calloc(1, sizeof *b->row))) {
+		model_builder_free(b);
+		return NULL;
+	}
+	return b;
+}
+
+void model_builder_free(struct model_builder *b)
+{
+	if (!b)
+		return;
+	strmap_free(&b->vocab);
+	free(b->df);
+	free(b->entries);
+	free(b->row);
+	free(b->fields);
+	buf_release(&b->strings);
+	free(b);
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+	size_t c = *cap ? *cap : 64;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	while (c < need) {
+		if (c > SIZE_MAX / 2 / elem)
+			return -1;
+		c *= 2;
+	}
+	q = realloc(*p, c * elem);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+static uint64_t add_string(struct buf *s, const char *v)
+{
+	uint64_t off = s->len;
+
+	if (!v)
+		return 0;
+	if (buf_add(s, v, strlen(v) + 1))
+		return UINT64_MAX;
+	return off;
+}
+
+int model_builder_add(struct model_builder *b, const struct article *a,
+		      const struct bag *terms, struct error *err)
+{
+	const char *vals[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
+					   a->lang, a->section };
+	size_t cap;
+
+	if (b->n_docs >= UINT32_MAX - 1)
+		return error_set(err, a->id, "too many stories for one model");
+	cap = b->docs_cap;
+	if (grow((void **)&b->fields, &cap, (b->n_docs + 1) * MODEL_FIELDS,
+		 sizeof *b->fields))
+		return error_set(err, a->id, "out of memory");
+	b->docs_cap = cap;
+	cap = b->n_docs + 1;
+	{
+		uint64_t *row = realloc(b->row, (b->n_docs + 2) * sizeof *row);
+		if (!row)
+			return error_set(err, a->id, "out of memory");
+		b->row = row;
+	}
+	for (int f = 0; f < MODEL_FIELDS; f++) {
+		uint64_t off = add_string(&b->strings, vals[f]);
+		if (off == UINT64_MAX)
+			return error_set(err, a->id, "out of memory");
+		b->fields[b->n_docs * MODEL_FIELDS + (size_t)f] = off;
+	}
+	if (grow((void **)&b->entries, &b->entries_cap, b->n_entries + terms->n,
+		 sizeof *b->entries))
+		return error_set(err, a->id, "out of memory");
+	for (size_t i = 0; i < terms->n; i++) {
+		const char *t = terms->terms.data + terms->offsets[i];
+		size_t before = b->vocab.n;
+		int64_t id = strmap_intern(&b->vocab, t, strlen(t));
+		if (id < 0 || grow((void **)&b->df, &b->df_cap, b->vocab.n, sizeof *b->df))
+			return error_set(err, a->id, "out of memory");
+		if (b->vocab.n != before)
+			b->df[id] = 0;
+		b->df[id]++;
+		b->entries[b->n_entries].term = (uint32_t)id;
+		b->entries[b->n_entries].count = terms->counts[i];
+		b->n_entries++;
+	}
+	b->n_docs++;
+	b->row[b->n_docs] = b->n_entries;
+	return 0;
+}
+
+static int cmp_term_order(const void *x, const void *y, void *ctx)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	const struct model_builder *mb = ctx;
+
+	if (mb->df[a] != mb->df[b])
+		return mb->df[a] > mb->df[b] ? -1 : 1;
+	return strcmp(strmap_key(&mb->vocab, a), strmap_key(&mb->vocab, b));
+}
+
+static int cmp_entry_term(const void *x, const void *y)
+{
+	const struct entry *a = x, *b = y;
+	return (a->term > b->term) - (a->term < b->term);
+}
+
+int model_builder_finish(struct model_builder *b, const struct model_params *p,
+			 struct model *out, struct error *err)
+{
+	size_t nv = b->vocab.n, kept = 0;
+	uint32_t *order = NULL, *newid = NULL, *df = NULL, *col = NULL;
+	uint64_t *term_name = NULL, *row = NULL;
+	float *val = NULL;
+	double max_docs = (double)p->max_df * (double)b->n_docs;
+	uint64_t nnz = 0;
+
+	memset(out, 0, sizeof *out);
+	order = malloc((nv ? nv : 1) * sizeof *order);
+	newid = malloc((nv ? nv : 1) * sizeof *newid);
+	if (!order || !newid)
+		goto oom;
+	for (size_t t = 0; t < nv; t++) {
+		newid[t] = UINT32_MAX;
+		if (b->df[t] >= p->min_df && (p->max_df >= 1.0f || b->df[t] <= max_docs))
+			order[kept++] = (uint32_t)t;
+	}
+	qsort_r(order, kept, sizeof *order, cmp_term_order, b);
+	df = malloc((kept ? kept : 1) * sizeof *df);
+	term_name = malloc((kept ? kept : 1) * sizeof *term_name);
+	if (!df || !term_name)
+		goto oom;
+	for (size_t i = 0; i < kept; i++) {
+		const char *name = strmap_key(&b->vocab, order[i]);
+		newid[order[i]] = (uint32_t)i;
+		df[i] = b->df[order[i]];
+		term_name[i] = add_string(&b->strings, name);
+		if (term_name[i] == UINT64_MAX)
+			goto oom;
+	}
+	for (size_t e = 0; e < b->n_entries; e++)
+		nnz += newid[b->entries[e].term] != UINT32_MAX;
+	row = malloc((b->n_docs + 1) * sizeof *row);
+	col = malloc((nnz ? nnz : 1) * sizeof *col);
+	val = malloc((nnz ? nnz : 1) * sizeof *val);
+	if (!row || !col || !val)
+		goto oom;
+	row[0] = 0;
+	for (size_t d = 0, w = 0; d < b->n_docs; d++) {
+		size_t start = w;
+		double norm = 0;
+		for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++) {
+			struct entry en = b->entries[e];
+			uint32_t t = newid[en.term];
+			double tf, idf;
+			if (t == UINT32_MAX)
+				continue;
+			tf = en.count >= 1.0f ? 1.0 + log(en.count) : en.count;
+			idf = log((1.0 + b->n_docs) / (1.0 + df[t])) + 1.0;
+			b->entries[w].term = t; /* reuse: entries are consumed in order */
+			b->entries[w].count = (float)(tf * idf);
+			norm += (tf * idf) * (tf * idf);
+			w++;
+		}
+		qsort(b->entries + start, w - start, sizeof *b->entries, cmp_entry_term);
+		norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
+		for (size_t i = start; i < w; i++) {
+			col[i] = b->entries[i].term;
+			val[i] = (float)(b->entries[i].count * norm);
+		}
+		row[d + 1] = w;
+	}
+	out->params = *p;
+	out->n_docs = (uint32_t)b->n_docs;
+	out->n_terms = (uint32_t)kept;
+	out->nnz = nnz;
+	out->strings_len = b->strings.len;
+	out->strings = buf_detach(&b->strings, NULL);
+	out->owned[0] = (void *)(uintptr_t)out->strings;
+	out->term_name = term_name;
+	out->owned[1] = term_name;
+	out->df = df;
+	out->owned[2] = df;
+	out->doc_field = b->fields;
+	out->owned[3] = b->fields;
+	b->fields = NULL;
+	out->row = row;
+	out->owned[4] = row;
+	out->col = col;
+	out->owned[5] = col;
+	out->val = val;
+	out->owned[6] = val;
+	if (!out->strings)
+		goto oom_after;
+	free(order);
+	free(newid);
+	model_builder_free(b);
+	return 0;
+oom:
+	free(df);
+	free(term_name);
+	free(row);
+	free(col);
+	free(val);
+oom_after:
+	free(order);
+	free(newid);
+	model_free(out);
+	model_builder_free(b);
+	return error_set(err, NULL, "out of memory while building the model");
+}
+
+void model_free(struct model *m)
+{
+	if (m->map)
+		munmap(m->map, m->map_len);
+	for (size_t i = 0; i < sizeof m->owned / sizeof m->owned[0]; i++)
+		free(m->owned[i]);
+	memset(m, 0, sizeof *m);
+}
+
+/* ---- the file ---- */
+
+static size_t align8(size_t n)
+{
+	return (n + 7) & ~(size_t)7;
+}
+
+int model_save(const struct model *m, const char *path, struct error *err)
+{
+	struct file_header h;
+	struct file_section sec[SEC_COUNT];
+	const void *data[SEC_COUNT] = { m->strings, m->term_name, m->df, m->doc_field,
+					m->row, m->col, m->val };
+	uint64_t sizes[SEC_COUNT] = {
+		m->strings_len, (uint64_t)m->n_terms * 8, (uint64_t)m->n_terms * 4,
+		(uint64_t)m->n_docs * MODEL_FIELDS * 8, ((uint64_t)m->n_docs + 1) * 8,
+		m->nnz * 4, m->nnz * 4
+	};
+	struct buf out = BUF_INIT;
+	static const char zeros[8];
+	uint32_t crc;
+	size_t off = sizeof h + sizeof sec;
+	int rc;
+
+	memset(&h, 0, sizeof h);
+	memcpy(h.magic, MODEL_MAGIC, sizeof MODEL_MAGIC);
+	h.version = MODEL_VERSION;
+	h.n_sections = SEC_COUNT;
+	h.n_docs = m->n_docs;
+	h.n_terms = m->n_terms;
+	h.nnz = m->nnz;
+	h.min_df = m->params.min_df;
+	h.max_df = m->params.max_df;
+	h.title_weight = m->params.title_weight;
+	h.lead_weight = m->params.lead_weight;
+	h.stem = m->params.stem;
+	h.stopwords = m->params.stopwords;
+	for (int i = 0; i < SEC_COUNT; i++) {
+		sec[i].id = (uint32_t)i + 1;
+		sec[i].reserved = 0;
+		sec[i].offset = off;
+		sec[i].size = sizes[i];
+		off = align8(off + sizes[i]);
+	}
+	h.file_size = off + 8;
+	if (buf_grow(&out, off + 8))
+		return error_set(err, path, "out of memory");
+	buf_add(&out, &h, sizeof h);
+	buf_add(&out, sec, sizeof sec);
+	for (int i = 0; i < SEC_COUNT; i++) {
+		buf_add(&out, data[i], sizes[i]);
+		buf_add(&out, zeros, align8(out.len) - out.len);
+	}
+	crc = (uint32_t)crc32(0L, (const Bytef *)out.data, (uInt)0);
+	for (size_t done = 0; done < out.len;) {
+		size_t n = out.len - done > (1u << 30) ? (1u << 30) : out.len - done;
+		crc = (uint32_t)crc32(crc, (const Bytef *)out.data + done, (uInt)n);
+		done += n;
+	}
+	buf_add(&out, &crc, 4);
+	buf_add(&out, MODEL_TRAILER, 4);
+	rc = fs_write_atomic(path, out.data, out.len, err);
+	buf_release(&out);
+	return rc;
+}
+
+/* Checks the arrays of a mapped model; returns a reason or NULL. */
+static const char *validate(const struct model *m)
+{
+	if (m->strings_len == 0 || m->strings[m->strings_len - 1] != '\0' ||
+	    m->strings[0] != '\0')
+		return "string table is not terminated";
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		if (m->term_name[t] == 0 || m->term_name[t] >= m->strings_len)
+			return "term name offset out of range";
+	for (uint64_t i = 0; i < (uint64_t)m->n_docs * MODEL_FIELDS; i++)
+		if (m->doc_field[i] >= m->strings_len)
+			return "story field offset out of range";
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		if (!m->doc_field[(uint64_t)d * MODEL_FIELDS + MODEL_ID])
+			return "story without id";
+	if (m->row[0] != 0 || m->row[m->n_docs] != m->nnz)
+		return "row offsets do not span the vectors";
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		if (m->row[d] > m->row[d + 1])
+			return "row offsets decrease";
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+			if (m->col[i] >= m->n_terms)
+				return "term id out of range";
+			if (i > m->row[d] && m->col[i] <= m->col[i - 1])
+				return "term ids not ascending in a row";
+			if (!isfinite(m->val[i]) || m->val[i] < 0 || m->val[i] > 1.0001f)
+				return "weight out of range";
+		}
+	}
+	return NULL;
+}
+
+int model_load(const char *path, struct model *m, struct error *err)
+{
+	struct file_header h;
+	const struct file_section *sec;
+	const void *ptr[SEC_COUNT];
+	const unsigned char *base;
+	struct stat st;
+	const char *why;
+	uint64_t expect[SEC_COUNT];
+	uint32_t crc;
+	int fd;
+
+	memset(m, 0, sizeof *m);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return error_set(err, path, "cannot open model: %s", strerror(errno));
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return error_set(err, path, "model is not a regular file");
+	}
+	if ((uint64_t)st.st_size < sizeof h + SEC_COUNT * sizeof *sec + 8) {
+		close(fd);
+		return error_set(err, path, "not a related model (file too short)");
+	}
+	m->map_len = (size_t)st.st_size;
+	m->map = mmap(NULL, m->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	close(fd);
+	if (m->map == MAP_FAILED) {
+		m->map = NULL;
+		return error_set(err, path, "cannot map model: %s", strerror(errno));
+	}
+	base = m->map;
+	memcpy(&h, base, sizeof h);
+	if (memcmp(h.magic, MODEL_MAGIC, sizeof MODEL_MAGIC)) {
+		model_free(m);
+		return error_set(err, path, "not a related model (bad magic)");
+	}
+	if (h.version != MODEL_VERSION) {
+		uint32_t v = h.version;
+		model_free(m);
+		return error_set(err, path, "model version %u, this build reads %u",
+				 v, MODEL_VERSION);
+	}
+	if (h.file_size != (uint64_t)st.st_size || h.n_sections != SEC_COUNT ||
+	    memcmp(base + st.st_size - 4, MODEL_TRAILER, 4)) {
+		model_free(m);
+		return error_set(err, path, "model truncated or resized");
+	}
+	memcpy(&crc, base + st.st_size - 8, 4);
+	{
+		uint32_t c = (uint32_t)crc32(0L, NULL, 0);
+		size_t len = (size_t)st.st_size - 8;
+		for (size_t done = 0; done < len;) {
+			size_t n = len - done > (1u << 30) ? (1u << 30) : len - done;
+			c = (uint32_t)crc32(c, base + done, (uInt)n);
+			done += n;
+		}
+		if (c != crc) {
+			model_free(m);
+			return error_set(err, path, "model checksum mismatch (corrupt file)");
+		}
+	}
+	if (h.n_docs >= UINT32_MAX || h.nnz > (uint64_t)st.st_size / 8) {
+		model_free(m);
+		return error_set(err, path, "model counts out of range");
+	}
+	expect[0] = UINT64_MAX; /* strings: any size */
+	expect[1] = (uint64_t)h.n_terms * 8;
+	expect[2] = (uint64_t)h.n_terms * 4;
+	expect[3] = (uint64_t)h.n_docs * MODEL_FIELDS * 8;
+	expect[4] = ((uint64_t)h.n_docs + 1) * 8;
+	expect[5] = h.nnz * 4;
+	expect[6] = h.nnz * 4;
+	sec = (const struct file_section *)(base + sizeof h);
+	for (int i = 0; i < SEC_COUNT; i++) {
+		struct file_section s;
+		memcpy(&s, &sec[i], sizeof s);
+		if (s.id != (uint32_t)i + 1 || s.offset % 8 || s.offset < sizeof h ||
+		    s.offset > (uint64_t)st.st_size - 8 ||
+		    s.size > (uint64_t)st.st_size - 8 - s.offset ||
+		    (expect[i] != UINT64_MAX && s.size != expect[i])) {
+			model_free(m);
+			return error_set(err, path, "model section %d out of bounds", i + 1);
+		}
+		ptr[i] = base + s.offset;
+		if (i == 0)
+			m->strings_len = s.size;
+	}
+	m->params.min_df = h.min_df;
+	m->params.max_df = h.max_df;
+	m->params.title_weight = h.title_weight;
+	m->params.lead_weight = h.lead_weight;
+	m->params.stem = h.stem;
+	m->params.stopwords = h.stopwords;
+	m->n_docs = h.n_docs;
+	m->n_terms = h.n_terms;
+	m->nnz = h.nnz;
+	m->strings = ptr[0];
+	m->term_name = ptr[1];
+	m->df = ptr[2];
+	m->doc_field = ptr[3];
+	m->row = ptr[4];
+	m->col = ptr[5];
+	m->val = ptr[6];
+	why = validate(m);
+	if (why) {
+		model_free(m);
+		return error_set(err, path, "invalid model: %s", why);
+	}
+	return 0;
+}

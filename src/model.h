@@ -1,0 +1,96 @@
+/*
+ * model: the vocabulary, document frequencies and L2-normalised TF-IDF
+ * vectors of every story, with the stories' metadata; built in memory or
+ * loaded from one binary file.
+ *
+ * Weights: tf' = 1 + ln(tf) for tf >= 1 (tf itself below 1), idf = ln((1 +
+ * N) / (1 + df)) + 1 (smoothed), vector scaled to unit length. Terms seen in
+ * fewer than `min_df` stories, or in more than `max_df` of them (a
+ * fraction), are left out of the vectors. Term ids are ordered by document
+ * frequency, most frequent first (ties by the term's bytes), so that the
+ * posting lists that cost most sit together. Stories keep the order in
+ * which they were added (the input stage sorts them by id), so an index
+ * order is an id order.
+ *
+ * A model's arrays are read-only once built; several threads may read it.
+ *
+ * File format (version 1, little-endian): a 64-byte header (magic
+ * "RELATED\0", version, section count, counts and parameters), a section
+ * table of {id, offset, size}, the sections (8-byte aligned), and a trailer
+ * {crc32 of everything before it, "END!"}. model_load() maps the file and
+ * checks every count, offset, bound and the checksum before use.
+ */
+#ifndef RELATED_MODEL_H
+#define RELATED_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze.h"
+#include "article.h"
+#include "log.h"
+
+enum model_field {
+	MODEL_ID,
+	MODEL_URL,
+	MODEL_TITLE,
+	MODEL_PUBLISHED,
+	MODEL_LANG,
+	MODEL_SECTION,
+	MODEL_FIELDS
+};
+
+struct model_params {
+	uint32_t min_df;    /* default 2 */
+	float max_df;       /* fraction of stories, default 1.0 (no limit) */
+	float title_weight; /* the analysis options the model was built with */
+	float lead_weight;
+	uint32_t stem;
+	uint32_t stopwords;
+};
+
+void model_params_default(struct model_params *p);
+
+struct model {
+	struct model_params params;
+	uint32_t n_docs, n_terms;
+	uint64_t nnz;
+	const char *strings;       /* NUL-terminated strings; offset 0 = absent */
+	uint64_t strings_len;
+	const uint64_t *term_name; /* [n_terms] offsets into strings */
+	const uint32_t *df;        /* [n_terms] */
+	const uint64_t *doc_field; /* [n_docs * MODEL_FIELDS] offsets */
+	const uint64_t *row;       /* [n_docs + 1] into col/val */
+	const uint32_t *col;       /* [nnz] term ids, ascending within a row */
+	const float *val;          /* [nnz] weights, each row of unit length */
+	/* storage: a mapping (loaded) or allocations (built) */
+	void *map;
+	size_t map_len;
+	void *owned[8];
+};
+
+/* The field of a story, or NULL when absent. */
+const char *model_doc(const struct model *m, uint32_t doc, enum model_field f);
+const char *model_term(const struct model *m, uint32_t term);
+
+/* Building: add stories in their final order, then finish. */
+struct model_builder;
+
+struct model_builder *model_builder_new(void);
+/* Adds one story: its metadata (copied) and its analysed terms. */
+int model_builder_add(struct model_builder *b, const struct article *a,
+		      const struct bag *terms, struct error *err);
+/* Builds the model (`out` is owned by the caller, released with
+ * model_free()); the builder is freed in every case. */
+int model_builder_finish(struct model_builder *b, const struct model_params *p,
+			 struct model *out, struct error *err);
+void model_builder_free(struct model_builder *b);
+
+/* Writes `m` to `path` atomically. */
+int model_save(const struct model *m, const char *path, struct error *err);
+/* Maps and validates the model at `path`; on failure `m` is empty and `err`
+ * says what is wrong (naming the file). */
+int model_load(const char *path, struct model *m, struct error *err);
+void model_free(struct model *m);
+
+#endif

@@ -1,0 +1,197 @@
+/* output: JSON writing for lists, reports and articles. */
+#include "output.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "fsutil.h"
+
+void output_timestamp(char *out, size_t outlen)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&now, &tm);
+	strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+double output_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void report_stage(struct report *r, const char *stage, double *t0)
+{
+	double now = output_now();
+
+	if (r->n_stages < sizeof r->stages / sizeof r->stages[0]) {
+		r->stages[r->n_stages].stage = stage;
+		r->stages[r->n_stages].seconds = now - *t0;
+		r->n_stages++;
+	}
+	*t0 = now;
+}
+
+static int add_field(struct buf *b, const char *key, const char *value, int comma)
+{
+	int rc = 0;
+
+	if (comma)
+		rc |= buf_addc(b, ',');
+	rc |= buf_add_json_string(b, key, strlen(key));
+	rc |= buf_addc(b, ':');
+	if (value)
+		rc |= buf_add_json_string(b, value, strlen(value));
+	else
+		rc |= buf_adds(b, "null");
+	return rc;
+}
+
+/* Four decimals, rounded half away from zero, never "-0.0000". */
+static int add_score(struct buf *b, float score)
+{
+	double s = round((double)score * 10000.0) / 10000.0;
+
+	if (s == 0.0)
+		s = 0.0;
+	return buf_printf(b, "%.4f", s);
+}
+
+static int add_story(struct buf *b, const struct model *m, uint32_t d, int with_lang)
+{
+	int rc = 0;
+
+	rc |= add_field(b, "id", model_doc(m, d, MODEL_ID), 0);
+	rc |= add_field(b, "url", model_doc(m, d, MODEL_URL), 1);
+	rc |= add_field(b, "title", model_doc(m, d, MODEL_TITLE), 1);
+	rc |= add_field(b, "published", model_doc(m, d, MODEL_PUBLISHED), 1);
+	if (with_lang)
+		rc |= add_field(b, "lang", model_doc(m, d, MODEL_LANG), 1);
+	return rc;
+}
+
+int output_related_line(struct buf *b, const struct model *m,
+			const struct related_lists *l, uint32_t doc,
+			const char *generated_at)
+{
+	const struct related_item *it = l->items + (size_t)doc * l->top;
+	int rc = 0;
+
+	rc |= buf_printf(b, "{\"schema_version\":%d,", OUTPUT_SCHEMA_VERSION);
+	rc |= add_field(b, "generated_at", generated_at, 0);
+	rc |= buf_adds(b, ",\"source\":{");
+	rc |= add_story(b, m, doc, 1);
+	rc |= buf_adds(b, "},\"items\":[");
+	for (uint32_t i = 0; i < l->count[doc]; i++) {
+		rc |= buf_printf(b, "%s{\"rank\":%u,", i ? "," : "", i + 1);
+		rc |= add_story(b, m, it[i].doc, 0);
+		rc |= buf_adds(b, ",\"score\":");
+		rc |= add_score(b, it[i].score);
+		rc |= add_field(b, "origin", it[i].origin, 1);
+		rc |= buf_addc(b, '}');
+	}
+	rc |= buf_adds(b, "]}\n");
+	return rc ? -1 : 0;
+}
+
+int output_write_related(const char *outdir, const struct model *m,
+			 const struct related_lists *l, const char *generated_at,
+			 struct error *err)
+{
+	struct buf b = BUF_INIT;
+	char *path;
+	int rc;
+
+	if (fs_mkdir_p(outdir, err))
+		return -1;
+	path = fs_join(outdir, "related.jsonl");
+	if (!path)
+		return error_set(err, outdir, "out of memory");
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		if (output_related_line(&b, m, l, d, generated_at)) {
+			buf_release(&b);
+			free(path);
+			return error_set(err, outdir, "out of memory");
+		}
+	rc = fs_write_atomic(path, b.data, b.len, err);
+	buf_release(&b);
+	free(path);
+	return rc;
+}
+
+int output_write_report(const char *outdir, const struct report *r,
+			struct error *err)
+{
+	struct buf b = BUF_INIT;
+	double total = 0;
+	char *path;
+	int rc = 0;
+
+	rc |= buf_printf(&b, "{\n  \"schema_version\": %d,\n  ", OUTPUT_SCHEMA_VERSION);
+	rc |= add_field(&b, "generated_at", r->generated_at, 0);
+	rc |= buf_adds(&b, ",\n  ");
+	rc |= add_field(&b, "command", r->command, 0);
+	rc |= buf_printf(&b, ",\n  \"counts\": {\"inputs\": %zu, \"stories\": %zu, "
+			 "\"skipped\": %zu, \"terms\": %zu, \"empty_lists\": %zu, "
+			 "\"near_duplicates_dropped\": %zu},\n",
+			 r->inputs, r->stories, r->skipped ? r->skipped->n : 0,
+			 r->terms, r->empty_lists, r->duplicates);
+	rc |= buf_printf(&b, "  \"options\": {\"top\": %zu, \"jobs\": %d},\n",
+			 r->top, r->jobs);
+	rc |= buf_adds(&b, "  \"timings_seconds\": {");
+	for (size_t i = 0; i < r->n_stages; i++) {
+		rc |= buf_printf(&b, "%s\"%s\": %.3f", i ? ", " : "",
+				 r->stages[i].stage, r->stages[i].seconds);
+		total += r->stages[i].seconds;
+	}
+	rc |= buf_printf(&b, "%s\"total\": %.3f},\n", r->n_stages ? ", " : "", total);
+	rc |= buf_adds(&b, "  \"skipped\": [");
+	for (size_t i = 0; r->skipped && i < r->skipped->n; i++) {
+		rc |= buf_adds(&b, i ? ",\n    {" : "\n    {");
+		rc |= add_field(&b, "input", r->skipped->items[i].input, 0);
+		rc |= add_field(&b, "reason", r->skipped->items[i].reason, 1);
+		rc |= buf_addc(&b, '}');
+	}
+	rc |= buf_adds(&b, r->skipped && r->skipped->n ? "\n  ]\n}\n" : "]\n}\n");
+	if (rc) {
+		buf_release(&b);
+		return error_set(err, outdir, "out of memory");
+	}
+	if (fs_mkdir_p(outdir, err)) {
+		buf_release(&b);
+		return -1;
+	}
+	path = fs_join(outdir, "report.json");
+	rc = path ? fs_write_atomic(path, b.data, b.len, err)
+		  : error_set(err, outdir, "out of memory");
+	free(path);
+	buf_release(&b);
+	return rc;
+}
+
+int output_article_line(struct buf *b, const struct article *a)
+{
+	int rc = 0;
+
+	rc |= buf_addc(b, '{');
+	rc |= add_field(b, "id", a->id, 0);
+	rc |= add_field(b, "path", a->path, 1);
+	rc |= add_field(b, "url", a->url, 1);
+	rc |= add_field(b, "title", a->title, 1);
+	rc |= add_field(b, "published", a->published, 1);
+	rc |= add_field(b, "modified", a->modified, 1);
+	rc |= add_field(b, "author", a->author, 1);
+	rc |= add_field(b, "section", a->section, 1);
+	rc |= add_field(b, "lang", a->lang, 1);
+	rc |= add_field(b, "image", a->image, 1);
+	rc |= add_field(b, "charset", a->charset, 1);
+	rc |= add_field(b, "text", a->text, 1);
+	rc |= buf_adds(b, "}\n");
+	return rc ? -1 : 0;
+}

@@ -1,0 +1,73 @@
+/*
+ * output: what the tool writes — related.jsonl, report.json and the JSON
+ * line of an extracted article.
+ *
+ * related.jsonl has one line per story, in story (id) order:
+ *   {"schema_version":1,"generated_at":"2026-11-28T10:00:00Z",
+ *    "source":{"id","url","title","published","lang"},
+ *    "items":[{"rank":1,"id","url","title","published","score":0.4312,
+ *              "origin":"similar"}, ...]}
+ * Absent fields are null; scores have four decimals. Files are written
+ * whole to a temporary file and renamed into place (fsutil.h), so a reader
+ * or a crash never sees half a file.
+ */
+#ifndef RELATED_OUTPUT_H
+#define RELATED_OUTPUT_H
+
+#include <stddef.h>
+
+#include "article.h"
+#include "buf.h"
+#include "input.h"
+#include "log.h"
+#include "model.h"
+#include "policy.h"
+
+#define OUTPUT_SCHEMA_VERSION 1
+
+/* The current UTC time in RFC 3339 ("2026-11-28T10:00:00Z"); out >= 32. */
+void output_timestamp(char *out, size_t outlen);
+
+/* Appends one story's related.jsonl line (with its newline) to b. */
+int output_related_line(struct buf *b, const struct model *m,
+			const struct related_lists *l, uint32_t doc,
+			const char *generated_at);
+
+/* Writes OUTDIR/related.jsonl atomically (OUTDIR is created). */
+int output_write_related(const char *outdir, const struct model *m,
+			 const struct related_lists *l, const char *generated_at,
+			 struct error *err);
+
+struct stage_time {
+	const char *stage; /* static */
+	double seconds;
+};
+
+struct report {
+	const char *generated_at;
+	const char *command;
+	size_t inputs;   /* items found */
+	size_t stories;  /* stories in the model */
+	size_t terms;
+	size_t empty_lists;
+	size_t duplicates;
+	size_t top;
+	int jobs;
+	const struct skip_list *skipped;
+	struct stage_time stages[12];
+	size_t n_stages;
+};
+
+/* Records the time since *t0 under `stage` and resets *t0 to now. */
+void report_stage(struct report *r, const char *stage, double *t0);
+double output_now(void);
+
+/* Writes OUTDIR/report.json atomically. */
+int output_write_report(const char *outdir, const struct report *r,
+			struct error *err);
+
+/* Appends an article as one JSON line (id, path, url, title, published,
+ * modified, author, section, lang, image, charset, text) to b. */
+int output_article_line(struct buf *b, const struct article *a);
+
+#endif

@@ -1,0 +1,289 @@
+/*
+ * pipeline: threads over stories. Work is handed out in chunks of
+ * consecutive indexes through an atomic counter; each result lands in its
+ * own slot, so results never depend on which thread did the work.
+ */
+#include "pipeline.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "charset.h"
+#include "extract.h"
+#include "read.h"
+
+#define LOAD_CHUNK 4
+#define ANALYZE_BLOCK 4096
+
+int pipeline_default_jobs(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (int)n;
+}
+
+void corpus_free(struct corpus *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		article_clear(&c->articles[i]);
+	free(c->articles);
+	memset(c, 0, sizeof *c);
+}
+
+/* Runs fn(ctx, i) for i in [0, n) on `jobs` threads. */
+struct parallel {
+	void (*fn)(void *ctx, size_t i);
+	void *ctx;
+	size_t n, chunk;
+	atomic_size_t next;
+};
+
+static void *parallel_worker(void *arg)
+{
+	struct parallel *p = arg;
+
+	for (;;) {
+		size_t b = atomic_fetch_add(&p->next, p->chunk);
+		if (b >= p->n)
+			return NULL;
+		for (size_t i = b; i < b + p->chunk && i < p->n; i++)
+			p->fn(p->ctx, i);
+	}
+}
+
+static void parallel_for(int jobs, size_t n, size_t chunk,
+			 void (*fn)(void *, size_t), void *ctx)
+{
+	struct parallel p = { fn, ctx, n, chunk, 0 };
+	pthread_t th[256];
+	int started = 0;
+
+	if (jobs > 256)
+		jobs = 256;
+	for (int j = 1; j < jobs && (size_t)j * chunk < n; j++)
+		if (!pthread_create(&th[started], NULL, parallel_worker, &p))
+			started++;
+	parallel_worker(&p); /* the calling thread works too */
+	for (int j = 0; j < started; j++)
+		pthread_join(th[j], NULL);
+}
+
+/* ---- loading ---- */
+
+struct load_ctx {
+	struct input_set *set;
+	size_t read_limit;
+	char **reason; /* per item: NULL = ok */
+	int *oom;
+};
+
+static void guess_lang(struct article *a)
+{
+	char code[8];
+	const char *g;
+
+	if (a->lang && analyze_lang_code(a->lang, code, sizeof code)) {
+		if (strcmp(a->lang, code))
+			article_set(&a->lang, code);
+		return;
+	}
+	g = analyze_guess_lang(a->text);
+	article_set(&a->lang, g);
+}
+
+static void load_one(void *arg, size_t i)
+{
+	struct load_ctx *ctx = arg;
+	struct input_item *it = &ctx->set->items[i];
+	struct article *a = &it->article;
+	struct buf raw = BUF_INIT, text = BUF_INIT;
+	struct charset_result cs;
+	struct error err;
+
+	error_clear(&err);
+	if (!it->path) {
+		if ((!a->text || !*a->text) && (!a->title || !*a->title))
+			error_set(&err, NULL, "article has no text");
+		else
+			guess_lang(a);
+		goto out;
+	}
+	if (read_file(it->path, ctx->read_limit, &raw, &err))
+		goto out;
+	if (raw.len == 0 || strspn(raw.data, " \t\r\n\f\v") == raw.len) {
+		error_set(&err, NULL, "empty page");
+		goto out;
+	}
+	if (charset_to_utf8(raw.data, raw.len, it->charset, &text, &cs, &err))
+		goto out;
+	buf_release(&raw);
+	if (article_set(&a->charset, cs.name)) {
+		error_set(&err, NULL, "out of memory");
+		goto out;
+	}
+	if (extract_article(text.data, text.len, it->name, a, &err))
+		goto out;
+	guess_lang(a);
+out:
+	buf_release(&raw);
+	buf_release(&text);
+	if (err.message[0]) {
+		/* Messages from stages may start with the input's name already. */
+		const char *msg = err.message;
+		size_t nl = strlen(it->name);
+		if (!strncmp(msg, it->name, nl) && !strncmp(msg + nl, ": ", 2))
+			msg += nl + 2;
+		ctx->reason[i] = strdup(msg);
+		if (!ctx->reason[i])
+			*ctx->oom = 1;
+	}
+}
+
+int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
+		  struct corpus *out, struct skip_list *skipped, struct error *err)
+{
+	int oom = 0;
+	struct load_ctx ctx = { set, read_limit, NULL, &oom };
+
+	memset(out, 0, sizeof *out);
+	ctx.reason = calloc(set->n ? set->n : 1, sizeof *ctx.reason);
+	out->articles = calloc(set->n ? set->n : 1, sizeof *out->articles);
+	if (!ctx.reason || !out->articles) {
+		free(ctx.reason);
+		free(out->articles);
+		out->articles = NULL;
+		return error_set(err, NULL, "out of memory");
+	}
+	parallel_for(jobs, set->n, LOAD_CHUNK, load_one, &ctx);
+	for (size_t i = 0; i < set->n; i++) {
+		if (ctx.reason[i]) {
+			if (skip_list_add(skipped, set->items[i].name, ctx.reason[i]))
+				oom = 1;
+			free(ctx.reason[i]);
+			continue;
+		}
+		out->articles[out->n++] = set->items[i].article;
+		memset(&set->items[i].article, 0, sizeof set->items[i].article);
+	}
+	free(ctx.reason);
+	if (oom)
+		return error_set(err, NULL, "out of memory");
+	return 0;
+}
+
+/* ---- analysis and model ---- */
+
+struct analyze_ctx {
+	const struct corpus *c;
+	const struct analyze_options *opts;
+	struct analyzer **analyzers; /* one per thread slot */
+	struct bag *bags;            /* one per story of the block */
+	size_t base;
+	atomic_int *oom;
+	pthread_key_t key;
+	atomic_size_t next_analyzer;
+	int jobs;
+};
+
+static void analyze_one(void *arg, size_t i)
+{
+	struct analyze_ctx *ctx = arg;
+	struct analyzer *an = pthread_getspecific(ctx->key);
+
+	if (!an) {
+		size_t slot = atomic_fetch_add(&ctx->next_analyzer, 1);
+		if (slot >= (size_t)ctx->jobs + 1) {
+			atomic_store(ctx->oom, 1);
+			return;
+		}
+		an = ctx->analyzers[slot] = analyzer_new(ctx->opts);
+		if (!an) {
+			atomic_store(ctx->oom, 1);
+			return;
+		}
+		pthread_setspecific(ctx->key, an);
+	}
+	if (analyze_article(an, &ctx->c->articles[ctx->base + i], &ctx->bags[i]))
+		atomic_store(ctx->oom, 1);
+}
+
+int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
+		   const struct model_params *mp, int jobs, struct model *m,
+		   struct error *err)
+{
+	struct model_builder *b = model_builder_new();
+	size_t block = c->n < ANALYZE_BLOCK ? (c->n ? c->n : 1) : ANALYZE_BLOCK;
+	struct bag *bags = calloc(block, sizeof *bags);
+	atomic_int oom = 0;
+	int rc = 0;
+
+	if (!b || !bags) {
+		model_builder_free(b);
+		free(bags);
+		return error_set(err, NULL, "out of memory");
+	}
+	for (size_t i = 0; i < block; i++)
+		bag_init(&bags[i]);
+	for (size_t base = 0; base < c->n && !rc; base += block) {
+		size_t n = c->n - base < block ? c->n - base : block;
+		struct analyze_ctx ctx = { .c = c, .opts = ao, .bags = bags,
+					   .base = base, .oom = &oom, .jobs = jobs };
+		ctx.analyzers = calloc((size_t)jobs + 1, sizeof *ctx.analyzers);
+		if (!ctx.analyzers || pthread_key_create(&ctx.key, NULL)) {
+			free(ctx.analyzers);
+			rc = error_set(err, NULL, "out of memory");
+			break;
+		}
+		parallel_for(jobs, n, 16, analyze_one, &ctx);
+		pthread_key_delete(ctx.key);
+		for (int j = 0; j <= jobs; j++)
+			analyzer_free(ctx.analyzers[j]);
+		free(ctx.analyzers);
+		if (oom) {
+			rc = error_set(err, NULL, "out of memory while analysing");
+			break;
+		}
+		for (size_t i = 0; i < n && !rc; i++)
+			rc = model_builder_add(b, &c->articles[base + i], &bags[i], err);
+	}
+	for (size_t i = 0; i < block; i++)
+		bag_free(&bags[i]);
+	free(bags);
+	if (rc) {
+		model_builder_free(b);
+		return -1;
+	}
+	return model_builder_finish(b, mp, m, err);
+}
+
+int pipeline_recommend(const struct model *m, const struct rank_options *ro,
+		       const struct policy_options *po, const char *outdir,
+		       struct report *r, struct error *err)
+{
+	struct rank_lists cand;
+	struct related_lists lists;
+	double t0 = output_now();
+	int rc;
+
+	if (rank_all(m, ro, &cand, err))
+		return -1;
+	report_stage(r, "rank", &t0);
+	rc = policy_apply(m, &cand, po, &lists, err);
+	rank_lists_free(&cand);
+	if (rc)
+		return -1;
+	report_stage(r, "policy", &t0);
+	r->stories = m->n_docs;
+	r->terms = m->n_terms;
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		r->empty_lists += lists.count[d] == 0;
+		r->duplicates += lists.duplicates[d];
+	}
+	rc = output_write_related(outdir, m, &lists, r->generated_at, err);
+	related_lists_free(&lists);
+	report_stage(r, "write", &t0);
+	return rc;
+}

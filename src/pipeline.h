@@ -1,0 +1,50 @@
+/*
+ * pipeline: the stages chained over many stories, with threads. Commands
+ * call these; each step here only sequences stage functions (read, charset,
+ * extract, analyze, model) and collects per-input failures as skips.
+ */
+#ifndef RELATED_PIPELINE_H
+#define RELATED_PIPELINE_H
+
+#include <stddef.h>
+
+#include "analyze.h"
+#include "article.h"
+#include "input.h"
+#include "log.h"
+#include "model.h"
+#include "output.h"
+#include "policy.h"
+#include "rank.h"
+
+/* The stories a run works on, in id order. Owns its articles. */
+struct corpus {
+	struct article *articles;
+	size_t n;
+};
+
+void corpus_free(struct corpus *c);
+
+/* Reads, decodes and extracts every page of `set` on `jobs` threads;
+ * article records pass through (their fields are moved out of `set`). A
+ * story without a language gets a guessed one. Inputs that fail go to
+ * `skipped` with the reason, in id order. Returns -1 only when memory runs
+ * out. */
+int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
+		  struct corpus *out, struct skip_list *skipped, struct error *err);
+
+/* Analyses every story on `jobs` threads and builds the model. */
+int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
+		   const struct model_params *mp, int jobs, struct model *m,
+		   struct error *err);
+
+/* Ranks every story of `m`, applies the policy and writes
+ * OUTDIR/related.jsonl; records stage times and counts in `r`. */
+int pipeline_recommend(const struct model *m, const struct rank_options *ro,
+		       const struct policy_options *po, const char *outdir,
+		       struct report *r, struct error *err);
+
+/* Default thread count: the number of online cores. */
+int pipeline_default_jobs(void);
+
+#endif

@@ -1,0 +1,249 @@
+/*
+ * rank: exact cosine top-N by accumulation over posting lists.
+ *
+ * Cost is the sum over a story's terms of their posting-list lengths, so
+ * in all the sum over terms of df^2; the model leaves out terms below
+ * min_df, which have no neighbours anyway. A story's candidates are kept in
+ * a min-heap of size depth keyed by (score, -index), so ties resolve to the
+ * lower index, which is the lower id.
+ */
+#include "rank.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hash.h"
+
+#define CHUNK 32
+
+struct postings {
+	uint64_t *start; /* [n_terms + 1] */
+	uint32_t *doc;
+	float *weight;
+};
+
+struct rank_job {
+	const struct model *m;
+	const struct postings *p;
+	const uint32_t *lang;
+	const struct rank_options *o;
+	struct rank_lists *out;
+	atomic_size_t *next;
+	int failed;
+};
+
+int rank_neighbor_cmp(const void *a, const void *b)
+{
+	const struct neighbor *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* True when a ranks below b (lower score, or equal score and higher index). */
+static int worse(struct neighbor a, struct neighbor b)
+{
+	return a.score < b.score || (a.score == b.score && a.doc > b.doc);
+}
+
+static void heap_sift_down(struct neighbor *h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t l = 2 * i + 1, r = l + 1, m = i;
+		if (l < n && worse(h[l], h[m]))
+			m = l;
+		if (r < n && worse(h[r], h[m]))
+			m = r;
+		if (m == i)
+			return;
+		struct neighbor t = h[i];
+		h[i] = h[m];
+		h[m] = t;
+		i = m;
+	}
+}
+
+static void heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x)
+{
+	size_t i;
+
+	if (*n == cap) {
+		if (!worse(h[0], x))
+			return;
+		h[0] = x;
+		heap_sift_down(h, *n, 0);
+		return;
+	}
+	i = (*n)++;
+	h[i] = x;
+	while (i && worse(h[i], h[(i - 1) / 2])) {
+		struct neighbor t = h[i];
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static void *rank_worker(void *arg)
+{
+	struct rank_job *job = arg;
+	const struct model *m = job->m;
+	const struct postings *p = job->p;
+	size_t depth = job->o->depth;
+	float *acc = calloc(m->n_docs ? m->n_docs : 1, sizeof *acc);
+	uint32_t *touched = malloc((m->n_docs ? m->n_docs : 1) * sizeof *touched);
+
+	if (!acc || !touched) {
+		job->failed = 1;
+		free(acc);
+		free(touched);
+		return NULL;
+	}
+	for (;;) {
+		size_t begin = atomic_fetch_add(job->next, CHUNK);
+		size_t end = begin + CHUNK;
+		if (begin >= m->n_docs)
+			break;
+		if (end > m->n_docs)
+			end = m->n_docs;
+		for (size_t d = begin; d < end; d++) {
+			struct neighbor *heap = job->out->items + d * depth;
+			size_t nt = 0, nh = 0;
+			uint32_t lang = job->lang[d];
+
+			for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+				uint32_t t = m->col[i];
+				float w = m->val[i];
+				for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
+					uint32_t o = p->doc[k];
+					if (acc[o] == 0.0f)
+						touched[nt++] = o;
+					acc[o] += w * p->weight[k];
+				}
+			}
+			for (size_t i = 0; i < nt; i++) {
+				uint32_t o = touched[i];
+				float s = acc[o];
+				acc[o] = 0.0f;
+				if (o == d || s <= 0.0f)
+					continue;
+				if (job->o->same_lang && lang && job->lang[o] && lang != job->lang[o])
+					continue;
+				heap_push(heap, &nh, depth, (struct neighbor){ o, s });
+			}
+			qsort(heap, nh, sizeof *heap, rank_neighbor_cmp);
+			job->out->count[d] = (uint32_t)nh;
+		}
+	}
+	free(acc);
+	free(touched);
+	return NULL;
+}
+
+static int build_postings(const struct model *m, struct postings *p)
+{
+	uint64_t *fill;
+
+	p->start = calloc((size_t)m->n_terms + 1, sizeof *p->start);
+	p->doc = malloc((m->nnz ? m->nnz : 1) * sizeof *p->doc);
+	p->weight = malloc((m->nnz ? m->nnz : 1) * sizeof *p->weight);
+	fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill);
+	if (!p->start || !p->doc || !p->weight || !fill) {
+		free(fill);
+		return -1;
+	}
+	for (uint64_t i = 0; i < m->nnz; i++)
+		p->start[m->col[i] + 1]++;
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		p->start[t + 1] += p->start[t];
+	memcpy(fill, p->start, ((size_t)m->n_terms + 1) * sizeof *fill);
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+			uint64_t k = fill[m->col[i]]++;
+			p->doc[k] = d;
+			p->weight[k] = m->val[i];
+		}
+	free(fill);
+	return 0;
+}
+
+/* Small integer per language (0 = unknown), for a cheap comparison. */
+static uint32_t *language_ids(const struct model *m)
+{
+	uint32_t *ids = malloc((m->n_docs ? m->n_docs : 1) * sizeof *ids);
+	struct strmap langs;
+
+	if (!ids)
+		return NULL;
+	strmap_init(&langs);
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		const char *l = model_doc(m, d, MODEL_LANG);
+		int64_t id = l && *l ? strmap_intern(&langs, l, strlen(l)) : -1;
+		ids[d] = id < 0 ? 0 : (uint32_t)id + 1;
+	}
+	strmap_free(&langs);
+	return ids;
+}
+
+void rank_lists_free(struct rank_lists *l)
+{
+	free(l->items);
+	free(l->count);
+	memset(l, 0, sizeof *l);
+}
+
+int rank_all(const struct model *m, const struct rank_options *o,
+	     struct rank_lists *out, struct error *err)
+{
+	struct postings p = { 0 };
+	struct rank_job *jobs = NULL;
+	pthread_t *threads = NULL;
+	uint32_t *lang = NULL;
+	atomic_size_t next = 0;
+	int njobs = o->jobs < 1 ? 1 : o->jobs, failed = 0, started = 0;
+
+	memset(out, 0, sizeof *out);
+	out->depth = o->depth ? o->depth : 1;
+	out->n_docs = m->n_docs;
+	if (m->n_docs && out->depth > SIZE_MAX / sizeof *out->items / m->n_docs)
+		return error_set(err, NULL, "too many candidates requested");
+	out->items = malloc((m->n_docs ? m->n_docs : 1) * out->depth * sizeof *out->items);
+	out->count = calloc(m->n_docs ? m->n_docs : 1, sizeof *out->count);
+	lang = language_ids(m);
+	jobs = calloc((size_t)njobs, sizeof *jobs);
+	threads = calloc((size_t)njobs, sizeof *threads);
+	if (!out->items || !out->count || !lang || !jobs || !threads ||
+	    build_postings(m, &p)) {
+		failed = 1;
+		goto done;
+	}
+	for (int j = 0; j < njobs; j++) {
+		jobs[j] = (struct rank_job){ m, &p, lang, o, out, &next, 0 };
+		if (pthread_create(&threads[j], NULL, rank_worker, &jobs[j])) {
+			failed = 1;
+			break;
+		}
+		started++;
+	}
+	for (int j = 0; j < started; j++) {
+		pthread_join(threads[j], NULL);
+		failed |= jobs[j].failed;
+	}
+	if (!started)
+		failed = 1;
+done:
+	free(p.start);
+	free(p.doc);
+	free(p.weight);
+	free(lang);
+	free(jobs);
+	free(threads);
+	if (failed) {
+		rank_lists_free(out);
+		return error_set(err, NULL, "out of memory or threads while ranking");
+	}
+	return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * rank: for every story, the stories whose vectors have the highest cosine
+ * with its own (exact), through an inverted index of the model.
+ *
+ * Each thread owns one dense accumulator and one bounded heap and takes
+ * stories in chunks of consecutive indexes; each story's result goes to its
+ * own slot and every sum is taken in the same order whatever the thread, so
+ * the lists are identical for any number of threads.
+ */
+#ifndef RELATED_RANK_H
+#define RELATED_RANK_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "log.h"
+#include "model.h"
+
+struct rank_options {
+	size_t depth;  /* candidates kept per story (policy trims to top-N) */
+	int jobs;      /* threads, >= 1 */
+	int same_lang; /* only stories of the same language (unknown matches all) */
+};
+
+struct neighbor {
+	uint32_t doc;
+	float score;
+};
+
+/* Candidate lists: story d's candidates are items[d * depth ...] with
+ * count[d] entries, best first, ties by story index (= by id). */
+struct rank_lists {
+	size_t depth;
+	uint32_t n_docs;
+	struct neighbor *items;
+	uint32_t *count;
+};
+
+/* Ranks every story of `m`. `out` is the caller's, freed with
+ * rank_lists_free(). Returns -1 with err set when memory runs out. */
+int rank_all(const struct model *m, const struct rank_options *o,
+	     struct rank_lists *out, struct error *err);
+void rank_lists_free(struct rank_lists *l);
+
+/* Orders neighbours best first, ties by story index (qsort comparator). */
+int rank_neighbor_cmp(const void *a, const void *b);
+
+#endif

@@ -1,0 +1,148 @@
+/*
+ * stopwords: per-language word lists in one hash set keyed by "lang:word",
+ * built once. Space-separated literals keep the lists readable and easy to
+ * extend.
+ */
+#include "stopwords.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "hash.h"
+
+struct stoplist {
+	const char *lang;
+	const char *words;
+};
+
+static const struct stoplist lists[] = {
+	{ "en",
+	  "a about above after again against all almost also although always am among an and "
+	  "another any anyone anything are around as at be became because become been before "
+	  "being below between both but by can cannot could did do does doing done down during "
+	  "each either else enough even ever every few for from further get gets got had has "
+	  "have having he her here hers herself him himself his how however i if in into is it "
+	  "its itself just least less let like made make many may me might more most much must "
+	  "my myself neither never no nor not now of off often on once one only or other others "
+	  "our ours ourselves out over own per perhaps quite rather s said same say says see "
+	  "seen shall she should since so some something still such t than that the their theirs "
+	  "them themselves then there these they this those though through thus to too toward "
+	  "towards under until up upon us very via was we well were what whatever when where "
+	  "whether which while who whom whose why will with within without would yet you your "
+	  "yours yourself yourselves mr mrs ms also back new two three first last year years "
+	  "told according i'm it's don't isn't wasn't can't won't didn't doesn't"
+	},
+	{ "ru",
+	  "а без более бы был была были было быть в вам вас весь во вот все всего всех вы где "
+	  "да даже для до его ее её ей ему если есть еще ещё же за здесь и из или им их к как "
+	  "какой когда кто ли либо между меня мне много может можно мой мы на над надо наш не "
+	  "него нее неё нет ни них но ну о об однако он она они оно от очень по под после при "
+	  "про с со так также такой там тем то тогда того тоже только том тот у уже хотя чего "
+	  "чем что чтобы эта эти это этого этой этом этот я ним нем нём них этих свой своих "
+	  "своей свою своим был были будет будут который которая которые которых котором "
+	  "которой которого которым сейчас где-то пока через сам сама сами себя себе то есть "
+	  "раз два три год года году лет также ведь вдруг вновь всё всю всем"
+	},
+	{ "de",
+	  "aber alle allem allen aller alles als also am an andere anderen auch auf aus bei bin "
+	  "bis bist da dabei dadurch daher damit dann darauf darum das dass daß dem den denen "
+	  "denn der deren des dessen die dies diese diesem diesen dieser dieses doch dort du "
+	  "durch ein eine einem einen einer eines einige er es etwa etwas euch euer für gegen "
+	  "gewesen hab habe haben hat hatte hatten hier hin hinter ich ihm ihn ihnen ihr ihre "
+	  "ihrem ihren ihrer im in indem ins ist jede jedem jeden jeder jedes jedoch jetzt kann "
+	  "kein keine keinem keinen können könnte man manche mehr mein meine mich mir mit muss "
+	  "musste nach nicht nichts noch nun nur ob oder ohne schon sehr sein seine seinem "
+	  "seinen seiner sich sie sind so soll sollen sollte sondern sowie über um und uns "
+	  "unser unter viel vom von vor wann war waren warum was weil weiter welche welchem "
+	  "welchen welcher wenn wer werde werden wie wieder will wir wird wo wurde wurden zu "
+	  "zum zur zwar zwischen bereits sagte sagt rund laut seit beim wegen"
+	},
+	{ "fr",
+	  "a à afin ai aie alors au aucun aussi autre aux avaient avais avait avant avec avoir "
+	  "bien c ça car ce cela celle celles celui ces cet cette ceux chaque ci comme comment "
+	  "d dans de des donc dont du elle elles en encore est et été étaient était être eu eux "
+	  "fait faire fois il ils j je jusqu l la le les leur leurs lors lui m ma mais me même "
+	  "mes moi mon n ne ni nos notre nous on ont ou où par parce pas peu peut plus pour "
+	  "pourquoi qu quand que quel quelle quelles quels qui s sa sans se selon ses si son "
+	  "sont sous sur t ta te tes toi ton tous tout toute toutes très tu un une vos votre "
+	  "vous y déjà entre depuis après avant ainsi cependant aujourd hui qu'il qu'elle "
+	  "c'est n'est d'un d'une l'on"
+	},
+	{ "es",
+	  "a al algo algunos ante antes como con contra cual cuando de del desde donde durante "
+	  "e el ella ellas ellos en entre era es esa esas ese eso esos esta estaba estado estas "
+	  "este esto estos fue fueron ha había han hasta hay la las le les lo los más me mi "
+	  "muy nada ni no nos o otra otros para pero poco por porque que quien se ser si sin "
+	  "sobre su sus también tanto te tiene todo todos tu un una uno unos y ya yo"
+	},
+	{ "it",
+	  "a ad al alla alle allo anche ancora che chi ci come con contro cui da dal dalla dei "
+	  "del della delle dello di dove e è ed gli ha hanno i il in io la le lo loro ma mi "
+	  "molto ne nei nel nella non o per più poi quale quando quello questa questo se si "
+	  "sono su sua sue suo suoi sul sulla tra tutti tutto un una uno"
+	},
+	{ "pt",
+	  "a ao aos as à com como da das de do dos e é ela ele eles em entre era essa esse "
+	  "esta este eu foi foram há isso isto já mais mas me muito na nas não no nos o os "
+	  "ou para pela pelo por que quando se sem ser seu seus sua suas também tem um uma"
+	},
+	{ "nl",
+	  "aan al als bij dan dat de der deze die dit doch door dus een en er had heb hebben "
+	  "heeft het hij hoe hun ik in is ja je kan kon maar me meer met mij na naar niet nog "
+	  "nu of om ons ook op over te tegen toen tot u uit van veel voor want was wat we wel "
+	  "werd wie wij worden zal ze zei zich zij zijn zo zou"
+	},
+};
+
+const char *const stopwords_languages[] = { "en", "ru", "de", "fr", "es",
+					    "it", "pt", "nl", NULL };
+
+static struct strmap table;
+static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+static void build_table(void)
+{
+	char key[128];
+
+	strmap_init(&table);
+	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
+		const char *p = lists[l].words;
+		while (*p) {
+			size_t n = strcspn(p, " ");
+			if (n && n < sizeof key - 4) {
+				int k = snprintf(key, sizeof key, "%s:%.*s",
+						 lists[l].lang, (int)n, p);
+				strmap_intern(&table, key, (size_t)k);
+			}
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+	}
+}
+
+int stopwords_contains(const char *lang, const char *word, size_t len)
+{
+	char key[128];
+	size_t ll;
+
+	if (!lang)
+		return 0;
+	ll = strlen(lang);
+	if (ll + 1 + len >= sizeof key)
+		return 0;
+	pthread_once(&table_once, build_table);
+	memcpy(key, lang, ll);
+	key[ll] = ':';
+	memcpy(key + ll + 1, word, len);
+	return strmap_find(&table, key, ll + 1 + len) >= 0;
+}
+
+int stopwords_known(const char *lang)
+{
+	for (size_t i = 0; lang && stopwords_languages[i]; i++)
+		if (!strcmp(lang, stopwords_languages[i]))
+			return 1;
+	return 0;
+}

@@ -1,0 +1,305 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the `related` binary on the sample corpus and on generated inputs.
+
+Every test runs the real binary as a subprocess on real files and checks its output.
+Prints one line per test and a closing "N passed, N failed" line; exits 1 on any failure.
+"""
+import gzip
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "related"))
+CORPUS = os.path.join(ROOT, "corpus")
+STORIES = os.path.join(ROOT, "scripts", "corpus", "stories")
+SEED = os.path.join(ROOT, "..", "shared", "seeds", "000_cfa8f1900e2c573c.txt")
+
+TESTS = []
+
+
+def test(fn):
+    TESTS.append(fn)
+    return fn
+
+
+def run(*args, check=True, **kw):
+    p = subprocess.run([BIN, *args], capture_output=True, text=True, stdin=subprocess.DEVNULL, **kw)
+    if check and p.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} exited {p.returncode}: {p.stderr[-2000:]}")
+    return p
+
+
+def read_jsonl(path):
+    with open(path, encoding="utf-8") as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def labels():
+    return {r["id"]: r["label"] for r in read_jsonl(os.path.join(CORPUS, "labels.jsonl"))}
+
+
+class Tmp:
+    def __enter__(self):
+        self.path = tempfile.mkdtemp(prefix="related-e2e-")
+        return self.path
+
+    def __exit__(self, *exc):
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+_corpus_run = {}
+
+
+def corpus_run(jobs="2"):
+    """related run corpus -o TMP, once per thread count; returns the parsed lines."""
+    if jobs not in _corpus_run:
+        out = tempfile.mkdtemp(prefix="related-e2e-run-")
+        run("run", CORPUS, "-o", out, "-j", jobs, "-q")
+        with open(os.path.join(out, "related.jsonl"), encoding="utf-8") as f:
+            raw = f.read()
+        report = json.load(open(os.path.join(out, "report.json"), encoding="utf-8"))
+        shutil.rmtree(out)
+        _corpus_run[jobs] = (raw, [json.loads(l) for l in raw.splitlines()], report)
+    return _corpus_run[jobs]
+
+
+_extracted = None
+
+
+def extracted():
+    global _extracted
+    if _extracted is None:
+        p = run("extract", CORPUS, "-q")
+        _extracted = {r["id"]: r for r in (json.loads(l) for l in p.stdout.splitlines())}
+    return _extracted
+
+
+@test
+def test_help_and_version():
+    assert run("--version").stdout.startswith("related ")
+    for cmd in ("run", "extract", "build", "recommend"):
+        out = run(cmd, "--help").stdout
+        assert out.startswith("Usage: related " + cmd), out
+    assert run("--help").stdout.startswith("Usage: related")
+    assert run("frobnicate", check=False).returncode == 2
+    assert run("run", CORPUS, check=False).returncode == 2  # no -o
+    assert run("run", CORPUS, "-o", "/tmp/x", "-n", "zero", check=False).returncode == 2
+
+
+@test
+def test_corpus_is_the_promised_size():
+    lab = labels()
+    stories = {}
+    for i, l in lab.items():
+        stories.setdefault(l, []).append(i)
+    assert len(lab) >= 60, len(lab)
+    assert len(stories) >= 12, len(stories)
+    assert all(4 <= len(v) <= 8 for v in stories.values()), {k: len(v) for k, v in stories.items()}
+    langs = {r["lang"] for r in extracted().values()}
+    assert {"en", "ru"} <= langs and ({"de", "fr"} & langs), langs
+
+
+@test
+def test_run_writes_one_line_per_page_with_schema():
+    raw, lines, report = corpus_run()
+    lab = labels()
+    assert sorted(l["source"]["id"] for l in lines) == sorted(lab), "ids differ from labels.jsonl"
+    for l in lines:
+        assert l["schema_version"] == 1
+        assert set(l["source"]) == {"id", "url", "title", "published", "lang"}
+        assert l["source"]["url"].startswith("https://"), l["source"]
+        assert l["source"]["published"] and "T" in l["source"]["published"]
+        assert 1 <= len(l["items"]) <= 10
+        scores = [it["score"] for it in l["items"]]
+        assert scores == sorted(scores, reverse=True)
+        for k, it in enumerate(l["items"], 1):
+            assert it["rank"] == k and it["origin"] == "similar"
+            assert it["id"] != l["source"]["id"]
+            assert set(it) == {"rank", "id", "url", "title", "published", "score", "origin"}
+    assert report["counts"]["stories"] == len(lab)
+    assert report["counts"]["skipped"] == 0, report["skipped"]
+    assert "extract" in report["timings_seconds"] and "rank" in report["timings_seconds"]
+
+
+@test
+def test_scores_have_four_decimals():
+    raw, _, _ = corpus_run()
+    import re
+    scores = re.findall(r'"score":([0-9.]+)', raw)
+    assert scores and all(re.fullmatch(r"[01]\.\d{4}", s) for s in scores), scores[:5]
+
+
+@test
+def test_top3_from_own_story_for_90_percent():
+    _, lines, _ = corpus_run()
+    lab = labels()
+    good = sum(all(lab[it["id"]] == lab[l["source"]["id"]] for it in l["items"][:3]) for l in lines)
+    assert good >= 0.9 * len(lines), f"{good}/{len(lines)} pages have their top 3 from their own story"
+
+
+@test
+def test_output_identical_for_any_thread_count():
+    strip = lambda raw: "\n".join(json.dumps({**json.loads(l), "generated_at": None}) for l in raw.splitlines())
+    assert strip(corpus_run("1")[0]) == strip(corpus_run("2")[0]) == strip(corpus_run("4")[0])
+
+
+@test
+def test_build_then_recommend_equals_run():
+    with Tmp() as t:
+        model = os.path.join(t, "m.model")
+        run("build", CORPUS, "-m", model, "-q")
+        assert os.path.getsize(model) > 0
+        run("recommend", "-m", model, "-o", os.path.join(t, "out"), "-q")
+        got = read_jsonl(os.path.join(t, "out", "related.jsonl"))
+        want = corpus_run()[1]
+        assert [g["items"] for g in got] == [w["items"] for w in want]
+        assert [g["source"] for g in got] == [w["source"] for w in want]
+
+
+@test
+def test_seed_page_extracts_to_story_paragraphs_only():
+    seed = open(SEED, encoding="utf-8").read()
+    ex = extracted()
+    page = [r for r in ex.values() if r["title"] == "Putin Might Avoid Meeting With Tillerson"]
+    assert len(page) == 1, [r["title"] for r in ex.values()][:5]
+    text = page[0]["text"]
+    body = seed.split("Putin And Tillerson in 2012", 1)[1].split("Related articles", 1)[0]
+    paras = [p.strip() for p in body.split("\n") if p.strip()]
+    assert len(paras) >= 6
+    for p in paras:
+        assert p in text, f"missing paragraph: {p[:60]}"
+    for chrome in ("Related articles", "Tsarizm Staff", "Russian Military Reforms",
+                   "Kazakhstan", "Subscribe to our evening newsletter", "Mariam Gogolishvili"):
+        assert chrome not in text, f"chrome leaked into text: {chrome}"
+    assert page[0]["title"] == "Putin Might Avoid Meeting With Tillerson"
+    assert not page[0]["title"].endswith("News")
+
+
+@test
+def test_windows_1251_pages_come_out_as_russian():
+    ex = extracted()
+    cp = [r for r in ex.values() if r["charset"] == "windows-1251"]
+    assert len(cp) >= 4, "expected several windows-1251 pages"
+    paras = {}
+    for fn in os.listdir(STORIES):
+        s = json.load(open(os.path.join(STORIES, fn), encoding="utf-8"))
+        for a in s["articles"]:
+            paras[a["title"]] = a["paragraphs"]
+    for r in cp:
+        assert r["lang"] == "ru", r["id"]
+        want = paras.get(r["title"])
+        assert want, f"title not decoded correctly: {r['title']!r}"
+        for p in want:
+            assert " ".join(p.split()) in r["text"], f"{r['id']}: paragraph missing or garbled"
+
+
+@test
+def test_all_corpus_pages_keep_article_text_and_drop_chrome():
+    ex = extracted()
+    arts = {}
+    for fn in os.listdir(STORIES):
+        s = json.load(open(os.path.join(STORIES, fn), encoding="utf-8"))
+        for a in s["articles"]:
+            arts[a["title"]] = a
+    for r in ex.values():
+        a = arts[r["title"]]
+        for p in a["paragraphs"]:
+            assert " ".join(p.split()) in r["text"], f"{r['id']}: missing paragraph {p[:50]!r}"
+        for who, c in a.get("comments", []):
+            assert c not in r["text"], f"{r['id']}: comment leaked"
+
+
+@test
+def test_jsonl_articles_input():
+    with Tmp() as t:
+        src = os.path.join(t, "articles.jsonl")
+        ex = extracted()
+        with open(src, "w", encoding="utf-8") as f:
+            for r in ex.values():
+                f.write(json.dumps({"id": "cms-" + r["id"], "title": r["title"], "text": r["text"],
+                                    "lang": r["lang"]}) + "\n")
+            f.write("{not json\n")
+        p = run("run", src, "-o", os.path.join(t, "o"), "-q")
+        lines = read_jsonl(os.path.join(t, "o", "related.jsonl"))
+        assert len(lines) == len(ex)
+        rep = json.load(open(os.path.join(t, "o", "report.json")))
+        assert rep["counts"]["skipped"] == 1 and rep["skipped"][0]["input"].endswith(":%d" % (len(ex) + 1))
+
+
+@test
+def test_manifest_with_gzip_pages():
+    with Tmp() as t:
+        ids = sorted(labels())[:6]
+        with open(os.path.join(t, "manifest.jsonl"), "w") as f:
+            for i, pid in enumerate(ids):
+                raw = open(os.path.join(CORPUS, pid + ".html"), "rb").read()
+                name = f"p{i}.html.gz"
+                with gzip.open(os.path.join(t, name), "wb") as g:
+                    g.write(raw)
+                f.write(json.dumps({"id": pid, "path": name, "url": "https://example.org/" + pid}) + "\n")
+        p = run("extract", os.path.join(t, "manifest.jsonl"))
+        rows = [json.loads(l) for l in p.stdout.splitlines()]
+        assert [r["id"] for r in rows] == ids
+        assert all(r["url"].startswith("https://example.org/") for r in rows)
+        assert all(len(r["text"]) > 500 for r in rows)
+
+
+@test
+def test_bad_inputs_are_skipped_with_reasons():
+    with Tmp() as t:
+        d = os.path.join(t, "in")
+        shutil.copytree(CORPUS, d)
+        open(os.path.join(d, "empty.html"), "w").close()
+        with open(os.path.join(d, "binary.html"), "wb") as f:
+            f.write(bytes(range(256)) * 64)
+        with open(os.path.join(d, "broken.html.gz"), "wb") as f:
+            f.write(b"\x1f\x8b\x08\x00garbage")
+        os.mkdir(os.path.join(d, "folder.html"))
+        p = run("run", d, "-o", os.path.join(t, "o"), check=False)
+        assert p.returncode == 0, p.stderr
+        rep = json.load(open(os.path.join(t, "o", "report.json")))
+        skipped = {os.path.basename(s["input"]): s["reason"] for s in rep["skipped"]}
+        assert "empty.html" in skipped and "broken.html.gz" in skipped, skipped
+        assert "gzip" in skipped["broken.html.gz"]
+        assert len(read_jsonl(os.path.join(t, "o", "related.jsonl"))) >= len(labels())
+        assert "broken.html.gz" in p.stderr
+
+
+@test
+def test_missing_input_fails_clearly():
+    p = run("run", "/nonexistent/folder", "-o", "/tmp/unused", check=False)
+    assert p.returncode == 3 and "/nonexistent/folder" in p.stderr
+
+
+@test
+def test_output_replaced_atomically_and_no_temporaries():
+    with Tmp() as t:
+        out = os.path.join(t, "o")
+        run("run", CORPUS, "-o", out, "-q")
+        run("run", CORPUS, "-o", out, "-q")
+        assert sorted(os.listdir(out)) == ["related.jsonl", "report.json"]
+
+
+def main():
+    if not os.path.exists(BIN):
+        print(f"e2e: {BIN} not built", file=sys.stderr)
+        return 1
+    passed = failed = 0
+    for fn in TESTS:
+        try:
+            fn()
+            print(f"[ PASSED ] {fn.__name__}")
+            passed += 1
+        except Exception as e:  # report every failure, keep going
+            print(f"[ FAILED ] {fn.__name__}: {type(e).__name__}: {e}")
+            failed += 1
+    print(f"e2e: {passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
