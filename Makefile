@@ -64,6 +64,7 @@ bench: related
 	@scripts/bench.sh $(SHARED)
 
 eval: related
+	@scripts/install-deps eval
 	@scripts/eval.sh $(SHARED)
 
 corpus:

@@ -1,0 +1,50 @@
+#!/bin/sh
+# Quality beside the references, in one session: for each labelled corpus of
+# SHARED/data/related-dev, `related run` and ../shared/eval/sklearn_related.py
+# on the same articles, scored by ../shared/eval/score_related.py, with wall
+# times; and extraction F1 on SHARED/data/extract-dev.
+# Usage: scripts/eval.sh [SHARED]   (default ../shared)
+set -eu
+shared=${1:-../shared}
+bin=${RELATED:-./related}
+py=/usr/bin/python3
+if [ ! -d "$shared/data" ]; then
+	echo "eval: $shared/data not found; skipping (place the shared data beside the checkout)"
+	exit 0
+fi
+out=${EVAL_OUT:-eval-out}
+mkdir -p "$out"
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+score() { # labels lists -> "P@5 MAP@10"
+	$py "$shared/eval/score_related.py" --labels "$1" "$2" --json |
+		$py -c 'import json,sys; d=json.load(sys.stdin); print("%.4f %.4f" % (d["P@5"], d["MAP@10"]))'
+}
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
+printf '%-10s %-26s %7s %7s %8s\n' corpus system 'P@5' 'MAP@10' 'wall s'
+for c in "$shared"/data/related-dev/*/; do
+	name=$(basename "$c")
+	[ -f "$c/articles.jsonl" ] || continue
+	t0=$(now)
+	"$bin" run "$c/articles.jsonl" -o "$out/$name" -q
+	t1=$(now)
+	set -- $(score "$c/labels.jsonl" "$out/$name/related.jsonl")
+	printf '%-10s %-26s %7s %7s %8s\n' "$name" "related (defaults)" "$1" "$2" "$(elapsed "$t0" "$t1")"
+	if $py -c 'import sklearn' 2>/dev/null; then
+		t0=$(now)
+		$py "$shared/eval/sklearn_related.py" "$c/articles.jsonl" -o "$out/$name.sklearn.jsonl" 2>/dev/null
+		t1=$(now)
+		set -- $(score "$c/labels.jsonl" "$out/$name.sklearn.jsonl")
+		printf '%-10s %-26s %7s %7s %8s\n' "$name" "scikit-learn reference" "$1" "$2" "$(elapsed "$t0" "$t1")"
+	else
+		printf '%-10s %-26s %s\n' "$name" "scikit-learn reference" "skipped: python3-sklearn missing (scripts/install-deps eval)"
+	fi
+done
+if [ -d "$shared/data/extract-dev/pages" ]; then
+	t0=$(now)
+	"$bin" extract "$shared/data/extract-dev/pages" -q > "$out/extract-dev.jsonl"
+	t1=$(now)
+	echo
+	echo "extraction, extract-dev ($(ls "$shared/data/extract-dev/pages" | wc -l) pages, $(elapsed "$t0" "$t1") s):"
+	$py "$shared/data/extract-dev/score.py" "$out/extract-dev.jsonl" | tail -9
+fi
