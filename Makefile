@@ -61,6 +61,7 @@ check: deps
 	@$(MAKE) --no-print-directory test CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 
 bench: related
+	@scripts/install-deps eval
 	@scripts/bench.sh $(SHARED)
 
 eval: related
