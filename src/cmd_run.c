@@ -16,6 +16,11 @@
 
 enum mode { MODE_RUN, MODE_BUILD, MODE_RECOMMEND };
 
+/* Semantic blend defaults: see README ("Measured") for the figures. */
+#define DEFAULT_SEMANTIC 0.5f
+#define DEFAULT_DIMS 100
+#define DEFAULT_RERANK 100
+
 struct run_options {
 	const char *outdir;
 	const char *model_path;
@@ -25,6 +30,9 @@ struct run_options {
 	struct model_params model;
 	struct policy_options policy;
 	int same_lang;
+	float semantic;
+	size_t dims;
+	size_t rerank;
 };
 
 static const char *const usage[] = {
@@ -57,9 +65,17 @@ static void print_usage(enum mode mode, FILE *f)
 		      "      --min-score X      drop suggestions scoring below X (default 0)\n"
 		      "      --duplicate X      drop near-copies scoring X or more (default 0.98; 0: keep)\n"
 		      "      --any-language     also suggest stories in other languages\n", f);
+	if (mode != MODE_BUILD)
+		fputs("      --semantic W       blend weight of the latent (LSA) cosine, 0 to 1 (default 0.5)\n"
+		      "      --rerank N         TF-IDF candidates re-scored by the blend (default 100)\n", f);
 	if (mode != MODE_RECOMMEND)
-		fputs("      --title-weight W   how many times a title word counts (default 2)\n"
-		      "      --min-df N         ignore terms in fewer than N stories (default 2)\n", f);
+		fputs("      --dims K           latent dimensions computed when --semantic > 0 (default 100)\n"
+		      "      --title-weight W   how many times a title word counts (default 2)\n"
+		      "      --lead-weight W    how many times a word of the first paragraph counts (default 1)\n"
+		      "      --min-df N         ignore terms in fewer than N stories (default 2)\n"
+		      "      --max-df F         ignore terms in more than fraction F of stories (default 1)\n"
+		      "      --no-stem          no Snowball stemming\n"
+		      "      --no-stopwords     keep stopwords\n", f);
 	fputs(mode == MODE_RUN ? "  -m, --model FILE       also save the model to FILE\n"
 	      : "  -m, --model FILE       the model file (default " DEFAULT_MODEL ")\n", f);
 	fputs("  -j, --jobs N           threads (default: all cores)\n"
@@ -93,6 +109,13 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "any-language", no_argument, NULL, 3 },
 		{ "title-weight", required_argument, NULL, 4 },
 		{ "min-df", required_argument, NULL, 5 },
+		{ "lead-weight", required_argument, NULL, 6 },
+		{ "max-df", required_argument, NULL, 7 },
+		{ "no-stem", no_argument, NULL, 8 },
+		{ "no-stopwords", no_argument, NULL, 9 },
+		{ "semantic", required_argument, NULL, 10 },
+		{ "dims", required_argument, NULL, 11 },
+		{ "rerank", required_argument, NULL, 12 },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, bad = 0;
@@ -102,6 +125,9 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 	o->top = 10;
 	o->jobs = (size_t)pipeline_default_jobs();
 	o->same_lang = 1;
+	o->semantic = DEFAULT_SEMANTIC;
+	o->dims = DEFAULT_DIMS;
+	o->rerank = DEFAULT_RERANK;
 	analyze_options_default(&o->analyze);
 	model_params_default(&o->model);
 	policy_options_default(&o->policy);
@@ -126,11 +152,26 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 			bad |= cmd_parse_count("--min-df", optarg, 1000000, &n) != 0;
 			o->model.min_df = (uint32_t)n;
 			break;
+		case 6: o->analyze.lead_weight = (float)parse_fraction("--lead-weight", optarg, &bad); break;
+		case 7: o->model.max_df = (float)parse_fraction("--max-df", optarg, &bad); break;
+		case 8: o->analyze.stem = 0; break;
+		case 9: o->analyze.stopwords = 0; break;
+		case 10:
+			o->semantic = (float)parse_fraction("--semantic", optarg, &bad);
+			if (o->semantic > 1.0f) {
+				log_error("--semantic: expected a weight from 0 to 1");
+				bad = 1;
+			}
+			break;
+		case 11: bad |= cmd_parse_count("--dims", optarg, 2000, &o->dims) != 0; break;
+		case 12: bad |= cmd_parse_count("--rerank", optarg, 100000, &o->rerank) != 0; break;
 		default: bad = 1;
 		}
 	}
 	o->model.title_weight = o->analyze.title_weight;
 	o->model.lead_weight = o->analyze.lead_weight;
+	o->model.stem = (uint32_t)o->analyze.stem;
+	o->model.stopwords = (uint32_t)o->analyze.stopwords;
 	o->policy.top = o->top;
 	if (!bad && mode != MODE_BUILD && !o->outdir) {
 		log_error("missing -o OUTDIR; see 'related %s --help'",
@@ -186,6 +227,13 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 	}
 	corpus_free(&corpus);
 	report_stage(r, "analyze+model", t0);
+	if (o->semantic > 0.0f && o->dims) {
+		if (pipeline_latent(m, (uint32_t)o->dims, &err)) {
+			log_error("%s", err.message);
+			return EXIT_INTERNAL;
+		}
+		report_stage(r, "latent", t0);
+	}
 	return 0;
 }
 
@@ -241,6 +289,8 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	ro.depth = o.top + 8;
 	ro.jobs = (int)o.jobs;
 	ro.same_lang = o.same_lang;
+	ro.semantic = o.semantic;
+	ro.rerank = o.rerank;
 	if (pipeline_recommend(&m, &ro, &o.policy, o.outdir, &r, &err) ||
 	    output_write_report(o.outdir, &r, &err)) {
 		log_error("%s", err.message);

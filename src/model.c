@@ -34,7 +34,8 @@ enum section_id {
 	SEC_ROW,
 	SEC_COL,
 	SEC_VAL,
-	SEC_COUNT = SEC_VAL
+	SEC_LATENT,
+	SEC_COUNT = SEC_LATENT
 };
 
 struct file_header {
@@ -51,6 +52,8 @@ struct file_header {
 	float lead_weight;
 	uint32_t stem;
 	uint32_t stopwords;
+	uint32_t latent_dim;
+	uint32_t reserved[15]; /* zero; room for parameters of later versions */
 };
 
 struct file_section {
@@ -60,7 +63,7 @@ struct file_section {
 	uint64_t size;
 };
 
-_Static_assert(sizeof(struct file_header) == 64, "header is 64 bytes");
+_Static_assert(sizeof(struct file_header) == 128, "header is 128 bytes");
 _Static_assert(sizeof(struct file_section) == 24, "section entry is 24 bytes");
 
 void model_params_default(struct model_params *p)
@@ -286,7 +289,9 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 			norm += (tf * idf) * (tf * idf);
 			w++;
 		}
-		qsort(b->entries + start, w - start, sizeof *b->entries, cmp_entry_term);
+		if (w - start > 1) /* entries is NULL when no story had terms */
+			qsort(b->entries + start, w - start, sizeof *b->entries,
+			      cmp_entry_term);
 		norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
 		for (size_t i = start; i < w; i++) {
 			col[i] = b->entries[i].term;
@@ -334,6 +339,14 @@ oom_after:
 	return error_set(err, NULL, "out of memory while building the model");
 }
 
+void model_set_latent(struct model *m, float *vecs, uint32_t dim)
+{
+	free(m->owned[7]);
+	m->owned[7] = vecs;
+	m->latent = vecs;
+	m->latent_dim = vecs ? dim : 0;
+}
+
 void model_free(struct model *m)
 {
 	if (m->map)
@@ -355,11 +368,11 @@ int model_save(const struct model *m, const char *path, struct error *err)
 	struct file_header h;
 	struct file_section sec[SEC_COUNT];
 	const void *data[SEC_COUNT] = { m->strings, m->term_name, m->df, m->doc_field,
-					m->row, m->col, m->val };
+					m->row, m->col, m->val, m->latent };
 	uint64_t sizes[SEC_COUNT] = {
 		m->strings_len, (uint64_t)m->n_terms * 8, (uint64_t)m->n_terms * 4,
 		(uint64_t)m->n_docs * MODEL_FIELDS * 8, ((uint64_t)m->n_docs + 1) * 8,
-		m->nnz * 4, m->nnz * 4
+		m->nnz * 4, m->nnz * 4, (uint64_t)m->n_docs * m->latent_dim * 4
 	};
 	struct buf out = BUF_INIT;
 	static const char zeros[8];
@@ -380,6 +393,7 @@ int model_save(const struct model *m, const char *path, struct error *err)
 	h.lead_weight = m->params.lead_weight;
 	h.stem = m->params.stem;
 	h.stopwords = m->params.stopwords;
+	h.latent_dim = m->latent_dim;
 	for (int i = 0; i < SEC_COUNT; i++) {
 		sec[i].id = (uint32_t)i + 1;
 		sec[i].reserved = 0;
@@ -438,6 +452,9 @@ static const char *validate(const struct model *m)
 				return "weight out of range";
 		}
 	}
+	for (uint64_t i = 0; i < (uint64_t)m->n_docs * m->latent_dim; i++)
+		if (!isfinite(m->latent[i]) || fabsf(m->latent[i]) > 1.0001f)
+			return "latent vector out of range";
 	return NULL;
 }
 
@@ -503,7 +520,8 @@ int model_load(const char *path, struct model *m, struct error *err)
 			return error_set(err, path, "model checksum mismatch (corrupt file)");
 		}
 	}
-	if (h.n_docs >= UINT32_MAX || h.nnz > (uint64_t)st.st_size / 8) {
+	if (h.n_docs >= UINT32_MAX || h.nnz > (uint64_t)st.st_size / 8 ||
+	    h.latent_dim > 100000) {
 		model_free(m);
 		return error_set(err, path, "model counts out of range");
 	}
@@ -514,6 +532,7 @@ int model_load(const char *path, struct model *m, struct error *err)
 	expect[4] = ((uint64_t)h.n_docs + 1) * 8;
 	expect[5] = h.nnz * 4;
 	expect[6] = h.nnz * 4;
+	expect[7] = (uint64_t)h.n_docs * h.latent_dim * 4;
 	sec = (const struct file_section *)(base + sizeof h);
 	for (int i = 0; i < SEC_COUNT; i++) {
 		struct file_section s;
@@ -545,6 +564,8 @@ int model_load(const char *path, struct model *m, struct error *err)
 	m->row = ptr[4];
 	m->col = ptr[5];
 	m->val = ptr[6];
+	m->latent_dim = h.latent_dim;
+	m->latent = h.latent_dim ? ptr[7] : NULL;
 	why = validate(m);
 	if (why) {
 		model_free(m);

@@ -14,7 +14,7 @@
  *
  * A model's arrays are read-only once built; several threads may read it.
  *
- * File format (version 1, little-endian): a 64-byte header (magic
+ * File format (version 1, little-endian): a 128-byte header (magic
  * "RELATED\0", version, section count, counts and parameters), a section
  * table of {id, offset, size}, the sections (8-byte aligned), and a trailer
  * {crc32 of everything before it, "END!"}. model_load() maps the file and
@@ -63,6 +63,8 @@ struct model {
 	const uint64_t *row;       /* [n_docs + 1] into col/val */
 	const uint32_t *col;       /* [nnz] term ids, ascending within a row */
 	const float *val;          /* [nnz] weights, each row of unit length */
+	uint32_t latent_dim;       /* 0 when the model has no latent vectors */
+	const float *latent;       /* [n_docs * latent_dim] unit rows (semantic.h) */
 	/* storage: a mapping (loaded) or allocations (built) */
 	void *map;
 	size_t map_len;
@@ -85,6 +87,10 @@ int model_builder_add(struct model_builder *b, const struct article *a,
 int model_builder_finish(struct model_builder *b, const struct model_params *p,
 			 struct model *out, struct error *err);
 void model_builder_free(struct model_builder *b);
+
+/* Gives the model latent vectors (n_docs * dim floats, malloc'd; the model
+ * takes ownership). */
+void model_set_latent(struct model *m, float *vecs, uint32_t dim);
 
 /* Writes `m` to `path` atomically. */
 int model_save(const struct model *m, const char *path, struct error *err);

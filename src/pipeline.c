@@ -15,6 +15,7 @@
 #include "charset.h"
 #include "extract.h"
 #include "read.h"
+#include "semantic.h"
 
 #define LOAD_CHUNK 4
 #define ANALYZE_BLOCK 4096
@@ -286,4 +287,22 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 	related_lists_free(&lists);
 	report_stage(r, "write", &t0);
 	return rc;
+}
+
+int pipeline_latent(struct model *m, uint32_t dim, struct error *err)
+{
+	float *vecs;
+	uint32_t got;
+	struct error e;
+
+	error_clear(&e);
+	if (m->n_docs < 3 || m->n_terms < 3) {
+		log_warn("%u stories: too few for a latent space; ranking by TF-IDF alone",
+			 m->n_docs);
+		return 0;
+	}
+	if (semantic_fit(m, dim, 42, &vecs, &got, &e))
+		return error_set(err, NULL, "%s", e.message);
+	model_set_latent(m, vecs, got);
+	return 0;
 }

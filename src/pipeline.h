@@ -38,6 +38,10 @@ int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 		   const struct model_params *mp, int jobs, struct model *m,
 		   struct error *err);
 
+/* Adds latent vectors of `dim` dimensions to `m` (semantic.h); a corpus
+ * too small for a latent space is left without and reported via log_warn. */
+int pipeline_latent(struct model *m, uint32_t dim, struct error *err);
+
 /* Ranks every story of `m`, applies the policy and writes
  * OUTDIR/related.jsonl; records stage times and counts in `r`. */
 int pipeline_recommend(const struct model *m, const struct rank_options *ro,

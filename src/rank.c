@@ -87,19 +87,38 @@ static void heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor
 	}
 }
 
+/* Replaces each candidate's TF-IDF score by (1-w) tfidf + w latent. */
+static void blend_scores(const struct model *m, float w, uint32_t d,
+			 struct neighbor *c, size_t n)
+{
+	const float *a = m->latent + (size_t)d * m->latent_dim;
+
+	for (size_t i = 0; i < n; i++) {
+		const float *b = m->latent + (size_t)c[i].doc * m->latent_dim;
+		float dot = 0.0f;
+		for (uint32_t j = 0; j < m->latent_dim; j++)
+			dot += a[j] * b[j];
+		c[i].score = (1.0f - w) * c[i].score + w * dot;
+	}
+}
+
 static void *rank_worker(void *arg)
 {
 	struct rank_job *job = arg;
 	const struct model *m = job->m;
 	const struct postings *p = job->p;
 	size_t depth = job->o->depth;
+	int blend = job->o->semantic > 0.0f && m->latent_dim > 0;
+	size_t cap = blend && job->o->rerank > depth ? job->o->rerank : depth;
+	struct neighbor *scratch = malloc(cap * sizeof *scratch);
 	float *acc = calloc(m->n_docs ? m->n_docs : 1, sizeof *acc);
 	uint32_t *touched = malloc((m->n_docs ? m->n_docs : 1) * sizeof *touched);
 
-	if (!acc || !touched) {
+	if (!acc || !touched || !scratch) {
 		job->failed = 1;
 		free(acc);
 		free(touched);
+		free(scratch);
 		return NULL;
 	}
 	for (;;) {
@@ -110,7 +129,7 @@ static void *rank_worker(void *arg)
 		if (end > m->n_docs)
 			end = m->n_docs;
 		for (size_t d = begin; d < end; d++) {
-			struct neighbor *heap = job->out->items + d * depth;
+			struct neighbor *heap = scratch;
 			size_t nt = 0, nh = 0;
 			uint32_t lang = job->lang[d];
 
@@ -132,14 +151,20 @@ static void *rank_worker(void *arg)
 					continue;
 				if (job->o->same_lang && lang && job->lang[o] && lang != job->lang[o])
 					continue;
-				heap_push(heap, &nh, depth, (struct neighbor){ o, s });
+				heap_push(heap, &nh, cap, (struct neighbor){ o, s });
 			}
+			if (blend)
+				blend_scores(m, job->o->semantic, (uint32_t)d, heap, nh);
 			qsort(heap, nh, sizeof *heap, rank_neighbor_cmp);
+			if (nh > depth)
+				nh = depth;
+			memcpy(job->out->items + d * depth, heap, nh * sizeof *heap);
 			job->out->count[d] = (uint32_t)nh;
 		}
 	}
 	free(acc);
 	free(touched);
+	free(scratch);
 	return NULL;
 }
 

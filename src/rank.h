@@ -6,6 +6,11 @@
  * stories in chunks of consecutive indexes; each story's result goes to its
  * own slot and every sum is taken in the same order whatever the thread, so
  * the lists are identical for any number of threads.
+ *
+ * With a semantic weight, each story's best `rerank` TF-IDF candidates are
+ * re-scored by the blend of TF-IDF and latent cosine, and the best `depth`
+ * of those kept: the latent space reorders what shares vocabulary with the
+ * story instead of comparing every pair (which costs stories² · dim).
  */
 #ifndef RELATED_RANK_H
 #define RELATED_RANK_H
@@ -20,6 +25,9 @@ struct rank_options {
 	size_t depth;  /* candidates kept per story (policy trims to top-N) */
 	int jobs;      /* threads, >= 1 */
 	int same_lang; /* only stories of the same language (unknown matches all) */
+	float semantic; /* weight w of the latent cosine: score = (1-w) tfidf + w latent;
+			   0, or a model without latent vectors, ranks by TF-IDF alone */
+	size_t rerank;  /* with semantic > 0: TF-IDF candidates re-scored per story */
 };
 
 struct neighbor {

@@ -1,0 +1,28 @@
+/*
+ * semantic: latent story vectors (LSA) from a truncated SVD of the model's
+ * TF-IDF matrix, computed with a randomised range finder (Halko, Martinsson
+ * and Tropp 2011) on GSL: Gaussian test matrix (gsl_rng), two power
+ * iterations, orthonormalisation by Cholesky QR run twice (GSL BLAS and
+ * Cholesky), then the small eigenproblem of B Bᵀ (gsl_eigen_symmv).
+ *
+ * A story's latent vector is its row of U Σ, scaled to unit length, so the
+ * dot product of two vectors is their latent cosine. Cost: a few sparse
+ * products of the matrix with (dim + 10) columns, plus O(stories · dim²)
+ * dense work; memory O((stories + terms) · dim) doubles. Deterministic for
+ * a given seed.
+ */
+#ifndef RELATED_SEMANTIC_H
+#define RELATED_SEMANTIC_H
+
+#include <stdint.h>
+
+#include "log.h"
+#include "model.h"
+
+/* Computes latent vectors of `dim` dimensions (fewer when the corpus is
+ * smaller) for every story of `m`. On success *vecs is a malloc'd array of
+ * n_docs * (*out_dim) floats, row-major, owned by the caller. */
+int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, float **vecs,
+		 uint32_t *out_dim, struct error *err);
+
+#endif
