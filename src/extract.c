@@ -1,0 +1,2222 @@
+/*
+ * extract: the article text and metadata of a news page.
+ *
+ * The page is parsed once by libxml2's HTML parser (recovering, no network,
+ * encoding forced to UTF-8 so a <meta charset> cannot make libxml2 decode
+ * the bytes a second time). Everything after that walks the tree
+ * iteratively (libxml2 nodes have parent pointers), so hostile nesting can
+ * cost time proportional to the node count but never stack.
+ *
+ * Main content follows the Readability idea, in one post-order pass:
+ *   1. Every element gets a record (in an array indexed through the node's
+ *      `_private`, which belongs to us for a document we parsed) with its
+ *      subtree's text length, link text length, comma count and the counts
+ *      of <p>, <li>, <img>, <input> and embeds below it. Hidden elements,
+ *      scripts, navigation and "unlikely" blocks (class/id/role hints such
+ *      as comment, related, sidebar, unless a positive hint such as article
+ *      or content also matches) are skipped and count for nothing.
+ *   2. Each paragraph-like element (p, pre, td, h2-h6, a div without block
+ *      children, or the loose text directly inside a block) scores
+ *      1 + commas + min(length / 100, 3), given in full to its parent, half
+ *      to its grandparent and a third of a level's share further up (five
+ *      levels). An ancestor starts from a tag prior and its hint weight.
+ *   3. Scores are scaled by (1 - link density); the best candidate is moved
+ *      up when the score rises towards the root or several near-best
+ *      candidates share an ancestor, and its siblings join when they score
+ *      well or are prose paragraphs.
+ *   4. The chosen subtrees are printed block by block; inside them,
+ *      boilerplate (navigation, asides, figures, forms, blocks with negative
+ *      hints, link lists, Readability's "conditional cleaning" of divs,
+ *      lists and tables) is dropped, and so are short stock lines
+ *      ("Advertisement"), bylines and paragraphs that are only a date.
+ *      A short heading such as "Comments" or "Related articles" after
+ *      400 bytes of text ends the article: what follows it on real pages
+ *      is other stories or readers' comments, not more of the story.
+ * When the result is short (< 500 characters) the pass is repeated with
+ * the unlikely-block filter, then the hint weights, then the conditional
+ * cleaning switched off, and the longest result is kept, as Readability
+ * does. Every pass is linear in the number of nodes.
+ *
+ * Metadata is a separate linear walk collecting <meta>, <link>, <title>,
+ * <h1>, <time>, microdata and JSON-LD blocks; JSON-LD is searched (bounded
+ * depth) for the first article-typed object, through @graph and arrays.
+ */
+#include "extract.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "buf.h"
+
+/* ------------------------------------------------------------------ */
+/* Tags                                                                */
+
+enum {
+	T_BLOCK = 1 << 0,   /* starts a new paragraph in the text */
+	T_SKIP = 1 << 1,    /* never content: scripts, forms controls, media */
+	T_DROP = 1 << 2,    /* chrome: dropped when printing content */
+	T_SCORE = 1 << 3,   /* paragraph-like: scored at its parent */
+	T_DIVLIKE = 1 << 4, /* a paragraph when it holds no block element */
+	T_CLEAN = 1 << 5,   /* subject to conditional cleaning */
+	T_HEADING = 1 << 6,
+	T_EMBED = 1 << 7,
+	T_LIST = 1 << 8,
+};
+
+struct tag {
+	const char *name;
+	unsigned flags;
+	signed char prior; /* Readability's initial candidate score */
+};
+
+/* Sorted by name for bsearch. */
+static const struct tag tags[] = {
+	{ "address", T_BLOCK, -3 },
+	{ "article", T_BLOCK | T_DIVLIKE, 0 },
+	{ "aside", T_BLOCK | T_DROP, 0 },
+	{ "audio", T_SKIP, 0 },
+	{ "blockquote", T_BLOCK, 3 },
+	{ "body", T_BLOCK, 0 },
+	{ "br", 0, 0 },
+	{ "button", T_SKIP, 0 },
+	{ "canvas", T_SKIP, 0 },
+	{ "caption", T_BLOCK, 0 },
+	{ "center", T_BLOCK | T_DIVLIKE, 0 },
+	{ "dd", T_BLOCK, -3 },
+	{ "details", T_BLOCK, 0 },
+	{ "dialog", T_BLOCK | T_DROP, 0 },
+	{ "div", T_BLOCK | T_DIVLIKE | T_CLEAN, 5 },
+	{ "dl", T_BLOCK, -3 },
+	{ "dt", T_BLOCK, -3 },
+	{ "embed", T_SKIP | T_EMBED, 0 },
+	{ "fieldset", T_BLOCK | T_CLEAN, 0 },
+	{ "figcaption", T_BLOCK | T_DROP, 0 },
+	{ "figure", T_BLOCK | T_DROP, 0 },
+	{ "footer", T_BLOCK | T_DROP, 0 },
+	{ "form", T_BLOCK | T_CLEAN, -3 },
+	{ "frame", T_SKIP, 0 },
+	{ "frameset", T_SKIP, 0 },
+	{ "h1", T_BLOCK | T_HEADING, -5 },
+	{ "h2", T_BLOCK | T_HEADING | T_SCORE, -5 },
+	{ "h3", T_BLOCK | T_HEADING | T_SCORE, -5 },
+	{ "h4", T_BLOCK | T_HEADING | T_SCORE, -5 },
+	{ "h5", T_BLOCK | T_HEADING | T_SCORE, -5 },
+	{ "h6", T_BLOCK | T_HEADING | T_SCORE, -5 },
+	{ "head", T_SKIP, 0 },
+	{ "header", T_BLOCK, 0 },
+	{ "hgroup", T_BLOCK, 0 },
+	{ "hr", T_BLOCK, 0 },
+	{ "html", T_BLOCK, 0 },
+	{ "iframe", T_SKIP | T_EMBED, 0 },
+	{ "img", 0, 0 },
+	{ "input", T_SKIP, 0 },
+	{ "label", T_SKIP, 0 },
+	{ "li", T_BLOCK, -3 },
+	{ "main", T_BLOCK | T_DIVLIKE, 0 },
+	{ "map", T_SKIP, 0 },
+	{ "math", T_SKIP, 0 },
+	{ "menu", T_BLOCK | T_DROP, 0 },
+	{ "nav", T_BLOCK | T_DROP, 0 },
+	{ "noembed", T_SKIP, 0 },
+	{ "noframes", T_SKIP, 0 },
+	{ "noscript", T_SKIP, 0 },
+	{ "object", T_SKIP | T_EMBED, 0 },
+	{ "ol", T_BLOCK | T_CLEAN | T_LIST, -3 },
+	{ "option", T_SKIP, 0 },
+	{ "p", T_BLOCK | T_SCORE, 0 },
+	{ "picture", T_SKIP, 0 },
+	{ "pre", T_BLOCK | T_SCORE, 3 },
+	{ "script", T_SKIP, 0 },
+	{ "section", T_BLOCK | T_DIVLIKE | T_CLEAN, 0 },
+	{ "select", T_SKIP, 0 },
+	{ "style", T_SKIP, 0 },
+	{ "summary", T_BLOCK, 0 },
+	{ "svg", T_SKIP, 0 },
+	{ "table", T_BLOCK | T_CLEAN, 0 },
+	{ "tbody", T_BLOCK, 0 },
+	{ "td", T_BLOCK | T_SCORE, 3 },
+	{ "template", T_SKIP, 0 },
+	{ "textarea", T_SKIP, 0 },
+	{ "tfoot", T_BLOCK, 0 },
+	{ "th", T_BLOCK, -5 },
+	{ "thead", T_BLOCK, 0 },
+	{ "title", T_SKIP, 0 },
+	{ "tr", T_BLOCK, 0 },
+	{ "ul", T_BLOCK | T_CLEAN | T_LIST, -3 },
+	{ "video", T_SKIP | T_EMBED, 0 },
+};
+
+static int tag_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct tag *)elem)->name);
+}
+
+/* The table entry for an element name (libxml2 lowercases HTML names), or
+ * NULL for inline and unknown elements. */
+static const struct tag *tag_lookup(const xmlChar *name)
+{
+	if (!name)
+		return NULL;
+	return bsearch(name, tags, sizeof tags / sizeof tags[0],
+		       sizeof tags[0], tag_cmp);
+}
+
+static bool is_tag(const xmlNode *n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->name &&
+	       strcmp((const char *)n->name, name) == 0;
+}
+
+static const char *attr(const xmlNode *n, const char *name)
+{
+	for (const xmlAttr *a = n->properties; a; a = a->next) {
+		if (a->name && strcasecmp((const char *)a->name, name) == 0) {
+			if (a->children && a->children->type == XML_TEXT_NODE &&
+			    a->children->content)
+				return (const char *)a->children->content;
+			return "";
+		}
+	}
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* Class/id/role hints                                                  */
+
+/* Readability's unlikely candidates, removed before scoring... */
+static const char *const unlikely_hints[] = {
+	"-ad-", "ai2html", "banner", "breadcrumb", "combx", "comment",
+	"community", "cover-wrap", "disqus", "extra", "footer", "gdpr",
+	"header", "legends", "menu", "related", "remark", "replies", "rss",
+	"shoutbox", "sidebar", "skyscraper", "social", "sponsor",
+	"supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
+	"yom-remote", "newsletter", "subscribe", "most-read", "mostread",
+	"popular", "cookie", "consent", "outbrain", "taboola", "share",
+	"mehr-zum-thema", "a-lire-aussi", "chitaite", "readmore", "read-more",
+	NULL
+};
+/* ...unless one of these also matches. */
+static const char *const maybe_hints[] = {
+	"and", "article", "body", "column", "content", "main", "shadow",
+	"story", "artikel", "statya", "contenu", NULL
+};
+/* Readability's class weight, -25 / +25 for class and for id. */
+static const char *const negative_hints[] = {
+	"-ad-", "hidden", "banner", "combx", "comment", "com-", "contact",
+	"foot", "gdpr", "masthead", "media", "meta", "outbrain", "promo",
+	"related", "scroll", "share", "shoutbox", "sidebar", "skyscraper",
+	"sponsor", "shopping", "tags", "tool", "widget", "teaser",
+	"newsletter", "subscribe", "social", "advert", "cookie", "consent",
+	"byline", "author", "caption", "breadcrumb", "popular", "most-read",
+	"readmore", "read-more", "mehr-zum-thema", "a-lire-aussi", "chitaite",
+	"nav", "menu", NULL
+};
+static const char *const positive_hints[] = {
+	"article", "body", "content", "entry", "hentry", "h-entry", "main",
+	"page", "pagination", "post", "text", "blog", "story", "artikel",
+	"statya", "contenu", NULL
+};
+/* Inside the chosen content these drop a block even when a positive hint
+ * matches too ("article-share", "related-content", "comment-body"). */
+static const char *const strong_negative_hints[] = {
+	"related", "most-read", "mostread", "popular", "newsletter",
+	"subscribe", "share", "social", "comment", "sidebar", "widget", "promo",
+	"advert", "cookie", "consent", "byline", "caption", "breadcrumb",
+	"readmore", "read-more", "mehr-zum-thema", "a-lire-aussi", "chitaite",
+	"outbrain", "taboola", "teaser", "sponsor", "-ad-", "signup",
+	"sign-up", "toolbar", NULL
+};
+static const char *const unlikely_roles[] = {
+	"menu", "menubar", "complementary", "navigation", "alert",
+	"alertdialog", "dialog", "banner", "contentinfo", "search", NULL
+};
+
+static bool match_any(const char *s, const char *const *list)
+{
+	for (; *list; list++)
+		if (strstr(s, *list))
+			return true;
+	return false;
+}
+
+/* Lowercases `in` into `out` (size `cap`, cap > 0). Hints are matched on
+ * at most the first cap - 1 bytes: class lists longer than that are
+ * utility-class soup whose tail carries no signal. */
+static void lower_into(char *out, size_t cap, const char *in)
+{
+	size_t i = 0;
+
+	for (; in && in[i] && i + 1 < cap; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[i] = '\0';
+}
+
+struct hints {
+	int weight;    /* Readability class weight */
+	bool unlikely; /* unlikely candidate (before scoring) */
+	bool drop;     /* dropped when printing content */
+	bool hidden;
+};
+
+static void read_hints(const xmlNode *n, struct hints *h)
+{
+	char cls[256], id[256], tmp[256];
+	const char *v;
+	bool neg = false, pos = false, maybe = false;
+
+	memset(h, 0, sizeof *h);
+	lower_into(cls, sizeof cls, attr(n, "class"));
+	lower_into(id, sizeof id, attr(n, "id"));
+	/* Each list is matched once per attribute: this runs for every
+	 * element with a class or id, so it is on the hot path. */
+	for (int k = 0; k < 2; k++) {
+		const char *a = k ? id : cls;
+		bool an, ap;
+
+		if (!a[0])
+			continue;
+		an = match_any(a, negative_hints);
+		ap = match_any(a, positive_hints);
+		h->weight += (an ? -25 : 0) + (ap ? 25 : 0);
+		neg = neg || an;
+		pos = pos || ap;
+		maybe = maybe || ap || match_any(a, maybe_hints);
+		h->drop = h->drop || match_any(a, strong_negative_hints);
+		h->unlikely = h->unlikely || match_any(a, unlikely_hints);
+	}
+	h->unlikely = h->unlikely && !maybe;
+	h->drop = h->drop || (neg && !pos && !maybe);
+	if ((v = attr(n, "aria-label")) != NULL) {
+		lower_into(tmp, sizeof tmp, v);
+		if (match_any(tmp, strong_negative_hints))
+			h->drop = true;
+	}
+	if ((v = attr(n, "role")) != NULL) {
+		lower_into(tmp, sizeof tmp, v);
+		for (const char *const *r = unlikely_roles; *r; r++)
+			if (strcmp(tmp, *r) == 0)
+				h->unlikely = h->drop = true;
+	}
+	if (attr(n, "hidden"))
+		h->hidden = true;
+	if ((v = attr(n, "aria-hidden")) != NULL && strcmp(v, "true") == 0)
+		h->hidden = true;
+	if ((v = attr(n, "style")) != NULL) {
+		lower_into(tmp, sizeof tmp, v);
+		char *p = tmp, *q = tmp;
+		for (; *p; p++)
+			if (*p != ' ')
+				*q++ = *p;
+		*q = '\0';
+		if (strstr(tmp, "display:none") ||
+		    strstr(tmp, "visibility:hidden"))
+			h->hidden = true;
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* Text helpers                                                         */
+
+/* Byte length of the white-space character at p (ASCII space, NBSP, the
+ * U+2000 spaces, narrow NBSP, ideographic space), or 0. */
+static size_t space_len(const unsigned char *p)
+{
+	if (*p == ' ' || (*p >= '\t' && *p <= '\r'))
+		return 1;
+	if (p[0] == 0xC2 && p[1] == 0xA0)
+		return 2;
+	if (p[0] == 0xE2 && p[1] == 0x80 &&
+	    ((p[2] >= 0x80 && p[2] <= 0x8A) || p[2] == 0xAF))
+		return 3;
+	if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;
+	return 0;
+}
+
+/* Byte length of an invisible character at p (zero-width space, joiners,
+ * BOM, soft hyphen), or 0. */
+static size_t invisible_len(const unsigned char *p)
+{
+	if (p[0] == 0xC2 && p[1] == 0xAD)
+		return 2;
+	if (p[0] == 0xE2 && p[1] == 0x80 && p[2] >= 0x8B && p[2] <= 0x8D)
+		return 3;
+	if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return 3;
+	return 0;
+}
+
+/* Counts the characters of `s` as they will print (white-space runs count
+ * once) and its commas (ASCII and full-width/ideographic). */
+static size_t count_text(const xmlChar *s, size_t *commas)
+{
+	const unsigned char *p = s;
+	size_t n = 0, k = 0;
+	bool space = false;
+	size_t l;
+
+	while (*p) {
+		if ((l = space_len(p)) != 0) {
+			if (!space)
+				n++;
+			space = true;
+			p += l;
+			continue;
+		}
+		space = false;
+		if (*p == ',')
+			k++;
+		else if (p[0] == 0xEF && p[1] == 0xBC && p[2] == 0x8C)
+			k++;
+		else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x81)
+			k++;
+		if ((*p & 0xC0) != 0x80)
+			n++;
+		p++;
+	}
+	*commas += k;
+	return n;
+}
+
+/* Appends `s` to `b` collapsing white space into single spaces; `space`
+ * carries "a space is pending" across calls and a leading space is never
+ * written. Returns the number of bytes appended, or (size_t)-1. */
+static size_t add_collapsed(struct buf *b, const char *s, bool *space)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t start = b->len, l;
+
+	while (*p) {
+		const unsigned char *run = p;
+
+		while (*p && !space_len(p) && !invisible_len(p))
+			p++;
+		if (p > run) {
+			if (*space && b->len > 0 && buf_addc(b, ' '))
+				return (size_t)-1;
+			*space = false;
+			if (buf_add(b, run, (size_t)(p - run)))
+				return (size_t)-1;
+		}
+		if (!*p)
+			break;
+		if ((l = space_len(p)) != 0) {
+			*space = true;
+			p += l;
+		} else {
+			p += invisible_len(p);
+		}
+	}
+	return b->len - start;
+}
+
+/* Trims trailing white space from `b`. */
+static void rtrim(struct buf *b)
+{
+	size_t n = b->len;
+
+	while (n > 0 && isspace((unsigned char)b->data[n - 1]))
+		n--;
+	buf_truncate(b, n);
+}
+
+/* The collapsed text of a subtree (skipping scripts and styles) into `b`.
+ * Iterative. Returns 0 or -1 when memory runs out. */
+static int subtree_text(const xmlNode *root, struct buf *b)
+{
+	const xmlNode *n = root;
+	bool space = false;
+
+	buf_reset(b);
+	for (;;) {
+		bool descend = false;
+
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content &&
+			    add_collapsed(b, (const char *)n->content, &space) ==
+				    (size_t)-1)
+				return -1;
+		} else if (n->type == XML_ELEMENT_NODE) {
+			const struct tag *t = tag_lookup(n->name);
+
+			descend = !t || !(t->flags & T_SKIP) || n == root;
+			if (t && (t->flags & T_BLOCK))
+				space = true;
+		}
+		if (descend && n->children) {
+			n = n->children;
+			continue;
+		}
+		for (;;) {
+			if (n == root) {
+				rtrim(b);
+				return 0;
+			}
+			if (n->next) {
+				n = n->next;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+}
+
+/* A malloc'd copy of `s` with white space collapsed and trimmed, or NULL
+ * for NULL, empty or all-space input (or no memory). */
+static char *clean_string(const char *s)
+{
+	struct buf b = BUF_INIT;
+	bool space = false;
+
+	if (!s)
+		return NULL;
+	if (add_collapsed(&b, s, &space) == (size_t)-1 || b.len == 0) {
+		buf_release(&b);
+		return NULL;
+	}
+	rtrim(&b);
+	return buf_detach(&b, NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Content scoring                                                       */
+
+#define NO_NODE UINT32_MAX
+
+struct info {
+	xmlNode *node;
+	uint32_t parent;   /* index of the parent element, or NO_NODE */
+	uint32_t block;    /* nearest block ancestor-or-self */
+	const struct tag *tag;
+	size_t text, link; /* characters in the subtree, inside links */
+	size_t commas;
+	size_t own, own_commas; /* loose text directly in this block */
+	uint32_t p, li, img, input, embed;
+	int weight;
+	double score;
+	bool candidate, skipped, drop, in_link, has_block;
+};
+
+/* Switches, relaxed in this order when a pass finds too little text. */
+enum {
+	M_STRIP_UNLIKELY = 1 << 0,
+	M_WEIGHT = 1 << 1,
+	M_CLEAN = 1 << 2,
+};
+
+struct scan {
+	struct info *v;
+	size_t n, cap;
+	unsigned mode;
+	bool oom;
+};
+
+static struct info *info_of(const struct scan *s, const xmlNode *n)
+{
+	uintptr_t i;
+
+	if (!n || n->type != XML_ELEMENT_NODE)
+		return NULL;
+	i = (uintptr_t)n->_private;
+	if (i == 0 || i > s->n)
+		return NULL;
+	return &s->v[i - 1];
+}
+
+static uint32_t index_of(const struct scan *s, const struct info *in)
+{
+	return (uint32_t)(in - s->v);
+}
+
+/* Gives a candidate its starting score the first time it is scored. */
+static void init_candidate(struct scan *s, struct info *in)
+{
+	if (in->candidate)
+		return;
+	in->candidate = true;
+	in->score = (in->tag ? in->tag->prior : 0) +
+		    ((s->mode & M_WEIGHT) ? in->weight : 0);
+}
+
+/* Credits a paragraph of `len` characters with `commas` commas to the
+ * element `first` (in full) and its ancestors (decaying), five levels. */
+static void score_paragraph(struct scan *s, uint32_t first, size_t len,
+			    size_t commas)
+{
+	double score = 1.0 + (double)commas +
+		       (double)(len / 100 < 3 ? len / 100 : 3);
+	uint32_t i = first;
+
+	for (int level = 0; level < 5 && i != NO_NODE; level++) {
+		struct info *a = &s->v[i];
+
+		if (a->parent == NO_NODE) /* <html> itself is never chosen */
+			break;
+		init_candidate(s, a);
+		a->score += score / (level == 0 ? 1.0 : level == 1 ? 2.0
+							      : level * 3.0);
+		i = a->parent;
+	}
+}
+
+static void scan_enter_element(struct scan *s, xmlNode *n)
+{
+	struct info *in, *parent = info_of(s, n->parent);
+	struct hints h;
+
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		struct info *v;
+
+		if (cap > UINT32_MAX - 1 || cap > SIZE_MAX / sizeof *v) {
+			s->oom = true;
+			return;
+		}
+		v = realloc(s->v, cap * sizeof *v);
+		if (!v) {
+			s->oom = true;
+			return;
+		}
+		s->v = v;
+		s->cap = cap;
+		parent = info_of(s, n->parent);
+	}
+	in = &s->v[s->n++];
+	memset(in, 0, sizeof *in);
+	n->_private = (void *)(uintptr_t)s->n;
+	in->node = n;
+	in->tag = tag_lookup(n->name);
+	in->parent = parent ? index_of(s, parent) : NO_NODE;
+	in->in_link = (parent && parent->in_link) || is_tag(n, "a");
+	if (in->tag && (in->tag->flags & T_BLOCK))
+		in->block = index_of(s, in);
+	else
+		in->block = parent ? parent->block : index_of(s, in);
+
+	read_hints(n, &h);
+	in->weight = h.weight;
+	in->drop = h.drop;
+	if ((parent && parent->skipped) || h.hidden ||
+	    (in->tag && (in->tag->flags & T_SKIP)))
+		in->skipped = true;
+	else if ((s->mode & M_STRIP_UNLIKELY) && h.unlikely &&
+		 !is_tag(n, "body") && !is_tag(n, "a") && !is_tag(n, "html"))
+		in->skipped = true;
+	else if ((s->mode & M_STRIP_UNLIKELY) && in->tag &&
+		 (in->tag->flags & T_DROP) && !is_tag(n, "footer"))
+		in->skipped = true;
+}
+
+static void scan_text(struct scan *s, const xmlNode *n)
+{
+	struct info *p = info_of(s, n->parent);
+	size_t commas = 0, len;
+
+	if (!p || p->skipped || !n->content)
+		return;
+	len = count_text(n->content, &commas);
+	p->text += len;
+	p->commas += commas;
+	if (p->in_link)
+		p->link += len;
+	s->v[p->block].own += len;
+	s->v[p->block].own_commas += commas;
+}
+
+static void scan_leave_element(struct scan *s, xmlNode *n)
+{
+	struct info *in = info_of(s, n), *p;
+	unsigned f;
+
+	if (!in)
+		return;
+	f = in->tag ? in->tag->flags : 0;
+	if (in->skipped) {
+		if (f & T_EMBED && (p = info_of(s, n->parent)) != NULL)
+			p->embed++;
+		return;
+	}
+	if ((f & T_SCORE) && in->text >= 25 && in->parent != NO_NODE)
+		score_paragraph(s, in->parent, in->text, in->commas);
+	else if ((f & T_DIVLIKE) && !in->has_block && in->text >= 25 &&
+		 in->parent != NO_NODE)
+		score_paragraph(s, in->parent, in->text, in->commas);
+	else if ((f & T_BLOCK) && in->has_block && in->own >= 25)
+		score_paragraph(s, index_of(s, in), in->own, in->own_commas);
+
+	p = info_of(s, n->parent);
+	if (!p)
+		return;
+	p->text += in->text;
+	p->link += in->link;
+	p->commas += in->commas;
+	p->p += in->p + is_tag(n, "p");
+	p->li += in->li + is_tag(n, "li");
+	p->img += in->img + is_tag(n, "img");
+	p->input += in->input;
+	p->embed += in->embed;
+	if ((f & T_BLOCK) || in->has_block || is_tag(n, "img"))
+		p->has_block = true;
+}
+
+/* Runs the scoring pass over the document. Returns 0, -1 on no memory. */
+static int scan_document(struct scan *s, xmlNode *root)
+{
+	xmlNode *n = root;
+
+	s->n = 0;
+	for (;;) {
+		bool descend = false;
+
+		if (n->type == XML_ELEMENT_NODE) {
+			struct info *in, *p;
+
+			scan_enter_element(s, n);
+			if (s->oom || (in = info_of(s, n)) == NULL)
+				return -1;
+			if (is_tag(n, "input") && (p = info_of(s, n->parent)))
+				p->input++;
+			descend = !in->skipped;
+		} else if (n->type == XML_TEXT_NODE ||
+			   n->type == XML_CDATA_SECTION_NODE) {
+			scan_text(s, n);
+		} else if (n == root) {
+			descend = true; /* the document node */
+		}
+		if (descend && n->children) {
+			n = n->children;
+			continue;
+		}
+		for (;;) {
+			if (n->type == XML_ELEMENT_NODE)
+				scan_leave_element(s, n);
+			if (n == root)
+				return 0;
+			if (n->next) {
+				n = n->next;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+}
+
+static double link_density(const struct info *in)
+{
+	return in->text ? (double)in->link / (double)in->text : 0.0;
+}
+
+static bool is_ancestor(const struct scan *s, uint32_t anc, uint32_t i)
+{
+	for (; i != NO_NODE; i = s->v[i].parent)
+		if (i == anc)
+			return true;
+	return false;
+}
+
+static size_t element_children(const xmlNode *n)
+{
+	size_t k = 0;
+
+	for (const xmlNode *c = n->children; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			k++;
+	return k;
+}
+
+/* Chooses the top candidate, following Readability's refinements. Returns
+ * its index, or NO_NODE when nothing scored. */
+static uint32_t pick_top(struct scan *s)
+{
+	enum { NTOP = 5 };
+	uint32_t top[NTOP];
+	size_t ntop = 0;
+	uint32_t best, p;
+	double last;
+
+	for (size_t i = 0; i < s->n; i++) {
+		struct info *in = &s->v[i];
+
+		if (!in->candidate)
+			continue;
+		in->score *= 1.0 - link_density(in);
+		size_t k = ntop < NTOP ? ntop++ : NTOP;
+		while (k > 0 && s->v[top[k - 1]].score < in->score) {
+			if (k < NTOP)
+				top[k] = top[k - 1];
+			k--;
+		}
+		if (k < NTOP)
+			top[k] = (uint32_t)i;
+	}
+	if (ntop == 0)
+		return NO_NODE;
+	best = top[0];
+	if (is_tag(s->v[best].node, "body"))
+		return best;
+
+	/* Several near-best candidates under one ancestor: take it. */
+	size_t nalt = 0;
+	for (size_t i = 1; i < ntop; i++)
+		if (s->v[top[i]].score >= 0.75 * s->v[best].score)
+			nalt++;
+	if (nalt >= 3) {
+		for (p = s->v[best].parent;
+		     p != NO_NODE && !is_tag(s->v[p].node, "body");
+		     p = s->v[p].parent) {
+			size_t k = 0;
+
+			for (size_t i = 1; i < ntop; i++)
+				if (s->v[top[i]].score >=
+					    0.75 * s->v[best].score &&
+				    is_ancestor(s, p, top[i]))
+					k++;
+			if (k >= 3) {
+				best = p;
+				break;
+			}
+		}
+	}
+	init_candidate(s, &s->v[best]);
+
+	/* A score rising towards the root means content lies elsewhere too. */
+	last = s->v[best].score;
+	for (p = s->v[best].parent;
+	     p != NO_NODE && !is_tag(s->v[p].node, "body");
+	     p = s->v[p].parent) {
+		if (!s->v[p].candidate)
+			continue;
+		if (s->v[p].score < last / 3.0)
+			break;
+		if (s->v[p].score > last) {
+			best = p;
+			break;
+		}
+		last = s->v[p].score;
+	}
+	/* An only child stands for its parent. */
+	for (p = s->v[best].parent;
+	     p != NO_NODE && !is_tag(s->v[p].node, "body") &&
+	     element_children(s->v[p].node) == 1;
+	     p = s->v[p].parent)
+		best = p;
+	return best;
+}
+
+/* ------------------------------------------------------------------ */
+/* Printing the content                                                  */
+
+struct printer {
+	const struct scan *s;
+	const char *title;  /* headings equal to it are skipped */
+	const char *author; /* a paragraph equal to it is a byline */
+	const char *section; /* a paragraph equal to it is a kicker */
+	struct buf out;     /* paragraphs so far */
+	struct buf para;    /* the paragraph being built */
+	struct buf tmp;
+	size_t para_link;   /* bytes of `para` inside links */
+	int link_depth;
+	bool space;
+	bool stopped; /* the article has ended: comments or "related" follow */
+	bool oom;
+};
+
+static bool ieq_prefix(const char *s, const char *prefix)
+{
+	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Stock lines that are never article text, compared case-insensitively
+ * after trailing punctuation is removed. */
+static const char *const stock_lines[] = {
+	"advertisement", "advertising", "anzeige", "publicité", "publicidad",
+	"pubblicità", "реклама", "sponsored", "share", "share this",
+	"share this article", "share this story", "share this page",
+	"share on facebook", "share on twitter", "tweet", "email", "e-mail",
+	"print", "print this article", "read more", "continue reading",
+	"related", "related articles", "related stories", "related content",
+	"more on this story", "more from", "sign up", "subscribe", "comments",
+	"comment", "click here", "loading", "skip to content",
+	"skip to main content", "back to top", "top of page", "top", "menu",
+	"close", "next", "previous", "photo", "video", "enlarge",
+	"enlarge this image", "image", "view comments", "leave a comment",
+	"most read", "most popular", "follow us", "home", NULL
+};
+
+/* Prefixes that make a short line (under 48 bytes) chrome. */
+static const char *const stock_prefixes[] = {
+	"share this", "share on", "share via", "follow us", "follow @",
+	"sign up for", "subscribe to", "click here", "jump to",
+	"related topics", "related tags", "tags:", "filed under",
+	"you can follow any responses", "posted in", "image:", "photo:",
+	"(photo", "photo credit", "getty images", "reuters/", "ap photo",
+	NULL
+};
+
+static bool is_stock_line(const char *p, size_t len)
+{
+	if (len < 48)
+		for (const char *const *l = stock_prefixes; *l; l++)
+			if (ieq_prefix(p, *l))
+				return true;
+	if (ieq_prefix(p, "you can follow any responses") && len < 200)
+		return true;
+
+	char low[64];
+	size_t n = 0;
+
+	if (len >= sizeof low)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		low[n++] = (char)tolower((unsigned char)p[i]);
+	while (n > 0 && strchr(" .:!>»›|-–", low[n - 1]))
+		n--;
+	low[n] = '\0';
+	for (const char *const *l = stock_lines; *l; l++)
+		if (strcmp(low, *l) == 0)
+			return true;
+	return false;
+}
+
+/* A byline: short and "By Name" (in a few languages), or the author's
+ * name or the section's ("kicker") alone. */
+static bool is_byline(const struct printer *pr, const char *p, size_t len)
+{
+	static const char *const by[] = { "by ", "von ", "par ", "por ",
+					  "di ", "door ", "av ", "автор", NULL };
+
+	if (len > 100)
+		return false;
+	for (const char *const *b = by; *b; b++)
+		if (ieq_prefix(p, *b) && len > strlen(*b) &&
+		    (isupper((unsigned char)p[strlen(*b)]) ||
+		     (unsigned char)p[strlen(*b)] >= 0x80))
+			return true;
+	if (pr->author && strcasecmp(p, pr->author) == 0)
+		return true;
+	if (pr->section && strcasecmp(p, pr->section) == 0)
+		return true;
+	return false;
+}
+
+/* A paragraph that only states when the story was posted. */
+static bool is_dateline(const char *p, size_t len)
+{
+	static const char *const lead[] = { "published", "updated", "posted",
+					    "last updated", "modified", NULL };
+	char *d;
+
+	if (len > 80)
+		return false;
+	for (const char *const *l = lead; *l; l++)
+		if (ieq_prefix(p, *l))
+			return true;
+	d = extract_normalize_date(p);
+	free(d);
+	return d != NULL;
+}
+
+/* Headings after which a page carries comments or other stories, never
+ * more of the article; matched as prefixes of a short line. */
+static const char *const end_markers[] = {
+	"comments", "comment on this", "leave a comment", "leave a reply",
+	"post a comment", "add a comment", "add your comment",
+	"comments are closed", "comments are now closed", "reader comments",
+	"readers' comments", "readers comments", "have your say",
+	"join the discussion", "join the conversation", "discuss this",
+	"related articles", "related stories", "related news", "related links",
+	"related content", "related posts", "related coverage", "more on this",
+	"more from", "more articles", "more stories", "other recent articles",
+	"other stories", "other news", "you may also like", "you might also like",
+	"recommended for you", "most popular", "most read", "most viewed",
+	"most emailed", "don't miss", "also on", "also read", "read next",
+	"kommentare", "commentaires", "комментарии", "lesen sie auch",
+	"mehr zum thema", "à lire aussi", "a lire aussi", "читайте также",
+	NULL
+};
+
+static bool is_end_marker(const char *p, size_t len)
+{
+	size_t i = 0;
+
+	if (len > 60)
+		return false;
+	while (i < len && (isdigit((unsigned char)p[i]) || p[i] == ' '))
+		i++; /* "12 Comments" */
+	for (const char *const *m = end_markers; *m; m++)
+		if (ieq_prefix(p + i, *m))
+			return true;
+	return false;
+}
+
+/* Ends the current paragraph: keeps it unless it is link text,
+ * a stock line, a byline or a date. */
+static void flush_para(struct printer *pr)
+{
+	struct buf *b = &pr->para;
+
+	rtrim(b);
+	if (b->len == 0 || pr->stopped)
+		goto done;
+	if (pr->out.len >= 400 && pr->para_link * 2 < b->len &&
+	    is_end_marker(b->data, b->len)) {
+		pr->stopped = true;
+		goto done;
+	}
+	if (pr->para_link * 10 >= b->len * 6 && b->len < 400)
+		goto done;
+	if (is_stock_line(b->data, b->len) || is_byline(pr, b->data, b->len) ||
+	    is_dateline(b->data, b->len))
+		goto done;
+	if ((pr->out.len && buf_add(&pr->out, "\n\n", 2)) ||
+	    buf_add(&pr->out, b->data, b->len))
+		pr->oom = true;
+done:
+	buf_reset(b);
+	pr->para_link = 0;
+	pr->space = false;
+}
+
+/* Readability's conditional cleaning: drops a div, list, table or form
+ * whose counts look like navigation, a gallery or a link list. */
+static bool clean_conditionally(const struct scan *s, const struct info *in)
+{
+	unsigned f = in->tag ? in->tag->flags : 0;
+	bool list = (f & T_LIST) != 0;
+	int weight = (s->mode & M_WEIGHT) ? in->weight : 0;
+	double ld = link_density(in);
+	double p = in->p, img = in->img;
+
+	if (!(s->mode & M_CLEAN) || !(f & T_CLEAN))
+		return false;
+	if (weight + (in->candidate ? in->score : 0) < 0)
+		return true;
+	if (in->commas >= 10)
+		return false;
+	if (img > 1 && p / img < 0.5)
+		return true;
+	if (!list && in->li > 100 && in->li - 100 > in->p)
+		return true;
+	if (in->input > in->p / 3)
+		return true;
+	if (!list && in->text < 25 && (in->img == 0 || in->img > 2))
+		return true;
+	if (!list && weight < 25 && ld > 0.2)
+		return true;
+	if (weight >= 25 && ld > 0.5)
+		return true;
+	if ((in->embed == 1 && in->text < 75) || in->embed > 1)
+		return true;
+	return false;
+}
+
+/* Whether printing should skip element `n` inside the content. */
+static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
+{
+	const struct info *in = info_of(pr->s, n);
+	unsigned f;
+
+	if (!in || in->skipped)
+		return true;
+	f = in->tag ? in->tag->flags : 0;
+	if (f & (T_SKIP | T_DROP))
+		return true;
+	if (is_tag(n, "h1"))
+		return true;
+	if (is_root)
+		return false;
+	if ((pr->s->mode & M_STRIP_UNLIKELY) && in->drop)
+		return true;
+	if (clean_conditionally(pr->s, in))
+		return true;
+	if ((f & T_HEADING) && pr->title) {
+		if (subtree_text(n, &pr->tmp)) {
+			pr->oom = true;
+			return true;
+		}
+		if (strcasecmp(pr->tmp.data, pr->title) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Prints the text of the subtree at `root` as paragraphs. Iterative. */
+static void print_subtree(struct printer *pr, xmlNode *root)
+{
+	xmlNode *n = root;
+
+	for (;;) {
+		bool descend = false;
+
+		if (pr->oom || pr->stopped)
+			return;
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			const struct info *p = info_of(pr->s, n->parent);
+
+			if (n->content) {
+				size_t k = add_collapsed(&pr->para,
+							 (const char *)n->content,
+							 &pr->space);
+				if (k == (size_t)-1)
+					pr->oom = true;
+				else if (p && p->in_link)
+					pr->para_link += k;
+			}
+		} else if (n->type == XML_ELEMENT_NODE) {
+			const struct tag *t = tag_lookup(n->name);
+			bool block = t && (t->flags & T_BLOCK);
+
+			if (is_tag(n, "br")) {
+				flush_para(pr);
+			} else if (!print_skips(pr, n, n == root)) {
+				descend = true;
+				if (block)
+					flush_para(pr);
+			} else if (block) {
+				flush_para(pr);
+			} else {
+				pr->space = true;
+			}
+		} else if (n == root) {
+			descend = true; /* the document node */
+		}
+		if (descend && n->children) {
+			n = n->children;
+			continue;
+		}
+		for (;;) {
+			if (n->type == XML_ELEMENT_NODE) {
+				const struct tag *t = tag_lookup(n->name);
+
+				if (t && (t->flags & T_BLOCK))
+					flush_para(pr);
+			}
+			if (n == root)
+				return;
+			if (n->next) {
+				n = n->next;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+}
+
+/* One content pass in `mode`: scores, picks and prints. The text (maybe
+ * empty) is returned in *text, malloc'd. Returns 0 or -1 on no memory. */
+static int content_pass(xmlNode *root, unsigned mode,
+			const struct article *meta, char **text)
+{
+	struct scan s = { 0 };
+	struct printer pr = { 0 };
+	uint32_t top;
+	int rc = 0;
+
+	s.mode = mode;
+	pr.s = &s;
+	pr.title = meta->title;
+	pr.author = meta->author;
+	pr.section = meta->section;
+	buf_init(&pr.out);
+	buf_init(&pr.para);
+	buf_init(&pr.tmp);
+	*text = NULL;
+	if (scan_document(&s, root)) {
+		rc = -1;
+		goto out;
+	}
+	top = pick_top(&s);
+	if (top == NO_NODE) {
+		xmlNode *body = root;
+
+		for (xmlNode *h = root->children; h && body == root; h = h->next)
+			for (xmlNode *c = h->children; c; c = c->next)
+				if (is_tag(h, "html") && is_tag(c, "body"))
+					body = c;
+		print_subtree(&pr, body);
+	} else if (s.v[top].parent == NO_NODE ||
+		   is_tag(s.v[top].node, "body")) {
+		print_subtree(&pr, s.v[top].node);
+	} else {
+		const struct info *t = &s.v[top];
+		double threshold = t->score * 0.2 > 10 ? t->score * 0.2 : 10;
+		const char *tcls = attr(t->node, "class");
+
+		for (xmlNode *c = s.v[t->parent].node->children; c;
+		     c = c->next) {
+			const struct info *ci = info_of(&s, c);
+			bool take = false;
+
+			if (c == t->node) {
+				take = true;
+			} else if (ci && !ci->skipped) {
+				const char *ccls = attr(c, "class");
+				double bonus = tcls && *tcls && ccls &&
+						       strcmp(tcls, ccls) == 0
+					       ? t->score * 0.2
+					       : 0;
+
+				if (ci->candidate && ci->score + bonus >= threshold) {
+					take = true;
+				} else if (is_tag(c, "p")) {
+					double ld = link_density(ci);
+
+					if (ci->text > 80 && ld < 0.25) {
+						take = true;
+					} else if (ci->text < 80 && ci->text > 0 &&
+						   ld == 0) {
+						if (subtree_text(c, &pr.tmp)) {
+							rc = -1;
+							goto out;
+						}
+						take = strstr(pr.tmp.data, ". ") ||
+						       (pr.tmp.len &&
+							pr.tmp.data[pr.tmp.len - 1] == '.');
+					}
+				}
+			}
+			if (take)
+				print_subtree(&pr, c);
+		}
+	}
+	flush_para(&pr);
+	if (pr.oom) {
+		rc = -1;
+		goto out;
+	}
+	*text = buf_detach(&pr.out, NULL);
+	if (!*text)
+		rc = -1;
+out:
+	for (size_t i = 0; i < s.n; i++)
+		s.v[i].node->_private = NULL;
+	free(s.v);
+	buf_release(&pr.out);
+	buf_release(&pr.para);
+	buf_release(&pr.tmp);
+	return rc;
+}
+
+/* Number of UTF-8 characters in s. */
+static size_t utf8_chars(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* The article text: passes with fewer filters while the text stays under
+ * 500 characters; the longest wins. */
+static int extract_text(xmlNode *root, const struct article *meta,
+			char **text)
+{
+	static const unsigned modes[] = {
+		M_STRIP_UNLIKELY | M_WEIGHT | M_CLEAN,
+		M_WEIGHT | M_CLEAN,
+		M_CLEAN,
+		0,
+	};
+	char *best = NULL;
+	size_t best_len = 0;
+
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		char *t;
+		size_t n;
+
+		if (content_pass(root, modes[i], meta, &t)) {
+			free(best);
+			return -1;
+		}
+		n = utf8_chars(t);
+		if (!best || n > best_len) {
+			free(best);
+			best = t;
+			best_len = n;
+		} else {
+			free(t);
+		}
+		if (best_len >= 500)
+			break;
+	}
+	*text = best;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Dates                                                                 */
+
+static const char *const month_names[] = { "jan", "feb", "mar", "apr",
+					   "may", "jun", "jul", "aug",
+					   "sep", "oct", "nov", "dec" };
+
+/* Reads 1..max digits at *p into *v. */
+static bool read_num(const char **p, int min, int max, int *v)
+{
+	int n = 0, k = 0;
+
+	while (isdigit((unsigned char)**p) && k < max) {
+		n = n * 10 + (**p - '0');
+		(*p)++;
+		k++;
+	}
+	if (k < min || isdigit((unsigned char)**p))
+		return false;
+	*v = n;
+	return true;
+}
+
+static void skip_spaces(const char **p)
+{
+	while (**p && (isspace((unsigned char)**p) ||
+		       ((unsigned char)(*p)[0] == 0xC2 &&
+			(unsigned char)(*p)[1] == 0xA0)))
+		*p += isspace((unsigned char)**p) ? 1 : 2;
+}
+
+/* An English month name or abbreviation ("Apr", "April", "Sept."). */
+static bool read_month(const char **p, int *month)
+{
+	const char *s = *p;
+	size_t n = 0;
+
+	while (isalpha((unsigned char)s[n]))
+		n++;
+	if (n < 3)
+		return false;
+	for (int m = 0; m < 12; m++) {
+		if (strncasecmp(s, month_names[m], 3) == 0) {
+			*month = m + 1;
+			*p = s + n;
+			if (**p == '.')
+				(*p)++;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct when {
+	int y, mo, d, h, mi, s;
+	int off;      /* minutes east of UTC */
+	bool has_off; /* false: print "Z" */
+};
+
+/* "HH:MM[:SS[.fff]] [am|pm]" */
+static bool read_time(const char **pp, struct when *w)
+{
+	const char *p = *pp;
+
+	if (!read_num(&p, 1, 2, &w->h) || *p != ':')
+		return false;
+	p++;
+	if (!read_num(&p, 2, 2, &w->mi))
+		return false;
+	if (*p == ':') {
+		p++;
+		if (!read_num(&p, 2, 2, &w->s))
+			return false;
+		if (*p == '.' || *p == ',') {
+			p++;
+			while (isdigit((unsigned char)*p))
+				p++;
+		}
+	}
+	const char *q = p;
+	skip_spaces(&q);
+	if (strncasecmp(q, "am", 2) == 0 || strncasecmp(q, "a.m.", 4) == 0 ||
+	    strncasecmp(q, "pm", 2) == 0 || strncasecmp(q, "p.m.", 4) == 0) {
+		bool pm = tolower((unsigned char)*q) == 'p';
+
+		if (w->h < 1 || w->h > 12)
+			return false;
+		w->h = w->h % 12 + (pm ? 12 : 0);
+		q += q[1] == '.' ? 4 : 2;
+		p = q;
+	}
+	*pp = p;
+	return true;
+}
+
+/* A zone: "Z", "+03:00", "+0300", "+03", "GMT", "UTC", "GMT+3", "EDT". */
+static bool read_zone(const char **pp, struct when *w)
+{
+	static const struct {
+		const char *name;
+		int off;
+	} zones[] = { { "GMT", 0 },    { "UTC", 0 },    { "UT", 0 },
+		      { "EST", -300 }, { "EDT", -240 }, { "CST", -360 },
+		      { "CDT", -300 }, { "MST", -420 }, { "MDT", -360 },
+		      { "PST", -480 }, { "PDT", -420 }, { "CET", 60 },
+		      { "CEST", 120 }, { "BST", 60 },   { "MSK", 180 },
+		      { "JST", 540 },  { "EET", 120 },  { "EEST", 180 } };
+	const char *p = *pp;
+	int h = 0, m = 0;
+
+	skip_spaces(&p);
+	w->off = 0;
+	w->has_off = false;
+	if (*p == 'Z' || *p == 'z') {
+		*pp = p + 1;
+		return true;
+	}
+	for (size_t i = 0; i < sizeof zones / sizeof zones[0]; i++) {
+		size_t n = strlen(zones[i].name);
+
+		if (strncmp(p, zones[i].name, n) == 0 &&
+		    !isalpha((unsigned char)p[n])) {
+			w->off = zones[i].off;
+			w->has_off = w->off != 0;
+			p += n;
+			if (*p != '+' && *p != '-') {
+				*pp = p;
+				return true;
+			}
+			break;
+		}
+	}
+	if (*p == '+' || *p == '-') {
+		int sign = *p == '-' ? -1 : 1;
+		const char *q = p + 1;
+		int digits = 0;
+
+		while (isdigit((unsigned char)q[digits]))
+			digits++;
+		if (digits == 4) {
+			h = (q[0] - '0') * 10 + (q[1] - '0');
+			m = (q[2] - '0') * 10 + (q[3] - '0');
+			q += 4;
+		} else if (digits == 1 || digits == 2) {
+			read_num(&q, 1, 2, &h);
+			if (*q == ':') {
+				q++;
+				if (!read_num(&q, 2, 2, &m))
+					return false;
+			}
+		} else {
+			return false;
+		}
+		if (h > 14 || m > 59)
+			return false;
+		w->off = sign * (h * 60 + m);
+		w->has_off = w->off != 0;
+		*pp = q;
+		return true;
+	}
+	return false;
+}
+
+static bool valid_when(const struct when *w)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31 };
+
+	if (w->y < 1900 || w->y > 2100 || w->mo < 1 || w->mo > 12 || w->d < 1 ||
+	    w->d > mdays[w->mo - 1] || w->h > 23 || w->mi > 59 || w->s > 60)
+		return false;
+	if (w->mo == 2 && w->d == 29 &&
+	    !(w->y % 4 == 0 && (w->y % 100 != 0 || w->y % 400 == 0)))
+		return false;
+	return true;
+}
+
+/* ISO 8601 / RFC 3339 and their common relaxations. */
+static bool parse_iso(const char *p, struct when *w)
+{
+	char sep;
+
+	if (!read_num(&p, 4, 4, &w->y))
+		return false;
+	sep = *p;
+	if (sep != '-' && sep != '/')
+		return false;
+	p++;
+	if (!read_num(&p, 1, 2, &w->mo) || *p != sep)
+		return false;
+	p++;
+	if (!read_num(&p, 1, 2, &w->d))
+		return false;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		const char *q = p + 1;
+
+		skip_spaces(&q);
+		if (read_time(&q, w)) {
+			p = q;
+			read_zone(&p, w);
+		}
+	}
+	skip_spaces(&p);
+	return *p == '\0';
+}
+
+/* "Tue, 11 Apr 2017 18:30:00 GMT", "April 11, 2017 6:30 pm EDT",
+ * "11. April 2017", "11.04.2017 18:30". */
+static bool parse_text_date(const char *p, struct when *w)
+{
+	const char *q;
+
+	/* An optional weekday. */
+	q = p;
+	while (isalpha((unsigned char)*q))
+		q++;
+	if (q - p >= 3 && (*q == ',' || *q == ' ')) {
+		int m;
+		const char *r = p;
+
+		if (!read_month(&r, &m)) {
+			p = q;
+			if (*p == ',')
+				p++;
+			skip_spaces(&p);
+		}
+	}
+	if (isdigit((unsigned char)*p)) {
+		q = p;
+		if (!read_num(&p, 1, 2, &w->d))
+			return false;
+		if (*p == '.' && isdigit((unsigned char)p[1])) {
+			p++;
+			if (!read_num(&p, 1, 2, &w->mo) || *p != '.')
+				return false;
+			p++;
+		} else {
+			if (*p == '.')
+				p++;
+			skip_spaces(&p);
+			if (!read_month(&p, &w->mo))
+				return false;
+			skip_spaces(&p);
+		}
+		if (!read_num(&p, 4, 4, &w->y))
+			return false;
+	} else {
+		if (!read_month(&p, &w->mo))
+			return false;
+		skip_spaces(&p);
+		if (!read_num(&p, 1, 2, &w->d))
+			return false;
+		if (strncasecmp(p, "st", 2) == 0 || strncasecmp(p, "nd", 2) == 0 ||
+		    strncasecmp(p, "rd", 2) == 0 || strncasecmp(p, "th", 2) == 0)
+			p += 2;
+		if (*p == ',')
+			p++;
+		skip_spaces(&p);
+		if (!read_num(&p, 4, 4, &w->y))
+			return false;
+	}
+	if (*p == ',')
+		p++;
+	skip_spaces(&p);
+	if (strncasecmp(p, "at ", 3) == 0)
+		p += 3;
+	if (isdigit((unsigned char)*p)) {
+		if (!read_time(&p, w))
+			return false;
+		read_zone(&p, w);
+	}
+	skip_spaces(&p);
+	return *p == '\0';
+}
+
+char *extract_normalize_date(const char *s)
+{
+	struct when w = { 0 };
+	char out[80];
+	char *r;
+
+	if (!s)
+		return NULL;
+	skip_spaces(&s);
+	if (!parse_iso(s, &w)) {
+		memset(&w, 0, sizeof w);
+		if (!parse_text_date(s, &w))
+			return NULL;
+	}
+	if (!valid_when(&w))
+		return NULL;
+	if (w.has_off)
+		snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d",
+			 w.y, w.mo, w.d, w.h, w.mi, w.s, w.off < 0 ? '-' : '+',
+			 abs(w.off) / 60, abs(w.off) % 60);
+	else
+		snprintf(out, sizeof out, "%04d-%02d-%02dT%02d:%02d:%02dZ", w.y,
+			 w.mo, w.d, w.h, w.mi, w.s);
+	r = strdup(out);
+	return r;
+}
+
+/* ------------------------------------------------------------------ */
+/* Titles                                                                */
+
+static size_t count_words(const char *s, size_t len)
+{
+	size_t n = 0;
+	bool in = false;
+
+	for (size_t i = 0; i < len; i++) {
+		bool sp = isspace((unsigned char)s[i]) != 0;
+
+		if (!sp && !in)
+			n++;
+		in = !sp;
+	}
+	return n;
+}
+
+static const char *const title_seps[] = { " | ", " - ", " – ", " — ",
+					  " :: ", " · ", " » ", " « ",
+					  " / ", " • ", ": ", NULL };
+
+char *extract_clean_title(const char *title, const char *site)
+{
+	char *t = clean_string(title), *st = clean_string(site);
+	size_t tl, sl;
+
+	if (!t) {
+		free(st);
+		return strdup("");
+	}
+	tl = strlen(t);
+	if (st && (sl = strlen(st)) > 0 && sl < tl) {
+		for (const char *const *sep = title_seps; *sep; sep++) {
+			size_t pl = strlen(*sep);
+
+			if (tl > sl + pl &&
+			    strcasecmp(t + tl - sl, st) == 0 &&
+			    strncmp(t + tl - sl - pl, *sep, pl) == 0) {
+				t[tl - sl - pl] = '\0';
+				free(st);
+				return t;
+			}
+			if (tl > sl + pl && strncasecmp(t, st, sl) == 0 &&
+			    strncmp(t + sl, *sep, pl) == 0) {
+				memmove(t, t + sl + pl, tl - sl - pl + 1);
+				free(st);
+				return t;
+			}
+		}
+	}
+	free(st);
+	/* No known site: a short last segment after a strong separator. */
+	for (const char *const *sep = title_seps; *sep; sep++) {
+		const char *cut = NULL, *q = t;
+		size_t pl = strlen(*sep);
+
+		if (strcmp(*sep, ": ") == 0)
+			break;
+		while ((q = strstr(q, *sep)) != NULL) {
+			cut = q;
+			q += pl;
+		}
+		if (!cut)
+			continue;
+		size_t head = (size_t)(cut - t);
+		const char *tail = cut + pl;
+		if (count_words(tail, strlen(tail)) <= 3 &&
+		    count_words(t, head) >= 3) {
+			t[head] = '\0';
+			/* "Headline | Section | Site": strip again. */
+			q = strstr(t, *sep);
+			if (q && count_words(q + pl, strlen(q + pl)) <= 3 &&
+			    count_words(t, (size_t)(q - t)) >= 3)
+				t[q - t] = '\0';
+			return t;
+		}
+	}
+	return t;
+}
+
+/* ------------------------------------------------------------------ */
+/* Metadata                                                              */
+
+enum { MAX_LD = 16 };
+
+struct meta {
+	const char *canonical, *og_url, *og_title, *og_site, *og_image,
+		*og_locale, *tw_title, *pub, *mod, *section, *author,
+		*art_author, *content_lang, *html_lang, *ip_pub, *ip_mod,
+		*other_pub, *time_dt, *time_pub;
+	char *title, *h1;
+	char *ld[MAX_LD];
+	size_t nld;
+};
+
+static void meta_release(struct meta *m)
+{
+	free(m->title);
+	free(m->h1);
+	for (size_t i = 0; i < m->nld; i++)
+		free(m->ld[i]);
+}
+
+static void keep_first(const char **slot, const char *v)
+{
+	if (!*slot && v && *v)
+		*slot = v;
+}
+
+static void meta_from_tag(struct meta *m, const xmlNode *n)
+{
+	const char *key = attr(n, "property");
+	const char *content = attr(n, "content");
+	static const char *const pub_names[] = {
+		"date", "pubdate", "publishdate", "publish-date", "publish_date",
+		"dc.date.issued", "dc.date", "dcterms.created",
+		"parsely-pub-date", "sailthru.date", "article.published",
+		"og:published_time", "originalpublicationdate", "displaydate",
+		"dc.date.created", NULL
+	};
+
+	if (!content)
+		return;
+	if (!key)
+		key = attr(n, "name");
+	if (key) {
+		if (!strcasecmp(key, "og:url"))
+			keep_first(&m->og_url, content);
+		else if (!strcasecmp(key, "og:title"))
+			keep_first(&m->og_title, content);
+		else if (!strcasecmp(key, "twitter:title"))
+			keep_first(&m->tw_title, content);
+		else if (!strcasecmp(key, "og:site_name"))
+			keep_first(&m->og_site, content);
+		else if (!strcasecmp(key, "og:image"))
+			keep_first(&m->og_image, content);
+		else if (!strcasecmp(key, "og:locale"))
+			keep_first(&m->og_locale, content);
+		else if (!strcasecmp(key, "article:published_time"))
+			keep_first(&m->pub, content);
+		else if (!strcasecmp(key, "article:modified_time") ||
+			 !strcasecmp(key, "og:updated_time"))
+			keep_first(&m->mod, content);
+		else if (!strcasecmp(key, "article:section"))
+			keep_first(&m->section, content);
+		else if (!strcasecmp(key, "author"))
+			keep_first(&m->author, content);
+		else if (!strcasecmp(key, "article:author"))
+			keep_first(&m->art_author, content);
+		else
+			for (const char *const *p = pub_names; *p; p++)
+				if (!strcasecmp(key, *p))
+					keep_first(&m->other_pub, content);
+	}
+	if ((key = attr(n, "http-equiv")) != NULL &&
+	    !strcasecmp(key, "content-language"))
+		keep_first(&m->content_lang, content);
+}
+
+/* Collects the metadata sources of the whole document. Iterative.
+ * Returns 0 or -1 when memory runs out. */
+static int collect_meta(xmlNode *root, struct meta *m)
+{
+	xmlNode *n = root;
+	struct buf b = BUF_INIT;
+	int rc = 0;
+
+	for (;;) {
+		bool descend = false;
+
+		if (n == root) {
+			descend = true; /* the document node */
+		} else if (n->type == XML_ELEMENT_NODE && n->name) {
+			const char *name = (const char *)n->name, *v;
+
+			descend = true;
+			if (!strcmp(name, "html")) {
+				keep_first(&m->html_lang, attr(n, "lang"));
+				keep_first(&m->html_lang, attr(n, "xml:lang"));
+			} else if (!strcmp(name, "meta")) {
+				meta_from_tag(m, n);
+			} else if (!strcmp(name, "link")) {
+				if ((v = attr(n, "rel")) != NULL &&
+				    !strcasecmp(v, "canonical"))
+					keep_first(&m->canonical, attr(n, "href"));
+			} else if (!strcmp(name, "title") || !strcmp(name, "h1")) {
+				char **slot = name[0] == 't' ? &m->title : &m->h1;
+
+				descend = false;
+				if (!*slot && !(name[0] == 't' && n->parent &&
+						is_tag(n->parent, "svg"))) {
+					if (subtree_text(n, &b)) {
+						rc = -1;
+						break;
+					}
+					if (b.len)
+						*slot = buf_detach(&b, NULL);
+					if (b.len == 0 && !*slot && b.cap) {
+						rc = -1;
+						break;
+					}
+				}
+			} else if (!strcmp(name, "script")) {
+				descend = false;
+				v = attr(n, "type");
+				if (v && !strcasecmp(v, "application/ld+json") &&
+				    m->nld < MAX_LD) {
+					buf_reset(&b);
+					for (xmlNode *c = n->children; c; c = c->next)
+						if (c->content &&
+						    buf_adds(&b, (const char *)c->content)) {
+							rc = -1;
+							break;
+						}
+					if (rc)
+						break;
+					m->ld[m->nld] = buf_detach(&b, NULL);
+					if (!m->ld[m->nld]) {
+						rc = -1;
+						break;
+					}
+					m->nld++;
+				}
+			} else if (!strcmp(name, "style")) {
+				descend = false;
+			} else if (!strcmp(name, "time")) {
+				v = attr(n, "datetime");
+				keep_first(&m->time_dt, v);
+				if (attr(n, "pubdate"))
+					keep_first(&m->time_pub, v);
+			}
+			if ((v = attr(n, "itemprop")) != NULL) {
+				const char **slot =
+					!strcasecmp(v, "datePublished")
+						? &m->ip_pub
+						: !strcasecmp(v, "dateModified")
+							  ? &m->ip_mod
+							  : NULL;
+				if (slot) {
+					keep_first(slot, attr(n, "content"));
+					keep_first(slot, attr(n, "datetime"));
+				}
+			}
+		}
+		if (descend && n->children) {
+			n = n->children;
+			continue;
+		}
+		for (;;) {
+			if (n == root)
+				goto done;
+			if (n->next) {
+				n = n->next;
+				break;
+			}
+			n = n->parent;
+		}
+	}
+done:
+	buf_release(&b);
+	return rc;
+}
+
+/* JSON-LD ---------------------------------------------------------------- */
+
+static bool ld_type_matches(const json_t *obj, bool article)
+{
+	const json_t *t = json_object_get(obj, "@type");
+	size_t i, n = json_is_array(t) ? json_array_size(t) : 1;
+
+	for (i = 0; i < n; i++) {
+		const char *s = json_string_value(
+			json_is_array(t) ? json_array_get(t, i) : t);
+
+		if (!s)
+			continue;
+		if (article && (strstr(s, "Article") || strstr(s, "BlogPosting") ||
+				strstr(s, "Report") || strstr(s, "Posting")))
+			return true;
+		if (!article && strstr(s, "WebPage"))
+			return true;
+	}
+	return false;
+}
+
+/* The first object (depth-first, at most `depth` levels down) whose type
+ * is an article (or a web page). */
+static json_t *ld_find(json_t *v, bool article, int depth)
+{
+	if (depth <= 0 || !v)
+		return NULL;
+	if (json_is_array(v)) {
+		size_t i;
+		json_t *e, *r;
+
+		json_array_foreach(v, i, e)
+			if ((r = ld_find(e, article, depth - 1)) != NULL)
+				return r;
+		return NULL;
+	}
+	if (!json_is_object(v))
+		return NULL;
+	if (ld_type_matches(v, article))
+		return v;
+	const char *k;
+	json_t *e, *r;
+
+	json_object_foreach(v, k, e)
+		if ((json_is_object(e) || json_is_array(e)) &&
+		    (r = ld_find(e, article, depth - 1)) != NULL)
+			return r;
+	return NULL;
+}
+
+/* A string from a JSON-LD value: a string, the first of an array, or an
+ * object's `key` (e.g. "name", "url"). */
+static const char *ld_string(const json_t *v, const char *key)
+{
+	if (json_is_array(v))
+		v = json_array_get(v, 0);
+	if (json_is_object(v))
+		v = json_object_get(v, key);
+	if (json_is_array(v))
+		v = json_array_get(v, 0);
+	return json_string_value(v);
+}
+
+struct ld {
+	json_t *roots[MAX_LD];
+	size_t n;
+	json_t *article, *page, *site;
+};
+
+/* Parses the JSON-LD blocks, tolerating raw control characters inside
+ * strings and wrappers (comments, CDATA) around the value. */
+static void ld_parse(struct ld *ld, struct meta *m)
+{
+	for (size_t i = 0; i < m->nld; i++) {
+		char *s = m->ld[i], *a, *z;
+		json_t *v;
+
+		for (char *p = s; *p; p++)
+			if ((unsigned char)*p < 0x20)
+				*p = ' ';
+		a = strpbrk(s, "{[");
+		z = NULL;
+		for (char *p = s; *p; p++)
+			if (*p == '}' || *p == ']')
+				z = p;
+		if (!a || !z || z < a)
+			continue;
+		v = json_loadb(a, (size_t)(z - a + 1), 0, NULL);
+		if (v)
+			ld->roots[ld->n++] = v;
+	}
+	for (size_t i = 0; i < ld->n && !ld->article; i++)
+		ld->article = ld_find(ld->roots[i], true, 8);
+	for (size_t i = 0; i < ld->n && !ld->page; i++)
+		ld->page = ld_find(ld->roots[i], false, 8);
+}
+
+static void ld_release(struct ld *ld)
+{
+	for (size_t i = 0; i < ld->n; i++)
+		json_decref(ld->roots[i]);
+}
+
+static const char *ld_get(const struct ld *ld, const char *key,
+			  const char *sub)
+{
+	const char *s = NULL;
+
+	if (ld->article)
+		s = ld_string(json_object_get(ld->article, key), sub);
+	if (!s && ld->page)
+		s = ld_string(json_object_get(ld->page, key), sub);
+	return s;
+}
+
+/* Authors from JSON-LD: names joined by ", ". */
+static char *ld_authors(const struct ld *ld)
+{
+	const json_t *a = ld->article ? json_object_get(ld->article, "author")
+				      : NULL;
+	struct buf b = BUF_INIT;
+	size_t n = json_is_array(a) ? json_array_size(a) : 1;
+
+	for (size_t i = 0; a && i < n && i < 8; i++) {
+		const json_t *e = json_is_array(a) ? json_array_get(a, i) : a;
+		const char *s = json_is_object(e)
+					? json_string_value(json_object_get(e, "name"))
+					: json_string_value(e);
+
+		if (!s || !*s || strstr(s, "://"))
+			continue;
+		if ((b.len && buf_adds(&b, ", ")) || buf_adds(&b, s)) {
+			buf_release(&b);
+			return NULL;
+		}
+	}
+	if (!b.len)
+		return NULL;
+	return buf_detach(&b, NULL);
+}
+
+/* Filling the article ----------------------------------------------------- */
+
+/* Sets *field to a cleaned copy of `value` unless already set. Returns 0,
+ * or -1 when memory runs out. */
+static int fill(char **field, const char *value)
+{
+	if (*field || !value)
+		return 0;
+	*field = clean_string(value);
+	return 0;
+}
+
+/* Sets *field to the first candidate that normalises as a date. */
+static int fill_date(char **field, const char *const *cands, size_t n)
+{
+	for (size_t i = 0; i < n && !*field; i++)
+		if (cands[i])
+			*field = extract_normalize_date(cands[i]);
+	return 0;
+}
+
+/* An ISO 639 primary subtag ("en-GB" -> "en"), or NULL. */
+static char *lang_code(const char *v)
+{
+	char code[4];
+	size_t n = 0;
+
+	if (!v)
+		return NULL;
+	while (isspace((unsigned char)*v))
+		v++;
+	while (isalpha((unsigned char)v[n]) && n < 3) {
+		code[n] = (char)tolower((unsigned char)v[n]);
+		n++;
+	}
+	if (n < 2 || isalpha((unsigned char)v[n]))
+		return NULL;
+	code[n] = '\0';
+	return strdup(code);
+}
+
+static int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
+{
+	const char *site = m->og_site;
+	const char *url = NULL;
+
+	if (!site && ld->article)
+		site = ld_string(json_object_get(ld->article, "publisher"), "name");
+
+	/* url */
+	if (m->canonical && strstr(m->canonical, "://"))
+		url = m->canonical;
+	if (!url)
+		url = m->og_url;
+	if (!url && ld->article) {
+		url = ld_string(json_object_get(ld->article, "url"), "@id");
+		if (!url)
+			url = ld_string(
+				json_object_get(ld->article, "mainEntityOfPage"),
+				"@id");
+	}
+	if (!url)
+		url = m->canonical;
+	fill(&out->url, url);
+
+	/* title */
+	if (!out->title) {
+		const char *t = ld->article ? ld_string(json_object_get(
+							ld->article, "headline"),
+						"name")
+					    : NULL;
+		if (!t || !*t)
+			t = m->og_title;
+		if (!t || !*t)
+			t = m->tw_title;
+		if (!t || !*t)
+			t = m->h1;
+		if (!t || !*t)
+			t = m->title;
+		if (t && *t) {
+			out->title = extract_clean_title(t, site);
+			if (!out->title)
+				return -1;
+			if (!*out->title) {
+				free(out->title);
+				out->title = NULL;
+			}
+		}
+	}
+
+	/* dates */
+	const char *pubs[] = { ld_get(ld, "datePublished", "@value"),
+			       m->pub,
+			       m->ip_pub,
+			       m->time_pub,
+			       m->other_pub,
+			       ld_get(ld, "dateCreated", "@value"),
+			       m->time_dt };
+	const char *mods[] = { ld_get(ld, "dateModified", "@value"), m->mod,
+			       m->ip_mod };
+	fill_date(&out->published, pubs, sizeof pubs / sizeof pubs[0]);
+	fill_date(&out->modified, mods, sizeof mods / sizeof mods[0]);
+
+	/* author */
+	if (!out->author) {
+		out->author = ld_authors(ld);
+		if (!out->author && m->author && !strstr(m->author, "://"))
+			fill(&out->author, m->author);
+		if (!out->author && m->art_author &&
+		    !strstr(m->art_author, "://"))
+			fill(&out->author, m->art_author);
+	}
+
+	/* section */
+	if (ld->article)
+		fill(&out->section,
+		     ld_string(json_object_get(ld->article, "articleSection"),
+			       "name"));
+	fill(&out->section, m->section);
+
+	/* lang */
+	if (!out->lang) {
+		const char *langs[] = { m->html_lang, m->content_lang,
+					m->og_locale,
+					ld_get(ld, "inLanguage", "name") };
+		for (size_t i = 0; i < 4 && !out->lang; i++)
+			out->lang = lang_code(langs[i]);
+	}
+
+	/* image */
+	fill(&out->image, m->og_image);
+	if (ld->article)
+		fill(&out->image,
+		     ld_string(json_object_get(ld->article, "image"), "url"));
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+
+static pthread_once_t init_once = PTHREAD_ONCE_INIT;
+
+static void init_libxml(void)
+{
+	xmlInitParser();
+}
+
+/* JSON-LD articleBody as paragraphs ("\n" runs become "\n\n"), or NULL. */
+static char *ld_body(const struct ld *ld)
+{
+	const char *s = ld->article ? json_string_value(json_object_get(
+					      ld->article, "articleBody"))
+				    : NULL;
+	struct buf b = BUF_INIT;
+	bool space = false;
+
+	if (!s)
+		return NULL;
+	while (*s) {
+		const char *e = strchr(s, '\n');
+		size_t n = e ? (size_t)(e - s) : strlen(s);
+		char *line = strndup(s, n);
+		size_t before = b.len;
+
+		if (!line) {
+			buf_release(&b);
+			return NULL;
+		}
+		if (b.len && buf_add(&b, "\n\n", 2)) {
+			free(line);
+			buf_release(&b);
+			return NULL;
+		}
+		space = false;
+		size_t k = add_collapsed(&b, line, &space);
+		free(line);
+		if (k == (size_t)-1) {
+			buf_release(&b);
+			return NULL;
+		}
+		if (k == 0)
+			buf_truncate(&b, before);
+		s += n;
+		if (*s)
+			s++;
+	}
+	if (!b.len)
+		return NULL;
+	return buf_detach(&b, NULL);
+}
+
+int extract_article(const char *html, size_t len, const char *name,
+		    struct article *out, struct error *err)
+{
+	const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
+			 HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
+			 HTML_PARSE_IGNORE_ENC;
+	struct meta m = { 0 };
+	struct ld ld = { 0 };
+	htmlDocPtr doc;
+	xmlNode *root;
+	char *text = NULL, *body;
+	int rc = -1;
+
+	pthread_once(&init_once, init_libxml);
+	if (!html)
+		return error_set(err, name, "no page");
+	if (len > INT_MAX)
+		return error_set(err, name, "page too large to parse (%zu bytes)",
+				 len);
+	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8", opts);
+	if (!doc)
+		return error_set(err, name, "not parseable as HTML");
+	root = xmlDocGetRootElement(doc);
+	if (!root) {
+		error_set(err, name, "empty HTML document");
+		goto out;
+	}
+	/* Broken pages can leave several top-level elements: walk them all. */
+	root = (xmlNode *)doc;
+	if (collect_meta(root, &m)) {
+		error_set(err, name, "out of memory");
+		goto out;
+	}
+	ld_parse(&ld, &m);
+	if (fill_metadata(out, &m, &ld)) {
+		error_set(err, name, "out of memory");
+		goto out;
+	}
+	if (extract_text(root, out, &text)) {
+		error_set(err, name, "out of memory");
+		goto out;
+	}
+	/* The publisher's own copy of the text, when ours is much shorter. */
+	body = ld_body(&ld);
+	if (body && utf8_chars(body) > 2 * utf8_chars(text) + 200) {
+		free(text);
+		text = body;
+	} else {
+		free(body);
+	}
+	if (!*text) {
+		error_set(err, name, "no article text found");
+		goto out;
+	}
+	if (!out->text) {
+		out->text = text;
+		text = NULL;
+	}
+	rc = 0;
+out:
+	free(text);
+	ld_release(&ld);
+	meta_release(&m);
+	xmlFreeDoc(doc);
+	return rc;
+}

@@ -1,0 +1,384 @@
+/* Tests for extract: content choice, cleaning, metadata, dates, titles. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "extract.h"
+
+/* Three prose paragraphs long enough to win the content scoring. */
+#define STORY_P1                                                              \
+	"<p>Secretary of State Rex Tillerson arrived in Moscow on Tuesday, "  \
+	"carrying a message from Washington that was blunter than any in "  \
+	"years, after the chemical attack in Syria.</p>"
+#define STORY_P2                                                              \
+	"<p>The talks with Foreign Minister Sergei Lavrov, which lasted "      \
+	"several hours, ended without agreement on Syria, though both sides " \
+	"said channels of communication would stay open.</p>"
+#define STORY_P3                                                              \
+	"<p>Officials said a working group would be set up to examine the "   \
+	"state of relations, which both sides described as being at a low "  \
+	"point, and to report back within weeks.</p>"
+#define STORY STORY_P1 STORY_P2 STORY_P3
+
+static int extract(const char *html, struct article *a)
+{
+	struct error err;
+
+	error_clear(&err);
+	return extract_article(html, strlen(html), "test.html", a, &err);
+}
+
+static void test_extract_keeps_article_paragraphs(void **state)
+{
+	const char *html = "<html><body><div class=\"article-body\">" STORY
+			   "</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	/* Paragraphs are separated by exactly one blank line. */
+	assert_non_null(strstr(a.text, "Syria.\n\nThe talks"));
+	assert_null(strstr(a.text, "\n\n\n"));
+	article_clear(&a);
+}
+
+static void test_extract_drops_related_box(void **state)
+{
+	const char *html =
+		"<html><body><nav><a href=/>Home</a> <a href=/w>World</a></nav>"
+		"<article><h1>Tillerson in Moscow</h1>" STORY
+		"<div class=\"related-articles\"><h3>Related articles</h3><ul>"
+		"<li><a href=/a>Putin says trust has worsened under Trump, "
+		"and relations are at a low point</a></li>"
+		"<li><a href=/b>Syria strike: what we know so far about the "
+		"attack, and what comes next</a></li></ul></div>"
+		"<aside class=most-read><p>Most read: Kremlin denies it, while "
+		"officials in Washington say otherwise, again.</p></aside>"
+		"</article><footer><p>Copyright 2017 The Daily Ledger, all "
+		"rights reserved, whatever that means here.</p></footer>"
+		"</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived"));
+	assert_null(strstr(a.text, "Related articles"));
+	assert_null(strstr(a.text, "Putin says trust"));
+	assert_null(strstr(a.text, "Most read"));
+	assert_null(strstr(a.text, "Copyright"));
+	assert_null(strstr(a.text, "Home"));
+	article_clear(&a);
+}
+
+static void test_extract_drops_newsletter_share_and_comments(void **state)
+{
+	const char *html =
+		"<html><body><div id=content>" STORY_P1
+		"<div class=newsletter-signup><p>Sign up for our morning "
+		"briefing, delivered to your inbox every day, free.</p>"
+		"<form><input type=email><button>Subscribe</button></form></div>"
+		STORY_P2
+		"<div class=\"share-bar\"><a href=#>Share on Facebook</a> "
+		"<a href=#>Share on Twitter</a></div>" STORY_P3
+		"<p>Advertisement</p>"
+		"<section id=comments><p>I think this is all wrong, said a "
+		"reader, and another agreed, loudly, at length.</p></section>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived"));
+	assert_non_null(strstr(a.text, "working group"));
+	assert_null(strstr(a.text, "Sign up"));
+	assert_null(strstr(a.text, "Share on"));
+	assert_null(strstr(a.text, "Advertisement"));
+	assert_null(strstr(a.text, "a reader"));
+	article_clear(&a);
+}
+
+static void test_extract_title_not_in_text(void **state)
+{
+	const char *html = "<html><head><title>Tillerson in Moscow | The Daily "
+			   "Ledger</title></head><body><article><h1>Tillerson "
+			   "in Moscow</h1>" STORY "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.title, "Tillerson in Moscow");
+	assert_null(strstr(a.text, "Tillerson in Moscow"));
+	article_clear(&a);
+}
+
+static void test_extract_drops_byline_and_date_paragraphs(void **state)
+{
+	const char *html = "<html><body><article><p>By Jane Smith</p>"
+			   "<p>April 11, 2017</p>" STORY
+			   "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_null(strstr(a.text, "Jane Smith"));
+	assert_null(strstr(a.text, "April 11"));
+	assert_int_equal(strncmp(a.text, "Secretary of State", 18), 0);
+	article_clear(&a);
+}
+
+static void test_extract_title_drops_site_suffix(void **state)
+{
+	char *t;
+
+	(void)state;
+	t = extract_clean_title("Tillerson lands in Moscow | The Daily Ledger",
+				"The Daily Ledger");
+	assert_string_equal(t, "Tillerson lands in Moscow");
+	free(t);
+	t = extract_clean_title("Daily Ledger: Tillerson lands in Moscow",
+				"Daily Ledger");
+	assert_string_equal(t, "Tillerson lands in Moscow");
+	free(t);
+	/* Site unknown: a short trailing segment goes. */
+	t = extract_clean_title("Tillerson lands in Moscow - BBC News", NULL);
+	assert_string_equal(t, "Tillerson lands in Moscow");
+	free(t);
+	/* A colon inside a headline stays when the site is unknown. */
+	t = extract_clean_title("Syria: what we know so far", NULL);
+	assert_string_equal(t, "Syria: what we know so far");
+	free(t);
+}
+
+static void test_extract_metadata_from_meta_tags(void **state)
+{
+	const char *html =
+		"<html lang=\"en-GB\"><head>"
+		"<link rel=canonical href=\"https://example.com/world/1\">"
+		"<meta property=og:url content=\"https://example.com/og\">"
+		"<meta property=og:title content=\"Tillerson in Moscow - The "
+		"Ledger\">"
+		"<meta property=og:site_name content=\"The Ledger\">"
+		"<meta property=og:image content=\"https://example.com/i.jpg\">"
+		"<meta property=article:published_time "
+		"content=\"2017-04-11T18:30:00+03:00\">"
+		"<meta property=article:section content=World>"
+		"<meta name=author content=\"Jane Smith\">"
+		"</head><body><article>" STORY "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.url, "https://example.com/world/1");
+	assert_string_equal(a.title, "Tillerson in Moscow");
+	assert_string_equal(a.published, "2017-04-11T18:30:00+03:00");
+	assert_string_equal(a.section, "World");
+	assert_string_equal(a.author, "Jane Smith");
+	assert_string_equal(a.lang, "en");
+	assert_string_equal(a.image, "https://example.com/i.jpg");
+	article_clear(&a);
+}
+
+static void test_extract_jsonld_graph_date(void **state)
+{
+	const char *html =
+		"<html><head><script type=\"application/ld+json\">"
+		"{\"@context\":\"https://schema.org\",\"@graph\":["
+		"{\"@type\":\"WebSite\",\"name\":\"Ledger\"},"
+		"{\"@type\":[\"ReportageNewsArticle\"],\"headline\":\"Talks "
+		"end\",\"datePublished\":\"2017-04-12\",\"dateModified\":"
+		"\"2017-04-12T09:00:00Z\",\"author\":[{\"@type\":\"Person\","
+		"\"name\":\"A. One\"},{\"name\":\"B. Two\"}],"
+		"\"articleSection\":[\"World\",\"Europe\"],"
+		"\"mainEntityOfPage\":{\"@id\":\"https://ex.com/talks\"}}]}"
+		"</script></head><body><article>" STORY "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.published, "2017-04-12T00:00:00Z");
+	assert_string_equal(a.modified, "2017-04-12T09:00:00Z");
+	assert_string_equal(a.title, "Talks end");
+	assert_string_equal(a.author, "A. One, B. Two");
+	assert_string_equal(a.section, "World");
+	assert_string_equal(a.url, "https://ex.com/talks");
+	article_clear(&a);
+}
+
+static void test_extract_jsonld_second_script_and_bad_json(void **state)
+{
+	const char *html =
+		"<html><head><script type=\"application/ld+json\">{broken"
+		"</script><script type=\"application/ld+json\">"
+		"[{\"@type\":\"Organization\",\"name\":\"X\"},"
+		"{\"@type\":\"NewsArticle\",\"datePublished\":"
+		"\"2017-04-11T18:30:00+0300\",\"headline\":\"Line\nbreak\"}]"
+		"</script></head><body><article>" STORY "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.published, "2017-04-11T18:30:00+03:00");
+	assert_string_equal(a.title, "Line break");
+	article_clear(&a);
+}
+
+static void test_extract_time_element(void **state)
+{
+	const char *html = "<html><body><article><time datetime=\"2017-04-11 "
+			   "08:05\">Tuesday</time>" STORY
+			   "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.published, "2017-04-11T08:05:00Z");
+	article_clear(&a);
+}
+
+static void test_extract_keeps_caller_fields(void **state)
+{
+	const char *html = "<html lang=de><head><link rel=canonical "
+			   "href=\"https://a.example/x\"></head><body>"
+			   "<article>" STORY "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	a.url = strdup("https://manifest.example/y");
+	a.lang = strdup("fr");
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.url, "https://manifest.example/y");
+	assert_string_equal(a.lang, "fr");
+	article_clear(&a);
+}
+
+static void test_extract_normalize_date_formats(void **state)
+{
+	static const char *const cases[][2] = {
+		{ "2017-04-11T18:30:00+03:00", "2017-04-11T18:30:00+03:00" },
+		{ "2017-04-11", "2017-04-11T00:00:00Z" },
+		{ "2017-04-11T18:30:00.123Z", "2017-04-11T18:30:00Z" },
+		{ "2017-04-11T18:30", "2017-04-11T18:30:00Z" },
+		{ "2017/04/11 18:30:00 -0500", "2017-04-11T18:30:00-05:00" },
+		{ "Tue, 11 Apr 2017 18:30:00 GMT", "2017-04-11T18:30:00Z" },
+		{ "11 Apr 2017 18:30:00 +0300", "2017-04-11T18:30:00+03:00" },
+		{ "April 11, 2017", "2017-04-11T00:00:00Z" },
+		{ "Apr. 11, 2017 6:30 pm EDT", "2017-04-11T18:30:00-04:00" },
+		{ "11.04.2017 18:30", "2017-04-11T18:30:00Z" },
+		{ "  2017-04-11  ", "2017-04-11T00:00:00Z" },
+	};
+	static const char *const bad[] = { "", "yesterday", "2017-13-01",
+					   "2017-02-30", "Apr 2017",
+					   "2017-04-11 and more words",
+					   "By Jane Smith" };
+	char *d;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		d = extract_normalize_date(cases[i][0]);
+		assert_non_null(d);
+		assert_string_equal(d, cases[i][1]);
+		free(d);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		assert_null(extract_normalize_date(bad[i]));
+	assert_null(extract_normalize_date(NULL));
+}
+
+static void test_extract_no_text_fails(void **state)
+{
+	const char *html = "<html><head><title>Empty</title></head><body>"
+			   "<script>var x = 'not text';</script></body></html>";
+	struct article a = { 0 };
+	struct error err;
+
+	(void)state;
+	error_clear(&err);
+	assert_int_equal(extract_article(html, strlen(html), "e.html", &a, &err),
+			 -1);
+	assert_non_null(strstr(err.message, "e.html"));
+	assert_string_equal(a.title, "Empty");
+	article_clear(&a);
+}
+
+static void test_extract_ignores_meta_charset(void **state)
+{
+	/* UTF-8 bytes with a misleading declaration must stay as they are. */
+	const char *html = "<html><head><meta charset=\"windows-1251\"></head>"
+			   "<body><article><p>Пресс-секретарь Кремля заявил во "
+			   "вторник, что переговоры были откровенными, "
+			   "долгими и трудными.</p>" STORY
+			   "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Пресс-секретарь Кремля"));
+	article_clear(&a);
+}
+
+static void test_extract_survives_deep_nesting(void **state)
+{
+	struct buf b = BUF_INIT;
+	struct article a = { 0 };
+	struct error err;
+
+	(void)state;
+	for (int i = 0; i < 100000; i++)
+		assert_int_equal(buf_adds(&b, "<div><span>"), 0);
+	assert_int_equal(buf_adds(&b, STORY), 0);
+	error_clear(&err);
+	/* Success or a clean failure; what matters is no crash. */
+	int rc = extract_article(b.data, b.len, "deep.html", &a, &err);
+	assert_true(rc == 0 || rc == -1);
+	article_clear(&a);
+	buf_release(&b);
+}
+
+static void test_extract_not_nul_terminated(void **state)
+{
+	const char html[] = "<html><body><article>" STORY "</article>"
+			    "<p>TRAILING GARBAGE</p>";
+	size_t len = strlen(html) - strlen("<p>TRAILING GARBAGE</p>");
+	struct article a = { 0 };
+	struct error err;
+
+	(void)state;
+	error_clear(&err);
+	assert_int_equal(extract_article(html, len, "t.html", &a, &err), 0);
+	assert_null(strstr(a.text, "TRAILING"));
+	article_clear(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_extract_keeps_article_paragraphs),
+		cmocka_unit_test(test_extract_drops_related_box),
+		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
+		cmocka_unit_test(test_extract_title_not_in_text),
+		cmocka_unit_test(test_extract_drops_byline_and_date_paragraphs),
+		cmocka_unit_test(test_extract_title_drops_site_suffix),
+		cmocka_unit_test(test_extract_metadata_from_meta_tags),
+		cmocka_unit_test(test_extract_jsonld_graph_date),
+		cmocka_unit_test(test_extract_jsonld_second_script_and_bad_json),
+		cmocka_unit_test(test_extract_time_element),
+		cmocka_unit_test(test_extract_keeps_caller_fields),
+		cmocka_unit_test(test_extract_normalize_date_formats),
+		cmocka_unit_test(test_extract_no_text_fails),
+		cmocka_unit_test(test_extract_ignores_meta_charset),
+		cmocka_unit_test(test_extract_survives_deep_nesting),
+		cmocka_unit_test(test_extract_not_nul_terminated),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
