@@ -20,6 +20,8 @@ enum mode { MODE_RUN, MODE_BUILD, MODE_RECOMMEND };
 #define DEFAULT_SEMANTIC 0.5f
 #define DEFAULT_DIMS 100
 #define DEFAULT_RERANK 100
+/* Above this many stories the approximate mode is the default. */
+#define APPROXIMATE_FROM 200000
 
 struct run_options {
 	const char *outdir;
@@ -33,6 +35,7 @@ struct run_options {
 	float semantic;
 	size_t dims;
 	size_t rerank;
+	int approximate; /* -1 auto, 0 exact, 1 approximate */
 };
 
 static const char *const usage[] = {
@@ -67,7 +70,10 @@ static void print_usage(enum mode mode, FILE *f)
 		      "      --any-language     also suggest stories in other languages\n", f);
 	if (mode != MODE_BUILD)
 		fputs("      --semantic W       blend weight of the latent (LSA) cosine, 0 to 1 (default 0.5)\n"
-		      "      --rerank N         TF-IDF candidates re-scored by the blend (default 100)\n", f);
+		      "      --rerank N         TF-IDF candidates re-scored by the blend (default 100)\n"
+		      "      --exact            exact cosine for every pair that shares a term\n"
+		      "      --approximate      query with each story's heaviest terms, re-score exactly\n"
+		      "                         (default above 200000 stories)\n", f);
 	if (mode != MODE_RECOMMEND)
 		fputs("      --dims K           latent dimensions computed when --semantic > 0 (default 100)\n"
 		      "      --title-weight W   how many times a title word counts (default 2)\n"
@@ -116,6 +122,8 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "semantic", required_argument, NULL, 10 },
 		{ "dims", required_argument, NULL, 11 },
 		{ "rerank", required_argument, NULL, 12 },
+		{ "exact", no_argument, NULL, 13 },
+		{ "approximate", no_argument, NULL, 14 },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, bad = 0;
@@ -128,6 +136,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 	o->semantic = DEFAULT_SEMANTIC;
 	o->dims = DEFAULT_DIMS;
 	o->rerank = DEFAULT_RERANK;
+	o->approximate = -1;
 	analyze_options_default(&o->analyze);
 	model_params_default(&o->model);
 	policy_options_default(&o->policy);
@@ -165,6 +174,8 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 			break;
 		case 11: bad |= cmd_parse_count("--dims", optarg, 2000, &o->dims) != 0; break;
 		case 12: bad |= cmd_parse_count("--rerank", optarg, 100000, &o->rerank) != 0; break;
+		case 13: o->approximate = 0; break;
+		case 14: o->approximate = 1; break;
 		default: bad = 1;
 		}
 	}
@@ -291,6 +302,8 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	ro.same_lang = o.same_lang;
 	ro.semantic = o.semantic;
 	ro.rerank = o.rerank;
+	ro.approximate = o.approximate < 0 ? m.n_docs > APPROXIMATE_FROM : o.approximate;
+	rank_options_approximate(&ro, &m);
 	if (pipeline_recommend(&m, &ro, &o.policy, o.outdir, &r, &err) ||
 	    output_write_report(o.outdir, &r, &err)) {
 		log_error("%s", err.message);

@@ -102,24 +102,131 @@ static void blend_scores(const struct model *m, float w, uint32_t d,
 	}
 }
 
+/* Per-thread scratch space. */
+struct worker {
+	float *acc;          /* [n_docs], zero between stories */
+	uint32_t *touched;   /* [n_docs] */
+	struct neighbor *heap;
+	size_t cap;          /* heap capacity */
+	struct neighbor *cand; /* approximate mode: partial-score candidates */
+	struct neighbor *terms; /* approximate mode: (term, weight) of the story */
+};
+
+/* Exact cosine of stories a and b: merge of two rows sorted by term id. */
+static float row_dot(const struct model *m, uint32_t a, uint32_t b)
+{
+	uint64_t i = m->row[a], ie = m->row[a + 1], j = m->row[b], je = m->row[b + 1];
+	float s = 0.0f;
+
+	while (i < ie && j < je) {
+		if (m->col[i] < m->col[j])
+			i++;
+		else if (m->col[i] > m->col[j])
+			j++;
+		else
+			s += m->val[i++] * m->val[j++];
+	}
+	return s;
+}
+
+static int admissible(const struct rank_job *job, uint32_t d, uint32_t o, float s)
+{
+	uint32_t a = job->lang[d], b = job->lang[o];
+
+	if (o == d || s <= 0.0f)
+		return 0;
+	return !job->o->same_lang || !a || !b || a == b;
+}
+
+/* Exact: accumulate over every posting of every term of the story. */
+static size_t candidates_exact(const struct rank_job *job, struct worker *w, uint32_t d)
+{
+	const struct model *m = job->m;
+	const struct postings *p = job->p;
+	size_t nt = 0, nh = 0;
+
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+		uint32_t t = m->col[i];
+		float wt = m->val[i];
+		for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
+			uint32_t o = p->doc[k];
+			if (w->acc[o] == 0.0f)
+				w->touched[nt++] = o;
+			w->acc[o] += wt * p->weight[k];
+		}
+	}
+	for (size_t i = 0; i < nt; i++) {
+		uint32_t o = w->touched[i];
+		float s = w->acc[o];
+		w->acc[o] = 0.0f;
+		if (admissible(job, d, o, s))
+			heap_push(w->heap, &nh, w->cap, (struct neighbor){ o, s });
+	}
+	return nh;
+}
+
+/* Approximate: accumulate over the story's heaviest `query_terms` terms
+ * whose posting lists are at most `max_postings` long, keep the best
+ * `candidates` stories by that partial score, then score those exactly. */
+static size_t candidates_approx(const struct rank_job *job, struct worker *w, uint32_t d)
+{
+	const struct model *m = job->m;
+	const struct postings *p = job->p;
+	const struct rank_options *o = job->o;
+	size_t n = 0, nt = 0, nc = 0, nh = 0;
+
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+		uint32_t t = m->col[i];
+		if (p->start[t + 1] - p->start[t] <= o->max_postings)
+			w->terms[n++] = (struct neighbor){ t, m->val[i] };
+	}
+	qsort(w->terms, n, sizeof *w->terms, rank_neighbor_cmp);
+	if (n > o->query_terms)
+		n = o->query_terms;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t t = w->terms[i].doc;
+		float wt = w->terms[i].score;
+		for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
+			uint32_t x = p->doc[k];
+			if (w->acc[x] == 0.0f)
+				w->touched[nt++] = x;
+			w->acc[x] += wt * p->weight[k];
+		}
+	}
+	for (size_t i = 0; i < nt; i++) {
+		uint32_t x = w->touched[i];
+		float s = w->acc[x];
+		w->acc[x] = 0.0f;
+		if (admissible(job, d, x, s))
+			heap_push(w->cand, &nc, o->candidates, (struct neighbor){ x, s });
+	}
+	for (size_t i = 0; i < nc; i++) {
+		uint32_t x = w->cand[i].doc;
+		heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, row_dot(m, d, x) });
+	}
+	return nh;
+}
+
 static void *rank_worker(void *arg)
 {
 	struct rank_job *job = arg;
 	const struct model *m = job->m;
-	const struct postings *p = job->p;
-	size_t depth = job->o->depth;
+	size_t depth = job->o->depth, n = m->n_docs ? m->n_docs : 1;
 	int blend = job->o->semantic > 0.0f && m->latent_dim > 0;
-	size_t cap = blend && job->o->rerank > depth ? job->o->rerank : depth;
-	struct neighbor *scratch = malloc(cap * sizeof *scratch);
-	float *acc = calloc(m->n_docs ? m->n_docs : 1, sizeof *acc);
-	uint32_t *touched = malloc((m->n_docs ? m->n_docs : 1) * sizeof *touched);
+	int approx = job->o->approximate;
+	struct worker w = { 0 };
 
-	if (!acc || !touched || !scratch) {
+	w.cap = blend && job->o->rerank > depth ? job->o->rerank : depth;
+	w.heap = malloc(w.cap * sizeof *w.heap);
+	w.acc = calloc(n, sizeof *w.acc);
+	w.touched = malloc(n * sizeof *w.touched);
+	if (approx) {
+		w.cand = malloc((job->o->candidates ? job->o->candidates : 1) * sizeof *w.cand);
+		w.terms = malloc(((size_t)m->n_terms + 1) * sizeof *w.terms);
+	}
+	if (!w.acc || !w.touched || !w.heap || (approx && (!w.cand || !w.terms))) {
 		job->failed = 1;
-		free(acc);
-		free(touched);
-		free(scratch);
-		return NULL;
+		goto done;
 	}
 	for (;;) {
 		size_t begin = atomic_fetch_add(job->next, CHUNK);
@@ -129,42 +236,23 @@ static void *rank_worker(void *arg)
 		if (end > m->n_docs)
 			end = m->n_docs;
 		for (size_t d = begin; d < end; d++) {
-			struct neighbor *heap = scratch;
-			size_t nt = 0, nh = 0;
-			uint32_t lang = job->lang[d];
-
-			for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-				uint32_t t = m->col[i];
-				float w = m->val[i];
-				for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
-					uint32_t o = p->doc[k];
-					if (acc[o] == 0.0f)
-						touched[nt++] = o;
-					acc[o] += w * p->weight[k];
-				}
-			}
-			for (size_t i = 0; i < nt; i++) {
-				uint32_t o = touched[i];
-				float s = acc[o];
-				acc[o] = 0.0f;
-				if (o == d || s <= 0.0f)
-					continue;
-				if (job->o->same_lang && lang && job->lang[o] && lang != job->lang[o])
-					continue;
-				heap_push(heap, &nh, cap, (struct neighbor){ o, s });
-			}
+			size_t nh = approx ? candidates_approx(job, &w, (uint32_t)d)
+					   : candidates_exact(job, &w, (uint32_t)d);
 			if (blend)
-				blend_scores(m, job->o->semantic, (uint32_t)d, heap, nh);
-			qsort(heap, nh, sizeof *heap, rank_neighbor_cmp);
+				blend_scores(m, job->o->semantic, (uint32_t)d, w.heap, nh);
+			qsort(w.heap, nh, sizeof *w.heap, rank_neighbor_cmp);
 			if (nh > depth)
 				nh = depth;
-			memcpy(job->out->items + d * depth, heap, nh * sizeof *heap);
+			memcpy(job->out->items + d * depth, w.heap, nh * sizeof *w.heap);
 			job->out->count[d] = (uint32_t)nh;
 		}
 	}
-	free(acc);
-	free(touched);
-	free(scratch);
+done:
+	free(w.acc);
+	free(w.touched);
+	free(w.heap);
+	free(w.cand);
+	free(w.terms);
 	return NULL;
 }
 
@@ -211,6 +299,15 @@ static uint32_t *language_ids(const struct model *m)
 	}
 	strmap_free(&langs);
 	return ids;
+}
+
+void rank_options_approximate(struct rank_options *o, const struct model *m)
+{
+	o->query_terms = 40;
+	o->max_postings = m->n_docs / 10 > 1000 ? m->n_docs / 10 : 1000;
+	o->candidates = 4 * (o->depth > o->rerank ? o->depth : o->rerank);
+	if (o->candidates < 200)
+		o->candidates = 200;
 }
 
 void rank_lists_free(struct rank_lists *l)

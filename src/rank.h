@@ -11,6 +11,13 @@
  * re-scored by the blend of TF-IDF and latent cosine, and the best `depth`
  * of those kept: the latent space reorders what shares vocabulary with the
  * story instead of comparing every pair (which costs stories² · dim).
+ *
+ * Exact mode costs the sum over terms of df², dominated by the commonest
+ * terms. The approximate mode queries each story with its heaviest terms
+ * only, skipping terms found in a large fraction of stories, keeps the best
+ * candidates by that partial score and re-scores them exactly, so every
+ * score it reports is a true cosine; what it can miss is a story whose
+ * similarity lies mostly in the skipped terms.
  */
 #ifndef RELATED_RANK_H
 #define RELATED_RANK_H
@@ -28,7 +35,14 @@ struct rank_options {
 	float semantic; /* weight w of the latent cosine: score = (1-w) tfidf + w latent;
 			   0, or a model without latent vectors, ranks by TF-IDF alone */
 	size_t rerank;  /* with semantic > 0: TF-IDF candidates re-scored per story */
+	int approximate;      /* 0: exact; 1: the approximate mode below */
+	size_t query_terms;   /* approximate: heaviest terms of a story queried */
+	uint64_t max_postings; /* approximate: terms in more stories are not queried */
+	size_t candidates;    /* approximate: stories scored exactly per story */
 };
+
+/* Fills the approximate-mode parameters with their defaults for m. */
+void rank_options_approximate(struct rank_options *o, const struct model *m);
 
 struct neighbor {
 	uint32_t doc;
