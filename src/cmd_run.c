@@ -66,7 +66,15 @@ static void print_usage(enum mode mode, FILE *f)
 		fputs("  -o, --output DIR       where to write related.jsonl and report.json\n"
 		      "  -n, --top N            items per story (default 10)\n"
 		      "      --min-score X      drop suggestions scoring below X (default 0)\n"
-		      "      --duplicate X      drop near-copies scoring X or more (default 0.98; 0: keep)\n"
+		      "      --duplicate X      TF-IDF cosine from which two stories are copies: a copy of\n"
+		      "                         the story is dropped, copies of each other collapse to the\n"
+		      "                         newest (default 0.98; 0: off)\n"
+		      "      --max-age DAYS     only stories published within DAYS of the story\n"
+		      "      --half-life DAYS   scores halve every DAYS between the two stories\n"
+		      "      --min-relative F   drop items scoring below F times the best item\n"
+		      "      --section-cap N    at most N items from one section\n"
+		      "      --no-fallback      leave a list empty rather than fill it with recent\n"
+		      "                         stories of the same section (origin \"fallback\")\n"
 		      "      --any-language     also suggest stories in other languages\n", f);
 	if (mode != MODE_BUILD)
 		fputs("      --semantic W       blend weight of the latent (LSA) cosine, 0 to 1 (default 0.5)\n"
@@ -122,6 +130,11 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "semantic", required_argument, NULL, 10 },
 		{ "dims", required_argument, NULL, 11 },
 		{ "rerank", required_argument, NULL, 12 },
+		{ "max-age", required_argument, NULL, 15 },
+		{ "half-life", required_argument, NULL, 16 },
+		{ "min-relative", required_argument, NULL, 17 },
+		{ "section-cap", required_argument, NULL, 18 },
+		{ "no-fallback", no_argument, NULL, 19 },
 		{ "exact", no_argument, NULL, 13 },
 		{ "approximate", no_argument, NULL, 14 },
 		{ NULL, 0, NULL, 0 }
@@ -174,6 +187,11 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 			break;
 		case 11: bad |= cmd_parse_count("--dims", optarg, 2000, &o->dims) != 0; break;
 		case 12: bad |= cmd_parse_count("--rerank", optarg, 100000, &o->rerank) != 0; break;
+		case 15: o->policy.max_age_days = parse_fraction("--max-age", optarg, &bad); break;
+		case 16: o->policy.half_life_days = parse_fraction("--half-life", optarg, &bad); break;
+		case 17: o->policy.min_relative = (float)parse_fraction("--min-relative", optarg, &bad); break;
+		case 18: bad |= cmd_parse_count("--section-cap", optarg, 1000, &o->policy.section_cap) != 0; break;
+		case 19: o->policy.fallback = 0; break;
 		case 13: o->approximate = 0; break;
 		case 14: o->approximate = 1; break;
 		default: bad = 1;
@@ -184,6 +202,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 	o->model.stem = (uint32_t)o->analyze.stem;
 	o->model.stopwords = (uint32_t)o->analyze.stopwords;
 	o->policy.top = o->top;
+	o->policy.same_lang = o->same_lang;
 	if (!bad && mode != MODE_BUILD && !o->outdir) {
 		log_error("missing -o OUTDIR; see 'related %s --help'",
 			  mode == MODE_RUN ? "run" : "recommend");

@@ -44,8 +44,14 @@ int fs_mkdir_p(const char *path, struct error *err)
 		if (*s == '/' || *s == '\0') {
 			char c = *s;
 			*s = '\0';
+			struct stat st;
 			if (mkdir(p, 0777) && errno != EEXIST) {
 				error_set(err, p, "cannot create folder: %s", strerror(errno));
+				free(p);
+				return -1;
+			}
+			if (stat(p, &st) || !S_ISDIR(st.st_mode)) {
+				error_set(err, p, "cannot create folder: exists and is not a folder");
 				free(p);
 				return -1;
 			}

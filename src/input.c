@@ -100,6 +100,7 @@ static struct input_item *new_item(struct input_set *set)
 		set->cap = cap;
 	}
 	memset(&set->items[set->n], 0, sizeof set->items[0]);
+	set->items[set->n].order = set->n;
 	return &set->items[set->n++];
 }
 
@@ -217,7 +218,7 @@ static int walk_folder(struct input_set *set, const char *root, const char *rel,
 		n++;
 	}
 	closedir(d);
-	if (!rc)
+	if (!rc && n > 1) /* names is NULL in an empty folder */
 		qsort(names, n, sizeof *names, cmp_str);
 	for (size_t i = 0; i < n && !rc; i++) {
 		char *child_rel = *rel ? fs_join(rel, names[i]) : strdup(names[i]);
@@ -390,14 +391,15 @@ static int cmp_item(const void *a, const void *b)
 
 	if (c)
 		return c;
-	return strcmp(x->name, y->name);
+	return (x->order > y->order) - (x->order < y->order);
 }
 
 int input_finish(struct input_set *set, struct error *err)
 {
 	size_t w = 0;
 
-	qsort(set->items, set->n, sizeof *set->items, cmp_item);
+	if (set->n > 1) /* items is NULL when nothing was added */
+		qsort(set->items, set->n, sizeof *set->items, cmp_item);
 	for (size_t r = 0; r < set->n; r++) {
 		if (w && !strcmp(set->items[w - 1].article.id, set->items[r].article.id)) {
 			char reason[512];

@@ -14,7 +14,8 @@
  * extension ("2017/04/putin.html" -> "2017/04/putin"); for a single page its
  * file name without extension; in JSON Lines, the record's "id" (default for
  * a manifest record: its path without extension). Items are sorted by id;
- * when two inputs give the same id the first in path order is kept and the
+ * when two inputs give the same id the first found is kept (arguments in
+ * order, folders in sorted path order, JSON Lines in line order) and the
  * other is skipped with a reason. Nothing is read here beyond folder
  * listings and JSON Lines files.
  */
@@ -49,6 +50,7 @@ struct input_item {
 	char *charset;           /* charset declared by a manifest, or NULL */
 	struct article article;  /* id always set; url/published/section from a
 				    manifest, or the whole article for text records */
+	size_t order;            /* position in which it was found */
 };
 
 struct input_set {

@@ -51,6 +51,7 @@ struct report {
 	size_t terms;
 	size_t empty_lists;
 	size_t duplicates;
+	size_t fallback_lists;
 	size_t top;
 	int jobs;
 	const struct skip_list *skipped;

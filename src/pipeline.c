@@ -279,10 +279,10 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 	report_stage(r, "policy", &t0);
 	r->stories = m->n_docs;
 	r->terms = m->n_terms;
-	for (uint32_t d = 0; d < m->n_docs; d++) {
+	for (uint32_t d = 0; d < m->n_docs; d++)
 		r->empty_lists += lists.count[d] == 0;
-		r->duplicates += lists.duplicates[d];
-	}
+	r->duplicates = lists.duplicates;
+	r->fallback_lists = lists.fallback_lists;
 	rc = output_write_related(outdir, m, &lists, r->generated_at, err);
 	related_lists_free(&lists);
 	report_stage(r, "write", &t0);

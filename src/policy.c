@@ -1,59 +1,302 @@
-/* policy: thresholds, near-duplicates and list length. */
+/*
+ * policy: thresholds, near-duplicates, recency, diversity and fallback.
+ * Works per story on the candidate list from rank, which is short (top +
+ * a few), so the quadratic duplicate check costs nothing measurable.
+ */
 #include "policy.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "hash.h"
+
+#define NO_TIME INT64_MIN
 
 void policy_options_default(struct policy_options *o)
 {
+	memset(o, 0, sizeof *o);
 	o->top = 10;
-	o->min_score = 0.0f;
 	o->duplicate_score = 0.98f;
+	o->fallback = 1;
+	o->same_lang = 1;
 }
 
 void related_lists_free(struct related_lists *l)
 {
 	free(l->items);
 	free(l->count);
-	free(l->duplicates);
+	free(l->dup);
+	free(l->dup_count);
 	memset(l, 0, sizeof *l);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int policy_parse_time(const char *s, int64_t *t)
+{
+	struct tm tm;
+	int y, mo, d, h = 0, mi = 0, se = 0, off = 0;
+	const char *p;
+
+	if (!s || strlen(s) < 10 || digits(s, 4, &y) || s[4] != '-' ||
+	    digits(s + 5, 2, &mo) || s[7] != '-' || digits(s + 8, 2, &d))
+		return -1;
+	p = s + 10;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		if (digits(p + 1, 2, &h) || p[3] != ':' || digits(p + 4, 2, &mi))
+			return -1;
+		p += 6;
+		if (*p == ':') {
+			if (digits(p + 1, 2, &se))
+				return -1;
+			p += 3;
+		}
+		if (*p == '.')
+			for (p++; *p >= '0' && *p <= '9'; p++)
+				;
+		if (*p == '+' || *p == '-') {
+			int oh, om;
+			if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om))
+				return -1;
+			off = (oh * 60 + om) * 60 * (*p == '-' ? -1 : 1);
+		}
+	}
+	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 60)
+		return -1;
+	memset(&tm, 0, sizeof tm);
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = se;
+	*t = (int64_t)timegm(&tm) - off;
+	return 0;
+}
+
+/* Exact TF-IDF cosine of two stories (rows are sorted by term id). */
+static float tfidf_cosine(const struct model *m, uint32_t a, uint32_t b)
+{
+	uint64_t i = m->row[a], ie = m->row[a + 1], j = m->row[b], je = m->row[b + 1];
+	float s = 0.0f;
+
+	while (i < ie && j < je) {
+		if (m->col[i] < m->col[j])
+			i++;
+		else if (m->col[i] > m->col[j])
+			j++;
+		else
+			s += m->val[i++] * m->val[j++];
+	}
+	return s;
+}
+
+struct doc_info {
+	int64_t *time;     /* NO_TIME when unknown */
+	uint32_t *section; /* 0 = none */
+	uint32_t *lang;    /* 0 = unknown */
+};
+
+static uint32_t *intern_field(const struct model *m, enum model_field f)
+{
+	uint32_t *ids = malloc((m->n_docs ? m->n_docs : 1) * sizeof *ids);
+	struct strmap map;
+
+	if (!ids)
+		return NULL;
+	strmap_init(&map);
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		const char *v = model_doc(m, d, f);
+		int64_t id = v && *v ? strmap_intern(&map, v, strlen(v)) : -1;
+		ids[d] = id < 0 ? 0 : (uint32_t)id + 1;
+	}
+	strmap_free(&map);
+	return ids;
+}
+
+static int newer(const struct doc_info *di, uint32_t a, uint32_t b)
+{
+	if (di->time[a] != di->time[b])
+		return di->time[a] > di->time[b];
+	return a < b;
+}
+
+static double days_apart(const struct doc_info *di, uint32_t a, uint32_t b)
+{
+	if (di->time[a] == NO_TIME || di->time[b] == NO_TIME)
+		return -1.0;
+	return fabs((double)(di->time[a] - di->time[b])) / 86400.0;
+}
+
+static int cmp_item(const void *x, const void *y)
+{
+	const struct related_item *a = x, *b = y;
+
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return (a->doc > b->doc) - (a->doc < b->doc);
+}
+
+/* Stories ordered for the fallback: by section, newest first, then id. */
+static const struct doc_info *fallback_info;
+static int cmp_recent(const void *x, const void *y, void *ctx)
+{
+	const struct doc_info *di = ctx;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	if (di->section[a] != di->section[b])
+		return di->section[a] < di->section[b] ? -1 : 1;
+	if (di->time[a] != di->time[b])
+		return di->time[a] > di->time[b] ? -1 : 1;
+	return (a > b) - (a < b);
+}
+
+static void fill_fallback(const struct model *m, const struct doc_info *di,
+			  const uint32_t *recent, const uint32_t *sec_start,
+			  const struct policy_options *o, uint32_t d,
+			  struct related_item *it, uint32_t *count)
+{
+	uint32_t s = di->section[d];
+
+	(void)m;
+	for (uint32_t i = sec_start[s]; i < sec_start[s + 1] && *count < o->top; i++) {
+		uint32_t x = recent[i];
+		if (x == d)
+			continue;
+		if (o->same_lang && di->lang[d] && di->lang[x] && di->lang[d] != di->lang[x])
+			continue;
+		it[(*count)++] = (struct related_item){ x, 0.0f, "fallback" };
+	}
 }
 
 int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 const struct policy_options *o, struct related_lists *out,
 		 struct error *err)
 {
-	size_t top = o->top;
-	size_t n = m->n_docs ? m->n_docs : 1;
-	int dedup = o->duplicate_score > 0.0f && o->duplicate_score <= 1.0f;
+	size_t top = o->top ? o->top : 1, n = m->n_docs ? m->n_docs : 1;
+	size_t depth = cand->depth;
+	int dedup = o->duplicate_score > 0.0f;
+	struct doc_info di = { 0 };
+	struct related_item *work = NULL;
+	uint32_t *recent = NULL, *sec_start = NULL, nsec = 0;
+	int rc = -1;
 
+	(void)fallback_info;
 	memset(out, 0, sizeof *out);
 	out->top = top;
 	out->n_docs = m->n_docs;
-	if (top && n > SIZE_MAX / sizeof *out->items / top)
+	if (n > SIZE_MAX / sizeof *out->items / (top > depth ? top : depth))
 		return error_set(err, NULL, "lists too long");
-	out->items = malloc(n * (top ? top : 1) * sizeof *out->items);
+	out->items = malloc(n * top * sizeof *out->items);
 	out->count = calloc(n, sizeof *out->count);
-	out->duplicates = calloc(n, sizeof *out->duplicates);
-	if (!out->items || !out->count || !out->duplicates) {
-		related_lists_free(out);
-		return error_set(err, NULL, "out of memory applying the policy");
-	}
+	out->dup = malloc(n * (depth ? depth : 1) * sizeof *out->dup);
+	out->dup_count = calloc(n, sizeof *out->dup_count);
+	work = malloc((depth ? depth : 1) * sizeof *work);
+	di.time = malloc(n * sizeof *di.time);
+	di.section = intern_field(m, MODEL_SECTION);
+	di.lang = intern_field(m, MODEL_LANG);
+	recent = malloc(n * sizeof *recent);
+	if (!out->items || !out->count || !out->dup || !out->dup_count || !work ||
+	    !di.time || !di.section || !di.lang || !recent)
+		goto done;
 	for (uint32_t d = 0; d < m->n_docs; d++) {
-		const struct neighbor *c = cand->items + (size_t)d * cand->depth;
-		struct related_item *it = out->items + (size_t)d * top;
-		uint32_t k = 0;
+		int64_t t;
+		di.time[d] = policy_parse_time(model_doc(m, d, MODEL_PUBLISHED), &t) ? NO_TIME : t;
+		recent[d] = d;
+		if (di.section[d] + 1 > nsec)
+			nsec = di.section[d] + 1;
+	}
+	qsort_r(recent, m->n_docs, sizeof *recent, cmp_recent, &di);
+	sec_start = calloc((size_t)nsec + 2, sizeof *sec_start);
+	if (!sec_start)
+		goto done;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		sec_start[di.section[d] + 1]++;
+	for (uint32_t s = 0; s <= nsec; s++)
+		sec_start[s + 1] += sec_start[s];
 
-		for (uint32_t i = 0; i < cand->count[d] && k < top; i++) {
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		const struct neighbor *c = cand->items + (size_t)d * depth;
+		struct related_item *it = out->items + (size_t)d * top;
+		uint32_t *dup = out->dup + (size_t)d * depth;
+		size_t nw = 0, k = 0;
+
+		for (uint32_t i = 0; i < cand->count[d]; i++) {
+			uint32_t x = c[i].doc;
+			double apart = days_apart(&di, d, x);
+			size_t j;
+
 			if (c[i].score < o->min_score)
 				continue;
-			if (dedup && c[i].score >= o->duplicate_score) {
-				out->duplicates[d]++;
+			if (o->max_age_days > 0 && apart > o->max_age_days)
+				continue;
+			if (dedup && tfidf_cosine(m, d, x) >= o->duplicate_score) {
+				dup[out->dup_count[d]++] = x;
 				continue;
 			}
-			it[k++] = (struct related_item){ c[i].doc, c[i].score, "similar" };
+			for (j = 0; dedup && j < nw; j++)
+				if (tfidf_cosine(m, work[j].doc, x) >= o->duplicate_score)
+					break;
+			if (dedup && j < nw) {
+				/* Copies of each other: the newer keeps the better place. */
+				if (newer(&di, x, work[j].doc)) {
+					dup[out->dup_count[d]++] = work[j].doc;
+					work[j].doc = x;
+				} else {
+					dup[out->dup_count[d]++] = x;
+				}
+				continue;
+			}
+			work[nw] = (struct related_item){ x, c[i].score, "similar" };
+			if (o->half_life_days > 0 && apart >= 0)
+				work[nw].score *= (float)pow(0.5, apart / o->half_life_days);
+			nw++;
 		}
-		out->count[d] = k;
+		if (o->half_life_days > 0)
+			qsort(work, nw, sizeof *work, cmp_item);
+		for (size_t i = 0; i < nw && k < top; i++) {
+			if (o->min_relative > 0 && work[i].score < o->min_relative * work[0].score)
+				break;
+			if (o->section_cap && di.section[work[i].doc]) {
+				size_t same = 0;
+				for (size_t j = 0; j < k; j++)
+					same += di.section[it[j].doc] == di.section[work[i].doc];
+				if (same >= o->section_cap)
+					continue;
+			}
+			it[k++] = work[i];
+		}
+		out->count[d] = (uint32_t)k;
+		out->duplicates += out->dup_count[d];
+		if (!k && o->fallback) {
+			fill_fallback(m, &di, recent, sec_start, o, d, it, &out->count[d]);
+			out->fallback_lists += out->count[d] > 0;
+		}
+	}
+	rc = 0;
+done:
+	free(work);
+	free(di.time);
+	free(di.section);
+	free(di.lang);
+	free(recent);
+	free(sec_start);
+	if (rc) {
+		related_lists_free(out);
+		return error_set(err, NULL, "out of memory applying the policy");
 	}
 	return 0;
 }
