@@ -26,6 +26,8 @@ int cmd_run(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
+int cmd_eval(int argc, char **argv);
+int cmd_review(int argc, char **argv);
 
 /* Parses a positive integer option value; prints a usage error naming the
  * option and returns -1 when it is not one. */

@@ -17,6 +17,8 @@ static const struct command {
 	{ "extract", cmd_extract, "print the article text and metadata of pages as JSON Lines" },
 	{ "build", cmd_build, "extract and analyse inputs and save the model" },
 	{ "recommend", cmd_recommend, "rank the stories of a saved model and write the lists" },
+	{ "eval", cmd_eval, "score related lists against labels, editors' picks or other lists" },
+	{ "review", cmd_review, "write the editors' review page (HTML) of a related.jsonl" },
 };
 
 static void print_usage(FILE *f)

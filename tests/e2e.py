@@ -284,6 +284,28 @@ def test_output_replaced_atomically_and_no_temporaries():
         assert sorted(os.listdir(out)) == ["related.jsonl", "report.json"]
 
 
+@test
+def test_eval_scores_corpus_lists_against_labels_and_itself():
+    raw, _, _ = corpus_run()
+    with Tmp() as t:
+        lists = os.path.join(t, "related.jsonl")
+        with open(lists, "w", encoding="utf-8") as f:
+            f.write(raw)
+        p = run("eval", "--labels", os.path.join(CORPUS, "labels.jsonl"), lists, "--json")
+        res = json.loads(p.stdout)
+        for k in ("P@5", "P@10", "R@5", "R@10", "MAP@5", "MAP@10", "nDCG@5", "nDCG@10"):
+            m = res[k]
+            assert 0 <= m["ci_low"] <= m["value"] <= m["ci_high"] <= 1, (k, m)
+        # Every corpus story has 4 others, so 0.8 is the best P@5 there is.
+        assert res["P@5"]["value"] >= 0.8 - 1e-9 and res["MAP@10"]["value"] > 0.8, res
+        assert res["queries"] == len(labels()), res
+        assert run("eval", "--labels", os.path.join(CORPUS, "labels.jsonl"), lists, "--json").stdout == p.stdout
+        same = json.loads(run("eval", "--against", lists, lists, "--json").stdout)
+        assert same["recall@5"]["value"] == 1.0 and same["recall@10"]["value"] == 1.0, same
+        bad = run("eval", "--labels", os.path.join(t, "missing.jsonl"), lists, check=False)
+        assert bad.returncode == 3 and "missing.jsonl" in bad.stderr, bad.stderr
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e: {BIN} not built", file=sys.stderr)
