@@ -1,0 +1,446 @@
+/*
+ * Tests for analyze: normalisation, word splitting, stopwords, stemming in
+ * several languages, title and lead weights, CJK bigrams, and the language
+ * helpers. Expectations come from the header's rules and from Snowball's
+ * documented behaviour (inflected forms of one word share a stem), never
+ * from a specific stem spelling unless the spelling is obvious.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analyze.h"
+#include "article.h"
+
+/* Weighted count of `term` in the bag, or -1 when absent. */
+static float count_of(const struct bag *b, const char *term)
+{
+	for (size_t i = 0; i < b->n; i++)
+		if (!strcmp(b->terms.data + b->offsets[i], term))
+			return b->counts[i];
+	return -1.0f;
+}
+
+static const char *term_at(const struct bag *b, size_t i)
+{
+	return b->terms.data + b->offsets[i];
+}
+
+/* Analyses (title, text, lang) with options o (defaults when NULL) into b. */
+static void analyze(const struct analyze_options *o, const char *title,
+		    const char *text, const char *lang, struct bag *b)
+{
+	struct analyze_options def;
+	struct article a = { 0 };
+	struct analyzer *an;
+
+	analyze_options_default(&def);
+	an = analyzer_new(o ? o : &def);
+	assert_non_null(an);
+	a.title = (char *)(uintptr_t)title;
+	a.text = (char *)(uintptr_t)text;
+	a.lang = (char *)(uintptr_t)lang;
+	assert_int_equal(analyze_article(an, &a, b), 0);
+	analyzer_free(an);
+}
+
+/* The single term a word becomes in `lang` (default options), copied into
+ * out; fails the test unless exactly one term results. */
+static void stem_of(const char *word, const char *lang, char *out, size_t outlen)
+{
+	struct bag b;
+
+	bag_init(&b);
+	analyze(NULL, NULL, word, lang, &b);
+	assert_int_equal(b.n, 1);
+	snprintf(out, outlen, "%s", term_at(&b, 0));
+	bag_free(&b);
+}
+
+static void assert_same_stem(const char *w1, const char *w2, const char *lang)
+{
+	char s1[128], s2[128];
+
+	stem_of(w1, lang, s1, sizeof s1);
+	stem_of(w2, lang, s2, sizeof s2);
+	if (strcmp(s1, s2))
+		fail_msg("%s: \"%s\" -> \"%s\" but \"%s\" -> \"%s\"", lang, w1, s1, w2, s2);
+}
+
+static void test_options_default_match_header(void **state)
+{
+	struct analyze_options o;
+
+	(void)state;
+	analyze_options_default(&o);
+	assert_true(o.title_weight == 2.0f);
+	assert_true(o.lead_weight == 1.0f);
+	assert_int_equal(o.stem, 1);
+	assert_int_equal(o.stopwords, 1);
+}
+
+static void test_case_folding_and_nfkc_merge_forms(void **state)
+{
+	struct bag b;
+
+	(void)state;
+	bag_init(&b);
+	/* fullwidth, upper, title case and plain are one word */
+	analyze(NULL, NULL, "ＡＢＣ ABC Abc abc", NULL, &b);
+	assert_int_equal(b.n, 1);
+	assert_string_equal(term_at(&b, 0), "abc");
+	assert_true(count_of(&b, "abc") == 4.0f);
+	/* compatibility ligature and German sharp s */
+	analyze(NULL, NULL, "ﬁle FILE Straße STRASSE", NULL, &b);
+	assert_int_equal(b.n, 2);
+	assert_true(count_of(&b, "file") == 2.0f);
+	assert_true(count_of(&b, "strasse") == 2.0f);
+	/* Cyrillic upper case folds too */
+	analyze(NULL, NULL, "МОСКВА Москва", NULL, &b);
+	assert_int_equal(b.n, 1);
+	assert_string_equal(term_at(&b, 0), "москва");
+	bag_free(&b);
+}
+
+static void test_decomposed_accents_compose(void **state)
+{
+	struct bag b;
+
+	(void)state;
+	bag_init(&b);
+	/* "café" precomposed and with a combining acute accent */
+	analyze(NULL, NULL, "caf\xC3\xA9 cafe\xCC\x81", NULL, &b);
+	assert_int_equal(b.n, 1);
+	assert_string_equal(term_at(&b, 0), "caf\xC3\xA9");
+	assert_true(b.counts[0] == 2.0f);
+	bag_free(&b);
+}
+
+static void test_punctuation_and_symbols_split_words(void **state)
+{
+	struct bag b;
+
+	(void)state;
+	bag_init(&b);
+	analyze(NULL, NULL, "alpha-beta,gamma.delta/epsilon«zeta»eta—theta+iota 2017",
+		NULL, &b);
+	assert_int_equal(b.n, 10);
+	assert_string_equal(term_at(&b, 0), "alpha");
+	assert_string_equal(term_at(&b, 1), "beta");
+	assert_string_equal(term_at(&b, 2), "gamma");
+	assert_string_equal(term_at(&b, 3), "delta");
+	assert_string_equal(term_at(&b, 4), "epsilon");
+	assert_string_equal(term_at(&b, 5), "zeta");
+	assert_string_equal(term_at(&b, 6), "eta");
+	assert_string_equal(term_at(&b, 7), "theta");
+	assert_string_equal(term_at(&b, 8), "iota");
+	assert_string_equal(term_at(&b, 9), "2017");
+	bag_free(&b);
+}
+
+static void test_one_char_and_overlong_words_are_dropped(void **state)
+{
+	char text[256], w40[41], w41[42];
+	struct bag b;
+
+	(void)state;
+	memset(w40, 'k', 40);
+	w40[40] = '\0';
+	memset(w41, 'm', 41);
+	w41[41] = '\0';
+	snprintf(text, sizeof text, "x y 7 ok %s %s я", w40, w41);
+	bag_init(&b);
+	analyze(NULL, NULL, text, NULL, &b);
+	assert_int_equal(b.n, 2);
+	assert_true(count_of(&b, "ok") == 1.0f);
+	assert_true(count_of(&b, w40) == 1.0f);
+	assert_true(count_of(&b, w41) < 0);
+	assert_true(count_of(&b, "x") < 0);
+	bag_free(&b);
+}
+
+static void test_english_stopwords_are_removed(void **state)
+{
+	struct analyze_options o;
+	struct bag b;
+
+	(void)state;
+	bag_init(&b);
+	analyze(NULL, NULL, "The minister and the president were in Moscow", "en", &b);
+	assert_true(count_of(&b, "the") < 0);
+	assert_true(count_of(&b, "and") < 0);
+	assert_true(count_of(&b, "were") < 0);
+	assert_true(count_of(&b, "in") < 0);
+	assert_int_equal(b.n, 3); /* minister, president, moscow */
+	assert_true(count_of(&b, "moscow") == 1.0f);
+
+	/* turned off: they stay */
+	analyze_options_default(&o);
+	o.stopwords = 0;
+	analyze(&o, NULL, "The minister and the president", "en", &b);
+	assert_true(count_of(&b, "the") == 2.0f);
+	assert_true(count_of(&b, "and") == 1.0f);
+
+	/* unknown language: no stopwords, no stemming */
+	analyze(NULL, NULL, "the running runs", NULL, &b);
+	assert_true(count_of(&b, "the") == 1.0f);
+	assert_true(count_of(&b, "running") == 1.0f);
+	assert_true(count_of(&b, "runs") == 1.0f);
+	bag_free(&b);
+}
+
+static void test_language_tag_is_normalised_before_use(void **state)
+{
+	struct bag b;
+
+	(void)state;
+	bag_init(&b);
+	analyze(NULL, NULL, "the runs", "en-GB", &b);
+	assert_int_equal(b.n, 1);
+	assert_string_equal(term_at(&b, 0), "run");
+	analyze(NULL, NULL, "the runs", "EN", &b);
+	assert_int_equal(b.n, 1);
+	assert_string_equal(term_at(&b, 0), "run");
+	bag_free(&b);
+}
+
+static void test_english_inflections_share_a_stem(void **state)
+{
+	char s[128];
+
+	(void)state;
+	assert_same_stem("running", "runs", "en");
+	assert_same_stem("run", "runs", "en");
+	assert_same_stem("election", "elections", "en");
+	assert_same_stem("connected", "connecting", "en");
+	stem_of("runs", "en", s, sizeof s);
+	assert_string_equal(s, "run");
+}
+
+static void test_stemming_can_be_turned_off(void **state)
+{
+	struct analyze_options o;
+	struct bag b;
+
+	(void)state;
+	analyze_options_default(&o);
+	o.stem = 0;
+	bag_init(&b);
+	analyze(&o, NULL, "running runs", "en", &b);
+	assert_int_equal(b.n, 2);
+	assert_true(count_of(&b, "running") == 1.0f);
+	assert_true(count_of(&b, "runs") == 1.0f);
+	bag_free(&b);
+}
+
+static void test_russian_case_forms_share_a_stem(void **state)
+{
+	(void)state;
+	assert_same_stem("Москве", "Москва", "ru");
+	assert_same_stem("Москвы", "Москву", "ru");
+	assert_same_stem("Тиллерсона", "Тиллерсон", "ru");
+	assert_same_stem("Тиллерсоном", "Тиллерсон", "ru");
+	assert_same_stem("президента", "президенту", "ru");
+	assert_same_stem("выборах", "выборы", "ru");
+}
+
+static void test_russian_stopwords_are_removed(void **state)
+{
+	struct bag b;
+
+	(void)state;
+	bag_init(&b);
+	analyze(NULL, NULL, "Он был в Москве и что это", "ru", &b);
+	assert_int_equal(b.n, 1);
+	bag_free(&b);
+}
+
+static void test_german_inflections_share_a_stem(void **state)
+{
+	struct bag b;
+
+	(void)state;
+	assert_same_stem("Regierung", "Regierungen", "de");
+	assert_same_stem("Wahlen", "Wahl", "de");
+	bag_init(&b);
+	analyze(NULL, NULL, "Die Regierung und der Kanzler", "de", &b);
+	assert_int_equal(b.n, 2); /* die, und, der are stopwords */
+	bag_free(&b);
+}
+
+static void test_title_words_count_title_weight_times(void **state)
+{
+	struct analyze_options o;
+	struct bag b;
+
+	(void)state;
+	analyze_options_default(&o);
+	o.title_weight = 3.0f;
+	o.stem = 0;
+	bag_init(&b);
+	analyze(&o, "Budget vote", "budget passed\n\nsecond paragraph budget", NULL, &b);
+	/* 3 from the title, 1 from the lead, 1 from the body */
+	assert_true(count_of(&b, "budget") == 5.0f);
+	assert_true(count_of(&b, "vote") == 3.0f);
+	assert_true(count_of(&b, "passed") == 1.0f);
+	assert_true(count_of(&b, "paragraph") == 1.0f);
+	/* terms in order of first occurrence, title first */
+	assert_string_equal(term_at(&b, 0), "budget");
+	assert_string_equal(term_at(&b, 1), "vote");
+	assert_string_equal(term_at(&b, 2), "passed");
+	bag_free(&b);
+}
+
+static void test_lead_words_count_lead_weight_times(void **state)
+{
+	struct analyze_options o;
+	struct bag b;
+
+	(void)state;
+	analyze_options_default(&o);
+	o.lead_weight = 2.5f;
+	bag_init(&b);
+	analyze(&o, NULL, "alpha beta\n\ngamma alpha\n\ndelta", NULL, &b);
+	assert_true(count_of(&b, "alpha") == 3.5f);
+	assert_true(count_of(&b, "beta") == 2.5f);
+	assert_true(count_of(&b, "gamma") == 1.0f);
+	assert_true(count_of(&b, "delta") == 1.0f);
+	bag_free(&b);
+}
+
+static void test_cjk_runs_become_bigrams(void **state)
+{
+	struct bag b;
+
+	(void)state;
+	bag_init(&b);
+	analyze(NULL, NULL, "東京大学 と ソウル", NULL, &b);
+	assert_true(count_of(&b, "東京") == 1.0f);
+	assert_true(count_of(&b, "京大") == 1.0f);
+	assert_true(count_of(&b, "大学") == 1.0f);
+	assert_true(count_of(&b, "ソウ") == 1.0f);
+	assert_true(count_of(&b, "ウル") == 1.0f);
+	/* no whole-run terms, no bigram across a space */
+	assert_true(count_of(&b, "東京大学") < 0);
+	assert_true(count_of(&b, "学と") < 0);
+	assert_int_equal(b.n, 5);
+	/* Hangul too; a Latin word next to Han characters stays separate */
+	analyze(NULL, NULL, "서울시 Seoul北京", NULL, &b);
+	assert_true(count_of(&b, "서울") == 1.0f);
+	assert_true(count_of(&b, "울시") == 1.0f);
+	assert_true(count_of(&b, "seoul") == 1.0f);
+	assert_true(count_of(&b, "北京") == 1.0f);
+	assert_int_equal(b.n, 4);
+	bag_free(&b);
+}
+
+static void test_bag_is_reset_between_articles(void **state)
+{
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a = { 0 };
+	struct bag b;
+	char text[64];
+
+	(void)state;
+	analyze_options_default(&o);
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&b);
+	a.text = text;
+	snprintf(text, sizeof text, "first words here first");
+	assert_int_equal(analyze_article(an, &a, &b), 0);
+	assert_int_equal(b.n, 3);
+	assert_true(count_of(&b, "first") == 2.0f);
+	snprintf(text, sizeof text, "second first");
+	assert_int_equal(analyze_article(an, &a, &b), 0);
+	assert_int_equal(b.n, 2);
+	assert_string_equal(term_at(&b, 0), "second");
+	assert_true(count_of(&b, "first") == 1.0f);
+	assert_true(count_of(&b, "words") < 0);
+	a.text = NULL;
+	assert_int_equal(analyze_article(an, &a, &b), 0);
+	assert_int_equal(b.n, 0);
+	bag_free(&b);
+	analyzer_free(an);
+}
+
+static void test_guess_lang_of_sentences(void **state)
+{
+	(void)state;
+	assert_string_equal(analyze_guess_lang(
+		"The president said on Monday that the talks with the ministers "
+		"of the other countries were going well and would continue."),
+		"en");
+	assert_string_equal(analyze_guess_lang(
+		"Президент заявил в понедельник, что переговоры с министрами "
+		"других стран идут хорошо и будут продолжены."),
+		"ru");
+	assert_string_equal(analyze_guess_lang(
+		"Der Präsident sagte am Montag, dass die Gespräche mit den Ministern "
+		"der anderen Länder gut verlaufen und fortgesetzt werden."),
+		"de");
+	assert_string_equal(analyze_guess_lang(
+		"Le président a déclaré lundi que les discussions avec les ministres "
+		"des autres pays se déroulaient bien et qu'elles allaient continuer."),
+		"fr");
+}
+
+static void test_guess_lang_is_unsure_without_evidence(void **state)
+{
+	(void)state;
+	assert_null(analyze_guess_lang(NULL));
+	assert_null(analyze_guess_lang(""));
+	assert_null(analyze_guess_lang("12345 67890"));
+	assert_null(analyze_guess_lang("Xqzt vbnm plokij hgyt frdes wsxz cvfr bgtyh nmju kiol"));
+}
+
+static void test_lang_code_normalises_tags(void **state)
+{
+	char out[8];
+
+	(void)state;
+	assert_string_equal(analyze_lang_code("en-GB", out, sizeof out), "en");
+	assert_string_equal(analyze_lang_code("RU", out, sizeof out), "ru");
+	assert_string_equal(analyze_lang_code("pt_BR", out, sizeof out), "pt");
+	assert_string_equal(analyze_lang_code("de", out, sizeof out), "de");
+	assert_null(analyze_lang_code(NULL, out, sizeof out));
+	assert_null(analyze_lang_code("", out, sizeof out));
+	assert_null(analyze_lang_code("e", out, sizeof out));
+	assert_null(analyze_lang_code("english", out, sizeof out));
+	assert_null(analyze_lang_code("e1", out, sizeof out));
+	assert_null(analyze_lang_code("-GB", out, sizeof out));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options_default_match_header),
+		cmocka_unit_test(test_case_folding_and_nfkc_merge_forms),
+		cmocka_unit_test(test_decomposed_accents_compose),
+		cmocka_unit_test(test_punctuation_and_symbols_split_words),
+		cmocka_unit_test(test_one_char_and_overlong_words_are_dropped),
+		cmocka_unit_test(test_english_stopwords_are_removed),
+		cmocka_unit_test(test_language_tag_is_normalised_before_use),
+		cmocka_unit_test(test_english_inflections_share_a_stem),
+		cmocka_unit_test(test_stemming_can_be_turned_off),
+		cmocka_unit_test(test_russian_case_forms_share_a_stem),
+		cmocka_unit_test(test_russian_stopwords_are_removed),
+		cmocka_unit_test(test_german_inflections_share_a_stem),
+		cmocka_unit_test(test_title_words_count_title_weight_times),
+		cmocka_unit_test(test_lead_words_count_lead_weight_times),
+		cmocka_unit_test(test_cjk_runs_become_bigrams),
+		cmocka_unit_test(test_bag_is_reset_between_articles),
+		cmocka_unit_test(test_guess_lang_of_sentences),
+		cmocka_unit_test(test_guess_lang_is_unsure_without_evidence),
+		cmocka_unit_test(test_lang_code_normalises_tags),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

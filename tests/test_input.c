@@ -1,0 +1,518 @@
+/*
+ * Tests for input: folder walks, single pages, JSON Lines manifests and
+ * article records, bad lines, duplicate ids and the final order. Fixtures
+ * are written into a fresh mkdtemp(3) directory removed afterwards; page
+ * contents do not matter since input reads nothing but listings and JSON
+ * Lines files.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "input.h"
+
+static char dir[] = "/tmp/related-test-input-XXXXXX";
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int make_dir(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+	(void)state;
+	/* FTW_PHYS: never follow the symbolic-link loop while deleting */
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Path of `name` inside the test directory, in one of a few rotating static
+ * buffers so that two results can be used together. */
+static const char *path_of(const char *name)
+{
+	static char paths[4][512];
+	static int next;
+	char *p = paths[next++ % 4];
+
+	snprintf(p, sizeof paths[0], "%s/%s", dir, name);
+	return p;
+}
+
+static void make_folder(const char *name)
+{
+	assert_int_equal(mkdir(path_of(name), 0777), 0);
+}
+
+static void write_file(const char *name, const char *content)
+{
+	FILE *f = fopen(path_of(name), "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fputs(content, f) >= 0, 1);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* The item with id `id`, or NULL. */
+static const struct input_item *find_id(const struct input_set *set, const char *id)
+{
+	for (size_t i = 0; i < set->n; i++)
+		if (!strcmp(set->items[i].article.id, id))
+			return &set->items[i];
+	return NULL;
+}
+
+/* The item with id `id`; fails the test when there is none. */
+static const struct input_item *require_id(const struct input_set *set, const char *id)
+{
+	const struct input_item *it = find_id(set, id);
+
+	if (!it) {
+		fail_msg("no item with id \"%s\"", id);
+		abort(); /* not reached: fail_msg leaves the test */
+	}
+	return it;
+}
+
+/* The skipped entry whose input name ends with `suffix`, or NULL. */
+static const struct skip *find_skip(const struct input_set *set, const char *suffix)
+{
+	size_t sl = strlen(suffix);
+
+	for (size_t i = 0; i < set->skipped.n; i++) {
+		const char *in = set->skipped.items[i].input;
+		size_t n = strlen(in);
+		if (n >= sl && !strcmp(in + n - sl, suffix))
+			return &set->skipped.items[i];
+	}
+	return NULL;
+}
+
+static void assert_sorted_unique(const struct input_set *set)
+{
+	for (size_t i = 1; i < set->n; i++)
+		assert_true(strcmp(set->items[i - 1].article.id, set->items[i].article.id) < 0);
+}
+
+static void test_folder_walk_finds_pages_with_relative_ids(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+	const struct input_item *it;
+
+	(void)state;
+	make_folder("walk");
+	make_folder("walk/2017");
+	make_folder("walk/2017/04");
+	make_folder("walk/other");
+	write_file("walk/top.html", "x");
+	write_file("walk/2017/04/putin.html", "x");
+	write_file("walk/2017/04/old.htm", "x");
+	write_file("walk/2017/zipped.html.gz", "x");
+	write_file("walk/other/short.htm.gz", "x");
+	write_file("walk/other/UPPER.HTML", "x");
+	write_file("walk/other/dotted.name.html", "x");
+
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("walk"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 7);
+	assert_int_equal(set.skipped.n, 0);
+	assert_sorted_unique(&set);
+
+	it = require_id(&set, "2017/04/putin");
+	assert_string_equal(it->path, path_of("walk/2017/04/putin.html"));
+	assert_string_equal(it->article.path, it->path);
+	assert_null(it->article.text);
+	assert_null(it->charset);
+	assert_non_null(find_id(&set, "top"));
+	assert_non_null(find_id(&set, "2017/04/old"));
+	it = require_id(&set, "2017/zipped");
+	assert_string_equal(it->path, path_of("walk/2017/zipped.html.gz"));
+	assert_non_null(find_id(&set, "other/short"));
+	assert_non_null(find_id(&set, "other/UPPER"));
+	assert_non_null(find_id(&set, "other/dotted.name"));
+	input_set_free(&set);
+}
+
+static void test_folder_walk_ignores_hidden_and_non_page_files(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+
+	(void)state;
+	make_folder("hidden");
+	make_folder("hidden/.git");
+	make_folder("hidden/visible");
+	write_file("hidden/.git/secret.html", "x");
+	write_file("hidden/.draft.html", "x");
+	write_file("hidden/visible/page.html", "x");
+	write_file("hidden/notes.txt", "x");
+	write_file("hidden/picture.png", "x");
+	write_file("hidden/data.jsonl", "{\"id\":\"no\",\"text\":\"no\"}\n");
+	write_file("hidden/page.html.bak", "x");
+	write_file("hidden/archive.gz", "x");
+	write_file("hidden/.html", "x");
+
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("hidden"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 1);
+	assert_string_equal(set.items[0].article.id, "visible/page");
+	input_set_free(&set);
+}
+
+static void test_folder_walk_does_not_follow_symlink_loop(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+
+	(void)state;
+	make_folder("loop");
+	make_folder("loop/sub");
+	write_file("loop/sub/page.html", "x");
+	/* sub/up -> .. and sub/self -> . : following either never ends */
+	assert_int_equal(symlink("..", path_of("loop/sub/up")), 0);
+	assert_int_equal(symlink(".", path_of("loop/sub/self")), 0);
+
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("loop"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 1);
+	assert_string_equal(set.items[0].article.id, "sub/page");
+	input_set_free(&set);
+}
+
+static void test_single_page_id_is_file_name_without_extension(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+
+	(void)state;
+	make_folder("single");
+	write_file("single/story.html.gz", "x");
+	write_file("single/other.htm", "x");
+
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("single/story.html.gz"), &err), 0);
+	assert_int_equal(input_add(&set, path_of("single/other.htm"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.items[0].article.id, "other");
+	assert_string_equal(set.items[1].article.id, "story");
+	assert_string_equal(set.items[1].path, path_of("single/story.html.gz"));
+	input_set_free(&set);
+}
+
+static void test_missing_argument_fails_with_its_name(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+
+	(void)state;
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("does-not-exist"), &err), -1);
+	assert_non_null(strstr(err.message, "does-not-exist"));
+	assert_int_equal(set.n, 0);
+	input_set_free(&set);
+}
+
+static void test_manifest_paths_resolve_against_manifest_folder(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+	const struct input_item *it;
+	char cwd[1024];
+
+	(void)state;
+	make_folder("man");
+	make_folder("man/pages");
+	write_file("man/list.jsonl",
+		   "{\"id\":\"m1\",\"path\":\"pages/one.html\",\"url\":\"https://ex.com/1\","
+		   "\"published\":\"2017-04-12T10:00:00Z\",\"section\":\"world\","
+		   "\"charset\":\"windows-1251\"}\n"
+		   "{\"path\":\"pages/two.htm\"}\n"
+		   "{\"id\":\"abs\",\"path\":\"/srv/pages/three.html\"}\n");
+
+	/* run from elsewhere: resolution must not depend on the working folder */
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir("/"), 0);
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("man/list.jsonl"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_int_equal(set.skipped.n, 0);
+	assert_int_equal(set.n, 3);
+
+	it = require_id(&set, "m1");
+	assert_string_equal(it->path, path_of("man/pages/one.html"));
+	assert_string_equal(it->article.url, "https://ex.com/1");
+	assert_string_equal(it->article.published, "2017-04-12T10:00:00Z");
+	assert_string_equal(it->article.section, "world");
+	assert_string_equal(it->charset, "windows-1251");
+	assert_null(it->article.text);
+	assert_non_null(strstr(it->name, "list.jsonl:1"));
+
+	/* default id: the path without extension */
+	it = require_id(&set, "pages/two");
+	assert_string_equal(it->path, path_of("man/pages/two.htm"));
+	assert_null(it->charset);
+	assert_null(it->article.url);
+
+	it = require_id(&set, "abs");
+	assert_string_equal(it->path, "/srv/pages/three.html");
+	input_set_free(&set);
+}
+
+static void test_jsonl_article_records_carry_their_fields(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+	const struct input_item *it;
+
+	(void)state;
+	make_folder("art");
+	write_file("art/articles.ndjson",
+		   "{\"id\":\"a1\",\"title\":\"Title one\",\"text\":\"Para one.\\n\\nPara two.\","
+		   "\"url\":\"https://ex.com/a1\",\"published\":\"2017-01-02T03:04:05Z\","
+		   "\"lang\":\"en\",\"section\":\"sport\",\"author\":\"Ann Writer\"}\n"
+		   "\r\n"
+		   "{\"id\":\"a0\",\"text\":\"Only text.\"}\r\n");
+
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("art/articles.ndjson"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.skipped.n, 0);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.items[0].article.id, "a0");
+	assert_string_equal(set.items[0].article.text, "Only text.");
+	assert_null(set.items[0].article.title);
+	assert_null(set.items[0].path);
+	assert_non_null(strstr(set.items[0].name, "articles.ndjson:3"));
+
+	it = &set.items[1];
+	assert_string_equal(it->article.id, "a1");
+	assert_null(it->path);
+	assert_string_equal(it->article.title, "Title one");
+	assert_string_equal(it->article.text, "Para one.\n\nPara two.");
+	assert_string_equal(it->article.url, "https://ex.com/a1");
+	assert_string_equal(it->article.published, "2017-01-02T03:04:05Z");
+	assert_string_equal(it->article.lang, "en");
+	assert_string_equal(it->article.section, "sport");
+	assert_string_equal(it->article.author, "Ann Writer");
+	input_set_free(&set);
+}
+
+static void test_bad_jsonl_lines_are_skipped_with_file_and_line(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+	const struct skip *s;
+
+	(void)state;
+	make_folder("bad");
+	write_file("bad/mixed.jsonl",
+		   "{\"id\":\"good1\",\"text\":\"fine\"}\n"  /* 1 */
+		   "{\"id\":\"broken\",\"text\":\n"         /* 2: not JSON */
+		   "\n"                                     /* 3: blank */
+		   "[1,2,3]\n"                              /* 4: not an object */
+		   "{\"id\":\"neither\"}\n"                 /* 5: no path, no text */
+		   "{\"text\":\"no id\"}\n"                 /* 6: article without id */
+		   "{\"id\":\"good2\",\"text\":\"fine\"}\n"  /* 7 */
+		   "{\"id\":\"x\",\"path\":\"\"}\n");        /* 8: empty path */
+
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("bad/mixed.jsonl"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.items[0].article.id, "good1");
+	assert_string_equal(set.items[1].article.id, "good2");
+	assert_int_equal(set.skipped.n, 5);
+	for (size_t i = 0; i < set.skipped.n; i++) {
+		assert_non_null(strstr(set.skipped.items[i].input, "mixed.jsonl:"));
+		assert_true(strlen(set.skipped.items[i].reason) > 0);
+	}
+	s = find_skip(&set, "mixed.jsonl:2");
+	assert_non_null(s);
+	assert_string_equal(s->input, path_of("bad/mixed.jsonl:2"));
+	assert_non_null(find_skip(&set, "mixed.jsonl:4"));
+	assert_non_null(find_skip(&set, "mixed.jsonl:5"));
+	assert_non_null(find_skip(&set, "mixed.jsonl:6"));
+	assert_non_null(find_skip(&set, "mixed.jsonl:8"));
+	assert_null(find_skip(&set, "mixed.jsonl:3"));
+	input_set_free(&set);
+}
+
+static void test_duplicate_ids_keep_first_in_path_order(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+	const struct skip *s;
+
+	(void)state;
+	make_folder("dup");
+	/* both give id "story"; "story.htm" sorts before "story.html" */
+	write_file("dup/story.htm", "x");
+	write_file("dup/story.html", "x");
+	write_file("dup/unique.html", "x");
+
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("dup"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 2);
+	assert_string_equal(set.items[0].article.id, "story");
+	assert_string_equal(set.items[0].path, path_of("dup/story.htm"));
+	assert_string_equal(set.items[1].article.id, "unique");
+	assert_int_equal(set.skipped.n, 1);
+	s = &set.skipped.items[0];
+	assert_string_equal(s->input, path_of("dup/story.html"));
+	assert_non_null(strstr(s->reason, "duplicate"));
+	assert_non_null(strstr(s->reason, "story"));
+	input_set_free(&set);
+}
+
+static void test_duplicate_ids_in_jsonl_keep_the_earlier_line(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+	char content[2048] = "";
+
+	(void)state;
+	make_folder("dupl");
+	/* lines 1-8 unique, lines 9 and 10 share an id: line 9 comes first */
+	for (int i = 1; i <= 8; i++) {
+		char line[128];
+		snprintf(line, sizeof line, "{\"id\":\"u%d\",\"text\":\"t\"}\n", i);
+		strcat(content, line);
+	}
+	strcat(content, "{\"id\":\"same\",\"text\":\"first\"}\n");
+	strcat(content, "{\"id\":\"same\",\"text\":\"second\"}\n");
+	write_file("dupl/list.jsonl", content);
+
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("dupl/list.jsonl"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 9);
+	assert_string_equal(require_id(&set, "same")->article.text, "first");
+	assert_int_equal(set.skipped.n, 1);
+	assert_non_null(find_skip(&set, "list.jsonl:10"));
+	input_set_free(&set);
+}
+
+static void test_duplicate_ids_across_arguments_keep_the_earlier_argument(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+	const struct input_item *it;
+
+	(void)state;
+	make_folder("dupa");
+	make_folder("dupa/pages");
+	write_file("dupa/pages/story.html", "x");
+	write_file("dupa/z.jsonl", "{\"id\":\"story\",\"text\":\"from the record\"}\n");
+
+	/* the JSON Lines file is named first, although its path sorts last */
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("dupa/z.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, path_of("dupa/pages"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 1);
+	it = require_id(&set, "story");
+	assert_null(it->path);
+	assert_string_equal(it->article.text, "from the record");
+	assert_int_equal(set.skipped.n, 1);
+	assert_string_equal(set.skipped.items[0].input, path_of("dupa/pages/story.html"));
+	input_set_free(&set);
+}
+
+static void test_items_from_several_arguments_are_sorted_by_id(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+
+	(void)state;
+	make_folder("sort");
+	make_folder("sort/f");
+	write_file("sort/f/m.html", "x");
+	write_file("sort/f/b.html", "x");
+	write_file("sort/f/y.html", "x");
+	write_file("sort/recs.jsonl",
+		   "{\"id\":\"z\",\"text\":\"t\"}\n"
+		   "{\"id\":\"a\",\"text\":\"t\"}\n"
+		   "{\"id\":\"n\",\"text\":\"t\"}\n");
+
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("sort/recs.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, path_of("sort/f"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 6);
+	assert_string_equal(set.items[0].article.id, "a");
+	assert_string_equal(set.items[1].article.id, "b");
+	assert_string_equal(set.items[2].article.id, "m");
+	assert_string_equal(set.items[3].article.id, "n");
+	assert_string_equal(set.items[4].article.id, "y");
+	assert_string_equal(set.items[5].article.id, "z");
+	input_set_free(&set);
+}
+
+static void test_skip_list_take_moves_items(void **state)
+{
+	struct skip_list a = { 0 }, b = { 0 };
+
+	(void)state;
+	assert_int_equal(skip_list_add(&a, "one", "r1"), 0);
+	for (int i = 0; i < 40; i++)
+		assert_int_equal(skip_list_add(&b, "many", "r"), 0);
+	assert_int_equal(skip_list_add(&b, "last", "r2"), 0);
+	assert_int_equal(skip_list_take(&a, &b), 0);
+	assert_int_equal(a.n, 42);
+	assert_int_equal(b.n, 0);
+	assert_null(b.items);
+	assert_string_equal(a.items[0].input, "one");
+	assert_string_equal(a.items[41].input, "last");
+	assert_string_equal(a.items[41].reason, "r2");
+	skip_list_free(&a);
+	skip_list_free(&b);
+	assert_int_equal(a.n, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_folder_walk_finds_pages_with_relative_ids),
+		cmocka_unit_test(test_folder_walk_ignores_hidden_and_non_page_files),
+		cmocka_unit_test(test_folder_walk_does_not_follow_symlink_loop),
+		cmocka_unit_test(test_single_page_id_is_file_name_without_extension),
+		cmocka_unit_test(test_missing_argument_fails_with_its_name),
+		cmocka_unit_test(test_manifest_paths_resolve_against_manifest_folder),
+		cmocka_unit_test(test_jsonl_article_records_carry_their_fields),
+		cmocka_unit_test(test_bad_jsonl_lines_are_skipped_with_file_and_line),
+		cmocka_unit_test(test_duplicate_ids_keep_first_in_path_order),
+		cmocka_unit_test(test_duplicate_ids_in_jsonl_keep_the_earlier_line),
+		cmocka_unit_test(test_duplicate_ids_across_arguments_keep_the_earlier_argument),
+		cmocka_unit_test(test_items_from_several_arguments_are_sorted_by_id),
+		cmocka_unit_test(test_skip_list_take_moves_items),
+	};
+
+	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}

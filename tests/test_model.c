@@ -1,0 +1,587 @@
+/*
+ * Tests for model: TF-IDF weights from handmade bags, term filtering and
+ * order, story metadata, and the binary file (round trip, and rejection of
+ * corrupt files). Model files go to a fresh mkdtemp(3) directory removed
+ * afterwards.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dirent.h>
+#include <ftw.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "analyze.h"
+#include "article.h"
+#include "model.h"
+
+static char dir[] = "/tmp/related-test-model-XXXXXX";
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int make_dir(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+	(void)state;
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *path_of(const char *name)
+{
+	static char path[512];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return path;
+}
+
+/* Number of entries of the test folder that look like temporary files. */
+static int count_temporaries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += strstr(de->d_name, ".tmp") != NULL;
+	closedir(d);
+	return n;
+}
+
+/* A story for the builder: id, optional metadata and "term:count" pairs
+ * separated by spaces ("putin:2 moscow:1"). */
+struct story {
+	const char *id, *url, *title, *published, *lang, *section;
+	const char *terms;
+};
+
+/* Fills a bag from "term:count term:count ..." (counts default to 1). */
+static void make_bag(struct bag *b, const char *spec)
+{
+	const char *p = spec;
+
+	bag_free(b);
+	while (*p) {
+		size_t n = strcspn(p, " ");
+		char tok[128];
+		char *colon;
+		float count = 1.0f;
+
+		assert_true(n < sizeof tok);
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		colon = strchr(tok, ':');
+		if (colon) {
+			*colon = '\0';
+			count = strtof(colon + 1, NULL);
+		}
+		if (b->n == b->cap) {
+			b->cap = b->cap ? b->cap * 2 : 8;
+			b->offsets = realloc(b->offsets, b->cap * sizeof *b->offsets);
+			b->counts = realloc(b->counts, b->cap * sizeof *b->counts);
+			assert_non_null(b->offsets);
+			assert_non_null(b->counts);
+		}
+		b->offsets[b->n] = b->terms.len;
+		assert_int_equal(buf_add(&b->terms, tok, strlen(tok) + 1), 0);
+		b->counts[b->n++] = count;
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+/* Builds a model of `n` stories with parameters p (defaults when NULL). */
+static void build(const struct story *s, size_t n, const struct model_params *p,
+		  struct model *m)
+{
+	struct model_params def;
+	struct model_builder *b = model_builder_new();
+	struct error err = { "" };
+	struct bag bag;
+
+	model_params_default(&def);
+	assert_non_null(b);
+	bag_init(&bag);
+	for (size_t i = 0; i < n; i++) {
+		struct article a = { 0 };
+		a.id = (char *)(uintptr_t)s[i].id;
+		a.url = (char *)(uintptr_t)s[i].url;
+		a.title = (char *)(uintptr_t)s[i].title;
+		a.published = (char *)(uintptr_t)s[i].published;
+		a.lang = (char *)(uintptr_t)s[i].lang;
+		a.section = (char *)(uintptr_t)s[i].section;
+		make_bag(&bag, s[i].terms);
+		assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+	}
+	bag_free(&bag);
+	assert_int_equal(model_builder_finish(b, p ? p : &def, m, &err), 0);
+}
+
+/* Term id of `name`, or -1. */
+static int64_t term_id(const struct model *m, const char *name)
+{
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		if (!strcmp(model_term(m, t), name))
+			return t;
+	return -1;
+}
+
+/* Weight of term `name` in story d, 0 when absent. */
+static double weight(const struct model *m, uint32_t d, const char *name)
+{
+	int64_t t = term_id(m, name);
+
+	for (uint64_t i = m->row[d]; t >= 0 && i < m->row[d + 1]; i++)
+		if (m->col[i] == (uint32_t)t)
+			return m->val[i];
+	return 0.0;
+}
+
+static const struct story news[] = {
+	{ "2017/a", "https://ex.com/a", "Putin meets Tillerson", "2017-04-12T10:00:00Z",
+	  "en", "world", "putin:3 tillerson:2 moscow:1 kremlin:1" },
+	{ "2017/b", "https://ex.com/b", "Tillerson in Moscow", NULL, "en", NULL,
+	  "tillerson:2 moscow:2 lavrov:1" },
+	{ "2017/c", NULL, NULL, NULL, NULL, NULL, "putin:1 moscow:1 syria:1" },
+	{ "2017/d", NULL, "Football", NULL, "en", "sport", "football:4 goal:2 only:1" },
+	{ "2017/e", NULL, NULL, NULL, NULL, NULL, "football:1 goal:1 syria:1" },
+};
+#define NEWS (sizeof news / sizeof news[0])
+
+static void test_params_default_match_header(void **state)
+{
+	struct model_params p;
+
+	(void)state;
+	model_params_default(&p);
+	assert_int_equal(p.min_df, 2);
+	assert_true(p.max_df == 1.0f);
+	assert_true(p.title_weight == 2.0f);
+	assert_true(p.lead_weight == 1.0f);
+	assert_int_equal(p.stem, 1);
+	assert_int_equal(p.stopwords, 1);
+}
+
+static void test_rows_are_unit_length_with_ascending_terms(void **state)
+{
+	struct model m;
+
+	(void)state;
+	build(news, NEWS, NULL, &m);
+	assert_int_equal(m.n_docs, NEWS);
+	assert_int_equal(m.row[0], 0);
+	assert_int_equal(m.row[m.n_docs], m.nnz);
+	for (uint32_t d = 0; d < m.n_docs; d++) {
+		double sum = 0;
+		assert_true(m.row[d + 1] > m.row[d]);
+		for (uint64_t i = m.row[d]; i < m.row[d + 1]; i++) {
+			assert_true(m.col[i] < m.n_terms);
+			if (i > m.row[d])
+				assert_true(m.col[i] > m.col[i - 1]);
+			assert_true(m.val[i] > 0.0f);
+			sum += (double)m.val[i] * m.val[i];
+		}
+		assert_float_equal(sum, 1.0, 1e-5);
+	}
+	model_free(&m);
+}
+
+static void test_min_df_drops_terms_of_one_story(void **state)
+{
+	struct model_params p;
+	struct model m;
+
+	(void)state;
+	build(news, NEWS, NULL, &m);
+	/* df: moscow 3, putin 2, tillerson 2, syria 2, football 2, goal 2;
+	 * kremlin, lavrov and only appear once */
+	assert_int_equal(m.n_terms, 6);
+	assert_int_equal(term_id(&m, "kremlin"), -1);
+	assert_int_equal(term_id(&m, "lavrov"), -1);
+	assert_int_equal(term_id(&m, "only"), -1);
+	assert_true(weight(&m, 0, "putin") > 0);
+	model_free(&m);
+
+	model_params_default(&p);
+	p.min_df = 1;
+	build(news, NEWS, &p, &m);
+	assert_int_equal(m.n_terms, 9);
+	assert_true(term_id(&m, "kremlin") >= 0);
+	model_free(&m);
+
+	p.min_df = 3;
+	build(news, NEWS, &p, &m);
+	assert_int_equal(m.n_terms, 1);
+	assert_string_equal(model_term(&m, 0), "moscow");
+	/* stories without a kept term have empty rows */
+	assert_int_equal(m.row[4], m.row[3]);
+	assert_int_equal(m.row[5], m.row[4]);
+	model_free(&m);
+}
+
+static void test_max_df_drops_terms_in_too_many_stories(void **state)
+{
+	static const struct story s[] = {
+		{ "a", NULL, NULL, NULL, NULL, NULL, "common x" },
+		{ "b", NULL, NULL, NULL, NULL, NULL, "common x y" },
+		{ "c", NULL, NULL, NULL, NULL, NULL, "common y" },
+		{ "d", NULL, NULL, NULL, NULL, NULL, "common z" },
+	};
+	struct model_params p;
+	struct model m;
+
+	(void)state;
+	model_params_default(&p);
+	p.max_df = 0.5f; /* at most 2 of the 4 stories */
+	build(s, 4, &p, &m);
+	assert_int_equal(term_id(&m, "common"), -1);
+	assert_true(term_id(&m, "x") >= 0);
+	assert_true(term_id(&m, "y") >= 0);
+	assert_int_equal(m.n_terms, 2);
+	model_free(&m);
+}
+
+static void test_term_ids_ordered_by_df_then_bytes(void **state)
+{
+	struct model m;
+
+	(void)state;
+	build(news, NEWS, NULL, &m);
+	assert_string_equal(model_term(&m, 0), "moscow");
+	assert_int_equal(m.df[0], 3);
+	/* df 2, in byte order */
+	assert_string_equal(model_term(&m, 1), "football");
+	assert_string_equal(model_term(&m, 2), "goal");
+	assert_string_equal(model_term(&m, 3), "putin");
+	assert_string_equal(model_term(&m, 4), "syria");
+	assert_string_equal(model_term(&m, 5), "tillerson");
+	for (uint32_t t = 1; t < m.n_terms; t++)
+		assert_int_equal(m.df[t], 2);
+	model_free(&m);
+}
+
+static void test_weights_follow_smoothed_tfidf(void **state)
+{
+	struct model m;
+	double n = NEWS;
+	double idf_moscow = log((1 + n) / (1 + 3)) + 1;
+	double idf2 = log((1 + n) / (1 + 2)) + 1;
+	double w_putin, w_till, w_mos, norm;
+
+	(void)state;
+	build(news, NEWS, NULL, &m);
+	/* story a: putin tf 3, tillerson tf 2, moscow tf 1 (kremlin dropped) */
+	w_putin = (1 + log(3.0)) * idf2;
+	w_till = (1 + log(2.0)) * idf2;
+	w_mos = 1.0 * idf_moscow;
+	norm = sqrt(w_putin * w_putin + w_till * w_till + w_mos * w_mos);
+	assert_float_equal(weight(&m, 0, "putin"), w_putin / norm, 1e-6);
+	assert_float_equal(weight(&m, 0, "tillerson"), w_till / norm, 1e-6);
+	assert_float_equal(weight(&m, 0, "moscow"), w_mos / norm, 1e-6);
+	assert_int_equal(m.row[1] - m.row[0], 3);
+	/* the rarer term weighs more at equal tf: in story c, putin > moscow */
+	assert_true(weight(&m, 2, "putin") > weight(&m, 2, "moscow"));
+	model_free(&m);
+}
+
+static void test_counts_below_one_are_used_as_is(void **state)
+{
+	static const struct story s[] = {
+		{ "a", NULL, NULL, NULL, NULL, NULL, "half:0.5 one:1" },
+		{ "b", NULL, NULL, NULL, NULL, NULL, "half:1 one:1" },
+	};
+	struct model m;
+
+	(void)state;
+	build(s, 2, NULL, &m);
+	/* both terms have the same idf, so the ratio is the tf ratio */
+	assert_float_equal(weight(&m, 0, "half") / weight(&m, 0, "one"), 0.5, 1e-6);
+	assert_float_equal(weight(&m, 1, "half"), weight(&m, 1, "one"), 1e-6);
+	model_free(&m);
+}
+
+static void test_story_metadata_kept_in_order(void **state)
+{
+	struct model m;
+
+	(void)state;
+	build(news, NEWS, NULL, &m);
+	for (uint32_t d = 0; d < NEWS; d++)
+		assert_string_equal(model_doc(&m, d, MODEL_ID), news[d].id);
+	assert_string_equal(model_doc(&m, 0, MODEL_URL), "https://ex.com/a");
+	assert_string_equal(model_doc(&m, 0, MODEL_TITLE), "Putin meets Tillerson");
+	assert_string_equal(model_doc(&m, 0, MODEL_PUBLISHED), "2017-04-12T10:00:00Z");
+	assert_string_equal(model_doc(&m, 0, MODEL_LANG), "en");
+	assert_string_equal(model_doc(&m, 0, MODEL_SECTION), "world");
+	assert_null(model_doc(&m, 1, MODEL_PUBLISHED));
+	assert_null(model_doc(&m, 1, MODEL_SECTION));
+	assert_null(model_doc(&m, 2, MODEL_URL));
+	assert_null(model_doc(&m, 2, MODEL_LANG));
+	assert_string_equal(model_doc(&m, 3, MODEL_SECTION), "sport");
+	model_free(&m);
+}
+
+/* Asserts that two models hold the same arrays, byte for byte. */
+static void assert_models_equal(const struct model *a, const struct model *b)
+{
+	assert_int_equal(a->n_docs, b->n_docs);
+	assert_int_equal(a->n_terms, b->n_terms);
+	assert_int_equal(a->nnz, b->nnz);
+	assert_int_equal(a->strings_len, b->strings_len);
+	assert_memory_equal(a->strings, b->strings, a->strings_len);
+	if (a->n_terms) {
+		assert_memory_equal(a->term_name, b->term_name, a->n_terms * sizeof *a->term_name);
+		assert_memory_equal(a->df, b->df, a->n_terms * sizeof *a->df);
+	}
+	if (a->n_docs)
+		assert_memory_equal(a->doc_field, b->doc_field,
+				    a->n_docs * MODEL_FIELDS * sizeof *a->doc_field);
+	assert_memory_equal(a->row, b->row, (a->n_docs + 1) * sizeof *a->row);
+	if (a->nnz) {
+		assert_memory_equal(a->col, b->col, a->nnz * sizeof *a->col);
+		assert_memory_equal(a->val, b->val, a->nnz * sizeof *a->val);
+	}
+	assert_int_equal(a->params.min_df, b->params.min_df);
+	assert_true(a->params.max_df == b->params.max_df);
+	assert_true(a->params.title_weight == b->params.title_weight);
+	assert_true(a->params.lead_weight == b->params.lead_weight);
+	assert_int_equal(a->params.stem, b->params.stem);
+	assert_int_equal(a->params.stopwords, b->params.stopwords);
+}
+
+static void test_save_load_round_trip(void **state)
+{
+	struct model_params p;
+	struct model built, loaded;
+	struct error err = { "" };
+
+	(void)state;
+	model_params_default(&p);
+	p.title_weight = 3.0f;
+	p.lead_weight = 1.5f;
+	p.max_df = 0.9f;
+	p.stem = 0;
+	build(news, NEWS, &p, &built);
+	assert_int_equal(model_save(&built, path_of("round.model"), &err), 0);
+	assert_int_equal(model_load(path_of("round.model"), &loaded, &err), 0);
+	assert_string_equal(err.message, "");
+	assert_models_equal(&built, &loaded);
+	assert_string_equal(model_doc(&loaded, 0, MODEL_TITLE), "Putin meets Tillerson");
+	assert_null(model_doc(&loaded, 2, MODEL_URL));
+	assert_string_equal(model_term(&loaded, 0), "moscow");
+	/* saving the loaded model gives the same file again */
+	assert_int_equal(model_save(&loaded, path_of("round2.model"), &err), 0);
+	model_free(&loaded);
+	assert_int_equal(model_load(path_of("round2.model"), &loaded, &err), 0);
+	assert_models_equal(&built, &loaded);
+	model_free(&loaded);
+	model_free(&built);
+	/* written atomically: no temporary left behind */
+	assert_int_equal(count_temporaries(), 0);
+}
+
+static void test_empty_model_round_trips(void **state)
+{
+	struct model_builder *b = model_builder_new();
+	struct model_params p;
+	struct model built, loaded;
+	struct error err = { "" };
+
+	(void)state;
+	assert_non_null(b);
+	model_params_default(&p);
+	assert_int_equal(model_builder_finish(b, &p, &built, &err), 0);
+	assert_int_equal(built.n_docs, 0);
+	assert_int_equal(built.n_terms, 0);
+	assert_int_equal(model_save(&built, path_of("empty.model"), &err), 0);
+	assert_int_equal(model_load(path_of("empty.model"), &loaded, &err), 0);
+	assert_models_equal(&built, &loaded);
+	model_free(&loaded);
+	model_free(&built);
+}
+
+/* Reads a whole file into a malloc'd buffer. */
+static unsigned char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *p;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > 0);
+	rewind(f);
+	p = malloc((size_t)n);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return p;
+}
+
+static void spill(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Saves the news model, lets `corrupt` change its bytes, and checks that
+ * loading fails with an empty model and a message naming the file and
+ * containing `why` (when not NULL). */
+static void assert_load_rejects(const char *name, size_t (*corrupt)(unsigned char *, size_t),
+				const char *why)
+{
+	struct model built, m;
+	struct error err = { "" };
+	unsigned char *data;
+	size_t len;
+	char path[512];
+
+	build(news, NEWS, NULL, &built);
+	snprintf(path, sizeof path, "%s", path_of(name));
+	assert_int_equal(model_save(&built, path, &err), 0);
+	model_free(&built);
+	data = slurp(path, &len);
+	len = corrupt(data, len);
+	spill(path, data, len);
+	free(data);
+	memset(&m, 0x5a, sizeof m);
+	assert_int_equal(model_load(path, &m, &err), -1);
+	assert_non_null(strstr(err.message, path));
+	if (why && !strstr(err.message, why))
+		fail_msg("message \"%s\" does not mention \"%s\"", err.message, why);
+	assert_int_equal(m.n_docs, 0);
+	assert_int_equal(m.n_terms, 0);
+	assert_null(m.map);
+	assert_null(m.strings);
+	model_free(&m); /* harmless on an empty model */
+}
+
+static size_t bad_magic(unsigned char *d, size_t len)
+{
+	d[0] = 'X';
+	return len;
+}
+
+static size_t bad_version(unsigned char *d, size_t len)
+{
+	uint32_t v = 2; /* version sits right after the 8-byte magic */
+
+	memcpy(d + 8, &v, 4);
+	return len;
+}
+
+static size_t truncated(unsigned char *d, size_t len)
+{
+	(void)d;
+	return len - 20;
+}
+
+static size_t truncated_to_header(unsigned char *d, size_t len)
+{
+	(void)d;
+	(void)len;
+	return 40;
+}
+
+static size_t flipped_byte(unsigned char *d, size_t len)
+{
+	d[len / 2] ^= 0x01;
+	return len;
+}
+
+static size_t flipped_last_weight_byte(unsigned char *d, size_t len)
+{
+	d[len - 9] ^= 0x40; /* just before the trailer */
+	return len;
+}
+
+static void test_load_rejects_wrong_magic(void **state)
+{
+	(void)state;
+	assert_load_rejects("magic.model", bad_magic, "magic");
+}
+
+static void test_load_rejects_wrong_version(void **state)
+{
+	(void)state;
+	assert_load_rejects("version.model", bad_version, "version");
+}
+
+static void test_load_rejects_truncated_file(void **state)
+{
+	(void)state;
+	assert_load_rejects("trunc.model", truncated, NULL);
+	assert_load_rejects("short.model", truncated_to_header, NULL);
+}
+
+static void test_load_rejects_flipped_byte(void **state)
+{
+	(void)state;
+	assert_load_rejects("flip.model", flipped_byte, "checksum");
+	assert_load_rejects("flip2.model", flipped_last_weight_byte, NULL);
+}
+
+static void test_load_rejects_missing_and_non_regular_files(void **state)
+{
+	struct model m;
+	struct error err = { "" };
+
+	(void)state;
+	assert_int_equal(model_load(path_of("absent.model"), &m, &err), -1);
+	assert_non_null(strstr(err.message, "absent.model"));
+	assert_null(m.map);
+	assert_int_equal(model_load(dir, &m, &err), -1);
+	assert_null(m.map);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_params_default_match_header),
+		cmocka_unit_test(test_rows_are_unit_length_with_ascending_terms),
+		cmocka_unit_test(test_min_df_drops_terms_of_one_story),
+		cmocka_unit_test(test_max_df_drops_terms_in_too_many_stories),
+		cmocka_unit_test(test_term_ids_ordered_by_df_then_bytes),
+		cmocka_unit_test(test_weights_follow_smoothed_tfidf),
+		cmocka_unit_test(test_counts_below_one_are_used_as_is),
+		cmocka_unit_test(test_story_metadata_kept_in_order),
+		cmocka_unit_test(test_save_load_round_trip),
+		cmocka_unit_test(test_empty_model_round_trips),
+		cmocka_unit_test(test_load_rejects_wrong_magic),
+		cmocka_unit_test(test_load_rejects_wrong_version),
+		cmocka_unit_test(test_load_rejects_truncated_file),
+		cmocka_unit_test(test_load_rejects_flipped_byte),
+		cmocka_unit_test(test_load_rejects_missing_and_non_regular_files),
+	};
+
+	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}

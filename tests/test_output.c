@@ -1,0 +1,565 @@
+/*
+ * Tests for output: every line and file is parsed back with jansson and
+ * checked against the schema in output.h (fields, nulls, four-decimal
+ * scores), and files are checked to be written whole with no temporary left
+ * behind. Output folders live in a fresh mkdtemp(3) directory removed
+ * afterwards.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <ctype.h>
+#include <dirent.h>
+#include <ftw.h>
+#include <jansson.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "analyze.h"
+#include "article.h"
+#include "input.h"
+#include "model.h"
+#include "output.h"
+#include "policy.h"
+
+static char dir[] = "/tmp/related-test-output-XXXXXX";
+
+static int remove_entry(const char *path, const struct stat *st, int flag,
+			struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int make_dir(void **state)
+{
+	(void)state;
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+	(void)state;
+	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static const char *path_of(const char *name)
+{
+	static char paths[2][512];
+	static int next;
+	char *p = paths[next++ % 2];
+
+	snprintf(p, sizeof paths[0], "%s/%s", dir, name);
+	return p;
+}
+
+#define TITLE_2 "Quotes \"here\", a\ttab,\nnewline and \xE2\x80\xA8 separator"
+
+struct story {
+	const char *id, *url, *title, *published, *lang;
+};
+
+static const struct story stories[] = {
+	{ "2017/04/a", "https://ex.com/a", "Putin meets Tillerson", "2017-04-12T10:00:00Z", "en" },
+	{ "2017/04/b", NULL, NULL, NULL, NULL },
+	{ "2017/04/c", "https://ex.com/c", TITLE_2, "2017-04-13T08:30:00+03:00", "ru" },
+};
+#define N_STORIES 3
+
+/* A model of the three stories (terms do not matter to output). */
+static void make_model(struct model *m)
+{
+	struct model_builder *b = model_builder_new();
+	struct model_params p;
+	struct error err = { "" };
+	struct bag bag;
+
+	assert_non_null(b);
+	bag_init(&bag);
+	bag.offsets = malloc(sizeof *bag.offsets);
+	bag.counts = malloc(sizeof *bag.counts);
+	assert_non_null(bag.offsets);
+	assert_non_null(bag.counts);
+	bag.cap = 1;
+	bag.n = 1;
+	bag.offsets[0] = 0;
+	bag.counts[0] = 1.0f;
+	assert_int_equal(buf_add(&bag.terms, "word", 5), 0);
+	for (size_t i = 0; i < N_STORIES; i++) {
+		struct article a = { 0 };
+		a.id = (char *)(uintptr_t)stories[i].id;
+		a.url = (char *)(uintptr_t)stories[i].url;
+		a.title = (char *)(uintptr_t)stories[i].title;
+		a.published = (char *)(uintptr_t)stories[i].published;
+		a.lang = (char *)(uintptr_t)stories[i].lang;
+		assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+	}
+	bag_free(&bag);
+	model_params_default(&p);
+	assert_int_equal(model_builder_finish(b, &p, m, &err), 0);
+}
+
+/* Lists with room for three items per story: story 0 -> [2 (0.6), 1
+ * (0.123456)], story 1 -> [0 (fallback)], story 2 -> [0 (1.0), 1 (0.00004)]. */
+static void make_lists(struct related_lists *l)
+{
+	memset(l, 0, sizeof *l);
+	l->top = 3;
+	l->n_docs = N_STORIES;
+	l->items = calloc(N_STORIES * 3, sizeof *l->items);
+	l->count = calloc(N_STORIES, sizeof *l->count);
+	assert_non_null(l->items);
+	assert_non_null(l->count);
+	l->items[0] = (struct related_item){ 2, 0.6f, "similar" };
+	l->items[1] = (struct related_item){ 1, 0.123456f, "similar" };
+	l->count[0] = 2;
+	l->items[3] = (struct related_item){ 0, 0.0f, "fallback" };
+	l->count[1] = 1;
+	l->items[6] = (struct related_item){ 0, 1.0f, "similar" };
+	l->items[7] = (struct related_item){ 1, 0.00004f, "similar" };
+	l->count[2] = 2;
+}
+
+static json_t *parse(const char *text, size_t len)
+{
+	json_error_t jerr;
+	json_t *v = json_loadb(text, len, 0, &jerr);
+
+	if (!v)
+		fail_msg("not valid JSON (%s): %.*s", jerr.text, (int)len, text);
+	return v;
+}
+
+/* Asserts that obj has exactly the keys listed (NULL-terminated). */
+static void assert_keys(json_t *obj, const char *const *keys)
+{
+	size_t n = 0;
+
+	assert_true(json_is_object(obj));
+	for (; keys[n]; n++)
+		if (!json_object_get(obj, keys[n]))
+			fail_msg("missing key \"%s\"", keys[n]);
+	assert_int_equal(json_object_size(obj), n);
+}
+
+/* Asserts that obj[key] is the string want, or JSON null when want is NULL. */
+static void assert_str_or_null(json_t *obj, const char *key, const char *want)
+{
+	json_t *v = json_object_get(obj, key);
+
+	assert_non_null(v);
+	if (!want) {
+		assert_true(json_is_null(v));
+		return;
+	}
+	assert_true(json_is_string(v));
+	assert_string_equal(json_string_value(v), want);
+}
+
+static void assert_story(json_t *obj, uint32_t d)
+{
+	assert_str_or_null(obj, "id", stories[d].id);
+	assert_str_or_null(obj, "url", stories[d].url);
+	assert_str_or_null(obj, "title", stories[d].title);
+	assert_str_or_null(obj, "published", stories[d].published);
+}
+
+static const char *const source_keys[] = { "id", "url", "title", "published", "lang", NULL };
+static const char *const item_keys[] = { "rank", "id", "url", "title", "published",
+					 "score", "origin", NULL };
+static const char *const line_keys[] = { "schema_version", "generated_at", "source",
+					 "items", NULL };
+
+/* Checks one related.jsonl line (text without its newline) for story d. */
+static void check_related_line(const char *text, size_t len, const struct related_lists *l,
+			       uint32_t d)
+{
+	json_t *v = parse(text, len), *src, *items;
+
+	assert_keys(v, line_keys);
+	assert_int_equal(json_integer_value(json_object_get(v, "schema_version")),
+			 OUTPUT_SCHEMA_VERSION);
+	assert_true(json_is_integer(json_object_get(v, "schema_version")));
+	assert_str_or_null(v, "generated_at", "2026-11-28T10:00:00Z");
+	src = json_object_get(v, "source");
+	assert_keys(src, source_keys);
+	assert_story(src, d);
+	assert_str_or_null(src, "lang", stories[d].lang);
+	items = json_object_get(v, "items");
+	assert_true(json_is_array(items));
+	assert_int_equal(json_array_size(items), l->count[d]);
+	for (uint32_t i = 0; i < l->count[d]; i++) {
+		const struct related_item *it = &l->items[(size_t)d * l->top + i];
+		json_t *o = json_array_get(items, i);
+
+		assert_keys(o, item_keys);
+		assert_true(json_is_integer(json_object_get(o, "rank")));
+		assert_int_equal(json_integer_value(json_object_get(o, "rank")), i + 1);
+		assert_story(o, it->doc);
+		assert_true(json_is_real(json_object_get(o, "score")));
+		assert_float_equal(json_real_value(json_object_get(o, "score")), it->score, 0.00005);
+		assert_str_or_null(o, "origin", it->origin);
+	}
+	json_decref(v);
+}
+
+/* Checks that every "score": in text is followed by digits, a point and
+ * exactly four digits; returns how many scores there were. */
+static int check_score_format(const char *text)
+{
+	const char *p = text;
+	int n = 0;
+
+	while ((p = strstr(p, "\"score\":"))) {
+		int digits = 0;
+		p += 8;
+		assert_true(isdigit((unsigned char)*p));
+		while (isdigit((unsigned char)*p))
+			p++;
+		assert_int_equal(*p, '.');
+		for (p++; isdigit((unsigned char)*p); p++)
+			digits++;
+		assert_int_equal(digits, 4);
+		assert_true(*p == ',' || *p == '}');
+		n++;
+	}
+	return n;
+}
+
+static void test_related_line_is_valid_json_with_schema_fields(void **state)
+{
+	struct model m;
+	struct related_lists l;
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	make_model(&m);
+	make_lists(&l);
+	for (uint32_t d = 0; d < N_STORIES; d++) {
+		buf_reset(&b);
+		assert_int_equal(output_related_line(&b, &m, &l, d, "2026-11-28T10:00:00Z"), 0);
+		/* one line: a single newline, at the end */
+		assert_true(b.len > 1);
+		assert_int_equal(b.data[b.len - 1], '\n');
+		assert_null(memchr(b.data, '\n', b.len - 1));
+		check_related_line(b.data, b.len - 1, &l, d);
+	}
+	buf_release(&b);
+	related_lists_free(&l);
+	model_free(&m);
+}
+
+static void test_related_line_appends_to_buffer(void **state)
+{
+	struct model m;
+	struct related_lists l;
+	struct buf b = BUF_INIT;
+	const char *second;
+
+	(void)state;
+	make_model(&m);
+	make_lists(&l);
+	assert_int_equal(output_related_line(&b, &m, &l, 0, "2026-11-28T10:00:00Z"), 0);
+	assert_int_equal(output_related_line(&b, &m, &l, 1, "2026-11-28T10:00:00Z"), 0);
+	second = strchr(b.data, '\n') + 1;
+	check_related_line(b.data, (size_t)(second - b.data) - 1, &l, 0);
+	check_related_line(second, strlen(second) - 1, &l, 1);
+	buf_release(&b);
+	related_lists_free(&l);
+	model_free(&m);
+}
+
+static void test_scores_have_four_decimals(void **state)
+{
+	struct model m;
+	struct related_lists l;
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	make_model(&m);
+	make_lists(&l);
+	assert_int_equal(output_related_line(&b, &m, &l, 0, "2026-11-28T10:00:00Z"), 0);
+	assert_int_equal(check_score_format(b.data), 2);
+	assert_non_null(strstr(b.data, "\"score\":0.6000"));
+	assert_non_null(strstr(b.data, "\"score\":0.1235")); /* 0.123456 rounded */
+	buf_reset(&b);
+	assert_int_equal(output_related_line(&b, &m, &l, 2, "2026-11-28T10:00:00Z"), 0);
+	assert_int_equal(check_score_format(b.data), 2);
+	assert_non_null(strstr(b.data, "\"score\":1.0000"));
+	assert_non_null(strstr(b.data, "\"score\":0.0000"));
+	/* a tiny negative score (float noise) never prints as -0.0000 */
+	l.items[7].score = -0.00001f;
+	buf_reset(&b);
+	assert_int_equal(output_related_line(&b, &m, &l, 2, "2026-11-28T10:00:00Z"), 0);
+	assert_null(strstr(b.data, "-0.0000"));
+	assert_int_equal(check_score_format(b.data), 2);
+	buf_release(&b);
+	related_lists_free(&l);
+	model_free(&m);
+}
+
+/* Number of entries of folder `path` whose name contains ".tmp". */
+static int count_temporaries(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		n += strstr(de->d_name, ".tmp") != NULL;
+	closedir(d);
+	return n;
+}
+
+/* Reads a whole file into a malloc'd NUL-terminated buffer. */
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *p;
+	long n;
+
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n >= 0);
+	rewind(f);
+	p = malloc((size_t)n + 1);
+	assert_non_null(p);
+	assert_int_equal(fread(p, 1, (size_t)n, f), (size_t)n);
+	p[n] = '\0';
+	fclose(f);
+	*len = (size_t)n;
+	return p;
+}
+
+static void test_write_related_writes_one_line_per_story(void **state)
+{
+	struct model m;
+	struct related_lists l;
+	struct error err = { "" };
+	char outdir[512], file[600];
+	char *text, *line;
+	size_t len;
+	uint32_t d = 0;
+
+	(void)state;
+	make_model(&m);
+	make_lists(&l);
+	snprintf(outdir, sizeof outdir, "%s", path_of("out/nested"));
+	snprintf(file, sizeof file, "%s/related.jsonl", outdir);
+	/* write twice: the second replaces the first */
+	for (int round = 0; round < 2; round++) {
+		if (round)
+			l.count[0] = 1;
+		assert_int_equal(output_write_related(outdir, &m, &l, "2026-11-28T10:00:00Z", &err), 0);
+		assert_int_equal(count_temporaries(outdir), 0);
+		text = slurp(file, &len);
+		assert_true(len > 0);
+		assert_int_equal(text[len - 1], '\n');
+		d = 0;
+		for (line = text; *line; d++) {
+			char *nl = strchr(line, '\n');
+			assert_non_null(nl);
+			assert_true(d < N_STORIES);
+			check_related_line(line, (size_t)(nl - line), &l, d);
+			line = nl + 1;
+		}
+		assert_int_equal(d, N_STORIES);
+		free(text);
+	}
+	related_lists_free(&l);
+	model_free(&m);
+}
+
+static void test_write_related_fails_when_folder_cannot_be_made(void **state)
+{
+	struct model m;
+	struct related_lists l;
+	struct error err = { "" };
+	char outdir[512];
+	FILE *f = fopen(path_of("blocker"), "w");
+
+	(void)state;
+	assert_non_null(f);
+	fclose(f);
+	make_model(&m);
+	make_lists(&l);
+	snprintf(outdir, sizeof outdir, "%s", path_of("blocker/out"));
+	assert_int_equal(output_write_related(outdir, &m, &l, "2026-11-28T10:00:00Z", &err), -1);
+	assert_true(strlen(err.message) > 0);
+	related_lists_free(&l);
+	model_free(&m);
+}
+
+static void test_write_report_is_valid_json(void **state)
+{
+	struct skip_list skipped = { 0 };
+	struct report r;
+	struct error err = { "" };
+	char outdir[512], file[600];
+	json_t *v, *counts, *sk, *times;
+	char *text;
+	size_t len;
+	double t0 = output_now() - 1.0;
+
+	(void)state;
+	assert_int_equal(skip_list_add(&skipped, "corpus/bad.html", "not valid \"HTML\""), 0);
+	assert_int_equal(skip_list_add(&skipped, "list.jsonl:7", "not a JSON object"), 0);
+	memset(&r, 0, sizeof r);
+	r.generated_at = "2026-11-28T10:00:00Z";
+	r.command = "run";
+	r.inputs = 12;
+	r.stories = 10;
+	r.terms = 345;
+	r.empty_lists = 2;
+	r.duplicates = 3;
+	r.fallback_lists = 5;
+	r.top = 10;
+	r.jobs = 4;
+	r.skipped = &skipped;
+	report_stage(&r, "read", &t0);
+	report_stage(&r, "rank", &t0);
+	assert_int_equal(r.n_stages, 2);
+	assert_true(r.stages[0].seconds >= 1.0);
+	assert_true(r.stages[1].seconds >= 0.0 && r.stages[1].seconds < 1.0);
+
+	snprintf(outdir, sizeof outdir, "%s", path_of("report"));
+	snprintf(file, sizeof file, "%s/report.json", outdir);
+	assert_int_equal(output_write_report(outdir, &r, &err), 0);
+	assert_int_equal(count_temporaries(outdir), 0);
+	text = slurp(file, &len);
+	v = parse(text, len);
+	assert_int_equal(json_integer_value(json_object_get(v, "schema_version")), 1);
+	assert_str_or_null(v, "generated_at", "2026-11-28T10:00:00Z");
+	assert_str_or_null(v, "command", "run");
+	counts = json_object_get(v, "counts");
+	assert_true(json_is_object(counts));
+	assert_int_equal(json_integer_value(json_object_get(counts, "inputs")), 12);
+	assert_int_equal(json_integer_value(json_object_get(counts, "stories")), 10);
+	assert_int_equal(json_integer_value(json_object_get(counts, "skipped")), 2);
+	assert_int_equal(json_integer_value(json_object_get(counts, "terms")), 345);
+	assert_int_equal(json_integer_value(json_object_get(counts, "empty_lists")), 2);
+	assert_int_equal(json_integer_value(json_object_get(counts, "near_duplicates_dropped")), 3);
+	assert_int_equal(json_integer_value(json_object_get(counts, "fallback_lists")), 5);
+	times = json_object_get(v, "timings_seconds");
+	assert_true(json_is_object(times));
+	assert_true(json_number_value(json_object_get(times, "read")) >= 1.0);
+	assert_non_null(json_object_get(times, "rank"));
+	sk = json_object_get(v, "skipped");
+	assert_true(json_is_array(sk));
+	assert_int_equal(json_array_size(sk), 2);
+	assert_str_or_null(json_array_get(sk, 0), "input", "corpus/bad.html");
+	assert_str_or_null(json_array_get(sk, 0), "reason", "not valid \"HTML\"");
+	assert_str_or_null(json_array_get(sk, 1), "input", "list.jsonl:7");
+	json_decref(v);
+	free(text);
+
+	/* nothing skipped, no stages: still valid */
+	r.skipped = NULL;
+	r.n_stages = 0;
+	assert_int_equal(output_write_report(outdir, &r, &err), 0);
+	text = slurp(file, &len);
+	v = parse(text, len);
+	assert_int_equal(json_array_size(json_object_get(v, "skipped")), 0);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "counts"),
+							    "skipped")), 0);
+	json_decref(v);
+	free(text);
+	assert_int_equal(count_temporaries(outdir), 0);
+	skip_list_free(&skipped);
+}
+
+static void test_article_line_has_all_twelve_fields(void **state)
+{
+	static const char *const keys[] = { "id", "path", "url", "title", "published",
+					    "modified", "author", "section", "lang",
+					    "image", "charset", "text", NULL };
+	struct article a = { 0 };
+	struct buf b = BUF_INIT;
+	json_t *v;
+
+	(void)state;
+	a.id = (char *)(uintptr_t)"2017/04/a";
+	a.path = (char *)(uintptr_t)"corpus/2017/04/a.html";
+	a.title = (char *)(uintptr_t)"Title with \"quotes\"";
+	a.lang = (char *)(uintptr_t)"en";
+	a.charset = (char *)(uintptr_t)"windows-1251";
+	a.text = (char *)(uintptr_t)"First paragraph.\n\nSecond \\ paragraph\x01.";
+	assert_int_equal(output_article_line(&b, &a), 0);
+	assert_int_equal(b.data[b.len - 1], '\n');
+	assert_null(memchr(b.data, '\n', b.len - 1));
+	v = parse(b.data, b.len - 1);
+	assert_keys(v, keys);
+	assert_str_or_null(v, "id", a.id);
+	assert_str_or_null(v, "path", a.path);
+	assert_str_or_null(v, "url", NULL);
+	assert_str_or_null(v, "title", a.title);
+	assert_str_or_null(v, "published", NULL);
+	assert_str_or_null(v, "modified", NULL);
+	assert_str_or_null(v, "author", NULL);
+	assert_str_or_null(v, "section", NULL);
+	assert_str_or_null(v, "lang", "en");
+	assert_str_or_null(v, "image", NULL);
+	assert_str_or_null(v, "charset", "windows-1251");
+	assert_str_or_null(v, "text", a.text);
+	json_decref(v);
+
+	/* an empty article: every field null */
+	memset(&a, 0, sizeof a);
+	buf_reset(&b);
+	assert_int_equal(output_article_line(&b, &a), 0);
+	v = parse(b.data, b.len - 1);
+	assert_keys(v, keys);
+	for (size_t i = 0; keys[i]; i++)
+		assert_true(json_is_null(json_object_get(v, keys[i])));
+	json_decref(v);
+	buf_release(&b);
+}
+
+static void test_timestamp_is_rfc3339_utc(void **state)
+{
+	char ts[32];
+
+	(void)state;
+	memset(ts, 'x', sizeof ts);
+	output_timestamp(ts, sizeof ts);
+	assert_int_equal(strlen(ts), 20);
+	for (int i = 0; i < 20; i++) {
+		switch (i) {
+		case 4: case 7: assert_int_equal(ts[i], '-'); break;
+		case 10: assert_int_equal(ts[i], 'T'); break;
+		case 13: case 16: assert_int_equal(ts[i], ':'); break;
+		case 19: assert_int_equal(ts[i], 'Z'); break;
+		default: assert_true(isdigit((unsigned char)ts[i]));
+		}
+	}
+	assert_true(strncmp(ts, "2020", 4) > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_related_line_is_valid_json_with_schema_fields),
+		cmocka_unit_test(test_related_line_appends_to_buffer),
+		cmocka_unit_test(test_scores_have_four_decimals),
+		cmocka_unit_test(test_write_related_writes_one_line_per_story),
+		cmocka_unit_test(test_write_related_fails_when_folder_cannot_be_made),
+		cmocka_unit_test(test_write_report_is_valid_json),
+		cmocka_unit_test(test_article_line_has_all_twelve_fields),
+		cmocka_unit_test(test_timestamp_is_rfc3339_utc),
+	};
+
+	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+}

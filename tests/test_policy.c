@@ -1,0 +1,434 @@
+/*
+ * Tests for policy: each rule of policy.h on a hand-built model (so every
+ * TF-IDF cosine and every distance in days is worked out here) and
+ * hand-written candidate lists whose scores are chosen independently of
+ * the vectors, plus the RFC 3339 parser.
+ *
+ * The stories (vectors over four terms, unit length after scaling):
+ *   d0 (1,0,0,0)    world  2017-04-12  en   the story under test
+ *   d1 (1,0,0,0)    world  2017-04-12  en   a copy of d0 (cosine 1)
+ *   d2 (1,1,0,0)    world  2017-04-10  en   cos(d0) .71, 2 days away
+ *   d3 (1,0,1,0)    sport  2017-03-01  en   cos(d0) .71, 42 days away
+ *   d4 (1,0,1,.05)  sport  2017-03-05  en   a copy of d3 (cos .999), newer
+ *   d5 (0,0,0,1)    world  2017-04-11  --   unrelated, 1 day away
+ *   d6 (0,1,0,0)    world  2017-01-01  ru
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "buf.h"
+#include "model.h"
+#include "policy.h"
+#include "rank.h"
+
+#define N_DOCS 7
+#define N_TERMS 4
+#define DEPTH 8
+
+static const float dense[N_DOCS][N_TERMS] = {
+	{ 1, 0, 0, 0 }, { 1, 0, 0, 0 }, { 1, 1, 0, 0 }, { 1, 0, 1, 0 },
+	{ 1, 0, 1, 0.05f }, { 0, 0, 0, 1 }, { 0, 1, 0, 0 },
+};
+static const char *const sections[N_DOCS] = { "world", "world", "world", "sport",
+					      "sport", "world", "world" };
+static const char *const dates[N_DOCS] = {
+	"2017-04-12T09:00:00Z", "2017-04-12T09:00:00Z", "2017-04-10T09:00:00Z",
+	"2017-03-01T09:00:00Z", "2017-03-05T09:00:00Z", "2017-04-11T09:00:00Z",
+	"2017-01-01T09:00:00Z",
+};
+static const char *const langs[N_DOCS] = { "en", "en", "en", "en", "en", NULL, "ru" };
+
+static uint64_t add_str(struct buf *s, const char *v)
+{
+	uint64_t off = s->len;
+
+	if (!v)
+		return 0;
+	assert_int_equal(buf_add(s, v, strlen(v) + 1), 0);
+	return off;
+}
+
+/* The model above, arrays owned through m->owned. */
+static void make_model(struct model *m)
+{
+	struct buf strings = BUF_INIT;
+	uint64_t *row = calloc(N_DOCS + 1, sizeof *row);
+	uint64_t *field = calloc(N_DOCS * MODEL_FIELDS, sizeof *field);
+	uint64_t *term_name = calloc(N_TERMS, sizeof *term_name);
+	uint32_t *df = calloc(N_TERMS, sizeof *df);
+	uint32_t *col = calloc(N_DOCS * N_TERMS, sizeof *col);
+	float *val = calloc(N_DOCS * N_TERMS, sizeof *val);
+	uint64_t nnz = 0;
+
+	assert_non_null(row);
+	assert_non_null(field);
+	assert_non_null(term_name);
+	assert_non_null(df);
+	assert_non_null(col);
+	assert_non_null(val);
+	memset(m, 0, sizeof *m);
+	model_params_default(&m->params);
+	assert_int_equal(buf_addc(&strings, '\0'), 0);
+	for (uint32_t t = 0; t < N_TERMS; t++) {
+		char name[8];
+		snprintf(name, sizeof name, "t%u", t);
+		term_name[t] = add_str(&strings, name);
+	}
+	for (uint32_t d = 0; d < N_DOCS; d++) {
+		char id[16];
+		double norm = 0;
+
+		snprintf(id, sizeof id, "doc%u", d);
+		field[d * MODEL_FIELDS + MODEL_ID] = add_str(&strings, id);
+		field[d * MODEL_FIELDS + MODEL_SECTION] = add_str(&strings, sections[d]);
+		field[d * MODEL_FIELDS + MODEL_PUBLISHED] = add_str(&strings, dates[d]);
+		field[d * MODEL_FIELDS + MODEL_LANG] = add_str(&strings, langs[d]);
+		for (uint32_t t = 0; t < N_TERMS; t++)
+			norm += (double)dense[d][t] * dense[d][t];
+		for (uint32_t t = 0; t < N_TERMS; t++) {
+			if (dense[d][t] == 0.0f)
+				continue;
+			col[nnz] = t;
+			val[nnz] = (float)(dense[d][t] / sqrt(norm));
+			df[t]++;
+			nnz++;
+		}
+		row[d + 1] = nnz;
+	}
+	m->n_docs = N_DOCS;
+	m->n_terms = N_TERMS;
+	m->nnz = nnz;
+	m->strings_len = strings.len;
+	m->strings = buf_detach(&strings, NULL);
+	m->owned[0] = (void *)(uintptr_t)m->strings;
+	m->term_name = m->owned[1] = term_name;
+	m->df = m->owned[2] = df;
+	m->doc_field = m->owned[3] = field;
+	m->row = m->owned[4] = row;
+	m->col = m->owned[5] = col;
+	m->val = m->owned[6] = val;
+}
+
+/* Candidates: d0 gets the list below (scores chosen freely, best first);
+ * every other story gets an empty list. */
+static void make_candidates(struct rank_lists *l)
+{
+	static const struct neighbor d0[] = {
+		{ 1, 0.99f }, { 2, 0.7f }, { 3, 0.6f }, { 4, 0.59f }, { 5, 0.1f },
+	};
+
+	memset(l, 0, sizeof *l);
+	l->depth = DEPTH;
+	l->n_docs = N_DOCS;
+	l->items = calloc(N_DOCS * DEPTH, sizeof *l->items);
+	l->count = calloc(N_DOCS, sizeof *l->count);
+	assert_non_null(l->items);
+	assert_non_null(l->count);
+	memcpy(l->items, d0, sizeof d0);
+	l->count[0] = 5;
+}
+
+/* Applies the policy with options o to the model and candidates above. */
+static void run(const struct policy_options *o, struct related_lists *out)
+{
+	struct model m;
+	struct rank_lists cand;
+	struct error err = { "" };
+
+	make_model(&m);
+	make_candidates(&cand);
+	assert_int_equal(policy_apply(&m, &cand, o, out, &err), 0);
+	assert_int_equal(out->n_docs, N_DOCS);
+	rank_lists_free(&cand);
+	model_free(&m);
+}
+
+static const struct related_item *items_of(const struct related_lists *l, uint32_t d)
+{
+	return l->items + (size_t)d * l->top;
+}
+
+/* Asserts story d's list is exactly the docs given (then -1). */
+static void assert_list(const struct related_lists *l, uint32_t d, const int *want)
+{
+	uint32_t n = 0;
+
+	while (want[n] >= 0)
+		n++;
+	if (l->count[d] != n)
+		fail_msg("story %u: %u items, expected %u", d, l->count[d], n);
+	for (uint32_t i = 0; i < n; i++)
+		assert_int_equal(items_of(l, d)[i].doc, want[i]);
+}
+
+static void test_options_default_match_header(void **state)
+{
+	struct policy_options o;
+
+	(void)state;
+	policy_options_default(&o);
+	assert_int_equal(o.top, 10);
+	assert_true(o.min_score == 0.0f);
+	assert_true(o.duplicate_score == 0.98f);
+	assert_true(o.max_age_days == 0.0);
+	assert_true(o.half_life_days == 0.0);
+	assert_true(o.min_relative == 0.0f);
+	assert_int_equal(o.section_cap, 0);
+	assert_int_equal(o.fallback, 1);
+}
+
+static void test_near_duplicates_dropped_and_counted(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 2, 4, 5, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	run(&o, &out);
+	/* d1 copies the story; d3 and d4 copy each other and the newer (d4)
+	 * takes the better place */
+	assert_list(&out, 0, want);
+	assert_int_equal(out.dup_count[0], 2);
+	assert_int_equal(out.dup[0], 1);
+	assert_int_equal(out.dup[1], 3);
+	assert_int_equal(out.duplicates, 2);
+	assert_true(items_of(&out, 0)[0].score == 0.7f);
+	assert_true(items_of(&out, 0)[1].score == 0.6f);
+	for (uint32_t i = 0; i < out.count[0]; i++)
+		assert_string_equal(items_of(&out, 0)[i].origin, "similar");
+	related_lists_free(&out);
+}
+
+static void test_duplicate_check_can_be_turned_off(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 1, 2, 3, 4, 5, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	o.duplicate_score = 0.0f;
+	run(&o, &out);
+	assert_list(&out, 0, want);
+	assert_int_equal(out.dup_count[0], 0);
+	assert_int_equal(out.duplicates, 0);
+	related_lists_free(&out);
+}
+
+static void test_min_score_drops_low_items(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 2, 4, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	o.min_score = 0.1001f; /* d5 at 0.1 goes */
+	run(&o, &out);
+	assert_list(&out, 0, want);
+	related_lists_free(&out);
+}
+
+static void test_min_score_keeps_items_at_the_threshold(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 2, 4, 5, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	o.min_score = 0.1f;
+	run(&o, &out);
+	assert_list(&out, 0, want);
+	related_lists_free(&out);
+}
+
+static void test_top_trims(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 2, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	o.top = 1;
+	run(&o, &out);
+	assert_int_equal(out.top, 1);
+	assert_list(&out, 0, want);
+	related_lists_free(&out);
+}
+
+static void test_max_age_drops_distant_stories(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 2, 5, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	o.max_age_days = 30; /* d3 (42 days) and d4 (38 days) go */
+	run(&o, &out);
+	assert_list(&out, 0, want);
+	related_lists_free(&out);
+}
+
+static void test_half_life_decays_and_resorts(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 2, 5, 4, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	o.half_life_days = 2;
+	run(&o, &out);
+	/* d2: 0.7 * 0.5^(2/2); d5: 0.1 * 0.5^(1/2); d4: 0.6 * 0.5^(38/2) */
+	assert_list(&out, 0, want);
+	assert_float_equal(items_of(&out, 0)[0].score, 0.35, 1e-5);
+	assert_float_equal(items_of(&out, 0)[1].score, 0.1 * sqrt(0.5), 1e-5);
+	assert_true(items_of(&out, 0)[2].score < 0.001f);
+	related_lists_free(&out);
+}
+
+static void test_min_relative_drops_weak_tail(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 2, 4, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	o.min_relative = 0.5f; /* below 0.35 goes */
+	run(&o, &out);
+	assert_list(&out, 0, want);
+	related_lists_free(&out);
+}
+
+static void test_section_cap_limits_one_section(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 2, 4, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	o.section_cap = 1; /* d2 and d5 are both "world" */
+	run(&o, &out);
+	assert_list(&out, 0, want);
+	related_lists_free(&out);
+}
+
+static void test_fallback_fills_empty_lists_with_recent_same_section(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	/* d5 (unknown language): world stories newest first, itself left out */
+	static const int want5[] = { 0, 1, 2, 6, -1 };
+	/* d6 (ru): only stories of its language or of unknown language */
+	static const int want6[] = { 5, -1 };
+	/* d3 (sport): the other sport story */
+	static const int want3[] = { 4, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	run(&o, &out);
+	assert_list(&out, 5, want5);
+	assert_list(&out, 6, want6);
+	assert_list(&out, 3, want3);
+	for (uint32_t i = 0; i < out.count[5]; i++) {
+		assert_string_equal(items_of(&out, 5)[i].origin, "fallback");
+		assert_true(items_of(&out, 5)[i].score == 0.0f);
+	}
+	/* story 0 had candidates: no fallback there */
+	assert_string_equal(items_of(&out, 0)[0].origin, "similar");
+	/* every story but d0 was filled */
+	assert_int_equal(out.fallback_lists, N_DOCS - 1);
+	related_lists_free(&out);
+}
+
+static void test_fallback_can_be_turned_off(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+
+	(void)state;
+	policy_options_default(&o);
+	o.fallback = 0;
+	run(&o, &out);
+	for (uint32_t d = 1; d < N_DOCS; d++)
+		assert_int_equal(out.count[d], 0);
+	assert_int_equal(out.fallback_lists, 0);
+	related_lists_free(&out);
+}
+
+static void test_parse_time_accepts_rfc3339(void **state)
+{
+	int64_t t = 0;
+
+	(void)state;
+	assert_int_equal(policy_parse_time("2017-04-11T14:00:00Z", &t), 0);
+	assert_int_equal(t, 1491919200);
+	assert_int_equal(policy_parse_time("2017-04-11T17:00:00+03:00", &t), 0);
+	assert_int_equal(t, 1491919200);
+	assert_int_equal(policy_parse_time("2017-04-11T09:30:00-04:30", &t), 0);
+	assert_int_equal(t, 1491919200);
+	assert_int_equal(policy_parse_time("2017-04-11T14:00:00.250Z", &t), 0);
+	assert_int_equal(t, 1491919200);
+	assert_int_equal(policy_parse_time("2017-04-11", &t), 0);
+	assert_int_equal(t, 1491868800);
+}
+
+static void test_parse_time_rejects_other_text(void **state)
+{
+	static const char *const bad[] = {
+		"", "yesterday", "2017-13-01T00:00:00Z", "2017-04-32", "2017/04/11",
+		"17-04-11", "2017-04-11T25:00:00Z", "2017-04-11T14:61:00Z",
+	};
+	int64_t t = 42;
+
+	(void)state;
+	assert_int_equal(policy_parse_time(NULL, &t), -1);
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (policy_parse_time(bad[i], &t) != -1)
+			fail_msg("accepted \"%s\"", bad[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_options_default_match_header),
+		cmocka_unit_test(test_near_duplicates_dropped_and_counted),
+		cmocka_unit_test(test_duplicate_check_can_be_turned_off),
+		cmocka_unit_test(test_min_score_drops_low_items),
+		cmocka_unit_test(test_min_score_keeps_items_at_the_threshold),
+		cmocka_unit_test(test_top_trims),
+		cmocka_unit_test(test_max_age_drops_distant_stories),
+		cmocka_unit_test(test_half_life_decays_and_resorts),
+		cmocka_unit_test(test_min_relative_drops_weak_tail),
+		cmocka_unit_test(test_section_cap_limits_one_section),
+		cmocka_unit_test(test_fallback_fills_empty_lists_with_recent_same_section),
+		cmocka_unit_test(test_fallback_can_be_turned_off),
+		cmocka_unit_test(test_parse_time_accepts_rfc3339),
+		cmocka_unit_test(test_parse_time_rejects_other_text),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

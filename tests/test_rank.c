@@ -1,0 +1,434 @@
+/*
+ * Tests for rank: exact cosine neighbours on hand-built models (so every
+ * expected score is a dot product worked out here), self exclusion, tie
+ * order, the same-language filter, and identical lists for any number of
+ * threads on a random model checked against brute force.
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "model.h"
+#include "rank.h"
+
+/* Builds a model straight from a dense matrix (n_docs x n_terms, row-major),
+ * scaling each non-zero row to unit length unless `raw`. langs[d] may be
+ * NULL (unknown). Every array is put in m->owned so model_free() frees it. */
+static void hand_model(struct model *m, uint32_t n_docs, uint32_t n_terms,
+		       const float *dense, const char *const *langs, int raw)
+{
+	struct buf strings = BUF_INIT;
+	uint64_t *row = calloc(n_docs + 1, sizeof *row);
+	uint64_t *field = calloc((size_t)n_docs * MODEL_FIELDS, sizeof *field);
+	uint64_t *term_name = calloc(n_terms ? n_terms : 1, sizeof *term_name);
+	uint32_t *df = calloc(n_terms ? n_terms : 1, sizeof *df);
+	uint32_t *col = calloc((size_t)n_docs * n_terms + 1, sizeof *col);
+	float *val = calloc((size_t)n_docs * n_terms + 1, sizeof *val);
+	uint64_t nnz = 0;
+
+	assert_non_null(row);
+	assert_non_null(field);
+	assert_non_null(term_name);
+	assert_non_null(df);
+	assert_non_null(col);
+	assert_non_null(val);
+	memset(m, 0, sizeof *m);
+	model_params_default(&m->params);
+	assert_int_equal(buf_addc(&strings, '\0'), 0);
+	for (uint32_t t = 0; t < n_terms; t++) {
+		term_name[t] = strings.len;
+		assert_int_equal(buf_printf(&strings, "t%u", t), 0);
+		assert_int_equal(buf_addc(&strings, '\0'), 0);
+	}
+	for (uint32_t d = 0; d < n_docs; d++) {
+		const float *r = dense + (size_t)d * n_terms;
+		double norm = 0;
+
+		field[(size_t)d * MODEL_FIELDS + MODEL_ID] = strings.len;
+		assert_int_equal(buf_printf(&strings, "doc%05u", d), 0);
+		assert_int_equal(buf_addc(&strings, '\0'), 0);
+		if (langs && langs[d]) {
+			field[(size_t)d * MODEL_FIELDS + MODEL_LANG] = strings.len;
+			assert_int_equal(buf_add(&strings, langs[d], strlen(langs[d]) + 1), 0);
+		}
+		for (uint32_t t = 0; t < n_terms; t++)
+			norm += (double)r[t] * r[t];
+		norm = raw || norm == 0 ? 1.0 : 1.0 / sqrt(norm);
+		for (uint32_t t = 0; t < n_terms; t++) {
+			if (r[t] == 0.0f && !raw)
+				continue;
+			if (raw && r[t] < 0.0f)
+				continue; /* raw: negative marks "absent", 0 is stored */
+			col[nnz] = t;
+			val[nnz] = (float)(r[t] * norm);
+			df[t]++;
+			nnz++;
+		}
+		row[d + 1] = nnz;
+	}
+	m->n_docs = n_docs;
+	m->n_terms = n_terms;
+	m->nnz = nnz;
+	m->strings_len = strings.len;
+	m->strings = buf_detach(&strings, NULL);
+	m->owned[0] = (void *)(uintptr_t)m->strings;
+	m->term_name = term_name;
+	m->owned[1] = term_name;
+	m->df = df;
+	m->owned[2] = df;
+	m->doc_field = field;
+	m->owned[3] = field;
+	m->row = row;
+	m->owned[4] = row;
+	m->col = col;
+	m->owned[5] = col;
+	m->val = val;
+	m->owned[6] = val;
+}
+
+static void rank(const struct model *m, size_t depth, int jobs, int same_lang,
+		 struct rank_lists *l)
+{
+	struct rank_options o = { .depth = depth, .jobs = jobs, .same_lang = same_lang };
+	struct error err = { "" };
+
+	assert_int_equal(rank_all(m, &o, l, &err), 0);
+	assert_int_equal(l->n_docs, m->n_docs);
+	assert_int_equal(l->depth, depth);
+}
+
+static const struct neighbor *list_of(const struct rank_lists *l, uint32_t d)
+{
+	return l->items + (size_t)d * l->depth;
+}
+
+static void test_neighbor_cmp_orders_by_score_then_index(void **state)
+{
+	struct neighbor v[] = { { 5, 0.5f }, { 2, 0.9f }, { 7, 0.5f }, { 1, 0.5f }, { 3, 0.1f } };
+
+	(void)state;
+	qsort(v, 5, sizeof v[0], rank_neighbor_cmp);
+	assert_int_equal(v[0].doc, 2);
+	assert_int_equal(v[1].doc, 1);
+	assert_int_equal(v[2].doc, 5);
+	assert_int_equal(v[3].doc, 7);
+	assert_int_equal(v[4].doc, 3);
+	assert_true(rank_neighbor_cmp(&v[0], &v[0]) == 0);
+}
+
+static void test_top_neighbor_is_the_closest_story(void **state)
+{
+	/* terms:            t0    t1    t2    t3 */
+	static const float dense[] = {
+		1.0f, 0.0f, 0.0f, 0.0f,  /* d0 */
+		0.9f, 0.1f, 0.0f, 0.0f,  /* d1: almost d0 */
+		0.0f, 1.0f, 0.0f, 0.0f,  /* d2 */
+		0.0f, 0.0f, 1.0f, 1.0f,  /* d3 */
+		0.0f, 0.0f, 1.0f, 0.0f,  /* d4 */
+		0.3f, 0.0f, 0.0f, 0.7f,  /* d5: mostly like d3 */
+	};
+	struct model m;
+	struct rank_lists l;
+	double n1 = sqrt(0.81 + 0.01), n5 = sqrt(0.09 + 0.49);
+
+	(void)state;
+	hand_model(&m, 6, 4, dense, NULL, 0);
+	rank(&m, 10, 1, 0, &l);
+
+	/* d0 shares a term with d1 and d5 only */
+	assert_int_equal(l.count[0], 2);
+	assert_int_equal(list_of(&l, 0)[0].doc, 1);
+	assert_float_equal(list_of(&l, 0)[0].score, 0.9 / n1, 1e-6);
+	assert_int_equal(list_of(&l, 0)[1].doc, 5);
+	assert_float_equal(list_of(&l, 0)[1].score, 0.3 / n5, 1e-6);
+
+	/* d1: d0 first, then d5, then d2 */
+	assert_int_equal(l.count[1], 3);
+	assert_int_equal(list_of(&l, 1)[0].doc, 0);
+	assert_int_equal(list_of(&l, 1)[1].doc, 5);
+	assert_int_equal(list_of(&l, 1)[2].doc, 2);
+	assert_float_equal(list_of(&l, 1)[2].score, 0.1 / n1, 1e-6);
+
+	/* d3: d4 (1/sqrt2 ~ 0.71) above d5 (0.7/sqrt2/n5 ~ 0.65) */
+	assert_int_equal(l.count[3], 2);
+	assert_int_equal(list_of(&l, 3)[0].doc, 4);
+	assert_float_equal(list_of(&l, 3)[0].score, 1 / sqrt(2.0), 1e-6);
+	assert_int_equal(list_of(&l, 3)[1].doc, 5);
+	assert_float_equal(list_of(&l, 3)[1].score, 0.7 / sqrt(2.0) / n5, 1e-6);
+
+	/* nobody lists itself; lists are sorted best first */
+	for (uint32_t d = 0; d < m.n_docs; d++)
+		for (uint32_t i = 0; i < l.count[d]; i++) {
+			assert_int_not_equal(list_of(&l, d)[i].doc, d);
+			if (i)
+				assert_true(rank_neighbor_cmp(&list_of(&l, d)[i - 1],
+							      &list_of(&l, d)[i]) < 0);
+		}
+	rank_lists_free(&l);
+	model_free(&m);
+}
+
+static void test_depth_limits_each_list(void **state)
+{
+	static const float dense[] = {
+		1.0f, 0.1f, 0.0f,
+		1.0f, 0.0f, 0.0f,
+		1.0f, 1.0f, 0.0f,
+		1.0f, 2.0f, 0.0f,
+		1.0f, 3.0f, 0.0f,
+	};
+	struct model m;
+	struct rank_lists l;
+
+	(void)state;
+	hand_model(&m, 5, 3, dense, NULL, 0);
+	rank(&m, 2, 1, 0, &l);
+	for (uint32_t d = 0; d < m.n_docs; d++)
+		assert_int_equal(l.count[d], 2);
+	/* d0 ~ (1, .1): closest are d1 (1,0) then d2 (1,1) */
+	assert_int_equal(list_of(&l, 0)[0].doc, 1);
+	assert_int_equal(list_of(&l, 0)[1].doc, 2);
+	/* d4 ~ (1, 3): closest are d3 then d2 */
+	assert_int_equal(list_of(&l, 4)[0].doc, 3);
+	assert_int_equal(list_of(&l, 4)[1].doc, 2);
+	rank_lists_free(&l);
+	model_free(&m);
+}
+
+static void test_ties_are_ordered_by_index(void **state)
+{
+	static const float dense[] = {
+		1.0f, 1.0f,  /* d0 */
+		1.0f, 0.0f,  /* d1 */
+		0.0f, 1.0f,  /* d2 */
+		1.0f, 0.0f,  /* d3 */
+		0.0f, 1.0f,  /* d4 */
+	};
+	struct model m;
+	struct rank_lists l;
+
+	(void)state;
+	hand_model(&m, 5, 2, dense, NULL, 0);
+	/* all four score 1/sqrt(2) against d0 */
+	rank(&m, 10, 1, 0, &l);
+	assert_int_equal(l.count[0], 4);
+	for (uint32_t i = 0; i < 4; i++) {
+		assert_int_equal(list_of(&l, 0)[i].doc, i + 1);
+		assert_true(list_of(&l, 0)[i].score == list_of(&l, 0)[0].score);
+	}
+	rank_lists_free(&l);
+	/* with room for two, the two lowest indexes stay */
+	rank(&m, 2, 1, 0, &l);
+	assert_int_equal(l.count[0], 2);
+	assert_int_equal(list_of(&l, 0)[0].doc, 1);
+	assert_int_equal(list_of(&l, 0)[1].doc, 2);
+	/* d1 ties with d3 (1.0) above d0 */
+	assert_int_equal(list_of(&l, 1)[0].doc, 3);
+	assert_int_equal(list_of(&l, 1)[1].doc, 0);
+	rank_lists_free(&l);
+	model_free(&m);
+}
+
+static void test_same_language_filter(void **state)
+{
+	static const float dense[] = {
+		1.0f, 0.0f,  /* d0 en */
+		1.0f, 0.1f,  /* d1 ru: closest to d0 */
+		1.0f, 0.5f,  /* d2 en */
+		1.0f, 0.9f,  /* d3 unknown language */
+		1.0f, 0.2f,  /* d4 ru */
+	};
+	static const char *const langs[] = { "en", "ru", "en", NULL, "ru" };
+	struct model m;
+	struct rank_lists l;
+
+	(void)state;
+	hand_model(&m, 5, 2, dense, langs, 0);
+	rank(&m, 10, 1, 0, &l);
+	assert_int_equal(l.count[0], 4);
+	assert_int_equal(list_of(&l, 0)[0].doc, 1);
+	rank_lists_free(&l);
+
+	rank(&m, 10, 2, 1, &l);
+	/* en: only en and unknown */
+	assert_int_equal(l.count[0], 2);
+	assert_int_equal(list_of(&l, 0)[0].doc, 2);
+	assert_int_equal(list_of(&l, 0)[1].doc, 3);
+	/* ru: only ru and unknown */
+	assert_int_equal(l.count[1], 2);
+	assert_int_equal(list_of(&l, 1)[0].doc, 4);
+	assert_int_equal(list_of(&l, 1)[1].doc, 3);
+	/* unknown matches everybody */
+	assert_int_equal(l.count[3], 4);
+	rank_lists_free(&l);
+	model_free(&m);
+}
+
+static void test_stories_without_shared_terms_have_empty_lists(void **state)
+{
+	static const float dense[] = {
+		1.0f, 0.0f, 0.0f,
+		0.0f, 1.0f, 0.0f,
+		0.0f, 0.0f, 0.0f, /* no terms at all */
+	};
+	struct model m;
+	struct rank_lists l;
+
+	(void)state;
+	hand_model(&m, 3, 3, dense, NULL, 0);
+	rank(&m, 5, 3, 0, &l);
+	assert_int_equal(l.count[0], 0);
+	assert_int_equal(l.count[1], 0);
+	assert_int_equal(l.count[2], 0);
+	rank_lists_free(&l);
+	model_free(&m);
+}
+
+static void test_zero_weights_do_not_overflow(void **state)
+{
+	/* Weights of 0 are legal in a model (a term counted 0 times, e.g. a
+	 * title word with --title-weight 0). Story 0 holds every term with
+	 * weight 0; the others hold every term with equal weight. */
+	enum { DOCS = 300, TERMS = 16 };
+	float *dense = malloc(sizeof(float) * DOCS * TERMS);
+	struct model m;
+	struct rank_lists l;
+
+	(void)state;
+	assert_non_null(dense);
+	for (size_t i = 0; i < (size_t)DOCS * TERMS; i++)
+		dense[i] = i < TERMS ? 0.0f : 0.25f;
+	hand_model(&m, DOCS, TERMS, dense, NULL, 1);
+	free(dense);
+	rank(&m, 5, 1, 0, &l);
+	assert_int_equal(l.count[0], 0);
+	for (uint32_t d = 1; d < DOCS; d++) {
+		assert_int_equal(l.count[d], 5);
+		for (uint32_t i = 0; i < 5; i++)
+			assert_int_not_equal(list_of(&l, d)[i].doc, 0);
+	}
+	rank_lists_free(&l);
+	model_free(&m);
+}
+
+/* A random sparse model: each story holds 3..14 of n_terms terms. */
+static float *random_dense(uint32_t n_docs, uint32_t n_terms, unsigned seed)
+{
+	float *dense = calloc((size_t)n_docs * n_terms, sizeof *dense);
+
+	assert_non_null(dense);
+	srand(seed);
+	for (uint32_t d = 0; d < n_docs; d++) {
+		int k = 3 + rand() % 12;
+		for (int i = 0; i < k; i++) {
+			/* skewed term choice so that some terms are frequent */
+			uint32_t t = (uint32_t)(rand() % n_terms);
+			t = t * t / n_terms;
+			dense[(size_t)d * n_terms + t] = 1.0f + (float)(rand() % 8);
+		}
+	}
+	return dense;
+}
+
+static int cmp_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x < y) - (x > y);
+}
+
+static void test_lists_identical_for_any_number_of_threads(void **state)
+{
+	enum { DOCS = 500, TERMS = 300, DEPTH = 15 };
+	float *dense = random_dense(DOCS, TERMS, 20170412);
+	struct model m;
+	struct rank_lists one, many, odd;
+
+	(void)state;
+	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
+	free(dense);
+	rank(&m, DEPTH, 1, 0, &one);
+	rank(&m, DEPTH, 4, 0, &many);
+	rank(&m, DEPTH, 7, 0, &odd);
+	assert_memory_equal(one.count, many.count, DOCS * sizeof *one.count);
+	assert_memory_equal(one.count, odd.count, DOCS * sizeof *one.count);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		size_t bytes = one.count[d] * sizeof(struct neighbor);
+		if (!bytes)
+			continue;
+		assert_memory_equal(list_of(&one, d), list_of(&many, d), bytes);
+		assert_memory_equal(list_of(&one, d), list_of(&odd, d), bytes);
+	}
+	rank_lists_free(&one);
+	rank_lists_free(&many);
+	rank_lists_free(&odd);
+	model_free(&m);
+}
+
+static void test_scores_match_brute_force_cosine(void **state)
+{
+	enum { DOCS = 500, TERMS = 300, DEPTH = 10 };
+	float *dense = random_dense(DOCS, TERMS, 7);
+	double *row = calloc(TERMS, sizeof *row);
+	double *all = calloc(DOCS, sizeof *all);
+	struct model m;
+	struct rank_lists l;
+	size_t nonempty = 0;
+
+	(void)state;
+	assert_non_null(row);
+	assert_non_null(all);
+	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
+	free(dense);
+	rank(&m, DEPTH, 3, 0, &l);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		size_t n = 0;
+
+		memset(row, 0, TERMS * sizeof *row);
+		for (uint64_t i = m.row[d]; i < m.row[d + 1]; i++)
+			row[m.col[i]] = m.val[i];
+		for (uint32_t o = 0; o < DOCS; o++) {
+			double s = 0;
+			if (o == d)
+				continue;
+			for (uint64_t i = m.row[o]; i < m.row[o + 1]; i++)
+				s += row[m.col[i]] * m.val[i];
+			if (s > 1e-9)
+				all[n++] = s;
+		}
+		qsort(all, n, sizeof *all, cmp_desc);
+		assert_int_equal(l.count[d], n < DEPTH ? n : DEPTH);
+		for (uint32_t i = 0; i < l.count[d]; i++)
+			assert_float_equal(list_of(&l, d)[i].score, all[i], 1e-5);
+		nonempty += l.count[d] > 0;
+	}
+	/* the random model is not degenerate */
+	assert_true(nonempty > DOCS / 2);
+	free(row);
+	free(all);
+	rank_lists_free(&l);
+	model_free(&m);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_neighbor_cmp_orders_by_score_then_index),
+		cmocka_unit_test(test_top_neighbor_is_the_closest_story),
+		cmocka_unit_test(test_depth_limits_each_list),
+		cmocka_unit_test(test_ties_are_ordered_by_index),
+		cmocka_unit_test(test_same_language_filter),
+		cmocka_unit_test(test_stories_without_shared_terms_have_empty_lists),
+		cmocka_unit_test(test_lists_identical_for_any_number_of_threads),
+		cmocka_unit_test(test_scores_match_brute_force_cosine),
+		cmocka_unit_test(test_zero_weights_do_not_overflow),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
