@@ -97,13 +97,17 @@ static char *strmap_store(struct strmap *m, const char *key, size_t len)
 			cap = BLOCK_SIZE;
 		if (cap < len + 1)
 			cap = len + 1;
-		char **blocks = realloc(m->blocks, (m->nblocks + 1) * sizeof *blocks);
-		if (!blocks)
+		char *block = malloc(cap);
+		char **blocks;
+		if (!block)
 			return NULL;
+		blocks = realloc(m->blocks, (m->nblocks + 1) * sizeof *blocks);
+		if (!blocks) {
+			free(block);
+			return NULL;
+		}
 		m->blocks = blocks;
-		m->block = malloc(cap);
-		if (!m->block)
-			return NULL;
+		m->block = block;
 		if (!m->nblocks)
 			m->first_cap = cap;
 		m->blocks[m->nblocks++] = m->block;

@@ -150,9 +150,14 @@ static size_t candidates_exact(const struct rank_job *job, struct worker *w, uin
 		float wt = m->val[i];
 		for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
 			uint32_t o = p->doc[k];
+			float x = wt * p->weight[k];
+			/* Weights are >= 0, so a sum that became positive never
+			 * returns to 0; zero products must not mark a story. */
+			if (x == 0.0f)
+				continue;
 			if (w->acc[o] == 0.0f)
 				w->touched[nt++] = o;
-			w->acc[o] += wt * p->weight[k];
+			w->acc[o] += x;
 		}
 	}
 	for (size_t i = 0; i < nt; i++) {
@@ -188,9 +193,12 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		float wt = w->terms[i].score;
 		for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
 			uint32_t x = p->doc[k];
+			float v = wt * p->weight[k];
+			if (v == 0.0f)
+				continue;
 			if (w->acc[x] == 0.0f)
 				w->touched[nt++] = x;
-			w->acc[x] += wt * p->weight[k];
+			w->acc[x] += v;
 		}
 	}
 	for (size_t i = 0; i < nt; i++) {
@@ -231,7 +239,7 @@ static void *rank_worker(void *arg)
 	for (;;) {
 		size_t begin = atomic_fetch_add(job->next, CHUNK);
 		size_t end = begin + CHUNK;
-		if (begin >= m->n_docs)
+		if (begin >= m->n_docs || (job->o->stop && *job->o->stop))
 			break;
 		if (end > m->n_docs)
 			end = m->n_docs;
@@ -363,6 +371,10 @@ done:
 	free(lang);
 	free(jobs);
 	free(threads);
+	if (!failed && o->stop && *o->stop) {
+		rank_lists_free(out);
+		return error_set(err, NULL, "interrupted");
+	}
 	if (failed) {
 		rank_lists_free(out);
 		return error_set(err, NULL, "out of memory or threads while ranking");
