@@ -13,10 +13,12 @@
 /* Exit statuses (documented in the README). */
 enum {
 	EXIT_OK = 0,
-	EXIT_INTERNAL = 1, /* out of memory, threads, bugs */
+	EXIT_SKIPPED = 1,  /* output written, but some inputs were skipped */
 	EXIT_USAGE = 2,    /* bad command line */
-	EXIT_INPUT = 3,    /* no usable input: nothing to do */
-	EXIT_OUTPUT = 4    /* output or model could not be written */
+	EXIT_INPUT = 3,    /* input unreadable: missing, or nothing usable */
+	EXIT_OUTPUT = 4,   /* output or model could not be written, or locked */
+	EXIT_INTERNAL = 5, /* out of memory, threads, bugs */
+	EXIT_SIGNAL = 128  /* + signal number: stopped by SIGINT/SIGTERM */
 };
 
 #define RELATED_VERSION "0.1.0"
@@ -28,6 +30,7 @@ int cmd_build(int argc, char **argv);
 int cmd_recommend(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_review(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 /* Parses a positive integer option value; prints a usage error naming the
  * option and returns -1 when it is not one. */
@@ -37,7 +40,14 @@ int cmd_parse_count(const char *opt, const char *value, size_t max, size_t *out)
  * Prints the problem and returns an exit status on failure, 0 on success. */
 int cmd_collect_inputs(char **args, int nargs, struct input_set *set);
 
-/* Prints each skipped input as a warning on stderr. */
+/* Makes SIGINT, SIGTERM and SIGHUP set pipeline_stop (pipeline.h) instead
+ * of killing the process, so that a run stops between steps, writes
+ * nothing half-done and releases its lock. */
+void cmd_catch_signals(void);
+
+/* Prints each skipped input as a warning on stderr, at most
+ * CMD_MAX_WARNINGS of them, then how many more there are. */
+#define CMD_MAX_WARNINGS 50
 void cmd_warn_skipped(const struct skip_list *skipped, size_t from);
 
 #endif

@@ -1,10 +1,13 @@
 /* cmd_common: option parsing and input collection shared by commands. */
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cmd.h"
 #include "log.h"
+#include "pipeline.h"
 
 int cmd_parse_count(const char *opt, const char *value, size_t max, size_t *out)
 {
@@ -45,6 +48,28 @@ int cmd_collect_inputs(char **args, int nargs, struct input_set *set)
 
 void cmd_warn_skipped(const struct skip_list *skipped, size_t from)
 {
-	for (size_t i = from; i < skipped->n; i++)
+	size_t shown = 0;
+
+	for (size_t i = from; i < skipped->n && shown < CMD_MAX_WARNINGS; i++, shown++)
 		log_warn("skipped %s: %s", skipped->items[i].input, skipped->items[i].reason);
+	if (skipped->n - from > shown)
+		log_warn("... and %zu more skipped inputs (all listed in report.json)",
+			 skipped->n - from - shown);
+}
+
+static void on_signal(int sig)
+{
+	pipeline_stop = sig;
+}
+
+void cmd_catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 }

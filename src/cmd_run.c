@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "fsutil.h"
 #include "log.h"
 #include "output.h"
 #include "pipeline.h"
@@ -36,6 +37,7 @@ struct run_options {
 	size_t dims;
 	size_t rerank;
 	int approximate; /* -1 auto, 0 exact, 1 approximate */
+	int strict;
 };
 
 static const char *const usage[] = {
@@ -92,6 +94,8 @@ static void print_usage(enum mode mode, FILE *f)
 		      "      --no-stopwords     keep stopwords\n", f);
 	fputs(mode == MODE_RUN ? "  -m, --model FILE       also save the model to FILE\n"
 	      : "  -m, --model FILE       the model file (default " DEFAULT_MODEL ")\n", f);
+	if (mode != MODE_RECOMMEND)
+		fputs("      --strict           fail (exit 3, nothing written) if any input is skipped\n", f);
 	fputs("  -j, --jobs N           threads (default: all cores)\n"
 	      "  -q, --quiet            no progress messages\n"
 	      "  -h, --help             this help\n", f);
@@ -135,6 +139,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "min-relative", required_argument, NULL, 17 },
 		{ "section-cap", required_argument, NULL, 18 },
 		{ "no-fallback", no_argument, NULL, 19 },
+		{ "strict", no_argument, NULL, 20 },
 		{ "exact", no_argument, NULL, 13 },
 		{ "approximate", no_argument, NULL, 14 },
 		{ NULL, 0, NULL, 0 }
@@ -192,6 +197,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		case 17: o->policy.min_relative = (float)parse_fraction("--min-relative", optarg, &bad); break;
 		case 18: bad |= cmd_parse_count("--section-cap", optarg, 1000, &o->policy.section_cap) != 0; break;
 		case 19: o->policy.fallback = 0; break;
+		case 20: o->strict = 1; break;
 		case 13: o->approximate = 0; break;
 		case 14: o->approximate = 1; break;
 		default: bad = 1;
@@ -238,12 +244,17 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 		if (pipeline_load(set, (int)o->jobs, READ_DEFAULT_LIMIT, &corpus,
 				  &set->skipped, &err)) {
 			log_error("%s", err.message);
-			return EXIT_INTERNAL;
+			return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
 		}
 		(void)before;
 	}
 	report_stage(r, "extract", t0);
 	cmd_warn_skipped(&set->skipped, 0);
+	if (o->strict && set->skipped.n) {
+		log_error("--strict: %zu inputs skipped; nothing written", set->skipped.n);
+		corpus_free(&corpus);
+		return EXIT_INPUT;
+	}
 	if (!corpus.n) {
 		log_error("no usable story among the inputs");
 		corpus_free(&corpus);
@@ -253,7 +264,7 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 	if (pipeline_build(&corpus, &o->analyze, &o->model, (int)o->jobs, m, &err)) {
 		log_error("%s", err.message);
 		corpus_free(&corpus);
-		return EXIT_INTERNAL;
+		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
 	}
 	corpus_free(&corpus);
 	report_stage(r, "analyze+model", t0);
@@ -264,7 +275,7 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 		}
 		report_stage(r, "latent", t0);
 	}
-	return 0;
+	return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : 0;
 }
 
 static int run_mode(enum mode mode, int argc, char **argv)
@@ -277,11 +288,21 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	struct error err;
 	char stamp[32];
 	double t0 = output_now();
-	int status = EXIT_OK;
+	int status = EXIT_OK, lock = -1;
 
 	switch (parse_options(mode, argc, argv, &o)) {
 	case 1: return EXIT_OK;
 	case -1: return EXIT_USAGE;
+	}
+	cmd_catch_signals();
+	if (o.outdir) {
+		error_clear(&err);
+		lock = fs_lock(o.outdir, &err);
+		if (lock < 0) {
+			log_error("%s", err.message);
+			return EXIT_OUTPUT;
+		}
+		fs_remove_stale_temps(o.outdir);
 	}
 	error_clear(&err);
 	input_set_init(&set);
@@ -322,16 +343,28 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	ro.semantic = o.semantic;
 	ro.rerank = o.rerank;
 	ro.approximate = o.approximate < 0 ? m.n_docs > APPROXIMATE_FROM : o.approximate;
+	ro.stop = &pipeline_stop;
 	rank_options_approximate(&ro, &m);
 	if (pipeline_recommend(&m, &ro, &o.policy, o.outdir, &r, &err) ||
 	    output_write_report(o.outdir, &r, &err)) {
 		log_error("%s", err.message);
-		status = EXIT_OUTPUT;
+		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
 		goto done;
 	}
 	log_info("wrote %s/related.jsonl (%u stories, %zu skipped inputs)", o.outdir,
 		 m.n_docs, set.skipped.n);
 done:
+	if (status == EXIT_OK && set.skipped.n)
+		status = EXIT_SKIPPED;
+	if (pipeline_stop && (status == EXIT_OK || status == EXIT_SKIPPED))
+		status = EXIT_SIGNAL + pipeline_stop;
+	if (status >= EXIT_SIGNAL)
+		log_error("stopped by signal %d; previous output left as it was",
+			  status - EXIT_SIGNAL);
+	if (lock >= 0) {
+		fs_remove_stale_temps(o.outdir);
+		fs_unlock(lock);
+	}
 	model_free(&m);
 	input_set_free(&set);
 	return status;

@@ -1,11 +1,13 @@
 /* fsutil: atomic writes and folder creation. */
 #include "fsutil.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -132,4 +134,69 @@ fail:
 	unlink(tmp);
 	free(tmp);
 	return -1;
+}
+
+int fs_lock(const char *dir, struct error *err)
+{
+	char *path;
+	char pid[32];
+	int fd, n;
+
+	if (fs_mkdir_p(dir, err))
+		return -1;
+	path = fs_join(dir, ".lock");
+	if (!path)
+		return error_set(err, dir, "out of memory");
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		error_set(err, path, "cannot open lock file: %s", strerror(errno));
+		free(path);
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		int e = errno;
+		char holder[32] = "";
+		ssize_t r = pread(fd, holder, sizeof holder - 1, 0);
+		holder[r > 0 ? r : 0] = '\0';
+		holder[strcspn(holder, "\n")] = '\0';
+		if (e == EWOULDBLOCK)
+			error_set(err, dir, "another run is writing this folder (pid %s, lock %s)",
+				  *holder ? holder : "?", path);
+		else
+			error_set(err, path, "cannot lock: %s", strerror(e));
+		close(fd);
+		free(path);
+		return -1;
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == 0 && n > 0 && pwrite(fd, pid, (size_t)n, 0) < 0) {
+		/* the pid is informative only */
+	}
+	free(path);
+	return fd;
+}
+
+void fs_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the flock */
+}
+
+void fs_remove_stale_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		char *p = strstr(de->d_name, ".tmp.");
+		if (!p || !p[5] || strspn(p + 5, "0123456789") != strlen(p + 5))
+			continue;
+		char *full = fs_join(dir, de->d_name);
+		if (full)
+			unlink(full);
+		free(full);
+	}
+	closedir(d);
 }

@@ -20,6 +20,18 @@ int fs_write_atomic(const char *path, const void *data, size_t len,
 /* Creates `path` and its missing parents (mode 0777 & ~umask). */
 int fs_mkdir_p(const char *path, struct error *err);
 
+/* Takes the lock that keeps two runs off one output folder: creates `dir`
+ * if needed and holds an exclusive flock(2) on DIR/.lock (which records the
+ * holder's pid). Fails at once, with a message saying so, when another
+ * process holds it. The lock dies with the process, even on SIGKILL.
+ * Returns the descriptor to pass to fs_unlock(), or -1. */
+int fs_lock(const char *dir, struct error *err);
+void fs_unlock(int fd);
+
+/* Removes temporary files ("NAME.tmp.PID") left in `dir` by a killed run;
+ * call only while holding the folder's lock. */
+void fs_remove_stale_temps(const char *dir);
+
 /* Joins dir and name with one '/'; malloc'd, NULL when memory runs out. */
 char *fs_join(const char *dir, const char *name);
 

@@ -20,6 +20,8 @@
 #define LOAD_CHUNK 4
 #define ANALYZE_BLOCK 4096
 
+volatile sig_atomic_t pipeline_stop;
+
 int pipeline_default_jobs(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -48,7 +50,7 @@ static void *parallel_worker(void *arg)
 
 	for (;;) {
 		size_t b = atomic_fetch_add(&p->next, p->chunk);
-		if (b >= p->n)
+		if (b >= p->n || pipeline_stop)
 			return NULL;
 		for (size_t i = b; i < b + p->chunk && i < p->n; i++)
 			p->fn(p->ctx, i);
@@ -159,6 +161,14 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 		return error_set(err, NULL, "out of memory");
 	}
 	parallel_for(jobs, set->n, LOAD_CHUNK, load_one, &ctx);
+	if (pipeline_stop) {
+		for (size_t i = 0; i < set->n; i++)
+			free(ctx.reason[i]);
+		free(ctx.reason);
+		free(out->articles);
+		out->articles = NULL;
+		return error_set(err, NULL, "interrupted");
+	}
 	for (size_t i = 0; i < set->n; i++) {
 		if (ctx.reason[i]) {
 			if (skip_list_add(skipped, set->items[i].name, ctx.reason[i]))
@@ -239,12 +249,15 @@ int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 			break;
 		}
 		parallel_for(jobs, n, 16, analyze_one, &ctx);
+		if (pipeline_stop)
+			oom = 1;
 		pthread_key_delete(ctx.key);
 		for (int j = 0; j <= jobs; j++)
 			analyzer_free(ctx.analyzers[j]);
 		free(ctx.analyzers);
 		if (oom) {
-			rc = error_set(err, NULL, "out of memory while analysing");
+			rc = pipeline_stop ? error_set(err, NULL, "interrupted")
+					   : error_set(err, NULL, "out of memory while analysing");
 			break;
 		}
 		for (size_t i = 0; i < n && !rc; i++)
@@ -283,7 +296,8 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 		r->empty_lists += lists.count[d] == 0;
 	r->duplicates = lists.duplicates;
 	r->fallback_lists = lists.fallback_lists;
-	rc = output_write_related(outdir, m, &lists, r->generated_at, err);
+	rc = pipeline_stop ? error_set(err, NULL, "interrupted")
+			   : output_write_related(outdir, m, &lists, r->generated_at, err);
 	related_lists_free(&lists);
 	report_stage(r, "write", &t0);
 	return rc;

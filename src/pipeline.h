@@ -6,6 +6,7 @@
 #ifndef RELATED_PIPELINE_H
 #define RELATED_PIPELINE_H
 
+#include <signal.h>
 #include <stddef.h>
 
 #include "analyze.h"
@@ -16,6 +17,11 @@
 #include "output.h"
 #include "policy.h"
 #include "rank.h"
+
+/* Set (to the signal number) by a signal handler to ask the pipeline to
+ * stop: loops over stories stop taking work and the stage returns -1 with
+ * "interrupted". */
+extern volatile sig_atomic_t pipeline_stop;
 
 /* The stories a run works on, in id order. Owns its articles. */
 struct corpus {

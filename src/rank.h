@@ -22,6 +22,7 @@
 #ifndef RELATED_RANK_H
 #define RELATED_RANK_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,8 @@ struct rank_options {
 	size_t query_terms;   /* approximate: heaviest terms of a story queried */
 	uint64_t max_postings; /* approximate: terms in more stories are not queried */
 	size_t candidates;    /* approximate: stories scored exactly per story */
+	const volatile sig_atomic_t *stop; /* when set and nonzero, stop early
+					      (rank_all then fails "interrupted") */
 };
 
 /* Fills the approximate-mode parameters with their defaults for m. */

@@ -223,7 +223,8 @@ def test_jsonl_articles_input():
                 f.write(json.dumps({"id": "cms-" + r["id"], "title": r["title"], "text": r["text"],
                                     "lang": r["lang"]}) + "\n")
             f.write("{not json\n")
-        p = run("run", src, "-o", os.path.join(t, "o"), "-q")
+        p = run("run", src, "-o", os.path.join(t, "o"), "-q", check=False)
+        assert p.returncode == 1, p.returncode  # written, with a skipped input
         lines = read_jsonl(os.path.join(t, "o", "related.jsonl"))
         assert len(lines) == len(ex)
         rep = json.load(open(os.path.join(t, "o", "report.json")))
@@ -260,7 +261,7 @@ def test_bad_inputs_are_skipped_with_reasons():
             f.write(b"\x1f\x8b\x08\x00garbage")
         os.mkdir(os.path.join(d, "folder.html"))
         p = run("run", d, "-o", os.path.join(t, "o"), check=False)
-        assert p.returncode == 0, p.stderr
+        assert p.returncode == 1, p.stderr  # output written, inputs skipped
         rep = json.load(open(os.path.join(t, "o", "report.json")))
         skipped = {os.path.basename(s["input"]): s["reason"] for s in rep["skipped"]}
         assert "empty.html" in skipped and "broken.html.gz" in skipped, skipped
@@ -281,7 +282,8 @@ def test_output_replaced_atomically_and_no_temporaries():
         out = os.path.join(t, "o")
         run("run", CORPUS, "-o", out, "-q")
         run("run", CORPUS, "-o", out, "-q")
-        assert sorted(os.listdir(out)) == ["related.jsonl", "report.json"]
+        names = sorted(n for n in os.listdir(out) if n != ".lock")
+        assert names == ["related.jsonl", "report.json"], names
 
 
 @test
@@ -306,6 +308,126 @@ def test_eval_scores_corpus_lists_against_labels_and_itself():
         assert bad.returncode == 3 and "missing.jsonl" in bad.stderr, bad.stderr
 
 
+_big = None
+
+
+def big_input():
+    """A JSON Lines file of 20,000 generated articles, so that a run lasts long
+    enough to be interrupted (a couple of seconds here)."""
+    global _big
+    if _big is None:
+        import random
+        rng = random.Random(7)
+        vocab = ["w%05d" % i for i in range(20000)]
+        d = tempfile.mkdtemp(prefix="related-e2e-big-")
+        _big = os.path.join(d, "big.jsonl")
+        with open(_big, "w") as f:
+            for i in range(20000):
+                topic = rng.randrange(400)
+                words = [vocab[(topic * 37 + int(rng.paretovariate(1.2))) % 20000] for _ in range(120)]
+                f.write(json.dumps({"id": "s%06d" % i, "title": " ".join(words[:6]),
+                                    "text": " ".join(words), "lang": "en"}) + "\n")
+    return _big
+
+
+def start(*args):
+    return subprocess.Popen([BIN, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            stdin=subprocess.DEVNULL, text=True)
+
+
+def whole_lines(path):
+    with open(path, encoding="utf-8") as f:
+        raw = f.read()
+    assert raw.endswith("\n")
+    return [json.loads(l) for l in raw.splitlines()]
+
+
+@test
+def test_sigkill_at_any_moment_leaves_previous_output_whole():
+    import signal
+    import time
+    with Tmp() as t:
+        out = os.path.join(t, "o")
+        run("run", CORPUS, "-o", out, "-q")
+        before = open(os.path.join(out, "related.jsonl")).read()
+        n_old = len(before.splitlines())
+        for delay in (0.0, 0.05, 0.2, 0.5, 1.0, 1.5, 2.5):
+            p = start("run", big_input(), "-o", out, "-q")
+            time.sleep(delay)
+            p.send_signal(signal.SIGKILL)
+            p.wait()
+            lines = whole_lines(os.path.join(out, "related.jsonl"))
+            assert len(lines) in (n_old, 20000), len(lines)
+            json.load(open(os.path.join(out, "report.json")))
+        # the next run cleans up what the killed ones left behind
+        run("run", CORPUS, "-o", out, "-q")
+        assert not [n for n in os.listdir(out) if ".tmp." in n], os.listdir(out)
+        assert open(os.path.join(out, "related.jsonl")).read().splitlines()[0].startswith('{"schema_version":1')
+
+
+@test
+def test_sigterm_stops_cleanly_and_keeps_previous_output():
+    import signal
+    import time
+    with Tmp() as t:
+        out = os.path.join(t, "o")
+        run("run", CORPUS, "-o", out, "-q")
+        before = open(os.path.join(out, "related.jsonl")).read()
+        p = start("run", big_input(), "-o", out, "-q")
+        time.sleep(0.3)
+        p.send_signal(signal.SIGTERM)
+        _, err = p.communicate(timeout=60)
+        assert p.returncode == 128 + signal.SIGTERM, (p.returncode, err)
+        assert "stopped by signal" in err
+        assert open(os.path.join(out, "related.jsonl")).read() == before
+        assert not [n for n in os.listdir(out) if ".tmp." in n]
+        run("run", CORPUS, "-o", out, "-q")  # the lock was released
+
+
+@test
+def test_lock_keeps_a_second_run_off_the_same_folder():
+    import time
+    with Tmp() as t:
+        out = os.path.join(t, "o")
+        p = start("run", big_input(), "-o", out, "-q")
+        time.sleep(0.2)
+        q = run("run", CORPUS, "-o", out, "-q", check=False)
+        p.wait(timeout=120)
+        assert p.returncode == 0, p.stderr.read()
+        assert q.returncode == 4 and "another run" in q.stderr, (q.returncode, q.stderr)
+        assert len(whole_lines(os.path.join(out, "related.jsonl"))) == 20000
+
+
+@test
+def test_strict_turns_skips_into_failure():
+    with Tmp() as t:
+        d = os.path.join(t, "in")
+        shutil.copytree(CORPUS, d)
+        open(os.path.join(d, "empty.html"), "w").close()
+        p = run("run", d, "-o", os.path.join(t, "o"), "--strict", check=False)
+        assert p.returncode == 3, p.returncode
+        assert not os.path.exists(os.path.join(t, "o", "related.jsonl"))
+        assert run("run", d, "-o", os.path.join(t, "o2"), "-q", check=False).returncode == 1
+
+
+@test
+def test_output_independent_of_input_order():
+    import random
+    with Tmp() as t:
+        ids = sorted(labels())
+        outs = []
+        for seed in (1, 2):
+            order = ids[:]
+            random.Random(seed).shuffle(order)
+            man = os.path.join(t, "m%d.jsonl" % seed)
+            with open(man, "w") as f:
+                for pid in order:
+                    f.write(json.dumps({"id": pid, "path": os.path.join(CORPUS, pid + ".html")}) + "\n")
+            run("run", man, "-o", os.path.join(t, "o%d" % seed), "-q", "-j", str(seed))
+            outs.append([{**l, "generated_at": None} for l in whole_lines(os.path.join(t, "o%d" % seed, "related.jsonl"))])
+        assert outs[0] == outs[1]
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e: {BIN} not built", file=sys.stderr)
@@ -319,6 +441,8 @@ def main():
         except Exception as e:  # report every failure, keep going
             print(f"[ FAILED ] {fn.__name__}: {type(e).__name__}: {e}")
             failed += 1
+    if _big:
+        shutil.rmtree(os.path.dirname(_big), ignore_errors=True)
     print(f"e2e: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
