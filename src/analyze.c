@@ -34,6 +34,7 @@ struct analyzer {
 	struct stemmer_slot stemmers[MAX_STEMMERS];
 	size_t nstemmers;
 	struct buf word;
+	struct buf prev; /* previous term, for bigrams */
 };
 
 void analyze_options_default(struct analyze_options *o)
@@ -42,6 +43,7 @@ void analyze_options_default(struct analyze_options *o)
 	o->lead_weight = 1.0f;
 	o->stem = 1;
 	o->stopwords = 1;
+	o->bigram_weight = 0.0f;
 }
 
 void bag_init(struct bag *b)
@@ -67,6 +69,7 @@ struct analyzer *analyzer_new(const struct analyze_options *opts)
 	an->opts = *opts;
 	strmap_init(&an->counts_map);
 	buf_init(&an->word);
+	buf_init(&an->prev);
 	return an;
 }
 
@@ -80,6 +83,7 @@ void analyzer_free(struct analyzer *an)
 	strmap_free(&an->counts_map);
 	free(an->counts);
 	buf_release(&an->word);
+	buf_release(&an->prev);
 	free(an);
 }
 
@@ -115,7 +119,10 @@ static struct sb_stemmer *stemmer_for(struct analyzer *an, const char *lang)
 		return NULL;
 	s = &an->stemmers[an->nstemmers++];
 	snprintf(s->lang, sizeof s->lang, "%s", lang);
-	/* libstemmer accepts ISO 639-1 codes as algorithm names. */
+	/* libstemmer accepts ISO 639-1 codes as algorithm names; Norwegian
+	 * Bokmål and Nynorsk share its "no" stemmer. */
+	if (!strcmp(lang, "nb") || !strcmp(lang, "nn"))
+		lang = "no";
 	s->stemmer = sb_stemmer_new(lang, "UTF_8");
 	return s->stemmer;
 }
@@ -163,21 +170,44 @@ static int add_count(struct analyzer *an, const char *term, size_t len, float w)
 	return 0;
 }
 
+/* Counts a term and, with bigrams on, the pair "previous term" + this
+ * one (a stopword or the end of a text breaks the chain). */
+static int add_term(struct analyzer *an, const char *t, size_t len, float weight)
+{
+	if (add_count(an, t, len, weight))
+		return -1;
+	if (an->opts.bigram_weight <= 0.0f)
+		return 0;
+	if (an->prev.len) {
+		size_t keep = an->prev.len;
+		int rc = buf_addc(&an->prev, ' ') || buf_add(&an->prev, t, len) ||
+			 add_count(an, an->prev.data, an->prev.len,
+				   weight * an->opts.bigram_weight);
+		buf_truncate(&an->prev, keep);
+		if (rc)
+			return -1;
+	}
+	buf_reset(&an->prev);
+	return buf_add(&an->prev, t, len);
+}
+
 /* Stopword check and stemming of one case-folded word, then counting. */
 static int emit_word(struct analyzer *an, const char *lang, struct sb_stemmer *st,
 		     const char *w, size_t len, float weight)
 {
-	if (an->opts.stopwords && stopwords_contains(lang, w, len))
+	if (an->opts.stopwords && stopwords_contains(lang, w, len)) {
+		buf_reset(&an->prev);
 		return 0;
+	}
 	if (st && an->opts.stem) {
 		const sb_symbol *s = sb_stemmer_stem(st, (const sb_symbol *)w, (int)len);
 		if (s) {
 			int sl = sb_stemmer_length(st);
 			if (sl > 0)
-				return add_count(an, (const char *)s, (size_t)sl, weight);
+				return add_term(an, (const char *)s, (size_t)sl, weight);
 		}
 	}
-	return add_count(an, w, len, weight);
+	return add_term(an, w, len, weight);
 }
 
 /* Tokenises one normalised text, adding each term with `weight`; words
@@ -244,6 +274,7 @@ static int analyze_text(struct analyzer *an, const char *lang, const char *text,
 	size_t lead_end = 0;
 	int rc;
 
+	buf_reset(&an->prev);
 	if (!text || !*text)
 		return 0;
 	n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &norm,
@@ -303,7 +334,7 @@ const char *analyze_guess_lang(const char *text)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
 	size_t letters = 0, cyrillic = 0, words = 0, i = 0, len;
-	size_t hits[16] = { 0 };
+	size_t hits[32] = { 0 };
 	char word[64];
 	size_t wl = 0;
 
@@ -332,7 +363,7 @@ const char *analyze_guess_lang(const char *text)
 								   (utf8proc_uint8_t *)word + wl);
 		} else if (wl) {
 			words++;
-			for (size_t l = 0; stopwords_languages[l] && l < 16; l++)
+			for (size_t l = 0; stopwords_languages[l] && l < 32; l++)
 				hits[l] += stopwords_contains(stopwords_languages[l], word, wl);
 			wl = 0;
 		}
@@ -341,7 +372,7 @@ const char *analyze_guess_lang(const char *text)
 	if (letters && cyrillic * 10 > letters * 3)
 		return "ru";
 	size_t best = 0;
-	for (size_t l = 1; stopwords_languages[l] && l < 16; l++)
+	for (size_t l = 1; stopwords_languages[l] && l < 32; l++)
 		if (hits[l] > hits[best])
 			best = l;
 	if (words >= 10 && hits[best] * 10 >= words)

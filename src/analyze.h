@@ -26,6 +26,8 @@ struct analyze_options {
 	float lead_weight;  /* default 1 */
 	int stem;           /* default 1 */
 	int stopwords;      /* default 1 */
+	float bigram_weight; /* > 0: also count adjacent-term pairs, at this
+				weight (default 0: off) */
 };
 
 void analyze_options_default(struct analyze_options *o);

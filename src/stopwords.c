@@ -93,10 +93,63 @@ static const struct stoplist lists[] = {
 	  "nu of om ons ook op over te tegen toen tot u uit van veel voor want was wat we wel "
 	  "werd wie wij worden zal ze zei zich zij zijn zo zou"
 	},
+	{ "sv",
+	  "och att det som en på är av för med till den har de inte om ett han men var jag "
+	  "sig från vi så kan man när år säger hon under också efter eller nu sin där vid mot "
+	  "ska skulle kommer ut får finns vara hade alla andra mycket än här då sedan över bara "
+	  "in blir upp även vad få två vill ha många hur mer går sina dem detta"
+	},
+	{ "da",
+	  "og i at det er en til på som de med for af den ikke der var han har et om vi men "
+	  "sig så kan jeg da fra hun også efter når skal eller nu sin blev ved mod over være "
+	  "havde alle andre meget end her sådan kun ind bliver op hvad få to vil hvor mere dem "
+	  "denne dette deres"
+	},
+	{ "no",
+	  "og i det er som en på til at av for med den har de ikke om et han var men seg så "
+	  "kan jeg da fra hun også etter når skal eller nå sin ble ved mot over være hadde alle "
+	  "andre mye enn her bare inn blir opp hva få to vil hvor mer dem denne dette deres sier"
+	},
+	{ "fi",
+	  "ja on ei se että oli hän ovat mutta kun myös tai jo niin kuin sen mukaan joka jotka "
+	  "nyt vain sekä ole olla olisi ollut hänen heidän tämä tämän nämä ne he me te sitä "
+	  "siitä siinä kanssa vielä sitten jälkeen ennen aikana koska kaikki mitä mikä"
+	},
+	{ "hu",
+	  "a az és hogy nem is egy de van volt meg már csak mint el ki be le fel azt ez ezt "
+	  "azok ezek őket ő ők mi ti vagy pedig még kell lesz lett szerint után alatt között "
+	  "miatt óta ha akkor amely amelyek aki akik mert majd most itt ott"
+	},
+	{ "ro",
+	  "și în a la de cu că pe nu o un una este sunt a fost au din pentru care ce mai sau "
+	  "dar ca se să le lui ei el ea ele noi voi acest această aceste acum după până între "
+	  "fără foarte doar fi fie va vor avea are iar"
+	},
+	{ "tr",
+	  "ve bir bu da de için ile ne o çok daha gibi ama en mi mı mu mü ya olan olarak "
+	  "sonra kadar göre ise şu her değil var yok diye bunu buna bunun şey ki veya hem "
+	  "ancak çünkü nasıl neden ben sen biz siz onlar onun"
+	},
+	{ "el",
+	  "και το η ο του της των τα τη την τον στο στη στην στον στα με για από που να θα "
+	  "δεν είναι ήταν ένα μια σε ως ότι αλλά ή όπως αυτό αυτή αυτά αυτός επίσης μετά "
+	  "πριν όταν έχει έχουν οι τις τους"
+	},
+	{ "id",
+	  "yang dan di ke dari ini itu dengan untuk tidak ada akan pada juga dalam adalah "
+	  "oleh sebagai bahwa atau karena telah sudah bisa lebih mereka kami kita ia dia saya "
+	  "anda namun tetapi jika saat setelah hingga para antara seperti"
+	},
+	{ "ca",
+	  "el la els les de del dels i a en que un una uns unes per amb no es és són va van "
+	  "ha han hi ho li al als com més però o si ja també seu seva seus seves aquest aquesta "
+	  "aquests aquestes entre sobre després abans fins"
+	},
 };
 
-const char *const stopwords_languages[] = { "en", "ru", "de", "fr", "es",
-					    "it", "pt", "nl", NULL };
+const char *const stopwords_languages[] = { "en", "ru", "de", "fr", "es", "it",
+					    "pt", "nl", "sv", "da", "no", "fi",
+					    "hu", "ro", "tr", "el", "id", "ca", NULL };
 
 static struct strmap table;
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
@@ -129,6 +182,8 @@ int stopwords_contains(const char *lang, const char *word, size_t len)
 
 	if (!lang)
 		return 0;
+	if (!strcmp(lang, "nb") || !strcmp(lang, "nn"))
+		lang = "no"; /* Bokmål and Nynorsk share the Norwegian list */
 	ll = strlen(lang);
 	if (ll + 1 + len >= sizeof key)
 		return 0;

@@ -418,6 +418,47 @@ static void test_lang_code_normalises_tags(void **state)
 	assert_null(analyze_lang_code("-GB", out, sizeof out));
 }
 
+static void test_bigrams_pair_adjacent_terms_when_enabled(void **state)
+{
+	struct analyze_options o;
+	struct bag b;
+
+	(void)state;
+	analyze_options_default(&o);
+	o.stem = 0;
+	o.bigram_weight = 0.5f;
+	bag_init(&b);
+	analyze(&o, NULL, "rex tillerson met sergei lavrov in moscow", "en", &b);
+	assert_true(count_of(&b, "rex tillerson") == 0.5f);
+	assert_true(count_of(&b, "sergei lavrov") == 0.5f);
+	/* "in" is a stopword: it breaks the chain */
+	assert_true(count_of(&b, "lavrov moscow") < 0.0f);
+	assert_true(count_of(&b, "lavrov") == 1.0f);
+	o.bigram_weight = 0.0f;
+	analyze(&o, NULL, "rex tillerson", "en", &b);
+	assert_true(count_of(&b, "rex tillerson") < 0.0f);
+	bag_free(&b);
+}
+
+static void test_more_languages_have_stopwords_and_stemmers(void **state)
+{
+	static const char *const langs[] = { "sv", "da", "no", "nb", "fi", "hu", "ro",
+					     "tr", "el", "id", "ca", "es", "it", "pt", "nl" };
+	static const char *const words[] = { "och", "og", "og", "og", "ja", "és", "și",
+					     "ve", "και", "dan", "els", "los", "della", "não", "het" };
+	struct bag b;
+
+	(void)state;
+	bag_init(&b);
+	for (size_t i = 0; i < sizeof langs / sizeof langs[0]; i++) {
+		analyze(NULL, NULL, words[i], langs[i], &b);
+		assert_int_equal(b.n, 0); /* a stopword of that language */
+	}
+	assert_same_stem("bilarna", "bilar", "sv");
+	assert_same_stem("kirjoissa", "kirjoista", "fi");
+	bag_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -437,6 +478,8 @@ int main(void)
 		cmocka_unit_test(test_lead_words_count_lead_weight_times),
 		cmocka_unit_test(test_cjk_runs_become_bigrams),
 		cmocka_unit_test(test_bag_is_reset_between_articles),
+		cmocka_unit_test(test_bigrams_pair_adjacent_terms_when_enabled),
+		cmocka_unit_test(test_more_languages_have_stopwords_and_stemmers),
 		cmocka_unit_test(test_guess_lang_of_sentences),
 		cmocka_unit_test(test_guess_lang_is_unsure_without_evidence),
 		cmocka_unit_test(test_lang_code_normalises_tags),
