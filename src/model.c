@@ -53,7 +53,11 @@ struct file_header {
 	uint32_t stem;
 	uint32_t stopwords;
 	uint32_t latent_dim;
-	uint32_t reserved[15]; /* zero; room for parameters of later versions */
+	float bigram_weight;
+	uint32_t tf_mode;
+	float bm25_k1;
+	float bm25_b;
+	uint32_t reserved[11]; /* zero; room for parameters of later versions */
 };
 
 struct file_section {
@@ -77,6 +81,10 @@ void model_params_default(struct model_params *p)
 	p->lead_weight = a.lead_weight;
 	p->stem = (uint32_t)a.stem;
 	p->stopwords = (uint32_t)a.stopwords;
+	p->bigram_weight = a.bigram_weight;
+	p->tf_mode = MODEL_TF_LOG;
+	p->bm25_k1 = 1.2f;
+	p->bm25_b = 0.75f;
 }
 
 const char *model_doc(const struct model *m, uint32_t doc, enum model_field f)
@@ -239,7 +247,7 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	uint32_t *order = NULL, *newid = NULL, *df = NULL, *col = NULL;
 	uint64_t *term_name = NULL, *row = NULL;
 	float *val = NULL;
-	double max_docs = (double)p->max_df * (double)b->n_docs;
+	double max_docs = (double)p->max_df * (double)b->n_docs, avglen = 0;
 	uint64_t nnz = 0;
 
 	memset(out, 0, sizeof *out);
@@ -273,16 +281,25 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	if (!row || !col || !val)
 		goto oom;
 	row[0] = 0;
+	for (size_t e = 0; e < b->n_entries; e++)
+		avglen += b->entries[e].count;
+	avglen = b->n_docs ? avglen / (double)b->n_docs : 1.0;
 	for (size_t d = 0, w = 0; d < b->n_docs; d++) {
 		size_t start = w;
-		double norm = 0;
+		double norm = 0, len = 0, k = p->bm25_k1;
+		for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++)
+			len += b->entries[e].count;
+		k *= 1.0 - p->bm25_b + p->bm25_b * (avglen > 0 ? len / avglen : 1.0);
 		for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++) {
 			struct entry en = b->entries[e];
 			uint32_t t = newid[en.term];
 			double tf, idf;
 			if (t == UINT32_MAX)
 				continue;
-			tf = en.count >= 1.0f ? 1.0 + log(en.count) : en.count;
+			if (p->tf_mode == MODEL_TF_BM25)
+				tf = en.count * (p->bm25_k1 + 1.0) / (en.count + k);
+			else
+				tf = en.count >= 1.0f ? 1.0 + log(en.count) : en.count;
 			idf = log((1.0 + b->n_docs) / (1.0 + df[t])) + 1.0;
 			b->entries[w].term = t; /* reuse: entries are consumed in order */
 			b->entries[w].count = (float)(tf * idf);
@@ -394,6 +411,10 @@ int model_save(const struct model *m, const char *path, struct error *err)
 	h.stem = m->params.stem;
 	h.stopwords = m->params.stopwords;
 	h.latent_dim = m->latent_dim;
+	h.bigram_weight = m->params.bigram_weight;
+	h.tf_mode = m->params.tf_mode;
+	h.bm25_k1 = m->params.bm25_k1;
+	h.bm25_b = m->params.bm25_b;
 	for (int i = 0; i < SEC_COUNT; i++) {
 		sec[i].id = (uint32_t)i + 1;
 		sec[i].reserved = 0;
@@ -554,6 +575,10 @@ int model_load(const char *path, struct model *m, struct error *err)
 	m->params.lead_weight = h.lead_weight;
 	m->params.stem = h.stem;
 	m->params.stopwords = h.stopwords;
+	m->params.bigram_weight = h.bigram_weight;
+	m->params.tf_mode = h.tf_mode;
+	m->params.bm25_k1 = h.bm25_k1;
+	m->params.bm25_b = h.bm25_b;
 	m->n_docs = h.n_docs;
 	m->n_terms = h.n_terms;
 	m->nnz = h.nnz;

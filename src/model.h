@@ -3,8 +3,10 @@
  * vectors of every story, with the stories' metadata; built in memory or
  * loaded from one binary file.
  *
- * Weights: tf' = 1 + ln(tf) for tf >= 1 (tf itself below 1), idf = ln((1 +
- * N) / (1 + df)) + 1 (smoothed), vector scaled to unit length. Terms seen in
+ * Weights: tf' = 1 + ln(tf) for tf >= 1 (tf itself below 1), or with
+ * MODEL_TF_BM25 tf' = tf (k1 + 1) / (tf + k1 (1 - b + b len / avglen)),
+ * len = the story's weighted term count; idf = ln((1 + N) / (1 + df)) + 1
+ * (smoothed); vector scaled to unit length. Terms seen in
  * fewer than `min_df` stories, or in more than `max_df` of them (a
  * fraction), are left out of the vectors. Term ids are ordered by document
  * frequency, most frequent first (ties by the term's bytes), so that the
@@ -47,7 +49,13 @@ struct model_params {
 	float lead_weight;
 	uint32_t stem;
 	uint32_t stopwords;
+	float bigram_weight;
+	uint32_t tf_mode;   /* MODEL_TF_LOG (default) or MODEL_TF_BM25 */
+	float bm25_k1;      /* BM25 saturation, default 1.2 */
+	float bm25_b;       /* BM25 length normalisation, default 0.75 */
 };
+
+enum { MODEL_TF_LOG = 0, MODEL_TF_BM25 = 1 };
 
 void model_params_default(struct model_params *p);
 
