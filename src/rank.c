@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "hash.h"
+#include "progress.h"
 
 #define CHUNK 32
 
@@ -110,24 +111,8 @@ struct worker {
 	size_t cap;          /* heap capacity */
 	struct neighbor *cand; /* approximate mode: partial-score candidates */
 	struct neighbor *terms; /* approximate mode: (term, weight) of the story */
+	float *dense;        /* approximate mode: [n_terms], the story's row */
 };
-
-/* Exact cosine of stories a and b: merge of two rows sorted by term id. */
-static float row_dot(const struct model *m, uint32_t a, uint32_t b)
-{
-	uint64_t i = m->row[a], ie = m->row[a + 1], j = m->row[b], je = m->row[b + 1];
-	float s = 0.0f;
-
-	while (i < ie && j < je) {
-		if (m->col[i] < m->col[j])
-			i++;
-		else if (m->col[i] > m->col[j])
-			j++;
-		else
-			s += m->val[i++] * m->val[j++];
-	}
-	return s;
-}
 
 static int admissible(const struct rank_job *job, uint32_t d, uint32_t o, float s)
 {
@@ -208,10 +193,19 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		if (admissible(job, d, x, s))
 			heap_push(w->cand, &nc, o->candidates, (struct neighbor){ x, s });
 	}
+	/* Exact re-scoring against the story's row scattered into a dense
+	 * array: one pass over each candidate's row, no merge branches. */
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		w->dense[m->col[i]] = m->val[i];
 	for (size_t i = 0; i < nc; i++) {
 		uint32_t x = w->cand[i].doc;
-		heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, row_dot(m, d, x) });
+		float s = 0.0f;
+		for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
+			s += w->dense[m->col[k]] * m->val[k];
+		heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, s });
 	}
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		w->dense[m->col[i]] = 0.0f;
 	return nh;
 }
 
@@ -231,8 +225,10 @@ static void *rank_worker(void *arg)
 	if (approx) {
 		w.cand = malloc((job->o->candidates ? job->o->candidates : 1) * sizeof *w.cand);
 		w.terms = malloc(((size_t)m->n_terms + 1) * sizeof *w.terms);
+		w.dense = calloc((size_t)m->n_terms + 1, sizeof *w.dense);
 	}
-	if (!w.acc || !w.touched || !w.heap || (approx && (!w.cand || !w.terms))) {
+	if (!w.acc || !w.touched || !w.heap ||
+	    (approx && (!w.cand || !w.terms || !w.dense))) {
 		job->failed = 1;
 		goto done;
 	}
@@ -254,6 +250,7 @@ static void *rank_worker(void *arg)
 			memcpy(job->out->items + d * depth, w.heap, nh * sizeof *w.heap);
 			job->out->count[d] = (uint32_t)nh;
 		}
+		progress_add(end - begin);
 	}
 done:
 	free(w.acc);
@@ -261,6 +258,7 @@ done:
 	free(w.heap);
 	free(w.cand);
 	free(w.terms);
+	free(w.dense);
 	return NULL;
 }
 
@@ -313,9 +311,9 @@ void rank_options_approximate(struct rank_options *o, const struct model *m)
 {
 	o->query_terms = 40;
 	o->max_postings = m->n_docs / 10 > 1000 ? m->n_docs / 10 : 1000;
-	o->candidates = 4 * (o->depth > o->rerank ? o->depth : o->rerank);
-	if (o->candidates < 200)
-		o->candidates = 200;
+	o->candidates = 2 * (o->depth > o->rerank ? o->depth : o->rerank);
+	if (o->candidates < 100)
+		o->candidates = 100;
 }
 
 void rank_lists_free(struct rank_lists *l)
