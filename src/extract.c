@@ -28,10 +28,15 @@
  *      boilerplate (navigation, asides, figures, forms, blocks with negative
  *      hints, link lists, Readability's "conditional cleaning" of divs,
  *      lists and tables) is dropped, and so are short stock lines
- *      ("Advertisement"), bylines and paragraphs that are only a date.
+ *      ("Advertisement") and bylines; datelines stay (the reference
+ *      texts keep them, and stories of one event share their dates).
  *      A short heading such as "Comments" or "Related articles" after
  *      400 bytes of text ends the article: what follows it on real pages
  *      is other stories or readers' comments, not more of the story.
+ * The headline (the <h1> that states the title) anchors the choice: blocks
+ * right after it, and its nearest ancestors, score five times as much,
+ * as the story follows its headline while comments, sidebars and teaser
+ * grids sit elsewhere.
  * When the result is short (< 500 characters) the pass is repeated with
  * the unlikely-block filter, then the hint weights, then the conditional
  * cleaning switched off, and the longest result is kept, as Readability
@@ -58,7 +63,9 @@
 #include <libxml/parser.h>
 #include <libxml/tree.h>
 
+#include "analyze.h"
 #include "buf.h"
+#include "stopwords.h"
 
 /* ------------------------------------------------------------------ */
 /* Tags                                                                */
@@ -520,6 +527,7 @@ struct scan {
 	struct info *v;
 	size_t n, cap;
 	unsigned mode;
+	const xmlNode *headline; /* the <h1> that states the title, or NULL */
 	bool oom;
 };
 
@@ -736,6 +744,41 @@ static size_t element_children(const xmlNode *n)
 	return k;
 }
 
+/* The article body follows its headline: the blocks after the headline
+ * inside its two nearest ancestors, and those ancestors themselves, have
+ * their score multiplied by 5, so that a short story beats the long comment
+ * thread, sidebar or footer of its page. (Measured: factors 2, 5 and 20 and
+ * 2 or 3 levels; 5 and 2 levels keep extract-dev and gain most on
+ * related-dev-html, where templates hold comments and teasers; 3 levels
+ * reach page-wide wrappers.) */
+enum { HEADLINE_LEVELS = 2 };
+#define HEADLINE_BOOST 5.0
+static void boost_near_headline(struct scan *s)
+{
+	const xmlNode *branch = s->headline;
+
+	if (!branch)
+		return;
+	for (int level = 0; level < HEADLINE_LEVELS; level++) {
+		const xmlNode *anc = branch->parent;
+		struct info *a = info_of(s, anc);
+		int k = 0;
+
+		if (!a || is_tag(anc, "body") || is_tag(anc, "html"))
+			break;
+		if (a->candidate)
+			a->score *= HEADLINE_BOOST;
+		for (const xmlNode *c = branch->next; c && k < 500;
+		     c = c->next, k++) {
+			struct info *ci = info_of(s, c);
+
+			if (ci && ci->candidate)
+				ci->score *= HEADLINE_BOOST;
+		}
+		branch = anc;
+	}
+}
+
 /* Chooses the top candidate, following Readability's refinements. Returns
  * its index, or NO_NODE when nothing scored. */
 static uint32_t pick_top(struct scan *s)
@@ -746,12 +789,15 @@ static uint32_t pick_top(struct scan *s)
 	uint32_t best, p;
 	double last;
 
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].candidate)
+			s->v[i].score *= 1.0 - link_density(&s->v[i]);
+	boost_near_headline(s);
 	for (size_t i = 0; i < s->n; i++) {
 		struct info *in = &s->v[i];
 
 		if (!in->candidate)
 			continue;
-		in->score *= 1.0 - link_density(in);
 		size_t k = ntop < NTOP ? ntop++ : NTOP;
 		while (k > 0 && s->v[top[k - 1]].score < in->score) {
 			if (k < NTOP)
@@ -911,23 +957,6 @@ static bool is_byline(const struct printer *pr, const char *p, size_t len)
 	return false;
 }
 
-/* A paragraph that only states when the story was posted. */
-static bool is_dateline(const char *p, size_t len)
-{
-	static const char *const lead[] = { "published", "updated", "posted",
-					    "last updated", "modified", NULL };
-	char *d;
-
-	if (len > 80)
-		return false;
-	for (const char *const *l = lead; *l; l++)
-		if (ieq_prefix(p, *l))
-			return true;
-	d = extract_normalize_date(p);
-	free(d);
-	return d != NULL;
-}
-
 /* Headings after which a page carries comments or other stories, never
  * more of the article; matched as prefixes of a short line. */
 static const char *const end_markers[] = {
@@ -961,8 +990,9 @@ static bool is_end_marker(const char *p, size_t len)
 	return false;
 }
 
-/* Ends the current paragraph: keeps it unless it is link text,
- * a stock line, a byline or a date. */
+/* Ends the current paragraph: keeps it unless it is link text, a stock
+ * line or a byline. A dateline ("Published July 28, 2004") stays: readers
+ * see it as part of the story, and stories of one event share their dates. */
 static void flush_para(struct printer *pr)
 {
 	struct buf *b = &pr->para;
@@ -977,8 +1007,7 @@ static void flush_para(struct printer *pr)
 	}
 	if (pr->para_link * 10 >= b->len * 6 && b->len < 400)
 		goto done;
-	if (is_stock_line(b->data, b->len) || is_byline(pr, b->data, b->len) ||
-	    is_dateline(b->data, b->len))
+	if (is_stock_line(b->data, b->len) || is_byline(pr, b->data, b->len))
 		goto done;
 	if ((pr->out.len && buf_add(&pr->out, "\n\n", 2)) ||
 	    buf_add(&pr->out, b->data, b->len))
@@ -1117,7 +1146,8 @@ static void print_subtree(struct printer *pr, xmlNode *root)
 /* One content pass in `mode`: scores, picks and prints. The text (maybe
  * empty) is returned in *text, malloc'd. Returns 0 or -1 on no memory. */
 static int content_pass(xmlNode *root, unsigned mode,
-			const struct article *meta, char **text)
+			const struct article *meta, const xmlNode *headline,
+			char **text)
 {
 	struct scan s = { 0 };
 	struct printer pr = { 0 };
@@ -1125,6 +1155,7 @@ static int content_pass(xmlNode *root, unsigned mode,
 	int rc = 0;
 
 	s.mode = mode;
+	s.headline = headline;
 	pr.s = &s;
 	pr.title = meta->title;
 	pr.author = meta->author;
@@ -1219,6 +1250,65 @@ static size_t utf8_chars(const char *s)
 	return n;
 }
 
+/* The element that states the headline `title` on the page: the first
+ * <h1> whose text is the title (or holds it, or is held by it), else such
+ * an <h2>. *found is NULL when there is none. Returns 0, or -1 when memory
+ * runs out. */
+static int find_headline(xmlNode *root, const char *title,
+			 const xmlNode **found)
+{
+	struct buf b = BUF_INIT;
+	const xmlNode *h2 = NULL;
+	xmlNode *n = root;
+	size_t tl = title ? strlen(title) : 0;
+
+	*found = NULL;
+	if (tl < 8)
+		return 0;
+	for (;;) {
+		bool descend = n == root;
+
+		if (n->type == XML_ELEMENT_NODE) {
+			bool h1 = is_tag(n, "h1");
+
+			descend = !is_tag(n, "head") && !is_tag(n, "script") &&
+				  !is_tag(n, "style");
+			if (h1 || (!h2 && is_tag(n, "h2"))) {
+				descend = false;
+				if (subtree_text(n, &b)) {
+					buf_release(&b);
+					return -1;
+				}
+				if (b.len >= 8 &&
+				    (strcasecmp(b.data, title) == 0 ||
+				     (b.len >= tl * 2 / 3 &&
+				      strcasestr(b.data, title)) ||
+				     (tl >= b.len * 2 / 3 &&
+				      strcasestr(title, b.data)))) {
+					if (h1) {
+						*found = n;
+						break;
+					}
+					h2 = n;
+				}
+			}
+		}
+		if (descend && n->children) {
+			n = n->children;
+			continue;
+		}
+		while (n != root && !n->next)
+			n = n->parent;
+		if (n == root)
+			break;
+		n = n->next;
+	}
+	if (!*found)
+		*found = h2;
+	buf_release(&b);
+	return 0;
+}
+
 /* The article text: passes with fewer filters while the text stays under
  * 500 characters; the longest wins. */
 static int extract_text(xmlNode *root, const struct article *meta,
@@ -1232,12 +1322,15 @@ static int extract_text(xmlNode *root, const struct article *meta,
 	};
 	char *best = NULL;
 	size_t best_len = 0;
+	const xmlNode *headline;
 
+	if (find_headline(root, meta->title, &headline))
+		return -1;
 	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
 		char *t;
 		size_t n;
 
-		if (content_pass(root, modes[i], meta, &t)) {
+		if (content_pass(root, modes[i], meta, headline, &t)) {
 			free(best);
 			return -1;
 		}
@@ -1642,14 +1735,16 @@ char *extract_clean_title(const char *title, const char *site)
 /* ------------------------------------------------------------------ */
 /* Metadata                                                              */
 
-enum { MAX_LD = 16 };
+enum { MAX_LD = 16, MAX_H1 = 8 };
 
 struct meta {
 	const char *canonical, *og_url, *og_title, *og_site, *og_image,
 		*og_locale, *tw_title, *pub, *mod, *section, *author,
 		*art_author, *content_lang, *html_lang, *ip_pub, *ip_mod,
 		*other_pub, *time_dt, *time_pub;
-	char *title, *h1;
+	char *title;
+	char *h1[MAX_H1]; /* the first <h1>s of the page, in order */
+	size_t nh1;
 	char *ld[MAX_LD];
 	size_t nld;
 };
@@ -1657,7 +1752,8 @@ struct meta {
 static void meta_release(struct meta *m)
 {
 	free(m->title);
-	free(m->h1);
+	for (size_t i = 0; i < m->nh1; i++)
+		free(m->h1[i]);
 	for (size_t i = 0; i < m->nld; i++)
 		free(m->ld[i]);
 }
@@ -1745,20 +1841,24 @@ static int collect_meta(xmlNode *root, struct meta *m)
 				    !strcasecmp(v, "canonical"))
 					keep_first(&m->canonical, attr(n, "href"));
 			} else if (!strcmp(name, "title") || !strcmp(name, "h1")) {
-				char **slot = name[0] == 't' ? &m->title : &m->h1;
+				bool h1 = name[0] == 'h';
+				char **slot = h1 ? (m->nh1 < MAX_H1 ? &m->h1[m->nh1]
+								    : NULL)
+						 : (m->title ? NULL : &m->title);
 
 				descend = false;
-				if (!*slot && !(name[0] == 't' && n->parent &&
-						is_tag(n->parent, "svg"))) {
+				if (slot && !(!h1 && n->parent &&
+					      is_tag(n->parent, "svg"))) {
 					if (subtree_text(n, &b)) {
 						rc = -1;
 						break;
 					}
-					if (b.len)
-						*slot = buf_detach(&b, NULL);
-					if (b.len == 0 && !*slot && b.cap) {
-						rc = -1;
-						break;
+					if (b.len) {
+						if (!(*slot = buf_detach(&b, NULL))) {
+							rc = -1;
+							break;
+						}
+						m->nh1 += h1;
 					}
 				}
 			} else if (!strcmp(name, "script")) {
@@ -2005,6 +2105,29 @@ static char *lang_code(const char *v)
 	return strdup(code);
 }
 
+/* The headline when no metadata names it. Many pages have several <h1>s
+ * (the logo, the headline, a box title): the one the <title> contains is
+ * the headline ("Headline | Site"; the longest, as the site name may be
+ * one too); else a lone <h1>; else the <title>,
+ * whose site-name part the caller removes; else the first <h1>. */
+static const char *page_headline(const struct meta *m)
+{
+	const char *best = NULL;
+
+	for (size_t i = 0; m->title && i < m->nh1; i++)
+		if (strlen(m->h1[i]) >= 12 &&
+		    (!best || strlen(m->h1[i]) > strlen(best)) &&
+		    strcasestr(m->title, m->h1[i]))
+			best = m->h1[i];
+	if (best)
+		return best;
+	if (m->nh1 == 1)
+		return m->h1[0];
+	if (m->title)
+		return m->title;
+	return m->nh1 ? m->h1[0] : NULL;
+}
+
 static int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 {
 	const char *site = m->og_site;
@@ -2040,9 +2163,7 @@ static int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 		if (!t || !*t)
 			t = m->tw_title;
 		if (!t || !*t)
-			t = m->h1;
-		if (!t || !*t)
-			t = m->title;
+			t = page_headline(m);
 		if (t && *t) {
 			out->title = extract_clean_title(t, site);
 			if (!out->title)
@@ -2154,6 +2275,28 @@ static char *ld_body(const struct ld *ld)
 	return buf_detach(&b, NULL);
 }
 
+/* A declared language that the text contradicts gives way to the text's:
+ * templates copied between sites keep their old <html lang>, and a page
+ * declared "de" whose article is English would only be related to German
+ * stories. Only declarations of languages the guesser knows are checked,
+ * on at least 500 bytes of text, and only a confident guess wins. */
+static void check_lang(struct article *out, const char *text)
+{
+	const char *guess;
+	char *copy;
+
+	if (!out->lang || strlen(text) < 500 || !stopwords_known(out->lang))
+		return;
+	guess = analyze_guess_lang(text);
+	if (!guess || strcmp(guess, out->lang) == 0)
+		return;
+	copy = strdup(guess);
+	if (!copy)
+		return; /* keeping the declaration is a safe answer */
+	free(out->lang);
+	out->lang = copy;
+}
+
 int extract_article(const char *html, size_t len, const char *name,
 		    struct article *out, struct error *err)
 {
@@ -2165,6 +2308,7 @@ int extract_article(const char *html, size_t len, const char *name,
 	htmlDocPtr doc;
 	xmlNode *root;
 	char *text = NULL, *body;
+	bool lang_ours;
 	int rc = -1;
 
 	pthread_once(&init_once, init_libxml);
@@ -2188,6 +2332,7 @@ int extract_article(const char *html, size_t len, const char *name,
 		goto out;
 	}
 	ld_parse(&ld, &m);
+	lang_ours = out->lang == NULL;
 	if (fill_metadata(out, &m, &ld)) {
 		error_set(err, name, "out of memory");
 		goto out;
@@ -2208,6 +2353,8 @@ int extract_article(const char *html, size_t len, const char *name,
 		error_set(err, name, "no article text found");
 		goto out;
 	}
+	if (lang_ours)
+		check_lang(out, text);
 	if (!out->text) {
 		out->text = text;
 		text = NULL;

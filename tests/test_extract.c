@@ -121,7 +121,7 @@ static void test_extract_title_not_in_text(void **state)
 	article_clear(&a);
 }
 
-static void test_extract_drops_byline_and_date_paragraphs(void **state)
+static void test_extract_drops_byline_keeps_dateline(void **state)
 {
 	const char *html = "<html><body><article><p>By Jane Smith</p>"
 			   "<p>April 11, 2017</p>" STORY
@@ -131,8 +131,8 @@ static void test_extract_drops_byline_and_date_paragraphs(void **state)
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
 	assert_null(strstr(a.text, "Jane Smith"));
-	assert_null(strstr(a.text, "April 11"));
-	assert_int_equal(strncmp(a.text, "Secretary of State", 18), 0);
+	assert_int_equal(strncmp(a.text, "April 11, 2017\n\nSecretary of State",
+				 34), 0);
 	article_clear(&a);
 }
 
@@ -242,6 +242,107 @@ static void test_extract_time_element(void **state)
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
 	assert_string_equal(a.published, "2017-04-11T08:05:00Z");
+	article_clear(&a);
+}
+
+static void test_extract_microdata_dates(void **state)
+{
+	const char *html =
+		"<html><body><div itemscope itemtype=\"https://schema.org/"
+		"NewsArticle\"><meta itemprop=datePublished content=\"2017-04-11T"
+		"10:00:00-04:00\"><time itemprop=dateModified datetime=\"2017-04-"
+		"12T08:00:00Z\">April 12</time>" STORY "</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.published, "2017-04-11T10:00:00-04:00");
+	assert_string_equal(a.modified, "2017-04-12T08:00:00Z");
+	article_clear(&a);
+}
+
+static void test_extract_opengraph_modified_and_twitter_title(void **state)
+{
+	const char *html =
+		"<html><head><title>Home | Ledger</title>"
+		"<meta name=\"twitter:title\" content=\"Talks end in Moscow\">"
+		"<meta property=\"og:updated_time\" content=\"2017-04-12T"
+		"09:30:00+02:00\">"
+		"<meta property=\"article:author\" content=\"https://ex.com/"
+		"jane\"></head><body><article>" STORY "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.title, "Talks end in Moscow");
+	assert_string_equal(a.modified, "2017-04-12T09:30:00+02:00");
+	article_clear(&a);
+}
+
+static void test_extract_jsonld_several_blocks_first_article_wins(void **state)
+{
+	const char *html =
+		"<html><head><script type=\"application/ld+json\">"
+		"{\"@type\":\"BreadcrumbList\",\"itemListElement\":[]}</script>"
+		"<script type=\"application/ld+json\">{\"@context\":\"https://"
+		"schema.org\",\"@type\":\"NewsArticle\",\"headline\":\"First "
+		"story\",\"datePublished\":\"2017-04-11T08:00:00Z\",\"author\":"
+		"{\"@type\":\"Person\",\"name\":\"Jane Smith\"}}</script>"
+		"<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+		"\"headline\":\"Second story\",\"datePublished\":\"2016-01-01\"}"
+		"</script></head><body><article>" STORY "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.title, "First story");
+	assert_string_equal(a.published, "2017-04-11T08:00:00Z");
+	assert_string_equal(a.author, "Jane Smith");
+	article_clear(&a);
+}
+
+static void test_extract_time_pubdate_wins_over_other_times(void **state)
+{
+	const char *html = "<html><body><aside><time datetime=\"2016-01-01\">"
+			   "old</time></aside><article><time pubdate "
+			   "datetime=\"2017-04-11T08:05:00+01:00\">Tuesday"
+			   "</time>" STORY "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.published, "2017-04-11T08:05:00+01:00");
+	article_clear(&a);
+}
+
+/* Without metadata the headline is the <h1> the <title> names, not the
+ * site logo's <h1> that comes first. */
+static void test_extract_title_is_h1_named_by_title(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson lands in Moscow | Daily Ledger"
+		"</title></head><body><div id=logo><h1>Daily Ledger</h1></div>"
+		"<div><h1>Tillerson lands in Moscow</h1>" STORY
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.title, "Tillerson lands in Moscow");
+	assert_null(strstr(a.text, "Daily Ledger"));
+	article_clear(&a);
+}
+
+/* A page declared German whose article is English is English. */
+static void test_extract_text_overrules_declared_language(void **state)
+{
+	const char *html = "<html lang=de><body><article>" STORY STORY
+			   "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.lang, "en");
 	article_clear(&a);
 }
 
@@ -366,12 +467,18 @@ int main(void)
 		cmocka_unit_test(test_extract_drops_related_box),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
-		cmocka_unit_test(test_extract_drops_byline_and_date_paragraphs),
+		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
 		cmocka_unit_test(test_extract_title_drops_site_suffix),
 		cmocka_unit_test(test_extract_metadata_from_meta_tags),
 		cmocka_unit_test(test_extract_jsonld_graph_date),
 		cmocka_unit_test(test_extract_jsonld_second_script_and_bad_json),
 		cmocka_unit_test(test_extract_time_element),
+		cmocka_unit_test(test_extract_microdata_dates),
+		cmocka_unit_test(test_extract_opengraph_modified_and_twitter_title),
+		cmocka_unit_test(test_extract_jsonld_several_blocks_first_article_wins),
+		cmocka_unit_test(test_extract_time_pubdate_wins_over_other_times),
+		cmocka_unit_test(test_extract_title_is_h1_named_by_title),
+		cmocka_unit_test(test_extract_text_overrules_declared_language),
 		cmocka_unit_test(test_extract_keeps_caller_fields),
 		cmocka_unit_test(test_extract_normalize_date_formats),
 		cmocka_unit_test(test_extract_no_text_fails),
