@@ -1,19 +1,24 @@
 #!/bin/sh
 # Speed figures (never asserted by tests): extraction throughput per core on
-# SHARED/data/extract-dev, and the whole job's wall time and peak memory on
-# SHARED/data/related-dev beside the scikit-learn reference.
+# SHARED/data/extract-dev, the whole job's wall time and peak memory on
+# SHARED/data/related-dev beside the scikit-learn reference, and the same on synthetic
+# archives (scripts/make-synthetic) of BENCH_SIZES stories with each stage's time and the
+# quality against the synthetic labels (MAP@10).
 # Usage: scripts/bench.sh [SHARED]   (default ../shared)
+# Environment: BENCH_SIZES   synthetic sizes (default "10000 100000"; 1000000 allowed;
+#                            scikit-learn only runs up to 100000)
+#              BENCH_ONLY    "synthetic" or "dev": only that part
+#              BENCH_OUT     work folder (default bench-out; corpora are cached there)
+#              RELATED       the binary (default ./related)
 set -eu
 shared=${1:-../shared}
 bin=${RELATED:-./related}
 py=/usr/bin/python3
-if [ ! -d "$shared/data" ]; then
-	echo "bench: $shared/data not found; skipping"
-	exit 0
-fi
+only=${BENCH_ONLY:-}
+sizes=${BENCH_SIZES:-10000 100000}
 out=${BENCH_OUT:-bench-out}
 mkdir -p "$out"
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(uname -sr)"
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(free -g | awk '/^Mem:/ { print $2 " GB RAM" }'), $(uname -sr)"
 # peak RSS and wall time of a command: "WALL_S PEAK_MB"
 measure() {
 	/usr/bin/env time -f '%e %M' -o "$out/time.txt" "$@" >/dev/null 2>"$out/stderr.txt" ||
@@ -22,6 +27,11 @@ measure() {
 }
 if ! command -v time >/dev/null 2>&1 && [ ! -x /usr/bin/time ]; then
 	echo "bench: /usr/bin/time missing (apt-get install time)"; exit 1
+fi
+dev() {
+if [ ! -d "$shared/data" ]; then
+	echo "bench: $shared/data not found; skipping the dev corpora"
+	return 0
 fi
 pages="$shared/data/extract-dev/pages"
 if [ -d "$pages" ]; then
@@ -44,3 +54,73 @@ for c in "$shared"/data/related-dev/*/; do
 		printf 'run       %-10s   scikit-learn ref      %6.2f s  peak %s MB\n' "$name" "$1" "$2"
 	fi
 done
+}
+
+# One row of the synthetic table: SIZE TOOL MODE WALL PEAK MAP STAGES
+row() {
+	printf '%-8s %-13s %-12s %8s %8s %7s  %s\n' "$@"
+}
+# MAP@10 of a related.jsonl against the labels, or "-"
+map10() {
+	if [ -f "$shared/eval/score_related.py" ]; then
+		$py "$shared/eval/score_related.py" --labels "$1" "$2" --json 2>/dev/null |
+			$py -c 'import json, sys; print("%.4f" % json.load(sys.stdin)["MAP@10"])' 2>/dev/null || echo "-"
+	else
+		echo "-"
+	fi
+}
+# "stage=seconds ..." from a report.json
+stages() {
+	$py -c 'import json, sys
+t = json.load(open(sys.argv[1]))["timings_seconds"]
+print(" ".join("%s=%.1f" % (k, v) for k, v in t.items()))' "$1" 2>/dev/null || echo "-"
+}
+
+synthetic() {
+	have_sklearn=no
+	if [ -f "$shared/eval/sklearn_related.py" ] && $py -c 'import sklearn' 2>/dev/null; then
+		have_sklearn=yes
+	fi
+	echo
+	echo "synthetic archives (scripts/make-synthetic, seed 1): wall s, peak RSS MB, MAP@10 against the topics, stage s from report.json"
+	row stories tool mode "wall s" "peak MB" "MAP@10" "stages (s)"
+	for n in $sizes; do
+		corpus="$out/synthetic-$n.jsonl"
+		labels="$out/synthetic-$n.labels.jsonl"
+		if [ ! -f "$corpus" ] || [ ! -f "$labels" ]; then
+			set -- $(measure scripts/make-synthetic "$n" "$corpus" --seed 1)
+			row "$n" make-synthetic "" "$1" "$2" "" "$(du -m "$corpus" | cut -f1) MB of JSON Lines"
+		fi
+		for mode in default semantic0; do
+			dest="$out/synthetic-$n.$mode"
+			opt=""
+			[ "$mode" = semantic0 ] && opt="--semantic 0"
+			# shellcheck disable=SC2086
+			if /usr/bin/env time -f '%e %M' -o "$out/time.txt" "$bin" run "$corpus" -o "$dest" -q $opt \
+				>/dev/null 2>"$out/stderr.txt"; then
+				set -- $(awk '{ printf "%s %.0f", $1, $2 / 1024 }' "$out/time.txt")
+				row "$n" related "${opt:-default}" "$1" "$2" "$(map10 "$labels" "$dest/related.jsonl")" "$(stages "$dest/report.json")"
+			else
+				row "$n" related "${opt:-default}" failed - - "$(tail -n 1 "$out/stderr.txt")"
+			fi
+		done
+		if [ "$have_sklearn" = yes ] && [ "$n" -le 100000 ]; then
+			dest="$out/synthetic-$n.sklearn.jsonl"
+			if /usr/bin/env time -f '%e %M' -o "$out/time.txt" $py "$shared/eval/sklearn_related.py" "$corpus" -o "$dest" \
+				>/dev/null 2>"$out/stderr.txt"; then
+				set -- $(awk '{ printf "%s %.0f", $1, $2 / 1024 }' "$out/time.txt")
+				row "$n" scikit-learn reference "$1" "$2" "$(map10 "$labels" "$dest")" \
+					"$(awk '$2 ~ /^[0-9.]+$/ && $3 == "s" { printf "%s%s=%.1f", sep, $1, $2; sep = " " }' "$out/stderr.txt")"
+			else
+				row "$n" scikit-learn reference failed - - "$(tail -n 1 "$out/stderr.txt")"
+			fi
+		fi
+	done
+}
+
+case $only in
+	"") dev; synthetic ;;
+	dev) dev ;;
+	synthetic) synthetic ;;
+	*) echo "bench: BENCH_ONLY must be dev or synthetic" >&2; exit 2 ;;
+esac
