@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "explain.h"
 #include "fsutil.h"
 
 void output_timestamp(char *out, size_t outlen)
@@ -76,6 +77,39 @@ static int add_story(struct buf *b, const struct model *m, uint32_t d, int with_
 	return rc;
 }
 
+/* With --explain: the `why` object of item x on story d (explain.h). */
+#define WHY_TERMS 5
+static int add_why(struct buf *b, const struct model *m, const struct related_lists *l,
+		   uint32_t d, uint32_t x)
+{
+	struct explain e;
+	int rc;
+
+	if (explain_pair(m, d, x, l->semantic, WHY_TERMS, &e, NULL))
+		return -1;
+	rc = buf_adds(b, ",\"why\":");
+	rc |= explain_why_json(b, m, &e);
+	explain_free(&e);
+	return rc;
+}
+
+/* With --explain: the candidates the policy dropped, with the rule. */
+static int add_excluded(struct buf *b, const struct model *m,
+			const struct related_lists *l, uint32_t d)
+{
+	const struct policy_exclusion *ex = l->excluded + (size_t)d * l->depth;
+	int rc = buf_adds(b, ",\"excluded\":[");
+
+	for (uint32_t i = 0; i < l->excluded_count[d]; i++) {
+		rc |= buf_adds(b, i ? ",{" : "{");
+		rc |= add_field(b, "id", model_doc(m, ex[i].doc, MODEL_ID), 0);
+		rc |= add_field(b, "reason", ex[i].reason, 1);
+		rc |= buf_addc(b, '}');
+	}
+	rc |= buf_addc(b, ']');
+	return rc;
+}
+
 int output_related_line(struct buf *b, const struct model *m,
 			const struct related_lists *l, uint32_t doc,
 			const char *generated_at)
@@ -94,9 +128,14 @@ int output_related_line(struct buf *b, const struct model *m,
 		rc |= buf_adds(b, ",\"score\":");
 		rc |= add_score(b, it[i].score);
 		rc |= add_field(b, "origin", it[i].origin, 1);
+		if (l->explain)
+			rc |= add_why(b, m, l, doc, it[i].doc);
 		rc |= buf_addc(b, '}');
 	}
-	rc |= buf_adds(b, "]}\n");
+	rc |= buf_addc(b, ']');
+	if (l->explain && l->excluded)
+		rc |= add_excluded(b, m, l, doc);
+	rc |= buf_adds(b, "}\n");
 	return rc ? -1 : 0;
 }
 

@@ -7,6 +7,9 @@
  *    "source":{"id","url","title","published","lang"},
  *    "items":[{"rank":1,"id","url","title","published","score":0.4312,
  *              "origin":"similar"}, ...]}
+ * With the policy's `explain` (--explain), each item also has a "why"
+ * object (explain.h: five shared terms, tfidf, latent, score) and the line
+ * an "excluded" list of {"id","reason"} (policy.h).
  * Absent fields are null; scores have four decimals. Files are written
  * whole to a temporary file and renamed into place (fsutil.h), so a reader
  * or a crash never sees half a file.

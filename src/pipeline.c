@@ -14,6 +14,8 @@
 #include "buf.h"
 #include "charset.h"
 #include "extract.h"
+#include "progress.h"
+#include "publish.h"
 #include "read.h"
 #include "semantic.h"
 
@@ -54,6 +56,7 @@ static void *parallel_worker(void *arg)
 			return NULL;
 		for (size_t i = b; i < b + p->chunk && i < p->n; i++)
 			p->fn(p->ctx, i);
+		progress_add(p->n - b < p->chunk ? p->n - b : p->chunk);
 	}
 }
 
@@ -160,7 +163,9 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 		out->articles = NULL;
 		return error_set(err, NULL, "out of memory");
 	}
+	progress_begin("extract", set->n);
 	parallel_for(jobs, set->n, LOAD_CHUNK, load_one, &ctx);
+	progress_end();
 	if (pipeline_stop) {
 		for (size_t i = 0; i < set->n; i++)
 			free(ctx.reason[i]);
@@ -238,6 +243,7 @@ int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 	}
 	for (size_t i = 0; i < block; i++)
 		bag_init(&bags[i]);
+	progress_begin("analyze", c->n);
 	for (size_t base = 0; base < c->n && !rc; base += block) {
 		size_t n = c->n - base < block ? c->n - base : block;
 		struct analyze_ctx ctx = { .c = c, .opts = ao, .bags = bags,
@@ -263,6 +269,7 @@ int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 		for (size_t i = 0; i < n && !rc; i++)
 			rc = model_builder_add(b, &c->articles[base + i], &bags[i], err);
 	}
+	progress_end();
 	for (size_t i = 0; i < block; i++)
 		bag_free(&bags[i]);
 	free(bags);
@@ -275,14 +282,18 @@ int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 
 int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 		       const struct policy_options *po, const char *outdir,
-		       struct report *r, struct error *err)
+		       const struct publish_options *pub, struct report *r,
+		       struct error *err)
 {
 	struct rank_lists cand;
 	struct related_lists lists;
 	double t0 = output_now();
 	int rc;
 
-	if (rank_all(m, ro, &cand, err))
+	progress_begin("rank", m->n_docs);
+	rc = rank_all(m, ro, &cand, err);
+	progress_end();
+	if (rc)
 		return -1;
 	report_stage(r, "rank", &t0);
 	rc = policy_apply(m, &cand, po, &lists, err);
@@ -298,12 +309,23 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 	r->fallback_lists = lists.fallback_lists;
 	rc = pipeline_stop ? error_set(err, NULL, "interrupted")
 			   : output_write_related(outdir, m, &lists, r->generated_at, err);
+	if (!rc && pub && pub->per_story) {
+		struct skip_list unnamed = { 0 };
+		report_stage(r, "write", &t0);
+		rc = publish_run(outdir, m, &lists, r->generated_at, pub, &unnamed, err);
+		for (size_t i = 0; i < unnamed.n; i++)
+			log_warn("%s: %s", unnamed.items[i].input, unnamed.items[i].reason);
+		skip_list_free(&unnamed);
+		related_lists_free(&lists);
+		report_stage(r, "publish", &t0);
+		return rc;
+	}
 	related_lists_free(&lists);
 	report_stage(r, "write", &t0);
 	return rc;
 }
 
-int pipeline_latent(struct model *m, uint32_t dim, struct error *err)
+int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err)
 {
 	float *vecs;
 	uint32_t got;
@@ -315,7 +337,7 @@ int pipeline_latent(struct model *m, uint32_t dim, struct error *err)
 			 m->n_docs);
 		return 0;
 	}
-	if (semantic_fit(m, dim, 42, &vecs, &got, &e))
+	if (semantic_fit(m, dim, 42, jobs, &vecs, &got, &e))
 		return error_set(err, NULL, "%s", e.message);
 	model_set_latent(m, vecs, got);
 	return 0;

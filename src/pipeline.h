@@ -16,6 +16,7 @@
 #include "model.h"
 #include "output.h"
 #include "policy.h"
+#include "publish.h"
 #include "rank.h"
 
 /* Set (to the signal number) by a signal handler to ask the pipeline to
@@ -46,13 +47,15 @@ int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 
 /* Adds latent vectors of `dim` dimensions to `m` (semantic.h); a corpus
  * too small for a latent space is left without and reported via log_warn. */
-int pipeline_latent(struct model *m, uint32_t dim, struct error *err);
+int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err);
 
 /* Ranks every story of `m`, applies the policy and writes
- * OUTDIR/related.jsonl; records stage times and counts in `r`. */
+ * OUTDIR/related.jsonl, and with pub->per_story the run folder of
+ * publish.h (pub may be NULL); records stage times and counts in `r`. */
 int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 		       const struct policy_options *po, const char *outdir,
-		       struct report *r, struct error *err);
+		       const struct publish_options *pub, struct report *r,
+		       struct error *err);
 
 /* Default thread count: the number of online cores. */
 int pipeline_default_jobs(void);

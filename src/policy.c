@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "explain.h"
 #include "hash.h"
 
 #define NO_TIME INT64_MIN
@@ -29,6 +30,8 @@ void related_lists_free(struct related_lists *l)
 	free(l->count);
 	free(l->dup);
 	free(l->dup_count);
+	free(l->excluded);
+	free(l->excluded_count);
 	memset(l, 0, sizeof *l);
 }
 
@@ -85,23 +88,6 @@ int policy_parse_time(const char *s, int64_t *t)
 	tm.tm_sec = se;
 	*t = (int64_t)timegm(&tm) - off;
 	return 0;
-}
-
-/* Exact TF-IDF cosine of two stories (rows are sorted by term id). */
-static float tfidf_cosine(const struct model *m, uint32_t a, uint32_t b)
-{
-	uint64_t i = m->row[a], ie = m->row[a + 1], j = m->row[b], je = m->row[b + 1];
-	float s = 0.0f;
-
-	while (i < ie && j < je) {
-		if (m->col[i] < m->col[j])
-			i++;
-		else if (m->col[i] > m->col[j])
-			j++;
-		else
-			s += m->val[i++] * m->val[j++];
-	}
-	return s;
 }
 
 struct doc_info {
@@ -166,26 +152,122 @@ static int cmp_recent(const void *x, const void *y, void *ctx)
 
 static void fill_fallback(const struct model *m, const struct doc_info *di,
 			  const uint32_t *recent, const uint32_t *sec_start,
-			  const struct policy_options *o, uint32_t d,
+			  const struct policy_options *o, uint32_t d, size_t limit,
 			  struct related_item *it, uint32_t *count)
 {
 	uint32_t s = di->section[d];
 
 	(void)m;
-	for (uint32_t i = sec_start[s]; i < sec_start[s + 1] && *count < o->top; i++) {
+	for (uint32_t i = sec_start[s]; i < sec_start[s + 1] && *count < limit; i++) {
 		uint32_t x = recent[i];
 		if (x == d)
 			continue;
 		if (o->same_lang && di->lang[d] && di->lang[x] && di->lang[d] != di->lang[x])
 			continue;
+		if (overrides_exclusion(o->overrides, d, x) ||
+		    overrides_is_pinned(o->overrides, d, x))
+			continue;
 		it[(*count)++] = (struct related_item){ x, 0.0f, "fallback" };
 	}
+}
+
+/* Records that rule `why` dropped candidate x of story d (with
+ * explain; each candidate is dropped at most once, so depth slots
+ * suffice). */
+static void exclude(struct related_lists *out, uint32_t d, uint32_t x, const char *why)
+{
+	if (out->excluded && out->excluded_count[d] < out->depth)
+		out->excluded[(size_t)d * out->depth + out->excluded_count[d]++] =
+			(struct policy_exclusion){ x, why };
+}
+
+/* Puts story d's pins at their positions (by position, so earlier pins keep
+ * theirs), pushing the items below down; the list never exceeds top. */
+static void insert_pins(const struct model *m, const struct policy_options *o,
+			uint32_t d, const struct override_pin *pins, size_t npins,
+			size_t top, struct related_item *it, uint32_t *count)
+{
+	for (size_t p = 0; p < npins && *count < top; p++) {
+		size_t at = pins[p].position - 1;
+		if (at > *count)
+			at = *count;
+		memmove(it + at + 1, it + at, (*count - at) * sizeof *it);
+		it[at] = (struct related_item){ pins[p].doc,
+						explain_score(m, d, pins[p].doc, o->semantic),
+						"pinned" };
+		(*count)++;
+	}
+}
+
+/* The near-duplicate graph: for each story, the candidates whose TF-IDF
+ * cosine with it reaches the threshold (CSR: start[n + 1], list). A copy of
+ * a story scores near 1 and is always among its candidates, so looking
+ * only there costs one sparse dot product per candidate instead of one per
+ * pair of items. */
+struct dup_graph {
+	uint32_t *start;
+	uint32_t *list;
+};
+
+static int build_dup_graph(const struct model *m, const struct rank_lists *cand,
+			   float threshold, struct dup_graph *g)
+{
+	size_t n = 0, cap = 64;
+	float *dense = calloc((size_t)m->n_terms + 1, sizeof *dense);
+
+	g->start = malloc(((size_t)m->n_docs + 1) * sizeof *g->start);
+	g->list = malloc(cap * sizeof *g->list);
+	if (!g->start || !g->list || !dense) {
+		free(dense);
+		return -1;
+	}
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		const struct neighbor *c = cand->items + (size_t)d * cand->depth;
+		g->start[d] = (uint32_t)n;
+		/* the story's row scattered once, each candidate's row read once */
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+			dense[m->col[i]] = m->val[i];
+		for (uint32_t i = 0; i < cand->count[d]; i++) {
+			uint32_t x = c[i].doc;
+			float s = 0.0f;
+			for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
+				s += dense[m->col[k]] * m->val[k];
+			if (s < threshold)
+				continue;
+			if (n == cap) {
+				uint32_t *l = realloc(g->list, (cap *= 2) * sizeof *l);
+				if (!l) {
+					free(dense);
+					return -1;
+				}
+				g->list = l;
+			}
+			g->list[n++] = x;
+		}
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+			dense[m->col[i]] = 0.0f;
+	}
+	g->start[m->n_docs] = (uint32_t)n;
+	free(dense);
+	return 0;
+}
+
+static int is_dup(const struct dup_graph *g, uint32_t a, uint32_t b)
+{
+	for (uint32_t i = g->start[a]; i < g->start[a + 1]; i++)
+		if (g->list[i] == b)
+			return 1;
+	for (uint32_t i = g->start[b]; i < g->start[b + 1]; i++)
+		if (g->list[i] == a)
+			return 1;
+	return 0;
 }
 
 int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 const struct policy_options *o, struct related_lists *out,
 		 struct error *err)
 {
+	struct dup_graph dg = { NULL, NULL };
 	size_t top = o->top ? o->top : 1, n = m->n_docs ? m->n_docs : 1;
 	size_t depth = cand->depth;
 	int dedup = o->duplicate_score > 0.0f;
@@ -198,6 +280,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	memset(out, 0, sizeof *out);
 	out->top = top;
 	out->n_docs = m->n_docs;
+	out->depth = depth ? depth : 1;
 	if (n > SIZE_MAX / sizeof *out->items / (top > depth ? top : depth))
 		return error_set(err, NULL, "lists too long");
 	out->items = malloc(n * top * sizeof *out->items);
@@ -209,6 +292,14 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	di.section = intern_field(m, MODEL_SECTION);
 	di.lang = intern_field(m, MODEL_LANG);
 	recent = malloc(n * sizeof *recent);
+	out->explain = o->explain;
+	out->semantic = o->semantic;
+	if (o->explain) {
+		out->excluded = malloc(n * out->depth * sizeof *out->excluded);
+		out->excluded_count = calloc(n, sizeof *out->excluded_count);
+		if (!out->excluded || !out->excluded_count)
+			goto done;
+	}
 	if (!out->items || !out->count || !out->dup || !out->dup_count || !work ||
 	    !di.time || !di.section || !di.lang || !recent)
 		goto done;
@@ -227,36 +318,55 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		sec_start[di.section[d] + 1]++;
 	for (uint32_t s = 0; s <= nsec; s++)
 		sec_start[s + 1] += sec_start[s];
+	if (dedup && build_dup_graph(m, cand, o->duplicate_score, &dg))
+		goto done;
 
 	for (uint32_t d = 0; d < m->n_docs; d++) {
 		const struct neighbor *c = cand->items + (size_t)d * depth;
 		struct related_item *it = out->items + (size_t)d * top;
 		uint32_t *dup = out->dup + (size_t)d * depth;
+		const struct override_pin *pins;
+		size_t npins = overrides_pins(o->overrides, d, &pins);
+		size_t room = top > npins ? top - npins : 0;
 		size_t nw = 0, k = 0;
 
 		for (uint32_t i = 0; i < cand->count[d]; i++) {
 			uint32_t x = c[i].doc;
 			double apart = days_apart(&di, d, x);
+			const char *why;
 			size_t j;
 
-			if (c[i].score < o->min_score)
+			if (npins && overrides_is_pinned(o->overrides, d, x))
+				continue; /* placed by insert_pins() */
+			if (c[i].score < o->min_score) {
+				exclude(out, d, x, "below min-score");
 				continue;
-			if (o->max_age_days > 0 && apart > o->max_age_days)
+			}
+			if ((why = overrides_exclusion(o->overrides, d, x))) {
+				exclude(out, d, x, why);
 				continue;
-			if (dedup && tfidf_cosine(m, d, x) >= o->duplicate_score) {
+			}
+			if (o->max_age_days > 0 && apart > o->max_age_days) {
+				exclude(out, d, x, "max-age");
+				continue;
+			}
+			if (dedup && is_dup(&dg, d, x)) {
 				dup[out->dup_count[d]++] = x;
+				exclude(out, d, x, "near-duplicate");
 				continue;
 			}
 			for (j = 0; dedup && j < nw; j++)
-				if (tfidf_cosine(m, work[j].doc, x) >= o->duplicate_score)
+				if (is_dup(&dg, work[j].doc, x))
 					break;
 			if (dedup && j < nw) {
 				/* Copies of each other: the newer keeps the better place. */
 				if (newer(&di, x, work[j].doc)) {
 					dup[out->dup_count[d]++] = work[j].doc;
+					exclude(out, d, work[j].doc, "near-duplicate");
 					work[j].doc = x;
 				} else {
 					dup[out->dup_count[d]++] = x;
+					exclude(out, d, x, "near-duplicate");
 				}
 				continue;
 			}
@@ -267,27 +377,36 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		}
 		if (o->half_life_days > 0)
 			qsort(work, nw, sizeof *work, cmp_item);
-		for (size_t i = 0; i < nw && k < top; i++) {
-			if (o->min_relative > 0 && work[i].score < o->min_relative * work[0].score)
+		for (size_t i = 0; i < nw && k < room; i++) {
+			if (o->min_relative > 0 && work[i].score < o->min_relative * work[0].score) {
+				for (; i < nw; i++)
+					exclude(out, d, work[i].doc, "below min-relative");
 				break;
+			}
 			if (o->section_cap && di.section[work[i].doc]) {
 				size_t same = 0;
 				for (size_t j = 0; j < k; j++)
 					same += di.section[it[j].doc] == di.section[work[i].doc];
-				if (same >= o->section_cap)
+				if (same >= o->section_cap) {
+					exclude(out, d, work[i].doc, "section-cap");
 					continue;
+				}
 			}
 			it[k++] = work[i];
 		}
 		out->count[d] = (uint32_t)k;
 		out->duplicates += out->dup_count[d];
 		if (!k && o->fallback) {
-			fill_fallback(m, &di, recent, sec_start, o, d, it, &out->count[d]);
+			fill_fallback(m, &di, recent, sec_start, o, d, room, it, &out->count[d]);
 			out->fallback_lists += out->count[d] > 0;
 		}
+		if (npins)
+			insert_pins(m, o, d, pins, npins, top, it, &out->count[d]);
 	}
 	rc = 0;
 done:
+	free(dg.start);
+	free(dg.list);
 	free(work);
 	free(di.time);
 	free(di.section);

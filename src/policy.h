@@ -6,7 +6,8 @@
  *   2. near-duplicates: a candidate whose TF-IDF cosine with the story is
  *      `duplicate_score` or more is a copy of the story (republished,
  *      syndicated) and is dropped; two candidates that are copies of each
- *      other collapse to the newer one (ties: lower id);
+ *      other (one is among the other's candidates at that cosine) collapse
+ *      to the newer one (ties: lower id);
  *   3. max_age_days: drop candidates published further than that from the
  *      story (either way; stories without a date are kept);
  *   4. half_life_days: multiply scores by 0.5^(|days apart| / half-life),
@@ -19,7 +20,21 @@
  *      of the same section (same language), origin "fallback", unless
  *      fallback is off.
  * Same-language filtering happens in rank. Every item carries its origin:
- * "similar" (ranked) or "fallback".
+ * "similar" (ranked), "fallback" or "pinned".
+ *
+ * Overrides (overrides.h), when given, act after ranking and before the
+ * list is cut: a blocked candidate, or a sponsored one on a story that is
+ * not sponsored, is dropped with rule 1; pinned stories are taken out of
+ * the candidates and put at their position once the list is cut to `top`
+ * minus the number of pins, so pins never count against the other rules and
+ * the list keeps its length. A pinned item's score is the blended score of
+ * the pair (explain_score()). The fallback skips blocked and sponsored
+ * stories too.
+ *
+ * With `explain` (`--explain`), every candidate a rule drops is recorded
+ * with the rule's name ("below min-score", "blocked", "sponsored",
+ * "max-age", "near-duplicate", "below min-relative", "section-cap"), and the
+ * lists ask output for a `why` object per item and an `excluded` list.
  */
 #ifndef RELATED_POLICY_H
 #define RELATED_POLICY_H
@@ -29,6 +44,7 @@
 
 #include "log.h"
 #include "model.h"
+#include "overrides.h"
 #include "rank.h"
 
 struct policy_options {
@@ -41,6 +57,9 @@ struct policy_options {
 	size_t section_cap;     /* default 0 = no cap */
 	int fallback;           /* default 1 */
 	int same_lang;          /* fallback items in the story's language only */
+	const struct overrides *overrides; /* NULL: none */
+	float semantic;         /* blend weight, for pinned items' scores */
+	int explain;            /* record exclusions, explain items (default 0) */
 };
 
 void policy_options_default(struct policy_options *o);
@@ -49,6 +68,12 @@ struct related_item {
 	uint32_t doc;
 	float score;
 	const char *origin; /* static string */
+};
+
+/* A candidate a rule dropped, and the rule (static string). */
+struct policy_exclusion {
+	uint32_t doc;
+	const char *reason;
 };
 
 /* Final lists: story d's items are items[d * top ...], count[d] of them;
@@ -61,6 +86,13 @@ struct related_lists {
 	uint32_t *count;
 	uint32_t *dup;
 	uint32_t *dup_count;
+	int explain;           /* copied from the options, for output */
+	float semantic;        /* copied from the options, for output's `why` */
+	struct policy_exclusion *excluded; /* with explain: story d's are
+					      excluded[d * depth ...], excluded_count[d]
+					      of them, in candidate order; else NULL */
+	uint32_t *excluded_count;
+	size_t depth;          /* candidates per story the policy saw */
 	size_t fallback_lists; /* lists filled by the fallback */
 	size_t duplicates;     /* near-duplicates dropped in all */
 };

@@ -13,44 +13,126 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define OVERSAMPLE 10
 #define POWER_ITERATIONS 2
 
-/* Y (docs x l) = A X, X (terms x l). */
-static void mul_a(const struct model *m, const gsl_matrix *x, gsl_matrix *y)
-{
-	size_t l = x->size2;
+/* The matrix in both orientations: rows of A from the model (CSR), rows of
+ * Aᵀ built once (CSC), so that both products are written row by row and
+ * split across threads by row ranges; each output row is computed by one
+ * thread in a fixed order, so results do not depend on the thread count. */
+struct sparse_t {
+	uint64_t *start; /* [n_terms + 1] */
+	uint32_t *doc;
+	float *weight;
+};
 
-	gsl_matrix_set_zero(y);
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		double *yr = gsl_matrix_ptr(y, d, 0);
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			const double *xr = gsl_matrix_const_ptr(x, m->col[i], 0);
-			double w = m->val[i];
-			for (size_t j = 0; j < l; j++)
-				yr[j] += w * xr[j];
+struct product {
+	const struct model *m;
+	const struct sparse_t *at;
+	const gsl_matrix *x;
+	gsl_matrix *y;
+	int transpose;
+	size_t begin, end;
+};
+
+/* y += w x over l elements; `restrict` lets the compiler vectorise it
+ * (this loop is most of the latent stage's time). */
+static void axpy(size_t l, double w, const double *restrict x, double *restrict y)
+{
+	for (size_t j = 0; j < l; j++)
+		y[j] += w * x[j];
+}
+
+static void *product_rows(void *arg)
+{
+	struct product *p = arg;
+	size_t l = p->x->size2;
+
+	for (size_t r = p->begin; r < p->end; r++) {
+		double *yr = gsl_matrix_ptr(p->y, r, 0);
+		uint64_t b, e;
+		memset(yr, 0, l * sizeof *yr);
+		if (p->transpose) {
+			b = p->at->start[r];
+			e = p->at->start[r + 1];
+		} else {
+			b = p->m->row[r];
+			e = p->m->row[r + 1];
 		}
+		for (uint64_t i = b; i < e; i++) {
+			size_t src = p->transpose ? p->at->doc[i] : p->m->col[i];
+			double w = p->transpose ? p->at->weight[i] : p->m->val[i];
+			axpy(l, w, gsl_matrix_const_ptr(p->x, src, 0), yr);
+		}
+	}
+	return NULL;
+}
+
+/* Y = A X (transpose 0: X terms x l, Y docs x l) or Y = Aᵀ X (transpose 1). */
+static void multiply(const struct model *m, const struct sparse_t *at, int transpose,
+		     const gsl_matrix *x, gsl_matrix *y, int jobs)
+{
+	struct product parts[64];
+	pthread_t th[64];
+	int joined[64] = { 0 };
+	size_t rows = y->size1;
+	int n = jobs < 1 ? 1 : jobs > 64 ? 64 : jobs;
+
+	for (int j = 0; j < n; j++)
+		parts[j] = (struct product){ m, at, x, y, transpose, rows * (size_t)j / (size_t)n,
+					     rows * (size_t)(j + 1) / (size_t)n };
+	for (int j = 1; j < n; j++)
+		joined[j] = !pthread_create(&th[j], NULL, product_rows, &parts[j]);
+	product_rows(&parts[0]);
+	for (int j = 1; j < n; j++) {
+		if (joined[j])
+			pthread_join(th[j], NULL);
+		else
+			product_rows(&parts[j]); /* no thread: do it here */
 	}
 }
 
-/* Z (terms x l) = Aᵀ Y, Y (docs x l). */
-static void mul_at(const struct model *m, const gsl_matrix *y, gsl_matrix *z)
+static void mul_a(const struct model *m, const struct sparse_t *at, const gsl_matrix *x,
+		  gsl_matrix *y, int jobs)
 {
-	size_t l = y->size2;
+	multiply(m, at, 0, x, y, jobs);
+}
 
-	gsl_matrix_set_zero(z);
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		const double *yr = gsl_matrix_const_ptr(y, d, 0);
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			double *zr = gsl_matrix_ptr(z, m->col[i], 0);
-			double w = m->val[i];
-			for (size_t j = 0; j < l; j++)
-				zr[j] += w * yr[j];
-		}
+static void mul_at(const struct model *m, const struct sparse_t *at, const gsl_matrix *y,
+		   gsl_matrix *z, int jobs)
+{
+	multiply(m, at, 1, y, z, jobs);
+}
+
+static int transpose(const struct model *m, struct sparse_t *at)
+{
+	uint64_t *fill;
+
+	at->start = calloc((size_t)m->n_terms + 1, sizeof *at->start);
+	at->doc = malloc((m->nnz ? m->nnz : 1) * sizeof *at->doc);
+	at->weight = malloc((m->nnz ? m->nnz : 1) * sizeof *at->weight);
+	fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill);
+	if (!at->start || !at->doc || !at->weight || !fill) {
+		free(fill);
+		return -1;
 	}
+	for (uint64_t i = 0; i < m->nnz; i++)
+		at->start[m->col[i] + 1]++;
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		at->start[t + 1] += at->start[t];
+	memcpy(fill, at->start, ((size_t)m->n_terms + 1) * sizeof *fill);
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+			uint64_t k = fill[m->col[i]]++;
+			at->doc[k] = d;
+			at->weight[k] = m->val[i];
+		}
+	free(fill);
+	return 0;
 }
 
 /* Makes the columns of Y orthonormal in place: G = YᵀY = L Lᵀ, Y := Y L⁻ᵀ.
@@ -76,9 +158,10 @@ static int orthonormalize(gsl_matrix *y, gsl_matrix *g)
 	return cholesky_qr(y, g) || cholesky_qr(y, g) ? -1 : 0;
 }
 
-int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, float **vecs,
-		 uint32_t *out_dim, struct error *err)
+int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
+		 float **vecs, uint32_t *out_dim, struct error *err)
 {
+	struct sparse_t at = { NULL, NULL, NULL };
 	size_t n = m->n_docs, t = m->n_terms, l = (size_t)dim + OVERSAMPLE, k;
 	gsl_matrix *omega = NULL, *y = NULL, *g = NULL, *c = NULL, *v = NULL,
 		   *docs = NULL;
@@ -107,7 +190,7 @@ int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, float **vec
 	eval = gsl_vector_alloc(l);
 	ws = gsl_eigen_symmv_alloc(l);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!omega || !y || !g || !c || !v || !eval || !ws || !rng) {
+	if (!omega || !y || !g || !c || !v || !eval || !ws || !rng || transpose(m, &at)) {
 		error_set(err, NULL, "out of memory for the latent space");
 		goto done;
 	}
@@ -118,12 +201,12 @@ int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, float **vec
 	/* Range finder on the story side only, so that every dense step costs
 	 * stories x l², not terms x l²: Y = (A Aᵀ)^q A Ω, orthonormalised
 	 * between steps (once; twice at the end for accuracy). */
-	mul_a(m, omega, y);
+	mul_a(m, &at, omega, y, jobs);
 	for (int q = 0; q < POWER_ITERATIONS; q++) {
 		if (cholesky_qr(y, g))
 			goto numeric;
-		mul_at(m, y, omega);
-		mul_a(m, omega, y);
+		mul_at(m, &at, y, omega, jobs);
+		mul_a(m, &at, omega, y, jobs);
 	}
 	if (orthonormalize(y, g))
 		goto numeric;
@@ -133,8 +216,8 @@ int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, float **vec
 		error_set(err, NULL, "out of memory for the latent space");
 		goto done;
 	}
-	mul_at(m, y, omega);
-	mul_a(m, omega, docs);
+	mul_at(m, &at, y, omega, jobs);
+	mul_a(m, &at, omega, docs, jobs);
 	gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, y, docs, 0.0, c);
 	if (gsl_eigen_symmv(c, eval, v, ws) ||
 	    gsl_eigen_symmv_sort(eval, v, GSL_EIGEN_SORT_VAL_DESC))
@@ -178,6 +261,9 @@ done:
 	if (ws)
 		gsl_eigen_symmv_free(ws);
 	gsl_rng_free(rng);
+	free(at.start);
+	free(at.doc);
+	free(at.weight);
 	gsl_set_error_handler(old);
 	return rc;
 }

@@ -20,9 +20,10 @@
 #include "model.h"
 
 /* Computes latent vectors of `dim` dimensions (fewer when the corpus is
- * smaller) for every story of `m`. On success *vecs is a malloc'd array of
- * n_docs * (*out_dim) floats, row-major, owned by the caller. */
-int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, float **vecs,
-		 uint32_t *out_dim, struct error *err);
+ * smaller) for every story of `m`, the sparse products on `jobs` threads
+ * (the result does not depend on it). On success *vecs is a malloc'd array
+ * of n_docs * (*out_dim) floats, row-major, owned by the caller. */
+int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
+		 float **vecs, uint32_t *out_dim, struct error *err);
 
 #endif

@@ -1,0 +1,99 @@
+/*
+ * cmd_explain: `related explain -m MODEL ID ID`, the score of one pair of
+ * stories and its parts as one JSON object on stdout (explain.h).
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "explain.h"
+#include "log.h"
+
+static void print_usage(FILE *f)
+{
+	fputs("Usage: related explain [OPTIONS] -m MODEL ID ID\n"
+	      "\n"
+	      "Why two stories of a model are related: one JSON object on stdout with\n"
+	      "the two stories, the score and its parts (TF-IDF cosine, latent cosine,\n"
+	      "blend weight) and the terms they share with their contributions\n"
+	      "w_a(t) * w_b(t), which sum to the TF-IDF cosine.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -m, --model FILE   the model file (default " DEFAULT_MODEL ")\n"
+	      "      --semantic W   blend weight of the latent cosine, 0 to 1 (default 0.5)\n"
+	      "      --terms N      shared terms listed, highest contribution first (default 20)\n"
+	      "  -h, --help         this help\n", f);
+}
+
+int cmd_explain(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "model", required_argument, NULL, 'm' },
+		{ "semantic", required_argument, NULL, 1 },
+		{ "terms", required_argument, NULL, 2 },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *model_path = DEFAULT_MODEL;
+	float semantic = EXPLAIN_DEFAULT_SEMANTIC;
+	size_t max_terms = 20;
+	struct model m;
+	struct explain e;
+	struct error err;
+	struct buf b = BUF_INIT;
+	int64_t a, bi;
+	int c, bad = 0, status = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model_path = optarg; break;
+		case 'h': print_usage(stdout); return EXIT_OK;
+		case 1: {
+			char *end;
+			double w = strtod(optarg, &end);
+			if (end == optarg || *end || !(w >= 0 && w <= 1)) {
+				log_error("--semantic: expected a weight from 0 to 1, got '%s'", optarg);
+				bad = 1;
+			}
+			semantic = (float)w;
+			break;
+		}
+		case 2: bad |= cmd_parse_count("--terms", optarg, 100000, &max_terms) != 0; break;
+		default: bad = 1;
+		}
+	}
+	if (!bad && argc - optind != 2) {
+		log_error("expected two story ids; see 'related explain --help'");
+		bad = 1;
+	}
+	if (bad)
+		return EXIT_USAGE;
+	error_clear(&err);
+	if (model_load(model_path, &m, &err)) {
+		log_error("%s", err.message);
+		return EXIT_INPUT;
+	}
+	a = explain_find_story(&m, argv[optind]);
+	bi = explain_find_story(&m, argv[optind + 1]);
+	if (a < 0 || bi < 0) {
+		log_error("%s: no story '%s' in the model", model_path,
+			  argv[optind + (a < 0 ? 0 : 1)]);
+		model_free(&m);
+		return EXIT_INPUT;
+	}
+	if (explain_pair(&m, (uint32_t)a, (uint32_t)bi, semantic, max_terms, &e, &err) ||
+	    explain_json(&b, &m, &e) || buf_addc(&b, '\n')) {
+		log_error("%s", err.message[0] ? err.message : "out of memory");
+		status = EXIT_INTERNAL;
+	} else if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout)) {
+		log_error("cannot write to stdout");
+		status = EXIT_OUTPUT;
+	}
+	explain_free(&e);
+	buf_release(&b);
+	model_free(&m);
+	return status;
+}
