@@ -31,6 +31,18 @@ int cmd_recommend(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_count(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_concat(int argc, char **argv);
+
+/* `recommend --shard SPEC`: ranks shard SPEC's stories of m and writes
+ * their lines to the file `out` (shard.h); returns the exit status. */
+struct model;
+struct rank_options;
+struct policy_options;
+int cmd_recommend_shard(const char *spec, const struct model *m,
+			const struct rank_options *ro, const struct policy_options *po,
+			const char *out, const char *generated_at);
 
 /* Parses a positive integer option value; prints a usage error naming the
  * option and returns -1 when it is not one. */

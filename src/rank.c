@@ -32,6 +32,7 @@ struct rank_job {
 	const struct rank_options *o;
 	struct rank_lists *out;
 	atomic_size_t *next;
+	size_t first, count; /* stories first + [0, count), or o->docs[0, count) */
 	int failed;
 };
 
@@ -235,11 +236,12 @@ static void *rank_worker(void *arg)
 	for (;;) {
 		size_t begin = atomic_fetch_add(job->next, CHUNK);
 		size_t end = begin + CHUNK;
-		if (begin >= m->n_docs || (job->o->stop && *job->o->stop))
+		if (begin >= job->count || (job->o->stop && *job->o->stop))
 			break;
-		if (end > m->n_docs)
-			end = m->n_docs;
-		for (size_t d = begin; d < end; d++) {
+		if (end > job->count)
+			end = job->count;
+		for (size_t k = begin; k < end; k++) {
+			size_t d = job->o->docs ? job->o->docs[k] : job->first + k;
 			size_t nh = approx ? candidates_approx(job, &w, (uint32_t)d)
 					   : candidates_exact(job, &w, (uint32_t)d);
 			if (blend)
@@ -332,8 +334,21 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	uint32_t *lang = NULL;
 	atomic_size_t next = 0;
 	int njobs = o->jobs < 1 ? 1 : o->jobs, failed = 0, started = 0;
+	size_t first = 0, count = m->n_docs;
 
 	memset(out, 0, sizeof *out);
+	if (o->docs) {
+		for (size_t i = 0; i < o->n_list; i++)
+			if (o->docs[i] >= m->n_docs)
+				return error_set(err, NULL, "story %u out of range", o->docs[i]);
+		count = o->n_list;
+	} else if (o->begin || o->end) {
+		if (o->begin > o->end || o->end > m->n_docs)
+			return error_set(err, NULL, "stories %zu to %zu out of range (%u stories)",
+					 o->begin, o->end, m->n_docs);
+		first = o->begin;
+		count = o->end - o->begin;
+	}
 	out->depth = o->depth ? o->depth : 1;
 	out->n_docs = m->n_docs;
 	if (m->n_docs && out->depth > SIZE_MAX / sizeof *out->items / m->n_docs)
@@ -349,7 +364,7 @@ int rank_all(const struct model *m, const struct rank_options *o,
 		goto done;
 	}
 	for (int j = 0; j < njobs; j++) {
-		jobs[j] = (struct rank_job){ m, &p, lang, o, out, &next, 0 };
+		jobs[j] = (struct rank_job){ m, &p, lang, o, out, &next, first, count, 0 };
 		if (pthread_create(&threads[j], NULL, rank_worker, &jobs[j])) {
 			failed = 1;
 			break;

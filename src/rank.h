@@ -42,6 +42,11 @@ struct rank_options {
 	size_t candidates;    /* approximate: stories scored exactly per story */
 	const volatile sig_atomic_t *stop; /* when set and nonzero, stop early
 					      (rank_all then fails "interrupted") */
+	size_t begin, end;    /* rank only stories [begin, end) (0, 0: all); every
+				 story stays a candidate (shard.h) */
+	const uint32_t *docs; /* when not NULL, rank only these n_list stories
+				 instead of a range */
+	size_t n_list;
 };
 
 /* Fills the approximate-mode parameters with their defaults for m. */
@@ -61,8 +66,10 @@ struct rank_lists {
 	uint32_t *count;
 };
 
-/* Ranks every story of `m`. `out` is the caller's, freed with
- * rank_lists_free(). Returns -1 with err set when memory runs out. */
+/* Ranks every story of `m` (or the range or list the options name: the
+ * other stories get count 0). `out` is the caller's, freed with
+ * rank_lists_free(). Returns -1 with err set when memory runs out or the
+ * range or list is out of bounds. */
 int rank_all(const struct model *m, const struct rank_options *o,
 	     struct rank_lists *out, struct error *err);
 void rank_lists_free(struct rank_lists *l);

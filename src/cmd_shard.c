@@ -1,0 +1,445 @@
+/*
+ * cmd_shard: `count`, `merge` and `concat`, the commands that split a run
+ * over independent processes, and the sharded half of `recommend`
+ * (cmd_run.c parses its options and calls cmd_recommend_shard()). The
+ * logic, the split and the part format are in shard.h.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "fsutil.h"
+#include "log.h"
+#include "output.h"
+#include "pipeline.h"
+#include "read.h"
+#include "shard.h"
+
+static double parse_number(const char *opt, const char *v, int *bad)
+{
+	char *end;
+	double x = strtod(v, &end);
+
+	if (end == v || *end || x < 0 || x > 1000) {
+		log_error("%s: expected a number, got '%s'", opt, v);
+		*bad = 1;
+	}
+	return x;
+}
+
+static int get_shard(const char *spec, struct shard *s)
+{
+	struct error err;
+
+	error_clear(&err);
+	if (shard_parse(spec, s, &err)) {
+		log_error("%s", err.message);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- count ---- */
+
+static void count_usage(FILE *f)
+{
+	fputs("Usage: related count [OPTIONS] INPUT... -o PART\n"
+	      "\n"
+	      "Collect every INPUT as 'related run' does, take one shard of the stories\n"
+	      "(sorted by id; of n, shard I of N takes [I*n/N, (I+1)*n/N)), extract and\n"
+	      "analyse them and write PART: each story's metadata and term counts and the\n"
+	      "shard's skipped inputs. 'related merge' joins the parts into a model.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output PART      the count part to write\n"
+	      "      --shard I/N|auto   shard I (from 0) of N; auto (default): from\n"
+	      "                         SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or\n"
+	      "                         JOB_COMPLETION_INDEX/RELATED_SHARDS, else 0/1\n"
+	      "      --title-weight W   how many times a title word counts (default 2)\n"
+	      "      --lead-weight W    how many times a word of the first paragraph counts (default 1)\n"
+	      "      --min-df N         ignore terms in fewer than N stories (default 2)\n"
+	      "      --max-df F         ignore terms in more than fraction F of stories (default 1)\n"
+	      "      --bigrams W        also count pairs of adjacent terms, at weight W (default off)\n"
+	      "      --tf log|bm25      term-frequency weighting (default log)\n"
+	      "      --no-stem          no Snowball stemming\n"
+	      "      --no-stopwords     keep stopwords\n"
+	      "      --strict           fail (exit 3, nothing written) if any input is skipped\n"
+	      "  -j, --jobs N           threads (default: all cores)\n"
+	      "  -q, --quiet            no progress messages\n"
+	      "  -h, --help             this help\n"
+	      "\n"
+	      "The model options are recorded in PART; merge uses them and checks that\n"
+	      "every part agrees.\n", f);
+}
+
+int cmd_count(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "shard", required_argument, NULL, 1 },
+		{ "title-weight", required_argument, NULL, 4 },
+		{ "min-df", required_argument, NULL, 5 },
+		{ "lead-weight", required_argument, NULL, 6 },
+		{ "max-df", required_argument, NULL, 7 },
+		{ "no-stem", no_argument, NULL, 8 },
+		{ "no-stopwords", no_argument, NULL, 9 },
+		{ "strict", no_argument, NULL, 20 },
+		{ "bigrams", required_argument, NULL, 21 },
+		{ "tf", required_argument, NULL, 22 },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *out = NULL, *spec = "auto";
+	size_t jobs = (size_t)pipeline_default_jobs(), n, begin, end;
+	struct analyze_options ao;
+	struct shard_part_info info;
+	struct input_set set, sub;
+	struct skip_list skipped = { 0 };
+	struct corpus corpus = { 0 };
+	struct error err;
+	int c, bad = 0, strict = 0, status = EXIT_OK;
+
+	memset(&info, 0, sizeof info);
+	analyze_options_default(&ao);
+	model_params_default(&info.params);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out = optarg; break;
+		case 'j': bad |= cmd_parse_count("--jobs", optarg, 256, &jobs) != 0; break;
+		case 'q': log_verbosity = 0; break;
+		case 'h': count_usage(stdout); return EXIT_OK;
+		case 1: spec = optarg; break;
+		case 4: ao.title_weight = (float)parse_number("--title-weight", optarg, &bad); break;
+		case 5:
+			bad |= cmd_parse_count("--min-df", optarg, 1000000, &n) != 0;
+			info.params.min_df = (uint32_t)n;
+			break;
+		case 6: ao.lead_weight = (float)parse_number("--lead-weight", optarg, &bad); break;
+		case 7: info.params.max_df = (float)parse_number("--max-df", optarg, &bad); break;
+		case 8: ao.stem = 0; break;
+		case 9: ao.stopwords = 0; break;
+		case 20: strict = 1; break;
+		case 21: ao.bigram_weight = (float)parse_number("--bigrams", optarg, &bad); break;
+		case 22:
+			if (!strcmp(optarg, "log")) {
+				info.params.tf_mode = MODEL_TF_LOG;
+			} else if (!strcmp(optarg, "bm25")) {
+				info.params.tf_mode = MODEL_TF_BM25;
+			} else {
+				log_error("--tf: expected log or bm25, got '%s'", optarg);
+				bad = 1;
+			}
+			break;
+		default: bad = 1;
+		}
+	}
+	/* the same copies as cmd_run.c, so the model records the same */
+	info.params.title_weight = ao.title_weight;
+	info.params.lead_weight = ao.lead_weight;
+	info.params.stem = (uint32_t)ao.stem;
+	info.params.stopwords = (uint32_t)ao.stopwords;
+	info.params.bigram_weight = ao.bigram_weight;
+	if (!bad && !out) {
+		log_error("missing -o PART; see 'related count --help'");
+		bad = 1;
+	}
+	if (bad || get_shard(spec, &info.shard))
+		return EXIT_USAGE;
+	cmd_catch_signals();
+	error_clear(&err);
+	input_set_init(&set);
+	status = cmd_collect_inputs(argv + optind, argc - optind, &set);
+	if (status)
+		goto done;
+	info.items = set.n;
+	info.collect_skips = set.skipped.n;
+	info.fingerprint = shard_fingerprint(&set);
+	shard_range(&info.shard, set.n, &begin, &end);
+	info.begin = begin;
+	info.end = end;
+	/* Skips found while collecting are every shard's; shard 0 reports them. */
+	if (info.shard.index == 0 && skip_list_take(&skipped, &set.skipped)) {
+		status = EXIT_INTERNAL;
+		goto done;
+	}
+	input_set_init(&sub); /* a view of the shard's items, owned by set */
+	sub.items = set.items + begin;
+	sub.n = end - begin;
+	log_info("shard %u/%u: items %zu to %zu of %zu", info.shard.index,
+		 info.shard.count, begin, end, set.n);
+	if (pipeline_load(&sub, (int)jobs, READ_DEFAULT_LIMIT, &corpus, &skipped, &err)) {
+		log_error("%s", err.message);
+		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
+		goto done;
+	}
+	cmd_warn_skipped(&skipped, 0);
+	if (strict && skipped.n) {
+		log_error("--strict: %zu inputs skipped; nothing written", skipped.n);
+		status = EXIT_INPUT;
+		goto done;
+	}
+	if (shard_write_counts(out, &info, &skipped, &corpus, &ao, (int)jobs, &err)) {
+		log_error("%s", err.message);
+		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
+		goto done;
+	}
+	log_info("wrote %s (%zu stories, %zu skipped)", out, corpus.n, skipped.n);
+	if (skipped.n)
+		status = EXIT_SKIPPED;
+done:
+	corpus_free(&corpus);
+	skip_list_free(&skipped);
+	input_set_free(&set);
+	return status;
+}
+
+/* ---- merge ---- */
+
+static void merge_usage(FILE *f)
+{
+	fputs("Usage: related merge [OPTIONS] PART... -m MODEL\n"
+	      "\n"
+	      "Join the count parts of every shard (given in shard order, 0 first) into\n"
+	      "the model 'related run' would build from the same inputs and options,\n"
+	      "with latent vectors, and save it to MODEL.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -m, --model FILE       the model to write\n"
+	      "      --dims K           latent dimensions (default 100, as run)\n"
+	      "      --no-latent        no latent vectors (as run --semantic 0)\n"
+	      "  -j, --jobs N           threads for the latent vectors (default: all cores)\n"
+	      "  -q, --quiet            no progress messages\n"
+	      "  -h, --help             this help\n", f);
+}
+
+int cmd_merge(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "model", required_argument, NULL, 'm' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "dims", required_argument, NULL, 1 },
+		{ "no-latent", no_argument, NULL, 2 },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *model_path = NULL;
+	size_t jobs = (size_t)pipeline_default_jobs(), dims = 100;
+	struct shard_part_info info;
+	struct skip_list skipped = { 0 };
+	struct model m;
+	struct error err;
+	double t0 = output_now();
+	int c, bad = 0, status = EXIT_OK;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "m:j:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'm': model_path = optarg; break;
+		case 'j': bad |= cmd_parse_count("--jobs", optarg, 256, &jobs) != 0; break;
+		case 'q': log_verbosity = 0; break;
+		case 'h': merge_usage(stdout); return EXIT_OK;
+		case 1: bad |= cmd_parse_count("--dims", optarg, 2000, &dims) != 0; break;
+		case 2: dims = 0; break;
+		default: bad = 1;
+		}
+	}
+	if (!bad && !model_path) {
+		log_error("missing -m MODEL; see 'related merge --help'");
+		bad = 1;
+	}
+	if (!bad && optind >= argc) {
+		log_error("no PART given; see 'related merge --help'");
+		bad = 1;
+	}
+	if (bad)
+		return EXIT_USAGE;
+	cmd_catch_signals();
+	error_clear(&err);
+	if (shard_merge((const char *const *)argv + optind, (size_t)(argc - optind), &m,
+			&skipped, &info, &err)) {
+		log_error("%s", err.message);
+		skip_list_free(&skipped);
+		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INPUT;
+	}
+	log_info("merged %d parts: %u stories, %u terms, %zu skipped inputs (%.2f s)",
+		 argc - optind, m.n_docs, m.n_terms, skipped.n, output_now() - t0);
+	if (dims && pipeline_latent(&m, (uint32_t)dims, (int)jobs, &err)) {
+		log_error("%s", err.message);
+		status = EXIT_INTERNAL;
+	} else if (pipeline_stop) {
+		status = EXIT_SIGNAL + pipeline_stop;
+	} else if (model_save(&m, model_path, &err)) {
+		log_error("%s", err.message);
+		status = EXIT_OUTPUT;
+	} else {
+		log_info("model: %s (%.2f s)", model_path, output_now() - t0);
+	}
+	model_free(&m);
+	skip_list_free(&skipped);
+	return status;
+}
+
+/* ---- recommend --shard ---- */
+
+int cmd_recommend_shard(const char *spec, const struct model *m,
+			const struct rank_options *ro, const struct policy_options *po,
+			const char *out, const char *generated_at)
+{
+	struct shard s;
+	struct error err;
+	size_t stories;
+	double t0 = output_now();
+
+	if (get_shard(spec, &s))
+		return EXIT_USAGE;
+	error_clear(&err);
+	if (shard_recommend(m, ro, po, &s, out, generated_at, &stories, &err)) {
+		log_error("%s", err.message);
+		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
+	}
+	log_info("wrote %s (shard %u/%u: %zu of %u stories, %.2f s)", out, s.index,
+		 s.count, stories, m->n_docs, output_now() - t0);
+	return EXIT_OK;
+}
+
+/* ---- concat ---- */
+
+static void concat_usage(FILE *f)
+{
+	fputs("Usage: related concat [OPTIONS] PART.jsonl... -o OUTDIR\n"
+	      "\n"
+	      "Join the parts written by 'related recommend --shard' (given in shard\n"
+	      "order) into OUTDIR/related.jsonl, checking that the stories ascend with\n"
+	      "no repeat, and write OUTDIR/report.json. Every line gets this run's\n"
+	      "generated_at.\n"
+	      "\n"
+	      "Options:\n"
+	      "  -o, --output DIR       where to write related.jsonl and report.json\n"
+	      "  -m, --model FILE       also check that the lines are exactly the model's\n"
+	      "                         stories (none missing)\n"
+	      "      --counts PART      a count part whose skipped inputs go into\n"
+	      "                         report.json (repeat for each, in shard order)\n"
+	      "  -q, --quiet            no progress messages\n"
+	      "  -h, --help             this help\n"
+	      "\n"
+	      "Exit status 1 when the count parts list skipped inputs, as for run.\n", f);
+}
+
+int cmd_concat(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "model", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "counts", required_argument, NULL, 1 },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *outdir = NULL, *model_path = NULL;
+	const char **counts = calloc((size_t)argc + 1, sizeof *counts);
+	size_t ncounts = 0;
+	struct skip_list skipped = { 0 };
+	struct shard_concat_stats st;
+	struct report r;
+	struct model m;
+	struct error err;
+	char stamp[32], *path = NULL;
+	double t0 = output_now();
+	int c, bad = 0, status = EXIT_OK, lock = -1;
+
+	if (!counts)
+		return EXIT_INTERNAL;
+	memset(&m, 0, sizeof m);
+	memset(&r, 0, sizeof r);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:m:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o': outdir = optarg; break;
+		case 'm': model_path = optarg; break;
+		case 'q': log_verbosity = 0; break;
+		case 'h': concat_usage(stdout); free(counts); return EXIT_OK;
+		case 1: counts[ncounts++] = optarg; break;
+		default: bad = 1;
+		}
+	}
+	if (!bad && !outdir) {
+		log_error("missing -o OUTDIR; see 'related concat --help'");
+		bad = 1;
+	}
+	if (!bad && optind >= argc) {
+		log_error("no PART.jsonl given; see 'related concat --help'");
+		bad = 1;
+	}
+	if (bad) {
+		free(counts);
+		return EXIT_USAGE;
+	}
+	cmd_catch_signals();
+	error_clear(&err);
+	output_timestamp(stamp, sizeof stamp);
+	r.generated_at = stamp;
+	r.command = "concat";
+	r.skipped = &skipped;
+	for (size_t i = 0; i < ncounts; i++) {
+		struct shard_part_info info;
+		if (shard_read_info(counts[i], &info, &skipped, &err)) {
+			log_error("%s", err.message);
+			status = EXIT_INPUT;
+			goto done;
+		}
+		r.inputs = info.items + info.collect_skips;
+	}
+	if (model_path) {
+		if (model_load(model_path, &m, &err)) {
+			log_error("%s", err.message);
+			status = EXIT_INPUT;
+			goto done;
+		}
+		r.terms = m.n_terms;
+	}
+	lock = fs_lock(outdir, &err);
+	if (lock < 0) {
+		log_error("%s", err.message);
+		status = EXIT_OUTPUT;
+		goto done;
+	}
+	fs_remove_stale_temps(outdir);
+	path = fs_join(outdir, "related.jsonl");
+	if (!path) {
+		status = EXIT_INTERNAL;
+		goto done;
+	}
+	if (shard_concat((const char *const *)argv + optind, (size_t)(argc - optind),
+			 model_path ? &m : NULL, path, stamp, &st, &err)) {
+		log_error("%s", err.message);
+		status = EXIT_INPUT;
+		goto done;
+	}
+	r.stories = st.lines;
+	r.empty_lists = st.empty_lists;
+	report_stage(&r, "concat", &t0);
+	if (output_write_report(outdir, &r, &err)) {
+		log_error("%s", err.message);
+		status = EXIT_OUTPUT;
+		goto done;
+	}
+	log_info("wrote %s (%zu stories from %d parts)", path, st.lines, argc - optind);
+	if (skipped.n)
+		status = EXIT_SKIPPED;
+done:
+	if (lock >= 0) {
+		fs_remove_stale_temps(outdir);
+		fs_unlock(lock);
+	}
+	free(path);
+	free(counts);
+	model_free(&m);
+	skip_list_free(&skipped);
+	return status;
+}

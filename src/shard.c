@@ -1,0 +1,1020 @@
+/*
+ * shard: the count part format, merging parts into a model, and ranking one
+ * range of stories (see shard.h for the split and the file format).
+ *
+ * Parts are streamed, never held whole: a count part of a large shard is
+ * bigger than the model it feeds. Writing goes through a temporary file
+ * renamed into place, so a killed shard leaves no half part under the
+ * final name; reading checks every length against the bytes left in the
+ * file before allocating and the checksum at the end.
+ */
+#include "shard.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <jansson.h>
+#include <zlib.h>
+
+#include "output.h"
+#include "progress.h"
+
+#define MAGIC "RELPART"
+#define HEADER_SIZE 112
+#define ABSENT 0xffffffffu
+#define BLOCK 4096
+
+/* ---- the shard and its range ---- */
+
+static int parse_u32(const char *s, size_t len, uint32_t *out)
+{
+	uint64_t v = 0;
+
+	if (!len || len > 9)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (uint64_t)(s[i] - '0');
+	}
+	*out = (uint32_t)v;
+	return 0;
+}
+
+static int env_u32(const char *name, uint32_t *out, struct error *err)
+{
+	const char *v = getenv(name);
+
+	if (!v || !*v)
+		return 0;
+	if (parse_u32(v, strlen(v), out))
+		return error_set(err, NULL, "%s: expected a whole number, got '%s'", name, v);
+	return 1;
+}
+
+int shard_from_env(struct shard *s, struct error *err)
+{
+	uint32_t id, n, min = 0, over = 0;
+	int got, gotn, gotover;
+
+	if ((gotover = env_u32("RELATED_SHARDS", &over, err)) < 0)
+		return -1;
+	if ((got = env_u32("SLURM_ARRAY_TASK_ID", &id, err)) < 0 ||
+	    (gotn = env_u32("SLURM_ARRAY_TASK_COUNT", &n, err)) < 0 ||
+	    env_u32("SLURM_ARRAY_TASK_MIN", &min, err) < 0)
+		return -1;
+	if (got) {
+		if (gotover)
+			n = over;
+		else if (!gotn)
+			return error_set(err, NULL, "SLURM_ARRAY_TASK_ID is set but not "
+					 "SLURM_ARRAY_TASK_COUNT (or RELATED_SHARDS)");
+		if (id < min)
+			return error_set(err, NULL, "SLURM_ARRAY_TASK_ID %u is below "
+					 "SLURM_ARRAY_TASK_MIN %u", id, min);
+		id -= min;
+	} else {
+		if ((got = env_u32("JOB_COMPLETION_INDEX", &id, err)) < 0)
+			return -1;
+		if (!got)
+			return 0;
+		if (!gotover)
+			return error_set(err, NULL, "JOB_COMPLETION_INDEX is set but not "
+					 "RELATED_SHARDS (the number of shards)");
+		n = over;
+	}
+	if (!n || n > SHARD_MAX_COUNT || id >= n)
+		return error_set(err, NULL, "shard %u of %u from the environment is "
+				 "out of range", id, n);
+	s->index = id;
+	s->count = n;
+	return 1;
+}
+
+int shard_parse(const char *spec, struct shard *s, struct error *err)
+{
+	const char *slash = strchr(spec, '/');
+	int rc;
+
+	if (!strcmp(spec, "auto")) {
+		rc = shard_from_env(s, err);
+		if (rc == 0) {
+			s->index = 0;
+			s->count = 1;
+		}
+		return rc < 0 ? -1 : 0;
+	}
+	if (!slash || parse_u32(spec, (size_t)(slash - spec), &s->index) ||
+	    parse_u32(slash + 1, strlen(slash + 1), &s->count) || !s->count ||
+	    s->count > SHARD_MAX_COUNT || s->index >= s->count)
+		return error_set(err, NULL, "--shard: expected I/N with 0 <= I < N <= %u, "
+				 "or auto, got '%s'", SHARD_MAX_COUNT, spec);
+	return 0;
+}
+
+void shard_range(const struct shard *s, size_t n, size_t *begin, size_t *end)
+{
+	/* floor(n * I / N) without overflow: (n / N) I + (n % N) I / N, and
+	 * (n % N) I < N^2 <= 10^10 */
+	size_t q = n / s->count, r = n % s->count;
+
+	*begin = q * s->index + (size_t)((uint64_t)r * s->index / s->count);
+	*end = q * (s->index + 1) + (size_t)((uint64_t)r * (s->index + 1) / s->count);
+}
+
+uint64_t shard_fingerprint(const struct input_set *set)
+{
+	uint64_t h = 14695981039346656037ull;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const unsigned char *p = (const unsigned char *)set->items[i].article.id;
+		for (; *p; p++)
+			h = (h ^ *p) * 1099511628211ull;
+		h = (h ^ 0xff) * 1099511628211ull; /* separator: no id holds 0xff */
+	}
+	return h ^ set->n;
+}
+
+/* ---- writing ---- */
+
+struct writer {
+	FILE *f;
+	char *tmp;
+	const char *path;
+	uLong crc;
+	int failed;
+};
+
+static void w_bytes(struct writer *w, const void *p, size_t n)
+{
+	if (w->failed || !n)
+		return;
+	w->crc = crc32(w->crc, p, (uInt)n);
+	if (fwrite(p, 1, n, w->f) != n)
+		w->failed = errno ? errno : EIO;
+}
+
+static void w_u32(struct writer *w, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+			       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+	w_bytes(w, b, 4);
+}
+
+static void w_u64(struct writer *w, uint64_t v)
+{
+	w_u32(w, (uint32_t)v);
+	w_u32(w, (uint32_t)(v >> 32));
+}
+
+static void w_f32(struct writer *w, float x)
+{
+	uint32_t v;
+
+	memcpy(&v, &x, 4);
+	w_u32(w, v);
+}
+
+static void w_str(struct writer *w, const char *s)
+{
+	size_t n;
+
+	if (!s) {
+		w_u32(w, ABSENT);
+		return;
+	}
+	n = strlen(s);
+	if (n > SHARD_MAX_STRING) {
+		w->failed = EOVERFLOW;
+		return;
+	}
+	w_u32(w, (uint32_t)n);
+	w_bytes(w, s, n);
+}
+
+static void w_params(struct writer *w, const struct model_params *p)
+{
+	w_u32(w, p->min_df);
+	w_f32(w, p->max_df);
+	w_f32(w, p->title_weight);
+	w_f32(w, p->lead_weight);
+	w_u32(w, p->stem);
+	w_u32(w, p->stopwords);
+	w_f32(w, p->bigram_weight);
+	w_u32(w, p->tf_mode);
+	w_f32(w, p->bm25_k1);
+	w_f32(w, p->bm25_b);
+}
+
+/* Analysis of one block of stories on several threads: each thread owns
+ * an analyzer (stemmers are not thread-safe) and takes chunks of the block;
+ * each bag lands in its story's slot. */
+struct block_job {
+	const struct corpus *c;
+	const struct analyze_options *ao;
+	struct bag *bags;
+	size_t base, n;
+	atomic_size_t next;
+	atomic_int failed;
+};
+
+static void *analyze_worker(void *arg)
+{
+	struct block_job *job = arg;
+	struct analyzer *an = analyzer_new(job->ao);
+
+	if (!an) {
+		atomic_store(&job->failed, 1);
+		return NULL;
+	}
+	for (;;) {
+		size_t b = atomic_fetch_add(&job->next, 16);
+		if (b >= job->n || pipeline_stop)
+			break;
+		for (size_t i = b; i < b + 16 && i < job->n; i++)
+			if (analyze_article(an, &job->c->articles[job->base + i], &job->bags[i]))
+				atomic_store(&job->failed, 1);
+		progress_add(job->n - b < 16 ? job->n - b : 16);
+	}
+	analyzer_free(an);
+	return NULL;
+}
+
+static int analyze_block(struct block_job *job, int jobs)
+{
+	pthread_t th[256];
+	int started = 0;
+
+	if (jobs > 256)
+		jobs = 256;
+	for (int j = 1; j < jobs && (size_t)j * 16 < job->n; j++)
+		if (!pthread_create(&th[started], NULL, analyze_worker, job))
+			started++;
+	analyze_worker(job);
+	for (int j = 0; j < started; j++)
+		pthread_join(th[j], NULL);
+	return atomic_load(&job->failed) ? -1 : 0;
+}
+
+static int writer_open(struct writer *w, const char *path, struct error *err)
+{
+	size_t tl = strlen(path) + 32;
+
+	memset(w, 0, sizeof *w);
+	w->path = path;
+	w->crc = crc32(0, NULL, 0);
+	w->tmp = malloc(tl);
+	if (!w->tmp)
+		return error_set(err, path, "out of memory");
+	snprintf(w->tmp, tl, "%s.tmp.%ld", path, (long)getpid());
+	w->f = fopen(w->tmp, "wbe");
+	if (!w->f) {
+		error_set(err, path, "cannot write: %s", strerror(errno));
+		free(w->tmp);
+		w->tmp = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+/* Flushes, syncs and renames into place; or removes the temporary file
+ * when writing failed or `abandon` is set. */
+static int writer_close(struct writer *w, int abandon, struct error *err)
+{
+	int rc = 0;
+
+	if (!w->f)
+		return -1;
+	if (!abandon && !w->failed && (fflush(w->f) || fsync(fileno(w->f))))
+		w->failed = errno ? errno : EIO;
+	if (fclose(w->f) && !w->failed)
+		w->failed = errno ? errno : EIO;
+	w->f = NULL;
+	if (abandon || w->failed) {
+		if (w->failed && !abandon)
+			rc = error_set(err, w->path, "cannot write: %s", strerror(w->failed));
+		else
+			rc = -1;
+		unlink(w->tmp);
+	} else if (rename(w->tmp, w->path)) {
+		rc = error_set(err, w->path, "cannot rename into place: %s", strerror(errno));
+		unlink(w->tmp);
+	}
+	free(w->tmp);
+	w->tmp = NULL;
+	return rc;
+}
+
+int shard_write_counts(const char *path, const struct shard_part_info *info,
+		       const struct skip_list *skipped, const struct corpus *c,
+		       const struct analyze_options *ao, int jobs, struct error *err)
+{
+	struct writer w;
+	size_t block = c->n < BLOCK ? (c->n ? c->n : 1) : BLOCK;
+	struct bag *bags = calloc(block, sizeof *bags);
+	unsigned char pad[HEADER_SIZE] = { 0 };
+	int rc = 0;
+
+	if (!bags)
+		return error_set(err, path, "out of memory");
+	if (writer_open(&w, path, err)) {
+		free(bags);
+		return -1;
+	}
+	for (size_t i = 0; i < block; i++)
+		bag_init(&bags[i]);
+	w_bytes(&w, MAGIC, 8);
+	w_u32(&w, SHARD_PART_VERSION);
+	w_u32(&w, info->shard.index);
+	w_u32(&w, info->shard.count);
+	w_u32(&w, 0);
+	w_u64(&w, info->items);
+	w_u64(&w, info->begin);
+	w_u64(&w, info->end);
+	w_u64(&w, info->fingerprint);
+	w_u64(&w, info->collect_skips);
+	w_params(&w, &info->params);
+	w_bytes(&w, pad, HEADER_SIZE - 104);
+	for (size_t i = 0; i < skipped->n; i++) {
+		w_bytes(&w, "K", 1);
+		w_str(&w, skipped->items[i].input);
+		w_str(&w, skipped->items[i].reason);
+	}
+	progress_begin("analyze", c->n);
+	for (size_t base = 0; base < c->n && !rc && !w.failed; base += block) {
+		struct block_job job = { .c = c, .ao = ao, .bags = bags, .base = base };
+		job.n = c->n - base < block ? c->n - base : block;
+		if (analyze_block(&job, jobs) || pipeline_stop) {
+			rc = pipeline_stop ? error_set(err, NULL, "interrupted")
+					   : error_set(err, NULL, "out of memory while analysing");
+			break;
+		}
+		for (size_t i = 0; i < job.n; i++) {
+			const struct article *a = &c->articles[base + i];
+			const struct bag *b = &bags[i];
+			w_bytes(&w, "S", 1);
+			w_str(&w, a->id);
+			w_str(&w, a->url);
+			w_str(&w, a->title);
+			w_str(&w, a->published);
+			w_str(&w, a->lang);
+			w_str(&w, a->section);
+			w_u32(&w, (uint32_t)b->n);
+			for (size_t t = 0; t < b->n; t++) {
+				w_str(&w, b->terms.data + b->offsets[t]);
+				w_f32(&w, b->counts[t]);
+			}
+		}
+	}
+	progress_end();
+	for (size_t i = 0; i < block; i++)
+		bag_free(&bags[i]);
+	free(bags);
+	w_bytes(&w, "E", 1);
+	w_u64(&w, c->n);
+	w_u64(&w, skipped->n);
+	if (!w.failed) {
+		uint32_t crc = (uint32_t)w.crc;
+		w_u32(&w, crc);
+		w_bytes(&w, "END!", 4);
+	}
+	return writer_close(&w, rc != 0, err) || rc ? -1 : 0;
+}
+
+/* ---- reading ---- */
+
+struct reader {
+	FILE *f;
+	const char *path;
+	uint64_t left; /* bytes of the file not read yet */
+	uLong crc;
+	struct error *err;
+	int failed;
+	char *str;     /* the last string read (reused) */
+	size_t str_cap;
+};
+
+static int r_fail(struct reader *r, const char *what)
+{
+	if (!r->failed)
+		error_set(r->err, r->path, "not a valid count part: %s", what);
+	r->failed = 1;
+	return -1;
+}
+
+static int r_bytes(struct reader *r, void *p, size_t n)
+{
+	if (r->failed)
+		return -1;
+	if (n > r->left)
+		return r_fail(r, "truncated");
+	if (n && fread(p, 1, n, r->f) != n)
+		return r_fail(r, ferror(r->f) ? strerror(errno) : "truncated");
+	r->left -= n;
+	r->crc = crc32(r->crc, p, (uInt)n);
+	return 0;
+}
+
+static uint32_t r_u32(struct reader *r)
+{
+	unsigned char b[4] = { 0 };
+
+	r_bytes(r, b, 4);
+	return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+	       (uint32_t)b[3] << 24;
+}
+
+static uint64_t r_u64(struct reader *r)
+{
+	uint64_t lo = r_u32(r);
+
+	return lo | (uint64_t)r_u32(r) << 32;
+}
+
+static float r_f32(struct reader *r)
+{
+	uint32_t v = r_u32(r);
+	float x;
+
+	memcpy(&x, &v, 4);
+	return x;
+}
+
+/* Reads a string into r->str; returns it, or NULL when absent or on error
+ * (r->failed tells them apart). */
+static const char *r_str(struct reader *r, size_t *len)
+{
+	uint32_t n = r_u32(r);
+
+	if (r->failed || n == ABSENT)
+		return NULL;
+	if (n > SHARD_MAX_STRING || n > r->left) {
+		r_fail(r, "string longer than the file or the limit");
+		return NULL;
+	}
+	if ((size_t)n + 1 > r->str_cap) {
+		char *s = realloc(r->str, (size_t)n + 1);
+		if (!s) {
+			if (!r->failed)
+				error_set(r->err, r->path, "out of memory");
+			r->failed = 1;
+			return NULL;
+		}
+		r->str = s;
+		r->str_cap = (size_t)n + 1;
+	}
+	if (r_bytes(r, r->str, n))
+		return NULL;
+	r->str[n] = '\0';
+	if (memchr(r->str, '\0', n)) {
+		r_fail(r, "NUL byte inside a string");
+		return NULL;
+	}
+	if (len)
+		*len = n;
+	return r->str;
+}
+
+static void r_params(struct reader *r, struct model_params *p)
+{
+	p->min_df = r_u32(r);
+	p->max_df = r_f32(r);
+	p->title_weight = r_f32(r);
+	p->lead_weight = r_f32(r);
+	p->stem = r_u32(r);
+	p->stopwords = r_u32(r);
+	p->bigram_weight = r_f32(r);
+	p->tf_mode = r_u32(r);
+	p->bm25_k1 = r_f32(r);
+	p->bm25_b = r_f32(r);
+}
+
+static void reader_close(struct reader *r)
+{
+	if (r->f)
+		fclose(r->f);
+	free(r->str);
+	memset(r, 0, sizeof *r);
+}
+
+/* Opens `path` and reads its header into *info. */
+static int reader_open(struct reader *r, const char *path, struct shard_part_info *info,
+		       struct error *err)
+{
+	struct stat st;
+	char magic[8];
+	unsigned char pad[HEADER_SIZE - 104];
+
+	memset(r, 0, sizeof *r);
+	memset(info, 0, sizeof *info);
+	r->path = path;
+	r->err = err;
+	r->crc = crc32(0, NULL, 0);
+	r->f = fopen(path, "rbe");
+	if (!r->f)
+		return error_set(err, path, "cannot read: %s", strerror(errno));
+	if (fstat(fileno(r->f), &st) || !S_ISREG(st.st_mode)) {
+		reader_close(r);
+		return error_set(err, path, "not a regular file");
+	}
+	setvbuf(r->f, NULL, _IOFBF, 1 << 20);
+	r->left = (uint64_t)st.st_size;
+	if (r_bytes(r, magic, 8) || memcmp(magic, MAGIC, 8))
+		return r_fail(r, "no RELPART header (a count part is written by 'related count')");
+	if (r_u32(r) != SHARD_PART_VERSION)
+		return r_fail(r, "unsupported version");
+	info->shard.index = r_u32(r);
+	info->shard.count = r_u32(r);
+	r_u32(r);
+	info->items = r_u64(r);
+	info->begin = r_u64(r);
+	info->end = r_u64(r);
+	info->fingerprint = r_u64(r);
+	info->collect_skips = r_u64(r);
+	r_params(r, &info->params);
+	r_bytes(r, pad, sizeof pad);
+	if (r->failed)
+		return -1;
+	if (!info->shard.count || info->shard.count > SHARD_MAX_COUNT ||
+	    info->shard.index >= info->shard.count || info->begin > info->end ||
+	    info->end > info->items)
+		return r_fail(r, "shard or range out of bounds");
+	return 0;
+}
+
+/* Reads the next record's tag: 'K', 'S' or 'E' (-1 on error). */
+static int r_tag(struct reader *r)
+{
+	char t;
+
+	if (r_bytes(r, &t, 1))
+		return -1;
+	if (t != 'K' && t != 'S' && t != 'E')
+		return r_fail(r, "unknown record");
+	return t;
+}
+
+static int r_skip(struct reader *r, struct skip_list *skipped)
+{
+	const char *s = r_str(r, NULL);
+	char *input;
+
+	if (r->failed || !s)
+		return r_fail(r, "skip without an input");
+	input = strdup(s);
+	s = r_str(r, NULL);
+	if (!input || r->failed || !s || skip_list_add(skipped, input, s)) {
+		free(input);
+		return r->failed ? -1 : error_set(r->err, r->path, "out of memory");
+	}
+	free(input);
+	return 0;
+}
+
+/* Reads the 'E' record's counts and checks them and the checksum. */
+static int r_end(struct reader *r, uint64_t stories, uint64_t skips)
+{
+	uint32_t want, crc;
+	char end[4];
+
+	if (r_u64(r) != stories || r_u64(r) != skips)
+		return r_fail(r, "record counts do not match the trailer");
+	want = (uint32_t)r->crc;
+	crc = r_u32(r);
+	if (r_bytes(r, end, 4) || memcmp(end, "END!", 4))
+		return r_fail(r, "no END! trailer");
+	if (crc != want)
+		return r_fail(r, "checksum mismatch");
+	if (r->left)
+		return r_fail(r, "bytes after the trailer");
+	return 0;
+}
+
+int shard_read_info(const char *path, struct shard_part_info *info,
+		    struct skip_list *skipped, struct error *err)
+{
+	struct reader r;
+	int t;
+
+	if (reader_open(&r, path, info, err)) {
+		reader_close(&r);
+		return -1;
+	}
+	while ((t = r_tag(&r)) == 'K')
+		if (r_skip(&r, skipped))
+			break;
+	t = r.failed ? -1 : 0;
+	reader_close(&r);
+	return t;
+}
+
+/* Reads one 'S' record into a (fields) and bag. */
+static int r_story(struct reader *r, struct article *a, struct bag *b)
+{
+	char **fields[] = { &a->id, &a->url, &a->title, &a->published, &a->lang,
+			    &a->section };
+	uint32_t n;
+
+	article_clear(a);
+	for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++) {
+		const char *s = r_str(r, NULL);
+		if (r->failed)
+			return -1;
+		if (s && !(*fields[f] = strdup(s)))
+			return error_set(r->err, r->path, "out of memory");
+	}
+	if (!a->id)
+		return r_fail(r, "story without an id");
+	n = r_u32(r);
+	if (r->failed)
+		return -1;
+	if (n > SHARD_MAX_TERMS || (uint64_t)n * 9 > r->left)
+		return r_fail(r, "term count longer than the file or the limit");
+	buf_reset(&b->terms);
+	b->n = 0;
+	if (n > b->cap) {
+		size_t *o = realloc(b->offsets, n * sizeof *o);
+		float *c;
+		if (o)
+			b->offsets = o;
+		c = o ? realloc(b->counts, n * sizeof *c) : NULL;
+		if (!c)
+			return error_set(r->err, r->path, "out of memory");
+		b->counts = c;
+		b->cap = n;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		size_t len = 0;
+		const char *t = r_str(r, &len);
+		if (r->failed || !t)
+			return r_fail(r, "absent term");
+		b->offsets[i] = b->terms.len;
+		if (buf_add(&b->terms, t, len + 1))
+			return error_set(r->err, r->path, "out of memory");
+		b->counts[i] = r_f32(r);
+		b->n++;
+	}
+	return r->failed ? -1 : 0;
+}
+
+static int same_params(const struct model_params *a, const struct model_params *b)
+{
+	return a->min_df == b->min_df && a->max_df == b->max_df &&
+	       a->title_weight == b->title_weight && a->lead_weight == b->lead_weight &&
+	       a->stem == b->stem && a->stopwords == b->stopwords &&
+	       a->bigram_weight == b->bigram_weight && a->tf_mode == b->tf_mode &&
+	       a->bm25_k1 == b->bm25_k1 && a->bm25_b == b->bm25_b;
+}
+
+/* Checks that part i's header fits the first part's and follows the
+ * previous range. */
+static int check_fit(const char *path, size_t i, size_t n, const struct shard_part_info *first,
+		     const struct shard_part_info *p, uint64_t prev_end, struct error *err)
+{
+	if (p->shard.count != n)
+		return error_set(err, path, "is shard %u of %u, but %zu parts were given "
+				 "(give every part of one count, in shard order)",
+				 p->shard.index, p->shard.count, n);
+	if (p->shard.index != i)
+		return error_set(err, path, "is shard %u, expected shard %zu here "
+				 "(give the parts in shard order)", p->shard.index, i);
+	if (p->items != first->items || p->fingerprint != first->fingerprint ||
+	    p->collect_skips != first->collect_skips)
+		return error_set(err, path, "was counted from other inputs than %s",
+				 "the first part");
+	if (!same_params(&p->params, &first->params))
+		return error_set(err, path, "was counted with other analysis or model "
+				 "options than the first part");
+	if (p->begin != prev_end || (i + 1 == n && p->end != p->items))
+		return error_set(err, path, "covers items %llu to %llu, which do not follow "
+				 "the previous part's (ends at %llu)",
+				 (unsigned long long)p->begin, (unsigned long long)p->end,
+				 (unsigned long long)prev_end);
+	return 0;
+}
+
+int shard_merge(const char *const *paths, size_t n, struct model *out,
+		struct skip_list *skipped, struct shard_part_info *info,
+		struct error *err)
+{
+	struct model_builder *b = model_builder_new();
+	struct article a = { 0 };
+	struct bag bag;
+	char *prev_id = NULL;
+	uint64_t prev_end = 0, stories = 0, skips = 0;
+	int rc = 0;
+
+	memset(out, 0, sizeof *out);
+	bag_init(&bag);
+	if (!b)
+		return error_set(err, NULL, "out of memory");
+	progress_begin("merge", 0);
+	for (size_t i = 0; i < n && !rc; i++) {
+		struct shard_part_info p;
+		struct reader r;
+		uint64_t ps = 0, pk = 0;
+		int t;
+
+		if (reader_open(&r, paths[i], &p, err)) {
+			reader_close(&r);
+			rc = -1;
+			break;
+		}
+		if (i == 0)
+			*info = p;
+		if (check_fit(paths[i], i, n, info, &p, prev_end, err)) {
+			reader_close(&r);
+			rc = -1;
+			break;
+		}
+		prev_end = p.end;
+		while ((t = r_tag(&r)) == 'K' && !r_skip(&r, skipped))
+			pk++;
+		while (t == 'S' && !pipeline_stop) {
+			if (r_story(&r, &a, &bag)) {
+				rc = -1;
+				break;
+			}
+			if (prev_id && strcmp(prev_id, a.id) >= 0) {
+				rc = error_set(err, paths[i], "story '%s' does not come after '%s': "
+					       "the parts are not in id order", a.id, prev_id);
+				break;
+			}
+			if (model_builder_add(b, &a, &bag, err)) {
+				rc = -1;
+				break;
+			}
+			free(prev_id);
+			prev_id = a.id; /* keep it; the builder copied it */
+			a.id = NULL;
+			ps++;
+			progress_add(1);
+			t = r_tag(&r);
+		}
+		if (!rc && pipeline_stop)
+			rc = error_set(err, NULL, "interrupted");
+		if (!rc && (t != 'E' || r_end(&r, ps, pk)))
+			rc = r.failed ? -1 : r_fail(&r, "record out of place");
+		if (!rc && ps > p.end - p.begin)
+			rc = error_set(err, paths[i], "holds more stories than its range");
+		if (r.failed)
+			rc = -1;
+		reader_close(&r);
+		stories += ps;
+		skips += pk;
+	}
+	progress_end();
+	free(prev_id);
+	article_clear(&a);
+	bag_free(&bag);
+	if (rc) {
+		model_builder_free(b);
+		return -1;
+	}
+	info->stories = stories;
+	info->skips = skips;
+	if (!stories) {
+		model_builder_free(b);
+		return error_set(err, NULL, "no usable story in the parts");
+	}
+	return model_builder_finish(b, &info->params, out, err);
+}
+
+/* ---- ranking one range ---- */
+
+/* The stories outside [begin, end) whose candidate lists the policy's
+ * near-duplicate rule reads for a story of the range: is_dup(a, b) for two
+ * candidates a, b of a story looks in both lists, and can only be true when
+ * their TF-IDF cosine reaches the threshold, so only such pairs need a, b
+ * ranked. Returns the list (malloc'd, ascending) in *out. */
+static int dup_neighbours(const struct model *m, const struct rank_lists *cand,
+			  size_t begin, size_t end, float threshold, uint32_t **out,
+			  size_t *n_out)
+{
+	float *dense = calloc((size_t)m->n_terms + 1, sizeof *dense);
+	unsigned char *mark = calloc(m->n_docs ? m->n_docs : 1, 1);
+	size_t n = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!dense || !mark) {
+		free(dense);
+		free(mark);
+		return -1;
+	}
+	for (size_t d = begin; d < end; d++) {
+		const struct neighbor *c = cand->items + d * cand->depth;
+		for (uint32_t i = 0; i < cand->count[d]; i++) {
+			uint32_t a = c[i].doc;
+			for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
+				dense[m->col[k]] = m->val[k];
+			for (uint32_t j = i + 1; j < cand->count[d]; j++) {
+				uint32_t x = c[j].doc;
+				float s = 0.0f;
+				for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
+					s += dense[m->col[k]] * m->val[k];
+				/* a little below the threshold: float sums may be
+				 * taken in another order by the policy */
+				if (s >= threshold - 1e-4f) {
+					mark[a] = mark[x] = 1;
+				}
+			}
+			for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
+				dense[m->col[k]] = 0.0f;
+		}
+	}
+	free(dense);
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		n += mark[d] && (d < begin || d >= end);
+	*out = malloc((n ? n : 1) * sizeof **out);
+	if (!*out) {
+		free(mark);
+		return -1;
+	}
+	n = 0;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		if (mark[d] && (d < begin || d >= end))
+			(*out)[n++] = d;
+	free(mark);
+	*n_out = n;
+	return 0;
+}
+
+int shard_recommend(const struct model *m, const struct rank_options *ro,
+		    const struct policy_options *po, const struct shard *s,
+		    const char *path, const char *generated_at, size_t *stories,
+		    struct error *err)
+{
+	struct rank_options o = *ro;
+	struct rank_lists cand, extra;
+	struct related_lists lists;
+	struct writer w;
+	struct buf line = BUF_INIT;
+	size_t begin, end;
+	int rc;
+
+	shard_range(s, m->n_docs, &begin, &end);
+	*stories = end - begin;
+	o.docs = NULL;
+	o.begin = begin;
+	o.end = end;
+	if (begin == end) {
+		o.begin = 0;
+		o.end = 0;
+		o.docs = (const uint32_t *)&begin; /* never read: n_list 0 */
+		o.n_list = 0;
+	}
+	progress_begin("rank", end - begin);
+	rc = rank_all(m, &o, &cand, err);
+	progress_end();
+	if (rc)
+		return -1;
+	if (po->duplicate_score > 0.0f) {
+		uint32_t *docs;
+		size_t nd;
+		if (dup_neighbours(m, &cand, begin, end, po->duplicate_score, &docs, &nd)) {
+			rank_lists_free(&cand);
+			return error_set(err, NULL, "out of memory");
+		}
+		if (nd) {
+			o.docs = docs;
+			o.n_list = nd;
+			rc = rank_all(m, &o, &extra, err);
+			if (!rc) {
+				for (size_t i = 0; i < nd; i++) {
+					size_t d = docs[i];
+					memcpy(cand.items + d * cand.depth, extra.items + d * extra.depth,
+					       extra.count[d] * sizeof *cand.items);
+					cand.count[d] = extra.count[d];
+				}
+				rank_lists_free(&extra);
+			}
+		}
+		free(docs);
+		if (rc) {
+			rank_lists_free(&cand);
+			return -1;
+		}
+	}
+	rc = policy_apply(m, &cand, po, &lists, err);
+	rank_lists_free(&cand);
+	if (rc)
+		return -1;
+	if (pipeline_stop) {
+		related_lists_free(&lists);
+		return error_set(err, NULL, "interrupted");
+	}
+	if (writer_open(&w, path, err)) {
+		related_lists_free(&lists);
+		return -1;
+	}
+	for (size_t d = begin; d < end && !w.failed; d++) {
+		buf_reset(&line);
+		if (output_related_line(&line, m, &lists, (uint32_t)d, generated_at)) {
+			w.failed = ENOMEM;
+			break;
+		}
+		w_bytes(&w, line.data, line.len);
+	}
+	buf_release(&line);
+	related_lists_free(&lists);
+	return writer_close(&w, 0, err);
+}
+
+/* ---- joining line parts ---- */
+
+/* The id of a related.jsonl line's source (malloc'd), or NULL. */
+static char *line_source_id(const char *line, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(line, len, 0, &je);
+	json_t *id = json_object_get(json_object_get(j, "source"), "id");
+	char *s = json_is_string(id) ? strdup(json_string_value(id)) : NULL;
+
+	json_decref(j);
+	return s;
+}
+
+int shard_concat(const char *const *paths, size_t n, const struct model *m,
+		 const char *out, const char *generated_at, struct shard_concat_stats *st,
+		 struct error *err)
+{
+	static const char prefix[] = "{\"schema_version\":1,\"generated_at\":\"";
+	const size_t pl = sizeof prefix - 1;
+	struct writer w;
+	char *line = NULL, *prev = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	memset(st, 0, sizeof *st);
+	if (writer_open(&w, out, err))
+		return -1;
+	for (size_t i = 0; i < n && !rc; i++) {
+		FILE *f = fopen(paths[i], "re");
+		ssize_t len;
+		size_t lineno = 0;
+
+		if (!f) {
+			rc = error_set(err, paths[i], "cannot read: %s", strerror(errno));
+			break;
+		}
+		while (!rc && (len = getline(&line, &cap, f)) > 0) {
+			const char *q;
+			char *id;
+			lineno++;
+			if (line[len - 1] != '\n') {
+				rc = error_set(err, paths[i], "line %zu: no newline at the end "
+					       "(a cut part?)", lineno);
+				break;
+			}
+			id = line_source_id(line, (size_t)len);
+			if (!id) {
+				rc = error_set(err, paths[i], "line %zu: not a related.jsonl line",
+					       lineno);
+				break;
+			}
+			if (prev && strcmp(prev, id) >= 0) {
+				rc = error_set(err, paths[i], "line %zu: story '%s' %s '%s': give "
+					       "the parts in shard order, each once", lineno, id,
+					       strcmp(prev, id) ? "comes before" : "repeats", prev);
+				free(id);
+				break;
+			}
+			if (m && (st->lines >= m->n_docs ||
+				  strcmp(id, model_doc(m, (uint32_t)st->lines, MODEL_ID)))) {
+				rc = error_set(err, paths[i], "line %zu: story '%s' is not story "
+					       "%zu of the model (is a part missing?)", lineno, id,
+					       st->lines + 1);
+				free(id);
+				break;
+			}
+			free(prev);
+			prev = id;
+			/* One generated_at for the whole file: the join's. */
+			if (generated_at && (size_t)len > pl && !memcmp(line, prefix, pl) &&
+			    (q = memchr(line + pl, '"', (size_t)len - pl))) {
+				w_bytes(&w, line, pl);
+				w_bytes(&w, generated_at, strlen(generated_at));
+				w_bytes(&w, q, (size_t)(line + len - q));
+			} else {
+				w_bytes(&w, line, (size_t)len);
+			}
+			st->lines++;
+			st->empty_lists += strstr(line, "\"items\":[]") != NULL;
+		}
+		if (!rc && ferror(f))
+			rc = error_set(err, paths[i], "cannot read: %s", strerror(errno));
+		fclose(f);
+	}
+	free(line);
+	free(prev);
+	if (!rc && m && st->lines != m->n_docs)
+		rc = error_set(err, NULL, "the parts hold %zu stories, the model %u: "
+			       "a part is missing", st->lines, m->n_docs);
+	return writer_close(&w, rc != 0, err) || rc ? -1 : 0;
+}

@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""End-to-end tests of the sharded job (count -> merge -> recommend --shard ->
+concat, through scripts/run-sharded.sh): its related.jsonl must be the one a
+single `related run` writes, byte for byte apart from generated_at, on corpus/
+and on a generated archive with near-copies and bad records, in --exact and
+--approximate modes; and the approximate lists keep recall@10 >= 0.99 of the
+exact ones. Also checks that bad parts are refused with messages naming them.
+
+Usage: python3 tests/e2e_shard.py ./related
+Uses GNU parallel when installed, else the script's xargs -P fallback.
+"""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RELATED = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./related")
+SCRIPT = os.path.join(ROOT, "scripts", "run-sharded.sh")
+TMP = tempfile.mkdtemp(prefix="e2e-shard-")
+passed = failed = 0
+
+
+def check(name, ok, detail=""):
+    global passed, failed
+    if ok:
+        passed += 1
+        print("[ PASSED ] " + name)
+    else:
+        failed += 1
+        print("[ FAILED ] " + name + (": " + detail if detail else ""))
+
+
+def run(args, **kw):
+    return subprocess.run(args, capture_output=True, text=True, **kw)
+
+
+def lines_without_time(path):
+    with open(path, encoding="utf-8") as f:
+        return [re.sub(r'"generated_at":"[^"]*"', '"generated_at":""', l, count=1)
+                for l in f]
+
+
+def first_difference(a, b):
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            return "line %d differs:\n  run:     %s  sharded: %s" % (i + 1, x[:300], y[:300])
+    return "run has %d lines, sharded %d" % (len(a), len(b))
+
+
+def single_run(inputs, out, opts=()):
+    p = run([RELATED, "run", "-q", *opts, *inputs, "-o", out])
+    assert p.returncode in (0, 1), p.stderr
+    return p.returncode
+
+
+def sharded(inputs, out, n, opts=()):
+    return run([SCRIPT, "-j", str(n), "--related", RELATED, *opts, *inputs, out])
+
+
+def compare(name, inputs, n, run_out, run_rc, opts=()):
+    out = os.path.join(TMP, "sh-%s-%d" % (name, n))
+    p = sharded(inputs, out, n, opts)
+    if p.returncode != run_rc:
+        check("%s: %d shards exit like run (%d)" % (name, n, run_rc), False,
+              "status %d, stderr:\n%s" % (p.returncode, p.stderr))
+        return
+    a = lines_without_time(os.path.join(run_out, "related.jsonl"))
+    b = lines_without_time(os.path.join(out, "related.jsonl"))
+    check("%s: %d shards write run's related.jsonl byte for byte" % (name, n), a == b,
+          "" if a == b else first_difference(a, b))
+    times = {json.loads(l)["generated_at"] for l in open(os.path.join(out, "related.jsonl"))}
+    check("%s: %d shards: one generated_at in the file" % (name, n), len(times) == 1, str(times))
+    with open(os.path.join(out, "report.json")) as f:
+        rep = json.load(f)
+    with open(os.path.join(run_out, "report.json")) as f:
+        want = json.load(f)
+    same = (rep["counts"]["stories"] == want["counts"]["stories"] and
+            rep["counts"]["inputs"] == want["counts"]["inputs"] and
+            rep["skipped"] == want["skipped"])
+    check("%s: %d shards: report.json has run's counts and skipped inputs" % (name, n), same,
+          "" if same else "%s vs %s" % (rep["counts"], want["counts"]))
+
+
+def make_archive(path):
+    """A few thousand synthetic articles, plus near-copies of some (so the
+    near-duplicate rule looks across shards) and records that are skipped."""
+    base = path + ".base"
+    subprocess.run([os.path.join(ROOT, "scripts", "make-synthetic"), "3000", base],
+                   check=True, capture_output=True)
+    recs = [json.loads(l) for l in open(base, encoding="utf-8")]
+    extra = []
+    for i, r in enumerate(recs[::97]):
+        c = dict(r)
+        c["id"] = "z-copy-%04d" % i  # sorts into the last shard, its original into others
+        c["text"] = r["text"] + " Updated."
+        extra.append(c)
+    extra.append({"id": "s00010", "title": "a repeated id", "text": "skipped as a duplicate"})
+    extra.append({"id": "empty-story", "title": "", "text": ""})
+    with open(path, "w", encoding="utf-8") as f:
+        for r in recs + extra:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def bad_parts():
+    corpus = os.path.join(ROOT, "corpus")
+    d = os.path.join(TMP, "bad")
+    os.makedirs(d)
+    parts = []
+    for i in range(3):
+        part = os.path.join(d, "c%d.part" % i)
+        p = run([RELATED, "count", "-q", "--shard", "%d/3" % i, corpus, "-o", part])
+        parts.append(part)
+    model = os.path.join(d, "m")
+    p = run([RELATED, "merge", "-q", "-m", model, parts[0], parts[2]])
+    check("merge refuses a missing part", p.returncode == 3 and "c0.part" in p.stderr
+          and "3 parts" not in p.stderr and "2 parts were given" in p.stderr, p.stderr)
+    p = run([RELATED, "merge", "-q", "-m", model, parts[1], parts[0], parts[2]])
+    check("merge refuses parts out of order", p.returncode == 3 and "shard order" in p.stderr,
+          p.stderr)
+    other = os.path.join(d, "other.part")
+    run([RELATED, "count", "-q", "--shard", "1/3", "--min-df", "3", corpus, "-o", other])
+    p = run([RELATED, "merge", "-q", "-m", model, parts[0], other, parts[2]])
+    check("merge refuses parts counted with other options",
+          p.returncode == 3 and "other.part" in p.stderr and "options" in p.stderr, p.stderr)
+    cut = os.path.join(d, "cut.part")
+    with open(parts[1], "rb") as f:
+        data = f.read()
+    with open(cut, "wb") as f:
+        f.write(data[: len(data) // 2])
+    p = run([RELATED, "merge", "-q", "-m", model, parts[0], cut, parts[2]])
+    check("merge refuses a truncated part, naming it",
+          p.returncode == 3 and "cut.part" in p.stderr and "truncated" in p.stderr, p.stderr)
+    flipped = os.path.join(d, "flip.part")
+    b = bytearray(data)
+    b[len(b) // 2] ^= 0x20
+    with open(flipped, "wb") as f:
+        f.write(b)
+    p = run([RELATED, "merge", "-q", "-m", model, parts[0], flipped, parts[2]])
+    check("merge refuses a corrupted part, naming it",
+          p.returncode == 3 and "flip.part" in p.stderr, p.stderr)
+    p = run([RELATED, "merge", "-q", "-m", model, *parts])
+    check("merge joins the three parts", p.returncode == 0 and os.path.exists(model), p.stderr)
+    lines = []
+    for i in range(3):
+        out = os.path.join(d, "l%d.jsonl" % i)
+        p = run([RELATED, "recommend", "-q", "-m", model, "--shard", "%d/3" % i, "-o", out])
+        lines.append(out)
+    p = run([RELATED, "concat", "-q", "-o", os.path.join(d, "o1"), lines[0], lines[0], lines[2]])
+    check("concat refuses a part given twice", p.returncode == 3 and "shard order" in p.stderr,
+          p.stderr)
+    p = run([RELATED, "concat", "-q", "-m", model, "-o", os.path.join(d, "o2"), lines[0], lines[2]])
+    check("concat -m refuses a missing part", p.returncode == 3 and "missing" in p.stderr,
+          p.stderr)
+    env = dict(os.environ, SLURM_ARRAY_TASK_ID="2", SLURM_ARRAY_TASK_COUNT="3")
+    out = os.path.join(d, "env.jsonl")
+    p = run([RELATED, "recommend", "-q", "-m", model, "--shard", "auto", "-o", out], env=env)
+    same = p.returncode == 0 and open(out).read().count("\n") == open(lines[2]).read().count("\n")
+    check("--shard auto takes the shard from SLURM_ARRAY_TASK_ID/COUNT", same, p.stderr)
+    env = dict(os.environ, JOB_COMPLETION_INDEX="1", RELATED_SHARDS="3")
+    out = os.path.join(d, "k8s.part")
+    p = run([RELATED, "count", "-q", corpus, "-o", out], env=env)
+    check("count takes its shard from JOB_COMPLETION_INDEX/RELATED_SHARDS",
+          p.returncode == 0 and open(out, "rb").read() == open(parts[1], "rb").read(), p.stderr)
+
+
+def main():
+    try:
+        print("e2e-shard: GNU parallel %s" % ("found" if shutil.which("parallel")
+                                             else "missing: the xargs -P fallback is tested"))
+        corpus = os.path.join(ROOT, "corpus")
+        run_out = os.path.join(TMP, "run-corpus")
+        rc = single_run([corpus], run_out)
+        for n in (1, 2, 3, 5):
+            compare("corpus", [corpus], n, run_out, rc)
+
+        archive = os.path.join(TMP, "archive.jsonl")
+        make_archive(archive)
+        for mode in ("--exact", "--approximate"):
+            run_out = os.path.join(TMP, "run-archive" + mode)
+            rc = single_run([archive], run_out, (mode,))
+            for n in (2, 3):
+                compare("archive " + mode, [archive], n, run_out, rc, (mode,))
+        p = run([RELATED, "eval", "--json", "-b", "0", "--against",
+                 os.path.join(TMP, "sh-archive --exact-3", "related.jsonl"),
+                 os.path.join(TMP, "sh-archive --approximate-3", "related.jsonl")])
+        try:
+            r10 = json.loads(p.stdout)["recall@10"]["value"]
+        except (ValueError, KeyError, TypeError):
+            r10 = None
+        check("sharded --approximate keeps recall@10 >= 0.99 of sharded --exact (%s)" % r10,
+              r10 is not None and r10 >= 0.99, p.stdout + p.stderr)
+        bad_parts()
+    finally:
+        shutil.rmtree(TMP, ignore_errors=True)
+    print("e2e-shard: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
