@@ -6,7 +6,9 @@ CFLAGS  ?= -O2 -g
 WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wundef -Wcast-qual -Wnull-dereference
 PKGS    := libxml-2.0 gsl jansson libutf8proc zlib
-ALL_CFLAGS  = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -pthread \
+# -fvect-cost-model=cheap: let -O2 vectorise the hot loops of rank and
+# semantic (dense axpy, dot products); measured 1.6x on the latent stage.
+ALL_CFLAGS  = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fvect-cost-model=cheap -pthread \
               $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -pthread
 
@@ -54,7 +56,7 @@ unit: $(TESTBIN)
 	  if [ $$fail = 0 ]; then echo "unit tests: all passed"; else echo "unit tests: FAILED"; exit 1; fi
 
 e2e: related
-	@tests/e2e.sh ./related
+	@tests/e2e.sh ./related && python3 tests/e2e_bad.py ./related && python3 tests/review_browser.py ./related && python3 tests/e2e_shard.py ./related
 
 check: deps
 	@$(MAKE) --no-print-directory clean
@@ -68,12 +70,46 @@ eval: related
 	@scripts/install-deps eval
 	@scripts/eval.sh $(SHARED)
 
+# Fuzzing: libFuzzer targets in tests/fuzz/ built with clang, ASan and UBSan
+# into build/fuzz/, each run FUZZ_SECONDS on a corpus seeded from
+# tests/fuzz/seeds/<target>/. The model seed is a build output, so it is made
+# here from the extract seeds rather than committed.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := charset extract jsonl model
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -std=c17 -D_GNU_SOURCE -O1 -g -fno-omit-frame-pointer -pthread \
+                $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+FUZZ_OBJ     := $(LIBSRC:src/%.c=$(BUILD)/fuzz/%.o)
+
+.PRECIOUS: $(BUILD)/fuzz/%.o
+
+$(BUILD)/fuzz/%.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(BUILD)/fuzz
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
+
+$(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+
+fuzz: related $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
+	@mkdir -p $(BUILD)/fuzz/model-seed/pages $(FUZZ_TARGETS:%=$(BUILD)/fuzz/corpus-%)
+	@cp tests/fuzz/seeds/extract/*.html $(BUILD)/fuzz/model-seed/pages/
+	@./related build $(BUILD)/fuzz/model-seed/pages -m $(BUILD)/fuzz/model-seed/m.model -q
+	@{ printf '\000'; cat $(BUILD)/fuzz/model-seed/m.model; } > $(BUILD)/fuzz/corpus-model/built.model
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
+	  $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	    -artifact_prefix=$(BUILD)/fuzz/crash-$$t- \
+	    $(BUILD)/fuzz/corpus-$$t tests/fuzz/seeds/$$t; \
+	done
+
 corpus:
 	scripts/make-corpus
 
 install: related
-	install -d $(DESTDIR)$(PREFIX)/bin
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
 	install -m 755 related $(DESTDIR)$(PREFIX)/bin/related
+	install -m 644 related.1 $(DESTDIR)$(PREFIX)/share/man/man1/related.1
 
 clean:
 	rm -rf $(BUILD) related

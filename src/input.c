@@ -174,6 +174,23 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* True when the symbolic link `path` resolves to a file outside the folder
+ * `root`: a page in an archive must not make the run read, say, /etc/passwd.
+ * Links that do not resolve (dangling, loops) stay inputs, so that reading
+ * them reports the precise error. */
+static int link_leaves_folder(const char *root, const char *path)
+{
+	char *top = realpath(root, NULL), *target = realpath(path, NULL);
+	size_t n = top ? strlen(top) : 0;
+	int outside = top && target &&
+		      !(strncmp(target, top, n) == 0 &&
+			(target[n] == '/' || target[n] == '\0' || n == 1));
+
+	free(top);
+	free(target);
+	return outside;
+}
+
 /* Walks `dir` (rel is its path relative to the root, "" at the top). */
 static int walk_folder(struct input_set *set, const char *root, const char *rel,
 		       int depth, struct error *err)
@@ -231,6 +248,10 @@ static int walk_folder(struct input_set *set, const char *root, const char *rel,
 			/* vanished between listing and stat: not an input any more */
 		} else if (S_ISDIR(st.st_mode)) {
 			rc = walk_folder(set, root, child_rel, depth + 1, err);
+		} else if (page_ext_len(names[i]) && S_ISLNK(st.st_mode) &&
+			   link_leaves_folder(root, child)) {
+			rc = skip_list_add(&set->skipped, child,
+					   "symbolic link to a file outside the folder");
 		} else if (page_ext_len(names[i])) {
 			char *id = id_from_path(child_rel);
 			rc = id ? add_page(set, child, id, err) : -1;

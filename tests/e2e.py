@@ -428,6 +428,159 @@ def test_output_independent_of_input_order():
         assert outs[0] == outs[1]
 
 
+def corpus_ids():
+    raw, lines, _ = corpus_run()
+    return [l["source"]["id"] for l in lines], {l["source"]["id"]: l for l in lines}
+
+
+@test
+def test_overrides_pin_block_sponsored_and_unknown_story():
+    ids, by_id = corpus_ids()
+    a = ids[0]
+    first = by_id[a]["items"][0]["id"]
+    listed = {i["id"] for i in by_id[a]["items"]}
+    far = next(i for i in reversed(ids) if i not in listed and i != a)  # not a candidate
+    banned = by_id[ids[1]]["items"][0]["id"]
+    sponsor = by_id[ids[2]]["items"][0]["id"]
+    with Tmp() as t:
+        ov = os.path.join(t, "ov.jsonl")
+        with open(ov, "w") as f:
+            f.write(json.dumps({"story": a, "pin": far, "position": 2}) + "\n")
+            f.write(json.dumps({"story": a, "block": first}) + "\n")
+            f.write(json.dumps({"block": banned}) + "\n")
+            f.write(json.dumps({"sponsored": sponsor}) + "\n")
+            f.write(json.dumps({"story": "no/such/story", "pin": a}) + "\n")
+            f.write("{not json\n")
+        p = run("run", CORPUS, "-o", os.path.join(t, "o"), "-q", "--overrides", ov, check=False)
+        assert p.returncode in (0, 1), p.stderr  # skipped lines are warnings, not failures
+        assert f"{ov}:5" in p.stderr and "no/such/story" in p.stderr, p.stderr
+        assert f"{ov}:6" in p.stderr, p.stderr
+        report = json.load(open(os.path.join(t, "o", "report.json")))
+        skipped = {s["input"] for s in report["skipped"]}
+        assert {f"{ov}:5", f"{ov}:6"} <= skipped, report["skipped"]
+        lines = {l["source"]["id"]: l for l in read_jsonl(os.path.join(t, "o", "related.jsonl"))}
+        items = lines[a]["items"]
+        assert len(items) == len(by_id[a]["items"]), items  # the list keeps its length
+        assert items[1]["id"] == far and items[1]["origin"] == "pinned", items[:3]
+        assert first not in [i["id"] for i in items]
+        assert [i["rank"] for i in items] == list(range(1, len(items) + 1))
+        for sid, line in lines.items():
+            got = [i["id"] for i in line["items"]]
+            assert banned not in got, (sid, got)
+            assert sponsor not in got, (sid, got)  # no story here is sponsored
+        assert sum(banned in [i["id"] for i in l["items"]] for l in by_id.values()) > 0
+
+
+@test
+def test_explain_fields_only_when_asked():
+    raw, lines, _ = corpus_run()
+    for l in lines:
+        assert "excluded" not in l and all("why" not in i for i in l["items"]), l["source"]["id"]
+    with Tmp() as t:
+        run("run", CORPUS, "-o", t, "-q", "--explain", "--min-score", "0.2")
+        got = read_jsonl(os.path.join(t, "related.jsonl"))
+        assert len(got) == len(lines)
+        reasons = set()
+        for l in got:
+            assert isinstance(l["excluded"], list), l
+            for e in l["excluded"]:
+                assert set(e) == {"id", "reason"}, e
+                reasons.add(e["reason"])
+            for i in l["items"]:
+                w = i["why"]
+                assert set(w) == {"terms", "tfidf", "latent", "score"}, w
+                assert len(w["terms"]) <= 5
+                assert all(set(x) == {"term", "contribution"} for x in w["terms"])
+                c = [x["contribution"] for x in w["terms"]]
+                assert c == sorted(c, reverse=True), c
+                if i["origin"] == "similar":
+                    assert abs(w["score"] - i["score"]) <= 6e-5, (w, i["score"])
+        assert "below min-score" in reasons, reasons
+
+
+@test
+def test_per_story_files_match_related_jsonl():
+    with Tmp() as t:
+        run("run", CORPUS, "-o", t, "-q", "--per-story")
+        lines = open(os.path.join(t, "related.jsonl"), encoding="utf-8").read().splitlines()
+        assert len(lines) > 0
+        cur = os.readlink(os.path.join(t, "current"))
+        assert cur.startswith("runs/"), cur
+        assert open(os.path.join(t, "current", "related.jsonl"), encoding="utf-8").read().splitlines() == lines
+        for line in lines:
+            sid = json.loads(line)["source"]["id"]
+            path = os.path.join(t, "related", sid + ".json")  # corpus ids need no escaping
+            with open(path, encoding="utf-8") as f:
+                assert f.read().rstrip("\n") == line, sid
+        files = [os.path.join(d, n) for d, _, ns in os.walk(os.path.join(t, "current", "related")) for n in ns]
+        assert len(files) == len(lines), (len(files), len(lines))
+
+
+@test
+def test_current_link_switches_and_old_runs_are_pruned():
+    with Tmp() as t:
+        seen = []
+        for _ in range(4):
+            run("run", CORPUS, "-o", t, "-q", "--per-story", "--keep", "2")
+            seen.append(os.readlink(os.path.join(t, "current")))
+        assert len(set(seen)) == 4, seen  # a new folder each run
+        runs = sorted(os.listdir(os.path.join(t, "runs")))
+        assert ["runs/" + r for r in runs] == seen[-2:], (runs, seen)
+        assert not [n for n in os.listdir(t) if ".tmp." in n], os.listdir(t)
+        # recommend from a saved model publishes the same way
+        model = os.path.join(t, "m.model")
+        run("build", CORPUS, "-m", model, "-q")
+        run("recommend", "-m", model, "-o", t, "-q", "--per-story", "--keep", "1")
+        assert len(os.listdir(os.path.join(t, "runs"))) == 1
+        assert os.path.isfile(os.path.join(t, "current", "related.jsonl"))
+
+
+@test
+def test_explain_contributions_sum_to_the_tfidf_cosine():
+    raw, lines, _ = corpus_run()
+    with Tmp() as t:
+        model = os.path.join(t, "m.model")
+        run("build", CORPUS, "-m", model, "-q")
+        checked = 0
+        for l in lines[:10]:
+            a = l["source"]["id"]
+            for item in l["items"][:3]:
+                e = json.loads(run("explain", "-m", model, a, item["id"], "--terms", "100000").stdout)
+                assert e["a"]["id"] == a and e["b"]["id"] == item["id"], e
+                assert e["shared_terms"] == len(e["terms"])
+                total = sum(x["contribution"] for x in e["terms"])
+                assert abs(total - e["tfidf"]) <= 1e-4, (a, item["id"], total, e["tfidf"])
+                assert all(x["df"] >= 1 and x["term"] for x in e["terms"])
+                w = e["semantic_weight"]
+                lat = e["latent"] if e["latent"] is not None else 0.0
+                assert abs((1 - w) * e["tfidf"] + w * lat - e["score"]) <= 1e-5, e
+                assert abs(e["score"] - item["score"]) <= 6e-5, (e["score"], item["score"])
+                checked += 1
+        assert checked >= 10
+        short = json.loads(run("explain", "-m", model, lines[0]["source"]["id"],
+                               lines[0]["items"][0]["id"]).stdout)
+        assert len(short["terms"]) <= 20
+        bad = run("explain", "-m", model, "no-such-story", lines[0]["source"]["id"], check=False)
+        assert bad.returncode == 3 and "no-such-story" in bad.stderr, bad.stderr
+
+
+@test
+def test_man_page_documents_every_command_and_option():
+    import re
+    with open(os.path.join(ROOT, "related.1"), encoding="utf-8") as f:
+        man = f.read().replace("\\-", "-")
+    commands = re.findall(r"^  (\w+)\s", run("--help").stdout, re.M)
+    assert "run" in commands and "explain" in commands, commands
+    missing = []
+    for c in commands:
+        if f".B related {c}" not in man and f".B {c}\n" not in man:
+            missing.append(c)
+        for opt in set(re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]+)", run(c, "--help").stdout)):
+            if opt not in man:
+                missing.append(f"{c} {opt}")
+    assert not missing, f"not in related.1: {missing}"
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e: {BIN} not built", file=sys.stderr)
