@@ -21,25 +21,56 @@ score() { # labels lists -> "P@5 MAP@10"
 		$py -c 'import json,sys; d=json.load(sys.stdin); print("%.4f %.4f" % (d["P@5"], d["MAP@10"]))'
 }
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(uname -sr)"
-printf '%-10s %-26s %7s %7s %8s\n' corpus system 'P@5' 'MAP@10' 'wall s'
+# Each option measured alone against the defaults (issue: analysis options
+# are kept on by default only where they help across corpora).
+variants="defaults|
+TF-IDF only (--semantic 0)|--semantic 0
+--semantic 0.3|--semantic 0.3
+--semantic 0.7|--semantic 0.7
+--dims 50|--dims 50
+--dims 200|--dims 200
+--title-weight 1|--title-weight 1
+--title-weight 3|--title-weight 3
+--lead-weight 2|--lead-weight 2
+--bigrams 0.5|--bigrams 0.5
+--tf bm25|--tf bm25
+--no-stem|--no-stem
+--no-stopwords|--no-stopwords
+--max-df 0.5|--max-df 0.5
+--min-df 1|--min-df 1
+--duplicate 0 (keep copies)|--duplicate 0
+--approximate|--approximate"
+[ -n "${EVAL_QUICK:-}" ] && variants="defaults|"
+printf '%-10s %-30s %7s %7s %8s\n' corpus system 'P@5' 'MAP@10' 'wall s'
 for c in "$shared"/data/related-dev/*/; do
 	name=$(basename "$c")
 	[ -f "$c/articles.jsonl" ] || continue
-	t0=$(now)
-	"$bin" run "$c/articles.jsonl" -o "$out/$name" -q
-	t1=$(now)
-	set -- $(score "$c/labels.jsonl" "$out/$name/related.jsonl")
-	printf '%-10s %-26s %7s %7s %8s\n' "$name" "related (defaults)" "$1" "$2" "$(elapsed "$t0" "$t1")"
+	echo "$variants" | while IFS='|' read -r label args; do
+		t0=$(now)
+		# shellcheck disable=SC2086
+		"$bin" run "$c/articles.jsonl" -o "$out/$name" -q $args
+		t1=$(now)
+		set -- $(score "$c/labels.jsonl" "$out/$name/related.jsonl")
+		printf '%-10s %-30s %7s %7s %8s\n' "$name" "related $label" "$1" "$2" "$(elapsed "$t0" "$t1")"
+	done
 	if $py -c 'import sklearn' 2>/dev/null; then
 		t0=$(now)
 		$py "$shared/eval/sklearn_related.py" "$c/articles.jsonl" -o "$out/$name.sklearn.jsonl" 2>/dev/null
 		t1=$(now)
 		set -- $(score "$c/labels.jsonl" "$out/$name.sklearn.jsonl")
-		printf '%-10s %-26s %7s %7s %8s\n' "$name" "scikit-learn reference" "$1" "$2" "$(elapsed "$t0" "$t1")"
+		printf '%-10s %-30s %7s %7s %8s\n' "$name" "scikit-learn reference" "$1" "$2" "$(elapsed "$t0" "$t1")"
 	else
-		printf '%-10s %-26s %s\n' "$name" "scikit-learn reference" "skipped: python3-sklearn missing (scripts/install-deps eval)"
+		printf '%-10s %-30s %s\n' "$name" "scikit-learn reference" "skipped: python3-sklearn missing (scripts/install-deps eval)"
 	fi
 done
+if [ -d "$shared/data/related-dev-html/ecbplus" ]; then
+	h="$shared/data/related-dev-html/ecbplus"
+	t0=$(now)
+	"$bin" run "$h/manifest.jsonl" -o "$out/ecbplus-html" -q || true
+	t1=$(now)
+	set -- $(score "$h/labels.jsonl" "$out/ecbplus-html/related.jsonl")
+	printf '%-10s %-30s %7s %7s %8s\n' "ecb-html" "related (pages, defaults)" "$1" "$2" "$(elapsed "$t0" "$t1")"
+fi
 if [ -d "$shared/data/extract-dev/pages" ]; then
 	t0=$(now)
 	"$bin" extract "$shared/data/extract-dev/pages" -q > "$out/extract-dev.jsonl"

@@ -40,7 +40,7 @@ struct analyzer {
 void analyze_options_default(struct analyze_options *o)
 {
 	o->title_weight = 2.0f;
-	o->lead_weight = 1.0f;
+	o->lead_weight = 2.0f;
 	o->stem = 1;
 	o->stopwords = 1;
 	o->bigram_weight = 0.0f;

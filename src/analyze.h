@@ -23,7 +23,7 @@
 
 struct analyze_options {
 	float title_weight; /* default 2 */
-	float lead_weight;  /* default 1 */
+	float lead_weight;  /* default 2 */
 	int stem;           /* default 1 */
 	int stopwords;      /* default 1 */
 	float bigram_weight; /* > 0: also count adjacent-term pairs, at this

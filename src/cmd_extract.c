@@ -100,6 +100,8 @@ int cmd_extract(int argc, char **argv)
 	}
 	if (!status && !corpus.n)
 		status = EXIT_INPUT;
+	else if (!status && set.skipped.n)
+		status = EXIT_SKIPPED;
 	corpus_free(&corpus);
 	input_set_free(&set);
 	return status;

@@ -104,7 +104,7 @@ static void print_usage(enum mode mode, FILE *f)
 	if (mode != MODE_RECOMMEND)
 		fputs("      --dims K           latent dimensions computed when --semantic > 0 (default 100)\n"
 		      "      --title-weight W   how many times a title word counts (default 2)\n"
-		      "      --lead-weight W    how many times a word of the first paragraph counts (default 1)\n"
+		      "      --lead-weight W    how many times a word of the first paragraph counts (default 2)\n"
 		      "      --min-df N         ignore terms in fewer than N stories (default 2)\n"
 		      "      --max-df F         ignore terms in more than fraction F of stories (default 1)\n"
 		      "      --bigrams W        also count pairs of adjacent terms, at weight W (default off)\n"

@@ -4,7 +4,8 @@
  *
  * An argument is a folder (searched recursively for *.html, *.htm and their
  * .gz forms; symbolic links to folders are not followed, so loops cannot
- * occur), a single page, or a JSON Lines file (*.jsonl, *.json, *.ndjson).
+ * occur, and links to files outside the folder are skipped, so an archive
+ * cannot make the tool read elsewhere), a single page, or a JSON Lines file (*.jsonl, *.json, *.ndjson).
  * JSON Lines records with "path" form a manifest ("id", "path" relative to
  * the manifest's folder, optional "url", "published", "section", "charset");
  * records with "text" are articles already extracted ("id", "title", "text",

@@ -41,6 +41,7 @@ static void analyze(const struct analyze_options *o, const char *title,
 	struct analyzer *an;
 
 	analyze_options_default(&def);
+	def.lead_weight = 1.0f; /* the texts here are one paragraph: no lead bonus */
 	an = analyzer_new(o ? o : &def);
 	assert_non_null(an);
 	a.title = (char *)(uintptr_t)title;
@@ -80,7 +81,7 @@ static void test_options_default_match_header(void **state)
 	(void)state;
 	analyze_options_default(&o);
 	assert_true(o.title_weight == 2.0f);
-	assert_true(o.lead_weight == 1.0f);
+	assert_true(o.lead_weight == 2.0f);
 	assert_int_equal(o.stem, 1);
 	assert_int_equal(o.stopwords, 1);
 }
@@ -182,6 +183,7 @@ static void test_english_stopwords_are_removed(void **state)
 
 	/* turned off: they stay */
 	analyze_options_default(&o);
+	o.lead_weight = 1.0f;
 	o.stopwords = 0;
 	analyze(&o, NULL, "The minister and the president", "en", &b);
 	assert_true(count_of(&b, "the") == 2.0f);
@@ -230,6 +232,7 @@ static void test_stemming_can_be_turned_off(void **state)
 
 	(void)state;
 	analyze_options_default(&o);
+	o.lead_weight = 1.0f;
 	o.stem = 0;
 	bag_init(&b);
 	analyze(&o, NULL, "running runs", "en", &b);
@@ -281,6 +284,7 @@ static void test_title_words_count_title_weight_times(void **state)
 
 	(void)state;
 	analyze_options_default(&o);
+	o.lead_weight = 1.0f;
 	o.title_weight = 3.0f;
 	o.stem = 0;
 	bag_init(&b);
@@ -350,6 +354,7 @@ static void test_bag_is_reset_between_articles(void **state)
 
 	(void)state;
 	analyze_options_default(&o);
+	o.lead_weight = 1.0f;
 	an = analyzer_new(&o);
 	assert_non_null(an);
 	bag_init(&b);
@@ -425,6 +430,7 @@ static void test_bigrams_pair_adjacent_terms_when_enabled(void **state)
 
 	(void)state;
 	analyze_options_default(&o);
+	o.lead_weight = 1.0f;
 	o.stem = 0;
 	o.bigram_weight = 0.5f;
 	bag_init(&b);

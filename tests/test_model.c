@@ -181,7 +181,7 @@ static void test_params_default_match_header(void **state)
 	assert_int_equal(p.min_df, 2);
 	assert_true(p.max_df == 1.0f);
 	assert_true(p.title_weight == 2.0f);
-	assert_true(p.lead_weight == 1.0f);
+	assert_true(p.lead_weight == 2.0f);
 	assert_int_equal(p.stem, 1);
 	assert_int_equal(p.stopwords, 1);
 }
