@@ -2297,6 +2297,75 @@ static void check_lang(struct article *out, const char *text)
 	out->lang = copy;
 }
 
+/* libxml2 checks each new attribute of a tag against all the earlier ones,
+ * so one tag with 100,000 attributes takes tens of seconds (measured 19 s).
+ * Real pages never need more than a few dozen: this returns a copy of the
+ * page in which the attributes of any tag beyond MAX_TAG_ATTRIBUTES are
+ * blanked out (their bytes become spaces), or NULL when no tag has that
+ * many (the common case: one pass over the bytes, no copy). */
+#define MAX_TAG_ATTRIBUTES 256
+
+static char *limit_attributes(const char *html, size_t len, bool *oom)
+{
+	char *copy = NULL;
+	size_t i = 0;
+
+	*oom = false;
+	while (i < len) {
+		const char *lt = memchr(html + i, '<', len - i);
+		size_t j, eq = 0;
+		char quote = 0;
+
+		if (!lt)
+			break;
+		i = (size_t)(lt - html) + 1;
+		if (i >= len || !((html[i] | 0x20) >= 'a' && (html[i] | 0x20) <= 'z'))
+			continue;
+		for (j = i; j < len; j++) {
+			char ch = html[j];
+			if (quote) {
+				if (ch == quote)
+					quote = 0;
+				continue;
+			}
+			if (ch == '"' || ch == '\'')
+				quote = ch;
+			else if (ch == '>')
+				break;
+			else if (ch == '=' && ++eq > MAX_TAG_ATTRIBUTES) {
+				/* blank from the last space before this attribute */
+				size_t k = j;
+				while (k > i && html[k - 1] != ' ' && html[k - 1] != '\t' &&
+				       html[k - 1] != '\n' && html[k - 1] != '\r')
+					k--;
+				if (!copy) {
+					copy = malloc(len ? len : 1);
+					if (!copy) {
+						*oom = true;
+						return NULL;
+					}
+					memcpy(copy, html, len);
+				}
+				/* blank the rest of the tag up to its '>' (outside quotes) */
+				for (j = k, quote = 0; j < len; j++) {
+					if (quote) {
+						if (copy[j] == quote)
+							quote = 0;
+					} else if (copy[j] == '"' || copy[j] == '\'') {
+						quote = copy[j];
+					} else if (copy[j] == '>') {
+						break;
+					}
+					copy[j] = ' ';
+				}
+				break;
+			}
+		}
+		i = j;
+	}
+	return copy;
+}
+
 int extract_article(const char *html, size_t len, const char *name,
 		    struct article *out, struct error *err)
 {
@@ -2317,7 +2386,14 @@ int extract_article(const char *html, size_t len, const char *name,
 	if (len > INT_MAX)
 		return error_set(err, name, "page too large to parse (%zu bytes)",
 				 len);
-	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8", opts);
+	{
+		bool oom;
+		char *limited = limit_attributes(html, len, &oom);
+		if (oom)
+			return error_set(err, name, "out of memory");
+		doc = htmlReadMemory(limited ? limited : html, (int)len, NULL, "UTF-8", opts);
+		free(limited);
+	}
 	if (!doc)
 		return error_set(err, name, "not parseable as HTML");
 	root = xmlDocGetRootElement(doc);

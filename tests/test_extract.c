@@ -460,10 +460,29 @@ static void test_extract_not_nul_terminated(void **state)
 	article_clear(&a);
 }
 
+static void test_extract_tag_with_thousands_of_attributes(void **state)
+{
+	struct buf html = BUF_INIT;
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(buf_adds(&html, "<html><body><div class=\"article-body\" "), 0);
+	for (int i = 0; i < 5000; i++)
+		assert_int_equal(buf_printf(&html, "data-a%d=\"x>y\" ", i), 0);
+	assert_int_equal(buf_adds(&html, ">" STORY "</div></body></html>"), 0);
+	/* the extra attributes are ignored (quoted '>' included), the text stays */
+	assert_int_equal(extract(html.data, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_null(strstr(a.text, "data-a"));
+	article_clear(&a);
+	buf_release(&html);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_extract_keeps_article_paragraphs),
+		cmocka_unit_test(test_extract_tag_with_thousands_of_attributes),
 		cmocka_unit_test(test_extract_drops_related_box),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
