@@ -50,7 +50,8 @@ int skip_list_take(struct skip_list *to, struct skip_list *from)
 		to->items = items;
 		to->cap = cap;
 	}
-	memcpy(to->items + to->n, from->items, from->n * sizeof *from->items);
+	if (from->n) /* from->items may be NULL (and to->items too) when empty */
+		memcpy(to->items + to->n, from->items, from->n * sizeof *from->items);
 	to->n += from->n;
 	free(from->items);
 	memset(from, 0, sizeof *from);
