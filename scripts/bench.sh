@@ -5,9 +5,11 @@
 # archives (scripts/make-synthetic) of BENCH_SIZES stories with each stage's time and the
 # quality against the synthetic labels (MAP@10).
 # Usage: scripts/bench.sh [SHARED]   (default ../shared)
+# The "query" part: median whole-process time of `related query -m MODEL PAGE` (21 runs)
+# on models built from the synthetic archives (cached as BENCH_OUT/query-N.model).
 # Environment: BENCH_SIZES   synthetic sizes (default "10000 100000"; 1000000 allowed;
 #                            scikit-learn only runs up to 100000)
-#              BENCH_ONLY    "synthetic" or "dev": only that part
+#              BENCH_ONLY    "synthetic", "dev" or "query": only that part
 #              BENCH_OUT     work folder (default bench-out; corpora are cached there)
 #              RELATED       the binary (default ./related)
 set -eu
@@ -118,9 +120,43 @@ synthetic() {
 	done
 }
 
+# The publish-time query: a new story (the archive's first, under a new id) against a
+# model of each size; median and range of 21 whole-process runs, page cache warm.
+query() {
+	echo
+	echo "query: related query -m MODEL PAGE, whole process, 21 runs (targets: 100 ms at 10k, 300 ms at 100k)"
+	for n in $sizes; do
+		corpus="$out/synthetic-$n.jsonl"
+		model="$out/query-$n.model"
+		if [ ! -f "$corpus" ]; then
+			scripts/make-synthetic "$n" "$corpus" --seed 1 >/dev/null
+		fi
+		if [ ! -f "$model" ] || [ "$corpus" -nt "$model" ]; then
+			"$bin" build "$corpus" -m "$model" -q
+		fi
+		$py - "$bin" "$model" "$corpus" "$out/query-page.jsonl" "$n" <<'PY'
+import json, statistics, subprocess, sys, time
+bin, model, corpus, page, n = sys.argv[1:]
+with open(corpus, encoding="utf-8") as f:
+    a = json.loads(f.readline())
+a["id"] = "bench/new-story"
+with open(page, "w", encoding="utf-8") as f:
+    f.write(json.dumps(a) + "\n")
+times = []
+for _ in range(21):
+    t = time.perf_counter()
+    subprocess.run([bin, "query", "-m", model, page], check=True, stdout=subprocess.DEVNULL)
+    times.append((time.perf_counter() - t) * 1000)
+print("query     %7s stories  median %6.1f ms  min %6.1f ms  max %6.1f ms" %
+      (n, statistics.median(times), min(times), max(times)))
+PY
+	done
+}
+
 case $only in
-	"") dev; synthetic ;;
+	"") dev; synthetic; query ;;
 	dev) dev ;;
 	synthetic) synthetic ;;
-	*) echo "bench: BENCH_ONLY must be dev or synthetic" >&2; exit 2 ;;
+	query) query ;;
+	*) echo "bench: BENCH_ONLY must be dev, synthetic or query" >&2; exit 2 ;;
 esac

@@ -31,6 +31,7 @@ int cmd_recommend(int argc, char **argv);
 int cmd_eval(int argc, char **argv);
 int cmd_review(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 int cmd_count(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_concat(int argc, char **argv);

@@ -19,6 +19,7 @@ static const struct command {
 	{ "recommend", cmd_recommend, "rank the stories of a saved model and write the lists" },
 	{ "eval", cmd_eval, "score related lists against labels, editors' picks or other lists" },
 	{ "review", cmd_review, "write the editors' review page (HTML) of a related.jsonl" },
+	{ "query", cmd_query, "the list of a new story at publish time, and the lists it enters" },
 	{ "explain", cmd_explain, "why two stories are related: score parts and shared terms (JSON)" },
 	{ "count", cmd_count, "sharded: extract and count one shard of the inputs" },
 	{ "merge", cmd_merge, "sharded: join the count parts into a model" },

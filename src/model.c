@@ -35,7 +35,14 @@ enum section_id {
 	SEC_COL,
 	SEC_VAL,
 	SEC_LATENT,
-	SEC_COUNT = SEC_LATENT
+	SEC_COUNT = SEC_LATENT, /* sections every file has */
+	/* Optional sections (query.h): files without them (n_sections ==
+	 * SEC_COUNT) load with these pointers NULL. */
+	SEC_POST_START,
+	SEC_POST_DOC,
+	SEC_POST_WEIGHT,
+	SEC_TERM_BASIS,
+	SEC_MAX = SEC_TERM_BASIS
 };
 
 struct file_header {
@@ -57,7 +64,8 @@ struct file_header {
 	uint32_t tf_mode;
 	float bm25_k1;
 	float bm25_b;
-	uint32_t reserved[11]; /* zero; room for parameters of later versions */
+	float bm25_avglen;     /* 0 in files written before it was recorded */
+	uint32_t reserved[10]; /* zero; room for parameters of later versions */
 };
 
 struct file_section {
@@ -317,6 +325,7 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 		row[d + 1] = w;
 	}
 	out->params = *p;
+	out->params.bm25_avglen = (float)avglen;
 	out->n_docs = (uint32_t)b->n_docs;
 	out->n_terms = (uint32_t)kept;
 	out->nnz = nnz;
@@ -364,6 +373,61 @@ void model_set_latent(struct model *m, float *vecs, uint32_t dim)
 	m->latent_dim = vecs ? dim : 0;
 }
 
+void model_set_term_basis(struct model *m, float *basis)
+{
+	free(m->owned[8]);
+	m->owned[8] = basis;
+	m->term_basis = basis;
+}
+
+/* The postings of m's rows, in three malloc'd arrays. */
+static int postings_of(const struct model *m, uint64_t **start, uint32_t **doc,
+		       float **weight)
+{
+	uint64_t *fill;
+
+	*start = calloc((size_t)m->n_terms + 1, sizeof **start);
+	*doc = malloc((m->nnz ? m->nnz : 1) * sizeof **doc);
+	*weight = malloc((m->nnz ? m->nnz : 1) * sizeof **weight);
+	fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill);
+	if (!*start || !*doc || !*weight || !fill) {
+		free(*start);
+		free(*doc);
+		free(*weight);
+		free(fill);
+		return -1;
+	}
+	for (uint64_t i = 0; i < m->nnz; i++)
+		(*start)[m->col[i] + 1]++;
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		(*start)[t + 1] += (*start)[t];
+	memcpy(fill, *start, ((size_t)m->n_terms + 1) * sizeof *fill);
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+			uint64_t k = fill[m->col[i]]++;
+			(*doc)[k] = d;
+			(*weight)[k] = m->val[i];
+		}
+	free(fill);
+	return 0;
+}
+
+int model_build_postings(struct model *m)
+{
+	uint64_t *start;
+	uint32_t *doc;
+	float *weight;
+
+	if (m->post_start)
+		return 0;
+	if (postings_of(m, &start, &doc, &weight))
+		return -1;
+	m->post_start = m->owned[9] = start;
+	m->post_doc = m->owned[10] = doc;
+	m->post_weight = m->owned[11] = weight;
+	return 0;
+}
+
 void model_free(struct model *m)
 {
 	if (m->map)
@@ -383,13 +447,20 @@ static size_t align8(size_t n)
 int model_save(const struct model *m, const char *path, struct error *err)
 {
 	struct file_header h;
-	struct file_section sec[SEC_COUNT];
-	const void *data[SEC_COUNT] = { m->strings, m->term_name, m->df, m->doc_field,
-					m->row, m->col, m->val, m->latent };
-	uint64_t sizes[SEC_COUNT] = {
+	struct file_section sec[SEC_MAX];
+	uint64_t *post_start = NULL;
+	uint32_t *post_doc = NULL;
+	float *post_weight = NULL;
+	const void *data[SEC_MAX] = { m->strings, m->term_name, m->df, m->doc_field,
+				      m->row, m->col, m->val, m->latent,
+				      m->post_start, m->post_doc, m->post_weight,
+				      m->term_basis };
+	uint64_t sizes[SEC_MAX] = {
 		m->strings_len, (uint64_t)m->n_terms * 8, (uint64_t)m->n_terms * 4,
 		(uint64_t)m->n_docs * MODEL_FIELDS * 8, ((uint64_t)m->n_docs + 1) * 8,
-		m->nnz * 4, m->nnz * 4, (uint64_t)m->n_docs * m->latent_dim * 4
+		m->nnz * 4, m->nnz * 4, (uint64_t)m->n_docs * m->latent_dim * 4,
+		((uint64_t)m->n_terms + 1) * 8, m->nnz * 4, m->nnz * 4,
+		m->term_basis ? (uint64_t)m->n_terms * m->latent_dim * 4 : 0
 	};
 	struct buf out = BUF_INIT;
 	static const char zeros[8];
@@ -397,10 +468,17 @@ int model_save(const struct model *m, const char *path, struct error *err)
 	size_t off = sizeof h + sizeof sec;
 	int rc;
 
+	if (!m->post_start) {
+		if (postings_of(m, &post_start, &post_doc, &post_weight))
+			return error_set(err, path, "out of memory");
+		data[SEC_POST_START - 1] = post_start;
+		data[SEC_POST_DOC - 1] = post_doc;
+		data[SEC_POST_WEIGHT - 1] = post_weight;
+	}
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, MODEL_MAGIC, sizeof MODEL_MAGIC);
 	h.version = MODEL_VERSION;
-	h.n_sections = SEC_COUNT;
+	h.n_sections = SEC_MAX;
 	h.n_docs = m->n_docs;
 	h.n_terms = m->n_terms;
 	h.nnz = m->nnz;
@@ -415,7 +493,8 @@ int model_save(const struct model *m, const char *path, struct error *err)
 	h.tf_mode = m->params.tf_mode;
 	h.bm25_k1 = m->params.bm25_k1;
 	h.bm25_b = m->params.bm25_b;
-	for (int i = 0; i < SEC_COUNT; i++) {
+	h.bm25_avglen = m->params.bm25_avglen;
+	for (int i = 0; i < SEC_MAX; i++) {
 		sec[i].id = (uint32_t)i + 1;
 		sec[i].reserved = 0;
 		sec[i].offset = off;
@@ -423,11 +502,15 @@ int model_save(const struct model *m, const char *path, struct error *err)
 		off = align8(off + sizes[i]);
 	}
 	h.file_size = off + 8;
-	if (buf_grow(&out, off + 8))
+	if (buf_grow(&out, off + 8)) {
+		free(post_start);
+		free(post_doc);
+		free(post_weight);
 		return error_set(err, path, "out of memory");
+	}
 	buf_add(&out, &h, sizeof h);
 	buf_add(&out, sec, sizeof sec);
-	for (int i = 0; i < SEC_COUNT; i++) {
+	for (int i = 0; i < SEC_MAX; i++) {
 		buf_add(&out, data[i], sizes[i]);
 		buf_add(&out, zeros, align8(out.len) - out.len);
 	}
@@ -439,6 +522,9 @@ int model_save(const struct model *m, const char *path, struct error *err)
 	}
 	buf_add(&out, &crc, 4);
 	buf_add(&out, MODEL_TRAILER, 4);
+	free(post_start);
+	free(post_doc);
+	free(post_weight);
 	rc = fs_write_atomic(path, out.data, out.len, err);
 	buf_release(&out);
 	return rc;
@@ -479,15 +565,67 @@ static const char *validate(const struct model *m)
 	return NULL;
 }
 
-int model_load(const char *path, struct model *m, struct error *err)
+/* Checks what model_map() promises: the O(stories + terms) arrays. */
+static const char *validate_offsets(const struct model *m)
+{
+	if (m->strings_len == 0 || m->strings[m->strings_len - 1] != '\0' ||
+	    m->strings[0] != '\0')
+		return "string table is not terminated";
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		if (m->term_name[t] == 0 || m->term_name[t] >= m->strings_len)
+			return "term name offset out of range";
+	for (uint64_t i = 0; i < (uint64_t)m->n_docs * MODEL_FIELDS; i++)
+		if (m->doc_field[i] >= m->strings_len)
+			return "story field offset out of range";
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		if (!m->doc_field[(uint64_t)d * MODEL_FIELDS + MODEL_ID])
+			return "story without id";
+	if (m->row[0] != 0 || m->row[m->n_docs] != m->nnz)
+		return "row offsets do not span the vectors";
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		if (m->row[d] > m->row[d + 1])
+			return "row offsets decrease";
+	if (m->post_start) {
+		if (m->post_start[0] != 0 || m->post_start[m->n_terms] != m->nnz)
+			return "posting offsets do not span the postings";
+		for (uint32_t t = 0; t < m->n_terms; t++)
+			if (m->post_start[t] > m->post_start[t + 1])
+				return "posting offsets decrease";
+	}
+	return NULL;
+}
+
+/* Checks the postings entry by entry (model_load()). */
+static const char *validate_postings(const struct model *m)
+{
+	if (!m->post_start)
+		return NULL;
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		for (uint64_t k = m->post_start[t]; k < m->post_start[t + 1]; k++) {
+			if (m->post_doc[k] >= m->n_docs)
+				return "posting story out of range";
+			if (k > m->post_start[t] && m->post_doc[k] <= m->post_doc[k - 1])
+				return "posting stories not ascending";
+			if (!isfinite(m->post_weight[k]) || m->post_weight[k] < 0 ||
+			    m->post_weight[k] > 1.0001f)
+				return "posting weight out of range";
+		}
+	if (m->term_basis)
+		for (uint64_t i = 0; i < (uint64_t)m->n_terms * m->latent_dim; i++)
+			if (!isfinite(m->term_basis[i]))
+				return "term basis not finite";
+	return NULL;
+}
+
+static int load(const char *path, struct model *m, int full, struct error *err)
 {
 	struct file_header h;
 	const struct file_section *sec;
-	const void *ptr[SEC_COUNT];
+	const void *ptr[SEC_MAX];
 	const unsigned char *base;
 	struct stat st;
 	const char *why;
-	uint64_t expect[SEC_COUNT];
+	uint64_t expect[SEC_MAX];
 	uint32_t crc;
 	int fd;
 
@@ -522,13 +660,15 @@ int model_load(const char *path, struct model *m, struct error *err)
 		return error_set(err, path, "model version %u, this build reads %u",
 				 v, MODEL_VERSION);
 	}
-	if (h.file_size != (uint64_t)st.st_size || h.n_sections != SEC_COUNT ||
+	if (h.file_size != (uint64_t)st.st_size ||
+	    (h.n_sections != SEC_COUNT && h.n_sections != SEC_MAX) ||
+	    (uint64_t)st.st_size < sizeof h + (uint64_t)h.n_sections * sizeof *sec + 8 ||
 	    memcmp(base + st.st_size - 4, MODEL_TRAILER, 4)) {
 		model_free(m);
 		return error_set(err, path, "model truncated or resized");
 	}
 	memcpy(&crc, base + st.st_size - 8, 4);
-	{
+	if (full) {
 		uint32_t c = (uint32_t)crc32(0L, NULL, 0);
 		size_t len = (size_t)st.st_size - 8;
 		for (size_t done = 0; done < len;) {
@@ -554,18 +694,24 @@ int model_load(const char *path, struct model *m, struct error *err)
 	expect[5] = h.nnz * 4;
 	expect[6] = h.nnz * 4;
 	expect[7] = (uint64_t)h.n_docs * h.latent_dim * 4;
+	expect[8] = ((uint64_t)h.n_terms + 1) * 8;
+	expect[9] = h.nnz * 4;
+	expect[10] = h.nnz * 4;
+	expect[11] = (uint64_t)h.n_terms * h.latent_dim * 4; /* or 0: no basis */
+	memset(ptr, 0, sizeof ptr);
 	sec = (const struct file_section *)(base + sizeof h);
-	for (int i = 0; i < SEC_COUNT; i++) {
+	for (int i = 0; i < (int)h.n_sections; i++) {
 		struct file_section s;
 		memcpy(&s, &sec[i], sizeof s);
 		if (s.id != (uint32_t)i + 1 || s.offset % 8 || s.offset < sizeof h ||
 		    s.offset > (uint64_t)st.st_size - 8 ||
 		    s.size > (uint64_t)st.st_size - 8 - s.offset ||
-		    (expect[i] != UINT64_MAX && s.size != expect[i])) {
+		    (expect[i] != UINT64_MAX && s.size != expect[i] &&
+		     !(i + 1 == SEC_TERM_BASIS && s.size == 0))) {
 			model_free(m);
 			return error_set(err, path, "model section %d out of bounds", i + 1);
 		}
-		ptr[i] = base + s.offset;
+		ptr[i] = s.size || i < SEC_COUNT ? base + s.offset : NULL;
 		if (i == 0)
 			m->strings_len = s.size;
 	}
@@ -579,6 +725,7 @@ int model_load(const char *path, struct model *m, struct error *err)
 	m->params.tf_mode = h.tf_mode;
 	m->params.bm25_k1 = h.bm25_k1;
 	m->params.bm25_b = h.bm25_b;
+	m->params.bm25_avglen = h.bm25_avglen;
 	m->n_docs = h.n_docs;
 	m->n_terms = h.n_terms;
 	m->nnz = h.nnz;
@@ -591,10 +738,30 @@ int model_load(const char *path, struct model *m, struct error *err)
 	m->val = ptr[6];
 	m->latent_dim = h.latent_dim;
 	m->latent = h.latent_dim ? ptr[7] : NULL;
-	why = validate(m);
+	if (h.n_sections == SEC_MAX) {
+		m->post_start = ptr[8];
+		m->post_doc = ptr[9];
+		m->post_weight = ptr[10];
+		m->term_basis = h.latent_dim ? ptr[11] : NULL;
+	}
+	why = validate_offsets(m);
+	if (!why && full)
+		why = validate(m);
+	if (!why && full)
+		why = validate_postings(m);
 	if (why) {
 		model_free(m);
 		return error_set(err, path, "invalid model: %s", why);
 	}
 	return 0;
+}
+
+int model_load(const char *path, struct model *m, struct error *err)
+{
+	return load(path, m, 1, err);
+}
+
+int model_map(const char *path, struct model *m, struct error *err)
+{
+	return load(path, m, 0, err);
 }

@@ -20,7 +20,9 @@
  * "RELATED\0", version, section count, counts and parameters), a section
  * table of {id, offset, size}, the sections (8-byte aligned), and a trailer
  * {crc32 of everything before it, "END!"}. model_load() maps the file and
- * checks every count, offset, bound and the checksum before use.
+ * checks every count, offset, bound and the checksum before use. Sections
+ * 9 to 12 (postings, term basis) were added within version 1 for `query`:
+ * files with only the first 8 still load, with those pointers NULL.
  */
 #ifndef RELATED_MODEL_H
 #define RELATED_MODEL_H
@@ -53,6 +55,9 @@ struct model_params {
 	uint32_t tf_mode;   /* MODEL_TF_LOG (default) or MODEL_TF_BM25 */
 	float bm25_k1;      /* BM25 saturation, default 1.2 */
 	float bm25_b;       /* BM25 length normalisation, default 0.75 */
+	float bm25_avglen;  /* set by the builder: the stories' mean weighted
+			       length, for weighting new stories (query.h);
+			       0 in files written before it was recorded */
 };
 
 enum { MODEL_TF_LOG = 0, MODEL_TF_BM25 = 1 };
@@ -73,10 +78,20 @@ struct model {
 	const float *val;          /* [nnz] weights, each row of unit length */
 	uint32_t latent_dim;       /* 0 when the model has no latent vectors */
 	const float *latent;       /* [n_docs * latent_dim] unit rows (semantic.h) */
+	const float *term_basis;   /* [n_terms * latent_dim] or NULL: folds a new
+				      story's TF-IDF row into the latent space
+				      (semantic.h, query.h) */
+	/* Postings (the transpose of row/col/val): term t's stories are
+	 * post_doc[post_start[t] .. post_start[t + 1]), ascending, with their
+	 * weights. Always written by model_save(); NULL in a built model and
+	 * in files written before they were. */
+	const uint64_t *post_start; /* [n_terms + 1] */
+	const uint32_t *post_doc;   /* [nnz] */
+	const float *post_weight;   /* [nnz] */
 	/* storage: a mapping (loaded) or allocations (built) */
 	void *map;
 	size_t map_len;
-	void *owned[8];
+	void *owned[12];
 };
 
 /* The field of a story, or NULL when absent. */
@@ -100,11 +115,27 @@ void model_builder_free(struct model_builder *b);
  * takes ownership). */
 void model_set_latent(struct model *m, float *vecs, uint32_t dim);
 
-/* Writes `m` to `path` atomically. */
+/* Gives the model its term-side latent basis (n_terms * latent_dim floats,
+ * malloc'd; the model takes ownership). Call after model_set_latent(). */
+void model_set_term_basis(struct model *m, float *basis);
+
+/* Computes the postings of a built model (owned by it); -1 when memory runs
+ * out. A loaded model that has them keeps its own. */
+int model_build_postings(struct model *m);
+
+/* Writes `m` to `path` atomically, with its postings (computed for the file
+ * when the model has none) and term basis when it has one. */
 int model_save(const struct model *m, const char *path, struct error *err);
 /* Maps and validates the model at `path`; on failure `m` is empty and `err`
  * says what is wrong (naming the file). */
 int model_load(const char *path, struct model *m, struct error *err);
+/* Maps the model at `path` checking only what costs O(stories + terms):
+ * header, section bounds, strings, row and posting offsets, story fields,
+ * term names. Neither the checksum nor each term id, story id or weight of
+ * the vectors and postings is checked: a caller (the publish-time query,
+ * which must answer in milliseconds and reads a small part of the file)
+ * checks every id it reads against n_terms/n_docs before using it. */
+int model_map(const char *path, struct model *m, struct error *err);
 void model_free(struct model *m);
 
 #endif

@@ -327,7 +327,7 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 
 int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err)
 {
-	float *vecs;
+	float *vecs, *basis;
 	uint32_t got;
 	struct error e;
 
@@ -337,8 +337,9 @@ int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err)
 			 m->n_docs);
 		return 0;
 	}
-	if (semantic_fit(m, dim, 42, jobs, &vecs, &got, &e))
+	if (semantic_fit_basis(m, dim, 42, jobs, &vecs, &basis, &got, &e))
 		return error_set(err, NULL, "%s", e.message);
 	model_set_latent(m, vecs, got);
+	model_set_term_basis(m, basis); /* for `query` (query.h) */
 	return 0;
 }

@@ -161,6 +161,12 @@ static int orthonormalize(gsl_matrix *y, gsl_matrix *g)
 int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
 		 float **vecs, uint32_t *out_dim, struct error *err)
 {
+	return semantic_fit_basis(m, dim, seed, jobs, vecs, NULL, out_dim, err);
+}
+
+int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
+		       float **vecs, float **basis, uint32_t *out_dim, struct error *err)
+{
 	struct sparse_t at = { NULL, NULL, NULL };
 	size_t n = m->n_docs, t = m->n_terms, l = (size_t)dim + OVERSAMPLE, k;
 	gsl_matrix *omega = NULL, *y = NULL, *g = NULL, *c = NULL, *v = NULL,
@@ -173,6 +179,8 @@ int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
 
 	*vecs = NULL;
 	*out_dim = 0;
+	if (basis)
+		*basis = NULL;
 	if (l > n)
 		l = n;
 	if (l > t)
@@ -241,6 +249,28 @@ int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
 		for (size_t j = 0; j < k; j++)
 			(*vecs)[d * k + j] = (float)(gsl_matrix_get(docs, d, j) * norm);
 	}
+	if (basis) {
+		/* W = (Aᵀ Q) V Σ⁻¹: omega still holds Aᵀ Q from above. */
+		double s0 = sqrt(fmax(gsl_vector_get(eval, 0), 0.0));
+		*basis = malloc((t ? t : 1) * k * sizeof **basis);
+		if (!*basis) {
+			error_set(err, NULL, "out of memory for the latent space");
+			goto done;
+		}
+		gsl_matrix_free(y);
+		y = gsl_matrix_alloc(t, l);
+		if (!y) {
+			error_set(err, NULL, "out of memory for the latent space");
+			goto done;
+		}
+		gsl_blas_dgemm(CblasNoTrans, CblasNoTrans, 1.0, omega, v, 0.0, y);
+		for (size_t j = 0; j < k; j++) {
+			double s = sqrt(fmax(gsl_vector_get(eval, j), 0.0));
+			double inv = s > 1e-6 * s0 && s > 0 ? 1.0 / s : 0.0;
+			for (size_t i = 0; i < t; i++)
+				(*basis)[i * k + j] = (float)(gsl_matrix_get(y, i, j) * inv);
+		}
+	}
 	*out_dim = (uint32_t)k;
 	rc = 0;
 	goto done;
@@ -250,6 +280,10 @@ done:
 	if (rc) {
 		free(*vecs);
 		*vecs = NULL;
+		if (basis) {
+			free(*basis);
+			*basis = NULL;
+		}
 	}
 	gsl_matrix_free(omega);
 	gsl_matrix_free(y);

@@ -26,4 +26,15 @@
 int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
 		 float **vecs, uint32_t *out_dim, struct error *err);
 
+/* semantic_fit(), and when `basis` is not NULL also the term-side basis
+ * W = Aᵀ U Σ⁻¹ (n_terms * (*out_dim) floats, malloc'd, owned by the caller)
+ * that folds a new story into the space: its latent vector is its TF-IDF
+ * row times W, scaled to unit length. For a story of the model this gives
+ * its own vector exactly when the range finder spans every story (fewer
+ * stories than dim + 10) and approximately otherwise (the part of A Aᵀ U
+ * outside the truncated space is lost). Directions whose singular value is
+ * below 1e-6 of the largest get a zero column rather than amplified noise. */
+int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
+		       float **vecs, float **basis, uint32_t *out_dim, struct error *err);
+
 #endif

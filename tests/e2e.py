@@ -581,6 +581,66 @@ def test_man_page_documents_every_command_and_option():
     assert not missing, f"not in related.1: {missing}"
 
 
+def query_setup(t):
+    """A model and its lists for the corpus, as the site has them after the night."""
+    model = os.path.join(t, "m.model")
+    out = os.path.join(t, "out")
+    run("run", CORPUS, "-o", out, "-m", model, "-q")
+    return model, os.path.join(out, "related.jsonl")
+
+
+@test
+def test_query_of_a_corpus_page_gives_its_run_list():
+    with Tmp() as t:
+        model, lists = query_setup(t)
+        runs = {r["source"]["id"]: r for r in read_jsonl(lists)}
+        sid = sorted(runs)[7]
+        page = next(os.path.join(CORPUS, sid + ext) for ext in (".html", ".html.gz", ".htm")
+                    if os.path.exists(os.path.join(CORPUS, sid + ext)))
+        p = run("query", "-m", model, "--lists", lists, page)
+        lines = [json.loads(l) for l in p.stdout.splitlines()]
+        assert len(lines) == 1
+        q = lines[0]
+        assert set(q) >= {"schema_version", "generated_at", "source", "items", "refresh"}
+        assert "refresh_unknown" not in q and isinstance(q["refresh"], list)
+        got = [i for i in q["items"] if i["id"] != sid]  # the page is its own copy
+        want = runs[sid]["items"][:len(got)]
+        assert [i["id"] for i in got] == [i["id"] for i in want], (got, want)
+        assert all(abs(a["score"] - b["score"]) <= 1e-4 for a, b in zip(got, want))
+        assert set(q["items"][0]) == set(runs[sid]["items"][0])
+        # without --lists, refresh is unknown
+        q2 = json.loads(run("query", "-m", model, page).stdout)
+        assert q2["refresh"] == [] and q2["refresh_unknown"] is True
+
+
+@test
+def test_query_update_then_recommend_includes_the_new_story():
+    with Tmp() as t:
+        model, lists = query_setup(t)
+        lab = labels()
+        runs = read_jsonl(lists)
+        label = lab[runs[0]["source"]["id"]]
+        same = [r["source"]["id"] for r in runs if lab.get(r["source"]["id"]) == label]
+        arts = {a["id"]: a for a in (json.loads(l) for l in run("extract", CORPUS).stdout.splitlines())}
+        a, b = arts[same[0]], arts[same[1]]
+        new = {"id": "zz-new/story", "title": a["title"] + " " + b["title"],
+               "text": a["text"][: len(a["text"]) // 2] + "\n\n" + b["text"][len(b["text"]) // 2:],
+               "lang": a["lang"], "section": a.get("section"), "published": "2030-01-01T00:00:00Z"}
+        src = os.path.join(t, "new.jsonl")
+        with open(src, "w", encoding="utf-8") as f:
+            f.write(json.dumps(new) + "\n")
+        q = json.loads(run("query", "-m", model, "--lists", lists, "--update", src).stdout)
+        assert q["source"]["id"] == "zz-new/story" and q["items"], q
+        assert q["refresh"], "a story on a covered topic enters some lists"
+        out = os.path.join(t, "after")
+        run("recommend", "-m", model, "-o", out, "-q")
+        after = {r["source"]["id"]: r for r in read_jsonl(os.path.join(out, "related.jsonl"))}
+        assert len(after) == len(runs) + 1 and "zz-new/story" in after
+        assert [i["id"] for i in after["zz-new/story"]["items"]][:3] == [i["id"] for i in q["items"]][:3]
+        for s in q["refresh"]:
+            assert "zz-new/story" in [i["id"] for i in after[s]["items"]], s
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e: {BIN} not built", file=sys.stderr)

@@ -1,0 +1,923 @@
+/*
+ * query: one new story against a saved model. The arithmetic copies what
+ * model_builder_finish() and rank do, in the same order and precision, so
+ * that a story of the model queried with its own text gets the scores `run`
+ * gives it. The policy is not re-implemented: a small model holding the new
+ * story and its candidates is handed to policy_apply().
+ */
+#include "query.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+#include "hash.h"
+#include "output.h"
+#include "policy.h"
+#include "rank.h"
+
+#define EXTRA_DEPTH 8 /* candidates beyond top the policy sees, as in run */
+
+void query_options_default(struct query_options *o)
+{
+	memset(o, 0, sizeof *o);
+	o->top = 10;
+	o->semantic = 0.5f;
+	o->rerank = 100;
+	o->same_lang = 1;
+	o->duplicate_score = 0.98f;
+	o->fallback = 1;
+}
+
+void query_analyze_options(const struct model *m, struct analyze_options *o)
+{
+	analyze_options_default(o);
+	o->title_weight = m->params.title_weight;
+	o->lead_weight = m->params.lead_weight;
+	o->stem = (int)m->params.stem;
+	o->stopwords = (int)m->params.stopwords;
+	o->bigram_weight = m->params.bigram_weight;
+}
+
+void query_vector_free(struct query_vector *v)
+{
+	free(v->term);
+	free(v->weight);
+	free(v->latent);
+	memset(v, 0, sizeof *v);
+}
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	return (a > b) - (a < b);
+}
+
+static int cmp_neighbor_doc(const void *x, const void *y)
+{
+	const struct neighbor *a = x, *b = y;
+	return (a->doc > b->doc) - (a->doc < b->doc);
+}
+
+/* Weights as model_builder_finish() computes them: float tf-idf per term,
+ * the norm summed in double in the bag's order, then sorted by term. */
+int query_vectorize(const struct model *m, struct analyzer *an, const struct article *a,
+		    struct query_vector *out, struct error *err)
+{
+	struct bag bag;
+	struct strmap map;
+	uint32_t *tid = NULL;
+	struct neighbor *tw = NULL;
+	double norm = 0, len = 0, k = m->params.bm25_k1, avglen = m->params.bm25_avglen;
+	size_t n = 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	bag_init(&bag);
+	strmap_init(&map);
+	if (analyze_article(an, a, &bag))
+		goto done;
+	tid = malloc((bag.n ? bag.n : 1) * sizeof *tid);
+	tw = malloc((bag.n ? bag.n : 1) * sizeof *tw);
+	if (!tid || !tw)
+		goto done;
+	for (size_t i = 0; i < bag.n; i++) {
+		const char *t = bag.terms.data + bag.offsets[i];
+		tid[i] = UINT32_MAX;
+		len += bag.counts[i];
+		if (strmap_intern(&map, t, strlen(t)) < 0)
+			goto done;
+	}
+	/* One pass over the vocabulary beats building a map of it for the
+	 * few pages of a call (terms are ordered by df, not by name). */
+	for (uint32_t t = 0; t < m->n_terms && bag.n; t++) {
+		const char *name = model_term(m, t);
+		int64_t id = strmap_find(&map, name, strlen(name));
+		if (id >= 0)
+			tid[id] = t;
+	}
+	k *= 1.0 - m->params.bm25_b + m->params.bm25_b * (avglen > 0 ? len / avglen : 1.0);
+	for (size_t i = 0; i < bag.n; i++) {
+		/* strmap ids are given in insertion order: id i is bag term i */
+		uint32_t t = tid[i];
+		double c = bag.counts[i], tf, idf;
+		if (t == UINT32_MAX)
+			continue;
+		if (m->params.tf_mode == MODEL_TF_BM25)
+			tf = c * (m->params.bm25_k1 + 1.0) / (c + k);
+		else
+			tf = bag.counts[i] >= 1.0f ? 1.0 + log(c) : c;
+		idf = log((1.0 + m->n_docs) / (1.0 + m->df[t])) + 1.0;
+		tw[n].doc = t;
+		tw[n].score = (float)(tf * idf);
+		norm += (tf * idf) * (tf * idf);
+		n++;
+	}
+	qsort(tw, n, sizeof *tw, cmp_neighbor_doc);
+	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
+	out->term = malloc((n ? n : 1) * sizeof *out->term);
+	out->weight = malloc((n ? n : 1) * sizeof *out->weight);
+	if (!out->term || !out->weight)
+		goto done;
+	for (size_t i = 0; i < n; i++) {
+		out->term[i] = tw[i].doc;
+		out->weight[i] = (float)(tw[i].score * norm);
+	}
+	out->n = n;
+	if (m->latent_dim && m->term_basis) {
+		double ln = 0;
+		double *acc = calloc(m->latent_dim, sizeof *acc);
+		out->latent = malloc(m->latent_dim * sizeof *out->latent);
+		if (!acc || !out->latent) {
+			free(acc);
+			goto done;
+		}
+		for (size_t i = 0; i < n; i++) {
+			const float *w = m->term_basis + (size_t)out->term[i] * m->latent_dim;
+			for (uint32_t j = 0; j < m->latent_dim; j++)
+				acc[j] += (double)out->weight[i] * w[j];
+		}
+		for (uint32_t j = 0; j < m->latent_dim; j++)
+			ln += acc[j] * acc[j];
+		ln = ln > 0 ? 1.0 / sqrt(ln) : 0;
+		for (uint32_t j = 0; j < m->latent_dim; j++)
+			out->latent[j] = (float)(acc[j] * ln);
+		out->latent_dim = m->latent_dim;
+		free(acc);
+	}
+	rc = 0;
+done:
+	free(tid);
+	free(tw);
+	bag_free(&bag);
+	strmap_free(&map);
+	if (rc) {
+		query_vector_free(out);
+		return error_set(err, a->id, "out of memory");
+	}
+	return 0;
+}
+
+void query_result_free(struct query_result *r)
+{
+	buf_release(&r->line);
+	free(r->touched);
+	free(r->tfidf);
+	memset(r, 0, sizeof *r);
+}
+
+static int lang_ok(const char *a, const char *b)
+{
+	return !a || !*a || !b || !*b || !strcmp(a, b);
+}
+
+static int same_field(const char *a, const char *b)
+{
+	if (!a || !*a || !b || !*b)
+		return (!a || !*a) && (!b || !*b);
+	return !strcmp(a, b);
+}
+
+/* True when a ranks below b (rank.c's order: score, then lower index). */
+static int worse(struct neighbor a, struct neighbor b)
+{
+	return a.score < b.score || (a.score == b.score && a.doc > b.doc);
+}
+
+static void heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x)
+{
+	size_t i;
+
+	if (*n == cap) {
+		if (!worse(h[0], x))
+			return;
+		h[0] = x;
+		for (i = 0;;) {
+			size_t l = 2 * i + 1, r = l + 1, s = i;
+			if (l < *n && worse(h[l], h[s]))
+				s = l;
+			if (r < *n && worse(h[r], h[s]))
+				s = r;
+			if (s == i)
+				return;
+			struct neighbor t = h[i];
+			h[i] = h[s];
+			h[s] = t;
+			i = s;
+		}
+	}
+	i = (*n)++;
+	h[i] = x;
+	while (i && worse(h[i], h[(i - 1) / 2])) {
+		struct neighbor t = h[i];
+		h[i] = h[(i - 1) / 2];
+		h[(i - 1) / 2] = t;
+		i = (i - 1) / 2;
+	}
+}
+
+static float latent_dot(const struct model *m, const struct query_vector *v, uint32_t d)
+{
+	const float *b = m->latent + (size_t)d * m->latent_dim;
+	float dot = 0.0f;
+
+	for (uint32_t j = 0; j < m->latent_dim; j++)
+		dot += v->latent[j] * b[j];
+	return dot;
+}
+
+/* TF-IDF cosines with every story sharing a term, in the order rank.c sums
+ * them (terms ascending, each term's stories ascending). */
+static int accumulate(const struct model *m, const struct query_vector *v,
+		      struct query_result *r, struct error *err)
+{
+	float *acc = calloc(m->n_docs ? m->n_docs : 1, sizeof *acc);
+	uint32_t *seen = malloc((m->n_docs ? m->n_docs : 1) * sizeof *seen);
+	size_t nt = 0;
+
+	if (!acc || !seen) {
+		free(acc);
+		free(seen);
+		return error_set(err, NULL, "out of memory");
+	}
+	for (size_t i = 0; i < v->n; i++) {
+		uint32_t t = v->term[i];
+		float wt = v->weight[i];
+		uint64_t b, e;
+		if (m->post_start) {
+			b = m->post_start[t];
+			e = m->post_start[t + 1];
+		} else {
+			b = e = 0; /* no postings: handled below */
+		}
+		for (uint64_t k = b; k < e; k++) {
+			uint32_t o = m->post_doc[k];
+			float x;
+			if (o >= m->n_docs) {
+				free(acc);
+				free(seen);
+				return error_set(err, NULL, "invalid model: posting story out of range");
+			}
+			x = wt * m->post_weight[k];
+			if (x == 0.0f)
+				continue;
+			if (acc[o] == 0.0f)
+				seen[nt++] = o;
+			acc[o] += x;
+		}
+	}
+	if (!m->post_start) {
+		/* A model without postings (older file): one dot product per
+		 * story against the row scattered into a dense array. */
+		float *dense = calloc((size_t)m->n_terms + 1, sizeof *dense);
+		if (!dense) {
+			free(acc);
+			free(seen);
+			return error_set(err, NULL, "out of memory");
+		}
+		for (size_t i = 0; i < v->n; i++)
+			dense[v->term[i]] = v->weight[i];
+		for (uint32_t d = 0; d < m->n_docs; d++) {
+			float s = 0.0f;
+			for (uint64_t k = m->row[d]; k < m->row[d + 1]; k++)
+				if (m->col[k] < m->n_terms)
+					s += dense[m->col[k]] * m->val[k];
+			if (s > 0.0f) {
+				acc[d] = s;
+				seen[nt++] = d;
+			}
+		}
+		free(dense);
+	}
+	qsort(seen, nt, sizeof *seen, cmp_u32);
+	r->touched = seen;
+	r->n_touched = nt;
+	r->tfidf = malloc((nt ? nt : 1) * sizeof *r->tfidf);
+	if (!r->tfidf) {
+		free(acc);
+		return error_set(err, NULL, "out of memory");
+	}
+	for (size_t i = 0; i < nt; i++)
+		r->tfidf[i] = acc[seen[i]];
+	free(acc);
+	return 0;
+}
+
+/* The small model policy_apply() works on: stories docs[0..n) of m
+ * (ascending) and the new story at *qi, in id order. map[i] is sub-story
+ * i's story in m (UINT32_MAX for the new one). */
+static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
+		     const struct article *a, const struct query_vector *v,
+		     struct model *s, uint32_t *qi, uint32_t *map, struct error *err)
+{
+	const char *qf[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
+					 a->lang, a->section };
+	size_t total = n + 1, q = 0, nnz = v->n, at = 0;
+	struct buf strings = BUF_INIT;
+	uint64_t *field, *row;
+	uint32_t *col;
+	float *val, *latent = NULL;
+	uint32_t dim = m->latent_dim && v->latent ? m->latent_dim : 0;
+	int bad = 0;
+
+	memset(s, 0, sizeof *s);
+	while (q < n && strcmp(model_doc(m, docs[q], MODEL_ID), a->id) < 0)
+		q++;
+	for (size_t i = 0; i < n; i++)
+		nnz += m->row[docs[i] + 1] - m->row[docs[i]];
+	field = malloc(total * MODEL_FIELDS * sizeof *field);
+	row = malloc((total + 1) * sizeof *row);
+	col = malloc((nnz ? nnz : 1) * sizeof *col);
+	val = malloc((nnz ? nnz : 1) * sizeof *val);
+	if (dim)
+		latent = malloc(total * dim * sizeof *latent);
+	bad = !field || !row || !col || !val || (dim && !latent) || buf_addc(&strings, '\0');
+	if (!bad)
+		row[0] = 0;
+	for (size_t i = 0; i < total && !bad; i++) {
+		int is_new = i == q;
+		uint32_t d = is_new ? UINT32_MAX : docs[i < q ? i : i - 1];
+		map[i] = d;
+		for (int f = 0; f < MODEL_FIELDS && !bad; f++) {
+			const char *x = is_new ? qf[f] : model_doc(m, d, (enum model_field)f);
+			field[i * MODEL_FIELDS + (size_t)f] = x ? strings.len : 0;
+			bad = x && buf_add(&strings, x, strlen(x) + 1);
+		}
+		if (is_new) {
+			memcpy(col + at, v->term, v->n * sizeof *col);
+			memcpy(val + at, v->weight, v->n * sizeof *val);
+			at += v->n;
+			if (dim)
+				memcpy(latent + i * dim, v->latent, dim * sizeof *latent);
+		} else {
+			for (uint64_t k = m->row[d]; k < m->row[d + 1]; k++) {
+				if (m->col[k] >= m->n_terms)
+					bad = 2;
+				col[at] = m->col[k];
+				val[at++] = m->val[k];
+			}
+			if (dim)
+				memcpy(latent + i * dim, m->latent + (size_t)d * dim,
+				       dim * sizeof *latent);
+		}
+		row[i + 1] = at;
+	}
+	s->params = m->params;
+	s->n_docs = (uint32_t)total;
+	s->n_terms = m->n_terms;
+	s->nnz = at;
+	s->strings_len = strings.len;
+	s->strings = buf_detach(&strings, NULL);
+	s->owned[0] = (void *)(uintptr_t)s->strings;
+	s->doc_field = s->owned[3] = field;
+	s->row = s->owned[4] = row;
+	s->col = s->owned[5] = col;
+	s->val = s->owned[6] = val;
+	s->latent = s->owned[7] = latent;
+	s->latent_dim = dim;
+	*qi = (uint32_t)q;
+	if (bad || !s->strings) {
+		model_free(s);
+		return error_set(err, NULL, bad == 2 ? "invalid model: term id out of range"
+						    : "out of memory");
+	}
+	return 0;
+}
+
+/* The stories the fallback of a list in a's section would draw from: the
+ * `want` most recent of the section (same language), best first. */
+static size_t recent_of_section(const struct model *m, const struct article *a,
+				int64_t self, int same_lang, size_t want, uint32_t *out)
+{
+	struct neighbor *best = malloc((want ? want : 1) * sizeof *best);
+	int64_t *when = malloc((want ? want : 1) * sizeof *when);
+	size_t n = 0;
+
+	if (!best || !when) {
+		free(best);
+		free(when);
+		return 0;
+	}
+	for (uint32_t d = 0; d < m->n_docs && want; d++) {
+		int64_t t;
+		size_t i;
+		if ((int64_t)d == self || !same_field(model_doc(m, d, MODEL_SECTION), a->section) ||
+		    (same_lang && !lang_ok(a->lang, model_doc(m, d, MODEL_LANG))))
+			continue;
+		if (policy_parse_time(model_doc(m, d, MODEL_PUBLISHED), &t))
+			t = INT64_MIN;
+		/* insertion into the best `want`, newest first, then index */
+		for (i = n; i > 0 && when[i - 1] < t; i--)
+			;
+		if (i >= want)
+			continue;
+		if (n < want)
+			n++;
+		memmove(best + i + 1, best + i, (n - 1 - i) * sizeof *best);
+		memmove(when + i + 1, when + i, (n - 1 - i) * sizeof *when);
+		best[i].doc = d;
+		when[i] = t;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = best[i].doc;
+	free(best);
+	free(when);
+	return n;
+}
+
+/* Runs the policy for the new story on the small model of `docs`; fills
+ * the line. *similar says whether a ranked item survived. */
+static int apply_policy(const struct model *m, const struct article *a,
+			const struct query_vector *v, const struct query_options *o,
+			const uint32_t *docs, size_t n, const struct neighbor *cand,
+			size_t ncand, int fallback, const char *generated_at,
+			struct query_result *out, int *similar, struct error *err)
+{
+	struct model s;
+	struct rank_lists rl = { 0 };
+	struct related_lists lists;
+	struct policy_options po;
+	struct skip_list ignored = { 0 };
+	uint32_t *map, qi = 0;
+	size_t depth, total = n + 1;
+	int rc = -1;
+
+	map = malloc(total * sizeof *map);
+	if (!map)
+		return error_set(err, NULL, "out of memory");
+	if (sub_model(m, docs, n, a, v, &s, &qi, map, err)) {
+		free(map);
+		return -1;
+	}
+	depth = ncand > total ? ncand : total;
+	rl.depth = depth;
+	rl.n_docs = s.n_docs;
+	rl.items = malloc(total * depth * sizeof *rl.items);
+	rl.count = calloc(total, sizeof *rl.count);
+	if (!rl.items || !rl.count)
+		goto oom;
+	for (size_t i = 0; i < total; i++) {
+		struct neighbor *it = rl.items + i * depth;
+		if (i == qi) {
+			/* candidates: story docs[k] is sub-story k, or k + 1 past qi */
+			for (size_t c = 0; c < ncand; c++) {
+				const uint32_t *k = bsearch(&cand[c].doc, docs, n, sizeof *docs,
+							    cmp_u32);
+				size_t j = k ? (size_t)(k - docs) : 0;
+				if (!k)
+					continue; /* cannot happen: every candidate is in docs */
+				it[rl.count[i]++] = (struct neighbor){
+					(uint32_t)(j < qi ? j : j + 1), cand[c].score };
+			}
+		} else {
+			/* every other story: enough for the duplicate graph */
+			for (size_t j = 0; j < total; j++)
+				if (j != i)
+					it[rl.count[i]++] = (struct neighbor){ (uint32_t)j, 0.0f };
+		}
+	}
+	policy_options_default(&po);
+	po.top = o->top;
+	po.min_score = o->min_score;
+	po.duplicate_score = o->duplicate_score;
+	po.same_lang = o->same_lang;
+	po.fallback = fallback;
+	po.semantic = s.latent_dim ? o->semantic : 0.0f;
+	if (o->overrides) {
+		if (overrides_resolve(o->overrides, &s, &ignored, err))
+			goto done;
+		po.overrides = o->overrides;
+	}
+	if (policy_apply(&s, &rl, &po, &lists, err))
+		goto done;
+	*similar = 0;
+	for (uint32_t i = 0; i < lists.count[qi]; i++)
+		*similar |= !strcmp(lists.items[(size_t)qi * lists.top + i].origin, "similar");
+	out->line.len = 0;
+	rc = output_related_line(&out->line, &s, &lists, qi, generated_at);
+	related_lists_free(&lists);
+	if (rc) {
+		error_set(err, NULL, "out of memory");
+		goto done;
+	}
+	/* drop the closing "}\n" so that the caller can add fields */
+	out->line.len -= 2;
+	out->line.data[out->line.len] = '\0';
+	rc = 0;
+	goto done;
+oom:
+	error_set(err, NULL, "out of memory");
+done:
+	skip_list_free(&ignored);
+	rank_lists_free(&rl);
+	model_free(&s);
+	free(map);
+	return rc;
+}
+
+int query_story(const struct model *m, const struct article *a,
+		const struct query_vector *v, const struct query_options *o,
+		const char *generated_at, struct query_result *out, struct error *err)
+{
+	size_t depth = (o->top ? o->top : 1) + EXTRA_DEPTH, cap, nh = 0, n = 0;
+	int blend = o->semantic > 0.0f && m->latent_dim && v->latent, similar = 0;
+	struct neighbor *heap = NULL;
+	uint32_t *docs = NULL;
+	size_t extra = o->overrides ? o->overrides->n : 0;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	buf_init(&out->line);
+	out->self = explain_find_story(m, a->id);
+	if (accumulate(m, v, out, err))
+		goto done;
+	cap = blend && o->rerank > depth ? o->rerank : depth;
+	heap = malloc(cap * sizeof *heap);
+	docs = malloc((depth + 2 * extra + o->top + 1) * sizeof *docs);
+	if (!heap || !docs) {
+		error_set(err, a->id, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < out->n_touched; i++) {
+		uint32_t d = out->touched[i];
+		if ((int64_t)d == out->self || out->tfidf[i] <= 0.0f ||
+		    (o->same_lang && !lang_ok(a->lang, model_doc(m, d, MODEL_LANG))))
+			continue;
+		heap_push(heap, &nh, cap, (struct neighbor){ d, out->tfidf[i] });
+	}
+	if (blend)
+		for (size_t i = 0; i < nh; i++)
+			heap[i].score = (1.0f - o->semantic) * heap[i].score +
+					o->semantic * latent_dot(m, v, heap[i].doc);
+	qsort(heap, nh, sizeof *heap, rank_neighbor_cmp);
+	if (nh > depth)
+		nh = depth;
+	for (size_t i = 0; i < nh; i++)
+		docs[n++] = heap[i].doc;
+	/* stories pinned on the new one join its small model */
+	for (size_t i = 0; i < extra; i++) {
+		const struct override *ov = &o->overrides->items[i];
+		int64_t t;
+		if (ov->kind != OVERRIDE_PIN || !ov->story || strcmp(ov->story, a->id))
+			continue;
+		t = explain_find_story(m, ov->target);
+		if (t >= 0 && t != out->self)
+			docs[n++] = (uint32_t)t;
+	}
+	qsort(docs, n, sizeof *docs, cmp_u32);
+	{
+		size_t w = 0;
+		for (size_t i = 0; i < n; i++)
+			if (!w || docs[w - 1] != docs[i])
+				docs[w++] = docs[i];
+		n = w;
+	}
+	if (apply_policy(m, a, v, o, docs, n, heap, nh, 0, generated_at, out, &similar, err))
+		goto done;
+	if (!similar && o->fallback) {
+		/* an empty list: add what the fallback draws from and run again */
+		n += recent_of_section(m, a, out->self, o->same_lang, o->top + extra, docs + n);
+		qsort(docs, n, sizeof *docs, cmp_u32);
+		{
+			size_t w = 0;
+			for (size_t i = 0; i < n; i++)
+				if (!w || docs[w - 1] != docs[i])
+					docs[w++] = docs[i];
+			n = w;
+		}
+		if (apply_policy(m, a, v, o, docs, n, heap, nh, 1, generated_at, out,
+				 &similar, err))
+			goto done;
+	}
+	rc = 0;
+done:
+	free(heap);
+	free(docs);
+	if (rc)
+		query_result_free(out);
+	return rc;
+}
+
+/* ---- refresh ---- */
+
+/* The floor of one related.jsonl line as output_related_line() writes it,
+ * without a JSON parser (parsing 100 000 lines with jansson takes seconds):
+ * the source id, then every `"score":X,"origin":"Y"` pair (a `why` object's
+ * score is followed by '}', and quotes inside strings are escaped, so
+ * nothing else matches). Returns 0 when done, 1 when the id is not in the
+ * model, -1 when the line is not in that form (an id with escapes, another
+ * writer): the caller parses it. */
+static int scan_line(const char *line, const struct strmap *ids, size_t top, float *floor)
+{
+	static const char head[] = "\"source\":{\"id\":\"";
+	const char *p = strstr(line, head), *e, *q;
+	size_t n = 0;
+	float low = INFINITY;
+	int has_fallback = 0;
+	int64_t d;
+
+	if (!p)
+		return -1;
+	p += sizeof head - 1;
+	e = strchr(p, '"');
+	if (!e || memchr(p, '\\', (size_t)(e - p)))
+		return -1;
+	d = strmap_find(ids, p, (size_t)(e - p));
+	if (d < 0)
+		return 1;
+	q = strstr(e, "\"items\":[");
+	if (!q)
+		return -1;
+	for (q = strstr(q, "\"score\":"); q; q = strstr(q, "\"score\":")) {
+		char *end;
+		float sc = strtof(q + 8, &end);
+		q += 8;
+		if (end == q || strncmp(end, ",\"origin\":\"", 11))
+			continue;
+		n++;
+		end += 11;
+		if (!strncmp(end, "fallback\"", 9))
+			has_fallback = 1;
+		else if (!strncmp(end, "similar\"", 8) && sc < low)
+			low = sc;
+	}
+	floor[d] = n < top || has_fallback ? -INFINITY : low;
+	return 0;
+}
+
+int query_floors_load(const struct model *m, const char *path, size_t top,
+		      float **floor, struct error *err)
+{
+	FILE *f = fopen(path, "r");
+	struct strmap ids;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int rc = -1;
+
+	*floor = NULL;
+	if (!f)
+		return error_set(err, path, "cannot open lists: %s", strerror(errno));
+	strmap_init(&ids);
+	*floor = malloc((m->n_docs ? m->n_docs : 1) * sizeof **floor);
+	if (!*floor)
+		goto oom;
+	/* Model ids are unique and in story order, so an id's map id is its index. */
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		const char *id = model_doc(m, d, MODEL_ID);
+		(*floor)[d] = NAN;
+		if (strmap_intern(&ids, id, strlen(id)) < 0)
+			goto oom;
+	}
+	while ((len = getline(&line, &cap, f)) > 0) {
+		json_t *j;
+		int fast = scan_line(line, &ids, top, *floor);
+
+		if (fast >= 0)
+			continue;
+		j = json_loadb(line, (size_t)len, 0, NULL);
+		json_t *items = json_object_get(j, "items");
+		const char *id = json_string_value(json_object_get(json_object_get(j, "source"), "id"));
+		int64_t d = id ? strmap_find(&ids, id, strlen(id)) : -1;
+		size_t n = json_array_size(items), similar = 0;
+		float low = INFINITY;
+		int has_fallback = 0;
+
+		if (d < 0 || d >= (int64_t)m->n_docs || !json_is_array(items)) {
+			json_decref(j);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++) {
+			json_t *it = json_array_get(items, i);
+			const char *origin = json_string_value(json_object_get(it, "origin"));
+			double sc = json_number_value(json_object_get(it, "score"));
+			if (origin && !strcmp(origin, "fallback"))
+				has_fallback = 1;
+			if (origin && !strcmp(origin, "similar")) {
+				similar++;
+				if (sc < low)
+					low = (float)sc;
+			}
+		}
+		(*floor)[d] = n < top || has_fallback ? -INFINITY : low;
+		json_decref(j);
+	}
+	if (ferror(f)) {
+		error_set(err, path, "cannot read lists: %s", strerror(errno));
+		goto done;
+	}
+	rc = 0;
+	goto done;
+oom:
+	error_set(err, path, "out of memory");
+done:
+	free(line);
+	fclose(f);
+	strmap_free(&ids);
+	if (rc) {
+		free(*floor);
+		*floor = NULL;
+	}
+	return rc;
+}
+
+/* Whether the overrides keep the new story `a` off story d's list. */
+static int kept_off(const struct model *m, const struct overrides *ov,
+		    const struct article *a, uint32_t d)
+{
+	const char *id = model_doc(m, d, MODEL_ID);
+	int sponsored = 0, d_sponsored = 0;
+
+	if (!ov)
+		return 0;
+	for (size_t i = 0; i < ov->n; i++) {
+		const struct override *o = &ov->items[i];
+		if (!o->target)
+			continue;
+		switch (o->kind) {
+		case OVERRIDE_BLOCK:
+			if (!strcmp(o->target, a->id) && o->story && !strcmp(o->story, id))
+				return 1;
+			break;
+		case OVERRIDE_BLOCK_ALL:
+			if (!strcmp(o->target, a->id))
+				return 1;
+			break;
+		case OVERRIDE_SPONSORED:
+			sponsored |= !strcmp(o->target, a->id);
+			d_sponsored |= !strcmp(o->target, id);
+			break;
+		case OVERRIDE_PIN:
+			break;
+		}
+	}
+	return sponsored && !d_sponsored;
+}
+
+int query_refresh(const struct model *m, const struct article *a,
+		  const struct query_vector *v, const struct query_result *r, const float *floor,
+		  const struct query_options *o, struct buf *ids)
+{
+	int blend = o->semantic > 0.0f && m->latent_dim && v->latent, rc = 0;
+
+	for (size_t i = 0; i < r->n_touched; i++) {
+		uint32_t d = r->touched[i];
+		float t = r->tfidf[i], s = t;
+		if (isnan(floor[d]) || (int64_t)d == r->self || t <= 0.0f ||
+		    (o->same_lang && !lang_ok(a->lang, model_doc(m, d, MODEL_LANG))) ||
+		    (o->duplicate_score > 0.0f && t >= o->duplicate_score))
+			continue;
+		if (blend)
+			s = (1.0f - o->semantic) * t + o->semantic * latent_dot(m, v, d);
+		if (s < o->min_score || s <= floor[d] || kept_off(m, o->overrides, a, d))
+			continue;
+		if (ids->len)
+			rc |= buf_addc(ids, ',');
+		rc |= buf_add_json_string(ids, model_doc(m, d, MODEL_ID),
+					  strlen(model_doc(m, d, MODEL_ID)));
+	}
+	return rc ? -1 : 0;
+}
+
+/* ---- update ---- */
+
+struct new_story {
+	const struct article *a;
+	const struct query_vector *v;
+};
+
+static int cmp_new_story(const void *x, const void *y)
+{
+	return strcmp(((const struct new_story *)x)->a->id, ((const struct new_story *)y)->a->id);
+}
+
+int query_update(const struct model *m, const struct article *arts,
+		 const struct query_vector *vecs, size_t n, struct model *out,
+		 struct error *err)
+{
+	struct new_story *ns = malloc((n ? n : 1) * sizeof *ns);
+	size_t total = m->n_docs, nnz = m->nnz, at = 0, w = 0;
+	uint32_t dim = m->latent_dim;
+	struct buf strings = BUF_INIT;
+	uint64_t *field = NULL, *row = NULL, *term_name = NULL;
+	uint32_t *col = NULL, *df = NULL;
+	float *val = NULL, *latent = NULL, *basis = NULL;
+	size_t i = 0, j = 0;
+
+	memset(out, 0, sizeof *out);
+	if (!ns)
+		return error_set(err, NULL, "out of memory");
+	for (size_t k = 0; k < n; k++) {
+		ns[k] = (struct new_story){ &arts[k], &vecs[k] };
+		nnz += vecs[k].n;
+	}
+	qsort(ns, n, sizeof *ns, cmp_new_story);
+	/* keep the last of equal ids (later arguments win), count new ids */
+	for (size_t k = 0; k < n; k++) {
+		if (k + 1 < n && !strcmp(ns[k].a->id, ns[k + 1].a->id))
+			continue;
+		ns[w++] = ns[k];
+	}
+	n = w;
+	for (size_t k = 0; k < n; k++)
+		total += explain_find_story(m, ns[k].a->id) < 0;
+	if (total >= UINT32_MAX - 1) {
+		free(ns);
+		return error_set(err, NULL, "too many stories for one model");
+	}
+	field = malloc(total * MODEL_FIELDS * sizeof *field);
+	row = malloc((total + 1) * sizeof *row);
+	col = malloc((nnz ? nnz : 1) * sizeof *col);
+	val = malloc((nnz ? nnz : 1) * sizeof *val);
+	term_name = malloc(((size_t)m->n_terms + 1) * sizeof *term_name);
+	df = malloc(((size_t)m->n_terms + 1) * sizeof *df);
+	if (dim)
+		latent = calloc(total * dim, sizeof *latent);
+	if (dim && m->term_basis)
+		basis = malloc((size_t)m->n_terms * dim * sizeof *basis);
+	if (!field || !row || !col || !val || !term_name || !df || (dim && !latent) ||
+	    (dim && m->term_basis && !basis) || buf_add(&strings, m->strings, m->strings_len))
+		goto oom;
+	/* old strings keep their offsets; new stories' strings go after them */
+	memcpy(term_name, m->term_name, (size_t)m->n_terms * sizeof *term_name);
+	memcpy(df, m->df, (size_t)m->n_terms * sizeof *df);
+	if (basis)
+		memcpy(basis, m->term_basis, (size_t)m->n_terms * dim * sizeof *basis);
+	row[0] = 0;
+	for (size_t d = 0; d < total; d++) {
+		int take_new;
+		if (i < m->n_docs && j < n) {
+			int c = strcmp(model_doc(m, (uint32_t)i, MODEL_ID), ns[j].a->id);
+			if (c == 0)
+				i++; /* replaced by the new story */
+			take_new = c >= 0;
+		} else {
+			take_new = j < n;
+		}
+		if (take_new) {
+			const struct article *a = ns[j].a;
+			const struct query_vector *v = ns[j].v;
+			const char *f[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
+							a->lang, a->section };
+			for (int k = 0; k < MODEL_FIELDS; k++) {
+				field[d * MODEL_FIELDS + (size_t)k] = f[k] ? strings.len : 0;
+				if (f[k] && buf_add(&strings, f[k], strlen(f[k]) + 1))
+					goto oom;
+			}
+			memcpy(col + at, v->term, v->n * sizeof *col);
+			memcpy(val + at, v->weight, v->n * sizeof *val);
+			at += v->n;
+			if (dim && v->latent)
+				memcpy(latent + d * dim, v->latent, dim * sizeof *latent);
+			j++;
+		} else {
+			uint64_t b = m->row[i], e = m->row[i + 1];
+			memcpy(field + d * MODEL_FIELDS, m->doc_field + i * MODEL_FIELDS,
+			       MODEL_FIELDS * sizeof *field);
+			memcpy(col + at, m->col + b, (e - b) * sizeof *col);
+			memcpy(val + at, m->val + b, (e - b) * sizeof *val);
+			at += e - b;
+			if (dim)
+				memcpy(latent + d * dim, m->latent + i * dim, dim * sizeof *latent);
+			i++;
+		}
+		row[d + 1] = at;
+	}
+	free(ns);
+	out->params = m->params;
+	out->n_docs = (uint32_t)total;
+	out->n_terms = m->n_terms;
+	out->nnz = at;
+	out->strings_len = strings.len;
+	out->strings = buf_detach(&strings, NULL);
+	out->owned[0] = (void *)(uintptr_t)out->strings;
+	out->term_name = out->owned[1] = term_name;
+	out->df = out->owned[2] = df;
+	out->doc_field = out->owned[3] = field;
+	out->row = out->owned[4] = row;
+	out->col = out->owned[5] = col;
+	out->val = out->owned[6] = val;
+	model_set_latent(out, latent, dim);
+	model_set_term_basis(out, basis);
+	if (!out->strings) {
+		model_free(out);
+		return error_set(err, NULL, "out of memory");
+	}
+	return 0;
+oom:
+	free(ns);
+	buf_release(&strings);
+	free(field);
+	free(row);
+	free(col);
+	free(val);
+	free(term_name);
+	free(df);
+	free(latent);
+	free(basis);
+	return error_set(err, NULL, "out of memory");
+}

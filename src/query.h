@@ -1,0 +1,134 @@
+/*
+ * query: the list of a story that is not in the model yet, at publish
+ * time, in milliseconds, scored as `run` would score it.
+ *
+ * A new story is analysed with the model's analysis parameters (title and
+ * lead weights, stemming, stopwords, bigrams), weighted with the model's
+ * document frequencies (tf per the model's tf mode, idf = ln((1 + N) / (1 +
+ * df)) + 1) and scaled to unit length. Terms the model does not have, or
+ * left out of it (below min_df, above max_df), are ignored. This is what
+ * `run` gives for a story of the model; for a story that is new it differs
+ * in one way: `run` would count the new story in N and in the df of its
+ * terms (and could keep a term of the story that reaches min_df with it).
+ * For the 100k-story models of the benchmark that moves weights by about
+ * 1/N.
+ *
+ * Scores: the TF-IDF cosine with every story sharing a term (through the
+ * model's postings), the best `rerank` of those re-scored by the blend
+ * (1 - w) tfidf + w latent, as rank.h does. The latent vector of the new
+ * story is its TF-IDF row times the model's term basis (semantic.h), scaled
+ * to unit length; a model without a basis (written before it existed) is
+ * queried with TF-IDF alone. `run` ranks 10 000 stories or more with its
+ * approximate mode by default, so on big models `query` (always exact) can
+ * find a story `run` missed.
+ *
+ * Policy: the best `top + 8` candidates go through policy_apply() (policy.h)
+ * on a small model made of the new story and those candidates (and, for an
+ * empty list, the most recent stories of its section, for the fallback):
+ * same language, min-score, near-duplicates, overrides (pins, blocks,
+ * sponsored) and fallback behave as in `run`. One difference: two
+ * candidates are copies of each other here when their TF-IDF cosine reaches
+ * the threshold, where `run` also needs one among the other's candidates.
+ *
+ * A new story whose id is a story of the model is that story republished:
+ * it is never its own candidate, and query_update() replaces it.
+ *
+ * Refresh: an existing story s gets the new story on its list when the new
+ * story passes the policy for s (language, min-score, not a near-duplicate,
+ * not blocked or sponsored) and scores more than the weakest ranked item of
+ * s's current list (any score when the list is shorter than `top` or a
+ * fallback list). Current lists come from the related.jsonl the site has
+ * (query_floors_load()); without it refresh is unknown.
+ */
+#ifndef RELATED_QUERY_H
+#define RELATED_QUERY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyze.h"
+#include "article.h"
+#include "buf.h"
+#include "input.h"
+#include "log.h"
+#include "model.h"
+#include "overrides.h"
+
+struct query_options {
+	size_t top;            /* items per list (default 10) */
+	float semantic;        /* blend weight of the latent cosine (default 0.5) */
+	size_t rerank;         /* TF-IDF candidates re-scored by the blend (default 100) */
+	int same_lang;         /* default 1 */
+	float min_score;       /* default 0 */
+	float duplicate_score; /* default 0.98; 0: off */
+	int fallback;          /* default 1 */
+	struct overrides *overrides; /* parsed; NULL: none. query_story()
+					resolves it against its small model, so
+					a resolution made before is lost */
+};
+
+void query_options_default(struct query_options *o);
+
+/* A story's weighted row against a model: terms ascending, unit length. */
+struct query_vector {
+	uint32_t *term;
+	float *weight;
+	size_t n;
+	float *latent;  /* [latent_dim], unit length; NULL without a term basis */
+	uint32_t latent_dim;
+};
+
+/* Analyses `a` with `an` (made from the model's parameters with
+ * query_analyze_options()) and weights it against m. -1 only when memory
+ * runs out. Free with query_vector_free(). */
+int query_vectorize(const struct model *m, struct analyzer *an, const struct article *a,
+		    struct query_vector *out, struct error *err);
+void query_vector_free(struct query_vector *v);
+
+/* The analysis options m was built with. */
+void query_analyze_options(const struct model *m, struct analyze_options *o);
+
+/* The result for one new story. */
+struct query_result {
+	struct buf line;     /* its related.jsonl-shaped line without the closing
+				"}\n", so that the caller can add fields */
+	int64_t self;        /* the model's story with the same id, or -1 */
+	/* every story of the model sharing a term, ascending, with its TF-IDF
+	 * cosine (for refresh) */
+	uint32_t *touched;
+	float *tfidf;
+	size_t n_touched;
+};
+
+/* Queries m with story `a` and its vector `v`; fills `out` (free it with
+ * query_result_free()). Every id read from the mapped model is checked, so
+ * a model opened with model_map() is safe. -1 with err set when memory runs
+ * out or the model is inconsistent. */
+int query_story(const struct model *m, const struct article *a,
+		const struct query_vector *v, const struct query_options *o,
+		const char *generated_at, struct query_result *out, struct error *err);
+void query_result_free(struct query_result *r);
+
+/* Current lists' floors, by story of m: floor[d] is the score the new story
+ * must exceed to enter d's list: NAN when d has no line, -INFINITY when the
+ * list has room (shorter than top, or a fallback list), +INFINITY when it
+ * is full of pins. Reads the related.jsonl at `path`; lines naming stories
+ * m does not have are ignored. *floor is malloc'd (m->n_docs floats). */
+int query_floors_load(const struct model *m, const char *path, size_t top,
+		      float **floor, struct error *err);
+
+/* Appends to `ids` (a JSON array body, comma-separated) the ids of the
+ * stories whose lists story `a` (queried into r) now enters. */
+int query_refresh(const struct model *m, const struct article *a,
+		  const struct query_vector *v, const struct query_result *r, const float *floor,
+		  const struct query_options *o, struct buf *ids);
+
+/* A model that is m plus the new stories (replacing stories of the same
+ * id), in id order, with the vectors computed above: vocabulary, df and
+ * term basis stay m's until the next build; latent vectors are the folded
+ * ones (zero without a term basis). `out` owns its arrays (model_free()). */
+int query_update(const struct model *m, const struct article *arts,
+		 const struct query_vector *vecs, size_t n, struct model *out,
+		 struct error *err);
+
+#endif
