@@ -8,7 +8,8 @@
 # The "query" part: median whole-process time of `related query -m MODEL PAGE` (21 runs)
 # on models built from the synthetic archives (cached as BENCH_OUT/query-N.model).
 # Environment: BENCH_SIZES   synthetic sizes (default "10000 100000"; 1000000 allowed;
-#                            scikit-learn only runs up to 100000)
+#                            scikit-learn only runs up to BENCH_SKLEARN_MAX,
+#                            default 20000: its all-pairs product takes hours beyond)
 #              BENCH_ONLY    "synthetic", "dev" or "query": only that part
 #              BENCH_OUT     work folder (default bench-out; corpora are cached there)
 #              RELATED       the binary (default ./related)
@@ -106,7 +107,7 @@ synthetic() {
 				row "$n" related "${opt:-default}" failed - - "$(tail -n 1 "$out/stderr.txt")"
 			fi
 		done
-		if [ "$have_sklearn" = yes ] && [ "$n" -le 100000 ]; then
+		if [ "$have_sklearn" = yes ] && [ "$n" -le "${BENCH_SKLEARN_MAX:-20000}" ]; then
 			dest="$out/synthetic-$n.sklearn.jsonl"
 			if /usr/bin/env time -f '%e %M' -o "$out/time.txt" $py "$shared/eval/sklearn_related.py" "$corpus" -o "$dest" \
 				>/dev/null 2>"$out/stderr.txt"; then
