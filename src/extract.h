@@ -22,8 +22,9 @@
  * image and text from `html` (UTF-8, `len` bytes, need not be
  * NUL-terminated). Fields already set in `out` (e.g. url, published or
  * section given by a manifest) are kept, not overwritten. `name` names the
- * input in error messages. Returns 0, or -1 with `err` set when the page
- * cannot be parsed at all or has no text; `out` may then hold partial
+ * input in error messages. Returns 0 (text may be "" for a page with a
+ * headline but no body), or -1 with `err` set when the page cannot be
+ * parsed at all or has neither text nor title; `out` may then hold partial
  * metadata, which the caller frees with article_clear(). Thread-safe. */
 int extract_article(const char *html, size_t len, const char *name,
 		    struct article *out, struct error *err);

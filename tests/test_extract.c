@@ -397,7 +397,7 @@ static void test_extract_normalize_date_formats(void **state)
 
 static void test_extract_no_text_fails(void **state)
 {
-	const char *html = "<html><head><title>Empty</title></head><body>"
+	const char *html = "<html><head></head><body>"
 			   "<script>var x = 'not text';</script></body></html>";
 	struct article a = { 0 };
 	struct error err;
@@ -407,7 +407,21 @@ static void test_extract_no_text_fails(void **state)
 	assert_int_equal(extract_article(html, strlen(html), "e.html", &a, &err),
 			 -1);
 	assert_non_null(strstr(err.message, "e.html"));
-	assert_string_equal(a.title, "Empty");
+	article_clear(&a);
+}
+
+static void test_extract_title_only_page_is_a_story(void **state)
+{
+	const char *html = "<html><head><title>Quake hits Sumatra</title></head><body>"
+			   "<script>var x = 'not text';</script></body></html>";
+	struct article a = { 0 };
+	struct error err;
+
+	(void)state;
+	error_clear(&err);
+	assert_int_equal(extract_article(html, strlen(html), "e.html", &a, &err), 0);
+	assert_string_equal(a.title, "Quake hits Sumatra");
+	assert_string_equal(a.text, "");
 	article_clear(&a);
 }
 
@@ -478,12 +492,91 @@ static void test_extract_tag_with_thousands_of_attributes(void **state)
 	buf_release(&html);
 }
 
+/* A short story: its box of other stories opens with a "More stories"
+ * heading before 400 bytes of text are out, and has no class to go by. */
+static void test_extract_skips_box_headed_more_stories(void **state)
+{
+	const char *html =
+		"<html><body><div><h1>Quake shakes Napa</h1>" STORY_P1
+		"<div><div>More stories</div>"
+		"<p>A judge in Fulton County sentenced a man on Saturday to "
+		"several life sentences for a deadly rampage at a courthouse.</p>"
+		"<p>Robbers dressed as women stole jewels worth millions from a "
+		"shop on a chic avenue in Paris, the police said on Friday.</p>"
+		"</div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_null(strstr(a.text, "More stories"));
+	assert_null(strstr(a.text, "Fulton County"));
+	assert_null(strstr(a.text, "Robbers dressed"));
+	article_clear(&a);
+}
+
+/* A long comment thread without class hints loses to a shorter story
+ * because the thread's block opens with a "Comments" heading. */
+static void test_extract_block_headed_comments_is_not_the_article(void **state)
+{
+	const char *html =
+		"<html><body><div>" STORY_P1 STORY_P2 "</div>"
+		"<div><h3>12 Comments</h3>"
+		"<p>Anna, Leeds: I have followed this for years, and I doubt "
+		"the talks will change anything, whatever the officials say, "
+		"because neither side has moved in a decade.</p>"
+		"<p>Brad, Glasgow: Geography matters, of course, but so does "
+		"trust, and there is little of it left on either side, as "
+		"the last meeting showed, sadly.</p>"
+		"<p>Miss Priss: People are already employed there, so what do "
+		"you think would happen, honestly, if the office moved north, "
+		"as some have suggested, again?</p>"
+		"<p>Redcliffe, Brisbane: Australia has an institute, with "
+		"state branches, trainers, courses, and few managers, and it "
+		"works, so why not copy it, then?</p>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "channels of communication"));
+	assert_null(strstr(a.text, "Geography matters"));
+	article_clear(&a);
+}
+
+/* The story sits in a block whose class names a widget (Blogger's posts
+ * are in "widget Blog"): it holds nearly all the text, so it is kept,
+ * while a small paragraph with a negative hint inside it is dropped. */
+static void test_extract_keeps_hinted_block_holding_the_text(void **state)
+{
+	const char *html =
+		"<html><body><div id=\"main-wrapper\"><div class=\"widget Blog\">"
+		STORY
+		"<p>Diplomats in both capitals said privately that the next "
+		"round would be harder still, and that neither government had "
+		"yet named the officials who would sit on the group.</p>"
+		"<p class=\"social-links\">Like us for more updates</p>"
+		"</div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "named the officials"));
+	assert_null(strstr(a.text, "Like us for more updates"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_extract_keeps_article_paragraphs),
 		cmocka_unit_test(test_extract_tag_with_thousands_of_attributes),
 		cmocka_unit_test(test_extract_drops_related_box),
+		cmocka_unit_test(test_extract_keeps_hinted_block_holding_the_text),
+		cmocka_unit_test(test_extract_skips_box_headed_more_stories),
+		cmocka_unit_test(test_extract_block_headed_comments_is_not_the_article),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
 		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
@@ -501,6 +594,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_caller_fields),
 		cmocka_unit_test(test_extract_normalize_date_formats),
 		cmocka_unit_test(test_extract_no_text_fails),
+		cmocka_unit_test(test_extract_title_only_page_is_a_story),
 		cmocka_unit_test(test_extract_ignores_meta_charset),
 		cmocka_unit_test(test_extract_survives_deep_nesting),
 		cmocka_unit_test(test_extract_not_nul_terminated),
