@@ -226,7 +226,7 @@ static void analyze_one(void *arg, size_t i)
 		atomic_store(ctx->oom, 1);
 }
 
-int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
+int pipeline_build(struct corpus *c, const struct analyze_options *ao,
 		   const struct model_params *mp, int jobs, struct model *m,
 		   struct error *err)
 {
@@ -266,8 +266,11 @@ int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 					   : error_set(err, NULL, "out of memory while analysing");
 			break;
 		}
-		for (size_t i = 0; i < n && !rc; i++)
+		for (size_t i = 0; i < n && !rc; i++) {
 			rc = model_builder_add(b, &c->articles[base + i], &bags[i], err);
+			free(c->articles[base + i].text);
+			c->articles[base + i].text = NULL;
+		}
 	}
 	progress_end();
 	for (size_t i = 0; i < block; i++)

@@ -40,8 +40,10 @@ void corpus_free(struct corpus *c);
 int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 		  struct corpus *out, struct skip_list *skipped, struct error *err);
 
-/* Analyses every story on `jobs` threads and builds the model. */
-int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
+/* Analyses every story on `jobs` threads and builds the model. Each
+ * story's text is freed (set to NULL) once analysed, so that an archive's
+ * texts are not all held while the model is built; metadata stays. */
+int pipeline_build(struct corpus *c, const struct analyze_options *ao,
 		   const struct model_params *mp, int jobs, struct model *m,
 		   struct error *err);
 
