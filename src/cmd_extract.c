@@ -22,6 +22,9 @@ static void print_usage(FILE *f)
 	      "Options:\n"
 	      "      --format FMT   jsonl (default) or text (only the text, a line with\n"
 	      "                     a form feed between articles)\n"
+	      "      --keep-boilerplate\n"
+	      "                     keep paragraphs that repeat across pages of one site\n"
+	      "                     (by default removed as navigation and teasers)\n"
 	      "  -j, --jobs N       threads (default: all cores)\n"
 	      "  -q, --quiet        no warnings about skipped inputs\n"
 	      "  -h, --help         this help\n", f);
@@ -34,13 +37,14 @@ int cmd_extract(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "keep-boilerplate", no_argument, NULL, 1 },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct input_set set;
 	struct corpus corpus;
 	struct error err;
 	size_t jobs = (size_t)pipeline_default_jobs();
-	int c, text_only = 0, quiet = 0, status;
+	int c, text_only = 0, quiet = 0, keep_boilerplate = 0, status;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
@@ -58,6 +62,7 @@ int cmd_extract(int argc, char **argv)
 				return EXIT_USAGE;
 			break;
 		case 'q': quiet = 1; break;
+		case 1: keep_boilerplate = 1; break;
 		case 'h': print_usage(stdout); return EXIT_OK;
 		default: return EXIT_USAGE;
 		}
@@ -69,7 +74,8 @@ int cmd_extract(int argc, char **argv)
 		input_set_free(&set);
 		return status;
 	}
-	if (pipeline_load(&set, (int)jobs, READ_DEFAULT_LIMIT, &corpus, &set.skipped, &err)) {
+	if (pipeline_load(&set, (int)jobs, READ_DEFAULT_LIMIT, keep_boilerplate, &corpus,
+			  &set.skipped, &err)) {
 		log_error("%s", err.message);
 		input_set_free(&set);
 		return EXIT_INTERNAL;

@@ -111,7 +111,7 @@ int cmd_query(int argc, char **argv)
 	const char *model_path = DEFAULT_MODEL, *lists_path = NULL, *overrides_path = NULL;
 	struct query_options qo;
 	struct input_set set;
-	struct corpus corpus = { NULL, 0 };
+	struct corpus corpus = { 0 };
 	struct model m, updated;
 	struct overrides ov;
 	struct query_vector *vecs = NULL;
@@ -159,7 +159,7 @@ int cmd_query(int argc, char **argv)
 	status = cmd_collect_inputs(argv + optind, argc - optind, &set);
 	if (status)
 		goto done;
-	if (pipeline_load(&set, 1, READ_DEFAULT_LIMIT, &corpus, &set.skipped, &err)) {
+	if (pipeline_load(&set, 1, READ_DEFAULT_LIMIT, 1, &corpus, &set.skipped, &err)) {
 		log_error("%s", err.message);
 		status = EXIT_INTERNAL;
 		goto done;

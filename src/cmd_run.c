@@ -42,6 +42,7 @@ struct run_options {
 	const char *overrides_path;
 	struct publish_options publish;
 	int strict;
+	int keep_boilerplate;
 	const char *shard; /* recommend --shard: write only that range's lines */
 };
 
@@ -111,7 +112,9 @@ static void print_usage(enum mode mode, FILE *f)
 		      "      --tf log|bm25      term-frequency weighting: 1 + ln tf (default) or BM25's\n"
 		      "                         saturation with length normalisation (k1 1.2, b 0.75)\n"
 		      "      --no-stem          no Snowball stemming\n"
-		      "      --no-stopwords     keep stopwords\n", f);
+		      "      --no-stopwords     keep stopwords\n"
+		      "      --keep-boilerplate keep paragraphs that repeat across pages of one site\n"
+		      "                         (by default removed as navigation and teasers)\n", f);
 	fputs(mode == MODE_RUN ? "  -m, --model FILE       also save the model to FILE\n"
 	      : "  -m, --model FILE       the model file (default " DEFAULT_MODEL ")\n", f);
 	if (mode != MODE_RECOMMEND)
@@ -169,6 +172,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "per-story", no_argument, NULL, 62 },
 		{ "keep", required_argument, NULL, 63 },
 		{ "shard", required_argument, NULL, 64 },
+		{ "keep-boilerplate", no_argument, NULL, 23 },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, bad = 0;
@@ -237,6 +241,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 				bad = 1;
 			}
 			break;
+		case 23: o->keep_boilerplate = 1; break;
 		case 13: o->approximate = 0; break;
 		case 14: o->approximate = 1; break;
 		case 60: o->overrides_path = optarg; break;
@@ -293,13 +298,14 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 	log_info("extracting %zu inputs on %zu threads", set->n, o->jobs);
 	{
 		size_t before = set->skipped.n;
-		if (pipeline_load(set, (int)o->jobs, READ_DEFAULT_LIMIT, &corpus,
-				  &set->skipped, &err)) {
+		if (pipeline_load(set, (int)o->jobs, READ_DEFAULT_LIMIT, o->keep_boilerplate,
+				  &corpus, &set->skipped, &err)) {
 			log_error("%s", err.message);
 			return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
 		}
 		(void)before;
 	}
+	r->boilerplate = corpus.boilerplate_removed;
 	report_stage(r, "extract", t0);
 	cmd_warn_skipped(&set->skipped, 0);
 	if (o->strict && set->skipped.n) {

@@ -58,13 +58,15 @@ static void count_usage(FILE *f)
 	      "                         SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or\n"
 	      "                         JOB_COMPLETION_INDEX/RELATED_SHARDS, else 0/1\n"
 	      "      --title-weight W   how many times a title word counts (default 2)\n"
-	      "      --lead-weight W    how many times a word of the first paragraph counts (default 1)\n"
+	      "      --lead-weight W    how many times a word of the first paragraph counts (default 2)\n"
 	      "      --min-df N         ignore terms in fewer than N stories (default 2)\n"
 	      "      --max-df F         ignore terms in more than fraction F of stories (default 1)\n"
 	      "      --bigrams W        also count pairs of adjacent terms, at weight W (default off)\n"
 	      "      --tf log|bm25      term-frequency weighting (default log)\n"
 	      "      --no-stem          no Snowball stemming\n"
 	      "      --no-stopwords     keep stopwords\n"
+	      "      --keep-boilerplate keep paragraphs that repeat across pages of one site\n"
+	      "                         (by default removed; count sees only its shard's pages)\n"
 	      "      --strict           fail (exit 3, nothing written) if any input is skipped\n"
 	      "  -j, --jobs N           threads (default: all cores)\n"
 	      "  -q, --quiet            no progress messages\n"
@@ -91,6 +93,7 @@ int cmd_count(int argc, char **argv)
 		{ "strict", no_argument, NULL, 20 },
 		{ "bigrams", required_argument, NULL, 21 },
 		{ "tf", required_argument, NULL, 22 },
+		{ "keep-boilerplate", no_argument, NULL, 23 },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *out = NULL, *spec = "auto";
@@ -101,7 +104,7 @@ int cmd_count(int argc, char **argv)
 	struct skip_list skipped = { 0 };
 	struct corpus corpus = { 0 };
 	struct error err;
-	int c, bad = 0, strict = 0, status = EXIT_OK;
+	int c, bad = 0, strict = 0, keep_boilerplate = 0, status = EXIT_OK;
 
 	memset(&info, 0, sizeof info);
 	analyze_options_default(&ao);
@@ -124,6 +127,7 @@ int cmd_count(int argc, char **argv)
 		case 8: ao.stem = 0; break;
 		case 9: ao.stopwords = 0; break;
 		case 20: strict = 1; break;
+		case 23: keep_boilerplate = 1; break;
 		case 21: ao.bigram_weight = (float)parse_number("--bigrams", optarg, &bad); break;
 		case 22:
 			if (!strcmp(optarg, "log")) {
@@ -172,7 +176,8 @@ int cmd_count(int argc, char **argv)
 	sub.n = end - begin;
 	log_info("shard %u/%u: items %zu to %zu of %zu", info.shard.index,
 		 info.shard.count, begin, end, set.n);
-	if (pipeline_load(&sub, (int)jobs, READ_DEFAULT_LIMIT, &corpus, &skipped, &err)) {
+	if (pipeline_load(&sub, (int)jobs, READ_DEFAULT_LIMIT, keep_boilerplate, &corpus,
+			  &skipped, &err)) {
 		log_error("%s", err.message);
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
 		goto done;

@@ -178,9 +178,11 @@ int output_write_report(const char *outdir, const struct report *r,
 	rc |= add_field(&b, "command", r->command, 0);
 	rc |= buf_printf(&b, ",\n  \"counts\": {\"inputs\": %zu, \"stories\": %zu, "
 			 "\"skipped\": %zu, \"terms\": %zu, \"empty_lists\": %zu, "
-			 "\"near_duplicates_dropped\": %zu, \"fallback_lists\": %zu},\n",
+			 "\"near_duplicates_dropped\": %zu, \"fallback_lists\": %zu, "
+			 "\"boilerplate_paragraphs_removed\": %zu},\n",
 			 r->inputs, r->stories, r->skipped ? r->skipped->n : 0,
-			 r->terms, r->empty_lists, r->duplicates, r->fallback_lists);
+			 r->terms, r->empty_lists, r->duplicates, r->fallback_lists,
+			 r->boilerplate);
 	rc |= buf_printf(&b, "  \"options\": {\"top\": %zu, \"jobs\": %d},\n",
 			 r->top, r->jobs);
 	rc |= buf_adds(&b, "  \"timings_seconds\": {");

@@ -55,6 +55,7 @@ struct report {
 	size_t empty_lists;
 	size_t duplicates;
 	size_t fallback_lists;
+	size_t boilerplate; /* paragraphs removed as site chrome (boilerplate.h) */
 	size_t top;
 	int jobs;
 	const struct skip_list *skipped;

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "boilerplate.h"
 #include "buf.h"
 #include "charset.h"
 #include "extract.h"
@@ -149,7 +150,8 @@ out:
 }
 
 int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
-		  struct corpus *out, struct skip_list *skipped, struct error *err)
+		  int keep_boilerplate, struct corpus *out,
+		  struct skip_list *skipped, struct error *err)
 {
 	int oom = 0;
 	struct load_ctx ctx = { set, read_limit, NULL, &oom };
@@ -187,6 +189,13 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 	free(ctx.reason);
 	if (oom)
 		return error_set(err, NULL, "out of memory");
+	if (!keep_boilerplate) {
+		long removed = boilerplate_remove(out->articles, out->n,
+						  BOILERPLATE_MIN_PAGES);
+		if (removed < 0)
+			return error_set(err, NULL, "out of memory");
+		out->boilerplate_removed = (size_t)removed;
+	}
 	return 0;
 }
 
@@ -226,7 +235,7 @@ static void analyze_one(void *arg, size_t i)
 		atomic_store(ctx->oom, 1);
 }
 
-int pipeline_build(struct corpus *c, const struct analyze_options *ao,
+int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 		   const struct model_params *mp, int jobs, struct model *m,
 		   struct error *err)
 {
@@ -266,11 +275,8 @@ int pipeline_build(struct corpus *c, const struct analyze_options *ao,
 					   : error_set(err, NULL, "out of memory while analysing");
 			break;
 		}
-		for (size_t i = 0; i < n && !rc; i++) {
+		for (size_t i = 0; i < n && !rc; i++)
 			rc = model_builder_add(b, &c->articles[base + i], &bags[i], err);
-			free(c->articles[base + i].text);
-			c->articles[base + i].text = NULL;
-		}
 	}
 	progress_end();
 	for (size_t i = 0; i < block; i++)

@@ -28,22 +28,24 @@ extern volatile sig_atomic_t pipeline_stop;
 struct corpus {
 	struct article *articles;
 	size_t n;
+	size_t boilerplate_removed; /* paragraphs removed by boilerplate.h */
 };
 
 void corpus_free(struct corpus *c);
 
 /* Reads, decodes and extracts every page of `set` on `jobs` threads;
  * article records pass through (their fields are moved out of `set`). A
- * story without a language gets a guessed one. Inputs that fail go to
- * `skipped` with the reason, in id order. Returns -1 only when memory runs
- * out. */
+ * story without a language gets a guessed one. Unless keep_boilerplate,
+ * paragraphs that repeat across pages of one site are then removed from
+ * the pages' texts (boilerplate.h; article records are left alone). Inputs
+ * that fail go to `skipped` with the reason, in id order. Returns -1 only
+ * when memory runs out. */
 int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
-		  struct corpus *out, struct skip_list *skipped, struct error *err);
+		  int keep_boilerplate, struct corpus *out,
+		  struct skip_list *skipped, struct error *err);
 
-/* Analyses every story on `jobs` threads and builds the model. Each
- * story's text is freed (set to NULL) once analysed, so that an archive's
- * texts are not all held while the model is built; metadata stays. */
-int pipeline_build(struct corpus *c, const struct analyze_options *ao,
+/* Analyses every story on `jobs` threads and builds the model. */
+int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 		   const struct model_params *mp, int jobs, struct model *m,
 		   struct error *err);
 
