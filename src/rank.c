@@ -312,7 +312,14 @@ static uint32_t *language_ids(const struct model *m)
 void rank_options_approximate(struct rank_options *o, const struct model *m)
 {
 	o->query_terms = 40;
-	o->max_postings = m->n_docs / 10 > 1000 ? m->n_docs / 10 : 1000;
+	/* A tenth of the stories, between 1,000 and 5,000 postings: a bound
+	 * that grew with the archive made each story's query cost grow with
+	 * it too (quadratic in all; measured at 1M stories). */
+	o->max_postings = m->n_docs / 10;
+	if (o->max_postings < 1000)
+		o->max_postings = 1000;
+	if (o->max_postings > 5000)
+		o->max_postings = 5000;
 	o->candidates = 2 * (o->depth > o->rerank ? o->depth : o->rerank);
 	if (o->candidates < 100)
 		o->candidates = 100;
