@@ -33,6 +33,7 @@ TF-IDF only (--semantic 0)|--semantic 0
 --title-weight 3|--title-weight 3
 --lead-weight 1|--lead-weight 1
 --bigrams 0.5|--bigrams 0.5
+--names 0.5|--names 0.5
 --tf bm25|--tf bm25
 --no-stem|--no-stem
 --no-stopwords|--no-stopwords

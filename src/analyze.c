@@ -44,6 +44,7 @@ void analyze_options_default(struct analyze_options *o)
 	o->stem = 1;
 	o->stopwords = 1;
 	o->bigram_weight = 0.0f;
+	o->name_weight = 0.0f;
 }
 
 void bag_init(struct bag *b)
@@ -321,6 +322,102 @@ static int analyze_text(struct analyzer *an, const char *lang, const char *text,
 	return rc;
 }
 
+/* One name sequence: fold it, trim stopwords at both ends, count it when
+ * two or more words remain. */
+static int emit_name(struct analyzer *an, const char *lang, const char *s, size_t len,
+		     float weight)
+{
+	utf8proc_uint8_t *norm = NULL;
+	utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, (utf8proc_ssize_t)len,
+					  &norm, UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+						  UTF8PROC_COMPAT | UTF8PROC_CASEFOLD);
+	const char *b, *e, *sp;
+	int rc = 0;
+
+	if (n < 0)
+		return 0;
+	b = (const char *)norm;
+	e = b + n;
+	/* leading stopwords */
+	while ((sp = memchr(b, ' ', (size_t)(e - b))) &&
+	       stopwords_contains(lang, b, (size_t)(sp - b)))
+		b = sp + 1;
+	/* trailing stopwords */
+	for (;;) {
+		const char *last = e;
+		while (last > b && last[-1] != ' ')
+			last--;
+		if (last == b || !stopwords_contains(lang, last, (size_t)(e - last)))
+			break;
+		e = last - 1;
+	}
+	if (memchr(b, ' ', (size_t)(e - b)))
+		rc = add_count(an, b, (size_t)(e - b), weight);
+	free(norm);
+	return rc;
+}
+
+/* Capitalised name sequences ("Sergei Lavrov", "Foreign Ministry") of the
+ * body text, read before case folding: runs of two or more words that start
+ * with an upper-case letter and are separated by single spaces, without
+ * stopwords at either end, each counted once per occurrence as one term
+ * (case-folded, words joined by a space) at `weight`. */
+static int add_names(struct analyzer *an, const char *lang, const char *text, float weight)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
+	size_t len = strlen(text), i = 0, run_start = 0, run_end = 0, words = 0;
+	int rc = 0;
+
+	while (i <= len && !rc) {
+		utf8proc_int32_t c = ' ';
+		utf8proc_ssize_t n = 1;
+		size_t start;
+		int upper;
+
+		/* next word */
+		while (i < len) {
+			n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+			if (n <= 0) {
+				n = 1;
+				c = ' ';
+			}
+			if (is_word_char(c))
+				break;
+			/* anything but one space between two words ends a run */
+			if (c != ' ' || (i > 0 && p[i - 1] == ' ')) {
+				if (words >= 2)
+					rc = emit_name(an, lang, text + run_start, run_end - run_start, weight);
+				words = 0;
+			}
+			i += (size_t)n;
+		}
+		if (i >= len)
+			break;
+		start = i;
+		upper = utf8proc_category(c) == UTF8PROC_CATEGORY_LU ||
+			utf8proc_category(c) == UTF8PROC_CATEGORY_LT;
+		while (i < len) {
+			n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+			if (n <= 0 || !is_word_char(c))
+				break;
+			i += (size_t)n;
+		}
+		if (upper) {
+			if (!words)
+				run_start = start;
+			run_end = i;
+			words++;
+		} else {
+			if (words >= 2)
+				rc = emit_name(an, lang, text + run_start, run_end - run_start, weight);
+			words = 0;
+		}
+	}
+	if (!rc && words >= 2)
+		rc = emit_name(an, lang, text + run_start, run_end - run_start, weight);
+	return rc;
+}
+
 int analyze_article(struct analyzer *an, const struct article *a, struct bag *out)
 {
 	char code[8];
@@ -331,6 +428,9 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 	out->n = 0;
 	if (analyze_text(an, lang, a->title, an->opts.title_weight, 0) ||
 	    analyze_text(an, lang, a->text, 1.0f, 1))
+		return -1;
+	if (an->opts.name_weight > 0.0f && a->text &&
+	    add_names(an, lang, a->text, an->opts.name_weight))
 		return -1;
 	if (an->counts_map.n > out->cap) {
 		size_t cap = an->counts_map.n;

@@ -28,6 +28,9 @@ struct analyze_options {
 	int stopwords;      /* default 1 */
 	float bigram_weight; /* > 0: also count adjacent-term pairs, at this
 				weight (default 0: off) */
+	float name_weight;   /* > 0: also count capitalised name sequences of the
+				body ("Sergei Lavrov") as single terms, at this
+				weight (default 0: off) */
 };
 
 void analyze_options_default(struct analyze_options *o);

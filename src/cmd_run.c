@@ -109,6 +109,8 @@ static void print_usage(enum mode mode, FILE *f)
 		      "      --min-df N         ignore terms in fewer than N stories (default 2)\n"
 		      "      --max-df F         ignore terms in more than fraction F of stories (default 1)\n"
 		      "      --bigrams W        also count pairs of adjacent terms, at weight W (default off)\n"
+		      "      --names W          also count capitalised name sequences as terms, at weight W\n"
+		      "                         (default off)\n"
 		      "      --tf log|bm25      term-frequency weighting: 1 + ln tf (default) or BM25's\n"
 		      "                         saturation with length normalisation (k1 1.2, b 0.75)\n"
 		      "      --no-stem          no Snowball stemming\n"
@@ -164,6 +166,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "no-fallback", no_argument, NULL, 19 },
 		{ "strict", no_argument, NULL, 20 },
 		{ "bigrams", required_argument, NULL, 21 },
+		{ "names", required_argument, NULL, 24 },
 		{ "tf", required_argument, NULL, 22 },
 		{ "exact", no_argument, NULL, 13 },
 		{ "approximate", no_argument, NULL, 14 },
@@ -231,6 +234,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		case 19: o->policy.fallback = 0; break;
 		case 20: o->strict = 1; break;
 		case 21: o->analyze.bigram_weight = (float)parse_fraction("--bigrams", optarg, &bad); break;
+		case 24: o->analyze.name_weight = (float)parse_fraction("--names", optarg, &bad); break;
 		case 22:
 			if (!strcmp(optarg, "log")) {
 				o->model.tf_mode = MODEL_TF_LOG;
@@ -263,6 +267,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 	o->model.stem = (uint32_t)o->analyze.stem;
 	o->model.stopwords = (uint32_t)o->analyze.stopwords;
 	o->model.bigram_weight = o->analyze.bigram_weight;
+	o->model.name_weight = o->analyze.name_weight;
 	o->policy.top = o->top;
 	o->policy.same_lang = o->same_lang;
 	o->policy.semantic = o->semantic;

@@ -62,6 +62,7 @@ static void count_usage(FILE *f)
 	      "      --min-df N         ignore terms in fewer than N stories (default 2)\n"
 	      "      --max-df F         ignore terms in more than fraction F of stories (default 1)\n"
 	      "      --bigrams W        also count pairs of adjacent terms, at weight W (default off)\n"
+	      "      --names W          also count capitalised name sequences, at weight W (default off)\n"
 	      "      --tf log|bm25      term-frequency weighting (default log)\n"
 	      "      --no-stem          no Snowball stemming\n"
 	      "      --no-stopwords     keep stopwords\n"
@@ -92,6 +93,7 @@ int cmd_count(int argc, char **argv)
 		{ "no-stopwords", no_argument, NULL, 9 },
 		{ "strict", no_argument, NULL, 20 },
 		{ "bigrams", required_argument, NULL, 21 },
+		{ "names", required_argument, NULL, 25 },
 		{ "tf", required_argument, NULL, 22 },
 		{ "keep-boilerplate", no_argument, NULL, 23 },
 		{ NULL, 0, NULL, 0 }
@@ -129,6 +131,7 @@ int cmd_count(int argc, char **argv)
 		case 20: strict = 1; break;
 		case 23: keep_boilerplate = 1; break;
 		case 21: ao.bigram_weight = (float)parse_number("--bigrams", optarg, &bad); break;
+		case 25: ao.name_weight = (float)parse_number("--names", optarg, &bad); break;
 		case 22:
 			if (!strcmp(optarg, "log")) {
 				info.params.tf_mode = MODEL_TF_LOG;
@@ -148,6 +151,7 @@ int cmd_count(int argc, char **argv)
 	info.params.stem = (uint32_t)ao.stem;
 	info.params.stopwords = (uint32_t)ao.stopwords;
 	info.params.bigram_weight = ao.bigram_weight;
+	info.params.name_weight = ao.name_weight;
 	if (!bad && !out) {
 		log_error("missing -o PART; see 'related count --help'");
 		bad = 1;

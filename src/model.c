@@ -65,7 +65,8 @@ struct file_header {
 	float bm25_k1;
 	float bm25_b;
 	float bm25_avglen;     /* 0 in files written before it was recorded */
-	uint32_t reserved[10]; /* zero; room for parameters of later versions */
+	float name_weight;     /* 0 in files written before it was recorded */
+	uint32_t reserved[9];  /* zero; room for parameters of later versions */
 };
 
 struct file_section {
@@ -90,6 +91,7 @@ void model_params_default(struct model_params *p)
 	p->stem = (uint32_t)a.stem;
 	p->stopwords = (uint32_t)a.stopwords;
 	p->bigram_weight = a.bigram_weight;
+	p->name_weight = a.name_weight;
 	p->tf_mode = MODEL_TF_LOG;
 	p->bm25_k1 = 1.2f;
 	p->bm25_b = 0.75f;
@@ -490,6 +492,7 @@ int model_save(const struct model *m, const char *path, struct error *err)
 	h.stopwords = m->params.stopwords;
 	h.latent_dim = m->latent_dim;
 	h.bigram_weight = m->params.bigram_weight;
+	h.name_weight = m->params.name_weight;
 	h.tf_mode = m->params.tf_mode;
 	h.bm25_k1 = m->params.bm25_k1;
 	h.bm25_b = m->params.bm25_b;
@@ -722,6 +725,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	m->params.stem = h.stem;
 	m->params.stopwords = h.stopwords;
 	m->params.bigram_weight = h.bigram_weight;
+	m->params.name_weight = h.name_weight;
 	m->params.tf_mode = h.tf_mode;
 	m->params.bm25_k1 = h.bm25_k1;
 	m->params.bm25_b = h.bm25_b;

@@ -52,6 +52,7 @@ struct model_params {
 	uint32_t stem;
 	uint32_t stopwords;
 	float bigram_weight;
+	float name_weight;  /* capitalised name sequences (analyze.h) */
 	uint32_t tf_mode;   /* MODEL_TF_LOG (default) or MODEL_TF_BM25 */
 	float bm25_k1;      /* BM25 saturation, default 1.2 */
 	float bm25_b;       /* BM25 length normalisation, default 0.75 */

@@ -41,6 +41,7 @@ void query_analyze_options(const struct model *m, struct analyze_options *o)
 	o->stem = (int)m->params.stem;
 	o->stopwords = (int)m->params.stopwords;
 	o->bigram_weight = m->params.bigram_weight;
+	o->name_weight = m->params.name_weight;
 }
 
 void query_vector_free(struct query_vector *v)

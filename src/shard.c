@@ -206,6 +206,7 @@ static void w_params(struct writer *w, const struct model_params *p)
 	w_u32(w, p->stem);
 	w_u32(w, p->stopwords);
 	w_f32(w, p->bigram_weight);
+	w_f32(w, p->name_weight);
 	w_u32(w, p->tf_mode);
 	w_f32(w, p->bm25_k1);
 	w_f32(w, p->bm25_b);
@@ -489,6 +490,7 @@ static void r_params(struct reader *r, struct model_params *p)
 	p->stem = r_u32(r);
 	p->stopwords = r_u32(r);
 	p->bigram_weight = r_f32(r);
+	p->name_weight = r_f32(r);
 	p->tf_mode = r_u32(r);
 	p->bm25_k1 = r_f32(r);
 	p->bm25_b = r_f32(r);
@@ -667,7 +669,8 @@ static int same_params(const struct model_params *a, const struct model_params *
 	return a->min_df == b->min_df && a->max_df == b->max_df &&
 	       a->title_weight == b->title_weight && a->lead_weight == b->lead_weight &&
 	       a->stem == b->stem && a->stopwords == b->stopwords &&
-	       a->bigram_weight == b->bigram_weight && a->tf_mode == b->tf_mode &&
+	       a->bigram_weight == b->bigram_weight && a->name_weight == b->name_weight &&
+	       a->tf_mode == b->tf_mode &&
 	       a->bm25_k1 == b->bm25_k1 && a->bm25_b == b->bm25_b;
 }
 

@@ -52,7 +52,7 @@
 #include "policy.h"
 #include "rank.h"
 
-#define SHARD_PART_VERSION 1
+#define SHARD_PART_VERSION 2 /* 2: name_weight among the parameters */
 #define SHARD_MAX_STRING (64u << 20)
 #define SHARD_MAX_TERMS (16u << 20)
 #define SHARD_MAX_COUNT 100000

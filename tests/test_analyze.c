@@ -465,6 +465,30 @@ static void test_more_languages_have_stopwords_and_stemmers(void **state)
 	bag_free(&b);
 }
 
+static void test_names_count_capitalised_sequences_when_enabled(void **state)
+{
+	struct analyze_options o;
+	struct bag b;
+
+	(void)state;
+	analyze_options_default(&o);
+	o.lead_weight = 1.0f;
+	o.name_weight = 0.5f;
+	bag_init(&b);
+	analyze(&o, NULL, "Rex Tillerson met Sergei Lavrov in Moscow. The Foreign Ministry said "
+		"that The Kremlin spoke, and Putin agreed.", "en", &b);
+	assert_true(count_of(&b, "rex tillerson") == 0.5f);
+	assert_true(count_of(&b, "sergei lavrov") == 0.5f);
+	assert_true(count_of(&b, "foreign ministry") == 0.5f); /* leading "The" trimmed */
+	assert_true(count_of(&b, "lavrov in") < 0.0f);          /* lower-case word ends it */
+	assert_true(count_of(&b, "moscow the") < 0.0f);         /* a full stop ends it */
+	assert_true(count_of(&b, "putin") > 0.0f);              /* a lone name is a plain word */
+	o.name_weight = 0.0f;
+	analyze(&o, NULL, "Rex Tillerson", "en", &b);
+	assert_true(count_of(&b, "rex tillerson") < 0.0f);
+	bag_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -485,6 +509,7 @@ int main(void)
 		cmocka_unit_test(test_cjk_runs_become_bigrams),
 		cmocka_unit_test(test_bag_is_reset_between_articles),
 		cmocka_unit_test(test_bigrams_pair_adjacent_terms_when_enabled),
+		cmocka_unit_test(test_names_count_capitalised_sequences_when_enabled),
 		cmocka_unit_test(test_more_languages_have_stopwords_and_stemmers),
 		cmocka_unit_test(test_guess_lang_of_sentences),
 		cmocka_unit_test(test_guess_lang_is_unsure_without_evidence),
