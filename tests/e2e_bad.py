@@ -11,9 +11,11 @@ related.jsonl or skipped with a reason in report.json, the sentinel's marker
 nowhere, valid JSON whose ids round-trip, corrupt models refused.
 
 Prints one line per test and a closing "e2e-bad: N passed, N failed" line;
-exits 1 on any failure. A test that cannot run here (an unreadable file when
-running as root) prints a "[ SKIPPED ]" line with the reason.
+exits 1 on any failure. As root, the unreadable-file test runs a copy of the
+binary as `nobody` (setpriv); a test that cannot run here prints a
+"[ SKIPPED ]" line with the reason.
 """
+import glob
 import json
 import os
 import resource
@@ -373,11 +375,48 @@ def test_100k_attributes_on_one_element_do_not_hang():
 
 @test
 def test_unreadable_file_is_skipped():
-    if os.geteuid() == 0:
-        raise Skip("running as root: mode 000 does not stop root from reading unreadable.html")
-    _, _, report = run_result()
-    r = skipped_map(report).get(os.path.join(STATE["pages"], "unreadable.html"))
-    assert r and "permission denied" in r.lower(), r
+    if os.geteuid() != 0:
+        _, _, report = run_result()
+        r = skipped_map(report).get(os.path.join(STATE["pages"], "unreadable.html"))
+        assert r and "permission denied" in r.lower(), r
+        return
+    # As root (CI), mode 000 stops nobody: run a copy of the binary as the
+    # unprivileged user `nobody` (setpriv, util-linux) on a folder of its own.
+    setpriv = shutil.which("setpriv")
+    if not setpriv:
+        raise Skip("running as root without setpriv: cannot drop privileges")
+    d = tempfile.mkdtemp(prefix="related-unreadable-")
+    try:
+        os.chmod(d, 0o755)
+        pages = os.path.join(d, "pages")
+        os.mkdir(pages)
+        os.chmod(pages, 0o755)
+        good = sorted(glob.glob(os.path.join(CORPUS, "*", "*", "*", "*.html")))[:3]
+        for i, g in enumerate(good):
+            dst = os.path.join(pages, "good%d.html" % i)
+            shutil.copy(g, dst)
+            os.chmod(dst, 0o644)
+        locked = os.path.join(pages, "unreadable.html")
+        shutil.copy(good[0], locked)
+        os.chmod(locked, 0)
+        out = os.path.join(d, "out")
+        os.mkdir(out)
+        os.chmod(out, 0o777)
+        binary = os.path.join(d, "related")
+        shutil.copy(BIN, binary)
+        os.chmod(binary, 0o755)
+        p = subprocess.run([setpriv, "--reuid=65534", "--regid=65534", "--clear-groups",
+                            binary, "run", pages, "-o", out, "-q"],
+                           capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
+        assert p.returncode == 1, (p.returncode, p.stderr[-500:])  # written, one skipped
+        with open(os.path.join(out, "report.json"), encoding="utf-8") as f:
+            report = json.load(f)
+        r = {s["input"]: s["reason"] for s in report["skipped"]}.get(locked)
+        assert r and "permission denied" in r.lower(), report["skipped"]
+        with open(os.path.join(out, "related.jsonl"), encoding="utf-8") as f:
+            assert len(f.read().splitlines()) == 3
+    finally:
+        shutil.rmtree(d, ignore_errors=True)
 
 
 @test
