@@ -91,16 +91,27 @@ $(BUILD)/fuzz/%.o: src/%.c $(wildcard src/*.h)
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -Isrc -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
 
+# Seed pages for fuzz_extract and the model seed: three sample-corpus pages
+# (two layouts, one windows-1251), copied at fuzz time rather than committed
+# twice.
+FUZZ_PAGES := corpus/column1/2017/04/putin-might-avoid-meeting-with-tillerson.html \
+              corpus/column1/2017/04/putin-receives-tillerson-for-two-hours-in-kremlin.html \
+              corpus/vesti/2024/06/pervyy-reys-kedr-avia-v-sochi.html
+
 fuzz: related $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
-	@mkdir -p $(BUILD)/fuzz/model-seed/pages $(FUZZ_TARGETS:%=$(BUILD)/fuzz/corpus-%)
-	@cp tests/fuzz/seeds/extract/*.html $(BUILD)/fuzz/model-seed/pages/
+	@mkdir -p $(BUILD)/fuzz/model-seed/pages $(BUILD)/fuzz/seeds-extract \
+	  $(FUZZ_TARGETS:%=$(BUILD)/fuzz/corpus-%)
+	@cp $(FUZZ_PAGES) $(BUILD)/fuzz/model-seed/pages/
+	@cp $(FUZZ_PAGES) $(BUILD)/fuzz/seeds-extract/
 	@./related build $(BUILD)/fuzz/model-seed/pages -m $(BUILD)/fuzz/model-seed/m.model -q
 	@{ printf '\000'; cat $(BUILD)/fuzz/model-seed/m.model; } > $(BUILD)/fuzz/corpus-model/built.model
 	@set -e; for t in $(FUZZ_TARGETS); do \
+	  seeds=tests/fuzz/seeds/$$t; [ -d "$$seeds" ] || seeds=; \
+	  [ $$t = extract ] && seeds="$$seeds $(BUILD)/fuzz/seeds-extract"; \
 	  echo "== fuzz_$$t: $(FUZZ_SECONDS) s"; \
 	  $(BUILD)/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	    -artifact_prefix=$(BUILD)/fuzz/crash-$$t- \
-	    $(BUILD)/fuzz/corpus-$$t tests/fuzz/seeds/$$t; \
+	    $(BUILD)/fuzz/corpus-$$t $$seeds; \
 	done
 
 corpus:

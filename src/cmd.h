@@ -53,6 +53,48 @@ int cmd_parse_count(const char *opt, const char *value, size_t max, size_t *out)
  * Prints the problem and returns an exit status on failure, 0 on success. */
 int cmd_collect_inputs(char **args, int nargs, struct input_set *set);
 
+/* Parses a real number from 0 to max for option `opt`; prints a usage
+ * error and sets *bad when it is not one. */
+double cmd_parse_number(const char *opt, const char *value, double max, int *bad);
+
+/* The options that shape analysis and the model, shared by `run`, `build`
+ * and `count` so that a sharded model records exactly what a single run's
+ * does. CMD_ANALYSIS_LONGOPTS goes into a getopt_long table; each code
+ * getopt returns goes through cmd_analysis_option() first, and
+ * cmd_analysis_finish() copies what the model records. */
+enum {
+	CMD_OPT_TITLE_WEIGHT = 4,
+	CMD_OPT_MIN_DF = 5,
+	CMD_OPT_LEAD_WEIGHT = 6,
+	CMD_OPT_MAX_DF = 7,
+	CMD_OPT_NO_STEM = 8,
+	CMD_OPT_NO_STOPWORDS = 9,
+	CMD_OPT_BIGRAMS = 21,
+	CMD_OPT_TF = 22,
+	CMD_OPT_NAMES = 24
+};
+
+#define CMD_ANALYSIS_LONGOPTS                                                    \
+	{ "title-weight", required_argument, NULL, CMD_OPT_TITLE_WEIGHT },       \
+	{ "min-df", required_argument, NULL, CMD_OPT_MIN_DF },                   \
+	{ "lead-weight", required_argument, NULL, CMD_OPT_LEAD_WEIGHT },         \
+	{ "max-df", required_argument, NULL, CMD_OPT_MAX_DF },                   \
+	{ "no-stem", no_argument, NULL, CMD_OPT_NO_STEM },                       \
+	{ "no-stopwords", no_argument, NULL, CMD_OPT_NO_STOPWORDS },             \
+	{ "bigrams", required_argument, NULL, CMD_OPT_BIGRAMS },                 \
+	{ "tf", required_argument, NULL, CMD_OPT_TF },                           \
+	{ "names", required_argument, NULL, CMD_OPT_NAMES }
+
+struct analyze_options;
+struct model_params;
+
+/* Handles getopt code `code` (argument `arg`) when it is an analysis
+ * option: returns 1 (handled; *bad set on a bad value) or 0 (not one). */
+int cmd_analysis_option(int code, const char *arg, struct analyze_options *ao,
+			struct model_params *mp, int *bad);
+/* Copies the analysis options the model records into mp. */
+void cmd_analysis_finish(const struct analyze_options *ao, struct model_params *mp);
+
 /* Makes SIGINT, SIGTERM and SIGHUP set pipeline_stop (pipeline.h) instead
  * of killing the process, so that a run stops between steps, writes
  * nothing half-done and releases its lock. */

@@ -6,7 +6,9 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "analyze.h"
 #include "log.h"
+#include "model.h"
 #include "pipeline.h"
 
 int cmd_parse_count(const char *opt, const char *value, size_t max, size_t *out)
@@ -23,6 +25,74 @@ int cmd_parse_count(const char *opt, const char *value, size_t max, size_t *out)
 	}
 	*out = (size_t)v;
 	return 0;
+}
+
+double cmd_parse_number(const char *opt, const char *value, double max, int *bad)
+{
+	char *end;
+	double x = strtod(value, &end);
+
+	if (end == value || *end || !(x >= 0) || x > max) {
+		log_error("%s: expected a number from 0 to %g, got '%s'", opt, max, value);
+		*bad = 1;
+	}
+	return x;
+}
+
+int cmd_analysis_option(int code, const char *arg, struct analyze_options *ao,
+			struct model_params *mp, int *bad)
+{
+	size_t n;
+
+	switch (code) {
+	case CMD_OPT_TITLE_WEIGHT:
+		ao->title_weight = (float)cmd_parse_number("--title-weight", arg, 1000, bad);
+		return 1;
+	case CMD_OPT_MIN_DF:
+		*bad |= cmd_parse_count("--min-df", arg, 1000000, &n) != 0;
+		mp->min_df = (uint32_t)n;
+		return 1;
+	case CMD_OPT_LEAD_WEIGHT:
+		ao->lead_weight = (float)cmd_parse_number("--lead-weight", arg, 1000, bad);
+		return 1;
+	case CMD_OPT_MAX_DF:
+		mp->max_df = (float)cmd_parse_number("--max-df", arg, 1000, bad);
+		return 1;
+	case CMD_OPT_NO_STEM:
+		ao->stem = 0;
+		return 1;
+	case CMD_OPT_NO_STOPWORDS:
+		ao->stopwords = 0;
+		return 1;
+	case CMD_OPT_BIGRAMS:
+		ao->bigram_weight = (float)cmd_parse_number("--bigrams", arg, 1000, bad);
+		return 1;
+	case CMD_OPT_NAMES:
+		ao->name_weight = (float)cmd_parse_number("--names", arg, 1000, bad);
+		return 1;
+	case CMD_OPT_TF:
+		if (!strcmp(arg, "log")) {
+			mp->tf_mode = MODEL_TF_LOG;
+		} else if (!strcmp(arg, "bm25")) {
+			mp->tf_mode = MODEL_TF_BM25;
+		} else {
+			log_error("--tf: expected log or bm25, got '%s'", arg);
+			*bad = 1;
+		}
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+void cmd_analysis_finish(const struct analyze_options *ao, struct model_params *mp)
+{
+	mp->title_weight = ao->title_weight;
+	mp->lead_weight = ao->lead_weight;
+	mp->stem = (uint32_t)ao->stem;
+	mp->stopwords = (uint32_t)ao->stopwords;
+	mp->bigram_weight = ao->bigram_weight;
+	mp->name_weight = ao->name_weight;
 }
 
 int cmd_collect_inputs(char **args, int nargs, struct input_set *set)

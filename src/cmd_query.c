@@ -46,18 +46,6 @@ static void print_usage(FILE *f)
 	      f);
 }
 
-static double parse_number(const char *opt, const char *v, double max, int *bad)
-{
-	char *end;
-	double x = strtod(v, &end);
-
-	if (end == v || *end || x < 0 || x > max) {
-		log_error("%s: expected a number from 0 to %g, got '%s'", opt, max, v);
-		*bad = 1;
-	}
-	return x;
-}
-
 /* Overrides naming a story that is neither in the model nor queried now
  * are reported (as `run` does), not fatal. */
 static int check_override_ids(const struct model *m, const struct overrides *ov,
@@ -133,11 +121,11 @@ int cmd_query(int argc, char **argv)
 		case 'h': print_usage(stdout); return EXIT_OK;
 		case 1: lists_path = optarg; break;
 		case 2: update = 1; break;
-		case 3: qo.min_score = (float)parse_number("--min-score", optarg, 1000, &bad); break;
-		case 4: qo.duplicate_score = (float)parse_number("--duplicate", optarg, 1000, &bad); break;
+		case 3: qo.min_score = (float)cmd_parse_number("--min-score", optarg, 1000, &bad); break;
+		case 4: qo.duplicate_score = (float)cmd_parse_number("--duplicate", optarg, 1000, &bad); break;
 		case 5: qo.same_lang = 0; break;
 		case 6: qo.fallback = 0; break;
-		case 7: qo.semantic = (float)parse_number("--semantic", optarg, 1, &bad); break;
+		case 7: qo.semantic = (float)cmd_parse_number("--semantic", optarg, 1, &bad); break;
 		case 8: bad |= cmd_parse_count("--rerank", optarg, 100000, &qo.rerank) != 0; break;
 		case 9: overrides_path = optarg; break;
 		default: bad = 1;

@@ -126,17 +126,6 @@ static void print_usage(enum mode mode, FILE *f)
 	      "  -h, --help             this help\n", f);
 }
 
-static double parse_fraction(const char *opt, const char *v, int *bad)
-{
-	char *end;
-	double x = strtod(v, &end);
-
-	if (end == v || *end || x < 0 || x > 1000) {
-		log_error("%s: expected a number, got '%s'", opt, v);
-		*bad = 1;
-	}
-	return x;
-}
 
 static int parse_options(enum mode mode, int argc, char **argv, struct run_options *o)
 {
@@ -150,12 +139,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "min-score", required_argument, NULL, 1 },
 		{ "duplicate", required_argument, NULL, 2 },
 		{ "any-language", no_argument, NULL, 3 },
-		{ "title-weight", required_argument, NULL, 4 },
-		{ "min-df", required_argument, NULL, 5 },
-		{ "lead-weight", required_argument, NULL, 6 },
-		{ "max-df", required_argument, NULL, 7 },
-		{ "no-stem", no_argument, NULL, 8 },
-		{ "no-stopwords", no_argument, NULL, 9 },
+		CMD_ANALYSIS_LONGOPTS,
 		{ "semantic", required_argument, NULL, 10 },
 		{ "dims", required_argument, NULL, 11 },
 		{ "rerank", required_argument, NULL, 12 },
@@ -165,9 +149,6 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "section-cap", required_argument, NULL, 18 },
 		{ "no-fallback", no_argument, NULL, 19 },
 		{ "strict", no_argument, NULL, 20 },
-		{ "bigrams", required_argument, NULL, 21 },
-		{ "names", required_argument, NULL, 24 },
-		{ "tf", required_argument, NULL, 22 },
 		{ "exact", no_argument, NULL, 13 },
 		{ "approximate", no_argument, NULL, 14 },
 		{ "overrides", required_argument, NULL, 60 },
@@ -179,7 +160,6 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, bad = 0;
-	size_t n;
 
 	memset(o, 0, sizeof *o);
 	o->top = 10;
@@ -195,6 +175,8 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 	policy_options_default(&o->policy);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:m:n:j:qh", longopts, NULL)) != -1) {
+		if (cmd_analysis_option(c, optarg, &o->analyze, &o->model, &bad))
+			continue;
 		switch (c) {
 		case 'o': o->outdir = optarg; break;
 		case 'm': o->model_path = optarg; break;
@@ -206,20 +188,11 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 			break;
 		case 'q': log_verbosity = 0; break;
 		case 'h': print_usage(mode, stdout); return 1;
-		case 1: o->policy.min_score = (float)parse_fraction("--min-score", optarg, &bad); break;
-		case 2: o->policy.duplicate_score = (float)parse_fraction("--duplicate", optarg, &bad); break;
+		case 1: o->policy.min_score = (float)cmd_parse_number("--min-score", optarg, 1000, &bad); break;
+		case 2: o->policy.duplicate_score = (float)cmd_parse_number("--duplicate", optarg, 1000, &bad); break;
 		case 3: o->same_lang = 0; break;
-		case 4: o->analyze.title_weight = (float)parse_fraction("--title-weight", optarg, &bad); break;
-		case 5:
-			bad |= cmd_parse_count("--min-df", optarg, 1000000, &n) != 0;
-			o->model.min_df = (uint32_t)n;
-			break;
-		case 6: o->analyze.lead_weight = (float)parse_fraction("--lead-weight", optarg, &bad); break;
-		case 7: o->model.max_df = (float)parse_fraction("--max-df", optarg, &bad); break;
-		case 8: o->analyze.stem = 0; break;
-		case 9: o->analyze.stopwords = 0; break;
 		case 10:
-			o->semantic = (float)parse_fraction("--semantic", optarg, &bad);
+			o->semantic = (float)cmd_parse_number("--semantic", optarg, 1000, &bad);
 			if (o->semantic > 1.0f) {
 				log_error("--semantic: expected a weight from 0 to 1");
 				bad = 1;
@@ -227,24 +200,12 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 			break;
 		case 11: bad |= cmd_parse_count("--dims", optarg, 2000, &o->dims) != 0; break;
 		case 12: bad |= cmd_parse_count("--rerank", optarg, 100000, &o->rerank) != 0; break;
-		case 15: o->policy.max_age_days = parse_fraction("--max-age", optarg, &bad); break;
-		case 16: o->policy.half_life_days = parse_fraction("--half-life", optarg, &bad); break;
-		case 17: o->policy.min_relative = (float)parse_fraction("--min-relative", optarg, &bad); break;
+		case 15: o->policy.max_age_days = cmd_parse_number("--max-age", optarg, 1000, &bad); break;
+		case 16: o->policy.half_life_days = cmd_parse_number("--half-life", optarg, 1000, &bad); break;
+		case 17: o->policy.min_relative = (float)cmd_parse_number("--min-relative", optarg, 1000, &bad); break;
 		case 18: bad |= cmd_parse_count("--section-cap", optarg, 1000, &o->policy.section_cap) != 0; break;
 		case 19: o->policy.fallback = 0; break;
 		case 20: o->strict = 1; break;
-		case 21: o->analyze.bigram_weight = (float)parse_fraction("--bigrams", optarg, &bad); break;
-		case 24: o->analyze.name_weight = (float)parse_fraction("--names", optarg, &bad); break;
-		case 22:
-			if (!strcmp(optarg, "log")) {
-				o->model.tf_mode = MODEL_TF_LOG;
-			} else if (!strcmp(optarg, "bm25")) {
-				o->model.tf_mode = MODEL_TF_BM25;
-			} else {
-				log_error("--tf: expected log or bm25, got '%s'", optarg);
-				bad = 1;
-			}
-			break;
 		case 23: o->keep_boilerplate = 1; break;
 		case 13: o->approximate = 0; break;
 		case 14: o->approximate = 1; break;
@@ -262,12 +223,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		default: bad = 1;
 		}
 	}
-	o->model.title_weight = o->analyze.title_weight;
-	o->model.lead_weight = o->analyze.lead_weight;
-	o->model.stem = (uint32_t)o->analyze.stem;
-	o->model.stopwords = (uint32_t)o->analyze.stopwords;
-	o->model.bigram_weight = o->analyze.bigram_weight;
-	o->model.name_weight = o->analyze.name_weight;
+	cmd_analysis_finish(&o->analyze, &o->model);
 	o->policy.top = o->top;
 	o->policy.same_lang = o->same_lang;
 	o->policy.semantic = o->semantic;

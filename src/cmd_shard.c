@@ -17,18 +17,6 @@
 #include "read.h"
 #include "shard.h"
 
-static double parse_number(const char *opt, const char *v, int *bad)
-{
-	char *end;
-	double x = strtod(v, &end);
-
-	if (end == v || *end || x < 0 || x > 1000) {
-		log_error("%s: expected a number, got '%s'", opt, v);
-		*bad = 1;
-	}
-	return x;
-}
-
 static int get_shard(const char *spec, struct shard *s)
 {
 	struct error err;
@@ -85,21 +73,13 @@ int cmd_count(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "shard", required_argument, NULL, 1 },
-		{ "title-weight", required_argument, NULL, 4 },
-		{ "min-df", required_argument, NULL, 5 },
-		{ "lead-weight", required_argument, NULL, 6 },
-		{ "max-df", required_argument, NULL, 7 },
-		{ "no-stem", no_argument, NULL, 8 },
-		{ "no-stopwords", no_argument, NULL, 9 },
+		CMD_ANALYSIS_LONGOPTS,
 		{ "strict", no_argument, NULL, 20 },
-		{ "bigrams", required_argument, NULL, 21 },
-		{ "names", required_argument, NULL, 25 },
-		{ "tf", required_argument, NULL, 22 },
 		{ "keep-boilerplate", no_argument, NULL, 23 },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *out = NULL, *spec = "auto";
-	size_t jobs = (size_t)pipeline_default_jobs(), n, begin, end;
+	size_t jobs = (size_t)pipeline_default_jobs(), begin, end;
 	struct analyze_options ao;
 	struct shard_part_info info;
 	struct input_set set, sub;
@@ -113,45 +93,20 @@ int cmd_count(int argc, char **argv)
 	model_params_default(&info.params);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:j:qh", longopts, NULL)) != -1) {
+		if (cmd_analysis_option(c, optarg, &ao, &info.params, &bad))
+			continue;
 		switch (c) {
 		case 'o': out = optarg; break;
 		case 'j': bad |= cmd_parse_count("--jobs", optarg, 256, &jobs) != 0; break;
 		case 'q': log_verbosity = 0; break;
 		case 'h': count_usage(stdout); return EXIT_OK;
 		case 1: spec = optarg; break;
-		case 4: ao.title_weight = (float)parse_number("--title-weight", optarg, &bad); break;
-		case 5:
-			bad |= cmd_parse_count("--min-df", optarg, 1000000, &n) != 0;
-			info.params.min_df = (uint32_t)n;
-			break;
-		case 6: ao.lead_weight = (float)parse_number("--lead-weight", optarg, &bad); break;
-		case 7: info.params.max_df = (float)parse_number("--max-df", optarg, &bad); break;
-		case 8: ao.stem = 0; break;
-		case 9: ao.stopwords = 0; break;
 		case 20: strict = 1; break;
 		case 23: keep_boilerplate = 1; break;
-		case 21: ao.bigram_weight = (float)parse_number("--bigrams", optarg, &bad); break;
-		case 25: ao.name_weight = (float)parse_number("--names", optarg, &bad); break;
-		case 22:
-			if (!strcmp(optarg, "log")) {
-				info.params.tf_mode = MODEL_TF_LOG;
-			} else if (!strcmp(optarg, "bm25")) {
-				info.params.tf_mode = MODEL_TF_BM25;
-			} else {
-				log_error("--tf: expected log or bm25, got '%s'", optarg);
-				bad = 1;
-			}
-			break;
 		default: bad = 1;
 		}
 	}
-	/* the same copies as cmd_run.c, so the model records the same */
-	info.params.title_weight = ao.title_weight;
-	info.params.lead_weight = ao.lead_weight;
-	info.params.stem = (uint32_t)ao.stem;
-	info.params.stopwords = (uint32_t)ao.stopwords;
-	info.params.bigram_weight = ao.bigram_weight;
-	info.params.name_weight = ao.name_weight;
+	cmd_analysis_finish(&ao, &info.params);
 	if (!bad && !out) {
 		log_error("missing -o PART; see 'related count --help'");
 		bad = 1;

@@ -533,41 +533,6 @@ int model_save(const struct model *m, const char *path, struct error *err)
 	return rc;
 }
 
-/* Checks the arrays of a mapped model; returns a reason or NULL. */
-static const char *validate(const struct model *m)
-{
-	if (m->strings_len == 0 || m->strings[m->strings_len - 1] != '\0' ||
-	    m->strings[0] != '\0')
-		return "string table is not terminated";
-	for (uint32_t t = 0; t < m->n_terms; t++)
-		if (m->term_name[t] == 0 || m->term_name[t] >= m->strings_len)
-			return "term name offset out of range";
-	for (uint64_t i = 0; i < (uint64_t)m->n_docs * MODEL_FIELDS; i++)
-		if (m->doc_field[i] >= m->strings_len)
-			return "story field offset out of range";
-	for (uint32_t d = 0; d < m->n_docs; d++)
-		if (!m->doc_field[(uint64_t)d * MODEL_FIELDS + MODEL_ID])
-			return "story without id";
-	if (m->row[0] != 0 || m->row[m->n_docs] != m->nnz)
-		return "row offsets do not span the vectors";
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		if (m->row[d] > m->row[d + 1])
-			return "row offsets decrease";
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			if (m->col[i] >= m->n_terms)
-				return "term id out of range";
-			if (i > m->row[d] && m->col[i] <= m->col[i - 1])
-				return "term ids not ascending in a row";
-			if (!isfinite(m->val[i]) || m->val[i] < 0 || m->val[i] > 1.0001f)
-				return "weight out of range";
-		}
-	}
-	for (uint64_t i = 0; i < (uint64_t)m->n_docs * m->latent_dim; i++)
-		if (!isfinite(m->latent[i]) || fabsf(m->latent[i]) > 1.0001f)
-			return "latent vector out of range";
-	return NULL;
-}
-
 /* Checks what model_map() promises: the O(stories + terms) arrays. */
 static const char *validate_offsets(const struct model *m)
 {
@@ -595,6 +560,26 @@ static const char *validate_offsets(const struct model *m)
 			if (m->post_start[t] > m->post_start[t + 1])
 				return "posting offsets decrease";
 	}
+	return NULL;
+}
+
+/* Checks every entry of the vectors (model_load(), after
+ * validate_offsets()); returns a reason or NULL. */
+static const char *validate_vectors(const struct model *m)
+{
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+			if (m->col[i] >= m->n_terms)
+				return "term id out of range";
+			if (i > m->row[d] && m->col[i] <= m->col[i - 1])
+				return "term ids not ascending in a row";
+			if (!isfinite(m->val[i]) || m->val[i] < 0 || m->val[i] > 1.0001f)
+				return "weight out of range";
+		}
+	}
+	for (uint64_t i = 0; i < (uint64_t)m->n_docs * m->latent_dim; i++)
+		if (!isfinite(m->latent[i]) || fabsf(m->latent[i]) > 1.0001f)
+			return "latent vector out of range";
 	return NULL;
 }
 
@@ -750,7 +735,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	}
 	why = validate_offsets(m);
 	if (!why && full)
-		why = validate(m);
+		why = validate_vectors(m);
 	if (!why && full)
 		why = validate_postings(m);
 	if (why) {

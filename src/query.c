@@ -183,44 +183,6 @@ static int same_field(const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
-/* True when a ranks below b (rank.c's order: score, then lower index). */
-static int worse(struct neighbor a, struct neighbor b)
-{
-	return a.score < b.score || (a.score == b.score && a.doc > b.doc);
-}
-
-static void heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x)
-{
-	size_t i;
-
-	if (*n == cap) {
-		if (!worse(h[0], x))
-			return;
-		h[0] = x;
-		for (i = 0;;) {
-			size_t l = 2 * i + 1, r = l + 1, s = i;
-			if (l < *n && worse(h[l], h[s]))
-				s = l;
-			if (r < *n && worse(h[r], h[s]))
-				s = r;
-			if (s == i)
-				return;
-			struct neighbor t = h[i];
-			h[i] = h[s];
-			h[s] = t;
-			i = s;
-		}
-	}
-	i = (*n)++;
-	h[i] = x;
-	while (i && worse(h[i], h[(i - 1) / 2])) {
-		struct neighbor t = h[i];
-		h[i] = h[(i - 1) / 2];
-		h[(i - 1) / 2] = t;
-		i = (i - 1) / 2;
-	}
-}
-
 static float latent_dot(const struct model *m, const struct query_vector *v, uint32_t d)
 {
 	const float *b = m->latent + (size_t)d * m->latent_dim;
@@ -548,7 +510,7 @@ int query_story(const struct model *m, const struct article *a,
 		if ((int64_t)d == out->self || out->tfidf[i] <= 0.0f ||
 		    (o->same_lang && !lang_ok(a->lang, model_doc(m, d, MODEL_LANG))))
 			continue;
-		heap_push(heap, &nh, cap, (struct neighbor){ d, out->tfidf[i] });
+		rank_heap_push(heap, &nh, cap, (struct neighbor){ d, out->tfidf[i] });
 	}
 	if (blend)
 		for (size_t i = 0; i < nh; i++)

@@ -68,7 +68,7 @@ static void heap_sift_down(struct neighbor *h, size_t n, size_t i)
 	}
 }
 
-static void heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x)
+void rank_heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x)
 {
 	size_t i;
 
@@ -151,7 +151,7 @@ static size_t candidates_exact(const struct rank_job *job, struct worker *w, uin
 		float s = w->acc[o];
 		w->acc[o] = 0.0f;
 		if (admissible(job, d, o, s))
-			heap_push(w->heap, &nh, w->cap, (struct neighbor){ o, s });
+			rank_heap_push(w->heap, &nh, w->cap, (struct neighbor){ o, s });
 	}
 	return nh;
 }
@@ -192,7 +192,7 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		float s = w->acc[x];
 		w->acc[x] = 0.0f;
 		if (admissible(job, d, x, s))
-			heap_push(w->cand, &nc, o->candidates, (struct neighbor){ x, s });
+			rank_heap_push(w->cand, &nc, o->candidates, (struct neighbor){ x, s });
 	}
 	/* Exact re-scoring against the story's row scattered into a dense
 	 * array: one pass over each candidate's row, no merge branches. */
@@ -203,7 +203,7 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		float s = 0.0f;
 		for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
 			s += w->dense[m->col[k]] * m->val[k];
-		heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, s });
+		rank_heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, s });
 	}
 	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
 		w->dense[m->col[i]] = 0.0f;

@@ -74,6 +74,11 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	     struct rank_lists *out, struct error *err);
 void rank_lists_free(struct rank_lists *l);
 
+/* Keeps the best `cap` neighbours seen in the min-heap h (*n of them so
+ * far): x enters when there is room or when it beats the worst, which
+ * sits at h[0]. The order is rank's: score, then the lower index. */
+void rank_heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x);
+
 /* Orders neighbours best first, ties by story index (qsort comparator). */
 int rank_neighbor_cmp(const void *a, const void *b);
 
