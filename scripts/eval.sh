@@ -42,7 +42,29 @@ TF-IDF only (--semantic 0)|--semantic 0
 --duplicate 0 (keep copies)|--duplicate 0
 --approximate|--approximate"
 [ -n "${EVAL_QUICK:-}" ] && variants="defaults|"
-printf '%-10s %-30s %7s %7s %8s\n' corpus system 'P@5' 'MAP@10' 'wall s'
+# references DIR NAME: scikit-learn's reference and the peers of
+# ../shared/eval/peers.py that need nothing beyond scikit-learn (LSA, BM25),
+# on DIR/articles.jsonl, one line each.
+references() {
+	if ! $py -c 'import sklearn' 2>/dev/null; then
+		printf '%-12s %-34s %s\n' "$2" "scikit-learn reference" "skipped: python3-sklearn missing (scripts/install-deps eval)"
+		return 0
+	fi
+	for method in sklearn lsa bm25; do
+		t0=$(now)
+		if [ $method = sklearn ]; then
+			$py "$shared/eval/sklearn_related.py" "$1/articles.jsonl" -o "$out/$2.$method.jsonl" 2>/dev/null
+			label="scikit-learn reference"
+		else
+			$py "$shared/eval/peers.py" --method $method "$1/articles.jsonl" -o "$out/$2.$method.jsonl" 2>/dev/null
+			label="peer $method"
+		fi
+		t1=$(now)
+		set -- "$1" "$2" $(score "$1/labels.jsonl" "$out/$2.$method.jsonl")
+		printf '%-12s %-34s %7s %7s %8s\n' "$2" "$label" "$3" "$4" "$(elapsed "$t0" "$t1")"
+	done
+}
+printf '%-12s %-34s %7s %7s %8s\n' corpus system 'P@5' 'MAP@10' 'wall s'
 for c in "$shared"/data/related-dev/*/; do
 	name=$(basename "$c")
 	[ -f "$c/articles.jsonl" ] || continue
@@ -52,17 +74,27 @@ for c in "$shared"/data/related-dev/*/; do
 		"$bin" run "$c/articles.jsonl" -o "$out/$name" -q $args
 		t1=$(now)
 		set -- $(score "$c/labels.jsonl" "$out/$name/related.jsonl")
-		printf '%-10s %-30s %7s %7s %8s\n' "$name" "related $label" "$1" "$2" "$(elapsed "$t0" "$t1")"
+		printf '%-12s %-34s %7s %7s %8s\n' "$name" "related $label" "$1" "$2" "$(elapsed "$t0" "$t1")"
 	done
-	if $py -c 'import sklearn' 2>/dev/null; then
+	references "$c" "$name"
+done
+# Same-story short leads (title + first sentences, at most 40 words),
+# derived from each corpus by scripts/make-leads: do the defaults chosen on
+# full articles hold on short texts?
+for c in "$shared"/data/related-dev/*/; do
+	name=$(basename "$c")
+	[ -f "$c/articles.jsonl" ] || continue
+	l="$out/leads-$name"
+	$py scripts/make-leads "$c/articles.jsonl" "$c/labels.jsonl" "$l" 2>/dev/null
+	printf '%s\n' "defaults|" "TF-IDF only (--semantic 0)|--semantic 0" | while IFS='|' read -r label args; do
 		t0=$(now)
-		$py "$shared/eval/sklearn_related.py" "$c/articles.jsonl" -o "$out/$name.sklearn.jsonl" 2>/dev/null
+		# shellcheck disable=SC2086
+		"$bin" run "$l/articles.jsonl" -o "$l/out" -q $args
 		t1=$(now)
-		set -- $(score "$c/labels.jsonl" "$out/$name.sklearn.jsonl")
-		printf '%-10s %-30s %7s %7s %8s\n' "$name" "scikit-learn reference" "$1" "$2" "$(elapsed "$t0" "$t1")"
-	else
-		printf '%-10s %-30s %s\n' "$name" "scikit-learn reference" "skipped: python3-sklearn missing (scripts/install-deps eval)"
-	fi
+		set -- $(score "$l/labels.jsonl" "$l/out/related.jsonl")
+		printf '%-12s %-34s %7s %7s %8s\n' "$name-lead" "related $label" "$1" "$2" "$(elapsed "$t0" "$t1")"
+	done
+	references "$l" "$name-lead"
 done
 if [ -d "$shared/data/related-dev-html/ecbplus" ]; then
 	h="$shared/data/related-dev-html/ecbplus"
@@ -70,7 +102,7 @@ if [ -d "$shared/data/related-dev-html/ecbplus" ]; then
 	"$bin" run "$h/manifest.jsonl" -o "$out/ecbplus-html" -q || true
 	t1=$(now)
 	set -- $(score "$h/labels.jsonl" "$out/ecbplus-html/related.jsonl")
-	printf '%-10s %-30s %7s %7s %8s\n' "ecb-html" "related (pages, defaults)" "$1" "$2" "$(elapsed "$t0" "$t1")"
+	printf '%-12s %-34s %7s %7s %8s\n' "ecb-html" "related (pages, defaults)" "$1" "$2" "$(elapsed "$t0" "$t1")"
 fi
 if [ -d "$shared/data/extract-dev/pages" ]; then
 	t0=$(now)
