@@ -456,11 +456,68 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 	return 0;
 }
 
+/* Scripts that name their language on their own (or nearly: Cyrillic is
+ * taken as Russian, the only Cyrillic language with stopwords here; Han
+ * without kana as Chinese). */
+enum script { SCRIPT_OTHER, SCRIPT_CYRILLIC, SCRIPT_GREEK, SCRIPT_ARABIC,
+	      SCRIPT_HEBREW, SCRIPT_HANGUL, SCRIPT_KANA, SCRIPT_HAN,
+	      SCRIPT_THAI, SCRIPT_DEVANAGARI, SCRIPT_COUNT };
+
+static enum script script_of(utf8proc_int32_t c)
+{
+	if (c < 0x370)
+		return SCRIPT_OTHER;
+	if (c >= 0x400 && c <= 0x52F)
+		return SCRIPT_CYRILLIC;
+	if (c <= 0x3FF || (c >= 0x1F00 && c <= 0x1FFF))
+		return SCRIPT_GREEK;
+	if ((c >= 0x600 && c <= 0x6FF) || (c >= 0x750 && c <= 0x77F))
+		return SCRIPT_ARABIC;
+	if (c >= 0x590 && c <= 0x5FF)
+		return SCRIPT_HEBREW;
+	if ((c >= 0xAC00 && c <= 0xD7AF) || (c >= 0x1100 && c <= 0x11FF) ||
+	    (c >= 0x3130 && c <= 0x318F))
+		return SCRIPT_HANGUL;
+	if (c >= 0x3040 && c <= 0x30FF)
+		return SCRIPT_KANA;
+	if ((c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF))
+		return SCRIPT_HAN;
+	if (c >= 0xE00 && c <= 0xE7F)
+		return SCRIPT_THAI;
+	if (c >= 0x900 && c <= 0x97F)
+		return SCRIPT_DEVANAGARI;
+	return SCRIPT_OTHER;
+}
+
+/* The language of a text whose letters are mostly of one non-Latin script,
+ * or NULL. Japanese mixes Han and kana: any real share of kana (a tenth of
+ * the Han and kana letters) makes Han text Japanese. */
+static const char *lang_of_scripts(const size_t count[SCRIPT_COUNT], size_t letters)
+{
+	static const char *const lang[SCRIPT_COUNT] = {
+		[SCRIPT_CYRILLIC] = "ru", [SCRIPT_GREEK] = "el",
+		[SCRIPT_ARABIC] = "ar", [SCRIPT_HEBREW] = "he",
+		[SCRIPT_HANGUL] = "ko", [SCRIPT_THAI] = "th",
+		[SCRIPT_DEVANAGARI] = "hi",
+	};
+	size_t cjk = count[SCRIPT_KANA] + count[SCRIPT_HAN];
+
+	if (!letters)
+		return NULL;
+	if (cjk * 10 > letters * 3 && cjk > count[SCRIPT_HANGUL])
+		return count[SCRIPT_KANA] * 10 >= cjk ? "ja" : "zh";
+	for (int s = SCRIPT_CYRILLIC; s < SCRIPT_COUNT; s++)
+		if (lang[s] && count[s] * 10 > letters * 3)
+			return lang[s];
+	return NULL;
+}
+
 const char *analyze_guess_lang(const char *text)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
-	size_t letters = 0, cyrillic = 0, words = 0, i = 0, len;
-	size_t hits[32] = { 0 };
+	size_t letters = 0, words = 0, i = 0, len;
+	size_t hits[32] = { 0 }, scripts[SCRIPT_COUNT] = { 0 };
+	const char *by_script;
 	char word[64];
 	size_t wl = 0;
 
@@ -481,7 +538,7 @@ const char *analyze_guess_lang(const char *text)
 		}
 		if (is_word_char(c)) {
 			letters++;
-			cyrillic += c >= 0x400 && c <= 0x4FF;
+			scripts[script_of(c)]++;
 			if (c < 0x80 && c >= 'A' && c <= 'Z')
 				c += 32;
 			if (wl + 4 < sizeof word)
@@ -495,8 +552,9 @@ const char *analyze_guess_lang(const char *text)
 		}
 		i += (size_t)n;
 	}
-	if (letters && cyrillic * 10 > letters * 3)
-		return "ru";
+	by_script = lang_of_scripts(scripts, letters);
+	if (by_script)
+		return by_script;
 	size_t best = 0;
 	for (size_t l = 1; stopwords_languages[l] && l < 32; l++)
 		if (hits[l] > hits[best])

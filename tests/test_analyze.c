@@ -397,6 +397,48 @@ static void test_guess_lang_of_sentences(void **state)
 		"fr");
 }
 
+/* Sentences written for this test in twelve more languages: six told apart
+ * by their stopwords, six by their script. */
+static void test_guess_lang_of_sentences_in_many_languages(void **state)
+{
+	static const struct {
+		const char *lang, *text;
+	} cases[] = {
+		{ "es", "El presidente dijo el lunes que las conversaciones con los "
+			"ministros de los otros países iban bien y que seguirían." },
+		{ "it", "Il presidente ha detto lunedì che i colloqui con i ministri "
+			"degli altri paesi stanno andando bene e che continueranno." },
+		{ "pt", "O presidente disse na segunda-feira que as conversas com os "
+			"ministros dos outros países estão a correr bem e vão continuar." },
+		{ "nl", "De president zei maandag dat de gesprekken met de ministers "
+			"van de andere landen goed verlopen en dat ze worden voortgezet." },
+		{ "sv", "Presidenten sade på måndagen att samtalen med ministrarna från "
+			"de andra länderna går bra och att de kommer att fortsätta." },
+		{ "tr", "Cumhurbaşkanı pazartesi günü yaptığı açıklamada diğer ülkelerin "
+			"bakanlarıyla görüşmelerin çok iyi gittiğini ve bu görüşmelerin "
+			"daha da devam edeceğini söyledi ve bu konuda için bir şey daha ekledi." },
+		{ "el", "Ο πρόεδρος δήλωσε τη Δευτέρα ότι οι συνομιλίες με τους "
+			"υπουργούς των άλλων χωρών πηγαίνουν καλά." },
+		{ "ja", "大統領は月曜日、他の国の閣僚との協議は順調に進んでおり、"
+			"今後も続けられると述べた。" },
+		{ "zh", "总统星期一表示，与其他国家部长的会谈进展顺利，并将继续进行。" },
+		{ "ko", "대통령은 월요일 다른 나라 장관들과의 회담이 순조롭게 "
+			"진행되고 있으며 계속될 것이라고 말했다." },
+		{ "ar", "قال الرئيس يوم الاثنين إن المحادثات مع وزراء الدول الأخرى "
+			"تسير بشكل جيد وستستمر." },
+		{ "he", "הנשיא אמר ביום שני כי השיחות עם השרים של המדינות האחרות "
+			"מתקדמות היטב ויימשכו." },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		const char *got = analyze_guess_lang(cases[i].text);
+		if (!got || strcmp(got, cases[i].lang))
+			fail_msg("%s sentence guessed as %s", cases[i].lang,
+				 got ? got : "(unsure)");
+	}
+}
+
 static void test_guess_lang_is_unsure_without_evidence(void **state)
 {
 	(void)state;
@@ -512,6 +554,7 @@ int main(void)
 		cmocka_unit_test(test_names_count_capitalised_sequences_when_enabled),
 		cmocka_unit_test(test_more_languages_have_stopwords_and_stemmers),
 		cmocka_unit_test(test_guess_lang_of_sentences),
+		cmocka_unit_test(test_guess_lang_of_sentences_in_many_languages),
 		cmocka_unit_test(test_guess_lang_is_unsure_without_evidence),
 		cmocka_unit_test(test_lang_code_normalises_tags),
 	};

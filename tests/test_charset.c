@@ -387,6 +387,54 @@ static void test_charset_shift_jis(void **state)
 	buf_release(&out);
 }
 
+/* One page per encoding of the issue, each declared in a <meta>: the text
+ * comes out as the same words in UTF-8 and the charset is reported. The
+ * bytes were produced by Python's codecs, independently of iconv. */
+static void test_charset_each_legacy_encoding(void **state)
+{
+	static const struct {
+		const char *label, *name, *bytes, *utf8;
+	} cases[] = {
+		{ "iso-8859-2", "iso-8859-2", "Za\xBF\xF3\xB3\xE6 g\xEA\xB6l\xB1",
+		  "Za\xC5\xBC\xC3\xB3\xC5\x82\xC4\x87 g\xC4\x99\xC5\x9Bl\xC4\x85" },
+		{ "iso-8859-5", "iso-8859-5", "\xBC\xDE\xE1\xDA\xD2\xD0",
+		  "\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0" },
+		{ "iso-8859-7", "iso-8859-7", "\xC1\xE8\xDE\xED\xE1",
+		  "\xCE\x91\xCE\xB8\xCE\xAE\xCE\xBD\xCE\xB1" },
+		{ "iso-8859-15", "iso-8859-15", "\xA4uro", "\xE2\x82\xACuro" },
+		{ "windows-1250", "windows-1250",
+		  "P\xF8\xEDli\x9A \x9Elu\x9Dou\xE8k\xFD",
+		  "P\xC5\x99\xC3\xADli\xC5\xA1 \xC5\xBElu\xC5\xA5ou\xC4\x8Dk\xC3\xBD" },
+		{ "windows-1253", "windows-1253", "\xC1\xE8\xDE\xED\xE1",
+		  "\xCE\x91\xCE\xB8\xCE\xAE\xCE\xBD\xCE\xB1" },
+		{ "windows-1256", "windows-1256", "\xC7\xE1\xDA\xD1\xC8\xED\xC9",
+		  "\xD8\xA7\xD9\x84\xD8\xB9\xD8\xB1\xD8\xA8\xD9\x8A\xD8\xA9" },
+		{ "euc-jp", "euc-jp", "\xC6\xFC\xCB\xDC\xB8\xEC",
+		  "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E" },
+		{ "gbk", "gbk", "\xD6\xD0\xCE\xC4\xD0\xC2\xCE\xC5",
+		  "\xE4\xB8\xAD\xE6\x96\x87\xE6\x96\xB0\xE9\x97\xBB" },
+		{ "gb18030", "gb18030", "\xD6\xD0\xCE\xC4\xD0\xC2\xCE\xC5",
+		  "\xE4\xB8\xAD\xE6\x96\x87\xE6\x96\xB0\xE9\x97\xBB" },
+		{ "big5", "big5", "\xA4\xA4\xA4\xE5\xB7\x73\xBB\x44",
+		  "\xE4\xB8\xAD\xE6\x96\x87\xE6\x96\xB0\xE8\x81\x9E" },
+		{ "euc-kr", "euc-kr", "\xC7\xD1\xB1\xB9\xBE\xEE",
+		  "\xED\x95\x9C\xEA\xB5\xAD\xEC\x96\xB4" },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		struct buf page = BUF_INIT, out = BUF_INIT, want = BUF_INIT;
+		assert_int_equal(buf_printf(&page, "<meta charset=\"%s\"><p>%s</p>",
+					    cases[i].label, cases[i].bytes), 0);
+		convert(page.data, page.len, NULL, cases[i].name, "meta", &out);
+		assert_int_equal(buf_printf(&want, "<p>%s</p>", cases[i].utf8), 0);
+		assert_contains(&out, want.data);
+		buf_release(&page);
+		buf_release(&out);
+		buf_release(&want);
+	}
+}
+
 static void test_charset_truncated_multibyte_at_end_replaced(void **state)
 {
 	/* A Shift_JIS lead byte with its trail byte missing. */
@@ -486,6 +534,7 @@ int main(void)
 		cmocka_unit_test(test_charset_undefined_1252_byte_becomes_replacement),
 		cmocka_unit_test(test_charset_koi8r),
 		cmocka_unit_test(test_charset_shift_jis),
+		cmocka_unit_test(test_charset_each_legacy_encoding),
 		cmocka_unit_test(test_charset_truncated_multibyte_at_end_replaced),
 		cmocka_unit_test(test_charset_drops_nul_bytes),
 		cmocka_unit_test(test_charset_utf8_bom_with_invalid_bytes_repaired),
