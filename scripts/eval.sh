@@ -104,11 +104,5 @@ if [ -d "$shared/data/related-dev-html/ecbplus" ]; then
 	set -- $(score "$h/labels.jsonl" "$out/ecbplus-html/related.jsonl")
 	printf '%-12s %-34s %7s %7s %8s\n' "ecb-html" "related (pages, defaults)" "$1" "$2" "$(elapsed "$t0" "$t1")"
 fi
-if [ -d "$shared/data/extract-dev/pages" ]; then
-	t0=$(now)
-	"$bin" extract "$shared/data/extract-dev/pages" -q > "$out/extract-dev.jsonl" || [ $? = 1 ] # 1: some pages skipped
-	t1=$(now)
-	echo
-	echo "extraction, extract-dev ($(ls "$shared/data/extract-dev/pages" | wc -l) pages, $(elapsed "$t0" "$t1") s):"
-	$py "$shared/data/extract-dev/score.py" "$out/extract-dev.jsonl" | tail -9
-fi
+echo
+RELATED=$bin OUT="$out/extract-dev.jsonl" scripts/eval-extract "$shared"
