@@ -1,16 +1,19 @@
 /*
  * boilerplate: paragraphs repeated across the pages of one site.
  *
- * Three passes. The first hashes every paragraph of every eligible page
- * under its normalised form (streamed: no normalised copy is made), gives
- * each (host, paragraph hash) an entry and remembers the entries of every
- * page in one flat array; it also gives each page its story (host and
- * title). The second counts, per entry, the distinct stories it occurs
- * in, visiting pages story by story. The third walks the texts again with
- * the same splitter and compacts each text in place, dropping the
- * paragraphs whose count reached the threshold. Only texts that lose a
- * paragraph are rewritten, so the others stay byte for byte as extraction
- * left them.
+ * The census hashes every paragraph of every eligible page under its
+ * normalised form (streamed: no normalised copy is made) into a flat array
+ * of (host, paragraph, story) sightings. Sorting that array puts the
+ * sightings of one (host, paragraph) together, ordered by story, so
+ * dropping repeats makes each sighting a distinct story and the decision
+ * is a count of each run of equal (host, paragraph). A sort rather than a
+ * hash map of counters because it makes a census a plain set: pieces taken
+ * by separate processes join by concatenation, and the decision on the
+ * join is the one on the whole (shard.h relies on this). Applying walks the
+ * texts again with the same splitter and hash and compacts each text in
+ * place, dropping the paragraphs found in the chrome set. Only texts that
+ * lose a paragraph are rewritten, so the others stay byte for byte as
+ * extraction left them.
  *
  * The hash is a 64-bit FNV-1a of its own rather than hash.h's hash_bytes:
  * that one is 32 bits, and an archive has millions of distinct paragraphs,
@@ -26,8 +29,6 @@
 
 #define FNV64_OFFSET 14695981039346656037ULL
 #define FNV64_PRIME 1099511628211ULL
-#define NO_ENTRY UINT32_MAX /* an empty paragraph: never removed */
-#define HOST_MAX 256
 
 static uint64_t fnv64_byte(uint64_t h, unsigned char c)
 {
@@ -122,212 +123,266 @@ size_t boilerplate_url_host(const char *url, char *out, size_t cap)
 	return len;
 }
 
+
+/* The host page `a` takes part under, in `host` (BOILERPLATE_HOST_MAX + 1
+ * bytes); returns its length, 0 when the page does not take part. */
+static size_t page_host(const struct article *a, char *host)
+{
+	if (!a->path || !a->text || !*a->text)
+		return 0;
+	return boilerplate_url_host(a->url, host, BOILERPLATE_HOST_MAX + 1);
+}
+
 /* A (host id, 64-bit hash) key for a strmap. */
-static void make_key(char *key, uint32_t host, uint64_t h)
+static void make_key(char key[12], uint32_t host, uint64_t h)
 {
 	memcpy(key, &host, 4);
 	memcpy(key + 4, &h, 8);
 }
 
-struct counts {
-	uint32_t *pages; /* entry -> distinct stories it occurs in */
-	size_t *last;    /* entry -> 1 + the last story counted */
-	size_t cap;
-};
+/* ---- the census ---- */
 
-static int counts_reserve(struct counts *c, size_t n)
+void boilerplate_census_init(struct boilerplate_census *c)
 {
-	size_t cap = c->cap ? c->cap : 1024;
-	uint32_t *pages;
-	size_t *last;
+	memset(c, 0, sizeof *c);
+	strmap_init(&c->hosts);
+}
 
-	if (n <= c->cap)
-		return 0;
-	while (cap < n) {
-		if (cap > SIZE_MAX / 2 / sizeof *last)
+void boilerplate_census_free(struct boilerplate_census *c)
+{
+	strmap_free(&c->hosts);
+	free(c->s);
+	memset(c, 0, sizeof *c);
+}
+
+static int census_push(struct boilerplate_census *c, const struct boilerplate_sighting *s)
+{
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 4096;
+		struct boilerplate_sighting *t;
+		if (cap > SIZE_MAX / sizeof *t)
 			return -1;
-		cap *= 2;
+		t = realloc(c->s, cap * sizeof *t);
+		if (!t)
+			return -1;
+		c->s = t;
+		c->cap = cap;
 	}
-	pages = realloc(c->pages, cap * sizeof *pages);
-	if (!pages)
-		return -1;
-	c->pages = pages;
-	last = realloc(c->last, cap * sizeof *last);
-	if (!last)
-		return -1;
-	c->last = last;
-	memset(c->pages + c->cap, 0, (cap - c->cap) * sizeof *pages);
-	memset(c->last + c->cap, 0, (cap - c->cap) * sizeof *last);
-	c->cap = cap;
+	c->s[c->n++] = *s;
 	return 0;
 }
 
-/* Rewrites a->text without the paragraphs whose entry reached min_pages;
- * `ids` are its paragraphs' entries in order. Returns how many went. */
-static long compact(struct article *a, const uint32_t *ids, const struct counts *c,
-		    size_t min_pages)
+int boilerplate_census_add_page(struct boilerplate_census *c, const struct article *a,
+				uint64_t ordinal)
+{
+	char host[BOILERPLATE_HOST_MAX + 1];
+	size_t len = page_host(a, host);
+	struct boilerplate_sighting s = { 0 };
+	const char *pos, *p, *e;
+	int64_t id;
+	int empty = 1;
+
+	if (!len)
+		return 0;
+	id = strmap_intern(&c->hosts, host, len);
+	if (id < 0)
+		return -1;
+	s.host = (uint32_t)id;
+	/* The story: pages with one title on one host are one story (a story
+	 * and its copies or updates under other URLs count once); a page
+	 * without a title is a story of its own. */
+	if (a->title)
+		s.story = paragraph_hash(a->title, a->title + strlen(a->title), &empty);
+	s.untitled = (uint32_t)empty;
+	if (empty)
+		s.story = ordinal;
+	for (pos = a->text; next_paragraph(&pos, &p, &e);) {
+		s.paragraph = paragraph_hash(p, e, &empty);
+		if (!empty && census_push(c, &s))
+			return -1;
+	}
+	return 0;
+}
+
+int boilerplate_census_add(struct boilerplate_census *c, const char *host, size_t len,
+			   const struct boilerplate_sighting *s)
+{
+	struct boilerplate_sighting t = *s;
+	int64_t id;
+
+	if (!len || len > BOILERPLATE_HOST_MAX)
+		return -1;
+	id = strmap_intern(&c->hosts, host, len);
+	if (id < 0)
+		return -1;
+	t.host = (uint32_t)id;
+	t.untitled = t.untitled != 0;
+	return census_push(c, &t);
+}
+
+static int by_sighting(const void *x, const void *y)
+{
+	const struct boilerplate_sighting *p = x, *q = y;
+
+	if (p->host != q->host)
+		return p->host < q->host ? -1 : 1;
+	if (p->paragraph != q->paragraph)
+		return p->paragraph < q->paragraph ? -1 : 1;
+	if (p->untitled != q->untitled)
+		return p->untitled < q->untitled ? -1 : 1;
+	return p->story < q->story ? -1 : p->story > q->story;
+}
+
+void boilerplate_census_finish(struct boilerplate_census *c)
+{
+	size_t w = 0;
+
+	if (c->n < 2)
+		return;
+	qsort(c->s, c->n, sizeof *c->s, by_sighting);
+	for (size_t i = 1; i < c->n; i++)
+		if (by_sighting(&c->s[w], &c->s[i]))
+			c->s[++w] = c->s[i];
+	c->n = w + 1;
+}
+
+/* ---- the decision and its application ---- */
+
+void boilerplate_chrome_init(struct boilerplate_chrome *ch)
+{
+	strmap_init(&ch->hosts);
+	strmap_init(&ch->paragraphs);
+}
+
+void boilerplate_chrome_free(struct boilerplate_chrome *ch)
+{
+	strmap_free(&ch->hosts);
+	strmap_free(&ch->paragraphs);
+}
+
+int boilerplate_chrome_add(struct boilerplate_chrome *ch, const char *host, size_t len,
+			   uint64_t paragraph)
+{
+	char key[12];
+	int64_t id;
+
+	if (!len || len > BOILERPLATE_HOST_MAX)
+		return -1;
+	id = strmap_intern(&ch->hosts, host, len);
+	if (id < 0)
+		return -1;
+	make_key(key, (uint32_t)id, paragraph);
+	return strmap_intern(&ch->paragraphs, key, sizeof key) < 0 ? -1 : 0;
+}
+
+void boilerplate_chrome_entry(const struct boilerplate_chrome *ch, uint32_t id,
+			      uint32_t *host, uint64_t *paragraph)
+{
+	const char *key = strmap_key(&ch->paragraphs, id);
+
+	memcpy(host, key, 4);
+	memcpy(paragraph, key + 4, 8);
+}
+
+int boilerplate_decide(struct boilerplate_census *c, size_t min_pages,
+		       struct boilerplate_chrome *out)
+{
+	size_t j;
+
+	if (min_pages < 2)
+		min_pages = 2;
+	boilerplate_census_finish(c);
+	/* Sorted without repeats: a run of equal (host, paragraph) holds one
+	 * sighting per distinct story. */
+	for (size_t i = 0; i < c->n; i = j) {
+		const struct boilerplate_sighting *s = &c->s[i];
+		for (j = i + 1; j < c->n && c->s[j].host == s->host &&
+				c->s[j].paragraph == s->paragraph; j++)
+			;
+		if (j - i >= min_pages) {
+			const char *host = strmap_key(&c->hosts, s->host);
+			if (boilerplate_chrome_add(out, host, strlen(host), s->paragraph))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/* Whether paragraph [s, e) of a page of chrome host `host` is chrome. */
+static int is_chrome(const struct boilerplate_chrome *ch, uint32_t host, const char *s,
+		     const char *e)
+{
+	char key[12];
+	int empty;
+	uint64_t h = paragraph_hash(s, e, &empty);
+
+	if (empty)
+		return 0;
+	make_key(key, host, h);
+	return strmap_find(&ch->paragraphs, key, sizeof key) >= 0;
+}
+
+/* Rewrites a->text without its chrome paragraphs (of chrome host `host`),
+ * in one pass: until the first removal every byte is written over itself,
+ * so a text that loses nothing keeps its bytes. Returns how many went. */
+static long compact(struct article *a, const struct boilerplate_chrome *ch, uint32_t host)
 {
 	const char *pos = a->text, *s, *e;
 	char *w = a->text;
-	size_t k = 0;
 	long removed = 0;
 	int first = 1;
 
-	for (const char *q = a->text; next_paragraph(&q, &s, &e); k++)
-		removed += ids[k] != NO_ENTRY && c->pages[ids[k]] >= min_pages;
-	if (!removed)
-		return 0;
-	for (k = 0; next_paragraph(&pos, &s, &e); k++) {
+	while (next_paragraph(&pos, &s, &e)) {
 		size_t len = (size_t)(e - s);
-		if (ids[k] != NO_ENTRY && c->pages[ids[k]] >= min_pages)
+		if (is_chrome(ch, host, s, e)) {
+			removed++;
 			continue;
+		}
 		if (!first) {
-			memcpy(w, "\n\n", 2); /* w + 2 <= s: never overlaps */
+			memmove(w, "\n\n", 2); /* w + 2 <= s */
 			w += 2;
 		}
-		memmove(w, s, len);
+		if (w != s)
+			memmove(w, s, len);
 		w += len;
 		first = 0;
 	}
-	*w = '\0';
+	if (removed)
+		*w = '\0';
 	return removed;
 }
 
-/* A page in counting order: its story, then its index. */
-struct page_ref {
-	uint32_t story;
-	size_t i;
-};
-
-static int by_story(const void *x, const void *y)
+long boilerplate_apply(struct article *a, size_t n, const struct boilerplate_chrome *ch)
 {
-	const struct page_ref *p = x, *q = y;
+	char host[BOILERPLATE_HOST_MAX + 1];
+	long removed = 0;
 
-	if (p->story != q->story)
-		return p->story < q->story ? -1 : 1;
-	return p->i < q->i ? -1 : p->i > q->i;
-}
-
-/* The story a page belongs to, as a key: its host and normalised title;
- * a page without a title is a story of its own. */
-static void story_key(char key[13], uint32_t host, const struct article *a, size_t i)
-{
-	int empty = 1;
-	uint64_t h = 0;
-
-	if (a->title)
-		h = paragraph_hash(a->title, a->title + strlen(a->title), &empty);
-	make_key(key, host, empty ? (uint64_t)i : h);
-	key[12] = (char)empty;
+	if (!ch->paragraphs.n)
+		return 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = page_host(&a[i], host);
+		int64_t id = len ? strmap_find(&ch->hosts, host, len) : -1;
+		if (id >= 0)
+			removed += compact(&a[i], ch, (uint32_t)id);
+	}
+	return removed;
 }
 
 long boilerplate_remove(struct article *a, size_t n, size_t min_pages)
 {
-	struct strmap hosts, paras, stories;
-	struct counts c = { 0 };
-	struct page_ref *order = NULL;
-	uint32_t *ids = NULL;
-	size_t *first_id = NULL, nids = 0, cap_ids = 0, norder = 0;
-	int64_t *host_of = NULL;
-	char host[HOST_MAX], key[13];
-	long removed = 0;
-	int oom = 0;
+	struct boilerplate_census c;
+	struct boilerplate_chrome ch;
+	long removed = -1;
+	size_t i;
 
-	if (min_pages < 2)
-		min_pages = 2;
-	strmap_init(&hosts);
-	strmap_init(&paras);
-	strmap_init(&stories);
-	host_of = malloc((n ? n : 1) * sizeof *host_of);
-	first_id = malloc((n + 1) * sizeof *first_id); /* n articles exist: no overflow */
-	order = malloc((n ? n : 1) * sizeof *order);
-	if (!host_of || !first_id || !order)
-		oom = 1;
-	/* Pass 1: an entry per (host, paragraph), a story per page. */
-	for (size_t i = 0; i < n && !oom; i++) {
-		const char *pos = a[i].text, *s, *e;
-		int64_t story;
-		size_t len;
-		int empty;
-
-		host_of[i] = -1;
-		first_id[i] = nids;
-		if (!a[i].path || !a[i].text || !*a[i].text)
-			continue;
-		len = boilerplate_url_host(a[i].url, host, sizeof host);
-		if (!len)
-			continue;
-		host_of[i] = strmap_intern(&hosts, host, len);
-		if (host_of[i] < 0) {
-			oom = 1;
+	boilerplate_census_init(&c);
+	boilerplate_chrome_init(&ch);
+	for (i = 0; i < n; i++)
+		if (boilerplate_census_add_page(&c, &a[i], i))
 			break;
-		}
-		while (next_paragraph(&pos, &s, &e)) {
-			uint64_t h = paragraph_hash(s, e, &empty);
-			int64_t id = NO_ENTRY;
-			if (nids == cap_ids) {
-				size_t nc = cap_ids ? cap_ids * 2 : 4096;
-				uint32_t *t = nc <= SIZE_MAX / sizeof *ids
-					? realloc(ids, nc * sizeof *ids) : NULL;
-				if (!t) {
-					oom = 1;
-					break;
-				}
-				ids = t;
-				cap_ids = nc;
-			}
-			if (!empty) {
-				make_key(key, (uint32_t)host_of[i], h);
-				id = strmap_intern(&paras, key, 12);
-				if (id < 0 || counts_reserve(&c, (size_t)id + 1)) {
-					oom = 1;
-					break;
-				}
-			}
-			ids[nids++] = (uint32_t)id;
-		}
-		if (oom)
-			break;
-		story_key(key, (uint32_t)host_of[i], &a[i], i);
-		story = strmap_intern(&stories, key, sizeof key);
-		if (story < 0) {
-			oom = 1;
-			break;
-		}
-		order[norder].story = (uint32_t)story;
-		order[norder++].i = i;
-	}
-	if (!oom)
-		first_id[n] = nids;
-	/* Pass 2, counting: the pages of one story (the same title on one
-	 * host: a story and its copies or updates under other URLs) are
-	 * adjacent in this order and count once, so that a story's own
-	 * paragraphs are never taken for chrome because it was published
-	 * twice. */
-	if (!oom && norder)
-		qsort(order, norder, sizeof *order, by_story);
-	for (size_t k = 0; k < norder && !oom; k++) {
-		size_t i = order[k].i;
-		for (size_t j = first_id[i]; j < first_id[i + 1]; j++) {
-			uint32_t id = ids[j];
-			if (id == NO_ENTRY || c.last[id] == (size_t)order[k].story + 1)
-				continue;
-			c.last[id] = (size_t)order[k].story + 1;
-			c.pages[id]++;
-		}
-	}
-	/* Pass 3: the texts. */
-	for (size_t i = 0; i < n && !oom; i++)
-		if (host_of[i] >= 0)
-			removed += compact(&a[i], ids + first_id[i], &c, min_pages);
-	strmap_free(&hosts);
-	strmap_free(&paras);
-	strmap_free(&stories);
-	free(c.pages);
-	free(c.last);
-	free(ids);
-	free(host_of);
-	free(first_id);
-	free(order);
-	return oom ? -1 : removed;
+	if (i == n && !boilerplate_decide(&c, min_pages, &ch))
+		removed = boilerplate_apply(a, n, &ch);
+	boilerplate_census_free(&c);
+	boilerplate_chrome_free(&ch);
+	return removed;
 }

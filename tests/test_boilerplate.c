@@ -2,7 +2,8 @@
  * Tests for boilerplate: paragraphs repeated across pages of one host go,
  * the same paragraph on different hosts, in article records, in pages
  * without a URL or in copies and updates of one story stays; the result does not
- * depend on the order of the pages.
+ * depend on the order of the pages, nor on the census being taken in pieces
+ * and joined (as a sharded run does).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -165,6 +166,113 @@ static void test_boilerplate_is_deterministic_in_page_order(void **state)
 	clear_all(rev, 4);
 }
 
+static void test_boilerplate_untitled_pages_are_stories_of_their_own(void **state)
+{
+	struct article a[2];
+
+	(void)state;
+	page(&a[0], "a.html", "https://x.example/a", NULL, "One.\n\n" CHROME);
+	page(&a[1], "b.html", "https://x.example/b", " ", "Two.\n\n" CHROME);
+	assert_int_equal(boilerplate_remove(a, 2, BOILERPLATE_MIN_PAGES), 2);
+	assert_string_equal(a[0].text, "One.");
+	assert_string_equal(a[1].text, "Two.");
+	clear_all(a, 2);
+}
+
+/* Six pages of two hosts, made so that deciding on either half alone goes
+ * wrong: the chrome of x.example is on one page of each half; its story
+ * "Flood" has a copy in each half sharing a paragraph no other story has;
+ * the untitled pages share a paragraph across the halves, and one of them
+ * shares "Menu" with a titled page of the other half. */
+static void six_pages(struct article *a)
+{
+	page(&a[0], "0.html", "https://x.example/0", "Flood",
+	     "The river rose.\n\nTowns fled.\n\n" CHROME);
+	page(&a[1], "1.html", "https://y.example/1", NULL, "Untitled one.\n\nBy the y desk.");
+	page(&a[2], "2.html", "https://y.example/2", "Vote", "Polls closed.\n\nMenu");
+	page(&a[3], "3.html", "https://x.example/3", "flood", "Towns fled.\n\nThe water fell.");
+	page(&a[4], "4.html", "https://x.example/4", "Match", "The home side won.\n\n" CHROME);
+	page(&a[5], "5.html", "https://y.example/5", NULL, "By the y desk.\n\nMenu");
+}
+
+/* Joins pieces into `whole` as shard.c does with the pieces read from files:
+ * sighting by sighting, naming hosts. */
+static void join(struct boilerplate_census *whole, const struct boilerplate_census *piece)
+{
+	for (size_t i = 0; i < piece->n; i++) {
+		const char *host = strmap_key(&piece->hosts, piece->s[i].host);
+		assert_int_equal(boilerplate_census_add(whole, host, strlen(host), &piece->s[i]), 0);
+	}
+}
+
+static void test_boilerplate_census_in_pieces_decides_as_one(void **state)
+{
+	struct article one[6], split[6], local[6];
+	struct boilerplate_census piece[2], whole;
+	struct boilerplate_chrome ch, own;
+	long removed = 0, local_removed = 0;
+
+	(void)state;
+	six_pages(one);
+	six_pages(split);
+	six_pages(local);
+	assert_int_equal(boilerplate_remove(one, 6, BOILERPLATE_MIN_PAGES), 6);
+	boilerplate_census_init(&whole);
+	for (size_t p = 0; p < 2; p++) {
+		boilerplate_census_init(&piece[p]);
+		/* ordinals: the page's index among all six */
+		for (size_t i = 3 * p; i < 3 * p + 3; i++)
+			assert_int_equal(boilerplate_census_add_page(&piece[p], &split[i], i), 0);
+		boilerplate_census_finish(&piece[p]);
+		boilerplate_chrome_init(&own);
+		assert_int_equal(boilerplate_decide(&piece[p], BOILERPLATE_MIN_PAGES, &own), 0);
+		local_removed += boilerplate_apply(local + 3 * p, 3, &own);
+		boilerplate_chrome_free(&own);
+	}
+	/* the pieces joined in either order, one of them twice */
+	join(&whole, &piece[1]);
+	join(&whole, &piece[0]);
+	join(&whole, &piece[1]);
+	boilerplate_chrome_init(&ch);
+	assert_int_equal(boilerplate_decide(&whole, BOILERPLATE_MIN_PAGES, &ch), 0);
+	assert_int_equal(ch.paragraphs.n, 3);
+	for (size_t p = 0; p < 2; p++)
+		removed += boilerplate_apply(split + 3 * p, 3, &ch);
+	assert_int_equal(removed, 6);
+	for (size_t i = 0; i < 6; i++)
+		assert_string_equal(split[i].text, one[i].text);
+	assert_string_equal(one[0].text, "The river rose.\n\nTowns fled.");
+	assert_string_equal(one[3].text, "Towns fled.\n\nThe water fell.");
+	assert_string_equal(one[1].text, "Untitled one.");
+	assert_string_equal(one[5].text, "");
+	/* each half deciding alone finds nothing */
+	assert_int_equal(local_removed, 0);
+	assert_string_equal(local[0].text, "The river rose.\n\nTowns fled.\n\n" CHROME);
+	boilerplate_chrome_free(&ch);
+	boilerplate_census_free(&whole);
+	boilerplate_census_free(&piece[0]);
+	boilerplate_census_free(&piece[1]);
+	clear_all(one, 6);
+	clear_all(split, 6);
+	clear_all(local, 6);
+}
+
+static void test_boilerplate_census_add_refuses_bad_hosts(void **state)
+{
+	struct boilerplate_census c;
+	struct boilerplate_sighting s = { 1, 2, 0, 0 };
+	char longhost[BOILERPLATE_HOST_MAX + 2];
+
+	(void)state;
+	memset(longhost, 'a', sizeof longhost);
+	boilerplate_census_init(&c);
+	assert_int_equal(boilerplate_census_add(&c, "", 0, &s), -1);
+	assert_int_equal(boilerplate_census_add(&c, longhost, sizeof longhost, &s), -1);
+	assert_int_equal(boilerplate_census_add(&c, longhost, BOILERPLATE_HOST_MAX, &s), 0);
+	assert_int_equal(c.n, 1);
+	boilerplate_census_free(&c);
+}
+
 static void test_boilerplate_url_host(void **state)
 {
 	char h[32];
@@ -193,6 +301,9 @@ int main(void)
 		cmocka_unit_test(test_boilerplate_keeps_copies_and_updates_of_one_story),
 		cmocka_unit_test(test_boilerplate_counts_a_page_once),
 		cmocka_unit_test(test_boilerplate_is_deterministic_in_page_order),
+		cmocka_unit_test(test_boilerplate_untitled_pages_are_stories_of_their_own),
+		cmocka_unit_test(test_boilerplate_census_in_pieces_decides_as_one),
+		cmocka_unit_test(test_boilerplate_census_add_refuses_bad_hosts),
 		cmocka_unit_test(test_boilerplate_url_host),
 	};
 
