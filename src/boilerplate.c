@@ -204,18 +204,19 @@ int boilerplate_census_add_page(struct boilerplate_census *c, const struct artic
 	return 0;
 }
 
-int boilerplate_census_add(struct boilerplate_census *c, const char *host, size_t len,
-			   const struct boilerplate_sighting *s)
+int64_t boilerplate_census_host(struct boilerplate_census *c, const char *host, size_t len)
 {
-	struct boilerplate_sighting t = *s;
-	int64_t id;
-
 	if (!len || len > BOILERPLATE_HOST_MAX)
 		return -1;
-	id = strmap_intern(&c->hosts, host, len);
-	if (id < 0)
+	return strmap_intern(&c->hosts, host, len);
+}
+
+int boilerplate_census_add(struct boilerplate_census *c, const struct boilerplate_sighting *s)
+{
+	struct boilerplate_sighting t = *s;
+
+	if (t.host >= c->hosts.n)
 		return -1;
-	t.host = (uint32_t)id;
 	t.untitled = t.untitled != 0;
 	return census_push(c, &t);
 }

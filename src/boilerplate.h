@@ -95,12 +95,15 @@ void boilerplate_census_free(struct boilerplate_census *c);
 int boilerplate_census_add_page(struct boilerplate_census *c, const struct article *a,
 				uint64_t ordinal);
 
-/* Adds one sighting of host `host` (`len` bytes, 1 to BOILERPLATE_HOST_MAX);
- * s->host is ignored (the host is interned here). Returns -1 when memory
- * runs out or the host is empty or too long. This is how pieces of a
- * census read back from files are joined. */
-int boilerplate_census_add(struct boilerplate_census *c, const char *host, size_t len,
-			   const struct boilerplate_sighting *s);
+/* The id of host `host` (`len` bytes, 1 to BOILERPLATE_HOST_MAX) in the
+ * census, added when new; -1 when memory runs out or the host is empty or
+ * too long. With boilerplate_census_add, this is how pieces of a census
+ * read back from files are joined. */
+int64_t boilerplate_census_host(struct boilerplate_census *c, const char *host, size_t len);
+
+/* Adds one sighting; s->host must be an id boilerplate_census_host gave.
+ * Returns -1 when memory runs out or s->host is not such an id. */
+int boilerplate_census_add(struct boilerplate_census *c, const struct boilerplate_sighting *s);
 
 /* Sorts the sightings and drops repeats (a paragraph twice in one page, or
  * in two pages of one story, or a piece given twice). */

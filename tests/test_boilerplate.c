@@ -201,7 +201,11 @@ static void join(struct boilerplate_census *whole, const struct boilerplate_cens
 {
 	for (size_t i = 0; i < piece->n; i++) {
 		const char *host = strmap_key(&piece->hosts, piece->s[i].host);
-		assert_int_equal(boilerplate_census_add(whole, host, strlen(host), &piece->s[i]), 0);
+		struct boilerplate_sighting s = piece->s[i];
+		int64_t id = boilerplate_census_host(whole, host, strlen(host));
+		assert_true(id >= 0);
+		s.host = (uint32_t)id;
+		assert_int_equal(boilerplate_census_add(whole, &s), 0);
 	}
 }
 
@@ -257,7 +261,7 @@ static void test_boilerplate_census_in_pieces_decides_as_one(void **state)
 	clear_all(local, 6);
 }
 
-static void test_boilerplate_census_add_refuses_bad_hosts(void **state)
+static void test_boilerplate_census_refuses_bad_hosts(void **state)
 {
 	struct boilerplate_census c;
 	struct boilerplate_sighting s = { 1, 2, 0, 0 };
@@ -266,9 +270,14 @@ static void test_boilerplate_census_add_refuses_bad_hosts(void **state)
 	(void)state;
 	memset(longhost, 'a', sizeof longhost);
 	boilerplate_census_init(&c);
-	assert_int_equal(boilerplate_census_add(&c, "", 0, &s), -1);
-	assert_int_equal(boilerplate_census_add(&c, longhost, sizeof longhost, &s), -1);
-	assert_int_equal(boilerplate_census_add(&c, longhost, BOILERPLATE_HOST_MAX, &s), 0);
+	assert_int_equal(boilerplate_census_host(&c, "", 0), -1);
+	assert_int_equal(boilerplate_census_host(&c, longhost, sizeof longhost), -1);
+	/* no host yet: id 0 is not one */
+	assert_int_equal(boilerplate_census_add(&c, &s), -1);
+	assert_int_equal(boilerplate_census_host(&c, longhost, BOILERPLATE_HOST_MAX), 0);
+	assert_int_equal(boilerplate_census_add(&c, &s), 0);
+	s.host = 1;
+	assert_int_equal(boilerplate_census_add(&c, &s), -1);
 	assert_int_equal(c.n, 1);
 	boilerplate_census_free(&c);
 }
@@ -303,7 +312,7 @@ int main(void)
 		cmocka_unit_test(test_boilerplate_is_deterministic_in_page_order),
 		cmocka_unit_test(test_boilerplate_untitled_pages_are_stories_of_their_own),
 		cmocka_unit_test(test_boilerplate_census_in_pieces_decides_as_one),
-		cmocka_unit_test(test_boilerplate_census_add_refuses_bad_hosts),
+		cmocka_unit_test(test_boilerplate_census_refuses_bad_hosts),
 		cmocka_unit_test(test_boilerplate_url_host),
 	};
 
