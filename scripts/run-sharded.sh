@@ -1,6 +1,7 @@
 #!/bin/sh
 # The whole job of `related run INPUT... -o OUTDIR` in N shards, run by GNU parallel
-# (or xargs -P when parallel is missing): count (N shards) -> merge -> recommend
+# (or xargs -P when parallel is missing): count --paragraphs (N shards) -> merge
+# --paragraphs (the site boilerplate table) -> count (N shards) -> merge -> recommend
 # (N shards) -> concat. OUTDIR/related.jsonl is the one a single run writes, byte for
 # byte apart from generated_at.
 #
@@ -13,8 +14,12 @@
 #                  at the end unless --keep-work)
 #   --threads T    threads per shard process (default: cores / N, at least 1)
 #   --exact / --approximate / --count-opt X / --recommend-opt X  options passed on
-# Files: DIR/count-I.part (count, read by merge and concat), DIR/model (merge, read by
-# recommend and concat), DIR/lines-I.jsonl (recommend, read by concat).
+#                  (--count-opt --keep-boilerplate skips the boilerplate steps; run
+#                  needs --keep-boilerplate too then, unless INPUT holds no pages)
+# Files: DIR/para-I.part (count --paragraphs, read by merge --paragraphs),
+# DIR/boilerplate.table (merge --paragraphs, read by count), DIR/count-I.part (count,
+# read by merge and concat), DIR/model (merge, read by recommend and concat),
+# DIR/lines-I.jsonl (recommend, read by concat).
 # Exit status: that of concat (1: written, some inputs skipped), else the first failure.
 set -eu
 
@@ -38,7 +43,7 @@ while [ $# -gt 0 ]; do
 	--exact|--approximate) ropts="$ropts $1"; shift ;;
 	--count-opt) copts="$copts $2"; shift 2 ;;
 	--recommend-opt) ropts="$ropts $2"; shift 2 ;;
-	-h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "run-sharded: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -92,8 +97,23 @@ each() {
 	fi
 }
 
+# Site boilerplate is decided on every page, as run decides it: each shard's
+# paragraphs, joined into one table that every count applies to its pages.
+tb=$(date +%s)
+bopt=""
+case " $copts " in
+*" --keep-boilerplate "*) ;;
+*)
+	each "$R count -q --paragraphs -j $threads --shard {}/$jobs $copts -o $W/para-{}.part $inputs"
+	paras=""
+	k=0
+	while [ $k -lt "$jobs" ]; do paras="$paras $W/para-$k.part"; k=$((k + 1)); done
+	eval "$R merge -q --paragraphs -o $W/boilerplate.table $paras"
+	bopt="--boilerplate $W/boilerplate.table"
+	;;
+esac
 t0=$(date +%s)
-each "$R count -q -j $threads --shard {}/$jobs $copts -o $W/count-{}.part $inputs"
+each "$R count -q -j $threads --shard {}/$jobs $copts $bopt -o $W/count-{}.part $inputs"
 t1=$(date +%s)
 parts=""
 k=0
@@ -113,7 +133,7 @@ done
 status=0
 eval "$R concat -q -m $W/model $counts -o $(q "$outdir") $lines" || status=$?
 t4=$(date +%s)
-echo "run-sharded: $jobs shards: count $((t1 - t0)) s, merge $((t2 - t1)) s, recommend $((t3 - t2)) s, concat $((t4 - t3)) s" >&2
+echo "run-sharded: $jobs shards: boilerplate $((t0 - tb)) s, count $((t1 - t0)) s, merge $((t2 - t1)) s, recommend $((t3 - t2)) s, concat $((t4 - t3)) s" >&2
 if [ $status -le 1 ] && [ $keep = 0 ]; then
 	rm -rf "$work"
 fi

@@ -2,7 +2,8 @@
  * cmd_shard: `count`, `merge` and `concat`, the commands that split a run
  * over independent processes, and the sharded half of `recommend`
  * (cmd_run.c parses its options and calls cmd_recommend_shard()). The
- * logic, the split and the part format are in shard.h.
+ * logic, the split, the boilerplate steps (count --paragraphs, merge
+ * --paragraphs, count --boilerplate) and the file formats are in shard.h.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -34,17 +35,28 @@ static int get_shard(const char *spec, struct shard *s)
 static void count_usage(FILE *f)
 {
 	fputs("Usage: related count [OPTIONS] INPUT... -o PART\n"
+	      "       related count --paragraphs [OPTIONS] INPUT... -o PARAGRAPH-PART\n"
 	      "\n"
 	      "Collect every INPUT as 'related run' does, take one shard of the stories\n"
 	      "(sorted by id; of n, shard I of N takes [I*n/N, (I+1)*n/N)), extract and\n"
 	      "analyse them and write PART: each story's metadata and term counts and the\n"
 	      "shard's skipped inputs. 'related merge' joins the parts into a model.\n"
 	      "\n"
+	      "Site boilerplate (paragraphs repeated across stories of one site) is\n"
+	      "decided on all pages, as run does, by a step before: 'count --paragraphs'\n"
+	      "on every shard, 'merge --paragraphs' of those parts into a TABLE, then\n"
+	      "'count --boilerplate TABLE' on every shard. With N > 1 count needs\n"
+	      "--boilerplate TABLE or --keep-boilerplate; with 1/1 it decides by itself.\n"
+	      "\n"
 	      "Options:\n"
-	      "  -o, --output PART      the count part to write\n"
+	      "  -o, --output PART      the count part (or paragraph part) to write\n"
 	      "      --shard I/N|auto   shard I (from 0) of N; auto (default): from\n"
 	      "                         SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT, or\n"
 	      "                         JOB_COMPLETION_INDEX/RELATED_SHARDS, else 0/1\n"
+	      "      --paragraphs       write the shard's paragraph part (its pages'\n"
+	      "                         paragraphs per site) instead of a count part\n"
+	      "      --boilerplate TABLE  remove the site boilerplate TABLE lists (from\n"
+	      "                         'related merge --paragraphs' on these inputs)\n"
 	      "      --title-weight W   how many times a title word counts (default 2)\n"
 	      "      --lead-weight W    how many times a word of the first paragraph counts (default 2)\n"
 	      "      --min-df N         ignore terms in fewer than N stories (default 2)\n"
@@ -55,7 +67,6 @@ static void count_usage(FILE *f)
 	      "      --no-stem          no Snowball stemming\n"
 	      "      --no-stopwords     keep stopwords\n"
 	      "      --keep-boilerplate keep paragraphs that repeat across pages of one site\n"
-	      "                         (by default removed; count sees only its shard's pages)\n"
 	      "      --strict           fail (exit 3, nothing written) if any input is skipped\n"
 	      "  -j, --jobs N           threads (default: all cores)\n"
 	      "  -q, --quiet            no progress messages\n"
@@ -76,19 +87,24 @@ int cmd_count(int argc, char **argv)
 		CMD_ANALYSIS_LONGOPTS,
 		{ "strict", no_argument, NULL, 20 },
 		{ "keep-boilerplate", no_argument, NULL, 23 },
+		{ "paragraphs", no_argument, NULL, 2 },
+		{ "boilerplate", required_argument, NULL, 3 },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *out = NULL, *spec = "auto";
+	const char *out = NULL, *spec = "auto", *table = NULL;
 	size_t jobs = (size_t)pipeline_default_jobs(), begin, end;
 	struct analyze_options ao;
 	struct shard_part_info info;
 	struct input_set set, sub;
 	struct skip_list skipped = { 0 };
 	struct corpus corpus = { 0 };
+	struct boilerplate_chrome chrome;
+	struct shard_table_info tinfo;
 	struct error err;
-	int c, bad = 0, strict = 0, keep_boilerplate = 0, status = EXIT_OK;
+	int c, bad = 0, strict = 0, keep_boilerplate = 0, paragraphs = 0, status = EXIT_OK;
 
 	memset(&info, 0, sizeof info);
+	boilerplate_chrome_init(&chrome);
 	analyze_options_default(&ao);
 	model_params_default(&info.params);
 	optind = 1;
@@ -103,6 +119,8 @@ int cmd_count(int argc, char **argv)
 		case 1: spec = optarg; break;
 		case 20: strict = 1; break;
 		case 23: keep_boilerplate = 1; break;
+		case 2: paragraphs = 1; break;
+		case 3: table = optarg; break;
 		default: bad = 1;
 		}
 	}
@@ -111,8 +129,27 @@ int cmd_count(int argc, char **argv)
 		log_error("missing -o PART; see 'related count --help'");
 		bad = 1;
 	}
-	if (bad || get_shard(spec, &info.shard))
+	if (!bad && paragraphs + !!table + keep_boilerplate > 1) {
+		log_error("--paragraphs, --boilerplate and --keep-boilerplate exclude each other");
+		bad = 1;
+	}
+	if (bad || get_shard(spec, &info.shard)) {
+		boilerplate_chrome_free(&chrome);
 		return EXIT_USAGE;
+	}
+	if (!paragraphs && !table && !keep_boilerplate && info.shard.count > 1) {
+		log_error("count --shard %u/%u: removing site boilerplate takes every page of "
+			  "the site, and a shard sees only its own. Make the table first "
+			  "('related count --paragraphs' on every shard, then 'related merge "
+			  "--paragraphs') and give it with --boilerplate TABLE, or give "
+			  "--keep-boilerplate (to 'related run' too, for the same output)",
+			  info.shard.index, info.shard.count);
+		boilerplate_chrome_free(&chrome);
+		return EXIT_USAGE;
+	}
+	info.boilerplate = keep_boilerplate ? SHARD_BOILERPLATE_KEPT
+			   : table	    ? SHARD_BOILERPLATE_TABLE
+					    : SHARD_BOILERPLATE_WHOLE;
 	cmd_catch_signals();
 	error_clear(&err);
 	input_set_init(&set);
@@ -125,6 +162,16 @@ int cmd_count(int argc, char **argv)
 	shard_range(&info.shard, set.n, &begin, &end);
 	info.begin = begin;
 	info.end = end;
+	if (table) {
+		if (shard_read_table(table, info.items, info.fingerprint, &chrome, &tinfo, &err)) {
+			log_error("%s", err.message);
+			status = EXIT_INPUT;
+			goto done;
+		}
+		info.table_checksum = tinfo.checksum;
+		log_info("%s: %llu boilerplate paragraphs of %llu sites", table,
+			 (unsigned long long)tinfo.paragraphs, (unsigned long long)tinfo.hosts);
+	}
 	/* Skips found while collecting are every shard's; shard 0 reports them. */
 	if (info.shard.index == 0 && skip_list_take(&skipped, &set.skipped)) {
 		status = EXIT_INTERNAL;
@@ -135,7 +182,9 @@ int cmd_count(int argc, char **argv)
 	sub.n = end - begin;
 	log_info("shard %u/%u: items %zu to %zu of %zu", info.shard.index,
 		 info.shard.count, begin, end, set.n);
-	if (pipeline_load(&sub, (int)jobs, READ_DEFAULT_LIMIT, keep_boilerplate, &corpus,
+	/* Only 0/1, which holds every page, removes boilerplate as run does. */
+	if (pipeline_load(&sub, (int)jobs, READ_DEFAULT_LIMIT,
+			  info.boilerplate != SHARD_BOILERPLATE_WHOLE || paragraphs, &corpus,
 			  &skipped, &err)) {
 		log_error("%s", err.message);
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
@@ -147,15 +196,33 @@ int cmd_count(int argc, char **argv)
 		status = EXIT_INPUT;
 		goto done;
 	}
+	if (paragraphs) {
+		if (shard_write_paragraphs(out, &info, &corpus, &err)) {
+			log_error("%s", err.message);
+			status = EXIT_OUTPUT;
+			goto done;
+		}
+		log_info("wrote %s (paragraphs of %zu stories, %zu skipped)", out, corpus.n,
+			 skipped.n);
+		status = skipped.n ? EXIT_SKIPPED : EXIT_OK;
+		goto done;
+	}
+	if (table)
+		info.boilerplate_removed = (uint64_t)boilerplate_apply(corpus.articles, corpus.n,
+								       &chrome);
+	else
+		info.boilerplate_removed = corpus.boilerplate_removed;
 	if (shard_write_counts(out, &info, &skipped, &corpus, &ao, (int)jobs, &err)) {
 		log_error("%s", err.message);
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
 		goto done;
 	}
-	log_info("wrote %s (%zu stories, %zu skipped)", out, corpus.n, skipped.n);
+	log_info("wrote %s (%zu stories, %zu skipped, %llu boilerplate paragraphs removed)",
+		 out, corpus.n, skipped.n, (unsigned long long)info.boilerplate_removed);
 	if (skipped.n)
 		status = EXIT_SKIPPED;
 done:
+	boilerplate_chrome_free(&chrome);
 	corpus_free(&corpus);
 	skip_list_free(&skipped);
 	input_set_free(&set);
@@ -167,18 +234,53 @@ done:
 static void merge_usage(FILE *f)
 {
 	fputs("Usage: related merge [OPTIONS] PART... -m MODEL\n"
+	      "       related merge --paragraphs PARAGRAPH-PART... -o TABLE\n"
 	      "\n"
 	      "Join the count parts of every shard (given in shard order, 0 first) into\n"
 	      "the model 'related run' would build from the same inputs and options,\n"
 	      "with latent vectors, and save it to MODEL.\n"
 	      "\n"
+	      "With --paragraphs, join the paragraph parts of every shard (from 'related\n"
+	      "count --paragraphs', in shard order) and write TABLE: the paragraphs that\n"
+	      "repeat across stories of one site, decided on all pages as 'related run'\n"
+	      "decides, for 'related count --boilerplate TABLE'.\n"
+	      "\n"
 	      "Options:\n"
 	      "  -m, --model FILE       the model to write\n"
+	      "      --paragraphs       join paragraph parts into a boilerplate table\n"
+	      "  -o, --output TABLE     the table to write (with --paragraphs)\n"
 	      "      --dims K           latent dimensions (default 100, as run)\n"
 	      "      --no-latent        no latent vectors (as run --semantic 0)\n"
 	      "  -j, --jobs N           threads for the latent vectors (default: all cores)\n"
 	      "  -q, --quiet            no progress messages\n"
 	      "  -h, --help             this help\n", f);
+}
+
+/* merge --paragraphs: the boilerplate table. */
+static int merge_paragraphs(const char *const *parts, size_t n, const char *table)
+{
+	struct boilerplate_chrome chrome;
+	struct shard_table_info info;
+	struct error err;
+	double t0 = output_now();
+	int status = EXIT_OK;
+
+	error_clear(&err);
+	boilerplate_chrome_init(&chrome);
+	if (shard_merge_paragraphs(parts, n, BOILERPLATE_MIN_PAGES, &chrome, &info, &err)) {
+		log_error("%s", err.message);
+		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INPUT;
+	} else if (shard_write_table(table, &chrome, &info, &err)) {
+		log_error("%s", err.message);
+		status = EXIT_OUTPUT;
+	}
+	boilerplate_chrome_free(&chrome);
+	if (status)
+		return status;
+	log_info("wrote %s: %llu boilerplate paragraphs of %llu sites from %zu parts (%.2f s)",
+		 table, (unsigned long long)info.paragraphs, (unsigned long long)info.hosts, n,
+		 output_now() - t0);
+	return EXIT_OK;
 }
 
 int cmd_merge(int argc, char **argv)
@@ -190,21 +292,25 @@ int cmd_merge(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "dims", required_argument, NULL, 1 },
 		{ "no-latent", no_argument, NULL, 2 },
+		{ "paragraphs", no_argument, NULL, 3 },
+		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *model_path = NULL;
+	const char *model_path = NULL, *table = NULL;
 	size_t jobs = (size_t)pipeline_default_jobs(), dims = 100;
 	struct shard_part_info info;
 	struct skip_list skipped = { 0 };
 	struct model m;
 	struct error err;
 	double t0 = output_now();
-	int c, bad = 0, status = EXIT_OK;
+	int c, bad = 0, paragraphs = 0, status = EXIT_OK;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "m:j:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:o:j:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': model_path = optarg; break;
+		case 'o': table = optarg; break;
+		case 3: paragraphs = 1; break;
 		case 'j': bad |= cmd_parse_count("--jobs", optarg, 256, &jobs) != 0; break;
 		case 'q': log_verbosity = 0; break;
 		case 'h': merge_usage(stdout); return EXIT_OK;
@@ -213,8 +319,14 @@ int cmd_merge(int argc, char **argv)
 		default: bad = 1;
 		}
 	}
-	if (!bad && !model_path) {
-		log_error("missing -m MODEL; see 'related merge --help'");
+	if (!bad && paragraphs && (!table || model_path)) {
+		log_error("merge --paragraphs writes a table: give -o TABLE (and no -m); "
+			  "see 'related merge --help'");
+		bad = 1;
+	}
+	if (!bad && !paragraphs && (!model_path || table)) {
+		log_error("%s; see 'related merge --help'", table ? "-o TABLE is for --paragraphs"
+			  : "missing -m MODEL");
 		bad = 1;
 	}
 	if (!bad && optind >= argc) {
@@ -225,6 +337,9 @@ int cmd_merge(int argc, char **argv)
 		return EXIT_USAGE;
 	cmd_catch_signals();
 	error_clear(&err);
+	if (paragraphs)
+		return merge_paragraphs((const char *const *)argv + optind,
+					(size_t)(argc - optind), table);
 	if (shard_merge((const char *const *)argv + optind, (size_t)(argc - optind), &m,
 			&skipped, &info, &err)) {
 		log_error("%s", err.message);
@@ -358,6 +473,7 @@ int cmd_concat(int argc, char **argv)
 			goto done;
 		}
 		r.inputs = info.items + info.collect_skips;
+		r.boilerplate += (size_t)info.boilerplate_removed;
 	}
 	if (model_path) {
 		if (model_load(model_path, &m, &err)) {

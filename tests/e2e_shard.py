@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""End-to-end tests of the sharded job (count -> merge -> recommend --shard ->
-concat, through scripts/run-sharded.sh): its related.jsonl must be the one a
-single `related run` writes, byte for byte apart from generated_at, on corpus/
-and on a generated archive with near-copies and bad records, in --exact and
---approximate modes; and the approximate lists keep recall@10 >= 0.99 of the
-exact ones. Also checks that bad parts are refused with messages naming them.
+"""End-to-end tests of the sharded job (count --paragraphs -> merge --paragraphs
+-> count --boilerplate -> merge -> recommend --shard -> concat, through
+scripts/run-sharded.sh): its related.jsonl must be the one a single `related
+run` writes, byte for byte apart from generated_at, on corpus/, on a generated
+archive with near-copies and bad records, in --exact and --approximate modes,
+and on generated site pages whose boilerplate paragraphs repeat across shards
+(default options: removed, as run removes them); and the approximate lists
+keep recall@10 >= 0.99 of the exact ones. Also checks that bad parts and
+tables are refused with messages naming them.
 
 Usage: python3 tests/e2e_shard.py ./related
 Uses GNU parallel when installed, else the script's xargs -P fallback.
 """
+import html
 import json
 import os
 import re
@@ -80,6 +84,8 @@ def compare(name, inputs, n, run_out, run_rc, opts=()):
         want = json.load(f)
     same = (rep["counts"]["stories"] == want["counts"]["stories"] and
             rep["counts"]["inputs"] == want["counts"]["inputs"] and
+            rep["counts"]["boilerplate_paragraphs_removed"] ==
+            want["counts"]["boilerplate_paragraphs_removed"] and
             rep["skipped"] == want["skipped"])
     check("%s: %d shards: report.json has run's counts and skipped inputs" % (name, n), same,
           "" if same else "%s vs %s" % (rep["counts"], want["counts"]))
@@ -105,14 +111,110 @@ def make_archive(path):
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
+HOSTS = ("www.alpha-news.example", "news.beta.example", "gamma.example")
+PAIRS = 12
+
+
+def make_site_pages(path, n=300):
+    """n HTML pages of three sites, page i on HOSTS[i % 3], in id order p0000..:
+    site chrome (newsletter prompt, copyright) on four pages in five, which the
+    extractor keeps as paragraphs of the article; a "Correction" paragraph on
+    exactly two stories of one site, k and k + n/2, always in different
+    shards (chrome: removed); an "Editor's note" on a story and its copy (same
+    title, another URL) k + n/2 + 3, in different shards (one story: kept);
+    two untitled pages sharing a paragraph across shards."""
+    base = path + ".jsonl"
+    subprocess.run([os.path.join(ROOT, "scripts", "make-synthetic"), str(n), base],
+                   check=True, capture_output=True)
+    recs = [json.loads(l) for l in open(base, encoding="utf-8")]
+    half = n // 2
+    assert half % 3 == 0  # k and k + half on one host
+    os.makedirs(path)
+    titles = [r["title"] for r in recs]
+    extra = {i: [] for i in range(n)}
+    for k in range(PAIRS):
+        note = "Correction: an earlier version of this story misstated figure %d." % k
+        extra[k].append(note)
+        extra[k + half].append(note)
+        j = 3 * (PAIRS + k) + 1  # a story of HOSTS[1] and its copy, same host
+        titles[j + half] = titles[j]
+        note = "Editor's note: this story was updated with reporting from desk %d." % k
+        extra[j].append(note)
+        extra[j + half].append(note)
+    untitled = (2, 2 + half)
+    for i in untitled:
+        extra[i].append("Filed from the gamma wire service without a headline.")
+    for i, r in enumerate(recs):
+        host = HOSTS[i % 3]
+        paras = [p + "." for p in r["text"].replace("\n\n", " ").split(". ") if p]
+        paras += extra[i]
+        if i % 5:
+            paras += ["Sign up for the %s morning newsletter and never miss a story." % host,
+                      "Copyright %s. All rights reserved. No reproduction." % host]
+        title = "" if i in untitled else titles[i]
+        head = "<title>%s</title>" % html.escape(title) if title else ""
+        h1 = "<h1>%s</h1>" % html.escape(title) if title else ""
+        body = "".join("<p>%s</p>\n" % html.escape(p) for p in paras)
+        page = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">%s'
+                '<link rel="canonical" href="https://%s/story/%d"></head><body><article>'
+                '%s\n%s</article></body></html>\n' % (head, host, i, h1, body))
+        with open(os.path.join(path, "p%04d.html" % i), "w", encoding="utf-8") as f:
+            f.write(page)
+
+
+def site_boilerplate():
+    """Default options on pages whose site paragraphs repeat across shards: the
+    sharded job removes exactly what run removes."""
+    pages = os.path.join(TMP, "sites")
+    make_site_pages(pages)
+    run_out = os.path.join(TMP, "run-sites")
+    rc = single_run([pages], run_out)
+    with open(os.path.join(run_out, "report.json")) as f:
+        removed = json.load(f)["counts"]["boilerplate_paragraphs_removed"]
+    # 240 pages x 2 chrome paragraphs, 2 x PAIRS corrections, 2 untitled
+    check("sites: run removes the site boilerplate (%d paragraphs)" % removed,
+          removed == 480 + 2 * PAIRS + 2, str(removed))
+    p = run([RELATED, "extract", "-q", pages])
+    texts = {json.loads(l)["id"]: json.loads(l)["text"] for l in p.stdout.splitlines()}
+    ok = (not any("Correction:" in t for t in texts.values()) and
+          sum("Editor's note" in t for t in texts.values()) == 2 * PAIRS and
+          not any("newsletter" in t for t in texts.values()))
+    check("sites: chrome split across shards goes, one story's copies keep theirs", ok)
+    keep_out = os.path.join(TMP, "run-sites-keep")
+    single_run([pages], keep_out, ("--keep-boilerplate",))
+    differs = (lines_without_time(os.path.join(keep_out, "related.jsonl")) !=
+               lines_without_time(os.path.join(run_out, "related.jsonl")))
+    check("sites: the removal changes related.jsonl (so the comparison below sees it)",
+          differs)
+    for n in (2, 3, 5):
+        compare("sites", [pages], n, run_out, rc)
+
+
 def bad_parts():
     corpus = os.path.join(ROOT, "corpus")
     d = os.path.join(TMP, "bad")
     os.makedirs(d)
+    p = run([RELATED, "count", "-q", "--shard", "1/3", corpus, "-o", os.path.join(d, "x")])
+    check("count of 1 shard in 3 without a boilerplate table is refused, saying why",
+          p.returncode == 2 and "--boilerplate TABLE" in p.stderr
+          and "--keep-boilerplate" in p.stderr and not os.path.exists(os.path.join(d, "x")),
+          p.stderr)
+    paras = []
+    for i in range(3):
+        para = os.path.join(d, "p%d.part" % i)
+        p = run([RELATED, "count", "-q", "--paragraphs", "--shard", "%d/3" % i, corpus,
+                 "-o", para])
+        paras.append(para)
+    table = os.path.join(d, "table")
+    p = run([RELATED, "merge", "-q", "--paragraphs", "-o", table, *paras])
+    check("merge --paragraphs writes the table", p.returncode == 0 and os.path.exists(table),
+          p.stderr)
+    bad_paragraphs(d, corpus, paras, table)
     parts = []
     for i in range(3):
         part = os.path.join(d, "c%d.part" % i)
-        p = run([RELATED, "count", "-q", "--shard", "%d/3" % i, corpus, "-o", part])
+        p = run([RELATED, "count", "-q", "--boilerplate", table, "--shard", "%d/3" % i,
+                 corpus, "-o", part])
         parts.append(part)
     model = os.path.join(d, "m")
     p = run([RELATED, "merge", "-q", "-m", model, parts[0], parts[2]])
@@ -122,10 +224,30 @@ def bad_parts():
     check("merge refuses parts out of order", p.returncode == 3 and "shard order" in p.stderr,
           p.stderr)
     other = os.path.join(d, "other.part")
-    run([RELATED, "count", "-q", "--shard", "1/3", "--min-df", "3", corpus, "-o", other])
+    run([RELATED, "count", "-q", "--boilerplate", table, "--shard", "1/3", "--min-df", "3",
+         corpus, "-o", other])
     p = run([RELATED, "merge", "-q", "-m", model, parts[0], other, parts[2]])
     check("merge refuses parts counted with other options",
           p.returncode == 3 and "other.part" in p.stderr and "options" in p.stderr, p.stderr)
+    kept = os.path.join(d, "kept.part")
+    run([RELATED, "count", "-q", "--keep-boilerplate", "--shard", "1/3", corpus, "-o", kept])
+    p = run([RELATED, "merge", "-q", "-m", model, parts[0], kept, parts[2]])
+    check("merge refuses a part that kept the boilerplate among parts that removed it",
+          p.returncode == 3 and "kept.part" in p.stderr and "boilerplate" in p.stderr,
+          p.stderr)
+    p = run([RELATED, "merge", "-q", "-m", model, parts[0], paras[1], parts[2]])
+    check("merge refuses a paragraph part, saying what it is",
+          p.returncode == 3 and "p1.part" in p.stderr and "paragraph part" in p.stderr,
+          p.stderr)
+    old = os.path.join(d, "old.part")
+    with open(parts[1], "rb") as f:
+        data = bytearray(f.read())
+    data[8:12] = (2).to_bytes(4, "little")
+    with open(old, "wb") as f:
+        f.write(data)
+    p = run([RELATED, "merge", "-q", "-m", model, parts[0], old, parts[2]])
+    check("merge refuses a part of another format version, naming it",
+          p.returncode == 3 and "old.part" in p.stderr and "version 2" in p.stderr, p.stderr)
     cut = os.path.join(d, "cut.part")
     with open(parts[1], "rb") as f:
         data = f.read()
@@ -162,9 +284,67 @@ def bad_parts():
     check("--shard auto takes the shard from SLURM_ARRAY_TASK_ID/COUNT", same, p.stderr)
     env = dict(os.environ, JOB_COMPLETION_INDEX="1", RELATED_SHARDS="3")
     out = os.path.join(d, "k8s.part")
-    p = run([RELATED, "count", "-q", corpus, "-o", out], env=env)
+    p = run([RELATED, "count", "-q", "--boilerplate", table, corpus, "-o", out], env=env)
     check("count takes its shard from JOB_COMPLETION_INDEX/RELATED_SHARDS",
           p.returncode == 0 and open(out, "rb").read() == open(parts[1], "rb").read(), p.stderr)
+
+
+def bad_paragraphs(d, corpus, paras, table):
+    """Paragraph parts and tables that do not fit are refused, naming the file."""
+    out = os.path.join(d, "t2")
+    p = run([RELATED, "merge", "-q", "--paragraphs", "-o", out, paras[0], paras[2]])
+    check("merge --paragraphs refuses a missing part",
+          p.returncode == 3 and "2 parts were given" in p.stderr and not os.path.exists(out),
+          p.stderr)
+    with open(paras[1], "rb") as f:
+        data = f.read()
+    cut = os.path.join(d, "pcut.part")
+    with open(cut, "wb") as f:
+        f.write(data[: len(data) - 9])
+    p = run([RELATED, "merge", "-q", "--paragraphs", "-o", out, paras[0], cut, paras[2]])
+    check("merge --paragraphs refuses a truncated paragraph part, naming it",
+          p.returncode == 3 and "pcut.part" in p.stderr and "paragraph part" in p.stderr
+          and not os.path.exists(out), p.stderr)
+    flipped = os.path.join(d, "pflip.part")
+    b = bytearray(data)
+    b[-20] ^= 0x01
+    with open(flipped, "wb") as f:
+        f.write(b)
+    p = run([RELATED, "merge", "-q", "--paragraphs", "-o", out, paras[0], flipped, paras[2]])
+    check("merge --paragraphs refuses a corrupted paragraph part, naming it",
+          p.returncode == 3 and "pflip.part" in p.stderr, p.stderr)
+    p = run([RELATED, "merge", "-q", "--paragraphs", "-o", out, table])
+    check("merge --paragraphs refuses a table, saying what it is",
+          p.returncode == 3 and "boilerplate table" in p.stderr, p.stderr)
+    # a table of other inputs: the corpus without one site
+    sub = os.path.join(d, "sub")
+    shutil.copytree(corpus, sub, ignore=shutil.ignore_patterns("vesti"))
+    subp = os.path.join(d, "sub.part")
+    run([RELATED, "count", "-q", "--paragraphs", sub, "-o", subp])
+    subt = os.path.join(d, "sub.table")
+    run([RELATED, "merge", "-q", "--paragraphs", "-o", subt, subp])
+    x = os.path.join(d, "x.part")
+    p = run([RELATED, "count", "-q", "--boilerplate", subt, "--shard", "0/3", corpus,
+             "-o", x])
+    check("count refuses a table made from other inputs, naming it",
+          p.returncode == 3 and "sub.table" in p.stderr and "other inputs" in p.stderr
+          and not os.path.exists(x), p.stderr)
+    with open(table, "rb") as f:
+        data = f.read()
+    tcut = os.path.join(d, "tcut.table")
+    with open(tcut, "wb") as f:
+        f.write(data[: len(data) - 3])
+    p = run([RELATED, "count", "-q", "--boilerplate", tcut, "--shard", "0/3", corpus,
+             "-o", x])
+    check("count refuses a truncated table, naming it",
+          p.returncode == 3 and "tcut.table" in p.stderr and "truncated" in p.stderr, p.stderr)
+    p = run([RELATED, "count", "-q", "--boilerplate", paras[0], "--shard", "0/3", corpus,
+             "-o", x])
+    check("count --boilerplate refuses a paragraph part, saying what it is",
+          p.returncode == 3 and "paragraph part" in p.stderr, p.stderr)
+    p = run([RELATED, "count", "-q", "--boilerplate", table, "--keep-boilerplate", corpus,
+             "-o", x])
+    check("count refuses --boilerplate with --keep-boilerplate", p.returncode == 2, p.stderr)
 
 
 def main():
@@ -193,6 +373,7 @@ def main():
             r10 = None
         check("sharded --approximate keeps recall@10 >= 0.99 of sharded --exact (%s)" % r10,
               r10 is not None and r10 >= 0.99, p.stdout + p.stderr)
+        site_boilerplate()
         bad_parts()
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
