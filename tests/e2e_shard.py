@@ -188,6 +188,19 @@ def site_boilerplate():
           differs)
     for n in (2, 3, 5):
         compare("sites", [pages], n, run_out, rc)
+    # one shard of one decides by itself, as run does: the table changes nothing
+    d = os.path.join(TMP, "sites-one")
+    os.makedirs(d)
+    f = lambda name: os.path.join(d, name)
+    steps = [["count", "--shard", "0/1", pages, "-o", f("alone.part")],
+             ["count", "--paragraphs", "--shard", "0/1", pages, "-o", f("para.part")],
+             ["merge", "--paragraphs", "-o", f("table"), f("para.part")],
+             ["count", "--boilerplate", f("table"), "--shard", "0/1", pages, "-o", f("t.part")],
+             ["merge", "--no-latent", f("alone.part"), "-m", f("alone.model")],
+             ["merge", "--no-latent", f("t.part"), "-m", f("t.model")]]
+    ok = all(run([RELATED, step[0], "-q", *step[1:]]).returncode == 0 for step in steps)
+    same = ok and open(f("alone.model"), "rb").read() == open(f("t.model"), "rb").read()
+    check("sites: count 0/1 without a table builds the model it builds with one", same)
 
 
 def bad_parts():
