@@ -11,9 +11,11 @@
  * by separate processes join by concatenation, and the decision on the
  * join is the one on the whole (shard.h relies on this). Applying walks the
  * texts again with the same splitter and hash and compacts each text in
- * place, dropping the paragraphs found in the chrome set. Only texts that
- * lose a paragraph are rewritten, so the others stay byte for byte as
- * extraction left them.
+ * place, dropping the paragraphs found in the chrome set; a text that
+ * loses nothing stays byte for byte as extraction left it. Against the
+ * former single-process version (hash map, paragraph ids kept per page)
+ * this hashes each paragraph twice: 0.73 s instead of 0.53 s on 20 000
+ * generated pages of 38 paragraphs, whose extraction takes about 15 s.
  *
  * The hash is a 64-bit FNV-1a of its own rather than hash.h's hash_bytes:
  * that one is 32 bits, and an archive has millions of distinct paragraphs,
