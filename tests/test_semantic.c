@@ -1,0 +1,319 @@
+/*
+ * Tests for semantic: the latent vectors agree with an exact SVD (GSL's
+ * Golub-Reinsch on the dense matrix) where the spectrum has a gap, are
+ * the same bits for any thread count and whether or not the model carries
+ * its postings, fold a story of the model back onto its own vector when the
+ * range finder spans every story, and stay finite on repeated stories.
+ * The matrices are made here: stories drawn from planted topics (a block of
+ * terms each) plus a little noise, rows of unit length as in a model.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+
+#include <cmocka.h>
+#include <gsl/gsl_linalg.h>
+#include <gsl/gsl_matrix.h>
+
+#include "semantic.h"
+
+/* A model with only what semantic reads: the rows, and optionally postings. */
+struct matrix {
+	struct model m;
+	uint64_t *row, *post_start;
+	uint32_t *col, *post_doc;
+	float *val, *post_weight;
+};
+
+static uint64_t next_random(uint64_t *s)
+{
+	uint64_t z = (*s += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* n stories over t terms: story d is about topic d % topics, with the first
+ * `per` terms of that topic's block of t / topics terms at random weights,
+ * and `noise` terms from anywhere at a quarter of the weight; story d repeats story d % distinct (distinct = n: none). */
+static void make_matrix(struct matrix *x, uint32_t n, uint32_t t, uint32_t topics, uint32_t per,
+			uint32_t noise, uint32_t distinct, int with_postings)
+{
+	uint64_t seed = 7, nnz = 0;
+	uint32_t width = t / topics;
+	char *seen = calloc(t, 1);
+
+	memset(x, 0, sizeof *x);
+	assert_non_null(seen);
+	x->row = calloc((size_t)n + 1, sizeof *x->row);
+	x->col = malloc((size_t)n * (per + noise) * sizeof *x->col);
+	x->val = malloc((size_t)n * (per + noise) * sizeof *x->val);
+	assert_true(x->row && x->col && x->val);
+	for (uint32_t d = 0; d < n; d++) {
+		uint64_t b = nnz;
+		double norm = 0;
+
+		if (d >= distinct) { /* a copy of an earlier story */
+			uint32_t s = d % distinct;
+			for (uint64_t i = x->row[s]; i < x->row[s + 1]; i++) {
+				x->col[nnz] = x->col[i];
+				x->val[nnz++] = x->val[i];
+			}
+			x->row[d + 1] = nnz;
+			continue;
+		}
+		memset(seen, 0, t);
+		for (uint32_t i = 0; i < per + noise; i++) {
+			uint32_t c = i < per ? (d % topics) * width + i % width
+					     : (uint32_t)(next_random(&seed) % t);
+			seen[c] = i < per ? 4 : seen[c] ? seen[c] : 1; /* noise: a quarter */
+		}
+		for (uint32_t c = 0; c < t; c++)
+			if (seen[c]) {
+				x->col[nnz] = c;
+				x->val[nnz] = seen[c] * (1.0f + (float)(next_random(&seed) % 1000) / 500.0f);
+				norm += (double)x->val[nnz] * x->val[nnz];
+				nnz++;
+			}
+		for (uint64_t i = b; i < nnz; i++)
+			x->val[i] = (float)(x->val[i] / sqrt(norm));
+		x->row[d + 1] = nnz;
+	}
+	free(seen);
+	x->m.n_docs = n;
+	x->m.n_terms = t;
+	x->m.nnz = nnz;
+	x->m.row = x->row;
+	x->m.col = x->col;
+	x->m.val = x->val;
+	if (with_postings) {
+		uint64_t *fill = calloc((size_t)t + 1, sizeof *fill);
+		x->post_start = calloc((size_t)t + 1, sizeof *x->post_start);
+		x->post_doc = malloc((nnz ? nnz : 1) * sizeof *x->post_doc);
+		x->post_weight = malloc((nnz ? nnz : 1) * sizeof *x->post_weight);
+		assert_true(fill && x->post_start && x->post_doc && x->post_weight);
+		for (uint64_t i = 0; i < nnz; i++)
+			x->post_start[x->col[i] + 1]++;
+		for (uint32_t c = 0; c < t; c++)
+			x->post_start[c + 1] += x->post_start[c];
+		memcpy(fill, x->post_start, ((size_t)t + 1) * sizeof *fill);
+		for (uint32_t d = 0; d < n; d++)
+			for (uint64_t i = x->row[d]; i < x->row[d + 1]; i++) {
+				uint64_t k = fill[x->col[i]]++;
+				x->post_doc[k] = d;
+				x->post_weight[k] = x->val[i];
+			}
+		free(fill);
+		x->m.post_start = x->post_start;
+		x->m.post_doc = x->post_doc;
+		x->m.post_weight = x->post_weight;
+	}
+}
+
+static void free_matrix(struct matrix *x)
+{
+	free(x->row);
+	free(x->col);
+	free(x->val);
+	free(x->post_start);
+	free(x->post_doc);
+	free(x->post_weight);
+}
+
+static double dot(const float *a, const float *b, size_t k)
+{
+	double s = 0;
+	for (size_t j = 0; j < k; j++)
+		s += (double)a[j] * b[j];
+	return s;
+}
+
+static void test_semantic_matches_an_exact_svd_where_the_spectrum_has_a_gap(void **state)
+{
+	enum { N = 300, T = 500, TOPICS = 12 };
+	struct matrix x;
+	struct error err = { "" };
+	float *vecs, *basis;
+	uint32_t k;
+	gsl_matrix *at = gsl_matrix_calloc(T, N), *v = gsl_matrix_alloc(N, N);
+	gsl_vector *s = gsl_vector_alloc(N), *work = gsl_vector_alloc(N);
+	double worst = 0;
+
+	(void)state;
+	assert_true(at && v && s && work);
+	make_matrix(&x, N, T, TOPICS, 12, 2, N, 0);
+	assert_int_equal(semantic_fit_basis(&x.m, TOPICS, 42, 2, &vecs, &basis, &k, &err), 0);
+	assert_int_equal(k, TOPICS);
+	/* Aᵀ = U S Vᵀ, so A's left singular vectors are the columns of V. */
+	for (uint32_t d = 0; d < N; d++)
+		for (uint64_t i = x.row[d]; i < x.row[d + 1]; i++)
+			gsl_matrix_set(at, x.col[i], d, x.val[i]);
+	assert_int_equal(gsl_linalg_SV_decomp(at, v, s, work), 0);
+	assert_true(gsl_vector_get(s, TOPICS - 1) > 1.5 * gsl_vector_get(s, TOPICS));
+	for (uint32_t a = 0; a < N; a++)
+		for (uint32_t b = a + 1; b < N; b++) {
+			double ab = 0, aa = 0, bb = 0;
+			for (uint32_t j = 0; j < TOPICS; j++) {
+				double sj = gsl_vector_get(s, j), va = gsl_matrix_get(v, a, j) * sj,
+				       vb = gsl_matrix_get(v, b, j) * sj;
+				ab += va * vb;
+				aa += va * va;
+				bb += vb * vb;
+			}
+			worst = fmax(worst, fabs(ab / sqrt(aa * bb) -
+						 dot(vecs + (size_t)a * k, vecs + (size_t)b * k, k)));
+		}
+	assert_true(worst < 1e-4);
+	free(vecs);
+	free(basis);
+	gsl_matrix_free(at);
+	gsl_matrix_free(v);
+	gsl_vector_free(s);
+	gsl_vector_free(work);
+	free_matrix(&x);
+}
+
+static void test_semantic_is_the_same_for_any_thread_count(void **state)
+{
+	enum { N = 700, T = 900, DIM = 30 };
+	static const int jobs[] = { 2, 3, 5, 16 };
+	struct matrix x;
+	struct error err = { "" };
+	float *vecs1, *basis1;
+	uint32_t k1;
+
+	(void)state;
+	make_matrix(&x, N, T, 20, 15, 5, N, 0);
+	assert_int_equal(semantic_fit_basis(&x.m, DIM, 42, 1, &vecs1, &basis1, &k1, &err), 0);
+	assert_int_equal(k1, DIM);
+	for (size_t i = 0; i < sizeof jobs / sizeof *jobs; i++) {
+		float *vecs, *basis;
+		uint32_t k;
+
+		assert_int_equal(semantic_fit_basis(&x.m, DIM, 42, jobs[i], &vecs, &basis, &k, &err),
+				 0);
+		assert_int_equal(k, k1);
+		assert_memory_equal(vecs, vecs1, (size_t)N * k * sizeof *vecs);
+		assert_memory_equal(basis, basis1, (size_t)T * k * sizeof *basis);
+		free(vecs);
+		free(basis);
+	}
+	free(vecs1);
+	free(basis1);
+	free_matrix(&x);
+}
+
+static void test_semantic_gives_the_same_bits_with_the_model_postings(void **state)
+{
+	enum { N = 200, T = 400, DIM = 16 };
+	struct matrix plain, posted;
+	struct error err = { "" };
+	float *v1, *b1, *v2, *b2;
+	uint32_t k1, k2;
+
+	(void)state;
+	make_matrix(&plain, N, T, 8, 10, 3, N, 0);
+	make_matrix(&posted, N, T, 8, 10, 3, N, 1);
+	assert_int_equal(semantic_fit_basis(&plain.m, DIM, 1, 2, &v1, &b1, &k1, &err), 0);
+	assert_int_equal(semantic_fit_basis(&posted.m, DIM, 1, 2, &v2, &b2, &k2, &err), 0);
+	assert_int_equal(k1, k2);
+	assert_memory_equal(v1, v2, (size_t)N * k1 * sizeof *v1);
+	assert_memory_equal(b1, b2, (size_t)T * k1 * sizeof *b1);
+	free(v1);
+	free(b1);
+	free(v2);
+	free(b2);
+	free_matrix(&plain);
+	free_matrix(&posted);
+}
+
+/* Fewer stories than dim + 10: the basis folds each story onto its vector. */
+static void test_semantic_basis_folds_a_story_onto_its_own_vector(void **state)
+{
+	enum { N = 30, T = 120, DIM = 25 };
+	struct matrix x;
+	struct error err = { "" };
+	float *vecs, *basis;
+	uint32_t k;
+
+	(void)state;
+	make_matrix(&x, N, T, 5, 8, 4, N, 0);
+	assert_int_equal(semantic_fit_basis(&x.m, DIM, 42, 2, &vecs, &basis, &k, &err), 0);
+	assert_int_equal(k, DIM);
+	for (uint32_t d = 0; d < N; d++) {
+		double folded[DIM] = { 0 }, norm = 0;
+		for (uint64_t i = x.row[d]; i < x.row[d + 1]; i++)
+			for (uint32_t j = 0; j < k; j++)
+				folded[j] += (double)x.val[i] * basis[(size_t)x.col[i] * k + j];
+		for (uint32_t j = 0; j < k; j++)
+			norm += folded[j] * folded[j];
+		assert_true(norm > 0);
+		for (uint32_t j = 0; j < k; j++)
+			assert_float_equal(folded[j] / sqrt(norm), vecs[(size_t)d * k + j], 1e-4);
+	}
+	free(vecs);
+	free(basis);
+	free_matrix(&x);
+}
+
+/* 60 stories that are 12 stories five times over: rank 12 under 40 columns. */
+static void test_semantic_repeated_stories_get_equal_finite_vectors(void **state)
+{
+	enum { N = 60, T = 300, DIM = 30, DISTINCT = 12 };
+	struct matrix x;
+	struct error err = { "" };
+	float *vecs, *basis;
+	uint32_t k;
+
+	(void)state;
+	make_matrix(&x, N, T, 4, 10, 3, DISTINCT, 0);
+	assert_int_equal(semantic_fit_basis(&x.m, DIM, 42, 2, &vecs, &basis, &k, &err), 0);
+	for (uint32_t d = 0; d < N; d++) {
+		const float *vd = vecs + (size_t)d * k, *vs = vecs + (size_t)(d % DISTINCT) * k;
+		for (uint32_t j = 0; j < k; j++)
+			assert_true(isfinite(vd[j]));
+		assert_float_equal(dot(vd, vd, k), 1.0, 1e-5);
+		assert_float_equal(dot(vd, vs, k), 1.0, 1e-5);
+	}
+	for (size_t i = 0; i < (size_t)T * k; i++)
+		assert_true(isfinite(basis[i]));
+	free(vecs);
+	free(basis);
+	free_matrix(&x);
+}
+
+static void test_semantic_refuses_a_single_story(void **state)
+{
+	struct matrix x;
+	struct error err = { "" };
+	float *vecs = (float *)&err, *basis = (float *)&err;
+	uint32_t k = 7;
+
+	(void)state;
+	make_matrix(&x, 1, 50, 1, 5, 0, 1, 0);
+	assert_int_equal(semantic_fit_basis(&x.m, 10, 42, 2, &vecs, &basis, &k, &err), -1);
+	assert_null(vecs);
+	assert_null(basis);
+	assert_int_equal(k, 0);
+	assert_true(strstr(err.message, "too few") != NULL);
+	free_matrix(&x);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_semantic_matches_an_exact_svd_where_the_spectrum_has_a_gap),
+		cmocka_unit_test(test_semantic_is_the_same_for_any_thread_count),
+		cmocka_unit_test(test_semantic_gives_the_same_bits_with_the_model_postings),
+		cmocka_unit_test(test_semantic_basis_folds_a_story_onto_its_own_vector),
+		cmocka_unit_test(test_semantic_repeated_stories_get_equal_finite_vectors),
+		cmocka_unit_test(test_semantic_refuses_a_single_story),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
