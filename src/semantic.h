@@ -1,15 +1,18 @@
 /*
  * semantic: latent story vectors (LSA) from a truncated SVD of the model's
  * TF-IDF matrix, computed with a randomised range finder (Halko, Martinsson
- * and Tropp 2011) on GSL: Gaussian test matrix (gsl_rng), two power
- * iterations, orthonormalisation by Cholesky QR run twice (GSL BLAS and
- * Cholesky), then the small eigenproblem of B Bᵀ (gsl_eigen_symmv).
+ * and Tropp 2011) on GSL: a Gaussian test matrix on the story side (gsl_rng),
+ * three power iterations Y = (A Aᵀ)^3 Ω with a Cholesky QR (GSL BLAS and
+ * Cholesky) after each, then the small eigenproblem of Qᵀ A Aᵀ Q
+ * (gsl_eigen_symmv).
  *
  * A story's latent vector is its row of U Σ, scaled to unit length, so the
- * dot product of two vectors is their latent cosine. Cost: a few sparse
- * products of the matrix with (dim + 10) columns, plus O(stories · dim²)
- * dense work; memory O((stories + terms) · dim) doubles. Deterministic for
- * a given seed.
+ * dot product of two vectors is their latent cosine. Cost: eight sparse
+ * products of the matrix with dim + 10 columns and, for the basis, one with
+ * dim columns, done in float, plus O(stories · dim²) dense work in double;
+ * memory
+ * O((stories + terms) · dim). Deterministic for a given seed, whatever the
+ * number of threads (semantic.c says how).
  */
 #ifndef RELATED_SEMANTIC_H
 #define RELATED_SEMANTIC_H
