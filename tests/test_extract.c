@@ -568,6 +568,103 @@ static void test_extract_keeps_hinted_block_holding_the_text(void **state)
 	article_clear(&a);
 }
 
+/* A "Related stories" box between the story's paragraphs is skipped, and
+ * the story goes on after it. */
+static void test_extract_skips_related_box_inside_the_story(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"post\"><h1>Tillerson in Moscow</h1>"
+		STORY
+		"<div class=\"floatList\"><h3>Related stories</h3><ul>"
+		"<li><a href=/a>Putin says trust has worsened</a></li>"
+		"<li><a href=/b>Syria strike: what we know</a></li></ul></div>"
+		"<p>Both ministers are to meet again in Geneva next month, "
+		"their spokesmen said, though neither would say who else had "
+		"been invited to the meeting.</p>"
+		"<p>Diplomats in both capitals said privately that the next "
+		"round would be harder still, and that neither government had "
+		"yet named the officials who would sit on the group.</p>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_non_null(strstr(a.text, "meet again in Geneva"));
+	assert_non_null(strstr(a.text, "named the officials"));
+	assert_null(strstr(a.text, "Related stories"));
+	assert_null(strstr(a.text, "Putin says trust"));
+	article_clear(&a);
+}
+
+/* The same box after the last paragraph still ends the article: what
+ * follows it is other stories. */
+static void test_extract_related_box_after_the_story_ends_it(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"post\"><h1>Tillerson in Moscow</h1>"
+		STORY
+		"<div class=\"floatList\"><h3>Related stories</h3><ul>"
+		"<li><a href=/a>Putin says trust has worsened</a></li></ul>"
+		"</div><div><p>A judge in Fulton County sentenced a man on "
+		"Saturday to several life sentences for a deadly rampage at a "
+		"courthouse, prosecutors said.</p></div>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_null(strstr(a.text, "Fulton County"));
+	article_clear(&a);
+}
+
+/* Readers' comments without any class hint or heading: signatures with
+ * different names ("Posted by: Anna ...", "Posted by: Brad ...") show a
+ * thread, which is cut from the first signature on. */
+static void test_extract_skips_unmarked_comment_thread(void **state)
+{
+	const char *html =
+		"<html><body><div>" STORY
+		"<div>Posted by: Anna, Leeds on 8:21pm Tue 1 Jan 08</div>"
+		"<div>I have followed this for years, and I doubt the talks "
+		"will change anything, whatever the officials say.</div>"
+		"<div>Posted by: Brad, Glasgow on 9:06pm Tue 1 Jan 08</div>"
+		"<div>Geography matters, of course, but so does trust, and "
+		"there is little of it left on either side.</div>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_null(strstr(a.text, "Posted by"));
+	assert_null(strstr(a.text, "followed this for years"));
+	assert_null(strstr(a.text, "Geography matters"));
+	article_clear(&a);
+}
+
+/* A blog page signs each of its posts with the same author: that is no
+ * comment thread, and every post stays. */
+static void test_extract_keeps_posts_signed_by_one_author(void **state)
+{
+	const char *html =
+		"<html><body><div>" STORY_P1
+		"<p>Posted by Hugh at 1:40 PM | Comments (5)</p>" STORY_P2
+		"<p>Posted by Hugh at 12:42 PM | Comments (4)</p>" STORY_P3
+		"<p>Posted by Hugh at 11:18 PM | Comments (3)</p>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_non_null(strstr(a.text, "Posted by Hugh at 11:18 PM"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -577,6 +674,10 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_hinted_block_holding_the_text),
 		cmocka_unit_test(test_extract_skips_box_headed_more_stories),
 		cmocka_unit_test(test_extract_block_headed_comments_is_not_the_article),
+		cmocka_unit_test(test_extract_skips_related_box_inside_the_story),
+		cmocka_unit_test(test_extract_related_box_after_the_story_ends_it),
+		cmocka_unit_test(test_extract_skips_unmarked_comment_thread),
+		cmocka_unit_test(test_extract_keeps_posts_signed_by_one_author),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
 		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
