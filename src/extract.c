@@ -23,7 +23,10 @@
  *   3. Scores are scaled by (1 - link density); the best candidate is moved
  *      up when the score rises towards the root or several near-best
  *      candidates share an ancestor, and its siblings join when they score
- *      well or are prose paragraphs.
+ *      well or are prose paragraphs. Elsewhere on the page, containers of
+ *      the best candidate's element and class join as further parts of
+ *      the story (one split by an advertisement), unless a heading stands
+ *      between them (the next post of a blog's front page).
  *   4. The chosen subtrees are printed block by block; inside them,
  *      boilerplate (navigation, asides, figures, forms, blocks with negative
  *      hints, link lists, Readability's "conditional cleaning" of divs,
@@ -521,6 +524,7 @@ struct info {
 	double score;
 	bool candidate, skipped, drop, in_link, has_block;
 	bool boxed; /* headed "Related articles", "Comments", "Most read"... */
+	bool taken; /* a subtree chosen for printing */
 };
 
 /* Switches, relaxed in this order when a pass finds too little text. */
@@ -828,8 +832,9 @@ static void boost_near_headline(struct scan *s)
 #define BOXED_FACTOR 0.1
 
 /* Chooses the top candidate, following Readability's refinements. Returns
- * its index, or NO_NODE when nothing scored. */
-static uint32_t pick_top(struct scan *s)
+ * its index, or NO_NODE when nothing scored; *core is the best-scoring
+ * candidate before the choice moved up the tree (NO_NODE likewise). */
+static uint32_t pick_top(struct scan *s, uint32_t *core)
 {
 	enum { NTOP = 5 };
 	uint32_t top[NTOP];
@@ -856,9 +861,11 @@ static uint32_t pick_top(struct scan *s)
 		if (k < NTOP)
 			top[k] = (uint32_t)i;
 	}
+	*core = NO_NODE;
 	if (ntop == 0)
 		return NO_NODE;
 	best = top[0];
+	*core = best;
 	if (is_tag(s->v[best].node, "body"))
 		return best;
 
@@ -1327,6 +1334,73 @@ static void print_subtree(struct printer *pr, xmlNode *root)
 	}
 }
 
+/* The other parts of a story its page splits into several containers
+ * (an advertisement or a pull quote between two "article-body" divs):
+ * candidates of the same element and class as the best one `core`, with
+ * a tenth of its score or more (the headline boost may have multiplied
+ * the core's by five), 200 characters or more and few links, outside the subtrees taken
+ * for printing already (and not holding the top candidate `top`). Nested matches count once. Stores up to
+ * MAX_PARTS indices in document order in parts[]; returns their number.
+ * Linear in the number of elements (each is_ancestor() walk is bounded by
+ * the depth, and only matching candidates take it). */
+enum { MAX_PARTS = 8 };
+static bool inside_taken(const struct scan *s, uint32_t i)
+{
+	for (; i != NO_NODE; i = s->v[i].parent)
+		if (s->v[i].taken)
+			return true;
+	return false;
+}
+
+/* Whether a heading (h1-h3) with text stands between the subtrees of
+ * elements a and b (a before b in document order, neither inside the
+ * other): the next post of a blog's front page, not more of this one. */
+static bool heading_between(const struct scan *s, uint32_t a, uint32_t b)
+{
+	uint32_t j = a + 1;
+
+	while (j < b && is_ancestor(s, a, j))
+		j++;
+	for (; j < b; j++) {
+		const struct info *in = &s->v[j];
+
+		if (!in->skipped && in->text > 0 &&
+		    (is_tag(in->node, "h1") || is_tag(in->node, "h2") ||
+		     is_tag(in->node, "h3")))
+			return true;
+	}
+	return false;
+}
+
+static size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
+			 uint32_t *parts)
+{
+	const struct info *c = &s->v[core];
+	const char *cls = attr(c->node, "class");
+	size_t n = 0;
+
+	if (!cls || !*cls)
+		return 0;
+	for (uint32_t i = 0; i < s->n && n < MAX_PARTS; i++) {
+		const struct info *in = &s->v[i];
+		const char *icls;
+
+		if (i == core || !in->candidate || in->skipped ||
+		    in->score < c->score * 0.1 || in->text < 200 ||
+		    link_density(in) >= 0.25 ||
+		    in->tag != c->tag || (icls = attr(in->node, "class")) == NULL ||
+		    strcmp(icls, cls) != 0)
+			continue;
+		if (is_ancestor(s, i, top) || inside_taken(s, i) ||
+		    (n > 0 && is_ancestor(s, parts[n - 1], i)) ||
+		    (i < core ? heading_between(s, i, core)
+			      : heading_between(s, core, i)))
+			continue;
+		parts[n++] = i;
+	}
+	return n;
+}
+
 /* One content pass in `mode`: scores, picks and prints. The text (maybe
  * empty) is returned in *text, malloc'd. Returns 0 or -1 on no memory. */
 static int content_pass(xmlNode *root, unsigned mode,
@@ -1335,7 +1409,8 @@ static int content_pass(xmlNode *root, unsigned mode,
 {
 	struct scan s = { 0 };
 	struct printer pr = { 0 };
-	uint32_t top;
+	uint32_t top, core, parts[MAX_PARTS];
+	size_t nparts = 0;
 	int rc = 0;
 
 	s.mode = mode;
@@ -1353,7 +1428,7 @@ static int content_pass(xmlNode *root, unsigned mode,
 		rc = -1;
 		goto out;
 	}
-	top = pick_top(&s);
+	top = pick_top(&s, &core);
 	if (top == NO_NODE) {
 		xmlNode *body = root;
 
@@ -1369,10 +1444,11 @@ static int content_pass(xmlNode *root, unsigned mode,
 		const struct info *t = &s.v[top];
 		double threshold = t->score * 0.2 > 10 ? t->score * 0.2 : 10;
 		const char *tcls = attr(t->node, "class");
+		size_t next = 0;
 
 		for (xmlNode *c = s.v[t->parent].node->children; c;
 		     c = c->next) {
-			const struct info *ci = info_of(&s, c);
+			struct info *ci = info_of(&s, c);
 			bool take = false;
 
 			if (c == t->node) {
@@ -1403,9 +1479,25 @@ static int content_pass(xmlNode *root, unsigned mode,
 					}
 				}
 			}
-			if (take)
-				print_subtree(&pr, c);
+			if (take && ci)
+				ci->taken = true;
 		}
+		if (mode & M_STRIP_UNLIKELY)
+			nparts = find_parts(&s, core, top, parts);
+		/* The taken siblings and the parts, in document order. */
+		for (xmlNode *c = s.v[t->parent].node->children; c;
+		     c = c->next) {
+			const struct info *ci = info_of(&s, c);
+
+			if (!ci || !ci->taken)
+				continue;
+			for (; next < nparts && parts[next] < index_of(&s, ci);
+			     next++)
+				print_subtree(&pr, s.v[parts[next]].node);
+			print_subtree(&pr, c);
+		}
+		for (; next < nparts; next++)
+			print_subtree(&pr, s.v[parts[next]].node);
 	}
 	flush_para(&pr);
 	if (pr.oom) {

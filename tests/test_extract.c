@@ -665,6 +665,67 @@ static void test_extract_keeps_posts_signed_by_one_author(void **state)
 	article_clear(&a);
 }
 
+/* A story split by an advertisement into two containers of one class,
+ * each under its own wrapper, prints both parts in order; a sidebar with
+ * another class does not join. */
+static void test_extract_joins_story_split_in_two_containers(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"page\"><div class=\"top\">"
+		"<h1>Tillerson in Moscow</h1><div class=\"story-text\">" STORY
+		"</div></div><div class=\"ad-slot\"><p>Advertisement</p>"
+		"</div><div class=\"bottom\"><div class=\"story-text\">"
+		"<p>Both ministers are to meet again in Geneva next month, "
+		"their spokesmen said, though neither would say who else had "
+		"been invited to the meeting.</p>"
+		"<p>Diplomats in both capitals said privately that the next "
+		"round would be harder still, and that neither government had "
+		"yet named the officials who would sit on the group.</p>"
+		"</div></div><div class=\"rail\"><p>A judge in Fulton County "
+		"sentenced a man on Saturday to several life sentences for a "
+		"deadly rampage at a courthouse, prosecutors said.</p></div>"
+		"</div></body></html>";
+	struct article a = { 0 };
+	const char *first, *second;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	first = strstr(a.text, "report back within weeks.");
+	second = strstr(a.text, "meet again in Geneva");
+	assert_non_null(first);
+	assert_non_null(second);
+	assert_true(first < second);
+	assert_non_null(strstr(a.text, "named the officials"));
+	assert_null(strstr(a.text, "Fulton County"));
+	article_clear(&a);
+}
+
+/* A blog's front page: two posts of one class, each under its own title.
+ * Only the best post is the article: a heading between two containers
+ * means the second is another post, not the rest of this one. */
+static void test_extract_does_not_join_the_next_blog_post(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"posts\"><div class=\"entry\">"
+		"<h2>Tillerson in Moscow</h2><div class=\"entry-body\">" STORY
+		STORY "</div></div><div class=\"entry\"><h2>Geneva next</h2>"
+		"<div class=\"entry-body\">"
+		"<p>Both ministers are to meet again in Geneva next month, "
+		"their spokesmen said, though neither would say who else had "
+		"been invited to the meeting.</p>"
+		"<p>Diplomats in both capitals said privately that the next "
+		"round would be harder still, and that neither government had "
+		"yet named the officials who would sit on the group.</p>"
+		"</div></div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_null(strstr(a.text, "meet again in Geneva"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -678,6 +739,8 @@ int main(void)
 		cmocka_unit_test(test_extract_related_box_after_the_story_ends_it),
 		cmocka_unit_test(test_extract_skips_unmarked_comment_thread),
 		cmocka_unit_test(test_extract_keeps_posts_signed_by_one_author),
+		cmocka_unit_test(test_extract_joins_story_split_in_two_containers),
+		cmocka_unit_test(test_extract_does_not_join_the_next_blog_post),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
 		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
