@@ -211,7 +211,10 @@ static const char *attr(const xmlNode *n, const char *name)
 /* ------------------------------------------------------------------ */
 /* Class/id/role hints                                                  */
 
-/* Readability's unlikely candidates, removed before scoring... */
+/* Readability's unlikely candidates, removed before scoring... (No hint
+ * list names "read-more": news sites put the rest of the story, folded
+ * away, in a block of that name as often as a "Read more" link, which
+ * link density and the stock lines drop anyway.) */
 static const char *const unlikely_hints[] = {
 	"-ad-", "ai2html", "banner", "breadcrumb", "combx", "comment",
 	"community", "cover-wrap", "disqus", "extra", "footer", "gdpr",
@@ -220,7 +223,7 @@ static const char *const unlikely_hints[] = {
 	"supplemental", "ad-break", "agegate", "pagination", "pager", "popup",
 	"yom-remote", "newsletter", "subscribe", "most-read", "mostread",
 	"popular", "cookie", "consent", "outbrain", "taboola", "share",
-	"mehr-zum-thema", "a-lire-aussi", "chitaite", "readmore", "read-more",
+	"mehr-zum-thema", "a-lire-aussi", "chitaite",
 	NULL
 };
 /* ...unless one of these also matches. */
@@ -236,7 +239,7 @@ static const char *const negative_hints[] = {
 	"sponsor", "shopping", "tags", "tool", "widget", "teaser",
 	"newsletter", "subscribe", "social", "advert", "cookie", "consent",
 	"byline", "author", "caption", "breadcrumb", "popular", "most-read",
-	"readmore", "read-more", "mehr-zum-thema", "a-lire-aussi", "chitaite",
+	"mehr-zum-thema", "a-lire-aussi", "chitaite",
 	"nav", "menu", NULL
 };
 static const char *const positive_hints[] = {
@@ -250,7 +253,7 @@ static const char *const strong_negative_hints[] = {
 	"related", "most-read", "mostread", "popular", "newsletter",
 	"subscribe", "share", "social", "comment", "sidebar", "widget", "promo",
 	"advert", "cookie", "consent", "byline", "caption", "breadcrumb",
-	"readmore", "read-more", "mehr-zum-thema", "a-lire-aussi", "chitaite",
+	"mehr-zum-thema", "a-lire-aussi", "chitaite",
 	"outbrain", "taboola", "teaser", "sponsor", "-ad-", "signup",
 	"sign-up", "toolbar", NULL
 };

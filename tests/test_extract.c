@@ -726,6 +726,36 @@ static void test_extract_does_not_join_the_next_blog_post(void **state)
 	article_clear(&a);
 }
 
+/* The rest of the story folded into a block named "read-more" is part of
+ * the story, while a "read-more" box of links is still dropped. */
+static void test_extract_keeps_story_folded_into_read_more(void **state)
+{
+	const char *html =
+		"<html><body><div id=\"story\"><div class=\"story-body\">"
+		STORY "<p>A high-powered federal team has been doing the rounds "
+		"of media organisations in the past few days, to allay "
+		"concerns about the new surveillance laws.</p>"
+		"<div id=\"read-more\"><div id=\"read-more-content\">"
+		"<p>Diplomats in both capitals said privately that the next "
+		"round would be harder still, and that neither government had "
+		"yet named the officials who would sit on the group.</p>"
+		"<p>Both ministers are to meet again in Geneva next month, "
+		"their spokesmen said, though neither would say who else had "
+		"been invited to the meeting.</p></div></div></div>"
+		"<div class=\"read-more\"><a href=/a>Read more about Putin, "
+		"the Kremlin and relations with Washington</a></div>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_non_null(strstr(a.text, "named the officials"));
+	assert_non_null(strstr(a.text, "meet again in Geneva"));
+	assert_null(strstr(a.text, "Read more about Putin"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -741,6 +771,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_posts_signed_by_one_author),
 		cmocka_unit_test(test_extract_joins_story_split_in_two_containers),
 		cmocka_unit_test(test_extract_does_not_join_the_next_blog_post),
+		cmocka_unit_test(test_extract_keeps_story_folded_into_read_more),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
 		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
