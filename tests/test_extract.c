@@ -756,6 +756,27 @@ static void test_extract_keeps_story_folded_into_read_more(void **state)
 	article_clear(&a);
 }
 
+/* A bulleted list of prose inside the story stays, even though its
+ * items' paragraphs leave the list below zero (lists start at -3). */
+static void test_extract_keeps_list_of_prose_items(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"entry-content\">" STORY
+		"<ul><li><p>Moscow wants the sanctions lifted before any new "
+		"talks take place</p></li>"
+		"<li><p>Washington wants the chemical weapons removed from "
+		"Syria first of all</p></li></ul>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_non_null(strstr(a.text, "sanctions lifted"));
+	assert_non_null(strstr(a.text, "chemical weapons removed"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -772,6 +793,7 @@ int main(void)
 		cmocka_unit_test(test_extract_joins_story_split_in_two_containers),
 		cmocka_unit_test(test_extract_does_not_join_the_next_blog_post),
 		cmocka_unit_test(test_extract_keeps_story_folded_into_read_more),
+		cmocka_unit_test(test_extract_keeps_list_of_prose_items),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
 		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
