@@ -528,6 +528,7 @@ struct info {
 	bool candidate, skipped, drop, in_link, has_block;
 	bool boxed; /* headed "Related articles", "Comments", "Most read"... */
 	bool taken; /* a subtree chosen for printing */
+	bool anchored; /* boosted for following the headline */
 };
 
 /* Switches, relaxed in this order when a pass finds too little text. */
@@ -811,14 +812,18 @@ static void boost_near_headline(struct scan *s)
 
 		if (!a || is_tag(anc, "body") || is_tag(anc, "html"))
 			break;
-		if (a->candidate)
+		if (a->candidate) {
 			a->score *= HEADLINE_BOOST;
+			a->anchored = true;
+		}
 		for (const xmlNode *c = branch->next; c && k < 500;
 		     c = c->next, k++) {
 			struct info *ci = info_of(s, c);
 
-			if (ci && ci->candidate)
+			if (ci && ci->candidate) {
 				ci->score *= HEADLINE_BOOST;
+				ci->anchored = true;
+			}
 		}
 		branch = anc;
 	}
@@ -1412,10 +1417,12 @@ static size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
 }
 
 /* One content pass in `mode`: scores, picks and prints. The text (maybe
- * empty) is returned in *text, malloc'd. Returns 0 or -1 on no memory. */
+ * empty) is returned in *text, malloc'd; *anchored tells whether the best
+ * block follows the headline (see boost_near_headline()). Returns 0 or -1
+ * on no memory. */
 static int content_pass(xmlNode *root, unsigned mode,
 			const struct article *meta, const xmlNode *headline,
-			char **text)
+			char **text, bool *anchored)
 {
 	struct scan s = { 0 };
 	struct printer pr = { 0 };
@@ -1439,6 +1446,7 @@ static int content_pass(xmlNode *root, unsigned mode,
 		goto out;
 	}
 	top = pick_top(&s, &core);
+	*anchored = core != NO_NODE && s.v[core].anchored;
 	if (top == NO_NODE) {
 		xmlNode *body = root;
 
@@ -1597,8 +1605,47 @@ static int find_headline(xmlNode *root, const char *title,
 	return 0;
 }
 
+/* The number of paragraphs in a printed text. */
+static size_t count_paragraphs(const char *t)
+{
+	size_t k = 0;
+
+	while (*t) {
+		size_t n = strcspn(t, "\n");
+
+		k += n > 0;
+		t += n;
+		t += strspn(t, "\n");
+	}
+	return k;
+}
+
+/* Whether `t` holds the start (first line, at most 60 bytes) of `first`. */
+static bool holds_start(const char *t, const char *first)
+{
+	size_t n = strcspn(first, "\n");
+	char *p;
+	bool r;
+
+	p = strndup(first, n < 60 ? n : 60);
+	if (!p)
+		return true; /* no memory: let the caller's choice stand */
+	r = strstr(t, p) != NULL;
+	free(p);
+	return r;
+}
+
 /* The article text: passes with fewer filters while the text stays under
- * 500 characters; the longest wins. */
+ * 500 characters; the longest wins. A short story is kept, though, when
+ * the first pass found it right after the headline in ANCHORED_PARAGRAPHS
+ * paragraphs or more: a later pass then wins only with text that holds
+ * it, for what the relaxed filters find instead is a sidebar, a comment
+ * thread or a footer's keyword list. A single paragraph after the
+ * headline is not enough: it is often the standfirst, with the body in a
+ * block the first pass left out. (Measured: extract-dev unchanged with 3,
+ * -0.001 F1 with 2 and -0.003 with 1; related-dev-html pages with one- to
+ * three-sentence stories 3 of 4 right instead of chrome, MAP@10 +0.0005.) */
+enum { ANCHORED_PARAGRAPHS = 3 };
 static int extract_text(xmlNode *root, const struct article *meta,
 			char **text)
 {
@@ -1611,19 +1658,25 @@ static int extract_text(xmlNode *root, const struct article *meta,
 	char *best = NULL;
 	size_t best_len = 0;
 	const xmlNode *headline;
+	bool keep = false; /* the first pass's short story stays */
 
 	if (find_headline(root, meta->title, &headline))
 		return -1;
 	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
 		char *t;
 		size_t n;
+		bool anchored;
 
-		if (content_pass(root, modes[i], meta, headline, &t)) {
+		if (content_pass(root, modes[i], meta, headline, &t, &anchored)) {
 			free(best);
 			return -1;
 		}
 		n = utf8_chars(t);
-		if (!best || n > best_len) {
+		if (i == 0 && anchored &&
+		    count_paragraphs(t) >= ANCHORED_PARAGRAPHS)
+			keep = true;
+		if (!best ||
+		    (n > best_len && (!keep || holds_start(t, best)))) {
 			free(best);
 			best = t;
 			best_len = n;

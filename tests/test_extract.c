@@ -777,6 +777,44 @@ static void test_extract_keeps_list_of_prose_items(void **state)
 	article_clear(&a);
 }
 
+/* A short story of three paragraphs right after its headline stays the
+ * text, though it is under 500 characters: the relaxed passes find the
+ * longer comment thread in the "comments" block, which must not replace
+ * it. */
+static void test_extract_keeps_short_story_after_its_headline(void **state)
+{
+	const char *html =
+		"<html><head><title>Navy foils pirates</title></head><body>"
+		"<div class=\"page\"><div class=\"col\"><div class=\"story\">"
+		"<h1>Navy foils pirates</h1>"
+		"<p>November 12, 2011</p>"
+		"<p>The navy has foiled a piracy attempt on five merchant "
+		"vessels in international waters.</p>"
+		"<p>A frigate intercepted two pirate boats; arms were seized.</p>"
+		"</div></div></div><div class=\"side\"><div class=\"comments\">"
+		"<p>Anna, Leeds: I have followed this for years, and I doubt "
+		"the talks will change anything, whatever the officials say, "
+		"because neither side has moved in a decade.</p>"
+		"<p>Brad, Glasgow: Geography matters, of course, but so does "
+		"trust, and there is little of it left on either side, as "
+		"the last meeting showed, sadly.</p>"
+		"<p>Miss Priss: People are already employed there, so what do "
+		"you think would happen, honestly, if the office moved north, "
+		"as some have suggested, again?</p>"
+		"<p>Redcliffe, Brisbane: Australia has an institute, with "
+		"state branches, trainers, courses, and few managers, and it "
+		"works, so why not copy it, then?</p>"
+		"</div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "foiled a piracy attempt"));
+	assert_non_null(strstr(a.text, "arms were seized"));
+	assert_null(strstr(a.text, "Geography matters"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -794,6 +832,7 @@ int main(void)
 		cmocka_unit_test(test_extract_does_not_join_the_next_blog_post),
 		cmocka_unit_test(test_extract_keeps_story_folded_into_read_more),
 		cmocka_unit_test(test_extract_keeps_list_of_prose_items),
+		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
 		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
