@@ -1049,6 +1049,7 @@ static const char *const end_markers[] = {
 	"also in the news", "editor's picks", "editors' picks", "popular stories",
 	"kommentare", "commentaires", "комментарии", "lesen sie auch",
 	"mehr zum thema", "à lire aussi", "a lire aussi", "читайте также",
+	"related to this story", "related internet links", "recent comments",
 	NULL
 };
 

@@ -815,6 +815,28 @@ static void test_extract_keeps_short_story_after_its_headline(void **state)
 	article_clear(&a);
 }
 
+/* "Related to this story:" and "Recent comments" end the article like
+ * "Related stories" does. */
+static void test_extract_more_end_markers(void **state)
+{
+	const char *html =
+		"<html><body><div>" STORY
+		"<p>Related to this story:</p>"
+		"<p>Putin says trust has worsened under Trump (12 Apr 17)</p>"
+		"<p>Recent comments</p>"
+		"<p>Anna, Leeds: I doubt the talks will change anything at all "
+		"in the end.</p></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_null(strstr(a.text, "Related to this story"));
+	assert_null(strstr(a.text, "Putin says trust"));
+	assert_null(strstr(a.text, "doubt the talks"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -833,6 +855,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_story_folded_into_read_more),
 		cmocka_unit_test(test_extract_keeps_list_of_prose_items),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
+		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
 		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
