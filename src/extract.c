@@ -1350,16 +1350,7 @@ static void print_subtree(struct printer *pr, xmlNode *root)
 	}
 }
 
-/* The other parts of a story its page splits into several containers
- * (an advertisement or a pull quote between two "article-body" divs):
- * candidates of the same element and class as the best one `core`, with
- * a tenth of its score or more (the headline boost may have multiplied
- * the core's by five), 200 characters or more and few links, outside the subtrees taken
- * for printing already (and not holding the top candidate `top`). Nested matches count once. Stores up to
- * MAX_PARTS indices in document order in parts[]; returns their number.
- * Linear in the number of elements (each is_ancestor() walk is bounded by
- * the depth, and only matching candidates take it). */
-enum { MAX_PARTS = 8 };
+/* Whether element i lies inside a subtree taken for printing. */
 static bool inside_taken(const struct scan *s, uint32_t i)
 {
 	for (; i != NO_NODE; i = s->v[i].parent)
@@ -1368,49 +1359,61 @@ static bool inside_taken(const struct scan *s, uint32_t i)
 	return false;
 }
 
-/* Whether a heading (h1-h3) with text stands between the subtrees of
- * elements a and b (a before b in document order, neither inside the
- * other): the next post of a blog's front page, not more of this one. */
-static bool heading_between(const struct scan *s, uint32_t a, uint32_t b)
+static bool is_section_heading(const struct info *in)
 {
-	uint32_t j = a + 1;
-
-	while (j < b && is_ancestor(s, a, j))
-		j++;
-	for (; j < b; j++) {
-		const struct info *in = &s->v[j];
-
-		if (!in->skipped && in->text > 0 &&
-		    (is_tag(in->node, "h1") || is_tag(in->node, "h2") ||
-		     is_tag(in->node, "h3")))
-			return true;
-	}
-	return false;
+	return !in->skipped && in->text > 0 &&
+	       (is_tag(in->node, "h1") || is_tag(in->node, "h2") ||
+		is_tag(in->node, "h3"));
 }
 
+/* The other parts of a story its page splits into several containers
+ * (an advertisement or a pull quote between two "article-body" divs):
+ * candidates of the same element and class as the best one `core`, with
+ * a tenth of its score or more (the headline boost may have multiplied
+ * the core's by five), 200 characters or more and few links, outside the
+ * subtrees taken for printing already and not holding the top candidate
+ * `top`. A heading (h1-h3) between a candidate and the core makes it the
+ * next post of a blog's front page, not more of this one. Nested matches
+ * count once. Stores up to MAX_PARTS indices in document order in parts[]
+ * and returns their number. Linear in the number of elements, plus a walk
+ * up the tree for each matching candidate. */
+enum { MAX_PARTS = 8 };
 static size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
 			 uint32_t *parts)
 {
 	const struct info *c = &s->v[core];
 	const char *cls = attr(c->node, "class");
+	uint32_t before = NO_NODE, after = NO_NODE, end = core + 1;
 	size_t n = 0;
 
 	if (!cls || !*cls)
 		return 0;
+	/* The last heading before the core and the first after its subtree
+	 * (elements are numbered in document order). */
+	for (uint32_t j = 0; j < core; j++)
+		if (is_section_heading(&s->v[j]) && !is_ancestor(s, j, core))
+			before = j;
+	while (end < s->n && is_ancestor(s, core, end))
+		end++;
+	for (uint32_t j = end; j < s->n && after == NO_NODE; j++)
+		if (is_section_heading(&s->v[j]))
+			after = j;
 	for (uint32_t i = 0; i < s->n && n < MAX_PARTS; i++) {
 		const struct info *in = &s->v[i];
 		const char *icls;
 
 		if (i == core || !in->candidate || in->skipped ||
 		    in->score < c->score * 0.1 || in->text < 200 ||
-		    link_density(in) >= 0.25 ||
-		    in->tag != c->tag || (icls = attr(in->node, "class")) == NULL ||
+		    link_density(in) >= 0.25 || in->tag != c->tag ||
+		    (icls = attr(in->node, "class")) == NULL ||
 		    strcmp(icls, cls) != 0)
 			continue;
 		if (is_ancestor(s, i, top) || inside_taken(s, i) ||
-		    (n > 0 && is_ancestor(s, parts[n - 1], i)) ||
-		    (i < core ? heading_between(s, i, core)
-			      : heading_between(s, core, i)))
+		    (n > 0 && is_ancestor(s, parts[n - 1], i)))
+			continue;
+		if (i < core ? before != NO_NODE && before > i &&
+				       !is_ancestor(s, i, before)
+			     : after != NO_NODE && after < i)
 			continue;
 		parts[n++] = i;
 	}
@@ -1501,6 +1504,8 @@ static int content_pass(xmlNode *root, unsigned mode,
 			if (take && ci)
 				ci->taken = true;
 		}
+		/* Only in the strict pass: in the relaxed ones, where blog
+		 * front pages end up, the other posts joined as "parts". */
 		if (mode & M_STRIP_UNLIKELY)
 			nparts = find_parts(&s, core, top, parts);
 		/* The taken siblings and the parts, in document order. */
