@@ -837,6 +837,41 @@ static void test_extract_more_end_markers(void **state)
 	article_clear(&a);
 }
 
+/* Blog comment headers, "Name said..." and "Name Month D, YYYY at H:MM
+ * pm", are signatures too; a dated line that names no one ("adjourned at
+ * 9:50 am") is not. */
+static void test_extract_skips_blog_comment_headers(void **state)
+{
+	const char *html =
+		"<html><body><div>" STORY
+		"<p>The meeting was adjourned at 9:50 am.</p>"
+		"<p>Maria July 7, 2012 at 2:31 pm</p>"
+		"<p>I have followed this for years, and I doubt the talks "
+		"will change anything.</p>"
+		"<p>Keith July 5, 2012 at 9:42 am</p>"
+		"<p>Geography matters, of course, but so does trust.</p>"
+		"</div></body></html>";
+	const char *blogger =
+		"<html><body><div>" STORY
+		"<p>Anna said...</p><p>I have followed this for years, and I "
+		"doubt the talks will change anything.</p>"
+		"<p>Brad said...</p><p>Geography matters, of course, but so "
+		"does trust.</p></div></body></html>";
+	struct article a = { 0 }, b = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "adjourned at 9:50 am"));
+	assert_null(strstr(a.text, "Maria July"));
+	assert_null(strstr(a.text, "Geography matters"));
+	assert_int_equal(extract(blogger, &b), 0);
+	assert_non_null(strstr(b.text, "report back within weeks."));
+	assert_null(strstr(b.text, "said..."));
+	assert_null(strstr(b.text, "Geography matters"));
+	article_clear(&a);
+	article_clear(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -856,6 +891,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_list_of_prose_items),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_more_end_markers),
+		cmocka_unit_test(test_extract_skips_blog_comment_headers),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
 		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
