@@ -512,54 +512,73 @@ static const char *lang_of_scripts(const size_t count[SCRIPT_COUNT], size_t lett
 	return NULL;
 }
 
-const char *analyze_guess_lang(const char *text)
+/* What the guesser has counted so far. */
+struct lang_census {
+	size_t letters, words;
+	size_t hits[32], scripts[SCRIPT_COUNT];
+};
+
+/* Counts the letters, scripts, words and stopword hits of the first
+ * `limit` bytes of `text` into `c`. */
+static void lang_census_add(struct lang_census *c, const char *text, size_t limit)
 {
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
-	size_t letters = 0, words = 0, i = 0, len;
-	size_t hits[32] = { 0 }, scripts[SCRIPT_COUNT] = { 0 };
-	const char *by_script;
+	size_t i = 0, len = strlen(text);
 	char word[64];
 	size_t wl = 0;
 
-	if (!text)
-		return NULL;
-	len = strlen(text);
-	if (len > 20000)
-		len = 20000;
+	if (len > limit)
+		len = limit;
 	while (i <= len) {
-		utf8proc_int32_t c = ' ';
+		utf8proc_int32_t ch = ' ';
 		utf8proc_ssize_t n = 1;
 		if (i < len) {
-			n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+			n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &ch);
 			if (n <= 0) {
 				n = 1;
-				c = ' ';
+				ch = ' ';
 			}
 		}
-		if (is_word_char(c)) {
-			letters++;
-			scripts[script_of(c)]++;
-			if (c < 0x80 && c >= 'A' && c <= 'Z')
-				c += 32;
+		if (is_word_char(ch)) {
+			c->letters++;
+			c->scripts[script_of(ch)]++;
+			if (ch < 0x80 && ch >= 'A' && ch <= 'Z')
+				ch += 32;
 			if (wl + 4 < sizeof word)
-				wl += (size_t)utf8proc_encode_char(utf8proc_tolower(c),
+				wl += (size_t)utf8proc_encode_char(utf8proc_tolower(ch),
 								   (utf8proc_uint8_t *)word + wl);
 		} else if (wl) {
-			words++;
+			c->words++;
 			for (size_t l = 0; stopwords_languages[l] && l < 32; l++)
-				hits[l] += stopwords_contains(stopwords_languages[l], word, wl);
+				c->hits[l] += stopwords_contains(stopwords_languages[l], word, wl);
 			wl = 0;
 		}
 		i += (size_t)n;
 	}
-	by_script = lang_of_scripts(scripts, letters);
+}
+
+const char *analyze_guess_article_lang(const char *title, const char *text)
+{
+	struct lang_census c = { 0 };
+	const char *by_script;
+	size_t best = 0;
+
+	if (title)
+		lang_census_add(&c, title, 2000);
+	if (text)
+		lang_census_add(&c, text, 20000);
+	by_script = lang_of_scripts(c.scripts, c.letters);
 	if (by_script)
 		return by_script;
-	size_t best = 0;
 	for (size_t l = 1; stopwords_languages[l] && l < 32; l++)
-		if (hits[l] > hits[best])
+		if (c.hits[l] > c.hits[best])
 			best = l;
-	if (words >= 10 && hits[best] * 10 >= words)
+	if (c.words >= 10 && c.hits[best] * 10 >= c.words)
 		return stopwords_languages[best];
 	return NULL;
+}
+
+const char *analyze_guess_lang(const char *text)
+{
+	return analyze_guess_article_lang(NULL, text);
 }

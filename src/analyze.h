@@ -62,6 +62,9 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 /* Guesses the ISO 639-1 language of `text` from its script and stopwords;
  * returns a static string or NULL when unsure. Thread-safe. */
 const char *analyze_guess_lang(const char *text);
+/* The same over a story's title and text together (either may be NULL):
+ * a brief of one or two sentences is often too short to tell alone. */
+const char *analyze_guess_article_lang(const char *title, const char *text);
 
 /* Normalises a language tag to its lowercase primary subtag ("en-GB" ->
  * "en") into out (at least 8 bytes); returns out, or NULL if not a tag. */

@@ -2689,15 +2689,18 @@ static char *ld_body(const struct ld *ld)
  * templates copied between sites keep their old <html lang>, and a page
  * declared "de" whose article is English would only be related to German
  * stories. Only declarations of languages the guesser knows are checked,
- * on at least 500 bytes of text, and only a confident guess wins. */
+ * on at least 200 bytes of headline and text (the guess needs ten words,
+ * a tenth of them stopwords of one language), and only a confident guess
+ * wins. */
 static void check_lang(struct article *out, const char *text)
 {
 	const char *guess;
 	char *copy;
+	size_t len = strlen(text) + (out->title ? strlen(out->title) : 0);
 
-	if (!out->lang || strlen(text) < 500 || !stopwords_known(out->lang))
+	if (!out->lang || len < 200 || !stopwords_known(out->lang))
 		return;
-	guess = analyze_guess_lang(text);
+	guess = analyze_guess_article_lang(out->title, text);
 	if (!guess || strcmp(guess, out->lang) == 0)
 		return;
 	copy = strdup(guess);

@@ -97,7 +97,7 @@ static void guess_lang(struct article *a)
 			article_set(&a->lang, code);
 		return;
 	}
-	g = analyze_guess_lang(a->text);
+	g = analyze_guess_article_lang(a->title, a->text);
 	article_set(&a->lang, g);
 }
 

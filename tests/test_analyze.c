@@ -439,6 +439,23 @@ static void test_guess_lang_of_sentences_in_many_languages(void **state)
 	}
 }
 
+/* A headline and a one-line text: neither alone has the ten words a guess
+ * needs, together they have. */
+static void test_guess_article_lang_uses_the_title(void **state)
+{
+	const char *title = "Police say the fire was set on purpose";
+	const char *text = "The church was destroyed on Sunday.";
+
+	(void)state;
+	assert_null(analyze_guess_lang(title));
+	assert_null(analyze_guess_lang(text));
+	assert_string_equal(analyze_guess_article_lang(title, text), "en");
+	assert_string_equal(analyze_guess_article_lang(NULL,
+		"The president said on Monday that the talks with the ministers "
+		"of the other countries were going well."), "en");
+	assert_null(analyze_guess_article_lang(NULL, NULL));
+}
+
 static void test_guess_lang_is_unsure_without_evidence(void **state)
 {
 	(void)state;
@@ -555,6 +572,7 @@ int main(void)
 		cmocka_unit_test(test_more_languages_have_stopwords_and_stemmers),
 		cmocka_unit_test(test_guess_lang_of_sentences),
 		cmocka_unit_test(test_guess_lang_of_sentences_in_many_languages),
+		cmocka_unit_test(test_guess_article_lang_uses_the_title),
 		cmocka_unit_test(test_guess_lang_is_unsure_without_evidence),
 		cmocka_unit_test(test_lang_code_normalises_tags),
 	};

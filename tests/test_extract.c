@@ -346,6 +346,26 @@ static void test_extract_text_overrules_declared_language(void **state)
 	article_clear(&a);
 }
 
+/* A brief: a headline and one paragraph of about 200 bytes, declared
+ * Russian by a copied template; headline and text together are English. */
+static void test_extract_brief_overrules_declared_language(void **state)
+{
+	const char *html =
+		"<html lang=ru><head><title>Police say the fire at the church "
+		"was set on purpose</title></head><body><article><h1>Police say "
+		"the fire at the church was set on purpose</h1><p>Investigators "
+		"said on Sunday that the fire which destroyed the old church in the "
+		"centre of the town late on Saturday night was started by someone "
+		"who broke in.</p>"
+		"</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.lang, "en");
+	article_clear(&a);
+}
+
 static void test_extract_keeps_caller_fields(void **state)
 {
 	const char *html = "<html lang=de><head><link rel=canonical "
@@ -906,6 +926,7 @@ int main(void)
 		cmocka_unit_test(test_extract_time_pubdate_wins_over_other_times),
 		cmocka_unit_test(test_extract_title_is_h1_named_by_title),
 		cmocka_unit_test(test_extract_text_overrules_declared_language),
+		cmocka_unit_test(test_extract_brief_overrules_declared_language),
 		cmocka_unit_test(test_extract_keeps_caller_fields),
 		cmocka_unit_test(test_extract_normalize_date_formats),
 		cmocka_unit_test(test_extract_no_text_fails),
