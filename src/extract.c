@@ -1312,6 +1312,85 @@ static bool between_paragraphs(const struct printer *pr, const xmlNode *n)
 	return prose >= PROSE_AFTER_BOX;
 }
 
+/* Whether the first text under `n` (pre-order, blank text ignored) lies
+ * inside a link: a teaser starts with its headline's link. Looks at most
+ * 64 nodes deep into the subtree. */
+static bool leads_with_link(const xmlNode *n)
+{
+	const xmlNode *c = n;
+	int budget = 64;
+
+	if (is_tag(n, "a"))
+		return attr(n, "href") != NULL;
+	for (c = n->children; c && budget-- > 0;) {
+		if (c->type == XML_TEXT_NODE && c->content) {
+			const char *t = (const char *)c->content;
+			t += strspn(t, " \t\r\n\f\v");
+			if (*t) {
+				for (const xmlNode *a = c->parent; a && a != n; a = a->parent)
+					if (is_tag(a, "a"))
+						return attr(a, "href") != NULL;
+				return false;
+			}
+		}
+		if (c->type == XML_ELEMENT_NODE && c->children) {
+			c = c->children;
+			continue;
+		}
+		while (c && c != n && !c->next)
+			c = c->parent;
+		if (!c || c == n)
+			break;
+		c = c->next;
+	}
+	return false;
+}
+
+/* Whether elements `a` and `b` have the same tag and class attribute. */
+static bool same_kind(const xmlNode *a, const xmlNode *b)
+{
+	const char *ca = attr(a, "class"), *cb = attr(b, "class");
+
+	return strcmp((const char *)a->name, (const char *)b->name) == 0 &&
+	       ((!ca && !cb) || (ca && cb && strcmp(ca, cb) == 0));
+}
+
+/* Whether `n` is a list of other stories: at least three of its children
+ * are items of one kind (same tag and class, not paragraphs) that start
+ * with a link of headline length making up at least 30% of the item (a
+ * headline, perhaps followed by its dek), and these items hold four fifths
+ * of the text of `n`.
+ * Such a box is skipped whatever its class says and whatever share of the
+ * text it holds: with a dek under each headline it can hold more text than
+ * a brief it follows, and each headline names another story. */
+enum { TEASER_LINK_MIN = 20 };
+static bool is_teaser_list(const struct scan *s, const xmlNode *n)
+{
+	const struct info *in = info_of(s, n);
+	size_t teasers = 0, teaser_text = 0;
+	const xmlNode *kind = NULL;
+
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		const struct info *ci;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		ci = info_of(s, c);
+		if (!ci || !ci->text)
+			continue;
+		if (is_tag(c, "p") || ci->link < TEASER_LINK_MIN ||
+		    ci->link * 10 < ci->text * 3 || !leads_with_link(c))
+			continue;
+		if (!kind)
+			kind = c;
+		if (same_kind(kind, c)) {
+			teasers++;
+			teaser_text += ci->text;
+		}
+	}
+	return in && teasers >= 3 && teaser_text * 5 >= in->text * 4;
+}
+
 /* Whether printing should skip element `n` inside the content. */
 static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 {
@@ -1324,6 +1403,8 @@ static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 	if (f & (T_SKIP | T_DROP))
 		return true;
 	if (is_tag(n, "h1"))
+		return true;
+	if (is_teaser_list(pr->s, n))
 		return true;
 	if (is_root)
 		return false;

@@ -510,6 +510,7 @@ static void test_extract_tag_with_thousands_of_attributes(void **state)
 	assert_null(strstr(a.text, "data-a"));
 	article_clear(&a);
 	buf_release(&html);
+#undef ITEM
 }
 
 /* A short story: its box of other stories opens with a "More stories"
@@ -620,6 +621,56 @@ static void test_extract_skips_related_box_inside_the_story(void **state)
 
 /* The same box after the last paragraph still ends the article: what
  * follows it is other stories. */
+/* A brief of three short paragraphs followed, inside its own container, by
+ * a box of other stories whose items carry a dek under each headline: the
+ * box holds more text than the brief, and no class names it. */
+static void test_extract_drops_teaser_list_longer_than_the_brief(void **state)
+{
+#define ITEM                                                                   \
+	"<div class=\"item\"><a href=\"/other-%d.html\">A different story "     \
+	"about a storm that hit the coast on %d Monday</a><span>The storm "      \
+	"brought down power lines and closed schools in the region, and "        \
+	"officials said the clean-up would take several days.</span></div>"
+	struct buf html = BUF_INIT;
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(buf_adds(&html, "<html><body><div><h1>Fire at the "
+		"store</h1><p>A fire has badly damaged the store in the high "
+		"street.</p><p>Eight crews fought the blaze early on Sunday.</p>"
+		"<p>It is not known how long the store will be closed.</p>"
+		"<div class=\"box\"><h4>Read more</h4>"), 0);
+	for (int i = 1; i <= 4; i++)
+		assert_int_equal(buf_printf(&html, ITEM, i, i), 0);
+	assert_int_equal(buf_adds(&html, "</div></div></body></html>"), 0);
+	assert_int_equal(extract(html.data, &a), 0);
+	assert_non_null(strstr(a.text, "Eight crews fought the blaze"));
+	assert_null(strstr(a.text, "storm"));
+	article_clear(&a);
+	buf_release(&html);
+}
+
+/* Paragraphs that start with a link are prose, not a list of stories. */
+static void test_extract_keeps_paragraphs_that_start_with_links(void **state)
+{
+	const char *html =
+		"<html><body><div>"
+		"<p><a href=\"/people/mayor-jones\">Mayor Anne Jones of Eastfield</a> "
+		"said the bridge would reopen in the spring after repairs.</p>"
+		"<p><a href=\"/places/eastfield-bridge\">The Eastfield bridge over the "
+		"river</a> has been closed since the floods of last winter.</p>"
+		"<p><a href=\"/topics/transport-budget\">The council's transport "
+		"budget</a> will pay for most of the work, officials said.</p>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "would reopen in the spring"));
+	assert_non_null(strstr(a.text, "will pay for most of the work"));
+	article_clear(&a);
+}
+
 static void test_extract_related_box_after_the_story_ends_it(void **state)
 {
 	const char *html =
@@ -898,6 +949,8 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_article_paragraphs),
 		cmocka_unit_test(test_extract_tag_with_thousands_of_attributes),
 		cmocka_unit_test(test_extract_drops_related_box),
+		cmocka_unit_test(test_extract_drops_teaser_list_longer_than_the_brief),
+		cmocka_unit_test(test_extract_keeps_paragraphs_that_start_with_links),
 		cmocka_unit_test(test_extract_keeps_hinted_block_holding_the_text),
 		cmocka_unit_test(test_extract_skips_box_headed_more_stories),
 		cmocka_unit_test(test_extract_block_headed_comments_is_not_the_article),
