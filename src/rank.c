@@ -19,11 +19,26 @@
 
 #define CHUNK 32
 
+/* The inverted index rank reads: term t's stories are doc[start[t] ..
+ * start[t + 1]) with their weights. Either the model's own postings
+ * (a loaded model has them: borrowed, not copied) or built here; built for
+ * the approximate mode, it holds only the terms that mode may query (lists
+ * of at most max_postings stories): the common terms it never reads were
+ * most of the postings (measured: 62% of 1M synthetic stories' nonzeros).
+ * len[t] is the full list's length either way, which decides whether the
+ * approximate mode queries t. */
 struct postings {
-	uint64_t *start; /* [n_terms + 1] */
-	uint32_t *doc;
-	float *weight;
+	const uint64_t *start; /* [n_terms + 1] */
+	const uint32_t *doc;
+	const float *weight;
+	const uint32_t *len;   /* [n_terms], or NULL: start[t + 1] - start[t] */
+	void *owned[4];        /* what rank_all() allocated */
 };
+
+static uint64_t posting_len(const struct postings *p, uint32_t t)
+{
+	return p->len ? p->len[t] : p->start[t + 1] - p->start[t];
+}
 
 struct rank_job {
 	const struct model *m;
@@ -168,7 +183,7 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 
 	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
 		uint32_t t = m->col[i];
-		if (p->start[t + 1] - p->start[t] <= o->max_postings)
+		if (posting_len(p, t) <= o->max_postings)
 			w->terms[n++] = (struct neighbor){ t, m->val[i] };
 	}
 	qsort(w->terms, n, sizeof *w->terms, rank_neighbor_cmp);
@@ -264,31 +279,71 @@ done:
 	return NULL;
 }
 
-static int build_postings(const struct model *m, struct postings *p)
+/* Builds the postings of m's rows; with `bound`, only those of terms in at
+ * most `bound` stories (the others get empty lists and their true length in
+ * len). */
+static int build_postings(const struct model *m, int bounded, uint64_t bound,
+			  struct postings *p)
 {
-	uint64_t *fill;
+	uint64_t *start, *fill;
+	uint32_t *doc, *len;
+	float *weight;
+	uint64_t kept = 0;
 
-	p->start = calloc((size_t)m->n_terms + 1, sizeof *p->start);
-	p->doc = malloc((m->nnz ? m->nnz : 1) * sizeof *p->doc);
-	p->weight = malloc((m->nnz ? m->nnz : 1) * sizeof *p->weight);
+	start = calloc((size_t)m->n_terms + 1, sizeof *start);
+	len = calloc((size_t)m->n_terms + 1, sizeof *len);
 	fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill);
-	if (!p->start || !p->doc || !p->weight || !fill) {
+	p->owned[0] = start;
+	p->owned[1] = len;
+	if (!start || !len || !fill) {
 		free(fill);
 		return -1;
 	}
 	for (uint64_t i = 0; i < m->nnz; i++)
-		p->start[m->col[i] + 1]++;
-	for (uint32_t t = 0; t < m->n_terms; t++)
-		p->start[t + 1] += p->start[t];
-	memcpy(fill, p->start, ((size_t)m->n_terms + 1) * sizeof *fill);
+		len[m->col[i]]++;
+	for (uint32_t t = 0; t < m->n_terms; t++) {
+		uint64_t n = bounded && len[t] > bound ? 0 : len[t];
+		start[t + 1] = start[t] + n;
+	}
+	kept = start[m->n_terms];
+	doc = malloc((kept ? kept : 1) * sizeof *doc);
+	weight = malloc((kept ? kept : 1) * sizeof *weight);
+	p->owned[2] = doc;
+	p->owned[3] = weight;
+	if (!doc || !weight) {
+		free(fill);
+		return -1;
+	}
+	memcpy(fill, start, ((size_t)m->n_terms + 1) * sizeof *fill);
 	for (uint32_t d = 0; d < m->n_docs; d++)
 		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			uint64_t k = fill[m->col[i]]++;
-			p->doc[k] = d;
-			p->weight[k] = m->val[i];
+			uint32_t t = m->col[i];
+			if (fill[t] == start[t + 1])
+				continue; /* a term left out */
+			doc[fill[t]] = d;
+			weight[fill[t]++] = m->val[i];
 		}
 	free(fill);
+	p->start = start;
+	p->len = len;
+	p->doc = doc;
+	p->weight = weight;
 	return 0;
+}
+
+/* The model's postings when it has them, else built (bounded in the
+ * approximate mode). */
+static int get_postings(const struct model *m, const struct rank_options *o,
+			struct postings *p)
+{
+	memset(p, 0, sizeof *p);
+	if (m->post_start) {
+		p->start = m->post_start;
+		p->doc = m->post_doc;
+		p->weight = m->post_weight;
+		return 0;
+	}
+	return build_postings(m, o->approximate, o->max_postings, p);
 }
 
 /* Small integer per language (0 = unknown), for a cheap comparison. */
@@ -366,7 +421,7 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	jobs = calloc((size_t)njobs, sizeof *jobs);
 	threads = calloc((size_t)njobs, sizeof *threads);
 	if (!out->items || !out->count || !lang || !jobs || !threads ||
-	    build_postings(m, &p)) {
+	    get_postings(m, o, &p)) {
 		failed = 1;
 		goto done;
 	}
@@ -385,9 +440,8 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	if (!started)
 		failed = 1;
 done:
-	free(p.start);
-	free(p.doc);
-	free(p.weight);
+	for (size_t i = 0; i < sizeof p.owned / sizeof p.owned[0]; i++)
+		free(p.owned[i]);
 	free(lang);
 	free(jobs);
 	free(threads);
