@@ -251,6 +251,9 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 	int status;
 
 	error_clear(&err);
+	/* Article records' texts stay in their files until their block is
+	 * analysed (input.h): no run holds every text at once. */
+	set->defer_text = 1;
 	status = cmd_collect_inputs(args, nargs, set);
 	if (status)
 		return status;
@@ -280,7 +283,7 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 		return EXIT_INPUT;
 	}
 	log_info("analysing %zu stories", corpus.n);
-	if (pipeline_build(&corpus, &o->analyze, &o->model, (int)o->jobs, m, &err)) {
+	if (pipeline_build_release(&corpus, &o->analyze, &o->model, (int)o->jobs, m, &err)) {
 		log_error("%s", err.message);
 		corpus_free(&corpus);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;

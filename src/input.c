@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "fsutil.h"
@@ -87,6 +88,9 @@ void input_set_free(struct input_set *set)
 		item_clear(&set->items[i]);
 	free(set->items);
 	skip_list_free(&set->skipped);
+	for (size_t i = 0; i < set->n_sources; i++)
+		free(set->sources[i]);
+	free(set->sources);
 	input_set_init(set);
 }
 
@@ -102,6 +106,7 @@ static struct input_item *new_item(struct input_set *set)
 	}
 	memset(&set->items[set->n], 0, sizeof set->items[0]);
 	set->items[set->n].order = set->n;
+	set->items[set->n].text_ref.source = INPUT_TEXT_HERE;
 	return &set->items[set->n++];
 }
 
@@ -276,9 +281,11 @@ static const char *json_str(json_t *obj, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* One JSON Lines record; problems go to the skipped list. */
+/* One JSON Lines record, at byte `offset` of the file; problems go to the
+ * skipped list. `source` indexes set->sources when texts are deferred. */
 static int add_record(struct input_set *set, const char *file, const char *base,
-		      size_t lineno, const char *line, size_t len)
+		      size_t lineno, uint64_t offset, uint32_t source,
+		      const char *line, size_t len)
 {
 	char name[4096], reason[512];
 	json_error_t jerr;
@@ -327,7 +334,12 @@ static int add_record(struct input_set *set, const char *file, const char *base,
 	} else {
 		rc |= article_set(&a->id, id);
 		rc |= article_set(&a->title, json_str(obj, "title"));
-		rc |= article_set(&a->text, text);
+		if (set->defer_text) {
+			it->text_ref = (struct input_text_ref){ offset, (uint32_t)len, source };
+			it->has_text = *text != '\0';
+		} else {
+			rc |= article_set(&a->text, text);
+		}
 		rc |= article_set(&a->lang, json_str(obj, "lang"));
 		rc |= article_set(&a->author, json_str(obj, "author"));
 		rc |= article_set(&a->modified, json_str(obj, "modified"));
@@ -344,11 +356,68 @@ static int add_record(struct input_set *set, const char *file, const char *base,
 	return 0;
 }
 
+/* Records `file` as the source of deferred texts (the last of sources). */
+static int add_source(struct input_set *set, const char *file)
+{
+	char **s;
+
+	if (set->n_sources >= INPUT_TEXT_HERE - 1)
+		return -1;
+	s = realloc(set->sources, (set->n_sources + 1) * sizeof *s);
+	if (!s)
+		return -1;
+	set->sources = s;
+	if (!(s[set->n_sources] = strdup(file)))
+		return -1;
+	set->n_sources++;
+	return 0;
+}
+
+int input_read_text(int fd, const char *file, const struct input_text_ref *ref,
+		    const char *id, char **text, struct error *err)
+{
+	char *line = malloc(ref->len ? ref->len : 1);
+	size_t got = 0;
+	json_t *obj = NULL;
+	const char *t, *rid;
+
+	*text = NULL;
+	if (!line)
+		return error_set(err, file, "out of memory");
+	while (got < ref->len) {
+		ssize_t n = pread(fd, line + got, ref->len - got, (off_t)(ref->offset + got));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	if (got == ref->len)
+		obj = json_loadb(line, ref->len, JSON_REJECT_DUPLICATES, NULL);
+	free(line);
+	rid = obj ? json_str(obj, "id") : NULL;
+	if (!rid || strcmp(rid, id)) {
+		json_decref(obj);
+		return error_set(err, file, "changed while it was read (record \"%.200s\" "
+				 "no longer at byte %llu)", id,
+				 (unsigned long long)ref->offset);
+	}
+	t = json_str(obj, "text");
+	if (t && !(*text = strdup(t))) {
+		json_decref(obj);
+		return error_set(err, file, "out of memory");
+	}
+	json_decref(obj);
+	return 0;
+}
+
 static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 {
 	FILE *f = fopen(file, "rb");
 	char *line = NULL, *base;
 	size_t cap = 0, lineno = 0;
+	uint64_t offset = 0;
+	uint32_t source;
 	ssize_t n;
 	int rc = 0;
 
@@ -359,12 +428,16 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 			       ? error_set(err, file, "out of memory") : 0;
 	}
 	base = fs_dirname(file);
-	if (!base) {
+	if (!base || (set->defer_text && add_source(set, file))) {
+		free(base);
 		fclose(f);
 		return error_set(err, file, "out of memory");
 	}
+	source = set->defer_text ? (uint32_t)(set->n_sources - 1) : INPUT_TEXT_HERE;
 	while (!rc && (n = getline(&line, &cap, f)) >= 0) {
 		size_t len = (size_t)n;
+		uint64_t at = offset;
+		offset += (uint64_t)n;
 		lineno++;
 		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
 			len--;
@@ -376,7 +449,7 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 			rc = skip_list_add(&set->skipped, name, "line longer than 64 MiB");
 			continue;
 		}
-		rc = add_record(set, file, base, lineno, line, len);
+		rc = add_record(set, file, base, lineno, at, source, line, len);
 	}
 	if (!rc && ferror(f))
 		rc = skip_list_add(&set->skipped, file, "read error");

@@ -24,6 +24,7 @@
 #define RELATED_INPUT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "article.h"
 #include "log.h"
@@ -45,12 +46,26 @@ int skip_list_add(struct skip_list *l, const char *input, const char *reason);
 int skip_list_take(struct skip_list *to, struct skip_list *from);
 void skip_list_free(struct skip_list *l);
 
+/* Where the text of an article record still lies when the set defers
+ * texts: the record is line bytes [offset, offset + len) of the JSON Lines
+ * file sources[source] of the set. */
+struct input_text_ref {
+	uint64_t offset;
+	uint32_t len;    /* lines are at most 64 MiB */
+	uint32_t source; /* INPUT_TEXT_HERE: not deferred */
+};
+
+#define INPUT_TEXT_HERE UINT32_MAX
+
 struct input_item {
 	char *name;              /* what messages call it: a path or "FILE:LINE" */
 	char *path;              /* page to read; NULL for an article record */
 	char *charset;           /* charset declared by a manifest, or NULL */
 	struct article article;  /* id always set; url/published/section from a
-				    manifest, or the whole article for text records */
+				    manifest, or the whole article for text records
+				    (but for the text when it is deferred) */
+	struct input_text_ref text_ref; /* source INPUT_TEXT_HERE unless deferred */
+	int has_text;            /* deferred text: it is not empty */
 	size_t order;            /* position in which it was found */
 };
 
@@ -58,6 +73,12 @@ struct input_set {
 	struct input_item *items;
 	size_t n, cap;
 	struct skip_list skipped;
+	/* Set before input_add() to leave article records' texts in their
+	 * files (read back with input_read_text()): a run then never holds
+	 * every text at once (5.4 GB for 1M synthetic stories). */
+	int defer_text;
+	char **sources; /* JSON Lines files named by text_ref.source; owned */
+	size_t n_sources;
 };
 
 void input_set_init(struct input_set *set);
@@ -67,6 +88,14 @@ void input_set_free(struct input_set *set);
  * single entry (unreadable folder, bad JSON line) go to set->skipped; only
  * a missing argument or memory exhaustion fails (-1 with err set). */
 int input_add(struct input_set *set, const char *arg, struct error *err);
+
+/* Reads back the deferred text of the record `ref` from `fd` (open on
+ * sources[ref.source], named `file` in messages): sets *text to a malloc'd
+ * copy (the caller's; NULL when the record has none) and returns 0, or -1
+ * with err set when the line cannot be read or is no longer the record with
+ * id `id` (the file changed during the run). Thread-safe (pread). */
+int input_read_text(int fd, const char *file, const struct input_text_ref *ref,
+		    const char *id, char **text, struct error *err);
 
 /* Sorts the items by id and skips duplicate ids. Call once after all
  * input_add() calls. Returns -1 only when memory runs out. */

@@ -5,8 +5,11 @@
  */
 #include "pipeline.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,6 +39,7 @@ void corpus_free(struct corpus *c)
 	for (size_t i = 0; i < c->n; i++)
 		article_clear(&c->articles[i]);
 	free(c->articles);
+	free(c->text_ref);
 	memset(c, 0, sizeof *c);
 }
 
@@ -112,9 +116,11 @@ static void load_one(void *arg, size_t i)
 
 	error_clear(&err);
 	if (!it->path) {
-		if ((!a->text || !*a->text) && (!a->title || !*a->title))
+		int deferred = it->text_ref.source != INPUT_TEXT_HERE;
+		int has_text = deferred ? it->has_text : a->text && *a->text;
+		if (!has_text && (!a->title || !*a->title))
 			error_set(&err, NULL, "article has no text");
-		else
+		else if (!deferred)
 			guess_lang(a);
 		goto out;
 	}
@@ -159,12 +165,18 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 	memset(out, 0, sizeof *out);
 	ctx.reason = calloc(set->n ? set->n : 1, sizeof *ctx.reason);
 	out->articles = calloc(set->n ? set->n : 1, sizeof *out->articles);
-	if (!ctx.reason || !out->articles) {
+	if (set->n_sources)
+		out->text_ref = malloc((set->n ? set->n : 1) * sizeof *out->text_ref);
+	if (!ctx.reason || !out->articles || (set->n_sources && !out->text_ref)) {
 		free(ctx.reason);
 		free(out->articles);
+		free(out->text_ref);
 		out->articles = NULL;
+		out->text_ref = NULL;
 		return error_set(err, NULL, "out of memory");
 	}
+	out->sources = set->sources;
+	out->n_sources = set->n_sources;
 	progress_begin("extract", set->n);
 	parallel_for(jobs, set->n, LOAD_CHUNK, load_one, &ctx);
 	progress_end();
@@ -173,7 +185,9 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 			free(ctx.reason[i]);
 		free(ctx.reason);
 		free(out->articles);
+		free(out->text_ref);
 		out->articles = NULL;
+		out->text_ref = NULL;
 		return error_set(err, NULL, "interrupted");
 	}
 	for (size_t i = 0; i < set->n; i++) {
@@ -183,6 +197,8 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 			free(ctx.reason[i]);
 			continue;
 		}
+		if (out->text_ref)
+			out->text_ref[out->n] = set->items[i].text_ref;
 		out->articles[out->n++] = set->items[i].article;
 		memset(&set->items[i].article, 0, sizeof set->items[i].article);
 	}
@@ -201,17 +217,61 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 
 /* ---- analysis and model ---- */
 
+/* One block of stories under analysis. view[i] is story base + i as the
+ * analyser and the model see it: the corpus's article (a shallow copy),
+ * with a deferred text read back (owned by the block, freed after it) and
+ * the language code in lang[i]. */
 struct analyze_ctx {
 	const struct corpus *c;
 	const struct analyze_options *opts;
 	struct analyzer **analyzers; /* one per thread slot */
 	struct bag *bags;            /* one per story of the block */
+	struct article *view;        /* one per story of the block */
+	char (*lang)[8];             /* one per story of the block */
+	unsigned char *unreadable;   /* one per story: its deferred text was not read */
+	const int *fds;              /* per source, open on corpus sources */
 	size_t base;
 	atomic_int *oom;
 	pthread_key_t key;
 	atomic_size_t next_analyzer;
 	int jobs;
 };
+
+/* The language a story is analysed in: its own tag normalised, else a
+ * guess from its text (as guess_lang() does at load time). */
+static void story_lang(const struct article *a, char code[8])
+{
+	const char *g;
+
+	if (a->lang && analyze_lang_code(a->lang, code, 8))
+		return;
+	g = analyze_guess_lang(a->text);
+	code[0] = '\0';
+	if (g)
+		snprintf(code, 8, "%s", g);
+}
+
+/* Fills view[i] for story base + i; -1 when its deferred text cannot be
+ * read (the reason is found again, in order, by the caller). */
+static int view_story(struct analyze_ctx *ctx, size_t i)
+{
+	const struct corpus *c = ctx->c;
+	size_t d = ctx->base + i;
+	struct article *v = &ctx->view[i];
+	const struct input_text_ref *ref = c->text_ref ? &c->text_ref[d] : NULL;
+	struct error e;
+
+	*v = c->articles[d];
+	if (!ref || ref->source == INPUT_TEXT_HERE)
+		return 0;
+	error_clear(&e);
+	if (input_read_text(ctx->fds[ref->source], c->sources[ref->source], ref,
+			    v->id, &v->text, &e))
+		return -1;
+	story_lang(v, ctx->lang[i]);
+	v->lang = ctx->lang[i][0] ? ctx->lang[i] : NULL;
+	return 0;
+}
 
 static void analyze_one(void *arg, size_t i)
 {
@@ -231,38 +291,93 @@ static void analyze_one(void *arg, size_t i)
 		}
 		pthread_setspecific(ctx->key, an);
 	}
-	if (analyze_article(an, &ctx->c->articles[ctx->base + i], &ctx->bags[i]))
+	if (view_story(ctx, i)) {
+		ctx->unreadable[i] = 1;
+		return;
+	}
+	if (analyze_article(an, &ctx->view[i], &ctx->bags[i]))
 		atomic_store(ctx->oom, 1);
 }
 
-int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
-		   const struct model_params *mp, int jobs, struct model *m,
-		   struct error *err)
+/* Frees the texts read back for the block's first n stories. */
+static void release_views(struct analyze_ctx *ctx, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct input_text_ref *ref =
+			ctx->c->text_ref ? &ctx->c->text_ref[ctx->base + i] : NULL;
+		if (ref && ref->source != INPUT_TEXT_HERE)
+			free(ctx->view[i].text);
+		ctx->view[i].text = NULL;
+	}
+}
+
+/* The message for the first story of the block whose text could not be
+ * read back, found again in order so that it does not depend on threads. */
+static int unreadable_error(struct analyze_ctx *ctx, size_t n, struct error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct input_text_ref *ref = &ctx->c->text_ref[ctx->base + i];
+		char *text = NULL;
+		if (!ctx->unreadable[i])
+			continue;
+		if (input_read_text(ctx->fds[ref->source], ctx->c->sources[ref->source],
+				    ref, ctx->c->articles[ctx->base + i].id, &text, err)) {
+			return -1;
+		}
+		free(text);
+		return error_set(err, ctx->c->sources[ref->source], "read error");
+	}
+	return 0;
+}
+
+/* pipeline_build() and pipeline_build_release(): `release` is NULL or the
+ * same corpus as `c`, whose articles are then cleared block by block. */
+static int build(const struct corpus *c, struct corpus *release,
+		 const struct analyze_options *ao, const struct model_params *mp,
+		 int jobs, struct model *m, struct error *err)
 {
 	struct model_builder *b = model_builder_new();
 	size_t block = c->n < ANALYZE_BLOCK ? (c->n ? c->n : 1) : ANALYZE_BLOCK;
 	struct bag *bags = calloc(block, sizeof *bags);
+	struct article *view = calloc(block, sizeof *view);
+	char (*lang)[8] = calloc(block, sizeof *lang);
+	unsigned char *unreadable = calloc(block, 1);
+	int *fds = calloc(c->n_sources ? c->n_sources : 1, sizeof *fds);
 	atomic_int oom = 0;
 	int rc = 0;
 
-	if (!b || !bags) {
+	if (!b || !bags || !view || !lang || !unreadable || !fds) {
 		model_builder_free(b);
 		free(bags);
+		free(view);
+		free(lang);
+		free(unreadable);
+		free(fds);
 		return error_set(err, NULL, "out of memory");
+	}
+	for (size_t s = 0; s < c->n_sources; s++)
+		fds[s] = -1;
+	for (size_t s = 0; s < c->n_sources && !rc; s++) {
+		fds[s] = open(c->sources[s], O_RDONLY | O_CLOEXEC);
+		if (fds[s] < 0)
+			rc = error_set(err, c->sources[s], "cannot open again: %s",
+				       strerror(errno));
 	}
 	for (size_t i = 0; i < block; i++)
 		bag_init(&bags[i]);
 	progress_begin("analyze", c->n);
 	for (size_t base = 0; base < c->n && !rc; base += block) {
 		size_t n = c->n - base < block ? c->n - base : block;
-		struct analyze_ctx ctx = { .c = c, .opts = ao, .bags = bags,
-					   .base = base, .oom = &oom, .jobs = jobs };
+		struct analyze_ctx ctx = { .c = c, .opts = ao, .bags = bags, .view = view,
+					   .lang = lang, .unreadable = unreadable,
+					   .fds = fds, .base = base, .oom = &oom, .jobs = jobs };
 		ctx.analyzers = calloc((size_t)jobs + 1, sizeof *ctx.analyzers);
 		if (!ctx.analyzers || pthread_key_create(&ctx.key, NULL)) {
 			free(ctx.analyzers);
 			rc = error_set(err, NULL, "out of memory");
 			break;
 		}
+		memset(unreadable, 0, block);
 		parallel_for(jobs, n, 16, analyze_one, &ctx);
 		if (pipeline_stop)
 			oom = 1;
@@ -270,23 +385,48 @@ int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 		for (int j = 0; j <= jobs; j++)
 			analyzer_free(ctx.analyzers[j]);
 		free(ctx.analyzers);
-		if (oom) {
+		if (!oom && memchr(unreadable, 1, n))
+			rc = unreadable_error(&ctx, n, err);
+		else if (oom)
 			rc = pipeline_stop ? error_set(err, NULL, "interrupted")
 					   : error_set(err, NULL, "out of memory while analysing");
-			break;
-		}
 		for (size_t i = 0; i < n && !rc; i++)
-			rc = model_builder_add(b, &c->articles[base + i], &bags[i], err);
+			rc = model_builder_add(b, &view[i], &bags[i], err);
+		release_views(&ctx, n);
+		if (release)
+			for (size_t i = 0; i < n; i++)
+				article_clear(&release->articles[base + i]);
 	}
 	progress_end();
+	for (size_t s = 0; s < c->n_sources; s++)
+		if (fds[s] >= 0)
+			close(fds[s]);
 	for (size_t i = 0; i < block; i++)
 		bag_free(&bags[i]);
 	free(bags);
+	free(view);
+	free(lang);
+	free(unreadable);
+	free(fds);
 	if (rc) {
 		model_builder_free(b);
 		return -1;
 	}
 	return model_builder_finish(b, mp, m, err);
+}
+
+int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
+		   const struct model_params *mp, int jobs, struct model *m,
+		   struct error *err)
+{
+	return build(c, NULL, ao, mp, jobs, m, err);
+}
+
+int pipeline_build_release(struct corpus *c, const struct analyze_options *ao,
+			   const struct model_params *mp, int jobs, struct model *m,
+			   struct error *err)
+{
+	return build(c, c, ao, mp, jobs, m, err);
 }
 
 int pipeline_recommend(const struct model *m, const struct rank_options *ro,

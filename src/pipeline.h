@@ -24,18 +24,28 @@
  * "interrupted". */
 extern volatile sig_atomic_t pipeline_stop;
 
-/* The stories a run works on, in id order. Owns its articles. */
+/* The stories a run works on, in id order. Owns its articles and
+ * text_ref. When the input set deferred texts (input.h), a story whose
+ * text_ref[i].source is not INPUT_TEXT_HERE has no text in memory (NULL)
+ * and no language guessed yet: pipeline_build() reads the text back from
+ * sources[source] while it analyses the story, guesses the language then,
+ * and frees the text at once. `sources` is borrowed from the input set,
+ * which must outlive the build. */
 struct corpus {
 	struct article *articles;
 	size_t n;
 	size_t boilerplate_removed; /* paragraphs removed by boilerplate.h */
+	struct input_text_ref *text_ref; /* [n], or NULL: every text in memory */
+	char *const *sources;
+	size_t n_sources;
 };
 
 void corpus_free(struct corpus *c);
 
 /* Reads, decodes and extracts every page of `set` on `jobs` threads;
- * article records pass through (their fields are moved out of `set`). A
- * story without a language gets a guessed one. Unless keep_boilerplate,
+ * article records pass through (their fields are moved out of `set`; a
+ * deferred text stays where it is, see struct corpus). A story without a
+ * language gets a guessed one (a deferred one only when it is analysed). Unless keep_boilerplate,
  * paragraphs that repeat across pages of one site are then removed from
  * the pages' texts (boilerplate.h; article records are left alone). Inputs
  * that fail go to `skipped` with the reason, in id order. Returns -1 only
@@ -44,10 +54,21 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 		  int keep_boilerplate, struct corpus *out,
 		  struct skip_list *skipped, struct error *err);
 
-/* Analyses every story on `jobs` threads and builds the model. */
+/* Analyses every story on `jobs` threads and builds the model. Stories
+ * are analysed in blocks of a few thousand; a deferred text is read back
+ * for its block and freed after it. */
 int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 		   const struct model_params *mp, int jobs, struct model *m,
 		   struct error *err);
+
+/* pipeline_build() for a caller that needs the corpus no more: each block's
+ * articles are cleared (article_clear()) as soon as the model holds what it
+ * keeps of them, so texts and metadata do not stay resident beside the
+ * model being built. `c` is left with n articles all cleared, to be freed
+ * with corpus_free(). */
+int pipeline_build_release(struct corpus *c, const struct analyze_options *ao,
+			   const struct model_params *mp, int jobs, struct model *m,
+			   struct error *err);
 
 /* Adds latent vectors of `dim` dimensions to `m` (semantic.h); a corpus
  * too small for a latent space is left without and reported via log_warn. */

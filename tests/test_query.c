@@ -57,6 +57,7 @@ static void make_article(struct article *a, int i)
 
 static void make_corpus(struct corpus *c)
 {
+	memset(c, 0, sizeof *c);
 	c->n = N_STORIES;
 	c->articles = calloc(N_STORIES, sizeof *c->articles);
 	assert_non_null(c->articles);
