@@ -269,6 +269,7 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 		}
 		(void)before;
 	}
+	input_set_release_items(set);
 	r->boilerplate = corpus.boilerplate_removed;
 	report_stage(r, "extract", t0);
 	cmd_warn_skipped(&set->skipped, 0);

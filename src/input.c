@@ -94,6 +94,15 @@ void input_set_free(struct input_set *set)
 	input_set_init(set);
 }
 
+void input_set_release_items(struct input_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		item_clear(&set->items[i]);
+	free(set->items);
+	set->items = NULL;
+	set->n = set->cap = 0;
+}
+
 static struct input_item *new_item(struct input_set *set)
 {
 	if (set->n == set->cap) {

@@ -83,6 +83,10 @@ struct input_set {
 
 void input_set_init(struct input_set *set);
 void input_set_free(struct input_set *set);
+/* Frees the items (once pipeline_load() has taken their articles), keeping
+ * `skipped` and `sources` for the rest of the run: at 1M stories the items
+ * were 220 MB that nothing reads after loading. */
+void input_set_release_items(struct input_set *set);
 
 /* Adds the items found under one command-line argument. Problems with a
  * single entry (unreadable folder, bad JSON line) go to set->skipped; only
