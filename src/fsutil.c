@@ -82,58 +82,91 @@ static int fsync_dir(const char *path)
 	return r;
 }
 
-int fs_write_atomic(const char *path, const void *data, size_t len,
-		    struct error *err)
+int fs_atomic_open(struct fs_atomic *f, const char *path, struct error *err)
 {
 	size_t tl = strlen(path) + 32;
-	char *tmp = malloc(tl);
-	const char *p = data;
-	int fd;
 
-	if (!tmp)
+	f->path = path;
+	f->fd = -1;
+	f->tmp = malloc(tl);
+	if (!f->tmp)
 		return error_set(err, path, "out of memory");
-	snprintf(tmp, tl, "%s.tmp.%ld", path, (long)getpid());
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-	if (fd < 0) {
+	snprintf(f->tmp, tl, "%s.tmp.%ld", path, (long)getpid());
+	f->fd = open(f->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (f->fd < 0) {
 		error_set(err, path, "cannot write: %s", strerror(errno));
-		free(tmp);
+		free(f->tmp);
+		f->tmp = NULL;
 		return -1;
 	}
+	return 0;
+}
+
+void fs_atomic_abort(struct fs_atomic *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	if (f->tmp)
+		unlink(f->tmp);
+	free(f->tmp);
+	f->tmp = NULL;
+	f->fd = -1;
+}
+
+int fs_atomic_write(struct fs_atomic *f, const void *data, size_t len,
+		    struct error *err)
+{
+	const char *p = data;
+
 	while (len) {
-		ssize_t n = write(fd, p, len);
+		ssize_t n = write(f->fd, p, len);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			error_set(err, path, "cannot write: %s",
+			error_set(err, f->path, "cannot write: %s",
 				  n < 0 ? strerror(errno) : "short write");
-			goto fail;
+			fs_atomic_abort(f);
+			return -1;
 		}
 		p += n;
 		len -= (size_t)n;
 	}
-	if (fsync(fd)) {
-		error_set(err, path, "cannot sync: %s", strerror(errno));
-		goto fail;
-	}
-	if (close(fd)) {
-		fd = -1;
-		error_set(err, path, "cannot close: %s", strerror(errno));
-		goto fail;
-	}
-	fd = -1;
-	if (rename(tmp, path)) {
-		error_set(err, path, "cannot rename into place: %s", strerror(errno));
-		goto fail;
-	}
-	free(tmp);
-	fsync_dir(path);
 	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	free(tmp);
-	return -1;
+}
+
+int fs_atomic_commit(struct fs_atomic *f, struct error *err)
+{
+	if (fsync(f->fd)) {
+		error_set(err, f->path, "cannot sync: %s", strerror(errno));
+		fs_atomic_abort(f);
+		return -1;
+	}
+	if (close(f->fd)) {
+		f->fd = -1;
+		error_set(err, f->path, "cannot close: %s", strerror(errno));
+		fs_atomic_abort(f);
+		return -1;
+	}
+	f->fd = -1;
+	if (rename(f->tmp, f->path)) {
+		error_set(err, f->path, "cannot rename into place: %s", strerror(errno));
+		fs_atomic_abort(f);
+		return -1;
+	}
+	free(f->tmp);
+	f->tmp = NULL;
+	fsync_dir(f->path);
+	return 0;
+}
+
+int fs_write_atomic(const char *path, const void *data, size_t len,
+		    struct error *err)
+{
+	struct fs_atomic f;
+
+	if (fs_atomic_open(&f, path, err) || fs_atomic_write(&f, data, len, err))
+		return -1;
+	return fs_atomic_commit(&f, err);
 }
 
 int fs_lock(const char *dir, struct error *err)

@@ -17,6 +17,24 @@
 int fs_write_atomic(const char *path, const void *data, size_t len,
 		    struct error *err);
 
+/* The same atomic write in pieces, for a file too large to assemble in
+ * memory first (a model of 1M stories is 7 GB): fs_atomic_open() creates
+ * the temporary file, fs_atomic_write() appends, fs_atomic_commit() syncs
+ * and renames it over `path` as fs_write_atomic() does, and
+ * fs_atomic_abort() removes it. A failed write or commit has aborted
+ * already. `path` must outlive the writer. */
+struct fs_atomic {
+	const char *path;
+	char *tmp;
+	int fd;
+};
+
+int fs_atomic_open(struct fs_atomic *f, const char *path, struct error *err);
+int fs_atomic_write(struct fs_atomic *f, const void *data, size_t len,
+		    struct error *err);
+int fs_atomic_commit(struct fs_atomic *f, struct error *err);
+void fs_atomic_abort(struct fs_atomic *f);
+
 /* Creates `path` and its missing parents (mode 0777 & ~umask). */
 int fs_mkdir_p(const char *path, struct error *err);
 

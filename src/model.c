@@ -485,6 +485,44 @@ static size_t align8(size_t n)
 	return (n + 7) & ~(size_t)7;
 }
 
+/* The file is written through a 1 MiB buffer that keeps the running
+ * checksum, straight to the temporary file: assembling it in memory first
+ * cost as much again as the model (7 GB more at 1M stories). */
+#define WRITE_BUFFER ((size_t)1 << 20)
+
+struct file_writer {
+	struct fs_atomic f;
+	unsigned char *buf;
+	size_t n;
+	uint32_t crc;
+};
+
+static int writer_flush(struct file_writer *w, struct error *err)
+{
+	w->crc = (uint32_t)crc32(w->crc, w->buf, (uInt)w->n);
+	if (fs_atomic_write(&w->f, w->buf, w->n, err))
+		return -1;
+	w->n = 0;
+	return 0;
+}
+
+static int writer_add(struct file_writer *w, const void *data, uint64_t len,
+		      struct error *err)
+{
+	const unsigned char *p = data;
+
+	while (len) {
+		size_t k = WRITE_BUFFER - w->n < len ? WRITE_BUFFER - w->n : (size_t)len;
+		memcpy(w->buf + w->n, p, k);
+		w->n += k;
+		p += k;
+		len -= k;
+		if (w->n == WRITE_BUFFER && writer_flush(w, err))
+			return -1;
+	}
+	return 0;
+}
+
 int model_save(const struct model *m, const char *path, struct error *err)
 {
 	struct file_header h;
@@ -503,11 +541,10 @@ int model_save(const struct model *m, const char *path, struct error *err)
 		((uint64_t)m->n_terms + 1) * 8, m->nnz * 4, m->nnz * 4,
 		m->term_basis ? (uint64_t)m->n_terms * m->latent_dim * 4 : 0
 	};
-	struct buf out = BUF_INIT;
+	struct file_writer w = { .crc = 0 };
 	static const char zeros[8];
-	uint32_t crc;
-	size_t off = sizeof h + sizeof sec;
-	int rc;
+	uint64_t off = sizeof h + sizeof sec;
+	int rc = -1;
 
 	if (!m->post_start) {
 		if (postings_of(m, &post_start, &post_doc, &post_weight))
@@ -544,31 +581,36 @@ int model_save(const struct model *m, const char *path, struct error *err)
 		off = align8(off + sizes[i]);
 	}
 	h.file_size = off + 8;
-	if (buf_grow(&out, off + 8)) {
-		free(post_start);
-		free(post_doc);
-		free(post_weight);
-		return error_set(err, path, "out of memory");
+	w.buf = malloc(WRITE_BUFFER);
+	if (!w.buf) {
+		error_set(err, path, "out of memory");
+		goto done;
 	}
-	buf_add(&out, &h, sizeof h);
-	buf_add(&out, sec, sizeof sec);
+	if (fs_atomic_open(&w.f, path, err))
+		goto done;
+	if (writer_add(&w, &h, sizeof h, err) || writer_add(&w, sec, sizeof sec, err))
+		goto done;
+	off = sizeof h + sizeof sec;
 	for (int i = 0; i < SEC_MAX; i++) {
-		buf_add(&out, data[i], sizes[i]);
-		buf_add(&out, zeros, align8(out.len) - out.len);
+		if (writer_add(&w, data[i], sizes[i], err) ||
+		    writer_add(&w, zeros, align8(off + sizes[i]) - (off + sizes[i]), err))
+			goto done;
+		off = align8(off + sizes[i]);
 	}
-	crc = (uint32_t)crc32(0L, (const Bytef *)out.data, (uInt)0);
-	for (size_t done = 0; done < out.len;) {
-		size_t n = out.len - done > (1u << 30) ? (1u << 30) : out.len - done;
-		crc = (uint32_t)crc32(crc, (const Bytef *)out.data + done, (uInt)n);
-		done += n;
-	}
-	buf_add(&out, &crc, 4);
-	buf_add(&out, MODEL_TRAILER, 4);
+	if (writer_flush(&w, err))
+		goto done;
+	memcpy(w.buf, &w.crc, 4);
+	memcpy(w.buf + 4, MODEL_TRAILER, 4);
+	if (fs_atomic_write(&w.f, w.buf, 8, err) || fs_atomic_commit(&w.f, err))
+		goto done;
+	rc = 0;
+done:
+	if (rc && w.f.tmp) /* not yet aborted by a failed write */
+		fs_atomic_abort(&w.f);
+	free(w.buf);
 	free(post_start);
 	free(post_doc);
 	free(post_weight);
-	rc = fs_write_atomic(path, out.data, out.len, err);
-	buf_release(&out);
 	return rc;
 }
 
