@@ -1,6 +1,9 @@
 /*
  * rank: for every story, the stories whose vectors have the highest cosine
- * with its own (exact), through an inverted index of the model.
+ * with its own (exact), through an inverted index of the model: the
+ * model's own postings when it has them (a loaded model), else built for
+ * the call and freed after it; built for the approximate mode, only of the
+ * terms that mode may query.
  *
  * Each thread owns one dense accumulator and one bounded heap and takes
  * stories in chunks of consecutive indexes; each story's result goes to its
