@@ -343,7 +343,7 @@ static int add_record(struct input_set *set, const char *file, const char *base,
 	} else {
 		rc |= article_set(&a->id, id);
 		rc |= article_set(&a->title, json_str(obj, "title"));
-		if (set->defer_text) {
+		if (source != INPUT_TEXT_HERE) {
 			it->text_ref = (struct input_text_ref){ offset, (uint32_t)len, source };
 			it->has_text = *text != '\0';
 		} else {
@@ -427,8 +427,9 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 	size_t cap = 0, lineno = 0;
 	uint64_t offset = 0;
 	uint32_t source;
+	struct stat st;
 	ssize_t n;
-	int rc = 0;
+	int rc = 0, defer;
 
 	if (!f) {
 		char reason[256];
@@ -437,12 +438,14 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 			       ? error_set(err, file, "out of memory") : 0;
 	}
 	base = fs_dirname(file);
-	if (!base || (set->defer_text && add_source(set, file))) {
+	/* Texts can be read back only from a regular file (not a pipe). */
+	defer = set->defer_text && !fstat(fileno(f), &st) && S_ISREG(st.st_mode);
+	if (!base || (defer && add_source(set, file))) {
 		free(base);
 		fclose(f);
 		return error_set(err, file, "out of memory");
 	}
-	source = set->defer_text ? (uint32_t)(set->n_sources - 1) : INPUT_TEXT_HERE;
+	source = defer ? (uint32_t)(set->n_sources - 1) : INPUT_TEXT_HERE;
 	while (!rc && (n = getline(&line, &cap, f)) >= 0) {
 		size_t len = (size_t)n;
 		uint64_t at = offset;

@@ -8,6 +8,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <fcntl.h>
 #include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -323,6 +324,51 @@ static void test_jsonl_article_records_carry_their_fields(void **state)
 	input_set_free(&set);
 }
 
+static void test_deferred_texts_are_read_back_and_a_changed_file_is_an_error(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+	const struct input_item *a1, *a0, *a2;
+	char *text = NULL;
+	int fd;
+
+	(void)state;
+	make_folder("defer");
+	write_file("defer/a.jsonl",
+		   "{\"id\":\"a1\",\"title\":\"T\",\"text\":\"Para one.\\n\\nPara two.\"}\n"
+		   "{\"id\":\"a0\",\"text\":\"Only text.\"}\r\n"
+		   "{\"id\":\"a2\",\"title\":\"Title only\",\"text\":\"\"}\n");
+	input_set_init(&set);
+	set.defer_text = 1;
+	assert_int_equal(input_add(&set, path_of("defer/a.jsonl"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 3);
+	assert_int_equal(set.n_sources, 1);
+	a0 = require_id(&set, "a0");
+	a1 = require_id(&set, "a1");
+	a2 = require_id(&set, "a2");
+	assert_null(a1->article.text);
+	assert_string_equal(a1->article.title, "T");
+	assert_int_equal(a1->has_text, 1);
+	assert_int_equal(a2->has_text, 0);
+	assert_int_equal(a0->text_ref.source, 0);
+
+	fd = open(set.sources[0], O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(input_read_text(fd, set.sources[0], &a1->text_ref, "a1", &text, &err), 0);
+	assert_string_equal(text, "Para one.\n\nPara two.");
+	free(text);
+	assert_int_equal(input_read_text(fd, set.sources[0], &a0->text_ref, "a0", &text, &err), 0);
+	assert_string_equal(text, "Only text.");
+	free(text);
+	/* The record at a0's place is no longer a0: an error, not a wrong text. */
+	assert_int_equal(input_read_text(fd, set.sources[0], &a1->text_ref, "a0", &text, &err), -1);
+	assert_null(text);
+	assert_non_null(strstr(err.message, "changed"));
+	close(fd);
+	input_set_free(&set);
+}
+
 static void test_bad_jsonl_lines_are_skipped_with_file_and_line(void **state)
 {
 	struct input_set set;
@@ -506,6 +552,7 @@ int main(void)
 		cmocka_unit_test(test_missing_argument_fails_with_its_name),
 		cmocka_unit_test(test_manifest_paths_resolve_against_manifest_folder),
 		cmocka_unit_test(test_jsonl_article_records_carry_their_fields),
+		cmocka_unit_test(test_deferred_texts_are_read_back_and_a_changed_file_is_an_error),
 		cmocka_unit_test(test_bad_jsonl_lines_are_skipped_with_file_and_line),
 		cmocka_unit_test(test_duplicate_ids_keep_first_in_path_order),
 		cmocka_unit_test(test_duplicate_ids_in_jsonl_keep_the_earlier_line),
