@@ -376,7 +376,13 @@ void rank_options_approximate(struct rank_options *o, const struct model *m)
 		o->max_postings = 1000;
 	if (o->max_postings > 5000)
 		o->max_postings = 5000;
-	o->candidates = 2 * (o->depth > o->rerank ? o->depth : o->rerank);
+	/* Exact re-scoring of twice the list's depth keeps recall@10 of the
+	 * TF-IDF lists at 0.999 (synthetic 40k). The semantic blend re-ranks
+	 * the `rerank` best and can lift a story from deep in them, where
+	 * partial scores are least sure: four times keeps it at 0.991
+	 * (0.986 with two). */
+	o->candidates = (o->semantic > 0.0f && m->latent_dim ? 4 : 2) *
+			(o->depth > o->rerank ? o->depth : o->rerank);
 	if (o->candidates < 100)
 		o->candidates = 100;
 }

@@ -52,7 +52,8 @@ struct rank_options {
 	size_t n_list;
 };
 
-/* Fills the approximate-mode parameters with their defaults for m. */
+/* Fills the approximate-mode parameters with their defaults for m; reads
+ * o->depth, o->rerank and o->semantic, so set those first. */
 void rank_options_approximate(struct rank_options *o, const struct model *m);
 
 struct neighbor {
