@@ -120,6 +120,19 @@ static void blend_scores(const struct model *m, float w, uint32_t d,
 	}
 }
 
+/* Candidates are visited in heap order, at random places in the model:
+ * their rows are fetched this many candidates ahead. */
+enum { PREFETCH_AHEAD = 4 };
+
+/* Asks for the latent row of story x ahead of its use. */
+static void prefetch_latent(const struct model *m, uint32_t x)
+{
+	const char *b = (const char *)(m->latent + (size_t)x * m->latent_dim);
+
+	for (size_t off = 0; off < m->latent_dim * sizeof(float); off += 64)
+		__builtin_prefetch(b + off);
+}
+
 /* Per-thread scratch space. */
 struct worker {
 	float *acc;          /* [n_docs], zero between stories */
@@ -218,6 +231,8 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		size_t keep = o->candidates / 2, nk = 0;
 		for (size_t i = 0; i < nc; i++) {
 			struct neighbor e = w->cand[i];
+			if (i + PREFETCH_AHEAD < nc)
+				prefetch_latent(m, w->cand[i + PREFETCH_AHEAD].doc);
 			blend_scores(m, o->semantic, d, &e, 1);
 			rank_heap_push(w->heap, &nk, keep, e);
 		}
@@ -232,6 +247,11 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 	for (size_t i = 0; i < nc; i++) {
 		uint32_t x = w->cand[i].doc;
 		float s = 0.0f;
+		if (i + PREFETCH_AHEAD < nc) {
+			uint64_t r = m->row[w->cand[i + PREFETCH_AHEAD].doc];
+			__builtin_prefetch(m->col + r);
+			__builtin_prefetch(m->val + r);
+		}
 		for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
 			s += w->dense[m->col[k]] * m->val[k];
 		rank_heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, s });
