@@ -7,7 +7,8 @@
 # Usage: scripts/bench.sh [SHARED]   (default ../shared)
 # The "query" part: median whole-process time of `related query -m MODEL PAGE` (21 runs)
 # on models built from the synthetic archives (cached as BENCH_OUT/query-N.model).
-# Environment: BENCH_SIZES   synthetic sizes (default "10000 100000"; 1000000 allowed;
+# Environment: BENCH_EXACT_MAX largest size also run with --exact (default 40000)
+#              BENCH_SIZES   synthetic sizes (default "10000 100000"; 1000000 allowed;
 #                            scikit-learn only runs up to BENCH_SKLEARN_MAX,
 #                            default 20000: its all-pairs product takes hours beyond)
 #              BENCH_ONLY    "synthetic", "dev" or "query": only that part
@@ -98,10 +99,13 @@ synthetic() {
 			set -- $(measure scripts/make-synthetic "$n" "$corpus" --seed 1)
 			row "$n" make-synthetic "" "$1" "$2" "" "$(du -m "$corpus" | cut -f1) MB of JSON Lines"
 		fi
-		for mode in default semantic0; do
+		modes="default semantic0"
+		[ "$n" -le "${BENCH_EXACT_MAX:-40000}" ] && modes="$modes exact"
+		for mode in $modes; do
 			dest="$out/synthetic-$n.$mode"
 			opt=""
 			[ "$mode" = semantic0 ] && opt="--semantic 0"
+			[ "$mode" = exact ] && opt="--exact"
 			# shellcheck disable=SC2086
 			if /usr/bin/env time -f '%e %M' -o "$out/time.txt" "$bin" run "$corpus" -o "$dest" -q $opt \
 				>/dev/null 2>"$out/stderr.txt"; then
@@ -111,6 +115,13 @@ synthetic() {
 				row "$n" related "${opt:-default}" failed - - "$(tail -n 1 "$out/stderr.txt")"
 			fi
 		done
+		if [ -f "$out/synthetic-$n.exact/related.jsonl" ] && [ "$n" -le "${BENCH_EXACT_MAX:-40000}" ]; then
+			# The defaults' lists (approximate from 10,000 stories) against exact ones.
+			recall=$("$bin" eval --json --against "$out/synthetic-$n.exact/related.jsonl" \
+				"$out/synthetic-$n.default/related.jsonl" |
+				$py -c 'import json,sys; d=json.load(sys.stdin); print("%.4f" % d["recall@10"]["value"])' 2>/dev/null || echo "?")
+			row "$n" related "defaults vs --exact" "" "" "" "recall@10 $recall"
+		fi
 		if [ "$have_sklearn" = yes ] && [ "$n" -le "${BENCH_SKLEARN_MAX:-20000}" ]; then
 			dest="$out/synthetic-$n.sklearn.jsonl"
 			if /usr/bin/env time -f '%e %M' -o "$out/time.txt" $py "$shared/eval/sklearn_related.py" "$corpus" -o "$dest" \
