@@ -27,12 +27,16 @@
  *   0.9425 against 0.9397 on ecbplus, 0.9215 against 0.9213 on bbc (q = 2:
  *   six products, but 0.004 lower on ecbplus).
  * - The dense steps (Cholesky QR, the projected l x l matrix, the story
- *   vectors) go through GSL BLAS in double on the story-side block stored
- *   transposed (l x stories, row-major): in that layout GSL's reference dsyrk
- *   and dtrsm run along contiguous rows, measured 5x faster than on stories
- *   x l. They run on the threads over a fixed number of story parts (a
- *   function of the story count alone), whose l x l sums are added in part
- *   order, so they too are independent of -j.
+ *   vectors) go through GSL BLAS in double, but the story-side blocks stay
+ *   in float (the products need them so, and the range finder needs the
+ *   span, not the digits): each step converts a chunk of CHUNK stories at a
+ *   time to double, transposed (l x CHUNK, row-major), in a buffer of its
+ *   own; in that layout GSL's reference dsyrk and dtrsm run along contiguous
+ *   rows, measured 5x faster than on stories x l. Keeping l x stories doubles
+ *   instead cost 1.8 GB at a million stories, for the same MAP@10. The steps
+ *   run on the threads over a fixed number of story parts (a function of the
+ *   story count alone), whose l x l sums are added in part order, so they
+ *   too are independent of -j.
  * - Cholesky QR is done once per step, and repeated only when the Gram
  *   matrix is too ill-conditioned for one pass to give orthonormal columns
  *   (never on news corpora; it is what keeps tiny or repetitive corpora
@@ -132,7 +136,7 @@ struct product {
 	const struct sparse *s;
 	const struct block *x;
 	struct block *y;
-	size_t bound[MAX_THREADS + 1]; /* row ranges of about equal entries */
+	size_t *bound; /* row ranges of about equal entries, one per part */
 };
 
 /* The product loops are compiled twice on x86-64, for AVX2 and the baseline,
@@ -184,6 +188,23 @@ VECTOR_CLONES static void product_part(void *ctx, size_t part)
 	}
 }
 
+/* Splits `rows` rows, row r ending at cumulative count start[r + 1], into n
+ * parts of about equal counts: part j is rows bound[j] .. bound[j + 1]. */
+static void split_rows(const uint64_t *start, size_t rows, size_t n, size_t *bound)
+{
+	uint64_t total = start[rows];
+	size_t r = 0;
+
+	bound[0] = 0;
+	for (size_t j = 1; j < n; j++) {
+		uint64_t goal = total * j / n;
+		while (r < rows && start[r] < goal)
+			r++;
+		bound[j] = r;
+	}
+	bound[n] = rows;
+}
+
 /* Splits the rows of s into parts of about equal entries, one per thread
  * (at most MAX_THREADS): part j is rows bound[j] .. bound[j + 1]. Terms are
  * far from even, so equal row counts would leave one thread most of the
@@ -191,17 +212,8 @@ VECTOR_CLONES static void product_part(void *ctx, size_t part)
 static size_t balance(const struct sparse *s, int jobs, size_t *bound)
 {
 	size_t n = jobs < 1 ? 1 : jobs > MAX_THREADS ? MAX_THREADS : (size_t)jobs;
-	uint64_t nnz = s->start[s->rows];
-	size_t r = 0;
 
-	bound[0] = 0;
-	for (size_t j = 1; j < n; j++) {
-		uint64_t goal = nnz * j / n;
-		while (r < s->rows && s->start[r] < goal)
-			r++;
-		bound[j] = r;
-	}
-	bound[n] = s->rows;
+	split_rows(s->start, s->rows, n, bound);
 	return n;
 }
 
@@ -242,8 +254,9 @@ VECTOR_CLONES static void scatter_part(void *ctx, size_t part)
 static void scatter(const struct sparse *s, const struct sparse *st, const struct block *x,
 		    struct block *y, int jobs)
 {
-	struct product p = { st, x, y, { 0 } };
-	size_t n = balance(s, jobs, p.bound);
+	size_t bound[MAX_THREADS + 1];
+	struct product p = { st, x, y, bound };
+	size_t n = balance(s, jobs, bound);
 
 	run_parts((int)n, n, scatter_part, &p);
 }
@@ -251,8 +264,9 @@ static void scatter(const struct sparse *s, const struct sparse *st, const struc
 /* y = S x, row by row on `jobs` threads; y->cols columns of x are used. */
 static void multiply(const struct sparse *s, const struct block *x, struct block *y, int jobs)
 {
-	struct product p = { s, x, y, { 0 } };
-	size_t n = balance(s, jobs, p.bound);
+	size_t bound[MAX_THREADS + 1];
+	struct product p = { s, x, y, bound };
+	size_t n = balance(s, jobs, bound);
 
 	run_parts((int)n, n, product_part, &p);
 }
@@ -302,35 +316,47 @@ static int transpose(const struct model *m, struct sparse *at, void **owned)
 	return 0;
 }
 
-/* ---- dense steps over story blocks ---- */
+/* ---- dense steps over float blocks ---- */
 
-/* The dense state: the story-side block in float (yf, stories x l, for the
- * products) and in double transposed (yt, l x stories, for GSL), with one
- * l x l matrix per story part for sums. Part b is stories n b / parts to
- * n (b + 1) / parts, worked through in chunks of at most CHUNK stories so
- * that the l x CHUNK doubles of a chunk stay in the core's cache. */
+/* The dense state. The block y (stories x l: Y, then Q and the right side of
+ * the basis product; or terms x l for the projected Gram matrix) stays in
+ * float; the dense steps convert a chunk of at most CHUNK rows at a time to
+ * double, transposed (l x CHUNK, row-major), in a buffer of the part that
+ * owns the chunk: in that layout GSL's reference dsyrk and dtrsm run along
+ * contiguous rows, and the l x CHUNK doubles stay in the core's cache. Part b
+ * is rows n b / parts to n (b + 1) / parts; each part has one l x l matrix
+ * for its sum. No l x stories double block is kept: at a million stories
+ * two of them were 1.8 GB. */
 struct dense {
 	size_t n, l, k, parts;
-	struct block yf;
-	gsl_matrix *yt;        /* l x n */
-	gsl_matrix *wt;        /* l x n: A Aᵀ Q, then (Q V)ᵀ */
+	struct block *y;
+	const struct block *w; /* A Aᵀ Q, for dense_cross */
+	double *buf;           /* per part: 2 l CHUNK doubles */
 	gsl_matrix *sums;      /* (parts * l) x l: one l x l sum per part */
 	const gsl_matrix *tri; /* the Cholesky factor, for dense_solve */
 	const gsl_matrix *v;   /* eigenvectors, for dense_vectors */
 	const gsl_vector *eval;
 	float *vecs;           /* n x k */
-	struct block proj;     /* n x k: Q V Σ⁻¹, the right side of the basis product */
 };
+
+/* Parts of the dense steps over `rows` rows: at most MAX_PARTS, of at least
+ * MIN_PART rows, so fixed by the row count alone. */
+static size_t dense_parts(size_t rows)
+{
+	return rows / MIN_PART < 1 ? 1 : rows / MIN_PART > MAX_PARTS ? MAX_PARTS : rows / MIN_PART;
+}
 
 static size_t part_begin(const struct dense *d, size_t b)
 {
 	return d->n * b / d->parts;
 }
 
-/* Columns c0 .. c1 of the first `rows` rows of m. */
-static gsl_matrix_view columns(gsl_matrix *m, size_t rows, size_t c0, size_t c1)
+/* Buffer `which` (0 or 1) of part b as a rows x cols matrix, CHUNK apart. */
+static gsl_matrix_view part_buffer(const struct dense *d, size_t b, int which, size_t rows,
+				   size_t cols)
 {
-	return gsl_matrix_submatrix(m, 0, c0, rows, c1 - c0);
+	return gsl_matrix_view_array_with_tda(d->buf + (2 * b + (size_t)which) * d->l * CHUNK, rows,
+					      cols, CHUNK);
 }
 
 static gsl_matrix_view part_sum(const struct dense *d, size_t b)
@@ -338,13 +364,38 @@ static gsl_matrix_view part_sum(const struct dense *d, size_t b)
 	return gsl_matrix_submatrix(d->sums, b * d->l, 0, d->l, d->l);
 }
 
-/* Rows c0 .. c1 of yf into those columns of out. */
-static void to_double(const struct dense *d, size_t c0, size_t c1, gsl_matrix *out)
+/* Rows c0 .. c1 of src, transposed, into the first columns of out. */
+static void block_to_double(const struct block *src, size_t l, size_t c0, size_t c1,
+			    gsl_matrix *out)
 {
 	for (size_t i = c0; i < c1; i++) {
-		const float *row = d->yf.data + i * d->yf.stride;
-		for (size_t j = 0; j < d->l; j++)
-			out->data[j * out->tda + i] = row[j];
+		const float *row = src->data + i * src->stride;
+		for (size_t j = 0; j < l; j++)
+			out->data[j * out->tda + (i - c0)] = row[j];
+	}
+}
+
+static void to_double(const struct dense *d, size_t c0, size_t c1, gsl_matrix *out)
+{
+	block_to_double(d->y, d->l, c0, c1, out);
+}
+
+/* Part sum of part b: Q_bᵀ W_b, W = A Aᵀ Q. */
+static void dense_cross(void *ctx, size_t b)
+{
+	struct dense *d = ctx;
+	gsl_matrix_view c = part_sum(d, b);
+	size_t end = part_begin(d, b + 1);
+
+	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
+		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
+		gsl_matrix_view q = part_buffer(d, b, 0, d->l, c1 - c0),
+				w = part_buffer(d, b, 1, d->l, c1 - c0);
+
+		to_double(d, c0, c1, &q.matrix);
+		block_to_double(d->w, d->l, c0, c1, &w.matrix);
+		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &q.matrix, &w.matrix,
+			       c0 == part_begin(d, b) ? 0.0 : 1.0, &c.matrix);
 	}
 }
 
@@ -357,15 +408,15 @@ static void dense_gram(void *ctx, size_t b)
 
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
 		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
-		gsl_matrix_view y = columns(d->yt, d->l, c0, c1);
+		gsl_matrix_view y = part_buffer(d, b, 0, d->l, c1 - c0);
 
-		to_double(d, c0, c1, d->yt);
+		to_double(d, c0, c1, &y.matrix);
 		gsl_blas_dsyrk(CblasLower, CblasNoTrans, 1.0, &y.matrix,
 			       c0 == part_begin(d, b) ? 0.0 : 1.0, &g.matrix);
 	}
 }
 
-/* Part b of Q = Y L⁻ᵀ, kept in yt and copied to yf. */
+/* Part b of Q = Y L⁻ᵀ, in place in y. */
 static void dense_solve(void *ctx, size_t b)
 {
 	struct dense *d = ctx;
@@ -373,37 +424,22 @@ static void dense_solve(void *ctx, size_t b)
 
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
 		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
-		gsl_matrix_view y = columns(d->yt, d->l, c0, c1);
+		gsl_matrix_view y = part_buffer(d, b, 0, d->l, c1 - c0);
 
+		to_double(d, c0, c1, &y.matrix);
 		gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, d->tri,
 			       &y.matrix);
 		for (size_t i = c0; i < c1; i++) {
-			float *row = d->yf.data + i * d->yf.stride;
+			float *row = d->y->data + i * d->y->stride;
 			for (size_t j = 0; j < d->l; j++)
-				row[j] = (float)d->yt->data[j * d->yt->tda + i];
+				row[j] = (float)y.matrix.data[j * y.matrix.tda + (i - c0)];
 		}
 	}
 }
 
-/* Part sum of part b: Q_bᵀ W_b, W = A Aᵀ Q held in yf. */
-static void dense_cross(void *ctx, size_t b)
-{
-	struct dense *d = ctx;
-	gsl_matrix_view c = part_sum(d, b);
-	size_t end = part_begin(d, b + 1);
-
-	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
-		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
-		gsl_matrix_view q = columns(d->yt, d->l, c0, c1), w = columns(d->wt, d->l, c0, c1);
-
-		to_double(d, c0, c1, d->wt);
-		gsl_blas_dgemm(CblasNoTrans, CblasTrans, 1.0, &q.matrix, &w.matrix,
-			       c0 == part_begin(d, b) ? 0.0 : 1.0, &c.matrix);
-	}
-}
-
 /* Part b of the story vectors (rows of Q V Σ, unit length) and of Q V Σ⁻¹
- * (directions whose singular value is below 1e-6 of the largest: zero). */
+ * (directions whose singular value is below 1e-6 of the largest: zero),
+ * the latter over the first k columns of y's rows, where Q was. */
 static void dense_vectors(void *ctx, size_t b)
 {
 	struct dense *d = ctx;
@@ -413,25 +449,27 @@ static void dense_vectors(void *ctx, size_t b)
 
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
 		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
-		gsl_matrix_view q = columns(d->yt, d->l, c0, c1), u = columns(d->wt, d->k, c0, c1);
+		gsl_matrix_view q = part_buffer(d, b, 0, d->l, c1 - c0),
+				u = part_buffer(d, b, 1, d->k, c1 - c0);
 
+		to_double(d, c0, c1, &q.matrix);
 		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &vk.matrix, &q.matrix, 0.0,
 			       &u.matrix);
 		for (size_t i = c0; i < c1; i++) {
-			float *proj = d->proj.data + i * d->proj.stride;
+			float *proj = d->y->data + i * d->y->stride;
+			const double *ui = u.matrix.data + (i - c0);
 			double norm = 0;
 
 			for (size_t j = 0; j < d->k; j++) {
 				double s = sqrt(fmax(gsl_vector_get(d->eval, j), 0.0));
-				double x = d->wt->data[j * d->wt->tda + i];
+				double x = ui[j * u.matrix.tda];
 				norm += x * s * x * s;
 				proj[j] = s > 1e-6 * s0 && s > 0 ? (float)(x / s) : 0.0f;
 			}
 			norm = norm > 0 ? 1.0 / sqrt(norm) : 0.0;
 			for (size_t j = 0; j < d->k; j++) {
 				double s = sqrt(fmax(gsl_vector_get(d->eval, j), 0.0));
-				d->vecs[i * d->k + j] =
-					(float)(d->wt->data[j * d->wt->tda + i] * s * norm);
+				d->vecs[i * d->k + j] = (float)(ui[j * u.matrix.tda] * s * norm);
 			}
 		}
 	}
@@ -447,19 +485,30 @@ static void add_parts(const struct dense *d, gsl_matrix *g)
 	}
 }
 
-/* Makes the columns of yf orthonormal (result in yt and yf): G = YᵀY = L Lᵀ,
+/* g = yᵀ y over the `rows` rows of y, lower triangle mirrored, summed by
+ * parts fixed by the row count. d is left working on y. */
+static void dense_gram_of(struct dense *d, struct block *y, size_t rows, gsl_matrix *g, int jobs)
+{
+	d->y = y;
+	d->n = rows;
+	d->parts = dense_parts(rows);
+	run_parts(jobs, d->parts, dense_gram, d);
+	add_parts(d, g);
+}
+
+/* Makes the columns of y orthonormal, in place: G = YᵀY = L Lᵀ,
  * Q = Y L⁻ᵀ. A tiny ridge keeps the Cholesky factorisation defined when Y is
  * rank deficient (more columns than the data supports). Cholesky QR loses
  * orthogonality as G's condition number times the rounding error, so when
  * that number is beyond 1e8 (measured 1e4 to 1e5 on news corpora, where one
  * pass suffices) the step is repeated on Q. */
-static int cholesky_qr(struct dense *d, gsl_matrix *g, gsl_vector *work, int jobs)
+static int cholesky_qr(struct dense *d, struct block *y, gsl_matrix *g, gsl_vector *work,
+		       int jobs)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		double trace = 0, rcond;
 
-		run_parts(jobs, d->parts, dense_gram, d);
-		add_parts(d, g);
+		dense_gram_of(d, y, y->rows, g, jobs);
 		for (size_t j = 0; j < g->size1; j++)
 			trace += gsl_matrix_get(g, j, j);
 		for (size_t j = 0; j < g->size1; j++)
@@ -503,9 +552,9 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 {
 	struct sparse a = { m->n_docs, m->row, m->col, m->val }, at;
 	void *owned[3] = { NULL, NULL, NULL };
-	size_t n = m->n_docs, t = m->n_terms, l = (size_t)dim + OVERSAMPLE, k;
+	size_t n = m->n_docs, t = m->n_terms, l = (size_t)dim + OVERSAMPLE, k, parts;
 	struct dense d;
-	struct block z = { NULL, 0, 0, 0 };
+	struct block y = { NULL, 0, 0, 0 }, z = { NULL, 0, 0, 0 }, w = { NULL, 0, 0, 0 };
 	gsl_matrix *g = NULL, *v = NULL;
 	gsl_vector *eval = NULL, *work = NULL;
 	gsl_eigen_symmv_workspace *ws = NULL;
@@ -531,16 +580,13 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 		return error_set(err, NULL, "too many stories or terms for a latent space");
 	}
 	k = dim < l ? dim : l;
-	d.n = n;
+	parts = dense_parts(n);
 	d.l = l;
 	d.k = k;
-	d.parts = n / MIN_PART < 1 ? 1 : n / MIN_PART > MAX_PARTS ? MAX_PARTS : n / MIN_PART;
-	alloc_block(&d.yf, n, l);
+	alloc_block(&y, n, l);
 	alloc_block(&z, t, l);
-	alloc_block(&d.proj, n, k);
-	d.yt = gsl_matrix_alloc(l, n);
-	d.wt = gsl_matrix_alloc(l, n);
-	d.sums = gsl_matrix_alloc(d.parts * l, l);
+	d.buf = malloc(parts * 2 * l * CHUNK * sizeof *d.buf);
+	d.sums = gsl_matrix_alloc(parts * l, l);
 	*vecs = malloc(n * k * sizeof **vecs);
 	d.vecs = *vecs;
 	g = gsl_matrix_alloc(l, l);
@@ -549,51 +595,65 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 	work = gsl_vector_alloc(3 * l);
 	ws = gsl_eigen_symmv_alloc(l);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!d.yf.data || !z.data || !d.proj.data || !d.yt || !d.wt || !d.sums || !*vecs ||
-	    !g || !v || !eval || !work || !ws || !rng || transpose(m, &at, owned)) {
+	if (!y.data || !z.data || !d.buf || !d.sums || !*vecs || !g || !v || !eval || !work ||
+	    !ws || !rng || transpose(m, &at, owned)) {
 		error_set(err, NULL, "out of memory for the latent space");
 		goto done;
 	}
 	gsl_rng_set(rng, (unsigned long)seed);
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < l; j++)
-			d.yf.data[i * d.yf.stride + j] = (float)gsl_ran_gaussian_ziggurat(rng, 1.0);
+			y.data[i * y.stride + j] = (float)gsl_ran_gaussian_ziggurat(rng, 1.0);
 	/* Range finder: Y = (A Aᵀ)^q Ω, orthonormalised after each step. */
 	for (int q = 0; q < POWER_ITERATIONS; q++) {
-		multiply(&at, &d.yf, &z, jobs);
-		scatter(&a, &at, &z, &d.yf, jobs);
-		if (cholesky_qr(&d, g, work, jobs))
+		multiply(&at, &y, &z, jobs);
+		scatter(&a, &at, &z, &y, jobs);
+		if (cholesky_qr(&d, &y, g, work, jobs))
 			goto numeric;
 	}
-	/* B Bᵀ = Qᵀ A Aᵀ Q = V Σ² Vᵀ. */
-	multiply(&at, &d.yf, &z, jobs);
-	scatter(&a, &at, &z, &d.yf, jobs);
+	/* B Bᵀ = Qᵀ A Aᵀ Q = V Σ² Vᵀ, with W = A Aᵀ Q in a block of its own
+	 * (Zᵀ Z with Z = Aᵀ Q would save that block and a product, but the
+	 * terms x l² dense work took 0.4 s more at 20,000 stories). */
+	multiply(&at, &y, &z, jobs);
+	if (!alloc_block(&w, n, l)) {
+		error_set(err, NULL, "out of memory for the latent space");
+		goto done;
+	}
+	scatter(&a, &at, &z, &w, jobs);
+	free(z.data);
+	z.data = NULL;
+	d.w = &w;
 	run_parts(jobs, d.parts, dense_cross, &d);
 	add_parts(&d, g);
+	free(w.data);
+	w.data = NULL;
 	for (size_t i = 0; i < l; i++)
 		for (size_t j = i + 1; j < l; j++)
 			gsl_matrix_set(g, i, j, gsl_matrix_get(g, j, i));
 	if (gsl_eigen_symmv(g, eval, v, ws) ||
 	    gsl_eigen_symmv_sort(eval, v, GSL_EIGEN_SORT_VAL_DESC))
 		goto numeric;
-	/* Story vectors Q V Σ (first k columns), and Q V Σ⁻¹ for the basis. */
+	/* Story vectors Q V Σ (first k columns), and Q V Σ⁻¹ in y for the basis. */
 	d.v = v;
 	d.eval = eval;
+	d.y = &y;
+	d.n = n;
+	d.parts = dense_parts(n);
 	run_parts(jobs, d.parts, dense_vectors, &d);
 	if (basis) {
 		/* W = Aᵀ Q V Σ⁻¹, written straight into the caller's array. */
-		struct block w;
+		struct block proj = { y.data, n, k, y.stride }, out;
 
-		w.data = malloc((t ? t : 1) * k * sizeof **basis);
-		w.rows = t;
-		w.cols = k;
-		w.stride = k;
-		if (!w.data) {
+		out.data = malloc((t ? t : 1) * k * sizeof **basis);
+		out.rows = t;
+		out.cols = k;
+		out.stride = k;
+		if (!out.data) {
 			error_set(err, NULL, "out of memory for the latent space");
 			goto done;
 		}
-		multiply(&at, &d.proj, &w, jobs);
-		*basis = w.data;
+		multiply(&at, &proj, &out, jobs);
+		*basis = out.data;
 	}
 	*out_dim = (uint32_t)k;
 	rc = 0;
@@ -609,11 +669,10 @@ done:
 			*basis = NULL;
 		}
 	}
-	free(d.yf.data);
+	free(y.data);
 	free(z.data);
-	free(d.proj.data);
-	gsl_matrix_free(d.yt);
-	gsl_matrix_free(d.wt);
+	free(w.data);
+	free(d.buf);
 	gsl_matrix_free(d.sums);
 	gsl_matrix_free(g);
 	gsl_matrix_free(v);
