@@ -10,8 +10,9 @@
  * dot product of two vectors is their latent cosine. Cost: eight sparse
  * products of the matrix with dim + 10 columns and, for the basis, one with
  * dim columns, done in float, plus O(stories · dim²) dense work in double;
- * memory
- * O((stories + terms) · dim). Deterministic for a given seed, whatever the
+ * memory O((stories + terms) · dim) floats, plus the transpose of the
+ * matrix on small corpora without postings (semantic_set_transpose_limit).
+ * Deterministic for a given seed, whatever the
  * number of threads (semantic.c says how).
  */
 #ifndef RELATED_SEMANTIC_H
@@ -39,5 +40,12 @@ int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
  * below 1e-6 of the largest get a zero column rather than amplified noise. */
 int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
 		       float **vecs, float **basis, uint32_t *out_dim, struct error *err);
+
+/* When the model has no postings, semantic_fit builds their transpose
+ * (nnz * 8 bytes) if it takes at most `bytes` (default 256 MB), and
+ * otherwise computes Aᵀ products from the rows alone: slower on small
+ * corpora, faster on large ones, no nnz-sized copy. The results are the
+ * same bits either way. For tests and measurements; not thread-safe. */
+void semantic_set_transpose_limit(uint64_t bytes);
 
 #endif

@@ -2,7 +2,7 @@
  * Tests for semantic: the latent vectors agree with an exact SVD (GSL's
  * Golub-Reinsch on the dense matrix) where the spectrum has a gap, are
  * the same bits for any thread count and whether or not the model carries
- * its postings, fold a story of the model back onto its own vector when the
+ * its postings or semantic builds their transpose, fold a story of the model back onto its own vector when the
  * range finder spans every story, and stay finite on repeated stories.
  * The matrices are made here: stories drawn from planted topics (a block of
  * terms each) plus a little noise, rows of unit length as in a model.
@@ -232,6 +232,40 @@ static void test_semantic_gives_the_same_bits_with_the_model_postings(void **sta
 	free_matrix(&posted);
 }
 
+/* Without postings, a large corpus computes Aᵀ products from the rows alone
+ * (a transpose limit of 0 forces it here): the same bits as the transpose,
+ * for any thread count. */
+static void test_semantic_gives_the_same_bits_without_a_transpose(void **state)
+{
+	enum { N = 700, T = 900, DIM = 30 };
+	static const int jobs[] = { 1, 2, 3, 16 };
+	struct matrix x;
+	struct error err = { "" };
+	float *vecs1, *basis1;
+	uint32_t k1;
+
+	(void)state;
+	make_matrix(&x, N, T, 20, 15, 5, N, 0);
+	assert_int_equal(semantic_fit_basis(&x.m, DIM, 42, 2, &vecs1, &basis1, &k1, &err), 0);
+	semantic_set_transpose_limit(0);
+	for (size_t i = 0; i < sizeof jobs / sizeof *jobs; i++) {
+		float *vecs, *basis;
+		uint32_t k;
+
+		assert_int_equal(semantic_fit_basis(&x.m, DIM, 42, jobs[i], &vecs, &basis, &k, &err),
+				 0);
+		assert_int_equal(k, k1);
+		assert_memory_equal(vecs, vecs1, (size_t)N * k * sizeof *vecs);
+		assert_memory_equal(basis, basis1, (size_t)T * k * sizeof *basis);
+		free(vecs);
+		free(basis);
+	}
+	semantic_set_transpose_limit((uint64_t)256 << 20);
+	free(vecs1);
+	free(basis1);
+	free_matrix(&x);
+}
+
 /* Fewer stories than dim + 10: the basis folds each story onto its vector. */
 static void test_semantic_basis_folds_a_story_onto_its_own_vector(void **state)
 {
@@ -310,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_semantic_matches_an_exact_svd_where_the_spectrum_has_a_gap),
 		cmocka_unit_test(test_semantic_is_the_same_for_any_thread_count),
 		cmocka_unit_test(test_semantic_gives_the_same_bits_with_the_model_postings),
+		cmocka_unit_test(test_semantic_gives_the_same_bits_without_a_transpose),
 		cmocka_unit_test(test_semantic_basis_folds_a_story_onto_its_own_vector),
 		cmocka_unit_test(test_semantic_repeated_stories_get_equal_finite_vectors),
 		cmocka_unit_test(test_semantic_refuses_a_single_story),
