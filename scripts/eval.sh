@@ -65,17 +65,22 @@ references() {
 	done
 }
 printf '%-12s %-34s %7s %7s %8s\n' corpus system 'P@5' 'MAP@10' 'wall s'
+# variants DIR NAME OUTDIR: `related run` on DIR/articles.jsonl with each
+# "label|options" line of standard input, one table line each.
+variants() {
+	while IFS='|' read -r label args; do
+		t0=$(now)
+		# shellcheck disable=SC2086
+		"$bin" run "$1/articles.jsonl" -o "$3" -q $args
+		t1=$(now)
+		set -- "$1" "$2" "$3" $(score "$1/labels.jsonl" "$3/related.jsonl")
+		printf '%-12s %-34s %7s %7s %8s\n' "$2" "related $label" "$4" "$5" "$(elapsed "$t0" "$t1")"
+	done
+}
 for c in "$shared"/data/related-dev/*/; do
 	name=$(basename "$c")
 	[ -f "$c/articles.jsonl" ] || continue
-	echo "$variants" | while IFS='|' read -r label args; do
-		t0=$(now)
-		# shellcheck disable=SC2086
-		"$bin" run "$c/articles.jsonl" -o "$out/$name" -q $args
-		t1=$(now)
-		set -- $(score "$c/labels.jsonl" "$out/$name/related.jsonl")
-		printf '%-12s %-34s %7s %7s %8s\n' "$name" "related $label" "$1" "$2" "$(elapsed "$t0" "$t1")"
-	done
+	echo "$variants" | variants "$c" "$name" "$out/$name"
 	references "$c" "$name"
 done
 # Same-story short leads (title + first sentences, at most 40 words),
@@ -86,14 +91,8 @@ for c in "$shared"/data/related-dev/*/; do
 	[ -f "$c/articles.jsonl" ] || continue
 	l="$out/leads-$name"
 	$py scripts/make-leads "$c/articles.jsonl" "$c/labels.jsonl" "$l" 2>/dev/null
-	printf '%s\n' "defaults|" "TF-IDF only (--semantic 0)|--semantic 0" | while IFS='|' read -r label args; do
-		t0=$(now)
-		# shellcheck disable=SC2086
-		"$bin" run "$l/articles.jsonl" -o "$l/out" -q $args
-		t1=$(now)
-		set -- $(score "$l/labels.jsonl" "$l/out/related.jsonl")
-		printf '%-12s %-34s %7s %7s %8s\n' "$name-lead" "related $label" "$1" "$2" "$(elapsed "$t0" "$t1")"
-	done
+	printf '%s\n' "defaults|" "TF-IDF only (--semantic 0)|--semantic 0" |
+		variants "$l" "$name-lead" "$l/out"
 	references "$l" "$name-lead"
 done
 if [ -d "$shared/data/related-dev-html/ecbplus" ]; then

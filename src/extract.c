@@ -1544,13 +1544,10 @@ static size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
 			after = j;
 	for (uint32_t i = 0; i < s->n && n < MAX_PARTS; i++) {
 		const struct info *in = &s->v[i];
-		const char *icls;
 
 		if (i == core || !in->candidate || in->skipped ||
 		    in->score < c->score * 0.1 || in->text < 200 ||
-		    link_density(in) >= 0.25 || in->tag != c->tag ||
-		    (icls = attr(in->node, "class")) == NULL ||
-		    strcmp(icls, cls) != 0)
+		    link_density(in) >= 0.25 || !same_kind(in->node, c->node))
 			continue;
 		if (is_ancestor(s, i, top) || inside_taken(s, i) ||
 		    (n > 0 && is_ancestor(s, parts[n - 1], i)))
