@@ -376,6 +376,66 @@ static void test_bag_is_reset_between_articles(void **state)
 	analyzer_free(an);
 }
 
+/* Stems are remembered per analyzer (and forgotten past a bound): a story
+ * analysed by an analyzer that has seen 300,000 other words, in several
+ * languages, and the story itself before, gets the same terms and counts as
+ * from a fresh analyzer. */
+static void test_reused_analyzer_gives_the_same_terms(void **state)
+{
+	static const char *const langs[] = { "en", "de", "ru" };
+	const char *story = "Running runners ran; the runner runs. Nations' national "
+			    "nationalisation. Laufende Läufer liefen. Бегущие бегуны бежали.";
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a = { 0 };
+	struct bag fresh, reused;
+	size_t n = 300000, len = n * 9 + 1;
+	char *big = malloc(len), *p = big;
+
+	(void)state;
+	assert_non_null(big);
+	for (size_t i = 0; i < n; i++) {
+		size_t v = i;
+		*p++ = 'w';
+		for (int k = 0; k < 6; k++, v /= 26)
+			*p++ = (char)('a' + v % 26);
+		*p++ = i % 3 ? 's' : 'x';
+		*p++ = ' ';
+	}
+	*p = '\0';
+	analyze_options_default(&o);
+	bag_init(&fresh);
+	bag_init(&reused);
+	for (size_t l = 0; l < sizeof langs / sizeof *langs; l++) {
+		a.lang = (char *)(uintptr_t)langs[l];
+		a.text = (char *)(uintptr_t)story;
+		an = analyzer_new(&o);
+		assert_non_null(an);
+		assert_int_equal(analyze_article(an, &a, &fresh), 0);
+		analyzer_free(an);
+
+		an = analyzer_new(&o);
+		assert_non_null(an);
+		assert_int_equal(analyze_article(an, &a, &reused), 0);
+		a.text = big;
+		assert_int_equal(analyze_article(an, &a, &reused), 0);
+		assert_true(reused.n > 250000);
+		a.text = (char *)(uintptr_t)story;
+		assert_int_equal(analyze_article(an, &a, &reused), 0);
+		analyzer_free(an);
+
+		assert_true(fresh.n > 5);
+		assert_int_equal(reused.n, fresh.n);
+		for (size_t i = 0; i < fresh.n; i++) {
+			assert_string_equal(term_at(&reused, i), term_at(&fresh, i));
+			assert_true(reused.counts[i] == fresh.counts[i]);
+		}
+	}
+	bag_free(&fresh);
+	bag_free(&reused);
+	free(big);
+}
+
 static void test_guess_lang_of_sentences(void **state)
 {
 	(void)state;
@@ -567,6 +627,7 @@ int main(void)
 		cmocka_unit_test(test_lead_words_count_lead_weight_times),
 		cmocka_unit_test(test_cjk_runs_become_bigrams),
 		cmocka_unit_test(test_bag_is_reset_between_articles),
+		cmocka_unit_test(test_reused_analyzer_gives_the_same_terms),
 		cmocka_unit_test(test_bigrams_pair_adjacent_terms_when_enabled),
 		cmocka_unit_test(test_names_count_capitalised_sequences_when_enabled),
 		cmocka_unit_test(test_more_languages_have_stopwords_and_stemmers),
