@@ -11,6 +11,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -135,6 +137,7 @@ struct model_builder {
 	uint64_t *fields; /* n_docs * MODEL_FIELDS */
 	size_t n_docs, docs_cap;
 	struct buf strings;
+	int jobs; /* threads for finish() */
 };
 
 static struct entry *entry_at(const struct model_builder *b, size_t e)
@@ -159,11 +162,17 @@ struct model_builder *model_builder_new(void)
 		return NULL;
 	strmap_init(&b->vocab);
 	buf_init(&b->strings);
+	b->jobs = 1;
 	if (buf_addc(&b->strings, '\0') || !(b->row = calloc(1, sizeof *b->row))) {
 		model_builder_free(b);
 		return NULL;
 	}
 	return b;
+}
+
+void model_builder_set_jobs(struct model_builder *b, int jobs)
+{
+	b->jobs = jobs < 1 ? 1 : jobs > MODEL_MAX_JOBS ? MODEL_MAX_JOBS : jobs;
 }
 
 void model_builder_free(struct model_builder *b)
@@ -275,10 +284,151 @@ static int cmp_term_order(const void *x, const void *y, void *ctx)
 	return strcmp(strmap_key(&mb->vocab, a), strmap_key(&mb->vocab, b));
 }
 
-static int cmp_entry_term(const void *x, const void *y)
+/* Sorts a story's n entries by term: insertion for short rows, else LSD
+ * radix by bytes of the term (keys below `limit`), through tmp. Terms are
+ * distinct within a row, so the order is the same as any sort's. */
+static void sort_entries(struct entry *e, struct entry *tmp, size_t n, uint32_t limit)
 {
-	const struct entry *a = x, *b = y;
-	return (a->term > b->term) - (a->term < b->term);
+	struct entry *from = e, *to = tmp;
+	size_t count[256];
+
+	if (n <= 32) {
+		for (size_t i = 1; i < n; i++) {
+			struct entry x = e[i];
+			size_t j = i;
+			for (; j && e[j - 1].term > x.term; j--)
+				e[j] = e[j - 1];
+			e[j] = x;
+		}
+		return;
+	}
+	for (unsigned shift = 0; shift < 32 && (shift == 0 || limit >> shift); shift += 8) {
+		struct entry *t;
+		size_t sum = 0;
+		memset(count, 0, sizeof count);
+		for (size_t i = 0; i < n; i++)
+			count[(from[i].term >> shift) & 255]++;
+		for (size_t k = 0; k < 256; k++) {
+			size_t c = count[k];
+			count[k] = sum;
+			sum += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			to[count[(from[i].term >> shift) & 255]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != e)
+		memcpy(e, from, n * sizeof *e);
+}
+
+/* What the threads of finish() share: rows [begin, end) are handed out
+ * through `next`; row d's weights go to col/val from row[d]. */
+struct finish_job {
+	const struct model_builder *b;
+	const struct model_params *p;
+	const uint32_t *newid, *df;
+	const uint64_t *row;
+	uint32_t *col;
+	float *val;
+	uint32_t n_terms;
+	double avglen;
+	size_t begin, end, longest;
+	atomic_size_t next;
+	atomic_int failed;
+};
+
+/* The weights of story d, normalised, sorted by term. */
+static void finish_row(struct finish_job *j, size_t d, struct entry *scratch,
+		       struct entry *tmp)
+{
+	const struct model_builder *b = j->b;
+	const struct model_params *p = j->p;
+	size_t n = 0;
+	double norm = 0, len = 0, k = p->bm25_k1;
+
+	for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++)
+		len += entry_at(b, e)->count;
+	k *= 1.0 - p->bm25_b + p->bm25_b * (j->avglen > 0 ? len / j->avglen : 1.0);
+	for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++) {
+		struct entry en = *entry_at(b, e);
+		uint32_t t = j->newid[en.term];
+		double tf, idf;
+		if (t == UINT32_MAX)
+			continue;
+		if (p->tf_mode == MODEL_TF_BM25)
+			tf = en.count * (p->bm25_k1 + 1.0) / (en.count + k);
+		else
+			tf = en.count >= 1.0f ? 1.0 + log(en.count) : en.count;
+		idf = log((1.0 + b->n_docs) / (1.0 + j->df[t])) + 1.0;
+		scratch[n].term = t;
+		scratch[n].count = (float)(tf * idf);
+		norm += (tf * idf) * (tf * idf);
+		n++;
+	}
+	sort_entries(scratch, tmp, n, j->n_terms);
+	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
+	for (size_t i = 0, w = j->row[d]; i < n; i++, w++) {
+		j->col[w] = scratch[i].term;
+		j->val[w] = (float)(scratch[i].count * norm);
+	}
+}
+
+enum { FINISH_CHUNK = 64 };
+
+static void *finish_worker(void *arg)
+{
+	struct finish_job *j = arg;
+	size_t cap = j->longest ? j->longest : 1;
+	struct entry *scratch = malloc(2 * cap * sizeof *scratch);
+
+	if (!scratch) {
+		atomic_store(&j->failed, 1);
+		return NULL;
+	}
+	for (;;) {
+		size_t d = atomic_fetch_add(&j->next, FINISH_CHUNK);
+		if (d >= j->end - j->begin)
+			break;
+		d += j->begin;
+		for (size_t e = d + FINISH_CHUNK; d < e && d < j->end; d++)
+			finish_row(j, d, scratch, scratch + cap);
+	}
+	free(scratch);
+	return NULL;
+}
+
+/* Rows in blocks of about one entry chunk each, every block on `jobs`
+ * threads; a block's entry chunks are freed once its rows are written. */
+static int finish_rows(struct model_builder *b, struct finish_job *j, int jobs)
+{
+	pthread_t th[MODEL_MAX_JOBS];
+
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > MODEL_MAX_JOBS)
+		jobs = MODEL_MAX_JOBS;
+	for (size_t begin = 0; begin < b->n_docs;) {
+		size_t end = begin + 1;
+		int started = 0;
+		while (end < b->n_docs && b->row[end + 1] - b->row[begin] <= ENTRY_CHUNK)
+			end++;
+		j->begin = begin;
+		j->end = end;
+		atomic_store(&j->next, 0);
+		for (int t = 1; t < jobs && (size_t)t * FINISH_CHUNK < end - begin; t++)
+			if (!pthread_create(&th[started], NULL, finish_worker, j))
+				started++;
+		finish_worker(j);
+		for (int t = 0; t < started; t++)
+			pthread_join(th[t], NULL);
+		if (atomic_load(&j->failed))
+			return -1;
+		free_chunks_before(b, b->row[end]);
+		begin = end;
+	}
+	return 0;
 }
 
 int model_builder_finish(struct model_builder *b, const struct model_params *p,
@@ -287,10 +437,10 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	size_t nv = b->vocab.n, kept = 0;
 	uint32_t *order = NULL, *newid = NULL, *df = NULL, *col = NULL;
 	uint64_t *term_name = NULL, *row = NULL, longest = 0;
-	struct entry *scratch = NULL;
 	float *val = NULL;
 	double max_docs = (double)p->max_df * (double)b->n_docs, avglen = 0;
 	uint64_t nnz = 0;
+	struct finish_job job = { 0 };
 
 	memset(out, 0, sizeof *out);
 	order = malloc((nv ? nv : 1) * sizeof *order);
@@ -315,55 +465,30 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 		if (term_name[i] == UINT64_MAX)
 			goto oom;
 	}
-	for (size_t d = 0; d < b->n_docs; d++)
-		if (b->row[d + 1] - b->row[d] > longest)
-			longest = b->row[d + 1] - b->row[d];
-	for (size_t e = 0; e < b->n_entries; e++)
-		nnz += newid[entry_at(b, e)->term] != UINT32_MAX;
 	row = malloc((b->n_docs + 1) * sizeof *row);
-	col = malloc((nnz ? nnz : 1) * sizeof *col);
-	val = malloc((nnz ? nnz : 1) * sizeof *val);
-	scratch = malloc((longest ? longest : 1) * sizeof *scratch);
-	if (!row || !col || !val || !scratch)
+	if (!row)
 		goto oom;
 	row[0] = 0;
-	for (size_t e = 0; e < b->n_entries; e++)
-		avglen += entry_at(b, e)->count;
-	avglen = b->n_docs ? avglen / (double)b->n_docs : 1.0;
-	for (size_t d = 0, w = 0; d < b->n_docs; d++) {
-		size_t n = 0;
-		double norm = 0, len = 0, k = p->bm25_k1;
-		for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++)
-			len += entry_at(b, e)->count;
-		k *= 1.0 - p->bm25_b + p->bm25_b * (avglen > 0 ? len / avglen : 1.0);
+	for (size_t d = 0; d < b->n_docs; d++) {
+		if (b->row[d + 1] - b->row[d] > longest)
+			longest = b->row[d + 1] - b->row[d];
 		for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++) {
-			struct entry en = *entry_at(b, e);
-			uint32_t t = newid[en.term];
-			double tf, idf;
-			if (t == UINT32_MAX)
-				continue;
-			if (p->tf_mode == MODEL_TF_BM25)
-				tf = en.count * (p->bm25_k1 + 1.0) / (en.count + k);
-			else
-				tf = en.count >= 1.0f ? 1.0 + log(en.count) : en.count;
-			idf = log((1.0 + b->n_docs) / (1.0 + df[t])) + 1.0;
-			scratch[n].term = t;
-			scratch[n].count = (float)(tf * idf);
-			norm += (tf * idf) * (tf * idf);
-			n++;
+			const struct entry *en = entry_at(b, e);
+			nnz += newid[en->term] != UINT32_MAX;
+			avglen += en->count;
 		}
-		if (n > 1)
-			qsort(scratch, n, sizeof *scratch, cmp_entry_term);
-		norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
-		for (size_t i = 0; i < n; i++, w++) {
-			col[w] = scratch[i].term;
-			val[w] = (float)(scratch[i].count * norm);
-		}
-		row[d + 1] = w;
-		free_chunks_before(b, b->row[d + 1]);
+		row[d + 1] = nnz;
 	}
-	free(scratch);
-	scratch = NULL;
+	col = malloc((nnz ? nnz : 1) * sizeof *col);
+	val = malloc((nnz ? nnz : 1) * sizeof *val);
+	if (!col || !val)
+		goto oom;
+	avglen = b->n_docs ? avglen / (double)b->n_docs : 1.0;
+	job = (struct finish_job){ .b = b, .p = p, .newid = newid, .df = df, .row = row,
+				   .col = col, .val = val, .n_terms = (uint32_t)kept,
+				   .avglen = avglen, .longest = longest };
+	if (finish_rows(b, &job, b->jobs))
+		goto oom;
 	out->params = *p;
 	out->params.bm25_avglen = (float)avglen;
 	out->n_docs = (uint32_t)b->n_docs;
@@ -392,7 +517,6 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	model_builder_free(b);
 	return 0;
 oom:
-	free(scratch);
 	free(df);
 	free(term_name);
 	free(row);

@@ -355,6 +355,7 @@ static int build(const struct corpus *c, struct corpus *release,
 		free(fds);
 		return error_set(err, NULL, "out of memory");
 	}
+	model_builder_set_jobs(b, jobs);
 	for (size_t s = 0; s < c->n_sources; s++)
 		fds[s] = -1;
 	for (size_t s = 0; s < c->n_sources && !rc; s++) {

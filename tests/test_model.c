@@ -424,6 +424,81 @@ static void test_empty_model_round_trips(void **state)
 	model_free(&built);
 }
 
+/* A model of 900 stories of 1 to 400 distinct terms each, drawn from
+ * 100,000 names (more than 2^16, so rows sort on three bytes), min_df 1, built
+ * on `jobs` threads. */
+static void build_wide(int jobs, struct model *m)
+{
+	struct model_builder *b = model_builder_new();
+	struct model_params p;
+	struct error err = { "" };
+	struct bag bag;
+	uint32_t x = 12345;
+
+	assert_non_null(b);
+	model_params_default(&p);
+	p.min_df = 1;
+	model_builder_set_jobs(b, jobs);
+	bag_init(&bag);
+	for (int d = 0; d < 900; d++) {
+		char id[16];
+		struct article a = { 0 };
+		size_t n = 1 + (size_t)(d * 7919) % 400;
+		uint32_t start;
+		x = x * 1103515245u + 12345u;
+		start = (x >> 8) % 100000;
+		snprintf(id, sizeof id, "s%d", d);
+		a.id = id;
+		buf_reset(&bag.terms);
+		bag.n = 0;
+		bag.offsets = realloc(bag.offsets, n * sizeof *bag.offsets);
+		bag.counts = realloc(bag.counts, n * sizeof *bag.counts);
+		assert_non_null(bag.offsets);
+		assert_non_null(bag.counts);
+		for (size_t i = 0; i < n; i++) {
+			char name[16];
+			x = x * 1103515245u + 12345u;
+			/* distinct within the story: term i of story d */
+			snprintf(name, sizeof name, "t%u", (unsigned)((start + i * 173) % 100000));
+			bag.offsets[i] = bag.terms.len;
+			assert_int_equal(buf_add(&bag.terms, name, strlen(name) + 1), 0);
+			bag.counts[i] = (float)(1 + (i * 7 + (size_t)d) % 5);
+		}
+		bag.n = n;
+		bag.cap = n;
+		assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+	}
+	bag_free(&bag);
+	assert_int_equal(model_builder_finish(b, &p, m, &err), 0);
+}
+
+/* The weights are computed on threads: the same model for any number, each
+ * row sorted by term and of unit length. */
+static void test_model_is_the_same_for_any_jobs(void **state)
+{
+	struct model one, many;
+
+	(void)state;
+	build_wide(1, &one);
+	assert_int_equal(one.n_docs, 900);
+	assert_true(one.n_terms > 65536);
+	for (uint32_t d = 0; d < one.n_docs; d++) {
+		double norm = 0;
+		for (uint64_t i = one.row[d]; i < one.row[d + 1]; i++) {
+			if (i > one.row[d])
+				assert_true(one.col[i - 1] < one.col[i]);
+			norm += (double)one.val[i] * one.val[i];
+		}
+		assert_true(fabs(norm - 1.0) < 1e-4);
+	}
+	for (int jobs = 2; jobs <= 5; jobs += 3) {
+		build_wide(jobs, &many);
+		assert_models_equal(&one, &many);
+		model_free(&many);
+	}
+	model_free(&one);
+}
+
 /* Reads a whole file into a malloc'd buffer. */
 static unsigned char *slurp(const char *path, size_t *len)
 {
@@ -576,6 +651,7 @@ int main(void)
 		cmocka_unit_test(test_story_metadata_kept_in_order),
 		cmocka_unit_test(test_save_load_round_trip),
 		cmocka_unit_test(test_empty_model_round_trips),
+		cmocka_unit_test(test_model_is_the_same_for_any_jobs),
 		cmocka_unit_test(test_load_rejects_wrong_magic),
 		cmocka_unit_test(test_load_rejects_wrong_version),
 		cmocka_unit_test(test_load_rejects_truncated_file),
