@@ -457,8 +457,7 @@ static void build_wide(int jobs, struct model *m)
 		assert_non_null(bag.counts);
 		for (size_t i = 0; i < n; i++) {
 			char name[16];
-			x = x * 1103515245u + 12345u;
-			/* distinct within the story: term i of story d */
+			/* distinct within the story: 173 is prime to 100,000 */
 			snprintf(name, sizeof name, "t%u", (unsigned)((start + i * 173) % 100000));
 			bag.offsets[i] = bag.terms.len;
 			assert_int_equal(buf_add(&bag.terms, name, strlen(name) + 1), 0);
