@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +22,7 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "hash.h"
+#include "parallel.h"
 
 #define MODEL_MAGIC "RELATED"
 #define MODEL_VERSION 1u
@@ -172,7 +172,7 @@ struct model_builder *model_builder_new(void)
 
 void model_builder_set_jobs(struct model_builder *b, int jobs)
 {
-	b->jobs = jobs < 1 ? 1 : jobs > MODEL_MAX_JOBS ? MODEL_MAX_JOBS : jobs;
+	b->jobs = jobs < 1 ? 1 : jobs;
 }
 
 void model_builder_free(struct model_builder *b)
@@ -323,8 +323,8 @@ static void sort_entries(struct entry *e, struct entry *tmp, size_t n, uint32_t 
 		memcpy(e, from, n * sizeof *e);
 }
 
-/* What the threads of finish() share: rows [begin, end) are handed out
- * through `next`; row d's weights go to col/val from row[d]. */
+/* What the threads of finish() share: rows begin + [0, FINISH_CHUNK) per
+ * index of the loop; row d's weights go to col/val from row[d]. */
 struct finish_job {
 	const struct model_builder *b;
 	const struct model_params *p;
@@ -335,7 +335,6 @@ struct finish_job {
 	uint32_t n_terms;
 	double avglen;
 	size_t begin, end, longest;
-	atomic_size_t next;
 	atomic_int failed;
 };
 
@@ -377,53 +376,36 @@ static void finish_row(struct finish_job *j, size_t d, struct entry *scratch,
 
 enum { FINISH_CHUNK = 64 };
 
-static void *finish_worker(void *arg)
+/* Rows begin + [c * FINISH_CHUNK, (c + 1) * FINISH_CHUNK). */
+static void finish_chunk(void *arg, size_t c)
 {
 	struct finish_job *j = arg;
 	size_t cap = j->longest ? j->longest : 1;
+	size_t d = j->begin + c * FINISH_CHUNK, end = d + FINISH_CHUNK;
 	struct entry *scratch = malloc(2 * cap * sizeof *scratch);
 
 	if (!scratch) {
 		atomic_store(&j->failed, 1);
-		return NULL;
+		return;
 	}
-	for (;;) {
-		size_t d = atomic_fetch_add(&j->next, FINISH_CHUNK);
-		if (d >= j->end - j->begin)
-			break;
-		d += j->begin;
-		for (size_t e = d + FINISH_CHUNK; d < e && d < j->end; d++)
-			finish_row(j, d, scratch, scratch + cap);
-	}
+	for (; d < end && d < j->end; d++)
+		finish_row(j, d, scratch, scratch + cap);
 	free(scratch);
-	return NULL;
 }
 
 /* Rows in blocks of about one entry chunk each, every block on `jobs`
  * threads; a block's entry chunks are freed once its rows are written. */
 static int finish_rows(struct model_builder *b, struct finish_job *j, int jobs)
 {
-	pthread_t th[MODEL_MAX_JOBS];
-
-	if (jobs < 1)
-		jobs = 1;
-	if (jobs > MODEL_MAX_JOBS)
-		jobs = MODEL_MAX_JOBS;
 	for (size_t begin = 0; begin < b->n_docs;) {
 		size_t end = begin + 1;
-		int started = 0;
 		while (end < b->n_docs && b->row[end + 1] - b->row[begin] <= ENTRY_CHUNK)
 			end++;
 		j->begin = begin;
 		j->end = end;
-		atomic_store(&j->next, 0);
-		for (int t = 1; t < jobs && (size_t)t * FINISH_CHUNK < end - begin; t++)
-			if (!pthread_create(&th[started], NULL, finish_worker, j))
-				started++;
-		finish_worker(j);
-		for (int t = 0; t < started; t++)
-			pthread_join(th[t], NULL);
-		if (atomic_load(&j->failed))
+		parallel_for(jobs, (end - begin + FINISH_CHUNK - 1) / FINISH_CHUNK, 1,
+			     finish_chunk, j);
+		if (atomic_load(&j->failed) || pipeline_stop)
 			return -1;
 		free_chunks_before(b, b->row[end]);
 		begin = end;
@@ -441,6 +423,7 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	double max_docs = (double)p->max_df * (double)b->n_docs, avglen = 0;
 	uint64_t nnz = 0;
 	struct finish_job job = { 0 };
+	const char *why = "out of memory while building the model";
 
 	memset(out, 0, sizeof *out);
 	order = malloc((nv ? nv : 1) * sizeof *order);
@@ -487,8 +470,11 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	job = (struct finish_job){ .b = b, .p = p, .newid = newid, .df = df, .row = row,
 				   .col = col, .val = val, .n_terms = (uint32_t)kept,
 				   .avglen = avglen, .longest = longest };
-	if (finish_rows(b, &job, b->jobs))
+	if (finish_rows(b, &job, b->jobs)) {
+		if (pipeline_stop)
+			why = "interrupted";
 		goto oom;
+	}
 	out->params = *p;
 	out->params.bm25_avglen = (float)avglen;
 	out->n_docs = (uint32_t)b->n_docs;
@@ -527,7 +513,7 @@ oom_after:
 	free(newid);
 	model_free(out);
 	model_builder_free(b);
-	return error_set(err, NULL, "out of memory while building the model");
+	return error_set(err, NULL, "%s", why);
 }
 
 void model_set_latent(struct model *m, float *vecs, uint32_t dim)

@@ -105,7 +105,6 @@ struct model_builder;
 struct model_builder *model_builder_new(void);
 /* Threads finish() computes the weights on (default 1); the model is the
  * same for any number. */
-#define MODEL_MAX_JOBS 256
 void model_builder_set_jobs(struct model_builder *b, int jobs);
 /* Adds one story: its metadata (copied) and its analysed terms. */
 int model_builder_add(struct model_builder *b, const struct article *a,

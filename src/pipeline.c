@@ -1,6 +1,5 @@
 /*
- * pipeline: threads over stories. Work is handed out in chunks of
- * consecutive indexes through an atomic counter; each result lands in its
+ * pipeline: threads over stories (parallel.h); each result lands in its
  * own slot, so results never depend on which thread did the work.
  */
 #include "pipeline.h"
@@ -18,6 +17,7 @@
 #include "buf.h"
 #include "charset.h"
 #include "extract.h"
+#include "parallel.h"
 #include "progress.h"
 #include "publish.h"
 #include "read.h"
@@ -25,8 +25,6 @@
 
 #define LOAD_CHUNK 4
 #define ANALYZE_BLOCK 4096
-
-volatile sig_atomic_t pipeline_stop;
 
 int pipeline_default_jobs(void)
 {
@@ -41,45 +39,6 @@ void corpus_free(struct corpus *c)
 	free(c->articles);
 	free(c->text_ref);
 	memset(c, 0, sizeof *c);
-}
-
-/* Runs fn(ctx, i) for i in [0, n) on `jobs` threads. */
-struct parallel {
-	void (*fn)(void *ctx, size_t i);
-	void *ctx;
-	size_t n, chunk;
-	atomic_size_t next;
-};
-
-static void *parallel_worker(void *arg)
-{
-	struct parallel *p = arg;
-
-	for (;;) {
-		size_t b = atomic_fetch_add(&p->next, p->chunk);
-		if (b >= p->n || pipeline_stop)
-			return NULL;
-		for (size_t i = b; i < b + p->chunk && i < p->n; i++)
-			p->fn(p->ctx, i);
-		progress_add(p->n - b < p->chunk ? p->n - b : p->chunk);
-	}
-}
-
-static void parallel_for(int jobs, size_t n, size_t chunk,
-			 void (*fn)(void *, size_t), void *ctx)
-{
-	struct parallel p = { fn, ctx, n, chunk, 0 };
-	pthread_t th[256];
-	int started = 0;
-
-	if (jobs > 256)
-		jobs = 256;
-	for (int j = 1; j < jobs && (size_t)j * chunk < n; j++)
-		if (!pthread_create(&th[started], NULL, parallel_worker, &p))
-			started++;
-	parallel_worker(&p); /* the calling thread works too */
-	for (int j = 0; j < started; j++)
-		pthread_join(th[j], NULL);
 }
 
 /* ---- loading ---- */

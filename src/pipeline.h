@@ -19,10 +19,7 @@
 #include "publish.h"
 #include "rank.h"
 
-/* Set (to the signal number) by a signal handler to ask the pipeline to
- * stop: loops over stories stop taking work and the stage returns -1 with
- * "interrupted". */
-extern volatile sig_atomic_t pipeline_stop;
+#include "parallel.h" /* pipeline_stop */
 
 /* The stories a run works on, in id order. Owns its articles and
  * text_ref. When the input set deferred texts (input.h), a story whose
