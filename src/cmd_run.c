@@ -254,6 +254,7 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 	/* Article records' texts stay in their files until their block is
 	 * analysed (input.h): no run holds every text at once. */
 	set->defer_text = 1;
+	set->jobs = (int)o->jobs;
 	status = cmd_collect_inputs(args, nargs, set);
 	if (status)
 		return status;

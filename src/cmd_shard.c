@@ -153,6 +153,7 @@ int cmd_count(int argc, char **argv)
 	cmd_catch_signals();
 	error_clear(&err);
 	input_set_init(&set);
+	set.jobs = (int)jobs;
 	status = cmd_collect_inputs(argv + optind, argc - optind, &set);
 	if (status)
 		goto done;

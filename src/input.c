@@ -16,9 +16,14 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "parallel.h"
 
 #define MAX_FOLDER_DEPTH 64
 #define MAX_JSONL_LINE ((size_t)64 << 20)
+/* JSON Lines are parsed this many lines, or about this many bytes, at a
+ * time. */
+#define BATCH_LINES 1024
+#define BATCH_BYTES ((size_t)64 << 20)
 
 int skip_list_add(struct skip_list *l, const char *input, const char *reason)
 {
@@ -290,24 +295,42 @@ static const char *json_str(json_t *obj, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* One JSON Lines record, at byte `offset` of the file; problems go to the
- * skipped list. `source` indexes set->sources when texts are deferred. */
+/* One line of a JSON Lines file, parsed on a thread of its batch. */
+struct jsonl_line {
+	char *text;          /* the line, without its end of line (malloc'd) */
+	size_t len, lineno;
+	uint64_t offset;     /* byte offset in the file */
+	json_t *obj;         /* parsed, or NULL */
+	char error[160];     /* why obj is NULL */
+};
+
+static void parse_line(void *ctx, size_t i)
+{
+	struct jsonl_line *l = (struct jsonl_line *)ctx + i;
+	json_error_t jerr;
+
+	l->obj = json_loadb(l->text, l->len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!l->obj)
+		snprintf(l->error, sizeof l->error, "%s", jerr.text);
+}
+
+/* One JSON Lines record, parsed from l (its object is released here);
+ * problems go to the skipped list. `source` indexes set->sources when texts
+ * are deferred. */
 static int add_record(struct input_set *set, const char *file, const char *base,
-		      size_t lineno, uint64_t offset, uint32_t source,
-		      const char *line, size_t len)
+		      uint32_t source, struct jsonl_line *l)
 {
 	char name[4096], reason[512];
-	json_error_t jerr;
-	json_t *obj;
+	json_t *obj = l->obj;
 	const char *path, *text, *id;
 	struct input_item *it;
 	int rc = 0;
 
-	snprintf(name, sizeof name, "%s:%zu", file, lineno);
-	obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	l->obj = NULL;
+	snprintf(name, sizeof name, "%s:%zu", file, l->lineno);
 	if (!obj || !json_is_object(obj)) {
 		snprintf(reason, sizeof reason, "not a JSON object: %s",
-			 obj ? "wrong type" : jerr.text);
+			 obj ? "wrong type" : l->error);
 		json_decref(obj);
 		return skip_list_add(&set->skipped, name, reason);
 	}
@@ -344,7 +367,7 @@ static int add_record(struct input_set *set, const char *file, const char *base,
 		rc |= article_set(&a->id, id);
 		rc |= article_set(&a->title, json_str(obj, "title"));
 		if (source != INPUT_TEXT_HERE) {
-			it->text_ref = (struct input_text_ref){ offset, (uint32_t)len, source };
+			it->text_ref = (struct input_text_ref){ l->offset, (uint32_t)l->len, source };
 			it->has_text = *text != '\0';
 		} else {
 			rc |= article_set(&a->text, text);
@@ -420,6 +443,25 @@ int input_read_text(int fd, const char *file, const struct input_text_ref *ref,
 	return 0;
 }
 
+/* Parses the batch's n lines on the set's threads and adds them in order;
+ * the lines are freed. 1 when interrupted, -1 when memory runs out. */
+static int add_batch(struct input_set *set, const char *file, const char *base,
+		     uint32_t source, struct jsonl_line *batch, size_t n)
+{
+	int rc = 0;
+
+	parallel_for(set->jobs, n, 8, parse_line, batch);
+	if (pipeline_stop)
+		rc = 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!rc)
+			rc = add_record(set, file, base, source, &batch[i]);
+		json_decref(batch[i].obj);
+		free(batch[i].text);
+	}
+	return rc;
+}
+
 static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 {
 	FILE *f = fopen(file, "rb");
@@ -427,9 +469,10 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 	size_t cap = 0, lineno = 0;
 	uint64_t offset = 0;
 	uint32_t source;
+	struct jsonl_line *batch = NULL;
 	struct stat st;
 	ssize_t n;
-	int rc = 0, defer;
+	int rc = 0, defer, at_end = 0;
 
 	if (!f) {
 		char reason[256];
@@ -446,28 +489,57 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 		return error_set(err, file, "out of memory");
 	}
 	source = defer ? (uint32_t)(set->n_sources - 1) : INPUT_TEXT_HERE;
-	while (!rc && (n = getline(&line, &cap, f)) >= 0) {
-		size_t len = (size_t)n;
-		uint64_t at = offset;
-		offset += (uint64_t)n;
-		lineno++;
-		while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-			len--;
-		if (!len || strspn(line, " \t") == len)
-			continue;
-		if (len > MAX_JSONL_LINE) {
-			char name[4096];
-			snprintf(name, sizeof name, "%s:%zu", file, lineno);
-			rc = skip_list_add(&set->skipped, name, "line longer than 64 MiB");
-			continue;
+	batch = calloc(BATCH_LINES, sizeof *batch);
+	if (!batch)
+		rc = -1;
+	/* Lines are read into a batch (each keeps getline's buffer), parsed on
+	 * the set's threads, then added in file order. */
+	while (!rc && !at_end) {
+		size_t nb = 0, bytes = 0;
+		while (nb < BATCH_LINES && bytes < BATCH_BYTES) {
+			size_t len;
+			if ((n = getline(&line, &cap, f)) < 0) {
+				at_end = 1;
+				break;
+			}
+			len = (size_t)n;
+			lineno++;
+			offset += (uint64_t)n;
+			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
+				len--;
+			if (!len || strspn(line, " \t") == len)
+				continue;
+			if (len > MAX_JSONL_LINE) {
+				char name[4096];
+				snprintf(name, sizeof name, "%s:%zu", file, lineno);
+				/* in order: what the batch holds goes first */
+				rc = add_batch(set, file, base, source, batch, nb);
+				if (!rc)
+					rc = skip_list_add(&set->skipped, name,
+							   "line longer than 64 MiB");
+				nb = bytes = 0;
+				if (rc)
+					break;
+				continue;
+			}
+			batch[nb] = (struct jsonl_line){ line, len, lineno,
+							 offset - (uint64_t)n, NULL, "" };
+			line = NULL;
+			cap = 0;
+			bytes += len;
+			nb++;
 		}
-		rc = add_record(set, file, base, lineno, at, source, line, len);
+		if (!rc)
+			rc = add_batch(set, file, base, source, batch, nb);
 	}
 	if (!rc && ferror(f))
 		rc = skip_list_add(&set->skipped, file, "read error");
+	free(batch);
 	free(line);
 	free(base);
 	fclose(f);
+	if (rc > 0)
+		return error_set(err, file, "interrupted");
 	return rc ? error_set(err, file, "out of memory") : 0;
 }
 

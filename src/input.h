@@ -77,6 +77,7 @@ struct input_set {
 	 * files (read back with input_read_text()): a run then never holds
 	 * every text at once (5.4 GB for 1M synthetic stories). */
 	int defer_text;
+	int jobs;       /* threads that parse JSON Lines (0 or 1: the caller's) */
 	char **sources; /* JSON Lines files named by text_ref.source; owned */
 	size_t n_sources;
 };

@@ -409,6 +409,74 @@ static void test_bad_jsonl_lines_are_skipped_with_file_and_line(void **state)
 	input_set_free(&set);
 }
 
+/* Collects many.jsonl with texts deferred on `jobs` threads. */
+static void collect_many(int jobs, struct input_set *set)
+{
+	struct error err = { "" };
+
+	input_set_init(set);
+	set->defer_text = 1;
+	set->jobs = jobs;
+	assert_int_equal(input_add(set, path_of("many/many.jsonl"), &err), 0);
+	assert_int_equal(input_finish(set, &err), 0);
+}
+
+/* JSON Lines are parsed in batches on threads: across several batches, the
+ * same records, text offsets and skips (in line order) for any number of
+ * threads, and each deferred text reads back. */
+static void test_jsonl_parsed_on_threads_gives_the_same_items(void **state)
+{
+	struct input_set one, many;
+	FILE *f;
+	int fd;
+
+	(void)state;
+	make_folder("many");
+	f = fopen(path_of("many/many.jsonl"), "wb");
+	assert_non_null(f);
+	for (int i = 0; i < 2600; i++) {
+		if (i % 11 == 5)
+			fputs("\n", f);
+		else if (i % 7 == 3)
+			fprintf(f, "{\"id\":\"b%04d\",\"text\":\n", i);
+		else
+			fprintf(f, "{\"id\":\"s%04d\",\"text\":\"story %d %s\"}%s\n", i, i,
+				i % 2 ? "odd" : "even", i % 5 ? "" : "\r");
+	}
+	assert_int_equal(fclose(f), 0);
+	collect_many(1, &one);
+	collect_many(3, &many);
+	assert_true(one.n > 2000);
+	assert_int_equal(many.n, one.n);
+	assert_true(one.skipped.n > 300);
+	assert_int_equal(many.skipped.n, one.skipped.n);
+	for (size_t i = 0; i < one.skipped.n; i++) {
+		assert_string_equal(many.skipped.items[i].input, one.skipped.items[i].input);
+		assert_string_equal(many.skipped.items[i].reason, one.skipped.items[i].reason);
+		if (i)
+			assert_true(strcmp(one.skipped.items[i - 1].input,
+					   one.skipped.items[i].input) != 0);
+	}
+	fd = open(many.sources[0], O_RDONLY);
+	assert_true(fd >= 0);
+	for (size_t i = 0; i < one.n; i++) {
+		const struct input_item *a = &one.items[i], *b = &many.items[i];
+		char expect[64], *text = NULL;
+		struct error err = { "" };
+		int k = atoi(a->article.id + 1);
+		assert_string_equal(b->article.id, a->article.id);
+		assert_memory_equal(&b->text_ref, &a->text_ref, sizeof a->text_ref);
+		assert_int_equal(input_read_text(fd, many.sources[0], &b->text_ref,
+						 b->article.id, &text, &err), 0);
+		snprintf(expect, sizeof expect, "story %d %s", k, k % 2 ? "odd" : "even");
+		assert_string_equal(text, expect);
+		free(text);
+	}
+	close(fd);
+	input_set_free(&one);
+	input_set_free(&many);
+}
+
 static void test_duplicate_ids_keep_first_in_path_order(void **state)
 {
 	struct input_set set;
@@ -553,6 +621,7 @@ int main(void)
 		cmocka_unit_test(test_manifest_paths_resolve_against_manifest_folder),
 		cmocka_unit_test(test_jsonl_article_records_carry_their_fields),
 		cmocka_unit_test(test_deferred_texts_are_read_back_and_a_changed_file_is_an_error),
+		cmocka_unit_test(test_jsonl_parsed_on_threads_gives_the_same_items),
 		cmocka_unit_test(test_bad_jsonl_lines_are_skipped_with_file_and_line),
 		cmocka_unit_test(test_duplicate_ids_keep_first_in_path_order),
 		cmocka_unit_test(test_duplicate_ids_in_jsonl_keep_the_earlier_line),
