@@ -11,13 +11,8 @@
 
 static float latent_cosine(const struct model *m, uint32_t a, uint32_t b)
 {
-	const float *x = m->latent + (size_t)a * m->latent_dim;
-	const float *y = m->latent + (size_t)b * m->latent_dim;
-	float dot = 0.0f;
-
-	for (uint32_t j = 0; j < m->latent_dim; j++)
-		dot += x[j] * y[j];
-	return dot;
+	return model_latent_dot(m->latent + (size_t)a * m->latent_dim,
+			  m->latent + (size_t)b * m->latent_dim, m->latent_dim);
 }
 
 static float tfidf_cosine(const struct model *m, uint32_t a, uint32_t b)

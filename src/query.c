@@ -185,12 +185,7 @@ static int same_field(const char *a, const char *b)
 
 static float latent_dot(const struct model *m, const struct query_vector *v, uint32_t d)
 {
-	const float *b = m->latent + (size_t)d * m->latent_dim;
-	float dot = 0.0f;
-
-	for (uint32_t j = 0; j < m->latent_dim; j++)
-		dot += v->latent[j] * b[j];
-	return dot;
+	return model_latent_dot(v->latent, m->latent + (size_t)d * m->latent_dim, m->latent_dim);
 }
 
 /* TF-IDF cosines with every story sharing a term, in the order rank.c sums

@@ -113,10 +113,7 @@ static void blend_scores(const struct model *m, float w, uint32_t d,
 
 	for (size_t i = 0; i < n; i++) {
 		const float *b = m->latent + (size_t)c[i].doc * m->latent_dim;
-		float dot = 0.0f;
-		for (uint32_t j = 0; j < m->latent_dim; j++)
-			dot += a[j] * b[j];
-		c[i].score = (1.0f - w) * c[i].score + w * dot;
+		c[i].score = (1.0f - w) * c[i].score + w * model_latent_dot(a, b, m->latent_dim);
 	}
 }
 
