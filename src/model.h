@@ -121,11 +121,13 @@ void model_builder_free(struct model_builder *b);
 static inline float model_latent_dot(const float *a, const float *b, uint32_t dim)
 {
 	float lane[8] = { 0 }, dot;
-	uint32_t j = 0;
+	size_t j = 0;
 
-	for (; j + 8 <= dim; j += 8)
-		for (int k = 0; k < 8; k++)
-			lane[k] += a[j + (uint32_t)k] * b[j + (uint32_t)k];
+	for (; j + 8 <= dim; j += 8) {
+		const float *x = a + j, *y = b + j;
+		for (size_t k = 0; k < 8; k++)
+			lane[k] += x[k] * y[k];
+	}
 	dot = ((lane[0] + lane[4]) + (lane[1] + lane[5])) +
 	      ((lane[2] + lane[6]) + (lane[3] + lane[7]));
 	for (; j < dim; j++)

@@ -45,6 +45,7 @@ struct rank_job {
 	const struct model *m;
 	const struct postings *p;
 	const uint32_t *lang;
+	const uint32_t *order; /* NULL, or the stories first + [0, count) in the order worked on */
 	const struct rank_options *o;
 	struct rank_lists *out;
 	atomic_size_t *next;
@@ -84,7 +85,7 @@ static void heap_sift_down(struct neighbor *h, size_t n, size_t i)
 	}
 }
 
-void rank_heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x)
+static inline void heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x)
 {
 	size_t i;
 
@@ -105,21 +106,52 @@ void rank_heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x
 	}
 }
 
-/* Replaces each candidate's TF-IDF score by (1-w) tfidf + w latent. */
-static void blend_scores(const struct model *m, float w, uint32_t d,
-			 struct neighbor *c, size_t n)
+void rank_heap_push(struct neighbor *h, size_t *n, size_t cap, struct neighbor x)
 {
-	const float *a = m->latent + (size_t)d * m->latent_dim;
+	heap_push(h, n, cap, x);
+}
 
-	for (size_t i = 0; i < n; i++) {
-		const float *b = m->latent + (size_t)c[i].doc * m->latent_dim;
-		c[i].score = (1.0f - w) * c[i].score + w * model_latent_dot(a, b, m->latent_dim);
+/* Moves the k best of a[0, n) (by score, then lower index; indexes are
+ * distinct, so the k best are one set) to a[0, k), in no particular order:
+ * quickselect, linear on average, where pushing n items through a heap of k
+ * cost a sift for most of them. */
+static void select_best(struct neighbor *a, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n;
+
+	/* [0, lo) ranks above [lo, n); [hi, n) ranks below [0, hi) */
+	while (lo < k && k < hi) {
+		size_t mid = lo + (hi - lo) / 2, store = lo;
+		struct neighbor t, pivot;
+		/* median of three, moved to hi - 1 */
+		if (worse(a[mid], a[lo])) {
+			t = a[mid]; a[mid] = a[lo]; a[lo] = t;
+		}
+		if (worse(a[hi - 1], a[lo])) {
+			t = a[hi - 1]; a[hi - 1] = a[lo]; a[lo] = t;
+		}
+		if (worse(a[mid], a[hi - 1])) {
+			t = a[mid]; a[mid] = a[hi - 1]; a[hi - 1] = t;
+		}
+		pivot = a[hi - 1];
+		for (size_t i = lo; i < hi - 1; i++)
+			if (worse(pivot, a[i])) {
+				t = a[i]; a[i] = a[store]; a[store++] = t;
+			}
+		a[hi - 1] = a[store];
+		a[store] = pivot;
+		if (store == k)
+			return;
+		if (store < k)
+			lo = store + 1;
+		else
+			hi = store;
 	}
 }
 
 /* Candidates are visited in heap order, at random places in the model:
  * their rows are fetched this many candidates ahead. */
-enum { PREFETCH_AHEAD = 4 };
+enum { PREFETCH_AHEAD = 4, PREFETCH_LATENT_AHEAD = 12 };
 
 /* Asks for the latent row of story x ahead of its use. */
 static void prefetch_latent(const struct model *m, uint32_t x)
@@ -130,13 +162,29 @@ static void prefetch_latent(const struct model *m, uint32_t x)
 		__builtin_prefetch(b + off);
 }
 
+/* Replaces each candidate's TF-IDF score by (1-w) tfidf + w latent. */
+static void blend_scores(const struct model *m, float w, uint32_t d,
+			 struct neighbor *c, size_t n)
+{
+	const float *a = m->latent + (size_t)d * m->latent_dim;
+
+	for (size_t i = 0; i < n && i < PREFETCH_LATENT_AHEAD; i++)
+		prefetch_latent(m, c[i].doc);
+	for (size_t i = 0; i < n; i++) {
+		const float *b = m->latent + (size_t)c[i].doc * m->latent_dim;
+		if (i + PREFETCH_LATENT_AHEAD < n)
+			prefetch_latent(m, c[i + PREFETCH_LATENT_AHEAD].doc);
+		c[i].score = (1.0f - w) * c[i].score + w * model_latent_dot(a, b, m->latent_dim);
+	}
+}
+
 /* Per-thread scratch space. */
 struct worker {
 	float *acc;          /* [n_docs], zero between stories */
 	uint32_t *touched;   /* [n_docs] */
 	struct neighbor *heap;
 	size_t cap;          /* heap capacity */
-	struct neighbor *cand; /* approximate mode: partial-score candidates */
+	struct neighbor *cand; /* approximate mode: [n_docs] partial-score candidates */
 	struct neighbor *terms; /* approximate mode: (term, weight) of the story */
 	float *dense;        /* approximate mode: [n_terms], the story's row */
 };
@@ -177,7 +225,7 @@ static size_t candidates_exact(const struct rank_job *job, struct worker *w, uin
 		float s = w->acc[o];
 		w->acc[o] = 0.0f;
 		if (admissible(job, d, o, s))
-			rank_heap_push(w->heap, &nh, w->cap, (struct neighbor){ o, s });
+			heap_push(w->heap, &nh, w->cap, (struct neighbor){ o, s });
 	}
 	return nh;
 }
@@ -197,9 +245,12 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		if (posting_len(p, t) <= o->max_postings)
 			w->terms[n++] = (struct neighbor){ t, m->val[i] };
 	}
-	qsort(w->terms, n, sizeof *w->terms, rank_neighbor_cmp);
-	if (n > o->query_terms)
+	if (n > o->query_terms) {
+		select_best(w->terms, n, o->query_terms);
 		n = o->query_terms;
+	}
+	/* heaviest first: the order the partial scores are summed in */
+	qsort(w->terms, n, sizeof *w->terms, rank_neighbor_cmp);
 	for (size_t i = 0; i < n; i++) {
 		uint32_t t = w->terms[i].doc;
 		float wt = w->terms[i].score;
@@ -218,24 +269,20 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		float s = w->acc[x];
 		w->acc[x] = 0.0f;
 		if (admissible(job, d, x, s))
-			rank_heap_push(w->cand, &nc, o->candidates, (struct neighbor){ x, s });
+			w->cand[nc++] = (struct neighbor){ x, s };
+	}
+	if (nc > o->candidates) {
+		select_best(w->cand, nc, o->candidates);
+		nc = o->candidates;
 	}
 	/* With the semantic blend, the pool is twice as deep as what is
 	 * re-scored: the half whose partial score blended with the latent
 	 * cosine is highest goes on (a latent dot of ~100 floats costs a
 	 * fraction of a sparse re-scoring). */
 	if (job->o->semantic > 0.0f && m->latent_dim && nc > o->candidates / 2) {
-		size_t keep = o->candidates / 2, nk = 0;
-		for (size_t i = 0; i < nc; i++) {
-			struct neighbor e = w->cand[i];
-			if (i + PREFETCH_AHEAD < nc)
-				prefetch_latent(m, w->cand[i + PREFETCH_AHEAD].doc);
-			blend_scores(m, o->semantic, d, &e, 1);
-			rank_heap_push(w->heap, &nk, keep, e);
-		}
-		for (size_t i = 0; i < nk; i++)
-			w->cand[i].doc = w->heap[i].doc;
-		nc = nk;
+		blend_scores(m, o->semantic, d, w->cand, nc);
+		select_best(w->cand, nc, o->candidates / 2);
+		nc = o->candidates / 2;
 	}
 	/* Exact re-scoring against the story's row scattered into a dense
 	 * array: one pass over each candidate's row, no merge branches. */
@@ -251,7 +298,7 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		}
 		for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
 			s += w->dense[m->col[k]] * m->val[k];
-		rank_heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, s });
+		heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, s });
 	}
 	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
 		w->dense[m->col[i]] = 0.0f;
@@ -268,13 +315,11 @@ static void *rank_worker(void *arg)
 	struct worker w = { 0 };
 
 	w.cap = blend && job->o->rerank > depth ? job->o->rerank : depth;
-	/* The heap also holds the blended pool's survivors (candidates / 2). */
-	w.heap = malloc((approx && job->o->candidates / 2 > w.cap ? job->o->candidates / 2
-								   : w.cap) * sizeof *w.heap);
+	w.heap = malloc((w.cap ? w.cap : 1) * sizeof *w.heap);
 	w.acc = calloc(n, sizeof *w.acc);
 	w.touched = malloc(n * sizeof *w.touched);
 	if (approx) {
-		w.cand = malloc((job->o->candidates ? job->o->candidates : 1) * sizeof *w.cand);
+		w.cand = malloc(n * sizeof *w.cand);
 		w.terms = malloc(((size_t)m->n_terms + 1) * sizeof *w.terms);
 		w.dense = calloc((size_t)m->n_terms + 1, sizeof *w.dense);
 	}
@@ -291,7 +336,8 @@ static void *rank_worker(void *arg)
 		if (end > job->count)
 			end = job->count;
 		for (size_t k = begin; k < end; k++) {
-			size_t d = job->o->docs ? job->o->docs[k] : job->first + k;
+			size_t d = job->o->docs ? job->o->docs[k]
+				   : job->order ? job->order[k] : job->first + k;
 			size_t nh = approx ? candidates_approx(job, &w, (uint32_t)d)
 					   : candidates_exact(job, &w, (uint32_t)d);
 			if (blend)
@@ -381,6 +427,57 @@ static int get_postings(const struct model *m, const struct rank_options *o,
 	return build_postings(m, o->approximate, o->max_postings, p);
 }
 
+/* A working order of stories first + [0, count) in which consecutive
+ * stories tend to be alike, so that the rows their candidates share are
+ * still in cache: by the latent dimension of largest magnitude (and its
+ * sign), else by the story's heaviest term; ties by index. The lists do
+ * not depend on it. */
+static int cmp_key(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+static uint32_t *work_order(const struct model *m, size_t first, size_t count)
+{
+	uint64_t *key = malloc((count ? count : 1) * sizeof *key);
+	uint32_t *order = malloc((count ? count : 1) * sizeof *order);
+
+	if (!key || !order) {
+		free(key);
+		free(order);
+		return NULL;
+	}
+	for (size_t k = 0; k < count; k++) {
+		size_t d = first + k;
+		uint64_t bucket = 0;
+		if (m->latent_dim) {
+			const float *v = m->latent + d * m->latent_dim;
+			float best = -1.0f;
+			for (uint32_t j = 0; j < m->latent_dim; j++) {
+				float a = v[j] < 0 ? -v[j] : v[j];
+				if (a > best) {
+					best = a;
+					bucket = 2 * (uint64_t)j + (v[j] < 0);
+				}
+			}
+		} else {
+			float best = -1.0f;
+			for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+				if (m->val[i] > best) {
+					best = m->val[i];
+					bucket = m->col[i];
+				}
+		}
+		key[k] = bucket << 32 | (uint64_t)d;
+	}
+	qsort(key, count, sizeof *key, cmp_key);
+	for (size_t k = 0; k < count; k++)
+		order[k] = (uint32_t)key[k];
+	free(key);
+	return order;
+}
+
 /* Small integer per language (0 = unknown), for a cheap comparison. */
 static uint32_t *language_ids(const struct model *m)
 {
@@ -435,7 +532,7 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	struct postings p = { 0 };
 	struct rank_job *jobs = NULL;
 	pthread_t *threads = NULL;
-	uint32_t *lang = NULL;
+	uint32_t *lang = NULL, *order = NULL;
 	atomic_size_t next = 0;
 	int njobs = o->jobs < 1 ? 1 : o->jobs, failed = 0, started = 0;
 	size_t first = 0, count = m->n_docs;
@@ -467,8 +564,12 @@ int rank_all(const struct model *m, const struct rank_options *o,
 		failed = 1;
 		goto done;
 	}
+	if (!o->docs && !(order = work_order(m, first, count))) {
+		failed = 1;
+		goto done;
+	}
 	for (int j = 0; j < njobs; j++) {
-		jobs[j] = (struct rank_job){ m, &p, lang, o, out, &next, first, count, 0 };
+		jobs[j] = (struct rank_job){ m, &p, lang, order, o, out, &next, first, count, 0 };
 		if (pthread_create(&threads[j], NULL, rank_worker, &jobs[j])) {
 			failed = 1;
 			break;
@@ -485,6 +586,7 @@ done:
 	for (size_t i = 0; i < sizeof p.owned / sizeof p.owned[0]; i++)
 		free(p.owned[i]);
 	free(lang);
+	free(order);
 	free(jobs);
 	free(threads);
 	if (!failed && o->stop && *o->stop) {
