@@ -19,20 +19,23 @@
 
 #define MIN_WORD_CHARS 2
 #define MAX_WORD_CHARS 40
-#define MAX_STEMMERS 16
-/* Words whose stems a stemmer slot remembers before it starts afresh: news
- * text repeats a small vocabulary, so most words are found here instead of
- * going through Snowball again (measured: stemming was a fifth of the
+#define MAX_LANGS 16
+/* Words whose outcome (stopword, or the term they count as) a language
+ * slot remembers before it starts afresh: news text repeats a small
+ * vocabulary, so most words are found here instead of going through the
+ * stopword set and Snowball again (measured: the two were a quarter of the
  * analysis time without the cache). */
-#define STEM_CACHE_WORDS ((size_t)1 << 18)
+#define WORD_CACHE_WORDS ((size_t)1 << 18)
+#define WORD_IS_STOPWORD UINT32_MAX
 
-struct stemmer_slot {
+/* What one language needs: its stemmer and the word cache. */
+struct lang_slot {
 	char lang[8];
 	struct sb_stemmer *stemmer; /* NULL: no stemmer for this language */
 	struct strmap cache;        /* folded word -> id */
-	struct buf stems;           /* each cached stem, NUL-terminated */
-	uint32_t *stem_at;          /* id -> offset of its stem in stems */
-	size_t stem_cap;
+	struct buf terms;           /* each cached word's term, NUL-terminated */
+	uint32_t *term_at;          /* id -> offset in terms, or WORD_IS_STOPWORD */
+	size_t term_cap;
 };
 
 struct analyzer {
@@ -40,8 +43,8 @@ struct analyzer {
 	struct strmap counts_map;
 	float *counts;
 	size_t counts_cap;
-	struct stemmer_slot stemmers[MAX_STEMMERS];
-	size_t nstemmers;
+	struct lang_slot langs[MAX_LANGS];
+	size_t nlangs, evict;
 	struct buf word;
 	struct buf prev; /* previous term, for bigrams */
 };
@@ -83,18 +86,21 @@ struct analyzer *analyzer_new(const struct analyze_options *opts)
 	return an;
 }
 
+static void lang_slot_free(struct lang_slot *s)
+{
+	if (s->stemmer)
+		sb_stemmer_delete(s->stemmer);
+	strmap_free(&s->cache);
+	buf_release(&s->terms);
+	free(s->term_at);
+}
+
 void analyzer_free(struct analyzer *an)
 {
 	if (!an)
 		return;
-	for (size_t i = 0; i < an->nstemmers; i++) {
-		struct stemmer_slot *s = &an->stemmers[i];
-		if (s->stemmer)
-			sb_stemmer_delete(s->stemmer);
-		strmap_free(&s->cache);
-		buf_release(&s->stems);
-		free(s->stem_at);
-	}
+	for (size_t i = 0; i < an->nlangs; i++)
+		lang_slot_free(&an->langs[i]);
 	strmap_free(&an->counts_map);
 	free(an->counts);
 	buf_release(&an->word);
@@ -122,71 +128,95 @@ const char *analyze_lang_code(const char *tag, char *out, size_t outlen)
 	return out;
 }
 
-/* The Snowball stemmer for lang, created on first use; NULL if none. */
-static struct stemmer_slot *stemmer_for(struct analyzer *an, const char *lang)
+/* The slot of lang, created on first use (with its Snowball stemmer, if
+ * there is one). With MAX_LANGS languages in use, the slots are reused in
+ * turn: a slot only saves work, so which one goes changes no result. */
+static struct lang_slot *lang_slot_for(struct analyzer *an, const char *lang)
 {
-	struct stemmer_slot *s;
+	struct lang_slot *s;
+	const char *algo = lang;
 
-	for (size_t i = 0; i < an->nstemmers; i++)
-		if (!strcmp(an->stemmers[i].lang, lang))
-			return an->stemmers[i].stemmer ? &an->stemmers[i] : NULL;
-	if (an->nstemmers == MAX_STEMMERS)
-		return NULL;
-	s = &an->stemmers[an->nstemmers++];
+	for (size_t i = 0; i < an->nlangs; i++)
+		if (!strcmp(an->langs[i].lang, lang))
+			return &an->langs[i];
+	if (an->nlangs < MAX_LANGS) {
+		s = &an->langs[an->nlangs++];
+	} else {
+		s = &an->langs[an->evict++ % MAX_LANGS];
+		lang_slot_free(s);
+	}
 	memset(s, 0, sizeof *s);
 	snprintf(s->lang, sizeof s->lang, "%s", lang);
 	strmap_init(&s->cache);
-	buf_init(&s->stems);
+	buf_init(&s->terms);
 	/* libstemmer accepts ISO 639-1 codes as algorithm names; Norwegian
 	 * Bokmål and Nynorsk share its "no" stemmer. */
 	if (!strcmp(lang, "nb") || !strcmp(lang, "nn"))
-		lang = "no";
-	s->stemmer = sb_stemmer_new(lang, "UTF_8");
-	return s->stemmer ? s : NULL;
+		algo = "no";
+	s->stemmer = sb_stemmer_new(algo, "UTF_8");
+	return s;
 }
 
-/* The stem of word w (len bytes) from the slot's cache, stemmed and
- * remembered when new; NULL when Snowball gives none (out of memory). */
-static const char *stem_of(struct stemmer_slot *s, const char *w, size_t len,
-			   size_t *stem_len)
+/* What the folded word w (len bytes) counts as in s's language, worked
+ * out without the cache: NULL for a stopword, else its stem (or w itself
+ * without stemming), *tlen bytes long. */
+static const char *word_term(const struct analyzer *an, struct lang_slot *s,
+			     const char *w, size_t len, size_t *tlen)
 {
-	const sb_symbol *st;
+	if (an->opts.stopwords && stopwords_contains(s->lang, w, len))
+		return NULL;
+	*tlen = len;
+	if (s->stemmer && an->opts.stem) {
+		const sb_symbol *st = sb_stemmer_stem(s->stemmer, (const sb_symbol *)w, (int)len);
+		int sl = st ? sb_stemmer_length(s->stemmer) : 0;
+		if (sl > 0) {
+			*tlen = (size_t)sl;
+			return (const char *)st;
+		}
+	}
+	return w;
+}
+
+/* word_term() through the slot's cache. *stop is set for a stopword. */
+static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
+			       const char *w, size_t len, size_t *tlen, int *stop)
+{
 	int64_t id = strmap_find(&s->cache, w, len);
-	int sl;
+	const char *t;
 
 	if (id >= 0) {
-		const char *stem = s->stems.data + s->stem_at[id];
-		*stem_len = strlen(stem);
-		return stem;
+		*stop = s->term_at[id] == WORD_IS_STOPWORD;
+		if (*stop)
+			return NULL;
+		t = s->terms.data + s->term_at[id];
+		*tlen = strlen(t);
+		return t;
 	}
-	st = sb_stemmer_stem(s->stemmer, (const sb_symbol *)w, (int)len);
-	sl = st ? sb_stemmer_length(s->stemmer) : 0;
-	if (sl <= 0)
-		return NULL;
-	*stem_len = (size_t)sl;
-	if (s->cache.n >= STEM_CACHE_WORDS) {
+	t = word_term(an, s, w, len, tlen);
+	*stop = t == NULL;
+	if (s->cache.n >= WORD_CACHE_WORDS) {
 		strmap_clear(&s->cache);
-		buf_reset(&s->stems);
+		buf_reset(&s->terms);
 	}
-	if (s->stem_cap == s->cache.n) {
-		size_t cap = s->stem_cap ? s->stem_cap * 2 : 1024;
-		uint32_t *at = realloc(s->stem_at, cap * sizeof *at);
+	if (s->term_cap == s->cache.n) {
+		size_t cap = s->term_cap ? s->term_cap * 2 : 1024;
+		uint32_t *at = realloc(s->term_at, cap * sizeof *at);
 		if (!at)
-			return (const char *)st;
-		s->stem_at = at;
-		s->stem_cap = cap;
+			return t; /* not remembered: still right */
+		s->term_at = at;
+		s->term_cap = cap;
 	}
-	if (s->stems.len > UINT32_MAX - (size_t)sl - 1)
-		return (const char *)st;
+	if (t && s->terms.len > UINT32_MAX - 1 - *tlen - 1)
+		return t;
 	id = strmap_intern(&s->cache, w, len);
 	if (id < 0)
-		return (const char *)st;
-	s->stem_at[id] = (uint32_t)s->stems.len;
-	if (buf_add(&s->stems, (const char *)st, (size_t)sl) || buf_addc(&s->stems, '\0')) {
-		strmap_clear(&s->cache); /* keep the cache and its stems in step */
-		buf_reset(&s->stems);
+		return t;
+	s->term_at[id] = t ? (uint32_t)s->terms.len : WORD_IS_STOPWORD;
+	if (t && (buf_add(&s->terms, t, *tlen) || buf_addc(&s->terms, '\0'))) {
+		strmap_clear(&s->cache); /* keep the cache and its terms in step */
+		buf_reset(&s->terms);
 	}
-	return (const char *)st;
+	return t;
 }
 
 static int is_cjk(utf8proc_int32_t c)
@@ -254,20 +284,18 @@ static int add_term(struct analyzer *an, const char *t, size_t len, float weight
 }
 
 /* Stopword check and stemming of one case-folded word, then counting. */
-static int emit_word(struct analyzer *an, const char *lang, struct stemmer_slot *st,
-		     const char *w, size_t len, float weight)
+static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
+		     size_t len, float weight)
 {
-	if (an->opts.stopwords && stopwords_contains(lang, w, len)) {
+	size_t tl = len;
+	int stop = 0;
+	const char *t = slot ? cached_term(an, slot, w, len, &tl, &stop) : w;
+
+	if (stop) {
 		buf_reset(&an->prev);
 		return 0;
 	}
-	if (st && an->opts.stem) {
-		size_t sl;
-		const char *stem = stem_of(st, w, len, &sl);
-		if (stem)
-			return add_term(an, stem, sl, weight);
-	}
-	return add_term(an, w, len, weight);
+	return add_term(an, t, tl, weight);
 }
 
 /* Tokenises one normalised text, adding each term with `weight`; words
@@ -275,7 +303,7 @@ static int emit_word(struct analyzer *an, const char *lang, struct stemmer_slot 
 static int tokenize(struct analyzer *an, const char *lang, const char *text,
 		    size_t len, float weight, size_t lead_end, float lead_weight)
 {
-	struct stemmer_slot *st = lang ? stemmer_for(an, lang) : NULL;
+	struct lang_slot *slot = lang ? lang_slot_for(an, lang) : NULL;
 	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)text;
 	size_t i = 0, start = 0, nchars = 0;
 	utf8proc_int32_t prev_cjk = -1;
@@ -298,7 +326,7 @@ static int tokenize(struct analyzer *an, const char *lang, const char *text,
 		if (in_word && !word) {
 			if (nchars >= MIN_WORD_CHARS && nchars <= MAX_WORD_CHARS) {
 				float w = weight + (start < lead_end ? lead_weight - 1.0f : 0.0f);
-				if (emit_word(an, lang, st, text + start, i - start, w))
+				if (emit_word(an, slot, text + start, i - start, w))
 					return -1;
 			}
 			in_word = 0;

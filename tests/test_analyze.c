@@ -436,6 +436,47 @@ static void test_reused_analyzer_gives_the_same_terms(void **state)
 	free(big);
 }
 
+/* One analyzer keeps a few languages' word caches at a time and reuses
+ * them in turn: a story analysed in each of 20 languages, three times
+ * round, gets the terms a fresh analyzer gives it. */
+static void test_many_languages_in_one_analyzer(void **state)
+{
+	static const char *const langs[] = { "en", "de", "ru", "fr", "es", "it", "pt",
+					     "nl", "sv", "no", "da", "fi", "hu", "ro",
+					     "tr", "el", "ar", "id", "ga", "ca" };
+	const char *story = "The nations were running and the runners ran nationally; "
+			    "die Läufer liefen, les coureurs couraient, los corredores.";
+	struct analyze_options o;
+	struct analyzer *reused;
+	struct article a = { 0 };
+	struct bag fresh, got;
+
+	(void)state;
+	analyze_options_default(&o);
+	bag_init(&fresh);
+	bag_init(&got);
+	reused = analyzer_new(&o);
+	assert_non_null(reused);
+	a.text = (char *)(uintptr_t)story;
+	for (int round = 0; round < 3; round++)
+		for (size_t l = 0; l < sizeof langs / sizeof *langs; l++) {
+			struct analyzer *an = analyzer_new(&o);
+			assert_non_null(an);
+			a.lang = (char *)(uintptr_t)langs[l];
+			assert_int_equal(analyze_article(an, &a, &fresh), 0);
+			analyzer_free(an);
+			assert_int_equal(analyze_article(reused, &a, &got), 0);
+			assert_int_equal(got.n, fresh.n);
+			for (size_t i = 0; i < fresh.n; i++) {
+				assert_string_equal(term_at(&got, i), term_at(&fresh, i));
+				assert_true(got.counts[i] == fresh.counts[i]);
+			}
+		}
+	analyzer_free(reused);
+	bag_free(&fresh);
+	bag_free(&got);
+}
+
 static void test_guess_lang_of_sentences(void **state)
 {
 	(void)state;
@@ -628,6 +669,7 @@ int main(void)
 		cmocka_unit_test(test_cjk_runs_become_bigrams),
 		cmocka_unit_test(test_bag_is_reset_between_articles),
 		cmocka_unit_test(test_reused_analyzer_gives_the_same_terms),
+		cmocka_unit_test(test_many_languages_in_one_analyzer),
 		cmocka_unit_test(test_bigrams_pair_adjacent_terms_when_enabled),
 		cmocka_unit_test(test_names_count_capitalised_sequences_when_enabled),
 		cmocka_unit_test(test_more_languages_have_stopwords_and_stemmers),
