@@ -597,6 +597,31 @@ static void score_paragraph(struct scan *s, uint32_t first, size_t len,
 	}
 }
 
+/* Whether `n` is a link for link density. A heading's link to an anchor
+ * of the page itself (a section title that leads back to the table of
+ * contents, its permalink "¶") is not: the heading stays a subheading of
+ * the text, not a line of navigation. Links to "#" alone are script
+ * menus and still count. */
+static bool is_link_out(const xmlNode *n)
+{
+	const char *href;
+	const xmlNode *a = n->parent;
+
+	if (!is_tag(n, "a"))
+		return false;
+	href = attr(n, "href");
+	if (!href || href[0] != '#' || !href[1])
+		return true;
+	for (int k = 0; k < 4 && a && a->type == XML_ELEMENT_NODE;
+	     k++, a = a->parent) {
+		const struct tag *t = tag_lookup(a->name);
+
+		if (t && (t->flags & T_HEADING))
+			return false;
+	}
+	return true;
+}
+
 static void scan_enter_element(struct scan *s, xmlNode *n)
 {
 	struct info *in, *parent = info_of(s, n->parent);
@@ -625,7 +650,7 @@ static void scan_enter_element(struct scan *s, xmlNode *n)
 	in->node = n;
 	in->tag = tag_lookup(n->name);
 	in->parent = parent ? index_of(s, parent) : NO_NODE;
-	in->in_link = (parent && parent->in_link) || is_tag(n, "a");
+	in->in_link = (parent && parent->in_link) || is_link_out(n);
 	if (in->tag && (in->tag->flags & T_BLOCK))
 		in->block = index_of(s, in);
 	else

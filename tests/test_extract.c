@@ -848,6 +848,28 @@ static void test_extract_keeps_list_of_prose_items(void **state)
 	article_clear(&a);
 }
 
+/* A section heading that links back to the table of contents (Sphinx,
+ * MediaWiki) is a subheading of the text, not a line of navigation; a
+ * heading linking to another page still is. */
+static void test_extract_keeps_heading_with_anchor_link(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"section\">" STORY_P1
+		"<h2><a class=\"toc-backref\" href=\"#toc-3\">Talks without "
+		"agreement</a><a class=\"headerlink\" href=\"#talks\">#</a></h2>"
+		STORY_P2
+		"<h2><a href=\"/world/syria\">Syria war coverage</a></h2>"
+		STORY_P3 "</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Talks without agreement"));
+	assert_null(strstr(a.text, "Syria war coverage"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	article_clear(&a);
+}
+
 /* A short story of three paragraphs right after its headline stays the
  * text, though it is under 500 characters: the relaxed passes find the
  * longer comment thread in the "comments" block, which must not replace
@@ -962,6 +984,7 @@ int main(void)
 		cmocka_unit_test(test_extract_does_not_join_the_next_blog_post),
 		cmocka_unit_test(test_extract_keeps_story_folded_into_read_more),
 		cmocka_unit_test(test_extract_keeps_list_of_prose_items),
+		cmocka_unit_test(test_extract_keeps_heading_with_anchor_link),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
