@@ -37,9 +37,10 @@
  *      A short heading such as "Comments" or "Related articles" after
  *      400 bytes of text ends the article: what follows it on real pages
  *      is other stories or readers' comments, not more of the story.
- *      A block that opens with such a heading is that box: it scores a
- *      tenth and is never printed, however little text precedes it; it
- *      ends the article unless it stands between paragraphs of it.
+ *      A block that opens with such a heading, or follows it as the next
+ *      sibling, is that box: it and everything in it score a tenth, and it
+ *      is never printed, however little text precedes it; it ends the
+ *      article unless it stands between paragraphs of it.
  *      Two comment signatures with different names ("Posted by: Anna
  *      ...", "Posted by: Brad ...") end it too, from the first of them.
  * The headline (the <h1> that states the title) anchors the choice: blocks
@@ -527,6 +528,8 @@ struct info {
 	double score;
 	bool candidate, skipped, drop, in_link, has_block;
 	bool boxed; /* headed "Related articles", "Comments", "Most read"... */
+	bool marker_before; /* its last child with text was such a heading */
+	bool in_box; /* boxed, or inside a boxed block: scores a tenth */
 	bool taken; /* a subtree chosen for printing */
 	bool anchored; /* boosted for following the headline */
 };
@@ -678,6 +681,8 @@ static void scan_text(struct scan *s, const xmlNode *n)
 	if (!p || p->skipped || !n->content)
 		return;
 	len = count_text(n->content, &commas);
+	if (len > 1)
+		p->marker_before = false;
 	p->text += len;
 	p->commas += commas;
 	if (p->in_link)
@@ -730,13 +735,25 @@ static void scan_leave_element(struct scan *s, xmlNode *n)
 	p = info_of(s, n->parent);
 	if (!p)
 		return;
+	/* A heading such as "Related articles" names the block it opens
+	 * (first_content_child()), or, standing alone among its siblings
+	 * with little link text of its own, the next sibling with text. */
+	if (in->text > 0 && p->marker_before)
+		in->boxed = true;
+	if (in->text > 0)
+		p->marker_before = false;
 	if (in->text > 0 && in->text <= 60 &&
-	    ((f & T_HEADING) || ((f & T_DIVLIKE) && !in->has_block)) &&
-	    first_content_child(s, n)) {
-		if (subtree_text(n, &s->tmp))
-			s->oom = true;
-		else if (is_end_marker(s->tmp.data, s->tmp.len))
-			p->boxed = true;
+	    ((f & T_HEADING) || ((f & T_DIVLIKE) && !in->has_block) ||
+	     is_tag(n, "p"))) {
+		bool first = first_content_child(s, n);
+
+		if ((first && !is_tag(n, "p")) ||
+		    (!first && in->link * 2 < in->text)) {
+			if (subtree_text(n, &s->tmp))
+				s->oom = true;
+			else if (is_end_marker(s->tmp.data, s->tmp.len))
+				*(first ? &p->boxed : &p->marker_before) = true;
+		}
 	}
 	p->text += in->text;
 	p->link += in->link;
@@ -861,7 +878,13 @@ static void boost_near_headline(struct scan *s)
  * its heading would). Measured F1 on extract-dev / related-dev-html: the
  * cut alone +0.000 / +0.001; skipping too +0.002 / +0.011, as short
  * stories used to print the boxes that follow them. Linear: the walk back
- * to the previous sibling with text passes each node once. */
+ * to the previous sibling with text passes each node once.
+ * A short heading or paragraph that says so and is not a link, followed
+ * by a sibling block ("<p>Also on HuffPost:</p><div>slideshow</div>"),
+ * boxes that block the same way; and candidates inside a boxed block score
+ * a tenth too, so a long slideshow or comment list inside the box cannot
+ * win on its own. (extract-dev F1 +0.0009: a story lost to its slideshow
+ * comes back, three pages lose a box; related-dev-html MAP@10 -0.0002.) */
 #define BOXED_FACTOR 0.1
 
 /* Chooses the top candidate, following Readability's refinements. Returns
@@ -875,10 +898,16 @@ static uint32_t pick_top(struct scan *s, uint32_t *core)
 	uint32_t best, p;
 	double last;
 
-	for (size_t i = 0; i < s->n; i++)
-		if (s->v[i].candidate)
-			s->v[i].score *= (1.0 - link_density(&s->v[i])) *
-					 (s->v[i].boxed ? BOXED_FACTOR : 1.0);
+	for (size_t i = 0; i < s->n; i++) {
+		struct info *in = &s->v[i];
+
+		/* parents come first: elements are in document order */
+		in->in_box = in->boxed || (in->parent != NO_NODE &&
+					   s->v[in->parent].in_box);
+		if (in->candidate)
+			in->score *= (1.0 - link_density(in)) *
+				     (in->in_box ? BOXED_FACTOR : 1.0);
+	}
 	boost_near_headline(s);
 	for (size_t i = 0; i < s->n; i++) {
 		struct info *in = &s->v[i];

@@ -870,6 +870,38 @@ static void test_extract_keeps_heading_with_anchor_link(void **state)
 	article_clear(&a);
 }
 
+/* "Also on The Ledger:" as a paragraph of its own boxes the block after
+ * it, and the long slideshow inside that block cannot win over the story
+ * however much text it holds. */
+static void test_extract_skips_block_after_its_box_heading(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"entry\"><div class=\"body\">" STORY_P1 STORY_P2
+		"</div><p>Also on The Ledger:</p><div class=\"holder\"><ul>"
+		"<li><h4>Ten cities</h4><p>Paris, long a favourite of travellers, "
+		"tops the list again this year, with its museums, cafes, parks, "
+		"river walks, markets, bridges, and food, food, food.</p>"
+		"<p>Rome follows, with its ruins, fountains, churches, piazzas, "
+		"trattorias, gelato shops, scooters, hills and crowds.</p>"
+		"<p>Vienna comes third, with its opera, coffee houses, palaces, "
+		"balls, cakes, trams, concerts, waltzes and parks.</p>"
+		"<p>Lisbon is fourth, with its trams, tiles, hills, fado, "
+		"custard tarts, miradouros, river views and sardines.</p>"
+		"<p>Prague is fifth, with its bridges, towers, beer halls, "
+		"castles, clocks, squares, puppets and dumplings.</p>"
+		"<p>Berlin is sixth, with its clubs, museums, parks, lakes, "
+		"markets, galleries, bakeries and bicycles.</p>"
+		"</li></ul></div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "channels of communication"));
+	assert_null(strstr(a.text, "Vienna"));
+	article_clear(&a);
+}
+
 /* A short story of three paragraphs right after its headline stays the
  * text, though it is under 500 characters: the relaxed passes find the
  * longer comment thread in the "comments" block, which must not replace
@@ -985,6 +1017,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_story_folded_into_read_more),
 		cmocka_unit_test(test_extract_keeps_list_of_prose_items),
 		cmocka_unit_test(test_extract_keeps_heading_with_anchor_link),
+		cmocka_unit_test(test_extract_skips_block_after_its_box_heading),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
