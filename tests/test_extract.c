@@ -902,6 +902,35 @@ static void test_extract_skips_block_after_its_box_heading(void **state)
 	article_clear(&a);
 }
 
+/* The standfirst and dateline between the headline and the story's
+ * body are printed before the body; a masthead's tagline far above the
+ * story is not. */
+static void test_extract_keeps_standfirst_after_headline(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson meets Lavrov in Moscow</title>"
+		"</head><body><div class=\"top\"><div class=\"brand\"><div>"
+		"<p class=\"tagline\">All the news that fits, since 1901</p>"
+		"</div></div></div><div class=\"main\"><div class=\"story\">"
+		"<h1>Tillerson meets Lavrov in Moscow</h1>"
+		"<div class=\"dek\">Talks end without agreement on Syria</div>"
+		"<div class=\"when\">April 12, 2017</div>"
+		"<div class=\"text\">" STORY "</div></div></div></body></html>";
+	struct article a = { 0 };
+	const char *dek, *body;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	dek = strstr(a.text, "Talks end without agreement on Syria");
+	body = strstr(a.text, "Tillerson arrived in Moscow");
+	assert_non_null(dek);
+	assert_non_null(body);
+	assert_true(dek < body);
+	assert_non_null(strstr(a.text, "April 12, 2017"));
+	assert_null(strstr(a.text, "since 1901"));
+	article_clear(&a);
+}
+
 /* A short story of three paragraphs right after its headline stays the
  * text, though it is under 500 characters: the relaxed passes find the
  * longer comment thread in the "comments" block, which must not replace
@@ -1018,6 +1047,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_list_of_prose_items),
 		cmocka_unit_test(test_extract_keeps_heading_with_anchor_link),
 		cmocka_unit_test(test_extract_skips_block_after_its_box_heading),
+		cmocka_unit_test(test_extract_keeps_standfirst_after_headline),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
