@@ -931,6 +931,27 @@ static void test_extract_keeps_standfirst_after_headline(void **state)
 	article_clear(&a);
 }
 
+/* A sentence around a long linked title is prose and stays; a line that
+ * is a linked headline with little else is a teaser and goes. */
+static void test_extract_keeps_sentence_around_a_link(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"story\">" STORY_P1 STORY_P2
+		"<p>The full report, <a href=\"/r\">Russia and the West: "
+		"Channels of Communication in a Time of Crisis</a>, is out.</p>"
+		"<p><a href=\"/t\">Kremlin says trust has worsened under Trump "
+		"administration</a> 4 hours ago</p>"
+		STORY_P3 "</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Channels of Communication in a Time"));
+	assert_null(strstr(a.text, "Kremlin says trust"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	article_clear(&a);
+}
+
 /* A short story of three paragraphs right after its headline stays the
  * text, though it is under 500 characters: the relaxed passes find the
  * longer comment thread in the "comments" block, which must not replace
@@ -1048,6 +1069,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_heading_with_anchor_link),
 		cmocka_unit_test(test_extract_skips_block_after_its_box_heading),
 		cmocka_unit_test(test_extract_keeps_standfirst_after_headline),
+		cmocka_unit_test(test_extract_keeps_sentence_around_a_link),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
