@@ -22,6 +22,8 @@
 
 #include <cmocka.h>
 
+#include <jansson.h>
+
 #include "input.h"
 
 static char dir[] = "/tmp/related-test-input-XXXXXX";
@@ -409,6 +411,71 @@ static void test_bad_jsonl_lines_are_skipped_with_file_and_line(void **state)
 	input_set_free(&set);
 }
 
+/* Deferred texts are read back by a small scanner of the record, not a
+ * full parse: every text it gives is the one jansson gives, through escapes,
+ * surrogate pairs, nested members holding quotes and braces, odd spacing,
+ * an escaped key, and a "text" that is not a string. */
+static void test_read_back_text_matches_a_full_parse(void **state)
+{
+	static const char *const lines[] = {
+		"{\"id\":\"r01\",\"text\":\"plain words\"}",
+		"{\"text\":\"a\\nb\\t\\\"q\\\" \\\\ \\/ \\b\\f\\r\",\"id\":\"r02\"}",
+		"{\"id\":\"r03\",\"text\":\"caf\\u00e9 \\u20ac \\ud83d\\ude00 \xc3\xa9t\xc3\xa9\"}",
+		"{ \"id\" : \"r04\" , \"meta\" : {\"a\":[1, 2.5e3, \"}]\\\"{\", null, true], "
+		"\"b\":{}} , \"n\":-3 , \"text\" : \"after nesting\" }",
+		"{\"id\":\"r05\",\"t\\u0065xt\":\"escaped key\"}",
+		"{\"id\":\"r06\",\"text\":42,\"title\":\"t\"}",
+		"{\"id\":\"r07\",\"title\":\"no text\",\"text\":\"\"}",
+		"{\"id\":\"r\\u0030\\u0038\",\"text\":[\"not\",\"a string\"],\"title\":\"x\"}",
+		"\t{\"id\":\"r09\",\"list\":[[],[{}],\"]\"],\"text\":\"end\"}  ",
+	};
+	struct input_set set;
+	struct error err = { "" };
+	FILE *f;
+	int fd;
+
+	(void)state;
+	make_folder("scan");
+	f = fopen(path_of("scan/s.jsonl"), "wb");
+	assert_non_null(f);
+	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
+		fprintf(f, "%s\n", lines[i]);
+	assert_int_equal(fclose(f), 0);
+	input_set_init(&set);
+	set.defer_text = 1;
+	assert_int_equal(input_add(&set, path_of("scan/s.jsonl"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	fd = open(set.sources[0], O_RDONLY);
+	assert_true(fd >= 0);
+	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++) {
+		json_t *obj = json_loads(lines[i], 0, NULL);
+		const char *id = json_string_value(json_object_get(obj, "id"));
+		json_t *tv = json_object_get(obj, "text");
+		const struct input_item *it;
+		char *text = NULL;
+		assert_non_null(id);
+		it = find_id(&set, id);
+		if (!json_is_string(tv) && !(it && it->text_ref.len)) {
+			json_decref(obj); /* a record without a text string is skipped */
+			continue;
+		}
+		assert_non_null(it);
+		assert_int_equal(input_read_text(fd, set.sources[0], &it->text_ref, id, &text,
+						 &err), 0);
+		if (json_is_string(tv)) {
+			assert_non_null(text);
+			assert_int_equal(strlen(text), json_string_length(tv));
+			assert_string_equal(text, json_string_value(tv));
+		} else {
+			assert_null(text);
+		}
+		free(text);
+		json_decref(obj);
+	}
+	close(fd);
+	input_set_free(&set);
+}
+
 /* Collects many.jsonl with texts deferred on `jobs` threads. */
 static void collect_many(int jobs, struct input_set *set)
 {
@@ -622,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_jsonl_article_records_carry_their_fields),
 		cmocka_unit_test(test_deferred_texts_are_read_back_and_a_changed_file_is_an_error),
 		cmocka_unit_test(test_jsonl_parsed_on_threads_gives_the_same_items),
+		cmocka_unit_test(test_read_back_text_matches_a_full_parse),
 		cmocka_unit_test(test_bad_jsonl_lines_are_skipped_with_file_and_line),
 		cmocka_unit_test(test_duplicate_ids_keep_first_in_path_order),
 		cmocka_unit_test(test_duplicate_ids_in_jsonl_keep_the_earlier_line),
