@@ -275,14 +275,14 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		select_best(w->cand, nc, o->candidates);
 		nc = o->candidates;
 	}
-	/* With the semantic blend, the pool is twice as deep as what is
-	 * re-scored: the half whose partial score blended with the latent
-	 * cosine is highest goes on (a latent dot of ~100 floats costs a
-	 * fraction of a sparse re-scoring). */
-	if (job->o->semantic > 0.0f && m->latent_dim && nc > o->candidates / 2) {
+	/* With the semantic blend, the pool is deeper than what is re-scored:
+	 * the two fifths whose partial score blended with the latent cosine is
+	 * highest go on (a latent dot of ~100 floats costs a fraction of a
+	 * sparse re-scoring). */
+	if (job->o->semantic > 0.0f && m->latent_dim && nc > o->candidates * 2 / 5) {
 		blend_scores(m, o->semantic, d, w->cand, nc);
-		select_best(w->cand, nc, o->candidates / 2);
-		nc = o->candidates / 2;
+		select_best(w->cand, nc, o->candidates * 2 / 5);
+		nc = o->candidates * 2 / 5;
 	}
 	/* Exact re-scoring against the story's row scattered into a dense
 	 * array: one pass over each candidate's row, no merge branches. */
@@ -498,7 +498,11 @@ static uint32_t *language_ids(const struct model *m)
 
 void rank_options_approximate(struct rank_options *o, const struct model *m)
 {
-	o->query_terms = 40;
+	/* 60 rather than 40 query terms, with two fifths of the pool re-scored
+	 * instead of half: the same time, recall@10 against --exact 0.9903 ->
+	 * 0.9925 at synthetic 40k (better partial scores matter more than a
+	 * deeper re-scoring). */
+	o->query_terms = 60;
 	/* A tenth of the stories, between 1,000 and 5,000 postings: a bound
 	 * that grew with the archive made each story's query cost grow with
 	 * it too (quadratic in all; measured at 1M stories). */
@@ -511,8 +515,8 @@ void rank_options_approximate(struct rank_options *o, const struct model *m)
 	 * TF-IDF lists at 0.999 (synthetic 40k). The semantic blend re-ranks
 	 * the `rerank` best and can lift a story from deep in them, where
 	 * partial scores are least sure: there the pool is four times as deep
-	 * and its better half by partial score blended with the latent cosine
-	 * is re-scored (see candidates_approx). */
+	 * and its best two fifths by partial score blended with the latent
+	 * cosine are re-scored (see candidates_approx). */
 	o->candidates = (o->semantic > 0.0f && m->latent_dim ? 4 : 2) *
 			(o->depth > o->rerank ? o->depth : o->rerank);
 	if (o->candidates < 100)
