@@ -376,6 +376,16 @@ static void test_bag_is_reset_between_articles(void **state)
 	analyzer_free(an);
 }
 
+/* Same terms, in the same order, with the same counts. */
+static void assert_bags_equal(const struct bag *a, const struct bag *b)
+{
+	assert_int_equal(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++) {
+		assert_string_equal(term_at(a, i), term_at(b, i));
+		assert_true(a->counts[i] == b->counts[i]);
+	}
+}
+
 /* Stems are remembered per analyzer (and forgotten past a bound): a story
  * analysed by an analyzer that has seen 300,000 other words, in several
  * languages, and the story itself before, gets the same terms and counts as
@@ -425,11 +435,7 @@ static void test_reused_analyzer_gives_the_same_terms(void **state)
 		analyzer_free(an);
 
 		assert_true(fresh.n > 5);
-		assert_int_equal(reused.n, fresh.n);
-		for (size_t i = 0; i < fresh.n; i++) {
-			assert_string_equal(term_at(&reused, i), term_at(&fresh, i));
-			assert_true(reused.counts[i] == fresh.counts[i]);
-		}
+		assert_bags_equal(&reused, &fresh);
 	}
 	bag_free(&fresh);
 	bag_free(&reused);
@@ -466,11 +472,7 @@ static void test_many_languages_in_one_analyzer(void **state)
 			assert_int_equal(analyze_article(an, &a, &fresh), 0);
 			analyzer_free(an);
 			assert_int_equal(analyze_article(reused, &a, &got), 0);
-			assert_int_equal(got.n, fresh.n);
-			for (size_t i = 0; i < fresh.n; i++) {
-				assert_string_equal(term_at(&got, i), term_at(&fresh, i));
-				assert_true(got.counts[i] == fresh.counts[i]);
-			}
+			assert_bags_equal(&got, &fresh);
 		}
 	analyzer_free(reused);
 	bag_free(&fresh);
