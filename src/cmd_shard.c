@@ -252,7 +252,8 @@ static void merge_usage(FILE *f)
 	      "  -o, --output TABLE     the table to write (with --paragraphs)\n"
 	      "      --dims K           latent dimensions (default 100, as run)\n"
 	      "      --no-latent        no latent vectors (as run --semantic 0)\n"
-	      "  -j, --jobs N           threads for the latent vectors (default: all cores)\n"
+	      "  -j, --jobs N           threads for the weights and the latent vectors\n"
+	      "                         (default: all cores)\n"
 	      "  -q, --quiet            no progress messages\n"
 	      "  -h, --help             this help\n", f);
 }
@@ -341,8 +342,8 @@ int cmd_merge(int argc, char **argv)
 	if (paragraphs)
 		return merge_paragraphs((const char *const *)argv + optind,
 					(size_t)(argc - optind), table);
-	if (shard_merge((const char *const *)argv + optind, (size_t)(argc - optind), &m,
-			&skipped, &info, &err)) {
+	if (shard_merge((const char *const *)argv + optind, (size_t)(argc - optind), (int)jobs,
+			&m, &skipped, &info, &err)) {
 		log_error("%s", err.message);
 		skip_list_free(&skipped);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INPUT;

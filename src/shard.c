@@ -831,7 +831,7 @@ static int check_fit(const char *path, size_t i, size_t n, const struct shard_pa
 	return 0;
 }
 
-int shard_merge(const char *const *paths, size_t n, struct model *out,
+int shard_merge(const char *const *paths, size_t n, int jobs, struct model *out,
 		struct skip_list *skipped, struct shard_part_info *info,
 		struct error *err)
 {
@@ -846,6 +846,7 @@ int shard_merge(const char *const *paths, size_t n, struct model *out,
 	bag_init(&bag);
 	if (!b)
 		return error_set(err, NULL, "out of memory");
+	model_builder_set_jobs(b, jobs);
 	progress_begin("merge", 0);
 	for (size_t i = 0; i < n && !rc; i++) {
 		struct shard_part_info p;

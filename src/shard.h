@@ -201,8 +201,9 @@ int shard_read_info(const char *path, struct shard_part_info *info,
  * that they fit together (boilerplate removed the same way everywhere:
  * kept, or by one table, or by the one shard of 0/1), builds the model (`out`, released with
  * model_free()) and appends every skip to `skipped` in run's order. *info
- * gets the first part's header with the total stories and skips. */
-int shard_merge(const char *const *paths, size_t n, struct model *out,
+ * gets the first part's header with the total stories and skips. The
+ * weights are computed on `jobs` threads. */
+int shard_merge(const char *const *paths, size_t n, int jobs, struct model *out,
 		struct skip_list *skipped, struct shard_part_info *info,
 		struct error *err);
 
