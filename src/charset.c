@@ -650,10 +650,38 @@ static int is_valid_utf8(struct utf8_check *c)
 	return c->state;
 }
 
-/* Accepts a declared encoding unless it is UTF-8 and the bytes say no. */
+/* True when some byte of the input is not ASCII. */
+static int has_non_ascii(const struct utf8_check *c)
+{
+	const unsigned char *s = (const unsigned char *)c->data;
+	size_t i = 0;
+
+	for (; i + 8 <= c->len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		if (w & UINT64_C(0x8080808080808080))
+			return 1;
+	}
+	for (; i < c->len; i++)
+		if (s[i] >= 0x80)
+			return 1;
+	return 0;
+}
+
+/* Accepts a declared encoding unless the bytes say no: a declared UTF-8 must
+ * validate, and a declared legacy encoding must not be contradicted by bytes
+ * that are valid UTF-8 with non-ASCII sequences. Text in a legacy encoding
+ * almost never validates as UTF-8 once it has a few non-ASCII characters,
+ * while pages re-saved or transcoded to UTF-8 that keep their old <meta> are
+ * common (a gb2312 page saved as UTF-8 would otherwise be all mojibake). */
 static int plausible(long enc, struct utf8_check *c)
 {
-	return enc >= 0 && (enc != ENC_UTF8 || is_valid_utf8(c));
+	if (enc < 0)
+		return 0;
+	if (enc == ENC_UTF8)
+		return is_valid_utf8(c);
+	return !(has_non_ascii(c) && is_valid_utf8(c));
 }
 
 static void set_result(struct charset_result *res, long enc,

@@ -6,8 +6,9 @@
  * found by a prescan of its first 4096 bytes (<meta charset>, <meta
  * http-equiv="Content-Type" content="...charset=...">, <?xml encoding=...?>);
  * if the bytes are valid UTF-8, UTF-8; otherwise windows-1252. A declared
- * charset that the bytes contradict (declared UTF-8 but invalid) falls back
- * as if undeclared. Conversion uses iconv(3); bytes that cannot be converted
+ * charset that the bytes contradict (declared UTF-8 but invalid, or a legacy
+ * charset declared on bytes that are valid UTF-8 and not all ASCII) falls
+ * back as if undeclared. Conversion uses iconv(3); bytes that cannot be converted
  * become U+FFFD, never an error.
  */
 #ifndef RELATED_CHARSET_H

@@ -350,6 +350,47 @@ static void test_charset_lying_meta_utf8(void **state)
 	buf_release(&out);
 }
 
+/* "人工智能" (artificial intelligence) in UTF-8. */
+#define AI_UTF8 "\xE4\xBA\xBA\xE5\xB7\xA5\xE6\x99\xBA\xE8\x83\xBD"
+
+static void test_charset_lying_meta_gb2312_on_utf8_page(void **state)
+{
+	/* A page saved as UTF-8 that kept its old declaration. */
+	static const char page[] =
+		"<html><head><meta http-equiv=\"Content-Type\" "
+		"content=\"text/html; charset=gb2312\" /><title>" AI_UTF8
+		"</title></head><body><p>" AI_UTF8 "</p></body></html>";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "utf-8", "utf8-check", &out);
+	assert_contains(&out, "<p>" AI_UTF8 "</p>");
+	buf_release(&out);
+}
+
+static void test_charset_lying_declared_legacy_on_utf8_page(void **state)
+{
+	static const char page[] = "<p>" RU_UTF8 "</p>";
+	struct charset_result res;
+
+	(void)state;
+	charset_detect(page, sizeof page - 1, "windows-1251", &res);
+	assert_string_equal(res.name, "utf-8");
+	assert_string_equal(res.source, "utf8-check");
+}
+
+static void test_charset_legacy_meta_kept_on_ascii_page(void **state)
+{
+	/* Nothing contradicts the declaration when every byte is ASCII. */
+	static const char page[] = "<meta charset=windows-1251><p>hello</p>";
+	struct charset_result res;
+
+	(void)state;
+	charset_detect(page, sizeof page - 1, NULL, &res);
+	assert_string_equal(res.name, "windows-1251");
+	assert_string_equal(res.source, "meta");
+}
+
 static void test_charset_undefined_1252_byte_becomes_replacement(void **state)
 {
 	/* 0x81 has no character in windows-1252 for iconv. */
@@ -531,6 +572,9 @@ int main(void)
 		cmocka_unit_test(test_charset_valid_utf8_undeclared),
 		cmocka_unit_test(test_charset_invalid_utf8_falls_back_to_1252),
 		cmocka_unit_test(test_charset_lying_meta_utf8),
+		cmocka_unit_test(test_charset_lying_meta_gb2312_on_utf8_page),
+		cmocka_unit_test(test_charset_lying_declared_legacy_on_utf8_page),
+		cmocka_unit_test(test_charset_legacy_meta_kept_on_ascii_page),
 		cmocka_unit_test(test_charset_undefined_1252_byte_becomes_replacement),
 		cmocka_unit_test(test_charset_koi8r),
 		cmocka_unit_test(test_charset_shift_jis),
