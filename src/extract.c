@@ -3,7 +3,11 @@
  *
  * The page is parsed once by libxml2's HTML parser (recovering, no network,
  * encoding forced to UTF-8 so a <meta charset> cannot make libxml2 decode
- * the bytes a second time). Everything after that walks the tree
+ * the bytes a second time). A page whose <head> holds an element left open
+ * that swallowed the rest (a <title> without its end tag, a <script> whose
+ * start tag lost a quote) is parsed again with the end tag put back, so
+ * the body is read as a browser-like reader would show it rather than as
+ * one long title or script. Everything after that walks the tree
  * iteratively (libxml2 nodes have parent pointers), so hostile nesting can
  * cost time proportional to the node count but never stack.
  *
@@ -3013,12 +3017,177 @@ static char *limit_attributes(const char *html, size_t len, bool *oom)
 	return copy;
 }
 
-int extract_article(const char *html, size_t len, const char *name,
-		    struct article *out, struct error *err)
+/* ---- pages swallowed by an open element ------------------------------ */
+
+/* Offset of the first case-insensitive `needle` in s[from..len), or len. */
+static size_t find_ci(const char *s, size_t len, size_t from,
+		      const char *needle)
+{
+	size_t n = strlen(needle);
+
+	for (size_t i = from; i + n <= len; i++) {
+		const char *lt = memchr(s + i, needle[0], len - i - n + 1);
+
+		if (!lt)
+			break;
+		i = (size_t)(lt - s);
+		if (strncasecmp(s + i, needle, n) == 0)
+			return i;
+	}
+	return len;
+}
+
+/* True when some child of `n` is a block or a never-content element (div,
+ * table, script...), which no <title> holds unless the page forgot to
+ * close it. */
+static bool holds_markup(const xmlNode *n)
+{
+	for (const xmlNode *c = n->children; c; c = c->next) {
+		const struct tag *t;
+
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		t = tag_lookup(c->name);
+		if (t && (t->flags & (T_BLOCK | T_SKIP)))
+			return true;
+	}
+	return false;
+}
+
+/* Where an unclosed <title> of the page should have ended: before the
+ * first tag after its start tag. Returns len when it cannot be placed. */
+static size_t title_end_at(const char *html, size_t len)
+{
+	size_t i = 0;
+
+	for (;;) {
+		i = find_ci(html, len, i, "<title");
+		if (i + 6 >= len)
+			return len;
+		i += 6;
+		if (html[i] == '>' || html[i] == ' ' || html[i] == '\t' ||
+		    html[i] == '\n' || html[i] == '\r')
+			break;
+	}
+	while (i < len && html[i] != '>')
+		i++;
+	for (i++; i + 1 < len; i++) {
+		char c = html[i + 1];
+
+		if (html[i] == '<' &&
+		    (c == '/' || c == '!' || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z')))
+			return i;
+	}
+	return len;
+}
+
+/* Where the code of a <script> that reads the end of the head and the
+ * start of the body ends, as a script whose start tag lost its closing
+ * quote does: at the "</head" (or "<body") inside its text, found in the
+ * page's bytes (a script's text is the page's bytes verbatim). Returns
+ * len when the script is sound or its text cannot be found. */
+static size_t script_end_at(const xmlNode *script, const char *html,
+			    size_t len)
+{
+	const xmlNode *c = script->children;
+	const char *text, *at;
+	size_t n, body, head;
+
+	if (!c || !c->content ||
+	    (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE))
+		return len;
+	text = (const char *)c->content;
+	n = strlen(text);
+	body = find_ci(text, n, 0, "<body");
+	if (body == n)
+		return len;
+	head = find_ci(text, body, 0, "</head");
+	at = memmem(html, len, text, n);
+	if (!at)
+		return len;
+	return (size_t)(at - html) + (head < body ? head : body);
+}
+
+/* Looks at the head of a freshly parsed page for an element left open
+ * that swallowed the page: a <title> holding the body's markup, or a
+ * <script> holding the body's start tag. Returns the offset in `html`
+ * where the missing end tag belongs and sets *end_tag, or returns len. */
+static size_t swallowed_at(xmlDoc *doc, const char *html, size_t len,
+			   const char **end_tag)
+{
+	xmlNode *root = xmlDocGetRootElement(doc), *head = NULL;
+
+	for (xmlNode *c = root ? root->children : NULL; c && !head; c = c->next)
+		if (is_tag(c, "head"))
+			head = c;
+	for (xmlNode *c = head ? head->children : NULL; c; c = c->next) {
+		size_t at = len;
+
+		if (is_tag(c, "title") && holds_markup(c)) {
+			at = title_end_at(html, len);
+			*end_tag = "</title>";
+		} else if (is_tag(c, "script")) {
+			at = script_end_at(c, html, len);
+			*end_tag = "</script>";
+		}
+		if (at < len)
+			return at;
+	}
+	return len;
+}
+
+/* Parses the page; when an element left open in its head swallowed the
+ * rest, parses it again with that element's end tag put where it was
+ * missing (at most twice, for a title and a script). Returns NULL when the
+ * page is not parseable; sets *oom when memory ran out. */
+static htmlDocPtr parse_page(const char *html, size_t len, bool *oom)
 {
 	const int opts = HTML_PARSE_RECOVER | HTML_PARSE_NOERROR |
 			 HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
 			 HTML_PARSE_IGNORE_ENC;
+	char *limited = limit_attributes(html, len, oom);
+	char *fixed = NULL;
+	htmlDocPtr doc;
+
+	if (*oom)
+		return NULL;
+	if (limited)
+		html = limited;
+	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8", opts);
+	for (int round = 0; doc && round < 2; round++) {
+		const char *end_tag = NULL;
+		size_t at = swallowed_at(doc, html, len, &end_tag), n;
+		char *copy;
+
+		if (at >= len)
+			break;
+		n = strlen(end_tag);
+		if (len > (size_t)INT_MAX - n || !(copy = malloc(len + n))) {
+			*oom = len <= (size_t)INT_MAX - n;
+			break;
+		}
+		memcpy(copy, html, at);
+		memcpy(copy + at, end_tag, n);
+		memcpy(copy + at + n, html + at, len - at);
+		free(fixed);
+		fixed = copy;
+		html = copy;
+		len += n;
+		xmlFreeDoc(doc);
+		doc = htmlReadMemory(html, (int)len, NULL, "UTF-8", opts);
+	}
+	free(fixed);
+	free(limited);
+	if (*oom) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	return doc;
+}
+
+int extract_article(const char *html, size_t len, const char *name,
+		    struct article *out, struct error *err)
+{
 	struct meta m = { 0 };
 	struct ld ld = { 0 };
 	htmlDocPtr doc;
@@ -3035,11 +3204,10 @@ int extract_article(const char *html, size_t len, const char *name,
 				 len);
 	{
 		bool oom;
-		char *limited = limit_attributes(html, len, &oom);
+
+		doc = parse_page(html, len, &oom);
 		if (oom)
 			return error_set(err, name, "out of memory");
-		doc = htmlReadMemory(limited ? limited : html, (int)len, NULL, "UTF-8", opts);
-		free(limited);
 	}
 	if (!doc)
 		return error_set(err, name, "not parseable as HTML");

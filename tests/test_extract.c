@@ -52,6 +52,46 @@ static void test_extract_keeps_article_paragraphs(void **state)
 	article_clear(&a);
 }
 
+static void test_extract_recovers_page_swallowed_by_unclosed_title(void **state)
+{
+	/* No </title>: libxml2 takes the whole page in as the title's
+	 * children. The end tag belongs before the first tag after <title>. */
+	const char *html =
+		"<html><head><title>Tillerson in Moscow\n"
+		"<script>var edition = 'us';</script>\n"
+		"<div class=\"story\">" STORY "</div></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_string_equal(a.title, "Tillerson in Moscow");
+	article_clear(&a);
+}
+
+static void test_extract_recovers_page_swallowed_by_broken_script_tag(void **state)
+{
+	/* The script's start tag lost its closing quote, so it ends inside
+	 * the next script and reads the end of the head and the whole body
+	 * (up to the body's first </script>) as code. */
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title>"
+		"<script type=\"text/javascript\" src=\"/te.color='black';\n}\n"
+		"</script>\n<script>var s=\"\"+k;</script>\n</head>\n"
+		"<body><div class=\"story\">" STORY "</div>"
+		"<script>ads();</script></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	article_clear(&a);
+}
+
 static void test_extract_drops_related_box(void **state)
 {
 	const char *html =
@@ -1053,6 +1093,8 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_article_paragraphs),
 		cmocka_unit_test(test_extract_tag_with_thousands_of_attributes),
 		cmocka_unit_test(test_extract_drops_related_box),
+		cmocka_unit_test(test_extract_recovers_page_swallowed_by_unclosed_title),
+		cmocka_unit_test(test_extract_recovers_page_swallowed_by_broken_script_tag),
 		cmocka_unit_test(test_extract_drops_teaser_list_longer_than_the_brief),
 		cmocka_unit_test(test_extract_keeps_paragraphs_that_start_with_links),
 		cmocka_unit_test(test_extract_keeps_hinted_block_holding_the_text),
