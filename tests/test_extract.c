@@ -92,6 +92,46 @@ static void test_extract_recovers_page_swallowed_by_broken_script_tag(void **sta
 	article_clear(&a);
 }
 
+static void test_extract_keeps_core_block_with_pictures_and_no_p(void **state)
+{
+	/* Blogger's post wrapper: a "widget" div with two pictures and its
+	 * paragraphs in <div>s, no <p>. Conditional cleaning (more pictures
+	 * than paragraphs) must not drop the best candidate's own block, or
+	 * the relaxed passes find the comments instead. */
+	const char *html =
+		"<html><head><title>Talks in Moscow</title></head><body>"
+		"<div id=\"main\"><div class=\"widget Blog\">"
+		"<img src=\"/1.jpg\"><img src=\"/2.jpg\">"
+		"<div>Secretary of State Rex Tillerson arrived in Moscow on "
+		"Tuesday, carrying a message from Washington that was blunter "
+		"than any in years, after the chemical attack in Syria.</div>"
+		"<div>The talks with Foreign Minister Sergei Lavrov, which "
+		"lasted several hours, ended without agreement on Syria, though "
+		"both sides said channels of communication would stay open.</div>"
+		"<div>Officials said a working group would be set up to examine "
+		"the state of relations, which both sides described as being at "
+		"a low point, and to report back within weeks.</div></div></div>"
+		"<div class=\"comments\"><p>Great post, thanks, I have been "
+		"reading this blog for years, and this is one of the best things "
+		"you have written, really, keep it up, please.</p><p>I disagree, "
+		"as usual, with most of what is said here, but the part about the "
+		"working group is interesting, if true, and I would like to know "
+		"more.</p><p>Who cares about Moscow, honestly, when there are so "
+		"many problems at home, with the economy, with jobs, with "
+		"everything, and nobody is doing anything.</p><p>Thanks for "
+		"sharing, I will pass this on to my friends, and my family, who "
+		"are all interested in foreign affairs, especially Russia, and "
+		"Syria, too.</p></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_null(strstr(a.text, "Great post"));
+	article_clear(&a);
+}
+
 static void test_extract_drops_related_box(void **state)
 {
 	const char *html =
@@ -1093,6 +1133,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_article_paragraphs),
 		cmocka_unit_test(test_extract_tag_with_thousands_of_attributes),
 		cmocka_unit_test(test_extract_drops_related_box),
+		cmocka_unit_test(test_extract_keeps_core_block_with_pictures_and_no_p),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_unclosed_title),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_broken_script_tag),
 		cmocka_unit_test(test_extract_drops_teaser_list_longer_than_the_brief),
