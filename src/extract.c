@@ -37,8 +37,9 @@
  *      lists and tables) is dropped, unless it holds most of the text
  *      or is the best candidate's own block (in the strict pass),
  *      and so are short stock lines
- *      ("Advertisement") and bylines; datelines stay (the reference
- *      texts keep them, and stories of one event share their dates).
+ *      ("Advertisement") and a lone author's or section's name; bylines
+ *      ("By Jane Smith") and datelines stay (the reference texts keep
+ *      them, and stories of one event share their dates).
  *      A short heading such as "Comments" or "Related articles" after
  *      400 bytes of text ends the article: what follows it on real pages
  *      is other stories or readers' comments, not more of the story.
@@ -1072,20 +1073,15 @@ static bool is_stock_line(const char *p, size_t len)
 	return false;
 }
 
-/* A byline: short and "By Name" (in a few languages), or the author's
- * name or the section's ("kicker") alone. */
+/* The author's name or the section's ("kicker") alone on a short line:
+ * chrome around the story. A byline that says "By Jane Smith" stays, as
+ * the reference texts of news pages keep it. (Measured: keeping "By"
+ * lines, extract-dev F1 +0.0011, R +0.0021, 46 pages better, 10 worse;
+ * related-dev-html MAP@10 +0.0002.) */
 static bool is_byline(const struct printer *pr, const char *p, size_t len)
 {
-	static const char *const by[] = { "by ", "von ", "par ", "por ",
-					  "di ", "door ", "av ", "автор", NULL };
-
 	if (len > 100)
 		return false;
-	for (const char *const *b = by; *b; b++)
-		if (ieq_prefix(p, *b) && len > strlen(*b) &&
-		    (isupper((unsigned char)p[strlen(*b)]) ||
-		     (unsigned char)p[strlen(*b)] >= 0x80))
-			return true;
 	if (pr->author && strcasecmp(p, pr->author) == 0)
 		return true;
 	if (pr->section && strcasecmp(p, pr->section) == 0)
@@ -1250,8 +1246,9 @@ static size_t comment_signature(const char *p, size_t len, const char **name)
 }
 
 /* Ends the current paragraph: keeps it unless it is link text, a stock
- * line or a byline. A dateline ("Published July 28, 2004") stays: readers
- * see it as part of the story, and stories of one event share their dates.
+ * line or a lone author's or section's name. A byline ("By Jane Smith")
+ * and a dateline ("Published July 28, 2004") stay: readers see them as
+ * part of the story, and stories of one event share their dates.
  * Link text is a short paragraph with 60% or more of it in links, unless
  * LINE_OWN_TEXT bytes or more (and a tenth) lie outside them: a sentence
  * around a long linked title ("The manual, <a>Raising One Voice: ...</a>,

@@ -201,7 +201,7 @@ static void test_extract_title_not_in_text(void **state)
 	article_clear(&a);
 }
 
-static void test_extract_drops_byline_keeps_dateline(void **state)
+static void test_extract_keeps_byline_and_dateline(void **state)
 {
 	const char *html = "<html><body><article><p>By Jane Smith</p>"
 			   "<p>April 11, 2017</p>" STORY
@@ -210,9 +210,22 @@ static void test_extract_drops_byline_keeps_dateline(void **state)
 
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
+	assert_int_equal(strncmp(a.text, "By Jane Smith\n\nApril 11, 2017\n\n"
+				 "Secretary of State", 49), 0);
+	article_clear(&a);
+}
+
+static void test_extract_drops_lone_author_name(void **state)
+{
+	const char *html = "<html><head><meta name=\"author\" "
+			   "content=\"Jane Smith\"></head><body><article>"
+			   "<p>Jane Smith</p>" STORY "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
 	assert_null(strstr(a.text, "Jane Smith"));
-	assert_int_equal(strncmp(a.text, "April 11, 2017\n\nSecretary of State",
-				 34), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived"));
 	article_clear(&a);
 }
 
@@ -1158,7 +1171,8 @@ int main(void)
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
-		cmocka_unit_test(test_extract_drops_byline_keeps_dateline),
+		cmocka_unit_test(test_extract_keeps_byline_and_dateline),
+		cmocka_unit_test(test_extract_drops_lone_author_name),
 		cmocka_unit_test(test_extract_title_drops_site_suffix),
 		cmocka_unit_test(test_extract_metadata_from_meta_tags),
 		cmocka_unit_test(test_extract_jsonld_graph_date),
