@@ -32,7 +32,7 @@
  *      the story (one split by an advertisement), unless a heading stands
  *      between them (the next post of a blog's front page).
  *   4. The chosen subtrees are printed block by block; inside them,
- *      boilerplate (navigation, asides, figures, forms, blocks with negative
+ *      boilerplate (navigation, asides, forms, blocks with negative
  *      hints, link lists, Readability's "conditional cleaning" of divs,
  *      lists and tables) is dropped, unless it holds most of the text
  *      or is the best candidate's own block (in the strict pass),
@@ -127,8 +127,13 @@ static const struct tag tags[] = {
 	{ "dt", T_BLOCK, -3 },
 	{ "embed", T_SKIP | T_EMBED, 0 },
 	{ "fieldset", T_BLOCK | T_CLEAN, 0 },
-	{ "figcaption", T_BLOCK | T_DROP, 0 },
-	{ "figure", T_BLOCK | T_DROP, 0 },
+	/* A picture's caption is part of the story: the reference texts of
+	 * news pages keep it. (Measured, with "caption" no longer a negative
+	 * hint: extract-dev F1 +0.0019, R +0.0043, 74 pages better, 27 worse;
+	 * related-dev-html MAP@10 -0.0003.) Credit lines ("Photo: ...",
+	 * "Getty Images") are stock lines. */
+	{ "figcaption", T_BLOCK, 0 },
+	{ "figure", T_BLOCK, 0 },
 	{ "footer", T_BLOCK | T_DROP, 0 },
 	{ "form", T_BLOCK | T_CLEAN, -3 },
 	{ "frame", T_SKIP, 0 },
@@ -247,7 +252,7 @@ static const char *const negative_hints[] = {
 	"related", "scroll", "share", "shoutbox", "sidebar", "skyscraper",
 	"sponsor", "shopping", "tags", "tool", "widget", "teaser",
 	"newsletter", "subscribe", "social", "advert", "cookie", "consent",
-	"byline", "author", "caption", "breadcrumb", "popular", "most-read",
+	"byline", "author", "breadcrumb", "popular", "most-read",
 	"mehr-zum-thema", "a-lire-aussi", "chitaite",
 	"nav", "menu", NULL
 };
@@ -261,7 +266,7 @@ static const char *const positive_hints[] = {
 static const char *const strong_negative_hints[] = {
 	"related", "most-read", "mostread", "popular", "newsletter",
 	"subscribe", "share", "social", "comment", "sidebar", "widget", "promo",
-	"advert", "cookie", "consent", "byline", "caption", "breadcrumb",
+	"advert", "cookie", "consent", "byline", "breadcrumb",
 	"mehr-zum-thema", "a-lire-aussi", "chitaite",
 	"outbrain", "taboola", "teaser", "sponsor", "-ad-", "signup",
 	"sign-up", "toolbar", NULL

@@ -132,6 +132,26 @@ static void test_extract_keeps_core_block_with_pictures_and_no_p(void **state)
 	article_clear(&a);
 }
 
+static void test_extract_keeps_picture_captions(void **state)
+{
+	const char *html =
+		"<html><body><article>" STORY_P1
+		"<figure><img src=\"/l.jpg\"><figcaption>Rex Tillerson and "
+		"Sergei Lavrov shake hands in Moscow.</figcaption></figure>"
+		STORY_P2 "<div class=\"wp-caption\"><img src=\"/2.jpg\">"
+		"<p class=\"wp-caption-text\">The Kremlin seen from the river "
+		"on Wednesday morning.</p></div>" STORY_P3
+		"</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "shake hands in Moscow."));
+	assert_non_null(strstr(a.text, "from the river on Wednesday"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	article_clear(&a);
+}
+
 static void test_extract_drops_related_box(void **state)
 {
 	const char *html =
@@ -1146,6 +1166,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_article_paragraphs),
 		cmocka_unit_test(test_extract_tag_with_thousands_of_attributes),
 		cmocka_unit_test(test_extract_drops_related_box),
+		cmocka_unit_test(test_extract_keeps_picture_captions),
 		cmocka_unit_test(test_extract_keeps_core_block_with_pictures_and_no_p),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_unclosed_title),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_broken_script_tag),
