@@ -252,7 +252,10 @@ static const char *const negative_hints[] = {
 	"related", "scroll", "share", "shoutbox", "sidebar", "skyscraper",
 	"sponsor", "shopping", "tags", "tool", "widget", "teaser",
 	"newsletter", "subscribe", "social", "advert", "cookie", "consent",
-	"byline", "author", "breadcrumb", "popular", "most-read",
+	/* not "byline" or "author" (in neither list): the story's byline
+	 * block stays, as bylines do (extract-dev F1 +0.0005, 59 pages
+	 * better, 23 worse; related-dev-html MAP@10 -0.0002) */
+	"breadcrumb", "popular", "most-read",
 	"mehr-zum-thema", "a-lire-aussi", "chitaite",
 	"nav", "menu", NULL
 };
@@ -266,7 +269,7 @@ static const char *const positive_hints[] = {
 static const char *const strong_negative_hints[] = {
 	"related", "most-read", "mostread", "popular", "newsletter",
 	"subscribe", "share", "social", "comment", "sidebar", "widget", "promo",
-	"advert", "cookie", "consent", "byline", "breadcrumb",
+	"advert", "cookie", "consent", "breadcrumb",
 	"mehr-zum-thema", "a-lire-aussi", "chitaite",
 	"outbrain", "taboola", "teaser", "sponsor", "-ad-", "signup",
 	"sign-up", "toolbar", NULL

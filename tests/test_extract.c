@@ -235,6 +235,21 @@ static void test_extract_keeps_byline_and_dateline(void **state)
 	article_clear(&a);
 }
 
+static void test_extract_keeps_byline_block(void **state)
+{
+	const char *html = "<html><body><article>"
+			   "<div class=\"byline author\">By Jane Smith, "
+			   "Moscow correspondent</div>" STORY
+			   "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "By Jane Smith, Moscow correspondent"));
+	assert_non_null(strstr(a.text, "Tillerson arrived"));
+	article_clear(&a);
+}
+
 static void test_extract_drops_lone_author_name(void **state)
 {
 	const char *html = "<html><head><meta name=\"author\" "
@@ -1193,6 +1208,7 @@ int main(void)
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
 		cmocka_unit_test(test_extract_keeps_byline_and_dateline),
+		cmocka_unit_test(test_extract_keeps_byline_block),
 		cmocka_unit_test(test_extract_drops_lone_author_name),
 		cmocka_unit_test(test_extract_title_drops_site_suffix),
 		cmocka_unit_test(test_extract_metadata_from_meta_tags),
