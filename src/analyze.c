@@ -219,6 +219,11 @@ static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
 	return t;
 }
 
+static int is_ascii_word(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z');
+}
+
 static int is_cjk(utf8proc_int32_t c)
 {
 	return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
@@ -354,6 +359,32 @@ static int tokenize(struct analyzer *an, const char *lang, const char *text,
 	return 0;
 }
 
+/* tokenize() for ASCII text: the word characters are the letters and
+ * digits (every other ASCII character is punctuation, a symbol or a
+ * space to utf8proc), so one test per byte replaces decoding and a
+ * category lookup; the same terms. */
+static int tokenize_ascii(struct analyzer *an, const char *lang, const char *text,
+			  size_t len, float weight, size_t lead_end, float lead_weight)
+{
+	struct lang_slot *slot = lang ? lang_slot_for(an, lang) : NULL;
+	size_t i = 0;
+
+	while (i < len) {
+		size_t start;
+		while (i < len && !is_ascii_word((unsigned char)text[i]))
+			i++;
+		start = i;
+		while (i < len && is_ascii_word((unsigned char)text[i]))
+			i++;
+		if (i - start >= MIN_WORD_CHARS && i - start <= MAX_WORD_CHARS) {
+			float w = weight + (start < lead_end ? lead_weight - 1.0f : 0.0f);
+			if (emit_word(an, slot, text + start, i - start, w))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 static int is_ascii(const char *s)
 {
 	for (; *s; s++)
@@ -388,8 +419,8 @@ static int analyze_text(struct analyzer *an, const char *lang, const char *text,
 			const char *end = strstr(an->word.data, "\n\n");
 			lead_end = end ? (size_t)(end - an->word.data) : len;
 		}
-		return tokenize(an, lang, an->word.data, len, weight, lead_end,
-				an->opts.lead_weight);
+		return tokenize_ascii(an, lang, an->word.data, len, weight, lead_end,
+				      an->opts.lead_weight);
 	}
 	n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &norm,
 			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |

@@ -386,6 +386,36 @@ static void assert_bags_equal(const struct bag *a, const struct bag *b)
 	}
 }
 
+/* ASCII text takes a shortcut past utf8proc: every ASCII character splits
+ * or joins words exactly as on the general path, which one non-ASCII
+ * character (a one-letter word, dropped) forces. */
+static void test_ascii_shortcut_splits_words_like_utf8proc(void **state)
+{
+	char ascii[2048], mixed[2060];
+	size_t n = 0;
+	struct bag fast, slow;
+
+	(void)state;
+	for (int c = 1; c < 128; c++) {
+		n += (size_t)snprintf(ascii + n, sizeof ascii - n, "w%dx%c", c, c);
+		ascii[n++] = 'q';
+		ascii[n++] = (char)c;
+		ascii[n++] = 'z';
+		ascii[n++] = 'z';
+		ascii[n++] = ' ';
+	}
+	ascii[n] = '\0';
+	snprintf(mixed, sizeof mixed, "%s \xc3\xa9", ascii);
+	bag_init(&fast);
+	bag_init(&slow);
+	analyze(NULL, NULL, ascii, "en", &fast);
+	analyze(NULL, NULL, mixed, "en", &slow);
+	assert_true(fast.n > 127);
+	assert_bags_equal(&fast, &slow);
+	bag_free(&fast);
+	bag_free(&slow);
+}
+
 /* Stems are remembered per analyzer (and forgotten past a bound): a story
  * analysed by an analyzer that has seen 300,000 other words, in several
  * languages, and the story itself before, gets the same terms and counts as
@@ -672,6 +702,7 @@ int main(void)
 		cmocka_unit_test(test_bag_is_reset_between_articles),
 		cmocka_unit_test(test_reused_analyzer_gives_the_same_terms),
 		cmocka_unit_test(test_many_languages_in_one_analyzer),
+		cmocka_unit_test(test_ascii_shortcut_splits_words_like_utf8proc),
 		cmocka_unit_test(test_bigrams_pair_adjacent_terms_when_enabled),
 		cmocka_unit_test(test_names_count_capitalised_sequences_when_enabled),
 		cmocka_unit_test(test_more_languages_have_stopwords_and_stemmers),
