@@ -106,6 +106,10 @@ int cmd_collect_inputs(char **args, int nargs, struct input_set *set)
 	}
 	for (int i = 0; i < nargs; i++)
 		if (input_add(set, args[i], &err)) {
+			/* A signal stops the parsing of JSON Lines (input.c): the
+			 * caller reports it. */
+			if (pipeline_stop)
+				return EXIT_SIGNAL + pipeline_stop;
 			log_error("%s", err.message);
 			return EXIT_INPUT;
 		}

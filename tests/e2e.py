@@ -373,15 +373,18 @@ def test_sigterm_stops_cleanly_and_keeps_previous_output():
         out = os.path.join(t, "o")
         run("run", CORPUS, "-o", out, "-q")
         before = open(os.path.join(out, "related.jsonl")).read()
-        p = start("run", big_input(), "-o", out, "-q")
-        time.sleep(0.3)
-        p.send_signal(signal.SIGTERM)
-        _, err = p.communicate(timeout=60)
-        assert p.returncode == 128 + signal.SIGTERM, (p.returncode, err)
-        assert "stopped by signal" in err
-        assert open(os.path.join(out, "related.jsonl")).read() == before
-        assert not [n for n in os.listdir(out) if ".tmp." in n]
-        run("run", CORPUS, "-o", out, "-q")  # the lock was released
+        # early (while the JSON Lines are parsed), then later stages
+        for delay in (0.05, 0.3, 1.0):
+            p = start("run", big_input(), "-o", out, "-q")
+            time.sleep(delay)
+            p.send_signal(signal.SIGTERM)
+            _, err = p.communicate(timeout=60)
+            assert p.returncode == 128 + signal.SIGTERM, (delay, p.returncode, err)
+            assert "stopped by signal" in err, (delay, err)
+            assert open(os.path.join(out, "related.jsonl")).read() == before
+            assert not [n for n in os.listdir(out) if ".tmp." in n]
+            run("run", CORPUS, "-o", out, "-q")  # the lock was released
+            before = open(os.path.join(out, "related.jsonl")).read()
 
 
 @test
