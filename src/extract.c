@@ -35,7 +35,9 @@
  *      boilerplate (navigation, asides, forms, blocks with negative
  *      hints, link lists, Readability's "conditional cleaning" of divs,
  *      lists and tables) is dropped, unless it holds most of the text
- *      or is the best candidate's own block (in the strict pass),
+ *      or is the best candidate's own block (in the strict pass) or,
+ *      for cleaning, holds a long prose paragraph (a <p>, or text and
+ *      <br>s straight in a table cell),
  *      and so are short stock lines
  *      ("Advertisement") and a lone author's or section's name; bylines
  *      ("By Jane Smith") and datelines stay (the reference texts keep
@@ -539,6 +541,8 @@ struct info {
 	size_t text, link; /* characters in the subtree, inside links */
 	size_t commas;
 	size_t own, own_commas; /* loose text directly in this block */
+	size_t own_link; /* characters of `own` inside links */
+	size_t prose; /* most loose text with few links of a block at or below */
 	uint32_t p, li, img, input, embed;
 	int weight;
 	double score;
@@ -707,6 +711,8 @@ static void scan_text(struct scan *s, const xmlNode *n)
 		p->link += len;
 	s->v[p->block].own += len;
 	s->v[p->block].own_commas += commas;
+	if (p->in_link)
+		s->v[p->block].own_link += len;
 }
 
 /* Whether `n` is the first thing with text in its parent: a heading that
@@ -750,9 +756,14 @@ static void scan_leave_element(struct scan *s, xmlNode *n)
 	else if ((f & T_BLOCK) && in->has_block && in->own >= 25)
 		score_paragraph(s, index_of(s, in), in->own, in->own_commas);
 
+	if ((f & T_BLOCK) && in->own_link * 5 < in->own &&
+	    in->own - in->own_link > in->prose)
+		in->prose = in->own - in->own_link;
 	p = info_of(s, n->parent);
 	if (!p)
 		return;
+	if (in->prose > p->prose)
+		p->prose = in->prose;
 	/* A heading such as "Related articles" names the block it opens
 	 * (first_content_child()), or, standing alone among its siblings
 	 * with little link text of its own, the next sibling with text. */
@@ -1310,6 +1321,17 @@ done:
 /* Readability's conditional cleaning: drops a div, list, table or form
  * whose counts look like navigation, a gallery or a link list. */
 enum { PROSE_LIST = 100 }; /* characters of a list that can be prose */
+/* A block is never cleaned when a block inside it (or itself) holds
+ * LOOSE_PROSE characters or more of its own text (outside its child
+ * blocks) under a fifth in links: a paragraph, or a story set as text and
+ * <br>s straight in a table cell. Beside a box of links that gives the
+ * enclosing table or div its link density, that text is the article, not
+ * navigation. (Measured on extract-dev: F1 +0.0031, P +0.0032, R +0.0031,
+ * 23 pages better, 12 worse, two l3s-gn1 stories from nothing to most of
+ * their text; related-dev-html MAP@10 unchanged. 200 and 300 characters
+ * gain as much, 100 or 500 less; counting loose text only, not <p>, gains
+ * +0.0027.) */
+enum { LOOSE_PROSE = 250 };
 static bool clean_conditionally(const struct scan *s, const struct info *in)
 {
 	unsigned f = in->tag ? in->tag->flags : 0;
@@ -1319,6 +1341,8 @@ static bool clean_conditionally(const struct scan *s, const struct info *in)
 	double p = in->p, img = in->img;
 
 	if (!(s->mode & M_CLEAN) || !(f & T_CLEAN))
+		return false;
+	if (in->prose >= LOOSE_PROSE)
 		return false;
 	/* A list starts from a negative prior (-3), so one with a caption or
 	 * two scored inside it goes below zero whatever it holds: a list of

@@ -152,6 +152,45 @@ static void test_extract_keeps_picture_captions(void **state)
 	article_clear(&a);
 }
 
+static void test_extract_keeps_loose_story_beside_link_box(void **state)
+{
+	/* The story is text and <br>s straight in a table cell, after a
+	 * box of links; the teaser column beside it scores best, so the
+	 * choice moves up to the row, and the story's table (a quarter of
+	 * it links) must not be cleaned as navigation. */
+	const char *teaser =
+		"<p><a href=\"/n/9\">Plan goes ahead</a></p><p>Officials, "
+		"speaking on Monday, said that the plan, which was agreed last "
+		"year, would go ahead, and that costs, so far, were on "
+		"budget.</p>";
+	char html[4096];
+	struct article a = { 0 };
+
+	(void)state;
+	snprintf(html, sizeof html,
+		 "<html><body><table><tr><td><table><tr><td><div><table>"
+		 "<tr><td><a href=\"/n/1\">Lavrov meets the Chinese foreign "
+		 "minister in Beijing</a></td></tr><tr><td><a href=\"/n/2\">"
+		 "Oil prices rise after the talks in Vienna end early</a>"
+		 "</td></tr><tr><td><a href=\"/n/3\">Parliament votes on the "
+		 "new budget next week</a></td></tr></table></div>"
+		 "Secretary of State Rex Tillerson arrived in Moscow on "
+		 "Tuesday, carrying a message from Washington that was blunter "
+		 "than any in years, after the chemical attack in Syria.<br><br>"
+		 "The talks with Foreign Minister Sergei Lavrov, which lasted "
+		 "several hours, ended without agreement on Syria, though both "
+		 "sides said channels of communication would stay open.<br><br>"
+		 "Officials said a working group would be set up.</td></tr>"
+		 "</table></td><td>%s%s%s%s%s</td></tr></table></body></html>",
+		 teaser, teaser, teaser, teaser, teaser);
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "channels of communication"));
+	assert_null(strstr(a.text, "Oil prices rise"));
+	article_clear(&a);
+}
+
 static void test_extract_drops_related_box(void **state)
 {
 	const char *html =
@@ -1182,6 +1221,7 @@ int main(void)
 		cmocka_unit_test(test_extract_tag_with_thousands_of_attributes),
 		cmocka_unit_test(test_extract_drops_related_box),
 		cmocka_unit_test(test_extract_keeps_picture_captions),
+		cmocka_unit_test(test_extract_keeps_loose_story_beside_link_box),
 		cmocka_unit_test(test_extract_keeps_core_block_with_pictures_and_no_p),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_unclosed_title),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_broken_script_tag),
