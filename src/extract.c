@@ -1332,6 +1332,13 @@ enum { PROSE_LIST = 100 }; /* characters of a list that can be prose */
  * gain as much, 100 or 500 less; counting loose text only, not <p>, gains
  * +0.0027.) */
 enum { LOOSE_PROSE = 250 };
+/* Readability drops a block with more pictures than twice its paragraphs
+ * as a gallery; only one with a tenth or more of its text in links is one
+ * (thumbnails that lead to other stories). The story's own pictures with
+ * their captions and credits, unlinked, stay. (Measured on extract-dev: F1
+ * +0.0004, 17 pages better, 12 worse; related-dev-html MAP@10 unchanged.
+ * Dropping the rule altogether: +0.0003.) */
+#define GALLERY_LINKS 0.1
 static bool clean_conditionally(const struct scan *s, const struct info *in)
 {
 	unsigned f = in->tag ? in->tag->flags : 0;
@@ -1354,7 +1361,7 @@ static bool clean_conditionally(const struct scan *s, const struct info *in)
 		return true;
 	if (in->commas >= 10)
 		return false;
-	if (img > 1 && p / img < 0.5)
+	if (img > 1 && p / img < 0.5 && ld >= GALLERY_LINKS)
 		return true;
 	if (!list && in->li > 100 && in->li - 100 > in->p)
 		return true;

@@ -191,6 +191,24 @@ static void test_extract_keeps_loose_story_beside_link_box(void **state)
 	article_clear(&a);
 }
 
+static void test_extract_keeps_unlinked_pictures_with_caption(void **state)
+{
+	/* Three pictures and one caption: more pictures than paragraphs,
+	 * but no links, so the story's own pictures, not a gallery. */
+	const char *html =
+		"<html><body><article>" STORY_P1
+		"<div><img src=\"/1.jpg\"><img src=\"/2.jpg\"><img src=\"/3.jpg\">"
+		"<p>The Kremlin seen from the river on Wednesday morning.</p>"
+		"</div>" STORY_P2 STORY_P3 "</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "from the river on Wednesday"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	article_clear(&a);
+}
+
 static void test_extract_drops_related_box(void **state)
 {
 	const char *html =
@@ -1222,6 +1240,7 @@ int main(void)
 		cmocka_unit_test(test_extract_drops_related_box),
 		cmocka_unit_test(test_extract_keeps_picture_captions),
 		cmocka_unit_test(test_extract_keeps_loose_story_beside_link_box),
+		cmocka_unit_test(test_extract_keeps_unlinked_pictures_with_caption),
 		cmocka_unit_test(test_extract_keeps_core_block_with_pictures_and_no_p),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_unclosed_title),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_broken_script_tag),
