@@ -191,6 +191,47 @@ static void test_extract_keeps_loose_story_beside_link_box(void **state)
 	article_clear(&a);
 }
 
+/* A story set as one table per section: the first table's cell scores
+ * best, the next one's too little to join it, but it is a long paragraph
+ * of prose with no links, so it continues the story. A short disclaimer
+ * in a table of its own does not. */
+static void test_extract_joins_sibling_table_of_prose(void **state)
+{
+	const char *html =
+		"<html><body><table><tr><td>Secretary of State Rex Tillerson, "
+		"who arrived in Moscow on Tuesday, carried a message, blunt, "
+		"direct, and, officials said, unusual, from Washington, after "
+		"the attack, in Syria, which killed dozens, including children, "
+		"and which, the White House said, Damascus, backed by Moscow, "
+		"had carried out, though Russia, in turn, denied it, and, at "
+		"the United Nations, blocked, once again, a resolution, drafted "
+		"by Britain, France, and the United States.</td></tr></table>"
+		"<table><tr><td>The talks with Foreign Minister Sergei Lavrov "
+		"lasted several hours and ended without agreement on Syria. "
+		"Both sides said that channels of communication would stay "
+		"open and that a working group would be set up to examine the "
+		"state of relations between the two countries. The group is "
+		"to report back within weeks and its first meeting is planned "
+		"for next month in Geneva. Diplomats on both sides described "
+		"the relations as being at their lowest point since the end of "
+		"the Cold War.</td></tr></table>"
+		"<table><tr><td>This article is the property of the publisher "
+		"and may not be reproduced in whole or in part without the "
+		"written permission of the publisher. Views expressed in the "
+		"letters and the opinion pages are those of the writers and "
+		"not of the publisher or its staff.</td></tr></table>"
+		"</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Rex Tillerson, who arrived"));
+	assert_non_null(strstr(a.text, "report back within weeks"));
+	assert_null(strstr(a.text, "property of the publisher"));
+	article_clear(&a);
+}
+
 static void test_extract_keeps_unlinked_pictures_with_caption(void **state)
 {
 	/* Three pictures and one caption: more pictures than paragraphs,
@@ -1240,6 +1281,7 @@ int main(void)
 		cmocka_unit_test(test_extract_drops_related_box),
 		cmocka_unit_test(test_extract_keeps_picture_captions),
 		cmocka_unit_test(test_extract_keeps_loose_story_beside_link_box),
+		cmocka_unit_test(test_extract_joins_sibling_table_of_prose),
 		cmocka_unit_test(test_extract_keeps_unlinked_pictures_with_caption),
 		cmocka_unit_test(test_extract_keeps_core_block_with_pictures_and_no_p),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_unclosed_title),
