@@ -1069,8 +1069,42 @@ static const char *const stock_prefixes[] = {
 	NULL
 };
 
+/* A blog post's footer: a line under POST_FOOTER_MAX bytes of fields
+ * split by '|' of which one is "Permalink" or "TrackBack" ("Posted by Ed
+ * at 5:58 PM | Permalink | Comments (2) | TrackBack (0)"), or WordPress's
+ * "This entry was posted on ... and is filed under ..." (under half as
+ * much again). It files the post, it is not part of it. `p` is
+ * NUL-terminated. (Measured on extract-dev: P +0.0004, F1 +0.0002, 7
+ * pages better, 2 worse; related-dev-html MAP@10 +0.0001.) */
+enum { POST_FOOTER_MAX = 200 };
+static bool is_post_footer(const char *p, size_t len)
+{
+	static const char *const fields[] = { "permalink", "trackback", NULL };
+
+	if (len >= POST_FOOTER_MAX * 3 / 2)
+		return false;
+	if (ieq_prefix(p, "this entry was posted") && strcasestr(p, "filed under"))
+		return true;
+	if (len >= POST_FOOTER_MAX || !strchr(p, '|'))
+		return false;
+	for (const char *f = p; f && *f; f = strchr(f, '|')) {
+		f += *f == '|';
+		f += strspn(f, " ");
+		for (const char *const *w = fields; *w; w++) {
+			size_t k = strlen(*w);
+
+			if (strncasecmp(f, *w, k) == 0 &&
+			    (!f[k] || f[k] == ' ' || f[k] == '|' || f[k] == '('))
+				return true;
+		}
+	}
+	return false;
+}
+
 static bool is_stock_line(const char *p, size_t len)
 {
+	if (is_post_footer(p, len))
+		return true;
 	if (len < 48)
 		for (const char *const *l = stock_prefixes; *l; l++)
 			if (ieq_prefix(p, *l))

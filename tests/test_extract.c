@@ -232,6 +232,26 @@ static void test_extract_joins_sibling_table_of_prose(void **state)
 	article_clear(&a);
 }
 
+/* A blog post's footer line goes; the post's sentences stay. */
+static void test_extract_drops_post_footer(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"post\">" STORY
+		"<p>Posted by jamie k at 05:58 PM | Permalink | Comments (2) | "
+		"TrackBack (0)</p>"
+		"<p>This entry was posted on Thursday, August 9th, 2012 at "
+		"12:04 am and is filed under Politics, Russia.</p>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_null(strstr(a.text, "Permalink"));
+	assert_null(strstr(a.text, "filed under"));
+	article_clear(&a);
+}
+
 static void test_extract_keeps_unlinked_pictures_with_caption(void **state)
 {
 	/* Three pictures and one caption: more pictures than paragraphs,
@@ -1282,6 +1302,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_picture_captions),
 		cmocka_unit_test(test_extract_keeps_loose_story_beside_link_box),
 		cmocka_unit_test(test_extract_joins_sibling_table_of_prose),
+		cmocka_unit_test(test_extract_drops_post_footer),
 		cmocka_unit_test(test_extract_keeps_unlinked_pictures_with_caption),
 		cmocka_unit_test(test_extract_keeps_core_block_with_pictures_and_no_p),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_unclosed_title),
