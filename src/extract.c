@@ -1026,6 +1026,7 @@ struct printer {
 	struct buf para;    /* the paragraph being built */
 	struct buf tmp;
 	size_t para_link;   /* bytes of `para` inside links */
+	size_t filed; /* bytes of stock lines and bylines dropped */
 	int link_depth;
 	bool space;
 	bool stopped; /* the article has ended: comments or "related" follow */
@@ -1147,7 +1148,11 @@ static bool is_byline(const struct printer *pr, const char *p, size_t len)
 /* Headings after which a page carries comments or other stories, never
  * more of the article; matched as prefixes of a short line. Such a line
  * ends the article once END_MARKER_AFTER bytes are out (earlier, it may
- * be a kicker above the story). */
+ * be a kicker above the story). Stock lines and bylines dropped on the
+ * way count too: a short post ends with its footer ("Posted at 5:00 AM |
+ * Permalink"), and the comments after it are no longer the story once
+ * the footer itself is dropped. (extract-dev: one dragnet page, F1 0.24
+ * to 0.58, no other page changes.) */
 enum { END_MARKER_AFTER = 400 };
 static const char *const end_markers[] = {
 	"comments", "comment on this", "leave a comment", "leave a reply",
@@ -1320,7 +1325,8 @@ static void flush_para(struct printer *pr)
 	rtrim(b);
 	if (b->len == 0 || pr->stopped)
 		goto done;
-	if (pr->out.len >= END_MARKER_AFTER && pr->para_link * 2 < b->len &&
+	if (pr->out.len + pr->filed >= END_MARKER_AFTER &&
+	    pr->para_link * 2 < b->len &&
 	    is_end_marker(b->data, b->len)) {
 		pr->stopped = true;
 		goto done;
@@ -1343,8 +1349,10 @@ static void flush_para(struct printer *pr)
 	    !(b->len - pr->para_link >= LINE_OWN_TEXT &&
 	      pr->para_link * 10 < b->len * 9))
 		goto done;
-	if (is_stock_line(b->data, b->len) || is_byline(pr, b->data, b->len))
+	if (is_stock_line(b->data, b->len) || is_byline(pr, b->data, b->len)) {
+		pr->filed += b->len;
 		goto done;
+	}
 	if ((pr->out.len && buf_add(&pr->out, "\n\n", 2)) ||
 	    buf_add(&pr->out, b->data, b->len))
 		pr->oom = true;
@@ -1572,7 +1580,8 @@ static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 	if (is_root)
 		return false;
 	if (in->boxed) { /* as its heading would end the article */
-		if (pr->out.len >= END_MARKER_AFTER && !between_paragraphs(pr, n))
+		if (pr->out.len + pr->filed >= END_MARKER_AFTER &&
+		    !between_paragraphs(pr, n))
 			pr->stopped = true;
 		return true;
 	}

@@ -252,6 +252,38 @@ static void test_extract_drops_post_footer(void **state)
 	article_clear(&a);
 }
 
+/* A short post ends with its footer, then "Comments" ends the article:
+ * the footer, though dropped, counts towards the text before the heading
+ * that makes it an end rather than a kicker. */
+static void test_extract_dropped_footer_counts_before_comments(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"entry\">"
+		"<p>Happy Friday! We love this inspiration board from a "
+		"friend and are excited to celebrate with a chic couple this "
+		"weekend, in the city, with flowers, music and friends. The "
+		"board mixes gold and ivory with a touch of green, and the "
+		"couple chose peonies, a string quartet and a long table for "
+		"forty guests under the trees.</p>"
+		"<p>Posted at 05:00 AM in Decor, Event detail, Fall "
+		"inspiration, Inspiration, Washington DC, Websites, Weddings, "
+		"Flowers, Music, Friends, Parties | Permalink</p>"
+		"<h3>Comments</h3>"
+		"<p>Verify your comment, please, by entering the letters and "
+		"numbers you see in the image below, as a final step.</p>"
+		"<p>Your comment has been saved. Comments are moderated and "
+		"will not appear until approved by the author, later.</p>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Happy Friday!"));
+	assert_null(strstr(a.text, "Permalink"));
+	assert_null(strstr(a.text, "Comments are moderated"));
+	article_clear(&a);
+}
+
 static void test_extract_keeps_unlinked_pictures_with_caption(void **state)
 {
 	/* Three pictures and one caption: more pictures than paragraphs,
@@ -1303,6 +1335,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_loose_story_beside_link_box),
 		cmocka_unit_test(test_extract_joins_sibling_table_of_prose),
 		cmocka_unit_test(test_extract_drops_post_footer),
+		cmocka_unit_test(test_extract_dropped_footer_counts_before_comments),
 		cmocka_unit_test(test_extract_keeps_unlinked_pictures_with_caption),
 		cmocka_unit_test(test_extract_keeps_core_block_with_pictures_and_no_p),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_unclosed_title),
