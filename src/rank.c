@@ -149,8 +149,8 @@ static void select_best(struct neighbor *a, size_t n, size_t k)
 	}
 }
 
-/* Candidates are visited in heap order, at random places in the model:
- * their rows are fetched this many candidates ahead. */
+/* Candidates are visited in the pool's order, at random places in the
+ * model: their rows are fetched this many candidates ahead. */
 enum { PREFETCH_AHEAD = 4, PREFETCH_LATENT_AHEAD = 12 };
 
 /* Asks for the latent row of story x ahead of its use. */
