@@ -312,8 +312,8 @@ _big = None
 
 
 def big_input():
-    """A JSON Lines file of 20,000 generated articles, so that a run lasts long
-    enough to be interrupted (a couple of seconds here)."""
+    """A JSON Lines file of 40,000 generated articles, so that a run lasts long
+    enough to be interrupted (about two seconds here)."""
     global _big
     if _big is None:
         import random
@@ -322,7 +322,7 @@ def big_input():
         d = tempfile.mkdtemp(prefix="related-e2e-big-")
         _big = os.path.join(d, "big.jsonl")
         with open(_big, "w") as f:
-            for i in range(20000):
+            for i in range(40000):
                 topic = rng.randrange(400)
                 words = [vocab[(topic * 37 + int(rng.paretovariate(1.2))) % 20000] for _ in range(120)]
                 f.write(json.dumps({"id": "s%06d" % i, "title": " ".join(words[:6]),
@@ -357,7 +357,7 @@ def test_sigkill_at_any_moment_leaves_previous_output_whole():
             p.send_signal(signal.SIGKILL)
             p.wait()
             lines = whole_lines(os.path.join(out, "related.jsonl"))
-            assert len(lines) in (n_old, 20000), len(lines)
+            assert len(lines) in (n_old, 40000), len(lines)
             json.load(open(os.path.join(out, "report.json")))
         # the next run cleans up what the killed ones left behind
         run("run", CORPUS, "-o", out, "-q")
@@ -373,8 +373,12 @@ def test_sigterm_stops_cleanly_and_keeps_previous_output():
         out = os.path.join(t, "o")
         run("run", CORPUS, "-o", out, "-q")
         before = open(os.path.join(out, "related.jsonl")).read()
-        # early (while the JSON Lines are parsed), then later stages
-        for delay in (0.05, 0.3, 1.0):
+        # how long a whole run takes here, then stop runs early (while the
+        # JSON Lines are parsed), midway and late
+        t0 = time.time()
+        run("run", big_input(), "-o", os.path.join(t, "whole"), "-q")
+        whole = time.time() - t0
+        for delay in (0.05 * whole, 0.4 * whole, 0.75 * whole):
             p = start("run", big_input(), "-o", out, "-q")
             time.sleep(delay)
             p.send_signal(signal.SIGTERM)
@@ -398,7 +402,7 @@ def test_lock_keeps_a_second_run_off_the_same_folder():
         p.wait(timeout=120)
         assert p.returncode == 0, p.stderr.read()
         assert q.returncode == 4 and "another run" in q.stderr, (q.returncode, q.stderr)
-        assert len(whole_lines(os.path.join(out, "related.jsonl"))) == 20000
+        assert len(whole_lines(os.path.join(out, "related.jsonl"))) == 40000
 
 
 @test
