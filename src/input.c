@@ -304,11 +304,12 @@ struct jsonl_line {
 	char error[160];     /* why obj is NULL */
 };
 
-static void parse_line(void *ctx, size_t i)
+static void parse_line(void *ctx, int worker, size_t i)
 {
 	struct jsonl_line *l = (struct jsonl_line *)ctx + i;
 	json_error_t jerr;
 
+	(void)worker;
 	l->obj = json_loadb(l->text, l->len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!l->obj)
 		snprintf(l->error, sizeof l->error, "%s", jerr.text);

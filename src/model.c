@@ -323,8 +323,8 @@ static void sort_entries(struct entry *e, struct entry *tmp, size_t n, uint32_t 
 		memcpy(e, from, n * sizeof *e);
 }
 
-/* What the threads of finish() share: rows begin + [0, FINISH_CHUNK) per
- * index of the loop; row d's weights go to col/val from row[d]. */
+/* What the threads of finish() share: row d's weights go to col/val from
+ * row[d]; each worker sorts in its own scratch (2 * longest entries). */
 struct finish_job {
 	const struct model_builder *b;
 	const struct model_params *p;
@@ -334,7 +334,8 @@ struct finish_job {
 	float *val;
 	uint32_t n_terms;
 	double avglen;
-	size_t begin, end, longest;
+	size_t begin, longest;
+	struct entry *scratch[PARALLEL_MAX_JOBS];
 	atomic_int failed;
 };
 
@@ -376,41 +377,40 @@ static void finish_row(struct finish_job *j, size_t d, struct entry *scratch,
 
 enum { FINISH_CHUNK = 64 };
 
-/* Rows begin + [c * FINISH_CHUNK, (c + 1) * FINISH_CHUNK). */
-static void finish_chunk(void *arg, size_t c)
+/* Row begin + i. */
+static void finish_one(void *arg, int worker, size_t i)
 {
 	struct finish_job *j = arg;
 	size_t cap = j->longest ? j->longest : 1;
-	size_t d = j->begin + c * FINISH_CHUNK, end = d + FINISH_CHUNK;
-	struct entry *scratch = malloc(2 * cap * sizeof *scratch);
+	struct entry *scratch = j->scratch[worker];
 
-	if (!scratch) {
+	if (!scratch && !(scratch = j->scratch[worker] = malloc(2 * cap * sizeof *scratch))) {
 		atomic_store(&j->failed, 1);
 		return;
 	}
-	for (; d < end && d < j->end; d++)
-		finish_row(j, d, scratch, scratch + cap);
-	free(scratch);
+	finish_row(j, j->begin + i, scratch, scratch + cap);
 }
 
 /* Rows in blocks of about one entry chunk each, every block on `jobs`
  * threads; a block's entry chunks are freed once its rows are written. */
 static int finish_rows(struct model_builder *b, struct finish_job *j, int jobs)
 {
-	for (size_t begin = 0; begin < b->n_docs;) {
+	int rc = 0;
+
+	for (size_t begin = 0; begin < b->n_docs && !rc;) {
 		size_t end = begin + 1;
 		while (end < b->n_docs && b->row[end + 1] - b->row[begin] <= ENTRY_CHUNK)
 			end++;
 		j->begin = begin;
-		j->end = end;
-		parallel_for(jobs, (end - begin + FINISH_CHUNK - 1) / FINISH_CHUNK, 1,
-			     finish_chunk, j);
+		parallel_for(jobs, end - begin, FINISH_CHUNK, finish_one, j);
 		if (atomic_load(&j->failed) || pipeline_stop)
-			return -1;
+			rc = -1;
 		free_chunks_before(b, b->row[end]);
 		begin = end;
 	}
-	return 0;
+	for (int w = 0; w < PARALLEL_MAX_JOBS; w++)
+		free(j->scratch[w]);
+	return rc;
 }
 
 int model_builder_finish(struct model_builder *b, const struct model_params *p,

@@ -12,39 +12,48 @@
 volatile sig_atomic_t pipeline_stop;
 
 struct parallel {
-	void (*fn)(void *ctx, size_t i);
+	void (*fn)(void *ctx, int worker, size_t i);
 	void *ctx;
 	size_t n, chunk;
 	atomic_size_t next;
 };
 
+struct worker {
+	struct parallel *p;
+	int index;
+};
+
 static void *parallel_worker(void *arg)
 {
-	struct parallel *p = arg;
+	const struct worker *w = arg;
+	struct parallel *p = w->p;
 
 	for (;;) {
 		size_t b = atomic_fetch_add(&p->next, p->chunk);
 		if (b >= p->n || pipeline_stop)
 			return NULL;
 		for (size_t i = b; i < b + p->chunk && i < p->n; i++)
-			p->fn(p->ctx, i);
+			p->fn(p->ctx, w->index, i);
 		progress_add(p->n - b < p->chunk ? p->n - b : p->chunk);
 	}
 }
 
-void parallel_for(int jobs, size_t n, size_t chunk, void (*fn)(void *ctx, size_t i),
-		  void *ctx)
+void parallel_for(int jobs, size_t n, size_t chunk,
+		  void (*fn)(void *ctx, int worker, size_t i), void *ctx)
 {
 	struct parallel p = { fn, ctx, n, chunk ? chunk : 1, 0 };
+	struct worker w[PARALLEL_MAX_JOBS];
 	pthread_t th[PARALLEL_MAX_JOBS];
 	int started = 0;
 
 	if (jobs > PARALLEL_MAX_JOBS)
 		jobs = PARALLEL_MAX_JOBS;
+	for (int j = 0; j < jobs || j == 0; j++)
+		w[j] = (struct worker){ &p, j };
 	for (int j = 1; j < jobs && (size_t)j * p.chunk < n; j++)
-		if (!pthread_create(&th[started], NULL, parallel_worker, &p))
+		if (!pthread_create(&th[started], NULL, parallel_worker, &w[j]))
 			started++;
-	parallel_worker(&p); /* the calling thread works too */
+	parallel_worker(&w[0]); /* the calling thread works too */
 	for (int j = 0; j < started; j++)
 		pthread_join(th[j], NULL);
 }

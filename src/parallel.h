@@ -17,11 +17,13 @@ extern volatile sig_atomic_t pipeline_stop;
 
 #define PARALLEL_MAX_JOBS 256
 
-/* Runs fn(ctx, i) for i in [0, n) on up to `jobs` threads (the calling
- * thread is one of them), `chunk` indexes at a time; each finished chunk
- * counts in progress.h. Returns when every chunk is done, or early when
- * pipeline_stop is set. */
-void parallel_for(int jobs, size_t n, size_t chunk, void (*fn)(void *ctx, size_t i),
-		  void *ctx);
+/* Runs fn(ctx, worker, i) for i in [0, n) on up to `jobs` threads (the
+ * calling thread is one of them), `chunk` indexes at a time; each finished
+ * chunk counts in progress.h. `worker` is the calling thread's own number,
+ * below jobs and below PARALLEL_MAX_JOBS: state a thread keeps for itself
+ * (an analyzer, scratch space) lives in slot `worker` of an array. Returns
+ * when every chunk is done, or early when pipeline_stop is set. */
+void parallel_for(int jobs, size_t n, size_t chunk,
+		  void (*fn)(void *ctx, int worker, size_t i), void *ctx);
 
 #endif

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,7 +63,7 @@ static void guess_lang(struct article *a)
 	article_set(&a->lang, g);
 }
 
-static void load_one(void *arg, size_t i)
+static void load_one(void *arg, int worker, size_t i)
 {
 	struct load_ctx *ctx = arg;
 	struct input_item *it = &ctx->set->items[i];
@@ -73,6 +72,7 @@ static void load_one(void *arg, size_t i)
 	struct charset_result cs;
 	struct error err;
 
+	(void)worker;
 	error_clear(&err);
 	if (!it->path) {
 		int deferred = it->text_ref.source != INPUT_TEXT_HERE;
@@ -183,7 +183,7 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 struct analyze_ctx {
 	const struct corpus *c;
 	const struct analyze_options *opts;
-	struct analyzer **analyzers; /* one per thread slot */
+	struct analyzer **analyzers; /* one per worker (parallel.h), kept across blocks */
 	struct bag *bags;            /* one per story of the block */
 	struct article *view;        /* one per story of the block */
 	char (*lang)[8];             /* one per story of the block */
@@ -191,9 +191,6 @@ struct analyze_ctx {
 	const int *fds;              /* per source, open on corpus sources */
 	size_t base;
 	atomic_int *oom;
-	pthread_key_t key;
-	atomic_size_t next_analyzer;
-	int jobs;
 };
 
 /* The language a story is analysed in: its own tag normalised, else a
@@ -232,23 +229,14 @@ static int view_story(struct analyze_ctx *ctx, size_t i)
 	return 0;
 }
 
-static void analyze_one(void *arg, size_t i)
+static void analyze_one(void *arg, int worker, size_t i)
 {
 	struct analyze_ctx *ctx = arg;
-	struct analyzer *an = pthread_getspecific(ctx->key);
+	struct analyzer *an = ctx->analyzers[worker];
 
-	if (!an) {
-		size_t slot = atomic_fetch_add(&ctx->next_analyzer, 1);
-		if (slot >= (size_t)ctx->jobs + 1) {
-			atomic_store(ctx->oom, 1);
-			return;
-		}
-		an = ctx->analyzers[slot] = analyzer_new(ctx->opts);
-		if (!an) {
-			atomic_store(ctx->oom, 1);
-			return;
-		}
-		pthread_setspecific(ctx->key, an);
+	if (!an && !(an = ctx->analyzers[worker] = analyzer_new(ctx->opts))) {
+		atomic_store(ctx->oom, 1);
+		return;
 	}
 	if (view_story(ctx, i)) {
 		ctx->unreadable[i] = 1;
@@ -302,16 +290,20 @@ static int build(const struct corpus *c, struct corpus *release,
 	char (*lang)[8] = calloc(block, sizeof *lang);
 	unsigned char *unreadable = calloc(block, 1);
 	int *fds = calloc(c->n_sources ? c->n_sources : 1, sizeof *fds);
+	/* one analyzer per worker for the whole build: its word caches
+	 * (analyze.h) carry over from block to block */
+	struct analyzer **analyzers = calloc(PARALLEL_MAX_JOBS, sizeof *analyzers);
 	atomic_int oom = 0;
 	int rc = 0;
 
-	if (!b || !bags || !view || !lang || !unreadable || !fds) {
+	if (!b || !bags || !view || !lang || !unreadable || !fds || !analyzers) {
 		model_builder_free(b);
 		free(bags);
 		free(view);
 		free(lang);
 		free(unreadable);
 		free(fds);
+		free(analyzers);
 		return error_set(err, NULL, "out of memory");
 	}
 	model_builder_set_jobs(b, jobs);
@@ -328,23 +320,14 @@ static int build(const struct corpus *c, struct corpus *release,
 	progress_begin("analyze", c->n);
 	for (size_t base = 0; base < c->n && !rc; base += block) {
 		size_t n = c->n - base < block ? c->n - base : block;
-		struct analyze_ctx ctx = { .c = c, .opts = ao, .bags = bags, .view = view,
-					   .lang = lang, .unreadable = unreadable,
-					   .fds = fds, .base = base, .oom = &oom, .jobs = jobs };
-		ctx.analyzers = calloc((size_t)jobs + 1, sizeof *ctx.analyzers);
-		if (!ctx.analyzers || pthread_key_create(&ctx.key, NULL)) {
-			free(ctx.analyzers);
-			rc = error_set(err, NULL, "out of memory");
-			break;
-		}
+		struct analyze_ctx ctx = { .c = c, .opts = ao, .analyzers = analyzers,
+					   .bags = bags, .view = view, .lang = lang,
+					   .unreadable = unreadable, .fds = fds, .base = base,
+					   .oom = &oom };
 		memset(unreadable, 0, block);
 		parallel_for(jobs, n, 16, analyze_one, &ctx);
 		if (pipeline_stop)
 			oom = 1;
-		pthread_key_delete(ctx.key);
-		for (int j = 0; j <= jobs; j++)
-			analyzer_free(ctx.analyzers[j]);
-		free(ctx.analyzers);
 		if (!oom && memchr(unreadable, 1, n))
 			rc = unreadable_error(&ctx, n, err);
 		else if (oom)
@@ -358,6 +341,9 @@ static int build(const struct corpus *c, struct corpus *release,
 				article_clear(&release->articles[base + i]);
 	}
 	progress_end();
+	for (int j = 0; j < PARALLEL_MAX_JOBS; j++)
+		analyzer_free(analyzers[j]);
+	free(analyzers);
 	for (size_t s = 0; s < c->n_sources; s++)
 		if (fds[s] >= 0)
 			close(fds[s]);

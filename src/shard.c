@@ -15,7 +15,6 @@
 #include "shard.h"
 
 #include <errno.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,54 +276,26 @@ static uint32_t w_trailer(struct writer *w)
 	return crc;
 }
 
-/* Analysis of one block of stories on several threads: each thread owns
- * an analyzer (stemmers are not thread-safe) and takes chunks of the block;
- * each bag lands in its story's slot. */
+/* Analysis of one block of stories on several threads (parallel.h): each
+ * worker owns an analyzer (stemmers are not thread-safe), kept from block
+ * to block; each bag lands in its story's slot. */
 struct block_job {
 	const struct corpus *c;
 	const struct analyze_options *ao;
+	struct analyzer **analyzers; /* [PARALLEL_MAX_JOBS] */
 	struct bag *bags;
-	size_t base, n;
-	atomic_size_t next;
+	size_t base;
 	atomic_int failed;
 };
 
-static void *analyze_worker(void *arg)
+static void analyze_one(void *arg, int worker, size_t i)
 {
 	struct block_job *job = arg;
-	struct analyzer *an = analyzer_new(job->ao);
+	struct analyzer *an = job->analyzers[worker];
 
-	if (!an) {
+	if ((!an && !(an = job->analyzers[worker] = analyzer_new(job->ao))) ||
+	    analyze_article(an, &job->c->articles[job->base + i], &job->bags[i]))
 		atomic_store(&job->failed, 1);
-		return NULL;
-	}
-	for (;;) {
-		size_t b = atomic_fetch_add(&job->next, 16);
-		if (b >= job->n || pipeline_stop)
-			break;
-		for (size_t i = b; i < b + 16 && i < job->n; i++)
-			if (analyze_article(an, &job->c->articles[job->base + i], &job->bags[i]))
-				atomic_store(&job->failed, 1);
-		progress_add(job->n - b < 16 ? job->n - b : 16);
-	}
-	analyzer_free(an);
-	return NULL;
-}
-
-static int analyze_block(struct block_job *job, int jobs)
-{
-	pthread_t th[256];
-	int started = 0;
-
-	if (jobs > 256)
-		jobs = 256;
-	for (int j = 1; j < jobs && (size_t)j * 16 < job->n; j++)
-		if (!pthread_create(&th[started], NULL, analyze_worker, job))
-			started++;
-	analyze_worker(job);
-	for (int j = 0; j < started; j++)
-		pthread_join(th[j], NULL);
-	return atomic_load(&job->failed) ? -1 : 0;
 }
 
 static int writer_open(struct writer *w, const char *path, struct error *err)
@@ -383,12 +354,17 @@ int shard_write_counts(const char *path, const struct shard_part_info *info,
 	struct writer w;
 	size_t block = c->n < BLOCK ? (c->n ? c->n : 1) : BLOCK;
 	struct bag *bags = calloc(block, sizeof *bags);
+	struct analyzer **analyzers = calloc(PARALLEL_MAX_JOBS, sizeof *analyzers);
 	int rc = 0;
 
-	if (!bags)
+	if (!bags || !analyzers) {
+		free(bags);
+		free(analyzers);
 		return error_set(err, path, "out of memory");
+	}
 	if (writer_open(&w, path, err)) {
 		free(bags);
+		free(analyzers);
 		return -1;
 	}
 	for (size_t i = 0; i < block; i++)
@@ -401,14 +377,16 @@ int shard_write_counts(const char *path, const struct shard_part_info *info,
 	}
 	progress_begin("analyze", c->n);
 	for (size_t base = 0; base < c->n && !rc && !w.failed; base += block) {
-		struct block_job job = { .c = c, .ao = ao, .bags = bags, .base = base };
-		job.n = c->n - base < block ? c->n - base : block;
-		if (analyze_block(&job, jobs) || pipeline_stop) {
+		struct block_job job = { .c = c, .ao = ao, .analyzers = analyzers,
+					 .bags = bags, .base = base };
+		size_t n = c->n - base < block ? c->n - base : block;
+		parallel_for(jobs, n, 16, analyze_one, &job);
+		if (atomic_load(&job.failed) || pipeline_stop) {
 			rc = pipeline_stop ? error_set(err, NULL, "interrupted")
 					   : error_set(err, NULL, "out of memory while analysing");
 			break;
 		}
-		for (size_t i = 0; i < job.n; i++) {
+		for (size_t i = 0; i < n; i++) {
 			const struct article *a = &c->articles[base + i];
 			const struct bag *b = &bags[i];
 			w_bytes(&w, "S", 1);
@@ -426,6 +404,9 @@ int shard_write_counts(const char *path, const struct shard_part_info *info,
 		}
 	}
 	progress_end();
+	for (int j = 0; j < PARALLEL_MAX_JOBS; j++)
+		analyzer_free(analyzers[j]);
+	free(analyzers);
 	for (size_t i = 0; i < block; i++)
 		bag_free(&bags[i]);
 	free(bags);
