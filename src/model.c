@@ -633,13 +633,68 @@ static int writer_add(struct file_writer *w, const void *data, uint64_t len,
 	return 0;
 }
 
+/* A model without postings gets them written a range of terms at a time,
+ * gathered into a buffer of at most `chunk` entries (or the longest list)
+ * by one pass over the rows; each row is read on from where the previous
+ * range stopped, since its terms ascend, so every pass together reads each
+ * entry once. Building them whole before writing held as much again as the
+ * rows (3.4 GB at 1M stories). */
+struct post_writer {
+	uint64_t *start;  /* [n_terms + 1]: post_start */
+	uint64_t *cursor; /* [n_docs]: each row's first entry not yet written */
+	uint64_t *fill;   /* [n_terms]: next slot in the buffer of each term */
+	uint32_t *buf;    /* story numbers or weights (4 bytes either way) */
+	uint64_t cap;
+};
+
+static void post_writer_free(struct post_writer *pw)
+{
+	free(pw->start);
+	free(pw->cursor);
+	free(pw->fill);
+	free(pw->buf);
+}
+
+static int post_writer_init(struct post_writer *pw, const struct model *m, uint64_t chunk)
+{
+	uint64_t longest = 0;
+
+	memset(pw, 0, sizeof *pw);
+	pw->start = calloc((size_t)m->n_terms + 1, sizeof *pw->start);
+	pw->cursor = malloc(((size_t)m->n_docs + 1) * sizeof *pw->cursor);
+	pw->fill = malloc(((size_t)m->n_terms + 1) * sizeof *pw->fill);
+	if (!pw->start || !pw->cursor || !pw->fill)
+		return -1;
+	for (uint64_t i = 0; i < m->nnz; i++)
+		pw->start[m->col[i] + 1]++;
+	for (uint32_t t = 0; t < m->n_terms; t++) {
+		if (pw->start[t + 1] > longest)
+			longest = pw->start[t + 1];
+		pw->start[t + 1] += pw->start[t];
+	}
+	pw->cap = chunk > longest ? chunk : longest;
+	if (pw->cap > m->nnz)
+		pw->cap = m->nnz;
+	pw->buf = malloc((pw->cap ? pw->cap : 1) * sizeof *pw->buf);
+	return pw->buf ? 0 : -1;
+}
+
+/* Writes post_doc (weights 0) or post_weight (weights 1). */
+static int post_writer_section(struct post_writer *pw, const struct model *m, int weights,
+			       struct file_writer *w, struct error *err);
+
 int model_save(const struct model *m, const char *path, struct error *err)
+{
+	return model_save_chunked(m, path, MODEL_POSTINGS_CHUNK, err);
+}
+
+int model_save_chunked(const struct model *m, const char *path, uint64_t chunk,
+		       struct error *err)
 {
 	struct file_header h;
 	struct file_section sec[SEC_MAX];
-	uint64_t *post_start = NULL;
-	uint32_t *post_doc = NULL;
-	float *post_weight = NULL;
+	struct post_writer pw = { 0 };
+	int stream = !m->post_start;
 	const void *data[SEC_MAX] = { m->strings, m->term_name, m->df, m->doc_field,
 				      m->row, m->col, m->val, m->latent,
 				      m->post_start, m->post_doc, m->post_weight,
@@ -656,12 +711,12 @@ int model_save(const struct model *m, const char *path, struct error *err)
 	uint64_t off = sizeof h + sizeof sec;
 	int rc = -1;
 
-	if (!m->post_start) {
-		if (postings_of(m, &post_start, &post_doc, &post_weight))
+	if (stream) {
+		if (post_writer_init(&pw, m, chunk)) {
+			post_writer_free(&pw);
 			return error_set(err, path, "out of memory");
-		data[SEC_POST_START - 1] = post_start;
-		data[SEC_POST_DOC - 1] = post_doc;
-		data[SEC_POST_WEIGHT - 1] = post_weight;
+		}
+		data[SEC_POST_START - 1] = pw.start;
 	}
 	memset(&h, 0, sizeof h);
 	memcpy(h.magic, MODEL_MAGIC, sizeof MODEL_MAGIC);
@@ -702,8 +757,14 @@ int model_save(const struct model *m, const char *path, struct error *err)
 		goto done;
 	off = sizeof h + sizeof sec;
 	for (int i = 0; i < SEC_MAX; i++) {
-		if (writer_add(&w, data[i], sizes[i], err) ||
-		    writer_add(&w, zeros, align8(off + sizes[i]) - (off + sizes[i]), err))
+		int id = i + 1;
+		if (stream && (id == SEC_POST_DOC || id == SEC_POST_WEIGHT)) {
+			if (post_writer_section(&pw, m, id == SEC_POST_WEIGHT, &w, err))
+				goto done;
+		} else if (writer_add(&w, data[i], sizes[i], err)) {
+			goto done;
+		}
+		if (writer_add(&w, zeros, align8(off + sizes[i]) - (off + sizes[i]), err))
 			goto done;
 		off = align8(off + sizes[i]);
 	}
@@ -718,10 +779,39 @@ done:
 	if (rc && w.f.tmp) /* not yet aborted by a failed write */
 		fs_atomic_abort(&w.f);
 	free(w.buf);
-	free(post_start);
-	free(post_doc);
-	free(post_weight);
+	post_writer_free(&pw);
 	return rc;
+}
+
+static int post_writer_section(struct post_writer *pw, const struct model *m, int weights,
+			       struct file_writer *w, struct error *err)
+{
+	uint32_t t0 = 0;
+
+	memcpy(pw->cursor, m->row, (size_t)m->n_docs * sizeof *pw->cursor);
+	while (t0 < m->n_terms) {
+		uint32_t t1 = t0 + 1;
+		uint64_t base = pw->start[t0];
+		while (t1 < m->n_terms && pw->start[t1 + 1] - base <= pw->cap)
+			t1++;
+		for (uint32_t t = t0; t < t1; t++)
+			pw->fill[t] = pw->start[t] - base;
+		for (uint32_t d = 0; d < m->n_docs; d++) {
+			uint64_t i = pw->cursor[d], end = m->row[d + 1];
+			for (; i < end && m->col[i] < t1; i++) {
+				uint64_t k = pw->fill[m->col[i]]++;
+				if (weights)
+					memcpy(&pw->buf[k], &m->val[i], sizeof pw->buf[k]);
+				else
+					pw->buf[k] = d;
+			}
+			pw->cursor[d] = i;
+		}
+		if (writer_add(w, pw->buf, (pw->start[t1] - base) * sizeof *pw->buf, err))
+			return -1;
+		t0 = t1;
+	}
+	return 0;
 }
 
 /* Checks what model_map() promises: the O(stories + terms) arrays. */

@@ -150,6 +150,13 @@ int model_build_postings(struct model *m);
 /* Writes `m` to `path` atomically, with its postings (computed for the file
  * when the model has none) and term basis when it has one. */
 int model_save(const struct model *m, const char *path, struct error *err);
+
+/* model_save() with the postings of a model that has none written `chunk`
+ * entries at a time (the longest list at least): the same file for any
+ * chunk. model_save() uses MODEL_POSTINGS_CHUNK (32 Mi entries, 128 MB). */
+#define MODEL_POSTINGS_CHUNK ((uint64_t)1 << 25)
+int model_save_chunked(const struct model *m, const char *path, uint64_t chunk,
+		       struct error *err);
 /* Maps and validates the model at `path`; on failure `m` is empty and `err`
  * says what is wrong (naming the file). */
 int model_load(const char *path, struct model *m, struct error *err);

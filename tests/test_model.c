@@ -518,6 +518,39 @@ static unsigned char *slurp(const char *path, size_t *len)
 	return p;
 }
 
+/* Postings written a few entries at a time (ranges of one term, of a few,
+ * lists longer than the chunk) make the same file as in one range, and
+ * load as the transpose computed in memory. */
+static void test_postings_written_in_ranges_same_file(void **state)
+{
+	struct model m, loaded;
+	struct error err = { "" };
+	unsigned char *whole, *part;
+	size_t whole_len, part_len;
+	const uint64_t chunks[] = { 1, 7, 4096 };
+
+	(void)state;
+	build_wide(1, &m);
+	assert_null(m.post_start);
+	assert_int_equal(model_save_chunked(&m, path_of("whole.model"), m.nnz, &err), 0);
+	whole = slurp(path_of("whole.model"), &whole_len);
+	for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+		assert_int_equal(model_save_chunked(&m, path_of("part.model"), chunks[c], &err), 0);
+		part = slurp(path_of("part.model"), &part_len);
+		assert_int_equal(part_len, whole_len);
+		assert_memory_equal(part, whole, whole_len);
+		free(part);
+	}
+	free(whole);
+	assert_int_equal(model_load(path_of("part.model"), &loaded, &err), 0);
+	assert_int_equal(model_build_postings(&m), 0);
+	assert_memory_equal(loaded.post_start, m.post_start, ((size_t)m.n_terms + 1) * 8);
+	assert_memory_equal(loaded.post_doc, m.post_doc, m.nnz * 4);
+	assert_memory_equal(loaded.post_weight, m.post_weight, m.nnz * 4);
+	model_free(&loaded);
+	model_free(&m);
+}
+
 static void spill(const char *path, const void *data, size_t len)
 {
 	FILE *f = fopen(path, "wb");
@@ -651,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_save_load_round_trip),
 		cmocka_unit_test(test_empty_model_round_trips),
 		cmocka_unit_test(test_model_is_the_same_for_any_jobs),
+		cmocka_unit_test(test_postings_written_in_ranges_same_file),
 		cmocka_unit_test(test_load_rejects_wrong_magic),
 		cmocka_unit_test(test_load_rejects_wrong_version),
 		cmocka_unit_test(test_load_rejects_truncated_file),
