@@ -681,7 +681,35 @@ static int post_writer_init(struct post_writer *pw, const struct model *m, uint6
 
 /* Writes post_doc (weights 0) or post_weight (weights 1). */
 static int post_writer_section(struct post_writer *pw, const struct model *m, int weights,
-			       struct file_writer *w, struct error *err);
+			       struct file_writer *w, struct error *err)
+{
+	uint32_t t0 = 0;
+
+	memcpy(pw->cursor, m->row, (size_t)m->n_docs * sizeof *pw->cursor);
+	while (t0 < m->n_terms) {
+		uint32_t t1 = t0 + 1;
+		uint64_t base = pw->start[t0];
+		while (t1 < m->n_terms && pw->start[t1 + 1] - base <= pw->cap)
+			t1++;
+		for (uint32_t t = t0; t < t1; t++)
+			pw->fill[t] = pw->start[t] - base;
+		for (uint32_t d = 0; d < m->n_docs; d++) {
+			uint64_t i = pw->cursor[d], end = m->row[d + 1];
+			for (; i < end && m->col[i] < t1; i++) {
+				uint64_t k = pw->fill[m->col[i]]++;
+				if (weights)
+					memcpy(&pw->buf[k], &m->val[i], sizeof pw->buf[k]);
+				else
+					pw->buf[k] = d;
+			}
+			pw->cursor[d] = i;
+		}
+		if (writer_add(w, pw->buf, (pw->start[t1] - base) * sizeof *pw->buf, err))
+			return -1;
+		t0 = t1;
+	}
+	return 0;
+}
 
 int model_save(const struct model *m, const char *path, struct error *err)
 {
@@ -781,37 +809,6 @@ done:
 	free(w.buf);
 	post_writer_free(&pw);
 	return rc;
-}
-
-static int post_writer_section(struct post_writer *pw, const struct model *m, int weights,
-			       struct file_writer *w, struct error *err)
-{
-	uint32_t t0 = 0;
-
-	memcpy(pw->cursor, m->row, (size_t)m->n_docs * sizeof *pw->cursor);
-	while (t0 < m->n_terms) {
-		uint32_t t1 = t0 + 1;
-		uint64_t base = pw->start[t0];
-		while (t1 < m->n_terms && pw->start[t1 + 1] - base <= pw->cap)
-			t1++;
-		for (uint32_t t = t0; t < t1; t++)
-			pw->fill[t] = pw->start[t] - base;
-		for (uint32_t d = 0; d < m->n_docs; d++) {
-			uint64_t i = pw->cursor[d], end = m->row[d + 1];
-			for (; i < end && m->col[i] < t1; i++) {
-				uint64_t k = pw->fill[m->col[i]]++;
-				if (weights)
-					memcpy(&pw->buf[k], &m->val[i], sizeof pw->buf[k]);
-				else
-					pw->buf[k] = d;
-			}
-			pw->cursor[d] = i;
-		}
-		if (writer_add(w, pw->buf, (pw->start[t1] - base) * sizeof *pw->buf, err))
-			return -1;
-		t0 = t1;
-	}
-	return 0;
 }
 
 /* Checks what model_map() promises: the O(stories + terms) arrays. */
