@@ -1209,6 +1209,30 @@ static void test_extract_keeps_standfirst_after_headline(void **state)
 	article_clear(&a);
 }
 
+/* The box that holds only the headline and its standfirst, boosted for
+ * holding the headline, does not outscore the story's body further down
+ * the page: the text is the body, not the standfirst alone. */
+static void test_extract_headline_box_does_not_outscore_the_body(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson meets Lavrov in Moscow</title>"
+		"</head><body><div id=\"top\"><div id=\"article-info\">"
+		"<h1>Tillerson meets Lavrov in Moscow</h1>"
+		"<p>Talks end without agreement on Syria, officials say</p>"
+		"</div><ul class=\"tools\"><li><a href=\"/p\">Print</a></li>"
+		"</ul></div><div id=\"main\"><div class=\"byline\">By Jane "
+		"Smith</div><div id=\"story-body\">" STORY
+		"</div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	article_clear(&a);
+}
+
 /* A sentence around a long linked title is prose and stays; a line that
  * is a linked headline with little else is a teaser and goes. */
 static void test_extract_keeps_sentence_around_a_link(void **state)
@@ -1356,6 +1380,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_heading_with_anchor_link),
 		cmocka_unit_test(test_extract_skips_block_after_its_box_heading),
 		cmocka_unit_test(test_extract_keeps_standfirst_after_headline),
+		cmocka_unit_test(test_extract_headline_box_does_not_outscore_the_body),
 		cmocka_unit_test(test_extract_keeps_sentence_around_a_link),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_more_end_markers),
