@@ -1233,6 +1233,31 @@ static void test_extract_headline_box_does_not_outscore_the_body(void **state)
 	article_clear(&a);
 }
 
+/* A section whose id is its heading's words ("how-readers-share-the-
+ * report") is part of the text: "share" in such an id is no share
+ * button. */
+static void test_extract_keeps_section_named_by_its_heading(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"document\"><div class=\"section\" "
+		"id=\"the-talks\">" STORY "<p>Neither minister took questions "
+		"from reporters after the meeting, which ran well past its "
+		"scheduled end.</p></div><div class=\"section\" "
+		"id=\"how-readers-share-the-report\"><h2>How readers share the "
+		"report</h2><p>Readers passed the report on through mail and "
+		"messages, which the paper counted over the following week, "
+		"and the numbers were the largest of the year.</p></div>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "Readers passed the report on"));
+	article_clear(&a);
+}
+
 /* A sentence around a long linked title is prose and stays; a line that
  * is a linked headline with little else is a teaser and goes. */
 static void test_extract_keeps_sentence_around_a_link(void **state)
@@ -1381,6 +1406,7 @@ int main(void)
 		cmocka_unit_test(test_extract_skips_block_after_its_box_heading),
 		cmocka_unit_test(test_extract_keeps_standfirst_after_headline),
 		cmocka_unit_test(test_extract_headline_box_does_not_outscore_the_body),
+		cmocka_unit_test(test_extract_keeps_section_named_by_its_heading),
 		cmocka_unit_test(test_extract_keeps_sentence_around_a_link),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_more_end_markers),
