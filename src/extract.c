@@ -1248,14 +1248,33 @@ static const char *const end_markers[] = {
 	NULL
 };
 
+/* Headings of a comment thread that follow a count ("111 Responses to
+ * “My New Project”", WordPress's "12 thoughts on “Title”", "One reply
+ * to"); without the count they may be a story's subheading ("Thoughts on
+ * the vote"), so only a count makes them markers. Their length limit is
+ * the title's: COUNTED_MARKER_MAX bytes. (Measured on extract-dev: one
+ * blog page from its comments to its post, P +0.0003, F1 +0.0001, no
+ * page worse; related-dev-html MAP@10 unchanged.) */
+enum { COUNTED_MARKER_MAX = 200 };
+static const char *const counted_markers[] = {
+	"responses to", "response to", "thoughts on", "thought on",
+	"replies to", "reply to", NULL
+};
+
 static bool is_end_marker(const char *p, size_t len)
 {
 	size_t i = 0;
 
-	if (len > 60)
+	if (len > COUNTED_MARKER_MAX)
 		return false;
 	while (i < len && (isdigit((unsigned char)p[i]) || p[i] == ' '))
 		i++; /* "12 Comments" */
+	for (const char *const *m = counted_markers; *m; m++)
+		if ((i > 0 && ieq_prefix(p + i, *m)) ||
+		    (ieq_prefix(p, "one ") && ieq_prefix(p + 4, *m)))
+			return true;
+	if (len > 60)
+		return false;
 	for (const char *const *m = end_markers; *m; m++)
 		if (ieq_prefix(p + i, *m))
 			return true;

@@ -1258,6 +1258,36 @@ static void test_extract_keeps_section_named_by_its_heading(void **state)
 	article_clear(&a);
 }
 
+/* WordPress's comment heading "3 Responses to “Title”" (a count, then
+ * "responses to", "thoughts on" or "replies to") ends a short post: the
+ * readers' comments after it are not the story. */
+static void test_extract_counted_responses_heading_ends_post(void **state)
+{
+	const char *html =
+		"<html><head><title>My new project</title></head><body>"
+		"<div id=\"content\"><div class=\"post\"><h2>My new project</h2>"
+		"<p>Max was born on Tuesday, and he is already reading.</p>"
+		"</div><h3>3 Responses to \xe2\x80\x9cMy new project\xe2\x80\x9d"
+		"</h3><ol><li><p>Congratulations to you and your wife, what a "
+		"beautiful baby, and what a day to be born, with the election "
+		"and all, you will remember it.</p></li><li><p>Congratulations! "
+		"I have been reading for a while, and I wonder how this will "
+		"change your work, your writing and your sleep, of course.</p>"
+		"</li><li><p>My theory is that there are only two stages in "
+		"life, before children and after them, and you have just "
+		"entered the second one, so enjoy it, all of it.</p></li>"
+		"</ol></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Max was born on Tuesday"));
+	assert_null(strstr(a.text, "Congratulations"));
+	assert_null(strstr(a.text, "two stages in life"));
+	article_clear(&a);
+}
+
 /* A sentence around a long linked title is prose and stays; a line that
  * is a linked headline with little else is a teaser and goes. */
 static void test_extract_keeps_sentence_around_a_link(void **state)
@@ -1407,6 +1437,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_standfirst_after_headline),
 		cmocka_unit_test(test_extract_headline_box_does_not_outscore_the_body),
 		cmocka_unit_test(test_extract_keeps_section_named_by_its_heading),
+		cmocka_unit_test(test_extract_counted_responses_heading_ends_post),
 		cmocka_unit_test(test_extract_keeps_sentence_around_a_link),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_more_end_markers),
