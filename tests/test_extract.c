@@ -1288,6 +1288,26 @@ static void test_extract_counted_responses_heading_ends_post(void **state)
 	article_clear(&a);
 }
 
+/* A copy of the story in a block of class "hidden" (display: none, kept
+ * for another layout) is not printed: the story comes once. */
+static void test_extract_skips_class_hidden_copy(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"main\"><div class=\"story hidden\">"
+		STORY "</div><div class=\"story\">" STORY "</div></div>"
+		"</body></html>";
+	struct article a = { 0 };
+	const char *first;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	first = strstr(a.text, "Tillerson arrived in Moscow");
+	assert_non_null(first);
+	assert_null(strstr(first + 1, "Tillerson arrived in Moscow"));
+	article_clear(&a);
+}
+
 /* A sentence around a long linked title is prose and stays; a line that
  * is a linked headline with little else is a teaser and goes. */
 static void test_extract_keeps_sentence_around_a_link(void **state)
@@ -1438,6 +1458,7 @@ int main(void)
 		cmocka_unit_test(test_extract_headline_box_does_not_outscore_the_body),
 		cmocka_unit_test(test_extract_keeps_section_named_by_its_heading),
 		cmocka_unit_test(test_extract_counted_responses_heading_ends_post),
+		cmocka_unit_test(test_extract_skips_class_hidden_copy),
 		cmocka_unit_test(test_extract_keeps_sentence_around_a_link),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_more_end_markers),
