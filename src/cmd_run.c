@@ -151,11 +151,14 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "strict", no_argument, NULL, 20 },
 		{ "exact", no_argument, NULL, 13 },
 		{ "approximate", no_argument, NULL, 14 },
-		{ "overrides", required_argument, NULL, 60 },
-		{ "explain", no_argument, NULL, 61 },
-		{ "per-story", no_argument, NULL, 62 },
-		{ "keep", required_argument, NULL, 63 },
-		{ "shard", required_argument, NULL, 64 },
+		/* Codes from 256 on, clear of the short options and of '?'
+		 * (63), which getopt_long returns for an unknown option or a
+		 * missing argument. */
+		{ "overrides", required_argument, NULL, 256 },
+		{ "explain", no_argument, NULL, 257 },
+		{ "per-story", no_argument, NULL, 258 },
+		{ "keep", required_argument, NULL, 259 },
+		{ "shard", required_argument, NULL, 260 },
 		{ "keep-boilerplate", no_argument, NULL, 23 },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -209,11 +212,11 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		case 23: o->keep_boilerplate = 1; break;
 		case 13: o->approximate = 0; break;
 		case 14: o->approximate = 1; break;
-		case 60: o->overrides_path = optarg; break;
-		case 61: o->policy.explain = 1; break;
-		case 62: o->publish.per_story = 1; break;
-		case 63: bad |= cmd_parse_count("--keep", optarg, 10000, &o->publish.keep) != 0; break;
-		case 64:
+		case 256: o->overrides_path = optarg; break;
+		case 257: o->policy.explain = 1; break;
+		case 258: o->publish.per_story = 1; break;
+		case 259: bad |= cmd_parse_count("--keep", optarg, 10000, &o->publish.keep) != 0; break;
+		case 260:
 			if (mode != MODE_RECOMMEND) {
 				log_error("--shard: only for recommend (see 'related count')");
 				bad = 1;

@@ -91,6 +91,16 @@ def test_help_and_version():
 
 
 @test
+def test_unknown_option_or_missing_argument_is_a_usage_error():
+    commands = ("run", "extract", "build", "recommend", "eval", "review", "query",
+                "explain", "count", "merge", "concat")
+    for cmd in commands:
+        for args in (["--no-such-option"], ["--top"], ["-o"], ["--keep"]):
+            p = run(cmd, *args, check=False)
+            assert p.returncode == 2 and p.stderr, (cmd, args, p.returncode, p.stderr)
+
+
+@test
 def test_corpus_is_the_promised_size():
     lab = labels()
     stories = {}
