@@ -344,6 +344,19 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	r.jobs = (int)o.jobs;
 	r.skipped = &set.skipped;
 
+	if (o.model_path && mode != MODE_RECOMMEND) {
+		/* The model's folder is made before the build, as -o's is: the
+		 * default models/related.model works from any folder, and a
+		 * folder that cannot be made fails now, not after the build. */
+		char *dir = fs_dirname(o.model_path);
+		if (!dir || fs_mkdir_p(dir, &err)) {
+			log_error("%s", dir ? err.message : "out of memory");
+			status = dir ? EXIT_OUTPUT : EXIT_INTERNAL;
+			free(dir);
+			goto done;
+		}
+		free(dir);
+	}
 	if (mode == MODE_RECOMMEND) {
 		if (model_load(o.model_path, &m, &err)) {
 			log_error("%s", err.message);

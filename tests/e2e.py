@@ -171,6 +171,20 @@ def test_build_then_recommend_equals_run():
 
 
 @test
+def test_build_makes_the_model_folder_or_fails_before_the_build():
+    with Tmp() as t:
+        # the default models/related.model, from a folder without models/
+        run("build", CORPUS, "-q", cwd=t)
+        assert os.path.getsize(os.path.join(t, "models", "related.model")) > 0
+        run("run", CORPUS, "-o", os.path.join(t, "o"), "-m", os.path.join(t, "a", "b", "m.model"), "-q")
+        assert os.path.getsize(os.path.join(t, "a", "b", "m.model")) > 0
+        open(os.path.join(t, "file"), "w").close()
+        p = run("build", CORPUS, "-m", os.path.join(t, "file", "m.model"), check=False)
+        assert p.returncode == 4 and "cannot create folder" in p.stderr, (p.returncode, p.stderr)
+        assert "extracting" not in p.stderr, p.stderr
+
+
+@test
 def test_seed_page_extracts_to_story_paragraphs_only():
     seed = open(SEED, encoding="utf-8").read()
     ex = extracted()
