@@ -42,8 +42,9 @@ static void print_usage(FILE *f)
 	      "                       \"ci_high\"}, and the counts\n"
 	      "  -h, --help           this help\n"
 	      "\n"
-	      "Exit status: 0 done, 1 out of memory, 2 usage error, 3 an input file\n"
-	      "missing or malformed (the message names the file and line).\n", f);
+	      "Exit status: 0 done, 2 usage error, 3 an input file missing or\n"
+	      "malformed (the message names the file and line), 4 stdout could not be\n"
+	      "written, 5 out of memory.\n", f);
 }
 
 /* Parses "5,10,20" into ascending distinct cut-offs. */

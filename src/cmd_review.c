@@ -39,8 +39,8 @@ static void print_usage(FILE *f)
 	      "  -q, --quiet          no progress messages\n"
 	      "  -h, --help           this help\n"
 	      "\n"
-	      "Exit status: 0 done, 1 out of memory, 2 usage error, 3 RELATED.jsonl or the\n"
-	      "model missing or malformed, 4 the page could not be written.\n", f);
+	      "Exit status: 0 done, 2 usage error, 3 RELATED.jsonl or the model missing\n"
+	      "or malformed, 4 the page could not be written, 5 out of memory.\n", f);
 }
 
 /* Reads every non-blank line of `path` as a JSON object into `lines`.

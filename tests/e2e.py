@@ -101,6 +101,20 @@ def test_unknown_option_or_missing_argument_is_a_usage_error():
 
 
 @test
+def test_exit_statuses_in_help_are_the_common_ones():
+    # 1 means "written, some inputs skipped" for every command; out of memory is 5
+    for cmd, statuses in (("eval", ("2 usage error", "3 an input file missing", "5 out of memory")),
+                          ("review", ("2 usage error", "4 the page could not be written",
+                                      "5 out of memory"))):
+        text = " ".join(run(cmd, "--help").stdout.split())
+        for s in statuses:
+            assert s in text, (cmd, s)
+        assert "1 out of memory" not in text, cmd
+        p = run(cmd, "--no-such-option", check=False)
+        assert p.returncode == 2, (cmd, p.returncode)
+
+
+@test
 def test_corpus_is_the_promised_size():
     lab = labels()
     stories = {}
