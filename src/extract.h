@@ -6,7 +6,9 @@
  * main content is found by scoring blocks (text length, link density,
  * paragraph structure, class/id/ARIA hints in several languages) and cleaned
  * of navigation, related-link and "most read" boxes, newsletter prompts,
- * share bars, bylines, captions, comments and footers. Metadata comes from
+ * share bars, comments and footers (a "By ..." byline, the dateline and
+ * picture captions stay, as news reference texts keep them; a lone
+ * author's or section's name goes). Metadata comes from
  * JSON-LD (including @graph and arrays), OpenGraph / article:* meta, <time>,
  * <link rel=canonical> and <html lang>.
  */
