@@ -615,6 +615,7 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
+	size_t lineno = 0;
 	int rc = -1;
 
 	*floor = NULL;
@@ -635,7 +636,8 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 		json_t *j;
 		int fast = scan_line(line, &ids, top, *floor);
 
-		if (fast >= 0)
+		lineno++;
+		if (fast >= 0 || strspn(line, " \t\r\n") == (size_t)len)
 			continue;
 		j = json_loadb(line, (size_t)len, 0, NULL);
 		json_t *items = json_object_get(j, "items");
@@ -645,7 +647,15 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 		float low = INFINITY;
 		int has_fallback = 0;
 
-		if (d < 0 || d >= (int64_t)m->n_docs || !json_is_array(items)) {
+		/* Another file given by mistake (report.json, a manifest) would
+		 * leave every floor unknown and "refresh" empty as if nothing
+		 * needed refreshing: refuse it, naming the line. */
+		if (!id || !json_is_array(items)) {
+			json_decref(j);
+			error_set(err, path, "line %zu: not a related.jsonl line", lineno);
+			goto done;
+		}
+		if (d < 0 || d >= (int64_t)m->n_docs) {
 			json_decref(j);
 			continue;
 		}

@@ -113,7 +113,9 @@ void query_result_free(struct query_result *r);
  * must exceed to enter d's list: NAN when d has no line, -INFINITY when the
  * list has room (shorter than top, or a fallback list), +INFINITY when it
  * is full of pins. Reads the related.jsonl at `path`; lines naming stories
- * m does not have are ignored. *floor is malloc'd (m->n_docs floats). */
+ * m does not have, and blank lines, are ignored; any other line that is
+ * not a related.jsonl line fails (-1, err names the line). *floor is
+ * malloc'd (m->n_docs floats). */
 int query_floors_load(const struct model *m, const char *path, size_t top,
 		      float **floor, struct error *err);
 

@@ -659,6 +659,30 @@ def test_query_of_a_corpus_page_gives_its_run_list():
 
 
 @test
+def test_query_refuses_lists_that_are_not_related_jsonl():
+    with Tmp() as t:
+        model, lists = query_setup(t)
+        page = os.path.join(CORPUS, read_jsonl(lists)[3]["source"]["id"] + ".html")
+        want = json.loads(run("query", "-m", model, "--lists", lists, page).stdout)["refresh"]
+        # blank lines are no harm
+        spaced = os.path.join(t, "spaced.jsonl")
+        with open(spaced, "w", encoding="utf-8") as f:
+            f.write("\n" + open(lists, encoding="utf-8").read() + "\n")
+        got = json.loads(run("query", "-m", model, "--lists", spaced, page).stdout)["refresh"]
+        assert got == want, (got, want)
+        # report.json, or a line of something else, is not a list file: refresh would be [] as if known
+        report = os.path.join(os.path.dirname(lists), "report.json")
+        mixed = os.path.join(t, "mixed.jsonl")
+        with open(mixed, "w", encoding="utf-8") as f:
+            f.write(open(lists, encoding="utf-8").readline() + '{"id": "x", "title": "t"}\n')
+        for bad, line in ((report, 1), (mixed, 2)):
+            p = run("query", "-m", model, "--lists", bad, page, check=False)
+            assert p.returncode == 3 and f"line {line}: not a related.jsonl line" in p.stderr, \
+                (bad, p.returncode, p.stderr)
+            assert p.stdout == "", p.stdout
+
+
+@test
 def test_query_update_then_recommend_includes_the_new_story():
     with Tmp() as t:
         model, lists = query_setup(t)
