@@ -102,6 +102,8 @@ static void print_usage(enum mode mode, FILE *f)
 		      "                         candidates) and write their lines to the file -o PART.jsonl\n"
 		      "                         ('related concat' joins the parts); auto: from\n"
 		      "                         SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX/RELATED_SHARDS\n", f);
+	if (mode == MODE_BUILD)
+		fputs("      --semantic 0       save no latent vectors (recommend then ranks by TF-IDF)\n", f);
 	if (mode != MODE_RECOMMEND)
 		fputs("      --dims K           latent dimensions computed when --semantic > 0 (default 100)\n"
 		      "      --title-weight W   how many times a title word counts (default 2)\n"

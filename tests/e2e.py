@@ -199,6 +199,18 @@ def test_build_makes_the_model_folder_or_fails_before_the_build():
 
 
 @test
+def test_build_semantic_0_saves_a_tfidf_model_as_its_help_says():
+    assert "--semantic 0" in run("build", "--help").stdout
+    strip = lambda path: [{**l, "generated_at": None} for l in read_jsonl(path)]
+    with Tmp() as t:
+        model = os.path.join(t, "m.model")
+        run("build", CORPUS, "--semantic", "0", "-m", model, "-q")
+        run("recommend", "-m", model, "-o", os.path.join(t, "rec"), "-q")
+        run("run", CORPUS, "--semantic", "0", "-o", os.path.join(t, "run"), "-q")
+        assert strip(os.path.join(t, "rec", "related.jsonl")) == strip(os.path.join(t, "run", "related.jsonl"))
+
+
+@test
 def test_seed_page_extracts_to_story_paragraphs_only():
     seed = open(SEED, encoding="utf-8").read()
     ex = extracted()
