@@ -318,7 +318,7 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	struct error err;
 	char stamp[32];
 	double t0 = output_now();
-	int status = EXIT_OK, lock = -1;
+	int status = EXIT_OK, lock = -1, written = 0;
 
 	switch (parse_options(mode, argc, argv, &o)) {
 	case 1: return EXIT_OK;
@@ -379,8 +379,10 @@ static int run_mode(enum mode mode, int argc, char **argv)
 		report_stage(&r, "save", &t0);
 		log_info("model: %s (%u stories, %u terms)", o.model_path, m.n_docs, m.n_terms);
 	}
-	if (mode == MODE_BUILD)
+	if (mode == MODE_BUILD) {
+		written = 1;
 		goto done;
+	}
 	ro.depth = o.top + 8;
 	ro.jobs = (int)o.jobs;
 	ro.same_lang = o.same_lang;
@@ -402,6 +404,7 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	}
 	if (o.shard) {
 		status = cmd_recommend_shard(o.shard, &m, &ro, &o.policy, o.outdir, stamp);
+		written = status == EXIT_OK;
 		goto done;
 	}
 	if (pipeline_recommend(&m, &ro, &o.policy, o.outdir, &o.publish, &r, &err) ||
@@ -410,12 +413,19 @@ static int run_mode(enum mode mode, int argc, char **argv)
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
 		goto done;
 	}
+	written = 1;
 	log_info("wrote %s/related.jsonl (%u stories, %zu skipped inputs)", o.outdir,
 		 m.n_docs, set.skipped.n);
 done:
 	if (status == EXIT_OK && set.skipped.n)
 		status = EXIT_SKIPPED;
-	if (pipeline_stop && (status == EXIT_OK || status == EXIT_SKIPPED))
+	/* The last check for a signal comes before the output is written;
+	 * one that arrives while it is written lets the run finish: the new
+	 * output is in place, so the run must not say it left the old one. */
+	if (pipeline_stop && written)
+		log_warn("signal %d came while the output was written; the run finished",
+			 (int)pipeline_stop);
+	else if (pipeline_stop && (status == EXIT_OK || status == EXIT_SKIPPED))
 		status = EXIT_SIGNAL + pipeline_stop;
 	if (status >= EXIT_SIGNAL)
 		log_error("stopped by signal %d; previous output left as it was",
