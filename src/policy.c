@@ -150,27 +150,6 @@ static int cmp_recent(const void *x, const void *y, void *ctx)
 	return (a > b) - (a < b);
 }
 
-static void fill_fallback(const struct model *m, const struct doc_info *di,
-			  const uint32_t *recent, const uint32_t *sec_start,
-			  const struct policy_options *o, uint32_t d, size_t limit,
-			  struct related_item *it, uint32_t *count)
-{
-	uint32_t s = di->section[d];
-
-	(void)m;
-	for (uint32_t i = sec_start[s]; i < sec_start[s + 1] && *count < limit; i++) {
-		uint32_t x = recent[i];
-		if (x == d)
-			continue;
-		if (o->same_lang && di->lang[d] && di->lang[x] && di->lang[d] != di->lang[x])
-			continue;
-		if (overrides_exclusion(o->overrides, d, x) ||
-		    overrides_is_pinned(o->overrides, d, x))
-			continue;
-		it[(*count)++] = (struct related_item){ x, 0.0f, "fallback" };
-	}
-}
-
 /* Records that rule `why` dropped candidate x of story d (with
  * explain; each candidate is dropped at most once, so depth slots
  * suffice). */
@@ -261,6 +240,43 @@ static int is_dup(const struct dup_graph *g, uint32_t a, uint32_t b)
 		if (g->list[i] == a)
 			return 1;
 	return 0;
+}
+
+/* Fills story d's empty list with the most recent stories of its section.
+ * The rules about the pair still hold: not the story itself, not a copy
+ * of it (one the near-duplicate rule dropped from its candidates), not
+ * outside --max-age, not blocked or pinned, and not two copies of each
+ * other; a story whose only candidates were its own copies would
+ * otherwise get them back as "fallback". */
+static void fill_fallback(const struct doc_info *di, const struct dup_graph *dg,
+			  const uint32_t *recent, const uint32_t *sec_start,
+			  const struct policy_options *o, uint32_t d, size_t limit,
+			  struct related_item *it, uint32_t *count)
+{
+	uint32_t s = di->section[d];
+
+	for (uint32_t i = sec_start[s]; i < sec_start[s + 1] && *count < limit; i++) {
+		uint32_t x = recent[i];
+		uint32_t j = 0;
+		if (x == d)
+			continue;
+		if (o->same_lang && di->lang[d] && di->lang[x] && di->lang[d] != di->lang[x])
+			continue;
+		if (o->max_age_days > 0 && days_apart(di, d, x) > o->max_age_days)
+			continue;
+		if (overrides_exclusion(o->overrides, d, x) ||
+		    overrides_is_pinned(o->overrides, d, x))
+			continue;
+		if (dg->start) {
+			if (is_dup(dg, d, x))
+				continue;
+			while (j < *count && !is_dup(dg, it[j].doc, x))
+				j++;
+			if (j < *count)
+				continue;
+		}
+		it[(*count)++] = (struct related_item){ x, 0.0f, "fallback" };
+	}
 }
 
 int policy_apply(const struct model *m, const struct rank_lists *cand,
@@ -397,7 +413,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		out->count[d] = (uint32_t)k;
 		out->duplicates += out->dup_count[d];
 		if (!k && o->fallback) {
-			fill_fallback(m, &di, recent, sec_start, o, d, room, it, &out->count[d]);
+			fill_fallback(&di, &dg, recent, sec_start, o, d, room, it, &out->count[d]);
 			out->fallback_lists += out->count[d] > 0;
 		}
 		if (npins)

@@ -18,7 +18,8 @@
  *   7. keep the best `top`;
  *   8. fallback: a list left empty is filled with the most recent stories
  *      of the same section (same language), origin "fallback", unless
- *      fallback is off.
+ *      fallback is off; never with a copy of the story, a story outside
+ *      max_age_days, or two copies of each other.
  * Same-language filtering happens in rank. Every item carries its origin:
  * "similar" (ranked), "fallback" or "pinned".
  *

@@ -346,27 +346,54 @@ static void test_fallback_fills_empty_lists_with_recent_same_section(void **stat
 {
 	struct policy_options o;
 	struct related_lists out;
-	/* d5 (unknown language): world stories newest first, itself left out */
-	static const int want5[] = { 0, 1, 2, 6, -1 };
+	/* d5 (unknown language): world stories newest first, itself left out,
+	 * and d1 too: it is a copy of d0 (same vector), already in the list */
+	static const int want5[] = { 0, 2, 6, -1 };
 	/* d6 (ru): only stories of its language or of unknown language */
 	static const int want6[] = { 5, -1 };
-	/* d3 (sport): the other sport story */
+	/* d3 (sport): the only other sport story, d4, is its copy, which the
+	 * near-duplicate rule dropped from its candidates: nothing */
+	static const int none[] = { -1 };
+	/* without the near-duplicate rule, copies are stories like the others */
 	static const int want3[] = { 4, -1 };
+	static const int want5_all[] = { 0, 1, 2, 6, -1 };
 
 	(void)state;
 	policy_options_default(&o);
 	run(&o, &out);
 	assert_list(&out, 5, want5);
 	assert_list(&out, 6, want6);
-	assert_list(&out, 3, want3);
+	assert_list(&out, 3, none);
+	assert_list(&out, 4, none);
 	for (uint32_t i = 0; i < out.count[5]; i++) {
 		assert_string_equal(items_of(&out, 5)[i].origin, "fallback");
 		assert_true(items_of(&out, 5)[i].score == 0.0f);
 	}
 	/* story 0 had candidates: no fallback there */
 	assert_string_equal(items_of(&out, 0)[0].origin, "similar");
-	/* every story but d0 was filled */
-	assert_int_equal(out.fallback_lists, N_DOCS - 1);
+	/* every story but d0 and the two sport copies was filled */
+	assert_int_equal(out.fallback_lists, N_DOCS - 3);
+	related_lists_free(&out);
+	o.duplicate_score = 0.0f;
+	run(&o, &out);
+	assert_list(&out, 3, want3);
+	assert_list(&out, 5, want5_all);
+	related_lists_free(&out);
+}
+
+/* --max-age holds for the fallback too: d5 (2017-04-11) with one day gets
+ * the world stories of 04-10 to 04-12, not d6 of January. */
+static void test_fallback_keeps_max_age(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want5[] = { 0, 2, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	o.max_age_days = 1.0;
+	run(&o, &out);
+	assert_list(&out, 5, want5);
 	related_lists_free(&out);
 }
 
@@ -431,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_min_relative_drops_weak_tail),
 		cmocka_unit_test(test_section_cap_limits_one_section),
 		cmocka_unit_test(test_fallback_fills_empty_lists_with_recent_same_section),
+		cmocka_unit_test(test_fallback_keeps_max_age),
 		cmocka_unit_test(test_fallback_can_be_turned_off),
 		cmocka_unit_test(test_parse_time_accepts_rfc3339),
 		cmocka_unit_test(test_parse_time_rejects_other_text),
