@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "buf.h"
+#include "extract.h"
 #include "fsutil.h"
 #include "parallel.h"
 
@@ -315,6 +316,22 @@ static void parse_line(void *ctx, int worker, size_t i)
 		snprintf(l->error, sizeof l->error, "%s", jerr.text);
 }
 
+/* A record's or manifest's date in the form a page's date gets
+ * (extract_normalize_date()), so that "Tue, 11 Apr 2017 18:30:00 GMT"
+ * counts for the recency rules as it does in a page; a value that is no
+ * date is kept as given (and the story counts as undated). */
+static int set_published(char **field, const char *value)
+{
+	char *norm = value ? extract_normalize_date(value) : NULL;
+	int rc;
+
+	if (!norm)
+		return article_set(field, value);
+	rc = article_set(field, norm);
+	free(norm);
+	return rc;
+}
+
 /* One JSON Lines record, parsed from l (its object is released here);
  * problems go to the skipped list. `source` indexes set->sources when texts
  * are deferred. */
@@ -378,7 +395,7 @@ static int add_record(struct input_set *set, const char *file, const char *base,
 		rc |= article_set(&a->modified, json_str(obj, "modified"));
 	}
 	rc |= article_set(&a->url, json_str(obj, "url"));
-	rc |= article_set(&a->published, json_str(obj, "published"));
+	rc |= set_published(&a->published, json_str(obj, "published"));
 	rc |= article_set(&a->section, json_str(obj, "section"));
 	rc |= !it->name || !a->id;
 	json_decref(obj);

@@ -326,6 +326,34 @@ static void test_jsonl_article_records_carry_their_fields(void **state)
 	input_set_free(&set);
 }
 
+/* Dates of records and manifests take the form pages' dates get: RFC 3339
+ * kept, an RFC 2822 date or a date alone normalised; what is no date is kept
+ * as given. */
+static void test_record_dates_are_normalised_like_pages(void **state)
+{
+	struct input_set set;
+	struct error err = { "" };
+
+	(void)state;
+	make_folder("dates");
+	write_file("dates/a.jsonl",
+		   "{\"id\":\"d1\",\"text\":\"x\",\"published\":\"Tue, 11 Apr 2017 18:30:00 GMT\"}\n"
+		   "{\"id\":\"d2\",\"text\":\"x\",\"published\":\"2017-04-11\"}\n"
+		   "{\"id\":\"d3\",\"text\":\"x\",\"published\":\"2017-04-11T18:30:00+03:00\"}\n"
+		   "{\"id\":\"d4\",\"text\":\"x\",\"published\":\"yesterday\"}\n"
+		   "{\"id\":\"d5\",\"path\":\"p.html\",\"published\":\"April 11, 2017\"}\n");
+	input_set_init(&set);
+	assert_int_equal(input_add(&set, path_of("dates/a.jsonl"), &err), 0);
+	assert_int_equal(input_finish(&set, &err), 0);
+	assert_int_equal(set.n, 5);
+	assert_string_equal(require_id(&set, "d1")->article.published, "2017-04-11T18:30:00Z");
+	assert_string_equal(require_id(&set, "d2")->article.published, "2017-04-11T00:00:00Z");
+	assert_string_equal(require_id(&set, "d3")->article.published, "2017-04-11T18:30:00+03:00");
+	assert_string_equal(require_id(&set, "d4")->article.published, "yesterday");
+	assert_string_equal(require_id(&set, "d5")->article.published, "2017-04-11T00:00:00Z");
+	input_set_free(&set);
+}
+
 static void test_deferred_texts_are_read_back_and_a_changed_file_is_an_error(void **state)
 {
 	struct input_set set;
@@ -687,6 +715,7 @@ int main(void)
 		cmocka_unit_test(test_missing_argument_fails_with_its_name),
 		cmocka_unit_test(test_manifest_paths_resolve_against_manifest_folder),
 		cmocka_unit_test(test_jsonl_article_records_carry_their_fields),
+		cmocka_unit_test(test_record_dates_are_normalised_like_pages),
 		cmocka_unit_test(test_deferred_texts_are_read_back_and_a_changed_file_is_an_error),
 		cmocka_unit_test(test_jsonl_parsed_on_threads_gives_the_same_items),
 		cmocka_unit_test(test_read_back_text_matches_a_full_parse),
