@@ -129,6 +129,47 @@ static void print_usage(enum mode mode, FILE *f)
 }
 
 
+/* run, build and recommend read one option set, so a nightly script can
+ * give the same options to each; an option the command cannot use (one
+ * its --help leaves out) gets a warning naming it instead of silence. */
+static int is_analysis_option(int code)
+{
+	switch (code) {
+	case CMD_OPT_TITLE_WEIGHT: case CMD_OPT_MIN_DF: case CMD_OPT_LEAD_WEIGHT:
+	case CMD_OPT_MAX_DF: case CMD_OPT_NO_STEM: case CMD_OPT_NO_STOPWORDS:
+	case CMD_OPT_BIGRAMS: case CMD_OPT_TF: case CMD_OPT_NAMES:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+static const char *unused_by(enum mode mode, int code)
+{
+	if (mode == MODE_BUILD && (code == 'o' || code == 'n' || (code >= 1 && code <= 3) ||
+				   (code >= 12 && code <= 19) || (code >= 256 && code <= 259)))
+		return "it shapes the lists (give it to recommend)";
+	if (mode == MODE_RECOMMEND && (code == 11 || is_analysis_option(code)))
+		return "the model fixes it (give it to build)";
+	if (mode == MODE_RECOMMEND && (code == 20 || code == 23))
+		return "recommend reads no pages or records (give it to build)";
+	return NULL;
+}
+
+static void warn_unused(enum mode mode, int code, const struct option *longopts)
+{
+	const char *why = unused_by(mode, code);
+
+	if (!why)
+		return;
+	for (const struct option *lo = longopts; lo->name; lo++)
+		if (lo->val == code) {
+			log_warn("--%s has no effect with %s: %s", lo->name,
+				 mode == MODE_BUILD ? "build" : "recommend", why);
+			return;
+		}
+}
+
 static int parse_options(enum mode mode, int argc, char **argv, struct run_options *o)
 {
 	static const struct option longopts[] = {
@@ -180,6 +221,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 	policy_options_default(&o->policy);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:m:n:j:qh", longopts, NULL)) != -1) {
+		warn_unused(mode, c, longopts);
 		if (cmd_analysis_option(c, optarg, &o->analyze, &o->model, &bad))
 			continue;
 		switch (c) {

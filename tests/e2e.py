@@ -185,6 +185,28 @@ def test_build_then_recommend_equals_run():
 
 
 @test
+def test_options_a_command_cannot_use_are_named_in_a_warning():
+    # one option set for run, build and recommend: what a command cannot use
+    # is named, and the output is the same as without it
+    with Tmp() as t:
+        model = os.path.join(t, "m.model")
+        p = run("build", CORPUS, "-m", model, "-q", "--top", "3", "--max-age", "2", "--explain")
+        for opt in ("--top", "--max-age", "--explain"):
+            assert f"warning: {opt} has no effect with build" in p.stderr, (opt, p.stderr)
+        p = run("recommend", "-m", model, "-o", os.path.join(t, "a"), "-q", "--dims", "50",
+                "--no-stem", "--strict")
+        for opt in ("--dims", "--no-stem", "--strict"):
+            assert f"warning: {opt} has no effect with recommend" in p.stderr, (opt, p.stderr)
+        got = read_jsonl(os.path.join(t, "a", "related.jsonl"))
+        assert [g["items"] for g in got] == [w["items"] for w in corpus_run()[1]]
+        # options a command uses give no warning
+        p = run("recommend", "-m", model, "-o", os.path.join(t, "b"), "-q", "--top", "3", "--semantic", "0.3")
+        assert "warning" not in p.stderr, p.stderr
+        p = run("run", CORPUS, "-o", os.path.join(t, "c"), "-q", "--dims", "50", "--top", "3", "--strict")
+        assert "warning" not in p.stderr, p.stderr
+
+
+@test
 def test_build_makes_the_model_folder_or_fails_before_the_build():
     with Tmp() as t:
         # the default models/related.model, from a folder without models/
