@@ -55,8 +55,14 @@ int main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-		if (!strcmp(argv[1], commands[i].name))
+		if (!strcmp(argv[1], commands[i].name)) {
+			/* getopt names argv[0] in its messages: "related run:
+			 * unrecognized option '--bogus'" rather than "run: ..." */
+			char prog[64];
+			snprintf(prog, sizeof prog, "related %s", commands[i].name);
+			argv[1] = prog;
 			return commands[i].fn(argc - 1, argv + 1);
+		}
 	log_error("unknown command '%s'; see 'related --help'", argv[1]);
 	return EXIT_USAGE;
 }

@@ -98,6 +98,8 @@ def test_unknown_option_or_missing_argument_is_a_usage_error():
         for args in (["--no-such-option"], ["--top"], ["-o"], ["--keep"]):
             p = run(cmd, *args, check=False)
             assert p.returncode == 2 and p.stderr, (cmd, args, p.returncode, p.stderr)
+            # the message names the program, getopt's too
+            assert p.stderr.startswith("related"), (cmd, args, p.stderr)
 
 
 @test
