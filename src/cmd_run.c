@@ -121,8 +121,12 @@ static void print_usage(enum mode mode, FILE *f)
 		      "                         (by default removed as navigation and teasers)\n", f);
 	fputs(mode == MODE_RUN ? "  -m, --model FILE       also save the model to FILE\n"
 	      : "  -m, --model FILE       the model file (default " DEFAULT_MODEL ")\n", f);
-	if (mode != MODE_RECOMMEND)
-		fputs("      --strict           fail (exit 3, nothing written) if any input is skipped\n", f);
+	fputs(mode == MODE_RECOMMEND
+	      ? "      --strict           fail (exit 3, no lists written) if an --overrides line is skipped\n"
+	      : mode == MODE_RUN
+	      ? "      --strict           fail (exit 3) if any input is skipped (nothing written) or\n"
+		"                         an --overrides line is (no lists written)\n"
+	      : "      --strict           fail (exit 3, nothing written) if any input is skipped\n", f);
 	fputs("  -j, --jobs N           threads (default: all cores)\n"
 	      "  -q, --quiet            no progress messages\n"
 	      "  -h, --help             this help\n", f);
@@ -151,7 +155,7 @@ static const char *unused_by(enum mode mode, int code)
 		return "it shapes the lists (give it to recommend)";
 	if (mode == MODE_RECOMMEND && (code == 11 || is_analysis_option(code)))
 		return "the model fixes it (give it to build)";
-	if (mode == MODE_RECOMMEND && (code == 20 || code == 23))
+	if (mode == MODE_RECOMMEND && code == 23)
 		return "recommend reads no pages or records (give it to build)";
 	return NULL;
 }
@@ -442,6 +446,12 @@ static int run_mode(enum mode mode, int argc, char **argv)
 			goto done;
 		}
 		cmd_warn_skipped(&set.skipped, before);
+		if (o.strict && set.skipped.n > before) {
+			log_error("--strict: %zu override lines skipped; no lists written",
+				  set.skipped.n - before);
+			status = EXIT_INPUT;
+			goto done;
+		}
 		o.policy.overrides = &ov;
 	}
 	if (o.shard) {

@@ -196,8 +196,8 @@ def test_options_a_command_cannot_use_are_named_in_a_warning():
         for opt in ("--top", "--max-age", "--explain"):
             assert f"warning: {opt} has no effect with build" in p.stderr, (opt, p.stderr)
         p = run("recommend", "-m", model, "-o", os.path.join(t, "a"), "-q", "--dims", "50",
-                "--no-stem", "--strict")
-        for opt in ("--dims", "--no-stem", "--strict"):
+                "--no-stem", "--keep-boilerplate")
+        for opt in ("--dims", "--no-stem", "--keep-boilerplate"):
             assert f"warning: {opt} has no effect with recommend" in p.stderr, (opt, p.stderr)
         got = read_jsonl(os.path.join(t, "a", "related.jsonl"))
         assert [g["items"] for g in got] == [w["items"] for w in corpus_run()[1]]
@@ -524,6 +524,22 @@ def test_strict_turns_skips_into_failure():
         assert p.returncode == 3, p.returncode
         assert not os.path.exists(os.path.join(t, "o", "related.jsonl"))
         assert run("run", d, "-o", os.path.join(t, "o2"), "-q", check=False).returncode == 1
+        # an override line skipped fails --strict too, in run and in recommend
+        ov = os.path.join(t, "ov.jsonl")
+        with open(ov, "w") as f:
+            f.write("{not json\n")
+        model = os.path.join(t, "m.model")
+        p = run("run", CORPUS, "-o", os.path.join(t, "o3"), "-m", model, "--overrides", ov,
+                "--strict", check=False)
+        assert p.returncode == 3 and f"{ov}:1" in p.stderr, (p.returncode, p.stderr)
+        assert not os.path.exists(os.path.join(t, "o3", "related.jsonl"))
+        p = run("recommend", "-m", model, "-o", os.path.join(t, "o4"), "--overrides", ov,
+                "--strict", check=False)
+        assert p.returncode == 3 and "warning: --strict" not in p.stderr, (p.returncode, p.stderr)
+        assert not os.path.exists(os.path.join(t, "o4", "related.jsonl"))
+        p = run("recommend", "-m", model, "-o", os.path.join(t, "o5"), "--overrides", ov, "-q",
+                check=False)
+        assert p.returncode == 1 and os.path.exists(os.path.join(t, "o5", "related.jsonl")), p.returncode
 
 
 @test
