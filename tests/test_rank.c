@@ -269,6 +269,24 @@ static void test_same_language_filter(void **state)
 	assert_int_equal(l.count[3], 4);
 	rank_lists_free(&l);
 	model_free(&m);
+
+	/* one language (and unknown): the filter has nothing to do, and the
+	 * lists are those of --any-language, never holding the story itself */
+	static const char *const one[] = { "en", "en", "en", NULL, "en" };
+	struct rank_lists any;
+	hand_model(&m, 5, 2, dense, one, 0);
+	rank(&m, 10, 2, 1, &l);
+	rank(&m, 10, 1, 0, &any);
+	for (uint32_t d = 0; d < 5; d++) {
+		assert_int_equal(l.count[d], 4);
+		assert_int_equal(any.count[d], 4);
+		assert_memory_equal(list_of(&l, d), list_of(&any, d), 4 * sizeof *list_of(&l, d));
+		for (uint32_t i = 0; i < l.count[d]; i++)
+			assert_int_not_equal(list_of(&l, d)[i].doc, d);
+	}
+	rank_lists_free(&l);
+	rank_lists_free(&any);
+	model_free(&m);
 }
 
 static void test_stories_without_shared_terms_have_empty_lists(void **state)
