@@ -310,6 +310,17 @@ struct hints {
 	bool hidden;
 };
 
+/* The node after c in document order inside root's subtree (an element's
+ * children first), or NULL at its end. */
+static const xmlNode *subtree_next(const xmlNode *c, const xmlNode *root)
+{
+	if (c->type == XML_ELEMENT_NODE && c->children)
+		return c->children;
+	while (c && c != root && !c->next)
+		c = c->parent;
+	return !c || c == root ? NULL : c->next;
+}
+
 /* Whether the id `id` (lowercased) of element `n` is the anchor of the
  * heading that opens it, made from the heading's words: a documentation
  * page's <div class="section" id="example-1-amend-a-shared-changeset">
@@ -351,15 +362,7 @@ static bool is_heading_anchor(const xmlNode *n, const char *id)
 				q++;
 			}
 		}
-		if (c->type == XML_ELEMENT_NODE && c->children) {
-			c = c->children;
-			continue;
-		}
-		while (c && c != h && !c->next)
-			c = c->parent;
-		if (!c || c == h)
-			break;
-		c = c->next;
+		c = subtree_next(c, h);
 	}
 	while (*q && !isalnum((unsigned char)*q))
 		q++;
@@ -1606,15 +1609,7 @@ static bool leads_with_link(const xmlNode *n)
 				return false;
 			}
 		}
-		if (c->type == XML_ELEMENT_NODE && c->children) {
-			c = c->children;
-			continue;
-		}
-		while (c && c != n && !c->next)
-			c = c->parent;
-		if (!c || c == n)
-			break;
-		c = c->next;
+		c = subtree_next(c, n);
 	}
 	return false;
 }
