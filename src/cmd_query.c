@@ -4,6 +4,7 @@
  * with the existing stories whose lists it enters (query.h).
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -183,6 +184,19 @@ int cmd_query(int argc, char **argv)
 		log_error("%s", err.message);
 		status = EXIT_INPUT;
 		goto done;
+	}
+	if (floor && m.n_docs) {
+		/* A lists file with no list of any story of the model (empty, or
+		 * of another site) tells nothing: say so rather than answer []
+		 * as if no list needed the new story. */
+		uint32_t known = 0;
+		for (uint32_t d = 0; d < m.n_docs && !known; d++)
+			known = !isnan(floor[d]);
+		if (!known) {
+			log_warn("%s: no list of a story of the model; refresh unknown", lists_path);
+			free(floor);
+			floor = NULL;
+		}
 	}
 	query_analyze_options(&m, &ao);
 	an = analyzer_new(&ao);

@@ -767,6 +767,13 @@ def test_query_refuses_lists_that_are_not_related_jsonl():
             assert p.returncode == 3 and f"line {line}: not a related.jsonl line" in p.stderr, \
                 (bad, p.returncode, p.stderr)
             assert p.stdout == "", p.stdout
+        # a lists file with no list of the model's stories tells nothing: refresh unknown
+        empty = os.path.join(t, "empty.jsonl")
+        open(empty, "w").close()
+        p = run("query", "-m", model, "--lists", empty, page)
+        line = json.loads(p.stdout)
+        assert line["refresh"] == [] and line.get("refresh_unknown") is True, line
+        assert f"{empty}: no list of a story of the model" in p.stderr, p.stderr
 
 
 @test
