@@ -150,12 +150,19 @@ static int is_analysis_option(int code)
 
 static const char *unused_by(enum mode mode, int code)
 {
-	if (mode == MODE_BUILD && (code == 'o' || code == 'n' || (code >= 1 && code <= 3) ||
-				   (code >= 12 && code <= 19) || (code >= 256 && code <= 259)))
+	switch (mode == MODE_BUILD ? code : -1) {
+	case 'o': case 'n':
+	case 1: case 2: case 3:         /* --min-score, --duplicate, --any-language */
+	case 12: case 13: case 14:      /* --rerank, --exact, --approximate */
+	case 15: case 16: case 17:      /* --max-age, --half-life, --min-relative */
+	case 18: case 19:               /* --section-cap, --no-fallback */
+	case 256: case 257: case 258:   /* --overrides, --explain, --per-story */
+	case 259:                       /* --keep */
 		return "it shapes the lists (give it to recommend)";
-	if (mode == MODE_RECOMMEND && (code == 11 || is_analysis_option(code)))
+	}
+	if (mode == MODE_RECOMMEND && (code == 11 /* --dims */ || is_analysis_option(code)))
 		return "the model fixes it (give it to build)";
-	if (mode == MODE_RECOMMEND && code == 23)
+	if (mode == MODE_RECOMMEND && code == 23 /* --keep-boilerplate */)
 		return "recommend reads no pages or records (give it to build)";
 	return NULL;
 }

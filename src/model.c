@@ -531,6 +531,22 @@ void model_set_term_basis(struct model *m, float *basis)
 	m->term_basis = basis;
 }
 
+/* Fills start[0 .. n_terms] (zeroed by the caller) with where each term's
+ * postings begin; returns the length of the longest list. */
+static uint64_t posting_starts(const struct model *m, uint64_t *start)
+{
+	uint64_t longest = 0;
+
+	for (uint64_t i = 0; i < m->nnz; i++)
+		start[m->col[i] + 1]++;
+	for (uint32_t t = 0; t < m->n_terms; t++) {
+		if (start[t + 1] > longest)
+			longest = start[t + 1];
+		start[t + 1] += start[t];
+	}
+	return longest;
+}
+
 /* The postings of m's rows, in three malloc'd arrays. */
 static int postings_of(const struct model *m, uint64_t **start, uint32_t **doc,
 		       float **weight)
@@ -548,10 +564,7 @@ static int postings_of(const struct model *m, uint64_t **start, uint32_t **doc,
 		free(fill);
 		return -1;
 	}
-	for (uint64_t i = 0; i < m->nnz; i++)
-		(*start)[m->col[i] + 1]++;
-	for (uint32_t t = 0; t < m->n_terms; t++)
-		(*start)[t + 1] += (*start)[t];
+	posting_starts(m, *start);
 	memcpy(fill, *start, ((size_t)m->n_terms + 1) * sizeof *fill);
 	for (uint32_t d = 0; d < m->n_docs; d++)
 		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
@@ -657,7 +670,7 @@ static void post_writer_free(struct post_writer *pw)
 
 static int post_writer_init(struct post_writer *pw, const struct model *m, uint64_t chunk)
 {
-	uint64_t longest = 0;
+	uint64_t longest;
 
 	memset(pw, 0, sizeof *pw);
 	pw->start = calloc((size_t)m->n_terms + 1, sizeof *pw->start);
@@ -665,13 +678,7 @@ static int post_writer_init(struct post_writer *pw, const struct model *m, uint6
 	pw->fill = malloc(((size_t)m->n_terms + 1) * sizeof *pw->fill);
 	if (!pw->start || !pw->cursor || !pw->fill)
 		return -1;
-	for (uint64_t i = 0; i < m->nnz; i++)
-		pw->start[m->col[i] + 1]++;
-	for (uint32_t t = 0; t < m->n_terms; t++) {
-		if (pw->start[t + 1] > longest)
-			longest = pw->start[t + 1];
-		pw->start[t + 1] += pw->start[t];
-	}
+	longest = posting_starts(m, pw->start);
 	pw->cap = chunk > longest ? chunk : longest;
 	if (pw->cap > m->nnz)
 		pw->cap = m->nnz;
