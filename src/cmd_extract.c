@@ -1,4 +1,5 @@
 /* cmd_extract: print each input's extracted article as JSON Lines or text. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -94,15 +95,17 @@ int cmd_extract(int argc, char **argv)
 				break;
 			}
 			if (fwrite(line.data, 1, line.len, stdout) != line.len) {
+				log_error("stdout: write failed: %s", strerror(errno));
 				status = EXIT_OUTPUT;
 				break;
 			}
 		}
 		buf_release(&line);
 	}
-	if (fflush(stdout) && !status) {
-		log_error("stdout: write failed");
-		status = EXIT_OUTPUT;
+	if (status != EXIT_OUTPUT && fflush(stdout)) {
+		log_error("stdout: write failed: %s", strerror(errno));
+		if (!status)
+			status = EXIT_OUTPUT;
 	}
 	if (!status && !corpus.n)
 		status = EXIT_INPUT;

@@ -444,6 +444,20 @@ def test_good_model_still_loads():
     assert p.returncode == 0, p.stderr.decode(errors="replace")
 
 
+@test
+def test_extract_to_a_full_device_says_so_and_exits_4():
+    """A failed write of stdout is status 4 with a message naming it."""
+    if not os.path.exists("/dev/full"):
+        raise Skip("no /dev/full here")
+    for args in (["extract", CORPUS], ["extract", "--format", "text", CORPUS]):
+        with open("/dev/full", "wb") as full:
+            p = subprocess.run([BIN, *args], stdout=full, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, timeout=TIMEOUT)
+        err = p.stderr.decode(errors="replace")
+        assert p.returncode == 4, f"{args}: status {p.returncode}, expected 4: {err!r}"
+        assert "stdout: write failed" in err, f"{args}: no message naming stdout: {err!r}"
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e-bad: {BIN} not built", file=sys.stderr)
