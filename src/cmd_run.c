@@ -318,7 +318,8 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 		return status;
 	r->inputs = set->n + set->skipped.n;
 	report_stage(r, "collect", t0);
-	log_info("extracting %zu inputs on %zu threads", set->n, o->jobs);
+	log_info("extracting %zu input%s on %zu thread%s", set->n, set->n == 1 ? "" : "s",
+		 o->jobs, o->jobs == 1 ? "" : "s");
 	{
 		size_t before = set->skipped.n;
 		if (pipeline_load(set, (int)o->jobs, READ_DEFAULT_LIMIT, o->keep_boilerplate,
@@ -342,7 +343,7 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 		corpus_free(&corpus);
 		return EXIT_INPUT;
 	}
-	log_info("analysing %zu stories", corpus.n);
+	log_info("analysing %zu %s", corpus.n, corpus.n == 1 ? "story" : "stories");
 	if (pipeline_build_release(&corpus, &o->analyze, &o->model, (int)o->jobs, m, &err)) {
 		log_error("%s", err.message);
 		corpus_free(&corpus);
@@ -473,8 +474,8 @@ static int run_mode(enum mode mode, int argc, char **argv)
 		goto done;
 	}
 	written = 1;
-	log_info("wrote %s/related.jsonl (%u stories, %zu skipped inputs)", o.outdir,
-		 m.n_docs, set.skipped.n);
+	log_info("wrote %s/related.jsonl (%u %s, %zu skipped inputs)", o.outdir,
+		 m.n_docs, m.n_docs == 1 ? "story" : "stories", set.skipped.n);
 done:
 	if (status == EXIT_OK && set.skipped.n)
 		status = EXIT_SKIPPED;

@@ -428,8 +428,8 @@ int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err)
 
 	error_clear(&e);
 	if (m->n_docs < 3 || m->n_terms < 3) {
-		log_warn("%u stories: too few for a latent space; ranking by TF-IDF alone",
-			 m->n_docs);
+		log_warn("%u %s: too few for a latent space; ranking by TF-IDF alone",
+			 m->n_docs, m->n_docs == 1 ? "story" : "stories");
 		return 0;
 	}
 	if (semantic_fit_basis(m, dim, 42, jobs, &vecs, &basis, &got, &e))

@@ -458,6 +458,18 @@ def test_extract_to_a_full_device_says_so_and_exits_4():
         assert "stdout: write failed" in err, f"{args}: no message naming stdout: {err!r}"
 
 
+@test
+def test_messages_about_one_thing_say_it_in_the_singular():
+    """`run` of one page on one thread says "1 input on 1 thread", not "1 threads"."""
+    page = os.path.join(CORPUS, "column1", "2017", "04", "putin-might-avoid-meeting-with-tillerson.html")
+    p = run("run", page, "-o", os.path.join(STATE["tmp"], "one-out"), "-j", "1")
+    err = p.stderr.decode(errors="replace")
+    assert p.returncode == 0, f"status {p.returncode}: {err!r}"
+    assert "extracting 1 input on 1 thread\n" in err, err
+    for plural in ("1 inputs", "1 threads", "1 stories"):
+        assert plural not in err, f"{plural!r} in {err!r}"
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e-bad: {BIN} not built", file=sys.stderr)
