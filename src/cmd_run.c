@@ -52,7 +52,7 @@ static const char *const usage[] = {
 	"\n"
 	"The nightly job: extract every page, analyse, build the model, rank and\n"
 	"write OUTDIR/related.jsonl (one line per story) and OUTDIR/report.json.\n"
-	"INPUT is a folder (recursive *.html, *.htm, *.html.gz), a page, or a JSON\n"
+	"INPUT is a folder (*.html, *.htm, *.html.gz, *.htm.gz below it), a page, or a JSON\n"
 	"Lines file (a manifest of {\"id\",\"path\"} records or {\"id\",\"title\",\"text\"}\n"
 	"articles).\n",
 	[MODE_BUILD] =

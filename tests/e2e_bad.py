@@ -470,6 +470,14 @@ def test_messages_about_one_thing_say_it_in_the_singular():
         assert plural not in err, f"{plural!r} in {err!r}"
 
 
+@test
+def test_run_help_names_every_page_extension_a_folder_is_read_for():
+    """The folder walk takes PAGE_EXTS (checked on the generated pages above); --help says so."""
+    out = run("run", "--help").stdout.decode()
+    for ext in PAGE_EXTS:
+        assert "*" + ext in out, f"run --help does not name *{ext}"
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e-bad: {BIN} not built", file=sys.stderr)
