@@ -8,8 +8,10 @@
 # Usage: scripts/run-sharded.sh -j N [--sshlogin LOGINS]... [--work DIR] [--related BIN]
 #            [-- COUNT/RECOMMEND OPTIONS] INPUT... OUTDIR
 #   -j N           shards (and parallel jobs) for count and recommend
+#   --related BIN  the related binary (default: $RELATED, else `related` on PATH,
+#                  else the one built beside this script: ../related from a checkout)
 #   --sshlogin L   passed to GNU parallel (several machines; they must see INPUT,
-#                  DIR and OUTDIR at the same paths, and have `related` in PATH or at BIN)
+#                  DIR and OUTDIR at the same paths, and have BIN at the same path)
 #   --work DIR     where parts and the model go (default OUTDIR/.shards, removed
 #                  at the end unless --keep-work)
 #   --threads T    threads per shard process (default: cores / N, at least 1)
@@ -24,7 +26,7 @@
 set -eu
 
 jobs=""
-related=${RELATED:-related}
+related=${RELATED:-}
 work=""
 keep=0
 threads=""
@@ -43,7 +45,7 @@ while [ $# -gt 0 ]; do
 	--exact|--approximate) ropts="$ropts $1"; shift ;;
 	--count-opt) copts="$copts $2"; shift 2 ;;
 	--recommend-opt) ropts="$ropts $2"; shift 2 ;;
-	-h|--help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+	-h|--help) sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
 	--) shift; break ;;
 	-*) echo "run-sharded: unknown option $1" >&2; exit 2 ;;
 	*) break ;;
@@ -54,6 +56,22 @@ if [ -z "$jobs" ] || [ $# -lt 2 ]; then
 	exit 2
 fi
 case $jobs in ''|*[!0-9]*|0) echo "run-sharded: -j expects a whole number >= 1" >&2; exit 2 ;; esac
+
+# Without --related or $RELATED: the installed binary, else the one a checkout
+# builds next to scripts/ (so the script runs straight from a clone after make).
+if [ -z "$related" ]; then
+	if command -v related >/dev/null 2>&1; then
+		related=related
+	else
+		here=$(cd "$(dirname "$0")" && pwd)
+		if [ -f "$here/../related" ] && [ -x "$here/../related" ]; then
+			related=$here/../related
+		else
+			echo "run-sharded: no related on PATH nor at $here/../related (make related, or --related BIN)" >&2
+			exit 2
+		fi
+	fi
+fi
 
 # The last argument is OUTDIR, the others are inputs.
 n=$#

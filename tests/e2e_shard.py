@@ -360,6 +360,26 @@ def bad_paragraphs(d, corpus, paras, table):
     check("count refuses --boilerplate with --keep-boilerplate", p.returncode == 2, p.stderr)
 
 
+def script_from_a_checkout(corpus, run_out, rc):
+    """With no --related, no $RELATED and no related on PATH, the script runs the
+    binary built beside it (../related), as in a checkout after make."""
+    d = os.path.join(TMP, "checkout")
+    os.makedirs(os.path.join(d, "scripts"))
+    shutil.copy(SCRIPT, os.path.join(d, "scripts"))
+    os.symlink(RELATED, os.path.join(d, "related"))
+    path = os.pathsep.join(p for p in os.environ.get("PATH", "/usr/bin:/bin").split(os.pathsep)
+                           if p and not os.path.exists(os.path.join(p, "related")))
+    env = {k: v for k, v in os.environ.items() if k != "RELATED"}
+    env["PATH"] = path
+    out = os.path.join(TMP, "sh-checkout")
+    p = run([os.path.join(d, "scripts", "run-sharded.sh"), "-j", "2", corpus, out], env=env)
+    same = (p.returncode == rc and os.path.exists(os.path.join(out, "related.jsonl")) and
+            lines_without_time(os.path.join(out, "related.jsonl")) ==
+            lines_without_time(os.path.join(run_out, "related.jsonl")))
+    check("run-sharded.sh without related on PATH runs ../related beside it", same,
+          "status %d, stderr:\n%s" % (p.returncode, p.stderr))
+
+
 def main():
     try:
         print("e2e-shard: GNU parallel %s" % ("found" if shutil.which("parallel")
@@ -369,6 +389,7 @@ def main():
         rc = single_run([corpus], run_out)
         for n in (1, 2, 3, 5):
             compare("corpus", [corpus], n, run_out, rc)
+        script_from_a_checkout(corpus, run_out, rc)
 
         archive = os.path.join(TMP, "archive.jsonl")
         make_archive(archive)
