@@ -23,7 +23,7 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX  ?= /usr/local
 SHARED  ?= ../shared
 
-.PHONY: all deps run test unit e2e check bench eval fuzz install clean corpus
+.PHONY: all deps run test unit e2e check bench eval fuzz install uninstall clean corpus
 
 all: related
 
@@ -117,10 +117,33 @@ fuzz: related $(FUZZ_TARGETS:%=$(BUILD)/fuzz/fuzz_%)
 corpus:
 	scripts/make-corpus
 
+# install: the binary, the man page, the nightly job's systemd units (with
+# PREFIX's bin in ExecStart; enabling them is left to the administrator, see
+# docs/nightly.md) and, under PREFIX/share/related, the cron file,
+# run-sharded.sh and the Slurm and Kubernetes examples. DESTDIR for packaging.
+DATADIR    ?= $(PREFIX)/share/related
+SYSTEMDDIR ?= $(PREFIX)/lib/systemd/system
+UNITS      := related-nightly.service related-nightly.timer
+EXAMPLES   := related.cron related-array.sbatch related-k8s-indexed-job.yaml
+
 install: related
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(DATADIR) $(DESTDIR)$(SYSTEMDDIR)
 	install -m 755 related $(DESTDIR)$(PREFIX)/bin/related
 	install -m 644 related.1 $(DESTDIR)$(PREFIX)/share/man/man1/related.1
+	install -m 755 scripts/run-sharded.sh $(DESTDIR)$(DATADIR)/run-sharded.sh
+	@set -e; for f in $(UNITS) $(EXAMPLES); do \
+	  case $$f in *.service|*.timer) dir=$(DESTDIR)$(SYSTEMDDIR) ;; *) dir=$(DESTDIR)$(DATADIR) ;; esac; \
+	  echo "install -m 644 scripts/$$f $$dir/$$f"; \
+	  sed 's|/usr/local/bin|$(PREFIX)/bin|g' scripts/$$f > $$dir/$$f.tmp; \
+	  chmod 644 $$dir/$$f.tmp; mv $$dir/$$f.tmp $$dir/$$f; \
+	done
+
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/related $(DESTDIR)$(PREFIX)/share/man/man1/related.1 \
+	  $(DESTDIR)$(DATADIR)/run-sharded.sh $(EXAMPLES:%=$(DESTDIR)$(DATADIR)/%) \
+	  $(UNITS:%=$(DESTDIR)$(SYSTEMDDIR)/%)
+	@rmdir $(DESTDIR)$(DATADIR) 2>/dev/null || true
 
 clean:
 	rm -rf $(BUILD) related

@@ -478,6 +478,32 @@ def test_run_help_names_every_page_extension_a_folder_is_read_for():
         assert "*" + ext in out, f"run --help does not name *{ext}"
 
 
+@test
+def test_make_install_and_uninstall_with_destdir():
+    """make install puts the binary, man page, systemd units, cron file and
+    run-sharded.sh under DESTDIR/PREFIX; make uninstall removes every one."""
+    if not shutil.which("make"):
+        raise Skip("no make here")
+    dest = os.path.join(STATE["tmp"], "destdir")
+    want = ["usr/bin/related", "usr/share/man/man1/related.1",
+            "usr/lib/systemd/system/related-nightly.service",
+            "usr/lib/systemd/system/related-nightly.timer",
+            "usr/share/related/related.cron", "usr/share/related/run-sharded.sh"]
+    p = subprocess.run(["make", "-s", "-C", ROOT, "install", "DESTDIR=" + dest, "PREFIX=/usr"],
+                       capture_output=True, timeout=600)
+    assert p.returncode == 0, p.stderr.decode(errors="replace")
+    for f in want:
+        assert os.path.isfile(os.path.join(dest, f)), f"make install left out {f}"
+    assert os.access(os.path.join(dest, "usr/share/related/run-sharded.sh"), os.X_OK)
+    with open(os.path.join(dest, "usr/lib/systemd/system/related-nightly.service")) as f:
+        assert "ExecStart=/usr/bin/related run" in f.read(), "ExecStart does not name PREFIX/bin"
+    p = subprocess.run(["make", "-s", "-C", ROOT, "uninstall", "DESTDIR=" + dest, "PREFIX=/usr"],
+                       capture_output=True, timeout=120)
+    assert p.returncode == 0, p.stderr.decode(errors="replace")
+    left = [os.path.join(d, n) for d, _, files in os.walk(dest) for n in files]
+    assert not left, f"make uninstall left {left}"
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e-bad: {BIN} not built", file=sys.stderr)
