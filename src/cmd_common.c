@@ -87,12 +87,7 @@ int cmd_analysis_option(int code, const char *arg, struct analyze_options *ao,
 
 void cmd_analysis_finish(const struct analyze_options *ao, struct model_params *mp)
 {
-	mp->title_weight = ao->title_weight;
-	mp->lead_weight = ao->lead_weight;
-	mp->stem = (uint32_t)ao->stem;
-	mp->stopwords = (uint32_t)ao->stopwords;
-	mp->bigram_weight = ao->bigram_weight;
-	mp->name_weight = ao->name_weight;
+	model_params_set_analysis(mp, ao);
 }
 
 int cmd_collect_inputs(char **args, int nargs, struct input_set *set)

@@ -76,8 +76,8 @@ int cmd_explain(int argc, char **argv)
 		log_error("%s", err.message);
 		return EXIT_INPUT;
 	}
-	a = explain_find_story(&m, argv[optind]);
-	bi = explain_find_story(&m, argv[optind + 1]);
+	a = model_find(&m, argv[optind]);
+	bi = model_find(&m, argv[optind + 1]);
 	if (a < 0 || bi < 0) {
 		log_error("%s: no story '%s' in the model", model_path,
 			  argv[optind + (a < 0 ? 0 : 1)]);

@@ -100,16 +100,6 @@ void explain_free(struct explain *e)
 	memset(e, 0, sizeof *e);
 }
 
-int64_t explain_find_story(const struct model *m, const char *id)
-{
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		const char *s = model_doc(m, d, MODEL_ID);
-		if (s && !strcmp(s, id))
-			return d;
-	}
-	return -1;
-}
-
 static int add_key_string(struct buf *b, const char *key, const char *value)
 {
 	int rc = buf_printf(b, "\"%s\":", key);

@@ -53,10 +53,6 @@ void explain_free(struct explain *e);
 /* The blended score alone, as rank computes it (no allocation). */
 float explain_score(const struct model *m, uint32_t a, uint32_t b, float semantic);
 
-/* The index of the story with id `id`, or -1 (linear scan: for commands
- * that look up a handful of ids; use a strmap for many). */
-int64_t explain_find_story(const struct model *m, const char *id);
-
 /* Appends the full explanation as one JSON object (no newline):
  * {"a":{"id","title"},"b":{...},"score","tfidf","latent","semantic_weight",
  *  "shared_terms","terms":[{"term","df","weight_a","weight_b","contribution"}]}

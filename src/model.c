@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <math.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -81,19 +82,164 @@ struct file_section {
 _Static_assert(sizeof(struct file_header) == 128, "header is 128 bytes");
 _Static_assert(sizeof(struct file_section) == 24, "section entry is 24 bytes");
 
+/* What a model owns (struct model's storage): owned[] holds the arrays of
+ * a built or assembled model, by the slot below; a loaded one holds its
+ * mapping. by_id lists the stories by id when they are not in id order. */
+enum owned_slot {
+	OWN_STRINGS,
+	OWN_TERM_NAME,
+	OWN_DF,
+	OWN_DOC_FIELD,
+	OWN_ROW,
+	OWN_COL,
+	OWN_VAL,
+	OWN_LATENT,
+	OWN_TERM_BASIS,
+	OWN_POST_START,
+	OWN_POST_DOC,
+	OWN_POST_WEIGHT,
+	OWN_MAX
+};
+
+struct model_storage {
+	void *map;
+	size_t map_len;
+	void *owned[OWN_MAX];
+	uint32_t *by_id; /* [n_docs] story indexes by id; NULL: identity */
+};
+
+/* ---- parameters ---- */
+
+/* The one list of the parameters' fields: where each lies in struct
+ * model_params and in the file header, whether it is a float (compared as
+ * one), and whether it is derived by the builder rather than chosen (left
+ * out of model_params_encode() and model_params_equal()). The order of the
+ * chosen ones is the byte layout of model_params_encode(). Every field is
+ * 4 bytes. */
+static const struct param_field {
+	size_t offset, header_offset;
+	int is_float, derived;
+} param_fields[] = {
+#define PARAM(name, is_float, derived) \
+	{ offsetof(struct model_params, name), offsetof(struct file_header, name), is_float, derived }
+	PARAM(min_df, 0, 0),
+	PARAM(max_df, 1, 0),
+	PARAM(title_weight, 1, 0),
+	PARAM(lead_weight, 1, 0),
+	PARAM(stem, 0, 0),
+	PARAM(stopwords, 0, 0),
+	PARAM(bigram_weight, 1, 0),
+	PARAM(name_weight, 1, 0),
+	PARAM(tf_mode, 0, 0),
+	PARAM(bm25_k1, 1, 0),
+	PARAM(bm25_b, 1, 0),
+	PARAM(bm25_avglen, 1, 1),
+#undef PARAM
+};
+
+#define N_PARAM_FIELDS (sizeof param_fields / sizeof param_fields[0])
+_Static_assert(sizeof(struct model_params) == N_PARAM_FIELDS * 4,
+	       "every field of model_params is in param_fields");
+_Static_assert((N_PARAM_FIELDS - 1) * 4 == MODEL_PARAMS_BYTES,
+	       "model_params_encode() writes the chosen fields");
+
+static uint32_t param_bits(const struct model_params *p, const struct param_field *f)
+{
+	uint32_t v;
+
+	memcpy(&v, (const char *)p + f->offset, 4);
+	return v;
+}
+
+void model_params_encode(const struct model_params *p, unsigned char *out)
+{
+	for (size_t i = 0; i < N_PARAM_FIELDS; i++) {
+		uint32_t v = param_bits(p, &param_fields[i]);
+		if (param_fields[i].derived)
+			continue;
+		for (int b = 0; b < 4; b++)
+			*out++ = (unsigned char)(v >> (8 * b));
+	}
+}
+
+void model_params_decode(const unsigned char *in, struct model_params *p)
+{
+	memset(p, 0, sizeof *p);
+	for (size_t i = 0; i < N_PARAM_FIELDS; i++) {
+		uint32_t v;
+		if (param_fields[i].derived)
+			continue;
+		v = (uint32_t)in[0] | (uint32_t)in[1] << 8 | (uint32_t)in[2] << 16 |
+		    (uint32_t)in[3] << 24;
+		memcpy((char *)p + param_fields[i].offset, &v, 4);
+		in += 4;
+	}
+}
+
+int model_params_equal(const struct model_params *a, const struct model_params *b)
+{
+	for (size_t i = 0; i < N_PARAM_FIELDS; i++) {
+		const struct param_field *f = &param_fields[i];
+		float x, y;
+		if (f->derived)
+			continue;
+		if (!f->is_float) {
+			if (param_bits(a, f) != param_bits(b, f))
+				return 0;
+			continue;
+		}
+		memcpy(&x, (const char *)a + f->offset, 4);
+		memcpy(&y, (const char *)b + f->offset, 4);
+		if (x != y)
+			return 0;
+	}
+	return 1;
+}
+
+/* The header's copy of the parameters (in host order, as the header is). */
+static void params_to_header(const struct model_params *p, struct file_header *h)
+{
+	for (size_t i = 0; i < N_PARAM_FIELDS; i++)
+		memcpy((char *)h + param_fields[i].header_offset,
+		       (const char *)p + param_fields[i].offset, 4);
+}
+
+static void params_from_header(const struct file_header *h, struct model_params *p)
+{
+	for (size_t i = 0; i < N_PARAM_FIELDS; i++)
+		memcpy((char *)p + param_fields[i].offset,
+		       (const char *)h + param_fields[i].header_offset, 4);
+}
+
+void model_params_get_analysis(const struct model_params *p, struct analyze_options *o)
+{
+	o->title_weight = p->title_weight;
+	o->lead_weight = p->lead_weight;
+	o->stem = (int)p->stem;
+	o->stopwords = (int)p->stopwords;
+	o->bigram_weight = p->bigram_weight;
+	o->name_weight = p->name_weight;
+}
+
+void model_params_set_analysis(struct model_params *p, const struct analyze_options *o)
+{
+	p->title_weight = o->title_weight;
+	p->lead_weight = o->lead_weight;
+	p->stem = (uint32_t)o->stem;
+	p->stopwords = (uint32_t)o->stopwords;
+	p->bigram_weight = o->bigram_weight;
+	p->name_weight = o->name_weight;
+}
+
 void model_params_default(struct model_params *p)
 {
 	struct analyze_options a;
 
 	analyze_options_default(&a);
+	memset(p, 0, sizeof *p);
 	p->min_df = 2;
 	p->max_df = 1.0f;
-	p->title_weight = a.title_weight;
-	p->lead_weight = a.lead_weight;
-	p->stem = (uint32_t)a.stem;
-	p->stopwords = (uint32_t)a.stopwords;
-	p->bigram_weight = a.bigram_weight;
-	p->name_weight = a.name_weight;
+	model_params_set_analysis(p, &a);
 	p->tf_mode = MODEL_TF_LOG;
 	p->bm25_k1 = 1.2f;
 	p->bm25_b = 0.75f;
@@ -475,59 +621,169 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 			why = "interrupted";
 		goto oom;
 	}
-	out->params = *p;
-	out->params.bm25_avglen = (float)avglen;
-	out->n_docs = (uint32_t)b->n_docs;
-	out->n_terms = (uint32_t)kept;
-	out->nnz = nnz;
-	out->strings_len = b->strings.len;
-	out->strings = buf_detach(&b->strings, NULL);
-	out->owned[0] = (void *)(uintptr_t)out->strings;
-	out->term_name = term_name;
-	out->owned[1] = term_name;
-	out->df = df;
-	out->owned[2] = df;
-	out->doc_field = b->fields;
-	out->owned[3] = b->fields;
-	b->fields = NULL;
-	out->row = row;
-	out->owned[4] = row;
-	out->col = col;
-	out->owned[5] = col;
-	out->val = val;
-	out->owned[6] = val;
-	if (!out->strings)
-		goto oom_after;
-	free(order);
-	free(newid);
-	model_builder_free(b);
-	return 0;
+	{
+		struct model_parts parts = {
+			.params = *p, .n_docs = (uint32_t)b->n_docs,
+			.n_terms = (uint32_t)kept, .nnz = nnz,
+			.strings_len = b->strings.len,
+			.term_name = term_name, .df = df, .doc_field = b->fields,
+			.row = row, .col = col, .val = val
+		};
+		int rc;
+		/* after the initialiser, which may be evaluated in any order */
+		parts.strings = buf_detach(&b->strings, NULL);
+		parts.params.bm25_avglen = (float)avglen;
+		b->fields = NULL;
+		free(order);
+		free(newid);
+		model_builder_free(b);
+		if (!parts.strings) {
+			model_parts_release(&parts);
+			return error_set(err, NULL, "%s", why);
+		}
+		rc = model_from_parts(&parts, out, err);
+		return rc;
+	}
 oom:
 	free(df);
 	free(term_name);
 	free(row);
 	free(col);
 	free(val);
-oom_after:
 	free(order);
 	free(newid);
-	model_free(out);
 	model_builder_free(b);
 	return error_set(err, NULL, "%s", why);
 }
 
+/* ---- assembling, storage and lookup ---- */
+
+void model_parts_release(struct model_parts *p)
+{
+	free(p->strings);
+	free(p->term_name);
+	free(p->df);
+	free(p->doc_field);
+	free(p->row);
+	free(p->col);
+	free(p->val);
+	free(p->latent);
+	free(p->term_basis);
+	memset(p, 0, sizeof *p);
+}
+
+static int cmp_by_id(const void *x, const void *y, void *ctx)
+{
+	const struct model *m = ctx;
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+	int c = strcmp(model_doc(m, a, MODEL_ID), model_doc(m, b, MODEL_ID));
+
+	return c ? c : (a > b) - (a < b);
+}
+
+/* Sets m->storage->by_id: NULL when the ids strictly ascend (every model
+ * the pipeline makes: the input stage sorts stories by id), else the
+ * stories sorted by id, then index. Every story has an id. */
+static int index_ids(struct model *m)
+{
+	uint32_t *by_id;
+	uint32_t d = 1;
+
+	while (d < m->n_docs &&
+	       strcmp(model_doc(m, d - 1, MODEL_ID), model_doc(m, d, MODEL_ID)) < 0)
+		d++;
+	if (d >= m->n_docs)
+		return 0;
+	by_id = malloc((size_t)m->n_docs * sizeof *by_id);
+	if (!by_id)
+		return -1;
+	for (d = 0; d < m->n_docs; d++)
+		by_id[d] = d;
+	qsort_r(by_id, m->n_docs, sizeof *by_id, cmp_by_id, m);
+	m->storage->by_id = by_id;
+	return 0;
+}
+
+/* strcmp() of the id s with the `len` bytes at id. */
+static int cmp_id(const char *s, const char *id, size_t len)
+{
+	int c = strncmp(s, id, len);
+
+	return c ? c : s[len] != '\0';
+}
+
+int64_t model_find_len(const struct model *m, const char *id, size_t len)
+{
+	const uint32_t *by_id = m->storage ? m->storage->by_id : NULL;
+	size_t lo = 0, hi = m->n_docs;
+
+	/* the first story whose id is not below `id` */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		uint32_t d = by_id ? by_id[mid] : (uint32_t)mid;
+		if (cmp_id(model_doc(m, d, MODEL_ID), id, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < m->n_docs) {
+		uint32_t d = by_id ? by_id[lo] : (uint32_t)lo;
+		if (!cmp_id(model_doc(m, d, MODEL_ID), id, len))
+			return d;
+	}
+	return -1;
+}
+
+int64_t model_find(const struct model *m, const char *id)
+{
+	return model_find_len(m, id, strlen(id));
+}
+
+int model_from_parts(struct model_parts *parts, struct model *out, struct error *err)
+{
+	struct model_storage *st = calloc(1, sizeof *st);
+
+	memset(out, 0, sizeof *out);
+	if (!st) {
+		model_parts_release(parts);
+		return error_set(err, NULL, "out of memory");
+	}
+	out->params = parts->params;
+	out->n_docs = parts->n_docs;
+	out->n_terms = parts->n_terms;
+	out->nnz = parts->nnz;
+	out->strings = st->owned[OWN_STRINGS] = parts->strings;
+	out->strings_len = parts->strings_len;
+	out->term_name = st->owned[OWN_TERM_NAME] = parts->term_name;
+	out->df = st->owned[OWN_DF] = parts->df;
+	out->doc_field = st->owned[OWN_DOC_FIELD] = parts->doc_field;
+	out->row = st->owned[OWN_ROW] = parts->row;
+	out->col = st->owned[OWN_COL] = parts->col;
+	out->val = st->owned[OWN_VAL] = parts->val;
+	out->latent = st->owned[OWN_LATENT] = parts->latent;
+	out->latent_dim = parts->latent ? parts->latent_dim : 0;
+	out->term_basis = st->owned[OWN_TERM_BASIS] = parts->term_basis;
+	out->storage = st;
+	memset(parts, 0, sizeof *parts);
+	if (index_ids(out)) {
+		model_free(out);
+		return error_set(err, NULL, "out of memory");
+	}
+	return 0;
+}
+
 void model_set_latent(struct model *m, float *vecs, uint32_t dim)
 {
-	free(m->owned[7]);
-	m->owned[7] = vecs;
+	free(m->storage->owned[OWN_LATENT]);
+	m->storage->owned[OWN_LATENT] = vecs;
 	m->latent = vecs;
 	m->latent_dim = vecs ? dim : 0;
 }
 
 void model_set_term_basis(struct model *m, float *basis)
 {
-	free(m->owned[8]);
-	m->owned[8] = basis;
+	free(m->storage->owned[OWN_TERM_BASIS]);
+	m->storage->owned[OWN_TERM_BASIS] = basis;
 	m->term_basis = basis;
 }
 
@@ -586,18 +842,24 @@ int model_build_postings(struct model *m)
 		return 0;
 	if (postings_of(m, &start, &doc, &weight))
 		return -1;
-	m->post_start = m->owned[9] = start;
-	m->post_doc = m->owned[10] = doc;
-	m->post_weight = m->owned[11] = weight;
+	m->post_start = m->storage->owned[OWN_POST_START] = start;
+	m->post_doc = m->storage->owned[OWN_POST_DOC] = doc;
+	m->post_weight = m->storage->owned[OWN_POST_WEIGHT] = weight;
 	return 0;
 }
 
 void model_free(struct model *m)
 {
-	if (m->map)
-		munmap(m->map, m->map_len);
-	for (size_t i = 0; i < sizeof m->owned / sizeof m->owned[0]; i++)
-		free(m->owned[i]);
+	struct model_storage *st = m->storage;
+
+	if (st) {
+		if (st->map)
+			munmap(st->map, st->map_len);
+		for (size_t i = 0; i < OWN_MAX; i++)
+			free(st->owned[i]);
+		free(st->by_id);
+		free(st);
+	}
 	memset(m, 0, sizeof *m);
 }
 
@@ -760,19 +1022,8 @@ int model_save_chunked(const struct model *m, const char *path, uint64_t chunk,
 	h.n_docs = m->n_docs;
 	h.n_terms = m->n_terms;
 	h.nnz = m->nnz;
-	h.min_df = m->params.min_df;
-	h.max_df = m->params.max_df;
-	h.title_weight = m->params.title_weight;
-	h.lead_weight = m->params.lead_weight;
-	h.stem = m->params.stem;
-	h.stopwords = m->params.stopwords;
+	params_to_header(&m->params, &h);
 	h.latent_dim = m->latent_dim;
-	h.bigram_weight = m->params.bigram_weight;
-	h.name_weight = m->params.name_weight;
-	h.tf_mode = m->params.tf_mode;
-	h.bm25_k1 = m->params.bm25_k1;
-	h.bm25_b = m->params.bm25_b;
-	h.bm25_avglen = m->params.bm25_avglen;
 	for (int i = 0; i < SEC_MAX; i++) {
 		sec[i].id = (uint32_t)i + 1;
 		sec[i].reserved = 0;
@@ -914,14 +1165,20 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 		close(fd);
 		return error_set(err, path, "not a related model (file too short)");
 	}
-	m->map_len = (size_t)st.st_size;
-	m->map = mmap(NULL, m->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	m->storage = calloc(1, sizeof *m->storage);
+	if (!m->storage) {
+		close(fd);
+		return error_set(err, path, "out of memory");
+	}
+	m->storage->map_len = (size_t)st.st_size;
+	m->storage->map = mmap(NULL, m->storage->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
 	close(fd);
-	if (m->map == MAP_FAILED) {
-		m->map = NULL;
+	if (m->storage->map == MAP_FAILED) {
+		m->storage->map = NULL;
+		model_free(m);
 		return error_set(err, path, "cannot map model: %s", strerror(errno));
 	}
-	base = m->map;
+	base = m->storage->map;
 	memcpy(&h, base, sizeof h);
 	if (memcmp(h.magic, MODEL_MAGIC, sizeof MODEL_MAGIC)) {
 		model_free(m);
@@ -988,18 +1245,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 		if (i == 0)
 			m->strings_len = s.size;
 	}
-	m->params.min_df = h.min_df;
-	m->params.max_df = h.max_df;
-	m->params.title_weight = h.title_weight;
-	m->params.lead_weight = h.lead_weight;
-	m->params.stem = h.stem;
-	m->params.stopwords = h.stopwords;
-	m->params.bigram_weight = h.bigram_weight;
-	m->params.name_weight = h.name_weight;
-	m->params.tf_mode = h.tf_mode;
-	m->params.bm25_k1 = h.bm25_k1;
-	m->params.bm25_b = h.bm25_b;
-	m->params.bm25_avglen = h.bm25_avglen;
+	params_from_header(&h, &m->params);
 	m->n_docs = h.n_docs;
 	m->n_terms = h.n_terms;
 	m->nnz = h.nnz;
@@ -1026,6 +1272,10 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	if (why) {
 		model_free(m);
 		return error_set(err, path, "invalid model: %s", why);
+	}
+	if (index_ids(m)) {
+		model_free(m);
+		return error_set(err, path, "out of memory");
 	}
 	return 0;
 }

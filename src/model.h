@@ -63,7 +63,27 @@ struct model_params {
 
 enum { MODEL_TF_LOG = 0, MODEL_TF_BM25 = 1 };
 
+/* ---- parameters: model.c holds the one list of their fields ---- */
+
 void model_params_default(struct model_params *p);
+
+/* The build options of `p` (every field but bm25_avglen, which the builder
+ * derives) as MODEL_PARAMS_BYTES bytes: min_df, max_df, title_weight,
+ * lead_weight, stem, stopwords, bigram_weight, name_weight, tf_mode,
+ * bm25_k1, bm25_b, each 4 bytes little-endian (floats by their bits). This
+ * is the layout of the parameters in shard parts (shard.h), so that a part
+ * writer or reader calls these instead of naming each field. */
+#define MODEL_PARAMS_BYTES 44
+void model_params_encode(const struct model_params *p, unsigned char *out);
+/* The reverse of model_params_encode(); bm25_avglen is set to 0. */
+void model_params_decode(const unsigned char *in, struct model_params *p);
+/* Whether a and b were built with the same options (bm25_avglen aside):
+ * the check that parts of one sharded run agree. */
+int model_params_equal(const struct model_params *a, const struct model_params *b);
+/* The analysis options a model was built with, and the reverse: what `query`
+ * analyses a new story with, what a command records after parsing. */
+void model_params_get_analysis(const struct model_params *p, struct analyze_options *o);
+void model_params_set_analysis(struct model_params *p, const struct analyze_options *o);
 
 struct model {
 	struct model_params params;
@@ -89,15 +109,55 @@ struct model {
 	const uint64_t *post_start; /* [n_terms + 1] */
 	const uint32_t *post_doc;   /* [nnz] */
 	const float *post_weight;   /* [nnz] */
-	/* storage: a mapping (loaded) or allocations (built) */
-	void *map;
-	size_t map_len;
-	void *owned[12];
+	/* model.c's own, touched by no other file: the mapping (loaded) or
+	 * the arrays it owns (built, assembled), and the id index of
+	 * model_find(). NULL in an empty model. */
+	struct model_storage *storage;
 };
 
 /* The field of a story, or NULL when absent. */
 const char *model_doc(const struct model *m, uint32_t doc, enum model_field f);
 const char *model_term(const struct model *m, uint32_t term);
+
+/* The index of the story with id `id` (the lowest when several have it),
+ * or -1: a binary search over the ids, sorted once when the model is
+ * built, assembled or loaded (models whose stories are in id order, as
+ * every model the pipeline writes, need no index array). model_find_len()
+ * takes an id of `len` bytes, not NUL-terminated. */
+int64_t model_find(const struct model *m, const char *id);
+int64_t model_find_len(const struct model *m, const char *id, size_t len);
+
+/* ---- a model assembled from parts ---- */
+
+/* The arrays of a model made elsewhere (a query's small model, a model with
+ * new stories added), in the layout of struct model. Every pointer is NULL
+ * or malloc'd (strings too); term_name and df may be NULL when no caller
+ * reads term names or frequencies; latent is NULL when latent_dim is 0. */
+struct model_parts {
+	struct model_params params;
+	uint32_t n_docs, n_terms;
+	uint64_t nnz;
+	char *strings;         /* strings_len bytes, starting with a NUL */
+	uint64_t strings_len;
+	uint64_t *term_name;   /* [n_terms] */
+	uint32_t *df;          /* [n_terms] */
+	uint64_t *doc_field;   /* [n_docs * MODEL_FIELDS] */
+	uint64_t *row;         /* [n_docs + 1] */
+	uint32_t *col;         /* [nnz] */
+	float *val;            /* [nnz] */
+	uint32_t latent_dim;
+	float *latent;         /* [n_docs * latent_dim] */
+	float *term_basis;     /* [n_terms * latent_dim] or NULL */
+};
+
+/* Makes `out` the model of `parts`. The model takes ownership of every
+ * array of `parts` in every case: on success model_free() releases them,
+ * on failure (-1, memory for the id index ran out; `err` says so) they are
+ * freed already and `out` is empty. `parts` is cleared either way. */
+int model_from_parts(struct model_parts *parts, struct model *out, struct error *err);
+/* Frees every array of `parts` and clears it: for a caller that gives up
+ * before model_from_parts(). */
+void model_parts_release(struct model_parts *parts);
 
 /* Building: add stories in their final order, then finish. */
 struct model_builder;
@@ -135,8 +195,8 @@ static inline float model_latent_dot(const float *a, const float *b, uint32_t di
 	return dot;
 }
 
-/* Gives the model latent vectors (n_docs * dim floats, malloc'd; the model
- * takes ownership). */
+/* Gives a built or assembled model latent vectors (n_docs * dim floats,
+ * malloc'd; the model takes ownership, freeing any it had). */
 void model_set_latent(struct model *m, float *vecs, uint32_t dim);
 
 /* Gives the model its term-side latent basis (n_terms * latent_dim floats,
@@ -167,6 +227,8 @@ int model_load(const char *path, struct model *m, struct error *err);
  * which must answer in milliseconds and reads a small part of the file)
  * checks every id it reads against n_terms/n_docs before using it. */
 int model_map(const char *path, struct model *m, struct error *err);
+/* Releases what the model owns (unmaps a loaded one) and empties it; an
+ * empty (zeroed) model is fine. */
 void model_free(struct model *m);
 
 #endif

@@ -36,12 +36,7 @@ void query_options_default(struct query_options *o)
 void query_analyze_options(const struct model *m, struct analyze_options *o)
 {
 	analyze_options_default(o);
-	o->title_weight = m->params.title_weight;
-	o->lead_weight = m->params.lead_weight;
-	o->stem = (int)m->params.stem;
-	o->stopwords = (int)m->params.stopwords;
-	o->bigram_weight = m->params.bigram_weight;
-	o->name_weight = m->params.name_weight;
+	model_params_get_analysis(&m->params, o);
 }
 
 void query_vector_free(struct query_vector *v)
@@ -276,6 +271,7 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 					 a->lang, a->section };
 	size_t total = n + 1, q = 0, nnz = v->n, at = 0;
 	struct buf strings = BUF_INIT;
+	struct model_parts parts;
 	uint64_t *field, *row;
 	uint32_t *col;
 	float *val, *latent = NULL;
@@ -324,26 +320,20 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 		}
 		row[i + 1] = at;
 	}
-	s->params = m->params;
-	s->n_docs = (uint32_t)total;
-	s->n_terms = m->n_terms;
-	s->nnz = at;
-	s->strings_len = strings.len;
-	s->strings = buf_detach(&strings, NULL);
-	s->owned[0] = (void *)(uintptr_t)s->strings;
-	s->doc_field = s->owned[3] = field;
-	s->row = s->owned[4] = row;
-	s->col = s->owned[5] = col;
-	s->val = s->owned[6] = val;
-	s->latent = s->owned[7] = latent;
-	s->latent_dim = dim;
+	parts = (struct model_parts){
+		.params = m->params, .n_docs = (uint32_t)total, .n_terms = m->n_terms,
+		.nnz = at, .strings_len = strings.len,
+		.doc_field = field, .row = row, .col = col, .val = val,
+		.latent_dim = dim, .latent = latent
+	};
+	parts.strings = buf_detach(&strings, NULL); /* after reading strings.len */
 	*qi = (uint32_t)q;
-	if (bad || !s->strings) {
-		model_free(s);
+	if (bad || !parts.strings) {
+		model_parts_release(&parts);
 		return error_set(err, NULL, bad == 2 ? "invalid model: term id out of range"
 						    : "out of memory");
 	}
-	return 0;
+	return model_from_parts(&parts, s, err);
 }
 
 /* The stories the fallback of a list in a's section would draw from: the
@@ -490,7 +480,7 @@ int query_story(const struct model *m, const struct article *a,
 
 	memset(out, 0, sizeof *out);
 	buf_init(&out->line);
-	out->self = explain_find_story(m, a->id);
+	out->self = model_find(m, a->id);
 	if (accumulate(m, v, out, err))
 		goto done;
 	cap = blend && o->rerank > depth ? o->rerank : depth;
@@ -522,7 +512,7 @@ int query_story(const struct model *m, const struct article *a,
 		int64_t t;
 		if (ov->kind != OVERRIDE_PIN || !ov->story || strcmp(ov->story, a->id))
 			continue;
-		t = explain_find_story(m, ov->target);
+		t = model_find(m, ov->target);
 		if (t >= 0 && t != out->self)
 			docs[n++] = (uint32_t)t;
 	}
@@ -569,7 +559,7 @@ done:
  * nothing else matches). Returns 0 when done, 1 when the id is not in the
  * model, -1 when the line is not in that form (an id with escapes, another
  * writer): the caller parses it. */
-static int scan_line(const char *line, const struct strmap *ids, size_t top, float *floor)
+static int scan_line(const char *line, const struct model *m, size_t top, float *floor)
 {
 	static const char head[] = "\"source\":{\"id\":\"";
 	const char *p = strstr(line, head), *e, *q;
@@ -584,7 +574,7 @@ static int scan_line(const char *line, const struct strmap *ids, size_t top, flo
 	e = strchr(p, '"');
 	if (!e || memchr(p, '\\', (size_t)(e - p)))
 		return -1;
-	d = strmap_find(ids, p, (size_t)(e - p));
+	d = model_find_len(m, p, (size_t)(e - p));
 	if (d < 0)
 		return 1;
 	q = strstr(e, "\"items\":[");
@@ -611,7 +601,6 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 		      float **floor, struct error *err)
 {
 	FILE *f = fopen(path, "r");
-	struct strmap ids;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t len;
@@ -621,20 +610,14 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 	*floor = NULL;
 	if (!f)
 		return error_set(err, path, "cannot open lists: %s", strerror(errno));
-	strmap_init(&ids);
 	*floor = malloc((m->n_docs ? m->n_docs : 1) * sizeof **floor);
 	if (!*floor)
 		goto oom;
-	/* Model ids are unique and in story order, so an id's map id is its index. */
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		const char *id = model_doc(m, d, MODEL_ID);
+	for (uint32_t d = 0; d < m->n_docs; d++)
 		(*floor)[d] = NAN;
-		if (strmap_intern(&ids, id, strlen(id)) < 0)
-			goto oom;
-	}
 	while ((len = getline(&line, &cap, f)) > 0) {
 		json_t *j;
-		int fast = scan_line(line, &ids, top, *floor);
+		int fast = scan_line(line, m, top, *floor);
 
 		lineno++;
 		if (fast >= 0 || strspn(line, " \t\r\n") == (size_t)len)
@@ -642,7 +625,7 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 		j = json_loadb(line, (size_t)len, 0, NULL);
 		json_t *items = json_object_get(j, "items");
 		const char *id = json_string_value(json_object_get(json_object_get(j, "source"), "id"));
-		int64_t d = id ? strmap_find(&ids, id, strlen(id)) : -1;
+		int64_t d = id ? model_find(m, id) : -1;
 		size_t n = json_array_size(items), similar = 0;
 		float low = INFINITY;
 		int has_fallback = 0;
@@ -685,7 +668,6 @@ oom:
 done:
 	free(line);
 	fclose(f);
-	strmap_free(&ids);
 	if (rc) {
 		free(*floor);
 		*floor = NULL;
@@ -792,7 +774,7 @@ int query_update(const struct model *m, const struct article *arts,
 	}
 	n = w;
 	for (size_t k = 0; k < n; k++)
-		total += explain_find_story(m, ns[k].a->id) < 0;
+		total += model_find(m, ns[k].a->id) < 0;
 	if (total >= UINT32_MAX - 1) {
 		free(ns);
 		return error_set(err, NULL, "too many stories for one model");
@@ -856,26 +838,21 @@ int query_update(const struct model *m, const struct article *arts,
 		row[d + 1] = at;
 	}
 	free(ns);
-	out->params = m->params;
-	out->n_docs = (uint32_t)total;
-	out->n_terms = m->n_terms;
-	out->nnz = at;
-	out->strings_len = strings.len;
-	out->strings = buf_detach(&strings, NULL);
-	out->owned[0] = (void *)(uintptr_t)out->strings;
-	out->term_name = out->owned[1] = term_name;
-	out->df = out->owned[2] = df;
-	out->doc_field = out->owned[3] = field;
-	out->row = out->owned[4] = row;
-	out->col = out->owned[5] = col;
-	out->val = out->owned[6] = val;
-	model_set_latent(out, latent, dim);
-	model_set_term_basis(out, basis);
-	if (!out->strings) {
-		model_free(out);
-		return error_set(err, NULL, "out of memory");
+	{
+		struct model_parts parts = {
+			.params = m->params, .n_docs = (uint32_t)total,
+			.n_terms = m->n_terms, .nnz = at, .strings_len = strings.len,
+			.term_name = term_name,
+			.df = df, .doc_field = field, .row = row, .col = col, .val = val,
+			.latent_dim = dim, .latent = latent, .term_basis = basis
+		};
+		parts.strings = buf_detach(&strings, NULL); /* after reading strings.len */
+		if (!parts.strings) {
+			model_parts_release(&parts);
+			return error_set(err, NULL, "out of memory");
+		}
+		return model_from_parts(&parts, out, err);
 	}
-	return 0;
 oom:
 	free(ns);
 	buf_release(&strings);

@@ -42,6 +42,8 @@ static uint64_t add_str(struct buf *s, const char *v)
 static void make_model(struct model *m)
 {
 	struct buf strings = BUF_INIT;
+	struct model_parts parts;
+	struct error err;
 	uint64_t *row = calloc(N_DOCS + 1, sizeof *row);
 	uint64_t *field = calloc(N_DOCS * MODEL_FIELDS, sizeof *field);
 	uint64_t *term_name = calloc(N_TERMS, sizeof *term_name);
@@ -51,8 +53,8 @@ static void make_model(struct model *m)
 	uint64_t nnz = 0;
 
 	assert_true(row && field && term_name && df && col && val);
-	memset(m, 0, sizeof *m);
-	model_params_default(&m->params);
+	memset(&parts, 0, sizeof parts);
+	model_params_default(&parts.params);
 	assert_int_equal(buf_addc(&strings, '\0'), 0);
 	for (uint32_t t = 0; t < N_TERMS; t++) {
 		char name[8];
@@ -79,18 +81,18 @@ static void make_model(struct model *m)
 		}
 		row[d + 1] = nnz;
 	}
-	m->n_docs = N_DOCS;
-	m->n_terms = N_TERMS;
-	m->nnz = nnz;
-	m->strings_len = strings.len;
-	m->strings = buf_detach(&strings, NULL);
-	m->owned[0] = (void *)(uintptr_t)m->strings;
-	m->term_name = m->owned[1] = term_name;
-	m->df = m->owned[2] = df;
-	m->doc_field = m->owned[3] = field;
-	m->row = m->owned[4] = row;
-	m->col = m->owned[5] = col;
-	m->val = m->owned[6] = val;
+	parts.n_docs = N_DOCS;
+	parts.n_terms = N_TERMS;
+	parts.nnz = nnz;
+	parts.strings_len = strings.len;
+	parts.strings = buf_detach(&strings, NULL);
+	parts.term_name = term_name;
+	parts.df = df;
+	parts.doc_field = field;
+	parts.row = row;
+	parts.col = col;
+	parts.val = val;
+	assert_int_equal(model_from_parts(&parts, m, &err), 0);
 }
 
 /* Two-dimensional latent vectors: d0 and d1 at 60 degrees (cosine 0.5). */
@@ -189,8 +191,8 @@ static void test_find_story_by_id(void **state)
 
 	(void)state;
 	make_model(&m);
-	assert_int_equal(explain_find_story(&m, "doc2"), 2);
-	assert_int_equal(explain_find_story(&m, "doc9"), -1);
+	assert_int_equal(model_find(&m, "doc2"), 2);
+	assert_int_equal(model_find(&m, "doc9"), -1);
 	model_free(&m);
 }
 

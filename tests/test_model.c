@@ -587,7 +587,7 @@ static void assert_load_rejects(const char *name, size_t (*corrupt)(unsigned cha
 		fail_msg("message \"%s\" does not mention \"%s\"", err.message, why);
 	assert_int_equal(m.n_docs, 0);
 	assert_int_equal(m.n_terms, 0);
-	assert_null(m.map);
+	assert_null(m.storage);
 	assert_null(m.strings);
 	model_free(&m); /* harmless on an empty model */
 }
@@ -665,9 +665,9 @@ static void test_load_rejects_missing_and_non_regular_files(void **state)
 	(void)state;
 	assert_int_equal(model_load(path_of("absent.model"), &m, &err), -1);
 	assert_non_null(strstr(err.message, "absent.model"));
-	assert_null(m.map);
+	assert_null(m.storage);
 	assert_int_equal(model_load(dir, &m, &err), -1);
-	assert_null(m.map);
+	assert_null(m.storage);
 }
 
 int main(void)

@@ -43,6 +43,8 @@ static uint64_t add_str(struct buf *s, const char *v)
 static void make_model(struct model *m)
 {
 	struct buf strings = BUF_INIT;
+	struct model_parts parts;
+	struct error err;
 	uint32_t n_terms = N_DOCS + 1;
 	uint64_t *row = calloc(N_DOCS + 1, sizeof *row);
 	uint64_t *field = calloc(N_DOCS * MODEL_FIELDS, sizeof *field);
@@ -52,8 +54,8 @@ static void make_model(struct model *m)
 	float *val = calloc(N_DOCS * 2, sizeof *val);
 
 	assert_true(row && field && term_name && df && col && val);
-	memset(m, 0, sizeof *m);
-	model_params_default(&m->params);
+	memset(&parts, 0, sizeof parts);
+	model_params_default(&parts.params);
 	assert_int_equal(buf_addc(&strings, '\0'), 0);
 	for (uint32_t t = 0; t < n_terms; t++) {
 		char name[8];
@@ -71,18 +73,18 @@ static void make_model(struct model *m)
 		df[d + 1]++;
 		row[d + 1] = 2 * (d + 1);
 	}
-	m->n_docs = N_DOCS;
-	m->n_terms = n_terms;
-	m->nnz = 2 * N_DOCS;
-	m->strings_len = strings.len;
-	m->strings = buf_detach(&strings, NULL);
-	m->owned[0] = (void *)(uintptr_t)m->strings;
-	m->term_name = m->owned[1] = term_name;
-	m->df = m->owned[2] = df;
-	m->doc_field = m->owned[3] = field;
-	m->row = m->owned[4] = row;
-	m->col = m->owned[5] = col;
-	m->val = m->owned[6] = val;
+	parts.n_docs = N_DOCS;
+	parts.n_terms = n_terms;
+	parts.nnz = 2 * N_DOCS;
+	parts.strings_len = strings.len;
+	parts.strings = buf_detach(&strings, NULL);
+	parts.term_name = term_name;
+	parts.df = df;
+	parts.doc_field = field;
+	parts.row = row;
+	parts.col = col;
+	parts.val = val;
+	assert_int_equal(model_from_parts(&parts, m, &err), 0);
 }
 
 static void make_candidates(struct rank_lists *l)

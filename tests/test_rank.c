@@ -20,11 +20,14 @@
 
 /* Builds a model straight from a dense matrix (n_docs x n_terms, row-major),
  * scaling each non-zero row to unit length unless `raw`. langs[d] may be
- * NULL (unknown). Every array is put in m->owned so model_free() frees it. */
+ * NULL (unknown). The model owns every array (model_from_parts()), so
+ * model_free() frees it. */
 static void hand_model(struct model *m, uint32_t n_docs, uint32_t n_terms,
 		       const float *dense, const char *const *langs, int raw)
 {
 	struct buf strings = BUF_INIT;
+	struct model_parts parts;
+	struct error err;
 	uint64_t *row = calloc(n_docs + 1, sizeof *row);
 	uint64_t *field = calloc((size_t)n_docs * MODEL_FIELDS, sizeof *field);
 	uint64_t *term_name = calloc(n_terms ? n_terms : 1, sizeof *term_name);
@@ -39,8 +42,8 @@ static void hand_model(struct model *m, uint32_t n_docs, uint32_t n_terms,
 	assert_non_null(df);
 	assert_non_null(col);
 	assert_non_null(val);
-	memset(m, 0, sizeof *m);
-	model_params_default(&m->params);
+	memset(&parts, 0, sizeof parts);
+	model_params_default(&parts.params);
 	assert_int_equal(buf_addc(&strings, '\0'), 0);
 	for (uint32_t t = 0; t < n_terms; t++) {
 		term_name[t] = strings.len;
@@ -73,24 +76,18 @@ static void hand_model(struct model *m, uint32_t n_docs, uint32_t n_terms,
 		}
 		row[d + 1] = nnz;
 	}
-	m->n_docs = n_docs;
-	m->n_terms = n_terms;
-	m->nnz = nnz;
-	m->strings_len = strings.len;
-	m->strings = buf_detach(&strings, NULL);
-	m->owned[0] = (void *)(uintptr_t)m->strings;
-	m->term_name = term_name;
-	m->owned[1] = term_name;
-	m->df = df;
-	m->owned[2] = df;
-	m->doc_field = field;
-	m->owned[3] = field;
-	m->row = row;
-	m->owned[4] = row;
-	m->col = col;
-	m->owned[5] = col;
-	m->val = val;
-	m->owned[6] = val;
+	parts.n_docs = n_docs;
+	parts.n_terms = n_terms;
+	parts.nnz = nnz;
+	parts.strings_len = strings.len;
+	parts.strings = buf_detach(&strings, NULL);
+	parts.term_name = term_name;
+	parts.df = df;
+	parts.doc_field = field;
+	parts.row = row;
+	parts.col = col;
+	parts.val = val;
+	assert_int_equal(model_from_parts(&parts, m, &err), 0);
 }
 
 static void rank(const struct model *m, size_t depth, int jobs, int same_lang,
