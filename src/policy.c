@@ -90,10 +90,65 @@ int policy_parse_time(const char *s, int64_t *t)
 	return 0;
 }
 
+int policy_languages_match(const struct policy_options *o, const char *a, const char *b)
+{
+	return !o->same_lang || !a || !*a || !b || !*b || !strcmp(a, b);
+}
+
+int policy_is_copy(const struct policy_options *o, float tfidf)
+{
+	return o->duplicate_score > 0.0f && tfidf >= o->duplicate_score;
+}
+
+const char *policy_pair_rule(const struct policy_options *o, const struct policy_pair *p)
+{
+	if (!policy_languages_match(o, p->story_lang, p->doc_lang))
+		return "other-language";
+	if (p->score < o->min_score) /* false for NAN */
+		return "below min-score";
+	if (p->override)
+		return p->override;
+	if (o->max_age_days > 0 && p->days_apart > o->max_age_days)
+		return "max-age";
+	if (policy_is_copy(o, p->tfidf))
+		return "near-duplicate";
+	return NULL;
+}
+
+const char *policy_override_by_id(const struct overrides *ov, const char *story_id,
+				  const char *doc_id)
+{
+	int sponsored = 0, story_sponsored = 0;
+
+	if (!ov)
+		return NULL;
+	for (size_t i = 0; i < ov->n; i++) {
+		const struct override *o = &ov->items[i];
+		if (!o->target)
+			continue;
+		switch (o->kind) {
+		case OVERRIDE_BLOCK:
+			if (!strcmp(o->target, doc_id) && o->story && !strcmp(o->story, story_id))
+				return "blocked";
+			break;
+		case OVERRIDE_BLOCK_ALL:
+			if (!strcmp(o->target, doc_id))
+				return "blocked";
+			break;
+		case OVERRIDE_SPONSORED:
+			sponsored |= !strcmp(o->target, doc_id);
+			story_sponsored |= !strcmp(o->target, story_id);
+			break;
+		case OVERRIDE_PIN:
+			break;
+		}
+	}
+	return sponsored && !story_sponsored ? "sponsored" : NULL;
+}
+
 struct doc_info {
 	int64_t *time;     /* NO_TIME when unknown */
 	uint32_t *section; /* 0 = none */
-	uint32_t *lang;    /* 0 = unknown */
 };
 
 static uint32_t *intern_field(const struct model *m, enum model_field f)
@@ -137,7 +192,6 @@ static int cmp_item(const void *x, const void *y)
 }
 
 /* Stories ordered for the fallback: by section, newest first, then id. */
-static const struct doc_info *fallback_info;
 static int cmp_recent(const void *x, const void *y, void *ctx)
 {
 	const struct doc_info *di = ctx;
@@ -189,7 +243,7 @@ struct dup_graph {
 };
 
 static int build_dup_graph(const struct model *m, const struct rank_lists *cand,
-			   float threshold, struct dup_graph *g)
+			   const struct policy_options *o, struct dup_graph *g)
 {
 	size_t n = 0, cap = 64;
 	float *dense = calloc((size_t)m->n_terms + 1, sizeof *dense);
@@ -211,7 +265,7 @@ static int build_dup_graph(const struct model *m, const struct rank_lists *cand,
 			float s = 0.0f;
 			for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
 				s += dense[m->col[k]] * m->val[k];
-			if (s < threshold)
+			if (!policy_is_copy(o, s))
 				continue;
 			if (n == cap) {
 				uint32_t *l = realloc(g->list, (cap *= 2) * sizeof *l);
@@ -248,7 +302,8 @@ static int is_dup(const struct dup_graph *g, uint32_t a, uint32_t b)
  * outside --max-age, not blocked or pinned, and not two copies of each
  * other; a story whose only candidates were its own copies would
  * otherwise get them back as "fallback". */
-static void fill_fallback(const struct doc_info *di, const struct dup_graph *dg,
+static void fill_fallback(const struct model *m, const struct doc_info *di,
+			  const struct dup_graph *dg,
 			  const uint32_t *recent, const uint32_t *sec_start,
 			  const struct policy_options *o, uint32_t d, size_t limit,
 			  struct related_item *it, uint32_t *count)
@@ -258,14 +313,14 @@ static void fill_fallback(const struct doc_info *di, const struct dup_graph *dg,
 	for (uint32_t i = sec_start[s]; i < sec_start[s + 1] && *count < limit; i++) {
 		uint32_t x = recent[i];
 		uint32_t j = 0;
+		struct policy_pair pair;
 		if (x == d)
 			continue;
-		if (o->same_lang && di->lang[d] && di->lang[x] && di->lang[d] != di->lang[x])
-			continue;
-		if (o->max_age_days > 0 && days_apart(di, d, x) > o->max_age_days)
-			continue;
-		if (overrides_exclusion(o->overrides, d, x) ||
-		    overrides_is_pinned(o->overrides, d, x))
+		/* no score: the min-score rule does not apply */
+		pair = (struct policy_pair){ model_doc(m, d, MODEL_LANG), model_doc(m, x, MODEL_LANG),
+					     NAN, NAN, days_apart(di, d, x),
+					     overrides_exclusion(o->overrides, d, x) };
+		if (policy_pair_rule(o, &pair) || overrides_is_pinned(o->overrides, d, x))
 			continue;
 		if (dg->start) {
 			if (is_dup(dg, d, x))
@@ -292,7 +347,6 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	uint32_t *recent = NULL, *sec_start = NULL, nsec = 0;
 	int rc = -1;
 
-	(void)fallback_info;
 	memset(out, 0, sizeof *out);
 	out->top = top;
 	out->n_docs = m->n_docs;
@@ -306,7 +360,6 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	work = malloc((depth ? depth : 1) * sizeof *work);
 	di.time = malloc(n * sizeof *di.time);
 	di.section = intern_field(m, MODEL_SECTION);
-	di.lang = intern_field(m, MODEL_LANG);
 	recent = malloc(n * sizeof *recent);
 	out->explain = o->explain;
 	out->semantic = o->semantic;
@@ -317,7 +370,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 			goto done;
 	}
 	if (!out->items || !out->count || !out->dup || !out->dup_count || !work ||
-	    !di.time || !di.section || !di.lang || !recent)
+	    !di.time || !di.section || !recent)
 		goto done;
 	for (uint32_t d = 0; d < m->n_docs; d++) {
 		int64_t t;
@@ -334,7 +387,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		sec_start[di.section[d] + 1]++;
 	for (uint32_t s = 0; s <= nsec; s++)
 		sec_start[s + 1] += sec_start[s];
-	if (dedup && build_dup_graph(m, cand, o->duplicate_score, &dg))
+	if (dedup && build_dup_graph(m, cand, o, &dg))
 		goto done;
 
 	for (uint32_t d = 0; d < m->n_docs; d++) {
@@ -349,21 +402,18 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		for (uint32_t i = 0; i < cand->count[d]; i++) {
 			uint32_t x = c[i].doc;
 			double apart = days_apart(&di, d, x);
+			struct policy_pair pair;
 			const char *why;
 			size_t j;
 
 			if (npins && overrides_is_pinned(o->overrides, d, x))
 				continue; /* placed by insert_pins() */
-			if (c[i].score < o->min_score) {
-				exclude(out, d, x, "below min-score");
-				continue;
-			}
-			if ((why = overrides_exclusion(o->overrides, d, x))) {
+			/* Languages were checked by rank; copies are found
+			 * through the graph, below. */
+			pair = (struct policy_pair){ NULL, NULL, c[i].score, NAN, apart,
+						     overrides_exclusion(o->overrides, d, x) };
+			if ((why = policy_pair_rule(o, &pair))) {
 				exclude(out, d, x, why);
-				continue;
-			}
-			if (o->max_age_days > 0 && apart > o->max_age_days) {
-				exclude(out, d, x, "max-age");
 				continue;
 			}
 			if (dedup && is_dup(&dg, d, x)) {
@@ -413,7 +463,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		out->count[d] = (uint32_t)k;
 		out->duplicates += out->dup_count[d];
 		if (!k && o->fallback) {
-			fill_fallback(&di, &dg, recent, sec_start, o, d, room, it, &out->count[d]);
+			fill_fallback(m, &di, &dg, recent, sec_start, o, d, room, it, &out->count[d]);
 			out->fallback_lists += out->count[d] > 0;
 		}
 		if (npins)
@@ -426,7 +476,6 @@ done:
 	free(work);
 	free(di.time);
 	free(di.section);
-	free(di.lang);
 	free(recent);
 	free(sec_start);
 	if (rc) {

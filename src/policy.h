@@ -98,6 +98,44 @@ struct related_lists {
 	size_t duplicates;     /* near-duplicates dropped in all */
 };
 
+/* ---- the rules on one pair ----
+ *
+ * What the policy knows of one pair: story `doc` offered on the list of
+ * story `story`. policy_apply() and query (query.h, for a new story that is
+ * in no model yet) judge pairs with the same function. */
+struct policy_pair {
+	const char *story_lang, *doc_lang; /* NULL or "": unknown */
+	float score;       /* the candidate's (blended) score; NAN: none (fallback) */
+	float tfidf;       /* the pair's TF-IDF cosine; NAN: not known here
+			      (policy_apply() finds copies through its
+			      duplicate graph, with policy_is_copy()) */
+	double days_apart; /* -1: a date unknown */
+	const char *override; /* the overrides' verdict on the pair
+				 (overrides_exclusion(), policy_override_by_id()) */
+};
+
+/* The rule that keeps `doc` off `story`'s list, judged on the pair alone,
+ * checked in the order policy_apply() records them: "other-language"
+ * (same_lang), "below min-score", the override's verdict ("blocked",
+ * "sponsored"), "max-age", "near-duplicate"; NULL when none does. Rules
+ * on several candidates (copies of each other, min-relative, section-cap,
+ * top) are policy_apply()'s alone. */
+const char *policy_pair_rule(const struct policy_options *o, const struct policy_pair *p);
+
+/* Whether stories in languages a and b may be suggested on each other:
+ * always without same_lang, else unless both are known and differ. */
+int policy_languages_match(const struct policy_options *o, const char *a, const char *b);
+
+/* Whether a TF-IDF cosine makes two stories copies of each other. */
+int policy_is_copy(const struct policy_options *o, float tfidf);
+
+/* overrides_exclusion() by ids, for a story `doc_id` not in the model the
+ * overrides were resolved on: "blocked" (blocked everywhere or on
+ * `story_id`), "sponsored" (sponsored, on a story that is not), or NULL.
+ * Every override of `ov` counts, resolved or not. */
+const char *policy_override_by_id(const struct overrides *ov, const char *story_id,
+				  const char *doc_id);
+
 int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 const struct policy_options *o, struct related_lists *out,
 		 struct error *err);
