@@ -3,7 +3,8 @@
  * model_builder_finish() and rank do, in the same order and precision, so
  * that a story of the model queried with its own text gets the scores `run`
  * gives it. The policy is not re-implemented: a small model holding the new
- * story and its candidates is handed to policy_apply().
+ * story and its candidates is handed to policy_apply(), and the stories
+ * whose lists the new story enters are judged by policy_pair_rule().
  */
 #include "query.h"
 
@@ -51,6 +52,18 @@ static int cmp_u32(const void *x, const void *y)
 {
 	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
 	return (a > b) - (a < b);
+}
+
+/* Sorts docs[0..n) and drops repeats; returns the new count. */
+static size_t sort_unique(uint32_t *docs, size_t n)
+{
+	size_t w = 0;
+
+	qsort(docs, n, sizeof *docs, cmp_u32);
+	for (size_t i = 0; i < n; i++)
+		if (!w || docs[w - 1] != docs[i])
+			docs[w++] = docs[i];
+	return w;
 }
 
 static int cmp_neighbor_doc(const void *x, const void *y)
@@ -166,9 +179,16 @@ void query_result_free(struct query_result *r)
 	memset(r, 0, sizeof *r);
 }
 
-static int lang_ok(const char *a, const char *b)
+/* The policy a query applies: what `run` applies with the same options. */
+static void policy_options_of(const struct query_options *o, struct policy_options *po)
 {
-	return !a || !*a || !b || !*b || !strcmp(a, b);
+	policy_options_default(po);
+	po->top = o->top;
+	po->min_score = o->min_score;
+	po->duplicate_score = o->duplicate_score;
+	po->same_lang = o->same_lang;
+	po->fallback = o->fallback;
+	po->semantic = o->semantic;
 }
 
 static int same_field(const char *a, const char *b)
@@ -339,7 +359,8 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 /* The stories the fallback of a list in a's section would draw from: the
  * `want` most recent of the section (same language), best first. */
 static size_t recent_of_section(const struct model *m, const struct article *a,
-				int64_t self, int same_lang, size_t want, uint32_t *out)
+				int64_t self, const struct policy_options *po, size_t want,
+				uint32_t *out)
 {
 	struct neighbor *best = malloc((want ? want : 1) * sizeof *best);
 	int64_t *when = malloc((want ? want : 1) * sizeof *when);
@@ -354,7 +375,7 @@ static size_t recent_of_section(const struct model *m, const struct article *a,
 		int64_t t;
 		size_t i;
 		if ((int64_t)d == self || !same_field(model_doc(m, d, MODEL_SECTION), a->section) ||
-		    (same_lang && !lang_ok(a->lang, model_doc(m, d, MODEL_LANG))))
+		    !policy_languages_match(po, a->lang, model_doc(m, d, MODEL_LANG)))
 			continue;
 		if (policy_parse_time(model_doc(m, d, MODEL_PUBLISHED), &t))
 			t = INT64_MIN;
@@ -428,11 +449,7 @@ static int apply_policy(const struct model *m, const struct article *a,
 					it[rl.count[i]++] = (struct neighbor){ (uint32_t)j, 0.0f };
 		}
 	}
-	policy_options_default(&po);
-	po.top = o->top;
-	po.min_score = o->min_score;
-	po.duplicate_score = o->duplicate_score;
-	po.same_lang = o->same_lang;
+	policy_options_of(o, &po);
 	po.fallback = fallback;
 	po.semantic = s.latent_dim ? o->semantic : 0.0f;
 	if (o->overrides) {
@@ -476,8 +493,10 @@ int query_story(const struct model *m, const struct article *a,
 	struct neighbor *heap = NULL;
 	uint32_t *docs = NULL;
 	size_t extra = o->overrides ? o->overrides->n : 0;
+	struct policy_options po;
 	int rc = -1;
 
+	policy_options_of(o, &po);
 	memset(out, 0, sizeof *out);
 	buf_init(&out->line);
 	out->self = model_find(m, a->id);
@@ -493,7 +512,7 @@ int query_story(const struct model *m, const struct article *a,
 	for (size_t i = 0; i < out->n_touched; i++) {
 		uint32_t d = out->touched[i];
 		if ((int64_t)d == out->self || out->tfidf[i] <= 0.0f ||
-		    (o->same_lang && !lang_ok(a->lang, model_doc(m, d, MODEL_LANG))))
+		    !policy_languages_match(&po, a->lang, model_doc(m, d, MODEL_LANG)))
 			continue;
 		rank_heap_push(heap, &nh, cap, (struct neighbor){ d, out->tfidf[i] });
 	}
@@ -516,27 +535,13 @@ int query_story(const struct model *m, const struct article *a,
 		if (t >= 0 && t != out->self)
 			docs[n++] = (uint32_t)t;
 	}
-	qsort(docs, n, sizeof *docs, cmp_u32);
-	{
-		size_t w = 0;
-		for (size_t i = 0; i < n; i++)
-			if (!w || docs[w - 1] != docs[i])
-				docs[w++] = docs[i];
-		n = w;
-	}
+	n = sort_unique(docs, n);
 	if (apply_policy(m, a, v, o, docs, n, heap, nh, 0, generated_at, out, &similar, err))
 		goto done;
 	if (!similar && o->fallback) {
 		/* an empty list: add what the fallback draws from and run again */
-		n += recent_of_section(m, a, out->self, o->same_lang, o->top + extra, docs + n);
-		qsort(docs, n, sizeof *docs, cmp_u32);
-		{
-			size_t w = 0;
-			for (size_t i = 0; i < n; i++)
-				if (!w || docs[w - 1] != docs[i])
-					docs[w++] = docs[i];
-			n = w;
-		}
+		n += recent_of_section(m, a, out->self, &po, o->top + extra, docs + n);
+		n = sort_unique(docs, n);
 		if (apply_policy(m, a, v, o, docs, n, heap, nh, 1, generated_at, out,
 				 &similar, err))
 			goto done;
@@ -551,6 +556,14 @@ done:
 }
 
 /* ---- refresh ---- */
+
+/* The score a story must beat to enter a list of n items (`top` at most)
+ * whose lowest ranked item scores `low`: none when the list has room or
+ * was filled by the fallback. */
+static float list_floor(size_t n, size_t top, int has_fallback, float low)
+{
+	return n < top || has_fallback ? -INFINITY : low;
+}
 
 /* The floor of one related.jsonl line as output_related_line() writes it,
  * without a JSON parser (parsing 100 000 lines with jansson takes seconds):
@@ -593,7 +606,7 @@ static int scan_line(const char *line, const struct model *m, size_t top, float 
 		else if (!strncmp(end, "similar\"", 8) && sc < low)
 			low = sc;
 	}
-	floor[d] = n < top || has_fallback ? -INFINITY : low;
+	floor[d] = list_floor(n, top, has_fallback, low);
 	return 0;
 }
 
@@ -626,7 +639,7 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 		json_t *items = json_object_get(j, "items");
 		const char *id = json_string_value(json_object_get(json_object_get(j, "source"), "id"));
 		int64_t d = id ? model_find(m, id) : -1;
-		size_t n = json_array_size(items), similar = 0;
+		size_t n = json_array_size(items);
 		float low = INFINITY;
 		int has_fallback = 0;
 
@@ -648,13 +661,10 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 			double sc = json_number_value(json_object_get(it, "score"));
 			if (origin && !strcmp(origin, "fallback"))
 				has_fallback = 1;
-			if (origin && !strcmp(origin, "similar")) {
-				similar++;
-				if (sc < low)
-					low = (float)sc;
-			}
+			if (origin && !strcmp(origin, "similar") && sc < low)
+				low = (float)sc;
 		}
-		(*floor)[d] = n < top || has_fallback ? -INFINITY : low;
+		(*floor)[d] = list_floor(n, top, has_fallback, low);
 		json_decref(j);
 	}
 	if (ferror(f)) {
@@ -675,55 +685,28 @@ done:
 	return rc;
 }
 
-/* Whether the overrides keep the new story `a` off story d's list. */
-static int kept_off(const struct model *m, const struct overrides *ov,
-		    const struct article *a, uint32_t d)
-{
-	const char *id = model_doc(m, d, MODEL_ID);
-	int sponsored = 0, d_sponsored = 0;
-
-	if (!ov)
-		return 0;
-	for (size_t i = 0; i < ov->n; i++) {
-		const struct override *o = &ov->items[i];
-		if (!o->target)
-			continue;
-		switch (o->kind) {
-		case OVERRIDE_BLOCK:
-			if (!strcmp(o->target, a->id) && o->story && !strcmp(o->story, id))
-				return 1;
-			break;
-		case OVERRIDE_BLOCK_ALL:
-			if (!strcmp(o->target, a->id))
-				return 1;
-			break;
-		case OVERRIDE_SPONSORED:
-			sponsored |= !strcmp(o->target, a->id);
-			d_sponsored |= !strcmp(o->target, id);
-			break;
-		case OVERRIDE_PIN:
-			break;
-		}
-	}
-	return sponsored && !d_sponsored;
-}
-
 int query_refresh(const struct model *m, const struct article *a,
 		  const struct query_vector *v, const struct query_result *r, const float *floor,
 		  const struct query_options *o, struct buf *ids)
 {
 	int blend = o->semantic > 0.0f && m->latent_dim && v->latent, rc = 0;
+	struct policy_options po;
 
+	policy_options_of(o, &po);
 	for (size_t i = 0; i < r->n_touched; i++) {
 		uint32_t d = r->touched[i];
 		float t = r->tfidf[i], s = t;
-		if (isnan(floor[d]) || (int64_t)d == r->self || t <= 0.0f ||
-		    (o->same_lang && !lang_ok(a->lang, model_doc(m, d, MODEL_LANG))) ||
-		    (o->duplicate_score > 0.0f && t >= o->duplicate_score))
+		struct policy_pair pair;
+		if (isnan(floor[d]) || (int64_t)d == r->self || t <= 0.0f)
 			continue;
 		if (blend)
 			s = (1.0f - o->semantic) * t + o->semantic * latent_dot(m, v, d);
-		if (s < o->min_score || s <= floor[d] || kept_off(m, o->overrides, a, d))
+		/* the new story on d's list; the overrides, a scan of them
+		 * all, are asked last */
+		pair = (struct policy_pair){ model_doc(m, d, MODEL_LANG), a->lang, s, t, -1.0,
+					     NULL };
+		if (policy_pair_rule(&po, &pair) || s <= floor[d] ||
+		    policy_override_by_id(o->overrides, model_doc(m, d, MODEL_ID), a->id))
 			continue;
 		if (ids->len)
 			rc |= buf_addc(ids, ',');
@@ -865,4 +848,128 @@ oom:
 	free(latent);
 	free(basis);
 	return error_set(err, NULL, "out of memory");
+}
+
+/* ---- the command's stages ---- */
+
+/* Overrides naming a story that is neither in the model nor queried now
+ * are reported (as `run` does), not fatal. */
+static int check_override_ids(const struct model *m, const struct overrides *ov,
+			      const struct article *stories, size_t n_stories,
+			      struct skip_list *problems)
+{
+	struct strmap ids;
+	int rc = 0;
+
+	strmap_init(&ids);
+	for (size_t i = 0; i < n_stories && !rc; i++)
+		rc = strmap_intern(&ids, stories[i].id, strlen(stories[i].id)) < 0;
+	for (size_t i = 0; i < ov->n && !rc; i++) {
+		const struct override *o = &ov->items[i];
+		const char *bad = NULL;
+		char msg[600];
+		if (o->story && model_find(m, o->story) < 0 &&
+		    strmap_find(&ids, o->story, strlen(o->story)) < 0)
+			bad = o->story;
+		else if (o->target && model_find(m, o->target) < 0 &&
+			 strmap_find(&ids, o->target, strlen(o->target)) < 0)
+			bad = o->target;
+		if (!bad)
+			continue;
+		snprintf(msg, sizeof msg, "override ignored: unknown story '%.500s'", bad);
+		rc = skip_list_add(problems, o->where, msg);
+	}
+	strmap_free(&ids);
+	return rc;
+}
+
+int query_session_open(struct query_session *s, const char *model_path, int full,
+		       const char *overrides_path, const char *lists_path,
+		       const struct article *stories, size_t n_stories, struct query_options *o,
+		       struct skip_list *problems, struct error *err)
+{
+	struct analyze_options ao;
+	int known = 0;
+
+	memset(s, 0, sizeof *s);
+	overrides_init(&s->overrides);
+	/* An update rewrites the model, so it reads all of it, checked; a
+	 * plain query maps it and reads only what it needs (model.h). */
+	if ((full ? model_load : model_map)(model_path, &s->model, err))
+		return QUERY_BAD_INPUT;
+	s->no_term_basis = s->model.latent_dim && !s->model.term_basis && o->semantic > 0.0f;
+	if (overrides_path) {
+		if (overrides_load(&s->overrides, overrides_path, problems, err))
+			return QUERY_BAD_INPUT;
+		if (check_override_ids(&s->model, &s->overrides, stories, n_stories, problems)) {
+			error_set(err, NULL, "out of memory");
+			return QUERY_BAD_INPUT;
+		}
+		o->overrides = &s->overrides;
+	}
+	if (lists_path && query_floors_load(&s->model, lists_path, o->top, &s->floor, err))
+		return QUERY_BAD_INPUT;
+	/* A lists file with no list of any story of the model tells nothing:
+	 * say so rather than answer [] as if no list needed the new story. */
+	for (uint32_t d = 0; s->floor && d < s->model.n_docs && !known; d++)
+		known = !isnan(s->floor[d]);
+	if (s->floor && s->model.n_docs && !known) {
+		s->lists_unknown = 1;
+		free(s->floor);
+		s->floor = NULL;
+	}
+	query_analyze_options(&s->model, &ao);
+	s->an = analyzer_new(&ao);
+	if (!s->an) {
+		error_set(err, NULL, "out of memory");
+		return QUERY_NO_MEMORY;
+	}
+	return 0;
+}
+
+int query_session_line(struct query_session *s, const struct article *a,
+		       const struct query_options *o, const char *generated_at,
+		       struct query_vector *v, struct buf *line, struct error *err)
+{
+	struct query_result r;
+	struct buf refresh = BUF_INIT;
+	int rc = 0;
+
+	if (query_vectorize(&s->model, s->an, a, v, err) ||
+	    query_story(&s->model, a, v, o, generated_at, &r, err))
+		return -1;
+	if (s->floor)
+		rc = query_refresh(&s->model, a, v, &r, s->floor, o, &refresh);
+	line->len = 0;
+	rc |= buf_add(line, r.line.data, r.line.len);
+	rc |= buf_printf(line, ",\"refresh\":[%.*s]%s}\n", (int)refresh.len,
+			 refresh.len ? refresh.data : "",
+			 s->floor ? "" : ",\"refresh_unknown\":true");
+	buf_release(&refresh);
+	query_result_free(&r);
+	return rc ? error_set(err, NULL, "out of memory") : 0;
+}
+
+int query_session_update(struct query_session *s, const struct article *arts,
+			 const struct query_vector *vecs, size_t n, const char *path,
+			 uint32_t *n_docs, struct error *err)
+{
+	struct model updated;
+	int rc;
+
+	if (query_update(&s->model, arts, vecs, n, &updated, err))
+		return -1;
+	rc = model_save(&updated, path, err);
+	*n_docs = updated.n_docs;
+	model_free(&updated);
+	return rc;
+}
+
+void query_session_close(struct query_session *s)
+{
+	free(s->floor);
+	analyzer_free(s->an);
+	model_free(&s->model);
+	overrides_free(&s->overrides);
+	memset(s, 0, sizeof *s);
 }

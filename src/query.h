@@ -133,4 +133,51 @@ int query_update(const struct model *m, const struct article *arts,
 		 const struct query_vector *vecs, size_t n, struct model *out,
 		 struct error *err);
 
+/* ---- the query command's stages ----
+ *
+ * What `related query` does between parsing its options and printing, so
+ * that the command stays a list of calls: query_session_open() reads the
+ * model, the overrides and the current lists; query_session_line() answers
+ * one new story; query_session_update() writes the model with the new
+ * stories; query_session_close() releases everything. */
+struct query_session {
+	struct model model;
+	struct overrides overrides;
+	float *floor;          /* query_floors_load(); NULL: refresh unknown */
+	struct analyzer *an;   /* with the model's analysis options */
+	int no_term_basis;     /* latent vectors but no term basis (an older
+				  file): new stories scored by TF-IDF alone */
+	int lists_unknown;     /* the lists file has no list of a story of the
+				  model (empty, another site's): floor is NULL */
+};
+
+enum { QUERY_BAD_INPUT = -1, QUERY_NO_MEMORY = -2 };
+
+/* Opens the model at `model_path` (model_load() when `full`, for an
+ * update; else model_map()), the overrides at `overrides_path` and the
+ * lists at `lists_path` (each may be NULL); sets o->overrides. Overrides
+ * that are malformed or name a story neither in the model nor among
+ * the n_stories new `stories` go to `problems`. Returns 0, QUERY_BAD_INPUT (an input cannot
+ * be used; err says which) or QUERY_NO_MEMORY. Close it in every case. */
+int query_session_open(struct query_session *s, const char *model_path, int full,
+		       const char *overrides_path, const char *lists_path,
+		       const struct article *stories, size_t n_stories, struct query_options *o,
+		       struct skip_list *problems, struct error *err);
+
+/* The output line of new story `a`, with "refresh" (and "refresh_unknown"
+ * without lists) and the newline, in `line` (replaced); `v` gets its
+ * vector (the caller frees it with query_vector_free()). -1 when memory
+ * runs out or the model is inconsistent. */
+int query_session_line(struct query_session *s, const struct article *a,
+		       const struct query_options *o, const char *generated_at,
+		       struct query_vector *v, struct buf *line, struct error *err);
+
+/* Writes the model with the n new stories of `arts` (vectors `vecs`) to
+ * `path` atomically; *n_docs gets its story count. */
+int query_session_update(struct query_session *s, const struct article *arts,
+			 const struct query_vector *vecs, size_t n, const char *path,
+			 uint32_t *n_docs, struct error *err);
+
+void query_session_close(struct query_session *s);
+
 #endif
