@@ -27,6 +27,19 @@ static void print_usage(FILE *f)
 	      "  -h, --help         this help\n", f);
 }
 
+/* The blend weight of --semantic, 0 to 1; sets *bad when it is not one. */
+static float parse_semantic(const char *arg, int *bad)
+{
+	char *end;
+	double w = strtod(arg, &end);
+
+	if (end == arg || *end || !(w >= 0 && w <= 1)) {
+		log_error("--semantic: expected a weight from 0 to 1, got '%s'", arg);
+		*bad = 1;
+	}
+	return (float)w;
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -36,31 +49,20 @@ int cmd_explain(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *model_path = DEFAULT_MODEL;
+	const char *model_path = DEFAULT_MODEL, *missing = NULL;
 	float semantic = EXPLAIN_DEFAULT_SEMANTIC;
 	size_t max_terms = 20;
 	struct model m;
-	struct explain e;
 	struct error err;
 	struct buf b = BUF_INIT;
-	int64_t a, bi;
-	int c, bad = 0, status = EXIT_OK;
+	int c, rc, bad = 0, status = EXIT_OK;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "m:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'm': model_path = optarg; break;
 		case 'h': print_usage(stdout); return EXIT_OK;
-		case 1: {
-			char *end;
-			double w = strtod(optarg, &end);
-			if (end == optarg || *end || !(w >= 0 && w <= 1)) {
-				log_error("--semantic: expected a weight from 0 to 1, got '%s'", optarg);
-				bad = 1;
-			}
-			semantic = (float)w;
-			break;
-		}
+		case 1: semantic = parse_semantic(optarg, &bad); break;
 		case 2: bad |= cmd_parse_count("--terms", optarg, 100000, &max_terms) != 0; break;
 		default: bad = 1;
 		}
@@ -76,23 +78,18 @@ int cmd_explain(int argc, char **argv)
 		log_error("%s", err.message);
 		return EXIT_INPUT;
 	}
-	a = model_find(&m, argv[optind]);
-	bi = model_find(&m, argv[optind + 1]);
-	if (a < 0 || bi < 0) {
-		log_error("%s: no story '%s' in the model", model_path,
-			  argv[optind + (a < 0 ? 0 : 1)]);
-		model_free(&m);
-		return EXIT_INPUT;
-	}
-	if (explain_pair(&m, (uint32_t)a, (uint32_t)bi, semantic, max_terms, &e, &err) ||
-	    explain_json(&b, &m, &e) || buf_addc(&b, '\n')) {
+	rc = explain_ids(&m, argv[optind], argv[optind + 1], semantic, max_terms, &b, &missing,
+			 &err);
+	if (rc == EXPLAIN_NO_STORY) {
+		log_error("%s: no story '%s' in the model", model_path, missing);
+		status = EXIT_INPUT;
+	} else if (rc) {
 		log_error("%s", err.message[0] ? err.message : "out of memory");
 		status = EXIT_INTERNAL;
 	} else if (fwrite(b.data, 1, b.len, stdout) != b.len || fflush(stdout)) {
 		log_error("cannot write to stdout");
 		status = EXIT_OUTPUT;
 	}
-	explain_free(&e);
 	buf_release(&b);
 	model_free(&m);
 	return status;

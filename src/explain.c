@@ -188,3 +188,21 @@ int explain_why_json(struct buf *b, const struct model *m, const struct explain 
 	rc |= buf_addc(b, '}');
 	return rc ? -1 : 0;
 }
+
+int explain_ids(const struct model *m, const char *id_a, const char *id_b, float semantic,
+		size_t max_terms, struct buf *out, const char **missing, struct error *err)
+{
+	int64_t a = model_find(m, id_a), b = model_find(m, id_b);
+	struct explain e;
+	int rc;
+
+	if (a < 0 || b < 0) {
+		*missing = a < 0 ? id_a : id_b;
+		return EXPLAIN_NO_STORY;
+	}
+	if (explain_pair(m, (uint32_t)a, (uint32_t)b, semantic, max_terms, &e, err))
+		return -1;
+	rc = explain_json(out, m, &e) || buf_addc(out, '\n');
+	explain_free(&e);
+	return rc ? error_set(err, NULL, "out of memory") : 0;
+}

@@ -63,4 +63,12 @@ int explain_json(struct buf *b, const struct model *m, const struct explain *e);
  * {"terms":[{"term","contribution"}...],"tfidf","latent","score"}. */
 int explain_why_json(struct buf *b, const struct model *m, const struct explain *e);
 
+/* `related explain`'s answer: the explain_json() line (with its newline)
+ * of the stories with ids id_a and id_b (model_find()), appended to `out`.
+ * Returns 0; EXPLAIN_NO_STORY with *missing set to the first id the model
+ * does not have; or -1 with err set when memory runs out. */
+enum { EXPLAIN_NO_STORY = 1 };
+int explain_ids(const struct model *m, const char *id_a, const char *id_b, float semantic,
+		size_t max_terms, struct buf *out, const char **missing, struct error *err);
+
 #endif
