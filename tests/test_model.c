@@ -373,6 +373,118 @@ static void assert_models_equal(const struct model *a, const struct model *b)
 	assert_int_equal(a->params.stopwords, b->params.stopwords);
 }
 
+/* Stories out of id order, one id twice ("2017/b" at 0 and 3): built as
+ * given, and found by id. */
+static const struct story shuffled[] = {
+	{ "2017/b", NULL, NULL, NULL, NULL, NULL, "putin:1 moscow:1" },
+	{ "2017/a", NULL, NULL, NULL, NULL, NULL, "putin:1 syria:1" },
+	{ "2017/c", NULL, NULL, NULL, NULL, NULL, "moscow:1 syria:1" },
+	{ "2017/b", NULL, NULL, NULL, NULL, NULL, "syria:1 putin:1" },
+	{ "2017", NULL, NULL, NULL, NULL, NULL, "moscow:1 putin:1" },
+};
+
+static void test_find_by_id_in_id_order_and_not(void **state)
+{
+	struct model m;
+	struct error err = { "" };
+
+	(void)state;
+	build(news, NEWS, NULL, &m);
+	for (uint32_t d = 0; d < NEWS; d++)
+		assert_int_equal(model_find(&m, news[d].id), d);
+	assert_int_equal(model_find(&m, "2017/"), -1);
+	assert_int_equal(model_find(&m, "2017/aa"), -1);
+	assert_int_equal(model_find(&m, "2017/f"), -1);
+	assert_int_equal(model_find(&m, ""), -1);
+	/* an id of `len` bytes inside a longer string */
+	assert_int_equal(model_find_len(&m, "2017/c\",\"rest", 6), 2);
+	assert_int_equal(model_find_len(&m, "2017/cc", 6), 2);
+	assert_int_equal(model_find_len(&m, "2017/c", 5), -1);
+	model_free(&m);
+
+	build(shuffled, sizeof shuffled / sizeof shuffled[0], NULL, &m);
+	assert_int_equal(model_find(&m, "2017/a"), 1);
+	assert_int_equal(model_find(&m, "2017/b"), 0); /* the lowest index */
+	assert_int_equal(model_find(&m, "2017/c"), 2);
+	assert_int_equal(model_find(&m, "2017"), 4);
+	assert_int_equal(model_find(&m, "2017/d"), -1);
+	assert_int_equal(model_find_len(&m, "2017/a", 4), 4);
+	/* and the same once saved and loaded */
+	assert_int_equal(model_save(&m, path_of("shuffled.model"), &err), 0);
+	model_free(&m);
+	assert_int_equal(model_load(path_of("shuffled.model"), &m, &err), 0);
+	assert_int_equal(model_find(&m, "2017/b"), 0);
+	assert_int_equal(model_find(&m, "2017"), 4);
+	assert_int_equal(model_find(&m, "2017/c"), 2);
+	model_free(&m);
+}
+
+static void test_model_from_parts_takes_the_arrays(void **state)
+{
+	struct model_parts parts;
+	struct model m;
+	struct error err = { "" };
+	static const char strings[] = "\0x\0y";
+
+	(void)state;
+	memset(&parts, 0, sizeof parts);
+	model_params_default(&parts.params);
+	parts.n_docs = 2;
+	parts.strings_len = sizeof strings;
+	parts.strings = malloc(sizeof strings);
+	parts.doc_field = calloc(2 * MODEL_FIELDS, sizeof *parts.doc_field);
+	parts.row = calloc(3, sizeof *parts.row);
+	assert_true(parts.strings && parts.doc_field && parts.row);
+	memcpy(parts.strings, strings, sizeof strings);
+	parts.doc_field[MODEL_ID] = 3;          /* "y" */
+	parts.doc_field[MODEL_FIELDS + MODEL_ID] = 1; /* "x" */
+	assert_int_equal(model_from_parts(&parts, &m, &err), 0);
+	assert_null(parts.strings); /* the model owns them now */
+	assert_null(parts.row);
+	assert_int_equal(m.n_docs, 2);
+	assert_string_equal(model_doc(&m, 0, MODEL_ID), "y");
+	assert_int_equal(model_find(&m, "x"), 1);
+	assert_int_equal(model_find(&m, "y"), 0);
+	model_free(&m); /* frees every array: ASan (make check) sees no leak */
+	assert_null(m.strings);
+}
+
+static void test_params_encode_in_the_part_layout(void **state)
+{
+	struct model_params p, q;
+	unsigned char b[MODEL_PARAMS_BYTES], c[MODEL_PARAMS_BYTES];
+	float k1;
+	uint32_t bits;
+
+	(void)state;
+	model_params_default(&p);
+	p.min_df = 0x01020304;
+	p.tf_mode = MODEL_TF_BM25;
+	p.bm25_avglen = 123.0f;
+	model_params_encode(&p, b);
+	/* min_df first, little-endian; tf_mode ninth; bm25_k1 tenth */
+	assert_int_equal(b[0], 4);
+	assert_int_equal(b[3], 1);
+	assert_int_equal(b[32], MODEL_TF_BM25);
+	bits = (uint32_t)b[36] | (uint32_t)b[37] << 8 | (uint32_t)b[38] << 16 |
+	       (uint32_t)b[39] << 24;
+	memcpy(&k1, &bits, 4);
+	assert_true(k1 == p.bm25_k1);
+	model_params_decode(b, &q);
+	assert_true(model_params_equal(&p, &q));
+	assert_true(q.bm25_avglen == 0.0f); /* derived: not in the layout */
+	model_params_encode(&q, c);
+	assert_memory_equal(b, c, sizeof b);
+	/* every chosen field counts, the derived one does not */
+	q.bm25_avglen = 7.0f;
+	assert_true(model_params_equal(&p, &q));
+	q.bm25_b = 0.5f;
+	assert_false(model_params_equal(&p, &q));
+	model_params_decode(b, &q);
+	q.stopwords = 0;
+	assert_false(model_params_equal(&p, &q));
+}
+
 static void test_save_load_round_trip(void **state)
 {
 	struct model_params p;
@@ -681,6 +793,9 @@ int main(void)
 		cmocka_unit_test(test_weights_follow_smoothed_tfidf),
 		cmocka_unit_test(test_counts_below_one_are_used_as_is),
 		cmocka_unit_test(test_story_metadata_kept_in_order),
+		cmocka_unit_test(test_find_by_id_in_id_order_and_not),
+		cmocka_unit_test(test_model_from_parts_takes_the_arrays),
+		cmocka_unit_test(test_params_encode_in_the_part_layout),
 		cmocka_unit_test(test_save_load_round_trip),
 		cmocka_unit_test(test_empty_model_round_trips),
 		cmocka_unit_test(test_model_is_the_same_for_any_jobs),

@@ -446,6 +446,66 @@ static void test_parse_time_rejects_other_text(void **state)
 			fail_msg("accepted \"%s\"", bad[i]);
 }
 
+static void test_pair_rule_names_each_rule_of_one_pair(void **state)
+{
+	struct policy_options o;
+	struct policy_pair p = { "en", "en", 0.5f, 0.5f, 3.0, NULL };
+
+	(void)state;
+	policy_options_default(&o);
+	o.min_score = 0.2f;
+	o.max_age_days = 10;
+	assert_null(policy_pair_rule(&o, &p));
+	p.doc_lang = "fr";
+	assert_string_equal(policy_pair_rule(&o, &p), "other-language");
+	o.same_lang = 0;
+	assert_null(policy_pair_rule(&o, &p));
+	p.doc_lang = NULL; /* unknown: never another language */
+	o.same_lang = 1;
+	assert_null(policy_pair_rule(&o, &p));
+	p.score = 0.1f;
+	assert_string_equal(policy_pair_rule(&o, &p), "below min-score");
+	p.score = NAN; /* a fallback item: no score to judge */
+	assert_null(policy_pair_rule(&o, &p));
+	p.override = "sponsored";
+	assert_string_equal(policy_pair_rule(&o, &p), "sponsored");
+	p.override = NULL;
+	p.days_apart = 11.0;
+	assert_string_equal(policy_pair_rule(&o, &p), "max-age");
+	p.days_apart = -1.0; /* a date unknown */
+	assert_null(policy_pair_rule(&o, &p));
+	p.tfidf = 0.98f;
+	assert_string_equal(policy_pair_rule(&o, &p), "near-duplicate");
+	o.duplicate_score = 0.0f;
+	assert_null(policy_pair_rule(&o, &p));
+}
+
+static void test_override_by_id_as_resolved_overrides(void **state)
+{
+	static const char lines[] =
+		"{\"story\":\"a\",\"block\":\"new\"}\n"
+		"{\"block\":\"gone\"}\n"
+		"{\"sponsored\":\"ad\"}\n"
+		"{\"sponsored\":\"s\"}\n"
+		"{\"story\":\"b\",\"pin\":\"new\"}\n";
+	struct overrides ov;
+	struct skip_list problems = { 0 };
+	struct error err = { "" };
+
+	(void)state;
+	overrides_init(&ov);
+	assert_int_equal(overrides_parse(&ov, lines, sizeof lines - 1, "t", &problems, &err), 0);
+	assert_int_equal(problems.n, 0);
+	assert_string_equal(policy_override_by_id(&ov, "a", "new"), "blocked");
+	assert_null(policy_override_by_id(&ov, "b", "new"));
+	assert_string_equal(policy_override_by_id(&ov, "b", "gone"), "blocked");
+	assert_string_equal(policy_override_by_id(&ov, "a", "ad"), "sponsored");
+	assert_null(policy_override_by_id(&ov, "s", "ad")); /* on a sponsored story */
+	assert_null(policy_override_by_id(NULL, "a", "new"));
+	overrides_free(&ov);
+	skip_list_free(&problems);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -462,6 +522,8 @@ int main(void)
 		cmocka_unit_test(test_fallback_fills_empty_lists_with_recent_same_section),
 		cmocka_unit_test(test_fallback_keeps_max_age),
 		cmocka_unit_test(test_fallback_can_be_turned_off),
+		cmocka_unit_test(test_pair_rule_names_each_rule_of_one_pair),
+		cmocka_unit_test(test_override_by_id_as_resolved_overrides),
 		cmocka_unit_test(test_parse_time_accepts_rfc3339),
 		cmocka_unit_test(test_parse_time_rejects_other_text),
 	};
