@@ -153,12 +153,12 @@ int cmd_query(int argc, char **argv)
 	if (qs.no_term_basis)
 		log_warn("%s has latent vectors but no term basis (built by an older version): "
 			 "scoring new stories by TF-IDF alone", q.model);
+	cmd_warn_skipped(&set.skipped, before);
 	if (rc) {
 		log_error("%s", err.message);
 		status = rc == QUERY_NO_MEMORY ? EXIT_INTERNAL : EXIT_INPUT;
 		goto done;
 	}
-	cmd_warn_skipped(&set.skipped, before);
 	if (qs.lists_unknown)
 		log_warn("%s: no list of a story of the model; refresh unknown", q.lists);
 	vecs = calloc(corpus.n, sizeof *vecs);
