@@ -13,7 +13,8 @@ ALL_CFLAGS  = -std=c17 -D_GNU_SOURCE $(WARN) $(CFLAGS) -fvect-cost-model=cheap -
 LDLIBS  = $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lstemmer -lm -pthread
 
 BUILD   := build
-SRC     := $(wildcard src/*.c)
+SRC     := $(wildcard src/*.c src/extract/*.c)
+HDR     := $(wildcard src/*.h src/extract/*.h)
 LIBSRC  := $(filter-out src/main.c,$(SRC))
 LIBOBJ  := $(LIBSRC:src/%.c=$(BUILD)/%.o)
 TESTSRC := $(wildcard tests/test_*.c)
@@ -33,7 +34,8 @@ deps:
 $(BUILD):
 	@mkdir -p $(BUILD)
 
-$(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(HDR) | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 related: $(LIBOBJ) $(BUILD)/main.o
@@ -84,8 +86,8 @@ FUZZ_OBJ     := $(LIBSRC:src/%.c=$(BUILD)/fuzz/%.o)
 
 .PRECIOUS: $(BUILD)/fuzz/%.o
 
-$(BUILD)/fuzz/%.o: src/%.c $(wildcard src/*.h)
-	@mkdir -p $(BUILD)/fuzz
+$(BUILD)/fuzz/%.o: src/%.c $(HDR)
+	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link -c -o $@ $<
 
 $(BUILD)/fuzz/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_OBJ)

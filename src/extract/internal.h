@@ -1,0 +1,311 @@
+/*
+ * extract/internal.h: what the parts of src/extract/ share. Not a public
+ * header: callers use extract.h.
+ *
+ * The design, which the files below implement:
+ *
+ * The page is parsed once by libxml2's HTML parser (recovering, no network,
+ * encoding forced to UTF-8 so a <meta charset> cannot make libxml2 decode
+ * the bytes a second time). A page whose <head> holds an element left open
+ * that swallowed the rest (a <title> without its end tag, a <script> whose
+ * start tag lost a quote) is parsed again with the end tag put back, so
+ * the body is read as a browser-like reader would show it rather than as
+ * one long title or script. Everything after that walks the tree
+ * iteratively (libxml2 nodes have parent pointers), so hostile nesting can
+ * cost time proportional to the node count but never stack.
+ *
+ * Main content follows the Readability idea, in one post-order pass:
+ *   1. Every element gets a record (in an array indexed through the node's
+ *      `_private`, which belongs to us for a document we parsed) with its
+ *      subtree's text length, link text length, comma count and the counts
+ *      of <p>, <li>, <img>, <input> and embeds below it. Hidden elements,
+ *      scripts, navigation and "unlikely" blocks (class/id/role hints such
+ *      as comment, related, sidebar, unless a positive hint such as article
+ *      or content also matches) are skipped and count for nothing.
+ *   2. Each paragraph-like element (p, pre, td, h2-h6, a div without block
+ *      children, or the loose text directly inside a block) scores
+ *      1 + commas + min(length / 100, 3), given in full to its parent, half
+ *      to its grandparent and a third of a level's share further up (five
+ *      levels). An ancestor starts from a tag prior and its hint weight.
+ *   3. Scores are scaled by (1 - link density); the best candidate is moved
+ *      up when the score rises towards the root or several near-best
+ *      candidates share an ancestor, and its siblings join when they score
+ *      well, are prose paragraphs or hold a long one (the next table
+ *      of a story set one table per section). Elsewhere on the page,
+ *      containers of the best candidate's element and class join as
+ *      further parts of the story (one split by an advertisement),
+ *      unless a heading stands between them (the next post of a blog's
+ *      front page).
+ *   4. The chosen subtrees are printed block by block; inside them,
+ *      boilerplate (navigation, asides, forms, blocks with negative
+ *      hints, link lists, Readability's "conditional cleaning" of divs,
+ *      lists and tables) is dropped, unless it holds most of the text
+ *      or is the best candidate's own block (in the strict pass) or,
+ *      for cleaning, holds a long prose paragraph (a <p>, or text and
+ *      <br>s straight in a table cell),
+ *      and so are short stock lines
+ *      ("Advertisement") and a lone author's or section's name; bylines
+ *      ("By Jane Smith") and datelines stay (the reference texts keep
+ *      them, and stories of one event share their dates).
+ *      A short heading such as "Comments" or "Related articles" after
+ *      400 bytes of text ends the article: what follows it on real pages
+ *      is other stories or readers' comments, not more of the story.
+ *      A block that opens with such a heading, or follows it as the next
+ *      sibling, is that box: it and everything in it score a tenth, and it
+ *      is never printed, however little text precedes it; it ends the
+ *      article unless it stands between paragraphs of it.
+ *      Two comment signatures with different names ("Posted by: Anna
+ *      ...", "Posted by: Brad ...") end it too, from the first of them.
+ * What stands between the headline and the chosen block, when short and
+ * inside the story's own header (standfirst, dateline), is printed first.
+ * The headline (the <h1> that states the title) anchors the choice: blocks
+ * right after it, and its nearest ancestors, score five times as much,
+ * as the story follows its headline while comments, sidebars and teaser
+ * grids sit elsewhere.
+ * When the result is short (< 500 characters) the pass is repeated with
+ * the unlikely-block filter, then the hint weights, then the conditional
+ * cleaning switched off, and the longest result is kept, as Readability
+ * does. Every pass is linear in the number of nodes.
+ *
+ * Metadata is a separate linear walk collecting <meta>, <link>, <title>,
+ * <h1>, <time>, microdata and JSON-LD blocks; JSON-LD is searched (bounded
+ * depth) for the first article-typed object, through @graph and arrays.
+ */
+#ifndef RELATED_EXTRACT_INTERNAL_H
+#define RELATED_EXTRACT_INTERNAL_H
+
+#include "../extract.h"
+
+#include <ctype.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <jansson.h>
+#include <libxml/HTMLparser.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "../analyze.h"
+#include "../buf.h"
+#include "../stopwords.h"
+
+/* Files:
+ *   dom.c      tags, attributes and the text of a subtree
+ *   hints.c    class/id/role hints ("comment", "article", role=navigation)
+ *   score.c    the scoring pass and the choice of the best candidate
+ *   print.c    printing the chosen blocks, cleaning boilerplate out
+ *   content.c  the content passes, the headline anchor, the text kept
+ *   date.c     dates in pages to RFC 3339 (extract_normalize_date)
+ *   title.c    site names off titles (extract_clean_title)
+ *   meta.c     <meta>, <link>, <title>, <time>, microdata; filling the article
+ *   jsonld.c   JSON-LD blocks: parsing, the article object, its body
+ *   page.c     parsing the page and extract_article()
+ * Every function here is thread-safe: state lives in the structs below,
+ * each owned by one call of extract_article() on one thread. */
+
+/* Tags (dom.c) ------------------------------------------------------------ */
+
+enum {
+	T_BLOCK = 1 << 0,   /* starts a new paragraph in the text */
+	T_SKIP = 1 << 1,    /* never content: scripts, forms controls, media */
+	T_DROP = 1 << 2,    /* chrome: dropped when printing content */
+	T_SCORE = 1 << 3,   /* paragraph-like: scored at its parent */
+	T_DIVLIKE = 1 << 4, /* a paragraph when it holds no block element */
+	T_CLEAN = 1 << 5,   /* subject to conditional cleaning */
+	T_HEADING = 1 << 6,
+	T_EMBED = 1 << 7,
+	T_LIST = 1 << 8,
+};
+
+struct tag {
+	const char *name;
+	unsigned flags;
+	signed char prior; /* Readability's initial candidate score */
+};
+
+/* The entry of a tag name (lowercase, as libxml2's HTML parser gives it),
+ * or NULL for a tag not in the table. The entries are static. */
+const struct tag *tag_lookup(const xmlChar *name);
+bool is_tag(const xmlNode *n, const char *name);
+const char *attr(const xmlNode *n, const char *name);
+size_t count_text(const xmlChar *s, size_t *commas);
+size_t add_collapsed(struct buf *b, const char *s, bool *space);
+void rtrim(struct buf *b);
+int subtree_text(const xmlNode *root, struct buf *b);
+char *clean_string(const char *s);
+
+/* Class/id/role hints (hints.c) ------------------------------------------- */
+
+struct hints {
+	int weight;    /* Readability class weight */
+	bool unlikely; /* unlikely candidate (before scoring) */
+	bool drop;     /* dropped when printing content */
+	bool hidden;
+};
+
+/* Walks: subtree_next() below. */
+/* The node after c in document order inside root's subtree (an element's
+ * children first), or NULL at its end. */
+static inline const xmlNode *subtree_next(const xmlNode *c, const xmlNode *root)
+{
+	if (c->type == XML_ELEMENT_NODE && c->children)
+		return c->children;
+	while (c && c != root && !c->next)
+		c = c->parent;
+	return !c || c == root ? NULL : c->next;
+}
+
+void read_hints(const xmlNode *n, struct hints *h);
+
+/* Scoring (score.c) ------------------------------------------------------- */
+
+/* One record per element of the page, in document order, in scan.v; the
+ * element's `_private` holds its index + 1 (0: no record, e.g. a node of
+ * a skipped subtree), which is ours because the document is ours: it is
+ * parsed by page.c and freed before extract_article() returns. Indices
+ * (parent, block, NO_NODE) point into the same array. */
+#define NO_NODE UINT32_MAX
+
+struct info {
+	xmlNode *node;
+	uint32_t parent;   /* index of the parent element, or NO_NODE */
+	uint32_t block;    /* nearest block ancestor-or-self */
+	const struct tag *tag;
+	size_t text, link; /* characters in the subtree, inside links */
+	size_t commas;
+	size_t own, own_commas; /* loose text directly in this block */
+	size_t own_link; /* characters of `own` inside links */
+	size_t prose; /* most loose text with few links of a block at or below */
+	uint32_t p, li, img, input, embed;
+	int weight;
+	double score;
+	bool candidate, skipped, drop, in_link, has_block;
+	bool boxed; /* headed "Related articles", "Comments", "Most read"... */
+	bool marker_before; /* its last child with text was such a heading */
+	bool in_box; /* boxed, or inside a boxed block: scores a tenth */
+	bool taken; /* a subtree chosen for printing */
+	bool anchored; /* boosted for following the headline */
+	bool on_path; /* an ancestor-or-self of the first block printed */
+	bool holds_core; /* an ancestor-or-self of the best candidate */
+};
+
+/* Switches, relaxed in this order when a pass finds too little text. */
+enum {
+	M_STRIP_UNLIKELY = 1 << 0,
+	M_WEIGHT = 1 << 1,
+	M_CLEAN = 1 << 2,
+};
+
+struct scan {
+	struct info *v;
+	size_t n, cap;
+	unsigned mode;
+	xmlNode *headline; /* the <h1> that states the title, or NULL */
+	struct buf tmp;
+	bool oom;
+};
+
+struct info *info_of(const struct scan *s, const xmlNode *n);
+uint32_t index_of(const struct scan *s, const struct info *in);
+int scan_document(struct scan *s, xmlNode *root);
+double link_density(const struct info *in);
+bool is_ancestor(const struct scan *s, uint32_t anc, uint32_t i);
+void boost_near_headline(struct scan *s);
+uint32_t pick_top(struct scan *s, uint32_t *core);
+
+/* Printing (print.c) ------------------------------------------------------ */
+
+/* The text being printed for one content pass. `s` is borrowed from the
+ * pass; the bufs are owned and released by the pass that set it up. */
+/* Bytes of a commenter's name kept; bytes of text before a signature can
+ * be a comment's (fewer: it is the story's byline). */
+enum { SIGNATURE_NAME_MAX = 40, SIGNATURE_AFTER = 200 };
+
+struct printer {
+	const struct scan *s;
+	const char *title;  /* headings equal to it are skipped */
+	const char *author; /* a paragraph equal to it is a byline */
+	const char *section; /* a paragraph equal to it is a kicker */
+	struct buf out;     /* paragraphs so far */
+	struct buf para;    /* the paragraph being built */
+	struct buf tmp;
+	size_t para_link;   /* bytes of `para` inside links */
+	size_t filed; /* bytes of stock lines and bylines dropped */
+	int link_depth;
+	bool space;
+	bool stopped; /* the article has ended: comments or "related" follow */
+	size_t signed_at; /* out.len before the first comment signature, or 0 */
+	char signer[SIGNATURE_NAME_MAX + 1]; /* the name it carries */
+	size_t root_text; /* text characters in the subtree being printed */
+	size_t core_text; /* text characters of the best candidate */
+	uint32_t core;    /* the best candidate, or NO_NODE */
+	bool oom;
+};
+
+/* Containers of the story found by find_parts(), at most. */
+enum { MAX_PARTS = 8 };
+
+bool is_end_marker(const char *p, size_t len);
+void flush_para(struct printer *pr);
+void print_subtree(struct printer *pr, xmlNode *root);
+size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
+	uint32_t *parts);
+void print_header(struct scan *s, struct printer *pr, xmlNode *first);
+bool continues_in_prose(const struct scan *s, const xmlNode *n);
+
+/* Content passes (content.c) ---------------------------------------------- */
+
+size_t utf8_chars(const char *s);
+int extract_text(xmlNode *root, const struct article *meta,
+	char **text);
+
+struct ld;
+
+/* Metadata (meta.c) ------------------------------------------------------- */
+
+/* Collected by collect_meta(). The const char * fields point into the
+ * document (attribute values) and live as long as it; `title`, h1[] and
+ * ld[] are malloc'd and freed by meta_release(). */
+enum { MAX_LD = 16, MAX_H1 = 8 };
+
+struct meta {
+	const char *canonical, *og_url, *og_title, *og_site, *og_image,
+		*og_locale, *tw_title, *pub, *mod, *section, *author,
+		*art_author, *content_lang, *html_lang, *ip_pub, *ip_mod,
+		*other_pub, *time_dt, *time_pub;
+	char *title;
+	char *h1[MAX_H1]; /* the first <h1>s of the page, in order */
+	size_t nh1;
+	char *ld[MAX_LD];
+	size_t nld;
+};
+
+void meta_release(struct meta *m);
+int collect_meta(xmlNode *root, struct meta *m);
+int fill_metadata(struct article *out, struct meta *m, struct ld *ld);
+
+/* JSON-LD (jsonld.c) ------------------------------------------------------ */
+
+/* The parsed JSON-LD blocks: roots[] owned (freed by ld_release()); the
+ * article, page and site objects are borrowed from them. */
+struct ld {
+	json_t *roots[MAX_LD];
+	size_t n;
+	json_t *article, *page, *site;
+};
+
+const char *ld_string(const json_t *v, const char *key);
+void ld_parse(struct ld *ld, struct meta *m);
+void ld_release(struct ld *ld);
+const char *ld_get(const struct ld *ld, const char *key,
+	const char *sub);
+char *ld_authors(const struct ld *ld);
+char *ld_body(const struct ld *ld);
+
+#endif
