@@ -194,15 +194,8 @@ static int find_headline(xmlNode *root, const char *title,
 				}
 			}
 		}
-		if (descend && n->children) {
-			n = n->children;
-			continue;
-		}
-		while (n != root && !n->next)
-			n = n->parent;
-		if (n == root)
+		if (!(n = walk_next(n, root, descend, NULL, NULL)))
 			break;
-		n = n->next;
 	}
 	if (!*found)
 		*found = h2;

@@ -253,20 +253,9 @@ int subtree_text(const xmlNode *root, struct buf *b)
 			if (t && (t->flags & T_BLOCK))
 				space = true;
 		}
-		if (descend && n->children) {
-			n = n->children;
-			continue;
-		}
-		for (;;) {
-			if (n == root) {
-				rtrim(b);
-				return 0;
-			}
-			if (n->next) {
-				n = n->next;
-				break;
-			}
-			n = n->parent;
+		if (!(n = walk_next(n, root, descend, NULL, NULL))) {
+			rtrim(b);
+			return 0;
 		}
 	}
 }

@@ -124,7 +124,8 @@ static bool is_heading_anchor(const xmlNode *n, const char *id)
 				q++;
 			}
 		}
-		c = subtree_next(c, h);
+		c = walk_next(c, h, c->type == XML_ELEMENT_NODE, NULL,
+			      NULL);
 	}
 	while (*q && !isalnum((unsigned char)*q))
 		q++;

@@ -149,18 +149,37 @@ struct hints {
 	bool hidden;
 };
 
-/* Walks: subtree_next() below. */
-/* The node after c in document order inside root's subtree (an element's
- * children first), or NULL at its end. */
-static inline const xmlNode *subtree_next(const xmlNode *c, const xmlNode *root)
-{
-	if (c->type == XML_ELEMENT_NODE && c->children)
-		return c->children;
-	while (c && c != root && !c->next)
-		c = c->parent;
-	return !c || c == root ? NULL : c->next;
-}
+/* Walks ------------------------------------------------------------------ */
 
+/* Every walk over the tree goes through walk_next(): iterative (libxml2
+ * nodes have parent pointers), so hostile nesting costs time, never stack.
+ *
+ * The node after `n` in a pre-order walk of `root`'s subtree: n's first
+ * child when `descend` is set and n has children, else the next sibling
+ * of n or of its nearest ancestor below `root` that has one; NULL when the
+ * walk is over (it never leaves root's subtree). When `leave` is not NULL
+ * it is called with `ctx` on each node the step finishes, in post-order:
+ * n itself unless the walk enters it, then each ancestor whose last child
+ * that was, up to `root` itself. A walk starts at root (or at root's first
+ * child, then root is never left). Inline so that a walk with a `leave`
+ * costs no indirect call. */
+static inline xmlNode *walk_next(const xmlNode *n, const xmlNode *root,
+				 bool descend,
+				 void (*leave)(void *ctx, const xmlNode *done),
+				 void *ctx)
+{
+	if (descend && n->children)
+		return n->children;
+	for (;;) {
+		if (leave)
+			leave(ctx, n);
+		if (n == root)
+			return NULL;
+		if (n->next)
+			return n->next;
+		n = n->parent;
+	}
+}
 void read_hints(const xmlNode *n, struct hints *h);
 
 /* Scoring (score.c) ------------------------------------------------------- */

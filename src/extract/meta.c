@@ -162,21 +162,9 @@ int collect_meta(xmlNode *root, struct meta *m)
 				}
 			}
 		}
-		if (descend && n->children) {
-			n = n->children;
-			continue;
-		}
-		for (;;) {
-			if (n == root)
-				goto done;
-			if (n->next) {
-				n = n->next;
-				break;
-			}
-			n = n->parent;
-		}
+		if (!(n = walk_next(n, root, descend, NULL, NULL)))
+			break;
 	}
-done:
 	buf_release(&b);
 	return rc;
 }

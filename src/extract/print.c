@@ -478,7 +478,8 @@ static bool leads_with_link(const xmlNode *n)
 				return false;
 			}
 		}
-		c = subtree_next(c, n);
+		c = walk_next(c, n, c->type == XML_ELEMENT_NODE, NULL,
+			      NULL);
 	}
 	return false;
 }
@@ -584,6 +585,17 @@ static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 	return false;
 }
 
+/* walk_next()'s `leave` for print_subtree(): a block ends its paragraph. */
+static void print_left(void *ctx, const xmlNode *n)
+{
+	if (n->type == XML_ELEMENT_NODE) {
+		const struct tag *t = tag_lookup(n->name);
+
+		if (t && (t->flags & T_BLOCK))
+			flush_para(ctx);
+	}
+}
+
 /* Prints the text of the subtree at `root` as paragraphs. Iterative. */
 void print_subtree(struct printer *pr, xmlNode *root)
 {
@@ -627,25 +639,8 @@ void print_subtree(struct printer *pr, xmlNode *root)
 		} else if (n == root) {
 			descend = true; /* the document node */
 		}
-		if (descend && n->children) {
-			n = n->children;
-			continue;
-		}
-		for (;;) {
-			if (n->type == XML_ELEMENT_NODE) {
-				const struct tag *t = tag_lookup(n->name);
-
-				if (t && (t->flags & T_BLOCK))
-					flush_para(pr);
-			}
-			if (n == root)
-				return;
-			if (n->next) {
-				n = n->next;
-				break;
-			}
-			n = n->parent;
-		}
+		if (!(n = walk_next(n, root, descend, print_left, pr)))
+			return;
 	}
 }
 

@@ -170,7 +170,7 @@ static bool first_content_child(const struct scan *s, const xmlNode *n)
 	return true;
 }
 
-static void scan_leave_element(struct scan *s, xmlNode *n)
+static void scan_leave_element(struct scan *s, const xmlNode *n)
 {
 	struct info *in = info_of(s, n), *p;
 	unsigned f;
@@ -231,6 +231,13 @@ static void scan_leave_element(struct scan *s, xmlNode *n)
 		p->has_block = true;
 }
 
+/* walk_next()'s `leave` for the scoring pass. */
+static void scan_left(void *ctx, const xmlNode *n)
+{
+	if (n->type == XML_ELEMENT_NODE)
+		scan_leave_element(ctx, n);
+}
+
 /* Runs the scoring pass over the document. Returns 0, -1 on no memory. */
 int scan_document(struct scan *s, xmlNode *root)
 {
@@ -255,21 +262,8 @@ int scan_document(struct scan *s, xmlNode *root)
 		} else if (n == root) {
 			descend = true; /* the document node */
 		}
-		if (descend && n->children) {
-			n = n->children;
-			continue;
-		}
-		for (;;) {
-			if (n->type == XML_ELEMENT_NODE)
-				scan_leave_element(s, n);
-			if (n == root)
-				return 0;
-			if (n->next) {
-				n = n->next;
-				break;
-			}
-			n = n->parent;
-		}
+		if (!(n = walk_next(n, root, descend, scan_left, s)))
+			return 0;
 	}
 }
 
