@@ -6,9 +6,12 @@
 /* ------------------------------------------------------------------ */
 /* Dates                                                                 */
 
-static const char *const month_names[] = { "jan", "feb", "mar", "apr",
-					   "may", "jun", "jul", "aug",
-					   "sep", "oct", "nov", "dec" };
+/* The one table of month names: read_month() matches their first three
+ * letters, is_month_word() the abbreviation or the whole name. */
+static const char *const month_names[] = { "january", "february", "march",
+					   "april", "may", "june", "july",
+					   "august", "september", "october",
+					   "november", "december" };
 
 /* Reads 1..max digits at *p into *v. */
 static bool read_num(const char **p, int min, int max, int *v)
@@ -32,6 +35,23 @@ static void skip_spaces(const char **p)
 		       ((unsigned char)(*p)[0] == 0xC2 &&
 			(unsigned char)(*p)[1] == 0xA0)))
 		*p += isspace((unsigned char)**p) ? 1 : 2;
+}
+
+/* Whether the word at p is a month's name or its abbreviation ("Jul",
+ * "July", "Sept."; not "Maria" or "Junior"). */
+bool is_month_word(const char *p)
+{
+	size_t n = 0;
+
+	while (isalpha((unsigned char)p[n]))
+		n++;
+	for (int m = 0; m < 12; m++)
+		if ((n == 3 && strncasecmp(p, month_names[m], 3) == 0) ||
+		    (n == strlen(month_names[m]) &&
+		     strncasecmp(p, month_names[m], n) == 0) ||
+		    (m == 8 && n == 4 && strncasecmp(p, "sept", 4) == 0))
+			return true;
+	return false;
 }
 
 /* An English month name or abbreviation ("Apr", "April", "Sept."). */

@@ -284,6 +284,10 @@ size_t utf8_chars(const char *s);
 int extract_text(xmlNode *root, const struct article *meta,
 	char **text);
 
+/* Dates (date.c) ---------------------------------------------------------- */
+
+bool is_month_word(const char *p);
+
 struct ld;
 
 /* Metadata (meta.c) ------------------------------------------------------- */

@@ -193,25 +193,6 @@ bool is_end_marker(const char *p, size_t len)
  * comment, which the score cannot see; "wrote:", "said:" and "posted on"
  * cost more than they gained. Where the signature follows the comment,
  * the first comment stays.) */
-/* Whether the word at p is a month's name or its abbreviation ("Jul",
- * "July", "Sept."; not "Maria" or "Junior"). */
-static bool is_month_word(const char *p)
-{
-	static const char *const full[] = { "january", "february", "march",
-					    "april", "may", "june", "july",
-					    "august", "september", "october",
-					    "november", "december" };
-	size_t n = 0;
-
-	while (isalpha((unsigned char)p[n]))
-		n++;
-	for (int m = 0; m < 12; m++)
-		if ((n == 3 && strncasecmp(p, full[m], 3) == 0) ||
-		    (n == strlen(full[m]) && strncasecmp(p, full[m], n) == 0) ||
-		    (m == 8 && n == 4 && strncasecmp(p, "sept", 4) == 0))
-			return true;
-	return false;
-}
 
 /* "Maria July 7, 2012 at 2:31 pm", a comment's header on many blogs: the
  * length of the name before the date when the short line ends with "at"
