@@ -16,7 +16,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "related"))
 CORPUS = os.path.join(ROOT, "corpus")
 STORIES = os.path.join(ROOT, "scripts", "corpus", "stories")
-SEED = os.path.join(ROOT, "..", "shared", "seeds", "000_cfa8f1900e2c573c.txt")
+SEED = os.path.join(ROOT, "tests", "fixtures", "putin-might-avoid-meeting-with-tillerson.txt")
 
 TESTS = []
 
