@@ -104,12 +104,6 @@ const struct tag *tag_lookup(const xmlChar *name)
 		       sizeof tags[0], tag_cmp);
 }
 
-bool is_tag(const xmlNode *n, const char *name)
-{
-	return n && n->type == XML_ELEMENT_NODE && n->name &&
-	       strcmp((const char *)n->name, name) == 0;
-}
-
 const char *attr(const xmlNode *n, const char *name)
 {
 	for (const xmlAttr *a = n->properties; a; a = a->next) {

@@ -132,7 +132,15 @@ struct tag {
 /* The entry of a tag name (lowercase, as libxml2's HTML parser gives it),
  * or NULL for a tag not in the table. The entries are static. */
 const struct tag *tag_lookup(const xmlChar *name);
-bool is_tag(const xmlNode *n, const char *name);
+
+/* Whether `n` is an element named `name` (lowercase). Inline, as are
+ * info_of(), index_of() and link_density() below: every pass calls them
+ * per node, from several files, and they are a line or two each. */
+static inline bool is_tag(const xmlNode *n, const char *name)
+{
+	return n && n->type == XML_ELEMENT_NODE && n->name &&
+	       strcmp((const char *)n->name, name) == 0;
+}
 const char *attr(const xmlNode *n, const char *name);
 size_t count_text(const xmlChar *s, size_t *commas);
 size_t add_collapsed(struct buf *b, const char *s, bool *space);
@@ -230,10 +238,30 @@ struct scan {
 	bool oom;
 };
 
-struct info *info_of(const struct scan *s, const xmlNode *n);
-uint32_t index_of(const struct scan *s, const struct info *in);
+/* The record of element `n`, or NULL (not an element, or no record). */
+static inline struct info *info_of(const struct scan *s, const xmlNode *n)
+{
+	uintptr_t i;
+
+	if (!n || n->type != XML_ELEMENT_NODE)
+		return NULL;
+	i = (uintptr_t)n->_private;
+	if (i == 0 || i > s->n)
+		return NULL;
+	return &s->v[i - 1];
+}
+
+static inline uint32_t index_of(const struct scan *s, const struct info *in)
+{
+	return (uint32_t)(in - s->v);
+}
+
+static inline double link_density(const struct info *in)
+{
+	return in->text ? (double)in->link / (double)in->text : 0.0;
+}
+
 int scan_document(struct scan *s, xmlNode *root);
-double link_density(const struct info *in);
 bool is_ancestor(const struct scan *s, uint32_t anc, uint32_t i);
 void boost_near_headline(struct scan *s);
 uint32_t pick_top(struct scan *s, uint32_t *core);

@@ -9,23 +9,6 @@
 /* Content scoring                                                       */
 
 
-struct info *info_of(const struct scan *s, const xmlNode *n)
-{
-	uintptr_t i;
-
-	if (!n || n->type != XML_ELEMENT_NODE)
-		return NULL;
-	i = (uintptr_t)n->_private;
-	if (i == 0 || i > s->n)
-		return NULL;
-	return &s->v[i - 1];
-}
-
-uint32_t index_of(const struct scan *s, const struct info *in)
-{
-	return (uint32_t)(in - s->v);
-}
-
 /* Gives a candidate its starting score the first time it is scored. */
 static void init_candidate(struct scan *s, struct info *in)
 {
@@ -265,11 +248,6 @@ int scan_document(struct scan *s, xmlNode *root)
 		if (!(n = walk_next(n, root, descend, scan_left, s)))
 			return 0;
 	}
-}
-
-double link_density(const struct info *in)
-{
-	return in->text ? (double)in->link / (double)in->text : 0.0;
 }
 
 bool is_ancestor(const struct scan *s, uint32_t anc, uint32_t i)
