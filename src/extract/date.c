@@ -3,9 +3,6 @@
  */
 #include "internal.h"
 
-/* ------------------------------------------------------------------ */
-/* Dates                                                                 */
-
 /* The one table of month names: read_month() matches their first three
  * letters, is_month_word() the abbreviation or the whole name. */
 static const char *const month_names[] = { "january", "february", "march",

@@ -117,7 +117,6 @@ const char *attr(const xmlNode *n, const char *name)
 	return NULL;
 }
 
-
 /* ------------------------------------------------------------------ */
 /* Text helpers                                                         */
 

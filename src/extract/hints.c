@@ -4,9 +4,6 @@
  */
 #include "internal.h"
 
-/* ------------------------------------------------------------------ */
-/* Class/id/role hints                                                  */
-
 /* Readability's unlikely candidates, removed before scoring... (No hint
  * list names "read-more": news sites put the rest of the story, folded
  * away, in a block of that name as often as a "Read more" link, which
@@ -80,8 +77,6 @@ static void lower_into(char *out, size_t cap, const char *in)
 		out[i] = (char)tolower((unsigned char)in[i]);
 	out[i] = '\0';
 }
-
-
 
 /* Whether the id `id` (lowercased) of element `n` is the anchor of the
  * heading that opens it, made from the heading's words: a documentation

@@ -109,6 +109,38 @@
  * Every function here is thread-safe: state lives in the structs below,
  * each owned by one call of extract_article() on one thread. */
 
+/* Walks ------------------------------------------------------------------ */
+
+/* Every walk over the tree goes through walk_next(): iterative (libxml2
+ * nodes have parent pointers), so hostile nesting costs time, never stack.
+ *
+ * The node after `n` in a pre-order walk of `root`'s subtree: n's first
+ * child when `descend` is set and n has children, else the next sibling
+ * of n or of its nearest ancestor below `root` that has one; NULL when the
+ * walk is over (it never leaves root's subtree). When `leave` is not NULL
+ * it is called with `ctx` on each node the step finishes, in post-order:
+ * n itself unless the walk enters it, then each ancestor whose last child
+ * that was, up to `root` itself. A walk starts at root (or at root's first
+ * child, then root is never left). Inline so that a walk with a `leave`
+ * costs no indirect call. */
+static inline xmlNode *walk_next(const xmlNode *n, const xmlNode *root,
+				 bool descend,
+				 void (*leave)(void *ctx, const xmlNode *done),
+				 void *ctx)
+{
+	if (descend && n->children)
+		return n->children;
+	for (;;) {
+		if (leave)
+			leave(ctx, n);
+		if (n == root)
+			return NULL;
+		if (n->next)
+			return n->next;
+		n = n->parent;
+	}
+}
+
 /* Tags (dom.c) ------------------------------------------------------------ */
 
 enum {
@@ -141,6 +173,9 @@ static inline bool is_tag(const xmlNode *n, const char *name)
 	return n && n->type == XML_ELEMENT_NODE && n->name &&
 	       strcmp((const char *)n->name, name) == 0;
 }
+
+/* The value of `n`'s attribute `name` (ASCII case-insensitive), "" when
+ * it has no text, NULL when absent; it belongs to the document. */
 const char *attr(const xmlNode *n, const char *name);
 size_t count_text(const xmlChar *s, size_t *commas);
 size_t add_collapsed(struct buf *b, const char *s, bool *space);
@@ -157,37 +192,8 @@ struct hints {
 	bool hidden;
 };
 
-/* Walks ------------------------------------------------------------------ */
-
-/* Every walk over the tree goes through walk_next(): iterative (libxml2
- * nodes have parent pointers), so hostile nesting costs time, never stack.
- *
- * The node after `n` in a pre-order walk of `root`'s subtree: n's first
- * child when `descend` is set and n has children, else the next sibling
- * of n or of its nearest ancestor below `root` that has one; NULL when the
- * walk is over (it never leaves root's subtree). When `leave` is not NULL
- * it is called with `ctx` on each node the step finishes, in post-order:
- * n itself unless the walk enters it, then each ancestor whose last child
- * that was, up to `root` itself. A walk starts at root (or at root's first
- * child, then root is never left). Inline so that a walk with a `leave`
- * costs no indirect call. */
-static inline xmlNode *walk_next(const xmlNode *n, const xmlNode *root,
-				 bool descend,
-				 void (*leave)(void *ctx, const xmlNode *done),
-				 void *ctx)
-{
-	if (descend && n->children)
-		return n->children;
-	for (;;) {
-		if (leave)
-			leave(ctx, n);
-		if (n == root)
-			return NULL;
-		if (n->next)
-			return n->next;
-		n = n->parent;
-	}
-}
+/* The hints of element `n`'s class, id, role, aria and hidden
+ * attributes, for scoring and printing. */
 void read_hints(const xmlNode *n, struct hints *h);
 
 /* Scoring (score.c) ------------------------------------------------------- */
@@ -229,6 +235,9 @@ enum {
 	M_CLEAN = 1 << 2,
 };
 
+/* One scoring pass. v[] (malloc'd) and tmp are owned by content_pass(),
+ * which also sets every recorded node's `_private` back to NULL before
+ * freeing v, so the next pass over the same document starts clean. */
 struct scan {
 	struct info *v;
 	size_t n, cap;
@@ -268,11 +277,13 @@ uint32_t pick_top(struct scan *s, uint32_t *core);
 
 /* Printing (print.c) ------------------------------------------------------ */
 
-/* The text being printed for one content pass. `s` is borrowed from the
- * pass; the bufs are owned and released by the pass that set it up. */
 /* Bytes of a commenter's name kept; bytes of text before a signature can
  * be a comment's (fewer: it is the story's byline). */
 enum { SIGNATURE_NAME_MAX = 40, SIGNATURE_AFTER = 200 };
+
+/* The text being printed for one content pass. `s` is borrowed from the
+ * pass; the bufs are owned and released by content_pass(), which set it
+ * up. */
 
 struct printer {
 	const struct scan *s;
@@ -302,15 +313,14 @@ bool is_end_marker(const char *p, size_t len);
 void flush_para(struct printer *pr);
 void print_subtree(struct printer *pr, xmlNode *root);
 size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
-	uint32_t *parts);
+			 uint32_t *parts);
 void print_header(struct scan *s, struct printer *pr, xmlNode *first);
 bool continues_in_prose(const struct scan *s, const xmlNode *n);
 
 /* Content passes (content.c) ---------------------------------------------- */
 
 size_t utf8_chars(const char *s);
-int extract_text(xmlNode *root, const struct article *meta,
-	char **text);
+int extract_text(xmlNode *root, const struct article *meta, char **text);
 
 /* Dates (date.c) ---------------------------------------------------------- */
 
@@ -354,8 +364,7 @@ struct ld {
 const char *ld_string(const json_t *v, const char *key);
 void ld_parse(struct ld *ld, struct meta *m);
 void ld_release(struct ld *ld);
-const char *ld_get(const struct ld *ld, const char *key,
-	const char *sub);
+const char *ld_get(const struct ld *ld, const char *key, const char *sub);
 char *ld_authors(const struct ld *ld);
 char *ld_body(const struct ld *ld);
 

@@ -66,7 +66,6 @@ const char *ld_string(const json_t *v, const char *key)
 	return json_string_value(v);
 }
 
-
 /* Parses the JSON-LD blocks, tolerating raw control characters inside
  * strings and wrappers (comments, CDATA) around the value. */
 void ld_parse(struct ld *ld, struct meta *m)
@@ -138,8 +137,6 @@ char *ld_authors(const struct ld *ld)
 		return NULL;
 	return buf_detach(&b, NULL);
 }
-
-
 
 /* JSON-LD articleBody as paragraphs ("\n" runs become "\n\n"), or NULL. */
 char *ld_body(const struct ld *ld)

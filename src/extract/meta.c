@@ -4,10 +4,6 @@
  */
 #include "internal.h"
 
-/* ------------------------------------------------------------------ */
-/* Metadata                                                              */
-
-
 void meta_release(struct meta *m)
 {
 	free(m->title);
@@ -168,9 +164,6 @@ int collect_meta(xmlNode *root, struct meta *m)
 	buf_release(&b);
 	return rc;
 }
-
-/* JSON-LD ---------------------------------------------------------------- */
-
 
 /* Filling the article ----------------------------------------------------- */
 

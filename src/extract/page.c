@@ -5,8 +5,6 @@
  */
 #include "internal.h"
 
-/* ------------------------------------------------------------------ */
-
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 static void init_libxml(void)

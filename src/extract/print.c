@@ -6,10 +6,6 @@
  */
 #include "internal.h"
 
-/* ------------------------------------------------------------------ */
-/* Printing the content                                                  */
-
-
 static bool ieq_prefix(const char *s, const char *prefix)
 {
 	return strncasecmp(s, prefix, strlen(prefix)) == 0;

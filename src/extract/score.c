@@ -5,10 +5,6 @@
  */
 #include "internal.h"
 
-/* ------------------------------------------------------------------ */
-/* Content scoring                                                       */
-
-
 /* Gives a candidate its starting score the first time it is scored. */
 static void init_candidate(struct scan *s, struct info *in)
 {

@@ -3,9 +3,6 @@
  */
 #include "internal.h"
 
-/* ------------------------------------------------------------------ */
-/* Titles                                                                */
-
 static size_t count_words(const char *s, size_t len)
 {
 	size_t n = 0;
