@@ -19,6 +19,7 @@ LIBSRC  := $(filter-out src/main.c,$(SRC))
 LIBOBJ  := $(LIBSRC:src/%.c=$(BUILD)/%.o)
 TESTSRC := $(wildcard tests/test_*.c)
 TESTBIN := $(TESTSRC:tests/%.c=$(BUILD)/%)
+E2E     := tests/e2e.sh tests/e2e_bad.py tests/review_browser.py tests/e2e_shard.py
 OUT     ?= out
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 PREFIX  ?= /usr/local
@@ -49,16 +50,18 @@ run: deps
 	./related run corpus -o $(OUT)
 	@echo "related lists: $(OUT)/related.jsonl  report: $(OUT)/report.json"
 
+# Every suite runs even when an earlier one fails; tests/run-suites.sh prints
+# a summary naming each suite's result and fails if any did. A build error
+# does not stop the suites that could be built, but fails the run.
 test: deps
-	@$(MAKE) --no-print-directory related $(TESTBIN)
-	@$(MAKE) --no-print-directory unit e2e
+	@build=ok; $(MAKE) --no-print-directory -k related $(TESTBIN) || build=failed; \
+	  BUILD_STATUS=$$build tests/run-suites.sh ./related $(TESTBIN) $(E2E)
 
 unit: $(TESTBIN)
-	@fail=0; for t in $(TESTBIN); do echo "== $$t"; $$t || fail=1; done; \
-	  if [ $$fail = 0 ]; then echo "unit tests: all passed"; else echo "unit tests: FAILED"; exit 1; fi
+	@tests/run-suites.sh ./related $(TESTBIN)
 
 e2e: related
-	@tests/e2e.sh ./related && python3 tests/e2e_bad.py ./related && python3 tests/review_browser.py ./related && python3 tests/e2e_shard.py ./related
+	@tests/run-suites.sh ./related $(E2E)
 
 check: deps
 	@$(MAKE) --no-print-directory clean
