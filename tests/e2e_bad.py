@@ -24,27 +24,16 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "related"))
+from harness import CORPUS, ROOT, Skip, binary, finish, run_tests, test
+import harness
+
+BIN = binary()
 GENERATOR = os.path.join(ROOT, "scripts", "make-bad-inputs")
-CORPUS = os.path.join(ROOT, "corpus")
 
 TIMEOUT = 120            # seconds per command
 MEMORY = 2 << 30         # bytes of address space per command
 JOBS = "4"               # bounded, so that per-thread arenas fit the limit on big machines
 PAGE_EXTS = (".html.gz", ".htm.gz", ".html", ".htm")
-
-TESTS = []
-SKIPPED = []
-
-
-def test(fn):
-    TESTS.append(fn)
-    return fn
-
-
-class Skip(Exception):
-    """Raised by a test that cannot run in this environment."""
 
 
 def _sanitized():
@@ -67,8 +56,7 @@ def run(*args, timeout=TIMEOUT):
     """Runs the binary with bytes output; a timeout is a test failure (a hang)."""
     t = timeout * (4 if ASAN else 1)
     try:
-        return subprocess.run([BIN, *args], capture_output=True, stdin=subprocess.DEVNULL,
-                              timeout=t, preexec_fn=_limits)
+        return harness.run([BIN, *args], text=False, timeout=t, preexec_fn=_limits)
     except subprocess.TimeoutExpired:
         raise AssertionError(f"hang: `related {' '.join(map(str, args))}` ran over {t} s")
 
@@ -508,29 +496,17 @@ def main():
     if not os.path.exists(BIN):
         print(f"e2e-bad: {BIN} not built", file=sys.stderr)
         return 1
-    passed = failed = 0
     try:
         setup()
     except Exception as e:
-        print(f"[ FAILED ] setup: {type(e).__name__}: {e}")
+        harness.check("setup", False, f"{type(e).__name__}: {e}")
         teardown()
-        print("e2e-bad: 0 passed, 1 failed")
-        return 1
+        return finish("e2e-bad")
     try:
-        for fn in TESTS:
-            try:
-                fn()
-                print(f"[ PASSED ] {fn.__name__}")
-                passed += 1
-            except Skip as s:
-                print(f"[ SKIPPED ] {fn.__name__}: {s}")
-            except Exception as e:  # report every failure, keep going
-                print(f"[ FAILED ] {fn.__name__}: {type(e).__name__}: {e}")
-                failed += 1
+        run_tests()
     finally:
         teardown()
-    print(f"e2e-bad: {passed} passed, {failed} failed")
-    return 1 if failed else 0
+    return finish("e2e-bad")
 
 
 if __name__ == "__main__":

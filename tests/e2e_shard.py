@@ -21,25 +21,16 @@ import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RELATED = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else "./related")
+from harness import ROOT, binary, check, finish
+import harness
+
+RELATED = binary()
 SCRIPT = os.path.join(ROOT, "scripts", "run-sharded.sh")
 TMP = tempfile.mkdtemp(prefix="e2e-shard-")
-passed = failed = 0
-
-
-def check(name, ok, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("[ PASSED ] " + name)
-    else:
-        failed += 1
-        print("[ FAILED ] " + name + (": " + detail if detail else ""))
 
 
 def run(args, **kw):
-    return subprocess.run(args, capture_output=True, text=True, **kw)
+    return harness.run(args, **kw)
 
 
 def lines_without_time(path):
@@ -409,10 +400,11 @@ def main():
               r10 is not None and r10 >= 0.99, p.stdout + p.stderr)
         site_boilerplate()
         bad_parts()
+    except Exception as e:  # a failed step ends the suite, reported as a failure
+        check("the steps above ran to the end", False, "%s: %s" % (type(e).__name__, e))
     finally:
         shutil.rmtree(TMP, ignore_errors=True)
-    print("e2e-shard: %d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return finish("e2e-shard")
 
 
 if __name__ == "__main__":
