@@ -53,7 +53,8 @@ run: deps
 # Every suite runs even when an earlier one fails; tests/run-suites.sh prints
 # a summary naming each suite's result and fails if any did. A build error
 # does not stop the suites that could be built, but fails the run.
-test: deps
+test:
+	@scripts/install-deps test
 	@build=ok; $(MAKE) --no-print-directory -k related $(TESTBIN) || build=failed; \
 	  BUILD_STATUS=$$build tests/run-suites.sh ./related $(TESTBIN) $(E2E)
 
@@ -63,7 +64,8 @@ unit: $(TESTBIN)
 e2e: related
 	@tests/run-suites.sh ./related $(E2E)
 
-check: deps
+check:
+	@scripts/install-deps test
 	@$(MAKE) --no-print-directory clean
 	@$(MAKE) --no-print-directory test CFLAGS="-O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined"
 
