@@ -42,8 +42,11 @@ $(BUILD)/%.o: src/%.c $(HDR) | $(BUILD)
 related: $(LIBOBJ) $(BUILD)/main.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/test_%: tests/test_%.c $(LIBOBJ) | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(LIBOBJ) $(LDLIBS) -lcmocka
+$(BUILD)/testutil.o: tests/testutil.c tests/testutil.h | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/test_%: tests/test_%.c tests/testutil.h $(BUILD)/testutil.o $(LIBOBJ) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/testutil.o $(LIBOBJ) $(LDLIBS) -lcmocka
 
 run: deps
 	@$(MAKE) --no-print-directory related

@@ -7,7 +7,6 @@
 #define _GNU_SOURCE
 #endif
 #include <dirent.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,37 +20,7 @@
 #include <cmocka.h>
 
 #include "fsutil.h"
-
-static char dir[] = "/tmp/related-test-fsutil-XXXXXX";
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *path_of(const char *name)
-{
-	static char path[512];
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return path;
-}
+#include "testutil.h"
 
 /* Reads a whole small file into out (NUL-terminated); returns its length or
  * -1 when it cannot be opened. */
@@ -90,14 +59,14 @@ static void test_write_atomic_creates_file(void **state)
 	char sub[512];
 
 	(void)state;
-	snprintf(sub, sizeof sub, "%s", path_of("create"));
+	snprintf(sub, sizeof sub, "%s", testutil_path("create"));
 	assert_int_equal(mkdir(sub, 0777), 0);
-	snprintf(sub, sizeof sub, "%s", path_of("create/out.txt"));
+	snprintf(sub, sizeof sub, "%s", testutil_path("create/out.txt"));
 	assert_int_equal(fs_write_atomic(sub, "hello\n", 6, &err), 0);
 	assert_string_equal(err.message, "");
 	assert_int_equal(slurp(sub, got, sizeof got), 6);
 	assert_string_equal(got, "hello\n");
-	assert_int_equal(count_entries(path_of("create")), 1);
+	assert_int_equal(count_entries(testutil_path("create")), 1);
 }
 
 static void test_write_atomic_replaces_content_and_leaves_no_temporary(void **state)
@@ -106,14 +75,14 @@ static void test_write_atomic_replaces_content_and_leaves_no_temporary(void **st
 	char got[64], path[512];
 
 	(void)state;
-	assert_int_equal(mkdir(path_of("replace"), 0777), 0);
-	snprintf(path, sizeof path, "%s", path_of("replace/data"));
+	assert_int_equal(mkdir(testutil_path("replace"), 0777), 0);
+	snprintf(path, sizeof path, "%s", testutil_path("replace/data"));
 	assert_int_equal(fs_write_atomic(path, "a much longer first version", 27, &err), 0);
 	assert_int_equal(fs_write_atomic(path, "short", 5, &err), 0);
 	/* replaced whole, not overwritten in place */
 	assert_int_equal(slurp(path, got, sizeof got), 5);
 	assert_string_equal(got, "short");
-	assert_int_equal(count_entries(path_of("replace")), 1);
+	assert_int_equal(count_entries(testutil_path("replace")), 1);
 }
 
 static void test_write_atomic_writes_empty_and_binary_data(void **state)
@@ -123,11 +92,11 @@ static void test_write_atomic_writes_empty_and_binary_data(void **state)
 	static const char bin[] = { 'a', '\0', 'b', '\n', (char)0xff };
 
 	(void)state;
-	assert_int_equal(mkdir(path_of("bin"), 0777), 0);
-	snprintf(path, sizeof path, "%s", path_of("bin/empty"));
+	assert_int_equal(mkdir(testutil_path("bin"), 0777), 0);
+	snprintf(path, sizeof path, "%s", testutil_path("bin/empty"));
 	assert_int_equal(fs_write_atomic(path, "", 0, &err), 0);
 	assert_int_equal(slurp(path, got, sizeof got), 0);
-	snprintf(path, sizeof path, "%s", path_of("bin/bytes"));
+	snprintf(path, sizeof path, "%s", testutil_path("bin/bytes"));
 	assert_int_equal(fs_write_atomic(path, bin, sizeof bin, &err), 0);
 	assert_int_equal(slurp(path, got, sizeof got), (long)sizeof bin);
 	assert_memory_equal(got, bin, sizeof bin);
@@ -139,12 +108,12 @@ static void test_write_atomic_fails_cleanly_in_missing_folder(void **state)
 	char path[512];
 
 	(void)state;
-	snprintf(path, sizeof path, "%s", path_of("no-such-folder/out.txt"));
+	snprintf(path, sizeof path, "%s", testutil_path("no-such-folder/out.txt"));
 	assert_int_equal(fs_write_atomic(path, "x", 1, &err), -1);
 	/* the message names the file */
 	assert_non_null(strstr(err.message, path));
 	assert_true(strlen(err.message) > strlen(path) + 2);
-	assert_int_equal(access(path_of("no-such-folder"), F_OK), -1);
+	assert_int_equal(access(testutil_path("no-such-folder"), F_OK), -1);
 }
 
 static void test_write_atomic_failure_keeps_old_content(void **state)
@@ -155,15 +124,15 @@ static void test_write_atomic_failure_keeps_old_content(void **state)
 	(void)state;
 	/* renaming a file over a non-empty folder fails: the folder stays and
 	 * the temporary file must not be left behind */
-	assert_int_equal(mkdir(path_of("keep"), 0777), 0);
-	assert_int_equal(mkdir(path_of("keep/target"), 0777), 0);
-	snprintf(path, sizeof path, "%s", path_of("keep/target/inside"));
+	assert_int_equal(mkdir(testutil_path("keep"), 0777), 0);
+	assert_int_equal(mkdir(testutil_path("keep/target"), 0777), 0);
+	snprintf(path, sizeof path, "%s", testutil_path("keep/target/inside"));
 	assert_int_equal(fs_write_atomic(path, "old", 3, &err), 0);
-	snprintf(path, sizeof path, "%s", path_of("keep/target"));
+	snprintf(path, sizeof path, "%s", testutil_path("keep/target"));
 	assert_int_equal(fs_write_atomic(path, "new", 3, &err), -1);
 	assert_non_null(strstr(err.message, path));
-	assert_int_equal(count_entries(path_of("keep")), 1);
-	assert_int_equal(slurp(path_of("keep/target/inside"), got, sizeof got), 3);
+	assert_int_equal(count_entries(testutil_path("keep")), 1);
+	assert_int_equal(slurp(testutil_path("keep/target/inside"), got, sizeof got), 3);
 	assert_string_equal(got, "old");
 }
 
@@ -173,14 +142,14 @@ static void test_mkdir_p_creates_nested_folders(void **state)
 	struct stat st;
 
 	(void)state;
-	assert_int_equal(fs_mkdir_p(path_of("m/a/b/c"), &err), 0);
-	assert_int_equal(stat(path_of("m/a/b/c"), &st), 0);
+	assert_int_equal(fs_mkdir_p(testutil_path("m/a/b/c"), &err), 0);
+	assert_int_equal(stat(testutil_path("m/a/b/c"), &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 	/* again: everything exists, still success */
-	assert_int_equal(fs_mkdir_p(path_of("m/a/b/c"), &err), 0);
+	assert_int_equal(fs_mkdir_p(testutil_path("m/a/b/c"), &err), 0);
 	/* trailing slash */
-	assert_int_equal(fs_mkdir_p(path_of("m/a/x/"), &err), 0);
-	assert_int_equal(stat(path_of("m/a/x"), &st), 0);
+	assert_int_equal(fs_mkdir_p(testutil_path("m/a/x/"), &err), 0);
+	assert_int_equal(stat(testutil_path("m/a/x"), &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 }
 
@@ -192,10 +161,10 @@ static void test_mkdir_p_creates_relative_path(void **state)
 
 	(void)state;
 	assert_non_null(getcwd(cwd, sizeof cwd));
-	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(chdir(testutil_dir()), 0);
 	assert_int_equal(fs_mkdir_p("rel/one/two", &err), 0);
 	assert_int_equal(chdir(cwd), 0);
-	assert_int_equal(stat(path_of("rel/one/two"), &st), 0);
+	assert_int_equal(stat(testutil_path("rel/one/two"), &st), 0);
 	assert_true(S_ISDIR(st.st_mode));
 }
 
@@ -203,12 +172,12 @@ static void test_mkdir_p_fails_below_a_file(void **state)
 {
 	struct error err = { "" };
 	char path[512];
-	FILE *f = fopen(path_of("plain"), "w");
+	FILE *f = fopen(testutil_path("plain"), "w");
 
 	(void)state;
 	assert_non_null(f);
 	fclose(f);
-	snprintf(path, sizeof path, "%s", path_of("plain/sub"));
+	snprintf(path, sizeof path, "%s", testutil_path("plain/sub"));
 	assert_int_equal(fs_mkdir_p(path, &err), -1);
 	assert_true(strlen(err.message) > 0);
 }
@@ -216,13 +185,13 @@ static void test_mkdir_p_fails_below_a_file(void **state)
 static void test_mkdir_p_fails_when_path_is_a_file(void **state)
 {
 	struct error err = { "" };
-	FILE *f = fopen(path_of("file-not-folder"), "w");
+	FILE *f = fopen(testutil_path("file-not-folder"), "w");
 
 	(void)state;
 	assert_non_null(f);
 	fclose(f);
 	/* the folder cannot be created: a file is in the way */
-	assert_int_equal(fs_mkdir_p(path_of("file-not-folder"), &err), -1);
+	assert_int_equal(fs_mkdir_p(testutil_path("file-not-folder"), &err), -1);
 	assert_true(strlen(err.message) > 0);
 }
 
@@ -284,5 +253,5 @@ int main(void)
 		cmocka_unit_test(test_dirname_cases),
 	};
 
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, testutil_make_dir, testutil_remove_dir);
 }

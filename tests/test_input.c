@@ -9,7 +9,6 @@
 #define _GNU_SOURCE
 #endif
 #include <fcntl.h>
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,51 +24,16 @@
 #include <jansson.h>
 
 #include "input.h"
-
-static char dir[] = "/tmp/related-test-input-XXXXXX";
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	/* FTW_PHYS: never follow the symbolic-link loop while deleting */
-	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Path of `name` inside the test directory, in one of a few rotating static
- * buffers so that two results can be used together. */
-static const char *path_of(const char *name)
-{
-	static char paths[4][512];
-	static int next;
-	char *p = paths[next++ % 4];
-
-	snprintf(p, sizeof paths[0], "%s/%s", dir, name);
-	return p;
-}
+#include "testutil.h"
 
 static void make_folder(const char *name)
 {
-	assert_int_equal(mkdir(path_of(name), 0777), 0);
+	assert_int_equal(mkdir(testutil_path(name), 0777), 0);
 }
 
 static void write_file(const char *name, const char *content)
 {
-	FILE *f = fopen(path_of(name), "wb");
+	FILE *f = fopen(testutil_path(name), "wb");
 
 	assert_non_null(f);
 	assert_int_equal(fputs(content, f) >= 0, 1);
@@ -137,21 +101,21 @@ static void test_folder_walk_finds_pages_with_relative_ids(void **state)
 	write_file("walk/other/dotted.name.html", "x");
 
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("walk"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("walk"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 7);
 	assert_int_equal(set.skipped.n, 0);
 	assert_sorted_unique(&set);
 
 	it = require_id(&set, "2017/04/putin");
-	assert_string_equal(it->path, path_of("walk/2017/04/putin.html"));
+	assert_string_equal(it->path, testutil_path("walk/2017/04/putin.html"));
 	assert_string_equal(it->article.path, it->path);
 	assert_null(it->article.text);
 	assert_null(it->charset);
 	assert_non_null(find_id(&set, "top"));
 	assert_non_null(find_id(&set, "2017/04/old"));
 	it = require_id(&set, "2017/zipped");
-	assert_string_equal(it->path, path_of("walk/2017/zipped.html.gz"));
+	assert_string_equal(it->path, testutil_path("walk/2017/zipped.html.gz"));
 	assert_non_null(find_id(&set, "other/short"));
 	assert_non_null(find_id(&set, "other/UPPER"));
 	assert_non_null(find_id(&set, "other/dotted.name"));
@@ -178,7 +142,7 @@ static void test_folder_walk_ignores_hidden_and_non_page_files(void **state)
 	write_file("hidden/.html", "x");
 
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("hidden"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("hidden"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 1);
 	assert_string_equal(set.items[0].article.id, "visible/page");
@@ -195,11 +159,11 @@ static void test_folder_walk_does_not_follow_symlink_loop(void **state)
 	make_folder("loop/sub");
 	write_file("loop/sub/page.html", "x");
 	/* sub/up -> .. and sub/self -> . : following either never ends */
-	assert_int_equal(symlink("..", path_of("loop/sub/up")), 0);
-	assert_int_equal(symlink(".", path_of("loop/sub/self")), 0);
+	assert_int_equal(symlink("..", testutil_path("loop/sub/up")), 0);
+	assert_int_equal(symlink(".", testutil_path("loop/sub/self")), 0);
 
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("loop"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("loop"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 1);
 	assert_string_equal(set.items[0].article.id, "sub/page");
@@ -217,13 +181,13 @@ static void test_single_page_id_is_file_name_without_extension(void **state)
 	write_file("single/other.htm", "x");
 
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("single/story.html.gz"), &err), 0);
-	assert_int_equal(input_add(&set, path_of("single/other.htm"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("single/story.html.gz"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("single/other.htm"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 2);
 	assert_string_equal(set.items[0].article.id, "other");
 	assert_string_equal(set.items[1].article.id, "story");
-	assert_string_equal(set.items[1].path, path_of("single/story.html.gz"));
+	assert_string_equal(set.items[1].path, testutil_path("single/story.html.gz"));
 	input_set_free(&set);
 }
 
@@ -234,7 +198,7 @@ static void test_missing_argument_fails_with_its_name(void **state)
 
 	(void)state;
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("does-not-exist"), &err), -1);
+	assert_int_equal(input_add(&set, testutil_path("does-not-exist"), &err), -1);
 	assert_non_null(strstr(err.message, "does-not-exist"));
 	assert_int_equal(set.n, 0);
 	input_set_free(&set);
@@ -261,14 +225,14 @@ static void test_manifest_paths_resolve_against_manifest_folder(void **state)
 	assert_non_null(getcwd(cwd, sizeof cwd));
 	assert_int_equal(chdir("/"), 0);
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("man/list.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("man/list.jsonl"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(chdir(cwd), 0);
 	assert_int_equal(set.skipped.n, 0);
 	assert_int_equal(set.n, 3);
 
 	it = require_id(&set, "m1");
-	assert_string_equal(it->path, path_of("man/pages/one.html"));
+	assert_string_equal(it->path, testutil_path("man/pages/one.html"));
 	assert_string_equal(it->article.url, "https://ex.com/1");
 	assert_string_equal(it->article.published, "2017-04-12T10:00:00Z");
 	assert_string_equal(it->article.section, "world");
@@ -278,7 +242,7 @@ static void test_manifest_paths_resolve_against_manifest_folder(void **state)
 
 	/* default id: the path without extension */
 	it = require_id(&set, "pages/two");
-	assert_string_equal(it->path, path_of("man/pages/two.htm"));
+	assert_string_equal(it->path, testutil_path("man/pages/two.htm"));
 	assert_null(it->charset);
 	assert_null(it->article.url);
 
@@ -303,7 +267,7 @@ static void test_jsonl_article_records_carry_their_fields(void **state)
 		   "{\"id\":\"a0\",\"text\":\"Only text.\"}\r\n");
 
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("art/articles.ndjson"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("art/articles.ndjson"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.skipped.n, 0);
 	assert_int_equal(set.n, 2);
@@ -343,7 +307,7 @@ static void test_record_dates_are_normalised_like_pages(void **state)
 		   "{\"id\":\"d4\",\"text\":\"x\",\"published\":\"yesterday\"}\n"
 		   "{\"id\":\"d5\",\"path\":\"p.html\",\"published\":\"April 11, 2017\"}\n");
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("dates/a.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("dates/a.jsonl"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 5);
 	assert_string_equal(require_id(&set, "d1")->article.published, "2017-04-11T18:30:00Z");
@@ -370,7 +334,7 @@ static void test_deferred_texts_are_read_back_and_a_changed_file_is_an_error(voi
 		   "{\"id\":\"a2\",\"title\":\"Title only\",\"text\":\"\"}\n");
 	input_set_init(&set);
 	set.defer_text = 1;
-	assert_int_equal(input_add(&set, path_of("defer/a.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("defer/a.jsonl"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 3);
 	assert_int_equal(set.n_sources, 1);
@@ -418,7 +382,7 @@ static void test_bad_jsonl_lines_are_skipped_with_file_and_line(void **state)
 		   "{\"id\":\"x\",\"path\":\"\"}\n");        /* 8: empty path */
 
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("bad/mixed.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("bad/mixed.jsonl"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 2);
 	assert_string_equal(set.items[0].article.id, "good1");
@@ -430,7 +394,7 @@ static void test_bad_jsonl_lines_are_skipped_with_file_and_line(void **state)
 	}
 	s = find_skip(&set, "mixed.jsonl:2");
 	assert_non_null(s);
-	assert_string_equal(s->input, path_of("bad/mixed.jsonl:2"));
+	assert_string_equal(s->input, testutil_path("bad/mixed.jsonl:2"));
 	assert_non_null(find_skip(&set, "mixed.jsonl:4"));
 	assert_non_null(find_skip(&set, "mixed.jsonl:5"));
 	assert_non_null(find_skip(&set, "mixed.jsonl:6"));
@@ -464,14 +428,14 @@ static void test_read_back_text_matches_a_full_parse(void **state)
 
 	(void)state;
 	make_folder("scan");
-	f = fopen(path_of("scan/s.jsonl"), "wb");
+	f = fopen(testutil_path("scan/s.jsonl"), "wb");
 	assert_non_null(f);
 	for (size_t i = 0; i < sizeof lines / sizeof *lines; i++)
 		fprintf(f, "%s\n", lines[i]);
 	assert_int_equal(fclose(f), 0);
 	input_set_init(&set);
 	set.defer_text = 1;
-	assert_int_equal(input_add(&set, path_of("scan/s.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("scan/s.jsonl"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	fd = open(set.sources[0], O_RDONLY);
 	assert_true(fd >= 0);
@@ -512,7 +476,7 @@ static void collect_many(int jobs, struct input_set *set)
 	input_set_init(set);
 	set->defer_text = 1;
 	set->jobs = jobs;
-	assert_int_equal(input_add(set, path_of("many/many.jsonl"), &err), 0);
+	assert_int_equal(input_add(set, testutil_path("many/many.jsonl"), &err), 0);
 	assert_int_equal(input_finish(set, &err), 0);
 }
 
@@ -527,7 +491,7 @@ static void test_jsonl_parsed_on_threads_gives_the_same_items(void **state)
 
 	(void)state;
 	make_folder("many");
-	f = fopen(path_of("many/many.jsonl"), "wb");
+	f = fopen(testutil_path("many/many.jsonl"), "wb");
 	assert_non_null(f);
 	for (int i = 0; i < 2600; i++) {
 		if (i % 11 == 5)
@@ -586,15 +550,15 @@ static void test_duplicate_ids_keep_first_in_path_order(void **state)
 	write_file("dup/unique.html", "x");
 
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("dup"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("dup"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 2);
 	assert_string_equal(set.items[0].article.id, "story");
-	assert_string_equal(set.items[0].path, path_of("dup/story.htm"));
+	assert_string_equal(set.items[0].path, testutil_path("dup/story.htm"));
 	assert_string_equal(set.items[1].article.id, "unique");
 	assert_int_equal(set.skipped.n, 1);
 	s = &set.skipped.items[0];
-	assert_string_equal(s->input, path_of("dup/story.html"));
+	assert_string_equal(s->input, testutil_path("dup/story.html"));
 	assert_non_null(strstr(s->reason, "duplicate"));
 	assert_non_null(strstr(s->reason, "story"));
 	input_set_free(&set);
@@ -619,7 +583,7 @@ static void test_duplicate_ids_in_jsonl_keep_the_earlier_line(void **state)
 	write_file("dupl/list.jsonl", content);
 
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("dupl/list.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("dupl/list.jsonl"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 9);
 	assert_string_equal(require_id(&set, "same")->article.text, "first");
@@ -642,15 +606,15 @@ static void test_duplicate_ids_across_arguments_keep_the_earlier_argument(void *
 
 	/* the JSON Lines file is named first, although its path sorts last */
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("dupa/z.jsonl"), &err), 0);
-	assert_int_equal(input_add(&set, path_of("dupa/pages"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("dupa/z.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("dupa/pages"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 1);
 	it = require_id(&set, "story");
 	assert_null(it->path);
 	assert_string_equal(it->article.text, "from the record");
 	assert_int_equal(set.skipped.n, 1);
-	assert_string_equal(set.skipped.items[0].input, path_of("dupa/pages/story.html"));
+	assert_string_equal(set.skipped.items[0].input, testutil_path("dupa/pages/story.html"));
 	input_set_free(&set);
 }
 
@@ -671,8 +635,8 @@ static void test_items_from_several_arguments_are_sorted_by_id(void **state)
 		   "{\"id\":\"n\",\"text\":\"t\"}\n");
 
 	input_set_init(&set);
-	assert_int_equal(input_add(&set, path_of("sort/recs.jsonl"), &err), 0);
-	assert_int_equal(input_add(&set, path_of("sort/f"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("sort/recs.jsonl"), &err), 0);
+	assert_int_equal(input_add(&set, testutil_path("sort/f"), &err), 0);
 	assert_int_equal(input_finish(&set, &err), 0);
 	assert_int_equal(set.n, 6);
 	assert_string_equal(set.items[0].article.id, "a");
@@ -727,5 +691,5 @@ int main(void)
 		cmocka_unit_test(test_skip_list_take_moves_items),
 	};
 
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, testutil_make_dir, testutil_remove_dir);
 }

@@ -8,7 +8,6 @@
 #define _GNU_SOURCE
 #endif
 #include <dirent.h>
-#include <ftw.h>
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -25,42 +24,12 @@
 #include "analyze.h"
 #include "article.h"
 #include "model.h"
-
-static char dir[] = "/tmp/related-test-model-XXXXXX";
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *path_of(const char *name)
-{
-	static char path[512];
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return path;
-}
+#include "testutil.h"
 
 /* Number of entries of the test folder that look like temporary files. */
 static int count_temporaries(void)
 {
-	DIR *d = opendir(dir);
+	DIR *d = opendir(testutil_dir());
 	struct dirent *de;
 	int n = 0;
 
@@ -410,9 +379,9 @@ static void test_find_by_id_in_id_order_and_not(void **state)
 	assert_int_equal(model_find(&m, "2017/d"), -1);
 	assert_int_equal(model_find_len(&m, "2017/a", 4), 4);
 	/* and the same once saved and loaded */
-	assert_int_equal(model_save(&m, path_of("shuffled.model"), &err), 0);
+	assert_int_equal(model_save(&m, testutil_path("shuffled.model"), &err), 0);
 	model_free(&m);
-	assert_int_equal(model_load(path_of("shuffled.model"), &m, &err), 0);
+	assert_int_equal(model_load(testutil_path("shuffled.model"), &m, &err), 0);
 	assert_int_equal(model_find(&m, "2017/b"), 0);
 	assert_int_equal(model_find(&m, "2017"), 4);
 	assert_int_equal(model_find(&m, "2017/c"), 2);
@@ -498,17 +467,17 @@ static void test_save_load_round_trip(void **state)
 	p.max_df = 0.9f;
 	p.stem = 0;
 	build(news, NEWS, &p, &built);
-	assert_int_equal(model_save(&built, path_of("round.model"), &err), 0);
-	assert_int_equal(model_load(path_of("round.model"), &loaded, &err), 0);
+	assert_int_equal(model_save(&built, testutil_path("round.model"), &err), 0);
+	assert_int_equal(model_load(testutil_path("round.model"), &loaded, &err), 0);
 	assert_string_equal(err.message, "");
 	assert_models_equal(&built, &loaded);
 	assert_string_equal(model_doc(&loaded, 0, MODEL_TITLE), "Putin meets Tillerson");
 	assert_null(model_doc(&loaded, 2, MODEL_URL));
 	assert_string_equal(model_term(&loaded, 0), "moscow");
 	/* saving the loaded model gives the same file again */
-	assert_int_equal(model_save(&loaded, path_of("round2.model"), &err), 0);
+	assert_int_equal(model_save(&loaded, testutil_path("round2.model"), &err), 0);
 	model_free(&loaded);
-	assert_int_equal(model_load(path_of("round2.model"), &loaded, &err), 0);
+	assert_int_equal(model_load(testutil_path("round2.model"), &loaded, &err), 0);
 	assert_models_equal(&built, &loaded);
 	model_free(&loaded);
 	model_free(&built);
@@ -529,8 +498,8 @@ static void test_empty_model_round_trips(void **state)
 	assert_int_equal(model_builder_finish(b, &p, &built, &err), 0);
 	assert_int_equal(built.n_docs, 0);
 	assert_int_equal(built.n_terms, 0);
-	assert_int_equal(model_save(&built, path_of("empty.model"), &err), 0);
-	assert_int_equal(model_load(path_of("empty.model"), &loaded, &err), 0);
+	assert_int_equal(model_save(&built, testutil_path("empty.model"), &err), 0);
+	assert_int_equal(model_load(testutil_path("empty.model"), &loaded, &err), 0);
 	assert_models_equal(&built, &loaded);
 	model_free(&loaded);
 	model_free(&built);
@@ -644,17 +613,17 @@ static void test_postings_written_in_ranges_same_file(void **state)
 	(void)state;
 	build_wide(1, &m);
 	assert_null(m.post_start);
-	assert_int_equal(model_save_chunked(&m, path_of("whole.model"), m.nnz, &err), 0);
-	whole = slurp(path_of("whole.model"), &whole_len);
+	assert_int_equal(model_save_chunked(&m, testutil_path("whole.model"), m.nnz, &err), 0);
+	whole = slurp(testutil_path("whole.model"), &whole_len);
 	for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
-		assert_int_equal(model_save_chunked(&m, path_of("part.model"), chunks[c], &err), 0);
-		part = slurp(path_of("part.model"), &part_len);
+		assert_int_equal(model_save_chunked(&m, testutil_path("part.model"), chunks[c], &err), 0);
+		part = slurp(testutil_path("part.model"), &part_len);
 		assert_int_equal(part_len, whole_len);
 		assert_memory_equal(part, whole, whole_len);
 		free(part);
 	}
 	free(whole);
-	assert_int_equal(model_load(path_of("part.model"), &loaded, &err), 0);
+	assert_int_equal(model_load(testutil_path("part.model"), &loaded, &err), 0);
 	assert_int_equal(model_build_postings(&m), 0);
 	assert_memory_equal(loaded.post_start, m.post_start, ((size_t)m.n_terms + 1) * 8);
 	assert_memory_equal(loaded.post_doc, m.post_doc, m.nnz * 4);
@@ -685,7 +654,7 @@ static void assert_load_rejects(const char *name, size_t (*corrupt)(unsigned cha
 	char path[512];
 
 	build(news, NEWS, NULL, &built);
-	snprintf(path, sizeof path, "%s", path_of(name));
+	snprintf(path, sizeof path, "%s", testutil_path(name));
 	assert_int_equal(model_save(&built, path, &err), 0);
 	model_free(&built);
 	data = slurp(path, &len);
@@ -775,10 +744,10 @@ static void test_load_rejects_missing_and_non_regular_files(void **state)
 	struct error err = { "" };
 
 	(void)state;
-	assert_int_equal(model_load(path_of("absent.model"), &m, &err), -1);
+	assert_int_equal(model_load(testutil_path("absent.model"), &m, &err), -1);
 	assert_non_null(strstr(err.message, "absent.model"));
 	assert_null(m.storage);
-	assert_int_equal(model_load(dir, &m, &err), -1);
+	assert_int_equal(model_load(testutil_dir(), &m, &err), -1);
 	assert_null(m.storage);
 }
 
@@ -807,5 +776,5 @@ int main(void)
 		cmocka_unit_test(test_load_rejects_missing_and_non_regular_files),
 	};
 
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, testutil_make_dir, testutil_remove_dir);
 }

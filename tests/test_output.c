@@ -10,7 +10,6 @@
 #endif
 #include <ctype.h>
 #include <dirent.h>
-#include <ftw.h>
 #include <jansson.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -30,39 +29,7 @@
 #include "model.h"
 #include "output.h"
 #include "policy.h"
-
-static char dir[] = "/tmp/related-test-output-XXXXXX";
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static const char *path_of(const char *name)
-{
-	static char paths[2][512];
-	static int next;
-	char *p = paths[next++ % 2];
-
-	snprintf(p, sizeof paths[0], "%s/%s", dir, name);
-	return p;
-}
+#include "testutil.h"
 
 #define TITLE_2 "Quotes \"here\", a\ttab,\nnewline and \xE2\x80\xA8 separator"
 
@@ -357,7 +324,7 @@ static void test_write_related_writes_one_line_per_story(void **state)
 	(void)state;
 	make_model(&m);
 	make_lists(&l);
-	snprintf(outdir, sizeof outdir, "%s", path_of("out/nested"));
+	snprintf(outdir, sizeof outdir, "%s", testutil_path("out/nested"));
 	snprintf(file, sizeof file, "%s/related.jsonl", outdir);
 	/* write twice: the second replaces the first */
 	for (int round = 0; round < 2; round++) {
@@ -389,14 +356,14 @@ static void test_write_related_fails_when_folder_cannot_be_made(void **state)
 	struct related_lists l;
 	struct error err = { "" };
 	char outdir[512];
-	FILE *f = fopen(path_of("blocker"), "w");
+	FILE *f = fopen(testutil_path("blocker"), "w");
 
 	(void)state;
 	assert_non_null(f);
 	fclose(f);
 	make_model(&m);
 	make_lists(&l);
-	snprintf(outdir, sizeof outdir, "%s", path_of("blocker/out"));
+	snprintf(outdir, sizeof outdir, "%s", testutil_path("blocker/out"));
 	assert_int_equal(output_write_related(outdir, &m, &l, "2026-11-28T10:00:00Z", &err), -1);
 	assert_true(strlen(err.message) > 0);
 	related_lists_free(&l);
@@ -435,7 +402,7 @@ static void test_write_report_is_valid_json(void **state)
 	assert_true(r.stages[0].seconds >= 1.0);
 	assert_true(r.stages[1].seconds >= 0.0 && r.stages[1].seconds < 1.0);
 
-	snprintf(outdir, sizeof outdir, "%s", path_of("report"));
+	snprintf(outdir, sizeof outdir, "%s", testutil_path("report"));
 	snprintf(file, sizeof file, "%s/report.json", outdir);
 	assert_int_equal(output_write_report(outdir, &r, &err), 0);
 	assert_int_equal(count_temporaries(outdir), 0);
@@ -561,5 +528,5 @@ int main(void)
 		cmocka_unit_test(test_timestamp_is_rfc3339_utc),
 	};
 
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, testutil_make_dir, testutil_remove_dir);
 }

@@ -3,7 +3,6 @@
  * mapping is reversible), run folders, the `current` switch and pruning in
  * a fresh mkdtemp(3) folder; and progress_format(), the line progress shows.
  */
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,6 +19,7 @@
 #include "fsutil.h"
 #include "progress.h"
 #include "publish.h"
+#include "testutil.h"
 
 static void assert_path(const char *id, const char *want)
 {
@@ -64,26 +64,19 @@ static void test_too_long_name_is_refused(void **state)
 	buf_release(&b);
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static void test_switch_and_prune_keep_the_newest(void **state)
 {
-	char dir[] = "/tmp/related-test-publish-XXXXXX";
 	const char *names[] = { "20260101T000000Z", "20260101T000000Z-001",
 				"20260102T000000Z", "20260103T000000Z" };
+	const char *dir;
 	char path[512], link[512];
 	struct error err = { "" };
 	struct stat st;
 	ssize_t n;
 
 	(void)state;
-	assert_non_null(mkdtemp(dir));
+	assert_int_equal(testutil_make_dir(NULL), 0);
+	dir = testutil_dir();
 	for (size_t i = 0; i < 4; i++) {
 		snprintf(path, sizeof path, "%s/runs/%s", dir, names[i]);
 		assert_int_equal(fs_mkdir_p(path, &err), 0);
@@ -106,7 +99,7 @@ static void test_switch_and_prune_keep_the_newest(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	snprintf(path, sizeof path, "%s/runs/keep-me", dir); /* not ours */
 	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	assert_int_equal(testutil_remove_dir(NULL), 0);
 }
 
 static void test_progress_line(void **state)

@@ -6,7 +6,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,42 +20,11 @@
 #include <cmocka.h>
 
 #include "read.h"
-
-static char dir[] = "/tmp/related-test-read-XXXXXX";
-
-static int remove_entry(const char *path, const struct stat *st, int flag,
-			struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static int make_dir(void **state)
-{
-	(void)state;
-	return mkdtemp(dir) ? 0 : -1;
-}
-
-static int remove_dir(void **state)
-{
-	(void)state;
-	return nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* Returns the path of `name` inside the test directory (static storage). */
-static const char *path_of(const char *name)
-{
-	static char path[512];
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return path;
-}
+#include "testutil.h"
 
 static const char *write_file(const char *name, const void *data, size_t len)
 {
-	const char *path = path_of(name);
+	const char *path = testutil_path(name);
 	FILE *f = fopen(path, "wb");
 
 	assert_non_null(f);
@@ -215,7 +183,7 @@ static void test_read_refuses_directory(void **state)
 {
 	struct buf out = BUF_INIT;
 	struct error err = { "" };
-	const char *path = path_of("subdir");
+	const char *path = testutil_path("subdir");
 
 	(void)state;
 	assert_int_equal(mkdir(path, 0700), 0);
@@ -229,7 +197,7 @@ static void test_read_refuses_fifo_without_blocking(void **state)
 {
 	struct buf out = BUF_INIT;
 	struct error err = { "" };
-	const char *path = path_of("fifo");
+	const char *path = testutil_path("fifo");
 
 	(void)state;
 	assert_int_equal(mkfifo(path, 0600), 0);
@@ -259,7 +227,7 @@ static void test_read_follows_symlink_to_file(void **state)
 
 	(void)state;
 	snprintf(target, sizeof target, "%s", write_file("target.html", "t", 1));
-	const char *link = path_of("link.html");
+	const char *link = testutil_path("link.html");
 	assert_int_equal(symlink(target, link), 0);
 	assert_int_equal(read_file(link, READ_DEFAULT_LIMIT, &out, &err), 0);
 	assert_string_equal(out.data, "t");
@@ -270,7 +238,7 @@ static void test_read_missing_file_names_path(void **state)
 {
 	struct buf out = BUF_INIT;
 	struct error err = { "" };
-	const char *path = path_of("no-such-file.html");
+	const char *path = testutil_path("no-such-file.html");
 
 	(void)state;
 	assert_int_equal(read_file(path, READ_DEFAULT_LIMIT, &out, &err), -1);
@@ -418,5 +386,5 @@ int main(void)
 		cmocka_unit_test(test_read_gzip_magic_only_fails),
 	};
 
-	return cmocka_run_group_tests(tests, make_dir, remove_dir);
+	return cmocka_run_group_tests(tests, testutil_make_dir, testutil_remove_dir);
 }
