@@ -45,7 +45,10 @@ related: $(LIBOBJ) $(BUILD)/main.o
 $(BUILD)/testutil.o: tests/testutil.c tests/testutil.h | $(BUILD)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# rm first: a test that no longer compiles shows as not built, not as the
+# old binary passing
 $(BUILD)/test_%: tests/test_%.c tests/testutil.h $(BUILD)/testutil.o $(LIBOBJ) | $(BUILD)
+	@rm -f $@
 	$(CC) $(ALL_CFLAGS) -Isrc -o $@ $< $(BUILD)/testutil.o $(LIBOBJ) $(LDLIBS) -lcmocka
 
 run: deps
