@@ -372,6 +372,10 @@ def script_from_a_checkout(corpus, run_out, rc):
 
 
 def main():
+    if not os.path.exists(RELATED):
+        print("e2e-shard: %s not built" % RELATED, file=sys.stderr)
+        shutil.rmtree(TMP, ignore_errors=True)
+        return 1
     try:
         print("e2e-shard: GNU parallel %s" % ("found" if shutil.which("parallel")
                                              else "missing: the xargs -P fallback is tested"))

@@ -145,6 +145,9 @@ def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
     related = binary()
+    if not os.path.exists(related):
+        print("review-browser: %s not built" % related, file=sys.stderr)
+        return 1
     chromium = find_chromium()
     if not chromium:
         if os.environ.get("CI") == "true":
