@@ -169,6 +169,72 @@ int fs_write_atomic(const char *path, const void *data, size_t len,
 	return fs_atomic_commit(&f, err);
 }
 
+int fs_stream_open(struct fs_stream *s, const char *path, struct error *err)
+{
+	memset(s, 0, sizeof *s);
+	s->buf = malloc(FS_STREAM_PIECE);
+	if (!s->buf)
+		return error_set(err, path, "out of memory");
+	if (fs_atomic_open(&s->f, path, err)) {
+		free(s->buf);
+		s->buf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void stream_flush(struct fs_stream *s)
+{
+	if (!s->failed && s->len && fs_atomic_write(&s->f, s->buf, s->len, &s->err))
+		s->failed = 1; /* fs_atomic_write aborted the file */
+	s->len = 0;
+}
+
+void fs_stream_write(struct fs_stream *s, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len && !s->failed) {
+		size_t n = FS_STREAM_PIECE - s->len < len ? FS_STREAM_PIECE - s->len : len;
+		memcpy(s->buf + s->len, p, n);
+		s->len += n;
+		p += n;
+		len -= n;
+		if (s->len == FS_STREAM_PIECE)
+			stream_flush(s);
+	}
+}
+
+void fs_stream_fail(struct fs_stream *s, int errnum)
+{
+	if (s->failed)
+		return;
+	error_set(&s->err, s->f.path, "cannot write: %s", strerror(errnum));
+	s->failed = 1;
+	fs_atomic_abort(&s->f);
+}
+
+void fs_stream_abort(struct fs_stream *s)
+{
+	fs_atomic_abort(&s->f); /* does nothing when a failure aborted it */
+	free(s->buf);
+	s->buf = NULL;
+	s->failed = 1;
+}
+
+int fs_stream_commit(struct fs_stream *s, struct error *err)
+{
+	stream_flush(s);
+	free(s->buf);
+	s->buf = NULL;
+	if (s->failed) {
+		if (err)
+			*err = s->err;
+		return -1;
+	}
+	return fs_atomic_commit(&s->f, err);
+}
+
 int fs_lock(const char *dir, struct error *err)
 {
 	char *path;

@@ -35,6 +35,31 @@ int fs_atomic_write(struct fs_atomic *f, const void *data, size_t len,
 int fs_atomic_commit(struct fs_atomic *f, struct error *err);
 void fs_atomic_abort(struct fs_atomic *f);
 
+/* fs_atomic for a file written in many small pieces (the shard parts,
+ * related.jsonl joined from parts): fs_stream_write() gathers the bytes and
+ * hands them to fs_atomic_write() in pieces of FS_STREAM_PIECE. The first
+ * failure, a write's or one given with fs_stream_fail(), is kept and later
+ * writes do nothing, so a writer checks once, at the end:
+ * fs_stream_commit() then reports that failure (and removes the temporary
+ * file) instead of committing. fs_stream_abort() drops the file unwritten.
+ * Either releases the buffer. */
+#define FS_STREAM_PIECE ((size_t)1 << 20)
+
+struct fs_stream {
+	struct fs_atomic f;
+	char *buf;        /* FS_STREAM_PIECE bytes */
+	size_t len;
+	int failed;
+	struct error err; /* the first failure, when failed */
+};
+
+int fs_stream_open(struct fs_stream *s, const char *path, struct error *err);
+void fs_stream_write(struct fs_stream *s, const void *data, size_t len);
+/* Records the failure "PATH: cannot write: strerror(errnum)". */
+void fs_stream_fail(struct fs_stream *s, int errnum);
+int fs_stream_commit(struct fs_stream *s, struct error *err);
+void fs_stream_abort(struct fs_stream *s);
+
 /* Creates `path` and its missing parents (mode 0777 & ~umask). */
 int fs_mkdir_p(const char *path, struct error *err);
 

@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #endif
 #include <dirent.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -136,6 +137,71 @@ static void test_write_atomic_failure_keeps_old_content(void **state)
 	assert_string_equal(got, "old");
 }
 
+/* A stream's pieces, across more than one buffer's worth, arrive whole
+ * and in order, under the final name only after the commit. */
+static void test_stream_writes_pieces_across_buffers_in_order(void **state)
+{
+	struct error err = { "" };
+	struct fs_stream s;
+	char path[512];
+	size_t total = FS_STREAM_PIECE * 2 + 12345, got = 0;
+	unsigned char piece[1000];
+	FILE *f;
+	int c;
+
+	(void)state;
+	assert_int_equal(mkdir(testutil_path("stream"), 0777), 0);
+	snprintf(path, sizeof path, "%s", testutil_path("stream/out"));
+	assert_int_equal(fs_stream_open(&s, path, &err), 0);
+	for (size_t i = 0; i < total; i += sizeof piece) {
+		size_t n = total - i < sizeof piece ? total - i : sizeof piece;
+		for (size_t k = 0; k < n; k++)
+			piece[k] = (unsigned char)((i + k) % 251);
+		fs_stream_write(&s, piece, n);
+	}
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(fs_stream_commit(&s, &err), 0);
+	assert_int_equal(count_entries(testutil_path("stream")), 1);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	while ((c = getc(f)) != EOF) {
+		assert_int_equal(c, (int)(got % 251));
+		got++;
+	}
+	fclose(f);
+	assert_int_equal(got, total);
+}
+
+/* A failure given to the stream is what the commit reports; nothing is
+ * left behind and the old file stays. */
+static void test_stream_failure_is_reported_at_commit_and_keeps_old(void **state)
+{
+	struct error err = { "" };
+	struct fs_stream s;
+	char got[64], path[512];
+
+	(void)state;
+	assert_int_equal(mkdir(testutil_path("sfail"), 0777), 0);
+	snprintf(path, sizeof path, "%s", testutil_path("sfail/out"));
+	assert_int_equal(fs_write_atomic(path, "old", 3, &err), 0);
+	assert_int_equal(fs_stream_open(&s, path, &err), 0);
+	fs_stream_write(&s, "new", 3);
+	fs_stream_fail(&s, ENOSPC);
+	fs_stream_write(&s, "more", 4);
+	assert_int_equal(fs_stream_commit(&s, &err), -1);
+	assert_non_null(strstr(err.message, path));
+	assert_non_null(strstr(err.message, strerror(ENOSPC)));
+	assert_int_equal(count_entries(testutil_path("sfail")), 1);
+	assert_int_equal(slurp(path, got, sizeof got), 3);
+	assert_string_equal(got, "old");
+	/* abort leaves the old file too */
+	assert_int_equal(fs_stream_open(&s, path, &err), 0);
+	fs_stream_write(&s, "new", 3);
+	fs_stream_abort(&s);
+	assert_int_equal(count_entries(testutil_path("sfail")), 1);
+	assert_int_equal(slurp(path, got, sizeof got), 3);
+}
+
 static void test_mkdir_p_creates_nested_folders(void **state)
 {
 	struct error err = { "" };
@@ -245,6 +311,8 @@ int main(void)
 		cmocka_unit_test(test_write_atomic_writes_empty_and_binary_data),
 		cmocka_unit_test(test_write_atomic_fails_cleanly_in_missing_folder),
 		cmocka_unit_test(test_write_atomic_failure_keeps_old_content),
+		cmocka_unit_test(test_stream_writes_pieces_across_buffers_in_order),
+		cmocka_unit_test(test_stream_failure_is_reported_at_commit_and_keeps_old),
 		cmocka_unit_test(test_mkdir_p_creates_nested_folders),
 		cmocka_unit_test(test_mkdir_p_creates_relative_path),
 		cmocka_unit_test(test_mkdir_p_fails_below_a_file),
