@@ -2,8 +2,10 @@
  * cmd_shard: `count`, `merge` and `concat`, the commands that split a run
  * over independent processes, and the sharded half of `recommend`
  * (cmd_run.c parses its options and calls cmd_recommend_shard()). The
- * logic, the split, the boilerplate steps (count --paragraphs, merge
- * --paragraphs, count --boilerplate) and the file formats are in shard.h.
+ * split is shard.h's; the boilerplate steps (count --paragraphs, merge
+ * --paragraphs, count --boilerplate), the file formats and the merges are
+ * part.h's; ranking a range is pipeline_recommend_range() and joining the
+ * lines output_concat_related().
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +18,7 @@
 #include "output.h"
 #include "pipeline.h"
 #include "read.h"
+#include "part.h"
 #include "shard.h"
 
 static int get_shard(const char *spec, struct shard *s)
@@ -94,12 +97,12 @@ int cmd_count(int argc, char **argv)
 	const char *out = NULL, *spec = "auto", *table = NULL;
 	size_t jobs = (size_t)pipeline_default_jobs(), begin, end;
 	struct analyze_options ao;
-	struct shard_part_info info;
+	struct part_info info;
 	struct input_set set, sub;
 	struct skip_list skipped = { 0 };
 	struct corpus corpus = { 0 };
 	struct boilerplate_chrome chrome;
-	struct shard_table_info tinfo;
+	struct part_table_info tinfo;
 	struct error err;
 	int c, bad = 0, strict = 0, keep_boilerplate = 0, paragraphs = 0, status = EXIT_OK;
 
@@ -147,9 +150,9 @@ int cmd_count(int argc, char **argv)
 		boilerplate_chrome_free(&chrome);
 		return EXIT_USAGE;
 	}
-	info.boilerplate = keep_boilerplate ? SHARD_BOILERPLATE_KEPT
-			   : table	    ? SHARD_BOILERPLATE_TABLE
-					    : SHARD_BOILERPLATE_WHOLE;
+	info.boilerplate = keep_boilerplate ? PART_BOILERPLATE_KEPT
+			   : table	    ? PART_BOILERPLATE_TABLE
+					    : PART_BOILERPLATE_WHOLE;
 	cmd_catch_signals();
 	error_clear(&err);
 	input_set_init(&set);
@@ -164,7 +167,7 @@ int cmd_count(int argc, char **argv)
 	info.begin = begin;
 	info.end = end;
 	if (table) {
-		if (shard_read_table(table, info.items, info.fingerprint, &chrome, &tinfo, &err)) {
+		if (part_read_table(table, info.items, info.fingerprint, &chrome, &tinfo, &err)) {
 			log_error("%s", err.message);
 			status = EXIT_INPUT;
 			goto done;
@@ -185,7 +188,7 @@ int cmd_count(int argc, char **argv)
 		 info.shard.count, begin, end, set.n);
 	/* Only 0/1, which holds every page, removes boilerplate as run does. */
 	if (pipeline_load(&sub, (int)jobs, READ_DEFAULT_LIMIT,
-			  info.boilerplate != SHARD_BOILERPLATE_WHOLE || paragraphs, &corpus,
+			  info.boilerplate != PART_BOILERPLATE_WHOLE || paragraphs, &corpus,
 			  &skipped, &err)) {
 		log_error("%s", err.message);
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
@@ -198,7 +201,7 @@ int cmd_count(int argc, char **argv)
 		goto done;
 	}
 	if (paragraphs) {
-		if (shard_write_paragraphs(out, &info, &corpus, &err)) {
+		if (part_write_paragraphs(out, &info, &corpus, &err)) {
 			log_error("%s", err.message);
 			status = EXIT_OUTPUT;
 			goto done;
@@ -213,7 +216,7 @@ int cmd_count(int argc, char **argv)
 								       &chrome);
 	else
 		info.boilerplate_removed = corpus.boilerplate_removed;
-	if (shard_write_counts(out, &info, &skipped, &corpus, &ao, (int)jobs, &err)) {
+	if (part_write_counts(out, &info, &skipped, &corpus, &ao, (int)jobs, &err)) {
 		log_error("%s", err.message);
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
 		goto done;
@@ -262,17 +265,17 @@ static void merge_usage(FILE *f)
 static int merge_paragraphs(const char *const *parts, size_t n, const char *table)
 {
 	struct boilerplate_chrome chrome;
-	struct shard_table_info info;
+	struct part_table_info info;
 	struct error err;
 	double t0 = output_now();
 	int status = EXIT_OK;
 
 	error_clear(&err);
 	boilerplate_chrome_init(&chrome);
-	if (shard_merge_paragraphs(parts, n, BOILERPLATE_MIN_PAGES, &chrome, &info, &err)) {
+	if (part_merge_paragraphs(parts, n, BOILERPLATE_MIN_PAGES, &chrome, &info, &err)) {
 		log_error("%s", err.message);
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INPUT;
-	} else if (shard_write_table(table, &chrome, &info, &err)) {
+	} else if (part_write_table(table, &chrome, &info, &err)) {
 		log_error("%s", err.message);
 		status = EXIT_OUTPUT;
 	}
@@ -300,7 +303,7 @@ int cmd_merge(int argc, char **argv)
 	};
 	const char *model_path = NULL, *table = NULL;
 	size_t jobs = (size_t)pipeline_default_jobs(), dims = 100;
-	struct shard_part_info info;
+	struct part_info info;
 	struct skip_list skipped = { 0 };
 	struct model m;
 	struct error err;
@@ -342,8 +345,8 @@ int cmd_merge(int argc, char **argv)
 	if (paragraphs)
 		return merge_paragraphs((const char *const *)argv + optind,
 					(size_t)(argc - optind), table);
-	if (shard_merge((const char *const *)argv + optind, (size_t)(argc - optind), (int)jobs,
-			&m, &skipped, &info, &err)) {
+	if (part_merge((const char *const *)argv + optind, (size_t)(argc - optind), (int)jobs,
+		       &m, &skipped, &info, &err)) {
 		log_error("%s", err.message);
 		skip_list_free(&skipped);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INPUT;
@@ -374,18 +377,19 @@ int cmd_recommend_shard(const char *spec, const struct model *m,
 {
 	struct shard s;
 	struct error err;
-	size_t stories;
+	size_t begin, end;
 	double t0 = output_now();
 
 	if (get_shard(spec, &s))
 		return EXIT_USAGE;
 	error_clear(&err);
-	if (shard_recommend(m, ro, po, &s, out, generated_at, &stories, &err)) {
+	shard_range(&s, m->n_docs, &begin, &end);
+	if (pipeline_recommend_range(m, ro, po, begin, end, out, generated_at, &err)) {
 		log_error("%s", err.message);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
 	}
 	log_info("wrote %s (shard %u/%u: %zu of %u stories, %.2f s)", out, s.index,
-		 s.count, stories, m->n_docs, output_now() - t0);
+		 s.count, end - begin, m->n_docs, output_now() - t0);
 	return EXIT_OK;
 }
 
@@ -426,7 +430,7 @@ int cmd_concat(int argc, char **argv)
 	const char **counts = calloc((size_t)argc + 1, sizeof *counts);
 	size_t ncounts = 0;
 	struct skip_list skipped = { 0 };
-	struct shard_concat_stats st;
+	struct output_concat_stats st;
 	struct report r;
 	struct model m;
 	struct error err;
@@ -468,8 +472,8 @@ int cmd_concat(int argc, char **argv)
 	r.command = "concat";
 	r.skipped = &skipped;
 	for (size_t i = 0; i < ncounts; i++) {
-		struct shard_part_info info;
-		if (shard_read_info(counts[i], &info, &skipped, &err)) {
+		struct part_info info;
+		if (part_read_info(counts[i], &info, &skipped, &err)) {
 			log_error("%s", err.message);
 			status = EXIT_INPUT;
 			goto done;
@@ -497,8 +501,9 @@ int cmd_concat(int argc, char **argv)
 		status = EXIT_INTERNAL;
 		goto done;
 	}
-	if (shard_concat((const char *const *)argv + optind, (size_t)(argc - optind),
-			 model_path ? &m : NULL, path, stamp, &st, &err)) {
+	if (output_concat_related((const char *const *)argv + optind,
+				  (size_t)(argc - optind), model_path ? &m : NULL, path, stamp,
+				  &st, &err)) {
 		log_error("%s", err.message);
 		status = EXIT_INPUT;
 		goto done;

@@ -1,11 +1,14 @@
-/* output: JSON writing for lists, reports and articles. */
+/* output: JSON writing for lists, reports and articles, and the joining of
+ * related.jsonl parts, which reads the lines output_related_line() writes. */
 #include "output.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <jansson.h>
 
 #include "explain.h"
 #include "fsutil.h"
@@ -183,6 +186,104 @@ int output_write_related(const char *outdir, const struct model *m,
 	}
 	free(path);
 	return 0;
+}
+
+/* The id of a related.jsonl line's source (malloc'd), or NULL. */
+static char *line_source_id(const char *line, size_t len)
+{
+	json_error_t je;
+	json_t *j = json_loadb(line, len, 0, &je);
+	json_t *id = json_object_get(json_object_get(j, "source"), "id");
+	char *s = json_is_string(id) ? strdup(json_string_value(id)) : NULL;
+
+	json_decref(j);
+	return s;
+}
+
+int output_concat_related(const char *const *paths, size_t n, const struct model *m,
+			  const char *out, const char *generated_at,
+			  struct output_concat_stats *st, struct error *err)
+{
+	/* how output_related_line() begins every line */
+	char prefix[64];
+	const size_t pl = (size_t)snprintf(prefix, sizeof prefix,
+					   "{\"schema_version\":%d,\"generated_at\":\"",
+					   OUTPUT_SCHEMA_VERSION);
+	struct fs_stream w;
+	char *line = NULL, *prev = NULL;
+	size_t cap = 0;
+	int rc = 0;
+
+	memset(st, 0, sizeof *st);
+	if (fs_stream_open(&w, out, err))
+		return -1;
+	for (size_t i = 0; i < n && !rc; i++) {
+		FILE *f = fopen(paths[i], "re");
+		ssize_t len;
+		size_t lineno = 0;
+
+		if (!f) {
+			rc = error_set(err, paths[i], "cannot read: %s", strerror(errno));
+			break;
+		}
+		while (!rc && (len = getline(&line, &cap, f)) > 0) {
+			const char *q;
+			char *id;
+			lineno++;
+			if (line[len - 1] != '\n') {
+				rc = error_set(err, paths[i], "line %zu: no newline at the end "
+					       "(a cut part?)", lineno);
+				break;
+			}
+			id = line_source_id(line, (size_t)len);
+			if (!id) {
+				rc = error_set(err, paths[i], "line %zu: not a related.jsonl line",
+					       lineno);
+				break;
+			}
+			if (prev && strcmp(prev, id) >= 0) {
+				rc = error_set(err, paths[i], "line %zu: story '%s' %s '%s': give "
+					       "the parts in shard order, each once", lineno, id,
+					       strcmp(prev, id) ? "comes before" : "repeats", prev);
+				free(id);
+				break;
+			}
+			if (m && (st->lines >= m->n_docs ||
+				  strcmp(id, model_doc(m, (uint32_t)st->lines, MODEL_ID)))) {
+				rc = error_set(err, paths[i], "line %zu: story '%s' is not story "
+					       "%zu of the model (is a part missing?)", lineno, id,
+					       st->lines + 1);
+				free(id);
+				break;
+			}
+			free(prev);
+			prev = id;
+			/* One generated_at for the whole file: the join's. */
+			if (generated_at && (size_t)len > pl && !memcmp(line, prefix, pl) &&
+			    (q = memchr(line + pl, '"', (size_t)len - pl))) {
+				fs_stream_write(&w, line, pl);
+				fs_stream_write(&w, generated_at, strlen(generated_at));
+				fs_stream_write(&w, q, (size_t)(line + len - q));
+			} else {
+				fs_stream_write(&w, line, (size_t)len);
+			}
+			st->lines++;
+			st->empty_lists += strstr(line, "\"items\":[]") != NULL;
+		}
+		if (!rc && ferror(f))
+			rc = error_set(err, paths[i], "cannot read: %s", strerror(errno));
+		fclose(f);
+	}
+	free(line);
+	free(prev);
+	if (!rc && m && st->lines != m->n_docs)
+		rc = error_set(err, NULL, "the parts hold %zu stories, the model %u: "
+			       "a part is missing", st->lines, m->n_docs);
+	if (rc) {
+		fs_stream_abort(&w);
+		return -1;
+	}
+	return fs_stream_commit(&w, err);
 }
 
 int output_write_report(const char *outdir, const struct report *r,

@@ -41,6 +41,21 @@ int output_write_related(const char *outdir, const struct model *m,
 			 const struct related_lists *l, const char *generated_at,
 			 struct error *err);
 
+struct output_concat_stats {
+	size_t lines;       /* stories written */
+	size_t empty_lists; /* of them, lines without items */
+};
+
+/* Joins the related.jsonl parts paths[0..n) (written by
+ * pipeline_recommend_range(), in shard order) into the file `out`, written
+ * atomically, checking that ids ascend strictly across all of them (so no
+ * part is given twice or out of order) and, when `m` is not NULL, that the
+ * lines are exactly the model's stories. Each line's generated_at becomes
+ * `generated_at` (NULL: kept), so the file carries one time. */
+int output_concat_related(const char *const *paths, size_t n, const struct model *m,
+			  const char *out, const char *generated_at,
+			  struct output_concat_stats *st, struct error *err);
+
 struct stage_time {
 	const char *stage; /* static */
 	double seconds;

@@ -16,6 +16,7 @@
 #include "buf.h"
 #include "charset.h"
 #include "extract.h"
+#include "fsutil.h"
 #include "parallel.h"
 #include "progress.h"
 #include "publish.h"
@@ -277,27 +278,25 @@ static int unreadable_error(struct analyze_ctx *ctx, size_t n, struct error *err
 	return 0;
 }
 
-/* pipeline_build() and pipeline_build_release(): `release` is NULL or the
- * same corpus as `c`, whose articles are then cleared block by block. */
-static int build(const struct corpus *c, struct corpus *release,
-		 const struct analyze_options *ao, const struct model_params *mp,
-		 int jobs, struct model *m, struct error *err)
+/* pipeline_analyze(), and with `release` (NULL or the same corpus as `c`)
+ * the articles cleared block by block after fn has seen them. */
+static int analyze_blocks(const struct corpus *c, struct corpus *release,
+			  const struct analyze_options *ao, int jobs,
+			  pipeline_story_fn fn, void *arg, struct error *err)
 {
-	struct model_builder *b = model_builder_new();
 	size_t block = c->n < ANALYZE_BLOCK ? (c->n ? c->n : 1) : ANALYZE_BLOCK;
 	struct bag *bags = calloc(block, sizeof *bags);
 	struct article *view = calloc(block, sizeof *view);
 	char (*lang)[8] = calloc(block, sizeof *lang);
 	unsigned char *unreadable = calloc(block, 1);
 	int *fds = calloc(c->n_sources ? c->n_sources : 1, sizeof *fds);
-	/* one analyzer per worker for the whole build: its word caches
+	/* one analyzer per worker for the whole corpus: its word caches
 	 * (analyze.h) carry over from block to block */
 	struct analyzer **analyzers = calloc(PARALLEL_MAX_JOBS, sizeof *analyzers);
 	atomic_int oom = 0;
 	int rc = 0;
 
-	if (!b || !bags || !view || !lang || !unreadable || !fds || !analyzers) {
-		model_builder_free(b);
+	if (!bags || !view || !lang || !unreadable || !fds || !analyzers) {
 		free(bags);
 		free(view);
 		free(lang);
@@ -306,7 +305,6 @@ static int build(const struct corpus *c, struct corpus *release,
 		free(analyzers);
 		return error_set(err, NULL, "out of memory");
 	}
-	model_builder_set_jobs(b, jobs);
 	for (size_t s = 0; s < c->n_sources; s++)
 		fds[s] = -1;
 	for (size_t s = 0; s < c->n_sources && !rc; s++) {
@@ -334,7 +332,7 @@ static int build(const struct corpus *c, struct corpus *release,
 			rc = pipeline_stop ? error_set(err, NULL, "interrupted")
 					   : error_set(err, NULL, "out of memory while analysing");
 		for (size_t i = 0; i < n && !rc; i++)
-			rc = model_builder_add(b, &view[i], &bags[i], err);
+			rc = fn(arg, &view[i], &bags[i], err);
 		release_views(&ctx, n);
 		if (release)
 			for (size_t i = 0; i < n; i++)
@@ -354,7 +352,33 @@ static int build(const struct corpus *c, struct corpus *release,
 	free(lang);
 	free(unreadable);
 	free(fds);
-	if (rc) {
+	return rc ? -1 : 0;
+}
+
+int pipeline_analyze(const struct corpus *c, const struct analyze_options *ao, int jobs,
+		     pipeline_story_fn fn, void *arg, struct error *err)
+{
+	return analyze_blocks(c, NULL, ao, jobs, fn, arg, err);
+}
+
+static int builder_add(void *arg, const struct article *a, const struct bag *b,
+		       struct error *err)
+{
+	return model_builder_add(arg, a, b, err);
+}
+
+/* pipeline_build() and pipeline_build_release(): `release` is NULL or the
+ * same corpus as `c`, whose articles are then cleared block by block. */
+static int build(const struct corpus *c, struct corpus *release,
+		 const struct analyze_options *ao, const struct model_params *mp,
+		 int jobs, struct model *m, struct error *err)
+{
+	struct model_builder *b = model_builder_new();
+
+	if (!b)
+		return error_set(err, NULL, "out of memory");
+	model_builder_set_jobs(b, jobs);
+	if (analyze_blocks(c, release, ao, jobs, builder_add, b, err)) {
 		model_builder_free(b);
 		return -1;
 	}
@@ -418,6 +442,95 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 	related_lists_free(&lists);
 	report_stage(r, "write", &t0);
 	return rc;
+}
+
+/* Ranks stories [begin, end) into *cand, and the stories outside the range
+ * whose lists the near-duplicate rule reads for them (rank.h). */
+static int rank_range(const struct model *m, const struct rank_options *ro,
+		      const struct policy_options *po, size_t begin, size_t end,
+		      struct rank_lists *cand, struct error *err)
+{
+	struct rank_options o = *ro;
+	struct rank_lists extra;
+	uint32_t *docs;
+	size_t nd;
+	int rc;
+
+	o.docs = NULL;
+	o.begin = begin;
+	o.end = end;
+	if (begin == end) {
+		o.begin = 0;
+		o.end = 0;
+		o.docs = (const uint32_t *)&begin; /* never read: n_list 0 */
+		o.n_list = 0;
+	}
+	progress_begin("rank", end - begin);
+	rc = rank_all(m, &o, cand, err);
+	progress_end();
+	if (rc)
+		return -1;
+	if (po->duplicate_score <= 0.0f)
+		return 0;
+	if (rank_dup_neighbours(m, cand, begin, end, po->duplicate_score, &docs, &nd)) {
+		rank_lists_free(cand);
+		return error_set(err, NULL, "out of memory");
+	}
+	if (nd) {
+		o.docs = docs;
+		o.n_list = nd;
+		rc = rank_all(m, &o, &extra, err);
+		if (!rc) {
+			for (size_t i = 0; i < nd; i++) {
+				size_t d = docs[i];
+				memcpy(cand->items + d * cand->depth, extra.items + d * extra.depth,
+				       extra.count[d] * sizeof *cand->items);
+				cand->count[d] = extra.count[d];
+			}
+			rank_lists_free(&extra);
+		}
+	}
+	free(docs);
+	if (rc)
+		rank_lists_free(cand);
+	return rc;
+}
+
+int pipeline_recommend_range(const struct model *m, const struct rank_options *ro,
+			     const struct policy_options *po, size_t begin, size_t end,
+			     const char *path, const char *generated_at,
+			     struct error *err)
+{
+	struct rank_lists cand;
+	struct related_lists lists;
+	struct fs_stream f;
+	struct buf line = BUF_INIT;
+	int rc;
+
+	if (rank_range(m, ro, po, begin, end, &cand, err))
+		return -1;
+	rc = policy_apply(m, &cand, po, &lists, err);
+	rank_lists_free(&cand);
+	if (rc)
+		return -1;
+	if (pipeline_stop) {
+		related_lists_free(&lists);
+		return error_set(err, NULL, "interrupted");
+	}
+	if (fs_stream_open(&f, path, err)) {
+		related_lists_free(&lists);
+		return -1;
+	}
+	for (size_t d = begin; d < end && !f.failed; d++) {
+		buf_reset(&line);
+		if (output_related_line(&line, m, &lists, (uint32_t)d, generated_at))
+			fs_stream_fail(&f, ENOMEM);
+		else
+			fs_stream_write(&f, line.data, line.len);
+	}
+	buf_release(&line);
+	related_lists_free(&lists);
+	return fs_stream_commit(&f, err);
 }
 
 int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err)

@@ -51,6 +51,22 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 		  int keep_boilerplate, struct corpus *out,
 		  struct skip_list *skipped, struct error *err);
 
+/* Called for each story in id order with what the analyser made of it:
+ * `a` (the story as analysed: a deferred text read back, the language
+ * settled) and its bag, both valid during the call only. A nonzero return
+ * (err set) stops the analysis. */
+typedef int (*pipeline_story_fn)(void *arg, const struct article *a, const struct bag *b,
+				 struct error *err);
+
+/* Analyses every story of `c` on `jobs` threads, in blocks of a few
+ * thousand, and hands each to fn in id order; a deferred text is read back
+ * for its block and freed after it. Fails with err set when memory runs
+ * out, a text cannot be read back, a signal arrives (pipeline_stop) or fn
+ * fails. pipeline_build() and the count parts (part.h) share it, so both
+ * see the same bags. */
+int pipeline_analyze(const struct corpus *c, const struct analyze_options *ao, int jobs,
+		     pipeline_story_fn fn, void *arg, struct error *err);
+
 /* Analyses every story on `jobs` threads and builds the model. Stories
  * are analysed in blocks of a few thousand; a deferred text is read back
  * for its block and freed after it. */
@@ -78,6 +94,17 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 		       const struct policy_options *po, const char *outdir,
 		       const struct publish_options *pub, struct report *r,
 		       struct error *err);
+
+/* Ranks stories [begin, end) of `m` against all of them, applies the
+ * policy and writes those stories' related.jsonl lines to the file `path`
+ * atomically (a part of a sharded run, shard.h). Stories outside the range
+ * whose candidate lists the near-duplicate rule consults
+ * (rank_dup_neighbours()) are ranked too, so each line is the one
+ * pipeline_recommend() writes for the story. */
+int pipeline_recommend_range(const struct model *m, const struct rank_options *ro,
+			     const struct policy_options *po, size_t begin, size_t end,
+			     const char *path, const char *generated_at,
+			     struct error *err);
 
 /* Default thread count: the number of online cores. */
 int pipeline_default_jobs(void);

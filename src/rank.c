@@ -671,3 +671,55 @@ done:
 	}
 	return 0;
 }
+
+int rank_dup_neighbours(const struct model *m, const struct rank_lists *cand, size_t begin,
+			size_t end, float threshold, uint32_t **out, size_t *n_out)
+{
+	float *dense = calloc((size_t)m->n_terms + 1, sizeof *dense);
+	unsigned char *mark = calloc(m->n_docs ? m->n_docs : 1, 1);
+	size_t n = 0;
+
+	*out = NULL;
+	*n_out = 0;
+	if (!dense || !mark) {
+		free(dense);
+		free(mark);
+		return -1;
+	}
+	for (size_t d = begin; d < end; d++) {
+		const struct neighbor *c = cand->items + d * cand->depth;
+		for (uint32_t i = 0; i < cand->count[d]; i++) {
+			uint32_t a = c[i].doc;
+			for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
+				dense[m->col[k]] = m->val[k];
+			for (uint32_t j = i + 1; j < cand->count[d]; j++) {
+				uint32_t x = c[j].doc;
+				float s = 0.0f;
+				for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
+					s += dense[m->col[k]] * m->val[k];
+				/* a little below the threshold: float sums may be
+				 * taken in another order by the policy */
+				if (s >= threshold - 1e-4f) {
+					mark[a] = mark[x] = 1;
+				}
+			}
+			for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
+				dense[m->col[k]] = 0.0f;
+		}
+	}
+	free(dense);
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		n += mark[d] && (d < begin || d >= end);
+	*out = malloc((n ? n : 1) * sizeof **out);
+	if (!*out) {
+		free(mark);
+		return -1;
+	}
+	n = 0;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		if (mark[d] && (d < begin || d >= end))
+			(*out)[n++] = d;
+	free(mark);
+	*n_out = n;
+	return 0;
+}

@@ -78,6 +78,17 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	     struct rank_lists *out, struct error *err);
 void rank_lists_free(struct rank_lists *l);
 
+/* The stories outside [begin, end) whose candidate lists the policy's
+ * near-duplicate rule reads for a story of the range: is_dup(a, b) for two
+ * candidates a, b of a story looks in both lists, and can only be true when
+ * their TF-IDF cosine reaches `threshold`, so only such pairs need a, b
+ * ranked (a little below it is taken: the policy may sum in another
+ * order). `cand` holds the range's lists. *out gets the stories (malloc'd,
+ * ascending; the caller frees it), *n_out their number. Returns -1 when
+ * memory runs out. */
+int rank_dup_neighbours(const struct model *m, const struct rank_lists *cand, size_t begin,
+			size_t end, float threshold, uint32_t **out, size_t *n_out);
+
 /* Keeps the best `cap` neighbours seen in the min-heap h (*n of them so
  * far): x enters when there is room or when it beats the worst, which
  * sits at h[0]. The order is rank's: score, then the lower index. */
