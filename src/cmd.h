@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "input.h"
+#include "options.h" /* option codes and defaults */
 
 /* Exit statuses (documented in the README). */
 enum {
@@ -22,7 +23,6 @@ enum {
 };
 
 #define RELATED_VERSION "0.1.0"
-#define DEFAULT_MODEL "models/related.model"
 
 int cmd_run(int argc, char **argv);
 int cmd_extract(int argc, char **argv);
@@ -62,18 +62,6 @@ double cmd_parse_number(const char *opt, const char *value, double max, int *bad
  * does. CMD_ANALYSIS_LONGOPTS goes into a getopt_long table; each code
  * getopt returns goes through cmd_analysis_option() first, and
  * cmd_analysis_finish() copies what the model records. */
-enum {
-	CMD_OPT_TITLE_WEIGHT = 4,
-	CMD_OPT_MIN_DF = 5,
-	CMD_OPT_LEAD_WEIGHT = 6,
-	CMD_OPT_MAX_DF = 7,
-	CMD_OPT_NO_STEM = 8,
-	CMD_OPT_NO_STOPWORDS = 9,
-	CMD_OPT_BIGRAMS = 21,
-	CMD_OPT_TF = 22,
-	CMD_OPT_NAMES = 24
-};
-
 #define CMD_ANALYSIS_LONGOPTS                                                    \
 	{ "title-weight", required_argument, NULL, CMD_OPT_TITLE_WEIGHT },       \
 	{ "min-df", required_argument, NULL, CMD_OPT_MIN_DF },                   \

@@ -18,14 +18,6 @@
 
 enum mode { MODE_RUN, MODE_BUILD, MODE_RECOMMEND };
 
-/* Semantic blend defaults: see README ("Measured") for the figures. */
-#define DEFAULT_SEMANTIC 0.5f
-#define DEFAULT_DIMS 100
-#define DEFAULT_RERANK 100
-/* From this many stories on, the approximate mode is the default (recall@10
- * against exact: 0.996 on bbc, 0.999 on synthetic 10k; see README). */
-#define APPROXIMATE_FROM 10000
-
 struct run_options {
 	const char *outdir;
 	const char *model_path;
@@ -72,7 +64,7 @@ static void print_usage(enum mode mode, FILE *f)
 	fputs("\nOptions:\n", f);
 	if (mode != MODE_BUILD)
 		fputs("  -o, --output DIR       where to write related.jsonl and report.json\n"
-		      "  -n, --top N            items per story (default 10)\n"
+		      "  -n, --top N            items per story (default " OPTIONS_STR(DEFAULT_TOP) ")\n"
 		      "      --min-score X      drop suggestions scoring below X (default 0)\n"
 		      "      --duplicate X      TF-IDF cosine from which two stories are copies: a copy of\n"
 		      "                         the story is dropped, copies of each other collapse to the\n"
@@ -85,11 +77,14 @@ static void print_usage(enum mode mode, FILE *f)
 		      "                         stories of the same section (origin \"fallback\")\n"
 		      "      --any-language     also suggest stories in other languages\n", f);
 	if (mode != MODE_BUILD)
-		fputs("      --semantic W       blend weight of the latent (LSA) cosine, 0 to 1 (default 0.5)\n"
-		      "      --rerank N         TF-IDF candidates re-scored by the blend (default 100)\n"
+		fputs("      --semantic W       blend weight of the latent (LSA) cosine, 0 to 1 (default "
+		      OPTIONS_STR(DEFAULT_SEMANTIC) ")\n"
+		      "      --rerank N         TF-IDF candidates re-scored by the blend (default "
+		      OPTIONS_STR(DEFAULT_RERANK) ")\n"
 		      "      --exact            exact cosine for every pair that shares a term\n"
 		      "      --approximate      query with each story's heaviest terms, re-score exactly\n"
-		      "                         (default from 10000 stories on)\n", f);
+		      "                         (default from " OPTIONS_STR(DEFAULT_APPROXIMATE_FROM)
+		      " stories on)\n", f);
 	if (mode != MODE_BUILD)
 		fputs("      --overrides FILE   editors' pins, blocks and sponsored stories (JSON Lines)\n"
 		      "      --explain          add a \"why\" object to each item and an \"excluded\" list\n"
@@ -105,7 +100,8 @@ static void print_usage(enum mode mode, FILE *f)
 	if (mode == MODE_BUILD)
 		fputs("      --semantic 0       save no latent vectors (recommend then ranks by TF-IDF)\n", f);
 	if (mode != MODE_RECOMMEND)
-		fputs("      --dims K           latent dimensions computed when --semantic > 0 (default 100)\n"
+		fputs("      --dims K           latent dimensions computed when --semantic > 0 (default "
+		      OPTIONS_STR(DEFAULT_DIMS) ")\n"
 		      "      --title-weight W   how many times a title word counts (default 2)\n"
 		      "      --lead-weight W    how many times a word of the first paragraph counts (default 2)\n"
 		      "      --min-df N         ignore terms in fewer than N stories (default 2)\n"
@@ -152,17 +148,17 @@ static const char *unused_by(enum mode mode, int code)
 {
 	switch (mode == MODE_BUILD ? code : -1) {
 	case 'o': case 'n':
-	case 1: case 2: case 3:         /* --min-score, --duplicate, --any-language */
-	case 12: case 13: case 14:      /* --rerank, --exact, --approximate */
-	case 15: case 16: case 17:      /* --max-age, --half-life, --min-relative */
-	case 18: case 19:               /* --section-cap, --no-fallback */
-	case 256: case 257: case 258:   /* --overrides, --explain, --per-story */
-	case 259:                       /* --keep */
+	case CMD_OPT_MIN_SCORE: case CMD_OPT_DUPLICATE: case CMD_OPT_ANY_LANGUAGE:
+	case CMD_OPT_RERANK: case CMD_OPT_EXACT: case CMD_OPT_APPROXIMATE:
+	case CMD_OPT_MAX_AGE: case CMD_OPT_HALF_LIFE: case CMD_OPT_MIN_RELATIVE:
+	case CMD_OPT_SECTION_CAP: case CMD_OPT_NO_FALLBACK:
+	case CMD_OPT_OVERRIDES: case CMD_OPT_EXPLAIN: case CMD_OPT_PER_STORY:
+	case CMD_OPT_KEEP:
 		return "it shapes the lists (give it to recommend)";
 	}
-	if (mode == MODE_RECOMMEND && (code == 11 /* --dims */ || is_analysis_option(code)))
+	if (mode == MODE_RECOMMEND && (code == CMD_OPT_DIMS || is_analysis_option(code)))
 		return "the model fixes it (give it to build)";
-	if (mode == MODE_RECOMMEND && code == 23 /* --keep-boilerplate */)
+	if (mode == MODE_RECOMMEND && code == CMD_OPT_KEEP_BOILERPLATE)
 		return "recommend reads no pages or records (give it to build)";
 	return NULL;
 }
@@ -190,39 +186,36 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "min-score", required_argument, NULL, 1 },
-		{ "duplicate", required_argument, NULL, 2 },
-		{ "any-language", no_argument, NULL, 3 },
+		{ "min-score", required_argument, NULL, CMD_OPT_MIN_SCORE },
+		{ "duplicate", required_argument, NULL, CMD_OPT_DUPLICATE },
+		{ "any-language", no_argument, NULL, CMD_OPT_ANY_LANGUAGE },
 		CMD_ANALYSIS_LONGOPTS,
-		{ "semantic", required_argument, NULL, 10 },
-		{ "dims", required_argument, NULL, 11 },
-		{ "rerank", required_argument, NULL, 12 },
-		{ "max-age", required_argument, NULL, 15 },
-		{ "half-life", required_argument, NULL, 16 },
-		{ "min-relative", required_argument, NULL, 17 },
-		{ "section-cap", required_argument, NULL, 18 },
-		{ "no-fallback", no_argument, NULL, 19 },
-		{ "strict", no_argument, NULL, 20 },
-		{ "exact", no_argument, NULL, 13 },
-		{ "approximate", no_argument, NULL, 14 },
-		/* Codes from 256 on, clear of the short options and of '?'
-		 * (63), which getopt_long returns for an unknown option or a
-		 * missing argument. */
-		{ "overrides", required_argument, NULL, 256 },
-		{ "explain", no_argument, NULL, 257 },
-		{ "per-story", no_argument, NULL, 258 },
-		{ "keep", required_argument, NULL, 259 },
-		{ "shard", required_argument, NULL, 260 },
-		{ "keep-boilerplate", no_argument, NULL, 23 },
+		{ "semantic", required_argument, NULL, CMD_OPT_SEMANTIC },
+		{ "dims", required_argument, NULL, CMD_OPT_DIMS },
+		{ "rerank", required_argument, NULL, CMD_OPT_RERANK },
+		{ "max-age", required_argument, NULL, CMD_OPT_MAX_AGE },
+		{ "half-life", required_argument, NULL, CMD_OPT_HALF_LIFE },
+		{ "min-relative", required_argument, NULL, CMD_OPT_MIN_RELATIVE },
+		{ "section-cap", required_argument, NULL, CMD_OPT_SECTION_CAP },
+		{ "no-fallback", no_argument, NULL, CMD_OPT_NO_FALLBACK },
+		{ "strict", no_argument, NULL, CMD_OPT_STRICT },
+		{ "exact", no_argument, NULL, CMD_OPT_EXACT },
+		{ "approximate", no_argument, NULL, CMD_OPT_APPROXIMATE },
+		{ "overrides", required_argument, NULL, CMD_OPT_OVERRIDES },
+		{ "explain", no_argument, NULL, CMD_OPT_EXPLAIN },
+		{ "per-story", no_argument, NULL, CMD_OPT_PER_STORY },
+		{ "keep", required_argument, NULL, CMD_OPT_KEEP },
+		{ "shard", required_argument, NULL, CMD_OPT_SHARD },
+		{ "keep-boilerplate", no_argument, NULL, CMD_OPT_KEEP_BOILERPLATE },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, bad = 0;
 
 	memset(o, 0, sizeof *o);
-	o->top = 10;
+	o->top = DEFAULT_TOP;
 	o->jobs = (size_t)pipeline_default_jobs();
 	o->same_lang = 1;
-	o->semantic = DEFAULT_SEMANTIC;
+	o->semantic = (float)DEFAULT_SEMANTIC;
 	o->dims = DEFAULT_DIMS;
 	o->rerank = DEFAULT_RERANK;
 	o->approximate = -1;
@@ -246,32 +239,55 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 			break;
 		case 'q': log_verbosity = 0; break;
 		case 'h': print_usage(mode, stdout); return 1;
-		case 1: o->policy.min_score = (float)cmd_parse_number("--min-score", optarg, 1000, &bad); break;
-		case 2: o->policy.duplicate_score = (float)cmd_parse_number("--duplicate", optarg, 1000, &bad); break;
-		case 3: o->same_lang = 0; break;
-		case 10:
+		case CMD_OPT_MIN_SCORE:
+			o->policy.min_score =
+				(float)cmd_parse_number("--min-score", optarg, 1000, &bad);
+			break;
+		case CMD_OPT_DUPLICATE:
+			o->policy.duplicate_score =
+				(float)cmd_parse_number("--duplicate", optarg, 1000, &bad);
+			break;
+		case CMD_OPT_ANY_LANGUAGE: o->same_lang = 0; break;
+		case CMD_OPT_SEMANTIC:
 			o->semantic = (float)cmd_parse_number("--semantic", optarg, 1000, &bad);
 			if (o->semantic > 1.0f) {
 				log_error("--semantic: expected a weight from 0 to 1");
 				bad = 1;
 			}
 			break;
-		case 11: bad |= cmd_parse_count("--dims", optarg, 2000, &o->dims) != 0; break;
-		case 12: bad |= cmd_parse_count("--rerank", optarg, 100000, &o->rerank) != 0; break;
-		case 15: o->policy.max_age_days = cmd_parse_number("--max-age", optarg, 1000, &bad); break;
-		case 16: o->policy.half_life_days = cmd_parse_number("--half-life", optarg, 1000, &bad); break;
-		case 17: o->policy.min_relative = (float)cmd_parse_number("--min-relative", optarg, 1000, &bad); break;
-		case 18: bad |= cmd_parse_count("--section-cap", optarg, 1000, &o->policy.section_cap) != 0; break;
-		case 19: o->policy.fallback = 0; break;
-		case 20: o->strict = 1; break;
-		case 23: o->keep_boilerplate = 1; break;
-		case 13: o->approximate = 0; break;
-		case 14: o->approximate = 1; break;
-		case 256: o->overrides_path = optarg; break;
-		case 257: o->policy.explain = 1; break;
-		case 258: o->publish.per_story = 1; break;
-		case 259: bad |= cmd_parse_count("--keep", optarg, 10000, &o->publish.keep) != 0; break;
-		case 260:
+		case CMD_OPT_DIMS:
+			bad |= cmd_parse_count("--dims", optarg, 2000, &o->dims) != 0;
+			break;
+		case CMD_OPT_RERANK:
+			bad |= cmd_parse_count("--rerank", optarg, 100000, &o->rerank) != 0;
+			break;
+		case CMD_OPT_MAX_AGE:
+			o->policy.max_age_days = cmd_parse_number("--max-age", optarg, 1000, &bad);
+			break;
+		case CMD_OPT_HALF_LIFE:
+			o->policy.half_life_days =
+				cmd_parse_number("--half-life", optarg, 1000, &bad);
+			break;
+		case CMD_OPT_MIN_RELATIVE:
+			o->policy.min_relative =
+				(float)cmd_parse_number("--min-relative", optarg, 1000, &bad);
+			break;
+		case CMD_OPT_SECTION_CAP:
+			bad |= cmd_parse_count("--section-cap", optarg, 1000,
+					       &o->policy.section_cap) != 0;
+			break;
+		case CMD_OPT_NO_FALLBACK: o->policy.fallback = 0; break;
+		case CMD_OPT_STRICT: o->strict = 1; break;
+		case CMD_OPT_KEEP_BOILERPLATE: o->keep_boilerplate = 1; break;
+		case CMD_OPT_EXACT: o->approximate = 0; break;
+		case CMD_OPT_APPROXIMATE: o->approximate = 1; break;
+		case CMD_OPT_OVERRIDES: o->overrides_path = optarg; break;
+		case CMD_OPT_EXPLAIN: o->policy.explain = 1; break;
+		case CMD_OPT_PER_STORY: o->publish.per_story = 1; break;
+		case CMD_OPT_KEEP:
+			bad |= cmd_parse_count("--keep", optarg, 10000, &o->publish.keep) != 0;
+			break;
+		case CMD_OPT_SHARD:
 			if (mode != MODE_RECOMMEND) {
 				log_error("--shard: only for recommend (see 'related count')");
 				bad = 1;
@@ -442,7 +458,7 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	ro.same_lang = o.same_lang;
 	ro.semantic = o.semantic;
 	ro.rerank = o.rerank;
-	ro.approximate = o.approximate < 0 ? m.n_docs >= APPROXIMATE_FROM : o.approximate;
+	ro.approximate = o.approximate < 0 ? m.n_docs >= DEFAULT_APPROXIMATE_FROM : o.approximate;
 	ro.stop = &pipeline_stop;
 	rank_options_approximate(&ro, &m);
 	if (o.overrides_path) {

@@ -86,12 +86,12 @@ int cmd_count(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "shard", required_argument, NULL, 1 },
+		{ "shard", required_argument, NULL, CMD_OPT_SHARD },
 		CMD_ANALYSIS_LONGOPTS,
-		{ "strict", no_argument, NULL, 20 },
-		{ "keep-boilerplate", no_argument, NULL, 23 },
-		{ "paragraphs", no_argument, NULL, 2 },
-		{ "boilerplate", required_argument, NULL, 3 },
+		{ "strict", no_argument, NULL, CMD_OPT_STRICT },
+		{ "keep-boilerplate", no_argument, NULL, CMD_OPT_KEEP_BOILERPLATE },
+		{ "paragraphs", no_argument, NULL, CMD_OPT_PARAGRAPHS },
+		{ "boilerplate", required_argument, NULL, CMD_OPT_BOILERPLATE },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *out = NULL, *spec = "auto", *table = NULL;
@@ -119,11 +119,11 @@ int cmd_count(int argc, char **argv)
 		case 'j': bad |= cmd_parse_count("--jobs", optarg, 256, &jobs) != 0; break;
 		case 'q': log_verbosity = 0; break;
 		case 'h': count_usage(stdout); return EXIT_OK;
-		case 1: spec = optarg; break;
-		case 20: strict = 1; break;
-		case 23: keep_boilerplate = 1; break;
-		case 2: paragraphs = 1; break;
-		case 3: table = optarg; break;
+		case CMD_OPT_SHARD: spec = optarg; break;
+		case CMD_OPT_STRICT: strict = 1; break;
+		case CMD_OPT_KEEP_BOILERPLATE: keep_boilerplate = 1; break;
+		case CMD_OPT_PARAGRAPHS: paragraphs = 1; break;
+		case CMD_OPT_BOILERPLATE: table = optarg; break;
 		default: bad = 1;
 		}
 	}
@@ -253,7 +253,8 @@ static void merge_usage(FILE *f)
 	      "  -m, --model FILE       the model to write\n"
 	      "      --paragraphs       join paragraph parts into a boilerplate table\n"
 	      "  -o, --output TABLE     the table to write (with --paragraphs)\n"
-	      "      --dims K           latent dimensions (default 100, as run)\n"
+	      "      --dims K           latent dimensions (default " OPTIONS_STR(DEFAULT_DIMS)
+	      ", as run)\n"
 	      "      --no-latent        no latent vectors (as run --semantic 0)\n"
 	      "  -j, --jobs N           threads for the weights and the latent vectors\n"
 	      "                         (default: all cores)\n"
@@ -295,14 +296,14 @@ int cmd_merge(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "dims", required_argument, NULL, 1 },
-		{ "no-latent", no_argument, NULL, 2 },
-		{ "paragraphs", no_argument, NULL, 3 },
+		{ "dims", required_argument, NULL, CMD_OPT_DIMS },
+		{ "no-latent", no_argument, NULL, CMD_OPT_NO_LATENT },
+		{ "paragraphs", no_argument, NULL, CMD_OPT_PARAGRAPHS },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *model_path = NULL, *table = NULL;
-	size_t jobs = (size_t)pipeline_default_jobs(), dims = 100;
+	size_t jobs = (size_t)pipeline_default_jobs(), dims = DEFAULT_DIMS;
 	struct part_info info;
 	struct skip_list skipped = { 0 };
 	struct model m;
@@ -315,12 +316,14 @@ int cmd_merge(int argc, char **argv)
 		switch (c) {
 		case 'm': model_path = optarg; break;
 		case 'o': table = optarg; break;
-		case 3: paragraphs = 1; break;
+		case CMD_OPT_PARAGRAPHS: paragraphs = 1; break;
 		case 'j': bad |= cmd_parse_count("--jobs", optarg, 256, &jobs) != 0; break;
 		case 'q': log_verbosity = 0; break;
 		case 'h': merge_usage(stdout); return EXIT_OK;
-		case 1: bad |= cmd_parse_count("--dims", optarg, 2000, &dims) != 0; break;
-		case 2: dims = 0; break;
+		case CMD_OPT_DIMS:
+			bad |= cmd_parse_count("--dims", optarg, 2000, &dims) != 0;
+			break;
+		case CMD_OPT_NO_LATENT: dims = 0; break;
 		default: bad = 1;
 		}
 	}
@@ -423,7 +426,7 @@ int cmd_concat(int argc, char **argv)
 		{ "model", required_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "counts", required_argument, NULL, 1 },
+		{ "counts", required_argument, NULL, CMD_OPT_COUNTS },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *outdir = NULL, *model_path = NULL;
@@ -449,7 +452,7 @@ int cmd_concat(int argc, char **argv)
 		case 'm': model_path = optarg; break;
 		case 'q': log_verbosity = 0; break;
 		case 'h': concat_usage(stdout); free(counts); return EXIT_OK;
-		case 1: counts[ncounts++] = optarg; break;
+		case CMD_OPT_COUNTS: counts[ncounts++] = optarg; break;
 		default: bad = 1;
 		}
 	}

@@ -21,9 +21,10 @@
 #include "buf.h"
 #include "log.h"
 #include "model.h"
+#include "options.h"
 
 /* Default blend weight of the latent cosine (as in `run`). */
-#define EXPLAIN_DEFAULT_SEMANTIC 0.5f
+#define EXPLAIN_DEFAULT_SEMANTIC ((float)DEFAULT_SEMANTIC)
 
 struct explain_term {
 	uint32_t term;

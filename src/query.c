@@ -17,6 +17,7 @@
 
 #include "explain.h"
 #include "hash.h"
+#include "options.h"
 #include "output.h"
 #include "policy.h"
 #include "rank.h"
@@ -27,7 +28,7 @@ void query_options_default(struct query_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->top = 10;
-	o->semantic = 0.5f;
+	o->semantic = DEFAULT_SEMANTIC;
 	o->rerank = 100;
 	o->same_lang = 1;
 	o->duplicate_score = 0.98f;
