@@ -336,14 +336,10 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 	report_stage(r, "collect", t0);
 	log_info("extracting %zu input%s on %zu thread%s", set->n, set->n == 1 ? "" : "s",
 		 o->jobs, o->jobs == 1 ? "" : "s");
-	{
-		size_t before = set->skipped.n;
-		if (pipeline_load(set, (int)o->jobs, READ_DEFAULT_LIMIT, o->keep_boilerplate,
-				  &corpus, &set->skipped, &err)) {
-			log_error("%s", err.message);
-			return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
-		}
-		(void)before;
+	if (pipeline_load(set, (int)o->jobs, READ_DEFAULT_LIMIT, o->keep_boilerplate, &corpus,
+			  &set->skipped, &err)) {
+		log_error("%s", err.message);
+		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
 	}
 	input_set_release_items(set);
 	r->boilerplate = corpus.boilerplate_removed;
@@ -432,7 +428,8 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	if (mode == MODE_RECOMMEND) {
 		if (model_load(o.model_path, &m, &err)) {
 			log_error("%s", err.message);
-			return EXIT_INPUT;
+			status = EXIT_INPUT;
+			goto done;
 		}
 		report_stage(&r, "load", &t0);
 	} else {

@@ -16,9 +16,9 @@
 #include "fsutil.h"
 #include "log.h"
 #include "output.h"
+#include "part.h"
 #include "pipeline.h"
 #include "read.h"
-#include "part.h"
 #include "shard.h"
 
 static int get_shard(const char *spec, struct shard *s)

@@ -6,7 +6,6 @@
 #ifndef RELATED_PIPELINE_H
 #define RELATED_PIPELINE_H
 
-#include <signal.h>
 #include <stddef.h>
 
 #include "analyze.h"
