@@ -142,50 +142,40 @@ int output_related_line(struct buf *b, const struct model *m,
 	return rc ? -1 : 0;
 }
 
-/* Lines go to the file in pieces of about OUTPUT_PIECE bytes: the whole
- * file in memory was 1.7 GB at 1M stories, the run's peak then. */
-#define OUTPUT_PIECE ((size_t)1 << 20)
-
+/* Lines go to the file through fs_stream, in pieces: the whole file in
+ * memory was 1.7 GB at 1M stories, the run's peak then. */
 int output_write_related(const char *outdir, const struct model *m,
 			 const struct related_lists *l, const char *generated_at,
 			 struct error *err)
 {
-	struct buf b = BUF_INIT;
-	struct fs_atomic f;
+	struct buf line = BUF_INIT;
+	struct fs_stream f;
 	char *path;
+	int rc;
 
 	if (fs_mkdir_p(outdir, err))
 		return -1;
 	path = fs_join(outdir, "related.jsonl");
 	if (!path)
 		return error_set(err, outdir, "out of memory");
-	if (fs_atomic_open(&f, path, err)) {
+	if (fs_stream_open(&f, path, err)) {
 		free(path);
 		return -1;
 	}
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		if (output_related_line(&b, m, l, d, generated_at)) {
-			fs_atomic_abort(&f);
-			buf_release(&b);
+	for (uint32_t d = 0; d < m->n_docs && !f.failed; d++) {
+		buf_reset(&line);
+		if (output_related_line(&line, m, l, d, generated_at)) {
+			fs_stream_abort(&f);
+			buf_release(&line);
 			free(path);
 			return error_set(err, outdir, "out of memory");
 		}
-		if (b.len >= OUTPUT_PIECE || d + 1 == m->n_docs) {
-			if (fs_atomic_write(&f, b.data, b.len, err)) {
-				buf_release(&b);
-				free(path);
-				return -1;
-			}
-			buf_reset(&b);
-		}
+		fs_stream_write(&f, line.data, line.len);
 	}
-	buf_release(&b);
-	if (fs_atomic_commit(&f, err)) {
-		free(path);
-		return -1;
-	}
+	buf_release(&line);
+	rc = fs_stream_commit(&f, err);
 	free(path);
-	return 0;
+	return rc;
 }
 
 /* The id of a related.jsonl line's source (malloc'd), or NULL. */
