@@ -370,6 +370,103 @@ static void test_write_related_fails_when_folder_cannot_be_made(void **state)
 	model_free(&m);
 }
 
+/* Writes the lines of stories [begin, end) to the file `path`. */
+static void write_part(const char *path, const struct model *m, const struct related_lists *l,
+		       uint32_t begin, uint32_t end, const char *generated_at)
+{
+	struct buf b = BUF_INIT;
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	for (uint32_t d = begin; d < end; d++)
+		assert_int_equal(output_related_line(&b, m, l, d, generated_at), 0);
+	assert_int_equal(fwrite(b.data, 1, b.len, f), b.len);
+	fclose(f);
+	buf_release(&b);
+}
+
+/* Parts of shards joined in order are the file a whole run writes, with
+ * the join's one generated_at on every line. */
+static void test_concat_joins_parts_into_the_whole_file(void **state)
+{
+	struct model m;
+	struct related_lists l;
+	struct output_concat_stats st;
+	struct error err = { "" };
+	char whole[600], joined[600], parts[2][600];
+	const char *paths[2] = { parts[0], parts[1] };
+	char *a, *b;
+	size_t la, lb;
+
+	(void)state;
+	make_model(&m);
+	make_lists(&l);
+	assert_int_equal(output_write_related(path_of("concat-whole"), &m, &l,
+					      "2026-11-28T10:00:00Z", &err), 0);
+	snprintf(whole, sizeof whole, "%s/related.jsonl", path_of("concat-whole"));
+	snprintf(parts[0], sizeof parts[0], "%s", path_of("concat-part-0"));
+	snprintf(parts[1], sizeof parts[1], "%s", path_of("concat-part-1"));
+	write_part(parts[0], &m, &l, 0, 1, "2026-11-27T01:00:00Z");
+	write_part(parts[1], &m, &l, 1, N_STORIES, "2026-11-27T02:00:00Z");
+	snprintf(joined, sizeof joined, "%s", path_of("concat-joined"));
+	assert_int_equal(output_concat_related(paths, 2, &m, joined, "2026-11-28T10:00:00Z",
+					       &st, &err), 0);
+	assert_int_equal(st.lines, N_STORIES);
+	assert_int_equal(st.empty_lists, 0);
+	a = slurp(whole, &la);
+	b = slurp(joined, &lb);
+	assert_int_equal(la, lb);
+	assert_memory_equal(a, b, la);
+	free(a);
+	free(b);
+	related_lists_free(&l);
+	model_free(&m);
+}
+
+/* Parts out of order, given twice, cut short or missing are refused with
+ * a message naming the part, and nothing is written. */
+static void test_concat_refuses_parts_that_do_not_fit(void **state)
+{
+	struct model m;
+	struct related_lists l;
+	struct output_concat_stats st;
+	struct error err = { "" };
+	char out[600], p0[600], p1[600], cut[600];
+	const char *swapped[2] = { p1, p0 }, *twice[2] = { p0, p0 }, *first[1] = { p0 };
+	const char *cut_part[1] = { cut };
+	FILE *f;
+
+	(void)state;
+	make_model(&m);
+	make_lists(&l);
+	snprintf(p0, sizeof p0, "%s", path_of("fit-0"));
+	snprintf(p1, sizeof p1, "%s", path_of("fit-1"));
+	snprintf(cut, sizeof cut, "%s", path_of("fit-cut"));
+	snprintf(out, sizeof out, "%s", path_of("fit-out"));
+	write_part(p0, &m, &l, 0, 1, "t");
+	write_part(p1, &m, &l, 1, N_STORIES, "t");
+	assert_int_equal(output_concat_related(swapped, 2, NULL, out, NULL, &st, &err), -1);
+	assert_non_null(strstr(err.message, p0));
+	assert_non_null(strstr(err.message, "comes before"));
+	assert_int_equal(output_concat_related(twice, 2, NULL, out, NULL, &st, &err), -1);
+	assert_non_null(strstr(err.message, "repeats"));
+	/* without the model a lone first part is a whole file; with it, not */
+	assert_int_equal(output_concat_related(first, 1, &m, out, NULL, &st, &err), -1);
+	assert_non_null(strstr(err.message, "missing"));
+	assert_int_equal(access(out, F_OK), -1);
+	f = fopen(cut, "w");
+	assert_non_null(f);
+	fputs("{\"schema_version\":1", f);
+	fclose(f);
+	assert_int_equal(output_concat_related(cut_part, 1, NULL, out, NULL, &st, &err), -1);
+	assert_non_null(strstr(err.message, cut));
+	assert_int_equal(access(out, F_OK), -1);
+	assert_int_equal(output_concat_related(first, 1, NULL, out, NULL, &st, &err), 0);
+	assert_int_equal(st.lines, 1);
+	related_lists_free(&l);
+	model_free(&m);
+}
+
 static void test_write_report_is_valid_json(void **state)
 {
 	struct skip_list skipped = { 0 };
@@ -523,6 +620,8 @@ int main(void)
 		cmocka_unit_test(test_scores_have_four_decimals),
 		cmocka_unit_test(test_write_related_writes_one_line_per_story),
 		cmocka_unit_test(test_write_related_fails_when_folder_cannot_be_made),
+		cmocka_unit_test(test_concat_joins_parts_into_the_whole_file),
+		cmocka_unit_test(test_concat_refuses_parts_that_do_not_fit),
 		cmocka_unit_test(test_write_report_is_valid_json),
 		cmocka_unit_test(test_article_line_has_all_twelve_fields),
 		cmocka_unit_test(test_timestamp_is_rfc3339_utc),
