@@ -118,19 +118,13 @@ static void w_str(struct writer *w, const char *s)
 	w_bytes(w, s, n);
 }
 
+/* The model parameters in model_params_encode()'s layout. */
 static void w_params(struct writer *w, const struct model_params *p)
 {
-	w_u32(w, p->min_df);
-	w_f32(w, p->max_df);
-	w_f32(w, p->title_weight);
-	w_f32(w, p->lead_weight);
-	w_u32(w, p->stem);
-	w_u32(w, p->stopwords);
-	w_f32(w, p->bigram_weight);
-	w_f32(w, p->name_weight);
-	w_u32(w, p->tf_mode);
-	w_f32(w, p->bm25_k1);
-	w_f32(w, p->bm25_b);
+	unsigned char b[MODEL_PARAMS_BYTES];
+
+	model_params_encode(p, b);
+	w_bytes(w, b, sizeof b);
 }
 
 /* The header count and paragraph parts share (shard.h). */
@@ -312,17 +306,10 @@ static const char *r_str(struct reader *r, size_t *len)
 
 static void r_params(struct reader *r, struct model_params *p)
 {
-	p->min_df = r_u32(r);
-	p->max_df = r_f32(r);
-	p->title_weight = r_f32(r);
-	p->lead_weight = r_f32(r);
-	p->stem = r_u32(r);
-	p->stopwords = r_u32(r);
-	p->bigram_weight = r_f32(r);
-	p->name_weight = r_f32(r);
-	p->tf_mode = r_u32(r);
-	p->bm25_k1 = r_f32(r);
-	p->bm25_b = r_f32(r);
+	unsigned char b[MODEL_PARAMS_BYTES] = { 0 };
+
+	r_bytes(r, b, sizeof b);
+	model_params_decode(b, p);
 }
 
 static void reader_close(struct reader *r)
@@ -551,16 +538,6 @@ static int r_story(struct reader *r, struct article *a, struct bag *b)
 	return r->failed ? -1 : 0;
 }
 
-static int same_params(const struct model_params *a, const struct model_params *b)
-{
-	return a->min_df == b->min_df && a->max_df == b->max_df &&
-	       a->title_weight == b->title_weight && a->lead_weight == b->lead_weight &&
-	       a->stem == b->stem && a->stopwords == b->stopwords &&
-	       a->bigram_weight == b->bigram_weight && a->name_weight == b->name_weight &&
-	       a->tf_mode == b->tf_mode &&
-	       a->bm25_k1 == b->bm25_k1 && a->bm25_b == b->bm25_b;
-}
-
 static const char *boilerplate_mode(uint32_t mode)
 {
 	return mode == PART_BOILERPLATE_KEPT ? "kept (--keep-boilerplate)"
@@ -586,7 +563,7 @@ static int check_fit(const char *path, size_t i, size_t n, const struct part_inf
 	    p->collect_skips != first->collect_skips)
 		return error_set(err, path, "was counted from other inputs than %s",
 				 "the first part");
-	if (counts && !same_params(&p->params, &first->params))
+	if (counts && !model_params_equal(&p->params, &first->params))
 		return error_set(err, path, "was counted with other analysis or model "
 				 "options than the first part");
 	if (counts && p->boilerplate != first->boilerplate)

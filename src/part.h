@@ -37,7 +37,7 @@
  *            item ids, u64 skips found while collecting (every shard counts
  *            them, shard 0 lists them), u64 paragraphs removed, u32 the
  *            table's checksum (mode 2), u32 reserved, the model parameters
- *            (11 x 4 bytes: model.h order; zero in a paragraph part)
+ *            (model_params_encode(): 11 x 4 bytes; zero in a paragraph part)
  * Count part records:
  *            'K' skip: string input, string reason (all before stories)
  *            'S' story: 6 strings (id, url, title, published, lang,
