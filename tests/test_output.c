@@ -401,14 +401,14 @@ static void test_concat_joins_parts_into_the_whole_file(void **state)
 	(void)state;
 	make_model(&m);
 	make_lists(&l);
-	assert_int_equal(output_write_related(path_of("concat-whole"), &m, &l,
+	assert_int_equal(output_write_related(testutil_path("concat-whole"), &m, &l,
 					      "2026-11-28T10:00:00Z", &err), 0);
-	snprintf(whole, sizeof whole, "%s/related.jsonl", path_of("concat-whole"));
-	snprintf(parts[0], sizeof parts[0], "%s", path_of("concat-part-0"));
-	snprintf(parts[1], sizeof parts[1], "%s", path_of("concat-part-1"));
+	snprintf(whole, sizeof whole, "%s/related.jsonl", testutil_path("concat-whole"));
+	snprintf(parts[0], sizeof parts[0], "%s", testutil_path("concat-part-0"));
+	snprintf(parts[1], sizeof parts[1], "%s", testutil_path("concat-part-1"));
 	write_part(parts[0], &m, &l, 0, 1, "2026-11-27T01:00:00Z");
 	write_part(parts[1], &m, &l, 1, N_STORIES, "2026-11-27T02:00:00Z");
-	snprintf(joined, sizeof joined, "%s", path_of("concat-joined"));
+	snprintf(joined, sizeof joined, "%s", testutil_path("concat-joined"));
 	assert_int_equal(output_concat_related(paths, 2, &m, joined, "2026-11-28T10:00:00Z",
 					       &st, &err), 0);
 	assert_int_equal(st.lines, N_STORIES);
@@ -439,10 +439,10 @@ static void test_concat_refuses_parts_that_do_not_fit(void **state)
 	(void)state;
 	make_model(&m);
 	make_lists(&l);
-	snprintf(p0, sizeof p0, "%s", path_of("fit-0"));
-	snprintf(p1, sizeof p1, "%s", path_of("fit-1"));
-	snprintf(cut, sizeof cut, "%s", path_of("fit-cut"));
-	snprintf(out, sizeof out, "%s", path_of("fit-out"));
+	snprintf(p0, sizeof p0, "%s", testutil_path("fit-0"));
+	snprintf(p1, sizeof p1, "%s", testutil_path("fit-1"));
+	snprintf(cut, sizeof cut, "%s", testutil_path("fit-cut"));
+	snprintf(out, sizeof out, "%s", testutil_path("fit-out"));
 	write_part(p0, &m, &l, 0, 1, "t");
 	write_part(p1, &m, &l, 1, N_STORIES, "t");
 	assert_int_equal(output_concat_related(swapped, 2, NULL, out, NULL, &st, &err), -1);
