@@ -22,7 +22,7 @@ static void print_usage(FILE *f)
 	      "\n"
 	      "Options:\n"
 	      "  -m, --model FILE   the model file (default " DEFAULT_MODEL ")\n"
-	      "      --semantic W   blend weight of the latent cosine, 0 to 1 (default 0.5)\n"
+	      "      --semantic W   blend weight of the latent cosine, 0 to 1 (default " OPTIONS_STR(DEFAULT_SEMANTIC) ")\n"
 	      "      --terms N      shared terms listed, highest contribution first (default 20)\n"
 	      "  -h, --help         this help\n", f);
 }
@@ -44,8 +44,8 @@ int cmd_explain(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "model", required_argument, NULL, 'm' },
-		{ "semantic", required_argument, NULL, 1 },
-		{ "terms", required_argument, NULL, 2 },
+		{ "semantic", required_argument, NULL, CMD_OPT_SEMANTIC },
+		{ "terms", required_argument, NULL, CMD_OPT_TERMS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -62,8 +62,8 @@ int cmd_explain(int argc, char **argv)
 		switch (c) {
 		case 'm': model_path = optarg; break;
 		case 'h': print_usage(stdout); return EXIT_OK;
-		case 1: semantic = parse_semantic(optarg, &bad); break;
-		case 2: bad |= cmd_parse_count("--terms", optarg, 100000, &max_terms) != 0; break;
+		case CMD_OPT_SEMANTIC: semantic = parse_semantic(optarg, &bad); break;
+		case CMD_OPT_TERMS: bad |= cmd_parse_count("--terms", optarg, 100000, &max_terms) != 0; break;
 		default: bad = 1;
 		}
 	}

@@ -31,13 +31,13 @@ static void print_usage(FILE *f)
 	      "                         (without it \"refresh\" is [] and \"refresh_unknown\" true)\n"
 	      "      --update           also add the new stories to the model file (replaced\n"
 	      "                         atomically); vocabulary and df stay until the next build\n"
-	      "  -n, --top N            items per story (default 10)\n"
+	      "  -n, --top N            items per story (default " OPTIONS_STR(DEFAULT_TOP) ")\n"
 	      "      --min-score X      drop suggestions scoring below X (default 0)\n"
 	      "      --duplicate X      TF-IDF cosine from which a story is a copy (default 0.98; 0: off)\n"
 	      "      --any-language     also suggest stories in other languages\n"
 	      "      --no-fallback      leave a list empty rather than fill it with recent stories\n"
-	      "      --semantic W       blend weight of the latent cosine, 0 to 1 (default 0.5)\n"
-	      "      --rerank N         TF-IDF candidates re-scored by the blend (default 100)\n"
+	      "      --semantic W       blend weight of the latent cosine, 0 to 1 (default " OPTIONS_STR(DEFAULT_SEMANTIC) ")\n"
+	      "      --rerank N         TF-IDF candidates re-scored by the blend (default " OPTIONS_STR(DEFAULT_RERANK) ")\n"
 	      "      --overrides FILE   editors' pins, blocks and sponsored stories (JSON Lines)\n"
 	      "  -q, --quiet            no progress messages\n"
 	      "  -h, --help             this help\n",
@@ -59,15 +59,15 @@ static int parse_args(int argc, char **argv, struct query_args *q)
 		{ "top", required_argument, NULL, 'n' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "lists", required_argument, NULL, 1 },
-		{ "update", no_argument, NULL, 2 },
-		{ "min-score", required_argument, NULL, 3 },
-		{ "duplicate", required_argument, NULL, 4 },
-		{ "any-language", no_argument, NULL, 5 },
-		{ "no-fallback", no_argument, NULL, 6 },
-		{ "semantic", required_argument, NULL, 7 },
-		{ "rerank", required_argument, NULL, 8 },
-		{ "overrides", required_argument, NULL, 9 },
+		{ "lists", required_argument, NULL, CMD_OPT_LISTS },
+		{ "update", no_argument, NULL, CMD_OPT_UPDATE },
+		{ "min-score", required_argument, NULL, CMD_OPT_MIN_SCORE },
+		{ "duplicate", required_argument, NULL, CMD_OPT_DUPLICATE },
+		{ "any-language", no_argument, NULL, CMD_OPT_ANY_LANGUAGE },
+		{ "no-fallback", no_argument, NULL, CMD_OPT_NO_FALLBACK },
+		{ "semantic", required_argument, NULL, CMD_OPT_SEMANTIC },
+		{ "rerank", required_argument, NULL, CMD_OPT_RERANK },
+		{ "overrides", required_argument, NULL, CMD_OPT_OVERRIDES },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct query_options *qo = &q->qo;
@@ -83,15 +83,15 @@ static int parse_args(int argc, char **argv, struct query_args *q)
 		case 'n': bad |= cmd_parse_count("--top", optarg, 1000, &qo->top) != 0; break;
 		case 'q': log_verbosity = 0; break;
 		case 'h': print_usage(stdout); return EXIT_OK;
-		case 1: q->lists = optarg; break;
-		case 2: q->update = 1; break;
-		case 3: qo->min_score = (float)cmd_parse_number("--min-score", optarg, 1000, &bad); break;
-		case 4: qo->duplicate_score = (float)cmd_parse_number("--duplicate", optarg, 1000, &bad); break;
-		case 5: qo->same_lang = 0; break;
-		case 6: qo->fallback = 0; break;
-		case 7: qo->semantic = (float)cmd_parse_number("--semantic", optarg, 1, &bad); break;
-		case 8: bad |= cmd_parse_count("--rerank", optarg, 100000, &qo->rerank) != 0; break;
-		case 9: q->overrides = optarg; break;
+		case CMD_OPT_LISTS: q->lists = optarg; break;
+		case CMD_OPT_UPDATE: q->update = 1; break;
+		case CMD_OPT_MIN_SCORE: qo->min_score = (float)cmd_parse_number("--min-score", optarg, 1000, &bad); break;
+		case CMD_OPT_DUPLICATE: qo->duplicate_score = (float)cmd_parse_number("--duplicate", optarg, 1000, &bad); break;
+		case CMD_OPT_ANY_LANGUAGE: qo->same_lang = 0; break;
+		case CMD_OPT_NO_FALLBACK: qo->fallback = 0; break;
+		case CMD_OPT_SEMANTIC: qo->semantic = (float)cmd_parse_number("--semantic", optarg, 1, &bad); break;
+		case CMD_OPT_RERANK: bad |= cmd_parse_count("--rerank", optarg, 100000, &qo->rerank) != 0; break;
+		case CMD_OPT_OVERRIDES: q->overrides = optarg; break;
 		default: bad = 1;
 		}
 	}

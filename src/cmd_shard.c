@@ -206,7 +206,8 @@ int cmd_count(int argc, char **argv)
 			status = EXIT_OUTPUT;
 			goto done;
 		}
-		log_info("wrote %s (paragraphs of %zu stories, %zu skipped)", out, corpus.n,
+		log_info("wrote %s (paragraphs of %zu %s, %zu skipped)", out, corpus.n,
+			 corpus.n == 1 ? "story" : "stories",
 			 skipped.n);
 		status = skipped.n ? EXIT_SKIPPED : EXIT_OK;
 		goto done;
@@ -221,8 +222,9 @@ int cmd_count(int argc, char **argv)
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
 		goto done;
 	}
-	log_info("wrote %s (%zu stories, %zu skipped, %llu boilerplate paragraphs removed)",
-		 out, corpus.n, skipped.n, (unsigned long long)info.boilerplate_removed);
+	log_info("wrote %s (%zu %s, %zu skipped, %llu boilerplate paragraphs removed)", out,
+		 corpus.n, corpus.n == 1 ? "story" : "stories", skipped.n,
+		 (unsigned long long)info.boilerplate_removed);
 	if (skipped.n)
 		status = EXIT_SKIPPED;
 done:
@@ -354,8 +356,9 @@ int cmd_merge(int argc, char **argv)
 		skip_list_free(&skipped);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INPUT;
 	}
-	log_info("merged %d parts: %u stories, %u terms, %zu skipped inputs (%.2f s)",
-		 argc - optind, m.n_docs, m.n_terms, skipped.n, output_now() - t0);
+	log_info("merged %d %s: %u %s, %u terms, %zu skipped inputs (%.2f s)", argc - optind,
+		 argc - optind == 1 ? "part" : "parts", m.n_docs,
+		 m.n_docs == 1 ? "story" : "stories", m.n_terms, skipped.n, output_now() - t0);
 	if (dims && pipeline_latent(&m, (uint32_t)dims, (int)jobs, &err)) {
 		log_error("%s", err.message);
 		status = EXIT_INTERNAL;
@@ -391,8 +394,8 @@ int cmd_recommend_shard(const char *spec, const struct model *m,
 		log_error("%s", err.message);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
 	}
-	log_info("wrote %s (shard %u/%u: %zu of %u stories, %.2f s)", out, s.index,
-		 s.count, end - begin, m->n_docs, output_now() - t0);
+	log_info("wrote %s (shard %u/%u: %zu of %u %s, %.2f s)", out, s.index, s.count,
+		 end - begin, m->n_docs, m->n_docs == 1 ? "story" : "stories", output_now() - t0);
 	return EXIT_OK;
 }
 
@@ -519,7 +522,9 @@ int cmd_concat(int argc, char **argv)
 		status = EXIT_OUTPUT;
 		goto done;
 	}
-	log_info("wrote %s (%zu stories from %d parts)", path, st.lines, argc - optind);
+	log_info("wrote %s (%zu %s from %d %s)", path, st.lines,
+		 st.lines == 1 ? "story" : "stories", argc - optind,
+		 argc - optind == 1 ? "part" : "parts");
 	if (skipped.n)
 		status = EXIT_SKIPPED;
 done:

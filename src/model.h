@@ -71,7 +71,7 @@ void model_params_default(struct model_params *p);
  * derives) as MODEL_PARAMS_BYTES bytes: min_df, max_df, title_weight,
  * lead_weight, stem, stopwords, bigram_weight, name_weight, tf_mode,
  * bm25_k1, bm25_b, each 4 bytes little-endian (floats by their bits). This
- * is the layout of the parameters in shard parts (shard.h), so that a part
+ * is the layout of the parameters in shard parts (part.h), so that a part
  * writer or reader calls these instead of naming each field. */
 #define MODEL_PARAMS_BYTES 44
 void model_params_encode(const struct model_params *p, unsigned char *out);

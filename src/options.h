@@ -69,6 +69,10 @@ enum cmd_option {
 	CMD_OPT_PARAGRAPHS,
 	CMD_OPT_BOILERPLATE,
 	CMD_OPT_COUNTS,
+	/* query and explain */
+	CMD_OPT_LISTS,
+	CMD_OPT_UPDATE,
+	CMD_OPT_TERMS,
 };
 
 #endif

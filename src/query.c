@@ -27,9 +27,9 @@
 void query_options_default(struct query_options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->top = 10;
+	o->top = DEFAULT_TOP;
 	o->semantic = DEFAULT_SEMANTIC;
-	o->rerank = 100;
+	o->rerank = DEFAULT_RERANK;
 	o->same_lang = 1;
 	o->duplicate_score = 0.98f;
 	o->fallback = 1;
