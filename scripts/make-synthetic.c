@@ -1,7 +1,7 @@
 /*
  * make-synthetic: a synthetic news archive for benchmarks (see scripts/make-synthetic).
  *
- *   make-synthetic N OUT.jsonl [--seed S] [--vocab V] [--stats]
+ *   make-synthetic N OUT.jsonl [--realistic] [--seed S] [--vocab V] [--stats]
  *
  * Writes N articles {"id","title","text","lang":"en","label"} to OUT.jsonl and
  * {"id","label"} to OUT.labels.jsonl (OUT without its .jsonl suffix). Both are written to
@@ -27,6 +27,13 @@
  *     paragraphs of 2 to 5 sentences separated by blank lines.
  * On 5 000 stories scikit-learn's TF-IDF reference scores MAP@10 ~0.89 against the labels.
  * The label of a story is its topic ("t" + number).
+ *
+ * --realistic draws stories like real ones instead (see "the realistic mode" below): short
+ * on the whole with a heavy tail, a third in clusters of near-duplicates, shared quotes, a
+ * vocabulary of 70 000 * sqrt(N / 40 000) words (at least 50 000) unless --vocab is given,
+ * about 70 000 terms in two stories or more at 40 000 stories as in the real pool.
+ * --stats then prints the length quantiles, the clusters and the quotes, to check them
+ * against those targets.
  */
 #include <errno.h>
 #include <math.h>
@@ -230,12 +237,6 @@ static void put_id(buf_t *b, long long i, int digits)
 	put(b, d, (size_t)digits);
 }
 
-static void usage(void)
-{
-	fprintf(stderr, "usage: make-synthetic N OUT.jsonl [--seed S] [--vocab V] [--stats]\n");
-	exit(2);
-}
-
 static void write_all(FILE *f, const buf_t *b, const char *path)
 {
 	if (b->n && fwrite(b->p, 1, b->n, f) != b->n) {
@@ -244,22 +245,345 @@ static void write_all(FILE *f, const buf_t *b, const char *path)
 	}
 }
 
+/* ---- the realistic mode (--realistic) ----
+ * Stories shaped like a pool of real newsgroup posts, newswire and BBC stories (issue 20):
+ *   - length in words (stopwords included): log-normal, median 130, sigma 0.95, and with
+ *     probability 0.005 a Pareto tail from 1,000 words (alpha 1, clamped at 60,000), so p10
+ *     is about 40, p90 about 440, p99 about 1,350 and a 40k archive holds a few posts of
+ *     tens of thousands of words;
+ *   - near-duplicates: with probability P_COPY a story re-edits the wire story of one of the
+ *     400 stories before it (the root of that story's cluster): a title changed in a word or
+ *     two or kept, sentences dropped or the end cut, a few words replaced, a new lead or a
+ *     closing line added; it keeps the root's topic. About a third of the stories are in a
+ *     cluster of two or more;
+ *   - quoted passages: each topic has QUOTES quotes of 10 to 40 words; a sentence is one
+ *     with probability P_QUOTE, from the story's topic (7 in 10) or from a topic drawn by
+ *     popularity (the widely quoted statement), so passages recur across stories and topics;
+ *   - vocabulary: the same pseudo-words, background Zipf law with exponent 1.0 (the classic
+ *     long tail) over a vocabulary that grows with the square root of the archive (Heaps'
+ *     law), 40 % stopwords of running words.
+ * A story is a pure function of (seed, index) and the topic count, as in the default mode:
+ * a copy regenerates its root from the root's own seed and edits it with its own. */
+#define P_COPY 0.19
+#define COPY_WINDOW 400
+#define QUOTES 3
+#define P_QUOTE 0.04
+#define P_STOP_REAL 0.40
+#define MEDIAN_REAL 130.0
+#define SIGMA_REAL 0.95
+#define P_LONG 0.005
+#define LONG_FROM 1000.0
+#define MAX_WORDS 60000
+#define REAL_ZIPF_S 1.0
+#define REAL_VOCAB_40K 70000.0
+
+/* Token codes: content word ids are < V (< 2^31); stopword k is TOK_STOP + k. */
+enum {
+	TOK_STOP = 0x80000000u,
+	TOK_SENT = 0xffffffffu,   /* end of a sentence */
+	TOK_PARA = 0xfffffffeu,   /* end of a paragraph (after a TOK_SENT) */
+	TOK_QOPEN = 0xfffffffdu,  /* a quoted passage starts */
+	TOK_QCLOSE = 0xfffffffcu, /* and ends */
+};
+
+typedef struct { uint32_t *t; size_t n, cap; } toks_t;
+static void tok_add(toks_t *k, uint32_t x)
+{
+	if (k->n == k->cap) {
+		k->cap = k->cap ? 2 * k->cap : 256;
+		k->t = realloc(k->t, k->cap * sizeof *k->t);
+		if (!k->t) { fprintf(stderr, "make-synthetic: out of memory\n"); exit(1); }
+	}
+	k->t[k->n++] = x;
+}
+static int is_word(uint32_t x) { return x < TOK_QCLOSE; }
+
+/* What every story of an archive draws from. */
+typedef struct {
+	uint64_t seed;
+	uint32_t T;
+	const vocab_t *voc;
+	const alias_t *bg, *stop, *trank, *srank, *topic;
+	const uint8_t *tsec;
+	const uint32_t *twords, *swords;
+} world_t;
+
+static uint32_t draw_word(const world_t *w, rng_t *r, uint32_t t, double pt)
+{
+	if (unif(r) < P_STOP_REAL)
+		return TOK_STOP + alias_draw(w->stop, r);
+	double u = unif(r);
+	if (u < pt)
+		return w->twords[(size_t)t * TOPIC_WORDS + alias_draw(w->trank, r)];
+	if (u < pt + P_SECTION)
+		return w->swords[(size_t)w->tsec[t] * SECTION_WORDS + alias_draw(w->srank, r)];
+	return alias_draw(w->bg, r);
+}
+
+static long real_length(rng_t *r)
+{
+	double len = unif(r) < P_LONG ? LONG_FROM / (1.0 - unif(r))
+	                              : MEDIAN_REAL * exp(SIGMA_REAL * normal(r));
+	return len < 8 ? 8 : len > MAX_WORDS ? MAX_WORDS : (long)len;
+}
+
+/* A sentence of 6 to 30 words (or to `left`, at least 3) of topic t. */
+static void add_sentence(const world_t *w, rng_t *r, uint32_t t, double pt, long left, toks_t *out)
+{
+	long n = 6 + (long)below(r, 25);
+	if (n > left) n = left < 3 ? 3 : left;
+	for (long k = 0; k < n; k++) tok_add(out, draw_word(w, r, t, pt));
+	tok_add(out, TOK_SENT);
+}
+
+/* Quote q (of topic q / QUOTES): 10 to 40 words, the same wherever it is quoted. */
+static long add_quote(const world_t *w, uint32_t q, toks_t *out)
+{
+	rng_t r = rng_for(w->seed, 9, q);
+	long n = 10 + (long)below(&r, 31);
+	tok_add(out, TOK_QOPEN);
+	for (long k = 0; k < n; k++) tok_add(out, draw_word(w, &r, q / QUOTES, 0.3));
+	tok_add(out, TOK_QCLOSE);
+	tok_add(out, TOK_SENT);
+	return n;
+}
+
+/* The wire story i as first written: title and body tokens; returns its topic. */
+static uint32_t gen_root(const world_t *w, uint64_t i, toks_t *title, toks_t *body)
+{
+	rng_t r = rng_for(w->seed, 6, i);
+	uint32_t t = alias_draw(w->topic, &r);
+	double pt = PT_LO + PT_SPAN * unif(&r);
+	long nwords = real_length(&r), words = 0;
+	int ntitle = 4 + (int)below(&r, 9), para_left = 2 + (int)below(&r, 4);
+
+	title->n = body->n = 0;
+	for (int k = 0; k < ntitle; k++) {
+		double u = unif(&r);
+		tok_add(title, u < 0.6 ? w->twords[(size_t)t * TOPIC_WORDS + alias_draw(w->trank, &r)]
+		             : u < 0.75 ? w->swords[(size_t)w->tsec[t] * SECTION_WORDS + alias_draw(w->srank, &r)]
+		                        : alias_draw(w->bg, &r));
+	}
+	while (words < nwords) {
+		if (unif(&r) < P_QUOTE) {
+			uint32_t qt = unif(&r) < 0.7 ? t : alias_draw(w->topic, &r);
+			words += add_quote(w, qt * QUOTES + below(&r, QUOTES), body);
+		} else {
+			size_t before = body->n;
+			add_sentence(w, &r, t, pt, nwords - words, body);
+			words += (long)(body->n - before - 1);
+		}
+		if (--para_left == 0) {
+			tok_add(body, TOK_PARA);
+			para_left = 2 + (int)below(&r, 4);
+		}
+	}
+	return t;
+}
+
+/* The story story i re-edits (an earlier one), or i itself. */
+static uint64_t source_of(uint64_t seed, uint64_t i)
+{
+	rng_t r = rng_for(seed, 8, i);
+	if (i == 0 || unif(&r) >= P_COPY)
+		return i;
+	return i - 1 - below(&r, (uint32_t)(i < COPY_WINDOW ? i : COPY_WINDOW));
+}
+static uint64_t root_of(uint64_t seed, uint64_t i)
+{
+	uint64_t j;
+	while ((j = source_of(seed, i)) != i) i = j;
+	return i;
+}
+
+/* Story i as a light re-edit of its root's tokens (in title, body): edits `title` in
+ * place and writes the new body to `out`. */
+static void edit_copy(const world_t *w, uint64_t i, uint32_t t, toks_t *title,
+                      const toks_t *body, toks_t *out)
+{
+	rng_t r = rng_for(w->seed, 7, i);
+	double pt = PT_LO + PT_SPAN * unif(&r);
+	size_t sentences = 0, keep, s = 0;
+
+	if (unif(&r) < 0.5) {
+		int k = 1 + (int)below(&r, 2);
+		while (k--) title->t[below(&r, (uint32_t)title->n)] = w->twords[(size_t)t * TOPIC_WORDS + alias_draw(w->trank, &r)];
+	}
+	for (size_t k = 0; k < body->n; k++) sentences += body->t[k] == TOK_SENT;
+	keep = sentences;
+	if (unif(&r) < 0.4)   /* the end cut */
+		keep = (size_t)ceil(sentences * (0.5 + 0.4 * unif(&r)));
+	out->n = 0;
+	if (unif(&r) < 0.3)   /* a new lead */
+		add_sentence(w, &r, t, pt, 30, out);
+	for (size_t k = 0; k < body->n && s < keep; k++) {
+		/* a sentence dropped now and then: skip to its end */
+		size_t e = k;
+		while (e < body->n && body->t[e] != TOK_SENT) e++;
+		int drop = sentences > 3 && unif(&r) < 0.08;
+		for (; k <= e && k < body->n; k++) {
+			uint32_t x = body->t[k];
+			if (drop && x != TOK_PARA && x != TOK_SENT) continue;
+			if (drop && x == TOK_SENT) continue;
+			if (is_word(x) && x < TOK_STOP && unif(&r) < 0.03)
+				x = draw_word(w, &r, t, pt);
+			tok_add(out, x);
+		}
+		k--;
+		s++;
+		if (k + 1 < body->n && body->t[k + 1] == TOK_PARA) tok_add(out, body->t[++k]);
+	}
+	if (unif(&r) < 0.2)   /* a closing line */
+		add_sentence(w, &r, t, pt, 20, out);
+}
+
+/* Appends the tokens as JSON string content: sentences capitalised, paragraphs
+ * separated by a blank line, quotes in double quotes, a comma now and then. */
+static void render(buf_t *b, const world_t *w, const toks_t *k, rng_t *r, int title)
+{
+	int cap = 1, space = 0;
+	for (size_t i = 0; i < k->n; i++) {
+		uint32_t x = k->t[i];
+		if (x == TOK_SENT) { put(b, ".", 1); cap = 1; continue; }
+		if (x == TOK_PARA) { put(b, "\\n\\n", 4); space = 0; continue; }
+		if (x == TOK_QOPEN) { if (space) put(b, " ", 1); put(b, "\\\"", 2); space = 0; cap = 1; continue; }
+		if (x == TOK_QCLOSE) { put(b, "\\\"", 2); continue; }
+		const char *s = x >= TOK_STOP ? stopwords[x - TOK_STOP] : w->voc->word[x];
+		size_t n = x >= TOK_STOP ? strlen(s) : w->voc->len[x];
+		if (space) put(b, " ", 1);
+		if (cap || (title && x < TOK_STOP)) {
+			char up = (char)(s[0] - 'a' + 'A');
+			put(b, &up, 1);
+			put(b, s + 1, n - 1);
+		} else {
+			put(b, s, n);
+		}
+		space = 1;
+		cap = 0;
+		if (!title && i + 1 < k->n && is_word(k->t[i + 1]) && below(r, 12) == 0) put(b, ",", 1);
+	}
+}
+
+static int cmp_long(const void *a, const void *b)
+{
+	long x = *(const long *)a, y = *(const long *)b;
+	return (x > y) - (x < y);
+}
+
+/* Writes the realistic archive's n stories to ob/lb (flushed to fo/fl as they grow);
+ * with stats, prints lengths, clusters and quotes to stderr. */
+static void write_realistic(const world_t *w, long long n, int digits, int stats, uint32_t V,
+                            FILE *fo, const char *out_path, FILE *fl, const char *labels_path)
+{
+	toks_t title = { 0 }, body = { 0 }, copy = { 0 };
+	buf_t ob = { 0 }, lb = { 0 };
+	long *len = stats ? xmalloc((size_t)n * sizeof *len) : NULL;
+	uint32_t *cluster = stats ? calloc((size_t)n, sizeof *cluster) : NULL;
+	uint32_t *stamp = stats ? calloc(V, sizeof *stamp) : NULL;
+	uint8_t *df = stats ? calloc(V, 1) : NULL; /* stories with the word, up to 2 */
+	double distinct = 0;
+	long long quoted = 0, copies = 0;
+	char line[256];
+
+	if (stats && (!cluster || !stamp || !df)) { fprintf(stderr, "make-synthetic: out of memory\n"); exit(1); }
+	for (long long i = 0; i < n; i++) {
+		uint64_t root = root_of(w->seed, (uint64_t)i);
+		uint32_t t = gen_root(w, root, &title, &body);
+		const toks_t *text = &body;
+		rng_t r = rng_for(w->seed, 10, (uint64_t)i);
+		if (root != (uint64_t)i) {
+			edit_copy(w, (uint64_t)i, t, &title, &body, &copy);
+			text = &copy;
+			copies++;
+		}
+		puts_(&ob, "{\"id\":\"");
+		put_id(&ob, i, digits);
+		puts_(&ob, "\",\"title\":\"");
+		render(&ob, w, &title, &r, 1);
+		puts_(&ob, "\",\"text\":\"");
+		render(&ob, w, text, &r, 0);
+		snprintf(line, sizeof line, "\",\"lang\":\"en\",\"label\":\"t%u\"}\n", t);
+		puts_(&ob, line);
+		puts_(&lb, "{\"id\":\"");
+		put_id(&lb, i, digits);
+		snprintf(line, sizeof line, "\",\"label\":\"t%u\"}\n", t);
+		puts_(&lb, line);
+		if (stats) {
+			long words = 0;
+			int q = 0;
+			for (size_t k = 0; k < text->n; k++) {
+				uint32_t x = text->t[k];
+				q |= x == TOK_QOPEN;
+				if (!is_word(x)) continue;
+				words++;
+				if (x < TOK_STOP && stamp[x] != (uint32_t)i + 1) {
+					stamp[x] = (uint32_t)i + 1;
+					distinct++;
+					df[x] += df[x] < 2;
+				}
+			}
+			for (size_t k = 0; k < title.n; k++)
+				if (title.t[k] < TOK_STOP && stamp[title.t[k]] != (uint32_t)i + 1) {
+					stamp[title.t[k]] = (uint32_t)i + 1;
+					df[title.t[k]] += df[title.t[k]] < 2;
+				}
+			len[i] = words;
+			quoted += q;
+			cluster[root]++;
+		}
+		if (ob.n > (1 << 22)) { write_all(fo, &ob, out_path); ob.n = 0; }
+		if (lb.n > (1 << 20)) { write_all(fl, &lb, labels_path); lb.n = 0; }
+	}
+	write_all(fo, &ob, out_path);
+	write_all(fl, &lb, labels_path);
+	if (stats) {
+		long long in_cluster = 0, clusters = 0;
+		for (long long i = 0; i < n; i++)
+			if (cluster[i] > 1) { in_cluster += cluster[i]; clusters++; }
+		qsort(len, (size_t)n, sizeof *len, cmp_long);
+		long long over10k = 0, terms = 0;
+		for (uint32_t x = 0; x < V; x++) terms += df[x] >= 2;
+		for (long long i = 0; i < n; i++) over10k += len[i] > 10000;
+#define Q(p) len[(size_t)((n - 1) * (p))]
+		fprintf(stderr, "make-synthetic --realistic: %lld stories, %u topics\n"
+		        "  words per story: p10 %ld, median %ld, p90 %ld, p99 %ld, max %ld; %lld over 10,000\n"
+		        "  %.0f distinct content words per story on average; %lld words in two stories or more\n"
+		        "  near-duplicates: %lld copies in %lld clusters; %lld stories (%.1f %%) have one\n"
+		        "  %lld stories (%.1f %%) quote a passage\n",
+		        n, w->T, Q(0.10), Q(0.50), Q(0.90), Q(0.99), len[n - 1], over10k,
+		        distinct / (double)n, terms, copies, clusters, in_cluster, 100.0 * in_cluster / (double)n,
+		        quoted, 100.0 * quoted / (double)n);
+#undef Q
+	}
+	free(title.t); free(body.t); free(copy.t); free(ob.p); free(lb.p);
+	free(len); free(cluster); free(stamp); free(df);
+}
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: make-synthetic N OUT.jsonl [--realistic] [--seed S] [--vocab V] [--stats]\n");
+	exit(2);
+}
+
 int main(int argc, char **argv)
 {
 	const char *out = NULL;
 	long long n = -1;
 	uint64_t seed = 1;
-	long vocab_n = 200000;
-	int stats = 0;
+	long vocab_n = -1;
+	int stats = 0, realistic = 0;
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--seed") && i + 1 < argc) seed = strtoull(argv[++i], NULL, 10);
 		else if (!strcmp(argv[i], "--vocab") && i + 1 < argc) vocab_n = atol(argv[++i]);
 		else if (!strcmp(argv[i], "--stats")) stats = 1;
+		else if (!strcmp(argv[i], "--realistic")) realistic = 1;
 		else if (argv[i][0] == '-' && argv[i][1]) usage();
 		else if (n < 0) { char *e; n = strtoll(argv[i], &e, 10); if (*e || n < 1) usage(); }
 		else if (!out) out = argv[i];
 		else usage();
 	}
+	if (vocab_n < 0)   /* realistic: grows with the archive as a real one's does */
+		vocab_n = realistic ? (long)fmax(SECTION_RANGE, REAL_VOCAB_40K * sqrt(n / 40000.0)) : 200000;
 	if (n < 1 || !out || vocab_n < SECTION_RANGE || vocab_n > 50000000) usage();
 	uint32_t V = (uint32_t)vocab_n;
 
@@ -273,7 +597,7 @@ int main(int argc, char **argv)
 	snprintf(tmp_labels, stem + 48, "%s.tmp", labels_path);
 
 	vocab_t voc = vocab_build(V, seed);
-	alias_t bg = zipf(V, ZIPF_S, ZIPF_Q);
+	alias_t bg = realistic ? zipf(V, REAL_ZIPF_S, ZIPF_Q) : zipf(V, ZIPF_S, ZIPF_Q);
 	alias_t stop = zipf((uint32_t)NSTOP, 1.0, 1.0);
 	alias_t trank = zipf(TOPIC_WORDS, 1.0, 2.0);
 	alias_t srank = zipf(SECTION_WORDS, 0.9, 5.0);
@@ -312,6 +636,11 @@ int main(int argc, char **argv)
 	int digits = 1;
 	for (long long x = n - 1; x >= 10; x /= 10) digits++;
 
+	if (realistic) {
+		world_t w = { seed, T, &voc, &bg, &stop, &trank, &srank, &topic, tsec, twords, swords };
+		write_realistic(&w, n, digits, stats, V, fo, tmp_out, fl, tmp_labels);
+		goto close;
+	}
 	/* --stats: distinct content words per story (a bitmap stamp per word) */
 	uint32_t *stamp = stats ? calloc(V, sizeof(uint32_t)) : NULL;
 	double sum_distinct = 0, sum_tokens = 0, sum_words = 0;
@@ -399,6 +728,11 @@ int main(int argc, char **argv)
 	}
 	write_all(fo, &ob, tmp_out);
 	write_all(fl, &lb, tmp_labels);
+	if (stats)
+		fprintf(stderr, "make-synthetic: %lld stories, %u topics, mean %.0f words, %.0f content words, "
+		        "%.0f distinct content words per story\n",
+		        n, T, sum_words / n, sum_tokens / n, sum_distinct / n);
+close:
 	if (fclose(fl) || rename(tmp_labels, labels_path)) {
 		fprintf(stderr, "make-synthetic: %s: %s\n", labels_path, strerror(errno));
 		return 4;
@@ -407,9 +741,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "make-synthetic: %s: %s\n", out, strerror(errno));
 		return 4;
 	}
-	if (stats)
-		fprintf(stderr, "make-synthetic: %lld stories, %u topics, mean %.0f words, %.0f content words, "
-		        "%.0f distinct content words per story\n",
-		        n, T, sum_words / n, sum_tokens / n, sum_distinct / n);
 	return 0;
 }
