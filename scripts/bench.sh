@@ -200,7 +200,6 @@ with open(out + ".tmp", "w", encoding="utf-8") as fo, open(labels, "w", encoding
                 a = json.loads(line)
                 a["id"] = name + "/" + a["id"]
                 fo.write(json.dumps(a) + "\n")
-                n += 1
         for i, l in lab.items():
             l = [name + ":" + x for x in l] if isinstance(l, list) else name + ":" + l
             fl.write(json.dumps({"id": name + "/" + i, "label": l}) + "\n")
@@ -213,7 +212,6 @@ with open(out + ".tmp", "w", encoding="utf-8") as fo, open(labels, "w", encoding
             title, _, body = text.partition("\n")
             fo.write(json.dumps({"id": "extract-dev/" + t["id"], "title": title.strip(),
                                  "text": body.strip(), "lang": t.get("lang") or "en"}) + "\n")
-            n += 1
 os.replace(out + ".tmp", out)
 PY
 	n=$(wc -l < "$out/realtext.jsonl")
