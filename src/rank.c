@@ -218,11 +218,68 @@ struct worker {
 	uint32_t *touched;   /* [n_docs] */
 	struct neighbor *heap;
 	size_t cap;          /* heap capacity */
-	struct neighbor *cand; /* approximate mode: [n_docs] partial-score candidates */
+	struct neighbor *cand; /* [n_docs] the sweep's sums; approximate mode:
+				  the partial-score candidates */
 	uint32_t *hist;      /* approximate mode: [SCORE_BUCKETS], zero between stories */
 	struct neighbor *terms; /* approximate mode: (term, weight) of the story */
+	struct neighbor *resid; /* approximate mode: the story's (term, weight) */
 	float *dense;        /* approximate mode: [n_terms], the story's row */
 };
+
+/* Re-scoring a candidate walks its whole row against the story's weights
+ * scattered into a dense array (branch-free) unless the row is this many
+ * times longer than the story's: then it looks each of the story's terms
+ * up in it (a short story against a post of thousands of terms). */
+enum { LOOKUP_RATIO = 8 };
+
+/* The first position in col[k, e) holding a term >= t, or e: doubling
+ * steps from k, then bisection. */
+static uint64_t gallop(const uint32_t *col, uint64_t k, uint64_t e, uint32_t t)
+{
+	uint64_t lo, hi, step = 1;
+
+	if (k >= e || col[k] >= t)
+		return k;
+	lo = k; /* col[lo] < t */
+	while (lo + step < e && col[lo + step] < t) {
+		lo += step;
+		step *= 2;
+	}
+	hi = lo + step < e ? lo + step : e; /* col[hi] >= t, or hi == e */
+	while (hi - lo > 1) {
+		uint64_t mid = lo + (hi - lo) / 2;
+		if (col[mid] < t)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return hi;
+}
+
+/* The cosine of the story (its nu (term, weight) in w->resid, ascending,
+ * and scattered in w->dense) with story x: summed in term order either way
+ * (a walk of x's row adds zero products for its other terms, which changes
+ * no sum), the order exact mode adds the same products in, so both modes
+ * give the same float for a pair. */
+static float rescore(const struct model *m, const struct worker *w, size_t nu, uint32_t x)
+{
+	uint64_t k = m->row[x], e = m->row[x + 1];
+	float s = 0.0f;
+
+	if (!nu)
+		return 0.0f;
+	if (e - k <= LOOKUP_RATIO * (uint64_t)nu) {
+		for (; k < e; k++)
+			s += w->dense[m->col[k]] * m->val[k];
+		return s;
+	}
+	for (size_t j = 0; j < nu && k < e; j++) {
+		k = gallop(m->col, k, e, w->resid[j].doc);
+		if (k < e && m->col[k] == w->resid[j].doc)
+			s += w->resid[j].score * m->val[k];
+	}
+	return s;
+}
 
 /* job->lang is NULL when no pair of stories can differ in language (one
  * language in all, or --any-language): the test is then two compares, not
@@ -242,28 +299,87 @@ static inline int admissible(const struct rank_job *job, uint32_t d, uint32_t o,
 	return !a || !b || a == b;
 }
 
+/* Sums go into a dense accumulator of one float per story. When a story's
+ * query adds many postings against the archive's size, they are added
+ * without a test and the whole accumulator is swept after (sequential and
+ * branch-light); when few, each story's first posting lists it in
+ * `touched`, and only those are visited. Both visit each story's sum in
+ * the same state, and the sets kept below never depend on the order
+ * stories are visited in (every key is distinct), so the lists are the
+ * same either way. Dense from this many postings per story of the archive
+ * on (measured: see the commit adding it). */
+#ifndef DENSE_FROM
+#define DENSE_FROM 0.5
+#endif
+
+static int sweep_all(const struct model *m, uint64_t postings)
+{
+	return (double)postings >= DENSE_FROM * (double)m->n_docs;
+}
+
+/* Adds wt times term t's posting weights to w->acc. */
+static inline void add_dense(const struct postings *p, struct worker *w, uint32_t t, float wt)
+{
+	for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++)
+		w->acc[p->doc[k]] += wt * p->weight[k];
+}
+
+/* The same, listing in w->touched (nt so far) each story whose sum
+ * becomes positive; returns the new count. Weights are >= 0, so a sum
+ * that became positive never returns to 0; zero products must not mark a
+ * story. */
+static inline size_t add_sparse(const struct postings *p, struct worker *w, uint32_t t,
+				float wt, size_t nt)
+{
+	for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
+		uint32_t o = p->doc[k];
+		float x = wt * p->weight[k];
+		if (x == 0.0f)
+			continue;
+		if (w->acc[o] == 0.0f)
+			w->touched[nt++] = o;
+		w->acc[o] += x;
+	}
+	return nt;
+}
+
+/* Moves the nonzero sums out of w->acc (zeroing it) into w->cand[0,
+ * returned count) as (story, sum), in story order: the dense sweep. */
+static size_t sweep(const struct model *m, struct worker *w)
+{
+	size_t n = 0;
+
+	for (uint32_t o = 0; o < m->n_docs; o++) {
+		float s = w->acc[o];
+		if (s != 0.0f) {
+			w->acc[o] = 0.0f;
+			w->cand[n++] = (struct neighbor){ o, s };
+		}
+	}
+	return n;
+}
+
 /* Exact: accumulate over every posting of every term of the story. */
 static size_t candidates_exact(const struct rank_job *job, struct worker *w, uint32_t d)
 {
 	const struct model *m = job->m;
 	const struct postings *p = job->p;
 	size_t nt = 0, nh = 0;
+	uint64_t total = 0;
 
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-		uint32_t t = m->col[i];
-		float wt = m->val[i];
-		for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
-			uint32_t o = p->doc[k];
-			float x = wt * p->weight[k];
-			/* Weights are >= 0, so a sum that became positive never
-			 * returns to 0; zero products must not mark a story. */
-			if (x == 0.0f)
-				continue;
-			if (w->acc[o] == 0.0f)
-				w->touched[nt++] = o;
-			w->acc[o] += x;
-		}
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		total += p->start[m->col[i] + 1] - p->start[m->col[i]];
+	if (sweep_all(m, total)) {
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+			add_dense(p, w, m->col[i], m->val[i]);
+		nt = sweep(m, w);
+		for (size_t i = 0; i < nt; i++)
+			if (admissible(job, d, w->cand[i].doc, w->cand[i].score))
+				heap_push(w->heap, &nh, w->cap, w->cand[i]);
+		return nh;
 	}
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		nt = add_sparse(p, w, m->col[i], m->val[i], nt);
 	for (size_t i = 0; i < nt; i++) {
 		uint32_t o = w->touched[i];
 		float s = w->acc[o];
@@ -282,7 +398,8 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 	const struct model *m = job->m;
 	const struct postings *p = job->p;
 	const struct rank_options *o = job->o;
-	size_t n = 0, nt = 0, nc = 0, nh = 0;
+	size_t n = 0, nt = 0, nc = 0, nh = 0, nu = 0;
+	uint64_t total = 0;
 
 	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
 		uint32_t t = m->col[i];
@@ -295,26 +412,28 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 	}
 	/* heaviest first: the order the partial scores are summed in */
 	qsort(w->terms, n, sizeof *w->terms, rank_neighbor_cmp);
-	for (size_t i = 0; i < n; i++) {
-		uint32_t t = w->terms[i].doc;
-		float wt = w->terms[i].score;
-		for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
-			uint32_t x = p->doc[k];
-			float v = wt * p->weight[k];
-			if (v == 0.0f)
-				continue;
-			if (w->acc[x] == 0.0f)
-				w->touched[nt++] = x;
-			w->acc[x] += v;
-		}
-	}
-	for (size_t i = 0; i < nt; i++) {
-		uint32_t x = w->touched[i];
-		float s = w->acc[x];
-		w->acc[x] = 0.0f;
-		if (admissible(job, d, x, s)) {
-			w->cand[nc++] = (struct neighbor){ x, s };
-			w->hist[score_bucket(s)]++;
+	for (size_t i = 0; i < n; i++)
+		total += p->start[w->terms[i].doc + 1] - p->start[w->terms[i].doc];
+	if (sweep_all(m, total)) {
+		for (size_t i = 0; i < n; i++)
+			add_dense(p, w, w->terms[i].doc, w->terms[i].score);
+		nt = sweep(m, w);
+		for (size_t i = 0; i < nt; i++)
+			if (admissible(job, d, w->cand[i].doc, w->cand[i].score)) {
+				w->cand[nc++] = w->cand[i];
+				w->hist[score_bucket(w->cand[i].score)]++;
+			}
+	} else {
+		for (size_t i = 0; i < n; i++)
+			nt = add_sparse(p, w, w->terms[i].doc, w->terms[i].score, nt);
+		for (size_t i = 0; i < nt; i++) {
+			uint32_t x = w->touched[i];
+			float s = w->acc[x];
+			w->acc[x] = 0.0f;
+			if (admissible(job, d, x, s)) {
+				w->cand[nc++] = (struct neighbor){ x, s };
+				w->hist[score_bucket(s)]++;
+			}
 		}
 	}
 	if (nc > o->candidates) {
@@ -333,21 +452,19 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 		select_best(w->cand, nc, o->candidates * 2 / 5);
 		nc = o->candidates * 2 / 5;
 	}
-	/* Exact re-scoring against the story's row scattered into a dense
-	 * array: one pass over each candidate's row, no merge branches. */
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+	/* Exact re-scoring, against the story's row */
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
 		w->dense[m->col[i]] = m->val[i];
+		w->resid[nu++] = (struct neighbor){ m->col[i], m->val[i] };
+	}
 	for (size_t i = 0; i < nc; i++) {
 		uint32_t x = w->cand[i].doc;
-		float s = 0.0f;
 		if (i + PREFETCH_AHEAD < nc) {
 			uint64_t r = m->row[w->cand[i + PREFETCH_AHEAD].doc];
 			__builtin_prefetch(m->col + r);
 			__builtin_prefetch(m->val + r);
 		}
-		for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
-			s += w->dense[m->col[k]] * m->val[k];
-		heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, s });
+		heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, rescore(m, w, nu, x) });
 	}
 	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
 		w->dense[m->col[i]] = 0.0f;
@@ -367,14 +484,15 @@ static void *rank_worker(void *arg)
 	w.heap = malloc((w.cap ? w.cap : 1) * sizeof *w.heap);
 	w.acc = calloc(n, sizeof *w.acc);
 	w.touched = malloc(n * sizeof *w.touched);
+	w.cand = malloc(n * sizeof *w.cand);
 	if (approx) {
-		w.cand = malloc(n * sizeof *w.cand);
 		w.hist = calloc(SCORE_BUCKETS, sizeof *w.hist);
 		w.terms = malloc(((size_t)m->n_terms + 1) * sizeof *w.terms);
+		w.resid = malloc(((size_t)m->n_terms + 1) * sizeof *w.resid);
 		w.dense = calloc((size_t)m->n_terms + 1, sizeof *w.dense);
 	}
-	if (!w.acc || !w.touched || !w.heap ||
-	    (approx && (!w.cand || !w.hist || !w.terms || !w.dense))) {
+	if (!w.acc || !w.touched || !w.heap || !w.cand ||
+	    (approx && ( !w.hist || !w.terms || !w.resid || !w.dense))) {
 		job->failed = 1;
 		goto done;
 	}
@@ -407,6 +525,7 @@ done:
 	free(w.cand);
 	free(w.hist);
 	free(w.terms);
+	free(w.resid);
 	free(w.dense);
 	return NULL;
 }

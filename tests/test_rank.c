@@ -513,6 +513,91 @@ static void test_approximate_selects_the_best_candidates(void **state)
 	model_free(&m);
 }
 
+
+/* Short stories (a few rare terms: few postings to add) and long ones (a
+ * term in each of them and a hundred more: many postings) in one model, so
+ * that both ways of summing (touched stories listed, or the accumulator
+ * swept) and both ways of re-scoring a candidate in the approximate mode
+ * (walking its row, or looking the story's remaining terms up in a row
+ * much longer than they are many) are taken. Every listed score must be
+ * the story pair's cosine, the exact lists the brute-force ones, and the
+ * lists the same for any number of threads. */
+static void test_short_and_long_stories_score_exactly(void **state)
+{
+	enum { DOCS = 400, TERMS = 600, DEPTH = 8, LONG_FROM = 200 };
+	float *dense = calloc((size_t)DOCS * TERMS, sizeof *dense);
+	double *row = calloc(TERMS, sizeof *row);
+	double *all = calloc(DOCS, sizeof *all);
+	struct rank_options ex = { .depth = DEPTH };
+	struct rank_options ap = { .depth = DEPTH, .approximate = 1, .query_terms = 2,
+				   .max_postings = DOCS, .candidates = DOCS };
+	struct rank_lists exact, exact3, approx, approx3;
+	struct model m;
+
+	(void)state;
+	assert_non_null(dense);
+	assert_non_null(row);
+	assert_non_null(all);
+	srand(4242);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		float *r = dense + (size_t)d * TERMS;
+		if (d < LONG_FROM) {
+			for (int k = 3 + rand() % 4; k > 0; k--)
+				r[200 + rand() % 400] = 1.0f + (float)(rand() % 5);
+		} else {
+			r[0] = 1.0f;
+			for (int k = 0; k < 150; k++)
+				r[1 + rand() % 199] = 1.0f + (float)(rand() % 3);
+			for (int k = 0; k < 20; k++)
+				r[200 + rand() % 400] = 1.0f;
+		}
+	}
+	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
+	free(dense);
+	rank_with(&m, ex, 1, &exact);
+	rank_with(&m, ex, 3, &exact3);
+	rank_with(&m, ap, 1, &approx);
+	rank_with(&m, ap, 3, &approx3);
+	assert_lists_equal(&exact, &exact3);
+	assert_lists_equal(&approx, &approx3);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		size_t n = 0;
+		memset(row, 0, TERMS * sizeof *row);
+		for (uint64_t i = m.row[d]; i < m.row[d + 1]; i++)
+			row[m.col[i]] = m.val[i];
+		for (uint32_t o = 0; o < DOCS; o++) {
+			double s = 0;
+			if (o == d)
+				continue;
+			for (uint64_t i = m.row[o]; i < m.row[o + 1]; i++)
+				s += row[m.col[i]] * m.val[i];
+			if (s > 1e-9)
+				all[n++] = s;
+		}
+		qsort(all, n, sizeof *all, cmp_desc);
+		assert_int_equal(exact.count[d], n < DEPTH ? n : DEPTH);
+		for (uint32_t i = 0; i < exact.count[d]; i++)
+			assert_float_equal(list_of(&exact, d)[i].score, all[i], 1e-5);
+		for (uint32_t i = 0; i < approx.count[d]; i++) {
+			const struct neighbor *x = &list_of(&approx, d)[i];
+			double s = 0;
+			for (uint64_t k = m.row[x->doc]; k < m.row[x->doc + 1]; k++)
+				s += row[m.col[k]] * m.val[k];
+			assert_float_equal(x->score, s, 1e-5);
+		}
+	}
+	/* both kinds of story have lists */
+	assert_true(exact.count[0] + exact.count[1] + exact.count[2] > 0);
+	assert_int_equal(exact.count[DOCS - 1], DEPTH);
+	free(row);
+	free(all);
+	rank_lists_free(&exact);
+	rank_lists_free(&exact3);
+	rank_lists_free(&approx);
+	rank_lists_free(&approx3);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -526,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_scores_match_brute_force_cosine),
 		cmocka_unit_test(test_zero_weights_do_not_overflow),
 		cmocka_unit_test(test_approximate_selects_the_best_candidates),
+		cmocka_unit_test(test_short_and_long_stories_score_exactly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
