@@ -390,6 +390,20 @@ static size_t candidates_exact(const struct rank_job *job, struct worker *w, uin
 	return nh;
 }
 
+/* True when re-scoring the nc candidates costs more (in multiply-adds,
+ * as rescore() walks or looks up) than a latent dot each and re-scoring
+ * two fifths of them. */
+static int preselect_saves(const struct model *m, uint32_t d, const struct neighbor *c, size_t nc)
+{
+	uint64_t len = m->row[d + 1] - m->row[d], all = 0;
+
+	for (size_t i = 0; i < nc; i++) {
+		uint64_t l = m->row[c[i].doc + 1] - m->row[c[i].doc];
+		all += l <= LOOKUP_RATIO * len ? l : LOOKUP_RATIO * len;
+	}
+	return (double)nc * m->latent_dim + 0.4 * (double)all < (double)all;
+}
+
 /* Approximate: accumulate over the story's heaviest `query_terms` terms
  * whose posting lists are at most `max_postings` long, keep the best
  * `candidates` stories by that partial score, then score those exactly. */
@@ -445,9 +459,14 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 	}
 	/* With the semantic blend, the pool is deeper than what is re-scored:
 	 * the two fifths whose partial score blended with the latent cosine is
-	 * highest go on (a latent dot of ~100 floats costs a fraction of a
-	 * sparse re-scoring). */
-	if (job->o->semantic > 0.0f && m->latent_dim && nc > o->candidates * 2 / 5) {
+	 * highest go on, when that saves work: when re-scoring the pool costs
+	 * more than a latent dot per candidate plus re-scoring two fifths of
+	 * it (long stories: a latent dot of ~100 floats costs a fraction of a
+	 * sparse re-scoring). Short stories are re-scored cheaply, and for
+	 * them the partial score leaves out the common terms that make much
+	 * of their weight, so a choice by it misses what the exact mode lists. */
+	if (job->o->semantic > 0.0f && m->latent_dim && nc > o->candidates * 2 / 5 &&
+	    preselect_saves(m, d, w->cand, nc)) {
 		blend_scores(m, o->semantic, d, w->cand, nc);
 		select_best(w->cand, nc, o->candidates * 2 / 5);
 		nc = o->candidates * 2 / 5;

@@ -598,6 +598,50 @@ static void test_short_and_long_stories_score_exactly(void **state)
 	model_free(&m);
 }
 
+/* With the semantic blend, stories whose candidates are cheap to re-score
+ * (short rows against latent dots) have their whole pool re-scored
+ * exactly rather than a part of it chosen by partial score blended with
+ * the latent cosine: querying every term, with a pool deeper than the
+ * blend's `rerank`, the approximate lists are then the exact ones. */
+static void test_approximate_blend_rescores_short_stories_fully(void **state)
+{
+	enum { DOCS = 300, TERMS = 200, DIM = 16, DEPTH = 5, RERANK = 10 };
+	float *dense = random_dense(DOCS, TERMS, 31337);
+	float *latent = malloc((size_t)DOCS * DIM * sizeof *latent);
+	struct rank_options ex = { .depth = DEPTH, .semantic = 0.5f, .rerank = RERANK };
+	struct rank_options ap = { .depth = DEPTH, .semantic = 0.5f, .rerank = RERANK,
+				   .approximate = 1, .query_terms = TERMS,
+				   .max_postings = DOCS, .candidates = 25 };
+	struct rank_lists exact, approx;
+	struct model m;
+	size_t listed = 0;
+
+	(void)state;
+	assert_non_null(latent);
+	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
+	free(dense);
+	srand(5);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		double norm = 0;
+		for (uint32_t j = 0; j < DIM; j++) {
+			latent[d * DIM + j] = (float)(rand() % 2001 - 1000);
+			norm += (double)latent[d * DIM + j] * latent[d * DIM + j];
+		}
+		for (uint32_t j = 0; j < DIM; j++)
+			latent[d * DIM + j] = (float)(latent[d * DIM + j] / sqrt(norm));
+	}
+	model_set_latent(&m, latent, DIM);
+	rank_with(&m, ex, 1, &exact);
+	rank_with(&m, ap, 2, &approx);
+	assert_lists_equal(&exact, &approx);
+	for (uint32_t d = 0; d < DOCS; d++)
+		listed += exact.count[d];
+	assert_true(listed > DOCS * 3);
+	rank_lists_free(&exact);
+	rank_lists_free(&approx);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -612,6 +656,7 @@ int main(void)
 		cmocka_unit_test(test_zero_weights_do_not_overflow),
 		cmocka_unit_test(test_approximate_selects_the_best_candidates),
 		cmocka_unit_test(test_short_and_long_stories_score_exactly),
+		cmocka_unit_test(test_approximate_blend_rescores_short_stories_fully),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
