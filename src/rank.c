@@ -306,15 +306,11 @@ static inline int admissible(const struct rank_job *job, uint32_t d, uint32_t o,
  * `touched`, and only those are visited. Both visit each story's sum in
  * the same state, and the sets kept below never depend on the order
  * stories are visited in (every key is distinct), so the lists are the
- * same either way. Dense from this many postings per story of the archive
- * on (measured: see the commit adding it). */
-#ifndef DENSE_FROM
-#define DENSE_FROM 0.5
-#endif
-
+ * same either way. Swept from half a posting per story of the archive on
+ * (exact mode, realistic 20k, -j 1: always swept 5.99 s, never 7.38 s). */
 static int sweep_all(const struct model *m, uint64_t postings)
 {
-	return (double)postings >= DENSE_FROM * (double)m->n_docs;
+	return 2 * postings >= m->n_docs;
 }
 
 /* Adds wt times term t's posting weights to w->acc. */
