@@ -167,8 +167,10 @@ synthetic() {
 			labels="$out/$prefix-$n.labels.jsonl"
 			if [ ! -f "$corpus" ] || [ ! -f "$labels" ]; then
 				# shellcheck disable=SC2086
-				set -- $(timed scripts/make-synthetic "$n" "$corpus" --seed 1 $flag)
+				set -- $(timed scripts/make-synthetic "$n" "$corpus" --seed 1 --stats $flag)
 				row "$n" make-synthetic "" "$1" "$2" "$3" "" "$(du -m "$corpus" | cut -f1) MB of JSON Lines"
+				# the archive's shape (lengths, near-duplicates, quotes, terms) as --stats gives it
+				sed 's/^/         /' "$out/stderr.txt"
 			fi
 			EXACT="" SKLEARN=""
 			[ "$n" -le "${BENCH_EXACT_MAX:-40000}" ] && EXACT=yes
