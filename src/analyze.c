@@ -5,6 +5,11 @@
  * walked code point by code point. Counting uses a per-analyzer hash map
  * that is cleared, not freed, between documents, so a long run allocates
  * almost nothing per story.
+ *
+ * analyze_article_words() runs the same analysis and also counts, in a
+ * second map, which folded word each term came from ("TERM\tWORD"), so
+ * that a page can show "president" where the model keeps "presid". Only
+ * the review page asks for it; the normal path only tests a flag.
  */
 #include "analyze.h"
 
@@ -47,6 +52,13 @@ struct analyzer {
 	size_t nlangs, evict;
 	struct buf word;
 	struct buf prev; /* previous term, for bigrams */
+	/* analyze_article_words() only */
+	int want_words;
+	struct strmap words_map;  /* "TERM\tWORD" -> index in word_counts */
+	float *word_counts;
+	size_t word_cap;
+	struct buf key;
+	struct buf prev_word;     /* the word of `prev` */
 };
 
 void analyze_options_default(struct analyze_options *o)
@@ -83,6 +95,9 @@ struct analyzer *analyzer_new(const struct analyze_options *opts)
 	strmap_init(&an->counts_map);
 	buf_init(&an->word);
 	buf_init(&an->prev);
+	strmap_init(&an->words_map);
+	buf_init(&an->key);
+	buf_init(&an->prev_word);
 	return an;
 }
 
@@ -105,6 +120,10 @@ void analyzer_free(struct analyzer *an)
 	free(an->counts);
 	buf_release(&an->word);
 	buf_release(&an->prev);
+	strmap_free(&an->words_map);
+	free(an->word_counts);
+	buf_release(&an->key);
+	buf_release(&an->prev_word);
 	free(an);
 }
 
@@ -246,45 +265,76 @@ static int is_word_char(utf8proc_int32_t c)
 	}
 }
 
-static int add_count(struct analyzer *an, const char *term, size_t len, float w)
+/* Adds w to the count of `key` in (map, *counts). */
+static int count_in(struct strmap *map, float **counts, size_t *cap, const char *key,
+		    size_t len, float w)
 {
-	size_t before = an->counts_map.n;
-	int64_t id = strmap_intern(&an->counts_map, term, len);
+	size_t before = map->n;
+	int64_t id = strmap_intern(map, key, len);
 
 	if (id < 0)
 		return -1;
-	if ((size_t)id >= an->counts_cap) {
-		size_t cap = an->counts_cap ? an->counts_cap * 2 : 1024;
-		float *c = realloc(an->counts, cap * sizeof *c);
+	if ((size_t)id >= *cap) {
+		size_t n = *cap ? *cap * 2 : 1024;
+		float *c = realloc(*counts, n * sizeof *c);
 		if (!c)
 			return -1;
-		an->counts = c;
-		an->counts_cap = cap;
+		*counts = c;
+		*cap = n;
 	}
-	if (an->counts_map.n != before)
-		an->counts[id] = 0.0f;
-	an->counts[id] += w;
+	if (map->n != before)
+		(*counts)[id] = 0.0f;
+	(*counts)[id] += w;
 	return 0;
 }
 
+static int add_count(struct analyzer *an, const char *term, size_t len, float w)
+{
+	return count_in(&an->counts_map, &an->counts, &an->counts_cap, term, len, w);
+}
+
+/* With want_words: one more occurrence of `word` giving `term`. */
+static int add_word(struct analyzer *an, const char *term, size_t tlen, const char *word,
+		    size_t wlen)
+{
+	buf_reset(&an->key);
+	if (buf_add(&an->key, term, tlen) || buf_addc(&an->key, '\t') ||
+	    buf_add(&an->key, word, wlen))
+		return -1;
+	return count_in(&an->words_map, &an->word_counts, &an->word_cap, an->key.data,
+			an->key.len, 1.0f);
+}
+
 /* Counts a term and, with bigrams on, the pair "previous term" + this
- * one (a stopword or the end of a text breaks the chain). */
-static int add_term(struct analyzer *an, const char *t, size_t len, float weight)
+ * one (a stopword or the end of a text breaks the chain). `w` (wlen bytes)
+ * is the folded word the term came from, counted with want_words. */
+static int add_term(struct analyzer *an, const char *t, size_t len, float weight,
+		    const char *w, size_t wlen)
 {
 	if (add_count(an, t, len, weight))
+		return -1;
+	if (an->want_words && add_word(an, t, len, w, wlen))
 		return -1;
 	if (an->opts.bigram_weight <= 0.0f)
 		return 0;
 	if (an->prev.len) {
-		size_t keep = an->prev.len;
+		size_t keep = an->prev.len, keep_word = an->prev_word.len;
 		int rc = buf_addc(&an->prev, ' ') || buf_add(&an->prev, t, len) ||
 			 add_count(an, an->prev.data, an->prev.len,
 				   weight * an->opts.bigram_weight);
+		if (!rc && an->want_words)
+			rc = buf_addc(&an->prev_word, ' ') || buf_add(&an->prev_word, w, wlen) ||
+			     add_word(an, an->prev.data, an->prev.len, an->prev_word.data,
+				      an->prev_word.len);
 		buf_truncate(&an->prev, keep);
+		buf_truncate(&an->prev_word, keep_word);
 		if (rc)
 			return -1;
 	}
 	buf_reset(&an->prev);
+	buf_reset(&an->prev_word);
+	if (an->want_words && buf_add(&an->prev_word, w, wlen))
+		return -1;
 	return buf_add(&an->prev, t, len);
 }
 
@@ -298,9 +348,10 @@ static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
 
 	if (stop) {
 		buf_reset(&an->prev);
+		buf_reset(&an->prev_word);
 		return 0;
 	}
-	return add_term(an, t, tl, weight);
+	return add_term(an, t, tl, weight, w, len);
 }
 
 /* Tokenises one normalised text, adding each term with `weight`; words
@@ -402,6 +453,7 @@ static int analyze_text(struct analyzer *an, const char *lang, const char *text,
 	int rc;
 
 	buf_reset(&an->prev);
+	buf_reset(&an->prev_word);
 	if (!text || !*text)
 		return 0;
 	if (is_ascii(text)) {
@@ -536,6 +588,35 @@ static int add_names(struct analyzer *an, const char *lang, const char *text, fl
 	return rc;
 }
 
+/* Copies the keys of `map` with their counts into `out` (reset first). */
+static int bag_fill(struct bag *out, const struct strmap *map, const float *counts)
+{
+	buf_reset(&out->terms);
+	out->n = 0;
+	if (map->n > out->cap) {
+		size_t cap = map->n;
+		size_t *off = realloc(out->offsets, cap * sizeof *off);
+		float *cnt;
+		if (!off)
+			return -1;
+		out->offsets = off;
+		cnt = realloc(out->counts, cap * sizeof *cnt);
+		if (!cnt)
+			return -1;
+		out->counts = cnt;
+		out->cap = cap;
+	}
+	for (size_t i = 0; i < map->n; i++) {
+		const char *t = strmap_key(map, (uint32_t)i);
+		out->offsets[i] = out->terms.len;
+		if (buf_add(&out->terms, t, strlen(t) + 1))
+			return -1;
+		out->counts[i] = counts[i];
+	}
+	out->n = map->n;
+	return 0;
+}
+
 int analyze_article(struct analyzer *an, const struct article *a, struct bag *out)
 {
 	char code[8];
@@ -550,28 +631,21 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 	if (an->opts.name_weight > 0.0f && a->text &&
 	    add_names(an, lang, a->text, an->opts.name_weight))
 		return -1;
-	if (an->counts_map.n > out->cap) {
-		size_t cap = an->counts_map.n;
-		size_t *off = realloc(out->offsets, cap * sizeof *off);
-		float *cnt;
-		if (!off)
-			return -1;
-		out->offsets = off;
-		cnt = realloc(out->counts, cap * sizeof *cnt);
-		if (!cnt)
-			return -1;
-		out->counts = cnt;
-		out->cap = cap;
-	}
-	for (size_t i = 0; i < an->counts_map.n; i++) {
-		const char *t = strmap_key(&an->counts_map, (uint32_t)i);
-		out->offsets[i] = out->terms.len;
-		if (buf_add(&out->terms, t, strlen(t) + 1))
-			return -1;
-		out->counts[i] = an->counts[i];
-	}
-	out->n = an->counts_map.n;
-	return 0;
+	return bag_fill(out, &an->counts_map, an->counts);
+}
+
+int analyze_article_words(struct analyzer *an, const struct article *a, struct bag *terms,
+			  struct bag *words)
+{
+	int rc;
+
+	strmap_clear(&an->words_map);
+	an->want_words = 1;
+	rc = analyze_article(an, a, terms);
+	an->want_words = 0;
+	buf_reset(&words->terms);
+	words->n = 0;
+	return rc ? -1 : bag_fill(words, &an->words_map, an->word_counts);
 }
 
 /* Scripts that name their language on their own (or nearly: Cyrillic is

@@ -59,6 +59,14 @@ void analyzer_free(struct analyzer *an);
  * in order of first occurrence. Returns -1 only when memory runs out. */
 int analyze_article(struct analyzer *an, const struct article *a, struct bag *out);
 
+/* analyze_article() that also fills `words` (reset first) with the words
+ * behind the terms: entry "TERM\tWORD" counts how often the case-folded
+ * word WORD of the text gave term TERM (a bigram's word is its two words
+ * joined by a space; character bigrams and name sequences, which are
+ * text already, get no entry). For showing terms as words (review.h). */
+int analyze_article_words(struct analyzer *an, const struct article *a, struct bag *terms,
+			  struct bag *words);
+
 /* Guesses the ISO 639-1 language of `text` from its script and stopwords;
  * returns a static string or NULL when unsure. Thread-safe. */
 const char *analyze_guess_lang(const char *text);
