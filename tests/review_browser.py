@@ -7,12 +7,18 @@ Builds a model of corpus/, ranks it, writes the review page with
 `related review --self-test` and loads it in `chromium --headless --dump-dom`.
 The self-test script in the page (src/review.c) records errors from the
 moment the page starts, pages through every story, searches, clicks "pin"
-and "block", and writes "SELFTEST PASS" or "SELFTEST FAIL: reason" into the
-title; this script asserts on the dumped DOM. Three pages are checked: the
-corpus as is; the corpus with hostile titles, ids and URLs, near-duplicates
-and a story unknown to the model, 7 stories per page; and a page whose
-override lines were deliberately broken, which must FAIL (so a PASS means
-something). Each verdict must also be the text of the page's
+and "block", downloads the overrides file and writes "SELFTEST PASS" or
+"SELFTEST FAIL: reason" into the title, the file into
+<pre id="selftest-overrides">; this script asserts on the dumped DOM. Three
+pages are checked: the corpus with its texts (--inputs: shared words, not
+stems), a cutoff and a current overrides file to merge; the corpus with
+hostile titles, ids, URLs and thumbnails, near-duplicates and a story unknown
+to the model, 7 stories per page, its cutoff read from a report.json; and a
+page whose override lines were deliberately broken, which must FAIL (so a
+PASS means something). The downloaded file must be the current file's lines
+merged with the page's actions, and `related recommend --overrides` must
+accept every line and change the lists accordingly. Chromium runs with every
+host name unresolved, so nothing is fetched. Each verdict must also be the text of the page's
 <pre id="selftest">. Without chromium it says it skipped and exits 0, except
 under CI=true, where a missing chromium fails the test (scripts/install-deps
 installs it).
@@ -25,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import unicodedata
 
 from harness import CORPUS, binary, check, finish, skip
 import harness
@@ -51,7 +58,8 @@ def dump_dom(chromium, page, profile):
     """The page's DOM after its scripts ran, or None with the reason."""
     cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
            "--disable-quic", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile,
+           "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND",
+           "--user-data-dir=" + profile,
            "--virtual-time-budget=10000", "--dump-dom", "file://" + os.path.abspath(page)]
     try:
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=180,
@@ -83,8 +91,10 @@ def hostile_lines(path, out):
     evil = '</script><script>window.reviewInjected=1</script><img src=x onerror="window.reviewInjected=2"><!--<script>'
     lines[0]["source"]["title"] = evil
     lines[0]["source"]["url"] = "javascript:window.reviewInjected=3"
+    lines[0]["source"]["image"] = "javascript:window.reviewInjected=4"
     if lines[0]["items"]:
         lines[0]["items"][0]["title"] = "<b>bold</b> & \"quoted\" 'single' \u2028 line"
+        lines[0]["items"][0]["image"] = "https://images.example.invalid/t.jpg?a=1&b=\"<x>"
     lines[1]["duplicates"] = [lines[2]["source"]["id"], {"id": "elsewhere/copy<1>", "title": evil}]
     lines.append({"source": {"id": 'new/"quoted"</script>', "title": "Not in the model " + evil,
                              "url": "https://example.com/new"},
@@ -94,6 +104,97 @@ def hostile_lines(path, out):
         for l in lines:
             f.write(json.dumps(l, ensure_ascii=False) + "\n")
     return len(lines)
+
+
+def read_lines(path):
+    return [json.loads(l) for l in open(path, encoding="utf-8") if l.strip()]
+
+
+def current_overrides(lists, path):
+    """A current overrides file for the corpus page: a pin of the pair the
+    self-test will block (the first list with two items: its first item),
+    which the download must drop, and two lines it must keep."""
+    lines = read_lines(lists)
+    first = next(l for l in lines if len(l["items"]) >= 2)
+    a, b1 = first["source"]["id"], first["items"][0]["id"]
+    other = next(l for l in lines if l["source"]["id"] != a and l["items"])
+    pair_c, pair_y = other["source"]["id"], other["items"][-1]["id"]
+    everywhere = next(i["id"] for l in lines for i in l["items"]
+                      if i["id"] not in (a, b1, first["items"][1]["id"], pair_c, pair_y))
+    current = [{"story": a, "pin": b1, "position": 3},
+               {"story": pair_c, "block": pair_y},
+               {"block": everywhere}]
+    with open(path, "w", encoding="utf-8") as f:
+        for o in current:
+            f.write(json.dumps(o) + "\n")
+    return current
+
+
+def pre_text(dom, pre_id):
+    m = re.search(r'<pre id="%s">(.*?)</pre>' % pre_id, dom, re.S)
+    return html.unescape(m.group(1)) if m else None
+
+
+def check_download(related, model, dom, current, tmp):
+    """The downloaded overrides file: the current lines but the superseded
+    pin, then the two actions; recommend accepts it and obeys it."""
+    text, acts = pre_text(dom, "selftest-overrides"), pre_text(dom, "selftest-actions")
+    if not check("corpus page: the overrides file was downloaded", text is not None and acts is not None):
+        return
+    acts = json.loads(acts)
+    got = [json.loads(l) for l in text.splitlines()]
+    a, b1, b2, pos = acts["story"], acts["blocked"], acts["pinned"], acts["position"]
+    want = [o for o in current if not (o.get("story") == a and o.get("pin") == b1)]
+    want += [{"story": a, "block": b1}, {"story": a, "pin": b2, "position": pos}]
+    if not check("download: the current lines but the superseded pin, then the actions",
+                 got == want, "got %r, expected %r" % (got, want)):
+        return
+    path = os.path.join(tmp, "downloaded.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+    out = os.path.join(tmp, "out-overrides")
+    r = harness.run([related, "recommend", "-m", model, "-o", out, "--overrides", path, "-q"])
+    # status 1 would mean a line was skipped
+    if not check("download: recommend --overrides accepts every line (status 0)",
+                 r.returncode == 0, "status %d\n%s" % (r.returncode, r.stderr)):
+        return
+    lists = {l["source"]["id"]: l["items"] for l in read_lines(os.path.join(out, "related.jsonl"))}
+    check("download: the blocked item left its list", not any(i["id"] == b1 for i in lists[a]))
+    check("download: the pinned item is pinned at its position",
+          any(i["id"] == b2 and i["rank"] == pos and i["origin"] == "pinned" for i in lists[a]),
+          repr(lists[a]))
+    c, y = current[1]["story"], current[1]["block"]
+    check("download: the current file's block on one story still applies",
+          not any(i["id"] == y for i in lists[c]))
+    check("download: the current file's block everywhere still applies",
+          not any(i["id"] == current[2]["block"] for items in lists.values() for i in items))
+
+
+def page_data(page):
+    text = open(page, encoding="utf-8").read()
+    m = re.search(r'<script type="application/json" id="data">(.*?)</script>', text, re.S)
+    return json.loads(m.group(1))
+
+
+def check_words(related, page, plain_page):
+    """With --inputs, every shared word is a word of the corpus texts and
+    none is a stem that the page without --inputs shows in its place."""
+    words, stems = page_data(page), page_data(plain_page)
+    r = harness.run([related, "extract", CORPUS, "-q"])
+    text = " ".join((a.get("title") or "") + " " + (a.get("text") or "")
+                    for a in map(json.loads, r.stdout.splitlines()))
+    # the words are case-folded as the analyzer folds them (NFKC, "ß" -> "ss")
+    vocab = set(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
+    check("words: the pages say which shows stems", not words["stems"] and stems["stems"])
+    not_words = [t for t in words["terms"] if t not in vocab]
+    check("words: every shared word is a word of the texts", words["terms"] and not not_words,
+          repr(not_words[:10]))
+    only_stems = set(t for t in stems["terms"] if t not in vocab)
+    check("words: the page without texts shows stems (else this proves nothing)", only_stems)
+    check("words: no stem shown with --inputs", not only_stems & set(words["terms"]),
+          repr(sorted(only_stems & set(words["terms"]))[:10]))
+    marks = [it[5] for l in words["lists"] for it in l[1]]
+    check("corpus page: --cutoff 0.4 marks items near it", words["cutoff"] == 0.4 and 1 in marks)
 
 
 def cases(related, tmp):
@@ -108,13 +209,29 @@ def cases(related, tmp):
     n_hostile = hostile_lines(lists, hostile)
 
     found = []
+    current = current_overrides(lists, os.path.join(tmp, "current.jsonl"))
     page = os.path.join(tmp, "review.html")
-    run([related, "review", "-m", model, lists, "-o", page, "--self-test", "-q"])
+    run([related, "review", "-m", model, lists, "-o", page, "--self-test", "-q",
+         "--inputs", CORPUS, "--overrides", os.path.join(tmp, "current.jsonl"), "--cutoff", "0.4"])
     found.append(("corpus", page, "SELFTEST PASS (%d stories)" % n_corpus))
+    plain = os.path.join(tmp, "plain.html")
+    run([related, "review", "-m", model, lists, "-o", plain, "-q"])
+    check_words(related, page, plain)
 
     page = os.path.join(tmp, "hostile.html")
+    # the cutoff comes from the report.json beside the lists
+    with open(os.path.join(tmp, "report.json"), "w", encoding="utf-8") as f:
+        json.dump({"options": {"top": 10, "cutoff": 0.42}}, f)
     run([related, "review", "-m", model, hostile, "-o", page, "--self-test", "--page-size", "7"])
     found.append(("hostile", page, "SELFTEST PASS (%d stories)" % n_hostile))
+    data = page_data(page)
+    check("hostile page: the cutoff from report.json",
+          (data["cutoff"], data["cutoff_from"]) == (0.42, "report.json"),
+          repr((data["cutoff"], data["cutoff_from"])))
+    r = harness.run([related, "review", "-m", model, hostile, "-o", page + ".x", "-q",
+                     "--overrides", os.path.join(tmp, "missing.jsonl")])
+    check("a missing --overrides file: status 3 naming it",
+          r.returncode == 3 and "missing.jsonl" in r.stderr, "%d %r" % (r.returncode, r.stderr))
 
     # a broken page must fail: the pin line names the wrong key
     broken = os.path.join(tmp, "broken.html")
@@ -128,17 +245,19 @@ def cases(related, tmp):
 
 
 def check_page(chromium, tmp, name, page, want):
+    """Checks the page's verdict; returns its DOM when it is the one wanted."""
     dom, why = dump_dom(chromium, page, os.path.join(tmp, "profile-" + name))
     if dom is None:
         check("%s page: %s" % (name, want), False, why)
-        return
+        return None
     got = verdict(dom)
-    check("%s page: title is %r" % (name, want), got.startswith(want), "got %r" % got)
+    ok = check("%s page: title is %r" % (name, want), got.startswith(want), "got %r" % got)
     pre = selftest_text(dom)
     check("%s page: <pre id=\"selftest\"> says the same" % name, pre == got,
           "got %r" % pre)
     if want.startswith("SELFTEST PASS"):
         check("%s page: stories in the DOM (data-story-id)" % name, "data-story-id=" in dom)
+    return dom if ok else None
 
 
 def main():
@@ -160,7 +279,10 @@ def main():
     tmp = tempfile.mkdtemp(prefix="related-review-")
     try:
         for name, page, want in cases(related, tmp):
-            check_page(chromium, tmp, name, page, want)
+            dom = check_page(chromium, tmp, name, page, want)
+            if name == "corpus" and dom:
+                check_download(related, os.path.join(tmp, "corpus.model"), dom,
+                               read_lines(os.path.join(tmp, "current.jsonl")), tmp)
     except Broken as e:
         check("pages written", False, str(e))
     finally:
