@@ -681,6 +681,54 @@ static void test_names_count_capitalised_sequences_when_enabled(void **state)
 	bag_free(&b);
 }
 
+/* analyze_article_words() gives the same terms as analyze_article() and,
+ * per term, the folded words behind it with raw occurrence counts (title
+ * words once each, not title_weight times); bigrams get their two words. */
+static void test_words_name_the_folded_words_behind_each_term(void **state)
+{
+	struct analyze_options o;
+	struct article a = { 0 };
+	struct analyzer *an;
+	struct bag terms, words, plain;
+	char presid[64], key[160];
+
+	(void)state;
+	analyze_options_default(&o);
+	o.bigram_weight = 0.5f;
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&terms);
+	bag_init(&words);
+	bag_init(&plain);
+	a.title = (char *)(uintptr_t)"Presidents meet";
+	a.text = (char *)(uintptr_t)"The President met the presidents. PRESIDENT Lavrov.";
+	a.lang = (char *)(uintptr_t)"en";
+	assert_int_equal(analyze_article_words(an, &a, &terms, &words), 0);
+	assert_int_equal(analyze_article(an, &a, &plain), 0);
+	assert_int_equal(terms.n, plain.n);
+	for (size_t i = 0; i < plain.n; i++)
+		assert_float_equal(count_of(&terms, term_at(&plain, i)), plain.counts[i], 1e-6);
+	stem_of("presidents", "en", presid, sizeof presid);
+	assert_string_not_equal(presid, "president"); /* else the test shows nothing */
+	snprintf(key, sizeof key, "%s\tpresident", presid);
+	assert_float_equal(count_of(&words, key), 2.0f, 1e-6);
+	snprintf(key, sizeof key, "%s\tpresidents", presid);
+	assert_float_equal(count_of(&words, key), 2.0f, 1e-6);
+	/* "met the presidents": "the" is a stopword and breaks the bigram chain;
+	 * "presidents meet" in the title is one */
+	{
+		char meet[64];
+
+		stem_of("meet", "en", meet, sizeof meet);
+		snprintf(key, sizeof key, "%s %s\tpresidents meet", presid, meet);
+		assert_float_equal(count_of(&words, key), 1.0f, 1e-6);
+	}
+	bag_free(&terms);
+	bag_free(&words);
+	bag_free(&plain);
+	analyzer_free(an);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -711,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_guess_article_lang_uses_the_title),
 		cmocka_unit_test(test_guess_lang_is_unsure_without_evidence),
 		cmocka_unit_test(test_lang_code_normalises_tags),
+		cmocka_unit_test(test_words_name_the_folded_words_behind_each_term),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

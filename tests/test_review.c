@@ -4,8 +4,11 @@
  * break out of the data script; the data parses back with jansson and
  * carries ranks, scores, origins, near-duplicates and the shared terms
  * (largest contribution w_a(t) * w_b(t) first, from the model's rows);
- * stories unknown to the model come without shared terms. The in-browser
- * behaviour is checked by tests/review_browser.py.
+ * stories unknown to the model come without shared terms; items near the
+ * cutoff are marked; dates and thumbnails are carried; the current
+ * overrides file is carried for the download; with the stories' texts the
+ * shared terms are words, not stems. The in-browser behaviour is checked by
+ * tests/review_browser.py.
  */
 #include <jansson.h>
 #include <math.h>
@@ -100,18 +103,24 @@ static json_t *parse_lines(const char *text)
 	return lines;
 }
 
-/* Builds the page of `text` (JSON Lines) with model m (may be NULL). */
-static char *page_of(const struct model *m, const char *text)
+/* Builds the page of `text` (JSON Lines) with model m (may be NULL) and
+ * options o (defaults when NULL). */
+static char *page_with(const struct model *m, const char *text, const struct review_options *o)
 {
-	struct review_options o;
+	struct review_options def;
 	struct buf out = BUF_INIT;
 	struct error err = { "" };
 	json_t *lines = parse_lines(text);
 
-	review_options_default(&o);
-	assert_int_equal(review_build(m, lines, &o, &out, &err), 0);
+	review_options_default(&def);
+	assert_int_equal(review_build(m, lines, o ? o : &def, &out, &err), 0);
 	json_decref(lines);
 	return buf_detach(&out, NULL);
+}
+
+static char *page_of(const struct model *m, const char *text)
+{
+	return page_with(m, text, NULL);
 }
 
 /* The data blob of a page, parsed. "<\/" is un-escaped first, although the
@@ -376,6 +385,271 @@ static void test_review_self_test_only_when_asked(void **state)
 	buf_release(&out);
 }
 
+/* The marks of the items of the story `id`'s list, in order, into marks[]. */
+static size_t marks_of(const json_t *data, const char *id, int *marks, size_t max)
+{
+	const json_t *items = json_array_get(list_of(data, id), 1), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it) {
+		assert_true(i < max);
+		marks[i] = (int)json_integer_value(json_array_get(it, 5));
+	}
+	return json_array_size(items);
+}
+
+static void test_review_marks_items_near_the_cutoff(void **state)
+{
+	static const char lines[] =
+		"{\"source\":{\"id\":\"a\"},\"items\":["
+		"{\"rank\":1,\"id\":\"b\",\"score\":0.9,\"origin\":\"similar\"},"
+		"{\"rank\":2,\"id\":\"c\",\"score\":0.60004,\"origin\":\"similar\"},"
+		"{\"rank\":3,\"id\":\"d\",\"score\":0.55,\"origin\":\"similar\"},"
+		"{\"rank\":4,\"id\":\"e\",\"score\":0.45,\"origin\":\"pinned\"},"
+		"{\"rank\":5,\"id\":\"f\",\"score\":0.2,\"origin\":\"pinned\"},"
+		"{\"rank\":6,\"id\":\"g\",\"score\":0,\"origin\":\"fallback\"},"
+		"{\"rank\":7,\"id\":\"h\"}]}";
+	static const int want[] = { 0, REVIEW_NEAR, REVIEW_NEAR, REVIEW_NEAR, REVIEW_BELOW, 0, 0 };
+	struct review_options o;
+	int marks[8];
+	char *page;
+	json_t *data;
+
+	(void)state;
+	review_options_default(&o);
+	assert_float_equal(o.near, 0.1, 1e-12);
+	o.cutoff = 0.5;
+	o.cutoff_from = "--cutoff";
+	page = page_with(NULL, lines, &o);
+	data = data_of(page);
+	assert_float_equal(json_number_value(json_object_get(data, "cutoff")), 0.5, 1e-9);
+	assert_string_equal(json_string_value(json_object_get(data, "cutoff_from")), "--cutoff");
+	/* 0.60004 shows as 0.6000: within 0.1 of 0.5 as the page shows it */
+	assert_int_equal(marks_of(data, "a", marks, 8), 7);
+	for (size_t i = 0; i < 7; i++)
+		assert_int_equal(marks[i], want[i]);
+	json_decref(data);
+	free(page);
+
+	/* a narrower band; and no cutoff: nothing marked */
+	o.near = 0.02;
+	page = page_with(NULL, lines, &o);
+	data = data_of(page);
+	marks_of(data, "a", marks, 8);
+	assert_int_equal(marks[1], 0);
+	assert_int_equal(marks[3], REVIEW_BELOW);
+	json_decref(data);
+	free(page);
+	page = page_of(NULL, lines);
+	data = data_of(page);
+	assert_true(json_is_null(json_object_get(data, "cutoff")));
+	marks_of(data, "a", marks, 8);
+	for (size_t i = 0; i < 7; i++)
+		assert_int_equal(marks[i], 0);
+	json_decref(data);
+	free(page);
+}
+
+static void test_review_cutoff_from_the_run_report(void **state)
+{
+	json_error_t jerr;
+	json_t *with = json_loads("{\"options\":{\"top\":10,\"cutoff\":0.5}}", 0, &jerr);
+	json_t *off = json_loads("{\"options\":{\"top\":10,\"cutoff\":null}}", 0, &jerr);
+	json_t *old = json_loads("{\"options\":{\"top\":10,\"jobs\":2}}", 0, &jerr);
+	double c = -1;
+
+	(void)state;
+	assert_int_equal(review_report_cutoff(with, &c), 1);
+	assert_float_equal(c, 0.5, 1e-12);
+	assert_int_equal(review_report_cutoff(off, &c), 1);
+	assert_float_equal(c, 0, 0);
+	c = -1;
+	assert_int_equal(review_report_cutoff(old, &c), 0);
+	assert_float_equal(c, -1, 0);
+	assert_int_equal(review_report_cutoff(NULL, &c), 0);
+	json_decref(with);
+	json_decref(off);
+	json_decref(old);
+}
+
+static void test_review_carries_dates_thumbnails_and_current_overrides(void **state)
+{
+	static const char lines[] =
+		"{\"source\":{\"id\":\"a\",\"published\":\"2017-04-11T14:00:00Z\","
+		"\"image\":\"https://img.example.com/a.jpg\"},"
+		"\"items\":[{\"rank\":1,\"id\":\"b\",\"score\":0.5},{\"rank\":2,\"id\":\"c\",\"score\":0.4,"
+		"\"published\":\"2017-04-12\",\"image\":\"javascript:alert(1)\"}]}";
+	struct model_builder *b = model_builder_new();
+	struct model_params p;
+	struct error err = { "" };
+	struct review_options o;
+	struct model m;
+	struct bag bag;
+	json_t *data, *current, *list;
+	char *page;
+
+	(void)state;
+	/* a model that knows b's date, not c's */
+	assert_non_null(b);
+	model_params_default(&p);
+	bag_init(&bag);
+	{
+		static const char *const ids[] = { "a", "b", "c" };
+		static const char *const dates[] = { NULL, "2017-04-10T08:00:00Z", NULL };
+
+		for (size_t i = 0; i < 3; i++) {
+			struct article a = { 0 };
+
+			a.id = (char *)(uintptr_t)ids[i];
+			a.published = (char *)(uintptr_t)dates[i];
+			assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+		}
+	}
+	assert_int_equal(model_builder_finish(b, &p, &m, &err), 0);
+	current = parse_lines("{\"block\":\"x\"}\n{\"story\":\"a\",\"pin\":\"c\",\"position\":2,\"note\":\"</script>\"}");
+	review_options_default(&o);
+	o.overrides = current;
+	page = page_with(&m, lines, &o);
+	data = data_of(page);
+	list = list_of(data, "a");
+	assert_string_equal(story_field(data, json_integer_value(json_array_get(list, 0)), 3),
+			    "2017-04-11T14:00:00Z");
+	assert_string_equal(story_field(data, json_integer_value(json_array_get(list, 0)), 4),
+			    "https://img.example.com/a.jpg");
+	list = json_array_get(list, 1);
+	/* b: the date from the model, no image known */
+	assert_string_equal(story_field(data, json_integer_value(json_array_get(json_array_get(list, 0), 0)), 3),
+			    "2017-04-10T08:00:00Z");
+	assert_null(story_field(data, json_integer_value(json_array_get(json_array_get(list, 0), 0)), 4));
+	/* c: the line's date; the image is carried as it is (the page loads
+	 * only http(s) ones) */
+	assert_string_equal(story_field(data, json_integer_value(json_array_get(json_array_get(list, 1), 0)), 3),
+			    "2017-04-12");
+	assert_string_equal(story_field(data, json_integer_value(json_array_get(json_array_get(list, 1), 0)), 4),
+			    "javascript:alert(1)");
+	/* the current overrides, line for line and escaped */
+	assert_true(json_equal(json_object_get(data, "overrides"), current));
+	assert_null(strstr(page, "</script>\"}"));
+	json_decref(data);
+	free(page);
+
+	/* without a current file the list is empty */
+	page = page_of(&m, lines);
+	data = data_of(page);
+	assert_int_equal(json_array_size(json_object_get(data, "overrides")), 0);
+	json_decref(data);
+	free(page);
+	json_decref(current);
+	bag_free(&bag);
+	model_free(&m);
+}
+
+/* A model analysed from real text (English, stemmed), and the words. */
+static void build_text_model(struct model *m, struct review_words **words)
+{
+	static const struct {
+		const char *id, *title, *text;
+	} stories[] = {
+		{ "p1", "Presidents meet", "The president met the presidents of the secretaries." },
+		{ "p2", "President speaks", "Presidential aides and the president; the secretary spoke." },
+		{ "p3", "Weather", "Rain and presidents." },
+	};
+	struct model_builder *b = model_builder_new();
+	struct analyze_options ao;
+	struct model_params p;
+	struct error err = { "" };
+	struct analyzer *an;
+	struct bag bag;
+	struct article a[3];
+
+	assert_non_null(b);
+	analyze_options_default(&ao);
+	model_params_default(&p);
+	model_params_set_analysis(&p, &ao);
+	an = analyzer_new(&ao);
+	assert_non_null(an);
+	bag_init(&bag);
+	for (size_t i = 0; i < 3; i++) {
+		memset(&a[i], 0, sizeof a[i]);
+		a[i].id = (char *)(uintptr_t)stories[i].id;
+		a[i].title = (char *)(uintptr_t)stories[i].title;
+		a[i].text = (char *)(uintptr_t)stories[i].text;
+		a[i].lang = (char *)(uintptr_t)"en";
+		assert_int_equal(analyze_article(an, &a[i], &bag), 0);
+		assert_int_equal(model_builder_add(b, &a[i], &bag, &err), 0);
+	}
+	bag_free(&bag);
+	analyzer_free(an);
+	assert_int_equal(model_builder_finish(b, &p, m, &err), 0);
+	*words = review_words_new(m);
+	assert_non_null(*words);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(review_words_add(*words, &a[i], &err), 0);
+}
+
+static int64_t term_id(const struct model *m, const char *term)
+{
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		if (!strcmp(model_term(m, t), term))
+			return t;
+	fail_msg("no term %s", term);
+	return -1;
+}
+
+static void test_review_shows_the_words_of_the_two_stories(void **state)
+{
+	static const char lines[] =
+		"{\"source\":{\"id\":\"p1\"},\"items\":[{\"rank\":1,\"id\":\"p2\",\"score\":0.5}]}";
+	struct review_words *words;
+	struct review_options o;
+	struct model m;
+	json_t *data, *terms;
+	char *page;
+	int64_t presid, secretari;
+	size_t i;
+
+	(void)state;
+	build_text_model(&m, &words);
+	presid = term_id(&m, "presid");
+	secretari = term_id(&m, "secretari");
+	/* p1 says president once and presidents twice (title and text), p2
+	 * president twice: "president" 3, "presidents" 2 in the pair; in p1
+	 * alone "presidents" wins; p3 never says "president" */
+	assert_string_equal(review_words_pick(words, 0, 1, (uint32_t)presid), "president");
+	assert_string_equal(review_words_pick(words, 0, 0, (uint32_t)presid), "presidents");
+	assert_string_equal(review_words_pick(words, 2, 2, (uint32_t)presid), "presidents");
+	/* a tie (secretaries 1, secretary 1) goes to the bytes that sort first */
+	assert_string_equal(review_words_pick(words, 0, 1, (uint32_t)secretari), "secretaries");
+	assert_null(review_words_pick(words, 2, 2, (uint32_t)secretari));
+
+	review_options_default(&o);
+	o.words = words;
+	page = page_with(&m, lines, &o);
+	data = data_of(page);
+	assert_true(json_is_false(json_object_get(data, "stems")));
+	terms = json_object_get(data, "terms");
+	assert_true(json_array_size(terms) >= 2);
+	for (i = 0; i < json_array_size(terms); i++) {
+		const char *t = json_string_value(json_array_get(terms, i));
+
+		assert_string_not_equal(t, "presid");
+		assert_string_not_equal(t, "secretari");
+	}
+	assert_non_null(strstr(page, "\"president\""));
+	json_decref(data);
+	free(page);
+
+	/* without the texts: the stems, and the page says so */
+	page = page_of(&m, lines);
+	data = data_of(page);
+	assert_true(json_is_true(json_object_get(data, "stems")));
+	assert_non_null(strstr(page, "\"presid\""));
+	json_decref(data);
+	free(page);
+	review_words_free(words);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -384,6 +658,10 @@ int main(void)
 		cmocka_unit_test(test_review_data_carries_items_duplicates_and_shared_terms),
 		cmocka_unit_test(test_review_unknown_stories_have_no_shared_terms),
 		cmocka_unit_test(test_review_self_test_only_when_asked),
+		cmocka_unit_test(test_review_marks_items_near_the_cutoff),
+		cmocka_unit_test(test_review_cutoff_from_the_run_report),
+		cmocka_unit_test(test_review_carries_dates_thumbnails_and_current_overrides),
+		cmocka_unit_test(test_review_shows_the_words_of_the_two_stories),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
