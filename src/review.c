@@ -901,8 +901,12 @@ static const char *const page_script[] = {
 	NULL
 };
 
-/* Drives the page like an editor would and writes "SELFTEST PASS" or
- * "SELFTEST FAIL: reason" into the title and a <pre id="selftest">. */
+/* Drives the page like an editor would (pages, search, marks, dates,
+ * thumbnails, words, pin and block, the download) and writes "SELFTEST
+ * PASS" or "SELFTEST FAIL: reason" into the title and a <pre id="selftest">;
+ * on a pass, the downloaded file into <pre id="selftest-overrides"> and the
+ * actions taken into <pre id="selftest-actions">, for review_browser.py to
+ * give to `recommend --overrides`. */
 static const char *const selftest_script[] = {
 	"<script>\n",
 	"(function () {\n",
