@@ -176,10 +176,13 @@ static const struct word_entry *entries_of(const struct review_words *w, uint32_
 					   uint32_t term, size_t *n)
 {
 	uint64_t r = doc < w->m->n_docs ? w->range[doc] : 0;
-	const struct word_entry *e = w->entries + (r >> 24);
+	const struct word_entry *e;
 	size_t lo = 0, hi = (size_t)(r & 0xffffff), end;
 
 	*n = 0;
+	if (!r)
+		return NULL; /* no entries (and maybe no array) */
+	e = w->entries + (r >> 24);
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
