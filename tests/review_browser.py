@@ -193,8 +193,21 @@ def check_words(related, page, plain_page):
     check("words: the page without texts shows stems (else this proves nothing)", only_stems)
     check("words: no stem shown with --inputs", not only_stems & set(words["terms"]),
           repr(sorted(only_stems & set(words["terms"]))[:10]))
-    marks = [it[5] for l in words["lists"] for it in l[1]]
-    check("corpus page: --cutoff 0.4 marks items near it", words["cutoff"] == 0.4 and 1 in marks)
+
+
+def check_marks(page, cutoff):
+    """Items within 0.1 of the cutoff are marked near, those further below
+    it below, fallback items never."""
+    data = page_data(page)
+    want, got = [], []
+    for l in data["lists"]:
+        for it in l[1]:
+            near = it[2] is not None and it[3] != "fallback" and abs(it[2] - cutoff) <= 0.1 + 1e-9
+            below = it[2] is not None and it[3] != "fallback" and not near and it[2] < cutoff
+            want.append(1 if near else 2 if below else 0)
+            got.append(it[5])
+    check("corpus page: --cutoff %s marks items near it and below it" % cutoff,
+          data["cutoff"] == cutoff and got == want and 1 in got, "%r" % list(zip(want, got))[:20])
 
 
 def cases(related, tmp):
@@ -210,13 +223,18 @@ def cases(related, tmp):
 
     found = []
     current = current_overrides(lists, os.path.join(tmp, "current.jsonl"))
+    # a cutoff some item sits at, whatever the score scale
+    scores = sorted(i["score"] for l in read_lines(lists) for i in l["items"]
+                    if i.get("origin") == "similar" and 0 < i["score"] < 1)
+    cutoff = "%.4f" % scores[len(scores) // 2]
     page = os.path.join(tmp, "review.html")
     run([related, "review", "-m", model, lists, "-o", page, "--self-test", "-q",
-         "--inputs", CORPUS, "--overrides", os.path.join(tmp, "current.jsonl"), "--cutoff", "0.4"])
+         "--inputs", CORPUS, "--overrides", os.path.join(tmp, "current.jsonl"), "--cutoff", cutoff])
     found.append(("corpus", page, "SELFTEST PASS (%d stories)" % n_corpus))
     plain = os.path.join(tmp, "plain.html")
     run([related, "review", "-m", model, lists, "-o", plain, "-q"])
     check_words(related, page, plain)
+    check_marks(page, float(cutoff))
 
     page = os.path.join(tmp, "hostile.html")
     # the cutoff comes from the report.json beside the lists
