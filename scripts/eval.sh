@@ -104,4 +104,4 @@ if [ -d "$shared/data/related-dev-html/ecbplus" ]; then
 	printf '%-12s %-34s %7s %7s %8s\n' "ecb-html" "related (pages, defaults)" "$1" "$2" "$(elapsed "$t0" "$t1")"
 fi
 echo
-RELATED=$bin OUT="$out/extract-dev.jsonl" scripts/eval-extract "$shared"
+RELATED=$bin OUTDIR="$out" scripts/eval-extract "$shared"
