@@ -9,7 +9,8 @@ void article_clear(struct article *a)
 	char **fields[] = { &a->id, &a->path, &a->url, &a->title,
 			    &a->published, &a->modified, &a->author,
 			    &a->section, &a->lang, &a->image, &a->charset,
-			    &a->text };
+			    &a->text, &a->standfirst, &a->byline, &a->dateline,
+			    &a->captions, &a->sitename, &a->tags, &a->warnings };
 
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
 		free(*fields[i]);
@@ -28,5 +29,36 @@ int article_set(char **field, const char *value)
 	}
 	free(*field);
 	*field = copy;
+	return 0;
+}
+
+/* True when the list `list` holds `item` (`len` bytes) as one of its lines. */
+static int list_has(const char *list, const char *item, size_t len)
+{
+	for (const char *p = list; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (n == len && !memcmp(p, item, len))
+			return 1;
+		p = nl ? nl + 1 : p + n;
+	}
+	return 0;
+}
+
+int article_list_add(char **list, const char *item, size_t len)
+{
+	size_t old = *list ? strlen(*list) : 0;
+	char *grown;
+
+	if (list_has(*list, item, len))
+		return 0;
+	grown = realloc(*list, old + (old ? 1 : 0) + len + 1);
+	if (!grown)
+		return -1;
+	if (old)
+		grown[old++] = '\n';
+	memcpy(grown + old, item, len);
+	grown[old + len] = '\0';
+	*list = grown;
 	return 0;
 }

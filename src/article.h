@@ -4,11 +4,17 @@
  *
  * Every string field is either NULL (unknown) or a NUL-terminated UTF-8
  * string owned by the article, allocated with malloc(3); article_clear()
- * frees them all. `text` holds the article's paragraphs separated by one
- * blank line ("\n\n"), without the title.
+ * frees them all. `text` holds the article's body (schema.org's
+ * articleBody: paragraphs, subheadings, lists, quotes and tables of the
+ * story) as paragraphs separated by one blank line ("\n\n"), without the
+ * title. The story's other parts have fields of their own; a list field
+ * (captions, tags, warnings) holds one item per line ("\n" between items,
+ * none inside one) and is printed as a JSON array.
  */
 #ifndef RELATED_ARTICLE_H
 #define RELATED_ARTICLE_H
+
+#include <stddef.h>
 
 struct article {
 	char *id;        /* stable identifier given by the input stage */
@@ -20,9 +26,17 @@ struct article {
 	char *author;
 	char *section;
 	char *lang;      /* ISO 639-1 code, lowercase ("en", "ru") */
-	char *image;
+	char *image;     /* lead image, absolute URL */
 	char *charset;   /* charset the page was decoded from */
-	char *text;
+	char *text;      /* the body only */
+	char *standfirst; /* the summary under the headline (dek, lead) */
+	char *byline;    /* the byline as printed ("By Ann Lee and Bo Park") */
+	char *dateline;  /* the date line as printed ("Updated 5:27 am, ...") */
+	char *captions;  /* list: picture captions and credits, without repeats */
+	char *sitename;
+	char *tags;      /* list: keywords the page gives */
+	char *warnings;  /* list: why this extraction is probably wrong
+			    ("not-html" is a note: the page was plain text) */
 };
 
 /* Frees every field and sets them to NULL. */
@@ -31,5 +45,10 @@ void article_clear(struct article *a);
 /* Replaces *field with a copy of value (NULL allowed). Returns -1 when memory
  * runs out, leaving *field unchanged. */
 int article_set(char **field, const char *value);
+
+/* Appends `item` (`len` bytes, no newline inside) to the list field *list
+ * unless the list holds it already. Returns -1 when memory runs out,
+ * leaving *list unchanged. */
+int article_list_add(char **list, const char *item, size_t len);
 
 #endif

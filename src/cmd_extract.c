@@ -17,18 +17,53 @@ static void print_usage(FILE *f)
 	      "\n"
 	      "Print the article of every page as one JSON line on stdout: id, path, url,\n"
 	      "title, published, modified, author, section, lang, image, charset, text\n"
-	      "(paragraphs separated by blank lines). Inputs that cannot be used are\n"
-	      "reported on stderr.\n"
+	      "(the body only, paragraphs separated by blank lines), standfirst, byline,\n"
+	      "dateline, captions, sitename, tags, warnings (why the extraction is\n"
+	      "probably wrong; [] when nothing looks amiss). Inputs that cannot be used\n"
+	      "are reported on stderr.\n"
 	      "\n"
 	      "Options:\n"
 	      "      --format FMT   jsonl (default) or text (only the text, a line with\n"
 	      "                     a form feed between articles)\n"
+	      "      --with-parts   with --format text: the standfirst, byline and dateline\n"
+	      "                     before the text and the captions after it\n"
 	      "      --keep-boilerplate\n"
 	      "                     keep paragraphs that repeat across pages of one site\n"
 	      "                     (by default removed as navigation and teasers)\n"
 	      "  -j, --jobs N       threads (default: all cores)\n"
 	      "  -q, --quiet        no warnings about skipped inputs\n"
 	      "  -h, --help         this help\n", f);
+}
+
+/* Appends one paragraph (a blank line before it unless it is the first). */
+static void add_part(struct buf *b, const char *s, size_t len, size_t start)
+{
+	if (!len)
+		return;
+	if (b->len > start)
+		buf_adds(b, "\n\n");
+	buf_add(b, s, len);
+}
+
+/* The article's text for --format text; with_parts adds the standfirst,
+ * byline and dateline before it and each caption after it, as a page
+ * shows them. */
+static void add_text(struct buf *b, const struct article *a, int with_parts)
+{
+	const char *before[] = { a->standfirst, a->byline, a->dateline };
+	size_t start = b->len;
+
+	for (size_t i = 0; with_parts && i < sizeof before / sizeof before[0]; i++)
+		if (before[i])
+			add_part(b, before[i], strlen(before[i]), start);
+	if (a->text)
+		add_part(b, a->text, strlen(a->text), start);
+	for (const char *p = with_parts ? a->captions : NULL; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		add_part(b, p, n, start);
+		p = nl ? nl + 1 : p + n;
+	}
 }
 
 int cmd_extract(int argc, char **argv)
@@ -39,13 +74,14 @@ int cmd_extract(int argc, char **argv)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "keep-boilerplate", no_argument, NULL, 1 },
+		{ "with-parts", no_argument, NULL, 2 },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct input_set set;
 	struct corpus corpus;
 	struct error err;
 	size_t jobs = (size_t)pipeline_default_jobs();
-	int c, text_only = 0, quiet = 0, keep_boilerplate = 0, status;
+	int c, text_only = 0, quiet = 0, keep_boilerplate = 0, with_parts = 0, status;
 
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
@@ -64,6 +100,7 @@ int cmd_extract(int argc, char **argv)
 			break;
 		case 'q': quiet = 1; break;
 		case 1: keep_boilerplate = 1; break;
+		case 2: with_parts = 1; break;
 		case 'h': print_usage(stdout); return EXIT_OK;
 		default: return EXIT_USAGE;
 		}
@@ -88,7 +125,7 @@ int cmd_extract(int argc, char **argv)
 		for (size_t i = 0; i < corpus.n; i++) {
 			buf_reset(&line);
 			if (text_only) {
-				buf_adds(&line, corpus.articles[i].text ? corpus.articles[i].text : "");
+				add_text(&line, &corpus.articles[i], with_parts);
 				buf_adds(&line, i + 1 < corpus.n ? "\n\f\n" : "\n");
 			} else if (output_article_line(&line, &corpus.articles[i])) {
 				status = EXIT_INTERNAL;

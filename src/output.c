@@ -328,6 +328,26 @@ int output_write_report(const char *outdir, const struct report *r,
 	return rc;
 }
 
+/* Adds `"key":[...]` for a list field (article.h: one item per line). */
+static int add_list(struct buf *b, const char *key, const char *list)
+{
+	int rc = 0;
+
+	rc |= buf_addc(b, ',');
+	rc |= buf_add_json_string(b, key, strlen(key));
+	rc |= buf_adds(b, ":[");
+	for (const char *p = list; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (p != list)
+			rc |= buf_addc(b, ',');
+		rc |= buf_add_json_string(b, p, n);
+		p = nl ? nl + 1 : p + n;
+	}
+	rc |= buf_addc(b, ']');
+	return rc;
+}
+
 int output_article_line(struct buf *b, const struct article *a)
 {
 	int rc = 0;
@@ -345,6 +365,13 @@ int output_article_line(struct buf *b, const struct article *a)
 	rc |= add_field(b, "image", a->image, 1);
 	rc |= add_field(b, "charset", a->charset, 1);
 	rc |= add_field(b, "text", a->text, 1);
+	rc |= add_field(b, "standfirst", a->standfirst, 1);
+	rc |= add_field(b, "byline", a->byline, 1);
+	rc |= add_field(b, "dateline", a->dateline, 1);
+	rc |= add_list(b, "captions", a->captions);
+	rc |= add_field(b, "sitename", a->sitename, 1);
+	rc |= add_list(b, "tags", a->tags);
+	rc |= add_list(b, "warnings", a->warnings);
 	rc |= buf_adds(b, "}\n");
 	return rc ? -1 : 0;
 }

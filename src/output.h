@@ -87,7 +87,9 @@ int output_write_report(const char *outdir, const struct report *r,
 			struct error *err);
 
 /* Appends an article as one JSON line (id, path, url, title, published,
- * modified, author, section, lang, image, charset, text) to b. */
+ * modified, author, section, lang, image, charset, text, standfirst,
+ * byline, dateline, captions, sitename, tags, warnings) to b; unknown
+ * strings are null, list fields (article.h) arrays, [] when empty. */
 int output_article_line(struct buf *b, const struct article *a);
 
 #endif

@@ -18,6 +18,7 @@
 #include "extract.h"
 #include "fsutil.h"
 #include "parallel.h"
+#include "plaintext.h"
 #include "progress.h"
 #include "publish.h"
 #include "read.h"
@@ -97,8 +98,25 @@ static void load_one(void *arg, int worker, size_t i)
 		error_set(&err, NULL, "out of memory");
 		goto out;
 	}
-	if (extract_article(text.data, text.len, it->name, a, &err))
+	if (!plaintext_is_html(text.data, text.len)) {
+		/* A story saved as text: read as a page of paragraphs. */
+		struct buf html = BUF_INIT;
+		int rc = plaintext_to_html(text.data, text.len, &html);
+		if (!rc)
+			rc = extract_article(html.data, html.len, it->name, a, &err);
+		buf_release(&html);
+		if (rc) {
+			if (!err.message[0])
+				error_set(&err, NULL, "out of memory");
+			goto out;
+		}
+		if (article_list_add(&a->warnings, "not-html", 8)) {
+			error_set(&err, NULL, "out of memory");
+			goto out;
+		}
+	} else if (extract_article(text.data, text.len, it->name, a, &err)) {
 		goto out;
+	}
 	guess_lang(a);
 out:
 	buf_release(&raw);

@@ -545,11 +545,14 @@ static void test_write_report_is_valid_json(void **state)
 	skip_list_free(&skipped);
 }
 
-static void test_article_line_has_all_twelve_fields(void **state)
+static void test_article_line_has_every_field(void **state)
 {
 	static const char *const keys[] = { "id", "path", "url", "title", "published",
 					    "modified", "author", "section", "lang",
-					    "image", "charset", "text", NULL };
+					    "image", "charset", "text", "standfirst",
+					    "byline", "dateline", "captions", "sitename",
+					    "tags", "warnings", NULL };
+	static const char *const lists[] = { "captions", "tags", "warnings", NULL };
 	struct article a = { 0 };
 	struct buf b = BUF_INIT;
 	json_t *v;
@@ -561,6 +564,9 @@ static void test_article_line_has_all_twelve_fields(void **state)
 	a.lang = (char *)(uintptr_t)"en";
 	a.charset = (char *)(uintptr_t)"windows-1251";
 	a.text = (char *)(uintptr_t)"First paragraph.\n\nSecond \\ paragraph\x01.";
+	a.byline = (char *)(uintptr_t)"By Ann Lee";
+	a.captions = (char *)(uintptr_t)"The harbour at dawn.\nPhoto: \"Bo\"";
+	a.warnings = (char *)(uintptr_t)"not-html";
 	assert_int_equal(output_article_line(&b, &a), 0);
 	assert_int_equal(b.data[b.len - 1], '\n');
 	assert_null(memchr(b.data, '\n', b.len - 1));
@@ -578,16 +584,28 @@ static void test_article_line_has_all_twelve_fields(void **state)
 	assert_str_or_null(v, "image", NULL);
 	assert_str_or_null(v, "charset", "windows-1251");
 	assert_str_or_null(v, "text", a.text);
+	assert_str_or_null(v, "byline", a.byline);
+	assert_str_or_null(v, "standfirst", NULL);
+	/* list fields are arrays, one item per line of the field */
+	assert_int_equal(json_array_size(json_object_get(v, "captions")), 2);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(v, "captions"), 1)),
+			    "Photo: \"Bo\"");
+	assert_int_equal(json_array_size(json_object_get(v, "warnings")), 1);
+	assert_int_equal(json_array_size(json_object_get(v, "tags")), 0);
 	json_decref(v);
 
-	/* an empty article: every field null */
+	/* an empty article: every field null, every list empty */
 	memset(&a, 0, sizeof a);
 	buf_reset(&b);
 	assert_int_equal(output_article_line(&b, &a), 0);
 	v = parse(b.data, b.len - 1);
 	assert_keys(v, keys);
-	for (size_t i = 0; keys[i]; i++)
-		assert_true(json_is_null(json_object_get(v, keys[i])));
+	for (size_t i = 0; keys[i]; i++) {
+		json_t *f = json_object_get(v, keys[i]);
+		assert_true(json_is_null(f) || (json_is_array(f) && !json_array_size(f)));
+	}
+	for (size_t i = 0; lists[i]; i++)
+		assert_true(json_is_array(json_object_get(v, lists[i])));
 	json_decref(v);
 	buf_release(&b);
 }
@@ -623,7 +641,7 @@ int main(void)
 		cmocka_unit_test(test_concat_joins_parts_into_the_whole_file),
 		cmocka_unit_test(test_concat_refuses_parts_that_do_not_fit),
 		cmocka_unit_test(test_write_report_is_valid_json),
-		cmocka_unit_test(test_article_line_has_all_twelve_fields),
+		cmocka_unit_test(test_article_line_has_every_field),
 		cmocka_unit_test(test_timestamp_is_rfc3339_utc),
 	};
 
