@@ -59,6 +59,7 @@ struct analyzer {
 	size_t word_cap;
 	struct buf key;
 	struct buf prev_word;     /* the word of `prev` */
+	struct buf body; /* the story's text and parts (body_of()) */
 };
 
 void analyze_options_default(struct analyze_options *o)
@@ -98,6 +99,7 @@ struct analyzer *analyzer_new(const struct analyze_options *opts)
 	strmap_init(&an->words_map);
 	buf_init(&an->key);
 	buf_init(&an->prev_word);
+	buf_init(&an->body);
 	return an;
 }
 
@@ -124,6 +126,7 @@ void analyzer_free(struct analyzer *an)
 	free(an->word_counts);
 	buf_release(&an->key);
 	buf_release(&an->prev_word);
+	buf_release(&an->body);
 	free(an);
 }
 
@@ -617,6 +620,35 @@ static int bag_fill(struct bag *out, const struct strmap *map, const float *coun
 	return 0;
 }
 
+/* What the model reads of a story besides its title, in `b` (reset
+ * first): the standfirst and the dateline, the text, then the captions,
+ * as paragraphs, so that the lead is what a reader meets first. The byline
+ * stays out: an author writes about many stories. (Chosen by MAP@10 on
+ * related-dev-html, where the parts were in the text before they had
+ * fields: text alone 0.9261, with every part 0.9355, with the dateline
+ * 0.9363, with standfirst, dateline and captions 0.9367, byline alone
+ * 0.9254; the text with its header zone, before, 0.9359.) */
+static int body_of(const struct article *a, struct buf *b)
+{
+	const char *before[] = { a->standfirst, a->dateline };
+	int rc = 0;
+
+	buf_reset(b);
+	for (size_t i = 0; i < sizeof before / sizeof before[0]; i++)
+		if (before[i] && *before[i]) {
+			rc |= buf_adds(b, before[i]);
+			rc |= buf_adds(b, "\n\n");
+		}
+	if (a->text)
+		rc |= buf_adds(b, a->text);
+	for (const char *c = a->captions; c && *c; c++) {
+		if (c == a->captions)
+			rc |= buf_adds(b, "\n\n");
+		rc |= buf_addc(b, *c == '\n' ? ' ' : *c);
+	}
+	return rc;
+}
+
 int analyze_article(struct analyzer *an, const struct article *a, struct bag *out)
 {
 	char code[8];
@@ -625,8 +657,9 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 	strmap_clear(&an->counts_map);
 	buf_reset(&out->terms);
 	out->n = 0;
-	if (analyze_text(an, lang, a->title, an->opts.title_weight, 0) ||
-	    analyze_text(an, lang, a->text, 1.0f, 1))
+	if (body_of(a, &an->body) ||
+	    analyze_text(an, lang, a->title, an->opts.title_weight, 0) ||
+	    analyze_text(an, lang, an->body.data, 1.0f, 1))
 		return -1;
 	if (an->opts.name_weight > 0.0f && a->text &&
 	    add_names(an, lang, a->text, an->opts.name_weight))

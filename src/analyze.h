@@ -54,9 +54,12 @@ struct analyzer;
 struct analyzer *analyzer_new(const struct analyze_options *opts);
 void analyzer_free(struct analyzer *an);
 
-/* Fills `out` (reset first) with the terms of a->title and a->text in the
- * language a->lang (NULL or unknown: no stopwords, no stemming). Terms come
- * in order of first occurrence. Returns -1 only when memory runs out. */
+/* Fills `out` (reset first) with the terms of a->title and of the story's
+ * body, in the language a->lang (NULL or unknown: no stopwords, no
+ * stemming): its standfirst, dateline, text and captions, read in that
+ * order (the first paragraph is the lead); the byline is left out. Terms
+ * come in order of first occurrence. Returns -1 only when memory runs
+ * out. */
 int analyze_article(struct analyzer *an, const struct article *a, struct bag *out);
 
 /* analyze_article() that also fills `words` (reset first) with the words
