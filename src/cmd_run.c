@@ -411,6 +411,7 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	r.top = o.top;
 	r.jobs = (int)o.jobs;
 	r.skipped = &set.skipped;
+	r.warned = &set.warned;
 
 	if (o.model_path && mode != MODE_RECOMMEND) {
 		/* The model's folder is made before the build, as -o's is: the

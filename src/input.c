@@ -94,6 +94,7 @@ void input_set_free(struct input_set *set)
 		item_clear(&set->items[i]);
 	free(set->items);
 	skip_list_free(&set->skipped);
+	skip_list_free(&set->warned);
 	for (size_t i = 0; i < set->n_sources; i++)
 		free(set->sources[i]);
 	free(set->sources);

@@ -73,6 +73,9 @@ struct input_set {
 	struct input_item *items;
 	size_t n, cap;
 	struct skip_list skipped;
+	/* Pages whose extraction probably failed (pipeline_load()): the
+	 * input's name and its warnings, one per line (article.h). */
+	struct skip_list warned;
 	/* Set before input_add() to leave article records' texts in their
 	 * files (read back with input_read_text()): a run then never holds
 	 * every text at once (5.4 GB for 1M synthetic stories). */

@@ -57,6 +57,26 @@ static int add_field(struct buf *b, const char *key, const char *value, int comm
 	return rc;
 }
 
+/* Adds `"key":[...]` for a list field (article.h: one item per line). */
+static int add_list(struct buf *b, const char *key, const char *list)
+{
+	int rc = 0;
+
+	rc |= buf_addc(b, ',');
+	rc |= buf_add_json_string(b, key, strlen(key));
+	rc |= buf_adds(b, ":[");
+	for (const char *p = list; p && *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		if (p != list)
+			rc |= buf_addc(b, ',');
+		rc |= buf_add_json_string(b, p, n);
+		p = nl ? nl + 1 : p + n;
+	}
+	rc |= buf_addc(b, ']');
+	return rc;
+}
+
 /* Four decimals, rounded half away from zero, never "-0.0000". */
 static int add_score(struct buf *b, float score)
 {
@@ -311,7 +331,17 @@ int output_write_report(const char *outdir, const struct report *r,
 		rc |= add_field(&b, "reason", r->skipped->items[i].reason, 1);
 		rc |= buf_addc(&b, '}');
 	}
-	rc |= buf_adds(&b, r->skipped && r->skipped->n ? "\n  ]\n}\n" : "]\n}\n");
+	rc |= buf_adds(&b, r->skipped && r->skipped->n ? "\n  ],\n" : "],\n");
+	/* Pages whose extraction probably failed; "warnings" as extract
+	 * prints them. */
+	rc |= buf_adds(&b, "  \"warnings\": [");
+	for (size_t i = 0; r->warned && i < r->warned->n; i++) {
+		rc |= buf_adds(&b, i ? ",\n    {" : "\n    {");
+		rc |= add_field(&b, "input", r->warned->items[i].input, 0);
+		rc |= add_list(&b, "warnings", r->warned->items[i].reason);
+		rc |= buf_addc(&b, '}');
+	}
+	rc |= buf_adds(&b, r->warned && r->warned->n ? "\n  ]\n}\n" : "]\n}\n");
 	if (rc) {
 		buf_release(&b);
 		return error_set(err, outdir, "out of memory");
@@ -325,26 +355,6 @@ int output_write_report(const char *outdir, const struct report *r,
 		  : error_set(err, outdir, "out of memory");
 	free(path);
 	buf_release(&b);
-	return rc;
-}
-
-/* Adds `"key":[...]` for a list field (article.h: one item per line). */
-static int add_list(struct buf *b, const char *key, const char *list)
-{
-	int rc = 0;
-
-	rc |= buf_addc(b, ',');
-	rc |= buf_add_json_string(b, key, strlen(key));
-	rc |= buf_adds(b, ":[");
-	for (const char *p = list; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		if (p != list)
-			rc |= buf_addc(b, ',');
-		rc |= buf_add_json_string(b, p, n);
-		p = nl ? nl + 1 : p + n;
-	}
-	rc |= buf_addc(b, ']');
 	return rc;
 }
 

@@ -74,6 +74,7 @@ struct report {
 	size_t top;
 	int jobs;
 	const struct skip_list *skipped;
+	const struct skip_list *warned; /* input, warnings (article.h), or NULL */
 	struct stage_time stages[12];
 	size_t n_stages;
 };

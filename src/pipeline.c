@@ -133,6 +133,13 @@ out:
 	}
 }
 
+/* Whether a warnings list (article.h) says more than "not-html", which
+ * is a note, not a failure. */
+static int has_failure_warning(const char *w)
+{
+	return w && *w && strcmp(w, "not-html") != 0;
+}
+
 int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 		  int keep_boilerplate, struct corpus *out,
 		  struct skip_list *skipped, struct error *err)
@@ -175,6 +182,10 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 			free(ctx.reason[i]);
 			continue;
 		}
+		if (has_failure_warning(set->items[i].article.warnings) &&
+		    skip_list_add(&set->warned, set->items[i].name,
+				  set->items[i].article.warnings))
+			oom = 1;
 		if (out->text_ref)
 			out->text_ref[out->n] = set->items[i].text_ref;
 		out->articles[out->n++] = set->items[i].article;

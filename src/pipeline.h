@@ -44,7 +44,8 @@ void corpus_free(struct corpus *c);
  * language gets a guessed one (a deferred one only when it is analysed). Unless keep_boilerplate,
  * paragraphs that repeat across pages of one site are then removed from
  * the pages' texts (boilerplate.h; article records are left alone). Inputs
- * that fail go to `skipped` with the reason, in id order. Returns -1 only
+ * that fail go to `skipped` with the reason, in id order; pages whose
+ * extraction probably failed (article.h's warnings) to set->warned. Returns -1 only
  * when memory runs out. */
 int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 		  int keep_boilerplate, struct corpus *out,
