@@ -132,7 +132,7 @@ static void test_extract_keeps_core_block_with_pictures_and_no_p(void **state)
 	article_clear(&a);
 }
 
-static void test_extract_keeps_picture_captions(void **state)
+static void test_extract_moves_picture_captions_to_their_field(void **state)
 {
 	const char *html =
 		"<html><body><article>" STORY_P1
@@ -146,9 +146,12 @@ static void test_extract_keeps_picture_captions(void **state)
 
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
-	assert_non_null(strstr(a.text, "shake hands in Moscow."));
-	assert_non_null(strstr(a.text, "from the river on Wednesday"));
+	/* captions are the story's, in a field of their own */
+	assert_null(strstr(a.text, "shake hands in Moscow."));
+	assert_null(strstr(a.text, "from the river on Wednesday"));
 	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_string_equal(a.captions, "Rex Tillerson and Sergei Lavrov shake hands in "
+			    "Moscow.\nThe Kremlin seen from the river on Wednesday morning.");
 	article_clear(&a);
 }
 
@@ -371,7 +374,7 @@ static void test_extract_title_not_in_text(void **state)
 	article_clear(&a);
 }
 
-static void test_extract_keeps_byline_and_dateline(void **state)
+static void test_extract_moves_byline_and_dateline_to_their_fields(void **state)
 {
 	const char *html = "<html><body><article><p>By Jane Smith</p>"
 			   "<p>April 11, 2017</p>" STORY
@@ -380,12 +383,15 @@ static void test_extract_keeps_byline_and_dateline(void **state)
 
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
-	assert_int_equal(strncmp(a.text, "By Jane Smith\n\nApril 11, 2017\n\n"
-				 "Secretary of State", 49), 0);
+	assert_int_equal(strncmp(a.text, "Secretary of State", 18), 0);
+	assert_string_equal(a.byline, "By Jane Smith");
+	assert_string_equal(a.dateline, "April 11, 2017");
+	assert_string_equal(a.author, "Jane Smith");
+	assert_string_equal(a.published, "2017-04-11T00:00:00Z");
 	article_clear(&a);
 }
 
-static void test_extract_keeps_byline_block(void **state)
+static void test_extract_moves_byline_block_to_its_field(void **state)
 {
 	const char *html = "<html><body><article>"
 			   "<div class=\"byline author\">By Jane Smith, "
@@ -395,8 +401,10 @@ static void test_extract_keeps_byline_block(void **state)
 
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
-	assert_non_null(strstr(a.text, "By Jane Smith, Moscow correspondent"));
+	assert_string_equal(a.byline, "By Jane Smith, Moscow correspondent");
+	assert_null(strstr(a.text, "Jane Smith"));
 	assert_non_null(strstr(a.text, "Tillerson arrived"));
+	assert_string_equal(a.author, "Jane Smith");
 	article_clear(&a);
 }
 
@@ -1197,7 +1205,7 @@ static void test_extract_skips_block_after_its_box_heading(void **state)
 /* The standfirst and dateline between the headline and the story's
  * body are printed before the body; a masthead's tagline far above the
  * story is not. */
-static void test_extract_keeps_standfirst_after_headline(void **state)
+static void test_extract_moves_standfirst_after_headline_to_its_field(void **state)
 {
 	const char *html =
 		"<html><head><title>Tillerson meets Lavrov in Moscow</title>"
@@ -1213,12 +1221,14 @@ static void test_extract_keeps_standfirst_after_headline(void **state)
 
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
-	dek = strstr(a.text, "Talks end without agreement on Syria");
+	/* the header zone's standfirst and dateline, in their fields */
+	dek = a.standfirst;
 	body = strstr(a.text, "Tillerson arrived in Moscow");
 	assert_non_null(dek);
+	assert_string_equal(dek, "Talks end without agreement on Syria");
 	assert_non_null(body);
-	assert_true(dek < body);
-	assert_non_null(strstr(a.text, "April 12, 2017"));
+	assert_null(strstr(a.text, "Talks end"));
+	assert_string_equal(a.dateline, "April 12, 2017");
 	assert_null(strstr(a.text, "since 1901"));
 	article_clear(&a);
 }
@@ -1444,7 +1454,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_article_paragraphs),
 		cmocka_unit_test(test_extract_tag_with_thousands_of_attributes),
 		cmocka_unit_test(test_extract_drops_related_box),
-		cmocka_unit_test(test_extract_keeps_picture_captions),
+		cmocka_unit_test(test_extract_moves_picture_captions_to_their_field),
 		cmocka_unit_test(test_extract_keeps_loose_story_beside_link_box),
 		cmocka_unit_test(test_extract_joins_sibling_table_of_prose),
 		cmocka_unit_test(test_extract_drops_post_footer),
@@ -1468,7 +1478,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_list_of_prose_items),
 		cmocka_unit_test(test_extract_keeps_heading_with_anchor_link),
 		cmocka_unit_test(test_extract_skips_block_after_its_box_heading),
-		cmocka_unit_test(test_extract_keeps_standfirst_after_headline),
+		cmocka_unit_test(test_extract_moves_standfirst_after_headline_to_its_field),
 		cmocka_unit_test(test_extract_headline_box_does_not_outscore_the_body),
 		cmocka_unit_test(test_extract_keeps_section_named_by_its_heading),
 		cmocka_unit_test(test_extract_counted_responses_heading_ends_post),
@@ -1479,8 +1489,8 @@ int main(void)
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),
 		cmocka_unit_test(test_extract_title_not_in_text),
-		cmocka_unit_test(test_extract_keeps_byline_and_dateline),
-		cmocka_unit_test(test_extract_keeps_byline_block),
+		cmocka_unit_test(test_extract_moves_byline_and_dateline_to_their_fields),
+		cmocka_unit_test(test_extract_moves_byline_block_to_its_field),
 		cmocka_unit_test(test_extract_drops_lone_author_name),
 		cmocka_unit_test(test_extract_title_drops_site_suffix),
 		cmocka_unit_test(test_extract_metadata_from_meta_tags),

@@ -4,13 +4,26 @@
  */
 #include "internal.h"
 
+void parts_release(struct parts *p)
+{
+	free(p->standfirst);
+	free(p->byline);
+	free(p->dateline);
+	free(p->captions);
+	memset(p, 0, sizeof *p);
+}
+
+/* Characters of a block beside the story read for its byline, dateline
+ * or captions (content_pass()). */
+enum { BESIDE_MAX = 200 };
+
 /* One content pass in `mode`: scores, picks and prints. The text (maybe
  * empty) is returned in *text, malloc'd; *anchored tells whether the best
  * block follows the headline (see boost_near_headline()). Returns 0 or -1
  * on no memory. */
 static int content_pass(xmlNode *root, unsigned mode,
 			const struct article *meta, xmlNode *headline,
-			char **text, bool *anchored)
+			char **text, struct parts *found, bool *anchored)
 {
 	struct scan s = { 0 };
 	struct printer pr = { 0 };
@@ -28,7 +41,11 @@ static int content_pass(xmlNode *root, unsigned mode,
 	buf_init(&pr.out);
 	buf_init(&pr.para);
 	buf_init(&pr.tmp);
+	buf_init(&pr.standfirst);
+	buf_init(&pr.byline);
+	buf_init(&pr.dateline);
 	*text = NULL;
+	memset(found, 0, sizeof *found);
 	if (scan_document(&s, root)) {
 		rc = -1;
 		goto out;
@@ -112,6 +129,14 @@ static int content_pass(xmlNode *root, unsigned mode,
 		     c = c->next) {
 			const struct info *ci = info_of(&s, c);
 
+			if (ci && !ci->taken && !ci->skipped && (pr.out.len || pr.filed) &&
+			    ci->text <= BESIDE_MAX) {
+				/* a byline or dateline between the blocks taken */
+				pr.parts_only = true;
+				print_subtree(&pr, c);
+				flush_para(&pr);
+				pr.parts_only = false;
+			}
 			if (!ci || !ci->taken)
 				continue;
 			for (; next < nparts && parts[next] < index_of(&s, ci);
@@ -123,6 +148,8 @@ static int content_pass(xmlNode *root, unsigned mode,
 			print_subtree(&pr, s.v[parts[next]].node);
 	}
 	flush_para(&pr);
+	if (pr.pending)
+		buf_truncate(&pr.out, pr.pending_at);
 	if (pr.oom) {
 		rc = -1;
 		goto out;
@@ -130,6 +157,12 @@ static int content_pass(xmlNode *root, unsigned mode,
 	*text = buf_detach(&pr.out, NULL);
 	if (!*text)
 		rc = -1;
+	found->standfirst = pr.standfirst.len ? buf_detach(&pr.standfirst, NULL) : NULL;
+	found->byline = pr.byline.len ? buf_detach(&pr.byline, NULL) : NULL;
+	found->dateline = pr.dateline.len ? buf_detach(&pr.dateline, NULL) : NULL;
+	found->captions = pr.captions;
+	pr.captions = NULL;
+	found->largest = s.n ? s.v[0].prose : 0;
 out:
 	for (size_t i = 0; i < s.n; i++)
 		s.v[i].node->_private = NULL;
@@ -138,6 +171,10 @@ out:
 	buf_release(&pr.out);
 	buf_release(&pr.para);
 	buf_release(&pr.tmp);
+	buf_release(&pr.standfirst);
+	buf_release(&pr.byline);
+	buf_release(&pr.dateline);
+	free(pr.captions);
 	return rc;
 }
 
@@ -155,7 +192,7 @@ size_t utf8_chars(const char *s)
  * <h1> whose text is the title (or holds it, or is held by it), else such
  * an <h2>. *found is NULL when there is none. Returns 0, or -1 when memory
  * runs out. */
-static int find_headline(xmlNode *root, const char *title,
+int find_headline(xmlNode *root, const char *title,
 			 xmlNode **found)
 {
 	struct buf b = BUF_INIT;
@@ -244,8 +281,27 @@ static bool holds_start(const char *t, const char *first)
  * -0.001 F1 with 2 and -0.003 with 1; related-dev-html pages with one- to
  * three-sentence stories 3 of 4 right instead of chrome, MAP@10 +0.0005.) */
 enum { ANCHORED_PARAGRAPHS = 3 };
+
+/* Characters of the parts found beside the text. */
+static size_t parts_chars(const struct parts *p)
+{
+	return (p->standfirst ? utf8_chars(p->standfirst) : 0) +
+	       (p->byline ? utf8_chars(p->byline) : 0) +
+	       (p->dateline ? utf8_chars(p->dateline) : 0) +
+	       (p->captions ? utf8_chars(p->captions) : 0);
+}
+
+/* Paragraphs of the byline and dateline found beside the text: with the
+ * text's, they show a short story right after its headline (a standfirst
+ * or a caption there does not: a header box holds them too). */
+static size_t parts_paragraphs(const struct parts *p)
+{
+	return (p->byline ? count_paragraphs(p->byline) : 0) +
+	       (p->dateline ? count_paragraphs(p->dateline) : 0);
+}
+
 int extract_text(xmlNode *root, const struct article *meta,
-			char **text)
+		 char **text, struct parts *parts)
 {
 	static const unsigned modes[] = {
 		M_STRIP_UNLIKELY | M_WEIGHT | M_CLEAN,
@@ -257,6 +313,7 @@ int extract_text(xmlNode *root, const struct article *meta,
 	size_t best_len = 0;
 	xmlNode *headline;
 	bool keep = false; /* the first pass's short story stays */
+	struct parts bp = { 0 };
 
 	if (find_headline(root, meta->title, &headline))
 		return -1;
@@ -264,27 +321,34 @@ int extract_text(xmlNode *root, const struct article *meta,
 		char *t;
 		size_t n;
 		bool anchored;
+		struct parts tp;
 
-		if (content_pass(root, modes[i], meta, headline, &t, &anchored)) {
+		if (content_pass(root, modes[i], meta, headline, &t, &tp, &anchored)) {
 			free(best);
+			parts_release(&bp);
 			return -1;
 		}
-		n = utf8_chars(t);
+		/* Passes compare by all they printed, parts included. */
+		n = utf8_chars(t) + parts_chars(&tp);
 		if (i == 0 && anchored &&
-		    count_paragraphs(t) >= ANCHORED_PARAGRAPHS)
+		    count_paragraphs(t) + parts_paragraphs(&tp) >= ANCHORED_PARAGRAPHS)
 			keep = true;
 		if (!best ||
 		    (n > best_len && (!keep || holds_start(t, best)))) {
 			free(best);
+			parts_release(&bp);
 			best = t;
+			bp = tp;
 			best_len = n;
 		} else {
 			free(t);
+			parts_release(&tp);
 		}
 		if (best_len >= 500)
 			break;
 	}
 	*text = best;
+	*parts = bp;
 	return 0;
 }
 

@@ -322,3 +322,180 @@ char *extract_normalize_date(const char *s)
 	return r;
 }
 
+/* Month names as pages print them, in the languages of the tests, with
+ * their number: full names, and abbreviations of three or four letters
+ * (matched with or without a full stop). */
+static const struct {
+	const char *name;
+	int month;
+} visible_months[] = {
+	{ "january", 1 }, { "february", 2 }, { "march", 3 }, { "april", 4 },
+	{ "may", 5 }, { "june", 6 }, { "july", 7 }, { "august", 8 },
+	{ "september", 9 }, { "october", 10 }, { "november", 11 },
+	{ "december", 12 }, { "januar", 1 }, { "jänner", 1 }, { "februar", 2 },
+	{ "märz", 3 }, { "mai", 5 }, { "juni", 6 }, { "juli", 7 },
+	{ "oktober", 10 }, { "dezember", 12 }, { "janvier", 1 },
+	{ "février", 2 }, { "mars", 3 }, { "avril", 4 }, { "juin", 6 },
+	{ "juillet", 7 }, { "août", 8 }, { "septembre", 9 }, { "octobre", 10 },
+	{ "novembre", 11 }, { "décembre", 12 }, { "enero", 1 }, { "febrero", 2 },
+	{ "marzo", 3 }, { "abril", 4 }, { "mayo", 5 }, { "junio", 6 },
+	{ "julio", 7 }, { "agosto", 8 }, { "septiembre", 9 }, { "setiembre", 9 },
+	{ "octubre", 10 }, { "noviembre", 11 }, { "diciembre", 12 },
+	{ "gennaio", 1 }, { "febbraio", 2 }, { "aprile", 4 }, { "maggio", 5 },
+	{ "giugno", 6 }, { "luglio", 7 }, { "settembre", 9 }, { "ottobre", 10 },
+	{ "dicembre", 12 }, { "jan", 1 }, { "feb", 2 }, { "mar", 3 },
+	{ "mär", 3 }, { "apr", 4 }, { "jun", 6 }, { "jul", 7 }, { "aug", 8 },
+	{ "sep", 9 }, { "sept", 9 }, { "oct", 10 }, { "okt", 10 }, { "nov", 11 },
+	{ "dec", 12 }, { "dez", 12 }, { NULL, 0 }
+};
+
+/* The month named by the word at p (its length in *len), or 0. */
+static int visible_month(const char *p, size_t *len)
+{
+	size_t n = 0;
+
+	while (isalpha((unsigned char)p[n]) || (unsigned char)p[n] >= 0x80)
+		n++;
+	for (size_t i = 0; visible_months[i].name; i++)
+		if (strlen(visible_months[i].name) == n &&
+		    strncasecmp(p, visible_months[i].name, n) == 0) {
+			*len = n + (p[n] == '.');
+			return visible_months[i].month;
+		}
+	return 0;
+}
+
+/* Reads a run of 1..max digits that is a whole number (no digit before
+ * or after it) into *v and moves *p past it. */
+static bool whole_num(const char *start, const char **p, int max, int *v)
+{
+	const char *q = *p;
+
+	if (q > start && isdigit((unsigned char)q[-1]))
+		return false;
+	if (!read_num(p, 1, max, v) || isdigit((unsigned char)**p)) {
+		*p = q;
+		return false;
+	}
+	return true;
+}
+
+/* A date at p: 2019-11-20, 20.11.2019, 11/20/2019 (20/11/2019 when the
+ * first number cannot be a month), "20. November 2019", "20 de noviembre
+ * de 2019", "November 20th, 2019". */
+static bool date_at(const char *start, const char *p, struct when *w)
+{
+	const char *q = p;
+	int a, b, c;
+	size_t ml;
+
+	if (whole_num(start, &q, 4, &a)) {
+		if (q - p == 4 && *q == '-' && (q++, whole_num(start, &q, 2, &b)) &&
+		    *q == '-' && (q++, whole_num(start, &q, 2, &c))) {
+			w->y = a, w->mo = b, w->d = c;
+			return valid_when(w);
+		}
+		if (q - p > 2)
+			return false;
+		if ((*q == '.' || *q == '/') && isdigit((unsigned char)q[1])) {
+			char sep = *q++;
+
+			if (!whole_num(start, &q, 2, &b) || *q != sep)
+				return false;
+			q++;
+			if (!whole_num(start, &q, 4, &c) || c < 1000)
+				return false;
+			w->y = c;
+			if (sep == '/' && a <= 12)
+				w->mo = a, w->d = b;
+			else
+				w->d = a, w->mo = b;
+			return valid_when(w);
+		}
+		if (*q == '.')
+			q++;
+		skip_spaces(&q);
+		if (strncasecmp(q, "de ", 3) == 0)
+			q += 3;
+		if ((w->mo = visible_month(q, &ml)) == 0)
+			return false;
+		q += ml;
+		skip_spaces(&q);
+		if (strncasecmp(q, "de ", 3) == 0)
+			q += 3;
+		if (*q == ',')
+			q++;
+		skip_spaces(&q);
+		if (!whole_num(start, &q, 4, &c) || c < 1000)
+			return false;
+		w->d = a, w->y = c;
+		return valid_when(w);
+	}
+	if ((w->mo = visible_month(q, &ml)) == 0)
+		return false;
+	q += ml;
+	skip_spaces(&q);
+	if (!whole_num(start, &q, 2, &a))
+		return false;
+	if (strncasecmp(q, "st", 2) == 0 || strncasecmp(q, "nd", 2) == 0 ||
+	    strncasecmp(q, "rd", 2) == 0 || strncasecmp(q, "th", 2) == 0)
+		q += 2;
+	if (*q == ',')
+		q++;
+	skip_spaces(&q);
+	if (!whole_num(start, &q, 4, &c) || c < 1000)
+		return false;
+	w->d = a, w->y = c;
+	return valid_when(w);
+}
+
+/* The first date anywhere in visible text `s` ("Updated 5:27 am CST,
+ * Wednesday, November 20, 2019"; "Lübeck, 31. März 2003"; "Stand:
+ * 27.01.2022"), as RFC 3339 at midnight UTC: a malloc'd string, or NULL
+ * when it holds none. Words start at letters or digits after a
+ * non-letter. */
+char *find_visible_date(const char *s)
+{
+	char out[64];
+
+	for (const char *p = s; p && *p; p++) {
+		struct when w = { 0 };
+
+		if (p > s && (isalnum((unsigned char)p[-1]) ||
+			      (unsigned char)p[-1] >= 0x80))
+			continue;
+		if (!isalnum((unsigned char)*p) || !date_at(s, p, &w))
+			continue;
+		snprintf(out, sizeof out, "%04d-%02d-%02dT00:00:00Z", w.y, w.mo, w.d);
+		return strdup(out);
+	}
+	return NULL;
+}
+
+/* A date in a URL's path: /2019/11/20/ or /2019-11-20 (years 1990 on). */
+char *find_url_date(const char *url)
+{
+	const char *p = url ? strstr(url, "://") : NULL;
+	char out[64];
+
+	if (!p || !(p = strchr(p + 3, '/')))
+		return NULL;
+	for (; *p; p++) {
+		struct when w = { 0 };
+		const char *q = p + 1;
+
+		if (*p != '/' || !read_num(&q, 4, 4, &w.y) || w.y < 1990 ||
+		    (*q != '/' && *q != '-'))
+			continue;
+		q++;
+		if (!read_num(&q, 2, 2, &w.mo) || (*q != '/' && *q != '-'))
+			continue;
+		q++;
+		if (!read_num(&q, 2, 2, &w.d) || isdigit((unsigned char)*q) ||
+		    !valid_when(&w))
+			continue;
+		snprintf(out, sizeof out, "%04d-%02d-%02dT00:00:00Z", w.y, w.mo, w.d);
+		return strdup(out);
+	}
+	return NULL;
+}

@@ -190,7 +190,27 @@ struct hints {
 	bool unlikely; /* unlikely candidate (before scoring) */
 	bool drop;     /* dropped when printing content */
 	bool hidden;
+	bool chrome;   /* unlikely in every pass (chrome_hints) */
+	bool caption;  /* a picture's caption or credit */
+	bool standfirst; /* the summary under the headline */
 };
+
+/* Whether `s` contains one of the words of the NULL-terminated `list`. */
+bool match_any(const char *s, const char *const *list);
+/* Lowercases `in` (may be NULL) into `out` (size `cap` > 0), truncated. */
+void lower_into(char *out, size_t cap, const char *in);
+/* Words (runs of non-space bytes) in s[0..len). */
+size_t count_words(const char *s, size_t len);
+
+/* Characters of loose text with few links (a paragraph, or text and
+ * <br>s in a cell) that make a block prose: it is never conditionally
+ * cleaned, and a block below a header needs it to be the story's body. */
+enum { LOOSE_PROSE = 250 };
+
+/* The headline's ancestors that hold the story: its container is the
+ * HEADLINE_SCOPE-th (a body below its header, the dates and bylines near
+ * it are looked for inside). */
+enum { HEADLINE_SCOPE = 3 };
 
 /* The hints of element `n`'s class, id, role, aria and hidden
  * attributes, for scoring and printing. */
@@ -226,6 +246,8 @@ struct info {
 	bool anchored; /* boosted for following the headline */
 	bool on_path; /* an ancestor-or-self of the first block printed */
 	bool holds_core; /* an ancestor-or-self of the best candidate */
+	bool caption; /* a figcaption, or hinted as a caption or credit */
+	bool standfirst; /* hinted as the standfirst */
 };
 
 /* Switches, relaxed in this order when a pass finds too little text. */
@@ -298,13 +320,34 @@ struct printer {
 	int link_depth;
 	bool space;
 	bool stopped; /* the article has ended: comments or "related" follow */
+	bool pending; /* a promo heading ("Don't miss", "Related articles")
+			 ended the story unless prose follows */
+	size_t pending_at; /* out.len at that heading */
 	size_t signed_at; /* out.len before the first comment signature, or 0 */
 	char signer[SIGNATURE_NAME_MAX + 1]; /* the name it carries */
 	size_t root_text; /* text characters in the subtree being printed */
 	size_t core_text; /* text characters of the best candidate */
 	uint32_t core;    /* the best candidate, or NO_NODE */
 	bool oom;
+	/* The story's other parts (article.h), kept out of `out`. */
+	bool in_header;         /* printing the header zone */
+	bool parts_only;        /* printing a block beside the story: only
+				   its byline, dateline and captions count */
+	const xmlNode *caption; /* the caption element being printed */
+	const xmlNode *stand;   /* the standfirst element being printed */
+	struct buf standfirst, byline, dateline;
+	char *captions;         /* list: one caption per line */
 };
+
+/* What a content pass found besides the text (article.h's parts), each
+ * malloc'd or NULL, and the characters of the page's longest block of
+ * prose (for the warning "text-short"). parts_release() frees them. */
+struct parts {
+	char *standfirst, *byline, *dateline, *captions;
+	size_t largest;
+};
+
+void parts_release(struct parts *p);
 
 /* Containers of the story found by find_parts(), at most. */
 enum { MAX_PARTS = 8 };
@@ -312,6 +355,14 @@ enum { MAX_PARTS = 8 };
 bool is_end_marker(const char *p, size_t len);
 void flush_para(struct printer *pr);
 void print_subtree(struct printer *pr, xmlNode *root);
+/* The names of a byline ("By Ann Lee and Bo Park | Nov 18, 2019" gives
+ * "Ann Lee and Bo Park"), malloc'd, or NULL when it names no one. */
+char *byline_names(const char *line);
+/* Walks the nodes between `from` and `to` (see print.c), printing them
+ * when `pr` is not NULL; the characters of text they hold, or
+ * (size_t)-1. */
+size_t header_zone(const struct scan *s, xmlNode *from, xmlNode *to,
+		   struct printer *pr);
 size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
 			 uint32_t *parts);
 void print_header(struct scan *s, struct printer *pr, xmlNode *first);
@@ -320,7 +371,14 @@ bool continues_in_prose(const struct scan *s, const xmlNode *n);
 /* Content passes (content.c) ---------------------------------------------- */
 
 size_t utf8_chars(const char *s);
-int extract_text(xmlNode *root, const struct article *meta, char **text);
+/* The element that states the headline `title` (an <h1>, else an <h2>),
+ * in *found, or NULL. Returns 0, or -1 when memory runs out. */
+int find_headline(xmlNode *root, const char *title, xmlNode **found);
+/* The article's text (*text, malloc'd) and its other parts (*parts, to
+ * release with parts_release()) from the best of the content passes.
+ * Returns 0, or -1 when memory runs out. */
+int extract_text(xmlNode *root, const struct article *meta, char **text,
+		 struct parts *parts);
 
 /* Dates (date.c) ---------------------------------------------------------- */
 
@@ -328,12 +386,19 @@ bool is_month_word(const char *p);
 
 struct ld;
 
+/* The first date anywhere in visible text ("Updated 5:27 am CST,
+ * Wednesday, November 20, 2019"; "Lübeck, 31. März 2003"; "Stand:
+ * 27.01.2022"), and a date in a URL's path (/2019/11/20/), as RFC 3339 at
+ * midnight UTC: malloc'd, or NULL when there is none. */
+char *find_visible_date(const char *s);
+char *find_url_date(const char *url);
+
 /* Metadata (meta.c) ------------------------------------------------------- */
 
 /* Collected by collect_meta(). The const char * fields point into the
  * document (attribute values) and live as long as it; `title`, h1[] and
  * ld[] are malloc'd and freed by meta_release(). */
-enum { MAX_LD = 16, MAX_H1 = 8 };
+enum { MAX_LD = 16, MAX_H1 = 8, MAX_SHOWN = 8 };
 
 struct meta {
 	const char *canonical, *og_url, *og_title, *og_site, *og_image,
@@ -345,6 +410,16 @@ struct meta {
 	size_t nh1;
 	char *ld[MAX_LD];
 	size_t nld;
+	/* The first dates shown in elements whose class or id says they hold
+	 * one (date_hints), and the first names shown in author elements
+	 * (author_hints), with their elements and values (malloc'd): the
+	 * story's own are those near its headline (page.c's shown_near()). */
+	struct shown {
+		const xmlNode *node;
+		char *value;
+		bool after_h1; /* an <h1> came before it */
+	} dates[MAX_SHOWN], authors[MAX_SHOWN];
+	size_t ndates, nauthors;
 };
 
 void meta_release(struct meta *m);

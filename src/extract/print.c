@@ -155,6 +155,26 @@ static const char *const counted_markers[] = {
 	"replies to", "reply to", NULL
 };
 
+/* Whether end marker `p` heads readers' comments, after which the story
+ * never resumes; other markers head a promo or a list of other stories,
+ * which news sites also put inside the story ("DON'T MISS", "Related
+ * Links" after the third paragraph): there the story ends only when no
+ * paragraph of prose (RESUME_PROSE bytes, few links) follows. */
+enum { RESUME_PROSE = 250 };
+static bool is_comment_marker(const char *p)
+{
+	static const char *const words[] = {
+		"comment", "kommentar", "reply", "replies", "responses",
+		"response to", "thoughts on", "thought on", "discuss",
+		"have your say", "conversation", "коммент", NULL
+	};
+
+	for (const char *const *w = words; *w; w++)
+		if (strcasestr(p, *w))
+			return true;
+	return false;
+}
+
 bool is_end_marker(const char *p, size_t len)
 {
 	size_t i = 0;
@@ -273,6 +293,256 @@ static size_t comment_signature(const char *p, size_t len, const char **name)
 	return 0;
 }
 
+/* Puts paragraph `b` in the part `part` (the first one only, unless
+ * `all`: then joined by blank lines); it counts as printed for the end
+ * markers and signatures, as it did when it stood in the text. */
+static void add_part(struct printer *pr, struct buf *part, const struct buf *b,
+		     bool all)
+{
+	pr->filed += b->len;
+	if (part->len && !all)
+		return;
+	if ((part->len && buf_add(part, "\n\n", 2)) || buf_add(part, b->data, b->len))
+		pr->oom = true;
+}
+
+/* Adds a caption to the list unless it holds it already (a gallery
+ * prints each caption two or three times: full, shortened, copied). */
+static void add_caption(struct printer *pr, const char *p, size_t len)
+{
+	size_t old = pr->captions ? strlen(pr->captions) : 0;
+	char *grown;
+
+	pr->filed += len;
+	if (pr->captions && memmem(pr->captions, old, p, len))
+		return;
+	grown = realloc(pr->captions, old + len + 2);
+	if (!grown) {
+		pr->oom = true;
+		return;
+	}
+	if (old)
+		grown[old++] = '\n';
+	memcpy(grown + old, p, len);
+	grown[old + len] = '\0';
+	pr->captions = grown;
+}
+
+/* Words that open a byline, in the languages of the tests. */
+static const char *const by_words[] = {
+	"by ", "von ", "par ", "por ", "di ", "door ", "av ", "af ", "przez ",
+	"autor: ", "autorin: ", "text: ", "from ", "interview: ", NULL
+};
+
+/* A byline: a short line (under 120 bytes) that opens with "By" (or its
+ * equivalent) and a capital letter, and is no sentence (does not end in
+ * a full stop after a lowercase word): "By Jane Smith", "Von Anna Meier
+ * und Bernd Roth", "By HNN Staff | November 18, 2019". */
+static bool is_by_line(const char *p, size_t len)
+{
+	if (len >= 120)
+		return false;
+	for (const char *const *w = by_words; *w; w++) {
+		size_t k = strlen(*w);
+
+		if (len > k + 1 && strncasecmp(p, *w, k) == 0) {
+			unsigned char c = (unsigned char)p[k];
+
+			if (!(isupper(c) || c >= 0xC0))
+				return false;
+			if (p[len - 1] == '.' && len >= 2 &&
+			    islower((unsigned char)p[len - 2]))
+				return false;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Words that end the names of a byline: what follows is a date, a
+ * place, a role or the source ("By Ann Lee | November 18, 2019", "Von
+ * Jule Radeck Vom 3. Februar 2022", "By Peter Hamby, CNN Political
+ * Reporter"). */
+static const char *const byline_stops[] = {
+	" | ", " - ", " – ", " — ", " • ", " · ", " / ", "(", ", ", " on ",
+	" am ", " vom ", " le ", " el ", " il ", " at ", " um ", " published",
+	" updated", " veröffentlicht", " aktualisiert", " für ", " for ",
+	" stand", " alle ", " kontakt", " chefredakteur", " redakteur",
+	" mehr ", " more ", "@", " www.", "[at]", NULL
+};
+
+/* What an author element may show that is no name: its label, a
+ * weekday, a comment form's field. */
+static const char *const not_names[] = {
+	"posted", "name", "author", "autor", "artikel", "artikel von", "by",
+	"von", "monday", "tuesday", "wednesday", "thursday", "friday",
+	"saturday", "sunday", "montag", "dienstag", "mittwoch", "donnerstag",
+	"freitag", "samstag", "sonntag", "admin", "anonymous", NULL
+};
+
+/* The names of a byline ("By Ann Lee and Bo Park | Nov 18, 2019" gives
+ * "Ann Lee and Bo Park"): the line without its opening "By" (by_words)
+ * and cut before a date, a role or a place (byline_stops, a digit), or a
+ * second byline; a malloc'd string, or NULL when no name is left or what
+ * is left is not names (a word in lowercase that is no particle such as
+ * "von", "de", "and", "und"). */
+char *byline_names(const char *line)
+{
+	static const char *const joins[] = {
+		"and", "und", "et", "y", "e", "i", "en", "og", "och", "von",
+		"van", "de", "der", "den", "da", "di", "du", "del", "la", "le",
+		"dos", "das", "bin", "al", "&", NULL
+	};
+	const char *p = line, *end;
+	size_t n, words = 0;
+	char *out;
+
+	p += strspn(p, " \t");
+	for (const char *const *w = by_words; *w; w++)
+		if (strncasecmp(p, *w, strlen(*w)) == 0) {
+			p += strlen(*w);
+			break;
+		}
+	if (strncasecmp(p, "by ", 3) == 0) /* "Written by", "Posted by" */
+		p += 3;
+	p += strspn(p, " :\t");
+	end = p + strlen(p);
+	for (const char *const *s = byline_stops; *s; s++) {
+		const char *q = strcasestr(p, *s);
+
+		if (q && q < end)
+			end = q;
+	}
+	for (const char *q = p; q < end; q++)
+		if (isdigit((unsigned char)*q)) {
+			end = q;
+			break;
+		}
+	while (end > p && strchr(" ,;:.|-", end[-1]))
+		end--;
+	n = (size_t)(end - p);
+	if (n < 2 || n > 80)
+		return NULL;
+	for (const char *q = p; q < end;) {
+		size_t l = strcspn(q, " ");
+		bool join = false;
+
+		if (l > (size_t)(end - q))
+			l = (size_t)(end - q);
+		for (const char *const *j = joins; *j; j++)
+			if (strlen(*j) == l && strncasecmp(q, *j, l) == 0)
+				join = true;
+		if (!join && l && islower((unsigned char)*q))
+			return NULL;
+		words++;
+		q += l;
+		q += strspn(q, " ");
+	}
+	if (words > 12)
+		return NULL;
+	out = strndup(p, n);
+	for (const char *const *w = not_names; out && *w; w++)
+		if (strcasecmp(out, *w) == 0) {
+			free(out);
+			return NULL;
+		}
+	return out;
+}
+
+/* Month names in the languages of the tests (lowercase, ASCII where the
+ * name is; prefixes of 3 letters and more match an abbreviation "Sept."). */
+static const char *const date_months[] = {
+	"january", "february", "march", "april", "may", "june", "july",
+	"august", "september", "october", "november", "december",
+	"januar", "februar", "märz", "mai", "juni", "juli", "oktober",
+	"dezember", "janvier", "février", "mars", "avril", "juin", "juillet",
+	"août", "septembre", "octobre", "novembre", "décembre", "enero",
+	"febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+	"septiembre", "octubre", "noviembre", "diciembre", "gennaio",
+	"febbraio", "aprile", "maggio", "giugno", "luglio", "settembre",
+	"ottobre", "dicembre", NULL
+};
+
+/* Words a date line may hold besides the date: its label, weekdays,
+ * the time of day. */
+static const char *const date_words[] = {
+	"updated", "published", "posted", "last", "modified", "on", "at",
+	"am", "pm", "a.m", "p.m", "uhr", "aktualisiert", "veröffentlicht",
+	"stand", "erstellt", "zuletzt", "publié", "mis", "jour", "le", "à",
+	"publicado", "actualizado", "el", "de", "del", "um", "am", "den",
+	"monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+	"sunday", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
+	"samstag", "sonntag", "lundi", "mardi", "mercredi", "jeudi",
+	"vendredi", "samedi", "dimanche", "gmt", "utc", "est", "edt", "cst",
+	"cdt", "pst", "pdt", "bst", "cet", "cest", "mez", "et", "date",
+	"datum", "time", "created", NULL
+};
+
+static bool word_in(const char *w, size_t n, const char *const *list, bool prefix)
+{
+	for (; *list; list++) {
+		size_t k = strlen(*list);
+
+		if ((k == n || (prefix && n >= 3 && n < k)) &&
+		    strncasecmp(w, *list, n) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* A date line: a short line (under 90 bytes) holding a date (a month's
+ * name and a number, or a numeric date such as 20.11.2019, 2019-11-20 or
+ * 11/20/2019) and besides it nothing but labels, weekdays and times:
+ * "Updated 5:27 am CST, Wednesday, November 20, 2019", "Stand:
+ * 03.04.2020, 19:49 Uhr". Not a sentence that mentions a date. */
+static bool is_date_line(const char *p, size_t len)
+{
+	bool month = false, number = false, numeric = false;
+	size_t other = 0, i = 0;
+
+	if (len >= 90)
+		return false;
+	while (i < len) {
+		size_t n = 0;
+
+		if (isdigit((unsigned char)p[i])) {
+			size_t digits = 0, seps = 0;
+
+			while (i + n < len && (isdigit((unsigned char)p[i + n]) ||
+					       strchr("./-:", p[i + n]))) {
+				digits += isdigit((unsigned char)p[i + n]) != 0;
+				seps += !isdigit((unsigned char)p[i + n]) &&
+					p[i + n] != ':' && i + n + 1 < len &&
+					isdigit((unsigned char)p[i + n + 1]);
+				n++;
+			}
+			number = true;
+			numeric = numeric || (seps == 2 && digits >= 6);
+			/* "1st", "20th", "3." */
+			while (i + n < len && isalpha((unsigned char)p[i + n]) && n < 6)
+				n++;
+			i += n;
+			continue;
+		}
+		if (isalpha((unsigned char)p[i]) || (unsigned char)p[i] >= 0x80) {
+			while (i + n < len && (isalpha((unsigned char)p[i + n]) ||
+					       (unsigned char)p[i + n] >= 0x80 ||
+					       p[i + n] == '.'))
+				n++;
+			while (n > 0 && p[i + n - 1] == '.')
+				n--;
+			if (word_in(p + i, n, date_months, true))
+				month = true;
+			else if (!word_in(p + i, n, date_words, false))
+				other++;
+			i += n ? n : 1;
+			continue;
+		}
+		i++;
+	}
+	return (numeric || (month && number)) && other <= 1;
+}
+
 /* Ends the current paragraph: keeps it unless it is link text, a stock
  * line or a lone author's or section's name. A byline ("By Jane Smith")
  * and a dateline ("Published July 28, 2004") stay: readers see them as
@@ -296,7 +566,12 @@ void flush_para(struct printer *pr)
 	if (pr->out.len + pr->filed >= END_MARKER_AFTER &&
 	    pr->para_link * 2 < b->len &&
 	    is_end_marker(b->data, b->len)) {
-		pr->stopped = true;
+		if (is_comment_marker(b->data)) {
+			pr->stopped = true;
+		} else if (!pr->pending) {
+			pr->pending = true;
+			pr->pending_at = pr->out.len;
+		}
 		goto done;
 	}
 	if (pr->out.len >= SIGNATURE_AFTER &&
@@ -317,9 +592,39 @@ void flush_para(struct printer *pr)
 	    !(b->len - pr->para_link >= LINE_OWN_TEXT &&
 	      pr->para_link * 10 < b->len * 9))
 		goto done;
+	if (pr->caption) {
+		add_caption(pr, b->data, b->len);
+		goto done;
+	}
+	if (pr->stand && !pr->out.len && !pr->parts_only) {
+		add_part(pr, &pr->standfirst, b, true);
+		goto done;
+	}
 	if (is_stock_line(b->data, b->len) || is_byline(pr, b->data, b->len)) {
+		if (pr->author && strcasecmp(b->data, pr->author) == 0)
+			add_part(pr, &pr->byline, b, false);
 		pr->filed += b->len;
 		goto done;
+	}
+	if (is_by_line(b->data, b->len)) {
+		add_part(pr, &pr->byline, b, false);
+		goto done;
+	}
+	if (is_date_line(b->data, b->len)) {
+		add_part(pr, &pr->dateline, b, false);
+		goto done;
+	}
+	if (pr->in_header) {
+		add_part(pr, &pr->standfirst, b, true);
+		goto done;
+	}
+	if (pr->parts_only)
+		goto done;
+	if (pr->pending && b->len >= RESUME_PROSE && pr->para_link * 10 < b->len) {
+		/* prose after a promo heading: the story goes on without
+		 * what the promo box printed */
+		buf_truncate(&pr->out, pr->pending_at);
+		pr->pending = false;
 	}
 	if ((pr->out.len && buf_add(&pr->out, "\n\n", 2)) ||
 	    buf_add(&pr->out, b->data, b->len))
@@ -343,7 +648,6 @@ enum { PROSE_LIST = 100 }; /* characters of a list that can be prose */
  * their text; related-dev-html MAP@10 unchanged. 200 and 300 characters
  * gain as much, 100 or 500 less; counting loose text only, not <p>, gains
  * +0.0027.) */
-enum { LOOSE_PROSE = 250 };
 /* Readability drops a block with more pictures than twice its paragraphs
  * as a gallery; only one with a tenth or more of its text in links is one
  * (thumbnails that lead to other stories). The story's own pictures with
@@ -478,7 +782,10 @@ static bool same_kind(const xmlNode *a, const xmlNode *b)
  * Such a box is skipped whatever its class says and whatever share of the
  * text it holds: with a dek under each headline it can hold more text than
  * a brief it follows, and each headline names another story. */
-enum { TEASER_LINK_MIN = 20 };
+/* An item with ROUNDUP_PROSE characters or more outside its links carries
+ * prose of its own: a news round-up's item (a linked bold headline, then
+ * its story), not a teaser, whatever share its headline has. */
+enum { TEASER_LINK_MIN = 20, ROUNDUP_PROSE = 200 };
 static bool is_teaser_list(const struct scan *s, const xmlNode *n)
 {
 	const struct info *in = info_of(s, n);
@@ -494,7 +801,8 @@ static bool is_teaser_list(const struct scan *s, const xmlNode *n)
 		if (!ci || !ci->text)
 			continue;
 		if (is_tag(c, "p") || ci->link < TEASER_LINK_MIN ||
-		    ci->link * 10 < ci->text * 3 || !leads_with_link(c))
+		    ci->link * 10 < ci->text * 3 ||
+		    ci->text - ci->link >= ROUNDUP_PROSE || !leads_with_link(c))
 			continue;
 		if (!kind)
 			kind = c;
@@ -565,11 +873,21 @@ static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 /* walk_next()'s `leave` for print_subtree(): a block ends its paragraph. */
 static void print_left(void *ctx, const xmlNode *n)
 {
+	struct printer *pr = ctx;
+
 	if (n->type == XML_ELEMENT_NODE) {
 		const struct tag *t = tag_lookup(n->name);
 
 		if (t && (t->flags & T_BLOCK))
-			flush_para(ctx);
+			flush_para(pr);
+		if (n == pr->caption) {
+			flush_para(pr);
+			pr->caption = NULL;
+		}
+		if (n == pr->stand) {
+			flush_para(pr);
+			pr->stand = NULL;
+		}
 	}
 }
 
@@ -580,6 +898,8 @@ void print_subtree(struct printer *pr, xmlNode *root)
 	const struct info *ri = info_of(pr->s, root);
 
 	pr->root_text = ri ? ri->text : 0;
+	pr->caption = NULL;
+	pr->stand = NULL;
 
 	for (;;) {
 		bool descend = false;
@@ -605,9 +925,19 @@ void print_subtree(struct printer *pr, xmlNode *root)
 			if (is_tag(n, "br")) {
 				flush_para(pr);
 			} else if (!print_skips(pr, n, n == root)) {
+				const struct info *ni = info_of(pr->s, n);
+
 				descend = true;
 				if (block)
 					flush_para(pr);
+				if (ni && ni->caption && !pr->caption) {
+					flush_para(pr);
+					pr->caption = n;
+				}
+				if (ni && ni->standfirst && !pr->stand) {
+					flush_para(pr);
+					pr->stand = n;
+				}
 			} else if (block) {
 				flush_para(pr);
 			} else {
@@ -706,7 +1036,7 @@ enum { HEADER_LEVELS = 3, HEADER_ZONE_MAX = 800 };
  * characters of text they hold, or (size_t)-1 when `to` does not follow
  * `from` below <body> or the text passes HEADER_ZONE_MAX. Linear in the
  * nodes walked. */
-static size_t header_zone(const struct scan *s, xmlNode *from, xmlNode *to,
+size_t header_zone(const struct scan *s, xmlNode *from, xmlNode *to,
 			  struct printer *pr)
 {
 	xmlNode *n = from;
@@ -761,8 +1091,10 @@ void print_header(struct scan *s, struct printer *pr, xmlNode *first)
 	k = near ? header_zone(s, s->headline, first, NULL)
 		 : (size_t)-1;
 	if (k != (size_t)-1 && k > 0) {
+		pr->in_header = true;
 		header_zone(s, s->headline, first, pr);
 		flush_para(pr);
+		pr->in_header = false;
 	}
 	for (struct info *a = fi; a; a = info_of(s, a->node->parent))
 		a->on_path = false;

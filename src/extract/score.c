@@ -98,12 +98,15 @@ static void scan_enter_element(struct scan *s, xmlNode *n)
 	read_hints(n, &h);
 	in->weight = h.weight;
 	in->drop = h.drop;
+	in->caption = h.caption || is_tag(n, "figcaption");
+	in->standfirst = h.standfirst;
 	if ((parent && parent->skipped) || h.hidden ||
 	    (in->tag && (in->tag->flags & T_SKIP)))
 		in->skipped = true;
-	else if ((s->mode & M_STRIP_UNLIKELY) && h.unlikely &&
-		 !is_tag(n, "body") && !is_tag(n, "a") && !is_tag(n, "html"))
-		in->skipped = true;
+	else if (((s->mode & M_STRIP_UNLIKELY) && h.unlikely) || h.chrome) {
+		if (!is_tag(n, "body") && !is_tag(n, "a") && !is_tag(n, "html"))
+			in->skipped = true;
+	}
 	else if ((s->mode & M_STRIP_UNLIKELY) && in->tag &&
 		 (in->tag->flags & T_DROP) && !is_tag(n, "footer"))
 		in->skipped = true;
@@ -335,6 +338,73 @@ void boost_near_headline(struct scan *s)
  * comes back, three pages lose a box; related-dev-html MAP@10 -0.0002.) */
 #define BOXED_FACTOR 0.1
 
+/* The story's body when the best candidate `best` is its header: a header
+ * zone (a block that holds the headline, or one of under HEADER_BOX_MAX
+ * characters the headline's boost lifted) never wins over a longer body
+ * below it. The body is the best-scoring candidate after `best` in
+ * document order, inside the headline's HEADLINE_SCOPE-th ancestor (the
+ * story's own container, not the page), with twice the header's text
+ * besides the headline and BODY_BELOW_MIN characters or more, few links,
+ * paragraphs (two <p> or more, or a long one of loose text), neither boxed
+ * nor hinted away, that follows the headline with nothing
+ * between them but the header itself (its text, and HEADER_SLACK
+ * characters more: a date, a share bar's words), as header_zone() counts
+ * it; a box of other stories between the two means the block below is
+ * not the story's. Only in the strict pass: the relaxed
+ * ones keep comments and sidebars, which are longer than a short post.
+ * A paywalled teaser, a story told in tables or pictures with captions
+ * scores weakly and lost to its header of headline, standfirst and
+ * byline, boosted five times. Returns `best` when there is no such body.
+ * Linear in the elements. */
+enum { HEADER_BOX_MAX = 800, BODY_BELOW_MIN = 200,
+       HEADER_SLACK = 200 };
+static uint32_t body_below_header(struct scan *s, uint32_t best)
+{
+	const struct info *b = &s->v[best], *h = info_of(s, s->headline);
+	const xmlNode *scope = s->headline;
+	uint32_t sc, end = best + 1, found = best;
+	size_t header, need;
+	bool holds;
+
+	if (!h || !b->anchored || !(s->mode & M_STRIP_UNLIKELY))
+		return best;
+	holds = is_ancestor(s, best, index_of(s, h));
+	header = b->text > h->text && holds ? b->text - h->text : b->text;
+	if (!holds && header >= HEADER_BOX_MAX)
+		return best;
+	for (int k = 0; k < HEADLINE_SCOPE && scope; k++)
+		scope = scope->parent;
+	if (!scope || !info_of(s, scope) || is_tag(scope, "body") ||
+	    is_tag(scope, "html"))
+		return best;
+	sc = index_of(s, info_of(s, scope));
+	need = 2 * header > BODY_BELOW_MIN ? 2 * header : BODY_BELOW_MIN;
+	while (end < s->n && is_ancestor(s, best, end))
+		end++;
+	for (uint32_t i = end; i < s->n && is_ancestor(s, sc, i); i++) {
+		const struct info *in = &s->v[i];
+
+		if (!in->candidate || in->skipped || in->in_box || in->text < need ||
+		    link_density(in) >= 0.3 || (in->p < 2 && in->prose < LOOSE_PROSE) ||
+		    ((s->mode & M_STRIP_UNLIKELY) && in->drop))
+			continue;
+		if (found == best || in->score > s->v[found].score)
+			found = i;
+	}
+	if (found != best) {
+		size_t between;
+
+		for (uint32_t a = found; a != NO_NODE; a = s->v[a].parent)
+			s->v[a].on_path = true;
+		between = header_zone(s, s->headline, s->v[found].node, NULL);
+		for (uint32_t a = found; a != NO_NODE; a = s->v[a].parent)
+			s->v[a].on_path = false;
+		if (between == (size_t)-1 || between > header + HEADER_SLACK)
+			found = best;
+	}
+	return found;
+}
+
 /* Chooses the top candidate, following Readability's refinements. Returns
  * its index, or NO_NODE when nothing scored; *core is the best-scoring
  * candidate before the choice moved up the tree (NO_NODE likewise). */
@@ -374,7 +444,7 @@ uint32_t pick_top(struct scan *s, uint32_t *core)
 	*core = NO_NODE;
 	if (ntop == 0)
 		return NO_NODE;
-	best = top[0];
+	best = body_below_header(s, top[0]);
 	*core = best;
 	if (is_tag(s->v[best].node, "body"))
 		return best;

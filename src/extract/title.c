@@ -3,7 +3,7 @@
  */
 #include "internal.h"
 
-static size_t count_words(const char *s, size_t len)
+size_t count_words(const char *s, size_t len)
 {
 	size_t n = 0;
 	bool in = false;

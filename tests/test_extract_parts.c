@@ -1,0 +1,381 @@
+/* Tests for extract: the story's parts in their own fields (standfirst,
+ * byline, dateline, captions), the body found below its header, metadata
+ * a reader sees (headline by agreement, visible dates, byline names) and
+ * the warnings of an extraction that probably failed. Each page is
+ * written for the mechanism it checks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "article.h"
+#include "extract.h"
+
+#define P1                                                                     \
+	"<p>Secretary of State Rex Tillerson arrived in Moscow on Tuesday, "   \
+	"carrying a message from Washington that was blunter than any in "   \
+	"years, after the chemical attack in Syria.</p>"
+#define P2                                                                     \
+	"<p>The talks with Foreign Minister Sergei Lavrov, which lasted "       \
+	"several hours, ended without agreement on Syria, though both sides "  \
+	"said channels of communication would stay open.</p>"
+#define P3                                                                     \
+	"<p>Officials said a working group would be set up to examine the "    \
+	"state of relations, which both sides described as being at a low "   \
+	"point, and to report back within weeks.</p>"
+
+static int extract(const char *html, struct article *a)
+{
+	struct error err;
+
+	memset(a, 0, sizeof *a);
+	error_clear(&err);
+	return extract_article(html, strlen(html), "test.html", a, &err);
+}
+
+static bool has_warning(const struct article *a, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = a->warnings; p && *p;) {
+		size_t l = strcspn(p, "\n");
+		if (l == n && !strncmp(p, w, n))
+			return true;
+		p += l + (p[l] == '\n');
+	}
+	return false;
+}
+
+/* The header zone's standfirst, byline and dateline, and the pictures'
+ * captions, leave `text` for fields of their own; a gallery's caption
+ * printed twice is listed once. */
+static void test_extract_parts_leave_the_text(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow | News</title></head><body>"
+		"<article><h1>Tillerson in Moscow</h1>"
+		"<p class=\"dek\">The secretary of state brought a blunt message "
+		"and left without a deal on Syria, officials on both sides said.</p>"
+		"<p>By Ann Lee and Bo Park</p>"
+		"<p>Updated 5:27 am CST, Wednesday, November 20, 2019</p>"
+		"<div class=\"story-body\">" P1
+		"<figure><img src=\"a.jpg\"><figcaption>Rex Tillerson at the "
+		"Kremlin. (Photo: AP)</figcaption></figure>" P2
+		"<figure><img src=\"a.jpg\"><figcaption>Rex Tillerson at the "
+		"Kremlin. (Photo: AP)</figcaption></figure>" P3
+		"</div></article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "arrived in Moscow"));
+	assert_non_null(strstr(a.text, "within weeks."));
+	assert_null(strstr(a.text, "blunt message"));
+	assert_null(strstr(a.text, "Ann Lee"));
+	assert_null(strstr(a.text, "5:27"));
+	assert_null(strstr(a.text, "Kremlin"));
+	assert_non_null(a.standfirst);
+	assert_non_null(strstr(a.standfirst, "blunt message"));
+	assert_string_equal(a.byline, "By Ann Lee and Bo Park");
+	assert_string_equal(a.dateline, "Updated 5:27 am CST, Wednesday, November 20, 2019");
+	assert_string_equal(a.captions, "Rex Tillerson at the Kremlin. (Photo: AP)");
+	/* what a reader sees: the byline's names, the dateline's date */
+	assert_string_equal(a.author, "Ann Lee and Bo Park");
+	assert_string_equal(a.published, "2019-11-20T00:00:00Z");
+	article_clear(&a);
+}
+
+/* A header box (headline, a standfirst, a byline) boosted for holding the
+ * headline does not win over the longer body right below it, here a
+ * story told mostly in a table that scores weakly. */
+static void test_extract_header_never_wins_over_the_body_below(void **state)
+{
+	const char *html =
+		"<html><head><title>Pyramid with GA2</title></head><body>"
+		"<div class=\"sidebar\"><p>Subscribe to our newsletter for weekly "
+		"training plans and more.</p></div>"
+		"<article class=\"post\"><div class=\"post-header-inner\">"
+		"<div class=\"post-header-title\"><h1>Pyramid with GA2</h1>"
+		"<div class=\"post-excerpt\"><p>The focus of this session is a "
+		"medley pyramid over 1,000 metres, and it gets a little faster as "
+		"it goes on.</p></div>"
+		"<div class=\"post-meta\"><span>By Jule Radeck</span></div>"
+		"</div></div>"
+		"<div class=\"entry-content\">"
+		"<p>For the 8 x 50 metres of dolphin kick you switch between front, "
+		"side and back, with fins, and keep the rest short.</p>"
+		"<p>The main set is the medley pyramid over 1,000 metres. Here you "
+		"swim each length of the pyramid in medley order.</p>"
+		"<table><tr><td>400 m</td><td>warm up, medley in reverse order</td></tr>"
+		"<tr><td>8 x 50 m</td><td>dolphin kick with fins</td></tr>"
+		"<tr><td>8 x 50 m</td><td>front crawl, technique</td></tr>"
+		"<tr><td>1000 m</td><td>medley pyramid 50-100-150-200-150-100-50</td></tr>"
+		"<tr><td>200 m</td><td>easy swimming to cool down</td></tr></table>"
+		"</div></article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "dolphin kick"));
+	assert_non_null(strstr(a.text, "main set"));
+	assert_null(strstr(a.text, "newsletter"));
+	assert_non_null(a.standfirst);
+	assert_non_null(strstr(a.standfirst, "medley pyramid over 1,000"));
+	article_clear(&a);
+}
+
+/* The headline is the <h1> the other statements agree with: a site-wide
+ * og:title, a "Site | Section | Title" <title>, a logo's <h1> and an
+ * og:title with a long suffix do not win over it. */
+static void test_extract_headline_by_agreement(void **state)
+{
+	const char *sitewide =
+		"<html><head><title>BBC NEWS | Scotland | Ferry strike called off "
+		"after late talks</title>"
+		"<meta property=\"og:title\" content=\"Yahoo News - Latest News &amp; "
+		"Headlines\"></head><body><div class=\"logo\"><h1>BBC NEWS</h1></div>"
+		"<div class=\"story\"><h1>Ferry strike called off after late talks</h1>"
+		P1 P2 P3 "</div></body></html>";
+	const char *suffix =
+		"<html><head><title>Ferry strike called off after late talks</title>"
+		"<meta property=\"og:title\" content=\"Ferry strike called off after "
+		"late talks :: The Herald Online Edition Today\"></head><body>"
+		"<div class=\"story\"><h1>Ferry strike called off after late talks</h1>"
+		P1 P2 P3 "</div></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(sitewide, &a), 0);
+	assert_string_equal(a.title, "Ferry strike called off after late talks");
+	article_clear(&a);
+	assert_int_equal(extract(suffix, &a), 0);
+	assert_string_equal(a.title, "Ferry strike called off after late talks");
+	article_clear(&a);
+}
+
+/* Dates a reader sees stand in when the metadata has none: an element
+ * that shows the date near the headline, else the URL's. */
+static void test_extract_dates_from_the_page_and_url(void **state)
+{
+	const char *shown =
+		"<html><head><title>Ferry strike called off</title></head><body>"
+		"<div class=\"teasers\"><span class=\"date\">01.02.2020</span>"
+		"<a href=\"/x\">Another story</a></div>"
+		"<article><h1>Ferry strike called off</h1>"
+		"<span class=\"news-time\">Stand: 27.01.2022, 19:49 Uhr</span>"
+		P1 P2 P3 "</article></body></html>";
+	const char *url =
+		"<html><head><title>Ferry strike called off</title>"
+		"<link rel=\"canonical\" href=\"https://example.com/2019/11/20/ferry-strike/\">"
+		"</head><body><article><h1>Ferry strike called off</h1>"
+		P1 P2 P3 "</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(shown, &a), 0);
+	assert_string_equal(a.published, "2022-01-27T00:00:00Z");
+	article_clear(&a);
+	assert_int_equal(extract(url, &a), 0);
+	assert_string_equal(a.published, "2019-11-20T00:00:00Z");
+	article_clear(&a);
+}
+
+/* Bylines become names: the opening word, the date and the role go. */
+static void test_extract_byline_names(void **state)
+{
+	const char *html =
+		"<html><head><title>Ferry strike called off</title></head><body>"
+		"<article><h1>Ferry strike called off</h1>"
+		"<div class=\"author\">Von Jule Radeck | 3. Februar 2022</div>"
+		P1 P2 P3 "</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.author, "Jule Radeck");
+	assert_string_equal(a.published, "2022-02-03T00:00:00Z");
+	article_clear(&a);
+}
+
+/* A column of comment timestamps taken for the story, under a headline
+ * it shares no word with, is warned about twice; a right story is not. */
+static void test_extract_warns_when_extraction_probably_failed(void **state)
+{
+	const char *wrong =
+		"<html lang=\"en\"><head><title>Saints place Reggie Bush on injured "
+		"list</title></head><body><h1>Saints place Reggie Bush on injured "
+		"list</h1><div class=\"newswire\">"
+		"<p>12-12-2006 15:27 | 1 comment(s)</p><p>09-12-2006 10:49 | 0 comment(s)</p>"
+		"<p>02-12-2006 15:28 | 0 comment(s)</p><p>30-11-2006 18:22 | 0 comment(s)</p>"
+		"<p>29-11-2006 12:44 | 0 comment(s)</p><p>28-11-2006 20:55 | 0 comment(s)</p>"
+		"<p>27-11-2006 23:48 | 6 comment(s)</p><p>27-11-2006 20:30 | 1 comment(s)</p>"
+		"</div></body></html>";
+	const char *right =
+		"<html lang=\"en\"><head><title>Tillerson arrives in Moscow</title>"
+		"</head><body><article><h1>Tillerson arrives in Moscow</h1>"
+		P1 P2 P3 "</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(wrong, &a), 0);
+	assert_true(has_warning(&a, "text-unlike-headline"));
+	assert_true(has_warning(&a, "text-repetitive"));
+	article_clear(&a);
+	assert_int_equal(extract(right, &a), 0);
+	assert_null(a.warnings);
+	article_clear(&a);
+}
+
+/* A brief whose page has a longer cookie banner and newsletter prompt:
+ * the relaxed passes, which run because the story is short, do not take
+ * them in. */
+static void test_extract_relaxed_passes_keep_out_banners(void **state)
+{
+	const char *html =
+		"<html><head><title>Ferry strike called off</title></head><body>"
+		"<div class=\"cookie-consent\"><p>We use cookies and similar "
+		"technologies to improve your experience, to measure the audience of "
+		"our site and to show you personalised advertising. By clicking "
+		"accept, you agree to the storing of cookies on your device, as "
+		"described in our privacy policy, which you can read at any time, "
+		"and you can change your choice later in the settings.</p></div>"
+		"<div class=\"content\"><h1>Ferry strike called off</h1>"
+		"<p>The ferry strike planned for Friday was called off after late "
+		"talks, the union said.</p></div>"
+		"<div class=\"newsletter-signup\"><p>Get the best of our journalism "
+		"in your inbox every morning, with the stories that matter, analysis "
+		"from our correspondents and the day's most read articles, free of "
+		"charge, and unsubscribe at any time with one click.</p></div>"
+		"</body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "ferry strike planned"));
+	assert_null(strstr(a.text, "cookies"));
+	assert_null(strstr(a.text, "inbox"));
+	article_clear(&a);
+}
+
+/* The publisher's own copy of the story (JSON-LD articleBody) stands in
+ * when the DOM's choice shares almost none of its words: here a comment
+ * thread longer than the story it follows. */
+static void test_extract_jsonld_body_stands_in_for_another_text(void **state)
+{
+	const char *html =
+		"<html><head><title>Ferry strike called off</title>"
+		"<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", "
+		"\"headline\": \"Ferry strike called off\", \"articleBody\": "
+		"\"The ferry strike planned for Friday was called off after late "
+		"talks between the union and the operator, which ended shortly "
+		"before midnight with an offer on wages and rest periods.\\nCrews "
+		"will vote on the offer next week; until then, all sailings between "
+		"the mainland and the islands run to the usual timetable, the "
+		"operator said in a statement on its website. Passengers who "
+		"rebooked their trips can ask for a refund at the ticket offices.\"}</script>"
+		"</head><body><h1>Ferry strike called off</h1>"
+		"<div class=\"thread\">"
+		"<p>I have been saying for years that nobody in charge listens to the "
+		"people who actually have to use these services every single day of "
+		"the week.</p><p>Absolutely right, and the prices keep going up while "
+		"everything else goes down, I really do not understand how anybody "
+		"puts up with it any more.</p><p>Well said. Same story every winter, "
+		"nothing ever changes and nothing ever will until people start "
+		"voting differently, mark my words.</p></div></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "ferry strike planned for Friday"));
+	assert_null(strstr(a.text, "mark my words"));
+	article_clear(&a);
+}
+
+/* A promo heading and its list of links inside the story ("DON'T MISS"
+ * after the third paragraph) do not end it when prose follows; the same
+ * heading at the end still does. */
+static void test_extract_promo_inside_the_story_does_not_end_it(void **state)
+{
+	const char *inside =
+		"<html><head><title>Tillerson in Moscow</title></head><body><article>"
+		"<h1>Tillerson in Moscow</h1>" P1 P2 P3
+		"<p><strong>DON'T MISS</strong></p>"
+		"<ul><li><a href=\"/a\">Ten things to know about the Kremlin</a></li>"
+		"<li><a href=\"/b\">Who is Sergei Lavrov?</a></li></ul>"
+		"<p>Later on Wednesday, Tillerson met President Vladimir Putin for two "
+		"hours at the Kremlin, a meeting that had not been announced and that "
+		"Russian officials had said until the last moment would not take "
+		"place, in a sign of how uncertain the visit had been.</p>"
+		"<p>Both sides described the talks as frank. The Russian foreign "
+		"ministry said in a statement that the two countries had agreed to "
+		"keep talking about Syria and about their embassies.</p>"
+		"</article></body></html>";
+	const char *after =
+		"<html><head><title>Tillerson in Moscow</title></head><body><article>"
+		"<h1>Tillerson in Moscow</h1>" P1 P2 P3
+		"<p><strong>DON'T MISS</strong></p>"
+		"<ul><li><a href=\"/a\">Ten things to know about the Kremlin</a></li>"
+		"<li><a href=\"/b\">Who is Sergei Lavrov?</a></li></ul>"
+		"</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(inside, &a), 0);
+	assert_non_null(strstr(a.text, "met President Vladimir Putin"));
+	assert_null(strstr(a.text, "DON'T MISS"));
+	article_clear(&a);
+	assert_int_equal(extract(after, &a), 0);
+	assert_non_null(strstr(a.text, "within weeks."));
+	assert_null(strstr(a.text, "DON'T MISS"));
+	assert_null(strstr(a.text, "Kremlin"));
+	article_clear(&a);
+}
+
+/* A news round-up whose items open with a linked bold headline, each
+ * followed by its story, is kept: items that carry prose of their own are
+ * not a list of teasers for other stories. */
+static void test_extract_keeps_a_round_up_of_items_with_prose(void **state)
+{
+	const char *html =
+		"<html><head><title>The week in the city</title></head><body>"
+		"<article><h1>The week in the city</h1>"
+		"<p>It was a busy week at the town hall and beyond, with decisions on "
+		"the harbour, the schools and the buses that will change daily life "
+		"in the city for months to come. Here is what happened.</p>"
+		"<div class=\"roundup\">"
+		"<div class=\"item\"><a href=\"/council\"><b>Council approves the new harbour budget after a long debate that ran late into the night on Monday, officials said in a statement</b></a> The city council approved the harbour budget on Monday night after four hours of debate, with the opposition voting against it because, its leader said, the plan does too little for the fishing fleet and far too much for the marina.</div>"
+		"<div class=\"item\"><a href=\"/school\"><b>School on Mill Road to close for six weeks of repairs to its roof over the summer holidays this year, officials said in a statement</b></a> The primary school on Mill Road will close for six weeks over the summer so that builders can replace its roof and windows, the education department said, adding that the work was paid for by a grant from the national fund.</div>"
+		"<div class=\"item\"><a href=\"/library\"><b>Central library opens on Sunday afternoons from next month on a trial basis after a petition by readers, officials said in a statement</b></a> The central library will open on Sunday afternoons from next month in a trial that will run until the end of the year, after hundreds of readers signed a petition asking for longer hours at weekends and during the holidays.</div>"
+		"<div class=\"item\"><a href=\"/bus\"><b>Bus fares rise by ten cents on all routes in the spring as the transport company blames fuel and wages, officials said in a statement</b></a> Fares on every bus route will rise by ten cents in April, the transport company announced, blaming the price of fuel and wages, while monthly passes will stay at their current price until the end of the summer season.</div>"
+		"</div></article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "four hours of debate"));
+	assert_non_null(strstr(a.text, "replace its roof"));
+	assert_non_null(strstr(a.text, "monthly passes"));
+	article_clear(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_extract_parts_leave_the_text),
+		cmocka_unit_test(test_extract_header_never_wins_over_the_body_below),
+		cmocka_unit_test(test_extract_headline_by_agreement),
+		cmocka_unit_test(test_extract_dates_from_the_page_and_url),
+		cmocka_unit_test(test_extract_byline_names),
+		cmocka_unit_test(test_extract_warns_when_extraction_probably_failed),
+		cmocka_unit_test(test_extract_relaxed_passes_keep_out_banners),
+		cmocka_unit_test(test_extract_jsonld_body_stands_in_for_another_text),
+		cmocka_unit_test(test_extract_promo_inside_the_story_does_not_end_it),
+		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
