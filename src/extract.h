@@ -6,11 +6,14 @@
  * main content is found by scoring blocks (text length, link density,
  * paragraph structure, class/id/ARIA hints in several languages) and cleaned
  * of navigation, related-link and "most read" boxes, newsletter prompts,
- * share bars, comments and footers (a "By ..." byline, the dateline and
- * picture captions stay, as news reference texts keep them; a lone
- * author's or section's name goes). Metadata comes from
+ * share bars, comments and footers. `text` is the body as schema.org's
+ * articleBody means it; the standfirst, the byline, the dateline and the
+ * captions go to fields of their own (article.h). Metadata comes from
  * JSON-LD (including @graph and arrays), OpenGraph / article:* meta, <time>,
- * <link rel=canonical> and <html lang>.
+ * <link rel=canonical> and <html lang>, and from what a reader sees: the
+ * <h1> the other statements of the headline agree with, the dateline,
+ * the byline's names, a date shown near the headline, the URL's date.
+ * An extraction that probably failed carries warnings (article.h).
  */
 #ifndef RELATED_EXTRACT_H
 #define RELATED_EXTRACT_H
@@ -21,7 +24,8 @@
 #include "log.h"
 
 /* Fills `out`'s url, title, published, modified, author, section, lang,
- * image and text from `html` (UTF-8, `len` bytes, need not be
+ * image, text, standfirst, byline, dateline, captions, sitename, tags and
+ * warnings from `html` (UTF-8, `len` bytes, need not be
  * NUL-terminated). Fields already set in `out` (e.g. url, published or
  * section given by a manifest) are kept, not overwritten. `name` names the
  * input in error messages. Returns 0 (text may be "" for a page with a

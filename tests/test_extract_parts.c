@@ -363,6 +363,36 @@ static void test_extract_keeps_a_round_up_of_items_with_prose(void **state)
 	article_clear(&a);
 }
 
+/* The site's name and the page's tags: article:tag metas, else JSON-LD
+ * keywords, else meta keywords; each tag once, trimmed. */
+static void test_extract_sitename_and_tags(void **state)
+{
+	const char *html =
+		"<html><head><title>Ferry strike called off</title>"
+		"<meta property=\"og:site_name\" content=\" The Herald \">"
+		"<meta property=\"article:tag\" content=\"Ferries\">"
+		"<meta property=\"article:tag\" content=\"Strikes\">"
+		"<meta property=\"article:tag\" content=\"Ferries\">"
+		"<meta name=\"keywords\" content=\"news, home, weather\">"
+		"</head><body><article><h1>Ferry strike called off</h1>" P1 P2 P3
+		"</article></body></html>";
+	const char *keywords =
+		"<html><head><title>Ferry strike called off</title>"
+		"<meta name=\"keywords\" content=\" ferries , strikes,,unions \">"
+		"</head><body><article><h1>Ferry strike called off</h1>" P1 P2 P3
+		"</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_string_equal(a.sitename, "The Herald");
+	assert_string_equal(a.tags, "Ferries\nStrikes");
+	article_clear(&a);
+	assert_int_equal(extract(keywords, &a), 0);
+	assert_string_equal(a.tags, "ferries\nstrikes\nunions");
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -376,6 +406,7 @@ int main(void)
 		cmocka_unit_test(test_extract_jsonld_body_stands_in_for_another_text),
 		cmocka_unit_test(test_extract_promo_inside_the_story_does_not_end_it),
 		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
+		cmocka_unit_test(test_extract_sitename_and_tags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -398,7 +398,7 @@ char *find_url_date(const char *url);
 /* Collected by collect_meta(). The const char * fields point into the
  * document (attribute values) and live as long as it; `title`, h1[] and
  * ld[] are malloc'd and freed by meta_release(). */
-enum { MAX_LD = 16, MAX_H1 = 8, MAX_SHOWN = 8 };
+enum { MAX_LD = 16, MAX_H1 = 8, MAX_SHOWN = 8, MAX_TAGS = 16 };
 
 struct meta {
 	const char *canonical, *og_url, *og_title, *og_site, *og_image,
@@ -420,6 +420,9 @@ struct meta {
 		bool after_h1; /* an <h1> came before it */
 	} dates[MAX_SHOWN], authors[MAX_SHOWN];
 	size_t ndates, nauthors;
+	const char *tags[MAX_TAGS]; /* article:tag contents, in order */
+	size_t ntags;
+	const char *keywords;       /* meta keywords / news_keywords */
 };
 
 void meta_release(struct meta *m);

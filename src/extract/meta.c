@@ -93,6 +93,10 @@ static void meta_from_tag(struct meta *m, const xmlNode *n)
 			keep_first(&m->mod, content);
 		else if (!strcasecmp(key, "article:section"))
 			keep_first(&m->section, content);
+		else if (!strcasecmp(key, "article:tag") && m->ntags < MAX_TAGS)
+			m->tags[m->ntags++] = content;
+		else if (!strcasecmp(key, "keywords") || !strcasecmp(key, "news_keywords"))
+			keep_first(&m->keywords, content);
 		else if (!strcasecmp(key, "author"))
 			keep_first(&m->author, content);
 		else if (!strcasecmp(key, "article:author"))
@@ -480,6 +484,47 @@ static bool agrees(const char *t, const struct meta *m)
 	return false;
 }
 
+/* Adds the comma-separated items of `list` (or one item when `whole`) to
+ * the article's tags, trimmed, each once. Returns -1 when memory runs out. */
+static int add_tags(struct article *out, const char *list, bool whole)
+{
+	while (list && *list) {
+		size_t n = whole ? strlen(list) : strcspn(list, ",;");
+		const char *p = list;
+		size_t l = n;
+
+		while (l && isspace((unsigned char)*p))
+			p++, l--;
+		while (l && isspace((unsigned char)p[l - 1]))
+			l--;
+		if (l && l <= 80 && !memchr(p, '\n', l) &&
+		    article_list_add(&out->tags, p, l))
+			return -1;
+		list += n + (list[n] != '\0');
+	}
+	return 0;
+}
+
+/* The page's tags: article:tag metas, else JSON-LD keywords (a string or
+ * an array), else meta keywords. Returns -1 when memory runs out. */
+static int fill_tags(struct article *out, const struct meta *m, const struct ld *ld)
+{
+	const json_t *kw = ld->article ? json_object_get(ld->article, "keywords") : NULL;
+
+	for (size_t i = 0; i < m->ntags; i++)
+		if (add_tags(out, m->tags[i], true))
+			return -1;
+	if (!out->tags && json_is_string(kw) && add_tags(out, json_string_value(kw), false))
+		return -1;
+	for (size_t i = 0; !out->tags && json_is_array(kw) && i < json_array_size(kw); i++)
+		if (json_is_string(json_array_get(kw, i)) &&
+		    add_tags(out, json_string_value(json_array_get(kw, i)), true))
+			return -1;
+	if (!out->tags && add_tags(out, m->keywords, false))
+		return -1;
+	return 0;
+}
+
 int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 {
 	const char *site = m->og_site;
@@ -587,6 +632,12 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 	if (ld->article)
 		fill(&out->image,
 		     ld_string(json_object_get(ld->article, "image"), "url"));
+
+	/* site name, tags */
+	if (site && *site && !out->sitename && !(out->sitename = clean_string(site)))
+		return -1;
+	if (!out->tags && fill_tags(out, m, ld))
+		return -1;
 	return 0;
 }
 
