@@ -348,6 +348,7 @@ int extract_text(xmlNode *root, const struct article *meta,
 			break;
 	}
 	*text = best;
+	bp.headline = headline;
 	*parts = bp;
 	return 0;
 }

@@ -340,11 +340,13 @@ struct printer {
 };
 
 /* What a content pass found besides the text (article.h's parts), each
- * malloc'd or NULL, and the characters of the page's longest block of
- * prose (for the warning "text-short"). parts_release() frees them. */
+ * malloc'd or NULL, the characters of the page's longest block of prose
+ * (for the warning "text-short") and the headline's element (a node of
+ * the document, not owned). parts_release() frees the strings. */
 struct parts {
 	char *standfirst, *byline, *dateline, *captions;
 	size_t largest;
+	xmlNode *headline; /* the element that states the title, or NULL */
 };
 
 void parts_release(struct parts *p);

@@ -452,17 +452,14 @@ static void take_part(char **field, char **part);
 /* The author and date a reader sees, where the page's metadata gave
  * none: the names of the byline, else of an author element near the
  * headline; the date of the dateline or the byline, else of a date
- * element near the headline, else the URL's. Returns -1 when memory runs out. */
-static int fill_shown(xmlNode *root, struct article *out, struct meta *m)
+ * element near the headline `h` (may be NULL), else the URL's. A field
+ * that memory ran out for stays NULL. */
+static void fill_shown(const xmlNode *h, struct article *out, struct meta *m)
 {
-	xmlNode *h = NULL;
 	char **shown;
 
 	if (!out->author && out->byline)
 		out->author = byline_names(out->byline);
-	if ((!out->author || !out->published) &&
-	    find_headline(root, out->title, &h))
-		return -1;
 	if (!out->author && (shown = shown_near(m->authors, m->nauthors, h)) != NULL)
 		take_part(&out->author, shown);
 	if (!out->published && out->dateline)
@@ -473,7 +470,6 @@ static int fill_shown(xmlNode *root, struct article *out, struct meta *m)
 		take_part(&out->published, shown);
 	if (!out->published)
 		out->published = find_url_date(out->url);
-	return 0;
 }
 
 static void take_part(char **field, char **part)
@@ -558,10 +554,7 @@ int extract_article(const char *html, size_t len, const char *name,
 	take_part(&out->dateline, &parts.dateline);
 	take_part(&out->captions, &parts.captions);
 	check_extraction(out, parts.largest);
-	if (fill_shown(root, out, &m)) {
-		error_set(err, name, "out of memory");
-		goto out;
-	}
+	fill_shown(parts.headline, out, &m);
 	rc = 0;
 out:
 	parts_release(&parts);
