@@ -104,7 +104,7 @@ int cmd_count(int argc, char **argv)
 	struct boilerplate_chrome chrome;
 	struct part_table_info tinfo;
 	struct error err;
-	int c, bad = 0, strict = 0, keep_boilerplate = 0, paragraphs = 0, status = EXIT_OK;
+	int c, bad = 0, strict = 0, keep_boilerplate = 0, paragraphs = 0, status = EXIT_OK, rc;
 
 	memset(&info, 0, sizeof info);
 	boilerplate_chrome_init(&chrome);
@@ -187,9 +187,11 @@ int cmd_count(int argc, char **argv)
 	log_info("shard %u/%u: items %zu to %zu of %zu", info.shard.index,
 		 info.shard.count, begin, end, set.n);
 	/* Only 0/1, which holds every page, removes boilerplate as run does. */
-	if (pipeline_load(&sub, (int)jobs, READ_DEFAULT_LIMIT,
-			  info.boilerplate != PART_BOILERPLATE_WHOLE || paragraphs, &corpus,
-			  &skipped, &err)) {
+	rc = pipeline_load(&sub, (int)jobs, READ_DEFAULT_LIMIT,
+			   info.boilerplate != PART_BOILERPLATE_WHOLE || paragraphs, &corpus,
+			   &skipped, &err);
+	skip_list_free(&sub.warned); /* a part file carries no warnings */
+	if (rc) {
 		log_error("%s", err.message);
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
 		goto done;
