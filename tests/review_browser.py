@@ -181,7 +181,10 @@ def check_words(related, page, plain_page):
     none is a stem that the page without --inputs shows in its place."""
     words, stems = page_data(page), page_data(plain_page)
     r = harness.run([related, "extract", CORPUS, "-q"])
-    text = " ".join((a.get("title") or "") + " " + (a.get("text") or "")
+    # what the analyzer reads of a story: title, standfirst, dateline, text, captions
+    text = " ".join(" ".join([a.get("title") or "", a.get("standfirst") or "",
+                              a.get("dateline") or "", a.get("text") or ""]
+                             + (a.get("captions") or []))
                     for a in map(json.loads, r.stdout.splitlines()))
     # the words are case-folded as the analyzer folds them (NFKC, "ß" -> "ss")
     vocab = set(re.findall(r"\w+", unicodedata.normalize("NFKC", text).casefold()))
