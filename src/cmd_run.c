@@ -71,10 +71,18 @@ static void print_usage(enum mode mode, FILE *f)
 		      "                         newest (default 0.98; 0: off)\n"
 		      "      --max-age DAYS     only stories published within DAYS of the story\n"
 		      "      --half-life DAYS   scores halve every DAYS between the two stories\n"
+		      "      --cutoff P         show an item only when the probability that it is related\n"
+		      "                         to the story is P or more (default 0.5); items score that\n"
+		      "                         probability, lists stop where relatedness stops and\n"
+		      "                         items titled as the story or as each other show once\n"
+		      "      --no-cutoff        lists of N items, scored by the blended cosine, filled\n"
+		      "                         with fallback items when empty (the lists of earlier versions)\n"
+		      "      --fill N           with the cutoff, top lists shorter than N up with recent\n"
+		      "                         stories of the same section (origin \"fallback\"; default 0)\n"
 		      "      --min-relative F   drop items scoring below F times the best item\n"
 		      "      --section-cap N    at most N items from one section\n"
-		      "      --no-fallback      leave a list empty rather than fill it with recent\n"
-		      "                         stories of the same section (origin \"fallback\")\n"
+		      "      --no-fallback      with --no-cutoff, leave a list empty rather than fill it\n"
+		      "                         with recent stories of the same section\n"
 		      "      --any-language     also suggest stories in other languages\n", f);
 	if (mode != MODE_BUILD)
 		fputs("      --semantic W       blend weight of the latent (LSA) cosine, 0 to 1 (default "
@@ -154,6 +162,7 @@ static const char *unused_by(enum mode mode, int code)
 	case CMD_OPT_SECTION_CAP: case CMD_OPT_NO_FALLBACK:
 	case CMD_OPT_OVERRIDES: case CMD_OPT_EXPLAIN: case CMD_OPT_PER_STORY:
 	case CMD_OPT_KEEP:
+	case CMD_OPT_CUTOFF: case CMD_OPT_NO_CUTOFF: case CMD_OPT_FILL:
 		return "it shapes the lists (give it to recommend)";
 	}
 	if (mode == MODE_RECOMMEND && (code == CMD_OPT_DIMS || is_analysis_option(code)))
@@ -207,6 +216,9 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		{ "keep", required_argument, NULL, CMD_OPT_KEEP },
 		{ "shard", required_argument, NULL, CMD_OPT_SHARD },
 		{ "keep-boilerplate", no_argument, NULL, CMD_OPT_KEEP_BOILERPLATE },
+		{ "cutoff", required_argument, NULL, CMD_OPT_CUTOFF },
+		{ "no-cutoff", no_argument, NULL, CMD_OPT_NO_CUTOFF },
+		{ "fill", required_argument, NULL, CMD_OPT_FILL },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, bad = 0;
@@ -286,6 +298,18 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		case CMD_OPT_PER_STORY: o->publish.per_story = 1; break;
 		case CMD_OPT_KEEP:
 			bad |= cmd_parse_count("--keep", optarg, 10000, &o->publish.keep) != 0;
+			break;
+		case CMD_OPT_CUTOFF:
+			o->policy.cutoff = (float)cmd_parse_number("--cutoff", optarg, 1, &bad);
+			if (!bad && !(o->policy.cutoff > 0.0f && o->policy.cutoff < 1.0f)) {
+				log_error("--cutoff: expected a probability above 0 and below 1 "
+					  "(--no-cutoff turns it off)");
+				bad = 1;
+			}
+			break;
+		case CMD_OPT_NO_CUTOFF: o->policy.cutoff = 0.0f; break;
+		case CMD_OPT_FILL:
+			bad |= cmd_parse_count("--fill", optarg, 1000, &o->policy.fill) != 0;
 			break;
 		case CMD_OPT_SHARD:
 			if (mode != MODE_RECOMMEND) {

@@ -97,6 +97,8 @@ static int add_story(struct buf *b, const struct model *m, uint32_t d, int with_
 	rc |= add_field(b, "published", model_doc(m, d, MODEL_PUBLISHED), 1);
 	if (with_lang)
 		rc |= add_field(b, "lang", model_doc(m, d, MODEL_LANG), 1);
+	else
+		rc |= add_field(b, "section", model_doc(m, d, MODEL_SECTION), 1);
 	return rc;
 }
 
@@ -311,10 +313,11 @@ int output_write_report(const char *outdir, const struct report *r,
 	rc |= buf_printf(&b, ",\n  \"counts\": {\"inputs\": %zu, \"stories\": %zu, "
 			 "\"skipped\": %zu, \"terms\": %zu, \"empty_lists\": %zu, "
 			 "\"near_duplicates_dropped\": %zu, \"fallback_lists\": %zu, "
+			 "\"shortened_lists\": %zu, \"twins_dropped\": %zu, "
 			 "\"boilerplate_paragraphs_removed\": %zu},\n",
 			 r->inputs, r->stories, r->skipped ? r->skipped->n : 0,
 			 r->terms, r->empty_lists, r->duplicates, r->fallback_lists,
-			 r->boilerplate);
+			 r->shortened_lists, r->twins, r->boilerplate);
 	rc |= buf_printf(&b, "  \"options\": {\"top\": %zu, \"jobs\": %d},\n",
 			 r->top, r->jobs);
 	rc |= buf_adds(&b, "  \"timings_seconds\": {");

@@ -5,8 +5,11 @@
  * related.jsonl has one line per story, in story (id) order:
  *   {"schema_version":1,"generated_at":"2026-11-28T10:00:00Z",
  *    "source":{"id","url","title","published","lang"},
- *    "items":[{"rank":1,"id","url","title","published","score":0.4312,
- *              "origin":"similar"}, ...]}
+ *    "items":[{"rank":1,"id","url","title","published","section",
+ *              "score":0.8312,"origin":"similar"}, ...]}
+ * An item's score is the probability that it is related to the story
+ * (policy_relatedness()), or with --no-cutoff the blended cosine; 0 for
+ * fallback items.
  * With the policy's `explain` (--explain), each item also has a "why"
  * object (explain.h: five shared terms, tfidf, latent, score) and the line
  * an "excluded" list of {"id","reason"} (policy.h).
@@ -70,6 +73,8 @@ struct report {
 	size_t empty_lists;
 	size_t duplicates;
 	size_t fallback_lists;
+	size_t shortened_lists; /* lists the cutoff left shorter than top (policy.h) */
+	size_t twins;           /* twin items dropped (policy.h) */
 	size_t boilerplate; /* paragraphs removed as site chrome (boilerplate.h) */
 	size_t top;
 	int jobs;

@@ -455,6 +455,8 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 		r->empty_lists += lists.count[d] == 0;
 	r->duplicates = lists.duplicates;
 	r->fallback_lists = lists.fallback_lists;
+	r->shortened_lists = lists.shortened;
+	r->twins = lists.twins;
 	rc = pipeline_stop ? error_set(err, NULL, "interrupted")
 			   : output_write_related(outdir, m, &lists, r->generated_at, err);
 	if (!rc && pub && pub->per_story) {

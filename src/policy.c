@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <utf8proc.h>
+
 #include "explain.h"
 #include "hash.h"
 
@@ -19,6 +21,8 @@ void policy_options_default(struct policy_options *o)
 {
 	memset(o, 0, sizeof *o);
 	o->top = 10;
+	o->cutoff = POLICY_DEFAULT_CUTOFF;
+	o->twins = 1;
 	o->duplicate_score = 0.98f;
 	o->fallback = 1;
 	o->same_lang = 1;
@@ -296,14 +300,249 @@ static int is_dup(const struct dup_graph *g, uint32_t a, uint32_t b)
 	return 0;
 }
 
-/* Fills story d's empty list with the most recent stories of its section.
- * The rules about the pair still hold: not the story itself, not a copy
- * of it (one the near-duplicate rule dropped from its candidates), not
- * outside --max-age, not blocked or pinned, and not two copies of each
- * other; a story whose only candidates were its own copies would
+/* Relatedness: P(related | tfidf, score / best) = 1 / (1 + e^-z),
+ * z = A tfidf + B score / best + C. Fitted by
+ *   scripts/fit-relatedness ../shared   (2026-12-06)
+ * on the ecbplus small clusters of seed 1 (make_small_clusters.py --seed 1
+ * --min-k 1) pooled with corpus/: every (story, item) pair of `related run
+ * --no-cutoff -n 30` lists, labelled related when the two share a label;
+ * logistic regression by Newton's method. Checked on seeds 2-5 and leave
+ * one corpus out (README, docs/MEASURED.md). With score / best <= 1,
+ * z >= 0 needs tfidf >= (-C - B) / A = 0.227: the latent cosine alone
+ * never lifts a pair over the default cutoff. */
+#define RELATEDNESS_A 15.23
+#define RELATEDNESS_B 4.33
+#define RELATEDNESS_C (-7.78)
+
+float policy_relatedness(float tfidf, float score, float best)
+{
+	double rel = best > 0.0f ? (double)score / best : 0.0;
+	double z = RELATEDNESS_A * tfidf + RELATEDNESS_B * (rel > 1.0 ? 1.0 : rel) +
+		   RELATEDNESS_C;
+
+	return (float)(1.0 / (1.0 + exp(-z)));
+}
+
+/* Title words: hashes of the normalised words of a title, sorted, without
+ * repeats, for twin checks. */
+struct title_words {
+	uint32_t *start; /* [n_docs + 1] into word */
+	uint32_t *word;
+};
+
+static int cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return (a > b) - (a < b);
+}
+
+static int is_word_cp(utf8proc_int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Appends the sorted unique word hashes of `title` to *words (*n of them,
+ * *cap allocated); returns how many it added, or -1 when memory runs out. */
+static long add_title_words(const char *title, uint32_t **words, size_t *n, size_t *cap)
+{
+	utf8proc_uint8_t *norm = NULL;
+	size_t first = *n;
+	utf8proc_ssize_t len, i = 0;
+
+	if (!title || !*title)
+		return 0;
+	len = utf8proc_map((const utf8proc_uint8_t *)title, 0, &norm,
+			   UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPAT |
+			   UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+	if (len < 0)
+		return 0; /* not UTF-8: no words, never a twin */
+	while (i < len) {
+		utf8proc_ssize_t start = -1;
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k;
+		for (;;) {
+			k = i < len ? utf8proc_iterate(norm + i, len - i, &c) : 0;
+			if (k <= 0 || !is_word_cp(c))
+				break;
+			if (start < 0)
+				start = i;
+			i += k;
+		}
+		if (start >= 0) {
+			if (*n == *cap) {
+				size_t nc = *cap ? *cap * 2 : 64;
+				uint32_t *w = realloc(*words, nc * sizeof *w);
+				if (!w) {
+					free(norm);
+					return -1;
+				}
+				*words = w;
+				*cap = nc;
+			}
+			(*words)[(*n)++] = hash_bytes(norm + start, (size_t)(i - start));
+		}
+		i += k > 0 ? k : 1;
+	}
+	free(norm);
+	qsort(*words + first, *n - first, sizeof **words, cmp_u32);
+	{
+		size_t w = first;
+		for (size_t j = first; j < *n; j++)
+			if (j == first || (*words)[j] != (*words)[w - 1])
+				(*words)[w++] = (*words)[j];
+		*n = w;
+	}
+	return (long)(*n - first);
+}
+
+static int words_twins(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, common = 0;
+
+	if (!na || !nb)
+		return 0;
+	while (i < na && j < nb) {
+		if (a[i] == b[j])
+			common++, i++, j++;
+		else if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	if (common == na && common == nb)
+		return 1;
+	if (na < 3 || nb < 3)
+		return 0;
+	return (double)common / (double)(na + nb - common) >= POLICY_TWIN_OVERLAP;
+}
+
+int policy_title_twins(const char *a, const char *b)
+{
+	uint32_t *w = NULL;
+	size_t n = 0, cap = 0;
+	long na, nb;
+	int twins = 0;
+
+	na = add_title_words(a, &w, &n, &cap);
+	nb = na < 0 ? -1 : add_title_words(b, &w, &n, &cap);
+	if (na > 0 && nb > 0)
+		twins = words_twins(w, (size_t)na, w + na, (size_t)nb);
+	free(w);
+	return twins;
+}
+
+static int build_title_words(const struct model *m, struct title_words *tw)
+{
+	size_t n = 0, cap = 0;
+
+	tw->word = NULL;
+	tw->start = malloc(((size_t)m->n_docs + 1) * sizeof *tw->start);
+	if (!tw->start)
+		return -1;
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		tw->start[d] = (uint32_t)n;
+		if (add_title_words(model_doc(m, d, MODEL_TITLE), &tw->word, &n, &cap) < 0)
+			return -1;
+	}
+	tw->start[m->n_docs] = (uint32_t)n;
+	return 0;
+}
+
+static int is_twin(const struct title_words *tw, uint32_t a, uint32_t b)
+{
+	return words_twins(tw->word + tw->start[a], tw->start[a + 1] - tw->start[a],
+			   tw->word + tw->start[b], tw->start[b + 1] - tw->start[b]);
+}
+
+/* Story d's work items (wt: their TF-IDF cosines) titled as each other
+ * collapse to one, the newest, in the best place of the two; returns how
+ * many stay. After the near-duplicate rule, which may have put a newer
+ * copy in an item's place. */
+static size_t collapse_twins(struct related_lists *out, const struct doc_info *di,
+			     const struct title_words *tw, uint32_t d,
+			     struct related_item *work, float *wt, size_t nw)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < nw; i++) {
+		size_t j = 0;
+		while (j < k && !is_twin(tw, work[j].doc, work[i].doc))
+			j++;
+		if (j == k) {
+			wt[k] = wt[i];
+			work[k++] = work[i];
+			continue;
+		}
+		out->twins++;
+		if (newer(di, work[i].doc, work[j].doc)) {
+			exclude(out, d, work[j].doc, "twin");
+			work[j].doc = work[i].doc;
+		} else {
+			exclude(out, d, work[i].doc, "twin");
+		}
+	}
+	return k;
+}
+
+/* The TF-IDF cosine of story d with each of its n candidates c (into t),
+ * through `dense` (n_terms zeros, left zero). */
+static void candidate_tfidf(const struct model *m, uint32_t d, const struct neighbor *c,
+			    uint32_t n, float *dense, float *t)
+{
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		dense[m->col[i]] = m->val[i];
+	for (uint32_t i = 0; i < n; i++) {
+		float s = 0.0f;
+		for (uint64_t k = m->row[c[i].doc]; k < m->row[c[i].doc + 1]; k++)
+			s += dense[m->col[k]] * m->val[k];
+		t[i] = s;
+	}
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		dense[m->col[i]] = 0.0f;
+}
+
+/* The cutoff on story d's nw work items (ranking scores, best first, with
+ * their TF-IDF cosines wt): scores become policy_relatedness(), items
+ * below the cutoff go, the rest are sorted by it. Returns how many stay. */
+static size_t apply_cutoff(struct related_lists *out, const struct policy_options *o,
+			   uint32_t d, struct related_item *work, const float *wt, size_t nw)
+{
+	size_t k = 0;
+	float best = 0.0f;
+
+	for (size_t i = 0; i < nw; i++)
+		if (work[i].score > best)
+			best = work[i].score;
+	for (size_t i = 0; i < nw; i++) {
+		float p = policy_relatedness(wt[i], work[i].score, best);
+		if (p < o->cutoff) {
+			exclude(out, d, work[i].doc, "below cutoff");
+			continue;
+		}
+		work[k] = work[i];
+		work[k++].score = p;
+	}
+	qsort(work, k, sizeof *work, cmp_item);
+	return k;
+}
+
+/* Fills story d's list up to `limit` with the most recent stories of its
+ * section. The rules about the pair still hold: not the story itself, not
+ * a copy of it (one the near-duplicate rule dropped from its candidates),
+ * not outside --max-age, not blocked or pinned, not two copies of each
+ * other, and with `tw` not a twin of the story or of an item; a story whose only candidates were its own copies would
  * otherwise get them back as "fallback". */
 static void fill_fallback(const struct model *m, const struct doc_info *di,
-			  const struct dup_graph *dg,
+			  const struct dup_graph *dg, const struct title_words *tw,
 			  const uint32_t *recent, const uint32_t *sec_start,
 			  const struct policy_options *o, uint32_t d, size_t limit,
 			  struct related_item *it, uint32_t *count)
@@ -330,6 +569,14 @@ static void fill_fallback(const struct model *m, const struct doc_info *di,
 			if (j < *count)
 				continue;
 		}
+		if (tw) {
+			if (is_twin(tw, d, x))
+				continue;
+			for (j = 0; j < *count && !is_twin(tw, it[j].doc, x); j++)
+				;
+			if (j < *count)
+				continue;
+		}
 		it[(*count)++] = (struct related_item){ x, 0.0f, "fallback" };
 	}
 }
@@ -339,6 +586,10 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 struct error *err)
 {
 	struct dup_graph dg = { NULL, NULL };
+	struct title_words tw = { NULL, NULL };
+	int cutoff = o->cutoff > 0.0f, twins = cutoff && o->twins;
+	int blended = o->semantic > 0.0f && m->latent_dim;
+	float *ct = NULL, *wt = NULL, *dense = NULL;
 	size_t top = o->top ? o->top : 1, n = m->n_docs ? m->n_docs : 1;
 	size_t depth = cand->depth;
 	int dedup = o->duplicate_score > 0.0f;
@@ -358,6 +609,10 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	out->dup = malloc(n * (depth ? depth : 1) * sizeof *out->dup);
 	out->dup_count = calloc(n, sizeof *out->dup_count);
 	work = malloc((depth ? depth : 1) * sizeof *work);
+	ct = malloc((depth ? depth : 1) * sizeof *ct);
+	wt = malloc((depth ? depth : 1) * sizeof *wt);
+	if (cutoff && blended && !(dense = calloc((size_t)m->n_terms + 1, sizeof *dense)))
+		goto done;
 	di.time = malloc(n * sizeof *di.time);
 	di.section = intern_field(m, MODEL_SECTION);
 	recent = malloc(n * sizeof *recent);
@@ -369,7 +624,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		if (!out->excluded || !out->excluded_count)
 			goto done;
 	}
-	if (!out->items || !out->count || !out->dup || !out->dup_count || !work ||
+	if (!out->items || !out->count || !out->dup || !out->dup_count || !work || !ct || !wt ||
 	    !di.time || !di.section || !recent)
 		goto done;
 	for (uint32_t d = 0; d < m->n_docs; d++) {
@@ -389,6 +644,8 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		sec_start[s + 1] += sec_start[s];
 	if (dedup && build_dup_graph(m, cand, o, &dg))
 		goto done;
+	if (twins && build_title_words(m, &tw))
+		goto done;
 
 	for (uint32_t d = 0; d < m->n_docs; d++) {
 		const struct neighbor *c = cand->items + (size_t)d * depth;
@@ -397,8 +654,10 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		const struct override_pin *pins;
 		size_t npins = overrides_pins(o->overrides, d, &pins);
 		size_t room = top > npins ? top - npins : 0;
-		size_t nw = 0, k = 0;
+		size_t nw = 0, k = 0, ranked;
 
+		if (dense)
+			candidate_tfidf(m, d, c, cand->count[d], dense, ct);
 		for (uint32_t i = 0; i < cand->count[d]; i++) {
 			uint32_t x = c[i].doc;
 			double apart = days_apart(&di, d, x);
@@ -436,12 +695,23 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 				}
 				continue;
 			}
+			if (twins && is_twin(&tw, d, x)) {
+				out->twins++;
+				exclude(out, d, x, "twin");
+				continue;
+			}
+			wt[nw] = dense ? ct[i] : c[i].score;
 			work[nw] = (struct related_item){ x, c[i].score, "similar" };
 			if (o->half_life_days > 0 && apart >= 0)
 				work[nw].score *= (float)pow(0.5, apart / o->half_life_days);
 			nw++;
 		}
-		if (o->half_life_days > 0)
+		if (twins)
+			nw = collapse_twins(out, &di, &tw, d, work, wt, nw);
+		ranked = nw;
+		if (cutoff)
+			nw = apply_cutoff(out, o, d, work, wt, nw);
+		else if (o->half_life_days > 0)
 			qsort(work, nw, sizeof *work, cmp_item);
 		for (size_t i = 0; i < nw && k < room; i++) {
 			if (o->min_relative > 0 && work[i].score < o->min_relative * work[0].score) {
@@ -462,9 +732,12 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		}
 		out->count[d] = (uint32_t)k;
 		out->duplicates += out->dup_count[d];
-		if (!k && o->fallback) {
-			fill_fallback(m, &di, &dg, recent, sec_start, o, d, room, it, &out->count[d]);
-			out->fallback_lists += out->count[d] > 0;
+		out->shortened += cutoff && nw < ranked && k < top;
+		if (cutoff ? k < o->fill : !k && o->fallback) {
+			size_t limit = cutoff ? (o->fill < room ? o->fill : room) : room;
+			fill_fallback(m, &di, &dg, twins ? &tw : NULL, recent, sec_start, o, d,
+				      limit, it, &out->count[d]);
+			out->fallback_lists += out->count[d] > k;
 		}
 		if (npins)
 			insert_pins(m, o, d, pins, npins, top, it, &out->count[d]);
@@ -473,6 +746,11 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 done:
 	free(dg.start);
 	free(dg.list);
+	free(tw.start);
+	free(tw.word);
+	free(ct);
+	free(wt);
+	free(dense);
 	free(work);
 	free(di.time);
 	free(di.section);

@@ -12,14 +12,25 @@
  *      story (either way; stories without a date are kept);
  *   4. half_life_days: multiply scores by 0.5^(|days apart| / half-life),
  *      then re-sort;
- *   5. min_relative: drop candidates scoring below that fraction of the
+ *   5. cutoff (on by default, policy_relatedness() below): each
+ *      candidate's score becomes the probability that it is related to
+ *      the story, and candidates below `cutoff` are dropped, so a list
+ *      stops where relatedness stops and may be short or empty; the
+ *      items are re-sorted by that probability;
+ *   5b. twins: a candidate titled as the story itself (the same or nearly
+ *      the same words, policy_title_twins()) is dropped, and candidates
+ *      titled as each other collapse to the newest (ties: lower id), in
+ *      the better place; a reader sees them as one story re-edited;
+ *   5c. min_relative: drop candidates scoring below that fraction of the
  *      best candidate's score;
  *   6. section_cap: at most that many items from one section;
  *   7. keep the best `top`;
- *   8. fallback: a list left empty is filled with the most recent stories
- *      of the same section (same language), origin "fallback", unless
- *      fallback is off; never with a copy of the story, a story outside
- *      max_age_days, or two copies of each other.
+ *   8. fallback: with the cutoff, a list shorter than `fill` (default 0:
+ *      never) is topped up to `fill` with the most recent stories of the
+ *      same section (same language), origin "fallback"; without it
+ *      (--no-cutoff), a list left empty is filled to `top` unless
+ *      fallback is off. Never with a copy or twin of the story, a story
+ *      outside max_age_days, or two copies of each other.
  * Same-language filtering happens in rank. Every item carries its origin:
  * "similar" (ranked), "fallback" or "pinned".
  *
@@ -34,7 +45,8 @@
  *
  * With `explain` (`--explain`), every candidate a rule drops is recorded
  * with the rule's name ("below min-score", "blocked", "sponsored",
- * "max-age", "near-duplicate", "below min-relative", "section-cap"), and the
+ * "max-age", "near-duplicate", "twin", "below cutoff", "below min-relative",
+ * "section-cap"), and the
  * lists ask output for a `why` object per item and an `excluded` list.
  */
 #ifndef RELATED_POLICY_H
@@ -48,8 +60,18 @@
 #include "overrides.h"
 #include "rank.h"
 
+/* The default cutoff: an item is shown when it is more likely related to
+ * the story than not (README, "What a score means"). */
+#define POLICY_DEFAULT_CUTOFF 0.5f
+
 struct policy_options {
 	size_t top;             /* default 10 */
+	float cutoff;           /* default POLICY_DEFAULT_CUTOFF; 0 = off
+				   (--no-cutoff): today's lists, scores the
+				   blended cosine, no twins rule */
+	size_t fill;            /* with the cutoff: top lists shorter than this
+				   up with fallback items (default 0) */
+	int twins;              /* default 1 (only with the cutoff) */
 	float min_score;        /* default 0 (anything sharing a term) */
 	float duplicate_score;  /* default 0.98 TF-IDF cosine; 0 turns it off */
 	double max_age_days;    /* default 0 = no limit */
@@ -95,6 +117,8 @@ struct related_lists {
 	uint32_t *excluded_count;
 	size_t depth;          /* candidates per story the policy saw */
 	size_t fallback_lists; /* lists filled by the fallback */
+	size_t shortened;      /* lists the cutoff left shorter than `top` */
+	size_t twins;          /* twin items dropped in all */
 	size_t duplicates;     /* near-duplicates dropped in all */
 };
 
@@ -140,6 +164,22 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 const struct policy_options *o, struct related_lists *out,
 		 struct error *err);
 void related_lists_free(struct related_lists *l);
+
+/* The probability that an item is related to the story, from the pair's
+ * TF-IDF cosine, its ranking score (the blend of TF-IDF and latent cosine,
+ * rank.h) and the best ranking score among the story's candidates:
+ * a logistic function of the TF-IDF cosine and score / best, fitted by
+ * scripts/fit-relatedness (constants and how in policy.c). Since
+ * score / best <= 1, a pair needs TF-IDF evidence to pass the default
+ * cutoff whatever its latent cosine. */
+float policy_relatedness(float tfidf, float score, float best);
+
+/* Whether two titles read as the same story: the same words once
+ * normalised (NFKC, case-folded, marks stripped, only letters and digits),
+ * or, both with 3 words or more, sets of words with a Jaccard overlap of
+ * POLICY_TWIN_OVERLAP or more. NULL or empty titles are never twins. */
+#define POLICY_TWIN_OVERLAP 0.75
+int policy_title_twins(const char *a, const char *b);
 
 /* Seconds since the epoch of an RFC 3339 date-time ("2017-04-11T14:00:00Z",
  * offsets and fractions allowed, a date alone is midnight UTC); returns 0

@@ -33,6 +33,7 @@ void query_options_default(struct query_options *o)
 	o->same_lang = 1;
 	o->duplicate_score = 0.98f;
 	o->fallback = 1;
+	o->cutoff = POLICY_DEFAULT_CUTOFF;
 }
 
 void query_analyze_options(const struct model *m, struct analyze_options *o)
@@ -189,6 +190,7 @@ static void policy_options_of(const struct query_options *o, struct policy_optio
 	po->duplicate_score = o->duplicate_score;
 	po->same_lang = o->same_lang;
 	po->fallback = o->fallback;
+	po->cutoff = o->cutoff;
 	po->semantic = o->semantic;
 }
 
@@ -686,12 +688,70 @@ done:
 	return rc;
 }
 
+/* The smallest TF-IDF cosine with which a pair can reach the cutoff:
+ * policy_relatedness() grows with both its arguments and score / best is
+ * at most 1 (found by bisection, so it follows the fitted constants). */
+static float cutoff_min_tfidf(float cutoff)
+{
+	float lo = 0.0f, hi = 1.0f;
+
+	if (policy_relatedness(0.0f, 1.0f, 1.0f) >= cutoff)
+		return 0.0f;
+	for (int i = 0; i < 30; i++) {
+		float mid = (lo + hi) / 2;
+		if (policy_relatedness(mid, 1.0f, 1.0f) >= cutoff)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	return hi;
+}
+
+/* The best ranking score among story d's candidates, as `run` ranks them
+ * (rank_all() on d alone); 0 when it has none, -1 when memory runs out. */
+static float best_score(const struct model *m, const struct query_options *o, uint32_t d)
+{
+	struct rank_options ro = { 0 };
+	struct rank_lists l;
+	struct error err;
+	float best;
+
+	ro.depth = 1;
+	ro.jobs = 1;
+	ro.same_lang = o->same_lang;
+	ro.semantic = o->semantic;
+	ro.rerank = o->rerank;
+	ro.docs = &d;
+	ro.n_list = 1;
+	if (rank_all(m, &ro, &l, &err))
+		return -1.0f;
+	best = l.count[d] ? l.items[(size_t)d * l.depth].score : 0.0f;
+	rank_lists_free(&l);
+	return best;
+}
+
+/* With the cutoff: story d's score for the new story, or -1 when it stays
+ * below the cutoff (or is a twin of d) and so enters no list. */
+static float refresh_relatedness(const struct model *m, const struct article *a,
+				 const struct query_options *o, uint32_t d, float t, float s,
+				 float min_tfidf)
+{
+	float best, p;
+
+	if (t < min_tfidf || policy_title_twins(a->title, model_doc(m, d, MODEL_TITLE)))
+		return -1.0f;
+	best = best_score(m, o, d);
+	p = policy_relatedness(t, s, s > best ? s : best);
+	return p >= o->cutoff ? p : -1.0f;
+}
+
 int query_refresh(const struct model *m, const struct article *a,
 		  const struct query_vector *v, const struct query_result *r, const float *floor,
 		  const struct query_options *o, struct buf *ids)
 {
 	int blend = o->semantic > 0.0f && m->latent_dim && v->latent, rc = 0;
 	struct policy_options po;
+	float min_tfidf = o->cutoff > 0.0f ? cutoff_min_tfidf(o->cutoff) : 0.0f;
 
 	policy_options_of(o, &po);
 	for (size_t i = 0; i < r->n_touched; i++) {
@@ -706,8 +766,13 @@ int query_refresh(const struct model *m, const struct article *a,
 		 * all, are asked last */
 		pair = (struct policy_pair){ model_doc(m, d, MODEL_LANG), a->lang, s, t, -1.0,
 					     NULL };
-		if (policy_pair_rule(&po, &pair) || s <= floor[d] ||
+		if (policy_pair_rule(&po, &pair) ||
 		    policy_override_by_id(o->overrides, model_doc(m, d, MODEL_ID), a->id))
+			continue;
+		if (o->cutoff > 0.0f &&
+		    (s = refresh_relatedness(m, a, o, d, t, s, min_tfidf)) < 0.0f)
+			continue;
+		if (s <= floor[d])
 			continue;
 		if (ids->len)
 			rc |= buf_addc(ids, ',');

@@ -38,7 +38,10 @@
  * not blocked or sponsored) and scores more than the weakest ranked item of
  * s's current list (any score when the list is shorter than `top` or a
  * fallback list). Current lists come from the related.jsonl the site has
- * (query_floors_load()); without it refresh is unknown.
+ * (query_floors_load()); without it refresh is unknown. With the cutoff,
+ * the new story's score for s is policy_relatedness() against s's best
+ * candidate (ranked again for the few stories with TF-IDF evidence enough
+ * to pass), it must reach the cutoff, and a story titled as s never enters.
  */
 #ifndef RELATED_QUERY_H
 #define RELATED_QUERY_H
@@ -62,6 +65,7 @@ struct query_options {
 	float min_score;       /* default 0 */
 	float duplicate_score; /* default 0.98; 0: off */
 	int fallback;          /* default 1 */
+	float cutoff;          /* default POLICY_DEFAULT_CUTOFF (policy.h); 0: off */
 	struct overrides *overrides; /* parsed; NULL: none. query_story()
 					resolves it against its small model, so
 					a resolution made before is lost */

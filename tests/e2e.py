@@ -128,10 +128,53 @@ def test_run_writes_one_line_per_page_with_schema():
         for k, it in enumerate(l["items"], 1):
             assert it["rank"] == k and it["origin"] == "similar"
             assert it["id"] != l["source"]["id"]
-            assert set(it) == {"rank", "id", "url", "title", "published", "score", "origin"}
+            assert set(it) == {"rank", "id", "url", "title", "published", "section", "score",
+                               "origin"}
     assert report["counts"]["stories"] == len(lab)
     assert report["counts"]["skipped"] == 0, report["skipped"]
     assert "extract" in report["timings_seconds"] and "rank" in report["timings_seconds"]
+
+
+def _title_words(t):
+    import re, unicodedata
+    t = unicodedata.normalize("NFKD", t or "").casefold()
+    return frozenset(w for w in re.findall(r"\w+", "".join(c for c in t if not unicodedata.combining(c))))
+
+
+@test
+def test_default_lists_stop_where_relatedness_stops():
+    _, lines, report = corpus_run()
+    lab = labels()
+    counts = report["counts"]
+    assert {"shortened_lists", "twins_dropped", "empty_lists"} <= set(counts), counts
+    short = 0
+    for l in lines:
+        items = l["items"]
+        short += len(items) < 10
+        titles = [_title_words(i["title"]) for i in items]
+        assert _title_words(l["source"]["title"]) not in titles, l["source"]["id"]
+        assert len(set(titles)) == len(titles), l["source"]["id"]
+        # every corpus story has 4 to 7 siblings and nothing else related
+        assert all(lab[i["id"]] == lab[l["source"]["id"]] for i in items), l["source"]["id"]
+        assert all(0.5 <= i["score"] <= 1 for i in items), items
+    assert short == counts["shortened_lists"] + counts["empty_lists"] > 0, (short, counts)
+    with Tmp() as t:
+        run("run", CORPUS, "-o", t, "-q", "--no-cutoff")
+        full = read_jsonl(os.path.join(t, "related.jsonl"))
+        # up to 10: the corpus has 10 stories in German and in French
+        assert all(len(f["items"]) == 10 or f["source"]["lang"] in ("de", "fr") for f in full)
+        assert json.load(open(os.path.join(t, "report.json")))["counts"]["shortened_lists"] == 0
+        run("run", CORPUS, "-o", t, "-q", "--fill", "10")
+        filled = read_jsonl(os.path.join(t, "related.jsonl"))
+        for a, b in zip(lines, filled):
+            n = len(a["items"])
+            assert [i["id"] for i in b["items"][:n]] == [i["id"] for i in a["items"]], a["source"]["id"]
+            # each corpus section holds one story's pages: nothing else to fill with
+            assert all(i["origin"] == "fallback" for i in b["items"][n:])
+            ids = [i["id"] for i in b["items"]]
+            assert len(set(ids)) == len(ids) and a["source"]["id"] not in ids
+        for bad in ("0", "1", "x"):
+            assert run("run", CORPUS, "-o", t, "-q", "--cutoff", bad, check=False).returncode == 2, bad
 
 
 @test
@@ -345,11 +388,10 @@ def test_output_replaced_atomically_and_no_temporaries():
 
 @test
 def test_eval_scores_corpus_lists_against_labels_and_itself():
-    raw, _, _ = corpus_run()
     with Tmp() as t:
+        # full lists (P@5 needs five items)
+        run("run", CORPUS, "-o", t, "-q", "--no-cutoff")
         lists = os.path.join(t, "related.jsonl")
-        with open(lists, "w", encoding="utf-8") as f:
-            f.write(raw)
         p = run("eval", "--labels", os.path.join(CORPUS, "labels.jsonl"), lists, "--json")
         res = json.loads(p.stdout)
         for k in ("P@5", "P@10", "R@5", "R@10", "MAP@5", "MAP@10", "nDCG@5", "nDCG@10"):
@@ -592,7 +634,7 @@ def test_explain_fields_only_when_asked():
     for l in lines:
         assert "excluded" not in l and all("why" not in i for i in l["items"]), l["source"]["id"]
     with Tmp() as t:
-        run("run", CORPUS, "-o", t, "-q", "--explain", "--min-score", "0.2")
+        run("run", CORPUS, "-o", t, "-q", "--explain", "--min-score", "0.2", "--no-cutoff")
         got = read_jsonl(os.path.join(t, "related.jsonl"))
         assert len(got) == len(lines)
         reasons = set()
@@ -652,8 +694,9 @@ def test_current_link_switches_and_old_runs_are_pruned():
 
 @test
 def test_explain_contributions_sum_to_the_tfidf_cosine():
-    raw, lines, _ = corpus_run()
     with Tmp() as t:
+        run("run", CORPUS, "-o", t, "-q", "--no-cutoff")  # items scored by the blend
+        lines = read_jsonl(os.path.join(t, "related.jsonl"))
         model = os.path.join(t, "m.model")
         run("build", CORPUS, "-m", model, "-q")
         checked = 0

@@ -45,6 +45,14 @@ static const char *const dates[N_DOCS] = {
 	"2017-01-01T09:00:00Z",
 };
 static const char *const langs[N_DOCS] = { "en", "en", "en", "en", "en", NULL, "ru" };
+/* Titles: none unless a test sets them (and resets them after). */
+static const char *titles[N_DOCS];
+/* Latent vectors (2 dimensions) given to the model when a test sets
+ * with_latent: d5 reads as d0 there, though they share no term. */
+static int with_latent;
+static const float latent2[N_DOCS][2] = {
+	{ 1, 0 }, { 1, 0 }, { 0.8f, 0.6f }, { 0, 1 }, { 0, 1 }, { 1, 0 }, { 0.6f, 0.8f },
+};
 
 static uint64_t add_str(struct buf *s, const char *v)
 {
@@ -93,6 +101,7 @@ static void make_model(struct model *m)
 		field[d * MODEL_FIELDS + MODEL_SECTION] = add_str(&strings, sections[d]);
 		field[d * MODEL_FIELDS + MODEL_PUBLISHED] = add_str(&strings, dates[d]);
 		field[d * MODEL_FIELDS + MODEL_LANG] = add_str(&strings, langs[d]);
+		field[d * MODEL_FIELDS + MODEL_TITLE] = add_str(&strings, titles[d]);
 		for (uint32_t t = 0; t < N_TERMS; t++)
 			norm += (double)dense[d][t] * dense[d][t];
 		for (uint32_t t = 0; t < N_TERMS; t++) {
@@ -117,6 +126,12 @@ static void make_model(struct model *m)
 	parts.col = col;
 	parts.val = val;
 	assert_int_equal(model_from_parts(&parts, m, &err), 0);
+	if (with_latent) {
+		float *lat = malloc(sizeof latent2);
+		assert_non_null(lat);
+		memcpy(lat, latent2, sizeof latent2);
+		model_set_latent(m, lat, 2);
+	}
 }
 
 /* Candidates: d0 gets the list below (scores chosen freely, best first);
@@ -177,6 +192,14 @@ static void assert_list(const struct related_lists *l, uint32_t d, const int *wa
 		assert_int_equal(items_of(l, d)[i].doc, want[i]);
 }
 
+/* The options with the cutoff off (--no-cutoff): the rules below were
+ * written for the scores rank gives, and hold the same with it off. */
+static void legacy_options(struct policy_options *o)
+{
+	policy_options_default(o);
+	o->cutoff = 0.0f;
+}
+
 static void test_options_default_match_header(void **state)
 {
 	struct policy_options o;
@@ -191,6 +214,9 @@ static void test_options_default_match_header(void **state)
 	assert_true(o.min_relative == 0.0f);
 	assert_int_equal(o.section_cap, 0);
 	assert_int_equal(o.fallback, 1);
+	assert_true(o.cutoff == POLICY_DEFAULT_CUTOFF);
+	assert_int_equal(o.fill, 0);
+	assert_int_equal(o.twins, 1);
 }
 
 static void test_near_duplicates_dropped_and_counted(void **state)
@@ -200,7 +226,7 @@ static void test_near_duplicates_dropped_and_counted(void **state)
 	static const int want[] = { 2, 4, 5, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	run(&o, &out);
 	/* d1 copies the story; d3 and d4 copy each other and the newer (d4)
@@ -224,7 +250,7 @@ static void test_duplicate_check_can_be_turned_off(void **state)
 	static const int want[] = { 1, 2, 3, 4, 5, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	o.duplicate_score = 0.0f;
 	run(&o, &out);
@@ -241,7 +267,7 @@ static void test_min_score_drops_low_items(void **state)
 	static const int want[] = { 2, 4, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	o.min_score = 0.1001f; /* d5 at 0.1 goes */
 	run(&o, &out);
@@ -256,7 +282,7 @@ static void test_min_score_keeps_items_at_the_threshold(void **state)
 	static const int want[] = { 2, 4, 5, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	o.min_score = 0.1f;
 	run(&o, &out);
@@ -271,7 +297,7 @@ static void test_top_trims(void **state)
 	static const int want[] = { 2, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	o.top = 1;
 	run(&o, &out);
@@ -287,7 +313,7 @@ static void test_max_age_drops_distant_stories(void **state)
 	static const int want[] = { 2, 5, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	o.max_age_days = 30; /* d3 (42 days) and d4 (38 days) go */
 	run(&o, &out);
@@ -302,7 +328,7 @@ static void test_half_life_decays_and_resorts(void **state)
 	static const int want[] = { 2, 5, 4, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	o.half_life_days = 2;
 	run(&o, &out);
@@ -321,7 +347,7 @@ static void test_min_relative_drops_weak_tail(void **state)
 	static const int want[] = { 2, 4, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	o.min_relative = 0.5f; /* below 0.35 goes */
 	run(&o, &out);
@@ -336,7 +362,7 @@ static void test_section_cap_limits_one_section(void **state)
 	static const int want[] = { 2, 4, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	o.section_cap = 1; /* d2 and d5 are both "world" */
 	run(&o, &out);
@@ -361,7 +387,7 @@ static void test_fallback_fills_empty_lists_with_recent_same_section(void **stat
 	static const int want5_all[] = { 0, 1, 2, 6, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	run(&o, &out);
 	assert_list(&out, 5, want5);
 	assert_list(&out, 6, want6);
@@ -392,7 +418,7 @@ static void test_fallback_keeps_max_age(void **state)
 	static const int want5[] = { 0, 2, -1 };
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.max_age_days = 1.0;
 	run(&o, &out);
 	assert_list(&out, 5, want5);
@@ -405,7 +431,7 @@ static void test_fallback_can_be_turned_off(void **state)
 	struct related_lists out;
 
 	(void)state;
-	policy_options_default(&o);
+	legacy_options(&o);
 	o.fallback = 0;
 	run(&o, &out);
 	for (uint32_t d = 1; d < N_DOCS; d++)
@@ -506,6 +532,158 @@ static void test_override_by_id_as_resolved_overrides(void **state)
 	skip_list_free(&problems);
 }
 
+/* The cutoff (on by default): d5 shares no term with d0 and goes, with the
+ * rule's name; the others score their probability of being related, by
+ * policy_relatedness() (without latent vectors the TF-IDF cosine is the
+ * ranking score), best first; the list is counted as shortened. */
+static void test_cutoff_drops_unrelated_items_and_scores_probabilities(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int want[] = { 2, 4, -1 };
+	const struct policy_exclusion *ex;
+	int cut = 0;
+
+	(void)state;
+	policy_options_default(&o);
+	o.explain = 1;
+	run(&o, &out);
+	assert_list(&out, 0, want);
+	assert_float_equal(items_of(&out, 0)[0].score, policy_relatedness(0.7f, 0.7f, 0.7f), 1e-6);
+	assert_float_equal(items_of(&out, 0)[1].score, policy_relatedness(0.6f, 0.6f, 0.7f), 1e-6);
+	assert_true(items_of(&out, 0)[0].score > 0.9f && items_of(&out, 0)[1].score > 0.9f);
+	ex = out.excluded;
+	for (uint32_t i = 0; i < out.excluded_count[0]; i++)
+		cut += ex[i].doc == 5 && !strcmp(ex[i].reason, "below cutoff");
+	assert_int_equal(cut, 1);
+	assert_int_equal(out.shortened, 1);
+	related_lists_free(&out);
+	/* a cutoff above what d4 reaches leaves d2 alone */
+	o.cutoff = (policy_relatedness(0.6f, 0.6f, 0.7f) + policy_relatedness(0.7f, 0.7f, 0.7f)) / 2;
+	run(&o, &out);
+	assert_int_equal(out.count[0], 1);
+	assert_int_equal(items_of(&out, 0)[0].doc, 2);
+	related_lists_free(&out);
+}
+
+/* With the cutoff, a story with nothing related keeps an empty list (the
+ * fallback filled d5's without it); --fill N tops lists up to N. */
+static void test_cutoff_leaves_lists_empty_unless_filled(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int none[] = { -1 };
+	static const int want5[] = { 0, 2, -1 };
+	static const int want[] = { 2, 4, -1 };
+	/* the newest world story left in d0's language or none: d5 */
+	static const int want0[] = { 2, 4, 5, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	run(&o, &out);
+	assert_list(&out, 5, none);
+	assert_int_equal(out.fallback_lists, 0);
+	related_lists_free(&out);
+	o.fill = 2;
+	run(&o, &out);
+	assert_list(&out, 5, want5);
+	assert_string_equal(items_of(&out, 5)[0].origin, "fallback");
+	assert_list(&out, 0, want);
+	related_lists_free(&out);
+	o.fill = 3;
+	run(&o, &out);
+	assert_list(&out, 0, want0);
+	assert_string_equal(items_of(&out, 0)[1].origin, "similar");
+	assert_string_equal(items_of(&out, 0)[2].origin, "fallback");
+	related_lists_free(&out);
+}
+
+/* The latent cosine never lifts a pair over the cutoff on its own: d5
+ * shares no term with d0 but reads as it in the latent space, so rank puts
+ * it first; the cutoff uses the pair's own TF-IDF cosine (0) and drops it. */
+static void test_latent_alone_never_passes_the_cutoff(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	struct model m;
+	struct rank_lists cand;
+	struct error err = { "" };
+
+	(void)state;
+	assert_true(policy_relatedness(0.0f, 1.0f, 1.0f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(policy_relatedness(0.2f, 1.0f, 1.0f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(policy_relatedness(0.3f, 0.3f, 0.3f) > POLICY_DEFAULT_CUTOFF);
+	with_latent = 1;
+	make_model(&m);
+	make_candidates(&cand);
+	cand.items[0] = (struct neighbor){ 5, 0.95f };
+	cand.items[4] = (struct neighbor){ 1, 0.99f };
+	policy_options_default(&o);
+	o.semantic = 0.5f;
+	assert_int_equal(policy_apply(&m, &cand, &o, &out, &err), 0);
+	for (uint32_t i = 0; i < out.count[0]; i++)
+		assert_int_not_equal(items_of(&out, 0)[i].doc, 5);
+	assert_true(out.count[0] >= 1);
+	related_lists_free(&out);
+	rank_lists_free(&cand);
+	model_free(&m);
+	with_latent = 0;
+}
+
+static void test_title_twins_read_as_the_same_story(void **state)
+{
+	(void)state;
+	assert_true(policy_title_twins("Ellen DeGeneres to host the Oscars",
+				       "Ellen DeGeneres To Host Oscars"));
+	assert_true(policy_title_twins("Woman Killed In Queens Hit-And-Run, Driver Charged",
+				       "woman killed in queens hit and run: driver charged"));
+	assert_true(policy_title_twins("Café opens", "CAFE OPENS"));
+	assert_true(policy_title_twins("Putin, Tillerson", "Tillerson Putin"));
+	assert_false(policy_title_twins("Fred LaRue dies at 75", "John Smith dies at 75"));
+	assert_false(policy_title_twins("Putin meets Tillerson", "Putin meets Xi"));
+	assert_false(policy_title_twins("", ""));
+	assert_false(policy_title_twins(NULL, "Putin"));
+	assert_false(policy_title_twins("!!", "?"));
+}
+
+/* Twins collapse: an item titled as the story goes; two items titled as
+ * each other show once, the newer (d2, April) in the better place; off
+ * with the cutoff. */
+static void test_twins_collapse_to_the_newest(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int story_twin[] = { 4, -1 };
+	static const int item_twins[] = { 2, -1 };
+	static const int legacy[] = { 2, 4, 5, -1 };
+
+	(void)state;
+	titles[0] = "Tillerson lands in Moscow";
+	titles[2] = "Tillerson Lands In Moscow";
+	titles[4] = "Talks on Syria open in Moscow";
+	policy_options_default(&o);
+	o.explain = 1;
+	run(&o, &out);
+	assert_list(&out, 0, story_twin);
+	assert_int_equal(out.twins, 1);
+	assert_string_equal(out.excluded[1].reason, "twin");
+	related_lists_free(&out);
+	titles[0] = "Putin receives Tillerson";
+	titles[2] = "Syria talks open in Moscow";
+	run(&o, &out);
+	assert_list(&out, 0, item_twins);
+	assert_true(items_of(&out, 0)[0].score == policy_relatedness(0.7f, 0.7f, 0.7f));
+	assert_int_equal(out.twins, 1);
+	related_lists_free(&out);
+	legacy_options(&o);
+	o.fallback = 0;
+	run(&o, &out);
+	assert_list(&out, 0, legacy);
+	assert_int_equal(out.twins, 0);
+	related_lists_free(&out);
+	titles[0] = titles[2] = titles[4] = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -524,6 +702,11 @@ int main(void)
 		cmocka_unit_test(test_fallback_can_be_turned_off),
 		cmocka_unit_test(test_pair_rule_names_each_rule_of_one_pair),
 		cmocka_unit_test(test_override_by_id_as_resolved_overrides),
+		cmocka_unit_test(test_cutoff_drops_unrelated_items_and_scores_probabilities),
+		cmocka_unit_test(test_cutoff_leaves_lists_empty_unless_filled),
+		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
+		cmocka_unit_test(test_title_twins_read_as_the_same_story),
+		cmocka_unit_test(test_twins_collapse_to_the_newest),
 		cmocka_unit_test(test_parse_time_accepts_rfc3339),
 		cmocka_unit_test(test_parse_time_rejects_other_text),
 	};
