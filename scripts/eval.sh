@@ -103,5 +103,58 @@ if [ -d "$shared/data/related-dev-html/ecbplus" ]; then
 	set -- $(score "$h/labels.jsonl" "$out/ecbplus-html/related.jsonl")
 	printf '%-12s %-34s %7s %7s %8s\n' "ecb-html" "related (pages, defaults)" "$1" "$2" "$(elapsed "$t0" "$t1")"
 fi
+# Lists as a reader sees them (issue 19): box F1 and filler rate of every
+# shown item (../shared/eval/score_box.py) beside MAP@10, on sets where a
+# story has 1-5 siblings or none (make_small_clusters.py --min-k 1, scored
+# with --loners; seed 1 is the dev set, seeds 2-5 the unseen check), on
+# corpus/ and on the full corpora; related with its defaults and with
+# --no-cutoff, scikit-learn's top 10 and its best cosine threshold (chosen
+# on the set itself, so a bound it could not know in advance).
+box() { # labels lists [score_box options] -> "box_f1 filler MAP@10"
+	l=$1 f=$2
+	shift 2
+	$py "$shared/eval/score_box.py" --labels "$l" "$f" --json "$@" |
+		$py -c 'import json,sys; d=json.load(sys.stdin); print("%.3f %.3f %.3f" % (d["box_f1"], d["filler_rate"], d["MAP@10"]))'
+}
+best_threshold() { # labels lists [options] -> "box_f1 filler MAP@10 threshold"
+	l=$1 f=$2
+	shift 2
+	for t in $(seq 0.05 0.01 0.60); do
+		echo "$(box "$l" "$f" --min-score "$t" "$@") $t"
+	done | sort -k1,1nr -k4,4n | head -1
+}
+box_set() { # NAME INPUT ARTICLES LABELS [score_box options]
+	name=$1 in=$2 arts=$3 lab=$4
+	shift 4
+	o="$out/box-$name"
+	"$bin" run "$in" -o "$o" -q
+	printf '%-16s %-34s %7s %7s %7s\n' "$name" "related (defaults)" $(box "$lab" "$o/related.jsonl" "$@")
+	"$bin" run "$in" -o "$o-nc" -q --no-cutoff
+	printf '%-16s %-34s %7s %7s %7s\n' "$name" "related --no-cutoff" $(box "$lab" "$o-nc/related.jsonl" "$@")
+	if $py -c 'import sklearn' 2>/dev/null; then
+		$py "$shared/eval/sklearn_related.py" "$arts" -o "$o.sklearn.jsonl" 2>/dev/null
+		printf '%-16s %-34s %7s %7s %7s\n' "$name" "scikit-learn top 10" $(box "$lab" "$o.sklearn.jsonl" "$@")
+		set -- $(best_threshold "$lab" "$o.sklearn.jsonl" "$@")
+		printf '%-16s %-34s %7s %7s %7s\n' "$name" "scikit-learn, best threshold $4" "$1" "$2" "$3"
+	fi
+}
+echo
+printf '%-16s %-34s %7s %7s %7s\n' set system 'box F1' filler 'MAP@10'
+ecb="$shared/data/related-dev/ecbplus"
+if [ -d "$ecb" ]; then
+	for seed in 1 2 3 4 5; do
+		[ -n "${EVAL_QUICK:-}" ] && [ $seed -gt 1 ] && break
+		$py "$shared/eval/make_small_clusters.py" "$ecb" -o "$out/ecb-small-s$seed" \
+			--seed $seed --min-k 1 2>/dev/null
+		d="$out/ecb-small-s$seed"
+		box_set "ecb-small-s$seed" "$d/articles.jsonl" "$d/articles.jsonl" "$d/labels.jsonl" --loners
+	done
+fi
+"$bin" extract corpus -q >"$out/corpus-articles.jsonl"
+box_set corpus corpus "$out/corpus-articles.jsonl" corpus/labels.jsonl
+for c in "$shared"/data/related-dev/*/; do
+	[ -f "$c/articles.jsonl" ] &&
+		box_set "$(basename "$c")" "$c/articles.jsonl" "$c/articles.jsonl" "$c/labels.jsonl"
+done
 echo
 RELATED=$bin OUTDIR="$out" scripts/eval-extract "$shared"
