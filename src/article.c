@@ -18,6 +18,51 @@ void article_clear(struct article *a)
 	}
 }
 
+char *article_excerpt(const char *text, size_t max)
+{
+	static const char ellipsis[] = "\xe2\x80\xa6"; /* … */
+	size_t len, cut;
+	const char *end;
+	char *out;
+
+	if (!text)
+		return NULL;
+	while (*text == ' ' || *text == '\n')
+		text++;
+	end = strstr(text, "\n\n");
+	len = end ? (size_t)(end - text) : strlen(text);
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '\n'))
+		len--;
+	if (!len)
+		return NULL;
+	if (len <= max) {
+		out = malloc(len + 1);
+		if (out) {
+			memcpy(out, text, len);
+			out[len] = '\0';
+		}
+		return out;
+	}
+	if (max < sizeof ellipsis)
+		return NULL;
+	cut = max - (sizeof ellipsis - 1);
+	while (cut && ((unsigned char)text[cut] & 0xC0) == 0x80)
+		cut--; /* never inside a character */
+	for (size_t i = cut; i > cut / 2; i--)
+		if (text[i] == ' ') {
+			cut = i;
+			break;
+		}
+	while (cut && text[cut - 1] == ' ')
+		cut--;
+	out = malloc(cut + sizeof ellipsis);
+	if (out) {
+		memcpy(out, text, cut);
+		memcpy(out + cut, ellipsis, sizeof ellipsis);
+	}
+	return out;
+}
+
 int article_set(char **field, const char *value)
 {
 	char *copy = NULL;

@@ -39,6 +39,11 @@ struct article {
 			    ("not-html" is a note: the page was plain text) */
 };
 
+/* A short excerpt for a widget: the first paragraph of `text`, cut at the
+ * last space (or character boundary) before `max` bytes with "…" added when
+ * longer; malloc'd, or NULL when there is no text or memory runs out. */
+char *article_excerpt(const char *text, size_t max);
+
 /* Frees every field and sets them to NULL. */
 void article_clear(struct article *a);
 

@@ -26,7 +26,7 @@
 #include "parallel.h"
 
 #define MODEL_MAGIC "RELATED"
-#define MODEL_VERSION 1u
+#define MODEL_VERSION 2u
 #define MODEL_TRAILER "END!"
 
 enum section_id {
@@ -367,11 +367,10 @@ static uint64_t add_string(struct buf *s, const char *v)
 	return off;
 }
 
-int model_builder_add(struct model_builder *b, const struct article *a,
-		      const struct bag *terms, struct error *err)
+/* model_builder_add() with the story's field values. */
+static int builder_add(struct model_builder *b, const struct article *a,
+		       const char *const *vals, const struct bag *terms, struct error *err)
 {
-	const char *vals[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
-					   a->lang, a->section };
 	size_t cap;
 
 	if (b->n_docs >= UINT32_MAX - 1)
@@ -419,6 +418,19 @@ int model_builder_add(struct model_builder *b, const struct article *a,
 	b->row[b->n_docs] = b->n_entries;
 	return 0;
 }
+
+int model_builder_add(struct model_builder *b, const struct article *a,
+		      const struct bag *terms, struct error *err)
+{
+	char *excerpt = article_excerpt(a->text, MODEL_EXCERPT_MAX);
+	const char *vals[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
+					   a->lang, a->section, a->image, excerpt };
+	int rc = builder_add(b, a, vals, terms, err);
+
+	free(excerpt);
+	return rc;
+}
+
 
 static int cmp_term_order(const void *x, const void *y, void *ctx)
 {
@@ -1069,6 +1081,21 @@ done:
 	return rc;
 }
 
+/* A version 1 file's story fields (MODEL_FIELDS_V1 a story) copied into
+ * a table of MODEL_FIELDS, the later fields absent; owned by m. */
+static int widen_fields(struct model *m)
+{
+	uint64_t *f = calloc((size_t)m->n_docs * MODEL_FIELDS + 1, sizeof *f);
+
+	if (!f)
+		return -1;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		memcpy(f + (size_t)d * MODEL_FIELDS, m->doc_field + (size_t)d * MODEL_FIELDS_V1,
+		       MODEL_FIELDS_V1 * sizeof *f);
+	m->doc_field = m->storage->owned[OWN_DOC_FIELD] = f;
+	return 0;
+}
+
 /* Checks what model_map() promises: the O(stories + terms) arrays. */
 static const char *validate_offsets(const struct model *m)
 {
@@ -1184,7 +1211,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 		model_free(m);
 		return error_set(err, path, "not a related model (bad magic)");
 	}
-	if (h.version != MODEL_VERSION) {
+	if (h.version != MODEL_VERSION && h.version != 1) {
 		uint32_t v = h.version;
 		model_free(m);
 		return error_set(err, path, "model version %u, this build reads %u",
@@ -1219,7 +1246,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	expect[0] = UINT64_MAX; /* strings: any size */
 	expect[1] = (uint64_t)h.n_terms * 8;
 	expect[2] = (uint64_t)h.n_terms * 4;
-	expect[3] = (uint64_t)h.n_docs * MODEL_FIELDS * 8;
+	expect[3] = (uint64_t)h.n_docs * (h.version == 1 ? MODEL_FIELDS_V1 : MODEL_FIELDS) * 8;
 	expect[4] = ((uint64_t)h.n_docs + 1) * 8;
 	expect[5] = h.nnz * 4;
 	expect[6] = h.nnz * 4;
@@ -1253,6 +1280,10 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	m->term_name = ptr[1];
 	m->df = ptr[2];
 	m->doc_field = ptr[3];
+	if (h.version == 1 && widen_fields(m)) {
+		model_free(m);
+		return error_set(err, path, "out of memory");
+	}
 	m->row = ptr[4];
 	m->col = ptr[5];
 	m->val = ptr[6];

@@ -16,13 +16,16 @@
  *
  * A model's arrays are read-only once built; several threads may read it.
  *
- * File format (version 1, little-endian): a 128-byte header (magic
+ * File format (version 2, little-endian): a 128-byte header (magic
  * "RELATED\0", version, section count, counts and parameters), a section
  * table of {id, offset, size}, the sections (8-byte aligned), and a trailer
  * {crc32 of everything before it, "END!"}. model_load() maps the file and
  * checks every count, offset, bound and the checksum before use. Sections
  * 9 to 12 (postings, term basis) were added within version 1 for `query`:
  * files with only the first 8 still load, with those pointers NULL.
+ * Version 2 adds two fields per story (image, excerpt) to the story field
+ * table; version 1 files still load, the table widened in memory (their
+ * stories have neither), which costs a copy of it: rebuild to avoid it.
  */
 #ifndef RELATED_MODEL_H
 #define RELATED_MODEL_H
@@ -41,8 +44,13 @@ enum model_field {
 	MODEL_PUBLISHED,
 	MODEL_LANG,
 	MODEL_SECTION,
+	MODEL_IMAGE,   /* lead image URL (version 2 on) */
+	MODEL_EXCERPT, /* the first paragraph, at most MODEL_EXCERPT_MAX bytes
+			  (article_excerpt(); version 2 on) */
 	MODEL_FIELDS
 };
+#define MODEL_FIELDS_V1 6 /* fields per story in version 1 files */
+#define MODEL_EXCERPT_MAX 200
 
 struct model_params {
 	uint32_t min_df;    /* default 2 */

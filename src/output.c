@@ -97,8 +97,11 @@ static int add_story(struct buf *b, const struct model *m, uint32_t d, int with_
 	rc |= add_field(b, "published", model_doc(m, d, MODEL_PUBLISHED), 1);
 	if (with_lang)
 		rc |= add_field(b, "lang", model_doc(m, d, MODEL_LANG), 1);
-	else
+	else {
 		rc |= add_field(b, "section", model_doc(m, d, MODEL_SECTION), 1);
+		rc |= add_field(b, "image", model_doc(m, d, MODEL_IMAGE), 1);
+		rc |= add_field(b, "excerpt", model_doc(m, d, MODEL_EXCERPT), 1);
+	}
 	return rc;
 }
 

@@ -5,8 +5,9 @@
  * related.jsonl has one line per story, in story (id) order:
  *   {"schema_version":1,"generated_at":"2026-11-28T10:00:00Z",
  *    "source":{"id","url","title","published","lang"},
- *    "items":[{"rank":1,"id","url","title","published","section",
- *              "score":0.8312,"origin":"similar"}, ...]}
+ *    "items":[{"rank":1,"id","url","title","published","section","image",
+ *              "excerpt","score":0.8312,"origin":"similar"}, ...]}
+ * (excerpt: the item's first paragraph, shortened, model.h).
  * An item's score is the probability that it is related to the story
  * (policy_relatedness()), or with --no-cutoff the blended cosine; 0 for
  * fallback items.

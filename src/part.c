@@ -170,6 +170,12 @@ static int w_story(void *arg, const struct article *a, const struct bag *b,
 	w_str(w, a->published);
 	w_str(w, a->lang);
 	w_str(w, a->section);
+	w_str(w, a->image);
+	{
+		char *e = article_excerpt(a->text, MODEL_EXCERPT_MAX);
+		w_str(w, e);
+		free(e);
+	}
 	w_u32(w, (uint32_t)b->n);
 	for (size_t t = 0; t < b->n; t++) {
 		w_str(w, b->terms.data + b->offsets[t]);
@@ -490,8 +496,9 @@ int part_read_info(const char *path, struct part_info *info,
 /* Reads one 'S' record into a (fields) and bag. */
 static int r_story(struct reader *r, struct article *a, struct bag *b)
 {
+	/* the excerpt goes to text: the model's excerpt of it is itself */
 	char **fields[] = { &a->id, &a->url, &a->title, &a->published, &a->lang,
-			    &a->section };
+			    &a->section, &a->image, &a->text };
 	uint32_t n;
 
 	article_clear(a);

@@ -40,8 +40,8 @@
  *            (model_params_encode(): 11 x 4 bytes; zero in a paragraph part)
  * Count part records:
  *            'K' skip: string input, string reason (all before stories)
- *            'S' story: 6 strings (id, url, title, published, lang,
- *            section), u32 n, n x (string term, f32 count)
+ *            'S' story: 8 strings (id, url, title, published, lang,
+ *            section, image, excerpt), u32 n, n x (string term, f32 count)
  *            'E' end: u64 stories, u64 skips, u32 crc32, "END!"
  *   string   u32 length (0xffffffff: absent) and the bytes, no NUL inside;
  *            at most PART_MAX_STRING bytes, terms per story at most
@@ -71,9 +71,10 @@
 #include "pipeline.h"
 #include "shard.h"
 
-#define PART_VERSION 3 /* 2: name_weight among the parameters;
+#define PART_VERSION 4 /* 2: name_weight among the parameters;
 			  3: boilerplate mode, removed count, table
-			  checksum; paragraph parts */
+			  checksum; paragraph parts; 4: image and
+			  excerpt in story records */
 #define PART_TABLE_VERSION 1
 #define PART_MAX_STRING (64u << 20)
 #define PART_MAX_TERMS (16u << 20)

@@ -291,7 +291,7 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 		     struct model *s, uint32_t *qi, uint32_t *map, struct error *err)
 {
 	const char *qf[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
-					 a->lang, a->section };
+					 a->lang, a->section, a->image, NULL };
 	size_t total = n + 1, q = 0, nnz = v->n, at = 0;
 	struct buf strings = BUF_INIT;
 	struct model_parts parts;
@@ -860,13 +860,17 @@ int query_update(const struct model *m, const struct article *arts,
 		if (take_new) {
 			const struct article *a = ns[j].a;
 			const struct query_vector *v = ns[j].v;
+			char *excerpt = article_excerpt(a->text, MODEL_EXCERPT_MAX);
 			const char *f[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
-							a->lang, a->section };
+							a->lang, a->section, a->image, excerpt };
 			for (int k = 0; k < MODEL_FIELDS; k++) {
 				field[d * MODEL_FIELDS + (size_t)k] = f[k] ? strings.len : 0;
-				if (f[k] && buf_add(&strings, f[k], strlen(f[k]) + 1))
+				if (f[k] && buf_add(&strings, f[k], strlen(f[k]) + 1)) {
+					free(excerpt);
 					goto oom;
+				}
 			}
+			free(excerpt);
 			memcpy(col + at, v->term, v->n * sizeof *col);
 			memcpy(val + at, v->weight, v->n * sizeof *val);
 			at += v->n;

@@ -128,8 +128,13 @@ def test_run_writes_one_line_per_page_with_schema():
         for k, it in enumerate(l["items"], 1):
             assert it["rank"] == k and it["origin"] == "similar"
             assert it["id"] != l["source"]["id"]
-            assert set(it) == {"rank", "id", "url", "title", "published", "section", "score",
-                               "origin"}
+            assert set(it) == {"rank", "id", "url", "title", "published", "section", "image",
+                               "excerpt", "score", "origin"}
+            # as extract finds them on the item's page (not every page has an image)
+            page = extracted()[it["id"]]
+            assert (it["image"], it["section"]) == (page["image"], page["section"]), it
+            assert 0 < len(it["excerpt"].encode()) <= 200, it
+            assert page["text"].startswith(it["excerpt"].rstrip("\u2026")), it
     assert report["counts"]["stories"] == len(lab)
     assert report["counts"]["skipped"] == 0, report["skipped"]
     assert "extract" in report["timings_seconds"] and "rank" in report["timings_seconds"]

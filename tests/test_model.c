@@ -314,6 +314,68 @@ static void test_story_metadata_kept_in_order(void **state)
 	model_free(&m);
 }
 
+/* A widget's fields: the lead image and the first paragraph, shortened,
+ * survive a save and a load (version 2). */
+static void test_image_and_excerpt_kept_through_the_file(void **state)
+{
+	struct model built, loaded;
+	struct model_builder *b = model_builder_new();
+	struct model_params p;
+	struct error err = { "" };
+	struct bag bag;
+	struct article a = { 0 };
+	char text[600];
+
+	(void)state;
+	memset(text, 0, sizeof text);
+	for (int i = 0; i < 60; i++)
+		strcat(text, "word ");
+	strcat(text, "\n\nSecond paragraph.");
+	model_params_default(&p);
+	p.min_df = 1;
+	bag_init(&bag);
+	a.id = (char *)"a";
+	a.image = (char *)"https://ex.com/a.jpg";
+	a.text = text;
+	make_bag(&bag, "x y");
+	assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+	a.id = (char *)"b";
+	a.image = NULL;
+	a.text = (char *)"Short lead.\n\nMore.";
+	assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+	bag_free(&bag);
+	assert_int_equal(model_builder_finish(b, &p, &built, &err), 0);
+	assert_int_equal(model_save(&built, path_of("fields.model"), &err), 0);
+	assert_int_equal(model_load(path_of("fields.model"), &loaded, &err), 0);
+	assert_string_equal(model_doc(&loaded, 0, MODEL_IMAGE), "https://ex.com/a.jpg");
+	assert_null(model_doc(&loaded, 1, MODEL_IMAGE));
+	assert_string_equal(model_doc(&loaded, 1, MODEL_EXCERPT), "Short lead.");
+	assert_true(strlen(model_doc(&loaded, 0, MODEL_EXCERPT)) <= MODEL_EXCERPT_MAX);
+	assert_non_null(strstr(model_doc(&loaded, 0, MODEL_EXCERPT), "word\xe2\x80\xa6"));
+	assert_null(strstr(model_doc(&loaded, 0, MODEL_EXCERPT), "Second"));
+	model_free(&loaded);
+	model_free(&built);
+}
+
+static void test_excerpt_is_the_first_paragraph_cut_at_a_space(void **state)
+{
+	char *e;
+
+	(void)state;
+	e = article_excerpt("  One short paragraph.\n\nTwo.", 100);
+	assert_string_equal(e, "One short paragraph.");
+	free(e);
+	e = article_excerpt("Putin meets Tillerson in Moscow", 16);
+	assert_string_equal(e, "Putin meets\xe2\x80\xa6");
+	free(e);
+	/* never inside a character: "é" is two bytes */
+	e = article_excerpt("\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9\xc3\xa9", 6);
+	assert_string_equal(e, "\xc3\xa9\xe2\x80\xa6");
+	free(e);
+	assert_null(article_excerpt(NULL, 100));
+	assert_null(article_excerpt("\n\n", 100));
+}
+
 /* Asserts that two models hold the same arrays, byte for byte. */
 static void assert_models_equal(const struct model *a, const struct model *b)
 {
@@ -681,7 +743,7 @@ static size_t bad_magic(unsigned char *d, size_t len)
 
 static size_t bad_version(unsigned char *d, size_t len)
 {
-	uint32_t v = 2; /* version sits right after the 8-byte magic */
+	uint32_t v = 3; /* version sits right after the 8-byte magic */
 
 	memcpy(d + 8, &v, 4);
 	return len;
@@ -765,6 +827,8 @@ int main(void)
 		cmocka_unit_test(test_find_by_id_in_id_order_and_not),
 		cmocka_unit_test(test_model_from_parts_takes_the_arrays),
 		cmocka_unit_test(test_params_encode_in_the_part_layout),
+		cmocka_unit_test(test_image_and_excerpt_kept_through_the_file),
+		cmocka_unit_test(test_excerpt_is_the_first_paragraph_cut_at_a_space),
 		cmocka_unit_test(test_save_load_round_trip),
 		cmocka_unit_test(test_empty_model_round_trips),
 		cmocka_unit_test(test_model_is_the_same_for_any_jobs),

@@ -144,7 +144,7 @@ static void assert_story(json_t *obj, uint32_t d)
 
 static const char *const source_keys[] = { "id", "url", "title", "published", "lang", NULL };
 static const char *const item_keys[] = { "rank", "id", "url", "title", "published",
-					 "section",
+					 "section", "image", "excerpt",
 					 "score", "origin", NULL };
 static const char *const line_keys[] = { "schema_version", "generated_at", "source",
 					 "items", NULL };
