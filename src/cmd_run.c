@@ -463,7 +463,9 @@ static int run_mode(enum mode mode, int argc, char **argv)
 			goto done;
 	}
 	if (o.model_path && mode != MODE_RECOMMEND) {
-		if (model_save(&m, o.model_path, &err)) {
+		/* the model's lock: a `query --update` under way finishes first
+		 * and this model replaces its, or it re-reads this one */
+		if (pipeline_save_model(&m, o.model_path, &err)) {
 			log_error("%s", err.message);
 			status = EXIT_OUTPUT;
 			goto done;

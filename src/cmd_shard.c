@@ -366,7 +366,7 @@ int cmd_merge(int argc, char **argv)
 		status = EXIT_INTERNAL;
 	} else if (pipeline_stop) {
 		status = EXIT_SIGNAL + pipeline_stop;
-	} else if (model_save(&m, model_path, &err)) {
+	} else if (pipeline_save_model(&m, model_path, &err)) {
 		log_error("%s", err.message);
 		status = EXIT_OUTPUT;
 	} else {

@@ -275,6 +275,42 @@ int fs_lock(const char *dir, struct error *err)
 	return fd;
 }
 
+int fs_lock_file(const char *path, struct error *err)
+{
+	size_t n = strlen(path);
+	char *lock = malloc(n + sizeof ".lock");
+	int fd;
+
+	char *dir = fs_dirname(path);
+
+	if (!lock || !dir || fs_mkdir_p(dir, err)) {
+		if (!lock || !dir)
+			error_set(err, path, "out of memory");
+		free(lock);
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	memcpy(lock, path, n);
+	memcpy(lock + n, ".lock", sizeof ".lock");
+	fd = open(lock, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		error_set(err, lock, "cannot open lock file: %s", strerror(errno));
+		free(lock);
+		return -1;
+	}
+	while (flock(fd, LOCK_EX)) {
+		if (errno == EINTR)
+			continue;
+		error_set(err, lock, "cannot lock: %s", strerror(errno));
+		close(fd);
+		free(lock);
+		return -1;
+	}
+	free(lock);
+	return fd;
+}
+
 void fs_unlock(int fd)
 {
 	if (fd >= 0)

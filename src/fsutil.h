@@ -71,6 +71,14 @@ int fs_mkdir_p(const char *path, struct error *err);
 int fs_lock(const char *dir, struct error *err);
 void fs_unlock(int fd);
 
+/* Takes the lock of one file that several processes replace (a model):
+ * an exclusive flock(2) on PATH.lock, created if needed (with its folder), waiting while
+ * another process holds it. Everything that replaces the file takes it
+ * first, so a writer that reads the file, changes it and writes it back
+ * under the lock loses no other writer's change. Returns the descriptor
+ * for fs_unlock(), or -1 with err set. */
+int fs_lock_file(const char *path, struct error *err);
+
 /* Removes temporary files ("NAME.tmp.PID") left in `dir` by a killed run;
  * call only while holding the folder's lock. */
 void fs_remove_stale_temps(const char *dir);

@@ -582,3 +582,14 @@ int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err)
 	model_set_term_basis(m, basis); /* for `query` (query.h) */
 	return 0;
 }
+
+int pipeline_save_model(const struct model *m, const char *path, struct error *err)
+{
+	int lock = fs_lock_file(path, err), rc;
+
+	if (lock < 0)
+		return -1;
+	rc = model_save(m, path, err);
+	fs_unlock(lock);
+	return rc;
+}

@@ -109,4 +109,9 @@ int pipeline_recommend_range(const struct model *m, const struct rank_options *r
 /* Default thread count: the number of online cores. */
 int pipeline_default_jobs(void);
 
+/* model_save() under the model's lock (fs_lock_file()): every command
+ * that replaces a model file (build, run -m, merge, query --update) saves
+ * through it, so none overwrites a change another made meanwhile. */
+int pipeline_save_model(const struct model *m, const char *path, struct error *err);
+
 #endif

@@ -14,8 +14,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "explain.h"
+#include "fsutil.h"
 #include "hash.h"
 #include "options.h"
 #include "output.h"
@@ -953,6 +955,21 @@ static int check_override_ids(const struct model *m, const struct overrides *ov,
 	return rc;
 }
 
+/* What identifies the file at path as one version of it (device, inode,
+ * size, mtime): a replacement by rename changes the inode. */
+static int file_identity(const char *path, uint64_t id[4])
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		return -1;
+	id[0] = (uint64_t)st.st_dev;
+	id[1] = (uint64_t)st.st_ino;
+	id[2] = (uint64_t)st.st_size;
+	id[3] = (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec;
+	return 0;
+}
+
 int query_session_open(struct query_session *s, const char *model_path, int full,
 		       const char *overrides_path, const char *lists_path,
 		       const struct article *stories, size_t n_stories, struct query_options *o,
@@ -965,6 +982,8 @@ int query_session_open(struct query_session *s, const char *model_path, int full
 	overrides_init(&s->overrides);
 	/* An update rewrites the model, so it reads all of it, checked; a
 	 * plain query maps it and reads only what it needs (model.h). */
+	if (file_identity(model_path, s->file_id))
+		memset(s->file_id, 0, sizeof s->file_id);
 	if ((full ? model_load : model_map)(model_path, &s->model, err))
 		return QUERY_BAD_INPUT;
 	s->no_term_basis = s->model.latent_dim && !s->model.term_basis && o->semantic > 0.0f;
@@ -1020,18 +1039,59 @@ int query_session_line(struct query_session *s, const struct article *a,
 	return rc ? error_set(err, NULL, "out of memory") : 0;
 }
 
+/* The n stories added to model m (vectorised against it) into `out`. */
+static int update_current(const struct model *m, const struct article *arts, size_t n,
+			  struct model *out, struct error *err)
+{
+	struct analyze_options ao;
+	struct analyzer *an;
+	struct query_vector *v = calloc(n ? n : 1, sizeof *v);
+	int rc = -1;
+
+	query_analyze_options(m, &ao);
+	an = analyzer_new(&ao);
+	if (!an || !v) {
+		error_set(err, NULL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (query_vectorize(m, an, &arts[i], &v[i], err))
+			goto done;
+	rc = query_update(m, arts, v, n, out, err);
+done:
+	for (size_t i = 0; v && i < n; i++)
+		query_vector_free(&v[i]);
+	free(v);
+	analyzer_free(an);
+	return rc;
+}
+
 int query_session_update(struct query_session *s, const struct article *arts,
 			 const struct query_vector *vecs, size_t n, const char *path,
 			 uint32_t *n_docs, struct error *err)
 {
-	struct model updated;
-	int rc;
+	struct model updated, current;
+	uint64_t now[4];
+	int lock = fs_lock_file(path, err), rc;
 
-	if (query_update(&s->model, arts, vecs, n, &updated, err))
+	if (lock < 0)
 		return -1;
-	rc = model_save(&updated, path, err);
-	*n_docs = updated.n_docs;
-	model_free(&updated);
+	if (!file_identity(path, now) && memcmp(now, s->file_id, sizeof now)) {
+		/* replaced since we read it: add to the file as it is now */
+		rc = model_load(path, &current, err);
+		if (!rc) {
+			rc = update_current(&current, arts, n, &updated, err);
+			model_free(&current);
+		}
+	} else {
+		rc = query_update(&s->model, arts, vecs, n, &updated, err);
+	}
+	if (!rc) {
+		rc = model_save(&updated, path, err);
+		*n_docs = updated.n_docs;
+		model_free(&updated);
+	}
+	fs_unlock(lock);
 	return rc;
 }
 

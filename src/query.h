@@ -153,6 +153,8 @@ struct query_session {
 				  file): new stories scored by TF-IDF alone */
 	int lists_unknown;     /* the lists file has no list of a story of the
 				  model (empty, another site's): floor is NULL */
+	uint64_t file_id[4];   /* the model file opened: device, inode, size,
+				  mtime (ns), to see whether it was replaced */
 };
 
 enum { QUERY_BAD_INPUT = -1, QUERY_NO_MEMORY = -2 };
@@ -177,7 +179,11 @@ int query_session_line(struct query_session *s, const struct article *a,
 		       struct query_vector *v, struct buf *line, struct error *err);
 
 /* Writes the model with the n new stories of `arts` (vectors `vecs`) to
- * `path` atomically; *n_docs gets its story count. */
+ * `path` atomically; *n_docs gets its story count. Under the model's lock
+ * (fs_lock_file()), it re-reads the file when another process replaced it
+ * since query_session_open() (another update, the nightly build) and adds
+ * the stories, vectorised again, to that one: concurrent updates lose
+ * nothing and a newer model is never overwritten with an older one. */
 int query_session_update(struct query_session *s, const struct article *arts,
 			 const struct query_vector *vecs, size_t n, const char *path,
 			 uint32_t *n_docs, struct error *err);

@@ -839,6 +839,65 @@ def test_query_update_then_recommend_includes_the_new_story():
             assert "zz-new/story" in [i["id"] for i in after[s]["items"]], s
 
 
+def _new_stories(t, n):
+    """n new stories (mixes of two corpus pages each), one JSON Lines file each."""
+    arts = sorted((json.loads(l) for l in run("extract", CORPUS, "-q").stdout.splitlines()),
+                  key=lambda a: a["id"])
+    en = [a for a in arts if a["lang"] == "en"]
+    paths = []
+    for i in range(n):
+        a, b = en[(2 * i) % len(en)], en[(2 * i + 7) % len(en)]
+        new = {"id": f"zz-new/{i}", "title": a["title"] + " " + b["title"],
+               "text": a["text"] + "\n\n" + b["text"], "lang": "en",
+               "published": "2030-01-01T00:00:00Z"}
+        path = os.path.join(t, f"new{i}.jsonl")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(json.dumps(new) + "\n")
+        paths.append(path)
+    return paths
+
+
+def _model_ids(t, model):
+    out = os.path.join(t, "ids")
+    run("recommend", "-m", model, "-o", out, "-q", "--no-cutoff", "-n", "1")
+    return {r["source"]["id"] for r in read_jsonl(os.path.join(out, "related.jsonl"))}
+
+
+@test
+def test_concurrent_query_updates_lose_nothing():
+    with Tmp() as t:
+        model, _ = query_setup(t)
+        before = _model_ids(t, model)
+        news = _new_stories(t, 6)
+        procs = [subprocess.Popen([BIN, "query", "-m", model, "--update", "-q", p],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 for p in news]
+        for p in procs:
+            assert p.wait() == 0, p.stderr.read()
+        after = _model_ids(t, model)
+        assert after == before | {f"zz-new/{i}" for i in range(6)}, sorted(after - before)
+
+
+@test
+def test_query_update_never_overwrites_a_model_replaced_meanwhile():
+    import fcntl, time
+    with Tmp() as t:
+        model, _ = query_setup(t)
+        nightly = os.path.join(t, "nightly.model")
+        run("build", os.path.join(CORPUS, "column1"), "-m", nightly, "-q")
+        nightly_ids = _model_ids(t, nightly)
+        (new,) = _new_stories(t, 1)
+        with open(model + ".lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # as a writer would hold it
+            q = subprocess.Popen([BIN, "query", "-m", model, "--update", "-q", new],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            time.sleep(1.5)  # the query reads the old model, then waits for the lock
+            assert q.poll() is None, "the update did not wait for the model's lock"
+            os.replace(nightly, model)  # the nightly build's new model
+        assert q.wait() == 0, q.stderr.read()
+        assert _model_ids(t, model) == nightly_ids | {"zz-new/0"}
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e: {BIN} not built", file=sys.stderr)
