@@ -345,8 +345,8 @@ static void test_image_and_excerpt_kept_through_the_file(void **state)
 	assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
 	bag_free(&bag);
 	assert_int_equal(model_builder_finish(b, &p, &built, &err), 0);
-	assert_int_equal(model_save(&built, path_of("fields.model"), &err), 0);
-	assert_int_equal(model_load(path_of("fields.model"), &loaded, &err), 0);
+	assert_int_equal(model_save(&built, testutil_path("fields.model"), &err), 0);
+	assert_int_equal(model_load(testutil_path("fields.model"), &loaded, &err), 0);
 	assert_string_equal(model_doc(&loaded, 0, MODEL_IMAGE), "https://ex.com/a.jpg");
 	assert_null(model_doc(&loaded, 1, MODEL_IMAGE));
 	assert_string_equal(model_doc(&loaded, 1, MODEL_EXCERPT), "Short lead.");
