@@ -393,6 +393,8 @@ static long add_title_words(const char *title, uint32_t **words, size_t *n, size
 		i += k > 0 ? k : 1;
 	}
 	free(norm);
+	if (*n == first)
+		return 0;
 	qsort(*words + first, *n - first, sizeof **words, cmp_u32);
 	{
 		size_t w = first;

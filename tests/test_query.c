@@ -242,6 +242,8 @@ static void test_refresh_lists_stories_whose_floor_it_beats(void **state)
 	{
 		uint32_t weak = UINT32_MAX;
 		float low = 1.0f;
+
+		qo.overrides = NULL; /* the block's overrides are freed */
 		for (size_t i = 0; i < r.n_touched; i++)
 			if (r.tfidf[i] > 0.0f && r.tfidf[i] < low) {
 				low = r.tfidf[i];
