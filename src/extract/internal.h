@@ -326,6 +326,20 @@ int extract_text(xmlNode *root, const struct article *meta, char **text);
 
 bool is_month_word(const char *p);
 
+/* Dates before this year are not a web page's (a founding year, a birth
+ * date in a standfirst). */
+enum { DATE_MIN_YEAR = 1995 };
+
+/* The first date written in running text `s` ("20. November 2019",
+ * "20.11.2019", "20 de noviembre de 2019", "Nov. 20, 2019", "2019-11-20";
+ * month names in English, German, French, Spanish, Portuguese, Italian and
+ * Polish), as "YYYY-MM-DDT00:00:00Z", or NULL. Malloc'd. */
+char *date_in_text(const char *s);
+
+/* The date a URL's path spells ("/2019/11/20/", "/2019-11-20-slug",
+ * "/20191120/"), as date_in_text() gives it, or NULL. */
+char *date_in_url(const char *url);
+
 struct ld;
 
 /* Metadata (meta.c) ------------------------------------------------------- */
@@ -333,7 +347,8 @@ struct ld;
 /* Collected by collect_meta(). The const char * fields point into the
  * document (attribute values) and live as long as it; `title`, h1[] and
  * ld[] are malloc'd and freed by meta_release(). */
-enum { MAX_LD = 16, MAX_H1 = 8 };
+enum { MAX_LD = 16, MAX_H1 = 8, MAX_HINTED = 12, NEAR_TEXT = 300,
+       HINTED_TEXT = 200, MAX_HINT_READS = 64 };
 
 struct meta {
 	const char *canonical, *og_url, *og_title, *og_site, *og_image,
@@ -345,11 +360,33 @@ struct meta {
 	size_t nh1;
 	char *ld[MAX_LD];
 	size_t nld;
+	/* The visible text right after the first <h1> (its first NEAR_TEXT
+	 * bytes: where dateline and byline stand) and the datetime of the
+	 * first <time> in it. */
+	char *near;
+	const char *near_time;
+	/* Texts (at most HINTED_TEXT bytes) of elements whose class, id or
+	 * itemprop names a date ("date", "datum", "published"...) or an
+	 * author ("author", "byline", rel=author), in document order; an
+	 * author's flagged when it follows the first <h1>. */
+	char *dated[MAX_HINTED];
+	size_t ndated;
+	char *bylines[MAX_HINTED];
+	bool byline_after_h1[MAX_HINTED];
+	size_t nbylines;
+	size_t hint_reads; /* subtree texts read for hints: MAX_HINT_READS */
 };
 
 void meta_release(struct meta *m);
 int collect_meta(xmlNode *root, struct meta *m);
 int fill_metadata(struct article *out, struct meta *m, struct ld *ld);
+
+/* The names in a byline ("By Jane Smith and Raj Patel | Nov. 20, 2019",
+ * "Von Anna Meier, Redaktion"): the prefix ("By", "Von", "Par", "Por"...),
+ * roles, places, dates and what follows a separator removed; the names
+ * and the conjunctions between them as written. NULL when no name is
+ * left ("By Seattle Times business reporter"). Malloc'd. */
+char *byline_names(const char *s);
 
 /* JSON-LD (jsonld.c) ------------------------------------------------------ */
 

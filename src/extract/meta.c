@@ -11,6 +11,79 @@ void meta_release(struct meta *m)
 		free(m->h1[i]);
 	for (size_t i = 0; i < m->nld; i++)
 		free(m->ld[i]);
+	free(m->near);
+	for (size_t i = 0; i < m->ndated; i++)
+		free(m->dated[i]);
+	for (size_t i = 0; i < m->nbylines; i++)
+		free(m->bylines[i]);
+}
+
+/* Whether the lowercase form of `v` contains one of `words`. */
+static bool names_any(const char *v, const char *const *words)
+{
+	if (!v || !*v)
+		return false;
+	for (const char *const *w = words; *w; w++)
+		if (strcasestr(v, *w))
+			return true;
+	return false;
+}
+
+static const char *const date_hints[] = { "date", "datum", "time",
+					  "publish", "posted", "fecha",
+					  "data", "meta", "byline", NULL };
+static const char *const author_hints[] = { "author", "byline", "autor",
+					    "auteur", "writer", NULL };
+static const char *const not_hints[] = { "comment", "update", "related",
+					 "teaser", "sidebar", NULL };
+
+/* What an element's class, id, itemprop and rel say it holds. */
+static void hinted_as(const xmlNode *n, bool *date, bool *author)
+{
+	const char *keys[] = { attr(n, "class"), attr(n, "id"),
+			       attr(n, "itemprop") };
+	const char *rel = attr(n, "rel");
+
+	*date = *author = false;
+	for (size_t i = 0; i < 3; i++) {
+		if (!keys[i] || names_any(keys[i], not_hints))
+			continue;
+		*date = *date || names_any(keys[i], date_hints);
+		*author = *author || names_any(keys[i], author_hints);
+	}
+	if (rel && !strcasecmp(rel, "author"))
+		*author = true;
+}
+
+/* Keeps the text of a date- or author-hinted element `n` when short.
+ * Returns 0 or -1 when memory runs out. */
+static int keep_hinted(struct meta *m, const xmlNode *n, struct buf *b)
+{
+	bool date, author;
+	char *copy;
+
+	hinted_as(n, &date, &author);
+	if ((!date || m->ndated == MAX_HINTED) &&
+	    (!author || m->nbylines == MAX_HINTED))
+		return 0;
+	if (m->hint_reads++ >= MAX_HINT_READS)
+		return 0; /* hostile pages: a bounded cost */
+	if (subtree_text(n, b))
+		return -1;
+	if (!b->len || b->len > HINTED_TEXT)
+		return 0;
+	if (date && m->ndated < MAX_HINTED) {
+		if (!(copy = strdup(b->data)))
+			return -1;
+		m->dated[m->ndated++] = copy;
+	}
+	if (author && m->nbylines < MAX_HINTED) {
+		if (!(copy = strdup(b->data)))
+			return -1;
+		m->byline_after_h1[m->nbylines] = m->nh1 > 0;
+		m->bylines[m->nbylines++] = copy;
+	}
+	return 0;
 }
 
 static void keep_first(const char **slot, const char *v)
@@ -74,7 +147,8 @@ static void meta_from_tag(struct meta *m, const xmlNode *n)
 int collect_meta(xmlNode *root, struct meta *m)
 {
 	xmlNode *n = root;
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, near = BUF_INIT;
+	bool near_space = false;
 	int rc = 0;
 
 	for (;;) {
@@ -82,6 +156,18 @@ int collect_meta(xmlNode *root, struct meta *m)
 
 		if (n == root) {
 			descend = true; /* the document node */
+		} else if (n->type == XML_TEXT_NODE && m->nh1 && !m->near &&
+			   near.len < NEAR_TEXT && n->content) {
+			if (add_collapsed(&near, (const char *)n->content,
+					  &near_space) == (size_t)-1) {
+				rc = -1;
+				break;
+			}
+			if (buf_addc(&near, ' ')) {
+				rc = -1;
+				break;
+			}
+			near_space = true;
 		} else if (n->type == XML_ELEMENT_NODE && n->name) {
 			const char *name = (const char *)n->name, *v;
 
@@ -144,6 +230,12 @@ int collect_meta(xmlNode *root, struct meta *m)
 				keep_first(&m->time_dt, v);
 				if (attr(n, "pubdate"))
 					keep_first(&m->time_pub, v);
+				if (m->nh1 && near.len < NEAR_TEXT)
+					keep_first(&m->near_time, v);
+			}
+			if (descend && keep_hinted(m, n, &b)) {
+				rc = -1;
+				break;
 			}
 			if ((v = attr(n, "itemprop")) != NULL) {
 				const char **slot =
@@ -162,6 +254,9 @@ int collect_meta(xmlNode *root, struct meta *m)
 			break;
 	}
 	buf_release(&b);
+	if (!rc && near.len && !(m->near = buf_detach(&near, NULL)))
+		rc = -1;
+	buf_release(&near);
 	return rc;
 }
 
@@ -177,12 +272,269 @@ static int fill(char **field, const char *value)
 	return 0;
 }
 
-/* Sets *field to the first candidate that normalises as a date. */
-static int fill_date(char **field, const char *const *cands, size_t n)
+/* Whether date `d` (RFC 3339) can be a page's publication date: not
+ * before DATE_MIN_YEAR, not after the page's modification date `mod`. */
+static bool plausible_date(const char *d, const char *mod)
 {
-	for (size_t i = 0; i < n && !*field; i++)
-		if (cands[i])
-			*field = extract_normalize_date(cands[i]);
+	return atoi(d) >= DATE_MIN_YEAR &&
+	       !(mod && strncmp(d, mod, 10) > 0);
+}
+
+/* How a date candidate is read: a machine-readable value (meta, JSON-LD,
+ * datetime) or running text where the first date written counts. */
+enum { AS_VALUE, AS_TEXT, AS_URL };
+
+struct date_cand {
+	const char *s;
+	int how;
+};
+
+/* Sets *field to the first candidate that reads as a plausible date
+ * (plausible_date() against `mod`). Returns 0, or -1 when memory runs
+ * out. */
+static int fill_date(char **field, const struct date_cand *c, size_t n,
+		     const char *mod)
+{
+	for (size_t i = 0; i < n && !*field; i++) {
+		char *d;
+
+		if (!c[i].s)
+			continue;
+		d = c[i].how == AS_VALUE  ? extract_normalize_date(c[i].s)
+		    : c[i].how == AS_TEXT ? date_in_text(c[i].s)
+					  : date_in_url(c[i].s);
+		if (d && plausible_date(d, mod))
+			*field = d;
+		else
+			free(d);
+	}
+	return 0;
+}
+
+/* Bylines to names --------------------------------------------------------- */
+
+/* Words that open a byline and are not part of the name. */
+static const char *const byline_prefixes[] = {
+	"written by", "posted by", "geschrieben von", "ein beitrag von",
+	"by", "von", "par", "por", "di", "przez", "autor", "autorin",
+	"author", "auteur", "text", "texte", "redacción", "redaktion",
+	"reporter", "de", NULL
+};
+
+/* Words that make a part of a byline a role or an organisation, not a
+ * name: the part and the rest are dropped. */
+static const char *const role_words[] = {
+	"staff", "reporter", "correspondent", "editor", "redaktion",
+	"redakteur", "redakteurin", "journalist", "contributor", "team",
+	"desk", "korrespondent", "autor", "author", "experte", "expertin",
+	"mitarbeiter", "writer", "columnist", "kolumnist", "news", "agency",
+	"press", "presse", "online", "zeitung", "magazin", "redacción",
+	"rédaction", "redazione", "redakcja", "updated", "aktualisiert",
+	"published", "veröffentlicht", "publiziert", "posted", "geschrieben",
+	"erstellt", "artikel", "uhr", "stand", "bild", "foto", "fotos",
+	"photo", "image", "quelle", "source", "monday", "tuesday",
+	"wednesday", "thursday", "friday", "saturday", "sunday", "montag",
+	"dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+	NULL
+};
+
+/* Whether w[0..n) is a role word, or holds a long one ("Chefredakteur",
+ * "FOCUS-Online-Experte"). */
+static bool role_word(const char *w, size_t n)
+{
+	char word[64];
+
+	if (n >= sizeof word)
+		return false;
+	memcpy(word, w, n);
+	word[n] = '\0';
+	for (const char *const *r = role_words; *r; r++) {
+		size_t rn = strlen(*r);
+
+		if (rn == n ? strcasecmp(word, *r) == 0
+			    : rn >= 6 && strcasestr(word, *r))
+			return true;
+	}
+	return false;
+}
+
+/* Words joining two names, kept as written. */
+static const char *const conjunctions[] = { "and", "und", "et", "y", "e",
+					    "i", "&", "u.", NULL };
+
+static bool word_in(const char *w, size_t n, const char *const *list)
+{
+	for (const char *const *p = list; *p; p++)
+		if (strlen(*p) == n && strncasecmp(w, *p, n) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the word w[0..n) can be part of a person's name: it starts with
+ * a capital (or a non-ASCII letter), or is a lowercase particle. */
+static bool name_word(const char *w, size_t n)
+{
+	static const char *const particles[] = { "von", "van", "de", "der",
+						 "den", "da", "di", "du",
+						 "la", "le", "del", "dos",
+						 "zu", "ten", "ter", NULL };
+	unsigned char c = (unsigned char)w[0];
+
+	for (size_t i = 0; i < n; i++)
+		if (isdigit((unsigned char)w[i]) || w[i] == '@' || w[i] == '/' ||
+		    ((unsigned char)w[i] == 0xC2 && i + 1 < n &&
+		     (unsigned char)w[i + 1] == 0xA9)) /* © */
+			return false;
+	if (w[n - 1] == ':' || role_word(w, n))
+		return false;
+	return isupper(c) || c >= 0x80 || word_in(w, n, particles);
+}
+
+/* Length of the word at p (up to white space, ',', ';', '|'). */
+static size_t byline_word(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && !isspace((unsigned char)p[n]) && !strchr(",;|", p[n]))
+		n++;
+	return n;
+}
+
+char *byline_names(const char *s)
+{
+	char *t = clean_string(s), *p, *end = NULL, *start, *group = NULL;
+	size_t words = 0;
+
+	if (!t)
+		return NULL;
+	p = t;
+	/* The prefix, with its colon ("Autor: ", "By "). */
+	for (bool again = true; again;) {
+		again = false;
+		for (const char *const *w = byline_prefixes; *w; w++) {
+			size_t n = strlen(*w);
+
+			if (strncasecmp(p, *w, n) == 0 &&
+			    (p[n] == ' ' || p[n] == ':' || p[n] == '\0')) {
+				p += n;
+				while (*p == ' ' || *p == ':')
+					p++;
+				again = true;
+				break;
+			}
+		}
+	}
+	/* A label before a colon ("Interview: Jane Smith") and roles before
+	 * the name ("Business reporter Jane Smith"). */
+	{
+		size_t n = byline_word(p);
+
+		if (n > 1 && p[n - 1] == ':' && p[n] == ' ')
+			p += n + 1;
+		while ((n = byline_word(p)) > 0 && !name_word(p, n) &&
+		       role_word(p, n)) {
+			p += n;
+			while (*p == ' ')
+				p++;
+		}
+	}
+	start = p;
+	/* Names, separated by commas or conjunctions, until a word that
+	 * cannot be a name's or a separator. */
+	while (*p) {
+		size_t n = byline_word(p);
+
+		if (n == 0) {
+			if (*p != ',')
+				break; /* '|', ';': what follows is not the name */
+			p++;
+			words = 0;
+		} else if (word_in(p, n, conjunctions) && end) {
+			p += n;
+			words = 0;
+		} else if (name_word(p, n) && words < 5) {
+			p += n;
+			if (!words)
+				group = end;
+			words++;
+			end = p;
+			if (p[-1] == '.' && n > 3)
+				break; /* a sentence ends */
+		} else {
+			/* "Seattle Times business reporter": the words before
+			 * a role name its employer, not a person. */
+			const char *q = p + n;
+			size_t k;
+
+			while (*q == ' ')
+				q++;
+			k = byline_word(q);
+			if (words && (role_word(p, n) || (k && role_word(q, k))))
+				end = group;
+			break;
+		}
+		while (*p == ' ')
+			p++;
+	}
+	if (!end) {
+		free(t);
+		return NULL;
+	}
+	*end = '\0';
+	memmove(t, start, (size_t)(end - start) + 1);
+	return t;
+}
+
+/* Whether `name` is the site's or the publisher's, not a person's. */
+static bool is_site_name(const char *name, const char *site, const char *url)
+{
+	const char *host;
+	size_t n;
+
+	if (site && !strcasecmp(name, site))
+		return true;
+	if (strchr(name, '.') && !strchr(name, ' '))
+		return true; /* "finanztreff.de" */
+	if (!url || !(host = strstr(url, "://")))
+		return false;
+	host += 3;
+	if (!strncmp(host, "www.", 4))
+		host += 4;
+	n = strcspn(host, "./");
+	return n >= 3 && strlen(name) == n && !strncasecmp(name, host, n);
+}
+
+/* The page's authors, by precedence: JSON-LD persons, the byline shown
+ * after the headline, any byline-hinted element, meta author. Each source
+ * is read into names (byline_names()) and skipped when it names the site. */
+static int fill_author(struct article *out, const struct meta *m,
+		       const struct ld *ld, const char *site)
+{
+	char *ldn = ld_authors(ld);
+	const char *cands[2 * MAX_HINTED + 4];
+	size_t n = 0;
+
+	cands[n++] = ldn;
+	for (size_t i = 0; i < m->nbylines; i++)
+		if (m->byline_after_h1[i])
+			cands[n++] = m->bylines[i];
+	for (size_t i = 0; i < m->nbylines; i++)
+		if (!m->byline_after_h1[i])
+			cands[n++] = m->bylines[i];
+	cands[n++] = m->author;
+	cands[n++] = m->art_author;
+	for (size_t i = 0; i < n && !out->author; i++) {
+		char *names;
+
+		if (!cands[i] || strstr(cands[i], "://"))
+			continue;
+		names = i == 0 ? clean_string(cands[i]) : byline_names(cands[i]);
+		if (names && !is_site_name(names, site, out->url))
+			out->author = names;
+		else
+			free(names);
+	}
+	free(ldn);
 	return 0;
 }
 
@@ -276,28 +628,37 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 		}
 	}
 
-	/* dates */
-	const char *pubs[] = { ld_get(ld, "datePublished", "@value"),
-			       m->pub,
-			       m->ip_pub,
-			       m->time_pub,
-			       m->other_pub,
-			       ld_get(ld, "dateCreated", "@value"),
-			       m->time_dt };
-	const char *mods[] = { ld_get(ld, "dateModified", "@value"), m->mod,
-			       m->ip_mod };
-	fill_date(&out->published, pubs, sizeof pubs / sizeof pubs[0]);
-	fill_date(&out->modified, mods, sizeof mods / sizeof mods[0]);
+	/* dates: modified first, as no published date may follow it. The
+	 * machine-readable ones before the URL's, which is before what the
+	 * page shows near the headline, then elsewhere. */
+	const struct date_cand mods[] = {
+		{ ld_get(ld, "dateModified", "@value"), AS_VALUE },
+		{ m->mod, AS_VALUE },
+		{ m->ip_mod, AS_VALUE }
+	};
+	fill_date(&out->modified, mods, sizeof mods / sizeof mods[0], NULL);
+	const struct date_cand pubs[] = {
+		{ ld_get(ld, "datePublished", "@value"), AS_VALUE },
+		{ m->pub, AS_VALUE },
+		{ m->ip_pub, AS_VALUE },
+		{ m->time_pub, AS_VALUE },
+		{ m->other_pub, AS_VALUE },
+		{ ld_get(ld, "dateCreated", "@value"), AS_VALUE },
+		{ out->url, AS_URL },
+		{ m->near_time, AS_VALUE },
+		{ m->near, AS_TEXT },
+		{ m->ndated > 0 ? m->dated[0] : NULL, AS_TEXT },
+		{ m->ndated > 1 ? m->dated[1] : NULL, AS_TEXT },
+		{ m->ndated > 2 ? m->dated[2] : NULL, AS_TEXT },
+		{ m->ndated > 3 ? m->dated[3] : NULL, AS_TEXT },
+		{ m->time_dt, AS_VALUE },
+	};
+	fill_date(&out->published, pubs, sizeof pubs / sizeof pubs[0],
+		  out->modified);
 
 	/* author */
-	if (!out->author) {
-		out->author = ld_authors(ld);
-		if (!out->author && m->author && !strstr(m->author, "://"))
-			fill(&out->author, m->author);
-		if (!out->author && m->art_author &&
-		    !strstr(m->art_author, "://"))
-			fill(&out->author, m->art_author);
-	}
+	if (!out->author)
+		fill_author(out, m, ld, site);
 
 	/* section */
 	if (ld->article)
