@@ -348,7 +348,8 @@ struct ld;
  * document (attribute values) and live as long as it; `title`, h1[] and
  * ld[] are malloc'd and freed by meta_release(). */
 enum { MAX_LD = 16, MAX_H1 = 8, MAX_HINTED = 12, NEAR_TEXT = 300,
-       HINTED_TEXT = 200, MAX_HINT_READS = 64 };
+       HINTED_TEXT = 200, MAX_HINT_READS = 64,
+       BEFORE_TEXT = 150 };
 
 struct meta {
 	const char *canonical, *og_url, *og_title, *og_site, *og_image,
@@ -365,6 +366,7 @@ struct meta {
 	 * first <time> in it. */
 	char *near;
 	const char *near_time;
+	char *before; /* the last BEFORE_TEXT bytes or so of text before it */
 	/* Texts (at most HINTED_TEXT bytes) of elements whose class, id or
 	 * itemprop names a date ("date", "datum", "published"...) or an
 	 * author ("author", "byline", rel=author), in document order; an
@@ -387,6 +389,31 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld);
  * and the conjunctions between them as written. NULL when no name is
  * left ("By Seattle Times business reporter"). Malloc'd. */
 char *byline_names(const char *s);
+
+/* Headline (title.c) ------------------------------------------------------- */
+
+enum { HEADLINE_MAX_H1 = MAX_H1 };
+
+/* Where a page states its headline; any may be NULL. */
+struct headline_sources {
+	const char *ld_headline, *og_title, *tw_title; /* in this precedence */
+	const char *const *h1; /* the page's <h1>s, in order */
+	size_t nh1;
+	const char *title;     /* <title> */
+	const char *site, *publisher; /* og:site_name, JSON-LD publisher */
+	const char *host;      /* the page's URL */
+};
+
+/* The headline by agreement: each source gets a vote from every other
+ * whose text holds it (compared case-folded, letters and digits only); the
+ * one with most votes wins, ties in the order of the struct. A source that
+ * is the site's name (og:site_name, publisher, host name) never wins; a
+ * site-wide og:title wins nothing as no other source holds it. The winner
+ * is given as an <h1> writes it when one agrees, its site name stripped
+ * (extract_clean_title()). When no source holds another, a segment of one
+ * ("BBC NEWS | Scotland | Headline") that is another whole wins. Malloc'd,
+ * NULL when there is no source or no memory. */
+char *extract_headline(const struct headline_sources *h);
 
 /* JSON-LD (jsonld.c) ------------------------------------------------------ */
 

@@ -12,6 +12,7 @@ void meta_release(struct meta *m)
 	for (size_t i = 0; i < m->nld; i++)
 		free(m->ld[i]);
 	free(m->near);
+	free(m->before);
 	for (size_t i = 0; i < m->ndated; i++)
 		free(m->dated[i]);
 	for (size_t i = 0; i < m->nbylines; i++)
@@ -142,12 +143,41 @@ static void meta_from_tag(struct meta *m, const xmlNode *n)
 		keep_first(&m->content_lang, content);
 }
 
+/* Appends text `s` to `b` and keeps only its last BEFORE_TEXT bytes (cut
+ * at a character boundary). Returns 0 or -1 when memory runs out. */
+static int keep_tail(struct buf *b, const char *s)
+{
+	bool space = true;
+	size_t cut;
+
+	if (buf_addc(b, ' ') || add_collapsed(b, s, &space) == (size_t)-1)
+		return -1;
+	if (b->len <= 4 * BEFORE_TEXT)
+		return 0;
+	cut = b->len - BEFORE_TEXT;
+	while (cut < b->len && ((unsigned char)b->data[cut] & 0xC0) == 0x80)
+		cut++;
+	memmove(b->data, b->data + cut, b->len - cut + 1);
+	b->len -= cut;
+	return 0;
+}
+
+/* The last BEFORE_TEXT bytes or so of `b` (from a character boundary). */
+static const char *tail_of(const struct buf *b)
+{
+	size_t cut = b->len > BEFORE_TEXT ? b->len - BEFORE_TEXT : 0;
+
+	while (cut < b->len && ((unsigned char)b->data[cut] & 0xC0) == 0x80)
+		cut++;
+	return b->data + cut;
+}
+
 /* Collects the metadata sources of the whole document. Iterative.
  * Returns 0 or -1 when memory runs out. */
 int collect_meta(xmlNode *root, struct meta *m)
 {
 	xmlNode *n = root;
-	struct buf b = BUF_INIT, near = BUF_INIT;
+	struct buf b = BUF_INIT, near = BUF_INIT, pre = BUF_INIT;
 	bool near_space = false;
 	int rc = 0;
 
@@ -156,6 +186,11 @@ int collect_meta(xmlNode *root, struct meta *m)
 
 		if (n == root) {
 			descend = true; /* the document node */
+		} else if (n->type == XML_TEXT_NODE && !m->nh1 && n->content) {
+			if (keep_tail(&pre, (const char *)n->content)) {
+				rc = -1;
+				break;
+			}
 		} else if (n->type == XML_TEXT_NODE && m->nh1 && !m->near &&
 			   near.len < NEAR_TEXT && n->content) {
 			if (add_collapsed(&near, (const char *)n->content,
@@ -188,6 +223,11 @@ int collect_meta(xmlNode *root, struct meta *m)
 						 : (m->title ? NULL : &m->title);
 
 				descend = false;
+				if (h1 && !m->nh1 && pre.len &&
+				    !(m->before = strdup(tail_of(&pre)))) {
+					rc = -1;
+					break;
+				}
 				if (slot && !(!h1 && n->parent &&
 					      is_tag(n->parent, "svg"))) {
 					if (subtree_text(n, &b)) {
@@ -257,6 +297,7 @@ int collect_meta(xmlNode *root, struct meta *m)
 	if (!rc && near.len && !(m->near = buf_detach(&near, NULL)))
 		rc = -1;
 	buf_release(&near);
+	buf_release(&pre);
 	return rc;
 }
 
@@ -276,8 +317,7 @@ static int fill(char **field, const char *value)
  * before DATE_MIN_YEAR, not after the page's modification date `mod`. */
 static bool plausible_date(const char *d, const char *mod)
 {
-	return atoi(d) >= DATE_MIN_YEAR &&
-	       !(mod && strncmp(d, mod, 10) > 0);
+	return atoi(d) >= DATE_MIN_YEAR && !(mod && strncmp(d, mod, 10) > 0);
 }
 
 /* How a date candidate is read: a machine-readable value (meta, JSON-LD,
@@ -289,9 +329,10 @@ struct date_cand {
 	int how;
 };
 
-/* Sets *field to the first candidate that reads as a plausible date
- * (plausible_date() against `mod`). Returns 0, or -1 when memory runs
- * out. */
+/* Sets *field to the first candidate that reads as a date; one read from
+ * text or a URL must be plausible_date() against `mod` (a publisher may
+ * date a story before its last edit, but a date in the text after that
+ * edit is another event's). Returns 0, or -1 when memory runs out. */
 static int fill_date(char **field, const struct date_cand *c, size_t n,
 		     const char *mod)
 {
@@ -303,7 +344,7 @@ static int fill_date(char **field, const struct date_cand *c, size_t n,
 		d = c[i].how == AS_VALUE  ? extract_normalize_date(c[i].s)
 		    : c[i].how == AS_TEXT ? date_in_text(c[i].s)
 					  : date_in_url(c[i].s);
-		if (d && plausible_date(d, mod))
+		if (d && plausible_date(d, c[i].how == AS_VALUE ? NULL : mod))
 			*field = d;
 		else
 			free(d);
@@ -558,29 +599,6 @@ static char *lang_code(const char *v)
 	return strdup(code);
 }
 
-/* The headline when no metadata names it. Many pages have several <h1>s
- * (the logo, the headline, a box title): the one the <title> contains is
- * the headline ("Headline | Site"; the longest, as the site name may be
- * one too); else a lone <h1>; else the <title>,
- * whose site-name part the caller removes; else the first <h1>. */
-static const char *page_headline(const struct meta *m)
-{
-	const char *best = NULL;
-
-	for (size_t i = 0; m->title && i < m->nh1; i++)
-		if (strlen(m->h1[i]) >= 12 &&
-		    (!best || strlen(m->h1[i]) > strlen(best)) &&
-		    strcasestr(m->title, m->h1[i]))
-			best = m->h1[i];
-	if (best)
-		return best;
-	if (m->nh1 == 1)
-		return m->h1[0];
-	if (m->title)
-		return m->title;
-	return m->nh1 ? m->h1[0] : NULL;
-}
-
 int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 {
 	const char *site = m->og_site;
@@ -607,25 +625,25 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 
 	/* title */
 	if (!out->title) {
-		const char *t = ld->article ? ld_string(json_object_get(
-							ld->article, "headline"),
-						"name")
-					    : NULL;
-		if (!t || !*t)
-			t = m->og_title;
-		if (!t || !*t)
-			t = m->tw_title;
-		if (!t || !*t)
-			t = page_headline(m);
-		if (t && *t) {
-			out->title = extract_clean_title(t, site);
-			if (!out->title)
-				return -1;
-			if (!*out->title) {
-				free(out->title);
-				out->title = NULL;
-			}
-		}
+		struct headline_sources h = {
+			.ld_headline = ld->article ? ld_string(json_object_get(
+							     ld->article, "headline"),
+						     "name")
+						   : NULL,
+			.og_title = m->og_title,
+			.tw_title = m->tw_title,
+			.h1 = (const char *const *)m->h1,
+			.nh1 = m->nh1,
+			.title = m->title,
+			.site = m->og_site,
+			.publisher = ld->article ? ld_string(json_object_get(
+							   ld->article, "publisher"),
+						   "name")
+						 : NULL,
+			.host = out->url,
+		};
+
+		out->title = extract_headline(&h);
 	}
 
 	/* dates: modified first, as no published date may follow it. The
@@ -647,14 +665,28 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 		{ out->url, AS_URL },
 		{ m->near_time, AS_VALUE },
 		{ m->near, AS_TEXT },
-		{ m->ndated > 0 ? m->dated[0] : NULL, AS_TEXT },
-		{ m->ndated > 1 ? m->dated[1] : NULL, AS_TEXT },
-		{ m->ndated > 2 ? m->dated[2] : NULL, AS_TEXT },
-		{ m->ndated > 3 ? m->dated[3] : NULL, AS_TEXT },
 		{ m->time_dt, AS_VALUE },
+		{ m->before, AS_TEXT },
 	};
-	fill_date(&out->published, pubs, sizeof pubs / sizeof pubs[0],
-		  out->modified);
+	const size_t npubs = sizeof pubs / sizeof pubs[0];
+
+	fill_date(&out->published, pubs, npubs - 2, out->modified);
+	for (size_t i = 0; i < m->ndated && !out->published; i++) {
+		const struct date_cand c = { m->dated[i], AS_TEXT };
+
+		fill_date(&out->published, &c, 1, out->modified);
+	}
+	fill_date(&out->published, pubs + npubs - 2, 2, out->modified);
+	for (size_t i = 0; i < m->nh1 && !out->published; i++) {
+		const struct date_cand c = { m->h1[i], AS_TEXT };
+
+		fill_date(&out->published, &c, 1, out->modified);
+	}
+	if (!out->published) {
+		const struct date_cand c = { m->title, AS_TEXT };
+
+		fill_date(&out->published, &c, 1, out->modified);
+	}
 
 	/* author */
 	if (!out->author)
