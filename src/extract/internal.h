@@ -349,7 +349,7 @@ struct ld;
  * ld[] are malloc'd and freed by meta_release(). */
 enum { MAX_LD = 16, MAX_H1 = 8, MAX_HINTED = 12, NEAR_TEXT = 300,
        HINTED_TEXT = 200, MAX_HINT_READS = 64,
-       BEFORE_TEXT = 150 };
+       BEFORE_TEXT = 150, PREFIXED_TEXT = 80 };
 
 struct meta {
 	const char *canonical, *og_url, *og_title, *og_site, *og_image,
@@ -376,6 +376,9 @@ struct meta {
 	char *bylines[MAX_HINTED];
 	bool byline_after_h1[MAX_HINTED];
 	size_t nbylines;
+	/* Short lines that open as a byline does ("von Anna Meier"). */
+	char *prefixed[MAX_HINTED];
+	size_t nprefixed;
 	size_t hint_reads; /* subtree texts read for hints: MAX_HINT_READS */
 };
 

@@ -17,6 +17,8 @@ void meta_release(struct meta *m)
 		free(m->dated[i]);
 	for (size_t i = 0; i < m->nbylines; i++)
 		free(m->bylines[i]);
+	for (size_t i = 0; i < m->nprefixed; i++)
+		free(m->prefixed[i]);
 }
 
 /* Whether the lowercase form of `v` contains one of `words`. */
@@ -143,6 +145,55 @@ static void meta_from_tag(struct meta *m, const xmlNode *n)
 		keep_first(&m->content_lang, content);
 }
 
+/* Whether text starts with a byline's prefix word ("By ", "von ",
+ * "Text: "), any case. */
+static bool starts_byline(const char *t)
+{
+	static const char *const openers[] = { "by ", "von ", "par ", "por ",
+					       "text von ", "text: ",
+					       "autor: ", "autorin: ",
+					       "written by ", "przez ", NULL };
+
+	while (isspace((unsigned char)*t))
+		t++;
+	for (const char *const *o = openers; *o; o++)
+		if (!strncasecmp(t, *o, strlen(*o)))
+			return true;
+	return false;
+}
+
+/* Keeps a short line that opens with a byline's prefix ("von Anna Meier",
+ * "<strong>Text:</strong> Anna Meier") as a byline: the text of the
+ * element around text node `n`, or of its parent when that holds no name
+ * yet. Returns 0 or -1 when memory runs out. */
+static int keep_prefixed(struct meta *m, const xmlNode *n, struct buf *b)
+{
+	const xmlNode *e = n->parent;
+
+	if (!starts_byline((const char *)n->content) ||
+	    strlen((const char *)n->content) > PREFIXED_TEXT)
+		return 0;
+	for (int up = 0; up < 2 && e && e->type == XML_ELEMENT_NODE; up++) {
+		char *names;
+
+		if (m->hint_reads++ >= MAX_HINT_READS)
+			return 0;
+		if (subtree_text(e, b))
+			return -1;
+		if (b->len > PREFIXED_TEXT)
+			return 0;
+		if ((names = byline_names(b->data)) != NULL) {
+			free(names);
+			if (!(m->prefixed[m->nprefixed] = strdup(b->data)))
+				return -1;
+			m->nprefixed++;
+			return 0;
+		}
+		e = e->parent;
+	}
+	return 0;
+}
+
 /* Appends text `s` to `b` and keeps only its last BEFORE_TEXT bytes (cut
  * at a character boundary). Returns 0 or -1 when memory runs out. */
 static int keep_tail(struct buf *b, const char *s)
@@ -191,6 +242,11 @@ int collect_meta(xmlNode *root, struct meta *m)
 				rc = -1;
 				break;
 			}
+		} else if (n->type == XML_TEXT_NODE && n->content &&
+			   m->nprefixed < MAX_HINTED &&
+			   keep_prefixed(m, n, &b)) {
+			rc = -1;
+			break;
 		} else if (n->type == XML_TEXT_NODE && m->nh1 && !m->near &&
 			   near.len < NEAR_TEXT && n->content) {
 			if (add_collapsed(&near, (const char *)n->content,
@@ -555,13 +611,19 @@ static int fill_author(struct article *out, const struct meta *m,
 	const char *cands[2 * MAX_HINTED + 4];
 	size_t n = 0;
 
+	size_t dom_from, dom_to;
+
 	cands[n++] = ldn;
+	dom_from = n;
 	for (size_t i = 0; i < m->nbylines; i++)
 		if (m->byline_after_h1[i])
 			cands[n++] = m->bylines[i];
+	for (size_t i = 0; i < m->nprefixed; i++)
+		cands[n++] = m->prefixed[i];
 	for (size_t i = 0; i < m->nbylines; i++)
 		if (!m->byline_after_h1[i])
 			cands[n++] = m->bylines[i];
+	dom_to = n;
 	cands[n++] = m->author;
 	cands[n++] = m->art_author;
 	for (size_t i = 0; i < n && !out->author; i++) {
@@ -569,7 +631,12 @@ static int fill_author(struct article *out, const struct meta *m,
 
 		if (!cands[i] || strstr(cands[i], "://"))
 			continue;
-		names = i == 0 ? clean_string(cands[i]) : byline_names(cands[i]);
+		/* Metadata names an author as the CMS knows them ("jdoe",
+		 * "Staff and news service reports"): kept whole when no
+		 * name can be read from it; a page's byline is not. */
+		names = byline_names(cands[i]);
+		if (!names && (i < dom_from || i >= dom_to))
+			names = clean_string(cands[i]);
 		if (names && !is_site_name(names, site, out->url))
 			out->author = names;
 		else
