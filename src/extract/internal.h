@@ -418,6 +418,13 @@ struct headline_sources {
  * NULL when there is no source or no memory. */
 char *extract_headline(const struct headline_sources *h);
 
+/* Decodes character references left in a value that was escaped twice
+ * ("Olive &#038; Herb", "Redacci&oacute;n"), in place. */
+void decode_refs(char *s);
+
+/* Whether the UTF-8 character at p is a letter (of any script). */
+bool letter_at(const char *p);
+
 /* JSON-LD (jsonld.c) ------------------------------------------------------ */
 
 /* The parsed JSON-LD blocks: roots[] owned (freed by ld_release()); the

@@ -484,7 +484,8 @@ static bool name_word(const char *w, size_t n)
 			return false;
 	if (w[n - 1] == ':' || role_word(w, n))
 		return false;
-	return isupper(c) || c >= 0x80 || word_in(w, n, particles);
+	return isupper(c) || (c >= 0x80 && letter_at(w)) ||
+	       word_in(w, n, particles);
 }
 
 /* Length of the word at p (up to white space, ',', ';', '|'). */
@@ -504,6 +505,7 @@ char *byline_names(const char *s)
 
 	if (!t)
 		return NULL;
+	decode_refs(t);
 	p = t;
 	/* The prefix, with its colon ("Autor: ", "By "). */
 	for (bool again = true; again;) {
@@ -635,8 +637,9 @@ static int fill_author(struct article *out, const struct meta *m,
 		 * "Staff and news service reports"): kept whole when no
 		 * name can be read from it; a page's byline is not. */
 		names = byline_names(cands[i]);
-		if (!names && (i < dom_from || i >= dom_to))
-			names = clean_string(cands[i]);
+		if (!names && (i < dom_from || i >= dom_to) &&
+		    (names = clean_string(cands[i])) != NULL)
+			decode_refs(names);
 		if (names && !is_site_name(names, site, out->url))
 			out->author = names;
 		else

@@ -24,6 +24,18 @@ static const char *const title_seps[] = { " | ", " - ", " – ", " — ",
 					  " :: ", " · ", " » ", " « ",
 					  " / ", " • ", ": ", NULL };
 
+/* Whether the UTF-8 character at p is a letter (of any script). */
+bool letter_at(const char *p)
+{
+	utf8proc_int32_t c;
+	utf8proc_category_t cat;
+
+	if (utf8proc_iterate((const utf8proc_uint8_t *)p, -1, &c) <= 0)
+		return false;
+	cat = utf8proc_category(c);
+	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
+}
+
 char *extract_clean_title(const char *title, const char *site)
 {
 	char *t = clean_string(title), *st = clean_string(site);
@@ -147,9 +159,7 @@ static bool key_within(const char *small, const char *big)
 	return false;
 }
 
-/* Decodes character references left in a value that was escaped twice
- * ("Olive &#038; Herb", "Redacci&oacute;n"), in place. */
-static void decode_refs(char *s)
+void decode_refs(char *s)
 {
 	char *w = s;
 
