@@ -149,16 +149,20 @@ static void meta_from_tag(struct meta *m, const xmlNode *n)
  * "Text: "), any case. */
 static bool starts_byline(const char *t)
 {
-	static const char *const openers[] = { "by ", "von ", "par ", "por ",
-					       "text von ", "text: ",
-					       "autor: ", "autorin: ",
-					       "written by ", "przez ", NULL };
+	static const char *const openers[] = { "by", "von", "par", "por",
+					       "text von", "text:", "autor:",
+					       "autorin:", "written by",
+					       "przez", NULL };
 
 	while (isspace((unsigned char)*t))
 		t++;
-	for (const char *const *o = openers; *o; o++)
-		if (!strncasecmp(t, *o, strlen(*o)))
+	for (const char *const *o = openers; *o; o++) {
+		size_t n = strlen(*o);
+
+		if (!strncasecmp(t, *o, n) &&
+		    (t[n] == '\0' || isspace((unsigned char)t[n])))
 			return true;
+	}
 	return false;
 }
 
@@ -530,9 +534,14 @@ char *byline_names(const char *s)
 
 		if (n > 1 && p[n - 1] == ':' && p[n] == ' ')
 			p += n + 1;
-		while ((n = byline_word(p)) > 0 && !name_word(p, n) &&
-		       role_word(p, n)) {
-			p += n;
+		while ((n = byline_word(p)) > 0) {
+			const char *q = p + n;
+
+			while (*q == ' ')
+				q++;
+			if (!role_word(p, n) && !role_word(q, byline_word(q)))
+				break;
+			p += n; /* a role, or what qualifies one */
 			while (*p == ' ')
 				p++;
 		}
