@@ -418,6 +418,7 @@ static int fill_date(char **field, const struct date_cand *c, size_t n,
 static const char *const byline_prefixes[] = {
 	"written by", "posted by", "geschrieben von", "ein beitrag von",
 	"by", "von", "par", "por", "di", "przez", "autor", "autorin",
+	"from", "about",
 	"author", "auteur", "text", "texte", "redacción", "redaktion",
 	"reporter", "de", NULL
 };
@@ -459,6 +460,14 @@ static bool role_word(const char *w, size_t n)
 	return false;
 }
 
+/* Words of the links around a byline ("Jane Smith View Profile Email"):
+ * they end the names. */
+static const char *const link_words[] = { "view", "profile", "email",
+					  "e-mail", "rss", "follow", "share",
+					  "twitter", "facebook", "more",
+					  "posts", "bio", "latest", "alle",
+					  "weitere", "artikel", NULL };
+
 /* Words joining two names, kept as written. */
 static const char *const conjunctions[] = { "and", "und", "et", "y", "e",
 					    "i", "&", "u.", NULL };
@@ -486,7 +495,7 @@ static bool name_word(const char *w, size_t n)
 		    ((unsigned char)w[i] == 0xC2 && i + 1 < n &&
 		     (unsigned char)w[i + 1] == 0xA9)) /* © */
 			return false;
-	if (w[n - 1] == ':' || role_word(w, n))
+	if (w[n - 1] == ':' || role_word(w, n) || word_in(w, n, link_words))
 		return false;
 	return isupper(c) || (c >= 0x80 && letter_at(w)) ||
 	       word_in(w, n, particles);

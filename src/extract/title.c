@@ -273,7 +273,8 @@ static char *segment_agreeing(const char *text, struct cand *c, size_t n,
 		t[i] = '\0';
 		char *k = title_key(t + start);
 
-		for (size_t j = 0; k && j < n && !best; j++)
+		/* One word is a site's or section's name, not a headline. */
+		for (size_t j = 0; k && strchr(k, ' ') && j < n && !best; j++)
 			if (j != self && c[j].key && !c[j].site &&
 			    !strcmp(c[j].key, k))
 				best = strdup(t + start);
