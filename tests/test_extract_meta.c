@@ -218,6 +218,49 @@ static void test_implausible_dates_rejected(void **state)
 	article_clear(&a);
 }
 
+static void test_published_day_as_the_page_shows_it(void **state)
+{
+	/* A UTC instant late in the evening is the next day where the page
+	 * is published, and the page shows that day under its headline. */
+	const char *html =
+		"<html><head><meta property=\"article:published_time\" "
+		"content=\"2022-11-06T23:00:00.000Z\"></head><body>"
+		"<h1>Council approves the tram line</h1><p>7. November 2022</p>"
+		BODY "</body></html>";
+	struct article a = { 0 };
+	char d[11];
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(day(a.published, d), "2022-11-07");
+	article_clear(&a);
+}
+
+static void test_published_from_labelled_line_and_any_dated_object(void **state)
+{
+	/* A date after a label ("Datum:") in a box with no date class,
+	 * written with a two-digit year; and a Recipe's datePublished. */
+	const char *labelled =
+		"<html><body><h1>Council approves the tram line</h1>" BODY
+		"<ul class=\"info\"><li><span>Datum:</span> 26.01.22</li></ul>"
+		"</body></html>";
+	const char *recipe =
+		"<html><head><script type=\"application/ld+json\">{\"@type\":"
+		"\"Recipe\",\"name\":\"Cake\",\"datePublished\":\"2006-10-10\"}"
+		"</script></head><body><h1>Council approves the tram line</h1>"
+		BODY "</body></html>";
+	struct article a = { 0 };
+	char d[11];
+
+	(void)state;
+	extract(labelled, &a);
+	assert_string_equal(day(a.published, d), "2022-01-26");
+	article_clear(&a);
+	extract(recipe, &a);
+	assert_string_equal(day(a.published, d), "2006-10-10");
+	article_clear(&a);
+}
+
 /* Bylines ------------------------------------------------------------------ */
 
 static void test_byline_element_read_into_names(void **state)
@@ -302,6 +345,8 @@ int main(void)
 		cmocka_unit_test(test_published_from_url_date),
 		cmocka_unit_test(test_published_from_date_hinted_element_and_graph),
 		cmocka_unit_test(test_implausible_dates_rejected),
+		cmocka_unit_test(test_published_day_as_the_page_shows_it),
+		cmocka_unit_test(test_published_from_labelled_line_and_any_dated_object),
 		cmocka_unit_test(test_byline_element_read_into_names),
 		cmocka_unit_test(test_byline_without_a_name_is_no_author),
 		cmocka_unit_test(test_jsonld_author_by_reference),

@@ -456,11 +456,20 @@ static bool date_at(const char *p, struct when *w)
 		    isdigit((unsigned char)q[1])) {
 			char sep = *q++;
 
+			const char *yp;
+
 			if (!read_num(&q, 1, 2, &b) || *q != sep)
 				return false;
-			q++;
-			if (!read_num(&q, 4, 4, &w->y))
-				return false;
+			yp = ++q;
+			if (!read_num(&q, 4, 4, &w->y)) {
+				/* "23.09.22": two digits each, dots only */
+				q = yp;
+				if (sep != '.' || yp - p != 6 ||
+				    !read_num(&q, 2, 2, &w->y) ||
+				    (*q == '.' && isdigit((unsigned char)q[1])))
+					return false;
+				w->y += w->y < 70 ? 2000 : 1900;
+			}
 			w->d = a;
 			w->mo = b;
 			if (sep == '/' && b > 12 && a <= 12) {
@@ -557,4 +566,27 @@ char *date_in_url(const char *url)
 		return strdup(out);
 	}
 	return NULL;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static long days_from_civil(int y, int m, int d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+long date_days_apart(const char *a, const char *b)
+{
+	int ya, ma, da, yb, mb, db;
+
+	if (!a || !b || sscanf(a, "%4d-%2d-%2d", &ya, &ma, &da) != 3 ||
+	    sscanf(b, "%4d-%2d-%2d", &yb, &mb, &db) != 3)
+		return LONG_MAX;
+	return days_from_civil(ya, ma, da) - days_from_civil(yb, mb, db);
 }

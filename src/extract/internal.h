@@ -340,6 +340,10 @@ char *date_in_text(const char *s);
  * "/20191120/"), as date_in_text() gives it, or NULL. */
 char *date_in_url(const char *url);
 
+/* Days from the date that RFC 3339 `b` starts with to `a`'s (a - b), or
+ * LONG_MAX when either is not a date. */
+long date_days_apart(const char *a, const char *b);
+
 struct ld;
 
 /* Metadata (meta.c) ------------------------------------------------------- */
@@ -379,6 +383,9 @@ struct meta {
 	/* Short lines that open as a byline does ("von Anna Meier"). */
 	char *prefixed[MAX_HINTED];
 	size_t nprefixed;
+	/* Short lines whose text opens with a date's label ("Datum:"). */
+	char *labelled[MAX_HINTED];
+	size_t nlabelled;
 	size_t hint_reads; /* subtree texts read for hints: MAX_HINT_READS */
 };
 
@@ -433,6 +440,7 @@ struct ld {
 	json_t *roots[MAX_LD];
 	size_t n;
 	json_t *article, *page, *site;
+	json_t *dated; /* the first object with a datePublished */
 };
 
 const char *ld_string(const json_t *v, const char *key);

@@ -66,6 +66,32 @@ const char *ld_string(const json_t *v, const char *key)
 	return json_string_value(v);
 }
 
+/* The first object (depth-first, bounded) with a "datePublished". */
+static json_t *ld_find_dated(json_t *v, int depth)
+{
+	json_t *e, *r;
+	size_t i;
+	const char *k;
+
+	if (depth <= 0 || !v)
+		return NULL;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			if ((r = ld_find_dated(e, depth - 1)) != NULL)
+				return r;
+		return NULL;
+	}
+	if (!json_is_object(v))
+		return NULL;
+	if (json_object_get(v, "datePublished"))
+		return v;
+	json_object_foreach(v, k, e)
+		if ((json_is_object(e) || json_is_array(e)) &&
+		    (r = ld_find_dated(e, depth - 1)) != NULL)
+			return r;
+	return NULL;
+}
+
 /* Parses the JSON-LD blocks, tolerating raw control characters inside
  * strings and wrappers (comments, CDATA) around the value. */
 void ld_parse(struct ld *ld, struct meta *m)
@@ -92,6 +118,8 @@ void ld_parse(struct ld *ld, struct meta *m)
 		ld->article = ld_find(ld->roots[i], true, 8);
 	for (size_t i = 0; i < ld->n && !ld->page; i++)
 		ld->page = ld_find(ld->roots[i], false, 8);
+	for (size_t i = 0; i < ld->n && !ld->dated; i++)
+		ld->dated = ld_find_dated(ld->roots[i], 8);
 }
 
 void ld_release(struct ld *ld)
@@ -109,6 +137,8 @@ const char *ld_get(const struct ld *ld, const char *key,
 		s = ld_string(json_object_get(ld->article, key), sub);
 	if (!s && ld->page)
 		s = ld_string(json_object_get(ld->page, key), sub);
+	if (!s && ld->dated) /* a Recipe, an Event: any dated object */
+		s = ld_string(json_object_get(ld->dated, key), sub);
 	return s;
 }
 

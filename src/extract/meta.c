@@ -19,6 +19,8 @@ void meta_release(struct meta *m)
 		free(m->bylines[i]);
 	for (size_t i = 0; i < m->nprefixed; i++)
 		free(m->prefixed[i]);
+	for (size_t i = 0; i < m->nlabelled; i++)
+		free(m->labelled[i]);
 }
 
 /* Whether the lowercase form of `v` contains one of `words`. */
@@ -166,6 +168,55 @@ static bool starts_byline(const char *t)
 	return false;
 }
 
+/* Whether text starts with a date's label ("Datum:", "Veröffentlicht am",
+ * "Published on", "Publié le", "Publicado el"), any case. */
+static bool starts_dated(const char *t)
+{
+	static const char *const labels[] = {
+		"datum", "date:", "veröffentlicht", "erstellt am", "publiziert",
+		"published", "posted on", "publié", "publicado", "pubblicato",
+		"opublikowano", "data publikacji", NULL
+	}; /* not "Updated", "Aktualisiert", "Stand:": a modification */
+
+	while (isspace((unsigned char)*t))
+		t++;
+	for (const char *const *l = labels; *l; l++)
+		if (!strncasecmp(t, *l, strlen(*l)))
+			return true;
+	return false;
+}
+
+/* Keeps the element text around a text node that opens with a date's
+ * label, when short, as a date line. Returns 0 or -1 when memory runs
+ * out. */
+static int keep_labelled(struct meta *m, const xmlNode *n, struct buf *b)
+{
+	const xmlNode *e = n->parent;
+
+	if (m->nlabelled == MAX_HINTED ||
+	    !starts_dated((const char *)n->content))
+		return 0;
+	for (int up = 0; up < 2 && e && e->type == XML_ELEMENT_NODE; up++) {
+		char *d;
+
+		if (m->hint_reads++ >= MAX_HINT_READS)
+			return 0;
+		if (subtree_text(e, b))
+			return -1;
+		if (b->len > HINTED_TEXT)
+			return 0;
+		if ((d = date_in_text(b->data)) != NULL) {
+			free(d);
+			if (!(m->labelled[m->nlabelled] = strdup(b->data)))
+				return -1;
+			m->nlabelled++;
+			return 0;
+		}
+		e = e->parent;
+	}
+	return 0;
+}
+
 /* Keeps a short line that opens with a byline's prefix ("von Anna Meier",
  * "<strong>Text:</strong> Anna Meier") as a byline: the text of the
  * element around text node `n`, or of its parent when that holds no name
@@ -247,8 +298,9 @@ int collect_meta(xmlNode *root, struct meta *m)
 				break;
 			}
 		} else if (n->type == XML_TEXT_NODE && n->content &&
-			   m->nprefixed < MAX_HINTED &&
-			   keep_prefixed(m, n, &b)) {
+			   ((m->nprefixed < MAX_HINTED &&
+			     keep_prefixed(m, n, &b)) ||
+			    keep_labelled(m, n, &b))) {
 			rc = -1;
 			break;
 		} else if (n->type == XML_TEXT_NODE && m->nh1 && !m->near &&
@@ -410,6 +462,42 @@ static int fill_date(char **field, const struct date_cand *c, size_t n,
 			free(d);
 	}
 	return 0;
+}
+
+/* A published instant given in UTC ("2022-11-06T23:00:00Z") falls on the
+ * day before or after the one the page shows its readers where it is
+ * published; the day shown near the headline (a <time>, a date line, a
+ * date-classed element) then wins, at date precision. */
+static void local_day(struct article *out, const struct meta *m)
+{
+	const char *p = out->published;
+	size_t n = p ? strlen(p) : 0;
+	const char *shown[3 + 2 * MAX_HINTED];
+	size_t k = 0;
+
+	if (n < 20 || strncmp(p + 10, "T00:00:00", 9) == 0 ||
+	    !(p[n - 1] == 'Z' || !strcmp(p + n - 6, "+00:00")))
+		return;
+	shown[k++] = m->near;
+	for (size_t i = 0; i < m->nlabelled; i++)
+		shown[k++] = m->labelled[i];
+	for (size_t i = 0; i < m->ndated; i++)
+		shown[k++] = m->dated[i];
+	for (size_t i = 0; i < k; i++) {
+		char *d = shown[i] ? date_in_text(shown[i]) : NULL;
+		long apart = date_days_apart(d, p);
+
+		if (apart == 0) {
+			free(d); /* the page shows the same day */
+			return;
+		}
+		if (apart == 1 || apart == -1) {
+			free(out->published);
+			out->published = d;
+			return;
+		}
+		free(d);
+	}
 }
 
 /* Bylines to names --------------------------------------------------------- */
@@ -759,6 +847,11 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 	const size_t npubs = sizeof pubs / sizeof pubs[0];
 
 	fill_date(&out->published, pubs, npubs - 2, out->modified);
+	for (size_t i = 0; i < m->nlabelled && !out->published; i++) {
+		const struct date_cand c = { m->labelled[i], AS_TEXT };
+
+		fill_date(&out->published, &c, 1, out->modified);
+	}
 	for (size_t i = 0; i < m->ndated && !out->published; i++) {
 		const struct date_cand c = { m->dated[i], AS_TEXT };
 
@@ -775,6 +868,8 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 
 		fill_date(&out->published, &c, 1, out->modified);
 	}
+
+	local_day(out, m);
 
 	/* author */
 	if (!out->author)
