@@ -298,6 +298,22 @@ static void test_byline_element_read_into_names(void **state)
 	}
 }
 
+static void test_byline_line_on_a_page_without_h1(void **state)
+{
+	/* No <h1>: the byline line is still read, and the credit after the
+	 * name ("Illustration ...") is not part of it. */
+	const char *html =
+		"<html><body><p><em>Text von Christian Seiler &nbsp; "
+		"Illustration Anna Berg</em></p>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_non_null(a.author);
+	assert_string_equal(a.author, "Christian Seiler");
+	article_clear(&a);
+}
+
 static void test_byline_without_a_name_is_no_author(void **state)
 {
 	/* "By\n\nSeattle Times business reporter": a role, not a name; the
@@ -348,6 +364,7 @@ int main(void)
 		cmocka_unit_test(test_published_day_as_the_page_shows_it),
 		cmocka_unit_test(test_published_from_labelled_line_and_any_dated_object),
 		cmocka_unit_test(test_byline_element_read_into_names),
+		cmocka_unit_test(test_byline_line_on_a_page_without_h1),
 		cmocka_unit_test(test_byline_without_a_name_is_no_author),
 		cmocka_unit_test(test_jsonld_author_by_reference),
 	};

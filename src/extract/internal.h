@@ -386,7 +386,8 @@ struct meta {
 	/* Short lines whose text opens with a date's label ("Datum:"). */
 	char *labelled[MAX_HINTED];
 	size_t nlabelled;
-	size_t hint_reads; /* subtree texts read for hints: MAX_HINT_READS */
+	size_t hint_reads; /* long subtree texts read for hints, at most
+			    * MAX_HINT_READS: a bounded cost on any page */
 };
 
 void meta_release(struct meta *m);

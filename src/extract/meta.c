@@ -71,10 +71,12 @@ static int keep_hinted(struct meta *m, const xmlNode *n, struct buf *b)
 	if ((!date || m->ndated == MAX_HINTED) &&
 	    (!author || m->nbylines == MAX_HINTED))
 		return 0;
-	if (m->hint_reads++ >= MAX_HINT_READS)
+	if (m->hint_reads >= MAX_HINT_READS)
 		return 0; /* hostile pages: a bounded cost */
 	if (subtree_text(n, b))
 		return -1;
+	if (b->len > HINTED_TEXT)
+		m->hint_reads++; /* a long subtree read for nothing */
 	if (!b->len || b->len > HINTED_TEXT)
 		return 0;
 	if (date && m->ndated < MAX_HINTED) {
@@ -199,12 +201,14 @@ static int keep_labelled(struct meta *m, const xmlNode *n, struct buf *b)
 	for (int up = 0; up < 2 && e && e->type == XML_ELEMENT_NODE; up++) {
 		char *d;
 
-		if (m->hint_reads++ >= MAX_HINT_READS)
+		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
 		if (subtree_text(e, b))
 			return -1;
-		if (b->len > HINTED_TEXT)
+		if (b->len > HINTED_TEXT) {
+			m->hint_reads++;
 			return 0;
+		}
 		if ((d = date_in_text(b->data)) != NULL) {
 			free(d);
 			if (!(m->labelled[m->nlabelled] = strdup(b->data)))
@@ -231,12 +235,14 @@ static int keep_prefixed(struct meta *m, const xmlNode *n, struct buf *b)
 	for (int up = 0; up < 2 && e && e->type == XML_ELEMENT_NODE; up++) {
 		char *names;
 
-		if (m->hint_reads++ >= MAX_HINT_READS)
+		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
 		if (subtree_text(e, b))
 			return -1;
-		if (b->len > PREFIXED_TEXT)
+		if (b->len > PREFIXED_TEXT) {
+			m->hint_reads++;
 			return 0;
+		}
 		if ((names = byline_names(b->data)) != NULL) {
 			free(names);
 			if (!(m->prefixed[m->nprefixed] = strdup(b->data)))
@@ -278,6 +284,28 @@ static const char *tail_of(const struct buf *b)
 	return b->data + cut;
 }
 
+/* What a text node gives: the text before the first <h1> (its tail kept
+ * in `pre`), the text right after it (`near`), byline and date lines.
+ * Returns 0 or -1 when memory runs out. */
+static int keep_text(struct meta *m, const xmlNode *n, struct buf *b,
+		     struct buf *pre, struct buf *near, bool *near_space)
+{
+	const char *t = (const char *)n->content;
+
+	if (!m->nh1 && keep_tail(pre, t))
+		return -1;
+	if ((m->nprefixed < MAX_HINTED && keep_prefixed(m, n, b)) ||
+	    keep_labelled(m, n, b))
+		return -1;
+	if (m->nh1 && !m->near && near->len < NEAR_TEXT) {
+		if (add_collapsed(near, t, near_space) == (size_t)-1 ||
+		    buf_addc(near, ' '))
+			return -1;
+		*near_space = true;
+	}
+	return 0;
+}
+
 /* Collects the metadata sources of the whole document. Iterative.
  * Returns 0 or -1 when memory runs out. */
 int collect_meta(xmlNode *root, struct meta *m)
@@ -292,29 +320,11 @@ int collect_meta(xmlNode *root, struct meta *m)
 
 		if (n == root) {
 			descend = true; /* the document node */
-		} else if (n->type == XML_TEXT_NODE && !m->nh1 && n->content) {
-			if (keep_tail(&pre, (const char *)n->content)) {
+		} else if (n->type == XML_TEXT_NODE && n->content) {
+			if (keep_text(m, n, &b, &pre, &near, &near_space)) {
 				rc = -1;
 				break;
 			}
-		} else if (n->type == XML_TEXT_NODE && n->content &&
-			   ((m->nprefixed < MAX_HINTED &&
-			     keep_prefixed(m, n, &b)) ||
-			    keep_labelled(m, n, &b))) {
-			rc = -1;
-			break;
-		} else if (n->type == XML_TEXT_NODE && m->nh1 && !m->near &&
-			   near.len < NEAR_TEXT && n->content) {
-			if (add_collapsed(&near, (const char *)n->content,
-					  &near_space) == (size_t)-1) {
-				rc = -1;
-				break;
-			}
-			if (buf_addc(&near, ' ')) {
-				rc = -1;
-				break;
-			}
-			near_space = true;
 		} else if (n->type == XML_ELEMENT_NODE && n->name) {
 			const char *name = (const char *)n->name, *v;
 
@@ -548,13 +558,15 @@ static bool role_word(const char *w, size_t n)
 	return false;
 }
 
-/* Words of the links around a byline ("Jane Smith View Profile Email"):
- * they end the names. */
+/* Words of the links around a byline ("Jane Smith View Profile Email")
+ * and of the credits after it ("Illustration: ..."): they end the names. */
 static const char *const link_words[] = { "view", "profile", "email",
 					  "e-mail", "rss", "follow", "share",
 					  "twitter", "facebook", "more",
 					  "posts", "bio", "latest", "alle",
-					  "weitere", "artikel", NULL };
+					  "weitere", "artikel", "illustration",
+					  "illustrationen", "grafik", "video",
+					  NULL };
 
 /* Words joining two names, kept as written. */
 static const char *const conjunctions[] = { "and", "und", "et", "y", "e",
