@@ -70,6 +70,12 @@
  * Metadata is a separate linear walk collecting <meta>, <link>, <title>,
  * <h1>, <time>, microdata and JSON-LD blocks; JSON-LD is searched (bounded
  * depth) for the first article-typed object, through @graph and arrays.
+ * The same walk keeps the text around the first <h1> and the short lines
+ * that read as a byline or a labelled date, or whose class/id/itemprop
+ * names one (a bounded number of subtree reads). The headline is the
+ * source the others agree with (title.c), the published date the first
+ * of a fixed precedence that is plausible (meta.c), the author the first
+ * source read into names that is not the site (meta.c).
  */
 #ifndef RELATED_EXTRACT_INTERNAL_H
 #define RELATED_EXTRACT_INTERNAL_H

@@ -23,13 +23,11 @@ void meta_release(struct meta *m)
 		free(m->labelled[i]);
 }
 
-/* Whether the lowercase form of `v` contains one of `words`. */
-static bool names_any(const char *v, const char *const *words)
+/* Whether `lower` (lowercase) contains one of `words` (lowercase). */
+static bool names_any(const char *lower, const char *const *words)
 {
-	if (!v || !*v)
-		return false;
 	for (const char *const *w = words; *w; w++)
-		if (strcasestr(v, *w))
+		if (strstr(lower, *w))
 			return true;
 	return false;
 }
@@ -49,12 +47,23 @@ static void hinted_as(const xmlNode *n, bool *date, bool *author)
 			       attr(n, "itemprop") };
 	const char *rel = attr(n, "rel");
 
+	char lower[128];
+
 	*date = *author = false;
 	for (size_t i = 0; i < 3; i++) {
-		if (!keys[i] || names_any(keys[i], not_hints))
+		size_t k = 0;
+
+		if (!keys[i] || !*keys[i])
 			continue;
-		*date = *date || names_any(keys[i], date_hints);
-		*author = *author || names_any(keys[i], author_hints);
+		/* Lowercased once (a bounded prefix): strstr, not strcasestr,
+		 * per hint word, as every element of the page comes here. */
+		for (; keys[i][k] && k + 1 < sizeof lower; k++)
+			lower[k] = (char)tolower((unsigned char)keys[i][k]);
+		lower[k] = '\0';
+		if (names_any(lower, not_hints))
+			continue;
+		*date = *date || names_any(lower, date_hints);
+		*author = *author || names_any(lower, author_hints);
 	}
 	if (rel && !strcasecmp(rel, "author"))
 		*author = true;
@@ -292,10 +301,17 @@ static int keep_text(struct meta *m, const xmlNode *n, struct buf *b,
 {
 	const char *t = (const char *)n->content;
 
+	const char *w = t;
+
 	if (!m->nh1 && keep_tail(pre, t))
 		return -1;
-	if ((m->nprefixed < MAX_HINTED && keep_prefixed(m, n, b)) ||
-	    keep_labelled(m, n, b))
+	while (isspace((unsigned char)*w))
+		w++;
+	/* Byline and date labels open with a letter (most text nodes are
+	 * white space between tags: no look-up for them). */
+	if (isalpha((unsigned char)*w) &&
+	    ((m->nprefixed < MAX_HINTED && keep_prefixed(m, n, b)) ||
+	     keep_labelled(m, n, b)))
 		return -1;
 	if (m->nh1 && !m->near && near->len < NEAR_TEXT) {
 		if (add_collapsed(near, t, near_space) == (size_t)-1 ||
