@@ -3,12 +3,100 @@
  */
 #include "internal.h"
 
-/* The one table of month names: read_month() matches their first three
- * letters, is_month_word() the abbreviation or the whole name. */
-static const char *const month_names[] = { "january", "february", "march",
-					   "april", "may", "june", "july",
-					   "august", "september", "october",
-					   "november", "december" };
+/* The one table of month names, in the languages of the pages we read:
+ * English (flagged: is_month_word() and the 3-letter prefix rule of
+ * read_month() use only these), German, French, Spanish, Portuguese,
+ * Italian and Polish (nominative and genitive), with the abbreviations
+ * that are not a prefix rule's. Lowercase; non-ASCII letters as UTF-8. */
+struct month_name {
+	const char *name;
+	signed char month;
+	bool english;
+};
+
+static const struct month_name month_names[] = {
+	{ "january", 1, true },	   { "february", 2, true },
+	{ "march", 3, true },	   { "april", 4, true },
+	{ "may", 5, true },	   { "june", 6, true },
+	{ "july", 7, true },	   { "august", 8, true },
+	{ "september", 9, true },  { "october", 10, true },
+	{ "november", 11, true },  { "december", 12, true },
+	/* German */
+	{ "januar", 1, false },	   { "jänner", 1, false },
+	{ "jän", 1, false },	   { "februar", 2, false },
+	{ "märz", 3, false },	   { "mär", 3, false },
+	{ "mrz", 3, false },	   { "mai", 5, false },
+	{ "juni", 6, false },	   { "juli", 7, false },
+	{ "oktober", 10, false },  { "okt", 10, false },
+	{ "dezember", 12, false }, { "dez", 12, false },
+	/* French */
+	{ "janvier", 1, false },   { "janv", 1, false },
+	{ "février", 2, false },   { "févr", 2, false },
+	{ "fevrier", 2, false },   { "mars", 3, false },
+	{ "avril", 4, false },	   { "avr", 4, false },
+	{ "juin", 6, false },	   { "juillet", 7, false },
+	{ "juil", 7, false },	   { "août", 8, false },
+	{ "aout", 8, false },	   { "septembre", 9, false },
+	{ "octobre", 10, false },  { "novembre", 11, false },
+	{ "décembre", 12, false }, { "déc", 12, false },
+	{ "decembre", 12, false },
+	/* Spanish */
+	{ "enero", 1, false },	   { "ene", 1, false },
+	{ "febrero", 2, false },   { "marzo", 3, false },
+	{ "abril", 4, false },	   { "abr", 4, false },
+	{ "mayo", 5, false },	   { "junio", 6, false },
+	{ "julio", 7, false },	   { "agosto", 8, false },
+	{ "ago", 8, false },	   { "septiembre", 9, false },
+	{ "setiembre", 9, false }, { "octubre", 10, false },
+	{ "noviembre", 11, false }, { "diciembre", 12, false },
+	{ "dic", 12, false },
+	/* Portuguese */
+	{ "janeiro", 1, false },   { "fevereiro", 2, false },
+	{ "fev", 2, false },	   { "março", 3, false },
+	{ "maio", 5, false },	   { "junho", 6, false },
+	{ "julho", 7, false },	   { "setembro", 9, false },
+	{ "set", 9, false },	   { "outubro", 10, false },
+	{ "out", 10, false },	   { "dezembro", 12, false },
+	/* Italian */
+	{ "gennaio", 1, false },   { "gen", 1, false },
+	{ "febbraio", 2, false },  { "aprile", 4, false },
+	{ "maggio", 5, false },	   { "mag", 5, false },
+	{ "giugno", 6, false },	   { "giu", 6, false },
+	{ "luglio", 7, false },	   { "lug", 7, false },
+	{ "settembre", 9, false }, { "ottobre", 10, false },
+	{ "ott", 10, false },	   { "dicembre", 12, false },
+	/* Polish: nominative and genitive ("20 listopada 2019") */
+	{ "styczeń", 1, false },   { "stycznia", 1, false },
+	{ "luty", 2, false },	   { "lutego", 2, false },
+	{ "marzec", 3, false },	   { "marca", 3, false },
+	{ "kwiecień", 4, false },  { "kwietnia", 4, false },
+	{ "maj", 5, false },	   { "maja", 5, false },
+	{ "czerwiec", 6, false },  { "czerwca", 6, false },
+	{ "lipiec", 7, false },	   { "lipca", 7, false },
+	{ "sierpień", 8, false },  { "sierpnia", 8, false },
+	{ "wrzesień", 9, false },  { "września", 9, false },
+	{ "październik", 10, false }, { "października", 10, false },
+	{ "listopad", 11, false }, { "listopada", 11, false },
+	{ "grudzień", 12, false }, { "grudnia", 12, false },
+};
+
+enum { N_MONTHS = sizeof month_names / sizeof month_names[0] };
+
+/* Bytes of the word at p: ASCII letters and any UTF-8 non-ASCII byte. */
+static size_t word_len(const char *p)
+{
+	size_t n = 0;
+
+	while (isalpha((unsigned char)p[n]) || (unsigned char)p[n] >= 0x80)
+		n++;
+	return n;
+}
+
+/* Whether p[0..n) equals `name`, ASCII letters compared without case. */
+static bool word_is(const char *p, size_t n, const char *name)
+{
+	return strlen(name) == n && strncasecmp(p, name, n) == 0;
+}
 
 /* Reads 1..max digits at *p into *v. */
 static bool read_num(const char **p, int min, int max, int *v)
@@ -34,43 +122,52 @@ static void skip_spaces(const char **p)
 		*p += isspace((unsigned char)**p) ? 1 : 2;
 }
 
-/* Whether the word at p is a month's name or its abbreviation ("Jul",
- * "July", "Sept."; not "Maria" or "Junior"). */
+/* Whether the word at p is an English month's name or its abbreviation
+ * ("Jul", "July", "Sept."; not "Maria" or "Junior"). */
 bool is_month_word(const char *p)
 {
 	size_t n = 0;
 
 	while (isalpha((unsigned char)p[n]))
 		n++;
-	for (int m = 0; m < 12; m++)
-		if ((n == 3 && strncasecmp(p, month_names[m], 3) == 0) ||
-		    (n == strlen(month_names[m]) &&
-		     strncasecmp(p, month_names[m], n) == 0) ||
-		    (m == 8 && n == 4 && strncasecmp(p, "sept", 4) == 0))
+	for (size_t m = 0; m < N_MONTHS && month_names[m].english; m++)
+		if ((n == 3 && strncasecmp(p, month_names[m].name, 3) == 0) ||
+		    word_is(p, n, month_names[m].name) ||
+		    (m == 8 && word_is(p, n, "sept")))
 			return true;
 	return false;
 }
 
-/* An English month name or abbreviation ("Apr", "April", "Sept."). */
+/* A month's name or abbreviation in one of the table's languages
+ * ("Apr", "April", "Sept.", "März", "listopada"), or any word that begins
+ * with an English month's first three letters. */
 static bool read_month(const char **p, int *month)
 {
 	const char *s = *p;
-	size_t n = 0;
+	size_t n = word_len(s);
 
-	while (isalpha((unsigned char)s[n]))
-		n++;
 	if (n < 3)
 		return false;
-	for (int m = 0; m < 12; m++) {
-		if (strncasecmp(s, month_names[m], 3) == 0) {
-			*month = m + 1;
+	for (size_t m = 0; m < N_MONTHS; m++)
+		if (word_is(s, n, month_names[m].name) ||
+		    (month_names[m].english &&
+		     strncasecmp(s, month_names[m].name, 3) == 0 &&
+		     isalpha((unsigned char)s[n - 1]) &&
+		     strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") == n)) {
+			*month = month_names[m].month;
 			*p = s + n;
 			if (**p == '.')
 				(*p)++;
 			return true;
 		}
-	}
 	return false;
+}
+
+bool date_month_at(const char *p)
+{
+	int month;
+
+	return read_month(&p, &month);
 }
 
 struct when {
@@ -226,6 +323,16 @@ static bool parse_iso(const char *p, struct when *w)
 	return *p == '\0';
 }
 
+/* The Spanish and Portuguese "de" of "20 de noviembre de 2019". */
+static void skip_de(const char **p)
+{
+	if (((*p)[0] == 'd' || (*p)[0] == 'D') && (*p)[1] == 'e' &&
+	    isspace((unsigned char)(*p)[2])) {
+		*p += 3;
+		skip_spaces(p);
+	}
+}
+
 /* "Tue, 11 Apr 2017 18:30:00 GMT", "April 11, 2017 6:30 pm EDT",
  * "11. April 2017", "11.04.2017 18:30". */
 static bool parse_text_date(const char *p, struct when *w)
@@ -260,9 +367,13 @@ static bool parse_text_date(const char *p, struct when *w)
 			if (*p == '.')
 				p++;
 			skip_spaces(&p);
+			skip_de(&p);
 			if (!read_month(&p, &w->mo))
 				return false;
+			if (*p == ',')
+				p++;
 			skip_spaces(&p);
+			skip_de(&p);
 		}
 		if (!read_num(&p, 4, 4, &w->y))
 			return false;
@@ -322,120 +433,75 @@ char *extract_normalize_date(const char *s)
 	return r;
 }
 
-/* Month names as pages print them, in the languages of the tests, with
- * their number: full names, and abbreviations of three or four letters
- * (matched with or without a full stop). */
-static const struct {
-	const char *name;
-	int month;
-} visible_months[] = {
-	{ "january", 1 }, { "february", 2 }, { "march", 3 }, { "april", 4 },
-	{ "may", 5 }, { "june", 6 }, { "july", 7 }, { "august", 8 },
-	{ "september", 9 }, { "october", 10 }, { "november", 11 },
-	{ "december", 12 }, { "januar", 1 }, { "jänner", 1 }, { "februar", 2 },
-	{ "märz", 3 }, { "mai", 5 }, { "juni", 6 }, { "juli", 7 },
-	{ "oktober", 10 }, { "dezember", 12 }, { "janvier", 1 },
-	{ "février", 2 }, { "mars", 3 }, { "avril", 4 }, { "juin", 6 },
-	{ "juillet", 7 }, { "août", 8 }, { "septembre", 9 }, { "octobre", 10 },
-	{ "novembre", 11 }, { "décembre", 12 }, { "enero", 1 }, { "febrero", 2 },
-	{ "marzo", 3 }, { "abril", 4 }, { "mayo", 5 }, { "junio", 6 },
-	{ "julio", 7 }, { "agosto", 8 }, { "septiembre", 9 }, { "setiembre", 9 },
-	{ "octubre", 10 }, { "noviembre", 11 }, { "diciembre", 12 },
-	{ "gennaio", 1 }, { "febbraio", 2 }, { "aprile", 4 }, { "maggio", 5 },
-	{ "giugno", 6 }, { "luglio", 7 }, { "settembre", 9 }, { "ottobre", 10 },
-	{ "dicembre", 12 }, { "jan", 1 }, { "feb", 2 }, { "mar", 3 },
-	{ "mär", 3 }, { "apr", 4 }, { "jun", 6 }, { "jul", 7 }, { "aug", 8 },
-	{ "sep", 9 }, { "sept", 9 }, { "oct", 10 }, { "okt", 10 }, { "nov", 11 },
-	{ "dec", 12 }, { "dez", 12 }, { NULL, 0 }
-};
 
-/* The month named by the word at p (its length in *len), or 0. */
-static int visible_month(const char *p, size_t *len)
-{
-	size_t n = 0;
-
-	while (isalpha((unsigned char)p[n]) || (unsigned char)p[n] >= 0x80)
-		n++;
-	for (size_t i = 0; visible_months[i].name; i++)
-		if (strlen(visible_months[i].name) == n &&
-		    strncasecmp(p, visible_months[i].name, n) == 0) {
-			*len = n + (p[n] == '.');
-			return visible_months[i].month;
-		}
-	return 0;
-}
-
-/* Reads a run of 1..max digits that is a whole number (no digit before
- * or after it) into *v and moves *p past it. */
-static bool whole_num(const char *start, const char **p, int max, int *v)
-{
-	const char *q = *p;
-
-	if (q > start && isdigit((unsigned char)q[-1]))
-		return false;
-	if (!read_num(p, 1, max, v) || isdigit((unsigned char)**p)) {
-		*p = q;
-		return false;
-	}
-	return true;
-}
-
-/* A date at p: 2019-11-20, 20.11.2019, 11/20/2019 (20/11/2019 when the
- * first number cannot be a month), "20. November 2019", "20 de noviembre
- * de 2019", "November 20th, 2019". */
-static bool date_at(const char *start, const char *p, struct when *w)
+/* A date that starts at p in running text: "2019-11-20", "20.11.2019",
+ * "20/11/2019" (day first unless the month would pass 12), "20. November
+ * 2019", "20 de noviembre de 2019", "November 20th, 2019". Sets *w (day
+ * only) and returns true. */
+static bool date_at(const char *p, struct when *w)
 {
 	const char *q = p;
-	int a, b, c;
-	size_t ml;
+	int a, b;
 
-	if (whole_num(start, &q, 4, &a)) {
-		if (q - p == 4 && *q == '-' && (q++, whole_num(start, &q, 2, &b)) &&
-		    *q == '-' && (q++, whole_num(start, &q, 2, &c))) {
-			w->y = a, w->mo = b, w->d = c;
-			return valid_when(w);
-		}
-		if (q - p > 2)
-			return false;
-		if ((*q == '.' || *q == '/') && isdigit((unsigned char)q[1])) {
-			char sep = *q++;
+	memset(w, 0, sizeof *w);
+	if (isdigit((unsigned char)*p)) {
+		if (read_num(&q, 4, 4, &w->y)) {
+			char sep = *q;
 
-			if (!whole_num(start, &q, 2, &b) || *q != sep)
+			if (sep != '-' && sep != '/' && sep != '.')
 				return false;
 			q++;
-			if (!whole_num(start, &q, 4, &c) || c < 1000)
+			if (!read_num(&q, 1, 2, &w->mo) || *q != sep)
 				return false;
-			w->y = c;
-			if (sep == '/' && a <= 12)
-				w->mo = a, w->d = b;
-			else
-				w->d = a, w->mo = b;
-			return valid_when(w);
+			q++;
+			return read_num(&q, 1, 2, &w->d);
 		}
+		q = p;
+		if (!read_num(&q, 1, 2, &a))
+			return false;
+		if ((*q == '.' || *q == '/' || *q == '-') &&
+		    isdigit((unsigned char)q[1])) {
+			char sep = *q++;
+
+			const char *yp;
+
+			if (!read_num(&q, 1, 2, &b) || *q != sep)
+				return false;
+			yp = ++q;
+			if (!read_num(&q, 4, 4, &w->y)) {
+				/* "23.09.22": two digits each, dots only */
+				q = yp;
+				if (sep != '.' || yp - p != 6 ||
+				    !read_num(&q, 2, 2, &w->y) ||
+				    (*q == '.' && isdigit((unsigned char)q[1])))
+					return false;
+				w->y += w->y < 70 ? 2000 : 1900;
+			}
+			w->d = a;
+			w->mo = b;
+			if (sep == '/' && b > 12 && a <= 12) {
+				w->d = b;
+				w->mo = a;
+			}
+			return true;
+		}
+		w->d = a;
 		if (*q == '.')
 			q++;
 		skip_spaces(&q);
-		if (strncasecmp(q, "de ", 3) == 0)
-			q += 3;
-		if ((w->mo = visible_month(q, &ml)) == 0)
+		skip_de(&q);
+		if (!read_month(&q, &w->mo))
 			return false;
-		q += ml;
-		skip_spaces(&q);
-		if (strncasecmp(q, "de ", 3) == 0)
-			q += 3;
 		if (*q == ',')
 			q++;
 		skip_spaces(&q);
-		if (!whole_num(start, &q, 4, &c) || c < 1000)
-			return false;
-		w->d = a, w->y = c;
-		return valid_when(w);
+		skip_de(&q);
+		return read_num(&q, 4, 4, &w->y);
 	}
-	if ((w->mo = visible_month(q, &ml)) == 0)
+	if (!read_month(&q, &w->mo))
 		return false;
-	q += ml;
 	skip_spaces(&q);
-	if (!whole_num(start, &q, 2, &a))
+	if (!read_num(&q, 1, 2, &w->d))
 		return false;
 	if (strncasecmp(q, "st", 2) == 0 || strncasecmp(q, "nd", 2) == 0 ||
 	    strncasecmp(q, "rd", 2) == 0 || strncasecmp(q, "th", 2) == 0)
@@ -443,59 +509,91 @@ static bool date_at(const char *start, const char *p, struct when *w)
 	if (*q == ',')
 		q++;
 	skip_spaces(&q);
-	if (!whole_num(start, &q, 4, &c) || c < 1000)
-		return false;
-	w->d = a, w->y = c;
-	return valid_when(w);
+	return read_num(&q, 4, 4, &w->y);
 }
 
-/* The first date anywhere in visible text `s` ("Updated 5:27 am CST,
- * Wednesday, November 20, 2019"; "Lübeck, 31. März 2003"; "Stand:
- * 27.01.2022"), as RFC 3339 at midnight UTC: a malloc'd string, or NULL
- * when it holds none. Words start at letters or digits after a
- * non-letter. */
-char *find_visible_date(const char *s)
+char *date_in_text(const char *s)
 {
-	char out[64];
+	struct when w;
+	char out[32];
 
 	for (const char *p = s; p && *p; p++) {
-		struct when w = { 0 };
-
 		if (p > s && (isalnum((unsigned char)p[-1]) ||
 			      (unsigned char)p[-1] >= 0x80))
 			continue;
-		if (!isalnum((unsigned char)*p) || !date_at(s, p, &w))
+		if (!isdigit((unsigned char)*p) && !isalpha((unsigned char)*p))
 			continue;
-		snprintf(out, sizeof out, "%04d-%02d-%02dT00:00:00Z", w.y, w.mo, w.d);
+		if (!date_at(p, &w) || !valid_when(&w) || w.y < DATE_MIN_YEAR)
+			continue;
+		snprintf(out, sizeof out, "%04d-%02d-%02dT00:00:00Z", w.y, w.mo,
+			 w.d);
 		return strdup(out);
 	}
 	return NULL;
 }
 
-/* A date in a URL's path: /2019/11/20/ or /2019-11-20 (years 1990 on). */
-char *find_url_date(const char *url)
+char *date_in_url(const char *url)
 {
+	struct when w = { 0 };
 	const char *p = url ? strstr(url, "://") : NULL;
-	char out[64];
+	char out[32];
 
-	if (!p || !(p = strchr(p + 3, '/')))
+	if (!p)
 		return NULL;
-	for (; *p; p++) {
-		struct when w = { 0 };
+	for (p = strchr(p + 3, '/'); p && *p; p = strchr(p + 1, '/')) {
 		const char *q = p + 1;
 
-		if (*p != '/' || !read_num(&q, 4, 4, &w.y) || w.y < 1990 ||
-		    (*q != '/' && *q != '-'))
+		/* /2019/11/20/, /2019-11-20, /20191120 */
+		if (!read_num(&q, 4, 4, &w.y)) {
+			q = p + 1;
+			if (strspn(q, "0123456789") < 8)
+				continue;
+			w.y = (q[0] - '0') * 1000 + (q[1] - '0') * 100 +
+			      (q[2] - '0') * 10 + (q[3] - '0');
+			w.mo = (q[4] - '0') * 10 + (q[5] - '0');
+			w.d = (q[6] - '0') * 10 + (q[7] - '0');
+			if (isdigit((unsigned char)q[8]))
+				continue;
+		} else {
+			char sep = *q;
+
+			if (sep != '/' && sep != '-')
+				continue;
+			q++;
+			if (!read_num(&q, 2, 2, &w.mo) || *q != sep)
+				continue;
+			q++;
+			if (!read_num(&q, 2, 2, &w.d))
+				continue;
+		}
+		if (!valid_when(&w) || w.y < DATE_MIN_YEAR)
 			continue;
-		q++;
-		if (!read_num(&q, 2, 2, &w.mo) || (*q != '/' && *q != '-'))
-			continue;
-		q++;
-		if (!read_num(&q, 2, 2, &w.d) || isdigit((unsigned char)*q) ||
-		    !valid_when(&w))
-			continue;
-		snprintf(out, sizeof out, "%04d-%02d-%02dT00:00:00Z", w.y, w.mo, w.d);
+		snprintf(out, sizeof out, "%04d-%02d-%02dT00:00:00Z", w.y, w.mo,
+			 w.d);
 		return strdup(out);
 	}
 	return NULL;
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
+static long days_from_civil(int y, int m, int d)
+{
+	long era, yoe, doy, doe;
+
+	y -= m <= 2;
+	era = (y >= 0 ? y : y - 399) / 400;
+	yoe = y - era * 400;
+	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+long date_days_apart(const char *a, const char *b)
+{
+	int ya, ma, da, yb, mb, db;
+
+	if (!a || !b || sscanf(a, "%4d-%2d-%2d", &ya, &ma, &da) != 3 ||
+	    sscanf(b, "%4d-%2d-%2d", &yb, &mb, &db) != 3)
+		return LONG_MAX;
+	return days_from_civil(ya, ma, da) - days_from_civil(yb, mb, db);
 }

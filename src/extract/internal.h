@@ -70,6 +70,12 @@
  * Metadata is a separate linear walk collecting <meta>, <link>, <title>,
  * <h1>, <time>, microdata and JSON-LD blocks; JSON-LD is searched (bounded
  * depth) for the first article-typed object, through @graph and arrays.
+ * The same walk keeps the text around the first <h1> and the short lines
+ * that read as a byline or a labelled date, or whose class/id/itemprop
+ * names one (a bounded number of subtree reads). The headline is the
+ * source the others agree with (title.c), the published date the first
+ * of a fixed precedence that is plausible (meta.c), the author the first
+ * source read into names that is not the site (meta.c).
  */
 #ifndef RELATED_EXTRACT_INTERNAL_H
 #define RELATED_EXTRACT_INTERNAL_H
@@ -199,8 +205,6 @@ struct hints {
 bool match_any(const char *s, const char *const *list);
 /* Lowercases `in` (may be NULL) into `out` (size `cap` > 0), truncated. */
 void lower_into(char *out, size_t cap, const char *in);
-/* Words (runs of non-space bytes) in s[0..len). */
-size_t count_words(const char *s, size_t len);
 
 /* Characters of loose text with few links (a paragraph, or text and
  * <br>s in a cell) that make a block prose: it is never conditionally
@@ -357,9 +361,6 @@ enum { MAX_PARTS = 8 };
 bool is_end_marker(const char *p, size_t len);
 void flush_para(struct printer *pr);
 void print_subtree(struct printer *pr, xmlNode *root);
-/* The names of a byline ("By Ann Lee and Bo Park | Nov 18, 2019" gives
- * "Ann Lee and Bo Park"), malloc'd, or NULL when it names no one. */
-char *byline_names(const char *line);
 /* Walks the nodes between `from` and `to` (see print.c), printing them
  * when `pr` is not NULL; the characters of text they hold, or
  * (size_t)-1. */
@@ -386,21 +387,38 @@ int extract_text(xmlNode *root, const struct article *meta, char **text,
 
 bool is_month_word(const char *p);
 
+/* Dates before this year are not a web page's (a founding year, a birth
+ * date in a standfirst). */
+enum { DATE_MIN_YEAR = 1995 };
+
+/* The first date written in running text `s` ("20. November 2019",
+ * "20.11.2019", "20 de noviembre de 2019", "Nov. 20, 2019", "2019-11-20";
+ * month names in English, German, French, Spanish, Portuguese, Italian and
+ * Polish), as "YYYY-MM-DDT00:00:00Z", or NULL. Malloc'd. */
+char *date_in_text(const char *s);
+
+/* The date a URL's path spells ("/2019/11/20/", "/2019-11-20-slug",
+ * "/20191120/"), as date_in_text() gives it, or NULL. */
+char *date_in_url(const char *url);
+
+/* Days from the date that RFC 3339 `b` starts with to `a`'s (a - b), or
+ * LONG_MAX when either is not a date. */
+long date_days_apart(const char *a, const char *b);
+
 struct ld;
 
-/* The first date anywhere in visible text ("Updated 5:27 am CST,
- * Wednesday, November 20, 2019"; "Lübeck, 31. März 2003"; "Stand:
- * 27.01.2022"), and a date in a URL's path (/2019/11/20/), as RFC 3339 at
- * midnight UTC: malloc'd, or NULL when there is none. */
-char *find_visible_date(const char *s);
-char *find_url_date(const char *url);
+/* Whether the word at p names a month (month_names in date.c: en, de,
+ * fr, es, pt, it, pl). */
+bool date_month_at(const char *p);
 
 /* Metadata (meta.c) ------------------------------------------------------- */
 
 /* Collected by collect_meta(). The const char * fields point into the
  * document (attribute values) and live as long as it; `title`, h1[] and
  * ld[] are malloc'd and freed by meta_release(). */
-enum { MAX_LD = 16, MAX_H1 = 8, MAX_SHOWN = 8, MAX_TAGS = 16 };
+enum { MAX_LD = 16, MAX_H1 = 8, MAX_HINTED = 12, NEAR_TEXT = 300,
+       HINTED_TEXT = 200, MAX_HINT_READS = 64,
+       BEFORE_TEXT = 150, PREFIXED_TEXT = 80, MAX_TAGS = 16 };
 
 struct meta {
 	const char *canonical, *og_url, *og_title, *og_site, *og_image,
@@ -412,16 +430,29 @@ struct meta {
 	size_t nh1;
 	char *ld[MAX_LD];
 	size_t nld;
-	/* The first dates shown in elements whose class or id says they hold
-	 * one (date_hints), and the first names shown in author elements
-	 * (author_hints), with their elements and values (malloc'd): the
-	 * story's own are those near its headline (page.c's shown_near()). */
-	struct shown {
-		const xmlNode *node;
-		char *value;
-		bool after_h1; /* an <h1> came before it */
-	} dates[MAX_SHOWN], authors[MAX_SHOWN];
-	size_t ndates, nauthors;
+	/* The visible text right after the first <h1> (its first NEAR_TEXT
+	 * bytes: where dateline and byline stand) and the datetime of the
+	 * first <time> in it. */
+	char *near;
+	const char *near_time;
+	char *before; /* the last BEFORE_TEXT bytes or so of text before it */
+	/* Texts (at most HINTED_TEXT bytes) of elements whose class, id or
+	 * itemprop names a date ("date", "datum", "published"...) or an
+	 * author ("author", "byline", rel=author), in document order; an
+	 * author's flagged when it follows the first <h1>. */
+	char *dated[MAX_HINTED];
+	size_t ndated;
+	char *bylines[MAX_HINTED];
+	bool byline_after_h1[MAX_HINTED];
+	size_t nbylines;
+	/* Short lines that open as a byline does ("von Anna Meier"). */
+	char *prefixed[MAX_HINTED];
+	size_t nprefixed;
+	/* Short lines whose text opens with a date's label ("Datum:"). */
+	char *labelled[MAX_HINTED];
+	size_t nlabelled;
+	size_t hint_reads; /* long subtree texts read for hints, at most
+			    * MAX_HINT_READS: a bounded cost on any page */
 	const char *tags[MAX_TAGS]; /* article:tag contents, in order */
 	size_t ntags;
 	const char *keywords;       /* meta keywords / news_keywords */
@@ -431,6 +462,45 @@ void meta_release(struct meta *m);
 int collect_meta(xmlNode *root, struct meta *m);
 int fill_metadata(struct article *out, struct meta *m, struct ld *ld);
 
+/* The names in a byline ("By Jane Smith and Raj Patel | Nov. 20, 2019",
+ * "Von Anna Meier, Redaktion"): the prefix ("By", "Von", "Par", "Por"...),
+ * roles, places, dates and what follows a separator removed; the names
+ * and the conjunctions between them as written. NULL when no name is
+ * left ("By Seattle Times business reporter"). Malloc'd. */
+char *byline_names(const char *s);
+
+/* Headline (title.c) ------------------------------------------------------- */
+
+enum { HEADLINE_MAX_H1 = MAX_H1 };
+
+/* Where a page states its headline; any may be NULL. */
+struct headline_sources {
+	const char *ld_headline, *og_title, *tw_title; /* in this precedence */
+	const char *const *h1; /* the page's <h1>s, in order */
+	size_t nh1;
+	const char *title;     /* <title> */
+	const char *site, *publisher; /* og:site_name, JSON-LD publisher */
+	const char *host;      /* the page's URL */
+};
+
+/* The headline by agreement: each source gets a vote from every other
+ * whose text holds it (compared case-folded, letters and digits only); the
+ * one with most votes wins, ties in the order of the struct. A source that
+ * is the site's name (og:site_name, publisher, host name) never wins; a
+ * site-wide og:title wins nothing as no other source holds it. The winner
+ * is given as an <h1> writes it when one agrees, its site name stripped
+ * (extract_clean_title()). When no source holds another, a segment of one
+ * ("BBC NEWS | Scotland | Headline") that is another whole wins. Malloc'd,
+ * NULL when there is no source or no memory. */
+char *extract_headline(const struct headline_sources *h);
+
+/* Decodes character references left in a value that was escaped twice
+ * ("Olive &#038; Herb", "Redacci&oacute;n"), in place. */
+void decode_refs(char *s);
+
+/* Whether the UTF-8 character at p is a letter (of any script). */
+bool letter_at(const char *p);
+
 /* JSON-LD (jsonld.c) ------------------------------------------------------ */
 
 /* The parsed JSON-LD blocks: roots[] owned (freed by ld_release()); the
@@ -439,6 +509,7 @@ struct ld {
 	json_t *roots[MAX_LD];
 	size_t n;
 	json_t *article, *page, *site;
+	json_t *dated; /* the first object with a datePublished */
 };
 
 const char *ld_string(const json_t *v, const char *key);

@@ -66,6 +66,32 @@ const char *ld_string(const json_t *v, const char *key)
 	return json_string_value(v);
 }
 
+/* The first object (depth-first, bounded) with a "datePublished". */
+static json_t *ld_find_dated(json_t *v, int depth)
+{
+	json_t *e, *r;
+	size_t i;
+	const char *k;
+
+	if (depth <= 0 || !v)
+		return NULL;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			if ((r = ld_find_dated(e, depth - 1)) != NULL)
+				return r;
+		return NULL;
+	}
+	if (!json_is_object(v))
+		return NULL;
+	if (json_object_get(v, "datePublished"))
+		return v;
+	json_object_foreach(v, k, e)
+		if ((json_is_object(e) || json_is_array(e)) &&
+		    (r = ld_find_dated(e, depth - 1)) != NULL)
+			return r;
+	return NULL;
+}
+
 /* Parses the JSON-LD blocks, tolerating raw control characters inside
  * strings and wrappers (comments, CDATA) around the value. */
 void ld_parse(struct ld *ld, struct meta *m)
@@ -92,6 +118,8 @@ void ld_parse(struct ld *ld, struct meta *m)
 		ld->article = ld_find(ld->roots[i], true, 8);
 	for (size_t i = 0; i < ld->n && !ld->page; i++)
 		ld->page = ld_find(ld->roots[i], false, 8);
+	for (size_t i = 0; i < ld->n && !ld->dated; i++)
+		ld->dated = ld_find_dated(ld->roots[i], 8);
 }
 
 void ld_release(struct ld *ld)
@@ -109,7 +137,62 @@ const char *ld_get(const struct ld *ld, const char *key,
 		s = ld_string(json_object_get(ld->article, key), sub);
 	if (!s && ld->page)
 		s = ld_string(json_object_get(ld->page, key), sub);
+	if (!s && ld->dated) /* a Recipe, an Event: any dated object */
+		s = ld_string(json_object_get(ld->dated, key), sub);
 	return s;
+}
+
+/* The object whose "@id" is `id`, searched depth-first (bounded) in v. */
+static const json_t *ld_by_id(json_t *v, const char *id, int depth)
+{
+	json_t *e;
+	const json_t *r;
+	size_t i;
+	const char *k;
+
+	if (depth <= 0 || !v)
+		return NULL;
+	if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			if ((r = ld_by_id(e, id, depth - 1)) != NULL)
+				return r;
+		return NULL;
+	}
+	if (!json_is_object(v))
+		return NULL;
+	if (json_object_get(v, "name") &&
+	    (k = json_string_value(json_object_get(v, "@id"))) != NULL &&
+	    !strcmp(k, id))
+		return v;
+	json_object_foreach(v, k, e)
+		if ((json_is_object(e) || json_is_array(e)) &&
+		    (r = ld_by_id(e, id, depth - 1)) != NULL)
+			return r;
+	return NULL;
+}
+
+/* An author entry's name: a string, an object's "name", or the name of
+ * the object its "@id" refers to elsewhere in the page's JSON-LD (an
+ * article in an @graph names its author {"@id": ".../#/person/1"}). */
+static const char *ld_author_name(const struct ld *ld, const json_t *e)
+{
+	const char *s, *id;
+
+	if (json_is_string(e))
+		return json_string_value(e);
+	if (!json_is_object(e))
+		return NULL;
+	if ((s = ld_string(json_object_get(e, "name"), "@value")) != NULL)
+		return s;
+	if (!(id = json_string_value(json_object_get(e, "@id"))))
+		return NULL;
+	for (size_t i = 0; i < ld->n; i++) {
+		const json_t *o = ld_by_id(ld->roots[i], id, 8);
+
+		if (o)
+			return ld_string(json_object_get(o, "name"), "@value");
+	}
+	return NULL;
 }
 
 /* Authors from JSON-LD: names joined by ", ". */
@@ -122,9 +205,7 @@ char *ld_authors(const struct ld *ld)
 
 	for (size_t i = 0; a && i < n && i < 8; i++) {
 		const json_t *e = json_is_array(a) ? json_array_get(a, i) : a;
-		const char *s = json_is_object(e)
-					? json_string_value(json_object_get(e, "name"))
-					: json_string_value(e);
+		const char *s = ld_author_name(ld, e);
 
 		if (!s || !*s || strstr(s, "://"))
 			continue;

@@ -4,51 +4,102 @@
  */
 #include "internal.h"
 
-/* Class, id, rel or itemprop words of an element that shows the byline. */
-static const char *const author_hints[] = {
-	"author", "byline", "autor", "auteur", "verfasser", NULL
-};
-enum { SHOWN_AUTHOR_MAX = 100 };
-
-/* Class or id words of an element that shows the story's date. */
-static const char *const date_hints[] = {
-	"date", "datum", "time", "publish", "posted", "updated", "meta",
-	"byline", "fecha", "dateline", "zeit", NULL
-};
-enum { SHOWN_DATE_MAX = 160 }; /* longest text of such an element read */
-
-/* The text of the subtree at `n`, collapsed, into `b` (reset first) when
- * it holds at most `max` bytes; false when longer. Stops early. */
-static bool short_text(const xmlNode *n, struct buf *b, size_t max, bool *oom)
-{
-	bool space = false;
-
-	buf_reset(b);
-	for (const xmlNode *c = n->children; c;
-	     c = walk_next(c, n, !is_tag(c, "script") && !is_tag(c, "style"), NULL, NULL)) {
-		if (c->type == XML_TEXT_NODE && c->content &&
-		    add_collapsed(b, (const char *)c->content, &space) == (size_t)-1) {
-			*oom = true;
-			return false;
-		}
-		if (b->len > max)
-			return false;
-	}
-	rtrim(b);
-	return true;
-}
-
 void meta_release(struct meta *m)
 {
-	for (size_t i = 0; i < m->ndates; i++)
-		free(m->dates[i].value);
-	for (size_t i = 0; i < m->nauthors; i++)
-		free(m->authors[i].value);
 	free(m->title);
 	for (size_t i = 0; i < m->nh1; i++)
 		free(m->h1[i]);
 	for (size_t i = 0; i < m->nld; i++)
 		free(m->ld[i]);
+	free(m->near);
+	free(m->before);
+	for (size_t i = 0; i < m->ndated; i++)
+		free(m->dated[i]);
+	for (size_t i = 0; i < m->nbylines; i++)
+		free(m->bylines[i]);
+	for (size_t i = 0; i < m->nprefixed; i++)
+		free(m->prefixed[i]);
+	for (size_t i = 0; i < m->nlabelled; i++)
+		free(m->labelled[i]);
+}
+
+/* Whether `lower` (lowercase) contains one of `words` (lowercase). */
+static bool names_any(const char *lower, const char *const *words)
+{
+	for (const char *const *w = words; *w; w++)
+		if (strstr(lower, *w))
+			return true;
+	return false;
+}
+
+static const char *const date_hints[] = { "date", "datum", "time",
+					  "publish", "posted", "fecha",
+					  "data", "meta", "byline", NULL };
+static const char *const author_hints[] = { "author", "byline", "autor",
+					    "auteur", "writer", NULL };
+static const char *const not_hints[] = { "comment", "update", "related",
+					 "teaser", "sidebar", NULL };
+
+/* What an element's class, id, itemprop and rel say it holds. */
+static void hinted_as(const xmlNode *n, bool *date, bool *author)
+{
+	const char *keys[] = { attr(n, "class"), attr(n, "id"),
+			       attr(n, "itemprop") };
+	const char *rel = attr(n, "rel");
+
+	char lower[128];
+
+	*date = *author = false;
+	for (size_t i = 0; i < 3; i++) {
+		size_t k = 0;
+
+		if (!keys[i] || !*keys[i])
+			continue;
+		/* Lowercased once (a bounded prefix): strstr, not strcasestr,
+		 * per hint word, as every element of the page comes here. */
+		for (; keys[i][k] && k + 1 < sizeof lower; k++)
+			lower[k] = (char)tolower((unsigned char)keys[i][k]);
+		lower[k] = '\0';
+		if (names_any(lower, not_hints))
+			continue;
+		*date = *date || names_any(lower, date_hints);
+		*author = *author || names_any(lower, author_hints);
+	}
+	if (rel && !strcasecmp(rel, "author"))
+		*author = true;
+}
+
+/* Keeps the text of a date- or author-hinted element `n` when short.
+ * Returns 0 or -1 when memory runs out. */
+static int keep_hinted(struct meta *m, const xmlNode *n, struct buf *b)
+{
+	bool date, author;
+	char *copy;
+
+	hinted_as(n, &date, &author);
+	if ((!date || m->ndated == MAX_HINTED) &&
+	    (!author || m->nbylines == MAX_HINTED))
+		return 0;
+	if (m->hint_reads >= MAX_HINT_READS)
+		return 0; /* hostile pages: a bounded cost */
+	if (subtree_text(n, b))
+		return -1;
+	if (b->len > HINTED_TEXT)
+		m->hint_reads++; /* a long subtree read for nothing */
+	if (!b->len || b->len > HINTED_TEXT)
+		return 0;
+	if (date && m->ndated < MAX_HINTED) {
+		if (!(copy = strdup(b->data)))
+			return -1;
+		m->dated[m->ndated++] = copy;
+	}
+	if (author && m->nbylines < MAX_HINTED) {
+		if (!(copy = strdup(b->data)))
+			return -1;
+		m->byline_after_h1[m->nbylines] = m->nh1 > 0;
+		m->bylines[m->nbylines++] = copy;
+	}
+	return 0;
 }
 
 static void keep_first(const char **slot, const char *v)
@@ -111,72 +162,166 @@ static void meta_from_tag(struct meta *m, const xmlNode *n)
 		keep_first(&m->content_lang, content);
 }
 
-/* Records the date element `n` shows, when its class or id says it shows
- * one (see struct meta). Returns -1 when memory runs out. */
-static int shown_date(const xmlNode *n, struct meta *m, struct buf *b)
+/* Whether text starts with a byline's prefix word ("By ", "von ",
+ * "Text: "), any case. */
+static bool starts_byline(const char *t)
 {
-	char hint[128];
-	const char *cls = attr(n, "class"), *id = attr(n, "id");
-	bool oom = false;
-	char *d;
+	static const char *const openers[] = { "by", "von", "par", "por",
+					       "text von", "text:", "autor:",
+					       "autorin:", "written by",
+					       "przez", NULL };
 
-	if (m->ndates == MAX_SHOWN || (!cls && !id))
-		return 0;
-	lower_into(hint, sizeof hint, cls ? cls : id);
-	if (!match_any(hint, date_hints) && cls && id) {
-		lower_into(hint, sizeof hint, id);
-		if (!match_any(hint, date_hints))
-			return 0;
-	} else if (!match_any(hint, date_hints)) {
-		return 0;
-	}
-	if (!short_text(n, b, SHOWN_DATE_MAX, &oom))
-		return oom ? -1 : 0;
-	if ((d = find_visible_date(b->data)) != NULL) {
-		m->dates[m->ndates].node = n;
-		m->dates[m->ndates].after_h1 = m->nh1 > 0;
-		m->dates[m->ndates++].value = d;
-	}
-	return 0;
-}
+	while (isspace((unsigned char)*t))
+		t++;
+	for (const char *const *o = openers; *o; o++) {
+		size_t n = strlen(*o);
 
-/* Whether one of attributes class, id, rel, itemprop of `n` holds a word
- * of `hints`. */
-static bool hinted(const xmlNode *n, const char *const *hints)
-{
-	static const char *const names[] = { "class", "id", "rel", "itemprop" };
-	char low[128];
-
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
-		const char *v = attr(n, names[i]);
-
-		if (!v)
-			continue;
-		lower_into(low, sizeof low, v);
-		if (match_any(low, hints))
+		if (!strncasecmp(t, *o, n) &&
+		    (t[n] == '\0' || isspace((unsigned char)t[n])))
 			return true;
 	}
 	return false;
 }
 
-/* Records the names an author element `n` shows (see struct meta), read
- * as a byline. Returns -1 when memory runs out. */
-static int shown_author(const xmlNode *n, struct meta *m, struct buf *b)
+/* Whether text starts with a date's label ("Datum:", "Veröffentlicht am",
+ * "Published on", "Publié le", "Publicado el"), any case. */
+static bool starts_dated(const char *t)
 {
-	bool oom = false;
-	char *names;
+	static const char *const labels[] = {
+		"datum", "date:", "veröffentlicht", "erstellt am", "publiziert",
+		"published", "posted on", "publié", "publicado", "pubblicato",
+		"opublikowano", "data publikacji", NULL
+	}; /* not "Updated", "Aktualisiert", "Stand:": a modification */
 
-	if (m->nauthors == MAX_SHOWN || !hinted(n, author_hints))
+	while (isspace((unsigned char)*t))
+		t++;
+	for (const char *const *l = labels; *l; l++)
+		if (!strncasecmp(t, *l, strlen(*l)))
+			return true;
+	return false;
+}
+
+/* Keeps the element text around a text node that opens with a date's
+ * label, when short, as a date line. Returns 0 or -1 when memory runs
+ * out. */
+static int keep_labelled(struct meta *m, const xmlNode *n, struct buf *b)
+{
+	const xmlNode *e = n->parent;
+
+	if (m->nlabelled == MAX_HINTED ||
+	    !starts_dated((const char *)n->content))
 		return 0;
-	for (const xmlNode *a = n; a && a->type == XML_ELEMENT_NODE; a = a->parent)
-		if (is_tag(a, "form") || is_tag(a, "label"))
-			return 0; /* a comment form's "Name *" */
-	if (!short_text(n, b, SHOWN_AUTHOR_MAX, &oom))
-		return oom ? -1 : 0;
-	if (b->len && (names = byline_names(b->data)) != NULL) {
-		m->authors[m->nauthors].node = n;
-		m->authors[m->nauthors].after_h1 = m->nh1 > 0;
-		m->authors[m->nauthors++].value = names;
+	for (int up = 0; up < 2 && e && e->type == XML_ELEMENT_NODE; up++) {
+		char *d;
+
+		if (m->hint_reads >= MAX_HINT_READS)
+			return 0;
+		if (subtree_text(e, b))
+			return -1;
+		if (b->len > HINTED_TEXT) {
+			m->hint_reads++;
+			return 0;
+		}
+		if ((d = date_in_text(b->data)) != NULL) {
+			free(d);
+			if (!(m->labelled[m->nlabelled] = strdup(b->data)))
+				return -1;
+			m->nlabelled++;
+			return 0;
+		}
+		e = e->parent;
+	}
+	return 0;
+}
+
+/* Keeps a short line that opens with a byline's prefix ("von Anna Meier",
+ * "<strong>Text:</strong> Anna Meier") as a byline: the text of the
+ * element around text node `n`, or of its parent when that holds no name
+ * yet. Returns 0 or -1 when memory runs out. */
+static int keep_prefixed(struct meta *m, const xmlNode *n, struct buf *b)
+{
+	const xmlNode *e = n->parent;
+
+	if (!starts_byline((const char *)n->content) ||
+	    strlen((const char *)n->content) > PREFIXED_TEXT)
+		return 0;
+	for (int up = 0; up < 2 && e && e->type == XML_ELEMENT_NODE; up++) {
+		char *names;
+
+		if (m->hint_reads >= MAX_HINT_READS)
+			return 0;
+		if (subtree_text(e, b))
+			return -1;
+		if (b->len > PREFIXED_TEXT) {
+			m->hint_reads++;
+			return 0;
+		}
+		if ((names = byline_names(b->data)) != NULL) {
+			free(names);
+			if (!(m->prefixed[m->nprefixed] = strdup(b->data)))
+				return -1;
+			m->nprefixed++;
+			return 0;
+		}
+		e = e->parent;
+	}
+	return 0;
+}
+
+/* Appends text `s` to `b` and keeps only its last BEFORE_TEXT bytes (cut
+ * at a character boundary). Returns 0 or -1 when memory runs out. */
+static int keep_tail(struct buf *b, const char *s)
+{
+	bool space = true;
+	size_t cut;
+
+	if (buf_addc(b, ' ') || add_collapsed(b, s, &space) == (size_t)-1)
+		return -1;
+	if (b->len <= 4 * BEFORE_TEXT)
+		return 0;
+	cut = b->len - BEFORE_TEXT;
+	while (cut < b->len && ((unsigned char)b->data[cut] & 0xC0) == 0x80)
+		cut++;
+	memmove(b->data, b->data + cut, b->len - cut + 1);
+	b->len -= cut;
+	return 0;
+}
+
+/* The last BEFORE_TEXT bytes or so of `b` (from a character boundary). */
+static const char *tail_of(const struct buf *b)
+{
+	size_t cut = b->len > BEFORE_TEXT ? b->len - BEFORE_TEXT : 0;
+
+	while (cut < b->len && ((unsigned char)b->data[cut] & 0xC0) == 0x80)
+		cut++;
+	return b->data + cut;
+}
+
+/* What a text node gives: the text before the first <h1> (its tail kept
+ * in `pre`), the text right after it (`near`), byline and date lines.
+ * Returns 0 or -1 when memory runs out. */
+static int keep_text(struct meta *m, const xmlNode *n, struct buf *b,
+		     struct buf *pre, struct buf *near, bool *near_space)
+{
+	const char *t = (const char *)n->content;
+
+	const char *w = t;
+
+	if (!m->nh1 && keep_tail(pre, t))
+		return -1;
+	while (isspace((unsigned char)*w))
+		w++;
+	/* Byline and date labels open with a letter (most text nodes are
+	 * white space between tags: no look-up for them). */
+	if (isalpha((unsigned char)*w) &&
+	    ((m->nprefixed < MAX_HINTED && keep_prefixed(m, n, b)) ||
+	     keep_labelled(m, n, b)))
+		return -1;
+	if (m->nh1 && !m->near && near->len < NEAR_TEXT) {
+		if (add_collapsed(near, t, near_space) == (size_t)-1 ||
+		    buf_addc(near, ' '))
+			return -1;
+		*near_space = true;
 	}
 	return 0;
 }
@@ -186,7 +331,8 @@ static int shown_author(const xmlNode *n, struct meta *m, struct buf *b)
 int collect_meta(xmlNode *root, struct meta *m)
 {
 	xmlNode *n = root;
-	struct buf b = BUF_INIT;
+	struct buf b = BUF_INIT, near = BUF_INIT, pre = BUF_INIT;
+	bool near_space = false;
 	int rc = 0;
 
 	for (;;) {
@@ -194,6 +340,11 @@ int collect_meta(xmlNode *root, struct meta *m)
 
 		if (n == root) {
 			descend = true; /* the document node */
+		} else if (n->type == XML_TEXT_NODE && n->content) {
+			if (keep_text(m, n, &b, &pre, &near, &near_space)) {
+				rc = -1;
+				break;
+			}
 		} else if (n->type == XML_ELEMENT_NODE && n->name) {
 			const char *name = (const char *)n->name, *v;
 
@@ -214,6 +365,11 @@ int collect_meta(xmlNode *root, struct meta *m)
 						 : (m->title ? NULL : &m->title);
 
 				descend = false;
+				if (h1 && !m->nh1 && pre.len &&
+				    !(m->before = strdup(tail_of(&pre)))) {
+					rc = -1;
+					break;
+				}
 				if (slot && !(!h1 && n->parent &&
 					      is_tag(n->parent, "svg"))) {
 					if (subtree_text(n, &b)) {
@@ -256,12 +412,10 @@ int collect_meta(xmlNode *root, struct meta *m)
 				keep_first(&m->time_dt, v);
 				if (attr(n, "pubdate"))
 					keep_first(&m->time_pub, v);
+				if (m->nh1 && near.len < NEAR_TEXT)
+					keep_first(&m->near_time, v);
 			}
-			if (shown_date(n, m, &b)) {
-				rc = -1;
-				break;
-			}
-			if (shown_author(n, m, &b)) {
+			if (descend && keep_hinted(m, n, &b)) {
 				rc = -1;
 				break;
 			}
@@ -282,6 +436,10 @@ int collect_meta(xmlNode *root, struct meta *m)
 			break;
 	}
 	buf_release(&b);
+	if (!rc && near.len && !(m->near = buf_detach(&near, NULL)))
+		rc = -1;
+	buf_release(&near);
+	buf_release(&pre);
 	return rc;
 }
 
@@ -297,12 +455,335 @@ static int fill(char **field, const char *value)
 	return 0;
 }
 
-/* Sets *field to the first candidate that normalises as a date. */
-static int fill_date(char **field, const char *const *cands, size_t n)
+/* Whether date `d` (RFC 3339) can be a page's publication date: not
+ * before DATE_MIN_YEAR, not after the page's modification date `mod`. */
+static bool plausible_date(const char *d, const char *mod)
 {
-	for (size_t i = 0; i < n && !*field; i++)
-		if (cands[i])
-			*field = extract_normalize_date(cands[i]);
+	return atoi(d) >= DATE_MIN_YEAR && !(mod && strncmp(d, mod, 10) > 0);
+}
+
+/* How a date candidate is read: a machine-readable value (meta, JSON-LD,
+ * datetime) or running text where the first date written counts. */
+enum { AS_VALUE, AS_TEXT, AS_URL };
+
+struct date_cand {
+	const char *s;
+	int how;
+};
+
+/* Sets *field to the first candidate that reads as a date; one read from
+ * text or a URL must be plausible_date() against `mod` (a publisher may
+ * date a story before its last edit, but a date in the text after that
+ * edit is another event's). Returns 0, or -1 when memory runs out. */
+static int fill_date(char **field, const struct date_cand *c, size_t n,
+		     const char *mod)
+{
+	for (size_t i = 0; i < n && !*field; i++) {
+		char *d;
+
+		if (!c[i].s)
+			continue;
+		d = c[i].how == AS_VALUE  ? extract_normalize_date(c[i].s)
+		    : c[i].how == AS_TEXT ? date_in_text(c[i].s)
+					  : date_in_url(c[i].s);
+		if (d && plausible_date(d, c[i].how == AS_VALUE ? NULL : mod))
+			*field = d;
+		else
+			free(d);
+	}
+	return 0;
+}
+
+/* A published instant given in UTC ("2022-11-06T23:00:00Z") falls on the
+ * day before or after the one the page shows its readers where it is
+ * published; the day shown near the headline (a <time>, a date line, a
+ * date-classed element) then wins, at date precision. */
+static void local_day(struct article *out, const struct meta *m)
+{
+	const char *p = out->published;
+	size_t n = p ? strlen(p) : 0;
+	const char *shown[3 + 2 * MAX_HINTED];
+	size_t k = 0;
+
+	if (n < 20 || strncmp(p + 10, "T00:00:00", 9) == 0 ||
+	    !(p[n - 1] == 'Z' || !strcmp(p + n - 6, "+00:00")))
+		return;
+	shown[k++] = m->near;
+	for (size_t i = 0; i < m->nlabelled; i++)
+		shown[k++] = m->labelled[i];
+	for (size_t i = 0; i < m->ndated; i++)
+		shown[k++] = m->dated[i];
+	for (size_t i = 0; i < k; i++) {
+		char *d = shown[i] ? date_in_text(shown[i]) : NULL;
+		long apart = date_days_apart(d, p);
+
+		if (apart == 0) {
+			free(d); /* the page shows the same day */
+			return;
+		}
+		if (apart == 1 || apart == -1) {
+			free(out->published);
+			out->published = d;
+			return;
+		}
+		free(d);
+	}
+}
+
+/* Bylines to names --------------------------------------------------------- */
+
+/* Words that open a byline and are not part of the name. */
+static const char *const byline_prefixes[] = {
+	"written by", "posted by", "geschrieben von", "ein beitrag von",
+	"by", "von", "par", "por", "di", "przez", "autor", "autorin",
+	"from", "about",
+	"author", "auteur", "text", "texte", "redacción", "redaktion",
+	"reporter", "de", NULL
+};
+
+/* Words that make a part of a byline a role or an organisation, not a
+ * name: the part and the rest are dropped. */
+static const char *const role_words[] = {
+	"staff", "reporter", "correspondent", "editor", "redaktion",
+	"redakteur", "redakteurin", "journalist", "contributor", "team",
+	"desk", "korrespondent", "autor", "author", "experte", "expertin",
+	"mitarbeiter", "writer", "columnist", "kolumnist", "news", "agency",
+	"press", "presse", "online", "zeitung", "magazin", "redacción",
+	"rédaction", "redazione", "redakcja", "updated", "aktualisiert",
+	"published", "veröffentlicht", "publiziert", "posted", "geschrieben",
+	"erstellt", "artikel", "uhr", "stand", "bild", "foto", "fotos",
+	"photo", "image", "quelle", "source", "monday", "tuesday",
+	"wednesday", "thursday", "friday", "saturday", "sunday", "montag",
+	"dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag",
+	NULL
+};
+
+/* Whether w[0..n) is a role word, or holds a long one ("Chefredakteur",
+ * "FOCUS-Online-Experte"). */
+static bool role_word(const char *w, size_t n)
+{
+	char word[64];
+
+	if (n >= sizeof word)
+		return false;
+	memcpy(word, w, n);
+	word[n] = '\0';
+	for (const char *const *r = role_words; *r; r++) {
+		size_t rn = strlen(*r);
+
+		if (rn == n ? strcasecmp(word, *r) == 0
+			    : rn >= 6 && strcasestr(word, *r))
+			return true;
+	}
+	return false;
+}
+
+/* Words of the links around a byline ("Jane Smith View Profile Email")
+ * and of the credits after it ("Illustration: ..."): they end the names. */
+static const char *const link_words[] = { "view", "profile", "email",
+					  "e-mail", "rss", "follow", "share",
+					  "twitter", "facebook", "more",
+					  "posts", "bio", "latest", "alle",
+					  "weitere", "artikel", "illustration",
+					  "illustrationen", "grafik", "video",
+					  NULL };
+
+/* Words joining two names, kept as written. */
+static const char *const conjunctions[] = { "and", "und", "et", "y", "e",
+					    "i", "&", "u.", NULL };
+
+static bool word_in(const char *w, size_t n, const char *const *list)
+{
+	for (const char *const *p = list; *p; p++)
+		if (strlen(*p) == n && strncasecmp(w, *p, n) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the word w[0..n) can be part of a person's name: it starts with
+ * a capital (or a non-ASCII letter), or is a lowercase particle. */
+static bool name_word(const char *w, size_t n)
+{
+	static const char *const particles[] = { "von", "van", "de", "der",
+						 "den", "da", "di", "du",
+						 "la", "le", "del", "dos",
+						 "zu", "ten", "ter", NULL };
+	unsigned char c = (unsigned char)w[0];
+
+	for (size_t i = 0; i < n; i++)
+		if (isdigit((unsigned char)w[i]) || w[i] == '@' || w[i] == '/' ||
+		    ((unsigned char)w[i] == 0xC2 && i + 1 < n &&
+		     (unsigned char)w[i + 1] == 0xA9)) /* © */
+			return false;
+	if (w[n - 1] == ':' || role_word(w, n) || word_in(w, n, link_words))
+		return false;
+	return isupper(c) || (c >= 0x80 && letter_at(w)) ||
+	       word_in(w, n, particles);
+}
+
+/* Length of the word at p (up to white space, ',', ';', '|'). */
+static size_t byline_word(const char *p)
+{
+	size_t n = 0;
+
+	while (p[n] && !isspace((unsigned char)p[n]) && !strchr(",;|", p[n]))
+		n++;
+	return n;
+}
+
+char *byline_names(const char *s)
+{
+	char *t = clean_string(s), *p, *end = NULL, *start, *group = NULL;
+	size_t words = 0;
+
+	if (!t)
+		return NULL;
+	decode_refs(t);
+	p = t;
+	/* The prefix, with its colon ("Autor: ", "By "). */
+	for (bool again = true; again;) {
+		again = false;
+		for (const char *const *w = byline_prefixes; *w; w++) {
+			size_t n = strlen(*w);
+
+			if (strncasecmp(p, *w, n) == 0 &&
+			    (p[n] == ' ' || p[n] == ':' || p[n] == '\0')) {
+				p += n;
+				while (*p == ' ' || *p == ':')
+					p++;
+				again = true;
+				break;
+			}
+		}
+	}
+	/* A label before a colon ("Interview: Jane Smith") and roles before
+	 * the name ("Business reporter Jane Smith"). */
+	{
+		size_t n = byline_word(p);
+
+		if (n > 1 && p[n - 1] == ':' && p[n] == ' ')
+			p += n + 1;
+		while ((n = byline_word(p)) > 0) {
+			const char *q = p + n;
+
+			while (*q == ' ')
+				q++;
+			if (!role_word(p, n) && !role_word(q, byline_word(q)))
+				break;
+			p += n; /* a role, or what qualifies one */
+			while (*p == ' ')
+				p++;
+		}
+	}
+	start = p;
+	/* Names, separated by commas or conjunctions, until a word that
+	 * cannot be a name's or a separator. */
+	while (*p) {
+		size_t n = byline_word(p);
+
+		if (n == 0) {
+			if (*p != ',')
+				break; /* '|', ';': what follows is not the name */
+			p++;
+			words = 0;
+		} else if (word_in(p, n, conjunctions) && end) {
+			p += n;
+			words = 0;
+		} else if (name_word(p, n) && words < 5) {
+			p += n;
+			if (!words)
+				group = end;
+			words++;
+			end = p;
+			if (p[-1] == '.' && n > 3)
+				break; /* a sentence ends */
+		} else {
+			/* "Seattle Times business reporter": the words before
+			 * a role name its employer, not a person. */
+			const char *q = p + n;
+			size_t k;
+
+			while (*q == ' ')
+				q++;
+			k = byline_word(q);
+			if (words && (role_word(p, n) || (k && role_word(q, k))))
+				end = group;
+			break;
+		}
+		while (*p == ' ')
+			p++;
+	}
+	if (!end) {
+		free(t);
+		return NULL;
+	}
+	*end = '\0';
+	memmove(t, start, (size_t)(end - start) + 1);
+	return t;
+}
+
+/* Whether `name` is the site's or the publisher's, not a person's. */
+static bool is_site_name(const char *name, const char *site, const char *url)
+{
+	const char *host;
+	size_t n;
+
+	if (site && !strcasecmp(name, site))
+		return true;
+	if (strchr(name, '.') && !strchr(name, ' '))
+		return true; /* "finanztreff.de" */
+	if (!url || !(host = strstr(url, "://")))
+		return false;
+	host += 3;
+	if (!strncmp(host, "www.", 4))
+		host += 4;
+	n = strcspn(host, "./");
+	return n >= 3 && strlen(name) == n && !strncasecmp(name, host, n);
+}
+
+/* The page's authors, by precedence: JSON-LD persons, the byline shown
+ * after the headline, any byline-hinted element, meta author. Each source
+ * is read into names (byline_names()) and skipped when it names the site. */
+static int fill_author(struct article *out, const struct meta *m,
+		       const struct ld *ld, const char *site)
+{
+	char *ldn = ld_authors(ld);
+	const char *cands[2 * MAX_HINTED + 4];
+	size_t n = 0;
+
+	size_t dom_from, dom_to;
+
+	cands[n++] = ldn;
+	dom_from = n;
+	for (size_t i = 0; i < m->nbylines; i++)
+		if (m->byline_after_h1[i])
+			cands[n++] = m->bylines[i];
+	for (size_t i = 0; i < m->nprefixed; i++)
+		cands[n++] = m->prefixed[i];
+	for (size_t i = 0; i < m->nbylines; i++)
+		if (!m->byline_after_h1[i])
+			cands[n++] = m->bylines[i];
+	dom_to = n;
+	cands[n++] = m->author;
+	cands[n++] = m->art_author;
+	for (size_t i = 0; i < n && !out->author; i++) {
+		char *names;
+
+		if (!cands[i] || strstr(cands[i], "://"))
+			continue;
+		/* Metadata names an author as the CMS knows them ("jdoe",
+		 * "Staff and news service reports"): kept whole when no
+		 * name can be read from it; a page's byline is not. */
+		names = byline_names(cands[i]);
+		if (!names && (i < dom_from || i >= dom_to) &&
+		    (names = clean_string(cands[i])) != NULL)
+			decode_refs(names);
+		if (names && !is_site_name(names, site, out->url))
+			out->author = names;
+		else
+			free(names);
+	}
+	free(ldn);
 	return 0;
 }
 
@@ -324,164 +805,6 @@ static char *lang_code(const char *v)
 		return NULL;
 	code[n] = '\0';
 	return strdup(code);
-}
-
-/* The headline when no metadata names it. Many pages have several <h1>s
- * (the logo, the headline, a box title): the one the <title> contains is
- * the headline ("Headline | Site"; the longest, as the site name may be
- * one too); else a lone <h1>; else the <title>,
- * whose site-name part the caller removes; else the first <h1>. */
-static const char *page_headline(const struct meta *m)
-{
-	const char *best = NULL;
-
-	for (size_t i = 0; m->title && i < m->nh1; i++)
-		if (strlen(m->h1[i]) >= 12 &&
-		    (!best || strlen(m->h1[i]) > strlen(best)) &&
-		    strcasestr(m->title, m->h1[i]))
-			best = m->h1[i];
-	if (best)
-		return best;
-	if (m->nh1 == 1)
-		return m->h1[0];
-	if (m->title)
-		return m->title;
-	return m->nh1 ? m->h1[0] : NULL;
-}
-
-/* Replaces, in place, the character references a page escaped twice
- * ("&amp;#038;" in an attribute reads "&#038;"): &#NNN;, &#xHH;, &amp;,
- * &quot;, &lt;, &gt;, &apos;. */
-static void decode_refs(char *s)
-{
-	static const struct { const char *ref; char c; } named[] = {
-		{ "&amp;", '&' }, { "&quot;", '"' }, { "&lt;", '<' },
-		{ "&gt;", '>' }, { "&apos;", '\'' }, { NULL, 0 }
-	};
-	char *w = s;
-
-	for (const char *r = s; *r;) {
-		bool done = false;
-
-		if (r[0] == '&' && r[1] == '#') {
-			bool hex = r[2] == 'x' || r[2] == 'X';
-			char *end;
-			long cp = strtol(r + 2 + hex, &end, hex ? 16 : 10);
-
-			if (end > r + 2 + hex && *end == ';' && cp > 0 && cp < 0x110000 &&
-			    !(cp >= 0xD800 && cp <= 0xDFFF)) {
-				unsigned char u[4];
-				int n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
-
-				if (n == 1) {
-					u[0] = (unsigned char)cp;
-				} else {
-					for (int i = n - 1; i > 0; i--, cp >>= 6)
-						u[i] = (unsigned char)(0x80 | (cp & 0x3F));
-					u[0] = (unsigned char)((0xF00 >> n) | cp);
-				}
-				/* never longer than the reference it replaces */
-				memcpy(w, u, (size_t)n);
-				w += n;
-				r = end + 1;
-				done = true;
-			}
-		}
-		for (size_t i = 0; !done && r[0] == '&' && named[i].ref; i++)
-			if (!strncmp(r, named[i].ref, strlen(named[i].ref))) {
-				*w++ = named[i].c;
-				r += strlen(named[i].ref);
-				done = true;
-			}
-		if (!done)
-			*w++ = *r++;
-	}
-	*w = '\0';
-}
-
-/* Words in s (runs of non-spaces). */
-static size_t words_in(const char *s)
-{
-	return count_words(s, strlen(s));
-}
-
-static bool ieq_start(const char *s, const char *prefix)
-{
-	return strncasecmp(s, prefix, strlen(prefix)) == 0;
-}
-
-static bool ieq_end(const char *s, const char *suffix)
-{
-	size_t a = strlen(s), b = strlen(suffix);
-
-	return a >= b && strcasecmp(s + a - b, suffix) == 0;
-}
-
-/* The page's headline by agreement of its <h1> with the other statements
- * of it (the JSON-LD headline `ldh`, og:title, twitter:title, <title>).
- * Each <h1> of 8 characters or more that is not the site's name gains,
- * from each statement that equals it, opens with it ("Headline | Site")
- * or, when the <h1> has four words or more, closes with it ("Site |
- * Section | Headline"), the share of the statement it covers; the <h1>
- * with the largest sum (the first of equals) wins: a logo's "BBC NEWS"
- * that opens "BBC NEWS | Scotland | Ferry strike called off" covers less
- * of it than the headline that closes it. Without votes, a statement that an <h1> holds with more
- * around it (a kicker, a date: "Holocaust-Gedenktag Erinnerung an ...",
- * "Politics | Headline") wins. The <h1> is what readers see, the others
- * confirm that it is the headline and not a logo, a blog's name or a
- * section's; a site-wide og:title ("Yahoo News - Latest News &
- * Headlines") agrees with no <h1> and never wins over one; a statement
- * left from another story agrees with one source at most. NULL when
- * nothing agrees. */
-static const char *agreed_h1(const struct meta *m, const char *ldh)
-{
-	const char *others[] = { ldh, m->og_title, m->tw_title, m->title };
-	const char *best = NULL, *held = NULL;
-	double best_votes = 0;
-
-	for (size_t i = 0; i < m->nh1; i++) {
-		const char *h = m->h1[i];
-		double votes = 0;
-
-		if (strlen(h) < 8 || (m->og_site && !strcasecmp(h, m->og_site)))
-			continue;
-		for (size_t k = 0; k < sizeof others / sizeof others[0]; k++) {
-			const char *o = others[k];
-
-			if (!o || strlen(o) < 8)
-				continue;
-			if (!strcasecmp(o, h) || ieq_start(o, h) ||
-			    (ieq_end(o, h) && words_in(h) >= 4))
-				votes += (double)strlen(h) / (double)strlen(o);
-			else if (words_in(o) >= 2 && strcasestr(h, o) &&
-				 (!held || strlen(o) > strlen(held)))
-				held = o;
-		}
-		if (votes > best_votes) {
-			best = h;
-			best_votes = votes;
-		}
-	}
-	return best ? best : held;
-}
-
-/* Whether headline `t` (the JSON-LD one, og:title) agrees with the page:
- * an <h1> or <title> holds it, or it holds one of them. */
-static bool agrees(const char *t, const struct meta *m)
-{
-	const char *others[] = { m->og_title, m->title };
-
-	if (strlen(t) < 8)
-		return false;
-	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
-		if (others[i] && others[i] != t && strlen(others[i]) >= 8 &&
-		    (strcasestr(others[i], t) || strcasestr(t, others[i])))
-			return true;
-	for (size_t i = 0; i < m->nh1; i++)
-		if (strlen(m->h1[i]) >= 8 &&
-		    (strcasestr(m->h1[i], t) || strcasestr(t, m->h1[i])))
-			return true;
-	return false;
 }
 
 /* Adds the comma-separated items of `list` (or one item when `whole`) to
@@ -551,65 +874,79 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 
 	/* title */
 	if (!out->title) {
-		const char *ldh = ld->article ? ld_string(json_object_get(
-							  ld->article, "headline"),
-						  "name")
-					      : NULL;
-		const char *t = agreed_h1(m, ldh);
+		struct headline_sources h = {
+			.ld_headline = ld->article ? ld_string(json_object_get(
+							     ld->article, "headline"),
+						     "name")
+						   : NULL,
+			.og_title = m->og_title,
+			.tw_title = m->tw_title,
+			.h1 = (const char *const *)m->h1,
+			.nh1 = m->nh1,
+			.title = m->title,
+			.site = m->og_site,
+			.publisher = ld->article ? ld_string(json_object_get(
+							   ld->article, "publisher"),
+						   "name")
+						 : NULL,
+			.host = out->url,
+		};
 
-		if (t) {
-			out->title = clean_string(t);
-			if (!out->title)
-				return -1;
-			decode_refs(out->title);
-			t = NULL;
-		}
-		if (!out->title && ldh && *ldh && m->nh1 && !agrees(ldh, m))
-			ldh = NULL;
-		if (!out->title)
-			t = ldh;
-		if (!out->title && (!t || !*t) && m->og_title &&
-		    (m->nh1 == 0 || agrees(m->og_title, m)))
-			t = m->og_title;
-		if (!out->title && (!t || !*t))
-			t = m->tw_title;
-		if (!out->title && (!t || !*t))
-			t = page_headline(m);
-		if (!out->title && (!t || !*t))
-			t = m->og_title;
-		if (t && *t) {
-			out->title = extract_clean_title(t, site);
-			if (!out->title)
-				return -1;
-			if (!*out->title) {
-				free(out->title);
-				out->title = NULL;
-			}
-		}
+		out->title = extract_headline(&h);
 	}
 
-	/* dates */
-	const char *pubs[] = { ld_get(ld, "datePublished", "@value"),
-			       m->pub,
-			       m->ip_pub,
-			       m->time_pub,
-			       m->other_pub,
-			       ld_get(ld, "dateCreated", "@value"),
-			       m->time_dt };
-	const char *mods[] = { ld_get(ld, "dateModified", "@value"), m->mod,
-			       m->ip_mod };
-	fill_date(&out->published, pubs, sizeof pubs / sizeof pubs[0]);
-	fill_date(&out->modified, mods, sizeof mods / sizeof mods[0]);
+	/* dates: modified first, as no published date may follow it. The
+	 * machine-readable ones before the URL's, which is before what the
+	 * page shows near the headline, then elsewhere. */
+	const struct date_cand mods[] = {
+		{ ld_get(ld, "dateModified", "@value"), AS_VALUE },
+		{ m->mod, AS_VALUE },
+		{ m->ip_mod, AS_VALUE }
+	};
+	fill_date(&out->modified, mods, sizeof mods / sizeof mods[0], NULL);
+	const struct date_cand pubs[] = {
+		{ ld_get(ld, "datePublished", "@value"), AS_VALUE },
+		{ m->pub, AS_VALUE },
+		{ m->ip_pub, AS_VALUE },
+		{ m->time_pub, AS_VALUE },
+		{ m->other_pub, AS_VALUE },
+		{ ld_get(ld, "dateCreated", "@value"), AS_VALUE },
+		{ out->url, AS_URL },
+		{ m->near_time, AS_VALUE },
+		{ m->near, AS_TEXT },
+		{ m->time_dt, AS_VALUE },
+		{ m->before, AS_TEXT },
+	};
+	const size_t npubs = sizeof pubs / sizeof pubs[0];
+
+	fill_date(&out->published, pubs, npubs - 2, out->modified);
+	for (size_t i = 0; i < m->nlabelled && !out->published; i++) {
+		const struct date_cand c = { m->labelled[i], AS_TEXT };
+
+		fill_date(&out->published, &c, 1, out->modified);
+	}
+	for (size_t i = 0; i < m->ndated && !out->published; i++) {
+		const struct date_cand c = { m->dated[i], AS_TEXT };
+
+		fill_date(&out->published, &c, 1, out->modified);
+	}
+	fill_date(&out->published, pubs + npubs - 2, 2, out->modified);
+	for (size_t i = 0; i < m->nh1 && !out->published; i++) {
+		const struct date_cand c = { m->h1[i], AS_TEXT };
+
+		fill_date(&out->published, &c, 1, out->modified);
+	}
+	if (!out->published) {
+		const struct date_cand c = { m->title, AS_TEXT };
+
+		fill_date(&out->published, &c, 1, out->modified);
+	}
+
+	local_day(out, m);
 
 	/* author */
-	if (!out->author) {
-		out->author = ld_authors(ld);
-		if (!out->author && m->author && !strstr(m->author, "://"))
-			fill(&out->author, m->author);
-		if (!out->author && m->art_author &&
-		    !strstr(m->art_author, "://"))
-			fill(&out->author, m->art_author);
-	}
+	if (!out->author)
+		fill_author(out, m, ld, site);
 
 	/* section */
 	if (ld->article)

@@ -423,55 +423,29 @@ static htmlDocPtr parse_page(const char *html, size_t len, bool *oom)
 	return doc;
 }
 
-/* The value of the shown element (struct meta) most likely the story's,
- * of `n`: the first near the headline `h` (inside its HEADLINE_SCOPE-th
- * ancestor, the story's container), else the first after an <h1>, else
- * the first. A pointer to the value's slot, or NULL when n is 0.
- * (Measured on extract-dev-web: near the headline alone, date 0.778 and
- * author 0.546; with the fallbacks 0.80 and 0.59: a page's header often
- * sits outside the story's container.) */
-static char **shown_near(struct shown *v, size_t n, const xmlNode *h)
+/* The author and date of the byline and dateline the printer moved out of
+ * the text, where fill_metadata() found none there (a page without an
+ * <h1> or metadata): read with the same parsers (byline_names(),
+ * date_in_text()); a date after `modified` is not taken. A field that
+ * memory ran out for stays NULL. */
+static void fill_from_parts(struct article *out)
 {
-	const xmlNode *scope = h;
-
-	for (int k = 0; k < HEADLINE_SCOPE && scope; k++)
-		scope = scope->parent;
-	for (size_t i = 0; scope && scope->type == XML_ELEMENT_NODE && i < n; i++)
-		for (const xmlNode *a = v[i].node; a; a = a->parent)
-			if (a == scope)
-				return &v[i].value;
-	for (size_t i = 0; i < n; i++)
-		if (v[i].after_h1)
-			return &v[i].value;
-	return n ? &v[0].value : NULL;
-}
-
-/* Moves *part into the article's *field unless that is set already. */
-static void take_part(char **field, char **part);
-
-/* The author and date a reader sees, where the page's metadata gave
- * none: the names of the byline, else of an author element near the
- * headline; the date of the dateline or the byline, else of a date
- * element near the headline `h` (may be NULL), else the URL's. A field
- * that memory ran out for stays NULL. */
-static void fill_shown(const xmlNode *h, struct article *out, struct meta *m)
-{
-	char **shown;
+	const char *lines[] = { out->dateline, out->byline };
 
 	if (!out->author && out->byline)
 		out->author = byline_names(out->byline);
-	if (!out->author && (shown = shown_near(m->authors, m->nauthors, h)) != NULL)
-		take_part(&out->author, shown);
-	if (!out->published && out->dateline)
-		out->published = find_visible_date(out->dateline);
-	if (!out->published && out->byline) /* "By Ann Lee | Nov 18, 2019" */
-		out->published = find_visible_date(out->byline);
-	if (!out->published && (shown = shown_near(m->dates, m->ndates, h)) != NULL)
-		take_part(&out->published, shown);
-	if (!out->published)
-		out->published = find_url_date(out->url);
+	for (size_t i = 0; i < 2 && !out->published; i++) {
+		char *d = lines[i] ? date_in_text(lines[i]) : NULL;
+
+		if (d && out->modified && date_days_apart(d, out->modified) > 0) {
+			free(d);
+			d = NULL;
+		}
+		out->published = d;
+	}
 }
 
+/* Moves *part into the article's *field unless that is set already. */
 static void take_part(char **field, char **part)
 {
 	if (!*field) {
@@ -554,7 +528,7 @@ int extract_article(const char *html, size_t len, const char *name,
 	take_part(&out->dateline, &parts.dateline);
 	take_part(&out->captions, &parts.captions);
 	check_extraction(out, parts.largest);
-	fill_shown(parts.headline, out, &m);
+	fill_from_parts(out);
 	rc = 0;
 out:
 	parts_release(&parts);

@@ -359,110 +359,6 @@ static bool is_by_line(const char *p, size_t len)
 	return false;
 }
 
-/* Words that end the names of a byline: what follows is a date, a
- * place, a role or the source ("By Ann Lee | November 18, 2019", "Von
- * Jule Radeck Vom 3. Februar 2022", "By Peter Hamby, CNN Political
- * Reporter"). */
-static const char *const byline_stops[] = {
-	" | ", " - ", " – ", " — ", " • ", " · ", " / ", "(", ", ", " on ",
-	" am ", " vom ", " le ", " el ", " il ", " at ", " um ", " published",
-	" updated", " veröffentlicht", " aktualisiert", " für ", " for ",
-	" stand", " alle ", " kontakt", " chefredakteur", " redakteur",
-	" mehr ", " more ", "@", " www.", "[at]", NULL
-};
-
-/* What an author element may show that is no name: its label, a
- * weekday, a comment form's field. */
-static const char *const not_names[] = {
-	"posted", "name", "author", "autor", "artikel", "artikel von", "by",
-	"von", "monday", "tuesday", "wednesday", "thursday", "friday",
-	"saturday", "sunday", "montag", "dienstag", "mittwoch", "donnerstag",
-	"freitag", "samstag", "sonntag", "admin", "anonymous", NULL
-};
-
-/* The names of a byline ("By Ann Lee and Bo Park | Nov 18, 2019" gives
- * "Ann Lee and Bo Park"): the line without its opening "By" (by_words)
- * and cut before a date, a role or a place (byline_stops, a digit), or a
- * second byline; a malloc'd string, or NULL when no name is left or what
- * is left is not names (a word in lowercase that is no particle such as
- * "von", "de", "and", "und"). */
-char *byline_names(const char *line)
-{
-	static const char *const joins[] = {
-		"and", "und", "et", "y", "e", "i", "en", "og", "och", "von",
-		"van", "de", "der", "den", "da", "di", "du", "del", "la", "le",
-		"dos", "das", "bin", "al", "&", NULL
-	};
-	const char *p = line, *end;
-	size_t n, words = 0;
-	char *out;
-
-	p += strspn(p, " \t");
-	for (const char *const *w = by_words; *w; w++)
-		if (strncasecmp(p, *w, strlen(*w)) == 0) {
-			p += strlen(*w);
-			break;
-		}
-	if (strncasecmp(p, "by ", 3) == 0) /* "Written by", "Posted by" */
-		p += 3;
-	p += strspn(p, " :\t");
-	end = p + strlen(p);
-	for (const char *const *s = byline_stops; *s; s++) {
-		const char *q = strcasestr(p, *s);
-
-		if (q && q < end)
-			end = q;
-	}
-	for (const char *q = p; q < end; q++)
-		if (isdigit((unsigned char)*q)) {
-			end = q;
-			break;
-		}
-	while (end > p && strchr(" ,;:.|-", end[-1]))
-		end--;
-	n = (size_t)(end - p);
-	if (n < 2 || n > 80)
-		return NULL;
-	for (const char *q = p; q < end;) {
-		size_t l = strcspn(q, " ");
-		bool join = false;
-
-		if (l > (size_t)(end - q))
-			l = (size_t)(end - q);
-		for (const char *const *j = joins; *j; j++)
-			if (strlen(*j) == l && strncasecmp(q, *j, l) == 0)
-				join = true;
-		if (!join && l && islower((unsigned char)*q))
-			return NULL;
-		words++;
-		q += l;
-		q += strspn(q, " ");
-	}
-	if (words > 12)
-		return NULL;
-	out = strndup(p, n);
-	for (const char *const *w = not_names; out && *w; w++)
-		if (strcasecmp(out, *w) == 0) {
-			free(out);
-			return NULL;
-		}
-	return out;
-}
-
-/* Month names in the languages of the tests (lowercase, ASCII where the
- * name is; prefixes of 3 letters and more match an abbreviation "Sept."). */
-static const char *const date_months[] = {
-	"january", "february", "march", "april", "may", "june", "july",
-	"august", "september", "october", "november", "december",
-	"januar", "februar", "märz", "mai", "juni", "juli", "oktober",
-	"dezember", "janvier", "février", "mars", "avril", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre", "enero",
-	"febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-	"septiembre", "octubre", "noviembre", "diciembre", "gennaio",
-	"febbraio", "aprile", "maggio", "giugno", "luglio", "settembre",
-	"ottobre", "dicembre", NULL
-};
-
 /* Words a date line may hold besides the date: its label, weekdays,
  * the time of day. */
 static const char *const date_words[] = {
@@ -531,7 +427,7 @@ static bool is_date_line(const char *p, size_t len)
 				n++;
 			while (n > 0 && p[i + n - 1] == '.')
 				n--;
-			if (word_in(p + i, n, date_months, true))
+			if (date_month_at(p + i))
 				month = true;
 			else if (!word_in(p + i, n, date_words, false))
 				other++;

@@ -1,0 +1,373 @@
+/* Tests for extract's metadata: the headline by agreement, published
+ * dates from every place a page states them, bylines read into names.
+ * Each page is written for one mechanism and fails without it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "extract.h"
+
+/* A body long enough to be the article, so that metadata is all a test
+ * varies. */
+#define BODY                                                                  \
+	"<div class=\"story\"><p>The council voted on Tuesday to approve the " \
+	"tram line, after a debate that lasted most of the afternoon and "    \
+	"ended with a narrow majority.</p><p>Work on the first section is "   \
+	"due to begin next spring, officials said, and the line should "      \
+	"open to passengers within four years.</p><p>Opponents said the "     \
+	"cost, estimated at several hundred million, would fall on "          \
+	"residents for decades to come.</p></div>"
+
+/* Extracts `html` into *a; fails the test when extraction fails. */
+static void extract(const char *html, struct article *a)
+{
+	struct error err;
+
+	error_clear(&err);
+	assert_int_equal(extract_article(html, strlen(html), "test.html", a, &err),
+			 0);
+}
+
+/* The date part ("YYYY-MM-DD") of a.published, or "" when null. */
+static const char *day(const char *rfc3339, char out[11])
+{
+	out[0] = '\0';
+	if (rfc3339)
+		snprintf(out, 11, "%s", rfc3339);
+	return out;
+}
+
+/* Headline ------------------------------------------------------------------ */
+
+static void test_sitewide_og_title_loses_to_the_agreed_headline(void **state)
+{
+	/* The og:title is the site's slogan on every page: no other source
+	 * holds it, while <title> and <h1> agree on the story's headline. */
+	const char *html =
+		"<html><head><title>Storm floods the coast road | Daily "
+		"Ledger</title>"
+		"<meta property=\"og:title\" content=\"Daily Ledger - Latest "
+		"News &amp; Headlines\">"
+		"<meta property=\"og:site_name\" content=\"Daily Ledger\">"
+		"</head><body><h1>Storm floods the coast road</h1>" BODY
+		"</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(a.title, "Storm floods the coast road");
+	article_clear(&a);
+}
+
+static void test_site_and_section_prefix_never_win(void **state)
+{
+	/* "SITE | Section | Headline" in both og:title and <title>: the
+	 * <h1> they both hold is the headline, not the prefixed text. */
+	const char *html =
+		"<html><head><title>BBC NEWS | Scotland | Glasgow tram plan "
+		"approved</title><meta property=\"og:title\" content=\"BBC NEWS "
+		"| Scotland | Glasgow tram plan approved\"></head><body>"
+		"<h1>Glasgow tram plan approved</h1>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(a.title, "Glasgow tram plan approved");
+	article_clear(&a);
+}
+
+static void test_headline_as_the_h1_writes_it(void **state)
+{
+	/* og:title was escaped twice and typed with straight quotes; the
+	 * <h1> shows the same words with its own punctuation. */
+	const char *html =
+		"<html><head><meta property=\"og:title\" content=\"Olive "
+		"&amp;#038; Herb 'focaccia' - a recipe for spring evenings\"></head><body>"
+		"<h1>Olive &amp; Herb \xe2\x80\x98" "focaccia\xe2\x80\x99 "
+		"\xe2\x80\x93 a recipe for spring evenings</h1>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(a.title, "Olive & Herb \xe2\x80\x98" "focaccia"
+				     "\xe2\x80\x99 \xe2\x80\x93 a recipe for spring evenings");
+	article_clear(&a);
+}
+
+static void test_logo_h1_is_not_the_headline(void **state)
+{
+	/* Two <h1>s: the logo's (the site's name, also in <title>) and the
+	 * story's; with equal agreement the site's name never wins. */
+	const char *html =
+		"<html><head><title>Council approves the tram line \xe2\x80\x93 "
+		"Ansichten und Einsichten</title></head><body>"
+		"<h1 class=\"site-title\">Ansichten und Einsichten</h1>"
+		"<h1>Council approves the tram line</h1>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(a.title, "Council approves the tram line");
+	article_clear(&a);
+}
+
+/* Dates ------------------------------------------------------------------- */
+
+static void test_published_from_visible_date_lines(void **state)
+{
+	/* Dates shown only in the text under the headline, in the
+	 * languages and forms of the test sets. */
+	static const char *const lines[][2] = {
+		{ "Aktualisiert am 20. November 2019, 14:03 Uhr", "2019-11-20" },
+		{ "Publi\xc3\xa9 le 3 d\xc3\xa9" "cembre 2019", "2019-12-03" },
+		{ "Publicado el 20 de noviembre de 2019", "2019-11-20" },
+		{ "Opublikowano: 20 listopada 2019", "2019-11-20" },
+		{ "Publicado em 5 de mar\xc3\xa7o de 2020", "2020-03-05" },
+		{ "Pubblicato il 7 maggio 2021", "2021-05-07" },
+		{ "Stand: 20.11.2019", "2019-11-20" },
+		{ "By Jane Smith | Nov. 20, 2019 at 2:26 PM", "2019-11-20" },
+	};
+	char buf[2048], d[11];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		struct article a = { 0 };
+
+		snprintf(buf, sizeof buf,
+			 "<html><body><h1>Council approves the tram line</h1>"
+			 "<p class=\"x\">%s</p>" BODY "</body></html>",
+			 lines[i][0]);
+		extract(buf, &a);
+		assert_string_equal(day(a.published, d), lines[i][1]);
+		article_clear(&a);
+	}
+}
+
+static void test_published_from_url_date(void **state)
+{
+	const char *html =
+		"<html><head><link rel=\"canonical\" "
+		"href=\"https://example.org/news/2019/11/20/tram-line\">"
+		"</head><body><h1>Council approves the tram line</h1>" BODY
+		"</body></html>";
+	struct article a = { 0 };
+	char d[11];
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(day(a.published, d), "2019-11-20");
+	article_clear(&a);
+}
+
+static void test_published_from_date_hinted_element_and_graph(void **state)
+{
+	/* A date in an element whose class names it, far from the headline;
+	 * and JSON-LD's datePublished inside @graph wins over it. */
+	const char *html =
+		"<html><body><h1>Council approves the tram line</h1>" BODY
+		"<div class=\"field-publishing-date\">13.01.2022</div>"
+		"</body></html>";
+	const char *graph =
+		"<html><head><script type=\"application/ld+json\">{\"@graph\":"
+		"[{\"@type\":\"WebSite\",\"name\":\"Ledger\"},{\"@type\":"
+		"\"NewsArticle\",\"datePublished\":\"2022-01-12T09:00:00+01:00\"}]}"
+		"</script></head><body><h1>Council approves the tram line</h1>"
+		BODY "<div class=\"field-publishing-date\">13.01.2022</div>"
+		"</body></html>";
+	struct article a = { 0 };
+	char d[11];
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(day(a.published, d), "2022-01-13");
+	article_clear(&a);
+	extract(graph, &a);
+	assert_string_equal(day(a.published, d), "2022-01-12");
+	article_clear(&a);
+}
+
+static void test_implausible_dates_rejected(void **state)
+{
+	/* A founding year in the standfirst is no publication date; a date
+	 * in the text after the page's last modification is another
+	 * event's; and a modification date is never taken as published. */
+	const char *old =
+		"<html><body><h1>Council approves the tram line</h1>"
+		"<p>Gegr\xc3\xbc" "ndet am 12. M\xc3\xa4rz 1990</p>" BODY
+		"</body></html>";
+	const char *later =
+		"<html><head><meta property=\"article:modified_time\" "
+		"content=\"2019-11-21T10:00:00Z\"></head><body>"
+		"<h1>Council approves the tram line</h1>"
+		"<p>Vote scheduled for 30.11.2019</p>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(old, &a);
+	assert_null(a.published);
+	article_clear(&a);
+	extract(later, &a);
+	assert_null(a.published);
+	assert_non_null(a.modified);
+	article_clear(&a);
+}
+
+static void test_published_day_as_the_page_shows_it(void **state)
+{
+	/* A UTC instant late in the evening is the next day where the page
+	 * is published, and the page shows that day under its headline. */
+	const char *html =
+		"<html><head><meta property=\"article:published_time\" "
+		"content=\"2022-11-06T23:00:00.000Z\"></head><body>"
+		"<h1>Council approves the tram line</h1><p>7. November 2022</p>"
+		BODY "</body></html>";
+	struct article a = { 0 };
+	char d[11];
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(day(a.published, d), "2022-11-07");
+	article_clear(&a);
+}
+
+static void test_published_from_labelled_line_and_any_dated_object(void **state)
+{
+	/* A date after a label ("Datum:") in a box with no date class,
+	 * written with a two-digit year; and a Recipe's datePublished. */
+	const char *labelled =
+		"<html><body><h1>Council approves the tram line</h1>" BODY
+		"<ul class=\"info\"><li><span>Datum:</span> 26.01.22</li></ul>"
+		"</body></html>";
+	const char *recipe =
+		"<html><head><script type=\"application/ld+json\">{\"@type\":"
+		"\"Recipe\",\"name\":\"Cake\",\"datePublished\":\"2006-10-10\"}"
+		"</script></head><body><h1>Council approves the tram line</h1>"
+		BODY "</body></html>";
+	struct article a = { 0 };
+	char d[11];
+
+	(void)state;
+	extract(labelled, &a);
+	assert_string_equal(day(a.published, d), "2022-01-26");
+	article_clear(&a);
+	extract(recipe, &a);
+	assert_string_equal(day(a.published, d), "2006-10-10");
+	article_clear(&a);
+}
+
+/* Bylines ------------------------------------------------------------------ */
+
+static void test_byline_element_read_into_names(void **state)
+{
+	static const char *const bylines[][2] = {
+		{ "<div class=\"byline\">By Jane Smith and Raj Patel | Nov. 20, "
+		  "2019</div>",
+		  "Jane Smith and Raj Patel" },
+		{ "<span class=\"author\">Von Anna Meier, Redaktion</span>",
+		  "Anna Meier" },
+		{ "<p class=\"meta\">Par <a rel=\"author\" href=\"/a\">Claire "
+		  "Dubois</a></p>",
+		  "Claire Dubois" },
+		{ "<div itemprop=\"author\">Business reporter Jane Smith</div>",
+		  "Jane Smith" },
+		{ "<p><i>von Daniela Obers</i></p>", "Daniela Obers" },
+		{ "<p><strong>Text:</strong> Klaus Friedrich</p>",
+		  "Klaus Friedrich" },
+	};
+	char buf[2048];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof bylines / sizeof bylines[0]; i++) {
+		struct article a = { 0 };
+
+		snprintf(buf, sizeof buf,
+			 "<html><body><h1>Council approves the tram line</h1>"
+			 "%s" BODY "</body></html>",
+			 bylines[i][0]);
+		extract(buf, &a);
+		if (!a.author || strcmp(a.author, bylines[i][1]))
+			fail_msg("byline %zu: got %s, want %s", i,
+				 a.author ? a.author : "null", bylines[i][1]);
+		article_clear(&a);
+	}
+}
+
+static void test_byline_line_on_a_page_without_h1(void **state)
+{
+	/* No <h1>: the byline line is still read, and the credit after the
+	 * name ("Illustration ...") is not part of it. */
+	const char *html =
+		"<html><body><p><em>Text von Christian Seiler &nbsp; "
+		"Illustration Anna Berg</em></p>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_non_null(a.author);
+	assert_string_equal(a.author, "Christian Seiler");
+	article_clear(&a);
+}
+
+static void test_byline_without_a_name_is_no_author(void **state)
+{
+	/* "By\n\nSeattle Times business reporter": a role, not a name; the
+	 * meta author that names the site is no author either. */
+	const char *html =
+		"<html><head><meta name=\"author\" content=\"Daily Ledger\">"
+		"<meta property=\"og:site_name\" content=\"Daily Ledger\">"
+		"</head><body><h1>Council approves the tram line</h1>"
+		"<div class=\"byline\">By\n\n<span>Seattle Times business "
+		"reporter</span></div>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_null(a.author);
+	article_clear(&a);
+}
+
+static void test_jsonld_author_by_reference(void **state)
+{
+	/* Yoast's @graph: the article names its author by @id only. */
+	const char *html =
+		"<html><head><script type=\"application/ld+json\">{\"@graph\":"
+		"[{\"@type\":\"Article\",\"author\":{\"@id\":\"https://e.org/#/"
+		"person/1\"}},{\"@type\":\"Person\",\"@id\":\"https://e.org/#/"
+		"person/1\",\"name\":\"Fiona Berg\"}]}</script></head><body>"
+		"<h1>Council approves the tram line</h1>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_non_null(a.author);
+	assert_string_equal(a.author, "Fiona Berg");
+	article_clear(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sitewide_og_title_loses_to_the_agreed_headline),
+		cmocka_unit_test(test_site_and_section_prefix_never_win),
+		cmocka_unit_test(test_headline_as_the_h1_writes_it),
+		cmocka_unit_test(test_logo_h1_is_not_the_headline),
+		cmocka_unit_test(test_published_from_visible_date_lines),
+		cmocka_unit_test(test_published_from_url_date),
+		cmocka_unit_test(test_published_from_date_hinted_element_and_graph),
+		cmocka_unit_test(test_implausible_dates_rejected),
+		cmocka_unit_test(test_published_day_as_the_page_shows_it),
+		cmocka_unit_test(test_published_from_labelled_line_and_any_dated_object),
+		cmocka_unit_test(test_byline_element_read_into_names),
+		cmocka_unit_test(test_byline_line_on_a_page_without_h1),
+		cmocka_unit_test(test_byline_without_a_name_is_no_author),
+		cmocka_unit_test(test_jsonld_author_by_reference),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
