@@ -434,6 +434,7 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	r.command = mode == MODE_RUN ? "run" : mode == MODE_BUILD ? "build" : "recommend";
 	r.top = o.top;
 	r.jobs = (int)o.jobs;
+	r.cutoff = mode == MODE_BUILD ? 0.0f : o.policy.cutoff; /* build writes no lists */
 	r.skipped = &set.skipped;
 	r.warned = &set.warned;
 

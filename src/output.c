@@ -321,8 +321,10 @@ int output_write_report(const char *outdir, const struct report *r,
 			 r->inputs, r->stories, r->skipped ? r->skipped->n : 0,
 			 r->terms, r->empty_lists, r->duplicates, r->fallback_lists,
 			 r->shortened_lists, r->twins, r->boilerplate);
-	rc |= buf_printf(&b, "  \"options\": {\"top\": %zu, \"jobs\": %d},\n",
+	rc |= buf_printf(&b, "  \"options\": {\"top\": %zu, \"jobs\": %d, \"cutoff\": ",
 			 r->top, r->jobs);
+	rc |= r->cutoff > 0.0f ? buf_printf(&b, "%.4g},\n", (double)r->cutoff)
+			       : buf_adds(&b, "null},\n");
 	rc |= buf_adds(&b, "  \"timings_seconds\": {");
 	for (size_t i = 0; i < r->n_stages; i++) {
 		rc |= buf_printf(&b, "%s\"%s\": %.3f", i ? ", " : "",

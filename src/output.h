@@ -79,6 +79,8 @@ struct report {
 	size_t boilerplate; /* paragraphs removed as site chrome (boilerplate.h) */
 	size_t top;
 	int jobs;
+	float cutoff; /* the lists' cutoff (policy.h), written as options.cutoff;
+			 0: off or not known (null) */
 	const struct skip_list *skipped;
 	const struct skip_list *warned; /* input, warnings (article.h), or NULL */
 	struct stage_time stages[12];

@@ -152,6 +152,8 @@ def test_default_lists_stop_where_relatedness_stops():
     lab = labels()
     counts = report["counts"]
     assert {"shortened_lists", "twins_dropped", "empty_lists"} <= set(counts), counts
+    # the cutoff the lists were cut at, which the review page reads to mark items near it
+    assert report["options"]["cutoff"] == 0.5, report["options"]
     short = 0
     for l in lines:
         items = l["items"]
@@ -168,7 +170,8 @@ def test_default_lists_stop_where_relatedness_stops():
         full = read_jsonl(os.path.join(t, "related.jsonl"))
         # up to 10: the corpus has 10 stories in German and in French
         assert all(len(f["items"]) == 10 or f["source"]["lang"] in ("de", "fr") for f in full)
-        assert json.load(open(os.path.join(t, "report.json")))["counts"]["shortened_lists"] == 0
+        rep = json.load(open(os.path.join(t, "report.json")))
+        assert rep["counts"]["shortened_lists"] == 0 and rep["options"]["cutoff"] is None, rep
         run("run", CORPUS, "-o", t, "-q", "--fill", "10")
         filled = read_jsonl(os.path.join(t, "related.jsonl"))
         for a, b in zip(lines, filled):
