@@ -358,6 +358,30 @@ static int cmp_desc(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+/* The brute-force cosines of story d with every other story of m, above
+ * 1e-9, best first, in `all` (room for n_docs); `row` (room for n_terms)
+ * is scratch. Returns how many. */
+static size_t brute_scores(const struct model *m, uint32_t d, size_t n_terms, double *row,
+			   double *all)
+{
+	size_t n = 0;
+
+	memset(row, 0, n_terms * sizeof *row);
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		row[m->col[i]] = m->val[i];
+	for (uint32_t o = 0; o < m->n_docs; o++) {
+		double s = 0;
+		if (o == d)
+			continue;
+		for (uint64_t i = m->row[o]; i < m->row[o + 1]; i++)
+			s += row[m->col[i]] * m->val[i];
+		if (s > 1e-9)
+			all[n++] = s;
+	}
+	qsort(all, n, sizeof *all, cmp_desc);
+	return n;
+}
+
 static void test_lists_identical_for_any_number_of_threads(void **state)
 {
 	enum { DOCS = 500, TERMS = 300, DEPTH = 15 };
@@ -403,21 +427,8 @@ static void test_scores_match_brute_force_cosine(void **state)
 	free(dense);
 	rank(&m, DEPTH, 3, 0, &l);
 	for (uint32_t d = 0; d < DOCS; d++) {
-		size_t n = 0;
+		size_t n = brute_scores(&m, d, TERMS, row, all);
 
-		memset(row, 0, TERMS * sizeof *row);
-		for (uint64_t i = m.row[d]; i < m.row[d + 1]; i++)
-			row[m.col[i]] = m.val[i];
-		for (uint32_t o = 0; o < DOCS; o++) {
-			double s = 0;
-			if (o == d)
-				continue;
-			for (uint64_t i = m.row[o]; i < m.row[o + 1]; i++)
-				s += row[m.col[i]] * m.val[i];
-			if (s > 1e-9)
-				all[n++] = s;
-		}
-		qsort(all, n, sizeof *all, cmp_desc);
 		assert_int_equal(l.count[d], n < DEPTH ? n : DEPTH);
 		for (uint32_t i = 0; i < l.count[d]; i++)
 			assert_float_equal(list_of(&l, d)[i].score, all[i], 1e-5);
@@ -561,20 +572,8 @@ static void test_short_and_long_stories_score_exactly(void **state)
 	assert_lists_equal(&exact, &exact3);
 	assert_lists_equal(&approx, &approx3);
 	for (uint32_t d = 0; d < DOCS; d++) {
-		size_t n = 0;
-		memset(row, 0, TERMS * sizeof *row);
-		for (uint64_t i = m.row[d]; i < m.row[d + 1]; i++)
-			row[m.col[i]] = m.val[i];
-		for (uint32_t o = 0; o < DOCS; o++) {
-			double s = 0;
-			if (o == d)
-				continue;
-			for (uint64_t i = m.row[o]; i < m.row[o + 1]; i++)
-				s += row[m.col[i]] * m.val[i];
-			if (s > 1e-9)
-				all[n++] = s;
-		}
-		qsort(all, n, sizeof *all, cmp_desc);
+		size_t n = brute_scores(&m, d, TERMS, row, all);
+
 		assert_int_equal(exact.count[d], n < DEPTH ? n : DEPTH);
 		for (uint32_t i = 0; i < exact.count[d]; i++)
 			assert_float_equal(list_of(&exact, d)[i].score, all[i], 1e-5);
