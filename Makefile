@@ -42,8 +42,8 @@ $(BUILD)/%.o: src/%.c $(HDR) | $(BUILD)
 related: $(LIBOBJ) $(BUILD)/main.o
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
 
-$(BUILD)/testutil.o: tests/testutil.c tests/testutil.h | $(BUILD)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+$(BUILD)/testutil.o: tests/testutil.c tests/testutil.h $(HDR) | $(BUILD)
+	$(CC) $(ALL_CFLAGS) -Isrc -c -o $@ $<
 
 # rm first: a test that no longer compiles shows as not built, not as the
 # old binary passing

@@ -23,6 +23,7 @@
 #include "buf.h"
 #include "explain.h"
 #include "model.h"
+#include "testutil.h"
 
 #define N_DOCS 4
 #define N_TERMS 4
@@ -31,68 +32,18 @@ static const float dense[N_DOCS][N_TERMS] = {
 	{ 3, 4, 0, 0 }, { 0, 4, 3, 0 }, { 0, 0, 0, 1 }, { 3, 4, 0, 0 },
 };
 
-static uint64_t add_str(struct buf *s, const char *v)
-{
-	uint64_t off = s->len;
-
-	assert_int_equal(buf_add(s, v, strlen(v) + 1), 0);
-	return off;
-}
 
 static void make_model(struct model *m)
 {
-	struct buf strings = BUF_INIT;
-	struct model_parts parts;
-	struct error err;
-	uint64_t *row = calloc(N_DOCS + 1, sizeof *row);
-	uint64_t *field = calloc(N_DOCS * MODEL_FIELDS, sizeof *field);
-	uint64_t *term_name = calloc(N_TERMS, sizeof *term_name);
-	uint32_t *df = calloc(N_TERMS, sizeof *df);
-	uint32_t *col = calloc(N_DOCS * N_TERMS, sizeof *col);
-	float *val = calloc(N_DOCS * N_TERMS, sizeof *val);
-	uint64_t nnz = 0;
+	static char titles[N_DOCS][16];
+	const char *fields[N_DOCS * MODEL_FIELDS] = { 0 };
 
-	assert_true(row && field && term_name && df && col && val);
-	memset(&parts, 0, sizeof parts);
-	model_params_default(&parts.params);
-	assert_int_equal(buf_addc(&strings, '\0'), 0);
-	for (uint32_t t = 0; t < N_TERMS; t++) {
-		char name[8];
-		snprintf(name, sizeof name, "t%u", t);
-		term_name[t] = add_str(&strings, name);
-	}
 	for (uint32_t d = 0; d < N_DOCS; d++) {
-		char id[16], title[16];
-		double norm = 0;
-
-		snprintf(id, sizeof id, "doc%u", d);
-		snprintf(title, sizeof title, "Title %u", d);
-		field[d * MODEL_FIELDS + MODEL_ID] = add_str(&strings, id);
-		field[d * MODEL_FIELDS + MODEL_TITLE] = add_str(&strings, title);
-		for (uint32_t t = 0; t < N_TERMS; t++)
-			norm += (double)dense[d][t] * dense[d][t];
-		for (uint32_t t = 0; t < N_TERMS; t++) {
-			if (dense[d][t] == 0.0f)
-				continue;
-			col[nnz] = t;
-			val[nnz] = (float)(dense[d][t] / sqrt(norm));
-			df[t]++;
-			nnz++;
-		}
-		row[d + 1] = nnz;
+		snprintf(titles[d], sizeof titles[d], "Title %u", d);
+		fields[d * MODEL_FIELDS + MODEL_TITLE] = titles[d];
 	}
-	parts.n_docs = N_DOCS;
-	parts.n_terms = N_TERMS;
-	parts.nnz = nnz;
-	parts.strings_len = strings.len;
-	parts.strings = buf_detach(&strings, NULL);
-	parts.term_name = term_name;
-	parts.df = df;
-	parts.doc_field = field;
-	parts.row = row;
-	parts.col = col;
-	parts.val = val;
-	assert_int_equal(model_from_parts(&parts, m, &err), 0);
+	assert_int_equal(testutil_model_from_dense(m, N_DOCS, N_TERMS, &dense[0][0], "doc", 0,
+						   fields, 0), 0);
 }
 
 /* Two-dimensional latent vectors: d0 and d1 at 60 degrees (cosine 0.5). */

@@ -43,6 +43,17 @@ static const char *day(const char *rfc3339, char out[11])
 	return out;
 }
 
+/* Extracts html and checks the date part of its `published`. */
+static void assert_published_day(const char *html, const char *want)
+{
+	struct article a = { 0 };
+	char d[11];
+
+	extract(html, &a);
+	assert_string_equal(day(a.published, d), want);
+	article_clear(&a);
+}
+
 /* Headline ------------------------------------------------------------------ */
 
 static void test_sitewide_og_title_loses_to_the_agreed_headline(void **state)
@@ -156,13 +167,9 @@ static void test_published_from_url_date(void **state)
 		"href=\"https://example.org/news/2019/11/20/tram-line\">"
 		"</head><body><h1>Council approves the tram line</h1>" BODY
 		"</body></html>";
-	struct article a = { 0 };
-	char d[11];
 
 	(void)state;
-	extract(html, &a);
-	assert_string_equal(day(a.published, d), "2019-11-20");
-	article_clear(&a);
+	assert_published_day(html, "2019-11-20");
 }
 
 static void test_published_from_date_hinted_element_and_graph(void **state)
@@ -180,16 +187,10 @@ static void test_published_from_date_hinted_element_and_graph(void **state)
 		"</script></head><body><h1>Council approves the tram line</h1>"
 		BODY "<div class=\"field-publishing-date\">13.01.2022</div>"
 		"</body></html>";
-	struct article a = { 0 };
-	char d[11];
 
 	(void)state;
-	extract(html, &a);
-	assert_string_equal(day(a.published, d), "2022-01-13");
-	article_clear(&a);
-	extract(graph, &a);
-	assert_string_equal(day(a.published, d), "2022-01-12");
-	article_clear(&a);
+	assert_published_day(html, "2022-01-13");
+	assert_published_day(graph, "2022-01-12");
 }
 
 static void test_implausible_dates_rejected(void **state)
@@ -227,13 +228,9 @@ static void test_published_day_as_the_page_shows_it(void **state)
 		"content=\"2022-11-06T23:00:00.000Z\"></head><body>"
 		"<h1>Council approves the tram line</h1><p>7. November 2022</p>"
 		BODY "</body></html>";
-	struct article a = { 0 };
-	char d[11];
 
 	(void)state;
-	extract(html, &a);
-	assert_string_equal(day(a.published, d), "2022-11-07");
-	article_clear(&a);
+	assert_published_day(html, "2022-11-07");
 }
 
 static void test_published_from_labelled_line_and_any_dated_object(void **state)
@@ -249,16 +246,10 @@ static void test_published_from_labelled_line_and_any_dated_object(void **state)
 		"\"Recipe\",\"name\":\"Cake\",\"datePublished\":\"2006-10-10\"}"
 		"</script></head><body><h1>Council approves the tram line</h1>"
 		BODY "</body></html>";
-	struct article a = { 0 };
-	char d[11];
 
 	(void)state;
-	extract(labelled, &a);
-	assert_string_equal(day(a.published, d), "2022-01-26");
-	article_clear(&a);
-	extract(recipe, &a);
-	assert_string_equal(day(a.published, d), "2006-10-10");
-	article_clear(&a);
+	assert_published_day(labelled, "2022-01-26");
+	assert_published_day(recipe, "2006-10-10");
 }
 
 /* Bylines ------------------------------------------------------------------ */

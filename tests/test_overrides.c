@@ -25,66 +25,25 @@
 #include "input.h"
 #include "model.h"
 #include "overrides.h"
+#include "testutil.h"
 #include "policy.h"
 #include "rank.h"
 
 #define N_DOCS 6
 #define DEPTH 8
 
-static uint64_t add_str(struct buf *s, const char *v)
-{
-	uint64_t off = s->len;
-
-	assert_int_equal(buf_add(s, v, strlen(v) + 1), 0);
-	return off;
-}
 
 /* doc d = (shared term 0 with weight 1, own term d+1 with weight 1)/sqrt 2. */
 static void make_model(struct model *m)
 {
-	struct buf strings = BUF_INIT;
-	struct model_parts parts;
-	struct error err;
-	uint32_t n_terms = N_DOCS + 1;
-	uint64_t *row = calloc(N_DOCS + 1, sizeof *row);
-	uint64_t *field = calloc(N_DOCS * MODEL_FIELDS, sizeof *field);
-	uint64_t *term_name = calloc(n_terms, sizeof *term_name);
-	uint32_t *df = calloc(n_terms, sizeof *df);
-	uint32_t *col = calloc(N_DOCS * 2, sizeof *col);
-	float *val = calloc(N_DOCS * 2, sizeof *val);
+	enum { TERMS = N_DOCS + 1 };
+	float dense[N_DOCS][TERMS] = { { 0 } };
 
-	assert_true(row && field && term_name && df && col && val);
-	memset(&parts, 0, sizeof parts);
-	model_params_default(&parts.params);
-	assert_int_equal(buf_addc(&strings, '\0'), 0);
-	for (uint32_t t = 0; t < n_terms; t++) {
-		char name[8];
-		snprintf(name, sizeof name, "t%u", t);
-		term_name[t] = add_str(&strings, name);
-	}
-	for (uint32_t d = 0; d < N_DOCS; d++) {
-		char id[16];
-		snprintf(id, sizeof id, "doc%u", d);
-		field[d * MODEL_FIELDS + MODEL_ID] = add_str(&strings, id);
-		col[2 * d] = 0;
-		col[2 * d + 1] = d + 1;
-		val[2 * d] = val[2 * d + 1] = (float)(1.0 / sqrt(2.0));
-		df[0]++;
-		df[d + 1]++;
-		row[d + 1] = 2 * (d + 1);
-	}
-	parts.n_docs = N_DOCS;
-	parts.n_terms = n_terms;
-	parts.nnz = 2 * N_DOCS;
-	parts.strings_len = strings.len;
-	parts.strings = buf_detach(&strings, NULL);
-	parts.term_name = term_name;
-	parts.df = df;
-	parts.doc_field = field;
-	parts.row = row;
-	parts.col = col;
-	parts.val = val;
-	assert_int_equal(model_from_parts(&parts, m, &err), 0);
+	/* story d: the shared term t0 and its own term t(d+1), equal weights */
+	for (uint32_t d = 0; d < N_DOCS; d++)
+		dense[d][0] = dense[d][d + 1] = 1.0f;
+	assert_int_equal(testutil_model_from_dense(m, N_DOCS, TERMS, &dense[0][0], "doc", 0,
+						   NULL, 0), 0);
 }
 
 static void make_candidates(struct rank_lists *l)

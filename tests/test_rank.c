@@ -17,6 +17,7 @@
 
 #include "model.h"
 #include "rank.h"
+#include "testutil.h"
 
 /* Builds a model straight from a dense matrix (n_docs x n_terms, row-major),
  * scaling each non-zero row to unit length unless `raw`. langs[d] may be
@@ -25,69 +26,17 @@
 static void hand_model(struct model *m, uint32_t n_docs, uint32_t n_terms,
 		       const float *dense, const char *const *langs, int raw)
 {
-	struct buf strings = BUF_INIT;
-	struct model_parts parts;
-	struct error err;
-	uint64_t *row = calloc(n_docs + 1, sizeof *row);
-	uint64_t *field = calloc((size_t)n_docs * MODEL_FIELDS, sizeof *field);
-	uint64_t *term_name = calloc(n_terms ? n_terms : 1, sizeof *term_name);
-	uint32_t *df = calloc(n_terms ? n_terms : 1, sizeof *df);
-	uint32_t *col = calloc((size_t)n_docs * n_terms + 1, sizeof *col);
-	float *val = calloc((size_t)n_docs * n_terms + 1, sizeof *val);
-	uint64_t nnz = 0;
+	const char **fields = NULL;
 
-	assert_non_null(row);
-	assert_non_null(field);
-	assert_non_null(term_name);
-	assert_non_null(df);
-	assert_non_null(col);
-	assert_non_null(val);
-	memset(&parts, 0, sizeof parts);
-	model_params_default(&parts.params);
-	assert_int_equal(buf_addc(&strings, '\0'), 0);
-	for (uint32_t t = 0; t < n_terms; t++) {
-		term_name[t] = strings.len;
-		assert_int_equal(buf_printf(&strings, "t%u", t), 0);
-		assert_int_equal(buf_addc(&strings, '\0'), 0);
+	if (langs) {
+		fields = calloc((size_t)n_docs * MODEL_FIELDS, sizeof *fields);
+		assert_non_null(fields);
+		for (uint32_t d = 0; d < n_docs; d++)
+			fields[(size_t)d * MODEL_FIELDS + MODEL_LANG] = langs[d];
 	}
-	for (uint32_t d = 0; d < n_docs; d++) {
-		const float *r = dense + (size_t)d * n_terms;
-		double norm = 0;
-
-		field[(size_t)d * MODEL_FIELDS + MODEL_ID] = strings.len;
-		assert_int_equal(buf_printf(&strings, "doc%05u", d), 0);
-		assert_int_equal(buf_addc(&strings, '\0'), 0);
-		if (langs && langs[d]) {
-			field[(size_t)d * MODEL_FIELDS + MODEL_LANG] = strings.len;
-			assert_int_equal(buf_add(&strings, langs[d], strlen(langs[d]) + 1), 0);
-		}
-		for (uint32_t t = 0; t < n_terms; t++)
-			norm += (double)r[t] * r[t];
-		norm = raw || norm == 0 ? 1.0 : 1.0 / sqrt(norm);
-		for (uint32_t t = 0; t < n_terms; t++) {
-			if (r[t] == 0.0f && !raw)
-				continue;
-			if (raw && r[t] < 0.0f)
-				continue; /* raw: negative marks "absent", 0 is stored */
-			col[nnz] = t;
-			val[nnz] = (float)(r[t] * norm);
-			df[t]++;
-			nnz++;
-		}
-		row[d + 1] = nnz;
-	}
-	parts.n_docs = n_docs;
-	parts.n_terms = n_terms;
-	parts.nnz = nnz;
-	parts.strings_len = strings.len;
-	parts.strings = buf_detach(&strings, NULL);
-	parts.term_name = term_name;
-	parts.df = df;
-	parts.doc_field = field;
-	parts.row = row;
-	parts.col = col;
-	parts.val = val;
-	assert_int_equal(model_from_parts(&parts, m, &err), 0);
+	assert_int_equal(testutil_model_from_dense(m, n_docs, n_terms, dense, "doc", 5, fields,
+						   raw), 0);
+	free(fields);
 }
 
 static void rank(const struct model *m, size_t depth, int jobs, int same_lang,

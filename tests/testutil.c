@@ -10,7 +10,12 @@
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <math.h>
+#include <string.h>
 #include <sys/stat.h>
+
+#include "buf.h"
+#include "model.h"
 
 static char folder[512];
 
@@ -56,4 +61,76 @@ const char *testutil_path(const char *name)
 
 	snprintf(p, sizeof paths[0], "%s/%s", folder, name);
 	return p;
+}
+
+/* Appends v with its NUL to s; its offset, or UINT64_MAX when out of memory. */
+static uint64_t add_string(struct buf *s, const char *v)
+{
+	uint64_t off = s->len;
+
+	return buf_add(s, v, strlen(v) + 1) ? UINT64_MAX : off;
+}
+
+int testutil_model_from_dense(struct model *m, uint32_t n_docs, uint32_t n_terms,
+			      const float *dense, const char *id_prefix, int id_width,
+			      const char *const *fields, int raw)
+{
+	struct buf strings = BUF_INIT;
+	struct model_parts parts;
+	struct error err;
+	size_t cells = (size_t)n_docs * n_terms + 1;
+	uint64_t nnz = 0, bad = 0;
+	char name[64];
+
+	memset(&parts, 0, sizeof parts);
+	model_params_default(&parts.params);
+	parts.row = calloc((size_t)n_docs + 1, sizeof *parts.row);
+	parts.doc_field = calloc((size_t)n_docs * MODEL_FIELDS, sizeof *parts.doc_field);
+	parts.term_name = calloc(n_terms ? n_terms : 1, sizeof *parts.term_name);
+	parts.df = calloc(n_terms ? n_terms : 1, sizeof *parts.df);
+	parts.col = calloc(cells, sizeof *parts.col);
+	parts.val = calloc(cells, sizeof *parts.val);
+	if (!parts.row || !parts.doc_field || !parts.term_name || !parts.df || !parts.col ||
+	    !parts.val || buf_addc(&strings, '\0'))
+		goto fail;
+	for (uint32_t t = 0; t < n_terms; t++) {
+		snprintf(name, sizeof name, "t%u", t);
+		bad |= (parts.term_name[t] = add_string(&strings, name)) == UINT64_MAX;
+	}
+	for (uint32_t d = 0; d < n_docs; d++) {
+		const float *r = dense + (size_t)d * n_terms;
+		uint64_t *field = parts.doc_field + (size_t)d * MODEL_FIELDS;
+		double norm = 0;
+
+		snprintf(name, sizeof name, "%s%0*u", id_prefix, id_width, d);
+		bad |= (field[MODEL_ID] = add_string(&strings, name)) == UINT64_MAX;
+		for (int f = 0; fields && f < MODEL_FIELDS; f++)
+			if (f != MODEL_ID && fields[(size_t)d * MODEL_FIELDS + f])
+				bad |= (field[f] = add_string(&strings,
+						fields[(size_t)d * MODEL_FIELDS + f])) == UINT64_MAX;
+		for (uint32_t t = 0; t < n_terms; t++)
+			norm += (double)r[t] * r[t];
+		norm = raw || norm == 0 ? 1.0 : 1.0 / sqrt(norm);
+		for (uint32_t t = 0; t < n_terms; t++) {
+			if (raw ? r[t] < 0.0f : r[t] == 0.0f)
+				continue;
+			parts.col[nnz] = t;
+			parts.val[nnz] = (float)(r[t] * norm);
+			parts.df[t]++;
+			nnz++;
+		}
+		parts.row[d + 1] = nnz;
+	}
+	if (bad)
+		goto fail;
+	parts.n_docs = n_docs;
+	parts.n_terms = n_terms;
+	parts.nnz = nnz;
+	parts.strings_len = strings.len;
+	parts.strings = buf_detach(&strings, NULL);
+	return model_from_parts(&parts, m, &err);
+fail:
+	buf_release(&strings);
+	model_parts_release(&parts);
+	return -1;
 }

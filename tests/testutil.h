@@ -11,6 +11,8 @@
 #ifndef RELATED_TESTUTIL_H
 #define RELATED_TESTUTIL_H
 
+#include <stdint.h>
+
 /* Makes the folder; 0, or -1 with errno set. `state` is unused (cmocka's
  * group setup signature). */
 int testutil_make_dir(void **state);
@@ -25,5 +27,19 @@ const char *testutil_dir(void);
 /* "FOLDER/name", in one of four rotating static buffers, so that up to four
  * results can be used together. */
 const char *testutil_path(const char *name);
+
+struct model;
+
+/* Builds into *m (model_free() releases it) a model of n_docs stories over
+ * n_terms terms named "t0", "t1", ... from `dense` (n_docs rows of n_terms
+ * weights): each row is L2-normalised and its non-zero weights stored,
+ * unless `raw`, where weights are stored as given and a negative one marks
+ * an absent term (so a stored 0 can be tested). Story d's id is
+ * id_prefix and d zero-padded to id_width digits ("doc", 0: "doc7"); `fields`, when not NULL, gives the other
+ * fields: fields[d * MODEL_FIELDS + f] (NULL: unset). Returns 0, or -1
+ * when memory or the model's checks fail. */
+int testutil_model_from_dense(struct model *m, uint32_t n_docs, uint32_t n_terms,
+			      const float *dense, const char *id_prefix, int id_width,
+			      const char *const *fields, int raw);
 
 #endif
