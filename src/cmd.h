@@ -7,9 +7,11 @@
 #define RELATED_CMD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "input.h"
 #include "options.h" /* option codes and defaults */
+#include "policy.h"
 
 /* Exit statuses (documented in the README). */
 enum {
@@ -82,6 +84,56 @@ int cmd_analysis_option(int code, const char *arg, struct analyze_options *ao,
 			struct model_params *mp, int *bad);
 /* Copies the analysis options the model records into mp. */
 void cmd_analysis_finish(const struct analyze_options *ao, struct model_params *mp);
+
+/* The options that shape the lists, shared by `run`/`recommend` and
+ * `query`, so that a query parses what a run parses, with the same
+ * defaults, and gives the list the run gives (query.h). CMD_LIST_LONGOPTS
+ * goes into a getopt_long table (with "n:j:" among the short options);
+ * each code getopt returns goes through cmd_list_option() first.
+ * cmd_list_usage() prints their help lines. */
+
+struct cmd_list_options {
+	struct policy_options policy; /* top, cutoff, fill, min-score, ... and
+					 the blend weight (policy.semantic) */
+	size_t jobs;                  /* -j (default: all cores) */
+	size_t rerank;                /* default DEFAULT_RERANK */
+	int approximate;              /* -1 auto (default), 0 exact, 1 approximate */
+	const char *overrides_path;   /* --overrides, or NULL */
+};
+
+#define CMD_LIST_LONGOPTS                                                        \
+	{ "top", required_argument, NULL, 'n' },                                 \
+	{ "jobs", required_argument, NULL, 'j' },                                \
+	{ "min-score", required_argument, NULL, CMD_OPT_MIN_SCORE },             \
+	{ "duplicate", required_argument, NULL, CMD_OPT_DUPLICATE },             \
+	{ "any-language", no_argument, NULL, CMD_OPT_ANY_LANGUAGE },             \
+	{ "semantic", required_argument, NULL, CMD_OPT_SEMANTIC },               \
+	{ "rerank", required_argument, NULL, CMD_OPT_RERANK },                   \
+	{ "exact", no_argument, NULL, CMD_OPT_EXACT },                           \
+	{ "approximate", no_argument, NULL, CMD_OPT_APPROXIMATE },               \
+	{ "max-age", required_argument, NULL, CMD_OPT_MAX_AGE },                 \
+	{ "half-life", required_argument, NULL, CMD_OPT_HALF_LIFE },             \
+	{ "min-relative", required_argument, NULL, CMD_OPT_MIN_RELATIVE },       \
+	{ "section-cap", required_argument, NULL, CMD_OPT_SECTION_CAP },         \
+	{ "no-fallback", no_argument, NULL, CMD_OPT_NO_FALLBACK },               \
+	{ "cutoff", required_argument, NULL, CMD_OPT_CUTOFF },                   \
+	{ "no-cutoff", no_argument, NULL, CMD_OPT_NO_CUTOFF },                   \
+	{ "fill", required_argument, NULL, CMD_OPT_FILL },                       \
+	{ "overrides", required_argument, NULL, CMD_OPT_OVERRIDES },             \
+	{ "explain", no_argument, NULL, CMD_OPT_EXPLAIN }
+
+/* The defaults: policy_options_default(), DEFAULT_SEMANTIC, DEFAULT_RERANK,
+ * pipeline_default_jobs() threads, exact or approximate by model size. */
+void cmd_list_defaults(struct cmd_list_options *o);
+/* Handles getopt code `code` (argument `arg`) when it is a list option:
+ * returns 1 (handled; *bad set and the problem printed on a bad value) or
+ * 0 (not one). */
+int cmd_list_option(int code, const char *arg, struct cmd_list_options *o, int *bad);
+/* Whether getopt code `code` is one of the list options. */
+int cmd_is_list_option(int code);
+/* Prints the help lines of the list options but -j (whose meaning each
+ * command words itself). */
+void cmd_list_usage(FILE *f);
 
 /* Makes SIGINT, SIGTERM and SIGHUP set pipeline_stop (pipeline.h) instead
  * of killing the process, so that a run stops between steps, writes

@@ -21,17 +21,10 @@ enum mode { MODE_RUN, MODE_BUILD, MODE_RECOMMEND };
 struct run_options {
 	const char *outdir;
 	const char *model_path;
-	size_t top;
-	size_t jobs;
+	struct cmd_list_options list; /* what shapes the lists (cmd.h), as query's */
 	struct analyze_options analyze;
 	struct model_params model;
-	struct policy_options policy;
-	int same_lang;
-	float semantic;
 	size_t dims;
-	size_t rerank;
-	int approximate; /* -1 auto, 0 exact, 1 approximate */
-	const char *overrides_path;
 	struct publish_options publish;
 	int strict;
 	int keep_boilerplate;
@@ -62,44 +55,13 @@ static void print_usage(enum mode mode, FILE *f)
 {
 	fputs(usage[mode], f);
 	fputs("\nOptions:\n", f);
-	if (mode != MODE_BUILD)
-		fputs("  -o, --output DIR       where to write related.jsonl and report.json\n"
-		      "  -n, --top N            items per story (default " OPTIONS_STR(DEFAULT_TOP) ")\n"
-		      "      --min-score X      drop suggestions scoring below X (default 0)\n"
-		      "      --duplicate X      TF-IDF cosine from which two stories are copies: a copy of\n"
-		      "                         the story is dropped, copies of each other collapse to the\n"
-		      "                         newest (default 0.98; 0: off)\n"
-		      "      --max-age DAYS     only stories published within DAYS of the story\n"
-		      "      --half-life DAYS   scores halve every DAYS between the two stories\n"
-		      "      --cutoff P         show an item only when the probability that it is related\n"
-		      "                         to the story is P or more (default 0.5); items score that\n"
-		      "                         probability, lists stop where relatedness stops and\n"
-		      "                         items titled as the story or as each other show once\n"
-		      "      --no-cutoff        lists of N items, scored by the blended cosine, filled\n"
-		      "                         with fallback items when empty (the lists of earlier versions)\n"
-		      "      --fill N           with the cutoff, top lists shorter than N up with recent\n"
-		      "                         stories of the same section (origin \"fallback\"; default 0)\n"
-		      "      --min-relative F   drop items scoring below F times the best item\n"
-		      "      --section-cap N    at most N items from one section\n"
-		      "      --no-fallback      with --no-cutoff, leave a list empty rather than fill it\n"
-		      "                         with recent stories of the same section\n"
-		      "      --any-language     also suggest stories in other languages\n", f);
-	if (mode != MODE_BUILD)
-		fputs("      --semantic W       blend weight of the latent (LSA) cosine, 0 to 1 (default "
-		      OPTIONS_STR(DEFAULT_SEMANTIC) ")\n"
-		      "      --rerank N         TF-IDF candidates re-scored by the blend (default "
-		      OPTIONS_STR(DEFAULT_RERANK) ")\n"
-		      "      --exact            exact cosine for every pair that shares a term\n"
-		      "      --approximate      query with each story's heaviest terms, re-score exactly\n"
-		      "                         (default from " OPTIONS_STR(DEFAULT_APPROXIMATE_FROM)
-		      " stories on)\n", f);
-	if (mode != MODE_BUILD)
-		fputs("      --overrides FILE   editors' pins, blocks and sponsored stories (JSON Lines)\n"
-		      "      --explain          add a \"why\" object to each item and an \"excluded\" list\n"
-		      "                         (candidates the policy dropped, with the rule) to each line\n"
-		      "      --per-story        also write OUTDIR/runs/TIME/related/<id>.json per story and\n"
+	if (mode != MODE_BUILD) {
+		fputs("  -o, --output DIR       where to write related.jsonl and report.json\n", f);
+		cmd_list_usage(f);
+		fputs("      --per-story        also write OUTDIR/runs/TIME/related/<id>.json per story and\n"
 		      "                         switch the OUTDIR/current link to that run\n"
 		      "      --keep N           with --per-story, run folders kept (default 3)\n", f);
+	}
 	if (mode == MODE_RECOMMEND)
 		fputs("      --shard I/N|auto   rank only shard I (from 0) of N of the stories (all stay\n"
 		      "                         candidates) and write their lines to the file -o PART.jsonl\n"
@@ -191,125 +153,45 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "model", required_argument, NULL, 'm' },
-		{ "top", required_argument, NULL, 'n' },
-		{ "jobs", required_argument, NULL, 'j' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
-		{ "min-score", required_argument, NULL, CMD_OPT_MIN_SCORE },
-		{ "duplicate", required_argument, NULL, CMD_OPT_DUPLICATE },
-		{ "any-language", no_argument, NULL, CMD_OPT_ANY_LANGUAGE },
+		CMD_LIST_LONGOPTS,
 		CMD_ANALYSIS_LONGOPTS,
-		{ "semantic", required_argument, NULL, CMD_OPT_SEMANTIC },
 		{ "dims", required_argument, NULL, CMD_OPT_DIMS },
-		{ "rerank", required_argument, NULL, CMD_OPT_RERANK },
-		{ "max-age", required_argument, NULL, CMD_OPT_MAX_AGE },
-		{ "half-life", required_argument, NULL, CMD_OPT_HALF_LIFE },
-		{ "min-relative", required_argument, NULL, CMD_OPT_MIN_RELATIVE },
-		{ "section-cap", required_argument, NULL, CMD_OPT_SECTION_CAP },
-		{ "no-fallback", no_argument, NULL, CMD_OPT_NO_FALLBACK },
 		{ "strict", no_argument, NULL, CMD_OPT_STRICT },
-		{ "exact", no_argument, NULL, CMD_OPT_EXACT },
-		{ "approximate", no_argument, NULL, CMD_OPT_APPROXIMATE },
-		{ "overrides", required_argument, NULL, CMD_OPT_OVERRIDES },
-		{ "explain", no_argument, NULL, CMD_OPT_EXPLAIN },
 		{ "per-story", no_argument, NULL, CMD_OPT_PER_STORY },
 		{ "keep", required_argument, NULL, CMD_OPT_KEEP },
 		{ "shard", required_argument, NULL, CMD_OPT_SHARD },
 		{ "keep-boilerplate", no_argument, NULL, CMD_OPT_KEEP_BOILERPLATE },
-		{ "cutoff", required_argument, NULL, CMD_OPT_CUTOFF },
-		{ "no-cutoff", no_argument, NULL, CMD_OPT_NO_CUTOFF },
-		{ "fill", required_argument, NULL, CMD_OPT_FILL },
 		{ NULL, 0, NULL, 0 }
 	};
 	int c, bad = 0;
 
 	memset(o, 0, sizeof *o);
-	o->top = DEFAULT_TOP;
-	o->jobs = (size_t)pipeline_default_jobs();
-	o->same_lang = 1;
-	o->semantic = (float)DEFAULT_SEMANTIC;
+	cmd_list_defaults(&o->list);
 	o->dims = DEFAULT_DIMS;
-	o->rerank = DEFAULT_RERANK;
-	o->approximate = -1;
 	o->publish.keep = PUBLISH_DEFAULT_KEEP;
 	analyze_options_default(&o->analyze);
 	model_params_default(&o->model);
-	policy_options_default(&o->policy);
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "o:m:n:j:qh", longopts, NULL)) != -1) {
 		warn_unused(mode, c, longopts);
-		if (cmd_analysis_option(c, optarg, &o->analyze, &o->model, &bad))
+		if (cmd_analysis_option(c, optarg, &o->analyze, &o->model, &bad) ||
+		    cmd_list_option(c, optarg, &o->list, &bad))
 			continue;
 		switch (c) {
 		case 'o': o->outdir = optarg; break;
 		case 'm': o->model_path = optarg; break;
-		case 'n':
-			bad |= cmd_parse_count("--top", optarg, 1000, &o->top) != 0;
-			break;
-		case 'j':
-			bad |= cmd_parse_count("--jobs", optarg, 256, &o->jobs) != 0;
-			break;
 		case 'q': log_verbosity = 0; break;
 		case 'h': print_usage(mode, stdout); return 1;
-		case CMD_OPT_MIN_SCORE:
-			o->policy.min_score =
-				(float)cmd_parse_number("--min-score", optarg, 1000, &bad);
-			break;
-		case CMD_OPT_DUPLICATE:
-			o->policy.duplicate_score =
-				(float)cmd_parse_number("--duplicate", optarg, 1000, &bad);
-			break;
-		case CMD_OPT_ANY_LANGUAGE: o->same_lang = 0; break;
-		case CMD_OPT_SEMANTIC:
-			o->semantic = (float)cmd_parse_number("--semantic", optarg, 1000, &bad);
-			if (o->semantic > 1.0f) {
-				log_error("--semantic: expected a weight from 0 to 1");
-				bad = 1;
-			}
-			break;
 		case CMD_OPT_DIMS:
 			bad |= cmd_parse_count("--dims", optarg, 2000, &o->dims) != 0;
 			break;
-		case CMD_OPT_RERANK:
-			bad |= cmd_parse_count("--rerank", optarg, 100000, &o->rerank) != 0;
-			break;
-		case CMD_OPT_MAX_AGE:
-			o->policy.max_age_days = cmd_parse_number("--max-age", optarg, 1000, &bad);
-			break;
-		case CMD_OPT_HALF_LIFE:
-			o->policy.half_life_days =
-				cmd_parse_number("--half-life", optarg, 1000, &bad);
-			break;
-		case CMD_OPT_MIN_RELATIVE:
-			o->policy.min_relative =
-				(float)cmd_parse_number("--min-relative", optarg, 1000, &bad);
-			break;
-		case CMD_OPT_SECTION_CAP:
-			bad |= cmd_parse_count("--section-cap", optarg, 1000,
-					       &o->policy.section_cap) != 0;
-			break;
-		case CMD_OPT_NO_FALLBACK: o->policy.fallback = 0; break;
 		case CMD_OPT_STRICT: o->strict = 1; break;
 		case CMD_OPT_KEEP_BOILERPLATE: o->keep_boilerplate = 1; break;
-		case CMD_OPT_EXACT: o->approximate = 0; break;
-		case CMD_OPT_APPROXIMATE: o->approximate = 1; break;
-		case CMD_OPT_OVERRIDES: o->overrides_path = optarg; break;
-		case CMD_OPT_EXPLAIN: o->policy.explain = 1; break;
 		case CMD_OPT_PER_STORY: o->publish.per_story = 1; break;
 		case CMD_OPT_KEEP:
 			bad |= cmd_parse_count("--keep", optarg, 10000, &o->publish.keep) != 0;
-			break;
-		case CMD_OPT_CUTOFF:
-			o->policy.cutoff = (float)cmd_parse_number("--cutoff", optarg, 1, &bad);
-			if (!bad && !(o->policy.cutoff > 0.0f && o->policy.cutoff < 1.0f)) {
-				log_error("--cutoff: expected a probability above 0 and below 1 "
-					  "(--no-cutoff turns it off)");
-				bad = 1;
-			}
-			break;
-		case CMD_OPT_NO_CUTOFF: o->policy.cutoff = 0.0f; break;
-		case CMD_OPT_FILL:
-			bad |= cmd_parse_count("--fill", optarg, 1000, &o->policy.fill) != 0;
 			break;
 		case CMD_OPT_SHARD:
 			if (mode != MODE_RECOMMEND) {
@@ -322,9 +204,6 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		}
 	}
 	cmd_analysis_finish(&o->analyze, &o->model);
-	o->policy.top = o->top;
-	o->policy.same_lang = o->same_lang;
-	o->policy.semantic = o->semantic;
 	if (!bad && mode != MODE_BUILD && !o->outdir) {
 		log_error("missing -o OUTDIR; see 'related %s --help'",
 			  mode == MODE_RUN ? "run" : "recommend");
@@ -352,15 +231,15 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 	/* Article records' texts stay in their files until their block is
 	 * analysed (input.h): no run holds every text at once. */
 	set->defer_text = 1;
-	set->jobs = (int)o->jobs;
+	set->jobs = (int)o->list.jobs;
 	status = cmd_collect_inputs(args, nargs, set);
 	if (status)
 		return status;
 	r->inputs = set->n + set->skipped.n;
 	report_stage(r, "collect", t0);
 	log_info("extracting %zu input%s on %zu thread%s", set->n, set->n == 1 ? "" : "s",
-		 o->jobs, o->jobs == 1 ? "" : "s");
-	if (pipeline_load(set, (int)o->jobs, READ_DEFAULT_LIMIT, o->keep_boilerplate, &corpus,
+		 o->list.jobs, o->list.jobs == 1 ? "" : "s");
+	if (pipeline_load(set, (int)o->list.jobs, READ_DEFAULT_LIMIT, o->keep_boilerplate, &corpus,
 			  &set->skipped, &err)) {
 		log_error("%s", err.message);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
@@ -380,15 +259,15 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 		return EXIT_INPUT;
 	}
 	log_info("analysing %zu %s", corpus.n, corpus.n == 1 ? "story" : "stories");
-	if (pipeline_build_release(&corpus, &o->analyze, &o->model, (int)o->jobs, m, &err)) {
+	if (pipeline_build_release(&corpus, &o->analyze, &o->model, (int)o->list.jobs, m, &err)) {
 		log_error("%s", err.message);
 		corpus_free(&corpus);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
 	}
 	corpus_free(&corpus);
 	report_stage(r, "analyze+model", t0);
-	if (o->semantic > 0.0f && o->dims) {
-		if (pipeline_latent(m, (uint32_t)o->dims, (int)o->jobs, &err)) {
+	if (o->list.policy.semantic > 0.0f && o->dims) {
+		if (pipeline_latent(m, (uint32_t)o->dims, (int)o->list.jobs, &err)) {
 			log_error("%s", err.message);
 			return EXIT_INTERNAL;
 		}
@@ -432,9 +311,9 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	output_timestamp(stamp, sizeof stamp);
 	r.generated_at = stamp;
 	r.command = mode == MODE_RUN ? "run" : mode == MODE_BUILD ? "build" : "recommend";
-	r.top = o.top;
-	r.jobs = (int)o.jobs;
-	r.cutoff = mode == MODE_BUILD ? 0.0f : o.policy.cutoff; /* build writes no lists */
+	r.top = o.list.policy.top;
+	r.jobs = (int)o.list.jobs;
+	r.cutoff = mode == MODE_BUILD ? 0.0f : o.list.policy.cutoff; /* build writes no lists */
 	r.skipped = &set.skipped;
 	r.warned = &set.warned;
 
@@ -478,17 +357,18 @@ static int run_mode(enum mode mode, int argc, char **argv)
 		written = 1;
 		goto done;
 	}
-	ro.depth = o.top + 8;
-	ro.jobs = (int)o.jobs;
-	ro.same_lang = o.same_lang;
-	ro.semantic = o.semantic;
-	ro.rerank = o.rerank;
-	ro.approximate = o.approximate < 0 ? m.n_docs >= DEFAULT_APPROXIMATE_FROM : o.approximate;
+	ro.depth = o.list.policy.top + 8;
+	ro.jobs = (int)o.list.jobs;
+	ro.same_lang = o.list.policy.same_lang;
+	ro.semantic = o.list.policy.semantic;
+	ro.rerank = o.list.rerank;
+	ro.approximate = o.list.approximate < 0 ? m.n_docs >= DEFAULT_APPROXIMATE_FROM
+						 : o.list.approximate;
 	ro.stop = &pipeline_stop;
 	rank_options_approximate(&ro, &m);
-	if (o.overrides_path) {
+	if (o.list.overrides_path) {
 		size_t before = set.skipped.n;
-		if (overrides_load(&ov, o.overrides_path, &set.skipped, &err) ||
+		if (overrides_load(&ov, o.list.overrides_path, &set.skipped, &err) ||
 		    overrides_resolve(&ov, &m, &set.skipped, &err)) {
 			log_error("%s", err.message);
 			status = EXIT_INPUT;
@@ -501,14 +381,14 @@ static int run_mode(enum mode mode, int argc, char **argv)
 			status = EXIT_INPUT;
 			goto done;
 		}
-		o.policy.overrides = &ov;
+		o.list.policy.overrides = &ov;
 	}
 	if (o.shard) {
-		status = cmd_recommend_shard(o.shard, &m, &ro, &o.policy, o.outdir, stamp);
+		status = cmd_recommend_shard(o.shard, &m, &ro, &o.list.policy, o.outdir, stamp);
 		written = status == EXIT_OK;
 		goto done;
 	}
-	if (pipeline_recommend(&m, &ro, &o.policy, o.outdir, &o.publish, &r, &err) ||
+	if (pipeline_recommend(&m, &ro, &o.list.policy, o.outdir, &o.publish, &r, &err) ||
 	    output_write_report(o.outdir, &r, &err)) {
 		log_error("%s", err.message);
 		status = pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;

@@ -76,6 +76,8 @@ enum cmd_option {
 	CMD_OPT_LISTS,
 	CMD_OPT_UPDATE,
 	CMD_OPT_TERMS,
+	CMD_OPT_ID,
+	CMD_OPT_URL,
 };
 
 #endif

@@ -29,13 +29,10 @@
 void query_options_default(struct query_options *o)
 {
 	memset(o, 0, sizeof *o);
-	o->top = DEFAULT_TOP;
-	o->semantic = DEFAULT_SEMANTIC;
+	policy_options_default(&o->policy);
+	o->policy.top = DEFAULT_TOP;
+	o->policy.semantic = (float)DEFAULT_SEMANTIC;
 	o->rerank = DEFAULT_RERANK;
-	o->same_lang = 1;
-	o->duplicate_score = 0.98f;
-	o->fallback = 1;
-	o->cutoff = POLICY_DEFAULT_CUTOFF;
 }
 
 void query_analyze_options(const struct model *m, struct analyze_options *o)
@@ -186,14 +183,8 @@ void query_result_free(struct query_result *r)
 /* The policy a query applies: what `run` applies with the same options. */
 static void policy_options_of(const struct query_options *o, struct policy_options *po)
 {
-	policy_options_default(po);
-	po->top = o->top;
-	po->min_score = o->min_score;
-	po->duplicate_score = o->duplicate_score;
-	po->same_lang = o->same_lang;
-	po->fallback = o->fallback;
-	po->cutoff = o->cutoff;
-	po->semantic = o->semantic;
+	*po = o->policy;
+	po->overrides = NULL;
 }
 
 static int same_field(const char *a, const char *b)
@@ -285,11 +276,34 @@ static int accumulate(const struct model *m, const struct query_vector *v,
 	return 0;
 }
 
+/* Names the terms of the rows col[0..nnz) of the small model: term_name
+ * gets m's names of those (appended to strings), 0 ("") for the others,
+ * which no row of it has. For --explain's `why` (explain.h). */
+static uint64_t *name_terms(const struct model *m, const uint32_t *col, uint64_t nnz,
+			    struct buf *strings)
+{
+	uint64_t *name = calloc((size_t)m->n_terms + 1, sizeof *name);
+
+	for (uint64_t k = 0; name && k < nnz; k++) {
+		const char *t;
+		if (name[col[k]])
+			continue;
+		t = model_term(m, col[k]);
+		name[col[k]] = strings->len;
+		if (buf_add(strings, t, strlen(t) + 1)) {
+			free(name);
+			return NULL;
+		}
+	}
+	return name;
+}
+
 /* The small model policy_apply() works on: stories docs[0..n) of m
  * (ascending) and the new story at *qi, in id order. map[i] is sub-story
- * i's story in m (UINT32_MAX for the new one). */
+ * i's story in m (UINT32_MAX for the new one). With `names`, its terms
+ * carry their names (name_terms()). */
 static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
-		     const struct article *a, const struct query_vector *v,
+		     const struct article *a, const struct query_vector *v, int names,
 		     struct model *s, uint32_t *qi, uint32_t *map, struct error *err)
 {
 	const char *qf[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
@@ -297,7 +311,7 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 	size_t total = n + 1, q = 0, nnz = v->n, at = 0;
 	struct buf strings = BUF_INIT;
 	struct model_parts parts;
-	uint64_t *field, *row;
+	uint64_t *field, *row, *term_name = NULL;
 	uint32_t *col;
 	float *val, *latent = NULL;
 	uint32_t dim = m->latent_dim && v->latent ? m->latent_dim : 0;
@@ -345,9 +359,11 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 		}
 		row[i + 1] = at;
 	}
+	if (!bad && names)
+		bad = !(term_name = name_terms(m, col, at, &strings));
 	parts = (struct model_parts){
 		.params = m->params, .n_docs = (uint32_t)total, .n_terms = m->n_terms,
-		.nnz = at, .strings_len = strings.len,
+		.nnz = at, .strings_len = strings.len, .term_name = term_name,
 		.doc_field = field, .row = row, .col = col, .val = val,
 		.latent_dim = dim, .latent = latent
 	};
@@ -403,13 +419,20 @@ static size_t recent_of_section(const struct model *m, const struct article *a,
 	return n;
 }
 
+/* What the policy left on the new story's list, by origin. */
+struct list_origins {
+	size_t similar, fallback, pinned;
+};
+
 /* Runs the policy for the new story on the small model of `docs`; fills
- * the line. *similar says whether a ranked item survived. */
+ * the line and counts its items by origin. With `fill` 0 no fallback item
+ * is added (fill and fallback off): the small model then holds only the
+ * candidates, not what a fallback draws from. */
 static int apply_policy(const struct model *m, const struct article *a,
 			const struct query_vector *v, const struct query_options *o,
 			const uint32_t *docs, size_t n, const struct neighbor *cand,
-			size_t ncand, int fallback, const char *generated_at,
-			struct query_result *out, int *similar, struct error *err)
+			size_t ncand, int fill, const char *generated_at,
+			struct query_result *out, struct list_origins *got, struct error *err)
 {
 	struct model s;
 	struct rank_lists rl = { 0 };
@@ -423,7 +446,7 @@ static int apply_policy(const struct model *m, const struct article *a,
 	map = malloc(total * sizeof *map);
 	if (!map)
 		return error_set(err, NULL, "out of memory");
-	if (sub_model(m, docs, n, a, v, &s, &qi, map, err)) {
+	if (sub_model(m, docs, n, a, v, o->policy.explain, &s, &qi, map, err)) {
 		free(map);
 		return -1;
 	}
@@ -455,8 +478,11 @@ static int apply_policy(const struct model *m, const struct article *a,
 		}
 	}
 	policy_options_of(o, &po);
-	po.fallback = fallback;
-	po.semantic = s.latent_dim ? o->semantic : 0.0f;
+	if (!fill) {
+		po.fallback = 0;
+		po.fill = 0;
+	}
+	po.semantic = s.latent_dim ? o->policy.semantic : 0.0f;
 	if (o->overrides) {
 		if (overrides_resolve(o->overrides, &s, &ignored, err))
 			goto done;
@@ -464,9 +490,13 @@ static int apply_policy(const struct model *m, const struct article *a,
 	}
 	if (policy_apply(&s, &rl, &po, &lists, err))
 		goto done;
-	*similar = 0;
-	for (uint32_t i = 0; i < lists.count[qi]; i++)
-		*similar |= !strcmp(lists.items[(size_t)qi * lists.top + i].origin, "similar");
+	memset(got, 0, sizeof *got);
+	for (uint32_t i = 0; i < lists.count[qi]; i++) {
+		const char *origin = lists.items[(size_t)qi * lists.top + i].origin;
+		got->similar += !strcmp(origin, "similar");
+		got->fallback += !strcmp(origin, "fallback");
+		got->pinned += !strcmp(origin, "pinned");
+	}
 	out->line.len = 0;
 	rc = output_related_line(&out->line, &s, &lists, qi, generated_at);
 	related_lists_free(&lists);
@@ -489,12 +519,54 @@ done:
 	return rc;
 }
 
+/* The fallback of the new story's list (`got`: the list without it, on
+ * the candidates docs[0..n)), as `run` fills it: with the cutoff, a list of
+ * fewer than `fill` ranked items, without it (--no-cutoff) an empty one
+ * unless the fallback is off. `run` draws from every story of the section,
+ * newest first, skipping those a rule keeps off the list; the small model
+ * gets the newest `want` of them (*docs grows), and `want` doubles while
+ * the list is not full and the section has more: the list is then the one
+ * `run` fills. */
+static int fill_list(const struct model *m, const struct article *a,
+		     const struct query_vector *v, const struct query_options *o,
+		     const uint32_t *docs, size_t n, const struct neighbor *cand, size_t ncand,
+		     struct list_origins *got, const char *generated_at,
+		     struct query_result *out, struct error *err)
+{
+	const struct policy_options *po = &o->policy;
+	int cutoff = po->cutoff > 0.0f;
+	size_t want = po->top, limit;
+
+	if (cutoff ? got->similar >= po->fill : got->similar || !po->fallback)
+		return 0;
+	for (;;) {
+		uint32_t *d = malloc((n + want) * sizeof *d);
+		size_t k, room;
+		int rc;
+		if (!d)
+			return error_set(err, a->id, "out of memory");
+		memcpy(d, docs, n * sizeof *d);
+		k = recent_of_section(m, a, out->self, po, want, d + n);
+		rc = apply_policy(m, a, v, o, d, sort_unique(d, n + k), cand, ncand, 1,
+				  generated_at, out, got, err);
+		free(d);
+		if (rc)
+			return -1;
+		room = po->top > got->pinned ? po->top - got->pinned : 0;
+		limit = cutoff && po->fill < room ? po->fill : room;
+		if (k < want || got->similar + got->fallback >= limit || want >= m->n_docs)
+			return 0;
+		want *= 2;
+	}
+}
+
 int query_story(const struct model *m, const struct article *a,
 		const struct query_vector *v, const struct query_options *o,
 		const char *generated_at, struct query_result *out, struct error *err)
 {
-	size_t depth = (o->top ? o->top : 1) + EXTRA_DEPTH, cap, nh = 0, n = 0;
-	int blend = o->semantic > 0.0f && m->latent_dim && v->latent, similar = 0;
+	size_t depth = (o->policy.top ? o->policy.top : 1) + EXTRA_DEPTH, cap, nh = 0, n = 0;
+	int blend = o->policy.semantic > 0.0f && m->latent_dim && v->latent;
+	struct list_origins got;
 	struct neighbor *heap = NULL;
 	uint32_t *docs = NULL;
 	size_t extra = o->overrides ? o->overrides->n : 0;
@@ -509,7 +581,7 @@ int query_story(const struct model *m, const struct article *a,
 		goto done;
 	cap = blend && o->rerank > depth ? o->rerank : depth;
 	heap = malloc(cap * sizeof *heap);
-	docs = malloc((depth + 2 * extra + o->top + 1) * sizeof *docs);
+	docs = malloc((depth + 2 * extra + o->policy.top + 1) * sizeof *docs);
 	if (!heap || !docs) {
 		error_set(err, a->id, "out of memory");
 		goto done;
@@ -523,8 +595,8 @@ int query_story(const struct model *m, const struct article *a,
 	}
 	if (blend)
 		for (size_t i = 0; i < nh; i++)
-			heap[i].score = (1.0f - o->semantic) * heap[i].score +
-					o->semantic * latent_dot(m, v, heap[i].doc);
+			heap[i].score = (1.0f - o->policy.semantic) * heap[i].score +
+					o->policy.semantic * latent_dot(m, v, heap[i].doc);
 	qsort(heap, nh, sizeof *heap, rank_neighbor_cmp);
 	if (nh > depth)
 		nh = depth;
@@ -541,16 +613,9 @@ int query_story(const struct model *m, const struct article *a,
 			docs[n++] = (uint32_t)t;
 	}
 	n = sort_unique(docs, n);
-	if (apply_policy(m, a, v, o, docs, n, heap, nh, 0, generated_at, out, &similar, err))
+	if (apply_policy(m, a, v, o, docs, n, heap, nh, 0, generated_at, out, &got, err) ||
+	    fill_list(m, a, v, o, docs, n, heap, nh, &got, generated_at, out, err))
 		goto done;
-	if (!similar && o->fallback) {
-		/* an empty list: add what the fallback draws from and run again */
-		n += recent_of_section(m, a, out->self, &po, o->top + extra, docs + n);
-		n = sort_unique(docs, n);
-		if (apply_policy(m, a, v, o, docs, n, heap, nh, 1, generated_at, out,
-				 &similar, err))
-			goto done;
-	}
 	rc = 0;
 done:
 	free(heap);
@@ -720,8 +785,8 @@ static float best_score(const struct model *m, const struct query_options *o, ui
 
 	ro.depth = 1;
 	ro.jobs = 1;
-	ro.same_lang = o->same_lang;
-	ro.semantic = o->semantic;
+	ro.same_lang = o->policy.same_lang;
+	ro.semantic = o->policy.semantic;
 	ro.rerank = o->rerank;
 	ro.docs = &d;
 	ro.n_list = 1;
@@ -744,34 +809,49 @@ static float refresh_relatedness(const struct model *m, const struct article *a,
 		return -1.0f;
 	best = best_score(m, o, d);
 	p = policy_relatedness(t, s, s > best ? s : best);
-	return p >= o->cutoff ? p : -1.0f;
+	return p >= o->policy.cutoff ? p : -1.0f;
+}
+
+/* Days between two RFC 3339 dates, as the policy counts them; -1 when
+ * either is missing or not one. */
+static double days_between(const char *x, const char *y)
+{
+	int64_t tx, ty;
+
+	if (policy_parse_time(x, &tx) || policy_parse_time(y, &ty))
+		return -1.0;
+	return fabs((double)(tx - ty)) / 86400.0;
 }
 
 int query_refresh(const struct model *m, const struct article *a,
 		  const struct query_vector *v, const struct query_result *r, const float *floor,
 		  const struct query_options *o, struct buf *ids)
 {
-	int blend = o->semantic > 0.0f && m->latent_dim && v->latent, rc = 0;
+	int blend = o->policy.semantic > 0.0f && m->latent_dim && v->latent, rc = 0;
 	struct policy_options po;
-	float min_tfidf = o->cutoff > 0.0f ? cutoff_min_tfidf(o->cutoff) : 0.0f;
+	float min_tfidf = o->policy.cutoff > 0.0f ? cutoff_min_tfidf(o->policy.cutoff) : 0.0f;
 
 	policy_options_of(o, &po);
 	for (size_t i = 0; i < r->n_touched; i++) {
 		uint32_t d = r->touched[i];
 		float t = r->tfidf[i], s = t;
+		double apart;
 		struct policy_pair pair;
 		if (isnan(floor[d]) || (int64_t)d == r->self || t <= 0.0f)
 			continue;
 		if (blend)
-			s = (1.0f - o->semantic) * t + o->semantic * latent_dot(m, v, d);
+			s = (1.0f - o->policy.semantic) * t + o->policy.semantic * latent_dot(m, v, d);
+		apart = days_between(a->published, model_doc(m, d, MODEL_PUBLISHED));
 		/* the new story on d's list; the overrides, a scan of them
 		 * all, are asked last */
-		pair = (struct policy_pair){ model_doc(m, d, MODEL_LANG), a->lang, s, t, -1.0,
+		pair = (struct policy_pair){ model_doc(m, d, MODEL_LANG), a->lang, s, t, apart,
 					     NULL };
 		if (policy_pair_rule(&po, &pair) ||
 		    policy_override_by_id(o->overrides, model_doc(m, d, MODEL_ID), a->id))
 			continue;
-		if (o->cutoff > 0.0f &&
+		if (o->policy.half_life_days > 0 && apart >= 0)
+			s *= (float)pow(0.5, apart / o->policy.half_life_days);
+		if (o->policy.cutoff > 0.0f &&
 		    (s = refresh_relatedness(m, a, o, d, t, s, min_tfidf)) < 0.0f)
 			continue;
 		if (s <= floor[d])
@@ -986,7 +1066,7 @@ int query_session_open(struct query_session *s, const char *model_path, int full
 		memset(s->file_id, 0, sizeof s->file_id);
 	if ((full ? model_load : model_map)(model_path, &s->model, err))
 		return QUERY_BAD_INPUT;
-	s->no_term_basis = s->model.latent_dim && !s->model.term_basis && o->semantic > 0.0f;
+	s->no_term_basis = s->model.latent_dim && !s->model.term_basis && o->policy.semantic > 0.0f;
 	if (overrides_path) {
 		if (overrides_load(&s->overrides, overrides_path, problems, err))
 			return QUERY_BAD_INPUT;
@@ -996,7 +1076,7 @@ int query_session_open(struct query_session *s, const char *model_path, int full
 		}
 		o->overrides = &s->overrides;
 	}
-	if (lists_path && query_floors_load(&s->model, lists_path, o->top, &s->floor, err))
+	if (lists_path && query_floors_load(&s->model, lists_path, o->policy.top, &s->floor, err))
 		return QUERY_BAD_INPUT;
 	/* A lists file with no list of any story of the model tells nothing:
 	 * say so rather than answer [] as if no list needed the new story. */

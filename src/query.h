@@ -23,19 +23,28 @@
  * find a story `run` missed.
  *
  * Policy: the best `top + 8` candidates go through policy_apply() (policy.h)
- * on a small model made of the new story and those candidates (and, for an
- * empty list, the most recent stories of its section, for the fallback):
- * same language, min-score, near-duplicates, overrides (pins, blocks,
- * sponsored) and fallback behave as in `run`. One difference: two
- * candidates are copies of each other here when their TF-IDF cosine reaches
- * the threshold, where `run` also needs one among the other's candidates.
+ * on a small model made of the new story and those candidates, with the
+ * options `run` takes (struct query_options holds run's policy_options):
+ * same language, min-score, near-duplicates, max-age, half-life, the
+ * cutoff and twins, min-relative, section-cap, overrides (pins, blocks,
+ * sponsored) and --explain's `why` and `excluded` behave as in `run`. When
+ * the list calls for the fallback (--fill N with the cutoff, an empty list
+ * without it), the newest stories of its section join the small model, as
+ * many as the fill needs to be the one `run` makes. So a story of the model
+ * queried with its own text and id gets `run --exact`'s line (tested in
+ * tests/e2e.py under several options), but for two differences: two
+ * candidates are copies of each other here when their TF-IDF cosine
+ * reaches the threshold, where `run` also needs one among the other's
+ * candidates; and the new story's latent vector is folded from its TF-IDF
+ * row, so `why.latent` may differ from run's in the sixth decimal.
  *
  * A new story whose id is a story of the model is that story republished:
  * it is never its own candidate, and query_update() replaces it.
  *
  * Refresh: an existing story s gets the new story on its list when the new
- * story passes the policy for s (language, min-score, not a near-duplicate,
- * not blocked or sponsored) and scores more than the weakest ranked item of
+ * story passes the policy for s (language, min-score, max-age, not a
+ * near-duplicate, not blocked or sponsored) and scores (decayed by the
+ * half-life) more than the weakest ranked item of
  * s's current list (any score when the list is shorter than `top` or a
  * fallback list). Current lists come from the related.jsonl the site has
  * (query_floors_load()); without it refresh is unknown. With the cutoff,
@@ -56,16 +65,16 @@
 #include "log.h"
 #include "model.h"
 #include "overrides.h"
+#include "policy.h"
 
 struct query_options {
-	size_t top;            /* items per list (default 10) */
-	float semantic;        /* blend weight of the latent cosine (default 0.5) */
+	/* The lists' rules, as `run` takes them (policy.h; the command parses
+	 * them with run's parser, cmd.h): top, cutoff, fill, min-score,
+	 * duplicate, max-age, half-life, min-relative, section-cap, fallback,
+	 * same language, explain and the blend weight (policy.semantic).
+	 * policy.overrides is ignored: see `overrides`. */
+	struct policy_options policy;
 	size_t rerank;         /* TF-IDF candidates re-scored by the blend (default 100) */
-	int same_lang;         /* default 1 */
-	float min_score;       /* default 0 */
-	float duplicate_score; /* default 0.98; 0: off */
-	int fallback;          /* default 1 */
-	float cutoff;          /* default POLICY_DEFAULT_CUTOFF (policy.h); 0: off */
 	struct overrides *overrides; /* parsed; NULL: none. query_story()
 					resolves it against its small model, so
 					a resolution made before is lost */

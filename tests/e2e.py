@@ -783,6 +783,119 @@ def test_query_of_a_corpus_page_gives_its_run_list():
         assert q2["refresh"] == [] and q2["refresh_unknown"] is True
 
 
+def article_archive(t):
+    """corpus/ as JSON Lines articles (extract's records without their page
+    path), so that run and query read the same text for each story."""
+    path = os.path.join(t, "articles.jsonl")
+    with open(path, "w", encoding="utf-8") as f:
+        for a in sorted(extracted().values(), key=lambda a: a["id"]):
+            a = {k: v for k, v in a.items() if k != "path"}
+            f.write(json.dumps(a, ensure_ascii=False) + "\n")
+    return path
+
+
+def without_latent(line):
+    """A line's items and exclusions, each `why` without its latent cosine:
+    a new story's latent vector is folded from its TF-IDF row, the model's
+    was fitted with it (query.h), so the two may differ in the sixth
+    decimal."""
+    items = []
+    for it in line["items"]:
+        it = dict(it)
+        if "why" in it:
+            it["why"] = {k: v for k, v in it["why"].items() if k not in ("latent", "score")}
+        items.append(it)
+    return items, line.get("excluded")
+
+
+# List options as a site would vary them; each changes some list of the corpus.
+LIST_OPTIONS = (
+    (),
+    ("--max-age", "2"),
+    ("--section-cap", "2"),
+    ("--cutoff", "0.3"),
+    ("--cutoff", "0.8", "--fill", "4"),
+    ("--no-cutoff",),
+    ("--no-cutoff", "--half-life", "3", "--max-age", "1"),
+    ("--min-relative", "0.9", "-n", "3"),
+    ("--explain", "-j", "1"),
+    ("--no-cutoff", "--explain", "--min-score", "0.2"),
+)
+
+
+@test
+def test_query_gives_the_run_list_under_every_list_option():
+    with Tmp() as t:
+        arts = article_archive(t)
+        model = os.path.join(t, "m.model")
+        run("run", arts, "-o", os.path.join(t, "base"), "-m", model, "-q")
+        records = read_jsonl(arts)
+        chosen = records  # every story of the archive, in one query
+        some = os.path.join(t, "some.jsonl")
+        with open(some, "w", encoding="utf-8") as f:
+            for r in chosen:
+                f.write(json.dumps(r, ensure_ascii=False) + "\n")
+        default = None
+        for opts in LIST_OPTIONS:
+            out = os.path.join(t, "out")
+            run("run", arts, "-o", out, "-q", *opts)
+            runs = {r["source"]["id"]: r for r in read_jsonl(os.path.join(out, "related.jsonl"))}
+            lines = [json.loads(l) for l in run("query", "-m", model, "-q", *opts, some).stdout.splitlines()]
+            assert [l["source"]["id"] for l in lines] == [r["id"] for r in chosen], opts
+            for q in lines:
+                want = runs[q["source"]["id"]]
+                assert q["source"] == want["source"], (opts, q["source"], want["source"])
+                assert without_latent(q) == without_latent(want), \
+                    (opts, q["source"]["id"], without_latent(q), without_latent(want))
+            got = {l["source"]["id"]: without_latent(l) for l in lines}
+            if default is None:
+                default = got
+                # the default lists are not all alike (the test could not fail)
+                assert len({json.dumps(v) for v in got.values()}) > 5
+            else:
+                assert got != default, f"{opts} changed no list: the test shows nothing"
+            if "--fill" in opts:
+                assert any(i["origin"] == "fallback" for l in lines for i in l["items"]), opts
+            if "--explain" in opts:
+                assert all("why" in i for l in lines for i in l["items"]) and \
+                    all("excluded" in l for l in lines), opts
+
+
+@test
+def test_query_reads_a_page_on_stdin():
+    with Tmp() as t:
+        model, lists = query_setup(t)
+        runs = {r["source"]["id"]: r for r in read_jsonl(lists)}
+        sid = "column1/2017/04/putin-might-avoid-meeting-with-tillerson"
+        page = os.path.join(CORPUS, sid + ".html")
+        tmp = os.path.join(t, "tmp")
+        os.makedirs(tmp)
+        env = dict(os.environ, TMPDIR=tmp)
+        with open(page, "rb") as f:
+            p = subprocess.run([BIN, "query", "-m", model, "--id", sid, "--url",
+                                "https://example.org/putin", "--lists", lists, "-"],
+                               stdin=f, capture_output=True, text=True, env=env)
+        assert p.returncode == 0, p.stderr
+        q = json.loads(p.stdout)
+        assert q["source"]["id"] == sid and q["source"]["url"] == "https://example.org/putin", q
+        assert q["source"]["title"] == runs[sid]["source"]["title"]
+        # the story as run lists it (corpus/ has no boilerplate paragraph to remove)
+        assert [(i["id"], i["score"]) for i in q["items"]] == \
+            [(i["id"], i["score"]) for i in runs[sid]["items"]], (q["items"], runs[sid]["items"])
+        assert isinstance(q["refresh"], list) and "refresh_unknown" not in q
+        assert os.listdir(tmp) == [], os.listdir(tmp)  # the copy of stdin is removed
+        # the same page named as a file gives the same list
+        named = json.loads(run("query", "-m", model, "--id", sid, page).stdout)
+        assert named["items"] == q["items"]
+        # '-' needs an id; --id names one page
+        with open(page, "rb") as f:
+            p = subprocess.run([BIN, "query", "-m", model, "-"], stdin=f,
+                               capture_output=True, text=True, env=env)
+        assert p.returncode == 2 and "--id" in p.stderr, p.stderr
+        p = run("query", "-m", model, "--id", "x", page, page, check=False)
+        assert p.returncode == 2 and "one PAGE" in p.stderr, p.stderr
+
+
 @test
 def test_query_refuses_lists_that_are_not_related_jsonl():
     with Tmp() as t:

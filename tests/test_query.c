@@ -186,8 +186,8 @@ static void test_refresh_lists_stories_whose_floor_it_beats(void **state)
 	free(a.id);
 	a.id = strdup("story-new");
 	query_options_default(&qo);
-	qo.semantic = 0; /* scores are the TF-IDF cosines in r.tfidf */
-	qo.cutoff = 0;   /* and floors compare them (the cutoff: below) */
+	qo.policy.semantic = 0; /* scores are the TF-IDF cosines in r.tfidf */
+	qo.policy.cutoff = 0;   /* and floors compare them (the cutoff: below) */
 	query_analyze_options(&m, &ao);
 	an = analyzer_new(&ao);
 	assert_non_null(an);
@@ -202,7 +202,7 @@ static void test_refresh_lists_stories_whose_floor_it_beats(void **state)
 	for (size_t i = 0; i < r.n_touched; i++) {
 		uint32_t d = r.touched[i];
 		float t = r.tfidf[i];
-		if (t >= qo.duplicate_score || t <= 0.02f)
+		if (t >= qo.policy.duplicate_score || t <= 0.02f)
 			continue;
 		if (beaten == UINT32_MAX)
 			floor[beaten = d] = t - 0.01f;
@@ -257,7 +257,7 @@ static void test_refresh_lists_stories_whose_floor_it_beats(void **state)
 		ids.len = 0;
 		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, &qo, &ids), 0);
 		assert_true(ids.len > 0); /* no cutoff: room is enough */
-		qo.cutoff = POLICY_DEFAULT_CUTOFF;
+		qo.policy.cutoff = POLICY_DEFAULT_CUTOFF;
 		ids.len = 0;
 		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, &qo, &ids), 0);
 		assert_int_equal(ids.len, 0);
