@@ -419,9 +419,13 @@ static size_t recent_of_section(const struct model *m, const struct article *a,
 	return n;
 }
 
-/* What the policy left on the new story's list, by origin. */
+/* What the policy left on the new story's list, by origin; `unsure`:
+ * fallback items not among the stories `recent` (ascending, n_recent) of
+ * apply_policy(), or 0 without them. */
 struct list_origins {
-	size_t similar, fallback, pinned;
+	size_t similar, fallback, pinned, unsure;
+	const uint32_t *recent;
+	size_t n_recent;
 };
 
 /* Runs the policy for the new story on the small model of `docs`; fills
@@ -490,12 +494,16 @@ static int apply_policy(const struct model *m, const struct article *a,
 	}
 	if (policy_apply(&s, &rl, &po, &lists, err))
 		goto done;
-	memset(got, 0, sizeof *got);
+	got->similar = got->fallback = got->pinned = got->unsure = 0;
 	for (uint32_t i = 0; i < lists.count[qi]; i++) {
-		const char *origin = lists.items[(size_t)qi * lists.top + i].origin;
-		got->similar += !strcmp(origin, "similar");
-		got->fallback += !strcmp(origin, "fallback");
-		got->pinned += !strcmp(origin, "pinned");
+		const struct related_item *it = &lists.items[(size_t)qi * lists.top + i];
+		got->similar += !strcmp(it->origin, "similar");
+		got->pinned += !strcmp(it->origin, "pinned");
+		if (strcmp(it->origin, "fallback"))
+			continue;
+		got->fallback++;
+		got->unsure += got->recent && !bsearch(&map[it->doc], got->recent, got->n_recent,
+						       sizeof *got->recent, cmp_u32);
 	}
 	out->line.len = 0;
 	rc = output_related_line(&out->line, &s, &lists, qi, generated_at);
@@ -523,10 +531,11 @@ done:
  * the candidates docs[0..n)), as `run` fills it: with the cutoff, a list of
  * fewer than `fill` ranked items, without it (--no-cutoff) an empty one
  * unless the fallback is off. `run` draws from every story of the section,
- * newest first, skipping those a rule keeps off the list; the small model
- * gets the newest `want` of them (*docs grows), and `want` doubles while
- * the list is not full and the section has more: the list is then the one
- * `run` fills. */
+ * newest first, skipping those a rule keeps off the list. The small model
+ * gets the newest `want` of them beside the candidates; when the list is
+ * not full, or took a candidate older than those `want`, the section may
+ * hold a story `run` would take first: `want` doubles until neither, or
+ * the section has no more. The list is then the one `run` fills. */
 static int fill_list(const struct model *m, const struct article *a,
 		     const struct query_vector *v, const struct query_options *o,
 		     const uint32_t *docs, size_t n, const struct neighbor *cand, size_t ncand,
@@ -540,21 +549,28 @@ static int fill_list(const struct model *m, const struct article *a,
 	if (cutoff ? got->similar >= po->fill : got->similar || !po->fallback)
 		return 0;
 	for (;;) {
-		uint32_t *d = malloc((n + want) * sizeof *d);
+		uint32_t *d = malloc((n + 2 * want) * sizeof *d), *recent;
 		size_t k, room;
 		int rc;
 		if (!d)
 			return error_set(err, a->id, "out of memory");
 		memcpy(d, docs, n * sizeof *d);
-		k = recent_of_section(m, a, out->self, po, want, d + n);
+		recent = d + n + want;
+		k = recent_of_section(m, a, out->self, po, want, recent);
+		memcpy(d + n, recent, k * sizeof *d);
+		qsort(recent, k, sizeof *recent, cmp_u32);
+		got->recent = recent;
+		got->n_recent = k;
 		rc = apply_policy(m, a, v, o, d, sort_unique(d, n + k), cand, ncand, 1,
 				  generated_at, out, got, err);
+		got->recent = NULL;
 		free(d);
 		if (rc)
 			return -1;
 		room = po->top > got->pinned ? po->top - got->pinned : 0;
 		limit = cutoff && po->fill < room ? po->fill : room;
-		if (k < want || got->similar + got->fallback >= limit || want >= m->n_docs)
+		if (k < want || want >= m->n_docs ||
+		    (got->similar + got->fallback >= limit && !got->unsure))
 			return 0;
 		want *= 2;
 	}
@@ -566,7 +582,7 @@ int query_story(const struct model *m, const struct article *a,
 {
 	size_t depth = (o->policy.top ? o->policy.top : 1) + EXTRA_DEPTH, cap, nh = 0, n = 0;
 	int blend = o->policy.semantic > 0.0f && m->latent_dim && v->latent;
-	struct list_origins got;
+	struct list_origins got = { 0 };
 	struct neighbor *heap = NULL;
 	uint32_t *docs = NULL;
 	size_t extra = o->overrides ? o->overrides->n : 0;

@@ -820,6 +820,10 @@ LIST_OPTIONS = (
     ("--min-relative", "0.9", "-n", "3"),
     ("--explain", "-j", "1"),
     ("--no-cutoff", "--explain", "--min-score", "0.2"),
+    # empty lists filled with 2 of the section's newest within 2 days: for
+    # older stories the newest are too far, so query must look further, as
+    # run does
+    ("--no-cutoff", "--min-score", "0.99", "-n", "2", "--max-age", "2"),
 )
 
 
@@ -827,6 +831,15 @@ LIST_OPTIONS = (
 def test_query_gives_the_run_list_under_every_list_option():
     with Tmp() as t:
         arts = article_archive(t)
+        # briefs: the newest stories of the World section, weeks after its
+        # others, with the text of English stories of other topics; a
+        # fallback within --max-age must look past them, as run does
+        en = [a for a in read_jsonl(arts) if a["lang"] == "en" and a.get("section") != "World"]
+        with open(arts, "a", encoding="utf-8") as f:
+            for i, a in enumerate(en[:8]):
+                f.write(json.dumps({"id": f"zz-brief/{i}", "title": f"Brief {i}: {a['title']}",
+                                    "text": a["text"][:400], "lang": "en", "section": "World",
+                                    "published": f"2017-05-{10 + i:02d}T12:00:00Z"}) + "\n")
         model = os.path.join(t, "m.model")
         run("run", arts, "-o", os.path.join(t, "base"), "-m", model, "-q")
         records = read_jsonl(arts)
