@@ -7,10 +7,12 @@
  * part.h's; ranking a range is pipeline_recommend_range() and joining the
  * lines output_concat_related().
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd.h"
 #include "fsutil.h"
@@ -385,16 +387,36 @@ int cmd_recommend_shard(const char *spec, const struct model *m,
 {
 	struct shard s;
 	struct error err;
+	struct report r;
+	struct part_list_counts counts;
 	size_t begin, end;
 	double t0 = output_now();
+	char *stale = NULL;
 
 	if (get_shard(spec, &s))
 		return EXIT_USAGE;
 	error_clear(&err);
+	memset(&r, 0, sizeof r);
 	shard_range(&s, m->n_docs, &begin, &end);
-	if (pipeline_recommend_range(m, ro, po, begin, end, out, generated_at, &err)) {
+	/* counts of an earlier run beside these lines would be taken for theirs */
+	if (asprintf(&stale, "%s%s", out, PART_LIST_COUNTS_SUFFIX) < 0)
+		return EXIT_INTERNAL;
+	if (unlink(stale) && errno != ENOENT) {
+		log_error("%s: cannot remove: %s", stale, strerror(errno));
+		free(stale);
+		return EXIT_OUTPUT;
+	}
+	free(stale);
+	if (pipeline_recommend_range(m, ro, po, begin, end, out, generated_at, &r, &err)) {
 		log_error("%s", err.message);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_OUTPUT;
+	}
+	counts = (struct part_list_counts){ end - begin, r.empty_lists, r.duplicates,
+					    r.fallback_lists, r.shortened_lists, r.twins,
+					    po->cutoff };
+	if (part_write_list_counts(out, &counts, &err)) {
+		log_error("%s", err.message);
+		return EXIT_OUTPUT;
 	}
 	log_info("wrote %s (shard %u/%u: %zu of %u %s, %.2f s)", out, s.index, s.count,
 		 end - begin, m->n_docs, m->n_docs == 1 ? "story" : "stories", output_now() - t0);
@@ -422,6 +444,48 @@ static void concat_usage(FILE *f)
 	      "  -h, --help             this help\n"
 	      "\n"
 	      "Exit status 1 when the count parts list skipped inputs, as for run.\n", f);
+}
+
+/* Adds the list counts of the parts paths[0..n) (part.h, written by
+ * recommend --shard) to r: what the policy did, as a single run counts it,
+ * and the lists' cutoff when every part has the same. A part without
+ * counts (an older version's) gets a warning: the counts then leave its
+ * lists out. Fails when a counts file is unreadable or does not match
+ * the `lines` lines joined. */
+static int add_list_counts(const char *const *paths, size_t n, size_t lines,
+			   struct report *r, struct error *err)
+{
+	struct part_list_counts c;
+	size_t total = 0, missing = 0, same_cutoff = 1;
+
+	for (size_t i = 0; i < n; i++) {
+		int rc = part_read_list_counts(paths[i], &c, err);
+		if (rc < 0)
+			return -1;
+		if (rc > 0) {
+			log_warn("%s: no %s%s beside it (written by an older version): "
+				 "report.json's list counts leave its lists out", paths[i],
+				 paths[i], PART_LIST_COUNTS_SUFFIX);
+			missing++;
+			continue;
+		}
+		total += c.lines;
+		r->duplicates += c.duplicates;
+		r->fallback_lists += c.fallback_lists;
+		r->shortened_lists += c.shortened_lists;
+		r->twins += c.twins;
+		same_cutoff &= i == missing || c.cutoff == r->cutoff;
+		r->cutoff = c.cutoff;
+	}
+	if (!missing && total != lines)
+		return error_set(err, NULL, "the parts' %s files count %zu lines, the parts "
+				 "hold %zu: a counts file is not its part's", PART_LIST_COUNTS_SUFFIX,
+				 total, lines);
+	if (!same_cutoff) {
+		log_warn("the parts were cut at different cutoffs: report.json says none");
+		r->cutoff = 0.0f;
+	}
+	return 0;
 }
 
 int cmd_concat(int argc, char **argv)
@@ -518,6 +582,12 @@ int cmd_concat(int argc, char **argv)
 	}
 	r.stories = st.lines;
 	r.empty_lists = st.empty_lists;
+	if (add_list_counts((const char *const *)argv + optind, (size_t)(argc - optind),
+			    st.lines, &r, &err)) {
+		log_error("%s", err.message);
+		status = EXIT_INPUT;
+		goto done;
+	}
 	report_stage(&r, "concat", &t0);
 	if (output_write_report(outdir, &r, &err)) {
 		log_error("%s", err.message);

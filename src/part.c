@@ -17,8 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 #include <zlib.h>
 
+#include <jansson.h>
+
+#include "buf.h"
 #include "fsutil.h"
 #include "progress.h"
 
@@ -937,5 +941,93 @@ done:
 		rc = -1;
 	strmap_free(&names);
 	reader_close(&r);
+	return rc;
+}
+
+/* ---- list counts ---- */
+
+static char *counts_path(const char *lines_path)
+{
+	char *p = NULL;
+
+	return asprintf(&p, "%s%s", lines_path, PART_LIST_COUNTS_SUFFIX) < 0 ? NULL : p;
+}
+
+int part_write_list_counts(const char *lines_path, const struct part_list_counts *c,
+			   struct error *err)
+{
+	char *path = counts_path(lines_path);
+	struct buf b = BUF_INIT;
+	struct fs_stream f;
+	int rc = -1;
+
+	if (!path)
+		return error_set(err, lines_path, "out of memory");
+	if (buf_printf(&b, "{\"lines\": %llu, \"empty_lists\": %llu, "
+		       "\"near_duplicates_dropped\": %llu, \"fallback_lists\": %llu, "
+		       "\"shortened_lists\": %llu, \"twins_dropped\": %llu, \"cutoff\": ",
+		       (unsigned long long)c->lines, (unsigned long long)c->empty_lists,
+		       (unsigned long long)c->duplicates, (unsigned long long)c->fallback_lists,
+		       (unsigned long long)c->shortened_lists, (unsigned long long)c->twins) ||
+	    (c->cutoff > 0.0f ? buf_printf(&b, "%.9g}\n", (double)c->cutoff)
+			      : buf_adds(&b, "null}\n"))) {
+		error_set(err, path, "out of memory");
+	} else if (!fs_stream_open(&f, path, err)) {
+		fs_stream_write(&f, b.data, b.len);
+		rc = fs_stream_commit(&f, err);
+	}
+	buf_release(&b);
+	free(path);
+	return rc;
+}
+
+/* A count of the counts file: a whole number, or -1. */
+static int64_t count_field(const json_t *o, const char *key)
+{
+	const json_t *v = json_object_get(o, key);
+
+	return json_is_integer(v) && json_integer_value(v) >= 0 ? json_integer_value(v) : -1;
+}
+
+int part_read_list_counts(const char *lines_path, struct part_list_counts *c,
+			  struct error *err)
+{
+	static const char *const keys[6] = { "lines", "empty_lists", "near_duplicates_dropped",
+					     "fallback_lists", "shortened_lists", "twins_dropped" };
+	uint64_t *fields[6] = { &c->lines, &c->empty_lists, &c->duplicates, &c->fallback_lists,
+				&c->shortened_lists, &c->twins };
+	char *path = counts_path(lines_path);
+	json_error_t je;
+	json_t *o, *cut;
+	int rc = 0;
+
+	memset(c, 0, sizeof *c);
+	if (!path)
+		return error_set(err, lines_path, "out of memory");
+	if (access(path, F_OK) && errno == ENOENT) {
+		free(path);
+		return 1;
+	}
+	o = json_load_file(path, JSON_REJECT_DUPLICATES, &je);
+	if (!o) {
+		rc = error_set(err, path, "cannot read list counts: %s", je.text);
+		free(path);
+		return rc;
+	}
+	for (int i = 0; i < 6 && !rc; i++) {
+		int64_t v = count_field(o, keys[i]);
+		if (v < 0)
+			rc = error_set(err, path, "not a list counts file: \"%s\" is not a count",
+				       keys[i]);
+		else
+			*fields[i] = (uint64_t)v;
+	}
+	cut = json_object_get(o, "cutoff");
+	if (!rc && json_is_number(cut))
+		c->cutoff = (float)json_number_value(cut);
+	else if (!rc && !json_is_null(cut))
+		rc = error_set(err, path, "not a list counts file: \"cutoff\" is not a number");
+	json_decref(o);
+	free(path);
 	return rc;
 }

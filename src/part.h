@@ -149,6 +149,33 @@ int part_read_table(const char *path, uint64_t items, uint64_t fingerprint,
 int part_read_info(const char *path, struct part_info *info,
 		   struct skip_list *skipped, struct error *err);
 
+/* ---- list counts ----
+ *
+ * `recommend --shard` writes beside its lines LINES the file
+ * LINES.counts (PART_LIST_COUNTS_SUFFIX), one JSON object that says what
+ * the policy did to those lines' lists: {"lines", "empty_lists",
+ * "near_duplicates_dropped", "fallback_lists", "shortened_lists",
+ * "twins_dropped", "cutoff" (null: off)}. `concat` adds them up, so its
+ * report.json counts what a single run's does. recommend removes an old
+ * LINES.counts before it writes the lines and writes the new one
+ * (atomically) after them, so a stopped step never leaves counts beside
+ * lines they are not of; concat checks "lines" against the lines joined. */
+#define PART_LIST_COUNTS_SUFFIX ".counts"
+
+struct part_list_counts {
+	uint64_t lines, empty_lists, duplicates, fallback_lists, shortened_lists, twins;
+	float cutoff; /* the lists' cutoff; 0: off */
+};
+
+/* Writes the counts of the lines at `lines_path` to LINES.counts. */
+int part_write_list_counts(const char *lines_path, const struct part_list_counts *c,
+			   struct error *err);
+/* Reads LINES.counts into *c: 0; 1 when there is none (lines written by an
+ * older version); -1 with err naming the file when it cannot be read or
+ * is not one. */
+int part_read_list_counts(const char *lines_path, struct part_list_counts *c,
+			  struct error *err);
+
 /* Reads the count parts paths[0..n) (shard 0 to n-1, all of them), checks
  * that they fit together (boilerplate removed the same way everywhere:
  * kept, or by one table, or by the one shard of 0/1), builds the model (`out`, released with

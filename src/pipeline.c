@@ -428,6 +428,25 @@ int pipeline_build_release(struct corpus *c, const struct analyze_options *ao,
 	return build(c, c, ao, mp, jobs, m, err);
 }
 
+/* Adds what the policy did to the lists of stories [begin, end) to r's
+ * counts: empty lists, near-duplicates dropped, lists with fallback items,
+ * lists the cutoff shortened, twins dropped. */
+static void count_lists(const struct related_lists *l, size_t begin, size_t end,
+			struct report *r)
+{
+	for (size_t d = begin; d < end; d++) {
+		const struct related_item *it = l->items + d * l->top;
+		int fallback = 0;
+		for (uint32_t i = 0; i < l->count[d]; i++)
+			fallback |= !strcmp(it[i].origin, "fallback");
+		r->empty_lists += l->count[d] == 0;
+		r->duplicates += l->dup_count[d];
+		r->fallback_lists += fallback;
+		r->shortened_lists += l->shortened_of[d];
+		r->twins += l->twin_count[d];
+	}
+}
+
 int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 		       const struct policy_options *po, const char *outdir,
 		       const struct publish_options *pub, struct report *r,
@@ -451,12 +470,7 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 	report_stage(r, "policy", &t0);
 	r->stories = m->n_docs;
 	r->terms = m->n_terms;
-	for (uint32_t d = 0; d < m->n_docs; d++)
-		r->empty_lists += lists.count[d] == 0;
-	r->duplicates = lists.duplicates;
-	r->fallback_lists = lists.fallback_lists;
-	r->shortened_lists = lists.shortened;
-	r->twins = lists.twins;
+	count_lists(&lists, 0, m->n_docs, r);
 	rc = pipeline_stop ? error_set(err, NULL, "interrupted")
 			   : output_write_related(outdir, m, &lists, r->generated_at, err);
 	if (!rc && pub && pub->per_story) {
@@ -530,7 +544,7 @@ static int rank_range(const struct model *m, const struct rank_options *ro,
 int pipeline_recommend_range(const struct model *m, const struct rank_options *ro,
 			     const struct policy_options *po, size_t begin, size_t end,
 			     const char *path, const char *generated_at,
-			     struct error *err)
+			     struct report *r, struct error *err)
 {
 	struct rank_lists cand;
 	struct related_lists lists;
@@ -548,6 +562,7 @@ int pipeline_recommend_range(const struct model *m, const struct rank_options *r
 		related_lists_free(&lists);
 		return error_set(err, NULL, "interrupted");
 	}
+	count_lists(&lists, begin, end, r);
 	if (fs_stream_open(&f, path, err)) {
 		related_lists_free(&lists);
 		return -1;

@@ -100,11 +100,14 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
  * atomically (a part of a sharded run, shard.h). Stories outside the range
  * whose candidate lists the near-duplicate rule consults
  * (rank_dup_neighbours()) are ranked too, so each line is the one
- * pipeline_recommend() writes for the story. */
+ * pipeline_recommend() writes for the story. What the policy did to those
+ * stories' lists is added to r's counts (empty_lists, duplicates,
+ * fallback_lists, shortened_lists, twins), so that the parts' counts add
+ * up to a single run's. */
 int pipeline_recommend_range(const struct model *m, const struct rank_options *ro,
 			     const struct policy_options *po, size_t begin, size_t end,
 			     const char *path, const char *generated_at,
-			     struct error *err);
+			     struct report *r, struct error *err);
 
 /* Default thread count: the number of online cores. */
 int pipeline_default_jobs(void);

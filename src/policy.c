@@ -36,6 +36,8 @@ void related_lists_free(struct related_lists *l)
 	free(l->dup_count);
 	free(l->excluded);
 	free(l->excluded_count);
+	free(l->shortened_of);
+	free(l->twin_count);
 	memset(l, 0, sizeof *l);
 }
 
@@ -485,6 +487,7 @@ static size_t collapse_twins(struct related_lists *out, const struct doc_info *d
 			continue;
 		}
 		out->twins++;
+		out->twin_count[d]++;
 		if (newer(di, work[i].doc, work[j].doc)) {
 			exclude(out, d, work[j].doc, "twin");
 			work[j].doc = work[i].doc;
@@ -610,6 +613,8 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	out->count = calloc(n, sizeof *out->count);
 	out->dup = malloc(n * (depth ? depth : 1) * sizeof *out->dup);
 	out->dup_count = calloc(n, sizeof *out->dup_count);
+	out->shortened_of = calloc(n, sizeof *out->shortened_of);
+	out->twin_count = calloc(n, sizeof *out->twin_count);
 	work = malloc((depth ? depth : 1) * sizeof *work);
 	ct = malloc((depth ? depth : 1) * sizeof *ct);
 	wt = malloc((depth ? depth : 1) * sizeof *wt);
@@ -626,7 +631,8 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		if (!out->excluded || !out->excluded_count)
 			goto done;
 	}
-	if (!out->items || !out->count || !out->dup || !out->dup_count || !work || !ct || !wt ||
+	if (!out->items || !out->count || !out->dup || !out->dup_count || !out->shortened_of ||
+	    !out->twin_count || !work || !ct || !wt ||
 	    !di.time || !di.section || !recent)
 		goto done;
 	for (uint32_t d = 0; d < m->n_docs; d++) {
@@ -699,6 +705,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 			}
 			if (twins && is_twin(&tw, d, x)) {
 				out->twins++;
+				out->twin_count[d]++;
 				exclude(out, d, x, "twin");
 				continue;
 			}
@@ -734,7 +741,8 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		}
 		out->count[d] = (uint32_t)k;
 		out->duplicates += out->dup_count[d];
-		out->shortened += cutoff && nw < ranked && k < top;
+		out->shortened_of[d] = cutoff && nw < ranked && k < top;
+		out->shortened += out->shortened_of[d];
 		if (cutoff ? k < o->fill : !k && o->fallback) {
 			size_t limit = cutoff ? (o->fill < room ? o->fill : room) : room;
 			fill_fallback(m, &di, &dg, twins ? &tw : NULL, recent, sec_start, o, d,

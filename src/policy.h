@@ -120,6 +120,11 @@ struct related_lists {
 	size_t shortened;      /* lists the cutoff left shorter than `top` */
 	size_t twins;          /* twin items dropped in all */
 	size_t duplicates;     /* near-duplicates dropped in all */
+	/* the same by story, for a part of the stories (a shard's report):
+	 * story d's list was left short (1) or not (0), and lost twin_count[d]
+	 * twin items; the near-duplicates are dup_count[d] */
+	unsigned char *shortened_of;
+	uint32_t *twin_count;
 };
 
 /* ---- the rules on one pair ----

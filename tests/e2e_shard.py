@@ -56,9 +56,11 @@ def sharded(inputs, out, n, opts=()):
     return run([SCRIPT, "-j", str(n), "--related", RELATED, *opts, *inputs, out])
 
 
-def compare(name, inputs, n, run_out, run_rc, opts=()):
+def compare(name, inputs, n, run_out, run_rc, opts=(), list_opts=()):
+    """list_opts: recommend's options, given to run as they are."""
     out = os.path.join(TMP, "sh-%s-%d" % (name, n))
-    p = sharded(inputs, out, n, opts)
+    p = sharded(inputs, out, n, tuple(opts) + tuple(
+        x for o in list_opts for x in ("--recommend-opt", o)))
     if p.returncode != run_rc:
         check("%s: %d shards exit like run (%d)" % (name, n, run_rc), False,
               "status %d, stderr:\n%s" % (p.returncode, p.stderr))
@@ -73,13 +75,14 @@ def compare(name, inputs, n, run_out, run_rc, opts=()):
         rep = json.load(f)
     with open(os.path.join(run_out, "report.json")) as f:
         want = json.load(f)
-    same = (rep["counts"]["stories"] == want["counts"]["stories"] and
-            rep["counts"]["inputs"] == want["counts"]["inputs"] and
-            rep["counts"]["boilerplate_paragraphs_removed"] ==
-            want["counts"]["boilerplate_paragraphs_removed"] and
+    keys = ("stories", "inputs", "boilerplate_paragraphs_removed", "empty_lists",
+            "shortened_lists", "twins_dropped", "near_duplicates_dropped", "fallback_lists")
+    same = (all(rep["counts"][k] == want["counts"][k] for k in keys) and
+            rep["options"]["cutoff"] == want["options"]["cutoff"] and
             rep["skipped"] == want["skipped"])
-    check("%s: %d shards: report.json has run's counts and skipped inputs" % (name, n), same,
-          "" if same else "%s vs %s" % (rep["counts"], want["counts"]))
+    check("%s: %d shards: report.json has run's counts, cutoff and skipped inputs" % (name, n),
+          same, "" if same else "%s %s vs run's %s %s" % (rep["counts"], rep["options"],
+                                                          want["counts"], want["options"]))
 
 
 def make_archive(path):
@@ -94,6 +97,11 @@ def make_archive(path):
         c = dict(r)
         c["id"] = "z-copy-%04d" % i  # sorts into the last shard, its original into others
         c["text"] = r["text"] + " Updated."
+        extra.append(c)
+    for i, r in enumerate(recs[5::131]):
+        c = dict(r)  # the story re-edited under its title: a twin, not a copy
+        c["id"] = "z-reedit-%04d" % i
+        c["text"] = r["text"][: len(r["text"]) * 3 // 5]
         extra.append(c)
     extra.append({"id": "s00010", "title": "a repeated id", "text": "skipped as a duplicate"})
     extra.append({"id": "empty-story", "title": "", "text": ""})
@@ -281,6 +289,23 @@ def bad_parts():
     p = run([RELATED, "concat", "-q", "-m", model, "-o", os.path.join(d, "o2"), lines[0], lines[2]])
     check("concat -m refuses a missing part", p.returncode == 3 and "missing" in p.stderr,
           p.stderr)
+    # each part's list counts: a counts file that is not its part's is refused,
+    # a part without one (an older version's) is joined with a warning
+    counts = [l + ".counts" for l in lines]
+    saved = open(counts[1]).read()
+    other = json.loads(saved)
+    other["lines"] += 1
+    with open(counts[1], "w") as f:
+        json.dump(other, f)
+    p = run([RELATED, "concat", "-q", "-o", os.path.join(d, "o3"), *lines])
+    check("concat refuses a list counts file that is not its part's",
+          p.returncode == 3 and "counts file" in p.stderr, p.stderr)
+    os.remove(counts[1])
+    p = run([RELATED, "concat", "-o", os.path.join(d, "o4"), *lines])
+    check("concat joins a part without list counts, with a warning naming it",
+          p.returncode == 0 and lines[1] + ".counts" in p.stderr, p.stderr)
+    with open(counts[1], "w") as f:
+        f.write(saved)
     env = dict(os.environ, SLURM_ARRAY_TASK_ID="2", SLURM_ARRAY_TASK_COUNT="3")
     out = os.path.join(d, "env.jsonl")
     p = run([RELATED, "recommend", "-q", "-m", model, "--shard", "auto", "-o", out], env=env)
@@ -384,6 +409,18 @@ def main():
         rc = single_run([corpus], run_out)
         for n in (1, 2, 3, 5):
             compare("corpus", [corpus], n, run_out, rc)
+        counts = json.load(open(os.path.join(run_out, "report.json")))["counts"]
+        check("corpus: run's report counts shortened lists (%s)" % counts["shortened_lists"],
+              counts["shortened_lists"] > 0)
+        # list options that fill lists and drop more
+        filled = ("--cutoff 0.9", "--fill 3", "-n 3")
+        run_out_filled = os.path.join(TMP, "run-corpus-filled")
+        rc_filled = single_run([corpus], run_out_filled, [x for o in filled for x in o.split()])
+        counts = json.load(open(os.path.join(run_out_filled, "report.json")))["counts"]
+        check("corpus --cutoff 0.9 --fill 3: run's report counts fallback lists (%s)" %
+              counts["fallback_lists"], counts["fallback_lists"] > 0)
+        for n in (2, 3):
+            compare("corpus-filled", [corpus], n, run_out_filled, rc_filled, (), filled)
         script_from_a_checkout(corpus, run_out, rc)
 
         archive = os.path.join(TMP, "archive.jsonl")
@@ -391,6 +428,10 @@ def main():
         for mode in ("--exact", "--approximate"):
             run_out = os.path.join(TMP, "run-archive" + mode)
             rc = single_run([archive], run_out, (mode,))
+            counts = json.load(open(os.path.join(run_out, "report.json")))["counts"]
+            check("archive %s: run's report counts twins and near-duplicates (%s, %s)" %
+                  (mode, counts["twins_dropped"], counts["near_duplicates_dropped"]),
+                  counts["twins_dropped"] > 0 and counts["near_duplicates_dropped"] > 0)
             for n in (2, 3):
                 compare("archive " + mode, [archive], n, run_out, rc, (mode,))
         p = run([RELATED, "eval", "--json", "-b", "0", "--against",
