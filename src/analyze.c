@@ -807,3 +807,112 @@ const char *analyze_guess_lang(const char *text)
 {
 	return analyze_guess_article_lang(NULL, text);
 }
+
+/* ---- lead signature ---- */
+
+/* A 64-bit mixer (the finaliser of splitmix64): every input bit moves
+ * every output bit, so mix(x ^ seed) for several seeds acts as that many
+ * independent hash functions of x, as MinHash needs. */
+static uint64_t mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static int is_lead_word_cp(utf8proc_int32_t c)
+{
+	switch (utf8proc_category(c)) {
+	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
+	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
+	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
+	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Hashes of the first ANALYZE_LEAD_WORDS words of text into word[];
+ * returns how many. Reads at most a few KB of the text: 60 words fit. */
+static size_t lead_words(const char *text, uint32_t *word)
+{
+	utf8proc_uint8_t *norm = NULL;
+	utf8proc_ssize_t len, i = 0;
+	size_t n = 0, take = strlen(text);
+
+	if (take > 4096) {
+		take = 4096;
+		while (take && ((unsigned char)text[take] & 0xc0) == 0x80)
+			take--; /* whole characters only */
+	}
+	len = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)take, &norm,
+			   UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+			   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+	if (len < 0)
+		return 0;
+	while (i < len && n < ANALYZE_LEAD_WORDS) {
+		utf8proc_ssize_t start = -1, k;
+		utf8proc_int32_t c;
+		for (;;) {
+			k = i < len ? utf8proc_iterate(norm + i, len - i, &c) : 0;
+			if (k <= 0 || !is_lead_word_cp(c))
+				break;
+			if (start < 0)
+				start = i;
+			i += k;
+		}
+		if (start >= 0)
+			word[n++] = hash_bytes(norm + start, (size_t)(i - start));
+		i += k > 0 ? k : 1;
+	}
+	free(norm);
+	return n;
+}
+
+void analyze_lead_signature(const char *text, uint16_t sig[ANALYZE_LEAD_SLOTS])
+{
+	uint32_t word[ANALYZE_LEAD_WORDS];
+	uint64_t least[ANALYZE_LEAD_SLOTS];
+	size_t n = text ? lead_words(text, word) : 0;
+
+	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++) {
+		sig[s] = ANALYZE_LEAD_NONE;
+		least[s] = UINT64_MAX;
+	}
+	if (n < ANALYZE_LEAD_MIN_WORDS)
+		return;
+	for (size_t i = 0; i + ANALYZE_LEAD_SHINGLE <= n; i++) {
+		uint64_t sh = 0;
+		for (int j = 0; j < ANALYZE_LEAD_SHINGLE; j++)
+			sh = mix64(sh ^ word[i + (size_t)j]);
+		for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++) {
+			uint64_t h = mix64(sh ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(s + 1)));
+			if (h < least[s])
+				least[s] = h;
+		}
+	}
+	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
+		sig[s] = (uint16_t)(least[s] & 0xffffu);
+}
+
+int analyze_lead_known(const uint16_t *sig)
+{
+	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
+		if (sig[s] != ANALYZE_LEAD_NONE)
+			return 1;
+	return 0;
+}
+
+double analyze_lead_overlap(const uint16_t *a, const uint16_t *b)
+{
+	int same = 0;
+
+	if (!analyze_lead_known(a) || !analyze_lead_known(b))
+		return -1.0;
+	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
+		same += a[s] == b[s];
+	return (double)same / ANALYZE_LEAD_SLOTS;
+}

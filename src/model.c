@@ -26,7 +26,7 @@
 #include "parallel.h"
 
 #define MODEL_MAGIC "RELATED"
-#define MODEL_VERSION 2u
+#define MODEL_VERSION 3u
 #define MODEL_TRAILER "END!"
 
 enum section_id {
@@ -45,7 +45,9 @@ enum section_id {
 	SEC_POST_DOC,
 	SEC_POST_WEIGHT,
 	SEC_TERM_BASIS,
-	SEC_MAX = SEC_TERM_BASIS
+	SEC_V2_MAX = SEC_TERM_BASIS, /* sections of a version 1 or 2 file */
+	SEC_LEAD_SIG,                /* version 3 on */
+	SEC_MAX = SEC_LEAD_SIG
 };
 
 struct file_header {
@@ -98,6 +100,7 @@ enum owned_slot {
 	OWN_POST_START,
 	OWN_POST_DOC,
 	OWN_POST_WEIGHT,
+	OWN_LEAD_SIG,
 	OWN_MAX
 };
 
@@ -281,7 +284,8 @@ struct model_builder {
 	size_t n_entries;
 	uint64_t *row;    /* n_docs + 1 */
 	uint64_t *fields; /* n_docs * MODEL_FIELDS */
-	size_t n_docs, docs_cap;
+	uint16_t *lead_sig; /* n_docs * ANALYZE_LEAD_SLOTS */
+	size_t n_docs, docs_cap, sig_cap;
 	struct buf strings;
 	int jobs; /* threads for finish() */
 };
@@ -332,6 +336,7 @@ void model_builder_free(struct model_builder *b)
 	free(b->chunks);
 	free(b->row);
 	free(b->fields);
+	free(b->lead_sig);
 	buf_release(&b->strings);
 	free(b);
 }
@@ -367,14 +372,20 @@ static uint64_t add_string(struct buf *s, const char *v)
 	return off;
 }
 
-/* model_builder_add() with the story's field values. */
+/* model_builder_add() with the story's field values and lead signature. */
 static int builder_add(struct model_builder *b, const struct article *a,
-		       const char *const *vals, const struct bag *terms, struct error *err)
+		       const char *const *vals, const struct bag *terms,
+		       const uint16_t *sig, struct error *err)
 {
 	size_t cap;
 
 	if (b->n_docs >= UINT32_MAX - 1)
 		return error_set(err, a->id, "too many stories for one model");
+	if (grow((void **)&b->lead_sig, &b->sig_cap, (b->n_docs + 1) * ANALYZE_LEAD_SLOTS,
+		 sizeof *b->lead_sig))
+		return error_set(err, a->id, "out of memory");
+	memcpy(b->lead_sig + b->n_docs * ANALYZE_LEAD_SLOTS, sig,
+	       ANALYZE_LEAD_SLOTS * sizeof *sig);
 	cap = b->docs_cap;
 	if (grow((void **)&b->fields, &cap, (b->n_docs + 1) * MODEL_FIELDS,
 		 sizeof *b->fields))
@@ -422,10 +433,19 @@ static int builder_add(struct model_builder *b, const struct article *a,
 int model_builder_add(struct model_builder *b, const struct article *a,
 		      const struct bag *terms, struct error *err)
 {
+	uint16_t sig[ANALYZE_LEAD_SLOTS];
+
+	analyze_lead_signature(a->text, sig);
+	return model_builder_add_signed(b, a, terms, sig, err);
+}
+
+int model_builder_add_signed(struct model_builder *b, const struct article *a,
+			     const struct bag *terms, const uint16_t *sig, struct error *err)
+{
 	char *excerpt = article_excerpt(a->text, MODEL_EXCERPT_MAX);
 	const char *vals[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
 					   a->lang, a->section, a->image, excerpt };
-	int rc = builder_add(b, a, vals, terms, err);
+	int rc = builder_add(b, a, vals, terms, sig, err);
 
 	free(excerpt);
 	return rc;
@@ -639,13 +659,14 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 			.n_terms = (uint32_t)kept, .nnz = nnz,
 			.strings_len = b->strings.len,
 			.term_name = term_name, .df = df, .doc_field = b->fields,
-			.row = row, .col = col, .val = val
+			.row = row, .col = col, .val = val, .lead_sig = b->lead_sig
 		};
 		int rc;
 		/* after the initialiser, which may be evaluated in any order */
 		parts.strings = buf_detach(&b->strings, NULL);
 		parts.params.bm25_avglen = (float)avglen;
 		b->fields = NULL;
+		b->lead_sig = NULL;
 		free(order);
 		free(newid);
 		model_builder_free(b);
@@ -681,6 +702,7 @@ void model_parts_release(struct model_parts *p)
 	free(p->val);
 	free(p->latent);
 	free(p->term_basis);
+	free(p->lead_sig);
 	memset(p, 0, sizeof *p);
 }
 
@@ -775,6 +797,7 @@ int model_from_parts(struct model_parts *parts, struct model *out, struct error 
 	out->latent = st->owned[OWN_LATENT] = parts->latent;
 	out->latent_dim = parts->latent ? parts->latent_dim : 0;
 	out->term_basis = st->owned[OWN_TERM_BASIS] = parts->term_basis;
+	out->lead_sig = st->owned[OWN_LEAD_SIG] = parts->lead_sig;
 	out->storage = st;
 	memset(parts, 0, sizeof *parts);
 	if (index_ids(out)) {
@@ -790,6 +813,13 @@ void model_set_latent(struct model *m, float *vecs, uint32_t dim)
 	m->storage->owned[OWN_LATENT] = vecs;
 	m->latent = vecs;
 	m->latent_dim = vecs ? dim : 0;
+}
+
+void model_set_lead_sig(struct model *m, uint16_t *sig)
+{
+	free(m->storage->owned[OWN_LEAD_SIG]);
+	m->storage->owned[OWN_LEAD_SIG] = sig;
+	m->lead_sig = sig;
 }
 
 void model_set_term_basis(struct model *m, float *basis)
@@ -1007,13 +1037,14 @@ int model_save_chunked(const struct model *m, const char *path, uint64_t chunk,
 	const void *data[SEC_MAX] = { m->strings, m->term_name, m->df, m->doc_field,
 				      m->row, m->col, m->val, m->latent,
 				      m->post_start, m->post_doc, m->post_weight,
-				      m->term_basis };
+				      m->term_basis, m->lead_sig };
 	uint64_t sizes[SEC_MAX] = {
 		m->strings_len, (uint64_t)m->n_terms * 8, (uint64_t)m->n_terms * 4,
 		(uint64_t)m->n_docs * MODEL_FIELDS * 8, ((uint64_t)m->n_docs + 1) * 8,
 		m->nnz * 4, m->nnz * 4, (uint64_t)m->n_docs * m->latent_dim * 4,
 		((uint64_t)m->n_terms + 1) * 8, m->nnz * 4, m->nnz * 4,
-		m->term_basis ? (uint64_t)m->n_terms * m->latent_dim * 4 : 0
+		m->term_basis ? (uint64_t)m->n_terms * m->latent_dim * 4 : 0,
+		m->lead_sig ? (uint64_t)m->n_docs * ANALYZE_LEAD_SLOTS * 2 : 0
 	};
 	struct file_writer w = { .crc = 0 };
 	static const char zeros[8];
@@ -1211,14 +1242,15 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 		model_free(m);
 		return error_set(err, path, "not a related model (bad magic)");
 	}
-	if (h.version != MODEL_VERSION && h.version != 1) {
+	if (h.version < 1 || h.version > MODEL_VERSION) {
 		uint32_t v = h.version;
 		model_free(m);
 		return error_set(err, path, "model version %u, this build reads %u",
 				 v, MODEL_VERSION);
 	}
 	if (h.file_size != (uint64_t)st.st_size ||
-	    (h.n_sections != SEC_COUNT && h.n_sections != SEC_MAX) ||
+	    (h.version < 3 ? h.n_sections != SEC_COUNT && h.n_sections != SEC_V2_MAX
+			   : h.n_sections != SEC_MAX) ||
 	    (uint64_t)st.st_size < sizeof h + (uint64_t)h.n_sections * sizeof *sec + 8 ||
 	    memcmp(base + st.st_size - 4, MODEL_TRAILER, 4)) {
 		model_free(m);
@@ -1255,6 +1287,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	expect[9] = h.nnz * 4;
 	expect[10] = h.nnz * 4;
 	expect[11] = (uint64_t)h.n_terms * h.latent_dim * 4; /* or 0: no basis */
+	expect[12] = (uint64_t)h.n_docs * ANALYZE_LEAD_SLOTS * 2; /* or 0: none */
 	memset(ptr, 0, sizeof ptr);
 	sec = (const struct file_section *)(base + sizeof h);
 	for (int i = 0; i < (int)h.n_sections; i++) {
@@ -1264,7 +1297,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 		    s.offset > (uint64_t)st.st_size - 8 ||
 		    s.size > (uint64_t)st.st_size - 8 - s.offset ||
 		    (expect[i] != UINT64_MAX && s.size != expect[i] &&
-		     !(i + 1 == SEC_TERM_BASIS && s.size == 0))) {
+		     !((i + 1 == SEC_TERM_BASIS || i + 1 == SEC_LEAD_SIG) && s.size == 0))) {
 			model_free(m);
 			return error_set(err, path, "model section %d out of bounds", i + 1);
 		}
@@ -1289,12 +1322,14 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	m->val = ptr[6];
 	m->latent_dim = h.latent_dim;
 	m->latent = h.latent_dim ? ptr[7] : NULL;
-	if (h.n_sections == SEC_MAX) {
+	if (h.n_sections >= SEC_V2_MAX) {
 		m->post_start = ptr[8];
 		m->post_doc = ptr[9];
 		m->post_weight = ptr[10];
 		m->term_basis = h.latent_dim ? ptr[11] : NULL;
 	}
+	if (h.n_sections >= SEC_LEAD_SIG)
+		m->lead_sig = ptr[12];
 	why = validate_offsets(m);
 	if (!why && full)
 		why = validate_vectors(m);

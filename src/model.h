@@ -26,6 +26,9 @@
  * Version 2 adds two fields per story (image, excerpt) to the story field
  * table; version 1 files still load, the table widened in memory (their
  * stories have neither), which costs a copy of it: rebuild to avoid it.
+ * Version 3 adds section 13, the stories' lead signatures (analyze.h,
+ * ANALYZE_LEAD_SLOTS u16 each, for the twin rule of policy.h); version 1
+ * and 2 files load with lead_sig NULL: their twins are found by title.
  */
 #ifndef RELATED_MODEL_H
 #define RELATED_MODEL_H
@@ -117,6 +120,10 @@ struct model {
 	const uint64_t *post_start; /* [n_terms + 1] */
 	const uint32_t *post_doc;   /* [nnz] */
 	const float *post_weight;   /* [nnz] */
+	/* Lead signatures (analyze_lead_signature()): story d's are
+	 * lead_sig[d * ANALYZE_LEAD_SLOTS ...]. NULL in files before version
+	 * 3 (twins then by title only). */
+	const uint16_t *lead_sig;
 	/* model.c's own, touched by no other file: the mapping (loaded) or
 	 * the arrays it owns (built, assembled), and the id index of
 	 * model_find(). NULL in an empty model. */
@@ -156,6 +163,7 @@ struct model_parts {
 	uint32_t latent_dim;
 	float *latent;         /* [n_docs * latent_dim] */
 	float *term_basis;     /* [n_terms * latent_dim] or NULL */
+	uint16_t *lead_sig;    /* [n_docs * ANALYZE_LEAD_SLOTS] or NULL */
 };
 
 /* Makes `out` the model of `parts`. The model takes ownership of every
@@ -174,9 +182,14 @@ struct model_builder *model_builder_new(void);
 /* Threads finish() computes the weights on (default 1); the model is the
  * same for any number. */
 void model_builder_set_jobs(struct model_builder *b, int jobs);
-/* Adds one story: its metadata (copied) and its analysed terms. */
+/* Adds one story: its metadata (copied), its analysed terms and the
+ * signature of its lead (analyze_lead_signature() of a->text). */
 int model_builder_add(struct model_builder *b, const struct article *a,
 		      const struct bag *terms, struct error *err);
+/* The same with the lead signature given (ANALYZE_LEAD_SLOTS values): for
+ * a story whose text is no longer at hand (a count part's, part.h). */
+int model_builder_add_signed(struct model_builder *b, const struct article *a,
+			     const struct bag *terms, const uint16_t *sig, struct error *err);
 /* Builds the model (`out` is owned by the caller, released with
  * model_free()); the builder is freed in every case. */
 int model_builder_finish(struct model_builder *b, const struct model_params *p,
@@ -206,6 +219,11 @@ static inline float model_latent_dot(const float *a, const float *b, uint32_t di
 /* Gives a built or assembled model latent vectors (n_docs * dim floats,
  * malloc'd; the model takes ownership, freeing any it had). */
 void model_set_latent(struct model *m, float *vecs, uint32_t dim);
+
+/* Gives a built or assembled model lead signatures (n_docs *
+ * ANALYZE_LEAD_SLOTS values, malloc'd; the model takes ownership, freeing
+ * any it had; NULL: none, twins by title only). */
+void model_set_lead_sig(struct model *m, uint16_t *sig);
 
 /* Gives the model its term-side latent basis (n_terms * latent_dim floats,
  * malloc'd; the model takes ownership). Call after model_set_latent(). */

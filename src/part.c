@@ -177,8 +177,17 @@ static int w_story(void *arg, const struct article *a, const struct bag *b,
 	w_str(w, a->image);
 	{
 		char *e = article_excerpt(a->text, MODEL_EXCERPT_MAX);
+		uint16_t sig[ANALYZE_LEAD_SLOTS];
+		unsigned char le[ANALYZE_LEAD_SLOTS * 2];
 		w_str(w, e);
 		free(e);
+		/* the lead's signature: merge has no text to make it from */
+		analyze_lead_signature(a->text, sig);
+		for (int i = 0; i < ANALYZE_LEAD_SLOTS; i++) {
+			le[2 * i] = (unsigned char)(sig[i] & 0xff);
+			le[2 * i + 1] = (unsigned char)(sig[i] >> 8);
+		}
+		w_bytes(w, le, sizeof le);
 	}
 	w_u32(w, (uint32_t)b->n);
 	for (size_t t = 0; t < b->n; t++) {
@@ -497,9 +506,10 @@ int part_read_info(const char *path, struct part_info *info,
 	return t;
 }
 
-/* Reads one 'S' record into a (fields) and bag. */
-static int r_story(struct reader *r, struct article *a, struct bag *b)
+/* Reads one 'S' record into a (fields), its lead signature and bag. */
+static int r_story(struct reader *r, struct article *a, uint16_t *sig, struct bag *b)
 {
+	unsigned char le[ANALYZE_LEAD_SLOTS * 2];
 	/* the excerpt goes to text: the model's excerpt of it is itself */
 	char **fields[] = { &a->id, &a->url, &a->title, &a->published, &a->lang,
 			    &a->section, &a->image, &a->text };
@@ -515,6 +525,10 @@ static int r_story(struct reader *r, struct article *a, struct bag *b)
 	}
 	if (!a->id)
 		return r_fail(r, "story without an id");
+	if (r_bytes(r, le, sizeof le))
+		return -1;
+	for (int i = 0; i < ANALYZE_LEAD_SLOTS; i++)
+		sig[i] = (uint16_t)(le[2 * i] | (unsigned)le[2 * i + 1] << 8);
 	n = r_u32(r);
 	if (r->failed)
 		return -1;
@@ -601,6 +615,7 @@ int part_merge(const char *const *paths, size_t n, int jobs, struct model *out,
 	struct model_builder *b = model_builder_new();
 	struct article a = { 0 };
 	struct bag bag;
+	uint16_t sig[ANALYZE_LEAD_SLOTS];
 	char *prev_id = NULL;
 	uint64_t prev_end = 0, stories = 0, skips = 0;
 	int rc = 0;
@@ -633,7 +648,7 @@ int part_merge(const char *const *paths, size_t n, int jobs, struct model *out,
 		while ((t = r_tag(&r)) == 'K' && !r_skip(&r, skipped))
 			pk++;
 		while (t == 'S' && !pipeline_stop) {
-			if (r_story(&r, &a, &bag)) {
+			if (r_story(&r, &a, sig, &bag)) {
 				rc = -1;
 				break;
 			}
@@ -642,7 +657,7 @@ int part_merge(const char *const *paths, size_t n, int jobs, struct model *out,
 					       "the parts are not in id order", a.id, prev_id);
 				break;
 			}
-			if (model_builder_add(b, &a, &bag, err)) {
+			if (model_builder_add_signed(b, &a, &bag, sig, err)) {
 				rc = -1;
 				break;
 			}

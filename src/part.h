@@ -28,7 +28,7 @@
  * rename, fsync of the folder), so a killed step leaves no half file under
  * the final name.
  *
- * Count part (RELPART, version 3) and paragraph part (RELPARA, version 3)
+ * Count part (RELPART, version 5) and paragraph part (RELPARA, version 5)
  * share a header:
  *   header   8-byte magic, u32 version, u32 shard index, u32 shard count,
  *            u32 boilerplate mode (0 kept, 1 removed by this process over
@@ -41,7 +41,8 @@
  * Count part records:
  *            'K' skip: string input, string reason (all before stories)
  *            'S' story: 8 strings (id, url, title, published, lang,
- *            section, image, excerpt), u32 n, n x (string term, f32 count)
+ *            section, image, excerpt), ANALYZE_LEAD_SLOTS x u16 lead
+ *            signature (analyze.h), u32 n, n x (string term, f32 count)
  *            'E' end: u64 stories, u64 skips, u32 crc32, "END!"
  *   string   u32 length (0xffffffff: absent) and the bytes, no NUL inside;
  *            at most PART_MAX_STRING bytes, terms per story at most
@@ -71,10 +72,10 @@
 #include "pipeline.h"
 #include "shard.h"
 
-#define PART_VERSION 4 /* 2: name_weight among the parameters;
+#define PART_VERSION 5 /* 2: name_weight among the parameters;
 			  3: boilerplate mode, removed count, table
 			  checksum; paragraph parts; 4: image and
-			  excerpt in story records */
+			  excerpt in story records; 5: lead signature */
 #define PART_TABLE_VERSION 1
 #define PART_MAX_STRING (64u << 20)
 #define PART_MAX_TERMS (16u << 20)

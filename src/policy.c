@@ -325,11 +325,13 @@ float policy_relatedness(float tfidf, float score, float best)
 	return (float)(1.0 / (1.0 + exp(-z)));
 }
 
-/* Title words: hashes of the normalised words of a title, sorted, without
- * repeats, for twin checks. */
+/* What twin checks compare: title words (hashes of the normalised words
+ * of a title, sorted, without repeats) and the model's lead signatures
+ * (NULL in older models: titles only). */
 struct title_words {
 	uint32_t *start; /* [n_docs + 1] into word */
 	uint32_t *word;
+	const uint16_t *lead_sig;
 };
 
 static int cmp_u32(const void *x, const void *y)
@@ -444,11 +446,17 @@ int policy_title_twins(const char *a, const char *b)
 	return twins;
 }
 
+int policy_lead_twins(const uint16_t *a, const uint16_t *b)
+{
+	return analyze_lead_overlap(a, b) >= POLICY_LEAD_TWIN_OVERLAP;
+}
+
 static int build_title_words(const struct model *m, struct title_words *tw)
 {
 	size_t n = 0, cap = 0;
 
 	tw->word = NULL;
+	tw->lead_sig = m->lead_sig;
 	tw->start = malloc(((size_t)m->n_docs + 1) * sizeof *tw->start);
 	if (!tw->start)
 		return -1;
@@ -464,7 +472,9 @@ static int build_title_words(const struct model *m, struct title_words *tw)
 static int is_twin(const struct title_words *tw, uint32_t a, uint32_t b)
 {
 	return words_twins(tw->word + tw->start[a], tw->start[a + 1] - tw->start[a],
-			   tw->word + tw->start[b], tw->start[b + 1] - tw->start[b]);
+			   tw->word + tw->start[b], tw->start[b + 1] - tw->start[b]) ||
+	       (tw->lead_sig && policy_lead_twins(tw->lead_sig + (size_t)a * ANALYZE_LEAD_SLOTS,
+						  tw->lead_sig + (size_t)b * ANALYZE_LEAD_SLOTS));
 }
 
 /* Story d's work items (wt: their TF-IDF cosines) titled as each other
@@ -591,7 +601,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 struct error *err)
 {
 	struct dup_graph dg = { NULL, NULL };
-	struct title_words tw = { NULL, NULL };
+	struct title_words tw = { NULL, NULL, NULL };
 	int cutoff = o->cutoff > 0.0f, twins = cutoff && o->twins;
 	int blended = o->semantic > 0.0f && m->latent_dim;
 	float *ct = NULL, *wt = NULL, *dense = NULL;

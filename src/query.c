@@ -87,6 +87,7 @@ int query_vectorize(const struct model *m, struct analyzer *an, const struct art
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
+	analyze_lead_signature(a->text, out->lead_sig);
 	bag_init(&bag);
 	strmap_init(&map);
 	if (analyze_article(an, a, &bag))
@@ -313,6 +314,7 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 	struct model_parts parts;
 	uint64_t *field, *row, *term_name = NULL;
 	uint32_t *col;
+	uint16_t *sig = NULL;
 	float *val, *latent = NULL;
 	uint32_t dim = m->latent_dim && v->latent ? m->latent_dim : 0;
 	int bad = 0;
@@ -328,7 +330,10 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 	val = malloc((nnz ? nnz : 1) * sizeof *val);
 	if (dim)
 		latent = malloc(total * dim * sizeof *latent);
-	bad = !field || !row || !col || !val || (dim && !latent) || buf_addc(&strings, '\0');
+	if (m->lead_sig)
+		sig = malloc(total * ANALYZE_LEAD_SLOTS * sizeof *sig);
+	bad = !field || !row || !col || !val || (dim && !latent) || (m->lead_sig && !sig) ||
+	      buf_addc(&strings, '\0');
 	if (!bad)
 		row[0] = 0;
 	for (size_t i = 0; i < total && !bad; i++) {
@@ -346,6 +351,8 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 			at += v->n;
 			if (dim)
 				memcpy(latent + i * dim, v->latent, dim * sizeof *latent);
+			if (sig)
+				memcpy(sig + i * ANALYZE_LEAD_SLOTS, v->lead_sig, sizeof v->lead_sig);
 		} else {
 			for (uint64_t k = m->row[d]; k < m->row[d + 1]; k++) {
 				if (m->col[k] >= m->n_terms)
@@ -356,6 +363,10 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 			if (dim)
 				memcpy(latent + i * dim, m->latent + (size_t)d * dim,
 				       dim * sizeof *latent);
+			if (sig)
+				memcpy(sig + i * ANALYZE_LEAD_SLOTS,
+				       m->lead_sig + (size_t)d * ANALYZE_LEAD_SLOTS,
+				       ANALYZE_LEAD_SLOTS * sizeof *sig);
 		}
 		row[i + 1] = at;
 	}
@@ -365,7 +376,7 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 		.params = m->params, .n_docs = (uint32_t)total, .n_terms = m->n_terms,
 		.nnz = at, .strings_len = strings.len, .term_name = term_name,
 		.doc_field = field, .row = row, .col = col, .val = val,
-		.latent_dim = dim, .latent = latent
+		.latent_dim = dim, .latent = latent, .lead_sig = sig
 	};
 	parts.strings = buf_detach(&strings, NULL); /* after reading strings.len */
 	*qi = (uint32_t)q;
@@ -816,12 +827,14 @@ static float best_score(const struct model *m, const struct query_options *o, ui
 /* With the cutoff: story d's score for the new story, or -1 when it stays
  * below the cutoff (or is a twin of d) and so enters no list. */
 static float refresh_relatedness(const struct model *m, const struct article *a,
-				 const struct query_options *o, uint32_t d, float t, float s,
-				 float min_tfidf)
+				 const struct query_vector *v, const struct query_options *o,
+				 uint32_t d, float t, float s, float min_tfidf)
 {
 	float best, p;
 
-	if (t < min_tfidf || policy_title_twins(a->title, model_doc(m, d, MODEL_TITLE)))
+	if (t < min_tfidf || policy_title_twins(a->title, model_doc(m, d, MODEL_TITLE)) ||
+	    (m->lead_sig && policy_lead_twins(v->lead_sig,
+					      m->lead_sig + (size_t)d * ANALYZE_LEAD_SLOTS)))
 		return -1.0f;
 	best = best_score(m, o, d);
 	p = policy_relatedness(t, s, s > best ? s : best);
@@ -868,7 +881,7 @@ int query_refresh(const struct model *m, const struct article *a,
 		if (o->policy.half_life_days > 0 && apart >= 0)
 			s *= (float)pow(0.5, apart / o->policy.half_life_days);
 		if (o->policy.cutoff > 0.0f &&
-		    (s = refresh_relatedness(m, a, o, d, t, s, min_tfidf)) < 0.0f)
+		    (s = refresh_relatedness(m, a, v, o, d, t, s, min_tfidf)) < 0.0f)
 			continue;
 		if (s <= floor[d])
 			continue;
@@ -902,6 +915,7 @@ int query_update(const struct model *m, const struct article *arts,
 	struct buf strings = BUF_INIT;
 	uint64_t *field = NULL, *row = NULL, *term_name = NULL;
 	uint32_t *col = NULL, *df = NULL;
+	uint16_t *sig = NULL;
 	float *val = NULL, *latent = NULL, *basis = NULL;
 	size_t i = 0, j = 0;
 
@@ -936,7 +950,10 @@ int query_update(const struct model *m, const struct article *arts,
 		latent = calloc(total * dim, sizeof *latent);
 	if (dim && m->term_basis)
 		basis = malloc((size_t)m->n_terms * dim * sizeof *basis);
+	if (m->lead_sig)
+		sig = malloc(total * ANALYZE_LEAD_SLOTS * sizeof *sig);
 	if (!field || !row || !col || !val || !term_name || !df || (dim && !latent) ||
+	    (m->lead_sig && !sig) ||
 	    (dim && m->term_basis && !basis) || buf_add(&strings, m->strings, m->strings_len))
 		goto oom;
 	/* old strings keep their offsets; new stories' strings go after them */
@@ -974,6 +991,8 @@ int query_update(const struct model *m, const struct article *arts,
 			at += v->n;
 			if (dim && v->latent)
 				memcpy(latent + d * dim, v->latent, dim * sizeof *latent);
+			if (sig)
+				memcpy(sig + d * ANALYZE_LEAD_SLOTS, v->lead_sig, sizeof v->lead_sig);
 			j++;
 		} else {
 			uint64_t b = m->row[i], e = m->row[i + 1];
@@ -984,6 +1003,9 @@ int query_update(const struct model *m, const struct article *arts,
 			at += e - b;
 			if (dim)
 				memcpy(latent + d * dim, m->latent + i * dim, dim * sizeof *latent);
+			if (sig)
+				memcpy(sig + d * ANALYZE_LEAD_SLOTS, m->lead_sig + i * ANALYZE_LEAD_SLOTS,
+				       ANALYZE_LEAD_SLOTS * sizeof *sig);
 			i++;
 		}
 		row[d + 1] = at;
@@ -995,7 +1017,8 @@ int query_update(const struct model *m, const struct article *arts,
 			.n_terms = m->n_terms, .nnz = at, .strings_len = strings.len,
 			.term_name = term_name,
 			.df = df, .doc_field = field, .row = row, .col = col, .val = val,
-			.latent_dim = dim, .latent = latent, .term_basis = basis
+			.latent_dim = dim, .latent = latent, .term_basis = basis,
+			.lead_sig = sig
 		};
 		parts.strings = buf_detach(&strings, NULL); /* after reading strings.len */
 		if (!parts.strings) {
@@ -1015,6 +1038,7 @@ oom:
 	free(df);
 	free(latent);
 	free(basis);
+	free(sig);
 	return error_set(err, NULL, "out of memory");
 }
 

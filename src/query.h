@@ -50,7 +50,7 @@
  * (query_floors_load()); without it refresh is unknown. With the cutoff,
  * the new story's score for s is policy_relatedness() against s's best
  * candidate (ranked again for the few stories with TF-IDF evidence enough
- * to pass), it must reach the cutoff, and a story titled as s never enters.
+ * to pass), it must reach the cutoff, and a twin of s (policy.h) never enters.
  */
 #ifndef RELATED_QUERY_H
 #define RELATED_QUERY_H
@@ -89,6 +89,8 @@ struct query_vector {
 	size_t n;
 	float *latent;  /* [latent_dim], unit length; NULL without a term basis */
 	uint32_t latent_dim;
+	uint16_t lead_sig[ANALYZE_LEAD_SLOTS]; /* the lead's signature (analyze.h),
+						  for the twin rule */
 };
 
 /* Analyses `a` with `an` (made from the model's parameters with

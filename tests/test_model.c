@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "analyze.h"
 #include "article.h"
@@ -743,7 +744,7 @@ static size_t bad_magic(unsigned char *d, size_t len)
 
 static size_t bad_version(unsigned char *d, size_t len)
 {
-	uint32_t v = 3; /* version sits right after the 8-byte magic */
+	uint32_t v = 99; /* version sits right after the 8-byte magic */
 
 	memcpy(d + 8, &v, 4);
 	return len;
@@ -772,6 +773,101 @@ static size_t flipped_last_weight_byte(unsigned char *d, size_t len)
 {
 	d[len - 9] ^= 0x40; /* just before the trailer */
 	return len;
+}
+
+/* A model with lead signatures: two stories with a text of 30 words, one
+ * without text. */
+static void build_signed(struct model *m)
+{
+	static const char *const text[3] = {
+		"one two three four five six seven eight nine ten eleven twelve thirteen "
+		"fourteen fifteen sixteen seventeen eighteen nineteen twenty twentyone "
+		"twentytwo twentythree twentyfour twentyfive twentysix twentyseven",
+		"alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi "
+		"omicron pi rho sigma tau upsilon phi chi psi omega aleph beth gimel dalet",
+		NULL
+	};
+	static const char *const ids[3] = { "a", "b", "c" };
+	struct model_builder *b = model_builder_new();
+	struct model_params p;
+	struct error err = { "" };
+	struct bag bag;
+
+	assert_non_null(b);
+	model_params_default(&p);
+	p.min_df = 1;
+	bag_init(&bag);
+	for (int i = 0; i < 3; i++) {
+		struct article a = { 0 };
+		a.id = (char *)(uintptr_t)ids[i];
+		a.text = (char *)(uintptr_t)text[i];
+		make_bag(&bag, "word shared");
+		assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+	}
+	bag_free(&bag);
+	assert_int_equal(model_builder_finish(b, &p, m, &err), 0);
+}
+
+static void test_lead_signatures_survive_a_save_and_a_load(void **state)
+{
+	struct model built, m;
+	struct error err = { "" };
+	uint16_t want[ANALYZE_LEAD_SLOTS];
+	const char *path = testutil_path("signed.model");
+
+	(void)state;
+	build_signed(&built);
+	assert_non_null(built.lead_sig);
+	assert_int_equal(model_save(&built, path, &err), 0);
+	assert_int_equal(model_load(path, &m, &err), 0);
+	assert_non_null(m.lead_sig);
+	assert_memory_equal(m.lead_sig, built.lead_sig, 3 * ANALYZE_LEAD_SLOTS * 2);
+	assert_true(analyze_lead_known(m.lead_sig));
+	assert_true(analyze_lead_known(m.lead_sig + ANALYZE_LEAD_SLOTS));
+	assert_false(analyze_lead_known(m.lead_sig + 2 * ANALYZE_LEAD_SLOTS));
+	analyze_lead_signature(NULL, want);
+	assert_memory_equal(m.lead_sig + 2 * ANALYZE_LEAD_SLOTS, want, sizeof want);
+	model_free(&m);
+	model_free(&built);
+}
+
+/* A version 2 file (twelve sections, no lead signatures): the signed
+ * model's bytes with the version and section count of version 2 and the
+ * checksum made again. */
+static void test_version_2_file_loads_without_lead_signatures(void **state)
+{
+	struct model built, m;
+	struct error err = { "" };
+	unsigned char *d;
+	size_t len;
+	uint32_t v = 2, n = 12, crc;
+	const char *path = testutil_path("v2.model");
+
+	(void)state;
+	build_signed(&built);
+	assert_int_equal(model_save(&built, path, &err), 0);
+	d = slurp(path, &len);
+	memcpy(d + 8, &v, 4);
+	memcpy(d + 12, &n, 4);
+	crc = (uint32_t)crc32(crc32(0L, NULL, 0), d, (uInt)(len - 8));
+	memcpy(d + len - 8, &crc, 4);
+	spill(path, d, len);
+	free(d);
+	assert_int_equal(model_load(path, &m, &err), 0);
+	assert_null(m.lead_sig);
+	assert_int_equal(m.n_docs, 3);
+	assert_string_equal(model_doc(&m, 1, MODEL_ID), "b");
+	model_free(&m);
+	/* a version 3 file with twelve sections is not one */
+	d = slurp(path, &len);
+	v = 3;
+	memcpy(d + 8, &v, 4);
+	crc = (uint32_t)crc32(crc32(0L, NULL, 0), d, (uInt)(len - 8));
+	memcpy(d + len - 8, &crc, 4);
+	spill(path, d, len);
+	free(d);
+	assert_int_equal(model_load(path, &m, &err), -1);
+	model_free(&built);
 }
 
 static void test_load_rejects_wrong_magic(void **state)
@@ -835,6 +931,8 @@ int main(void)
 		cmocka_unit_test(test_postings_written_in_ranges_same_file),
 		cmocka_unit_test(test_load_rejects_wrong_magic),
 		cmocka_unit_test(test_load_rejects_wrong_version),
+		cmocka_unit_test(test_lead_signatures_survive_a_save_and_a_load),
+		cmocka_unit_test(test_version_2_file_loads_without_lead_signatures),
 		cmocka_unit_test(test_load_rejects_truncated_file),
 		cmocka_unit_test(test_load_rejects_flipped_byte),
 		cmocka_unit_test(test_load_rejects_missing_and_non_regular_files),

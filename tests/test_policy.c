@@ -48,6 +48,10 @@ static const char *const dates[N_DOCS] = {
 static const char *const langs[N_DOCS] = { "en", "en", "en", "en", "en", NULL, "ru" };
 /* Titles: none unless a test sets them (and resets them after). */
 static const char *titles[N_DOCS];
+/* Texts whose leads give the model lead signatures when a test sets any
+ * (and resets them after); without, the model has none, as a model of an
+ * older version. */
+static const char *leads[N_DOCS];
 /* Latent vectors (2 dimensions) given to the model when a test sets
  * with_latent: d5 reads as d0 there, though they share no term. */
 static int with_latent;
@@ -69,6 +73,17 @@ static void make_model(struct model *m)
 	}
 	assert_int_equal(testutil_model_from_dense(m, N_DOCS, N_TERMS, &dense[0][0], "doc", 0,
 						   fields, 0), 0);
+	for (uint32_t d = 0; d < N_DOCS; d++) {
+		uint16_t *sig;
+		if (!leads[d])
+			continue;
+		sig = malloc(N_DOCS * ANALYZE_LEAD_SLOTS * sizeof *sig);
+		assert_non_null(sig);
+		for (uint32_t e = 0; e < N_DOCS; e++)
+			analyze_lead_signature(leads[e], sig + e * ANALYZE_LEAD_SLOTS);
+		model_set_lead_sig(m, sig);
+		break;
+	}
 	if (with_latent) {
 		float *lat = malloc(sizeof latent2);
 		assert_non_null(lat);
@@ -627,6 +642,105 @@ static void test_twins_collapse_to_the_newest(void **state)
 	titles[0] = titles[2] = titles[4] = NULL;
 }
 
+/* A wire story's lead, the same story re-edited by another paper (a few
+ * words changed, a dateline added), and another story of the same quake
+ * the next day, in much the same words. */
+static const char wire[] =
+	"A powerful earthquake struck southern Iran on Sunday, killing at least ten people, "
+	"injuring dozens more and damaging several villages, officials said. The magnitude "
+	"6.1 quake hit Qeshm island, home to 120,000 people, and was felt in the port city of "
+	"Bandar Abbas, where residents ran into the streets. Rescue teams were sent from the "
+	"mainland and the Red Crescent set up tents for families whose homes had collapsed.";
+static const char wire_reedited[] =
+	"TEHRAN (Reuters) - A powerful earthquake struck southern Iran on Sunday, killing at "
+	"least 13 people, injuring dozens more and damaging several villages, officials said. "
+	"The magnitude 5.9 quake hit Qeshm island, home to 120,000 people, and was felt in "
+	"the port town of Bandar Abbas, where residents ran into the streets. Rescue teams "
+	"were flown from the mainland and the Red Crescent set up tents for families whose "
+	"homes had collapsed.";
+static const char follow_up[] =
+	"Families on Qeshm island spent a second night in tents on Monday as aftershocks "
+	"shook the villages damaged by Sunday's earthquake in southern Iran. Officials in "
+	"Bandar Abbas said the death toll had risen to thirteen and that dozens of injured "
+	"people were flown to the mainland, while the Red Crescent appealed for blankets, "
+	"water and more tents for residents who fear returning to their homes.";
+
+static void test_lead_twins_tell_a_re_edit_from_another_story(void **state)
+{
+	uint16_t a[ANALYZE_LEAD_SLOTS], b[ANALYZE_LEAD_SLOTS], c[ANALYZE_LEAD_SLOTS];
+
+	(void)state;
+	analyze_lead_signature(wire, a);
+	analyze_lead_signature(wire_reedited, b);
+	analyze_lead_signature(follow_up, c);
+	assert_true(policy_lead_twins(a, b));
+	assert_true(policy_lead_twins(b, a));
+	assert_true(analyze_lead_overlap(a, b) >= POLICY_LEAD_TWIN_OVERLAP);
+	assert_false(policy_lead_twins(a, c));
+	assert_false(policy_lead_twins(b, c));
+	assert_true(analyze_lead_overlap(a, c) < 0.2);
+	assert_true(policy_lead_twins(a, a));
+	/* a lead too short to tell is no one's twin, not even its own */
+	analyze_lead_signature("A powerful earthquake struck southern Iran on Sunday.", c);
+	assert_false(analyze_lead_known(c));
+	assert_false(policy_lead_twins(c, c));
+	analyze_lead_signature(NULL, c);
+	assert_false(policy_lead_twins(a, c));
+}
+
+/* Lead twins: an item whose lead is the story's re-edited goes (whatever
+ * its title); two items with one lead re-edited show once, the newer (d2)
+ * in the better place; counted as twins; a model without signatures (an
+ * older file) finds twins by title only; off with the cutoff. */
+static void test_lead_twins_collapse_to_the_newest(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int story_twin[] = { 4, -1 };
+	static const int item_twins[] = { 2, -1 };
+	static const int both[] = { 2, 4, -1 };
+	static const int legacy[] = { 2, 4, 5, -1 };
+
+	(void)state;
+	titles[0] = "Quake kills ten in Iran";
+	titles[2] = "Dozens hurt as earthquake hits Qeshm";
+	titles[4] = "Iran: tents for the homeless";
+	leads[0] = wire;
+	leads[2] = wire_reedited;
+	leads[4] = follow_up;
+	policy_options_default(&o);
+	o.explain = 1;
+	run(&o, &out);
+	assert_list(&out, 0, story_twin);
+	assert_int_equal(out.twins, 1);
+	assert_int_equal(out.twin_count[0], 1);
+	assert_string_equal(out.excluded[1].reason, "twin");
+	assert_int_equal(out.excluded[1].doc, 2);
+	related_lists_free(&out);
+	leads[0] = follow_up;
+	leads[4] = wire;
+	run(&o, &out);
+	assert_list(&out, 0, item_twins);
+	assert_int_equal(out.twins, 1);
+	related_lists_free(&out);
+	leads[0] = leads[2] = leads[4] = NULL; /* no signatures: titles only */
+	run(&o, &out);
+	assert_list(&out, 0, both);
+	assert_int_equal(out.twins, 0);
+	related_lists_free(&out);
+	leads[0] = follow_up;
+	leads[2] = wire_reedited;
+	leads[4] = wire;
+	legacy_options(&o);
+	o.fallback = 0;
+	run(&o, &out);
+	assert_list(&out, 0, legacy);
+	assert_int_equal(out.twins, 0);
+	related_lists_free(&out);
+	titles[0] = titles[2] = titles[4] = NULL;
+	leads[0] = leads[2] = leads[4] = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -650,6 +764,8 @@ int main(void)
 		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
 		cmocka_unit_test(test_title_twins_read_as_the_same_story),
 		cmocka_unit_test(test_twins_collapse_to_the_newest),
+		cmocka_unit_test(test_lead_twins_tell_a_re_edit_from_another_story),
+		cmocka_unit_test(test_lead_twins_collapse_to_the_newest),
 		cmocka_unit_test(test_parse_time_accepts_rfc3339),
 		cmocka_unit_test(test_parse_time_rejects_other_text),
 	};
