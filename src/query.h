@@ -36,7 +36,8 @@
  * candidates are copies of each other here when their TF-IDF cosine
  * reaches the threshold, where `run` also needs one among the other's
  * candidates; and the new story's latent vector is folded from its TF-IDF
- * row, so `why.latent` may differ from run's in the sixth decimal.
+ * row, so a blended score may differ from run's in its fourth decimal and
+ * `why.latent` in its sixth.
  *
  * A new story whose id is a story of the model is that story republished:
  * it is never its own candidate, and query_update() replaces it.
