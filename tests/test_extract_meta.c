@@ -128,7 +128,151 @@ static void test_logo_h1_is_not_the_headline(void **state)
 	article_clear(&a);
 }
 
+static void test_confirmed_headline_keeps_its_last_segment(void **state)
+{
+	/* og:title is the <title> without the site's name: the headline's
+	 * own last part ("part three") is no site name to cut, and a
+	 * "| Site.de" segment comes off though og:site_name spells it
+	 * otherwise. */
+	const char *html =
+		"<html><head><title>Office notes for the team \xe2\x80\x93 part "
+		"three | Annas Blog</title>"
+		"<meta property=\"og:title\" content=\"Office notes for the "
+		"team \xe2\x80\x93 part three\"></head><body>" BODY
+		"</body></html>";
+	const char *html2 =
+		"<html><head><title>A press event like no other | MODEPILOT.de "
+		"| Modepilot.de</title>"
+		"<meta property=\"og:title\" content=\"A press event like no "
+		"other | MODEPILOT.de\">"
+		"<meta property=\"og:site_name\" content=\"Modepilot\">"
+		"<link rel=\"canonical\" href=\"https://www.modepilot.de/a/1\">"
+		"</head><body>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(a.title,
+			    "Office notes for the team \xe2\x80\x93 part three");
+	article_clear(&a);
+	extract(html2, &a);
+	assert_string_equal(a.title, "A press event like no other");
+	article_clear(&a);
+}
+
+static void test_visible_h1_rewording_the_metadata_wins(void **state)
+{
+	/* Metadata agree on a headline written for search; the page shows
+	 * its readers another wording of the same story in its <h1>. */
+	const char *html =
+		"<html><head><title>Brexit: war of nerves enters next round | "
+		"Daily Ledger</title>"
+		"<meta property=\"og:title\" content=\"Brexit: war of nerves "
+		"enters next round\"></head><body>"
+		"<h1>The war of nerves over Brexit enters the next round</h1>"
+		BODY "</body></html>";
+	/* An <h1> that only glues a kicker to the headline is no rewording. */
+	const char *glued =
+		"<html><head><title>Mineral oil report for November | Agency"
+		"</title><meta property=\"og:title\" content=\"Mineral oil report "
+		"for November\"></head><body><h1><span>27.01.2022</span>Mineral "
+		"oil report for November</h1>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(a.title,
+			    "The war of nerves over Brexit enters the next round");
+	article_clear(&a);
+	extract(glued, &a);
+	assert_string_equal(a.title, "Mineral oil report for November");
+	article_clear(&a);
+}
+
+static void test_truncated_metadata_title_is_no_vote(void **state)
+{
+	/* twitter:title is the headline cut at a length limit: it stands in
+	 * the others but not as a whole segment, so it earns no votes. */
+	const char *html =
+		"<html><head><title>Trial over the coup case enters its final "
+		"stretch; verdict could come on Wednesday | Los Tiempos</title>"
+		"<meta property=\"og:title\" content=\"Trial over the coup case "
+		"enters its final stretch; verdict could come on Wednesday\">"
+		"<meta name=\"twitter:title\" content=\"Trial over the coup case "
+		"enters its final stretch; verdict could\"></head><body>" BODY
+		"</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(a.title, "Trial over the coup case enters its final "
+				     "stretch; verdict could come on Wednesday");
+	article_clear(&a);
+}
+
 /* Dates ------------------------------------------------------------------- */
+static void test_published_day_when_the_time_is_malformed(void **state)
+{
+	/* Milliseconds written after a colon: the time is unreadable, the
+	 * day is not. */
+	const char *html =
+		"<html><head><script type=\"application/ld+json\">{\"@type\": "
+		"\"NewsArticle\", \"headline\": \"Council approves the tram "
+		"line\", \"datePublished\": \"2022-01-10T22:06:08:684Z\"}"
+		"</script></head><body><h1>Council approves the tram line</h1>"
+		BODY "</body></html>";
+
+	(void)state;
+	assert_published_day(html, "2022-01-10");
+}
+
+static void test_published_from_day_first_url_segment(void **state)
+{
+	const char *html =
+		"<html><head><link rel=\"canonical\" "
+		"href=\"https://example.org/media-news/meldungen/29-10-2021\">"
+		"</head><body><h1>Council approves the tram line</h1>" BODY
+		"</body></html>";
+
+	(void)state;
+	assert_published_day(html, "2021-10-29");
+}
+
+static void test_published_from_russian_date_line(void **state)
+{
+	const char *html =
+		"<html><body><p class=\"date\">15 \xd0\xb0\xd0\xb2\xd0\xb3\xd1\x83"
+		"\xd1\x81\xd1\x82\xd0\xb0 2016, 13:43</p>"
+		"<h1>Council approves the tram line</h1>" BODY "</body></html>";
+
+	(void)state;
+	assert_published_day(html, "2016-08-15");
+}
+
+static void test_later_head_publication_wins_over_jsonld(void **state)
+{
+	/* JSON-LD keeps the first publication; the head's published time,
+	 * days later and not after the last edit, is the version shown. A
+	 * head date after the last edit is not taken. */
+	const char *head = "<html><head><meta "
+			   "property=\"article:published_time\" content=\"";
+	const char *rest =
+		"\"><script type=\"application/ld+json\">"
+		"{\"@type\": \"NewsArticle\", \"datePublished\": "
+		"\"2023-11-03T10:25:56+00:00\", \"dateModified\": "
+		"\"2023-11-06T14:26:51+00:00\"}</script></head><body>"
+		"<h1>Council approves the tram line</h1>" BODY "</body></html>";
+	char html[4096];
+
+	(void)state;
+	snprintf(html, sizeof html, "%s%s%s", head, "2023-11-06T14:25:00+00:00",
+		 rest);
+	assert_published_day(html, "2023-11-06");
+	snprintf(html, sizeof html, "%s%s%s", head, "2023-11-09T08:00:00+00:00",
+		 rest);
+	assert_published_day(html, "2023-11-03");
+}
+
 
 static void test_published_from_visible_date_lines(void **state)
 {
@@ -348,6 +492,13 @@ int main(void)
 		cmocka_unit_test(test_site_and_section_prefix_never_win),
 		cmocka_unit_test(test_headline_as_the_h1_writes_it),
 		cmocka_unit_test(test_logo_h1_is_not_the_headline),
+		cmocka_unit_test(test_confirmed_headline_keeps_its_last_segment),
+		cmocka_unit_test(test_visible_h1_rewording_the_metadata_wins),
+		cmocka_unit_test(test_truncated_metadata_title_is_no_vote),
+		cmocka_unit_test(test_published_day_when_the_time_is_malformed),
+		cmocka_unit_test(test_published_from_day_first_url_segment),
+		cmocka_unit_test(test_published_from_russian_date_line),
+		cmocka_unit_test(test_later_head_publication_wins_over_jsonld),
 		cmocka_unit_test(test_published_from_visible_date_lines),
 		cmocka_unit_test(test_published_from_url_date),
 		cmocka_unit_test(test_published_from_date_hinted_element_and_graph),

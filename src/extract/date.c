@@ -65,6 +65,13 @@ static const struct month_name month_names[] = {
 	{ "luglio", 7, false },	   { "lug", 7, false },
 	{ "settembre", 9, false }, { "ottobre", 10, false },
 	{ "ott", 10, false },	   { "dicembre", 12, false },
+	/* Russian, genitive as dates write it ("15 августа 2016") */
+	{ "января", 1, false },    { "февраля", 2, false },
+	{ "марта", 3, false },	   { "апреля", 4, false },
+	{ "мая", 5, false },	   { "июня", 6, false },
+	{ "июля", 7, false },	   { "августа", 8, false },
+	{ "сентября", 9, false },  { "октября", 10, false },
+	{ "ноября", 11, false },   { "декабря", 12, false },
 	/* Polish: nominative and genitive ("20 listopada 2019") */
 	{ "styczeń", 1, false },   { "stycznia", 1, false },
 	{ "luty", 2, false },	   { "lutego", 2, false },
@@ -317,6 +324,15 @@ static bool parse_iso(const char *p, struct when *w)
 		if (read_time(&q, w)) {
 			p = q;
 			read_zone(&p, w);
+			skip_spaces(&p);
+			if (*p == ':' || *p == '.') {
+				/* A time that goes on past what a time can
+				 * hold ("22:06:08:684Z"): the day stands, at
+				 * the precision of a day. */
+				w->h = w->mi = w->s = w->off = 0;
+				w->has_off = false;
+				return true;
+			}
 		}
 	}
 	skip_spaces(&p);
@@ -532,6 +548,22 @@ char *date_in_text(const char *s)
 	return NULL;
 }
 
+/* Whether the URL path segment at q is a whole day-first date
+ * ("29-10-2021", "29.10.2021"), read into *w. */
+static bool day_first_segment(const char *q, struct when *w)
+{
+	char sep;
+
+	if (!read_num(&q, 2, 2, &w->d) || (*q != '-' && *q != '.'))
+		return false;
+	sep = *q++;
+	if (!read_num(&q, 2, 2, &w->mo) || *q++ != sep ||
+	    !read_num(&q, 4, 4, &w->y))
+		return false;
+	return *q == '\0' || *q == '/' || *q == '?' || *q == '#' ||
+	       !strncmp(q, ".htm", 4);
+}
+
 char *date_in_url(const char *url)
 {
 	struct when w = { 0 };
@@ -543,8 +575,11 @@ char *date_in_url(const char *url)
 	for (p = strchr(p + 3, '/'); p && *p; p = strchr(p + 1, '/')) {
 		const char *q = p + 1;
 
-		/* /2019/11/20/, /2019-11-20, /20191120 */
-		if (!read_num(&q, 4, 4, &w.y)) {
+		/* /2019/11/20/, /2019-11-20, /20191120; a segment that is
+		 * only a day-first date, /29-10-2021 or /29.10.2021 */
+		if (day_first_segment(q, &w)) {
+			/* read */
+		} else if (!read_num(&q, 4, 4, &w.y)) {
 			q = p + 1;
 			if (strspn(q, "0123456789") < 8)
 				continue;

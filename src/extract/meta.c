@@ -494,6 +494,23 @@ static int fill_date(char **field, const struct date_cand *c, size_t n,
 	return 0;
 }
 
+/* The head's article:published_time `head` on a later day than the
+ * published date taken (JSON-LD's datePublished, read first): a story
+ * published again keeps its first date in one of the two and the page
+ * shows the later; that one wins unless it follows the modification. */
+static void later_publication(struct article *out, const char *head)
+{
+	char *d = head && out->published ? extract_normalize_date(head) : NULL;
+
+	if (d && date_days_apart(d, out->published) > 0 &&
+	    !(out->modified && date_days_apart(d, out->modified) > 0)) {
+		free(out->published);
+		out->published = d;
+		return;
+	}
+	free(d);
+}
+
 /* A published instant given in UTC ("2022-11-06T23:00:00Z") falls on the
  * day before or after the one the page shows its readers where it is
  * published; the day shown near the headline (a <time>, a date line, a
@@ -920,6 +937,7 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 	const size_t npubs = sizeof pubs / sizeof pubs[0];
 
 	fill_date(&out->published, pubs, npubs - 2, out->modified);
+	later_publication(out, m->pub);
 	for (size_t i = 0; i < m->nlabelled && !out->published; i++) {
 		const struct date_cand c = { m->labelled[i], AS_TEXT };
 

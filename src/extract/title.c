@@ -22,7 +22,7 @@ static size_t count_words(const char *s, size_t len)
 
 static const char *const title_seps[] = { " | ", " - ", " – ", " — ",
 					  " :: ", " · ", " » ", " « ",
-					  " / ", " • ", ": ", NULL };
+					  " › ", " / ", " • ", ": ", NULL };
 
 /* Whether the UTF-8 character at p is a letter (of any script). */
 bool letter_at(const char *p)
@@ -36,36 +36,42 @@ bool letter_at(const char *p)
 	return cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO;
 }
 
-char *extract_clean_title(const char *title, const char *site)
+/* Removes the site's name `site` and the separator joining it from the
+ * start or end of t, in place. Returns whether it did. */
+static bool strip_site_name(char *t, const char *site)
 {
-	char *t = clean_string(title), *st = clean_string(site);
-	size_t tl, sl;
+	char *st = clean_string(site);
+	size_t tl = strlen(t), sl;
+	bool done = false;
 
-	if (!t) {
-		free(st);
-		return strdup("");
-	}
-	tl = strlen(t);
 	if (st && (sl = strlen(st)) > 0 && sl < tl) {
-		for (const char *const *sep = title_seps; *sep; sep++) {
+		for (const char *const *sep = title_seps; *sep && !done; sep++) {
 			size_t pl = strlen(*sep);
 
 			if (tl > sl + pl &&
 			    strcasecmp(t + tl - sl, st) == 0 &&
 			    strncmp(t + tl - sl - pl, *sep, pl) == 0) {
 				t[tl - sl - pl] = '\0';
-				free(st);
-				return t;
-			}
-			if (tl > sl + pl && strncasecmp(t, st, sl) == 0 &&
-			    strncmp(t + sl, *sep, pl) == 0) {
+				done = true;
+			} else if (tl > sl + pl && strncasecmp(t, st, sl) == 0 &&
+				   strncmp(t + sl, *sep, pl) == 0) {
 				memmove(t, t + sl + pl, tl - sl - pl + 1);
-				free(st);
-				return t;
+				done = true;
 			}
 		}
 	}
 	free(st);
+	return done;
+}
+
+char *extract_clean_title(const char *title, const char *site)
+{
+	char *t = clean_string(title);
+
+	if (!t)
+		return strdup("");
+	if (strip_site_name(t, site))
+		return t;
 	/* No known site: a short last segment after a strong separator. */
 	for (const char *const *sep = title_seps; *sep; sep++) {
 		const char *cut = NULL, *q = t;
@@ -224,7 +230,7 @@ static bool same_letters(const char *a, const char *b)
 
 static const char *const strong_seps[] = { " | ", " - ", " – ", " — ",
 					   " :: ", " · ", " » ", " « ",
-					   " • ", " // ", ": ", NULL };
+					   " › ", " • ", " // ", ": ", NULL };
 
 /* How many strong separators text holds (an <h1> built of a kicker and
  * a headline in two spans has lost the one its <title> shows). */
@@ -236,6 +242,72 @@ static size_t seps_in(const char *text)
 		for (const char *p = text; (p = strstr(p, *sp)) != NULL; p++)
 			n++;
 	return n;
+}
+
+enum { MAX_SEGMENTS = 12 };
+
+/* Whether key `small` is the key of a run of whole segments of `text`
+ * split at the separators above: "Headline" stands so in "Headline |
+ * Section | Site", not in "Headline that goes on" (a truncated og:title
+ * is no vote for itself). */
+static bool key_is_segment_run(const char *small, const char *text)
+{
+	size_t from[MAX_SEGMENTS], to[MAX_SEGMENTS], n = 0, start = 0;
+	size_t len = strlen(text);
+	bool found = false;
+
+	for (size_t i = 0; i <= len && n < MAX_SEGMENTS; i++) {
+		size_t sl = 0;
+
+		for (const char *const *sp = strong_seps; *sp && i < len; sp++)
+			if (!strncmp(text + i, *sp, strlen(*sp))) {
+				sl = strlen(*sp);
+				break;
+			}
+		if (i < len && !sl)
+			continue;
+		from[n] = start;
+		to[n++] = i;
+		start = i + sl;
+		i = start - 1;
+	}
+	for (size_t a = 0; a < n && !found; a++)
+		for (size_t b = a; b < n && !found; b++) {
+			char *run = strndup(text + from[a], to[b] - from[a]);
+			char *k = run ? title_key(run) : NULL;
+
+			found = k && !strcmp(k, small);
+			free(k);
+			free(run);
+		}
+	return found;
+}
+
+/* The share of words two keys have in common, of the longer's count:
+ * "der nervenkrieg um den brexit geht in die nächste runde" and
+ * "brexit nervenkrieg geht in nächste runde" share 6 of 10. */
+static double shared_words(const char *a, const char *b)
+{
+	size_t na = 0, nb = 0, both = 0;
+
+	for (const char *p = a; *p; p += strcspn(p, " "), p += *p == ' ') {
+		size_t l = strcspn(p, " ");
+		bool seen = false;
+
+		na++;
+		for (const char *q = a; q < p && !seen; q += strcspn(q, " ") + 1)
+			seen = strcspn(q, " ") == l && !strncmp(q, p, l);
+		if (seen)
+			continue;
+		for (const char *q = b; *q; q += strcspn(q, " "), q += *q == ' ')
+			if (strcspn(q, " ") == l && !strncmp(q, p, l)) {
+				both++;
+				break;
+			}
+	}
+	for (const char *q = b; *q; q += strcspn(q, " "), q += *q == ' ')
+		nb++;
+	return na && nb ? (double)both / (double)(na > nb ? na : nb) : 0.0;
 }
 
 /* A candidate headline, its key, and how many other sources agree. */
@@ -285,6 +357,127 @@ static char *segment_agreeing(const char *text, struct cand *c, size_t n,
 	}
 	free(t);
 	return best;
+}
+
+/* Whether key `small` stands in key `big` once spaces are dropped: a
+ * kicker span glued to the headline ("27.01.2022MineralölINFO") holds
+ * it all the same. */
+static bool letters_within(const char *small, const char *big)
+{
+	char *a = strdup(small), *b = strdup(big);
+	bool in = false;
+
+	if (a && b) {
+		char *w = a;
+
+		for (const char *p = small; *p; p++)
+			if (*p != ' ')
+				*w++ = *p;
+		*w = '\0';
+		w = b;
+		for (const char *p = big; *p; p++)
+			if (*p != ' ')
+				*w++ = *p;
+		*w = '\0';
+		in = strstr(b, a) != NULL;
+	}
+	free(a);
+	free(b);
+	return in;
+}
+
+/* Whether key `seg` names the site whose name's key is `site` or whose
+ * host label's is `host`: the same letters, or those and a domain
+ * ending ("modepilot de" for modepilot.de). */
+static bool names_site(const char *seg, const char *site, const char *host)
+{
+	const char *keys[2] = { site, host };
+
+	for (size_t i = 0; i < 2; i++) {
+		size_t n = keys[i] ? strlen(keys[i]) : 0;
+
+		if (!n)
+			continue;
+		if (same_letters(seg, keys[i]))
+			return true;
+		if (!strncmp(seg, keys[i], n) && seg[n] == ' ' &&
+		    strlen(seg + n + 1) <= 3 && !strchr(seg + n + 1, ' '))
+			return true;
+	}
+	return false;
+}
+
+/* Cuts the last or first segments of t (at the separators above) that
+ * name the site (names_site()), in place. */
+static void strip_site_segments(char *t, const char *site, const char *host)
+{
+	for (bool again = true; again;) {
+		const char *last = NULL, *first = NULL;
+		size_t last_len = 0, first_len = 0;
+
+		again = false;
+		for (const char *const *sp = strong_seps; *sp; sp++) {
+			size_t pl = strlen(*sp);
+
+			for (const char *q = t; (q = strstr(q, *sp)) != NULL; q++) {
+				if (!first || q < first) {
+					first = q;
+					first_len = pl;
+				}
+				if (!last || q > last) {
+					last = q;
+					last_len = pl;
+				}
+			}
+		}
+		if (!last)
+			return;
+		char *k = title_key(last + last_len);
+
+		if (k && names_site(k, site, host)) {
+			t[last - t] = '\0';
+			again = true;
+		}
+		free(k);
+		if (again)
+			continue;
+		char *head = strndup(t, (size_t)(first - t));
+
+		k = head ? title_key(head) : NULL;
+		if (k && names_site(k, site, host)) {
+			memmove(t, first + first_len,
+				strlen(first + first_len) + 1);
+			again = true;
+		}
+		free(k);
+		free(head);
+	}
+}
+
+/* The one <h1> among c[from..to) that rewords c[best]: not a site name,
+ * three words or more, neither holding the other, sharing a third of the
+ * words; SIZE_MAX when none or several. */
+static size_t rewording_h1(const struct cand *c, size_t from, size_t to,
+			   size_t best)
+{
+	size_t found = SIZE_MAX;
+
+	for (size_t j = from; j < to; j++) {
+		const char *k = c[j].key;
+
+		if (!k || c[j].site || !strcmp(k, c[best].key) ||
+		    letters_within(k, c[best].key) ||
+		    letters_within(c[best].key, k))
+			continue;
+		if (count_words(k, strlen(k)) < 3 ||
+		    shared_words(k, c[best].key) < 1.0 / 3)
+			continue;
+		if (found != SIZE_MAX && strcmp(c[found].key, k))
+			return SIZE_MAX;
+		if (found == SIZE_MAX)
+			found = j;
+	}
+	return found;
 }
 
 char *extract_headline(const struct headline_sources *h)
@@ -344,13 +537,21 @@ char *extract_headline(const struct headline_sources *h)
 			continue;
 		bool i_h1 = i >= h1_from && i < h1_to;
 
-		for (size_t j = 0; j < n; j++)
-			if (j != i && c[j].key &&
-			    !(i_h1 && j >= h1_from && j < h1_to) &&
+		for (size_t j = 0; j < n; j++) {
+			bool j_h1 = j >= h1_from && j < h1_to;
+
+			/* Held whole: equal, or a run of the other's segments
+			 * (metadata cut at a length limit is no vote for
+			 * itself), or an <h1> in or around another (a kicker
+			 * or byline span loses its separator). */
+			if (j != i && c[j].key && !(i_h1 && j_h1) &&
 			    (!strcmp(c[i].key, c[j].key) ||
 			     (strlen(c[i].key) >= 15 &&
-			      key_within(c[i].key, c[j].key))))
-				c[i].votes += 1 + 2 * (j >= h1_from && j < h1_to);
+			      key_within(c[i].key, c[j].key) &&
+			      (i_h1 || j_h1 ||
+			       key_is_segment_run(c[i].key, c[j].text)))))
+				c[i].votes += 1 + 2 * j_h1;
+		}
 		if (i >= h1_from && i < h1_to && c[i].votes)
 			c[i].votes += 2;
 		/* Ties: the longer (a headline and its site's name in one
@@ -384,17 +585,48 @@ char *extract_headline(const struct headline_sources *h)
 	}
 	if (!out && best != SIZE_MAX) {
 		/* The agreed headline as the <h1> shows it when one has the
-		 * same key (the visible form keeps its quotes and dashes). */
+		 * same key (the visible form keeps its quotes and dashes), or
+		 * the one <h1> that rewords it (the page's headline; the
+		 * metadata's is written for search engines and feeds). */
 		size_t pick = best;
+		bool confirmed = c[best].votes > 0 && best >= h1_from &&
+				 best < h1_to;
 
 		for (size_t j = h1_from; j < h1_to; j++)
 			if (c[j].key && !strcmp(c[j].key, c[best].key) &&
 			    seps_in(c[j].text) >= seps_in(c[best].text)) {
 				pick = j;
+				confirmed = true;
 				break;
 			}
-		out = extract_clean_title(c[pick].text, h->site ? h->site
-							       : h->publisher);
+		if (pick == best && c[best].votes > 0 &&
+		    (best < h1_from || best >= h1_to)) {
+			size_t reword = rewording_h1(c, h1_from, h1_to, best);
+
+			if (reword != SIZE_MAX) {
+				pick = reword;
+				confirmed = true;
+			}
+		}
+		/* A source held whole by a longer one is the headline without
+		 * what the other adds: only a known site name comes off it
+		 * ("Office 365 – HBDI – die Dritte" keeps its last part). */
+		for (size_t j = 0; j < n && c[best].votes > 0 && !confirmed; j++)
+			confirmed = j != best && c[j].key &&
+				    strlen(c[j].key) > strlen(c[best].key) &&
+				    key_within(c[best].key, c[j].key);
+		if (confirmed) {
+			out = clean_string(c[pick].text);
+			if (out && !strip_site_name(out, h->site ? h->site
+								 : h->publisher))
+				strip_site_segments(out, site_keys[0] ? site_keys[0]
+								      : site_keys[1],
+						    host_key);
+		} else {
+			out = extract_clean_title(c[pick].text,
+						  h->site ? h->site
+							  : h->publisher);
+		}
 	}
 	for (size_t i = 0; i < n; i++) {
 		free(c[i].text);
