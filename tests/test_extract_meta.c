@@ -274,6 +274,31 @@ static void test_later_head_publication_wins_over_jsonld(void **state)
 }
 
 
+static void test_page_dated_by_its_last_change(void **state)
+{
+	/* The only date is the page's last change, in a label and a
+	 * sibling, or in a wiki's footer sentence; a page with a published
+	 * date keeps it. */
+	const char *label =
+		"<html><body><h1>Council approves the tram line</h1>" BODY
+		"<div><label>Letzte \xc3\x84nderung:</label><div>14.01.2022 um "
+		"09:25</div></div></body></html>";
+	const char *footer =
+		"<html><body><h1>Council approves the tram line</h1>" BODY
+		"<ul><li>Diese Seite wurde zuletzt am 29. Januar 2020 um 13:22 "
+		"Uhr ge\xc3\xa4ndert.</li></ul></body></html>";
+	const char *dated =
+		"<html><head><meta property=\"article:published_time\" "
+		"content=\"2019-11-20T10:00:00Z\"></head><body>"
+		"<h1>Council approves the tram line</h1>" BODY
+		"<p>Last updated: 3 March 2021</p></body></html>";
+
+	(void)state;
+	assert_published_day(label, "2022-01-14");
+	assert_published_day(footer, "2020-01-29");
+	assert_published_day(dated, "2019-11-20");
+}
+
 static void test_published_from_visible_date_lines(void **state)
 {
 	/* Dates shown only in the text under the headline, in the
@@ -499,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_published_from_day_first_url_segment),
 		cmocka_unit_test(test_published_from_russian_date_line),
 		cmocka_unit_test(test_later_head_publication_wins_over_jsonld),
+		cmocka_unit_test(test_page_dated_by_its_last_change),
 		cmocka_unit_test(test_published_from_visible_date_lines),
 		cmocka_unit_test(test_published_from_url_date),
 		cmocka_unit_test(test_published_from_date_hinted_element_and_graph),

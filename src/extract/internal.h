@@ -451,6 +451,10 @@ struct meta {
 	/* Short lines whose text opens with a date's label ("Datum:"). */
 	char *labelled[MAX_HINTED];
 	size_t nlabelled;
+	/* Short lines that say when the page last changed ("Letzte
+	 * Änderung: 14.01.2022", "This page was last edited on ..."). */
+	char *changed[MAX_HINTED];
+	size_t nchanged;
 	size_t hint_reads; /* long subtree texts read for hints, at most
 			    * MAX_HINT_READS: a bounded cost on any page */
 	const char *tags[MAX_TAGS]; /* article:tag contents, in order */

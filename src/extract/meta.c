@@ -21,6 +21,8 @@ void meta_release(struct meta *m)
 		free(m->prefixed[i]);
 	for (size_t i = 0; i < m->nlabelled; i++)
 		free(m->labelled[i]);
+	for (size_t i = 0; i < m->nchanged; i++)
+		free(m->changed[i]);
 }
 
 /* Whether `lower` (lowercase) contains one of `words` (lowercase). */
@@ -234,6 +236,57 @@ static int keep_labelled(struct meta *m, const xmlNode *n, struct buf *b)
 	return 0;
 }
 
+/* Whether text says when a page last changed: "last edited", "Letzte
+ * Änderung", "zuletzt am ... geändert" (a wiki's footer), any case. */
+static bool says_changed(const char *t)
+{
+	static const char *const labels[] = {
+		"last edited", "last modified", "last updated", "last changed",
+		"letzte \xc3\x84nderung", "letzte \xc3\xa4nderung",
+		"zuletzt ge\xc3\xa4ndert", "zuletzt bearbeitet",
+		"zuletzt aktualisiert", "wurde zuletzt am",
+		"derni\xc3\xa8re modification", "\xc3\xbaltima modificaci",
+		"ultima modifica", NULL
+	};
+
+	for (const char *const *l = labels; *l; l++)
+		if (strcasestr(t, *l))
+			return true;
+	return false;
+}
+
+/* Keeps the short text around a text node that says when the page last
+ * changed (says_changed()) and holds a date, as a change line. Returns 0
+ * or -1 when memory runs out. */
+static int keep_changed(struct meta *m, const xmlNode *n, struct buf *b)
+{
+	const xmlNode *e = n->parent;
+
+	if (m->nchanged == MAX_HINTED || !says_changed((const char *)n->content))
+		return 0;
+	for (int up = 0; up < 2 && e && e->type == XML_ELEMENT_NODE; up++) {
+		char *d;
+
+		if (m->hint_reads >= MAX_HINT_READS)
+			return 0;
+		if (subtree_text(e, b))
+			return -1;
+		if (b->len > HINTED_TEXT) {
+			m->hint_reads++;
+			return 0;
+		}
+		if ((d = date_in_text(b->data)) != NULL) {
+			free(d);
+			if (!(m->changed[m->nchanged] = strdup(b->data)))
+				return -1;
+			m->nchanged++;
+			return 0;
+		}
+		e = e->parent;
+	}
+	return 0;
+}
+
 /* Keeps a short line that opens with a byline's prefix ("von Anna Meier",
  * "<strong>Text:</strong> Anna Meier") as a byline: the text of the
  * element around text node `n`, or of its parent when that holds no name
@@ -315,7 +368,7 @@ static int keep_text(struct meta *m, const xmlNode *n, struct buf *b,
 	 * white space between tags: no look-up for them). */
 	if (isalpha((unsigned char)*w) &&
 	    ((m->nprefixed < MAX_HINTED && keep_prefixed(m, n, b)) ||
-	     keep_labelled(m, n, b)))
+	     keep_labelled(m, n, b) || keep_changed(m, n, b)))
 		return -1;
 	if (m->nh1 && !m->near && near->len < NEAR_TEXT) {
 		if (add_collapsed(near, t, near_space) == (size_t)-1 ||

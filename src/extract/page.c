@@ -445,6 +445,25 @@ static void fill_from_parts(struct article *out)
 	}
 }
 
+/* A page whose only date is a line that shows its readers when it last
+ * changed ("Letzte Änderung: 14.01.2022", BBC's "Last Updated:", a wiki's
+ * "last edited" footer) is dated by that line, as published and
+ * modified. Runs last: every other source of the published date comes
+ * first (a footer may belong to the site's template, not to the story),
+ * and a machine-readable modification date alone is never taken as
+ * published. */
+static void date_by_last_change(struct article *out, const struct meta *m)
+{
+	if (out->published || out->modified)
+		return;
+	for (size_t i = 0; i < m->nchanged && !out->modified; i++)
+		out->modified = date_in_text(m->changed[i]);
+	if (out->modified && !(out->published = strdup(out->modified))) {
+		free(out->modified);
+		out->modified = NULL;
+	}
+}
+
 /* Moves *part into the article's *field unless that is set already. */
 static void take_part(char **field, char **part)
 {
@@ -529,6 +548,7 @@ int extract_article(const char *html, size_t len, const char *name,
 	take_part(&out->captions, &parts.captions);
 	check_extraction(out, parts.largest);
 	fill_from_parts(out);
+	date_by_last_change(out, &m);
 	rc = 0;
 out:
 	parts_release(&parts);
