@@ -299,6 +299,44 @@ static void test_page_dated_by_its_last_change(void **state)
 	assert_published_day(dated, "2019-11-20");
 }
 
+static void test_published_from_date_in_the_headline_element(void **state)
+{
+	/* The date stands in the <h1>'s <small>; the text after the <h1>
+	 * names another day first (a rule that came into force). */
+	const char *html =
+		"<html><body><h1>Fans return to the arenas <small>02.02.2022 "
+		"&#8226; Handball Association</small></h1>"
+		"<div class=\"story\"><p>Clubs may welcome more fans again. Under "
+		"the rules in force since 28.01.2022 the arenas may be filled to "
+		"half of their capacity, the association said.</p>"
+		"<p>Work on the first section is due to begin next spring, "
+		"officials said, and the line should open to passengers within "
+		"four years.</p><p>Opponents said the cost, estimated at several "
+		"hundred million, would fall on residents for decades.</p></div>"
+		"</body></html>";
+
+	(void)state;
+	assert_published_day(html, "2022-02-02");
+}
+
+static void test_published_from_date_line_taken_for_standfirst(void **state)
+{
+	/* A blog without an <h1>: the line under the linked headline opens
+	 * with the date. */
+	const char *html =
+		"<html><head><title>Our Digital Home | Our journey to Python 3"
+		"</title></head><body><div class=\"post\">"
+		"<h2 class=\"blog_post_title\"><a href=\"/blog/journey\" "
+		"rel=\"bookmark\">Our journey to Python 3</a></h2><small>January "
+		"13, 2020 at 08:45 AM | categories: <a href=\"/c/python\">Python"
+		"</a>, <a href=\"/c/hg\">Mercurial</a> | <a href=\"/blog/journey"
+		"#comments\">View Comments</a></small><p/>"
+		"<div class=\"post_prose\">" BODY "</div></div></body></html>";
+
+	(void)state;
+	assert_published_day(html, "2020-01-13");
+}
+
 static void test_published_from_visible_date_lines(void **state)
 {
 	/* Dates shown only in the text under the headline, in the
@@ -525,6 +563,8 @@ int main(void)
 		cmocka_unit_test(test_published_from_russian_date_line),
 		cmocka_unit_test(test_later_head_publication_wins_over_jsonld),
 		cmocka_unit_test(test_page_dated_by_its_last_change),
+		cmocka_unit_test(test_published_from_date_in_the_headline_element),
+		cmocka_unit_test(test_published_from_date_line_taken_for_standfirst),
 		cmocka_unit_test(test_published_from_visible_date_lines),
 		cmocka_unit_test(test_published_from_url_date),
 		cmocka_unit_test(test_published_from_date_hinted_element_and_graph),

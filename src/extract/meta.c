@@ -983,6 +983,7 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 		{ ld_get(ld, "dateCreated", "@value"), AS_VALUE },
 		{ out->url, AS_URL },
 		{ m->near_time, AS_VALUE },
+		{ m->nh1 ? m->h1[0] : NULL, AS_TEXT },
 		{ m->near, AS_TEXT },
 		{ m->time_dt, AS_VALUE },
 		{ m->before, AS_TEXT },

@@ -423,6 +423,27 @@ static htmlDocPtr parse_page(const char *html, size_t len, bool *oom)
 	return doc;
 }
 
+enum { OPENING_BYTES = 40 };
+
+/* The opening of a standfirst, up to its first '|' or OPENING_BYTES
+ * bytes: where a date line taken for a standfirst ("January 13, 2020 at
+ * 08:45 AM | categories: Python") has its date, and a standfirst's
+ * running text seldom has one. Malloc'd; NULL for NULL or no memory. */
+static char *opening_of(const char *standfirst)
+{
+	size_t n;
+
+	if (!standfirst)
+		return NULL;
+	n = strcspn(standfirst, "|");
+	if (n > OPENING_BYTES) {
+		n = OPENING_BYTES;
+		while (n > 0 && ((unsigned char)standfirst[n] & 0xC0) == 0x80)
+			n--;
+	}
+	return strndup(standfirst, n);
+}
+
 /* The author and date of the byline and dateline the printer moved out of
  * the text, where fill_metadata() found none there (a page without an
  * <h1> or metadata): read with the same parsers (byline_names(),
@@ -430,11 +451,12 @@ static htmlDocPtr parse_page(const char *html, size_t len, bool *oom)
  * memory ran out for stays NULL. */
 static void fill_from_parts(struct article *out)
 {
-	const char *lines[] = { out->dateline, out->byline };
+	char *opening = opening_of(out->standfirst);
+	const char *lines[] = { out->dateline, out->byline, opening };
 
 	if (!out->author && out->byline)
 		out->author = byline_names(out->byline);
-	for (size_t i = 0; i < 2 && !out->published; i++) {
+	for (size_t i = 0; i < 3 && !out->published; i++) {
 		char *d = lines[i] ? date_in_text(lines[i]) : NULL;
 
 		if (d && out->modified && date_days_apart(d, out->modified) > 0) {
@@ -443,6 +465,7 @@ static void fill_from_parts(struct article *out)
 		}
 		out->published = d;
 	}
+	free(opening);
 }
 
 /* A page whose only date is a line that shows its readers when it last
