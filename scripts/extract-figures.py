@@ -18,6 +18,10 @@ from SET_DIR, so the metric is exactly the set's) and prints:
   author, MB/s); when pages carry a `standfirst`, a second row scores it with the text (this
   set's truth, like trafilatura, counts the lead as main text).
 - related-dev-html: 4-gram F1 of `text` and of title + text against its truth (title + text).
+Each set then counts the pages `related extract` warned about ("warnings": the extraction
+probably failed) against each page's own F1: how many of the pages with F1 < 0.5 are warned,
+and how many warned pages have F1 >= 0.8 (per-page F1: extract-dev 4-gram of `text`,
+related-dev-html 4-gram of title + text, extract-dev-web the snippets' 2tp / (2tp + fp + fn)).
 Peer figures are read from the README at run time, never copied here.
 """
 import importlib.util
@@ -81,6 +85,32 @@ def print_table(header, rows, ours):
         print(f'{name:<{width}}  ' + '  '.join(cells))
 
 
+def page_f1(sc, counts):
+    """F1 of one page from extract-dev score.py's page_counts() result."""
+    p, r = sc._prec(*counts), sc._rec(*counts)
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def warning_counts(rows):
+    """rows: (page F1, warnings list) per page. Prints the warned pages among the failed
+    (F1 < 0.5) and among the good (F1 >= 0.8), each warning's count in both groups."""
+    low = [w for f, w in rows if f < 0.5]
+    high = [w for f, w in rows if f >= 0.8]
+    warned = sum(1 for _, w in rows if w)
+    print(f'warnings: F1 < 0.5 warned {sum(1 for w in low if w)}/{len(low)}; '
+          f'F1 >= 0.8 warned {sum(1 for w in high if w)}/{len(high)}; '
+          f'{warned} of {len(rows)} pages warned')
+    text_low = sum(1 for w in low if any(k.startswith('text-') for k in w))
+    text_high = sum(1 for w in high if any(k.startswith('text-') for k in w))
+    print(f'  text-* warnings only: F1 < 0.5 warned {text_low}/{len(low)}; '
+          f'F1 >= 0.8 warned {text_high}/{len(high)} (lang-differs says the declaration is wrong, '
+          f'not the text)')
+    kinds = sorted({k for _, w in rows for k in w})
+    for k in kinds:
+        print(f'  {k:<22} F1 < 0.5: {sum(1 for w in low if k in w):3}   '
+              f'F1 >= 0.8: {sum(1 for w in high if k in w):3}')
+
+
 PARTS_BEFORE = ('standfirst', 'byline', 'dateline')
 
 
@@ -118,6 +148,10 @@ def dev(set_dir, preds, mbps):
     print(f'\nbeside the peers (README of {os.path.basename(set_dir)}; speed here {mbps} MB/s per core):')
     print_table(header or ['', 'P', 'R', 'F1 (95% CI)', 'F1 w/o readability-tests', 'F1 l3s+dragnet'],
                 rows, ours)
+    by_id = {str(r['id']): r for r in preds}
+    print()
+    warning_counts([(page_f1(sc, sc.page_counts(t['text'], texts.get(k, ''), 4, False)[0]),
+                     by_id.get(k, {}).get('warnings') or []) for k, t in truth.items()])
 
 
 def web(set_dir, preds, mbps):
@@ -153,6 +187,14 @@ def web(set_dir, preds, mbps):
     header, rows = peer_table(os.path.join(set_dir, 'README.md'))
     print(f'\nbeside the peers (README of {os.path.basename(set_dir)}):')
     print_table(header, rows, ours)
+    print()
+    warned = []
+    for t in truth:
+        pred = by_id.get(t['id'], {})
+        tp, fp, fn, _ = sc.count_item(t, pred.get('text'))
+        warned.append((2 * tp / (2 * tp + fp + fn) if tp + fp + fn else 1.0,
+                       pred.get('warnings') or []))
+    warning_counts(warned)
 
 
 def rdh(set_dir, preds):
@@ -166,6 +208,11 @@ def rdh(set_dir, preds):
         m = sc.aggregate(rows)
         print(f"{label:<14} P {m['precision']:.3f}  R {m['recall']:.3f}  F1 {m['f1']:.3f}  ({m['pages']} pages; "
               f"4-gram score of extract-dev against truth.jsonl: title + text)")
+    title_only = sum(1 for t in truth.values() if '\n' not in t['text'].strip())
+    print(f'\nper page: title + text; {title_only} truths are a title only (the text should be empty)')
+    warning_counts([(page_f1(sc, sc.page_counts(
+        t['text'], (by_id.get(k, {}).get('title') or '') + '\n\n' + (by_id.get(k, {}).get('text') or ''),
+        4, False)[0]), by_id.get(k, {}).get('warnings') or []) for k, t in truth.items()])
 
 
 if __name__ == '__main__':

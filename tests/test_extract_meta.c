@@ -3,6 +3,7 @@
  * Each page is written for one mechanism and fails without it. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -52,6 +53,21 @@ static void assert_published_day(const char *html, const char *want)
 	extract(html, &a);
 	assert_string_equal(day(a.published, d), want);
 	article_clear(&a);
+}
+
+/* Whether the article's warnings list holds `w`. */
+static bool has_warning(const struct article *a, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = a->warnings; p && *p;) {
+		size_t l = strcspn(p, "\n");
+
+		if (l == n && !strncmp(p, w, n))
+			return true;
+		p += l + (p[l] == '\n');
+	}
+	return false;
 }
 
 /* Headline ------------------------------------------------------------------ */
@@ -548,6 +564,82 @@ static void test_jsonld_author_by_reference(void **state)
 	article_clear(&a);
 }
 
+/* Warnings ------------------------------------------------------------------ */
+
+static void test_headline_that_is_the_first_sentence_is_no_warning(void **state)
+{
+	/* The headline is the story's first sentence and shares no word with
+	 * the rest; the text is what the page shows right after it. */
+	const char *html =
+		"<html lang=\"en\"><head><title>On Saturday it was announced that "
+		"the actor to play the eleventh Doctor was none other than Matt "
+		"Smith</title></head><body><div id=\"nav\"><a href=\"/\">Home</a>"
+		"</div><div class=\"story\"><h1>On Saturday it was announced that "
+		"the actor to play the eleventh Doctor was none other than Matt "
+		"Smith</h1><p>\"Who?\" asked people entirely appropriately, and "
+		"newspapers across the country went looking for pictures.</p>"
+		"<p>Twenty-six years old, largely unknown outside the theatre, "
+		"and cheerfully unbothered by the fuss, he said very little "
+		"about the part beyond being thrilled.</p></div>"
+		"<div class=\"related\"><h3>Related</h3><ul><li><a href=\"/a\">Storm "
+		"closes coast road</a></li><li><a href=\"/b\">Council votes on "
+		"trams</a></li></ul></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_non_null(strstr(a.text, "entirely appropriately"));
+	assert_false(has_warning(&a, "text-unlike-headline"));
+	article_clear(&a);
+}
+
+static void test_date_line_headline_is_no_warning(void **state)
+{
+	/* The page's headline is a date line; a box stands between it and
+	 * the story, so nothing else vouches for the text. */
+	const char *html =
+		"<html lang=\"en\"><body><h1>Updated Saturday, December 05, 2009 "
+		"8:28 PM</h1><ul class=\"share\"><li>Share on Facebook today</li>"
+		"<li>Print this story</li></ul>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_non_null(strstr(a.text, "tram line"));
+	assert_false(has_warning(&a, "text-unlike-headline"));
+	article_clear(&a);
+}
+
+static void test_site_name_title_is_no_headline_to_compare(void **state)
+{
+	/* No element on the page states the <title>, which is the site's
+	 * name and slogan: the text cannot be unlike a headline it never
+	 * had. A stated headline over another story is still warned. */
+	const char *unstated =
+		"<html lang=\"en\"><head><title>Clubcall - Latest football news, "
+		"transfers, reports</title></head><body>" BODY "</body></html>";
+	const char *stated =
+		"<html lang=\"en\"><head><title>Daring diamond heist in downtown "
+		"Paris</title></head><body><h1>Daring diamond heist in downtown "
+		"Paris</h1><ul class=\"more\"><li><a href=\"/a\">Museum reopens its "
+		"west wing after two years of restoration work</a></li><li><a "
+		"href=\"/b\">Rail strike called off after overnight talks with "
+		"the unions</a></li><li><a href=\"/c\">Heatwave brings record "
+		"crowds to the northern beaches this weekend</a></li><li><a "
+		"href=\"/d\">Football club appoints former player as its new "
+		"manager</a></li><li><a href=\"/e\">Bakery chain opens forty shops "
+		"across the southern provinces</a></li></ul>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(unstated, &a);
+	assert_false(has_warning(&a, "text-unlike-headline"));
+	article_clear(&a);
+	extract(stated, &a);
+	assert_true(has_warning(&a, "text-unlike-headline"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -575,6 +667,9 @@ int main(void)
 		cmocka_unit_test(test_byline_line_on_a_page_without_h1),
 		cmocka_unit_test(test_byline_without_a_name_is_no_author),
 		cmocka_unit_test(test_jsonld_author_by_reference),
+		cmocka_unit_test(test_headline_that_is_the_first_sentence_is_no_warning),
+		cmocka_unit_test(test_date_line_headline_is_no_warning),
+		cmocka_unit_test(test_site_name_title_is_no_headline_to_compare),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
