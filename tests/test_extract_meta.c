@@ -353,6 +353,31 @@ static void test_published_from_date_line_taken_for_standfirst(void **state)
 	assert_published_day(html, "2020-01-13");
 }
 
+static void test_published_from_dateline_opening_a_paragraph(void **state)
+{
+	/* The body's first paragraph opens with its date before a dash, the
+	 * German press's dateline; a long standfirst keeps it away from the
+	 * headline. */
+	const char *html =
+		"<html lang=\"de\"><body><h1>Bundesregierung drosselt Bioenergie"
+		"</h1><p class=\"intro\">Am vergangenen Freitag hat die "
+		"Bundesregierung den Gesetzentwurf zur Strompreisbremse "
+		"beschlossen. Er sieht weiterhin die Abschöpfung von Erlösen der "
+		"Anlagen vor, die Strom aus erneuerbaren Quellen erzeugen. Das "
+		"behindert die Energiewende, sagt die Branche, und sie verweist "
+		"auf die Betreiber kleiner Anlagen auf dem Land.</p>"
+		"<div class=\"text\"><p>29.11.2022 \xe2\x80\x93 Mehrfach und "
+		"vehement hatte die Branche vor den Folgen gewarnt, doch das "
+		"Kabinett hielt an seinem Entwurf fest.</p><p>Die Verb\xc3\xa4nde "
+		"wollen nun im Bundestag f\xc3\xbcr \xc3\x84nderungen werben und "
+		"rechnen mit einer langen Debatte in den Aussch\xc3\xbcssen.</p>"
+		"<p>Eine Entscheidung wird f\xc3\xbcr den Dezember erwartet, kurz "
+		"vor dem Ende der Sitzungswoche.</p></div></body></html>";
+
+	(void)state;
+	assert_published_day(html, "2022-11-29");
+}
+
 static void test_published_from_visible_date_lines(void **state)
 {
 	/* Dates shown only in the text under the headline, in the
@@ -657,6 +682,7 @@ int main(void)
 		cmocka_unit_test(test_page_dated_by_its_last_change),
 		cmocka_unit_test(test_published_from_date_in_the_headline_element),
 		cmocka_unit_test(test_published_from_date_line_taken_for_standfirst),
+		cmocka_unit_test(test_published_from_dateline_opening_a_paragraph),
 		cmocka_unit_test(test_published_from_visible_date_lines),
 		cmocka_unit_test(test_published_from_url_date),
 		cmocka_unit_test(test_published_from_date_hinted_element_and_graph),

@@ -573,6 +573,43 @@ static char *opening_of(const char *standfirst)
 	return strndup(standfirst, n);
 }
 
+enum { OPENING_PARAS = 3 };
+
+/* The date a paragraph among the text's first OPENING_PARAS opens with
+ * as a dateline does, before a dash: "29.11.2022 – Mehrfach hatte ...",
+ * "Berlin, 29.11.2022 - Die ...". Malloc'd or NULL. */
+static char *dateline_in_text(const char *text)
+{
+	const char *p = text;
+
+	for (size_t i = 0; p && *p && i < OPENING_PARAS; i++) {
+		size_t len = strcspn(p, "\n");
+		const char *dash = NULL;
+
+		for (const char *const *d = (const char *const[]){ " \xe2\x80\x93 ",
+								" \xe2\x80\x94 ",
+								" - ", NULL };
+		     *d; d++) {
+			const char *q = strstr(p, *d);
+
+			if (q && q < p + len && q - p <= OPENING_BYTES &&
+			    (!dash || q < dash))
+				dash = q;
+		}
+		if (dash) {
+			char *head = strndup(p, (size_t)(dash - p));
+			char *d = head ? date_in_text(head) : NULL;
+
+			free(head);
+			if (d)
+				return d;
+		}
+		p += len;
+		p += strspn(p, "\n");
+	}
+	return NULL;
+}
+
 /* The author and date of the byline and dateline the printer moved out of
  * the text, where fill_metadata() found none there (a page without an
  * <h1> or metadata): read with the same parsers (byline_names(),
@@ -581,12 +618,15 @@ static char *opening_of(const char *standfirst)
 static void fill_from_parts(struct article *out)
 {
 	char *opening = opening_of(out->standfirst);
-	const char *lines[] = { out->dateline, out->byline, opening };
+	const char *lines[] = { out->dateline, out->byline, opening,
+				out->text };
 
 	if (!out->author && out->byline)
 		out->author = byline_names(out->byline);
-	for (size_t i = 0; i < 3 && !out->published; i++) {
-		char *d = lines[i] ? date_in_text(lines[i]) : NULL;
+	for (size_t i = 0; i < 4 && !out->published; i++) {
+		char *d = !lines[i]	       ? NULL
+			  : lines[i] == out->text ? dateline_in_text(lines[i])
+						  : date_in_text(lines[i]);
 
 		if (d && out->modified && date_days_apart(d, out->modified) > 0) {
 			free(d);
