@@ -268,6 +268,8 @@ static bool key_is_segment_run(const char *small, const char *text)
 			continue;
 		from[n] = start;
 		to[n++] = i;
+		if (i == len)
+			break;
 		start = i + sl;
 		i = start - 1;
 	}
