@@ -537,6 +537,29 @@ static void test_byline_element_read_into_names(void **state)
 	}
 }
 
+static void test_byline_lines_and_dates_end_the_names(void **state)
+{
+	/* A byline element broken into lines by <br> keeps them apart, and
+	 * a date after the names ("July 11, 2012") is not a name. */
+	const char *lines =
+		"<html><body><h1>Council approves the tram line</h1>"
+		"<div class=\"DetailByline\"><h2>Friday, January 11, 2008<br>By "
+		"Jalilur Rehman</h2></div>" BODY "</body></html>";
+	const char *dated =
+		"<html><body><h1>Council approves the tram line</h1>"
+		"<p class=\"byline\">by Donna Tam July 11, 2012 4:00 AM PDT</p>"
+		BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(lines, &a);
+	assert_string_equal(a.author, "Jalilur Rehman");
+	article_clear(&a);
+	extract(dated, &a);
+	assert_string_equal(a.author, "Donna Tam");
+	article_clear(&a);
+}
+
 static void test_byline_line_on_a_page_without_h1(void **state)
 {
 	/* No <h1>: the byline line is still read, and the credit after the
@@ -690,6 +713,7 @@ int main(void)
 		cmocka_unit_test(test_published_day_as_the_page_shows_it),
 		cmocka_unit_test(test_published_from_labelled_line_and_any_dated_object),
 		cmocka_unit_test(test_byline_element_read_into_names),
+		cmocka_unit_test(test_byline_lines_and_dates_end_the_names),
 		cmocka_unit_test(test_byline_line_on_a_page_without_h1),
 		cmocka_unit_test(test_byline_without_a_name_is_no_author),
 		cmocka_unit_test(test_jsonld_author_by_reference),

@@ -25,6 +25,38 @@ void meta_release(struct meta *m)
 		free(m->changed[i]);
 }
 
+/* subtree_text() (dom.c) of `root`, with a space where a <br> stands: a heading
+ * or byline broken into lines ("Friday, January 11, 2008<br>By Jalilur
+ * Rehman", "Fans return<br><small>02.02.2022</small>") keeps its parts
+ * apart. Iterative. Returns 0 or -1 when memory runs out. */
+static int element_text(const xmlNode *root, struct buf *b)
+{
+	const xmlNode *n = root;
+	bool space = false;
+
+	buf_reset(b);
+	for (;;) {
+		bool descend = false;
+
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			if (n->content &&
+			    add_collapsed(b, (const char *)n->content, &space) ==
+				    (size_t)-1)
+				return -1;
+		} else if (n->type == XML_ELEMENT_NODE) {
+			const struct tag *t = tag_lookup(n->name);
+
+			descend = !t || !(t->flags & T_SKIP) || n == root;
+			if ((t && (t->flags & T_BLOCK)) || is_tag(n, "br"))
+				space = true;
+		}
+		if (!(n = walk_next(n, root, descend, NULL, NULL))) {
+			rtrim(b);
+			return 0;
+		}
+	}
+}
+
 /* Whether `lower` (lowercase) contains one of `words` (lowercase). */
 static bool names_any(const char *lower, const char *const *words)
 {
@@ -84,7 +116,7 @@ static int keep_hinted(struct meta *m, const xmlNode *n, struct buf *b)
 		return 0;
 	if (m->hint_reads >= MAX_HINT_READS)
 		return 0; /* hostile pages: a bounded cost */
-	if (subtree_text(n, b))
+	if (element_text(n, b))
 		return -1;
 	if (b->len > HINTED_TEXT)
 		m->hint_reads++; /* a long subtree read for nothing */
@@ -218,7 +250,7 @@ static int keep_labelled(struct meta *m, const xmlNode *n, struct buf *b)
 
 		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
-		if (subtree_text(e, b))
+		if (element_text(e, b))
 			return -1;
 		if (b->len > HINTED_TEXT) {
 			m->hint_reads++;
@@ -269,7 +301,7 @@ static int keep_changed(struct meta *m, const xmlNode *n, struct buf *b)
 
 		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
-		if (subtree_text(e, b))
+		if (element_text(e, b))
 			return -1;
 		if (b->len > HINTED_TEXT) {
 			m->hint_reads++;
@@ -303,7 +335,7 @@ static int keep_prefixed(struct meta *m, const xmlNode *n, struct buf *b)
 
 		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
-		if (subtree_text(e, b))
+		if (element_text(e, b))
 			return -1;
 		if (b->len > PREFIXED_TEXT) {
 			m->hint_reads++;
@@ -425,7 +457,7 @@ int collect_meta(xmlNode *root, struct meta *m)
 				}
 				if (slot && !(!h1 && n->parent &&
 					      is_tag(n->parent, "svg"))) {
-					if (subtree_text(n, &b)) {
+					if (element_text(n, &b)) {
 						rc = -1;
 						break;
 					}
@@ -701,6 +733,31 @@ static size_t byline_word(const char *p)
 	return n;
 }
 
+/* The byline past a date that opens it ("Friday, January 11, 2008 By
+ * ..."): weekdays (role_word()), month names and numbers, with their
+ * commas and periods; p itself when no month name followed by a number
+ * is among them. */
+static char *past_opening_date(char *p)
+{
+	char *q = p;
+	bool month = false;
+
+	for (;;) {
+		size_t n = byline_word(q);
+
+		if (!n)
+			break;
+		if (date_month_at(q) &&
+		    isdigit((unsigned char)q[n + strspn(q + n, " .,")]))
+			month = true; /* "January 11", not "May Smith" */
+		else if (strspn(q, "0123456789.") != n && !role_word(q, n))
+			break;
+		q += n;
+		q += strspn(q, " ,");
+	}
+	return month ? q : p;
+}
+
 char *byline_names(const char *s)
 {
 	char *t = clean_string(s), *p, *end = NULL, *start, *group = NULL;
@@ -709,7 +766,7 @@ char *byline_names(const char *s)
 	if (!t)
 		return NULL;
 	decode_refs(t);
-	p = t;
+	p = past_opening_date(t);
 	/* The prefix, with its colon ("Autor: ", "By "). */
 	for (bool again = true; again;) {
 		again = false;
@@ -759,6 +816,9 @@ char *byline_names(const char *s)
 		} else if (word_in(p, n, conjunctions) && end) {
 			p += n;
 			words = 0;
+		} else if (date_month_at(p) &&
+			   isdigit((unsigned char)p[n + strspn(p + n, " .")])) {
+			break; /* a date ("January 11"): the names are over */
 		} else if (name_word(p, n) && words < 5) {
 			p += n;
 			if (!words)
