@@ -226,6 +226,29 @@ static void test_truncated_metadata_title_is_no_vote(void **state)
 	article_clear(&a);
 }
 
+static void test_lone_title_loses_its_site_and_section_prefix(void **state)
+{
+	/* The <title> is the page's only source: a site's and a section's
+	 * names before " | " come off; a headline of three words before a
+	 * longer site name stays. */
+	const char *prefixed =
+		"<html><head><title>BBC NEWS | Scotland | Unique character of "
+		"medieval town</title></head><body>" BODY "</body></html>";
+	const char *suffixed =
+		"<html><head><title>Extreme Halloween Decor | Hatch: The Design "
+		"Public Blog</title></head><body>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(prefixed, &a);
+	assert_string_equal(a.title, "Unique character of medieval town");
+	article_clear(&a);
+	extract(suffixed, &a);
+	assert_string_equal(a.title,
+			    "Extreme Halloween Decor | Hatch: The Design Public Blog");
+	article_clear(&a);
+}
+
 /* Dates ------------------------------------------------------------------- */
 static void test_published_day_when_the_time_is_malformed(void **state)
 {
@@ -698,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_confirmed_headline_keeps_its_last_segment),
 		cmocka_unit_test(test_visible_h1_rewording_the_metadata_wins),
 		cmocka_unit_test(test_truncated_metadata_title_is_no_vote),
+		cmocka_unit_test(test_lone_title_loses_its_site_and_section_prefix),
 		cmocka_unit_test(test_published_day_when_the_time_is_malformed),
 		cmocka_unit_test(test_published_from_day_first_url_segment),
 		cmocka_unit_test(test_published_from_russian_date_line),

@@ -456,6 +456,22 @@ static void strip_site_segments(char *t, const char *site, const char *host)
 	}
 }
 
+enum { PREFIX_WORDS_MAX = 2 };
+
+/* A <title> that is the page's only source: leading segments of at most
+ * PREFIX_WORDS_MAX words before a " | " ("BBC NEWS | Scotland | Unique
+ * character of medieval town": a site's and a section's name) come off
+ * while three words or more remain; in place. */
+static void strip_pipe_prefix(char *t)
+{
+	for (char *q; (q = strstr(t, " | ")) != NULL;) {
+		if (count_words(t, (size_t)(q - t)) > PREFIX_WORDS_MAX ||
+		    count_words(q + 3, strlen(q + 3)) < 3)
+			return;
+		memmove(t, q + 3, strlen(q + 3) + 1);
+	}
+}
+
 /* The one <h1> among c[from..to) that rewords c[best]: not a site name,
  * three words or more, neither holding the other, sharing a third of the
  * words; SIZE_MAX when none or several. */
@@ -628,6 +644,8 @@ char *extract_headline(const struct headline_sources *h)
 			out = extract_clean_title(c[pick].text,
 						  h->site ? h->site
 							  : h->publisher);
+			if (out && pick == h1_to && n == h1_to + 1)
+				strip_pipe_prefix(out);
 		}
 	}
 	for (size_t i = 0; i < n; i++) {
