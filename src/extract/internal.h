@@ -497,6 +497,15 @@ struct headline_sources {
  * ("BBC NEWS | Scotland | Headline") that is another whole wins. Malloc'd,
  * NULL when there is no source or no memory. */
 char *extract_headline(const struct headline_sources *h);
+/* extract_headline() further: a vote for being held inside another
+ * source counts when held as a run of its segments ("Headline" in
+ * "Headline | Site", not a twitter:title cut at a length limit inside
+ * the og:title), or in or around an <h1>; a winner that a longer source
+ * holds loses only a site's name, not its own last segment; the one
+ * <h1> that rewords the agreed metadata headline (sharing a third of its
+ * words, neither holding the other) wins as the page's visible
+ * headline; a <title> that is the only source loses leading segments of
+ * at most two words before " | " (a site's and a section's names). */
 
 /* Decodes character references left in a value that was escaped twice
  * ("Olive &#038; Herb", "Redacci&oacute;n"), in place. */

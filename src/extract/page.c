@@ -179,8 +179,8 @@ enum { UNLIKE_TEXT_MIN = 20, SHORT_FACTOR = 4, SHORT_LARGEST_MIN = 400,
        HEAD_SHARE = 4, NEAR_KEYS_MIN = 4, NEAR_SHARE = 2, OPENING_KEYS = 8,
        DATELINE_TITLE_MAX = 80 };
 
-/* Whether `printed` holds what the page shows right after its first
- * <h1> (`near`: its first NEAR_TEXT bytes, where the story, or its
+/* Whether `printed` holds what the page shows right after its headline
+ * (`near`: the first NEAR_TEXT bytes or so, where the story, or its
  * standfirst, byline and dateline, begin): half or more of near's key
  * words. The headline and the text agree on the page itself then, even
  * when the headline's words are not the text's (a headline that is the
@@ -297,7 +297,6 @@ static void check_extraction(struct article *out, size_t largest,
 	const char *text = out->text ? out->text : "";
 	size_t n = key_words(out->title, out->lang, keys, KEY_WORDS_MAX);
 	size_t chars = utf8_chars(text);
-
 	bool opens = opens_near(text, near, out->lang);
 
 	if (stated && n >= 3 && strlen(text) >= UNLIKE_TEXT_MIN &&
@@ -580,16 +579,15 @@ enum { OPENING_PARAS = 3 };
  * "Berlin, 29.11.2022 - Die ...". Malloc'd or NULL. */
 static char *dateline_in_text(const char *text)
 {
+	static const char *const dashes[] = { " \xe2\x80\x93 ", " \xe2\x80\x94 ",
+					      " - ", NULL };
 	const char *p = text;
 
 	for (size_t i = 0; p && *p && i < OPENING_PARAS; i++) {
 		size_t len = strcspn(p, "\n");
 		const char *dash = NULL;
 
-		for (const char *const *d = (const char *const[]){ " \xe2\x80\x93 ",
-								" \xe2\x80\x94 ",
-								" - ", NULL };
-		     *d; d++) {
+		for (const char *const *d = dashes; *d; d++) {
 			const char *q = strstr(p, *d);
 
 			if (q && q < p + len && q - p <= OPENING_BYTES &&
@@ -613,8 +611,10 @@ static char *dateline_in_text(const char *text)
 /* The author and date of the byline and dateline the printer moved out of
  * the text, where fill_metadata() found none there (a page without an
  * <h1> or metadata): read with the same parsers (byline_names(),
- * date_in_text()); a date after `modified` is not taken. A field that
- * memory ran out for stays NULL. */
+ * date_in_text()); then the opening of the standfirst (opening_of()) and
+ * a dateline opening one of the text's first paragraphs
+ * (dateline_in_text()). A date after `modified` is not taken. A field
+ * that memory ran out for stays NULL. */
 static void fill_from_parts(struct article *out)
 {
 	char *opening = opening_of(out->standfirst);
