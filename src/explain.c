@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy.h"
+
 static float latent_cosine(const struct model *m, uint32_t a, uint32_t b)
 {
 	return model_latent_dot(m->latent + (size_t)a * m->latent_dim,
@@ -83,6 +85,8 @@ int explain_pair(const struct model *m, uint32_t a, uint32_t b, float semantic,
 	out->n_shared = n;
 	qsort(out->terms, n, sizeof *out->terms, cmp_contribution);
 	out->n_terms = n < max_terms ? n : max_terms;
+	out->names = policy_lead_names(model_doc(m, a, MODEL_TITLE), model_doc(m, a, MODEL_EXCERPT),
+				       model_doc(m, b, MODEL_TITLE), model_doc(m, b, MODEL_EXCERPT));
 	out->has_latent = m->latent_dim > 0;
 	if (out->has_latent) {
 		out->latent = latent_cosine(m, a, b);
@@ -141,6 +145,8 @@ static int add_parts(struct buf *b, const struct explain *e)
 		rc |= buf_adds(b, "\"latent\":null");
 	rc |= buf_addc(b, ',');
 	rc |= add_number(b, "score", e->score);
+	rc |= buf_addc(b, ',');
+	rc |= add_number(b, "names", e->names);
 	return rc;
 }
 

@@ -302,27 +302,33 @@ static int is_dup(const struct dup_graph *g, uint32_t a, uint32_t b)
 	return 0;
 }
 
-/* Relatedness: P(related | tfidf, score / best) = 1 / (1 + e^-z),
- * z = A tfidf + B score / best + C. Fitted by
- *   scripts/fit-relatedness ../shared   (2026-12-06)
+/* Relatedness: P(related | tfidf, score / best, names) = 1 / (1 + e^-z),
+ * z = A tfidf + B score / best + D names + C. Fitted by
+ *   scripts/fit-relatedness ../shared   (2026-12-07)
  * on the ecbplus small clusters of seed 1 (make_small_clusters.py --seed 1
  * --min-k 1) pooled with corpus/: every (story, item) pair of `related run
- * --no-cutoff -n 30` lists, labelled related when the two share a label;
- * logistic regression by Newton's method. Checked on seeds 2-5 and leave
- * one corpus out (README, docs/MEASURED.md). With score / best <= 1,
- * z >= 0 needs tfidf >= (-C - B) / A = 0.227: the latent cosine alone
- * never lifts a pair over the default cutoff. */
-#define RELATEDNESS_A 15.23
-#define RELATEDNESS_B 4.33
-#define RELATEDNESS_C (-7.78)
+ * --no-cutoff -n 30 --explain` lists, labelled related when the two share
+ * a label; logistic regression by Newton's method. Checked on seeds 2-5 and
+ * leave one corpus out (README, docs/MEASURED.md). With score / best <= 1,
+ * a pair with no shared name needs z >= 0, tfidf >= (-C - B) / A = 0.272:
+ * the latent cosine alone never lifts a pair over the default cutoff. */
+#define RELATEDNESS_A 11.60
+#define RELATEDNESS_B 4.57
+#define RELATEDNESS_C (-7.72)
+#define RELATEDNESS_D 8.56
 
-float policy_relatedness(float tfidf, float score, float best)
+float policy_relatedness_names(float tfidf, float score, float best, float names)
 {
 	double rel = best > 0.0f ? (double)score / best : 0.0;
 	double z = RELATEDNESS_A * tfidf + RELATEDNESS_B * (rel > 1.0 ? 1.0 : rel) +
-		   RELATEDNESS_C;
+		   RELATEDNESS_D * names + RELATEDNESS_C;
 
 	return (float)(1.0 / (1.0 + exp(-z)));
+}
+
+float policy_relatedness(float tfidf, float score, float best)
+{
+	return policy_relatedness_names(tfidf, score, best, 0.0f);
 }
 
 /* What twin checks compare: title words (hashes of the normalised words
@@ -525,11 +531,223 @@ static void candidate_tfidf(const struct model *m, uint32_t d, const struct neig
 		dense[m->col[i]] = 0.0f;
 }
 
+/* ---- names in the leads (policy_lead_names()) ---- */
+
+/* One word of a text, as for_each_word() hands it over. */
+struct lead_word {
+	const char *s;
+	size_t len;     /* bytes */
+	size_t letters; /* code points */
+	int capital;    /* starts with an upper- or title-case letter */
+	int digit;      /* holds a decimal digit */
+	int initial;    /* starts the text, a line, or a sentence (after . ! or ?
+			   and a space) */
+};
+
+static int is_space_cp(utf8proc_int32_t c)
+{
+	return c == '\t' || c == '\n' || c == '\r' ||
+	       utf8proc_category(c) == UTF8PROC_CATEGORY_ZS;
+}
+
+/* Calls fn on every word of s (a maximal run of letters and digits, as
+ * is_word_cp() says), in order; returns -1 as soon as fn does, else 0. */
+static int for_each_word(const char *s, int (*fn)(void *, const struct lead_word *),
+			 void *ctx)
+{
+	const utf8proc_uint8_t *p = (const utf8proc_uint8_t *)s;
+	utf8proc_ssize_t len = (utf8proc_ssize_t)strlen(s), i = 0;
+	int initial = 1, stop = 0;
+
+	while (i < len) {
+		utf8proc_int32_t c;
+		utf8proc_ssize_t k = utf8proc_iterate(p + i, len - i, &c);
+		if (k <= 0) { /* not UTF-8: a separator */
+			i++;
+			stop = 0;
+			continue;
+		}
+		if (is_word_cp(c)) {
+			utf8proc_category_t cat = utf8proc_category(c);
+			struct lead_word w = { s + i, 0, 0, cat == UTF8PROC_CATEGORY_LU ||
+						      cat == UTF8PROC_CATEGORY_LT, 0, initial };
+			while (i < len && (k = utf8proc_iterate(p + i, len - i, &c)) > 0 &&
+			       is_word_cp(c)) {
+				w.digit |= utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
+				w.letters++;
+				i += k;
+			}
+			w.len = (size_t)(i - (w.s - s));
+			if (fn(ctx, &w))
+				return -1;
+			initial = stop = 0;
+			continue;
+		}
+		if (c == '\n' || (stop && is_space_cp(c)))
+			initial = 1;
+		stop = c == '.' || c == '!' || c == '?';
+		i += k;
+	}
+	return 0;
+}
+
+struct title_case {
+	size_t long_words, capitalised;
+};
+
+static int count_title_case(void *ctx, const struct lead_word *w)
+{
+	struct title_case *t = ctx;
+	utf8proc_int32_t c;
+
+	utf8proc_iterate((const utf8proc_uint8_t *)w->s, (utf8proc_ssize_t)w->len, &c);
+	if (w->letters >= 4 && utf8proc_category(c) != UTF8PROC_CATEGORY_ND) {
+		t->long_words++;
+		t->capitalised += w->capital != 0;
+	}
+	return 0;
+}
+
+/* A text written in title case: every word of four letters or more (not
+ * starting with a digit) capitalised, as headline styles write it. */
+static int is_title_case(const char *s)
+{
+	struct title_case t = { 0, 0 };
+
+	for_each_word(s, count_title_case, &t);
+	return t.long_words > 0 && t.capitalised == t.long_words;
+}
+
+/* Where add_name() appends: hashes of case-folded names, *n of *cap used. */
+struct name_sink {
+	uint32_t **words;
+	size_t *n, *cap;
+	int digits_only; /* a title in title case: its capitals say nothing */
+};
+
+static int add_name(void *ctx, const struct lead_word *w)
+{
+	struct name_sink *k = ctx;
+	utf8proc_uint8_t *norm = NULL;
+	utf8proc_ssize_t len;
+
+	if (!w->digit && (k->digits_only || w->initial || !w->capital))
+		return 0;
+	len = utf8proc_map((const utf8proc_uint8_t *)w->s, (utf8proc_ssize_t)w->len, &norm,
+			   UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+			   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+	if (len < 0)
+		return len == UTF8PROC_ERROR_NOMEM ? -1 : 0;
+	if (*k->n == *k->cap) {
+		size_t nc = *k->cap ? *k->cap * 2 : 64;
+		uint32_t *grown = realloc(*k->words, nc * sizeof *grown);
+		if (!grown) {
+			free(norm);
+			return -1;
+		}
+		*k->words = grown;
+		*k->cap = nc;
+	}
+	(*k->words)[(*k->n)++] = hash_bytes(norm, (size_t)len);
+	free(norm);
+	return 0;
+}
+
+/* Appends the sorted unique name hashes of a story's title and lead to
+ * *words; returns how many it added, or -1 when memory runs out. */
+static long add_lead_names(const char *title, const char *lead, uint32_t **words, size_t *n,
+			   size_t *cap)
+{
+	size_t first = *n, w = first;
+	struct name_sink k = { words, n, cap, 0 };
+
+	if (title && *title) {
+		k.digits_only = is_title_case(title);
+		if (for_each_word(title, add_name, &k))
+			return -1;
+	}
+	k.digits_only = 0;
+	if (lead && *lead && for_each_word(lead, add_name, &k))
+		return -1;
+	if (*n == first)
+		return 0;
+	qsort(*words + first, *n - first, sizeof **words, cmp_u32);
+	for (size_t j = first; j < *n; j++)
+		if (j == first || (*words)[j] != (*words)[w - 1])
+			(*words)[w++] = (*words)[j];
+	*n = w;
+	return (long)(w - first);
+}
+
+/* The Jaccard overlap of two sorted sets of hashes; 0 when both are
+ * empty. */
+static float jaccard(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t i = 0, j = 0, common = 0;
+
+	while (i < na && j < nb) {
+		if (a[i] == b[j])
+			common++, i++, j++;
+		else if (a[i] < b[j])
+			i++;
+		else
+			j++;
+	}
+	return na + nb ? (float)common / (float)(na + nb - common) : 0.0f;
+}
+
+float policy_lead_names(const char *title_a, const char *lead_a, const char *title_b,
+			const char *lead_b)
+{
+	uint32_t *w = NULL;
+	size_t n = 0, cap = 0;
+	long na, nb;
+	float shared = 0.0f;
+
+	na = add_lead_names(title_a, lead_a, &w, &n, &cap);
+	nb = na < 0 ? -1 : add_lead_names(title_b, lead_b, &w, &n, &cap);
+	if (na >= 0 && nb >= 0)
+		shared = jaccard(w, (size_t)na, w + na, (size_t)nb);
+	free(w);
+	return shared;
+}
+
+/* Every story's lead names (title and excerpt), for the cutoff. */
+struct name_sets {
+	uint32_t *start; /* [n_docs + 1] into word */
+	uint32_t *word;
+};
+
+static int build_name_sets(const struct model *m, struct name_sets *ns)
+{
+	size_t n = 0, cap = 0;
+
+	ns->word = NULL;
+	ns->start = malloc(((size_t)m->n_docs + 1) * sizeof *ns->start);
+	if (!ns->start)
+		return -1;
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		ns->start[d] = (uint32_t)n;
+		if (add_lead_names(model_doc(m, d, MODEL_TITLE), model_doc(m, d, MODEL_EXCERPT),
+				   &ns->word, &n, &cap) < 0)
+			return -1;
+	}
+	ns->start[m->n_docs] = (uint32_t)n;
+	return 0;
+}
+
+static float names_shared(const struct name_sets *ns, uint32_t a, uint32_t b)
+{
+	return jaccard(ns->word + ns->start[a], ns->start[a + 1] - ns->start[a],
+		       ns->word + ns->start[b], ns->start[b + 1] - ns->start[b]);
+}
+
 /* The cutoff on story d's nw work items (ranking scores, best first, with
- * their TF-IDF cosines wt): scores become policy_relatedness(), items
+ * their TF-IDF cosines wt): scores become policy_relatedness_names(), items
  * below the cutoff go, the rest are sorted by it. Returns how many stay. */
 static size_t apply_cutoff(struct related_lists *out, const struct policy_options *o,
-			   uint32_t d, struct related_item *work, const float *wt, size_t nw)
+			   const struct name_sets *ns, uint32_t d, struct related_item *work,
+			   const float *wt, size_t nw)
 {
 	size_t k = 0;
 	float best = 0.0f;
@@ -538,7 +756,8 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 		if (work[i].score > best)
 			best = work[i].score;
 	for (size_t i = 0; i < nw; i++) {
-		float p = policy_relatedness(wt[i], work[i].score, best);
+		float p = policy_relatedness_names(wt[i], work[i].score, best,
+						   names_shared(ns, d, work[i].doc));
 		if (p < o->cutoff) {
 			exclude(out, d, work[i].doc, "below cutoff");
 			continue;
@@ -602,6 +821,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 {
 	struct dup_graph dg = { NULL, NULL };
 	struct title_words tw = { NULL, NULL, NULL };
+	struct name_sets ns = { NULL, NULL };
 	int cutoff = o->cutoff > 0.0f, twins = cutoff && o->twins;
 	int blended = o->semantic > 0.0f && m->latent_dim;
 	float *ct = NULL, *wt = NULL, *dense = NULL;
@@ -663,6 +883,8 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	if (dedup && build_dup_graph(m, cand, o, &dg))
 		goto done;
 	if (twins && build_title_words(m, &tw))
+		goto done;
+	if (cutoff && build_name_sets(m, &ns))
 		goto done;
 
 	for (uint32_t d = 0; d < m->n_docs; d++) {
@@ -729,7 +951,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 			nw = collapse_twins(out, &di, &tw, d, work, wt, nw);
 		ranked = nw;
 		if (cutoff)
-			nw = apply_cutoff(out, o, d, work, wt, nw);
+			nw = apply_cutoff(out, o, &ns, d, work, wt, nw);
 		else if (o->half_life_days > 0)
 			qsort(work, nw, sizeof *work, cmp_item);
 		for (size_t i = 0; i < nw && k < room; i++) {
@@ -768,6 +990,8 @@ done:
 	free(dg.list);
 	free(tw.start);
 	free(tw.word);
+	free(ns.start);
+	free(ns.word);
 	free(ct);
 	free(wt);
 	free(dense);

@@ -12,11 +12,13 @@
  *      story (either way; stories without a date are kept);
  *   4. half_life_days: multiply scores by 0.5^(|days apart| / half-life),
  *      then re-sort;
- *   5. cutoff (on by default, policy_relatedness() below): each
+ *   5. cutoff (on by default, policy_relatedness_names() below): each
  *      candidate's score becomes the probability that it is related to
- *      the story, and candidates below `cutoff` are dropped, so a list
- *      stops where relatedness stops and may be short or empty; the
- *      items are re-sorted by that probability;
+ *      the story (from its TF-IDF cosine, its score against the best
+ *      candidate's and the names the two leads share), and candidates
+ *      below `cutoff` are dropped, so a list stops where relatedness
+ *      stops and may be short or empty; the items are re-sorted by that
+ *      probability;
  *   5b. twins: a candidate that is the story itself re-edited (titled as
  *      it, policy_title_twins(), or with a lead mostly made of the same
  *      word runs, policy_lead_twins()) is dropped, and candidates that are
@@ -174,12 +176,30 @@ void related_lists_free(struct related_lists *l);
 
 /* The probability that an item is related to the story, from the pair's
  * TF-IDF cosine, its ranking score (the blend of TF-IDF and latent cosine,
- * rank.h) and the best ranking score among the story's candidates:
- * a logistic function of the TF-IDF cosine and score / best, fitted by
- * scripts/fit-relatedness (constants and how in policy.c). Since
- * score / best <= 1, a pair needs TF-IDF evidence to pass the default
- * cutoff whatever its latent cosine. */
+ * rank.h), the best ranking score among the story's candidates, and the
+ * names the two leads share (policy_lead_names()): a logistic function of
+ * the TF-IDF cosine, score / best and the names, fitted by
+ * scripts/fit-relatedness (constants and how in policy.c). It grows with
+ * each argument. Since score / best <= 1, a pair with no shared term and no
+ * shared name stays below the default cutoff whatever its latent cosine.
+ * policy_apply() scores every candidate with it. */
+float policy_relatedness_names(float tfidf, float score, float best, float names);
+
+/* policy_relatedness_names() with names 0: the probability for a caller
+ * that does not know the leads; never above what the leads would give. */
 float policy_relatedness(float tfidf, float score, float best);
+
+/* How much two stories' leads name the same things, from 0 to 1: the
+ * Jaccard overlap of their sets of names, a name being a word of the title
+ * or of the lead paragraph (`lead`, e.g. the model's excerpt) that starts
+ * with a capital letter without starting a sentence (who, where), or that
+ * holds a digit (when, how many); case-folded. In a title written in title
+ * case (every word of four letters or more capitalised) only words with a
+ * digit count. 0 when neither lead names anything. Event identity is who,
+ * where and when: two earthquakes or two arrests read alike in their
+ * topic words, not in their names. */
+float policy_lead_names(const char *title_a, const char *lead_a, const char *title_b,
+			const char *lead_b);
 
 /* Whether two titles read as the same story: the same words once
  * normalised (NFKC, case-folded, marks stripped, only letters and digits),

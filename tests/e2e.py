@@ -605,8 +605,11 @@ def test_overrides_pin_block_sponsored_and_unknown_story():
     first = by_id[a]["items"][0]["id"]
     listed = {i["id"] for i in by_id[a]["items"]}
     far = next(i for i in reversed(ids) if i not in listed and i != a)  # not a candidate
-    banned = by_id[ids[1]]["items"][0]["id"]
-    sponsor = by_id[ids[2]]["items"][0]["id"]
+    # blocked and sponsored stories that other lists show but a's does not
+    # (so that a's list keeps its length)
+    others = [i["id"] for s in ids[1:] for i in by_id[s]["items"] if i["id"] not in listed | {a}]
+    banned = others[0]
+    sponsor = next(i for i in others if i != banned)
     with Tmp() as t:
         ov = os.path.join(t, "ov.jsonl")
         with open(ov, "w") as f:
@@ -653,7 +656,8 @@ def test_explain_fields_only_when_asked():
                 reasons.add(e["reason"])
             for i in l["items"]:
                 w = i["why"]
-                assert set(w) == {"terms", "tfidf", "latent", "score"}, w
+                assert set(w) == {"terms", "tfidf", "latent", "score", "names"}, w
+                assert 0.0 <= w["names"] <= 1.0, w
                 assert len(w["terms"]) <= 5
                 assert all(set(x) == {"term", "contribution"} for x in w["terms"])
                 c = [x["contribution"] for x in w["terms"]]
