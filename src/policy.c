@@ -303,25 +303,27 @@ static int is_dup(const struct dup_graph *g, uint32_t a, uint32_t b)
 }
 
 /* Relatedness: P(related | tfidf, score / best, names) = 1 / (1 + e^-z),
- * z = A tfidf + B score / best + D names + C. Fitted by
+ * z = (A + D names) tfidf + B score / best + C: the names two leads share
+ * make each shared word count more. Fitted by
  *   scripts/fit-relatedness ../shared   (2026-12-07)
  * on the ecbplus small clusters of seed 1 (make_small_clusters.py --seed 1
  * --min-k 1) pooled with corpus/: every (story, item) pair of `related run
  * --no-cutoff -n 30 --explain` lists, labelled related when the two share
  * a label; logistic regression by Newton's method. Checked on seeds 2-5 and
  * leave one corpus out (README, docs/MEASURED.md). With score / best <= 1,
- * a pair with no shared name needs z >= 0, tfidf >= (-C - B) / A = 0.272:
- * the latent cosine alone never lifts a pair over the default cutoff. */
-#define RELATEDNESS_A 11.60
-#define RELATEDNESS_B 4.57
-#define RELATEDNESS_C (-7.72)
-#define RELATEDNESS_D 8.56
+ * z >= 0 needs tfidf >= (-C - B) / (A + D names): 0.259 with no shared
+ * name, 0.082 with the same names. A pair with no shared term never
+ * passes, whatever its latent cosine and its names. */
+#define RELATEDNESS_A 10.59
+#define RELATEDNESS_B 4.58
+#define RELATEDNESS_C (-7.33)
+#define RELATEDNESS_D 22.98
 
 float policy_relatedness_names(float tfidf, float score, float best, float names)
 {
 	double rel = best > 0.0f ? (double)score / best : 0.0;
-	double z = RELATEDNESS_A * tfidf + RELATEDNESS_B * (rel > 1.0 ? 1.0 : rel) +
-		   RELATEDNESS_D * names + RELATEDNESS_C;
+	double z = (RELATEDNESS_A + RELATEDNESS_D * names) * tfidf +
+		   RELATEDNESS_B * (rel > 1.0 ? 1.0 : rel) + RELATEDNESS_C;
 
 	return (float)(1.0 / (1.0 + exp(-z)));
 }
@@ -550,6 +552,44 @@ static int is_space_cp(utf8proc_int32_t c)
 	       utf8proc_category(c) == UTF8PROC_CATEGORY_ZS;
 }
 
+enum { CP_WORD = 1, CP_CAPITAL = 2, CP_DIGIT = 4 };
+
+/* What code point c is to a word: CP_WORD (is_word_cp()), CP_CAPITAL (an
+ * upper- or title-case letter), CP_DIGIT (a decimal digit). ASCII is
+ * answered without utf8proc's tables: query compares a new story's lead
+ * with every story sharing a term, where the lookups cost most of the
+ * time (perf, 20,000 stories). */
+static int cp_class(utf8proc_int32_t c)
+{
+	utf8proc_category_t cat;
+
+	if (c < 0x80) {
+		if (c >= 'a' && c <= 'z')
+			return CP_WORD;
+		if (c >= 'A' && c <= 'Z')
+			return CP_WORD | CP_CAPITAL;
+		if (c >= '0' && c <= '9')
+			return CP_WORD | CP_DIGIT;
+		return 0;
+	}
+	if (!is_word_cp(c))
+		return 0;
+	cat = utf8proc_category(c);
+	return CP_WORD | (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT ? CP_CAPITAL : 0) |
+	       (cat == UTF8PROC_CATEGORY_ND ? CP_DIGIT : 0);
+}
+
+/* utf8proc_iterate() with ASCII read directly. */
+static utf8proc_ssize_t next_cp(const utf8proc_uint8_t *p, utf8proc_ssize_t len,
+				utf8proc_int32_t *c)
+{
+	if (*p < 0x80) {
+		*c = *p;
+		return 1;
+	}
+	return utf8proc_iterate(p, len, c);
+}
+
 /* Calls fn on every word of s (a maximal run of letters and digits, as
  * is_word_cp() says), in order; returns -1 as soon as fn does, else 0. */
 static int for_each_word(const char *s, int (*fn)(void *, const struct lead_word *),
@@ -561,19 +601,19 @@ static int for_each_word(const char *s, int (*fn)(void *, const struct lead_word
 
 	while (i < len) {
 		utf8proc_int32_t c;
-		utf8proc_ssize_t k = utf8proc_iterate(p + i, len - i, &c);
+		utf8proc_ssize_t k = next_cp(p + i, len - i, &c);
 		if (k <= 0) { /* not UTF-8: a separator */
 			i++;
 			stop = 0;
 			continue;
 		}
-		if (is_word_cp(c)) {
-			utf8proc_category_t cat = utf8proc_category(c);
-			struct lead_word w = { s + i, 0, 0, cat == UTF8PROC_CATEGORY_LU ||
-						      cat == UTF8PROC_CATEGORY_LT, 0, initial };
-			while (i < len && (k = utf8proc_iterate(p + i, len - i, &c)) > 0 &&
-			       is_word_cp(c)) {
-				w.digit |= utf8proc_category(c) == UTF8PROC_CATEGORY_ND;
+		if (cp_class(c) & CP_WORD) {
+			struct lead_word w = { s + i, 0, 0, (cp_class(c) & CP_CAPITAL) != 0, 0,
+					       initial };
+			int cls;
+			while (i < len && (k = next_cp(p + i, len - i, &c)) > 0 &&
+			       ((cls = cp_class(c)) & CP_WORD)) {
+				w.digit |= (cls & CP_DIGIT) != 0;
 				w.letters++;
 				i += k;
 			}
@@ -600,8 +640,8 @@ static int count_title_case(void *ctx, const struct lead_word *w)
 	struct title_case *t = ctx;
 	utf8proc_int32_t c;
 
-	utf8proc_iterate((const utf8proc_uint8_t *)w->s, (utf8proc_ssize_t)w->len, &c);
-	if (w->letters >= 4 && utf8proc_category(c) != UTF8PROC_CATEGORY_ND) {
+	next_cp((const utf8proc_uint8_t *)w->s, (utf8proc_ssize_t)w->len, &c);
+	if (w->letters >= 4 && !(cp_class(c) & CP_DIGIT)) {
 		t->long_words++;
 		t->capitalised += w->capital != 0;
 	}
@@ -631,25 +671,38 @@ static int add_name(void *ctx, const struct lead_word *w)
 	utf8proc_uint8_t *norm = NULL;
 	utf8proc_ssize_t len;
 
+	unsigned char ascii[64];
+	uint32_t h;
+	size_t i = 0;
+
 	if (!w->digit && (k->digits_only || w->initial || !w->capital))
 		return 0;
-	len = utf8proc_map((const utf8proc_uint8_t *)w->s, (utf8proc_ssize_t)w->len, &norm,
-			   UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-			   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
-	if (len < 0)
-		return len == UTF8PROC_ERROR_NOMEM ? -1 : 0;
+	/* ASCII words fold to lowercase without utf8proc's allocation (query
+	 * compares a new story's lead with every story sharing a term) */
+	while (i < w->len && i < sizeof ascii && !((unsigned char)w->s[i] & 0x80)) {
+		unsigned char c = (unsigned char)w->s[i];
+		ascii[i++] = c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+	}
+	if (i == w->len) {
+		h = hash_bytes(ascii, i);
+	} else {
+		len = utf8proc_map((const utf8proc_uint8_t *)w->s, (utf8proc_ssize_t)w->len,
+				   &norm, UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
+				   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
+		if (len < 0)
+			return len == UTF8PROC_ERROR_NOMEM ? -1 : 0;
+		h = hash_bytes(norm, (size_t)len);
+		free(norm);
+	}
 	if (*k->n == *k->cap) {
 		size_t nc = *k->cap ? *k->cap * 2 : 64;
 		uint32_t *grown = realloc(*k->words, nc * sizeof *grown);
-		if (!grown) {
-			free(norm);
+		if (!grown)
 			return -1;
-		}
 		*k->words = grown;
 		*k->cap = nc;
 	}
-	(*k->words)[(*k->n)++] = hash_bytes(norm, (size_t)len);
-	free(norm);
+	(*k->words)[(*k->n)++] = h;
 	return 0;
 }
 
@@ -699,15 +752,32 @@ static float jaccard(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 float policy_lead_names(const char *title_a, const char *lead_a, const char *title_b,
 			const char *lead_b)
 {
-	uint32_t *w = NULL;
-	size_t n = 0, cap = 0;
-	long na, nb;
+	struct policy_names a;
 	float shared = 0.0f;
 
-	na = add_lead_names(title_a, lead_a, &w, &n, &cap);
-	nb = na < 0 ? -1 : add_lead_names(title_b, lead_b, &w, &n, &cap);
-	if (na >= 0 && nb >= 0)
-		shared = jaccard(w, (size_t)na, w + na, (size_t)nb);
+	if (!policy_names_of(title_a, lead_a, &a))
+		shared = policy_names_overlap(&a, title_b, lead_b);
+	free(a.hash);
+	return shared;
+}
+
+int policy_names_of(const char *title, const char *lead, struct policy_names *names)
+{
+	size_t cap = 0;
+
+	names->hash = NULL;
+	names->n = 0;
+	return add_lead_names(title, lead, &names->hash, &names->n, &cap) < 0 ? -1 : 0;
+}
+
+float policy_names_overlap(const struct policy_names *a, const char *title, const char *lead)
+{
+	uint32_t *w = NULL;
+	size_t n = 0, cap = 0;
+	float shared = 0.0f;
+
+	if (add_lead_names(title, lead, &w, &n, &cap) >= 0)
+		shared = jaccard(a->hash, a->n, w, n);
 	free(w);
 	return shared;
 }

@@ -178,11 +178,11 @@ void related_lists_free(struct related_lists *l);
  * TF-IDF cosine, its ranking score (the blend of TF-IDF and latent cosine,
  * rank.h), the best ranking score among the story's candidates, and the
  * names the two leads share (policy_lead_names()): a logistic function of
- * the TF-IDF cosine, score / best and the names, fitted by
- * scripts/fit-relatedness (constants and how in policy.c). It grows with
- * each argument. Since score / best <= 1, a pair with no shared term and no
- * shared name stays below the default cutoff whatever its latent cosine.
- * policy_apply() scores every candidate with it. */
+ * the TF-IDF cosine weighted up by the shared names, and of score / best,
+ * fitted by scripts/fit-relatedness (constants and how in policy.c). It
+ * grows with each argument. Since score / best <= 1, a pair with no shared
+ * term stays below the default cutoff whatever its latent cosine and its
+ * names. policy_apply() scores every candidate with it. */
 float policy_relatedness_names(float tfidf, float score, float best, float names);
 
 /* policy_relatedness_names() with names 0: the probability for a caller
@@ -200,6 +200,21 @@ float policy_relatedness(float tfidf, float score, float best);
  * topic words, not in their names. */
 float policy_lead_names(const char *title_a, const char *lead_a, const char *title_b,
 			const char *lead_b);
+
+/* One story's names, for comparing it with many: hashes of the case-folded
+ * names, sorted, without repeats (hash malloc'd, NULL when n is 0). */
+struct policy_names {
+	uint32_t *hash;
+	size_t n;
+};
+
+/* Fills *names with the names of a title and lead; 0, or -1 when memory
+ * runs out. Release with free(names->hash) either way. */
+int policy_names_of(const char *title, const char *lead, struct policy_names *names);
+
+/* policy_lead_names() of the story whose names are `a` and another story's
+ * title and lead (0 when memory runs out). */
+float policy_names_overlap(const struct policy_names *a, const char *title, const char *lead);
 
 /* Whether two titles read as the same story: the same words once
  * normalised (NFKC, case-folded, marks stripped, only letters and digits),
