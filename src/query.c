@@ -307,8 +307,9 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 		     const struct article *a, const struct query_vector *v, int names,
 		     struct model *s, uint32_t *qi, uint32_t *map, struct error *err)
 {
+	char *excerpt = article_excerpt(a->text, MODEL_EXCERPT_MAX);
 	const char *qf[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
-					 a->lang, a->section, a->image, NULL };
+					 a->lang, a->section, a->image, excerpt };
 	size_t total = n + 1, q = 0, nnz = v->n, at = 0;
 	struct buf strings = BUF_INIT;
 	struct model_parts parts;
@@ -372,6 +373,7 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 	}
 	if (!bad && names)
 		bad = !(term_name = name_terms(m, col, at, &strings));
+	free(excerpt);
 	parts = (struct model_parts){
 		.params = m->params, .n_docs = (uint32_t)total, .n_terms = m->n_terms,
 		.nnz = at, .strings_len = strings.len, .term_name = term_name,
@@ -783,17 +785,18 @@ done:
 }
 
 /* The smallest TF-IDF cosine with which a pair can reach the cutoff:
- * policy_relatedness() grows with both its arguments and score / best is
- * at most 1 (found by bisection, so it follows the fitted constants). */
+ * policy_relatedness_names() grows with every argument, and score / best
+ * and the names are at most 1 (found by bisection, so it follows the
+ * fitted constants). */
 static float cutoff_min_tfidf(float cutoff)
 {
 	float lo = 0.0f, hi = 1.0f;
 
-	if (policy_relatedness(0.0f, 1.0f, 1.0f) >= cutoff)
+	if (policy_relatedness_names(0.0f, 1.0f, 1.0f, 1.0f) >= cutoff)
 		return 0.0f;
 	for (int i = 0; i < 30; i++) {
 		float mid = (lo + hi) / 2;
-		if (policy_relatedness(mid, 1.0f, 1.0f) >= cutoff)
+		if (policy_relatedness_names(mid, 1.0f, 1.0f, 1.0f) >= cutoff)
 			hi = mid;
 		else
 			lo = mid;
@@ -824,20 +827,28 @@ static float best_score(const struct model *m, const struct query_options *o, ui
 	return best;
 }
 
-/* With the cutoff: story d's score for the new story, or -1 when it stays
- * below the cutoff (or is a twin of d) and so enters no list. */
+/* With the cutoff: story d's score for the new story (whose lead names
+ * `lead`), or -1 when it stays below the cutoff (or is a twin of d) and so
+ * enters no list. */
 static float refresh_relatedness(const struct model *m, const struct article *a,
-				 const struct query_vector *v, const struct query_options *o,
+				 const struct query_vector *v, const struct policy_names *lead,
+				 const struct query_options *o,
 				 uint32_t d, float t, float s, float min_tfidf)
 {
-	float best, p;
+	float best, p, names;
 
-	if (t < min_tfidf || policy_title_twins(a->title, model_doc(m, d, MODEL_TITLE)) ||
+	if (t < min_tfidf)
+		return -1.0f;
+	names = policy_names_overlap(lead, model_doc(m, d, MODEL_TITLE),
+				     model_doc(m, d, MODEL_EXCERPT));
+	/* too little even as d's best candidate (score / best <= 1) */
+	if (policy_relatedness_names(t, 1.0f, 1.0f, names) < o->policy.cutoff ||
+	    policy_title_twins(a->title, model_doc(m, d, MODEL_TITLE)) ||
 	    (m->lead_sig && policy_lead_twins(v->lead_sig,
 					      m->lead_sig + (size_t)d * ANALYZE_LEAD_SLOTS)))
 		return -1.0f;
 	best = best_score(m, o, d);
-	p = policy_relatedness(t, s, s > best ? s : best);
+	p = policy_relatedness_names(t, s, s > best ? s : best, names);
 	return p >= o->policy.cutoff ? p : -1.0f;
 }
 
@@ -859,7 +870,12 @@ int query_refresh(const struct model *m, const struct article *a,
 	int blend = o->policy.semantic > 0.0f && m->latent_dim && v->latent, rc = 0;
 	struct policy_options po;
 	float min_tfidf = o->policy.cutoff > 0.0f ? cutoff_min_tfidf(o->policy.cutoff) : 0.0f;
+	/* the names of the new story's lead, as the model would keep it */
+	char *excerpt = o->policy.cutoff > 0.0f ? article_excerpt(a->text, MODEL_EXCERPT_MAX) : NULL;
+	struct policy_names lead;
 
+	rc = policy_names_of(a->title, excerpt, &lead);
+	free(excerpt);
 	policy_options_of(o, &po);
 	for (size_t i = 0; i < r->n_touched; i++) {
 		uint32_t d = r->touched[i];
@@ -881,7 +897,7 @@ int query_refresh(const struct model *m, const struct article *a,
 		if (o->policy.half_life_days > 0 && apart >= 0)
 			s *= (float)pow(0.5, apart / o->policy.half_life_days);
 		if (o->policy.cutoff > 0.0f &&
-		    (s = refresh_relatedness(m, a, v, o, d, t, s, min_tfidf)) < 0.0f)
+		    (s = refresh_relatedness(m, a, v, &lead, o, d, t, s, min_tfidf)) < 0.0f)
 			continue;
 		if (s <= floor[d])
 			continue;
@@ -890,6 +906,7 @@ int query_refresh(const struct model *m, const struct article *a,
 		rc |= buf_add_json_string(ids, model_doc(m, d, MODEL_ID),
 					  strlen(model_doc(m, d, MODEL_ID)));
 	}
+	free(lead.hash);
 	return rc ? -1 : 0;
 }
 
