@@ -156,5 +156,10 @@ for c in "$shared"/data/related-dev/*/; do
 	[ -f "$c/articles.jsonl" ] &&
 		box_set "$(basename "$c")" "$c/articles.jsonl" "$c/articles.jsonl" "$c/labels.jsonl"
 done
+# The relatedness fit re-done from these lists' pairs, and how it carries
+# from one corpus to the other (scripts/fit-relatedness; the constants in
+# src/policy.c should be the dev fit it prints).
+echo
+RELATED=$bin FIT_OUT="$out/fit" $py scripts/fit-relatedness "$shared"
 echo
 RELATED=$bin OUTDIR="$out" scripts/eval-extract "$shared"

@@ -65,7 +65,7 @@
 #include "rank.h"
 
 /* The default cutoff: an item is shown when it is more likely related to
- * the story than not (README, "What a score means"). */
+ * the story than not (README, "Output"). */
 #define POLICY_DEFAULT_CUTOFF 0.5f
 
 struct policy_options {
