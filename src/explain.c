@@ -85,8 +85,10 @@ int explain_pair(const struct model *m, uint32_t a, uint32_t b, float semantic,
 	out->n_shared = n;
 	qsort(out->terms, n, sizeof *out->terms, cmp_contribution);
 	out->n_terms = n < max_terms ? n : max_terms;
-	out->names = policy_lead_names(model_doc(m, a, MODEL_TITLE), model_doc(m, a, MODEL_EXCERPT),
-				       model_doc(m, b, MODEL_TITLE), model_doc(m, b, MODEL_EXCERPT));
+	out->names = policy_lead_names(model_doc(m, a, MODEL_TITLE),
+				       model_doc(m, a, MODEL_EXCERPT),
+				       model_doc(m, b, MODEL_TITLE),
+				       model_doc(m, b, MODEL_EXCERPT));
 	out->has_latent = m->latent_dim > 0;
 	if (out->has_latent) {
 		out->latent = latent_cosine(m, a, b);

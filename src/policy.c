@@ -575,8 +575,9 @@ static int cp_class(utf8proc_int32_t c)
 	if (!is_word_cp(c))
 		return 0;
 	cat = utf8proc_category(c);
-	return CP_WORD | (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT ? CP_CAPITAL : 0) |
-	       (cat == UTF8PROC_CATEGORY_ND ? CP_DIGIT : 0);
+	if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
+		return CP_WORD | CP_CAPITAL;
+	return cat == UTF8PROC_CATEGORY_ND ? CP_WORD | CP_DIGIT : CP_WORD;
 }
 
 /* utf8proc_iterate() with ASCII read directly. */
@@ -670,7 +671,6 @@ static int add_name(void *ctx, const struct lead_word *w)
 	struct name_sink *k = ctx;
 	utf8proc_uint8_t *norm = NULL;
 	utf8proc_ssize_t len;
-
 	unsigned char ascii[64];
 	uint32_t h;
 	size_t i = 0;
