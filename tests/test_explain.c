@@ -33,6 +33,11 @@ static const float dense[N_DOCS][N_TERMS] = {
 };
 
 
+/* Leads: d0 and d3 name Moscow, d3 also Sunday; with their titles' numbers
+ * the names are {0, moscow} and {3, moscow, sunday}, overlap 1/4. */
+static const char *const leads[N_DOCS] = { "Talks in Moscow ended.", NULL, NULL,
+					   "Ministers met in Moscow on Sunday." };
+
 static void make_model(struct model *m)
 {
 	static char titles[N_DOCS][16];
@@ -41,6 +46,7 @@ static void make_model(struct model *m)
 	for (uint32_t d = 0; d < N_DOCS; d++) {
 		snprintf(titles[d], sizeof titles[d], "Title %u", d);
 		fields[d * MODEL_FIELDS + MODEL_TITLE] = titles[d];
+		fields[d * MODEL_FIELDS + MODEL_EXCERPT] = leads[d];
 	}
 	assert_int_equal(testutil_model_from_dense(m, N_DOCS, N_TERMS, &dense[0][0], "doc", 0,
 						   fields, 0), 0);
@@ -184,6 +190,9 @@ static void test_json_has_every_part(void **state)
 	assert_non_null(json_object_get(j, "terms"));
 	assert_non_null(json_object_get(j, "score"));
 	assert_non_null(json_object_get(j, "latent"));
+	/* the names the leads share (policy_lead_names()) */
+	assert_float_equal(e.names, 0.25f, 1e-6);
+	assert_float_equal(json_real_value(json_object_get(j, "names")), 0.25, 1e-6);
 	json_decref(j);
 	buf_release(&b);
 	explain_free(&e);
