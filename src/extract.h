@@ -35,6 +35,13 @@
 int extract_article(const char *html, size_t len, const char *name,
 		    struct article *out, struct error *err);
 
+/* Warnings (article.h) made again on what is left of `a`'s text after
+ * the run's cross-page boilerplate removal cut it from `before` bytes:
+ * "text-short" when it is cut to a stub (under 200 bytes and a quarter
+ * of them), "text-repetitive" only when the rest is still mostly short
+ * lines of one shape. Nothing changes when the text did not. */
+void extract_recheck_text(struct article *a, size_t before);
+
 /* Normalises a date as found in pages ("2017-04-11T18:30:00+03:00",
  * "2017-04-11", "Tue, 11 Apr 2017 18:30:00 GMT") to RFC 3339
  * ("2017-04-11T18:30:00+03:00", dates alone as "2017-04-11T00:00:00Z").

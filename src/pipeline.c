@@ -146,13 +146,17 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 {
 	int oom = 0;
 	struct load_ctx ctx = { set, read_limit, NULL, &oom };
+	/* per article kept: its item and its text's length as extracted */
+	struct { size_t item, len; } *from;
 
 	memset(out, 0, sizeof *out);
 	ctx.reason = calloc(set->n ? set->n : 1, sizeof *ctx.reason);
 	out->articles = calloc(set->n ? set->n : 1, sizeof *out->articles);
+	from = calloc(set->n ? set->n : 1, sizeof *from);
 	if (set->n_sources)
 		out->text_ref = malloc((set->n ? set->n : 1) * sizeof *out->text_ref);
-	if (!ctx.reason || !out->articles || (set->n_sources && !out->text_ref)) {
+	if (!ctx.reason || !out->articles || !from || (set->n_sources && !out->text_ref)) {
+		free(from);
 		free(ctx.reason);
 		free(out->articles);
 		free(out->text_ref);
@@ -169,6 +173,7 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 		for (size_t i = 0; i < set->n; i++)
 			free(ctx.reason[i]);
 		free(ctx.reason);
+		free(from);
 		free(out->articles);
 		free(out->text_ref);
 		out->articles = NULL;
@@ -182,26 +187,30 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 			free(ctx.reason[i]);
 			continue;
 		}
-		if (has_failure_warning(set->items[i].article.warnings) &&
-		    skip_list_add(&set->warned, set->items[i].name,
-				  set->items[i].article.warnings))
-			oom = 1;
+		from[out->n].item = i;
+		from[out->n].len = set->items[i].article.text ? strlen(set->items[i].article.text) : 0;
 		if (out->text_ref)
 			out->text_ref[out->n] = set->items[i].text_ref;
 		out->articles[out->n++] = set->items[i].article;
 		memset(&set->items[i].article, 0, sizeof set->items[i].article);
 	}
 	free(ctx.reason);
-	if (oom)
-		return error_set(err, NULL, "out of memory");
-	if (!keep_boilerplate) {
+	if (!oom && !keep_boilerplate) {
 		long removed = boilerplate_remove(out->articles, out->n,
 						  BOILERPLATE_MIN_PAGES);
-		if (removed < 0)
-			return error_set(err, NULL, "out of memory");
-		out->boilerplate_removed = (size_t)removed;
+		oom = removed < 0;
+		out->boilerplate_removed = removed < 0 ? 0 : (size_t)removed;
 	}
-	return 0;
+	/* the warnings speak of the text as finally used */
+	for (size_t k = 0; !oom && k < out->n; k++) {
+		struct article *a = &out->articles[k];
+		extract_recheck_text(a, from[k].len);
+		if (has_failure_warning(a->warnings) &&
+		    skip_list_add(&set->warned, set->items[from[k].item].name, a->warnings))
+			oom = 1;
+	}
+	free(from);
+	return oom ? error_set(err, NULL, "out of memory") : 0;
 }
 
 /* ---- analysis and model ---- */

@@ -1050,6 +1050,33 @@ def test_query_update_never_overwrites_a_model_replaced_meanwhile():
         assert _model_ids(t, model) == nightly_ids | {"zz-new/0"}
 
 
+@test
+def test_run_warns_on_the_text_left_after_boilerplate_removal():
+    # two stories of one site whose only text is the site's own chrome:
+    # the cross-page removal empties it, and the warning says so
+    chrome = "".join(f"<p>Our newsroom covers the region every day: the council, the schools, "
+                     f"the harbour and the clubs, with notes from readers ({k}).</p>"
+                     for k in range(6))
+    story = ("<p>The ferry to the island will run twice a day from May, the operator said on "
+             "Monday, after a winter of single crossings.</p>") * 4
+    pages = {"a": ("Harbour dues rise again", chrome), "b": ("Schools close early for snow", chrome),
+             "c": ("Ferry timetable doubles", story)}
+    with Tmp() as t:
+        os.mkdir(os.path.join(t, "pages"))
+        for name, (title, body) in pages.items():
+            with open(os.path.join(t, "pages", name + ".html"), "w", encoding="utf-8") as f:
+                f.write(f'<html lang="en"><head><title>{title}</title><link rel="canonical" '
+                        f'href="https://news.example.org/{name}"></head><body><h1>{title}</h1>'
+                        f'<div class="content">{body}</div></body></html>')
+        for keep, want in ((False, {"a", "b"}), (True, set())):
+            out = os.path.join(t, "o%d" % keep)
+            run("run", os.path.join(t, "pages"), "-o", out, "-q", *(["--keep-boilerplate"] if keep else []),
+                check=False)
+            rep = json.load(open(os.path.join(out, "report.json")))
+            short = {os.path.basename(w["input"])[0] for w in rep["warnings"] if "text-short" in w["warnings"]}
+            assert short == want, (keep, rep["warnings"])
+
+
 def main():
     if not os.path.exists(BIN):
         print(f"e2e: {BIN} not built", file=sys.stderr)

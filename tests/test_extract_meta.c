@@ -711,6 +711,46 @@ static void test_site_name_title_is_no_headline_to_compare(void **state)
 	article_clear(&a);
 }
 
+/* What the run's boilerplate removal leaves is warned on: a text cut to
+ * a stub is short, a column of timestamps that is gone no longer
+ * repetitive; a short story freed of a teaser list is no warning; an
+ * untouched text keeps its warnings. */
+static void test_warnings_made_again_on_the_text_left(void **state)
+{
+	struct article a = { 0 };
+
+	(void)state;
+	a.text = strdup("Also in Central Asia");
+	a.warnings = strdup("text-repetitive");
+	extract_recheck_text(&a, 2000);
+	assert_true(has_warning(&a, "text-short"));
+	assert_false(has_warning(&a, "text-repetitive"));
+	article_clear(&a);
+
+	a.text = strdup("");
+	a.warnings = strdup("text-unlike-headline\ntext-repetitive");
+	extract_recheck_text(&a, 384);
+	assert_true(has_warning(&a, "text-short"));
+	assert_true(has_warning(&a, "text-unlike-headline"));
+	assert_false(has_warning(&a, "text-repetitive"));
+	article_clear(&a);
+
+	a.text = strdup("I felt this one pretty good.\n\nI'm located 25 miles south "
+			"of the quake.\n\nSlow easy rocking for about 6 seconds.\n\n"
+			"This one is pretty rare here: the area has small quakes nearly "
+			"every week, and a 4.4 is on the large size for it.");
+	extract_recheck_text(&a, 1677);
+	assert_null(a.warnings);
+	article_clear(&a);
+
+	a.text = strdup("1989");
+	a.warnings = strdup("text-repetitive");
+	extract_recheck_text(&a, 4);
+	assert_true(has_warning(&a, "text-repetitive"));
+	assert_false(has_warning(&a, "text-short"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -744,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_headline_that_is_the_first_sentence_is_no_warning),
 		cmocka_unit_test(test_date_line_headline_is_no_warning),
 		cmocka_unit_test(test_site_name_title_is_no_headline_to_compare),
+		cmocka_unit_test(test_warnings_made_again_on_the_text_left),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -314,6 +314,51 @@ static void check_extraction(struct article *out, size_t largest,
 		add_warning(out, "text-repetitive");
 }
 
+/* Removes warning `w` from the article's list (article.h: one item per
+ * line), in place. */
+static void drop_warning(struct article *a, const char *w)
+{
+	size_t wl = strlen(w);
+	char *p = a->warnings;
+
+	while (p && *p) {
+		size_t l = strcspn(p, "\n");
+
+		if (l == wl && !strncmp(p, w, l)) {
+			memmove(p, p + l + (p[l] == '\n'), strlen(p + l + (p[l] == '\n')) + 1);
+			if (!*p && p > a->warnings)
+				p[-1] = '\0'; /* it was the last: no trailing newline */
+			break;
+		}
+		p += l + (p[l] == '\n');
+	}
+	if (a->warnings && !*a->warnings) {
+		free(a->warnings);
+		a->warnings = NULL;
+	}
+}
+
+/* The run's cross-page boilerplate removal (boilerplate.h) took the
+ * paragraphs a site repeats on its other pages out of the text, which
+ * held `before` bytes as extracted: the warnings that read the text
+ * alone are made again on what is left. "text-short" when it is cut to a
+ * stub (under STUB_MAX bytes and a quarter of what was extracted: the
+ * story was mostly the site's chrome; a short story freed of a list of
+ * teasers stays unwarned), "text-repetitive" when the rest still is. */
+enum { STUB_MAX = 200 };
+void extract_recheck_text(struct article *a, size_t before)
+{
+	size_t now = a->text ? strlen(a->text) : 0;
+
+	if (now == before)
+		return;
+	if (now < STUB_MAX && now * SHORT_FACTOR < before)
+		add_warning(a, "text-short");
+	drop_warning(a, "text-repetitive");
+	if (a->text && repetitive(a->text))
+		add_warning(a, "text-repetitive");
+}
+
 /* libxml2 checks each new attribute of a tag against all the earlier ones,
  * so one tag with 100,000 attributes takes tens of seconds (measured 19 s).
  * Real pages never need more than a few dozen: this returns a copy of the
