@@ -313,6 +313,60 @@ static void test_later_head_publication_wins_over_jsonld(void **state)
 }
 
 
+/* The story's day is the publisher's: an instant one source writes in
+ * UTC and another in the publisher's offset prints as the latter (its
+ * day the local one), modified too; a value written with its offset
+ * keeps it as written. */
+static void test_published_in_the_publishers_offset(void **state)
+{
+	const char *html =
+		"<html><head><script type=\"application/ld+json\">"
+		"{\"@type\": \"NewsArticle\", \"datePublished\": "
+		"\"2022-11-06T23:00:00.000Z\", \"dateModified\": "
+		"\"2022-11-07T22:30:00Z\"}</script><meta property=\"article:modified_time\" "
+		"content=\"2022-11-07T23:30:00+01:00\"></head><body>"
+		"<h1>Council approves the tram line</h1><p class=\"meta\">Monday "
+		"<time datetime=\"2022-11-07T00:00:00+01:00\">at midnight</time></p>"
+		BODY "</body></html>";
+	const char *written =
+		"<html><head><script type=\"application/ld+json\">"
+		"{\"@type\": \"NewsArticle\", \"datePublished\": "
+		"\"2022-10-25T23:30:00+02:00\"}</script></head><body>"
+		"<h1>Council approves the tram line</h1>" BODY "</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(a.published, "2022-11-07T00:00:00+01:00");
+	assert_string_equal(a.modified, "2022-11-07T23:30:00+01:00");
+	article_clear(&a);
+	extract(written, &a);
+	assert_string_equal(a.published, "2022-10-25T23:30:00+02:00");
+	article_clear(&a);
+}
+
+/* The head's article:published_time is a later publication only when
+ * it falls on a later day where the JSON-LD date is written: the same
+ * instant in UTC ("2022-05-06T02:00:00Z" for "2022-05-05T21:00:00-05:00")
+ * is not. */
+static void test_same_instant_in_the_head_is_no_later_publication(void **state)
+{
+	const char *head = "<html><head><meta "
+			   "property=\"article:published_time\" content=\"";
+	const char *rest =
+		"\"><script type=\"application/ld+json\">"
+		"{\"@type\": \"NewsArticle\", \"datePublished\": "
+		"\"2022-05-05T21:00:00-05:00\"}</script></head><body>"
+		"<h1>Council approves the tram line</h1>" BODY "</body></html>";
+	char html[4096];
+
+	(void)state;
+	snprintf(html, sizeof html, "%s%s%s", head, "2022-05-06T02:00:00Z", rest);
+	assert_published_day(html, "2022-05-05");
+	snprintf(html, sizeof html, "%s%s%s", head, "2022-05-07T02:00:00Z", rest);
+	assert_published_day(html, "2022-05-07");
+}
+
 static void test_page_dated_by_its_last_change(void **state)
 {
 	/* The only date is the page's last change, in a label and a
@@ -785,6 +839,8 @@ int main(void)
 		cmocka_unit_test(test_date_line_headline_is_no_warning),
 		cmocka_unit_test(test_site_name_title_is_no_headline_to_compare),
 		cmocka_unit_test(test_warnings_made_again_on_the_text_left),
+		cmocka_unit_test(test_published_in_the_publishers_offset),
+		cmocka_unit_test(test_same_instant_in_the_head_is_no_later_publication),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -632,3 +632,66 @@ long date_days_apart(const char *a, const char *b)
 		return LONG_MAX;
 	return days_from_civil(ya, ma, da) - days_from_civil(yb, mb, db);
 }
+
+/* The day number of `t` seconds since the epoch (rounded down). */
+static long long day_of(long long t)
+{
+	return (t >= 0 ? t : t - 86399) / 86400;
+}
+
+/* An RFC 3339 value as extract_normalize_date() prints it
+ * ("2022-10-25T23:30:00+02:00", "...Z") read into seconds since the epoch
+ * (*t) and the offset it is written in (*off, minutes east of UTC). */
+static bool read_instant(const char *s, long long *t, int *off)
+{
+	int y, mo, d, h, mi, se, oh = 0, om = 0, n = 0;
+	char z;
+
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &d, &h, &mi,
+			 &se, &z, &n) != 7)
+		return false;
+	if (z == '+' || z == '-') {
+		if (sscanf(s + n, "%2d:%2d", &oh, &om) != 2)
+			return false;
+	} else if (z != 'Z') {
+		return false;
+	}
+	*off = (z == '-' ? -1 : 1) * (oh * 60 + om);
+	*t = (long long)days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 +
+	     se - (long long)*off * 60;
+	return true;
+}
+
+bool date_same_instant(const char *a, const char *b)
+{
+	long long ta, tb;
+	int oa, ob;
+
+	return read_instant(a, &ta, &oa) && read_instant(b, &tb, &ob) && ta == tb;
+}
+
+/* Whether printed date `d` is an instant, not a day alone (which prints
+ * as "T00:00:00Z"). */
+static bool date_is_instant(const char *d)
+{
+	return d && strlen(d) >= 20 && strcmp(d + 10, "T00:00:00Z") != 0;
+}
+
+bool date_written_in_utc(const char *d)
+{
+	return date_is_instant(d) && d[strlen(d) - 1] == 'Z';
+}
+
+long date_days_later_where_written(const char *a, const char *b)
+{
+	long long ta, tb;
+	int oa, ob;
+
+	if (!date_is_instant(a) || !date_is_instant(b) ||
+	    !read_instant(a, &ta, &oa) || !read_instant(b, &tb, &ob))
+		return date_days_apart(a, b);
+	/* both days as b's offset counts them */
+	ta += (long long)ob * 60;
+	tb += (long long)ob * 60;
+	return (long)(day_of(ta) - day_of(tb));
+}

@@ -405,6 +405,20 @@ char *date_in_url(const char *url);
  * LONG_MAX when either is not a date. */
 long date_days_apart(const char *a, const char *b);
 
+/* Whether two dates as extract_normalize_date() prints them are one
+ * instant ("2022-11-06T23:00:00Z" and "2022-11-07T00:00:00+01:00"). */
+bool date_same_instant(const char *a, const char *b);
+
+/* Whether printed date `d` is an instant written in UTC ("...Z" with a
+ * time; a date alone, "T00:00:00Z", is a day, not an instant). */
+bool date_written_in_utc(const char *d);
+
+/* Days from `b`'s day to the day instant `a` falls on where `b` is
+ * written (in b's offset): "2022-05-06T02:00:00Z" is on the day of
+ * "2022-05-05T21:00:00-05:00" (0). Values that are not instants compare
+ * as date_days_apart() does. */
+long date_days_later_where_written(const char *a, const char *b);
+
 struct ld;
 
 /* Whether the word at p names a month (month_names in date.c: en, de,

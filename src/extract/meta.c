@@ -587,13 +587,35 @@ static void later_publication(struct article *out, const char *head)
 {
 	char *d = head && out->published ? extract_normalize_date(head) : NULL;
 
-	if (d && date_days_apart(d, out->published) > 0 &&
-	    !(out->modified && date_days_apart(d, out->modified) > 0)) {
+	if (d && date_days_later_where_written(d, out->published) > 0 &&
+	    !(out->modified && date_days_later_where_written(d, out->modified) > 0)) {
 		free(out->published);
 		out->published = d;
 		return;
 	}
 	free(d);
+}
+
+/* A date taken as an instant written in UTC ("2022-11-06T23:00:00Z")
+ * that another machine-readable statement `c[0..n)` gives as the same
+ * instant in the publisher's own offset ("2022-11-07T00:00:00+01:00")
+ * is printed as that one says it: its day is the story's day where it
+ * was published. */
+static void publisher_offset(char **field, const struct date_cand *c, size_t n)
+{
+	if (!date_written_in_utc(*field))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		char *d = c[i].s && c[i].how == AS_VALUE ? extract_normalize_date(c[i].s)
+							  : NULL;
+
+		if (d && !date_written_in_utc(d) && date_same_instant(d, *field)) {
+			free(*field);
+			*field = d;
+			return;
+		}
+		free(d);
+	}
 }
 
 /* A published instant given in UTC ("2022-11-06T23:00:00Z") falls on the
@@ -1074,6 +1096,8 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 		fill_date(&out->published, &c, 1, out->modified);
 	}
 
+	publisher_offset(&out->modified, mods, sizeof mods / sizeof mods[0]);
+	publisher_offset(&out->published, pubs, npubs);
 	local_day(out, m);
 
 	/* author */
