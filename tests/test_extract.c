@@ -71,6 +71,27 @@ static void test_extract_recovers_page_swallowed_by_unclosed_title(void **state)
 	article_clear(&a);
 }
 
+static void test_extract_title_repair_skips_scripts_and_comments(void **state)
+{
+	/* The unclosed <title> is the page's, not the "<title>" a script
+	 * writes or a comment holds before it: the end tag put back inside
+	 * the script left the real title open, and the page swallowed. */
+	const char *html =
+		"<html><head><!-- <title>old --><script>"
+		"document.write('<title>' + t);</script>"
+		"<title>Tillerson in Moscow\n"
+		"<div class=\"story\">" STORY "</div></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_string_equal(a.title, "Tillerson in Moscow");
+	article_clear(&a);
+}
+
 static void test_extract_recovers_page_swallowed_by_broken_script_tag(void **state)
 {
 	/* The script's start tag lost its closing quote, so it ends inside
@@ -89,6 +110,40 @@ static void test_extract_recovers_page_swallowed_by_broken_script_tag(void **sta
 	assert_non_null(a.text);
 	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
 	assert_non_null(strstr(a.text, "report back within weeks."));
+	article_clear(&a);
+}
+
+static void test_extract_never_repairs_inside_a_sound_script(void **state)
+{
+	/* A JSON-LD block in the head whose articleBody holds a whole
+	 * document's markup ("</head><body><p>"): the script's start tag is
+	 * sound, so its text is data, not a page it swallowed. Cut there, the
+	 * rest of the JSON was read as the body and printed raw, and the
+	 * block's author and date were lost. A "<title>" written inside a
+	 * script or a comment is not the page's title either. */
+	const char *html =
+		"<html><head><!-- <title>Old template --><script>"
+		"document.write('<title>x');</script>"
+		"<title>Talks in Moscow</title>"
+		"<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\","
+		"\"headline\":\"Talks in Moscow\",\"datePublished\":\"2017-04-11\","
+		"\"author\":{\"@type\":\"Person\",\"name\":\"Jane Smith\"},"
+		"\"articleBody\":\"<html><head></head><body><p>Officials met "
+		"at the federal prison<\\/a>.<\\/p></body>\"}</script>"
+		"</head><body><div class=\"story\">" STORY "</div>"
+		"<script>ads();</script></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_null(strstr(a.text, "federal prison"));
+	assert_null(strstr(a.text, "<\\/"));
+	assert_string_equal(a.title, "Talks in Moscow");
+	assert_string_equal(a.author, "Jane Smith");
+	assert_string_equal(a.published, "2017-04-11T00:00:00Z");
 	article_clear(&a);
 }
 
@@ -1463,6 +1518,8 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_core_block_with_pictures_and_no_p),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_unclosed_title),
 		cmocka_unit_test(test_extract_recovers_page_swallowed_by_broken_script_tag),
+		cmocka_unit_test(test_extract_never_repairs_inside_a_sound_script),
+		cmocka_unit_test(test_extract_title_repair_skips_scripts_and_comments),
 		cmocka_unit_test(test_extract_drops_teaser_list_longer_than_the_brief),
 		cmocka_unit_test(test_extract_keeps_paragraphs_that_start_with_links),
 		cmocka_unit_test(test_extract_keeps_hinted_block_holding_the_text),

@@ -359,6 +359,76 @@ void extract_recheck_text(struct article *a, size_t before)
 		add_warning(a, "text-repetitive");
 }
 
+/* ---- the page's bytes as the parser reads them ------------------------ */
+
+/* The repairs below work on the page's bytes before (or between) parses.
+ * They look only at markup: a comment and the text of a <script> or
+ * <style> (which the parser reads verbatim up to the element's end tag)
+ * are stepped over whole, so a tag written inside them ("<title>" in a
+ * script's string, the "<body><p>" of a JSON-LD articleBody) is never
+ * taken for the page's, and no repair is ever made inside them. */
+
+/* Whether html[i..len) starts with `word` (ASCII case-insensitive) followed
+ * by a character that ends a tag name. */
+static bool tag_named(const char *html, size_t len, size_t i, const char *word)
+{
+	size_t n = strlen(word);
+	char c;
+
+	if (len - i < n + 1 || strncasecmp(html + i, word, n) != 0)
+		return false;
+	c = html[i + n];
+	return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' ||
+	       c == '\r' || c == '\f';
+}
+
+/* The offset of the '>' that ends the tag whose name starts at html[i]
+ * (quoted attribute values stepped over), or len. */
+static size_t tag_end(const char *html, size_t len, size_t i)
+{
+	char quote = 0;
+
+	for (; i < len; i++) {
+		char ch = html[i];
+
+		if (quote) {
+			if (ch == quote)
+				quote = 0;
+		} else if (ch == '"' || ch == '\'') {
+			quote = ch;
+		} else if (ch == '>') {
+			return i;
+		}
+	}
+	return len;
+}
+
+static size_t find_ci(const char *s, size_t len, size_t from,
+		      const char *needle);
+
+/* When html[i] is the '<' of a comment or of a <script> or <style> start
+ * tag, the offset just past what the parser reads as one piece: the
+ * comment up to "-->", the element's text up to its end tag (its "</").
+ * Otherwise i itself. */
+static size_t skip_verbatim(const char *html, size_t len, size_t i)
+{
+	size_t end;
+
+	if (len - i >= 4 && memcmp(html + i, "<!--", 4) == 0) {
+		end = find_ci(html, len, i + 4, "-->");
+		return end < len ? end + 3 : len;
+	}
+	if (len - i < 2)
+		return i;
+	if (tag_named(html, len, i + 1, "script"))
+		end = find_ci(html, len, tag_end(html, len, i + 1), "</script");
+	else if (tag_named(html, len, i + 1, "style"))
+		end = find_ci(html, len, tag_end(html, len, i + 1), "</style");
+	else
+		return i;
+	return end;
+}
+
 /* libxml2 checks each new attribute of a tag against all the earlier ones,
  * so one tag with 100,000 attributes takes tens of seconds (measured 19 s).
  * Real pages never need more than a few dozen: this returns a copy of the
@@ -375,12 +445,18 @@ static char *limit_attributes(const char *html, size_t len, bool *oom)
 	*oom = false;
 	while (i < len) {
 		const char *lt = memchr(html + i, '<', len - i);
-		size_t j, eq = 0;
+		size_t j, eq = 0, at, verbatim;
 		char quote = 0;
 
 		if (!lt)
 			break;
-		i = (size_t)(lt - html) + 1;
+		at = (size_t)(lt - html);
+		verbatim = skip_verbatim(html, len, at);
+		if (verbatim > at && html[at + 1] == '!') {
+			i = verbatim; /* a comment */
+			continue;
+		}
+		i = at + 1;
 		if (i >= len || !((html[i] | 0x20) >= 'a' && (html[i] | 0x20) <= 'z'))
 			continue;
 		for (j = i; j < len; j++) {
@@ -423,7 +499,8 @@ static char *limit_attributes(const char *html, size_t len, bool *oom)
 				break;
 			}
 		}
-		i = j;
+		/* past a script's or style's text: no tags in it */
+		i = verbatim > j ? verbatim : j;
 	}
 	return copy;
 }
@@ -466,22 +543,28 @@ static bool holds_markup(const xmlNode *n)
 }
 
 /* Where an unclosed <title> of the page should have ended: before the
- * first tag after its start tag. Returns len when it cannot be placed. */
+ * first tag after the first <title> start tag that is markup (not inside
+ * a comment, script or style). Returns len when it cannot be placed. */
 static size_t title_end_at(const char *html, size_t len)
 {
 	size_t i = 0;
 
 	for (;;) {
-		i = find_ci(html, len, i, "<title");
-		if (i + 6 >= len)
+		const char *lt = memchr(html + i, '<', len - i);
+		size_t at, past;
+
+		if (!lt)
 			return len;
-		i += 6;
-		if (html[i] == '>' || html[i] == ' ' || html[i] == '\t' ||
-		    html[i] == '\n' || html[i] == '\r')
+		at = (size_t)(lt - html);
+		if ((past = skip_verbatim(html, len, at)) > at) {
+			i = past;
+			continue;
+		}
+		i = at + 1;
+		if (tag_named(html, len, i, "title"))
 			break;
 	}
-	while (i < len && html[i] != '>')
-		i++;
+	i = tag_end(html, len, i);
 	for (i++; i + 1 < len; i++) {
 		char c = html[i + 1];
 
@@ -495,14 +578,18 @@ static size_t title_end_at(const char *html, size_t len)
 /* Where the code of a <script> that reads the end of the head and the
  * start of the body ends, as a script whose start tag lost its closing
  * quote does: at the "</head" (or "<body") inside its text, found in the
- * page's bytes (a script's text is the page's bytes verbatim). Returns
- * len when the script is sound or its text cannot be found. */
+ * page's bytes (a script's text is the page's bytes verbatim). Only such a
+ * script is cut: one whose start tag, from the last "<script" before its
+ * text, holds markup (another '<'), which a sound start tag never does.
+ * The text of a sound script is data, whatever it holds (a JSON-LD
+ * articleBody with a whole page's "</head><body>"). Returns len when the
+ * script is sound or its text cannot be found. */
 static size_t script_end_at(const xmlNode *script, const char *html,
 			    size_t len)
 {
 	const xmlNode *c = script->children;
 	const char *text, *at;
-	size_t n, body, head;
+	size_t n, body, head, open, start;
 
 	if (!c || !c->content ||
 	    (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE))
@@ -516,7 +603,13 @@ static size_t script_end_at(const xmlNode *script, const char *html,
 	at = memmem(html, len, text, n);
 	if (!at)
 		return len;
-	return (size_t)(at - html) + (head < body ? head : body);
+	start = (size_t)(at - html);
+	for (open = start; open > 0; open--)
+		if (html[open - 1] == '<' && tag_named(html, start, open, "script"))
+			break;
+	if (open == 0 || !memchr(html + open, '<', start - open))
+		return len; /* a sound start tag */
+	return start + (head < body ? head : body);
 }
 
 /* Looks at the head of a freshly parsed page for an element left open
