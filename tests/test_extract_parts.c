@@ -363,6 +363,31 @@ static void test_extract_keeps_a_round_up_of_items_with_prose(void **state)
 	article_clear(&a);
 }
 
+/* A line that is only an address (the report's URL, a site to visit)
+ * is part of the story: its link shows where it leads rather than naming
+ * another story, so it is no link list to drop. A line of linked words
+ * stays out. */
+static void test_extract_keeps_lines_that_are_only_a_url(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body><article>"
+		"<h1>Tillerson in Moscow</h1>" P1 P2
+		"<p><a href=\"https://www.state.gov/moscow-talks\">"
+		"https://www.state.gov/moscow-talks</a></p>"
+		"<p><a href=\"/more\">More from our Moscow bureau</a></p>"
+		"<p>www.kremlin.ru/events</p>" P3
+		"</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "\n\nhttps://www.state.gov/moscow-talks\n\n"));
+	assert_non_null(strstr(a.text, "\n\nwww.kremlin.ru/events\n\n"));
+	assert_non_null(strstr(a.text, "within weeks."));
+	assert_null(strstr(a.text, "Moscow bureau"));
+	article_clear(&a);
+}
+
 /* The site's name and the page's tags: article:tag metas, else JSON-LD
  * keywords, else meta keywords; each tag once, trimmed. */
 static void test_extract_sitename_and_tags(void **state)
@@ -406,6 +431,7 @@ int main(void)
 		cmocka_unit_test(test_extract_jsonld_body_stands_in_for_another_text),
 		cmocka_unit_test(test_extract_promo_inside_the_story_does_not_end_it),
 		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
+		cmocka_unit_test(test_extract_keeps_lines_that_are_only_a_url),
 		cmocka_unit_test(test_extract_sitename_and_tags),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
