@@ -129,6 +129,51 @@ static void test_extract_header_never_wins_over_the_body_below(void **state)
 	article_clear(&a);
 }
 
+/* The same when the header sits deep in its own boxes (hero, container,
+ * column: five levels above the headline) and the body in a sibling
+ * branch of the page's wrapper: what decides is that nothing but the
+ * header stands between the headline and the body, not how far up their
+ * common ancestor is. A box of other stories further down stays out. */
+static void test_extract_deep_header_never_wins_over_the_body_below(void **state)
+{
+	const char *html =
+		"<html><head><title>Twitter Lite reaches Latin America</title></head>"
+		"<body><div class=\"page\"><div class=\"content-header\">"
+		"<div class=\"hero\"><div class=\"container\"><div class=\"col-7 articleHead\">"
+		"<a href=\"/apps\">Apps</a><h1>Twitter Lite reaches Latin America</h1>"
+		"<p class=\"dek\">The version of Twitter that saves data, loads "
+		"tweets faster, works offline and takes 3 MB arrives in Mexico, "
+		"Venezuela, Peru, Chile and seven more countries, it said.</p>"
+		"<div class=\"author\"><span>by </span><a href=\"/p/cs\">Cesar Salza</a>"
+		"</div></div></div></div></div>"
+		"<div class=\"contentWrap\"><div class=\"container\"><div class=\"row\">"
+		"<div class=\"col-12\"><article id=\"article-body\"><div class=\"main\">"
+		"<p>Twitter Lite will be on the Play Store in eleven countries of "
+		"Latin America from today.</p>"
+		"<p>Twitter said that Twitter Lite reaches 24 new countries today, "
+		"eleven of them in Latin America.</p>"
+		"<p>It is now available in Bolivia, Brazil, Chile, Colombia, Costa "
+		"Rica, Ecuador, Mexico, Panama, Peru, El Salvador and Venezuela.</p>"
+		"<p>The app takes up less room on the phone, at 3 MB, and loads "
+		"tweets faster on slow networks.</p>"
+		"</div></article></div></div></div></div></div>"
+		"<div class=\"more\"><h2>More stories</h2>"
+		"<p>A long teaser about another story entirely, which takes up far "
+		"more room than the story above it and tells of phones, tablets, "
+		"laptops, watches, headphones and cameras, with prices.</p></div>"
+		"</body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Play Store in eleven countries"));
+	assert_non_null(strstr(a.text, "Bolivia, Brazil"));
+	assert_null(strstr(a.text, "another story entirely"));
+	assert_non_null(a.standfirst);
+	assert_non_null(strstr(a.standfirst, "saves data"));
+	article_clear(&a);
+}
+
 /* The headline is the <h1> the other statements agree with: a site-wide
  * og:title, a "Site | Section | Title" <title>, a logo's <h1> and an
  * og:title with a long suffix do not win over it. */
@@ -423,6 +468,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_extract_parts_leave_the_text),
 		cmocka_unit_test(test_extract_header_never_wins_over_the_body_below),
+		cmocka_unit_test(test_extract_deep_header_never_wins_over_the_body_below),
 		cmocka_unit_test(test_extract_headline_by_agreement),
 		cmocka_unit_test(test_extract_dates_from_the_page_and_url),
 		cmocka_unit_test(test_extract_byline_names),

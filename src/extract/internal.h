@@ -235,6 +235,7 @@ struct info {
 	uint32_t block;    /* nearest block ancestor-or-self */
 	const struct tag *tag;
 	size_t text, link; /* characters in the subtree, inside links */
+	size_t before; /* characters of the page's text before it */
 	size_t commas;
 	size_t own, own_commas; /* loose text directly in this block */
 	size_t own_link; /* characters of `own` inside links */
@@ -269,6 +270,7 @@ struct scan {
 	size_t n, cap;
 	unsigned mode;
 	xmlNode *headline; /* the <h1> that states the title, or NULL */
+	size_t seen; /* characters of text scanned so far */
 	struct buf tmp;
 	bool oom;
 };

@@ -88,6 +88,7 @@ static void scan_enter_element(struct scan *s, xmlNode *n)
 	n->_private = (void *)(uintptr_t)s->n;
 	in->node = n;
 	in->tag = tag_lookup(n->name);
+	in->before = s->seen;
 	in->parent = parent ? index_of(s, parent) : NO_NODE;
 	in->in_link = (parent && parent->in_link) || is_link_out(n);
 	if (in->tag && (in->tag->flags & T_BLOCK))
@@ -120,6 +121,7 @@ static void scan_text(struct scan *s, const xmlNode *n)
 	if (!p || p->skipped || !n->content)
 		return;
 	len = count_text(n->content, &commas);
+	s->seen += len;
 	if (len > 1)
 		p->marker_before = false;
 	p->text += len;
@@ -226,6 +228,7 @@ int scan_document(struct scan *s, xmlNode *root)
 	xmlNode *n = root;
 
 	s->n = 0;
+	s->seen = 0;
 	for (;;) {
 		bool descend = false;
 
@@ -339,68 +342,55 @@ void boost_near_headline(struct scan *s)
 #define BOXED_FACTOR 0.1
 
 /* The story's body when the best candidate `best` is its header: a header
- * zone (a block that holds the headline, or one of under HEADER_BOX_MAX
- * characters the headline's boost lifted) never wins over a longer body
- * below it. The body is the best-scoring candidate after `best` in
- * document order, inside the headline's HEADLINE_SCOPE-th ancestor (the
- * story's own container, not the page), with twice the header's text
- * besides the headline and BODY_BELOW_MIN characters or more, few links,
- * paragraphs (two <p> or more, or a long one of loose text), neither boxed
- * nor hinted away, that follows the headline with nothing
- * between them but the header itself (its text, and HEADER_SLACK
- * characters more: a date, a share bar's words), as header_zone() counts
- * it; a box of other stories between the two means the block below is
- * not the story's. Only in the strict pass: the relaxed
- * ones keep comments and sidebars, which are longer than a short post.
+ * zone (a block that holds the headline, or one the headline's boost
+ * lifted, with under HEADER_BOX_MAX characters besides the headline: more
+ * is a story of its own) never wins over a longer body below it. The body
+ * is the best-scoring candidate after `best` in document order that starts within the header's text (besides the
+ * headline) and HEADER_SLACK characters more (a date, a share bar's words)
+ * after the headline ends, counted in the page's visible text (`before`):
+ * nothing but the header stands between them, however deep the header
+ * sits in boxes of its own and wherever the body's branch of the page
+ * begins. It has twice the header's text besides the headline and
+ * BODY_BELOW_MIN characters or more, few links, paragraphs (two <p> or
+ * more, or a long one of loose text), and is neither boxed nor hinted
+ * away; a box of other stories between the two pushes the body out of
+ * reach. Only in the strict pass: the relaxed ones keep comments and
+ * sidebars, which are longer than a short post.
  * A paywalled teaser, a story told in tables or pictures with captions
  * scores weakly and lost to its header of headline, standfirst and
  * byline, boosted five times. Returns `best` when there is no such body.
- * Linear in the elements. */
+ * Linear in the elements: `before` does not decrease in document order.
+ * (The body used to be looked for inside the headline's third ancestor
+ * only, which missed a header nested in hero, container and column boxes
+ * with the body in the page wrapper's next branch.) */
 enum { HEADER_BOX_MAX = 800, BODY_BELOW_MIN = 200,
        HEADER_SLACK = 200 };
 static uint32_t body_below_header(struct scan *s, uint32_t best)
 {
 	const struct info *b = &s->v[best], *h = info_of(s, s->headline);
-	const xmlNode *scope = s->headline;
-	uint32_t sc, end = best + 1, found = best;
-	size_t header, need;
+	uint32_t end = best + 1, found = best;
+	size_t header, need, reach;
 	bool holds;
 
 	if (!h || !b->anchored || !(s->mode & M_STRIP_UNLIKELY))
 		return best;
 	holds = is_ancestor(s, best, index_of(s, h));
 	header = b->text > h->text && holds ? b->text - h->text : b->text;
-	if (!holds && header >= HEADER_BOX_MAX)
-		return best;
-	for (int k = 0; k < HEADLINE_SCOPE && scope; k++)
-		scope = scope->parent;
-	if (!scope || !info_of(s, scope) || is_tag(scope, "body") ||
-	    is_tag(scope, "html"))
-		return best;
-	sc = index_of(s, info_of(s, scope));
+	if (header >= HEADER_BOX_MAX)
+		return best; /* a story of its own, not a header */
 	need = 2 * header > BODY_BELOW_MIN ? 2 * header : BODY_BELOW_MIN;
+	reach = h->before + h->text + header + HEADER_SLACK;
 	while (end < s->n && is_ancestor(s, best, end))
 		end++;
-	for (uint32_t i = end; i < s->n && is_ancestor(s, sc, i); i++) {
+	for (uint32_t i = end; i < s->n && s->v[i].before <= reach; i++) {
 		const struct info *in = &s->v[i];
 
 		if (!in->candidate || in->skipped || in->in_box || in->text < need ||
 		    link_density(in) >= 0.3 || (in->p < 2 && in->prose < LOOSE_PROSE) ||
-		    ((s->mode & M_STRIP_UNLIKELY) && in->drop))
+		    in->drop)
 			continue;
 		if (found == best || in->score > s->v[found].score)
 			found = i;
-	}
-	if (found != best) {
-		size_t between;
-
-		for (uint32_t a = found; a != NO_NODE; a = s->v[a].parent)
-			s->v[a].on_path = true;
-		between = header_zone(s, s->headline, s->v[found].node, NULL);
-		for (uint32_t a = found; a != NO_NODE; a = s->v[a].parent)
-			s->v[a].on_path = false;
-		if (between == (size_t)-1 || between > header + HEADER_SLACK)
-			found = best;
 	}
 	return found;
 }
