@@ -174,6 +174,28 @@ static void test_extract_deep_header_never_wins_over_the_body_below(void **state
 	article_clear(&a);
 }
 
+/* A standfirst never holds the story: an excerpt heading left open
+ * that swallowed the body (libxml2 nests the body's <div> in the <h2>)
+ * is the start of the text, not a standfirst of the whole story. */
+static void test_extract_standfirst_never_holds_the_story(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<main><h1>Tillerson in Moscow</h1>"
+		"<h2 class=\"article-excerpt\">The visit is the first by a member of "
+		"the new cabinet."
+		"<div class=\"article-content\">" P1 P2 P3 "</div>"
+		"</main></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_true(!a.standfirst || !strstr(a.standfirst, "Tillerson arrived"));
+	article_clear(&a);
+}
+
 /* The headline is the <h1> the other statements agree with: a site-wide
  * og:title, a "Site | Section | Title" <title>, a logo's <h1> and an
  * og:title with a long suffix do not win over it. */
@@ -469,6 +491,7 @@ int main(void)
 		cmocka_unit_test(test_extract_parts_leave_the_text),
 		cmocka_unit_test(test_extract_header_never_wins_over_the_body_below),
 		cmocka_unit_test(test_extract_deep_header_never_wins_over_the_body_below),
+		cmocka_unit_test(test_extract_standfirst_never_holds_the_story),
 		cmocka_unit_test(test_extract_headline_by_agreement),
 		cmocka_unit_test(test_extract_dates_from_the_page_and_url),
 		cmocka_unit_test(test_extract_byline_names),

@@ -792,6 +792,15 @@ static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 	return false;
 }
 
+/* Whether an element hinted as the standfirst holds the story rather
+ * than its summary: the best candidate, or half its text or more (an
+ * unclosed <h2 class="excerpt"> that swallowed the body, which libxml2
+ * nests in it). A summary is shorter than what it sums up. */
+static bool holds_the_story(const struct printer *pr, const struct info *in)
+{
+	return in->holds_core || (pr->core_text && in->text * 2 >= pr->core_text);
+}
+
 /* walk_next()'s `leave` for print_subtree(): a block ends its paragraph. */
 static void print_left(void *ctx, const xmlNode *n)
 {
@@ -856,7 +865,8 @@ void print_subtree(struct printer *pr, xmlNode *root)
 					flush_para(pr);
 					pr->caption = n;
 				}
-				if (ni && ni->standfirst && !pr->stand) {
+				if (ni && ni->standfirst && !pr->stand &&
+				    !holds_the_story(pr, ni)) {
 					flush_para(pr);
 					pr->stand = n;
 				}
