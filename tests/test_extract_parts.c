@@ -174,6 +174,31 @@ static void test_extract_deep_header_never_wins_over_the_body_below(void **state
 	article_clear(&a);
 }
 
+/* The same when the headline stands in a box the strict pass skips (a
+ * "header" class) and the body in the next container of the article: the
+ * skipped box counts as no text between them, and the teaser under the
+ * headline does not win over the body. */
+static void test_extract_body_in_next_container_after_skipped_header(void **state)
+{
+	const char *html =
+		"<html><head><title>Habeck in Munich</title></head><body><main>"
+		"<div class=\"news-single\"><div class=\"article\">"
+		"<div class=\"container\"><div class=\"header\"><h1>Habeck in Munich</h1>"
+		"</div><div class=\"teaser-text\"><p>The meeting of the climate "
+		"minister and the premier ended without a change to the distance "
+		"rule for wind turbines, which the association regrets; forests, "
+		"it says, cannot carry the whole expansion alone.</p></div></div>"
+		"<div class=\"container\"><div class=\"rte\">" P1 P2 P3 "</div></div>"
+		"</div></div></main></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	article_clear(&a);
+}
+
 /* A standfirst never holds the story: an excerpt heading left open
  * that swallowed the body (libxml2 nests the body's <div> in the <h2>)
  * is the start of the text, not a standfirst of the whole story. */
@@ -492,6 +517,7 @@ int main(void)
 		cmocka_unit_test(test_extract_header_never_wins_over_the_body_below),
 		cmocka_unit_test(test_extract_deep_header_never_wins_over_the_body_below),
 		cmocka_unit_test(test_extract_standfirst_never_holds_the_story),
+		cmocka_unit_test(test_extract_body_in_next_container_after_skipped_header),
 		cmocka_unit_test(test_extract_headline_by_agreement),
 		cmocka_unit_test(test_extract_dates_from_the_page_and_url),
 		cmocka_unit_test(test_extract_byline_names),

@@ -367,11 +367,15 @@ enum { HEADER_BOX_MAX = 800, BODY_BELOW_MIN = 200,
        HEADER_SLACK = 200 };
 static uint32_t body_below_header(struct scan *s, uint32_t best)
 {
-	const struct info *b = &s->v[best], *h = info_of(s, s->headline);
+	const struct info *b = &s->v[best], *h = NULL;
 	uint32_t end = best + 1, found = best;
 	size_t header, need, reach;
 	bool holds;
 
+	/* a headline inside a block the strict pass skips (a "header" box)
+	 * has no record: its nearest recorded ancestor stands for it */
+	for (const xmlNode *a = s->headline; a && !h; a = a->parent)
+		h = info_of(s, a);
 	if (!h || !b->anchored || !(s->mode & M_STRIP_UNLIKELY))
 		return best;
 	holds = is_ancestor(s, best, index_of(s, h));
