@@ -1126,6 +1126,40 @@ static void test_extract_joins_story_split_in_two_containers(void **state)
 	article_clear(&a);
 }
 
+/* The same with another story's teaser between the two parts, its
+ * linked headline in an <h2>: that heading titles a box beside the story,
+ * not a container of either part, so the closing part still joins (where
+ * a blog post's own title does not let the next post in, below). */
+static void test_extract_joins_story_parts_around_a_teaser(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"page\"><div class=\"top\">"
+		"<h1>Tillerson in Moscow</h1><div class=\"story-text\">" STORY
+		"</div></div><section class=\"teaser-in-body\"><article>"
+		"<a href=\"/kremlin\">Read more</a><h2><a href=\"/kremlin\">Ten things "
+		"to know about the Kremlin</a></h2></article></section>"
+		"<div class=\"bottom\"><div class=\"story-text\">"
+		"<p>Both ministers are to meet again in Geneva next month, "
+		"their spokesmen said, though neither would say who else had "
+		"been invited to the meeting.</p>"
+		"<p>Diplomats in both capitals said privately that the next "
+		"round would be harder still, and that neither government had "
+		"yet named the officials who would sit on the group.</p>"
+		"</div></div></div></body></html>";
+	struct article a = { 0 };
+	const char *first, *second;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	first = strstr(a.text, "report back within weeks.");
+	second = strstr(a.text, "meet again in Geneva");
+	assert_non_null(first);
+	assert_non_null(second);
+	assert_true(first < second);
+	assert_null(strstr(a.text, "Ten things"));
+	article_clear(&a);
+}
+
 /* A blog's front page: two posts of one class, each under its own title.
  * Only the best post is the article: a heading between two containers
  * means the second is another post, not the rest of this one. */
@@ -1530,6 +1564,7 @@ int main(void)
 		cmocka_unit_test(test_extract_skips_unmarked_comment_thread),
 		cmocka_unit_test(test_extract_keeps_posts_signed_by_one_author),
 		cmocka_unit_test(test_extract_joins_story_split_in_two_containers),
+		cmocka_unit_test(test_extract_joins_story_parts_around_a_teaser),
 		cmocka_unit_test(test_extract_does_not_join_the_next_blog_post),
 		cmocka_unit_test(test_extract_keeps_story_folded_into_read_more),
 		cmocka_unit_test(test_extract_keeps_list_of_prose_items),

@@ -899,37 +899,101 @@ static bool is_section_heading(const struct info *in)
 		is_tag(in->node, "h3"));
 }
 
+/* The nearest common ancestor of elements a and b. */
+static uint32_t common_ancestor(const struct scan *s, uint32_t a, uint32_t b)
+{
+	for (; a != NO_NODE; a = s->v[a].parent)
+		if (is_ancestor(s, a, b))
+			return a;
+	return NO_NODE;
+}
+
+/* Whether heading `h` titles a container of `a` or of `b` of its own: an
+ * ancestor of h below a's and b's common ancestor holds a or b (a blog
+ * post's title, in the post's box with its text). A heading in a box
+ * beside both (another story's teaser between two parts of this one)
+ * titles neither. */
+static bool heads_one_of(const struct scan *s, uint32_t h, uint32_t a,
+			 uint32_t b)
+{
+	uint32_t c = common_ancestor(s, a, b);
+
+	for (uint32_t x = s->v[h].parent; x != NO_NODE && x != c;
+	     x = s->v[x].parent)
+		if (is_ancestor(s, x, a) || is_ancestor(s, x, b))
+			return true;
+	return false;
+}
+
+/* Headings looked at between a part and the core, in all: a bound on the
+ * work find_parts() does on any page. */
+enum { PART_HEADING_CHECKS = 4096 };
+
+/* The first index in the sorted heads[0..n) that is >= i. */
+static size_t first_at_or_after(const uint32_t *heads, size_t n, uint32_t i)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (heads[mid] < i)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Whether a heading between candidate `i` and the core (outside both)
+ * titles a container of either: then they are two posts, not two parts
+ * of one. *checks counts the headings looked at; past the bound the
+ * answer is yes (no part), so the work stays bounded. */
+static bool headed_apart(const struct scan *s, const uint32_t *heads,
+			 size_t nheads, uint32_t i, uint32_t core, uint32_t end,
+			 size_t *checks)
+{
+	uint32_t from = i < core ? i + 1 : end, to = i < core ? core : i;
+
+	for (size_t k = first_at_or_after(heads, nheads, from);
+	     k < nheads && heads[k] < to; k++) {
+		uint32_t j = heads[k];
+
+		if (is_ancestor(s, i, j) || is_ancestor(s, j, core))
+			continue;
+		if (++*checks > PART_HEADING_CHECKS || heads_one_of(s, j, i, core))
+			return true;
+	}
+	return false;
+}
+
 /* The other parts of a story its page splits into several containers
- * (an advertisement or a pull quote between two "article-body" divs):
- * candidates of the same element and class as the best one `core`, with
- * a tenth of its score or more (the headline boost may have multiplied
- * the core's by five), 200 characters or more and few links, outside the
- * subtrees taken for printing already and not holding the top candidate
- * `top`. A heading (h1-h3) between a candidate and the core makes it the
- * next post of a blog's front page, not more of this one. Nested matches
- * count once. Stores up to MAX_PARTS indices in document order in parts[]
- * and returns their number. Linear in the number of elements, plus a walk
- * up the tree for each matching candidate. */
+ * (an advertisement, a pull quote or another story's teaser between two
+ * "article-body" divs): candidates of the same element and class as the
+ * best one `core`, with a tenth of its score or more (the headline boost
+ * may have multiplied the core's by five), 200 characters or more and few
+ * links, outside the subtrees taken for printing already and not holding
+ * the top candidate `top`. A heading (h1-h3) between a candidate and the
+ * core that titles a container of either (heads_one_of()) makes the
+ * candidate the next post of a blog's front page, not more of this one;
+ * a heading in a box beside both (the linked headline of a "read more"
+ * teaser between two parts) does not. Nested matches count once. Stores
+ * up to MAX_PARTS indices in document order in parts[] and returns their
+ * number; 0 when memory runs out. Linear in the number of elements, plus
+ * walks up the tree for each matching candidate and at most
+ * PART_HEADING_CHECKS headings. */
 size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
 			 uint32_t *parts)
 {
 	const struct info *c = &s->v[core];
 	const char *cls = attr(c->node, "class");
-	uint32_t before = NO_NODE, after = NO_NODE, end = core + 1;
-	size_t n = 0;
+	uint32_t end = core + 1, *heads = NULL;
+	size_t n = 0, nheads = 0, checks = 0;
 
 	if (!cls || !*cls)
 		return 0;
-	/* The last heading before the core and the first after its subtree
-	 * (elements are numbered in document order). */
-	for (uint32_t j = 0; j < core; j++)
-		if (is_section_heading(&s->v[j]) && !is_ancestor(s, j, core))
-			before = j;
 	while (end < s->n && is_ancestor(s, core, end))
 		end++;
-	for (uint32_t j = end; j < s->n && after == NO_NODE; j++)
-		if (is_section_heading(&s->v[j]))
-			after = j;
 	for (uint32_t i = 0; i < s->n && n < MAX_PARTS; i++) {
 		const struct info *in = &s->v[i];
 
@@ -940,12 +1004,18 @@ size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
 		if (is_ancestor(s, i, top) || inside_taken(s, i) ||
 		    (n > 0 && is_ancestor(s, parts[n - 1], i)))
 			continue;
-		if (i < core ? before != NO_NODE && before > i &&
-				       !is_ancestor(s, i, before)
-			     : after != NO_NODE && after < i)
-			continue;
-		parts[n++] = i;
+		if (!heads) { /* the page's headings, once a part is in view */
+			heads = malloc(s->n * sizeof *heads);
+			if (!heads)
+				return 0;
+			for (uint32_t j = 0; j < s->n; j++)
+				if (is_section_heading(&s->v[j]))
+					heads[nheads++] = j;
+		}
+		if (!headed_apart(s, heads, nheads, i, core, end, &checks))
+			parts[n++] = i;
 	}
+	free(heads);
 	return n;
 }
 
