@@ -428,6 +428,44 @@ static void test_extract_promo_inside_the_story_does_not_end_it(void **state)
 	article_clear(&a);
 }
 
+/* The headings that end a story or head a promo inside it are known in
+ * the other languages of the tests too: a German "Auch interessant" box
+ * inside the story is skipped (the story goes on after it), and the
+ * comment form's "Kommentar verfassen" ends the story. */
+static void test_extract_end_markers_in_other_languages(void **state)
+{
+	const char *html =
+		"<html lang=\"de\"><head><title>Tillerson in Moskau</title></head><body>"
+		"<article><h1>Tillerson in Moskau</h1>"
+		"<p>Der amerikanische Außenminister Rex Tillerson ist am Dienstag in "
+		"Moskau eingetroffen, mit einer Botschaft aus Washington, die so "
+		"deutlich war wie seit Jahren keine, nach dem Giftgasangriff in "
+		"Syrien, bei dem in der vergangenen Woche Dutzende starben.</p>"
+		"<p>Die Gespräche mit Außenminister Sergej Lawrow dauerten mehrere "
+		"Stunden und endeten ohne Einigung über Syrien, doch beide Seiten "
+		"sagten, die Kanäle blieben offen.</p>"
+		"<p><strong>Auch interessant</strong></p>"
+		"<p><a href=\"/a\">Zehn Dinge, die man über den Kreml wissen muss</a></p>"
+		"<p>Eine Arbeitsgruppe soll nun den Stand der Beziehungen prüfen, die "
+		"beide Seiten als auf einem Tiefpunkt beschrieben, und binnen "
+		"Wochen berichten, hieß es aus beiden Delegationen am Abend. Wer "
+		"der Gruppe angehören soll, sagte keine der beiden Regierungen; "
+		"auch ein Termin für das erste Treffen steht noch nicht fest.</p>"
+		"<h3>Kommentar verfassen</h3>"
+		"<p>Ihre E-Mail-Adresse wird nicht veröffentlicht, und Ihr Name "
+		"erscheint neben dem Kommentar, den Sie hier unten schreiben.</p>"
+		"</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "binnen Wochen berichten"));
+	assert_null(strstr(a.text, "Auch interessant"));
+	assert_null(strstr(a.text, "Zehn Dinge"));
+	assert_null(strstr(a.text, "Kommentar"));
+	article_clear(&a);
+}
+
 /* A news round-up whose items open with a linked bold headline, each
  * followed by its story, is kept: items that carry prose of their own are
  * not a list of teasers for other stories. */
@@ -525,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_extract_relaxed_passes_keep_out_banners),
 		cmocka_unit_test(test_extract_jsonld_body_stands_in_for_another_text),
 		cmocka_unit_test(test_extract_promo_inside_the_story_does_not_end_it),
+		cmocka_unit_test(test_extract_end_markers_in_other_languages),
 		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
 		cmocka_unit_test(test_extract_keeps_lines_that_are_only_a_url),
 		cmocka_unit_test(test_extract_sitename_and_tags),

@@ -139,6 +139,20 @@ static const char *const end_markers[] = {
 	"kommentare", "commentaires", "комментарии", "lesen sie auch",
 	"mehr zum thema", "à lire aussi", "a lire aussi", "читайте также",
 	"related to this story", "related internet links", "recent comments",
+	/* the same headings in the other languages of the tests */
+	"auch interessant", "das könnte sie auch interessieren",
+	"das könnte dich auch interessieren", "schon gelesen",
+	"weitere beiträge", "weitere artikel", "ähnliche beiträge",
+	"ähnliche artikel", "verwandte artikel", "meistgelesen",
+	"meist gelesen", "meistkommentiert", "meist-diskutiert",
+	"kommentar verfassen", "schreibe einen kommentar",
+	"lire aussi", "sur le même sujet", "les plus lus",
+	"articles similaires", "laisser un commentaire", "lee también",
+	"leer también", "te puede interesar", "también te puede interesar",
+	"noticias relacionadas", "lo más leído", "deja un comentario",
+	"leggi anche", "potrebbe interessarti", "articoli correlati",
+	"i più letti", "lascia un commento", "czytaj także", "czytaj też",
+	"zobacz także", "najczęściej czytane", "dodaj komentarz",
 	NULL
 };
 
@@ -166,7 +180,8 @@ static bool is_comment_marker(const char *p)
 	static const char *const words[] = {
 		"comment", "kommentar", "reply", "replies", "responses",
 		"response to", "thoughts on", "thought on", "discuss",
-		"have your say", "conversation", "коммент", NULL
+		"have your say", "conversation", "коммент", "commentaire",
+		"comentario", "commento", "komentarz", NULL
 	};
 
 	for (const char *const *w = words; *w; w++)
