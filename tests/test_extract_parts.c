@@ -466,6 +466,32 @@ static void test_extract_end_markers_in_other_languages(void **state)
 	article_clear(&a);
 }
 
+/* What a <figure> with a picture says besides the picture is its caption
+ * or credit, whatever the markup ("span.description"); a figure without a
+ * picture (a table of figures) stays in the text. */
+static void test_extract_picture_figure_text_is_a_caption(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body><article>"
+		"<h1>Tillerson in Moscow</h1>" P1
+		"<figure class=\"element\"><img src=\"/k.jpg\">"
+		"<span class=\"description\">Judy Eddy/WENN.com</span></figure>"
+		P2 "<figure class=\"wp-block-table\"><table><tr><td>Talks held "
+		"in Moscow this year: four, all of them without agreement</td></tr>"
+		"</table></figure>" P3
+		"</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "within weeks."));
+	assert_null(strstr(a.text, "WENN"));
+	assert_non_null(a.captions);
+	assert_non_null(strstr(a.captions, "Judy Eddy/WENN.com"));
+	assert_non_null(strstr(a.text, "Talks held in Moscow this year"));
+	article_clear(&a);
+}
+
 /* A news round-up whose items open with a linked bold headline, each
  * followed by its story, is kept: items that carry prose of their own are
  * not a list of teasers for other stories. */
@@ -564,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_extract_jsonld_body_stands_in_for_another_text),
 		cmocka_unit_test(test_extract_promo_inside_the_story_does_not_end_it),
 		cmocka_unit_test(test_extract_end_markers_in_other_languages),
+		cmocka_unit_test(test_extract_picture_figure_text_is_a_caption),
 		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
 		cmocka_unit_test(test_extract_keeps_lines_that_are_only_a_url),
 		cmocka_unit_test(test_extract_sitename_and_tags),

@@ -816,6 +816,17 @@ static bool holds_the_story(const struct printer *pr, const struct info *in)
 	return in->holds_core || (pr->core_text && in->text * 2 >= pr->core_text);
 }
 
+/* Whether `n` is a <figure> that holds a picture: what it says besides
+ * the picture is the picture's caption or credit, whatever its markup
+ * (a <span class="description">, a <div class="legend">), as HTML means a
+ * figure. A figure without a picture (a table, a pull quote) is not, nor
+ * one that holds the story (holds_the_story()). */
+static bool is_picture_figure(const struct printer *pr, const xmlNode *n,
+			      const struct info *in)
+{
+	return is_tag(n, "figure") && in->img > 0 && !holds_the_story(pr, in);
+}
+
 /* walk_next()'s `leave` for print_subtree(): a block ends its paragraph. */
 static void print_left(void *ctx, const xmlNode *n)
 {
@@ -876,7 +887,8 @@ void print_subtree(struct printer *pr, xmlNode *root)
 				descend = true;
 				if (block)
 					flush_para(pr);
-				if (ni && ni->caption && !pr->caption) {
+				if (ni && !pr->caption &&
+				    (ni->caption || is_picture_figure(pr, n, ni))) {
 					flush_para(pr);
 					pr->caption = n;
 				}
