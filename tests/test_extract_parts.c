@@ -492,6 +492,33 @@ static void test_extract_picture_figure_text_is_a_caption(void **state)
 	article_clear(&a);
 }
 
+/* A date line's labels are known in the other languages of the tests:
+ * an Italian "Pubblicato il ... Ultima modifica ..." line is the
+ * dateline, not text. */
+static void test_extract_dateline_in_other_languages(void **state)
+{
+	const char *html =
+		"<html lang=\"it\"><head><title>Tillerson a Mosca</title></head><body>"
+		"<article><h1>Tillerson a Mosca</h1>"
+		"<p>Pubblicato il 19 Febbraio 2020 Ultima modifica 19 Febbraio 2020 12:02</p>"
+		"<p>Il segretario di Stato Rex Tillerson è arrivato a Mosca martedì, "
+		"con un messaggio di Washington più duro di qualsiasi altro da anni, "
+		"dopo l'attacco chimico in Siria della settimana scorsa.</p>"
+		"<p>I colloqui con il ministro degli Esteri Sergej Lavrov, durati "
+		"diverse ore, si sono conclusi senza un accordo sulla Siria, anche "
+		"se entrambe le parti hanno detto che i canali restano aperti.</p>"
+		"</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "canali restano aperti"));
+	assert_null(strstr(a.text, "Ultima modifica"));
+	assert_non_null(a.dateline);
+	assert_non_null(strstr(a.dateline, "Pubblicato il 19 Febbraio 2020"));
+	article_clear(&a);
+}
+
 /* A news round-up whose items open with a linked bold headline, each
  * followed by its story, is kept: items that carry prose of their own are
  * not a list of teasers for other stories. */
@@ -591,6 +618,7 @@ int main(void)
 		cmocka_unit_test(test_extract_promo_inside_the_story_does_not_end_it),
 		cmocka_unit_test(test_extract_end_markers_in_other_languages),
 		cmocka_unit_test(test_extract_picture_figure_text_is_a_caption),
+		cmocka_unit_test(test_extract_dateline_in_other_languages),
 		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
 		cmocka_unit_test(test_extract_keeps_lines_that_are_only_a_url),
 		cmocka_unit_test(test_extract_sitename_and_tags),

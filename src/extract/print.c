@@ -386,7 +386,15 @@ static const char *const date_words[] = {
 	"samstag", "sonntag", "lundi", "mardi", "mercredi", "jeudi",
 	"vendredi", "samedi", "dimanche", "gmt", "utc", "est", "edt", "cst",
 	"cdt", "pst", "pdt", "bst", "cet", "cest", "mez", "et", "date",
-	"datum", "time", "created", NULL
+	"datum", "time", "created",
+	/* Italian, Portuguese, Spanish, Polish, Dutch labels and weekdays */
+	"pubblicato", "aggiornato", "ultima", "modifica", "il", "alle", "ore",
+	"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato",
+	"domenica", "atualizado", "em", "às", "actualización", "lunes",
+	"martes", "miércoles", "jueves", "viernes", "sábado", "domingo",
+	"hs", "h", "opublikowano", "zaktualizowano", "aktualizacja", "dnia",
+	"godz", "gepubliceerd", "bijgewerkt", "op", "om", "mise", "modifié",
+	NULL
 };
 
 static bool word_in(const char *w, size_t n, const char *const *list, bool prefix)
