@@ -519,6 +519,33 @@ static void test_extract_dateline_in_other_languages(void **state)
 	article_clear(&a);
 }
 
+/* What follows the story in boxes that say what they are is not text: a
+ * disclaimer, the author's bio box. The byline ("author" alone) stays a
+ * byline. */
+static void test_extract_drops_disclaimer_and_author_bio(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body><article>"
+		"<h1>Tillerson in Moscow</h1><div class=\"author\">By Jane Smith</div>"
+		"<div class=\"entry-content\">" P1 P2 P3
+		"<p class=\"aawp-disclaimer\">The links in this article are affiliate "
+		"links: we earn a commission when you buy through them.</p></div>"
+		"<section class=\"author-box\"><p>Jane Smith covers Russia and the "
+		"former Soviet republics from Moscow, where she has lived since 2009 "
+		"with her family and two dogs.</p></section>"
+		"</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "within weeks."));
+	assert_null(strstr(a.text, "affiliate"));
+	assert_null(strstr(a.text, "two dogs"));
+	assert_non_null(a.byline);
+	assert_non_null(strstr(a.byline, "Jane Smith"));
+	article_clear(&a);
+}
+
 /* A news round-up whose items open with a linked bold headline, each
  * followed by its story, is kept: items that carry prose of their own are
  * not a list of teasers for other stories. */
@@ -619,6 +646,7 @@ int main(void)
 		cmocka_unit_test(test_extract_end_markers_in_other_languages),
 		cmocka_unit_test(test_extract_picture_figure_text_is_a_caption),
 		cmocka_unit_test(test_extract_dateline_in_other_languages),
+		cmocka_unit_test(test_extract_drops_disclaimer_and_author_bio),
 		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
 		cmocka_unit_test(test_extract_keeps_lines_that_are_only_a_url),
 		cmocka_unit_test(test_extract_sitename_and_tags),

@@ -76,7 +76,12 @@ static const char *const strong_negative_hints[] = {
 	"advert", "cookie", "consent", "breadcrumb",
 	"mehr-zum-thema", "a-lire-aussi", "chitaite",
 	"outbrain", "taboola", "teaser", "sponsor", "-ad-", "signup",
-	"sign-up", "toolbar", NULL
+	"sign-up", "toolbar",
+	/* what follows the story: a disclaimer, the author's bio box (not
+	 * the byline, which "author" alone names and which stays) */
+	"disclaimer", "author-box", "authorbox", "author-bio", "authorbio",
+	"contributor-bio", "about-the-author", "about-author", "autorenbox",
+	NULL
 };
 static const char *const unlikely_roles[] = {
 	"menu", "menubar", "complementary", "navigation", "alert",
