@@ -546,6 +546,36 @@ static void test_extract_drops_disclaimer_and_author_bio(void **state)
 	article_clear(&a);
 }
 
+/* A caption never holds the story: a gallery page whose story is told in
+ * its slide's "caption" block prints it as text; a picture's caption
+ * beside a story still goes to captions. */
+static void test_extract_caption_never_holds_the_story(void **state)
+{
+	const char *gallery =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<article><h1>Tillerson in Moscow</h1><div id=\"slide-body\">"
+		"<img src=\"/1.jpg\"><div class=\"caption\">" P1 P2 P3 "</div>"
+		"</div></article></body></html>";
+	const char *story =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<article><h1>Tillerson in Moscow</h1>" P1 "<img src=\"/1.jpg\">"
+		"<div class=\"caption\">Rex Tillerson at the Kremlin.</div>" P2 P3
+		"</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(gallery, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "within weeks."));
+	article_clear(&a);
+	assert_int_equal(extract(story, &a), 0);
+	assert_non_null(strstr(a.text, "within weeks."));
+	assert_null(strstr(a.text, "at the Kremlin."));
+	assert_non_null(a.captions);
+	assert_non_null(strstr(a.captions, "Rex Tillerson at the Kremlin."));
+	article_clear(&a);
+}
+
 /* A news round-up whose items open with a linked bold headline, each
  * followed by its story, is kept: items that carry prose of their own are
  * not a list of teasers for other stories. */
@@ -647,6 +677,7 @@ int main(void)
 		cmocka_unit_test(test_extract_picture_figure_text_is_a_caption),
 		cmocka_unit_test(test_extract_dateline_in_other_languages),
 		cmocka_unit_test(test_extract_drops_disclaimer_and_author_bio),
+		cmocka_unit_test(test_extract_caption_never_holds_the_story),
 		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
 		cmocka_unit_test(test_extract_keeps_lines_that_are_only_a_url),
 		cmocka_unit_test(test_extract_sitename_and_tags),

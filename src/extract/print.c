@@ -815,10 +815,12 @@ static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 	return false;
 }
 
-/* Whether an element hinted as the standfirst holds the story rather
- * than its summary: the best candidate, or half its text or more (an
- * unclosed <h2 class="excerpt"> that swallowed the body, which libxml2
- * nests in it). A summary is shorter than what it sums up. */
+/* Whether an element hinted as the standfirst or a caption holds the
+ * story rather than its summary or a picture's line: the best candidate,
+ * or half its text or more (an unclosed <h2 class="excerpt"> that
+ * swallowed the body, which libxml2 nests in it; a gallery's slide text
+ * in a "caption" block, the story told picture by picture). A summary is
+ * shorter than what it sums up, a caption than the story. */
 static bool holds_the_story(const struct printer *pr, const struct info *in)
 {
 	return in->holds_core || (pr->core_text && in->text * 2 >= pr->core_text);
@@ -896,7 +898,8 @@ void print_subtree(struct printer *pr, xmlNode *root)
 				if (block)
 					flush_para(pr);
 				if (ni && !pr->caption &&
-				    (ni->caption || is_picture_figure(pr, n, ni))) {
+				    ((ni->caption && !holds_the_story(pr, ni)) ||
+				     is_picture_figure(pr, n, ni))) {
 					flush_para(pr);
 					pr->caption = n;
 				}
