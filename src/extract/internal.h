@@ -33,9 +33,10 @@
  *      well, are prose paragraphs or hold a long one (the next table
  *      of a story set one table per section). Elsewhere on the page,
  *      containers of the best candidate's element and class join as
- *      further parts of the story (one split by an advertisement),
- *      unless a heading stands between them (the next post of a blog's
- *      front page).
+ *      further parts of the story (one split by an advertisement or
+ *      another story's teaser), unless a heading that titles a container
+ *      of either stands between them (the next post of a blog's front
+ *      page).
  *   4. The chosen subtrees are printed block by block; inside them,
  *      boilerplate (navigation, asides, forms, blocks with negative
  *      hints, link lists, Readability's "conditional cleaning" of divs,
@@ -45,8 +46,8 @@
  *      <br>s straight in a table cell),
  *      and so are short stock lines
  *      ("Advertisement") and a lone author's or section's name; bylines
- *      ("By Jane Smith") and datelines stay (the reference texts keep
- *      them, and stories of one event share their dates).
+ *      ("By Jane Smith"), datelines, the standfirst and the pictures'
+ *      captions go to parts of their own (article.h), not the text.
  *      A short heading such as "Comments" or "Related articles" after
  *      400 bytes of text ends the article: what follows it on real pages
  *      is other stories or readers' comments, not more of the story.
@@ -61,7 +62,9 @@
  * The headline (the <h1> that states the title) anchors the choice: blocks
  * right after it, and its nearest ancestors, score five times as much,
  * as the story follows its headline while comments, sidebars and teaser
- * grids sit elsewhere.
+ * grids sit elsewhere. A header zone so boosted (headline, standfirst,
+ * byline) never wins over a longer body that starts right below it, with
+ * no more text between them than the header's own (score.c).
  * When the result is short (< 500 characters) the pass is repeated with
  * the unlikely-block filter, then the hint weights, then the conditional
  * cleaning switched off, and the longest result is kept, as Readability
@@ -212,8 +215,8 @@ void lower_into(char *out, size_t cap, const char *in);
 enum { LOOSE_PROSE = 250 };
 
 /* The headline's ancestors that hold the story: its container is the
- * HEADLINE_SCOPE-th (a body below its header, the dates and bylines near
- * it are looked for inside). */
+ * HEADLINE_SCOPE-th. (The body below a header is no longer looked for
+ * inside it: score.c finds it by the text between them.) */
 enum { HEADLINE_SCOPE = 3 };
 
 /* The hints of element `n`'s class, id, role, aria and hidden

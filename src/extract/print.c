@@ -487,9 +487,9 @@ static bool is_url_line(const char *p, size_t len)
 }
 
 /* Ends the current paragraph: keeps it unless it is link text, a stock
- * line or a lone author's or section's name. A byline ("By Jane Smith")
- * and a dateline ("Published July 28, 2004") stay: readers see them as
- * part of the story, and stories of one event share their dates.
+ * line or a lone author's or section's name. A byline ("By Jane Smith"),
+ * a dateline ("Published July 28, 2004"), a caption and the standfirst go
+ * to the story's parts (add_part(), add_caption()), not the text.
  * Link text is a short paragraph with 60% or more of it in links, unless
  * LINE_OWN_TEXT bytes or more (and a tenth) lie outside them: a sentence
  * around a long linked title ("The manual, <a>Raising One Voice: ...</a>,
