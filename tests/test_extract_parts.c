@@ -576,6 +576,27 @@ static void test_extract_caption_never_holds_the_story(void **state)
 	article_clear(&a);
 }
 
+/* A press release's contact block after the story ("Pressekontakt:",
+ * "Media contact:") ends it: names, phone numbers and addresses follow,
+ * not more of the story. */
+static void test_extract_press_contact_ends_the_story(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body><article>"
+		"<h1>Tillerson in Moscow</h1>" P1 P2 P3
+		"<p><strong>Media contact:</strong></p>"
+		"<p>Anna Meier, Press Office</p><p>Phone +49 30 1234 5678</p>"
+		"</article></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "within weeks."));
+	assert_null(strstr(a.text, "Media contact"));
+	assert_null(strstr(a.text, "Press Office"));
+	article_clear(&a);
+}
+
 /* A news round-up whose items open with a linked bold headline, each
  * followed by its story, is kept: items that carry prose of their own are
  * not a list of teasers for other stories. */
@@ -678,6 +699,7 @@ int main(void)
 		cmocka_unit_test(test_extract_dateline_in_other_languages),
 		cmocka_unit_test(test_extract_drops_disclaimer_and_author_bio),
 		cmocka_unit_test(test_extract_caption_never_holds_the_story),
+		cmocka_unit_test(test_extract_press_contact_ends_the_story),
 		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
 		cmocka_unit_test(test_extract_keeps_lines_that_are_only_a_url),
 		cmocka_unit_test(test_extract_sitename_and_tags),

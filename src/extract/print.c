@@ -153,6 +153,10 @@ static const char *const end_markers[] = {
 	"leggi anche", "potrebbe interessarti", "articoli correlati",
 	"i più letti", "lascia un commento", "czytaj także", "czytaj też",
 	"zobacz także", "najczęściej czytane", "dodaj komentarz",
+	/* a press release's tail: its contacts */
+	"contact:", "kontakt:", "contacto:", "pressekontakt", "medienkontakt",
+	"media contact", "press contact", "ansprechpartner",
+	"more information:", "further information:", "weitere informationen:",
 	NULL
 };
 
