@@ -208,8 +208,12 @@ bool is_end_marker(const char *p, size_t len)
 			return true;
 	if (len > 60)
 		return false;
+	/* the first byte first: the list is long and this runs on every
+	 * short line and heading (markers are lowercase; a non-ASCII first
+	 * byte is the same in both cases for the letters they start with) */
 	for (const char *const *m = end_markers; *m; m++)
-		if (ieq_prefix(p + i, *m))
+		if (tolower((unsigned char)p[i]) == (unsigned char)(*m)[0] &&
+		    ieq_prefix(p + i, *m))
 			return true;
 	return false;
 }
