@@ -368,16 +368,18 @@ void extract_recheck_text(struct article *a, size_t before)
  * script's string, the "<body><p>" of a JSON-LD articleBody) is never
  * taken for the page's, and no repair is ever made inside them. */
 
-/* Whether html[i..len) starts with `word` (ASCII case-insensitive) followed
- * by a character that ends a tag name. */
+/* Whether html[i..len) starts with `word` (lowercase ASCII; compared
+ * case-insensitively) followed by a character that ends a tag name. */
 static bool tag_named(const char *html, size_t len, size_t i, const char *word)
 {
-	size_t n = strlen(word);
 	char c;
 
-	if (len - i < n + 1 || strncasecmp(html + i, word, n) != 0)
+	for (; *word; word++, i++)
+		if (i >= len || (html[i] | 0x20) != *word)
+			return false;
+	if (i >= len)
 		return false;
-	c = html[i + n];
+	c = html[i];
 	return c == '>' || c == '/' || c == ' ' || c == '\t' || c == '\n' ||
 	       c == '\r' || c == '\f';
 }
@@ -418,8 +420,8 @@ static size_t skip_verbatim(const char *html, size_t len, size_t i)
 		end = find_ci(html, len, i + 4, "-->");
 		return end < len ? end + 3 : len;
 	}
-	if (len - i < 2)
-		return i;
+	if (len - i < 2 || (html[i + 1] | 0x20) != 's')
+		return i; /* the common case: neither a script nor a style */
 	if (tag_named(html, len, i + 1, "script"))
 		end = find_ci(html, len, tag_end(html, len, i + 1), "</script");
 	else if (tag_named(html, len, i + 1, "style"))
