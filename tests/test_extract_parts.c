@@ -388,6 +388,46 @@ static void test_extract_jsonld_body_stands_in_for_another_text(void **state)
 	article_clear(&a);
 }
 
+/* An articleBody written as HTML is read as HTML when it stands in: its
+ * paragraphs are the text's, its tags, entities and scripts never are. */
+static void test_extract_jsonld_body_in_html_is_read_as_html(void **state)
+{
+	const char *html =
+		"<html><head><title>Ferry strike called off</title>"
+		"<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", "
+		"\"headline\": \"Ferry strike called off\", \"articleBody\": "
+		"\"<p>The ferry strike planned for Friday was called off after late "
+		"talks between the union and the operator, which ended shortly "
+		"before <strong>midnight</strong> with an offer on wages &amp; rest "
+		"periods.</p><p>Crews will vote on the offer next week;<br>until then, "
+		"all sailings between the mainland and the islands run to the usual "
+		"timetable, the operator said in a statement on its website.</p>"
+		"<script>var x = 1;<\\/script><p>Passengers who rebooked their trips "
+		"can ask for a refund at the ticket offices.<\\/p>\"}</script>"
+		"</head><body><h1>Ferry strike called off</h1>"
+		"<div class=\"thread\">"
+		"<p>I have been saying for years that nobody in charge listens to the "
+		"people who actually have to use these services every single day of "
+		"the week.</p><p>Absolutely right, and the prices keep going up while "
+		"everything else goes down, I really do not understand how anybody "
+		"puts up with it any more.</p><p>Well said. Same story every winter, "
+		"nothing ever changes and nothing ever will until people start "
+		"voting differently, mark my words.</p></div></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "The ferry strike planned for Friday"));
+	assert_non_null(strstr(a.text, "before midnight with an offer on wages & rest periods."));
+	assert_non_null(strstr(a.text, "next week;\n\nuntil then"));
+	assert_non_null(strstr(a.text, "periods.\n\nCrews"));
+	assert_null(strchr(a.text, '<'));
+	assert_null(strstr(a.text, "var x"));
+	assert_null(strstr(a.text, "&amp;"));
+	assert_null(strstr(a.text, "mark my words"));
+	article_clear(&a);
+}
+
 /* A promo heading and its list of links inside the story ("DON'T MISS"
  * after the third paragraph) do not end it when prose follows; the same
  * heading at the end still does. */
@@ -693,6 +733,7 @@ int main(void)
 		cmocka_unit_test(test_extract_warns_when_extraction_probably_failed),
 		cmocka_unit_test(test_extract_relaxed_passes_keep_out_banners),
 		cmocka_unit_test(test_extract_jsonld_body_stands_in_for_another_text),
+		cmocka_unit_test(test_extract_jsonld_body_in_html_is_read_as_html),
 		cmocka_unit_test(test_extract_promo_inside_the_story_does_not_end_it),
 		cmocka_unit_test(test_extract_end_markers_in_other_languages),
 		cmocka_unit_test(test_extract_picture_figure_text_is_a_caption),

@@ -219,17 +219,76 @@ char *ld_authors(const struct ld *ld)
 	return buf_detach(&b, NULL);
 }
 
-/* JSON-LD articleBody as paragraphs ("\n" runs become "\n\n"), or NULL. */
-char *ld_body(const struct ld *ld)
+/* Whether a JSON-LD string is written as HTML: a '<' that opens a tag,
+ * an end tag or a comment ("a < b" and "<3" are text). */
+static bool ld_holds_markup(const char *s)
 {
-	const char *s = ld->article ? json_string_value(json_object_get(
-					      ld->article, "articleBody"))
-				    : NULL;
+	for (const char *p = strchr(s, '<'); p; p = strchr(p + 1, '<'))
+		if (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!')
+			return true;
+	return false;
+}
+
+/* Appends `s` with its line breaks as spaces (in HTML text a newline is
+ * white space; lines here are the blocks). */
+static int ld_add_inline(struct buf *b, const char *s)
+{
+	for (size_t n; *s; s += n) {
+		n = strcspn(s, "\r\n");
+		if ((n && buf_add(b, s, n)) || (s[n] && buf_addc(b, ' ')))
+			return -1;
+		n += s[n] != '\0';
+	}
+	return 0;
+}
+
+/* An articleBody written as HTML ("<p>It was...</p><p>..."), read by
+ * libxml2's HTML parser as a browser reads it (tags, entities, comments,
+ * scripts), as lines: one per block element or <br>. NULL when it cannot
+ * be parsed or memory runs out. */
+static char *ld_markup_lines(const char *s)
+{
+	size_t len = strlen(s);
+	htmlDocPtr doc;
+	xmlNode *root, *n;
+	struct buf b = BUF_INIT;
+	int bad = 0;
+
+	if (len > INT_MAX)
+		return NULL;
+	doc = htmlReadMemory(s, (int)len, NULL, "UTF-8",
+			     HTML_PARSE_NOERROR | HTML_PARSE_NOWARNING | HTML_PARSE_NONET);
+	root = doc ? xmlDocGetRootElement(doc) : NULL;
+	for (n = root; n && !bad;) {
+		bool descend = true;
+
+		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
+			bad = n->content && ld_add_inline(&b, (const char *)n->content);
+		} else if (n->type == XML_ELEMENT_NODE) {
+			const struct tag *t = tag_lookup(n->name);
+
+			descend = !t || !(t->flags & T_SKIP);
+			if ((t && (t->flags & T_BLOCK)) || is_tag(n, "br"))
+				bad = buf_addc(&b, '\n');
+		}
+		n = walk_next(n, root, descend, NULL, NULL);
+	}
+	if (doc)
+		xmlFreeDoc(doc);
+	if (bad || !doc) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b, NULL);
+}
+
+/* Lines as paragraphs ("\n" runs become "\n\n", white space collapsed,
+ * empty lines dropped), or NULL when none is left. */
+static char *ld_body_lines(const char *s)
+{
 	struct buf b = BUF_INIT;
 	bool space = false;
 
-	if (!s)
-		return NULL;
 	while (*s) {
 		const char *e = strchr(s, '\n');
 		size_t n = e ? (size_t)(e - s) : strlen(s);
@@ -261,5 +320,24 @@ char *ld_body(const struct ld *ld)
 	if (!b.len)
 		return NULL;
 	return buf_detach(&b, NULL);
+}
+
+/* JSON-LD articleBody as paragraphs ("\n" runs become "\n\n"; a body
+ * written as HTML is read as HTML first: ld_markup_lines()), or NULL. */
+char *ld_body(const struct ld *ld)
+{
+	const char *s = ld->article ? json_string_value(json_object_get(
+					      ld->article, "articleBody"))
+				    : NULL;
+	char *lines = NULL;
+	char *out;
+
+	if (!s)
+		return NULL;
+	if (ld_holds_markup(s) && !(s = lines = ld_markup_lines(s)))
+		return NULL;
+	out = ld_body_lines(s);
+	free(lines);
+	return out;
 }
 
