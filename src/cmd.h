@@ -97,7 +97,7 @@ struct cmd_list_options {
 					 the blend weight (policy.semantic) */
 	size_t jobs;                  /* -j (default: all cores) */
 	size_t rerank;                /* default DEFAULT_RERANK */
-	int approximate;              /* -1 auto (default), 0 exact, 1 approximate */
+	int approximate;              /* -1 by cost (default), else enum rank_mode */
 	const char *overrides_path;   /* --overrides, or NULL */
 };
 
@@ -123,7 +123,7 @@ struct cmd_list_options {
 	{ "explain", no_argument, NULL, CMD_OPT_EXPLAIN }
 
 /* The defaults: policy_options_default(), DEFAULT_SEMANTIC, DEFAULT_RERANK,
- * pipeline_default_jobs() threads, exact or approximate by model size. */
+ * pipeline_default_jobs() threads, exact or approximate by cost (rank.h). */
 void cmd_list_defaults(struct cmd_list_options *o);
 /* Handles getopt code `code` (argument `arg`) when it is a list option:
  * returns 1 (handled; *bad set and the problem printed on a bad value) or

@@ -202,8 +202,7 @@ void cmd_list_usage(FILE *f)
 	      OPTIONS_STR(DEFAULT_RERANK) ")\n"
 	      "      --exact            exact cosine for every pair that shares a term\n"
 	      "      --approximate      query with each story's heaviest terms, re-score exactly\n"
-	      "                         (default from " OPTIONS_STR(DEFAULT_APPROXIMATE_FROM)
-	      " stories on)\n"
+	      "                         (default: each story the way predicted cheaper)\n"
 	      "      --overrides FILE   editors' pins, blocks and sponsored stories (JSON Lines)\n"
 	      "      --explain          add a \"why\" object to each item and an \"excluded\" list\n"
 	      "                         (candidates the policy dropped, with the rule) to each line\n",

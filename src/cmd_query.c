@@ -47,8 +47,8 @@ static void print_usage(FILE *f)
 	      "  -q, --quiet            no progress messages\n"
 	      "  -h, --help             this help\n"
 	      "\n"
-	      "A query scores every candidate exactly: the list is 'run --exact''s (run's\n"
-	      "default below " OPTIONS_STR(DEFAULT_APPROXIMATE_FROM) " stories); --approximate has no effect.\n",
+	      "A query scores every candidate exactly: the list is 'run --exact''s (what run\n"
+	      "gives most short stories by default); --approximate has no effect.\n",
 	      f);
 }
 

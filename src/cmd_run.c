@@ -362,8 +362,7 @@ static int run_mode(enum mode mode, int argc, char **argv)
 	ro.same_lang = o.list.policy.same_lang;
 	ro.semantic = o.list.policy.semantic;
 	ro.rerank = o.list.rerank;
-	ro.approximate = o.list.approximate < 0 ? m.n_docs >= DEFAULT_APPROXIMATE_FROM
-						 : o.list.approximate;
+	ro.approximate = o.list.approximate < 0 ? RANK_BY_COST : o.list.approximate;
 	ro.stop = &pipeline_stop;
 	rank_options_approximate(&ro, &m);
 	if (o.list.overrides_path) {

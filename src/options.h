@@ -26,9 +26,6 @@
 				 ("Measured") for the figures */
 #define DEFAULT_DIMS 100      /* latent dimensions */
 #define DEFAULT_RERANK 100    /* TF-IDF candidates re-scored by the blend */
-/* From this many stories on, the approximate mode is the default (recall@10
- * against exact: 0.996 on bbc, 0.999 on synthetic 10k; see README). */
-#define DEFAULT_APPROXIMATE_FROM 10000
 
 enum cmd_option {
 	/* analysis and model (cmd.h: CMD_ANALYSIS_LONGOPTS) */

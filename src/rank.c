@@ -46,6 +46,7 @@ struct rank_job {
 	const struct postings *p;
 	const uint32_t *lang;
 	const uint32_t *order; /* NULL, or the stories first + [0, count) in the order worked on */
+	const unsigned char *exact_doc; /* RANK_BY_COST: [n_docs], 1 for a story ranked exactly */
 	const struct rank_options *o;
 	struct rank_lists *out;
 	atomic_size_t *next;
@@ -486,6 +487,105 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 	return nh;
 }
 
+/* RANK_BY_COST: each story goes the way predicted to cost it less, in
+ * rough nanoseconds on one core (fitted to per-story timings of both
+ * modes on a realistic 20k archive, -j 1): exact accumulation adds every
+ * posting of the story's terms and pushes each story touched through the
+ * heap; the approximate mode adds the postings of its query terms, then
+ * re-scores a pool of candidates, each a row fetched at a random place and
+ * walked (or the story's terms looked up in it; LOOKUP_RATIO). Short stories
+ * made of common terms are cheaper exact (their pool costs more than their
+ * postings) and are also where partial scores miss most; long stories with
+ * rare terms go approximate. The choice depends on the model only, so the
+ * lists do not depend on the thread count. */
+static double cost_exact(uint64_t postings, uint32_t n_docs)
+{
+	return 1.1 * (double)postings + 4.6 * (double)(postings < n_docs ? postings : n_docs);
+}
+
+static double cost_approx(uint64_t postings, double rescore)
+{
+	return 11.4 * (double)postings + rescore;
+}
+
+/* The re-scoring part of cost_approx() for story d: the pool (the
+ * candidates, or every other story when fewer) times a row of the archive's
+ * mean length, or of LOOKUP_RATIO times the story's when shorter. */
+static double cost_rescore(const struct model *m, const struct rank_options *o, uint32_t d)
+{
+	double pool = o->candidates < m->n_docs ? (double)o->candidates : (double)m->n_docs - 1;
+	double mean = m->n_docs ? (double)m->nnz / m->n_docs : 0.0;
+	double lookup = (double)LOOKUP_RATIO * (double)(m->row[d + 1] - m->row[d]);
+
+	return pool * (120.0 + 1.9 * (mean < lookup ? mean : lookup));
+}
+
+/* 1 when story d is predicted cheaper ranked exactly. terms: scratch of
+ * [n_terms + 1]. The query terms are those candidates_approx() takes; the
+ * two early answers only skip that selection where the approximate cost is
+ * bounded either way (it grows with the query's postings, which lie
+ * between 0 and those of every queryable term), so they change no
+ * answer. */
+static int exact_cheaper(const struct model *m, const struct postings *p,
+			 const struct rank_options *o, uint32_t d, struct neighbor *terms)
+{
+	uint64_t all = 0, queryable = 0, query = 0;
+	size_t n = 0;
+	double rescore = cost_rescore(m, o, d), exact;
+
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+		uint64_t l = posting_len(p, m->col[i]);
+		all += l;
+		if (l <= o->max_postings) {
+			terms[n++] = (struct neighbor){ m->col[i], m->val[i] };
+			queryable += l;
+		}
+	}
+	exact = cost_exact(all, m->n_docs);
+	if (exact <= cost_approx(0, rescore))
+		return 1;
+	if (exact > cost_approx(queryable, rescore))
+		return 0;
+	if (n > o->query_terms) {
+		select_best(terms, n, o->query_terms);
+		n = o->query_terms;
+	}
+	for (size_t i = 0; i < n; i++)
+		query += posting_len(p, terms[i].doc);
+	return exact <= cost_approx(query, rescore);
+}
+
+/* The stories the job ranks, one at a time: o->docs, else first + [0, count). */
+static uint32_t job_story(const struct rank_options *o, size_t first, size_t k)
+{
+	return (uint32_t)(o->docs ? o->docs[k] : first + k);
+}
+
+/* RANK_BY_COST: exact_doc[d] for each story ranked (malloc'd, [n_docs]),
+ * and in `keep` (when not NULL) each term an exact story holds. */
+static unsigned char *plan_stories(const struct model *m, const struct postings *p,
+				   const struct rank_options *o, size_t first, size_t count,
+				   unsigned char *keep)
+{
+	unsigned char *exact = calloc(m->n_docs ? m->n_docs : 1, 1);
+	struct neighbor *terms = malloc(((size_t)m->n_terms + 1) * sizeof *terms);
+
+	if (!exact || !terms) {
+		free(exact);
+		free(terms);
+		return NULL;
+	}
+	for (size_t k = 0; k < count; k++) {
+		uint32_t d = job_story(o, first, k);
+		exact[d] = (unsigned char)exact_cheaper(m, p, o, d, terms);
+		if (exact[d] && keep)
+			for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+				keep[m->col[i]] = 1;
+	}
+	free(terms);
+	return exact;
+}
+
 static void *rank_worker(void *arg)
 {
 	struct rank_job *job = arg;
@@ -521,8 +621,9 @@ static void *rank_worker(void *arg)
 		for (size_t k = begin; k < end; k++) {
 			size_t d = job->o->docs ? job->o->docs[k]
 				   : job->order ? job->order[k] : job->first + k;
-			size_t nh = approx ? candidates_approx(job, &w, (uint32_t)d)
-					   : candidates_exact(job, &w, (uint32_t)d);
+			int approx_d = approx && !(job->exact_doc && job->exact_doc[d]);
+			size_t nh = approx_d ? candidates_approx(job, &w, (uint32_t)d)
+					     : candidates_exact(job, &w, (uint32_t)d);
 			if (blend)
 				blend_scores(m, job->o->semantic, (uint32_t)d, w.heap, nh);
 			qsort(w.heap, nh, sizeof *w.heap, rank_neighbor_cmp);
@@ -545,32 +646,39 @@ done:
 	return NULL;
 }
 
-/* Builds the postings of m's rows; with `bound`, only those of terms in at
- * most `bound` stories (the others get empty lists and their true length in
- * len). */
-static int build_postings(const struct model *m, int bounded, uint64_t bound,
-			  struct postings *p)
+/* The length of every term's posting list, in p->len (owned[1]). */
+static int count_postings(const struct model *m, struct postings *p)
+{
+	uint32_t *len = calloc((size_t)m->n_terms + 1, sizeof *len);
+
+	p->owned[1] = len;
+	if (!len)
+		return -1;
+	for (uint64_t i = 0; i < m->nnz; i++)
+		len[m->col[i]]++;
+	p->len = len;
+	return 0;
+}
+
+/* Builds the postings of m's rows (p->len counted): of every term, or, with
+ * `keep`, only of the terms it marks (the others get empty lists and keep
+ * their true length in len). */
+static int fill_postings(const struct model *m, const unsigned char *keep, struct postings *p)
 {
 	uint64_t *start, *fill;
-	uint32_t *doc, *len;
+	uint32_t *doc;
 	float *weight;
 	uint64_t kept = 0;
 
 	start = calloc((size_t)m->n_terms + 1, sizeof *start);
-	len = calloc((size_t)m->n_terms + 1, sizeof *len);
 	fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill);
 	p->owned[0] = start;
-	p->owned[1] = len;
-	if (!start || !len || !fill) {
+	if (!start || !fill) {
 		free(fill);
 		return -1;
 	}
-	for (uint64_t i = 0; i < m->nnz; i++)
-		len[m->col[i]]++;
-	for (uint32_t t = 0; t < m->n_terms; t++) {
-		uint64_t n = bounded && len[t] > bound ? 0 : len[t];
-		start[t + 1] = start[t] + n;
-	}
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		start[t + 1] = start[t] + (keep && !keep[t] ? 0 : p->len[t]);
 	kept = start[m->n_terms];
 	doc = malloc((kept ? kept : 1) * sizeof *doc);
 	weight = malloc((kept ? kept : 1) * sizeof *weight);
@@ -591,25 +699,49 @@ static int build_postings(const struct model *m, int bounded, uint64_t bound,
 		}
 	free(fill);
 	p->start = start;
-	p->len = len;
 	p->doc = doc;
 	p->weight = weight;
 	return 0;
 }
 
-/* The model's postings when it has them, else built (bounded in the
- * approximate mode). */
-static int get_postings(const struct model *m, const struct rank_options *o,
-			struct postings *p)
+/* The model's postings when it has them, else built: of every term for
+ * the exact mode; for the others, of the terms the approximate mode may
+ * query (lists of at most max_postings stories) and, by cost, the terms of
+ * the stories planned exact. *exact_doc gets the plan (RANK_BY_COST; else
+ * NULL). */
+static int get_postings(const struct model *m, const struct rank_options *o, size_t first,
+			size_t count, struct postings *p, unsigned char **exact_doc)
 {
+	unsigned char *keep = NULL;
+	int rc;
+
 	memset(p, 0, sizeof *p);
+	*exact_doc = NULL;
 	if (m->post_start) {
 		p->start = m->post_start;
 		p->doc = m->post_doc;
 		p->weight = m->post_weight;
+		if (o->approximate == RANK_BY_COST &&
+		    !(*exact_doc = plan_stories(m, p, o, first, count, NULL)))
+			return -1;
 		return 0;
 	}
-	return build_postings(m, o->approximate, o->max_postings, p);
+	if (count_postings(m, p))
+		return -1;
+	if (o->approximate == RANK_EXACT)
+		return fill_postings(m, NULL, p);
+	if (!(keep = calloc((size_t)m->n_terms + 1, 1)))
+		return -1;
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		keep[t] = p->len[t] <= o->max_postings;
+	if (o->approximate == RANK_BY_COST &&
+	    !(*exact_doc = plan_stories(m, p, o, first, count, keep))) {
+		free(keep);
+		return -1;
+	}
+	rc = fill_postings(m, keep, p);
+	free(keep);
+	return rc;
 }
 
 /* A working order of stories first + [0, count) in which consecutive
@@ -737,6 +869,7 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	struct rank_job *jobs = NULL;
 	pthread_t *threads = NULL;
 	uint32_t *lang = NULL, *order = NULL;
+	unsigned char *exact_doc = NULL;
 	atomic_size_t next = 0;
 	int njobs = o->jobs < 1 ? 1 : o->jobs, failed = 0, started = 0;
 	size_t first = 0, count = m->n_docs;
@@ -764,7 +897,7 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	jobs = calloc((size_t)njobs, sizeof *jobs);
 	threads = calloc((size_t)njobs, sizeof *threads);
 	if (!out->items || !out->count || !lang || !jobs || !threads ||
-	    get_postings(m, o, &p)) {
+	    get_postings(m, o, first, count, &p, &exact_doc)) {
 		failed = 1;
 		goto done;
 	}
@@ -775,7 +908,7 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	for (int j = 0; j < njobs; j++) {
 		jobs[j] = (struct rank_job){ m, &p, o->same_lang && several_languages(lang, m->n_docs)
 						    ? lang : NULL,
-					     order, o, out, &next, first, count, 0 };
+					     order, exact_doc, o, out, &next, first, count, 0 };
 		if (pthread_create(&threads[j], NULL, rank_worker, &jobs[j])) {
 			failed = 1;
 			break;
@@ -793,6 +926,7 @@ done:
 		free(p.owned[i]);
 	free(lang);
 	free(order);
+	free(exact_doc);
 	free(jobs);
 	free(threads);
 	if (!failed && o->stop && *o->stop) {

@@ -21,6 +21,12 @@
  * candidates by that partial score and re-scores them exactly, so every
  * score it reports is a true cosine; what it can miss is a story whose
  * similarity lies mostly in the skipped terms.
+ *
+ * By cost (the default of run and recommend), each story goes whichever
+ * way a cost model predicts cheaper (rank.c): the short stories of common
+ * terms, whose pool costs more to re-score than their postings to add and
+ * where partial scores miss most, are ranked exactly, with the lists
+ * --exact gives them; the rest approximately.
  */
 #ifndef RELATED_RANK_H
 #define RELATED_RANK_H
@@ -32,6 +38,12 @@
 #include "log.h"
 #include "model.h"
 
+enum rank_mode {
+	RANK_EXACT = 0,
+	RANK_APPROXIMATE = 1, /* every story */
+	RANK_BY_COST = 2      /* each story the way predicted cheaper */
+};
+
 struct rank_options {
 	size_t depth;  /* candidates kept per story (policy trims to top-N) */
 	int jobs;      /* threads, >= 1 */
@@ -39,7 +51,7 @@ struct rank_options {
 	float semantic; /* weight w of the latent cosine: score = (1-w) tfidf + w latent;
 			   0, or a model without latent vectors, ranks by TF-IDF alone */
 	size_t rerank;  /* with semantic > 0: TF-IDF candidates re-scored per story */
-	int approximate;      /* 0: exact; 1: the approximate mode below */
+	int approximate;      /* enum rank_mode */
 	size_t query_terms;   /* approximate: heaviest terms of a story queried */
 	uint64_t max_postings; /* approximate: terms in more stories are not queried */
 	size_t candidates;    /* approximate: stories scored exactly per story */

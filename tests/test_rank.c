@@ -590,6 +590,87 @@ static void test_approximate_blend_rescores_short_stories_fully(void **state)
 	model_free(&m);
 }
 
+/* 1 when story d has the same list (stories and scores) in a and b. */
+static int same_list(const struct rank_lists *a, const struct rank_lists *b, uint32_t d)
+{
+	if (a->count[d] != b->count[d])
+		return 0;
+	for (uint32_t i = 0; i < a->count[d]; i++)
+		if (list_of(a, d)[i].doc != list_of(b, d)[i].doc ||
+		    list_of(a, d)[i].score != list_of(b, d)[i].score)
+			return 0;
+	return 1;
+}
+
+/* By cost, each story goes the way predicted cheaper: here the short
+ * stories (a few rare terms and one common term, in half the stories:
+ * few postings, against a pool of 50 rows to re-score) exactly, with
+ * their --exact lists even though the common term is one the approximate
+ * mode never queries (so its postings must be built for them), and the
+ * long ones (about 150 terms each in most long stories: many postings)
+ * approximately, querying two
+ * terms, with the lists of the approximate mode. The same with the
+ * model's own postings, and for any number of threads. */
+static void test_by_cost_ranks_each_story_the_cheaper_way(void **state)
+{
+	enum { DOCS = 400, TERMS = 600, DEPTH = 8, LONG_FROM = 200 };
+	float *dense = calloc((size_t)DOCS * TERMS, sizeof *dense);
+	struct rank_options ex = { .depth = DEPTH };
+	struct rank_options ap = { .depth = DEPTH, .approximate = RANK_APPROXIMATE,
+				   .query_terms = 2, .max_postings = 120, .candidates = 50 };
+	struct rank_options bc = ap;
+	struct rank_lists exact, approx, cost, cost3, cost_post;
+	struct model m;
+	size_t short_differ = 0, long_differ = 0;
+
+	(void)state;
+	assert_non_null(dense);
+	bc.approximate = RANK_BY_COST;
+	srand(777);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		float *r = dense + (size_t)d * TERMS;
+		r[0] = 1.0f; /* in every story: never queried (df > max_postings) */
+		if (d < LONG_FROM) {
+			for (int k = 3 + rand() % 4; k > 0; k--)
+				r[200 + rand() % 400] = 1.0f + (float)(rand() % 5);
+		} else {
+			for (int k = 0; k < 300; k++)
+				r[1 + rand() % 199] = 1.0f + (float)(rand() % 3);
+			for (int k = 0; k < 20; k++)
+				r[200 + rand() % 400] = 1.0f;
+		}
+	}
+	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
+	free(dense);
+	rank_with(&m, ex, 1, &exact);
+	rank_with(&m, ap, 1, &approx);
+	rank_with(&m, bc, 1, &cost);
+	rank_with(&m, bc, 3, &cost3);
+	assert_int_equal(model_build_postings(&m), 0);
+	rank_with(&m, bc, 2, &cost_post);
+	assert_lists_equal(&cost, &cost3);
+	assert_lists_equal(&cost, &cost_post);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		if (d < LONG_FROM) {
+			assert_true(same_list(&cost, &exact, d));
+			short_differ += !same_list(&approx, &exact, d);
+		} else {
+			assert_true(same_list(&cost, &approx, d));
+			long_differ += !same_list(&approx, &exact, d);
+		}
+	}
+	/* the two modes differ on both kinds of story, so each check above
+	 * tells which way a story went */
+	assert_true(short_differ > 10);
+	assert_true(long_differ > 10);
+	rank_lists_free(&exact);
+	rank_lists_free(&approx);
+	rank_lists_free(&cost);
+	rank_lists_free(&cost3);
+	rank_lists_free(&cost_post);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -605,6 +686,7 @@ int main(void)
 		cmocka_unit_test(test_approximate_selects_the_best_candidates),
 		cmocka_unit_test(test_short_and_long_stories_score_exactly),
 		cmocka_unit_test(test_approximate_blend_rescores_short_stories_fully),
+		cmocka_unit_test(test_by_cost_ranks_each_story_the_cheaper_way),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
