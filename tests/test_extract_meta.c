@@ -127,6 +127,31 @@ static void test_headline_as_the_h1_writes_it(void **state)
 	article_clear(&a);
 }
 
+static void test_headline_broken_by_br_keeps_its_words_apart(void **state)
+{
+	/* An <h1> set on two lines with a <br>, no metadata to agree with,
+	 * and a heading in the story that repeats it so broken: the headline
+	 * keeps its words apart, as the page shows them, and the repeat is
+	 * known as the headline, not printed as the story's text. */
+	const char *html =
+		"<html><head></head><body><article><h1>Fans return<br>to the arenas</h1>"
+		"<p>The council voted on Tuesday to close the old harbour bridge to "
+		"traffic from next month, after engineers found that two of its steel "
+		"supports had corroded beyond repair.</p><h3>Fans return<br>to the "
+		"arenas</h3><p>The cost, estimated at several hundred million, would "
+		"fall on residents for decades to come, and the council said it would "
+		"hold hearings before any decision on a new crossing.</p></article>"
+		"</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	extract(html, &a);
+	assert_string_equal(a.title, "Fans return to the arenas");
+	assert_non_null(strstr(a.text, "new crossing"));
+	assert_null(strstr(a.text, "arenas"));
+	article_clear(&a);
+}
+
 static void test_logo_h1_is_not_the_headline(void **state)
 {
 	/* Two <h1>s: the logo's (the site's name, also in <title>) and the
@@ -811,6 +836,7 @@ int main(void)
 		cmocka_unit_test(test_sitewide_og_title_loses_to_the_agreed_headline),
 		cmocka_unit_test(test_site_and_section_prefix_never_win),
 		cmocka_unit_test(test_headline_as_the_h1_writes_it),
+		cmocka_unit_test(test_headline_broken_by_br_keeps_its_words_apart),
 		cmocka_unit_test(test_logo_h1_is_not_the_headline),
 		cmocka_unit_test(test_confirmed_headline_keeps_its_last_segment),
 		cmocka_unit_test(test_visible_h1_rewording_the_metadata_wins),

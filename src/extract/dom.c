@@ -223,8 +223,11 @@ void rtrim(struct buf *b)
 	buf_truncate(b, n);
 }
 
-/* The collapsed text of a subtree (skipping scripts and styles) into `b`.
- * Iterative. Returns 0 or -1 when memory runs out. */
+/* The collapsed text of a subtree (skipping scripts and styles) into `b`,
+ * with a space where a block starts or a <br> stands (a heading or byline
+ * broken into lines, "Friday, January 11, 2008<br>By Jalilur Rehman",
+ * keeps its parts apart, as the page shows them). Iterative. Returns 0 or
+ * -1 when memory runs out. */
 int subtree_text(const xmlNode *root, struct buf *b)
 {
 	const xmlNode *n = root;
@@ -243,7 +246,7 @@ int subtree_text(const xmlNode *root, struct buf *b)
 			const struct tag *t = tag_lookup(n->name);
 
 			descend = !t || !(t->flags & T_SKIP) || n == root;
-			if (t && (t->flags & T_BLOCK))
+			if ((t && (t->flags & T_BLOCK)) || is_tag(n, "br"))
 				space = true;
 		}
 		if (!(n = walk_next(n, root, descend, NULL, NULL))) {

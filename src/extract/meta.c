@@ -25,38 +25,6 @@ void meta_release(struct meta *m)
 		free(m->changed[i]);
 }
 
-/* subtree_text() (dom.c) of `root`, with a space where a <br> stands: a heading
- * or byline broken into lines ("Friday, January 11, 2008<br>By Jalilur
- * Rehman", "Fans return<br><small>02.02.2022</small>") keeps its parts
- * apart. Iterative. Returns 0 or -1 when memory runs out. */
-static int element_text(const xmlNode *root, struct buf *b)
-{
-	const xmlNode *n = root;
-	bool space = false;
-
-	buf_reset(b);
-	for (;;) {
-		bool descend = false;
-
-		if (n->type == XML_TEXT_NODE || n->type == XML_CDATA_SECTION_NODE) {
-			if (n->content &&
-			    add_collapsed(b, (const char *)n->content, &space) ==
-				    (size_t)-1)
-				return -1;
-		} else if (n->type == XML_ELEMENT_NODE) {
-			const struct tag *t = tag_lookup(n->name);
-
-			descend = !t || !(t->flags & T_SKIP) || n == root;
-			if ((t && (t->flags & T_BLOCK)) || is_tag(n, "br"))
-				space = true;
-		}
-		if (!(n = walk_next(n, root, descend, NULL, NULL))) {
-			rtrim(b);
-			return 0;
-		}
-	}
-}
-
 /* Whether `lower` (lowercase) contains one of `words` (lowercase). */
 static bool names_any(const char *lower, const char *const *words)
 {
@@ -116,7 +84,7 @@ static int keep_hinted(struct meta *m, const xmlNode *n, struct buf *b)
 		return 0;
 	if (m->hint_reads >= MAX_HINT_READS)
 		return 0; /* hostile pages: a bounded cost */
-	if (element_text(n, b))
+	if (subtree_text(n, b))
 		return -1;
 	if (b->len > HINTED_TEXT)
 		m->hint_reads++; /* a long subtree read for nothing */
@@ -250,7 +218,7 @@ static int keep_labelled(struct meta *m, const xmlNode *n, struct buf *b)
 
 		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
-		if (element_text(e, b))
+		if (subtree_text(e, b))
 			return -1;
 		if (b->len > HINTED_TEXT) {
 			m->hint_reads++;
@@ -301,7 +269,7 @@ static int keep_changed(struct meta *m, const xmlNode *n, struct buf *b)
 
 		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
-		if (element_text(e, b))
+		if (subtree_text(e, b))
 			return -1;
 		if (b->len > HINTED_TEXT) {
 			m->hint_reads++;
@@ -335,7 +303,7 @@ static int keep_prefixed(struct meta *m, const xmlNode *n, struct buf *b)
 
 		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
-		if (element_text(e, b))
+		if (subtree_text(e, b))
 			return -1;
 		if (b->len > PREFIXED_TEXT) {
 			m->hint_reads++;
@@ -457,7 +425,7 @@ int collect_meta(xmlNode *root, struct meta *m)
 				}
 				if (slot && !(!h1 && n->parent &&
 					      is_tag(n->parent, "svg"))) {
-					if (element_text(n, &b)) {
+					if (subtree_text(n, &b)) {
 						rc = -1;
 						break;
 					}
