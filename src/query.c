@@ -671,10 +671,50 @@ static float list_floor(size_t n, size_t top, int has_fallback, float low)
  * nothing else matches). Returns 0 when done, 1 when the id is not in the
  * model, -1 when the line is not in that form (an id with escapes, another
  * writer): the caller parses it. */
-static int scan_line(const char *line, const struct model *m, size_t top, float *floor)
+/* (list, item) pairs as the lists file is read, for query_listed. */
+struct pairs {
+	uint32_t (*pair)[2];
+	size_t n, cap;
+	int oom;
+};
+
+static void pairs_add(struct pairs *ps, int64_t d, int64_t x)
+{
+	if (!ps || x < 0 || ps->oom)
+		return;
+	if (ps->n == ps->cap) {
+		size_t cap = ps->cap ? 2 * ps->cap : 1024;
+		void *p = realloc(ps->pair, cap * sizeof *ps->pair);
+		if (!p) {
+			ps->oom = 1;
+			return;
+		}
+		ps->pair = p;
+		ps->cap = cap;
+	}
+	ps->pair[ps->n][0] = (uint32_t)d;
+	ps->pair[ps->n++][1] = (uint32_t)x;
+}
+
+/* The story of the last "id":"..." of an item in line[0..at), or -1 (an id
+ * with escapes, not found, or not in m). */
+static int64_t item_before(const struct model *m, const char *items, const char *at)
+{
+	static const char key[] = "\"id\":\"";
+	const char *p = NULL, *e;
+
+	for (const char *q = strstr(items, key); q && q < at; q = strstr(q + 1, key))
+		p = q + sizeof key - 1;
+	if (!p || !(e = strchr(p, '"')) || memchr(p, '\\', (size_t)(e - p)))
+		return -1;
+	return model_find_len(m, p, (size_t)(e - p));
+}
+
+static int scan_line(const char *line, const struct model *m, size_t top, float *floor,
+		     struct pairs *ps)
 {
 	static const char head[] = "\"source\":{\"id\":\"";
-	const char *p = strstr(line, head), *e, *q;
+	const char *p = strstr(line, head), *e, *q, *last;
 	size_t n = 0;
 	float low = INFINITY;
 	int has_fallback = 0;
@@ -692,25 +732,59 @@ static int scan_line(const char *line, const struct model *m, size_t top, float 
 	q = strstr(e, "\"items\":[");
 	if (!q)
 		return -1;
+	last = q;
 	for (q = strstr(q, "\"score\":"); q; q = strstr(q, "\"score\":")) {
 		char *end;
+		const char *at = q;
 		float sc = strtof(q + 8, &end);
 		q += 8;
 		if (end == q || strncmp(end, ",\"origin\":\"", 11))
 			continue;
 		n++;
 		end += 11;
-		if (!strncmp(end, "fallback\"", 9))
+		if (!strncmp(end, "fallback\"", 9)) {
 			has_fallback = 1;
-		else if (!strncmp(end, "similar\"", 8) && sc < low)
-			low = sc;
+		} else if (!strncmp(end, "similar\"", 8)) {
+			if (sc < low)
+				low = sc;
+			pairs_add(ps, d, item_before(m, last, at));
+		}
+		last = end;
 	}
 	floor[d] = list_floor(n, top, has_fallback, low);
 	return 0;
 }
 
+/* The pairs as query_listed's rows (sorted by list, in file order). */
+static int listed_build(const struct model *m, struct pairs *ps, struct query_listed *l)
+{
+	l->start = calloc((size_t)m->n_docs + 1, sizeof *l->start);
+	l->item = malloc((ps->n ? ps->n : 1) * sizeof *l->item);
+	if (!l->start || !l->item || ps->oom) {
+		query_listed_free(l);
+		return -1;
+	}
+	for (size_t i = 0; i < ps->n; i++)
+		l->start[ps->pair[i][0] + 1]++;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		l->start[d + 1] += l->start[d];
+	for (size_t i = 0; i < ps->n; i++) /* start[d] runs up to start[d + 1] */
+		l->item[l->start[ps->pair[i][0]]++] = ps->pair[i][1];
+	for (uint32_t d = m->n_docs; d > 0; d--)
+		l->start[d] = l->start[d - 1];
+	l->start[0] = 0;
+	return 0;
+}
+
+void query_listed_free(struct query_listed *l)
+{
+	free(l->start);
+	free(l->item);
+	l->start = l->item = NULL;
+}
+
 int query_floors_load(const struct model *m, const char *path, size_t top,
-		      float **floor, struct error *err)
+		      float **floor, struct query_listed *listed, struct error *err)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL;
@@ -718,8 +792,11 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 	ssize_t len;
 	size_t lineno = 0;
 	int rc = -1;
+	struct pairs ps = { NULL, 0, 0, 0 };
 
 	*floor = NULL;
+	if (listed)
+		listed->start = listed->item = NULL;
 	if (!f)
 		return error_set(err, path, "cannot open lists: %s", strerror(errno));
 	*floor = malloc((m->n_docs ? m->n_docs : 1) * sizeof **floor);
@@ -729,11 +806,13 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 		(*floor)[d] = NAN;
 	while ((len = getline(&line, &cap, f)) > 0) {
 		json_t *j;
-		int fast = scan_line(line, m, top, *floor);
+		size_t had = ps.n;
+		int fast = scan_line(line, m, top, *floor, listed ? &ps : NULL);
 
 		lineno++;
 		if (fast >= 0 || strspn(line, " \t\r\n") == (size_t)len)
 			continue;
+		ps.n = had; /* parsed again below */
 		j = json_loadb(line, (size_t)len, 0, NULL);
 		json_t *items = json_object_get(j, "items");
 		const char *id = json_string_value(json_object_get(json_object_get(j, "source"), "id"));
@@ -760,8 +839,13 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 			double sc = json_number_value(json_object_get(it, "score"));
 			if (origin && !strcmp(origin, "fallback"))
 				has_fallback = 1;
-			if (origin && !strcmp(origin, "similar") && sc < low)
-				low = (float)sc;
+			if (origin && !strcmp(origin, "similar")) {
+				const char *x = json_string_value(json_object_get(it, "id"));
+				if (sc < low)
+					low = (float)sc;
+				if (listed && x)
+					pairs_add(&ps, d, model_find(m, x));
+			}
 		}
 		(*floor)[d] = list_floor(n, top, has_fallback, low);
 		json_decref(j);
@@ -770,12 +854,15 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 		error_set(err, path, "cannot read lists: %s", strerror(errno));
 		goto done;
 	}
+	if (listed && listed_build(m, &ps, listed))
+		goto oom;
 	rc = 0;
 	goto done;
 oom:
 	error_set(err, path, "out of memory");
 done:
 	free(line);
+	free(ps.pair);
 	fclose(f);
 	if (rc) {
 		free(*floor);
@@ -863,9 +950,46 @@ static double days_between(const char *x, const char *y)
 	return fabs((double)(tx - ty)) / 86400.0;
 }
 
+/* The time policy.c's twin rule compares (INT64_MIN: none, the oldest). */
+static int64_t time_of(const char *rfc3339)
+{
+	int64_t t;
+
+	return policy_parse_time(rfc3339, &t) ? INT64_MIN : t;
+}
+
+/* Whether new story `a` takes the place of an item of d's list: it is a
+ * twin of it (title or lead, as policy.c reads them) and newer (ties: the
+ * lower id), and no twin of d, so run's twin rule shows it there instead,
+ * in the better place of the two with that place's score (policy.h, 5b). */
+static int replaces_twin(const struct model *m, const struct article *a,
+			 const struct query_vector *v, const struct query_listed *l, uint32_t d)
+{
+	int64_t ta = time_of(a->published);
+
+	/* a twin of d itself is on no list of d's */
+	if (policy_title_twins(a->title, model_doc(m, d, MODEL_TITLE)) ||
+	    (m->lead_sig && policy_lead_twins(v->lead_sig,
+					      m->lead_sig + (size_t)d * ANALYZE_LEAD_SLOTS)))
+		return 0;
+	for (uint32_t k = l->start[d]; k < l->start[d + 1]; k++) {
+		uint32_t x = l->item[k];
+		int64_t tx;
+		if (!policy_title_twins(a->title, model_doc(m, x, MODEL_TITLE)) &&
+		    !(m->lead_sig && policy_lead_twins(v->lead_sig,
+						       m->lead_sig + (size_t)x * ANALYZE_LEAD_SLOTS)))
+			continue;
+		tx = time_of(model_doc(m, x, MODEL_PUBLISHED));
+		if (ta != tx ? ta > tx : strcmp(a->id ? a->id : "", model_doc(m, x, MODEL_ID)) < 0)
+			return 1;
+	}
+	return 0;
+}
+
 int query_refresh(const struct model *m, const struct article *a,
 		  const struct query_vector *v, const struct query_result *r, const float *floor,
-		  const struct query_options *o, struct buf *ids)
+		  const struct query_listed *listed, const struct query_options *o,
+		  struct buf *ids)
 {
 	int blend = o->policy.semantic > 0.0f && m->latent_dim && v->latent, rc = 0;
 	struct policy_options po;
@@ -896,11 +1020,16 @@ int query_refresh(const struct model *m, const struct article *a,
 			continue;
 		if (o->policy.half_life_days > 0 && apart >= 0)
 			s *= (float)pow(0.5, apart / o->policy.half_life_days);
-		if (o->policy.cutoff > 0.0f &&
-		    (s = refresh_relatedness(m, a, v, &lead, o, d, t, s, min_tfidf)) < 0.0f)
+		if (o->policy.cutoff > 0.0f && o->policy.twins && listed && listed->start &&
+		    replaces_twin(m, a, v, listed, d)) {
+			/* run collapses the two in the better place, with its
+			 * score: the list shows the new story instead */
+		} else if (o->policy.cutoff > 0.0f &&
+			   (s = refresh_relatedness(m, a, v, &lead, o, d, t, s, min_tfidf)) < 0.0f) {
 			continue;
-		if (s <= floor[d])
+		} else if (s <= floor[d]) {
 			continue;
+		}
 		if (ids->len)
 			rc |= buf_addc(ids, ',');
 		rc |= buf_add_json_string(ids, model_doc(m, d, MODEL_ID),
@@ -1133,7 +1262,8 @@ int query_session_open(struct query_session *s, const char *model_path, int full
 		}
 		o->overrides = &s->overrides;
 	}
-	if (lists_path && query_floors_load(&s->model, lists_path, o->policy.top, &s->floor, err))
+	if (lists_path && query_floors_load(&s->model, lists_path, o->policy.top, &s->floor,
+					    &s->listed, err))
 		return QUERY_BAD_INPUT;
 	/* A lists file with no list of any story of the model tells nothing:
 	 * say so rather than answer [] as if no list needed the new story. */
@@ -1143,6 +1273,7 @@ int query_session_open(struct query_session *s, const char *model_path, int full
 		s->lists_unknown = 1;
 		free(s->floor);
 		s->floor = NULL;
+		query_listed_free(&s->listed);
 	}
 	query_analyze_options(&s->model, &ao);
 	s->an = analyzer_new(&ao);
@@ -1165,7 +1296,7 @@ int query_session_line(struct query_session *s, const struct article *a,
 	    query_story(&s->model, a, v, o, generated_at, &r, err))
 		return -1;
 	if (s->floor)
-		rc = query_refresh(&s->model, a, v, &r, s->floor, o, &refresh);
+		rc = query_refresh(&s->model, a, v, &r, s->floor, &s->listed, o, &refresh);
 	line->len = 0;
 	rc |= buf_add(line, r.line.data, r.line.len);
 	rc |= buf_printf(line, ",\"refresh\":[%.*s]%s}\n", (int)refresh.len,
@@ -1235,6 +1366,7 @@ int query_session_update(struct query_session *s, const struct article *arts,
 void query_session_close(struct query_session *s)
 {
 	free(s->floor);
+	query_listed_free(&s->listed);
 	analyzer_free(s->an);
 	model_free(&s->model);
 	overrides_free(&s->overrides);

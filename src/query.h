@@ -132,14 +132,27 @@ void query_result_free(struct query_result *r);
  * m does not have, and blank lines, are ignored; any other line that is
  * not a related.jsonl line fails (-1, err names the line). *floor is
  * malloc'd (m->n_docs floats). */
+/* With `listed` not NULL, it also gets what each list shows: the stories
+ * of d's list with origin "similar" are item[start[d] .. start[d + 1]),
+ * as stories of m (ones m does not have are left out); freed with
+ * query_listed_free(). */
+struct query_listed {
+	uint32_t *start; /* [n_docs + 1] */
+	uint32_t *item;
+};
 int query_floors_load(const struct model *m, const char *path, size_t top,
-		      float **floor, struct error *err);
+		      float **floor, struct query_listed *listed, struct error *err);
+void query_listed_free(struct query_listed *l);
 
 /* Appends to `ids` (a JSON array body, comma-separated) the ids of the
- * stories whose lists story `a` (queried into r) now enters. */
+ * stories whose lists story `a` (queried into r) now enters: where it
+ * reaches the cutoff and beats the list's floor, or (with `listed`, not
+ * NULL) where it is a newer twin of an item the list shows, which it
+ * replaces there as run's twin rule would (policy.h, 5b). */
 int query_refresh(const struct model *m, const struct article *a,
 		  const struct query_vector *v, const struct query_result *r, const float *floor,
-		  const struct query_options *o, struct buf *ids);
+		  const struct query_listed *listed, const struct query_options *o,
+		  struct buf *ids);
 
 /* A model that is m plus the new stories (replacing stories of the same
  * id), in id order, with the vectors computed above: vocabulary, df and
@@ -160,6 +173,7 @@ struct query_session {
 	struct model model;
 	struct overrides overrides;
 	float *floor;          /* query_floors_load(); NULL: refresh unknown */
+	struct query_listed listed; /* what each list shows (query_floors_load()) */
 	struct analyzer *an;   /* with the model's analysis options */
 	int no_term_basis;     /* latent vectors but no term basis (an older
 				  file): new stories scored by TF-IDF alone */

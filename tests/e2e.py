@@ -991,6 +991,54 @@ def test_query_update_then_recommend_includes_the_new_story():
             assert "zz-new/story" in [i["id"] for i in after[s]["items"]], s
 
 
+@test
+def test_query_refresh_names_exactly_the_lists_the_new_story_enters():
+    """refresh names the lists the new story enters in a recommend with the
+    same options, no more and no fewer: by its score, and where it is a
+    newer re-edit (a twin) of an item the list shows, which it replaces;
+    with the default options and with --half-life."""
+    with Tmp() as t:
+        arts = sorted((json.loads(l) for l in run("extract", CORPUS, "-q").stdout.splitlines()),
+                      key=lambda a: a["id"])
+        en = [a for a in arts if a["lang"] == "en" and a.get("published")]
+        for opts in ((), ("--half-life", "2")):
+            model = os.path.join(t, "m.model")
+            out = os.path.join(t, "out")
+            run("run", CORPUS, "-o", out, "-m", model, "-q", *opts)
+            lists = os.path.join(out, "related.jsonl")
+            checked = entered = replaced = 0
+            for i in range(0, min(len(en), 24), 3):
+                a, b = en[i], en[(i + 5) % len(en)]
+                if i % 2:  # a mix: a's paragraphs last first (not a's lead), then b's
+                    paras = a["text"].split("\n\n")[::-1]
+                    new = {"id": f"zz-r/{i}", "title": b["title"] + " as " + a["title"],
+                           "text": "\n\n".join(paras) + "\n\n" + b["text"][: len(b["text"]) // 3],
+                           "published": b["published"]}
+                else:  # a re-edit of a, an hour later: a's twin
+                    new = {"id": f"zz-r/{i}", "title": a["title"],
+                           "text": "UPDATED: " + a["text"],
+                           "published": a["published"][:11] + "23:59:00Z"}
+                new.update(lang="en", section=a.get("section"))
+                src = os.path.join(t, f"r{i}.jsonl")
+                with open(src, "w", encoding="utf-8") as f:
+                    f.write(json.dumps(new) + "\n")
+                m2 = os.path.join(t, f"m{i}.model")
+                shutil.copyfile(model, m2)
+                q = json.loads(run("query", "-m", m2, "--lists", lists, "--update", *opts,
+                                   src).stdout)
+                o2 = os.path.join(t, f"after{i}")
+                run("recommend", "-m", m2, "-o", o2, "-q", *opts)
+                after = {r["source"]["id"]: r for r in read_jsonl(os.path.join(o2, "related.jsonl"))}
+                want = sorted(s for s in after if s != new["id"] and
+                              new["id"] in [it["id"] for it in after[s]["items"]])
+                assert sorted(q["refresh"]) == want, (opts, i, sorted(q["refresh"]), want)
+                checked += 1
+                entered += len(want)
+                replaced += sum(1 for s in want if a["id"] not in
+                                [it["id"] for it in after[s]["items"]]) if i % 2 == 0 else 0
+            assert checked >= 5 and entered > 0 and replaced > 0, (opts, checked, entered, replaced)
+
+
 def _new_stories(t, n):
     """n new stories (mixes of two corpus pages each), one JSON Lines file each."""
     arts = sorted((json.loads(l) for l in run("extract", CORPUS, "-q").stdout.splitlines()),

@@ -214,7 +214,7 @@ static void test_refresh_lists_stories_whose_floor_it_beats(void **state)
 			floor[pinned = d] = INFINITY;
 	}
 	assert_true(pinned != UINT32_MAX);
-	assert_int_equal(query_refresh(&m, &a, &v, &r, floor, &qo, &ids), 0);
+	assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
 	assert_int_equal(buf_addc(&ids, '\0'), 0);
 	{
 		char expect[256];
@@ -232,7 +232,7 @@ static void test_refresh_lists_stories_whose_floor_it_beats(void **state)
 		assert_int_equal(overrides_parse(&ov, line, strlen(line), "o.jsonl", &problems, &err), 0);
 		qo.overrides = &ov;
 		ids.len = 0;
-		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, &qo, &ids), 0);
+		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
 		assert_int_equal(ids.len, 0);
 		overrides_free(&ov);
 		skip_list_free(&problems);
@@ -255,11 +255,11 @@ static void test_refresh_lists_stories_whose_floor_it_beats(void **state)
 			floor[d] = NAN;
 		floor[weak] = -INFINITY;
 		ids.len = 0;
-		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, &qo, &ids), 0);
+		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
 		assert_true(ids.len > 0); /* no cutoff: room is enough */
 		qo.policy.cutoff = POLICY_DEFAULT_CUTOFF;
 		ids.len = 0;
-		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, &qo, &ids), 0);
+		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
 		assert_int_equal(ids.len, 0);
 	}
 	buf_release(&ids);
