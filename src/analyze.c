@@ -822,7 +822,7 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static int is_lead_word_cp(utf8proc_int32_t c)
+int analyze_word_cp(int32_t c)
 {
 	switch (utf8proc_category(c)) {
 	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
@@ -858,7 +858,7 @@ static size_t lead_words(const char *text, uint32_t *word)
 		utf8proc_int32_t c;
 		for (;;) {
 			k = i < len ? utf8proc_iterate(norm + i, len - i, &c) : 0;
-			if (k <= 0 || !is_lead_word_cp(c))
+			if (k <= 0 || !analyze_word_cp(c))
 				break;
 			if (start < 0)
 				start = i;

@@ -105,6 +105,9 @@ const char *analyze_lang_code(const char *tag, char *out, size_t outlen);
 #define ANALYZE_LEAD_MIN_WORDS 20
 #define ANALYZE_LEAD_NONE 0xffffu
 
+/* Whether code point c belongs to a word of a lead (and of the names
+ * policy.c reads in leads): a letter or a number of any script. */
+int analyze_word_cp(int32_t c);
 /* The signature of `text` (NULL: none) into sig. Thread-safe. */
 void analyze_lead_signature(const char *text, uint16_t sig[ANALYZE_LEAD_SLOTS]);
 /* Whether sig is a signature (not ANALYZE_LEAD_NONE in every slot). */

@@ -349,19 +349,6 @@ static int cmp_u32(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static int is_word_cp(utf8proc_int32_t c)
-{
-	switch (utf8proc_category(c)) {
-	case UTF8PROC_CATEGORY_LU: case UTF8PROC_CATEGORY_LL:
-	case UTF8PROC_CATEGORY_LT: case UTF8PROC_CATEGORY_LM:
-	case UTF8PROC_CATEGORY_LO: case UTF8PROC_CATEGORY_ND:
-	case UTF8PROC_CATEGORY_NL: case UTF8PROC_CATEGORY_NO:
-		return 1;
-	default:
-		return 0;
-	}
-}
-
 /* Appends the sorted unique word hashes of `title` to *words (*n of them,
  * *cap allocated); returns how many it added, or -1 when memory runs out. */
 static long add_title_words(const char *title, uint32_t **words, size_t *n, size_t *cap)
@@ -383,7 +370,7 @@ static long add_title_words(const char *title, uint32_t **words, size_t *n, size
 		utf8proc_ssize_t k;
 		for (;;) {
 			k = i < len ? utf8proc_iterate(norm + i, len - i, &c) : 0;
-			if (k <= 0 || !is_word_cp(c))
+			if (k <= 0 || !analyze_word_cp(c))
 				break;
 			if (start < 0)
 				start = i;
@@ -554,7 +541,7 @@ static int is_space_cp(utf8proc_int32_t c)
 
 enum { CP_WORD = 1, CP_CAPITAL = 2, CP_DIGIT = 4 };
 
-/* What code point c is to a word: CP_WORD (is_word_cp()), CP_CAPITAL (an
+/* What code point c is to a word: CP_WORD (analyze_word_cp()), CP_CAPITAL (an
  * upper- or title-case letter), CP_DIGIT (a decimal digit). ASCII is
  * answered without utf8proc's tables: query compares a new story's lead
  * with every story sharing a term, where the lookups cost most of the
@@ -572,7 +559,7 @@ static int cp_class(utf8proc_int32_t c)
 			return CP_WORD | CP_DIGIT;
 		return 0;
 	}
-	if (!is_word_cp(c))
+	if (!analyze_word_cp(c))
 		return 0;
 	cat = utf8proc_category(c);
 	if (cat == UTF8PROC_CATEGORY_LU || cat == UTF8PROC_CATEGORY_LT)
@@ -592,7 +579,7 @@ static utf8proc_ssize_t next_cp(const utf8proc_uint8_t *p, utf8proc_ssize_t len,
 }
 
 /* Calls fn on every word of s (a maximal run of letters and digits, as
- * is_word_cp() says), in order; returns -1 as soon as fn does, else 0. */
+ * analyze_word_cp() says), in order; returns -1 as soon as fn does, else 0. */
 static int for_each_word(const char *s, int (*fn)(void *, const struct lead_word *),
 			 void *ctx)
 {

@@ -203,16 +203,15 @@ static bool starts_dated(const char *t)
 	return false;
 }
 
-/* Keeps the element text around a text node that opens with a date's
- * label, when short, as a date line. Returns 0 or -1 when memory runs
+/* Keeps the text of the element around text node `n`, or of its parent,
+ * the first of them short enough (HINTED_TEXT) that holds a date, in
+ * lines[*nlines] (MAX_HINTED at most). Returns 0 or -1 when memory runs
  * out. */
-static int keep_labelled(struct meta *m, const xmlNode *n, struct buf *b)
+static int keep_dated(struct meta *m, const xmlNode *n, struct buf *b, char **lines,
+		      size_t *nlines)
 {
 	const xmlNode *e = n->parent;
 
-	if (m->nlabelled == MAX_HINTED ||
-	    !starts_dated((const char *)n->content))
-		return 0;
 	for (int up = 0; up < 2 && e && e->type == XML_ELEMENT_NODE; up++) {
 		char *d;
 
@@ -226,14 +225,24 @@ static int keep_labelled(struct meta *m, const xmlNode *n, struct buf *b)
 		}
 		if ((d = date_in_text(b->data)) != NULL) {
 			free(d);
-			if (!(m->labelled[m->nlabelled] = strdup(b->data)))
+			if (!(lines[*nlines] = strdup(b->data)))
 				return -1;
-			m->nlabelled++;
+			(*nlines)++;
 			return 0;
 		}
 		e = e->parent;
 	}
 	return 0;
+}
+
+/* Keeps the element text around a text node that opens with a date's
+ * label, when short, as a date line. Returns 0 or -1 when memory runs
+ * out. */
+static int keep_labelled(struct meta *m, const xmlNode *n, struct buf *b)
+{
+	if (m->nlabelled == MAX_HINTED || !starts_dated((const char *)n->content))
+		return 0;
+	return keep_dated(m, n, b, m->labelled, &m->nlabelled);
 }
 
 /* Whether text says when a page last changed: "last edited", "Letzte
@@ -260,31 +269,9 @@ static bool says_changed(const char *t)
  * or -1 when memory runs out. */
 static int keep_changed(struct meta *m, const xmlNode *n, struct buf *b)
 {
-	const xmlNode *e = n->parent;
-
 	if (m->nchanged == MAX_HINTED || !says_changed((const char *)n->content))
 		return 0;
-	for (int up = 0; up < 2 && e && e->type == XML_ELEMENT_NODE; up++) {
-		char *d;
-
-		if (m->hint_reads >= MAX_HINT_READS)
-			return 0;
-		if (subtree_text(e, b))
-			return -1;
-		if (b->len > HINTED_TEXT) {
-			m->hint_reads++;
-			return 0;
-		}
-		if ((d = date_in_text(b->data)) != NULL) {
-			free(d);
-			if (!(m->changed[m->nchanged] = strdup(b->data)))
-				return -1;
-			m->nchanged++;
-			return 0;
-		}
-		e = e->parent;
-	}
-	return 0;
+	return keep_dated(m, n, b, m->changed, &m->nchanged);
 }
 
 /* Keeps a short line that opens with a byline's prefix ("von Anna Meier",
