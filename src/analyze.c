@@ -835,13 +835,38 @@ int analyze_word_cp(int32_t c)
 	}
 }
 
+size_t analyze_next_word(const unsigned char *s, size_t len, size_t *i, size_t *start)
+{
+	while (*i < len) {
+		size_t from = SIZE_MAX, end;
+		utf8proc_ssize_t k;
+		utf8proc_int32_t c;
+
+		for (;;) {
+			k = *i < len ? utf8proc_iterate(s + *i, (utf8proc_ssize_t)(len - *i), &c) : 0;
+			if (k <= 0 || !analyze_word_cp(c))
+				break;
+			if (from == SIZE_MAX)
+				from = *i;
+			*i += (size_t)k;
+		}
+		end = *i;
+		*i += k > 0 ? (size_t)k : 1;
+		if (from != SIZE_MAX) {
+			*start = from;
+			return end - from;
+		}
+	}
+	return 0;
+}
+
 /* Hashes of the first ANALYZE_LEAD_WORDS words of text into word[];
  * returns how many. Reads at most a few KB of the text: 60 words fit. */
 static size_t lead_words(const char *text, uint32_t *word)
 {
 	utf8proc_uint8_t *norm = NULL;
-	utf8proc_ssize_t len, i = 0;
-	size_t n = 0, take = strlen(text);
+	utf8proc_ssize_t len;
+	size_t n = 0, take = strlen(text), i = 0, start = 0, wl;
 
 	if (take > 4096) {
 		take = 4096;
@@ -853,21 +878,9 @@ static size_t lead_words(const char *text, uint32_t *word)
 			   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
 	if (len < 0)
 		return 0;
-	while (i < len && n < ANALYZE_LEAD_WORDS) {
-		utf8proc_ssize_t start = -1, k;
-		utf8proc_int32_t c;
-		for (;;) {
-			k = i < len ? utf8proc_iterate(norm + i, len - i, &c) : 0;
-			if (k <= 0 || !analyze_word_cp(c))
-				break;
-			if (start < 0)
-				start = i;
-			i += k;
-		}
-		if (start >= 0)
-			word[n++] = hash_bytes(norm + start, (size_t)(i - start));
-		i += k > 0 ? k : 1;
-	}
+	while (n < ANALYZE_LEAD_WORDS &&
+	       (wl = analyze_next_word(norm, (size_t)len, &i, &start)) > 0)
+		word[n++] = hash_bytes(norm + start, wl);
 	free(norm);
 	return n;
 }

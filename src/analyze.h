@@ -108,6 +108,11 @@ const char *analyze_lang_code(const char *tag, char *out, size_t outlen);
 /* Whether code point c belongs to a word of a lead (and of the names
  * policy.c reads in leads): a letter or a number of any script. */
 int analyze_word_cp(int32_t c);
+/* The next word of s[*i .. len) (UTF-8, code points analyze_word_cp()
+ * says belong to words): its offset in *start and its length returned; 0
+ * when no word is left. *i moves past the word and the code point (or bad
+ * byte) after it. */
+size_t analyze_next_word(const unsigned char *s, size_t len, size_t *i, size_t *start);
 /* The signature of `text` (NULL: none) into sig. Thread-safe. */
 void analyze_lead_signature(const char *text, uint16_t sig[ANALYZE_LEAD_SLOTS]);
 /* Whether sig is a signature (not ANALYZE_LEAD_NONE in every slot). */

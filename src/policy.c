@@ -354,8 +354,8 @@ static int cmp_u32(const void *x, const void *y)
 static long add_title_words(const char *title, uint32_t **words, size_t *n, size_t *cap)
 {
 	utf8proc_uint8_t *norm = NULL;
-	size_t first = *n;
-	utf8proc_ssize_t len, i = 0;
+	size_t first = *n, i = 0, start = 0, wl;
+	utf8proc_ssize_t len;
 
 	if (!title || !*title)
 		return 0;
@@ -364,32 +364,18 @@ static long add_title_words(const char *title, uint32_t **words, size_t *n, size
 			   UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
 	if (len < 0)
 		return 0; /* not UTF-8: no words, never a twin */
-	while (i < len) {
-		utf8proc_ssize_t start = -1;
-		utf8proc_int32_t c;
-		utf8proc_ssize_t k;
-		for (;;) {
-			k = i < len ? utf8proc_iterate(norm + i, len - i, &c) : 0;
-			if (k <= 0 || !analyze_word_cp(c))
-				break;
-			if (start < 0)
-				start = i;
-			i += k;
-		}
-		if (start >= 0) {
-			if (*n == *cap) {
-				size_t nc = *cap ? *cap * 2 : 64;
-				uint32_t *w = realloc(*words, nc * sizeof *w);
-				if (!w) {
-					free(norm);
-					return -1;
-				}
-				*words = w;
-				*cap = nc;
+	while ((wl = analyze_next_word(norm, (size_t)len, &i, &start)) > 0) {
+		if (*n == *cap) {
+			size_t nc = *cap ? *cap * 2 : 64;
+			uint32_t *w = realloc(*words, nc * sizeof *w);
+			if (!w) {
+				free(norm);
+				return -1;
 			}
-			(*words)[(*n)++] = hash_bytes(norm + start, (size_t)(i - start));
+			*words = w;
+			*cap = nc;
 		}
-		i += k > 0 ? k : 1;
+		(*words)[(*n)++] = hash_bytes(norm + start, wl);
 	}
 	free(norm);
 	if (*n == first)
@@ -405,12 +391,11 @@ static long add_title_words(const char *title, uint32_t **words, size_t *n, size
 	return (long)(*n - first);
 }
 
-static int words_twins(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+/* How many hashes two sorted sets share. */
+static size_t common_count(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
 	size_t i = 0, j = 0, common = 0;
 
-	if (!na || !nb)
-		return 0;
 	while (i < na && j < nb) {
 		if (a[i] == b[j])
 			common++, i++, j++;
@@ -419,6 +404,16 @@ static int words_twins(const uint32_t *a, size_t na, const uint32_t *b, size_t n
 		else
 			j++;
 	}
+	return common;
+}
+
+static int words_twins(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+	size_t common;
+
+	if (!na || !nb)
+		return 0;
+	common = common_count(a, na, b, nb);
 	if (common == na && common == nb)
 		return 1;
 	if (na < 3 || nb < 3)
@@ -723,16 +718,8 @@ static long add_lead_names(const char *title, const char *lead, uint32_t **words
  * empty. */
 static float jaccard(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
-	size_t i = 0, j = 0, common = 0;
+	size_t common = common_count(a, na, b, nb);
 
-	while (i < na && j < nb) {
-		if (a[i] == b[j])
-			common++, i++, j++;
-		else if (a[i] < b[j])
-			i++;
-		else
-			j++;
-	}
 	return na + nb ? (float)common / (float)(na + nb - common) : 0.0f;
 }
 

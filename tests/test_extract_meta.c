@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "extract.h"
+#include "testutil.h"
 
 /* A body long enough to be the article, so that metadata is all a test
  * varies. */
@@ -53,21 +54,6 @@ static void assert_published_day(const char *html, const char *want)
 	extract(html, &a);
 	assert_string_equal(day(a.published, d), want);
 	article_clear(&a);
-}
-
-/* Whether the article's warnings list holds `w`. */
-static bool has_warning(const struct article *a, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (const char *p = a->warnings; p && *p;) {
-		size_t l = strcspn(p, "\n");
-
-		if (l == n && !strncmp(p, w, n))
-			return true;
-		p += l + (p[l] == '\n');
-	}
-	return false;
 }
 
 /* Headline ------------------------------------------------------------------ */
@@ -739,7 +725,7 @@ static void test_headline_that_is_the_first_sentence_is_no_warning(void **state)
 	(void)state;
 	extract(html, &a);
 	assert_non_null(strstr(a.text, "entirely appropriately"));
-	assert_false(has_warning(&a, "text-unlike-headline"));
+	assert_false(testutil_has_warning(a.warnings, "text-unlike-headline"));
 	article_clear(&a);
 }
 
@@ -756,7 +742,7 @@ static void test_date_line_headline_is_no_warning(void **state)
 	(void)state;
 	extract(html, &a);
 	assert_non_null(strstr(a.text, "tram line"));
-	assert_false(has_warning(&a, "text-unlike-headline"));
+	assert_false(testutil_has_warning(a.warnings, "text-unlike-headline"));
 	article_clear(&a);
 }
 
@@ -783,10 +769,10 @@ static void test_site_name_title_is_no_headline_to_compare(void **state)
 
 	(void)state;
 	extract(unstated, &a);
-	assert_false(has_warning(&a, "text-unlike-headline"));
+	assert_false(testutil_has_warning(a.warnings, "text-unlike-headline"));
 	article_clear(&a);
 	extract(stated, &a);
-	assert_true(has_warning(&a, "text-unlike-headline"));
+	assert_true(testutil_has_warning(a.warnings, "text-unlike-headline"));
 	article_clear(&a);
 }
 
@@ -802,16 +788,16 @@ static void test_warnings_made_again_on_the_text_left(void **state)
 	a.text = strdup("Also in Central Asia");
 	a.warnings = strdup("text-repetitive");
 	extract_recheck_text(&a, 2000);
-	assert_true(has_warning(&a, "text-short"));
-	assert_false(has_warning(&a, "text-repetitive"));
+	assert_true(testutil_has_warning(a.warnings, "text-short"));
+	assert_false(testutil_has_warning(a.warnings, "text-repetitive"));
 	article_clear(&a);
 
 	a.text = strdup("");
 	a.warnings = strdup("text-unlike-headline\ntext-repetitive");
 	extract_recheck_text(&a, 384);
-	assert_true(has_warning(&a, "text-short"));
-	assert_true(has_warning(&a, "text-unlike-headline"));
-	assert_false(has_warning(&a, "text-repetitive"));
+	assert_true(testutil_has_warning(a.warnings, "text-short"));
+	assert_true(testutil_has_warning(a.warnings, "text-unlike-headline"));
+	assert_false(testutil_has_warning(a.warnings, "text-repetitive"));
 	article_clear(&a);
 
 	a.text = strdup("I felt this one pretty good.\n\nI'm located 25 miles south "
@@ -825,8 +811,8 @@ static void test_warnings_made_again_on_the_text_left(void **state)
 	a.text = strdup("1989");
 	a.warnings = strdup("text-repetitive");
 	extract_recheck_text(&a, 4);
-	assert_true(has_warning(&a, "text-repetitive"));
-	assert_false(has_warning(&a, "text-short"));
+	assert_true(testutil_has_warning(a.warnings, "text-repetitive"));
+	assert_false(testutil_has_warning(a.warnings, "text-short"));
 	article_clear(&a);
 }
 

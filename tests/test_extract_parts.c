@@ -15,6 +15,7 @@
 
 #include "article.h"
 #include "extract.h"
+#include "testutil.h"
 
 #define P1                                                                     \
 	"<p>Secretary of State Rex Tillerson arrived in Moscow on Tuesday, "   \
@@ -36,19 +37,6 @@ static int extract(const char *html, struct article *a)
 	memset(a, 0, sizeof *a);
 	error_clear(&err);
 	return extract_article(html, strlen(html), "test.html", a, &err);
-}
-
-static bool has_warning(const struct article *a, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (const char *p = a->warnings; p && *p;) {
-		size_t l = strcspn(p, "\n");
-		if (l == n && !strncmp(p, w, n))
-			return true;
-		p += l + (p[l] == '\n');
-	}
-	return false;
 }
 
 /* The header zone's standfirst, byline and dateline, and the pictures'
@@ -315,8 +303,8 @@ static void test_extract_warns_when_extraction_probably_failed(void **state)
 
 	(void)state;
 	assert_int_equal(extract(wrong, &a), 0);
-	assert_true(has_warning(&a, "text-unlike-headline"));
-	assert_true(has_warning(&a, "text-repetitive"));
+	assert_true(testutil_has_warning(a.warnings, "text-unlike-headline"));
+	assert_true(testutil_has_warning(a.warnings, "text-repetitive"));
 	article_clear(&a);
 	assert_int_equal(extract(right, &a), 0);
 	assert_null(a.warnings);

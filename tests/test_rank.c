@@ -474,6 +474,31 @@ static void test_approximate_selects_the_best_candidates(void **state)
 }
 
 
+/* Fills dense (docs rows of terms weights, zeroed) with short stories
+ * (d < long_from: 3 to 6 rare terms among 200..599, weights 1-5) and long
+ * ones (term 0, `long_terms` draws among terms 1..199, weights 1-3, and 20
+ * rare terms of weight 1); with `zero_everywhere` term 0 is in the short
+ * stories too. Draws from rand(): the caller seeds it. */
+static void short_and_long_stories(float *dense, uint32_t docs, uint32_t terms,
+				   uint32_t long_from, int long_terms, int zero_everywhere)
+{
+	for (uint32_t d = 0; d < docs; d++) {
+		float *r = dense + (size_t)d * terms;
+		if (zero_everywhere)
+			r[0] = 1.0f;
+		if (d < long_from) {
+			for (int k = 3 + rand() % 4; k > 0; k--)
+				r[200 + rand() % 400] = 1.0f + (float)(rand() % 5);
+			continue;
+		}
+		r[0] = 1.0f;
+		for (int k = 0; k < long_terms; k++)
+			r[1 + rand() % 199] = 1.0f + (float)(rand() % 3);
+		for (int k = 0; k < 20; k++)
+			r[200 + rand() % 400] = 1.0f;
+	}
+}
+
 /* Short stories (a few rare terms: few postings to add) and long ones (a
  * term in each of them and a hundred more: many postings) in one model, so
  * that both ways of summing (touched stories listed, or the accumulator
@@ -499,19 +524,7 @@ static void test_short_and_long_stories_score_exactly(void **state)
 	assert_non_null(row);
 	assert_non_null(all);
 	srand(4242);
-	for (uint32_t d = 0; d < DOCS; d++) {
-		float *r = dense + (size_t)d * TERMS;
-		if (d < LONG_FROM) {
-			for (int k = 3 + rand() % 4; k > 0; k--)
-				r[200 + rand() % 400] = 1.0f + (float)(rand() % 5);
-		} else {
-			r[0] = 1.0f;
-			for (int k = 0; k < 150; k++)
-				r[1 + rand() % 199] = 1.0f + (float)(rand() % 3);
-			for (int k = 0; k < 20; k++)
-				r[200 + rand() % 400] = 1.0f;
-		}
-	}
+	short_and_long_stories(dense, DOCS, TERMS, LONG_FROM, 150, 0);
 	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
 	free(dense);
 	rank_with(&m, ex, 1, &exact);
@@ -627,19 +640,8 @@ static void test_by_cost_ranks_each_story_the_cheaper_way(void **state)
 	assert_non_null(dense);
 	bc.approximate = RANK_BY_COST;
 	srand(777);
-	for (uint32_t d = 0; d < DOCS; d++) {
-		float *r = dense + (size_t)d * TERMS;
-		r[0] = 1.0f; /* in every story: never queried (df > max_postings) */
-		if (d < LONG_FROM) {
-			for (int k = 3 + rand() % 4; k > 0; k--)
-				r[200 + rand() % 400] = 1.0f + (float)(rand() % 5);
-		} else {
-			for (int k = 0; k < 300; k++)
-				r[1 + rand() % 199] = 1.0f + (float)(rand() % 3);
-			for (int k = 0; k < 20; k++)
-				r[200 + rand() % 400] = 1.0f;
-		}
-	}
+	/* term 0 in every story: never queried (df > max_postings) */
+	short_and_long_stories(dense, DOCS, TERMS, LONG_FROM, 300, 1);
 	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
 	free(dense);
 	rank_with(&m, ex, 1, &exact);

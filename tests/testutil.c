@@ -134,3 +134,17 @@ fail:
 	model_parts_release(&parts);
 	return -1;
 }
+
+int testutil_has_warning(const char *warnings, const char *w)
+{
+	size_t n = strlen(w);
+
+	for (const char *p = warnings; p && *p;) {
+		size_t l = strcspn(p, "\n");
+
+		if (l == n && !strncmp(p, w, n))
+			return 1;
+		p += l + (p[l] == '\n');
+	}
+	return 0;
+}

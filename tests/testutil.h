@@ -42,4 +42,8 @@ int testutil_model_from_dense(struct model *m, uint32_t n_docs, uint32_t n_terms
 			      const float *dense, const char *id_prefix, int id_width,
 			      const char *const *fields, int raw);
 
+/* Whether a warnings list (article.h: one code per line; NULL: none)
+ * holds the code `w`. */
+int testutil_has_warning(const char *warnings, const char *w);
+
 #endif
