@@ -26,6 +26,26 @@
 	"state of relations, which both sides described as being at a low "  \
 	"point, and to report back within weeks.</p>"
 #define STORY STORY_P1 STORY_P2 STORY_P3
+/* Two closing paragraphs of the same story, for pages that put them
+ * somewhere else (a sibling container, a folded block). */
+#define CLOSE_GENEVA                                                          \
+	"<p>Both ministers are to meet again in Geneva next month, "          \
+	"their spokesmen said, though neither would say who else had "        \
+	"been invited to the meeting.</p>"
+#define CLOSE_DIPLOMATS                                                       \
+	"<p>Diplomats in both capitals said privately that the next "         \
+	"round would be harder still, and that neither government had "       \
+	"yet named the officials who would sit on the group.</p>"
+
+/* Both snippets are in text, `first` before `second`. */
+static void assert_in_order(const char *text, const char *first, const char *second)
+{
+	const char *a = strstr(text, first), *b = strstr(text, second);
+
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_true(a < b);
+}
 
 static int extract(const char *html, struct article *a)
 {
@@ -929,9 +949,7 @@ static void test_extract_keeps_hinted_block_holding_the_text(void **state)
 	const char *html =
 		"<html><body><div id=\"main-wrapper\"><div class=\"widget Blog\">"
 		STORY
-		"<p>Diplomats in both capitals said privately that the next "
-		"round would be harder still, and that neither government had "
-		"yet named the officials who would sit on the group.</p>"
+		CLOSE_DIPLOMATS
 		"<p class=\"social-links\">Like us for more updates</p>"
 		"</div></div></body></html>";
 	struct article a = { 0 };
@@ -954,12 +972,7 @@ static void test_extract_skips_related_box_inside_the_story(void **state)
 		"<div class=\"floatList\"><h3>Related stories</h3><ul>"
 		"<li><a href=/a>Putin says trust has worsened</a></li>"
 		"<li><a href=/b>Syria strike: what we know</a></li></ul></div>"
-		"<p>Both ministers are to meet again in Geneva next month, "
-		"their spokesmen said, though neither would say who else had "
-		"been invited to the meeting.</p>"
-		"<p>Diplomats in both capitals said privately that the next "
-		"round would be harder still, and that neither government had "
-		"yet named the officials who would sit on the group.</p>"
+		CLOSE_GENEVA CLOSE_DIPLOMATS
 		"</div></body></html>";
 	struct article a = { 0 };
 
@@ -1101,26 +1114,16 @@ static void test_extract_joins_story_split_in_two_containers(void **state)
 		"<h1>Tillerson in Moscow</h1><div class=\"story-text\">" STORY
 		"</div></div><div class=\"ad-slot\"><p>Advertisement</p>"
 		"</div><div class=\"bottom\"><div class=\"story-text\">"
-		"<p>Both ministers are to meet again in Geneva next month, "
-		"their spokesmen said, though neither would say who else had "
-		"been invited to the meeting.</p>"
-		"<p>Diplomats in both capitals said privately that the next "
-		"round would be harder still, and that neither government had "
-		"yet named the officials who would sit on the group.</p>"
+		CLOSE_GENEVA CLOSE_DIPLOMATS
 		"</div></div><div class=\"rail\"><p>A judge in Fulton County "
 		"sentenced a man on Saturday to several life sentences for a "
 		"deadly rampage at a courthouse, prosecutors said.</p></div>"
 		"</div></body></html>";
 	struct article a = { 0 };
-	const char *first, *second;
 
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
-	first = strstr(a.text, "report back within weeks.");
-	second = strstr(a.text, "meet again in Geneva");
-	assert_non_null(first);
-	assert_non_null(second);
-	assert_true(first < second);
+	assert_in_order(a.text, "report back within weeks.", "meet again in Geneva");
 	assert_non_null(strstr(a.text, "named the officials"));
 	assert_null(strstr(a.text, "Fulton County"));
 	article_clear(&a);
@@ -1139,23 +1142,13 @@ static void test_extract_joins_story_parts_around_a_teaser(void **state)
 		"<a href=\"/kremlin\">Read more</a><h2><a href=\"/kremlin\">Ten things "
 		"to know about the Kremlin</a></h2></article></section>"
 		"<div class=\"bottom\"><div class=\"story-text\">"
-		"<p>Both ministers are to meet again in Geneva next month, "
-		"their spokesmen said, though neither would say who else had "
-		"been invited to the meeting.</p>"
-		"<p>Diplomats in both capitals said privately that the next "
-		"round would be harder still, and that neither government had "
-		"yet named the officials who would sit on the group.</p>"
+		CLOSE_GENEVA CLOSE_DIPLOMATS
 		"</div></div></div></body></html>";
 	struct article a = { 0 };
-	const char *first, *second;
 
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
-	first = strstr(a.text, "report back within weeks.");
-	second = strstr(a.text, "meet again in Geneva");
-	assert_non_null(first);
-	assert_non_null(second);
-	assert_true(first < second);
+	assert_in_order(a.text, "report back within weeks.", "meet again in Geneva");
 	assert_null(strstr(a.text, "Ten things"));
 	article_clear(&a);
 }
@@ -1170,12 +1163,7 @@ static void test_extract_does_not_join_the_next_blog_post(void **state)
 		"<h2>Tillerson in Moscow</h2><div class=\"entry-body\">" STORY
 		STORY "</div></div><div class=\"entry\"><h2>Geneva next</h2>"
 		"<div class=\"entry-body\">"
-		"<p>Both ministers are to meet again in Geneva next month, "
-		"their spokesmen said, though neither would say who else had "
-		"been invited to the meeting.</p>"
-		"<p>Diplomats in both capitals said privately that the next "
-		"round would be harder still, and that neither government had "
-		"yet named the officials who would sit on the group.</p>"
+		CLOSE_GENEVA CLOSE_DIPLOMATS
 		"</div></div></div></body></html>";
 	struct article a = { 0 };
 
@@ -1196,12 +1184,8 @@ static void test_extract_keeps_story_folded_into_read_more(void **state)
 		"of media organisations in the past few days, to allay "
 		"concerns about the new surveillance laws.</p>"
 		"<div id=\"read-more\"><div id=\"read-more-content\">"
-		"<p>Diplomats in both capitals said privately that the next "
-		"round would be harder still, and that neither government had "
-		"yet named the officials who would sit on the group.</p>"
-		"<p>Both ministers are to meet again in Geneva next month, "
-		"their spokesmen said, though neither would say who else had "
-		"been invited to the meeting.</p></div></div></div>"
+		CLOSE_DIPLOMATS
+		CLOSE_GENEVA "</div></div></div>"
 		"<div class=\"read-more\"><a href=/a>Read more about Putin, "
 		"the Kremlin and relations with Washington</a></div>"
 		"</div></body></html>";
