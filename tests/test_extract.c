@@ -1464,6 +1464,49 @@ static void test_extract_keeps_short_story_after_its_headline(void **state)
 	article_clear(&a);
 }
 
+/* Readers' comments are never the text, in any pass: a two-paragraph
+ * story (too short for the strict pass to settle it, and not anchored
+ * by three paragraphs) above a thread whose blocks say "comment" in
+ * their class beside a positive word ("comment-content",
+ * "article-comments"), which cancelled the hint and let the relaxed
+ * passes take the longer thread. A class "commentary" is an opinion
+ * column, not comments: its story stays. */
+#define THREAD                                                                \
+	"<div class=\"article-comments\"><div class=\"comment-content\">"    \
+	"<p>I have followed this for years, and I doubt the talks will "      \
+	"change anything, whatever the officials say, because neither side " \
+	"has moved in a decade.</p></div><div class=\"comment-content\">"     \
+	"<p>Geography matters, of course, but so does trust, and there is "   \
+	"little of it left on either side, as the last meeting showed, "      \
+	"sadly.</p></div><div class=\"comment-content\"><p>People are "       \
+	"already employed there, so what do you think would happen, "         \
+	"honestly, if the office moved north, as some have suggested, "       \
+	"again?</p></div></div>"
+static void test_extract_never_takes_comment_thread(void **state)
+{
+	const char *html =
+		"<html><head><title>Navy foils pirates</title></head><body>"
+		"<div class=\"story\"><h1>Navy foils pirates</h1>"
+		"<p>The navy has foiled a piracy attempt on five merchant "
+		"vessels in international waters on Saturday.</p>"
+		"<p>A frigate intercepted two pirate boats; arms were seized.</p>"
+		"</div>" THREAD "</body></html>";
+	const char *column =
+		"<html><head><title>Why the talks fail</title></head><body>"
+		"<div class=\"commentary-body\">" STORY "</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "foiled a piracy attempt"));
+	assert_non_null(strstr(a.text, "arms were seized"));
+	assert_null(strstr(a.text, "Geography matters"));
+	article_clear(&a);
+	assert_int_equal(extract(column, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	article_clear(&a);
+}
+
 /* "Related to this story:" and "Recent comments" end the article like
  * "Related stories" does. */
 static void test_extract_more_end_markers(void **state)
@@ -1561,6 +1604,7 @@ int main(void)
 		cmocka_unit_test(test_extract_skips_class_hidden_copy),
 		cmocka_unit_test(test_extract_keeps_sentence_around_a_link),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
+		cmocka_unit_test(test_extract_never_takes_comment_thread),
 		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),

@@ -174,6 +174,36 @@ static bool has_class(const char *cls, const char *name)
 	return false;
 }
 
+/* Whether the lowercased class list or id `a` names readers' comments:
+ * a word (opening the attribute or a token, or after '-' or '_') that
+ * opens with "comment" but is not "commentary" or "commentator" (an
+ * opinion column and its writer): "comments", "commentlist",
+ * "comment-13246", "article-comments", "comment-content"; a word that
+ * opens with "disqus"; the class or id "respond" (WordPress's comment
+ * form). Unlike the other hints, a positive word in the same attribute
+ * ("comment-content", "article-comments") does not cancel it: the
+ * comment word says what the block is, the other only where it sits. */
+static bool names_comments(const char *a)
+{
+	static const char *const words[] = { "comment", "disqus", NULL };
+
+	if (has_class(a, "respond"))
+		return true;
+	for (const char *const *w = words; *w; w++) {
+		size_t k = strlen(*w);
+
+		for (const char *p = a; (p = strstr(p, *w)) != NULL; p += k) {
+			bool starts = p == a || p[-1] == ' ' || p[-1] == '-' ||
+				      p[-1] == '_';
+
+			if (starts && strncmp(p + k, "ary", 3) != 0 &&
+			    strncmp(p + k, "ator", 4) != 0)
+				return true;
+		}
+	}
+	return false;
+}
+
 void read_hints(const xmlNode *n, struct hints *h)
 {
 	char cls[256], id[256], tmp[256];
@@ -204,6 +234,7 @@ void read_hints(const xmlNode *n, struct hints *h)
 		h->chrome = h->chrome || match_any(a, chrome_hints);
 		h->caption = h->caption || match_any(a, caption_hints);
 		h->standfirst = h->standfirst || match_any(a, standfirst_hints);
+		h->comments = h->comments || names_comments(a);
 	}
 	h->unlikely = h->unlikely && !maybe;
 	h->chrome = h->chrome && !maybe;

@@ -202,6 +202,7 @@ struct hints {
 	bool chrome;   /* unlikely in every pass (chrome_hints) */
 	bool caption;  /* a picture's caption or credit */
 	bool standfirst; /* the summary under the headline */
+	bool comments; /* readers' comments: a thread, one comment, its form */
 };
 
 /* Whether `s` contains one of the words of the NULL-terminated `list`. */

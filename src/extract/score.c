@@ -61,6 +61,27 @@ static bool is_link_out(const xmlNode *n)
 	return true;
 }
 
+/* Whether `n` is the headline or one of its ancestors. */
+static bool holds_headline(const struct scan *s, const xmlNode *n)
+{
+	for (const xmlNode *a = s->headline; a; a = a->parent)
+		if (a == n)
+			return true;
+	return false;
+}
+
+/* Readers' comments (a block whose class or id names them, hints.c's
+ * names_comments()) are skipped in every pass, as the chrome is: the
+ * relaxed passes run on short stories, whose comment threads are longer
+ * than the story and won as the longest text. A block that holds the
+ * headline is the page's wrapper, whatever its class says. */
+static bool is_comment_block(const struct scan *s, const xmlNode *n,
+			     const struct hints *h)
+{
+	return h->comments && !is_tag(n, "body") && !is_tag(n, "html") &&
+	       !holds_headline(s, n);
+}
+
 static void scan_enter_element(struct scan *s, xmlNode *n)
 {
 	struct info *in, *parent = info_of(s, n->parent);
@@ -103,6 +124,8 @@ static void scan_enter_element(struct scan *s, xmlNode *n)
 	in->standfirst = h.standfirst;
 	if ((parent && parent->skipped) || h.hidden ||
 	    (in->tag && (in->tag->flags & T_SKIP)))
+		in->skipped = true;
+	else if (is_comment_block(s, n, &h))
 		in->skipped = true;
 	else if (((s->mode & M_STRIP_UNLIKELY) && h.unlikely) || h.chrome) {
 		if (!is_tag(n, "body") && !is_tag(n, "a") && !is_tag(n, "html"))
