@@ -1464,6 +1464,45 @@ static void test_extract_keeps_short_story_after_its_headline(void **state)
 	article_clear(&a);
 }
 
+/* A box of other stories made of paragraphs, each a linked headline on
+ * a line of its own and its dek ("<p><a>Headline</a><br>Dek</p>"), is a
+ * teaser list like one of <li>s: skipped. The headline is a small share
+ * of each item, so only its own line tells it from a paragraph of the
+ * story that opens with a link, which stays. */
+#define TEASER_P(url, head, dek)                                              \
+	"<p><a href=\"/" url "\">" head "</a><br>" dek "</p>"
+static void test_extract_drops_teaser_paragraphs(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"article\">" STORY
+		"<p><a href=\"/lavrov\">Sergei Lavrov</a> said the meeting had "
+		"been useful, if frank, and that both sides would keep talking "
+		"about Syria in the weeks to come.</p>"
+		"<div class=\"box\">"
+		TEASER_P("a", "Cup replays: follow the action",
+			 "Follow all the action as it happens from the Cup "
+			 "ties between Luton and Bury, with the league games "
+			 "of the night as well")
+		TEASER_P("b", "Agent fumes at the club",
+			 "The player's agent launched an astonishing attack "
+			 "on the club and its league last night, and vowed "
+			 "never to bring another client")
+		TEASER_P("c", "Manager may sue the owner",
+			 "The manager is considering taking legal action "
+			 "against the club's co-owner for constructive "
+			 "dismissal, his friends said on Monday")
+		"</div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_non_null(strstr(a.text, "Sergei Lavrov said the meeting"));
+	assert_null(strstr(a.text, "astonishing attack"));
+	assert_null(strstr(a.text, "constructive dismissal"));
+	article_clear(&a);
+}
+
 /* Readers' comments are never the text, in any pass: a two-paragraph
  * story (too short for the strict pass to settle it, and not anchored
  * by three paragraphs) above a thread whose blocks say "comment" in
@@ -1605,6 +1644,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_sentence_around_a_link),
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_never_takes_comment_thread),
+		cmocka_unit_test(test_extract_drops_teaser_paragraphs),
 		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),

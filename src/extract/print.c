@@ -691,16 +691,17 @@ static bool between_paragraphs(const struct printer *pr, const xmlNode *n)
 	return prose >= PROSE_AFTER_BOX;
 }
 
-/* Whether the first text under `n` (pre-order, blank text ignored) lies
- * inside a link: a teaser starts with its headline's link. Looks at most
- * 64 nodes deep into the subtree. */
-static bool leads_with_link(const xmlNode *n)
+/* The link that holds the first text under `n` (pre-order, blank text
+ * ignored), or NULL when that text lies outside links: a teaser starts
+ * with its headline's link. Looks at most 64 nodes deep into the
+ * subtree. */
+static const xmlNode *leading_link(const xmlNode *n)
 {
 	const xmlNode *c = n;
 	int budget = 64;
 
 	if (is_tag(n, "a"))
-		return attr(n, "href") != NULL;
+		return attr(n, "href") ? n : NULL;
 	for (c = n->children; c && budget-- > 0;) {
 		if (c->type == XML_TEXT_NODE && c->content) {
 			const char *t = (const char *)c->content;
@@ -708,12 +709,29 @@ static bool leads_with_link(const xmlNode *n)
 			if (*t) {
 				for (const xmlNode *a = c->parent; a && a != n; a = a->parent)
 					if (is_tag(a, "a"))
-						return attr(a, "href") != NULL;
-				return false;
+						return attr(a, "href") ? a : NULL;
+				return NULL;
 			}
 		}
 		c = walk_next(c, n, c->type == XML_ELEMENT_NODE, NULL,
 			      NULL);
+	}
+	return NULL;
+}
+
+/* Whether link `a` stands on a line of its own: a <br> follows it (blank
+ * text between ignored), directly or after the ends of elements that
+ * hold nothing else ("<p><b><a>Headline</a></b><br>Its dek</p>"). */
+static bool link_on_own_line(const xmlNode *a)
+{
+	for (int depth = 0; a && depth < 3; depth++, a = a->parent) {
+		const xmlNode *c = a->next;
+
+		while (c && c->type == XML_TEXT_NODE && c->content &&
+		       !c->content[strspn((const char *)c->content, " \t\r\n\f\v")])
+			c = c->next;
+		if (c)
+			return is_tag(c, "br");
 	}
 	return false;
 }
@@ -728,10 +746,14 @@ static bool same_kind(const xmlNode *a, const xmlNode *b)
 }
 
 /* Whether `n` is a list of other stories: at least three of its children
- * are items of one kind (same tag and class, not paragraphs) that start
- * with a link of headline length making up at least 30% of the item (a
- * headline, perhaps followed by its dek), and these items hold four fifths
- * of the text of `n`.
+ * are items of one kind (same tag and class) that start with a link of
+ * headline length making up at least 30% of the item (a headline, perhaps
+ * followed by its dek), and these items hold four fifths of the text of
+ * `n`. A paragraph is such an item only when its link stands on a line of
+ * its own (link_on_own_line(): "<p><a>Headline</a><br>Its dek</p>"): a
+ * paragraph of the story may well open with a link. A link on its own
+ * line is a headline however long its dek (under ROUNDUP_PROSE), so it
+ * needs no share of the item.
  * Such a box is skipped whatever its class says and whatever share of the
  * text it holds: with a dek under each headline it can hold more text than
  * a brief it follows, and each headline names another story. */
@@ -743,7 +765,8 @@ static bool is_teaser_list(const struct scan *s, const xmlNode *n)
 {
 	const struct info *in = info_of(s, n);
 	size_t teasers = 0, teaser_text = 0;
-	const xmlNode *kind = NULL;
+	const xmlNode *kind = NULL, *a;
+	bool own_line;
 
 	for (const xmlNode *c = n->children; c; c = c->next) {
 		const struct info *ci;
@@ -753,9 +776,12 @@ static bool is_teaser_list(const struct scan *s, const xmlNode *n)
 		ci = info_of(s, c);
 		if (!ci || !ci->text)
 			continue;
-		if (is_tag(c, "p") || ci->link < TEASER_LINK_MIN ||
-		    ci->link * 10 < ci->text * 3 ||
-		    ci->text - ci->link >= ROUNDUP_PROSE || !leads_with_link(c))
+		if (ci->link < TEASER_LINK_MIN ||
+		    ci->text - ci->link >= ROUNDUP_PROSE || !(a = leading_link(c)))
+			continue;
+		own_line = link_on_own_line(a);
+		if ((is_tag(c, "p") && !own_line) ||
+		    (!own_line && ci->link * 10 < ci->text * 3))
 			continue;
 		if (!kind)
 			kind = c;
