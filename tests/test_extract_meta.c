@@ -378,6 +378,35 @@ static void test_same_instant_in_the_head_is_no_later_publication(void **state)
 	assert_published_day(html, "2022-05-07");
 }
 
+/* A page whose metadata has a published and a later modified day, and
+ * which shows its readers the modified day under the headline, is dated
+ * as it shows itself; one that shows the published day keeps it, and
+ * so does one that shows some third date. */
+static void test_published_as_the_page_shows_its_last_edit(void **state)
+{
+	const char *head =
+		"<html><head><script type=\"application/ld+json\">"
+		"{\"@type\": \"NewsArticle\", \"datePublished\": "
+		"\"2020-04-03T10:35:41Z\", \"dateModified\": "
+		"\"2020-04-11T08:27:52Z\"}</script></head><body>"
+		"<h1>Council approves the tram line</h1><p>";
+	const char *rest = "</p>" BODY "</body></html>";
+	char html[4096];
+	struct article a = { 0 };
+
+	(void)state;
+	snprintf(html, sizeof html, "%s%s%s", head,
+		 "Aktualisiert: 11.04.2020, 10:27", rest);
+	extract(html, &a);
+	assert_string_equal(a.published, "2020-04-11T08:27:52Z");
+	assert_string_equal(a.modified, "2020-04-11T08:27:52Z");
+	article_clear(&a);
+	snprintf(html, sizeof html, "%s%s%s", head, "3. April 2020, 12:35", rest);
+	assert_published_day(html, "2020-04-03");
+	snprintf(html, sizeof html, "%s%s%s", head, "Stand: 7. April 2020", rest);
+	assert_published_day(html, "2020-04-03");
+}
+
 static void test_page_dated_by_its_last_change(void **state)
 {
 	/* The only date is the page's last change, in a label and a
@@ -833,6 +862,7 @@ int main(void)
 		cmocka_unit_test(test_published_from_russian_date_line),
 		cmocka_unit_test(test_later_head_publication_wins_over_jsonld),
 		cmocka_unit_test(test_page_dated_by_its_last_change),
+		cmocka_unit_test(test_published_as_the_page_shows_its_last_edit),
 		cmocka_unit_test(test_published_from_date_in_the_headline_element),
 		cmocka_unit_test(test_published_from_date_line_taken_for_standfirst),
 		cmocka_unit_test(test_published_from_dateline_opening_a_paragraph),

@@ -609,6 +609,57 @@ static void local_day(struct article *out, const struct meta *m)
 	}
 }
 
+/* The first date the page shows its readers around the headline: the
+ * datetime of the first <time> after it, the text after it, the short
+ * lines labelled as dates, the date-classed elements, in this order;
+ * malloc'd, or NULL. */
+static char *shown_date(const struct meta *m)
+{
+	char *d = m->near_time ? extract_normalize_date(m->near_time) : NULL;
+
+	if (!d && m->near)
+		d = date_in_text(m->near);
+	for (size_t i = 0; i < m->nlabelled && !d; i++)
+		d = date_in_text(m->labelled[i]);
+	for (size_t i = 0; i < m->ndated && !d; i++)
+		d = date_in_text(m->dated[i]);
+	return d;
+}
+
+/* A page whose metadata gives a published and a later modified day, and
+ * which shows its readers the modified day as its date (the first date
+ * around the headline: "Aktualisiert: 11.04.2020", a <time> of the last
+ * edit) and not the published one, presents itself as of that day: the
+ * published date is the date the page shows, as a reader (and a
+ * reference annotator) reads it. The modified date stays as it is.
+ * (Measured on extract-dev-web: of the 317 pages with a date truth
+ * that show a date, the first shown differs from the published day on
+ * 19; it is the modified day on 5, and on all 5 the truth is that day;
+ * on the other 14 the truth is the shown day 7 times and the published
+ * day 8, so only the modified day counts. Date accuracy 0.886 ->
+ * 0.900.) */
+static int shown_edit(struct article *out, const struct meta *m)
+{
+	char *d;
+
+	if (!out->published || !out->modified ||
+	    date_days_apart(out->modified, out->published) <= 0)
+		return 0;
+	d = shown_date(m);
+	if (d && date_days_apart(d, out->modified) == 0) {
+		char *mod = strdup(out->modified);
+
+		if (!mod) {
+			free(d);
+			return -1;
+		}
+		free(out->published);
+		out->published = mod;
+	}
+	free(d);
+	return 0;
+}
+
 /* Bylines to names --------------------------------------------------------- */
 
 /* Words that open a byline and are not part of the name. */
@@ -1054,6 +1105,8 @@ int fill_metadata(struct article *out, struct meta *m, struct ld *ld)
 	publisher_offset(&out->modified, mods, sizeof mods / sizeof mods[0]);
 	publisher_offset(&out->published, pubs, npubs);
 	local_day(out, m);
+	if (shown_edit(out, m))
+		return -1;
 
 	/* author */
 	if (!out->author)
