@@ -1464,6 +1464,27 @@ static void test_extract_keeps_short_story_after_its_headline(void **state)
 	article_clear(&a);
 }
 
+/* A <noscript> that leaves a <div> open keeps the rest of the page in
+ * it (libxml2 ignores its end tag while the <div> is open): the page is
+ * read again as a browser that runs scripts reads it, without what the
+ * <noscript> holds, and the story after it is the text. */
+static void test_extract_page_swallowed_by_noscript(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<noscript><div id=\"nojs\">Please turn on JavaScript."
+		"</noscript><div class=\"article\">" STORY STORY STORY STORY
+		STORY "</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "Tillerson arrived in Moscow"));
+	assert_null(strstr(a.text, "JavaScript"));
+	article_clear(&a);
+}
+
 /* A box of other stories made of paragraphs, each a linked headline on
  * a line of its own and its dek ("<p><a>Headline</a><br>Dek</p>"), is a
  * teaser list like one of <li>s: skipped. The headline is a small share
@@ -1645,6 +1666,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_short_story_after_its_headline),
 		cmocka_unit_test(test_extract_never_takes_comment_thread),
 		cmocka_unit_test(test_extract_drops_teaser_paragraphs),
+		cmocka_unit_test(test_extract_page_swallowed_by_noscript),
 		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),

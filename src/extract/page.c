@@ -642,9 +642,81 @@ static size_t swallowed_at(xmlDoc *doc, const char *html, size_t len,
 	return len;
 }
 
+/* A <noscript> whose content leaves an element open ("<noscript><div
+ * id=nojs></noscript>") keeps the rest of the page inside it: libxml2
+ * ignores an end tag while an element of a higher rank (a <div>) is open
+ * inside it. A browser that runs scripts reads no markup there at all, so
+ * the rest of the page is its body. A <noscript> holding NOSCRIPT_SWALLOW
+ * characters of text or more is taken for such a one (a fallback's
+ * message or tracking picture is short; a page that puts its whole text
+ * there for readers without scripts loses nothing, as <noscript> is never
+ * read as content). Reads each text node once. */
+enum { NOSCRIPT_SWALLOW = 2000 };
+static bool noscript_swallowed(xmlDoc *doc)
+{
+	xmlNode *root = xmlDocGetRootElement(doc), *n = root;
+
+	while (n) {
+		bool descend = true;
+
+		if (is_tag(n, "noscript")) {
+			size_t chars = 0;
+
+			for (xmlNode *c = n; c; c = walk_next(c, n, true, NULL, NULL))
+				if (c->type == XML_TEXT_NODE && c->content &&
+				    (chars += strlen((const char *)c->content)) >=
+					    NOSCRIPT_SWALLOW)
+					return true;
+			descend = false;
+		}
+		n = walk_next(n, root, descend, NULL, NULL);
+	}
+	return false;
+}
+
+/* A copy of the page (length in *out_len) with what stands between each
+ * <noscript> start tag and its end tag removed, as a browser that runs
+ * scripts reads it; comments, scripts and styles are stepped over whole.
+ * NULL when there is no memory. */
+static char *drop_noscript_content(const char *html, size_t len, size_t *out_len)
+{
+	char *out = malloc(len ? len : 1);
+	size_t i = 0, k = 0;
+
+	if (!out)
+		return NULL;
+	while (i < len) {
+		const char *lt = memchr(html + i, '<', len - i);
+		size_t at, past;
+
+		if (!lt) {
+			memcpy(out + k, html + i, len - i);
+			k += len - i;
+			break;
+		}
+		at = (size_t)(lt - html);
+		past = skip_verbatim(html, len, at);
+		if (past == at && tag_named(html, len, at + 1, "noscript"))
+			past = tag_end(html, len, at + 1) + 1;
+		else if (past == at)
+			past = at + 1;
+		if (past > len)
+			past = len;
+		memcpy(out + k, html + i, past - i);
+		k += past - i;
+		i = past;
+		if (past > at + 1 && tag_named(html, len, at + 1, "noscript"))
+			i = find_ci(html, len, past, "</noscript");
+	}
+	*out_len = k;
+	return out;
+}
+
 /* Parses the page; when an element left open in its head swallowed the
  * rest, parses it again with that element's end tag put where it was
- * missing (at most twice, for a title and a script). Returns NULL when the
+ * missing (at most twice, for a title and a script), and once more
+ * without the content of its <noscript>s when one swallowed the page
+ * (noscript_swallowed()). Returns NULL when the
  * page is not parseable; sets *oom when memory ran out. */
 static htmlDocPtr parse_page(const char *html, size_t len, bool *oom)
 {
@@ -681,6 +753,18 @@ static htmlDocPtr parse_page(const char *html, size_t len, bool *oom)
 		len += n;
 		xmlFreeDoc(doc);
 		doc = htmlReadMemory(html, (int)len, NULL, "UTF-8", opts);
+	}
+	if (doc && noscript_swallowed(doc)) {
+		size_t n;
+		char *copy = drop_noscript_content(html, len, &n);
+
+		if (!copy) {
+			*oom = true;
+		} else if (n <= (size_t)INT_MAX) {
+			xmlFreeDoc(doc);
+			doc = htmlReadMemory(copy, (int)n, NULL, "UTF-8", opts);
+		}
+		free(copy);
 	}
 	free(fixed);
 	free(limited);
