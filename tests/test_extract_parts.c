@@ -78,6 +78,35 @@ static void test_extract_parts_leave_the_text(void **state)
 	article_clear(&a);
 }
 
+/* A summary classed as the story's teaser ("article-teaser") before
+ * its text is the standfirst, though "teaser" is a negative word (boxes
+ * of other stories' teasers carry it): it was dropped. A teaser box
+ * after the text is still dropped from both fields. */
+static void test_extract_teaser_before_the_text_is_the_standfirst(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow | News</title></head><body>"
+		"<div class=\"article\"><h1>Tillerson in Moscow</h1>"
+		"<div class=\"article-intro\"><p class=\"article-teaser\">The "
+		"secretary of state brought a blunt message and left without a "
+		"deal on Syria, officials on both sides said.</p></div>"
+		"<div class=\"article-content\">" P1 P2 P3 "</div>"
+		"<div class=\"teaser\"><p>Lavrov met the Chinese foreign minister "
+		"in Beijing last week, and the two men agreed on very little, "
+		"their aides said afterwards.</p></div></div></body></html>";
+	struct article a;
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "arrived in Moscow"));
+	assert_null(strstr(a.text, "blunt message"));
+	assert_non_null(a.standfirst);
+	assert_non_null(strstr(a.standfirst, "blunt message"));
+	assert_null(strstr(a.text, "Chinese foreign minister"));
+	assert_null(strstr(a.standfirst, "Chinese foreign minister"));
+	article_clear(&a);
+}
+
 /* A header box (headline, a standfirst, a byline) boosted for holding the
  * headline does not win over the longer body right below it, here a
  * story told mostly in a table that scores weakly. */
@@ -711,6 +740,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_extract_parts_leave_the_text),
+		cmocka_unit_test(test_extract_teaser_before_the_text_is_the_standfirst),
 		cmocka_unit_test(test_extract_header_never_wins_over_the_body_below),
 		cmocka_unit_test(test_extract_deep_header_never_wins_over_the_body_below),
 		cmocka_unit_test(test_extract_standfirst_never_holds_the_story),

@@ -37,6 +37,24 @@ static const char *const standfirst_hints[] = {
 	"chapo", "vorspann", NULL
 };
 
+/* Class and id words that make a block the story's teaser (its summary,
+ * "article-teaser", "teaser-text") when it stands before the story's
+ * text; matched as whole words (teaser_word()). After the text, and as
+ * everywhere in the strict pass, "teaser" is a negative hint: a box of
+ * other stories' teasers. */
+static bool teaser_word(const char *a)
+{
+	for (const char *p = a; (p = strstr(p, "teaser")) != NULL; p += 6) {
+		bool starts = p == a || !isalnum((unsigned char)p[-1]);
+		bool ends = !isalnum((unsigned char)p[6]) ||
+			    (p[6] == 's' && !isalnum((unsigned char)p[7]));
+
+		if (starts && ends)
+			return true;
+	}
+	return false;
+}
+
 /* Class and id words of a picture's caption or credit: printed to the
  * article's captions, not its text. */
 static const char *const caption_hints[] = {
@@ -233,7 +251,8 @@ void read_hints(const xmlNode *n, struct hints *h)
 		h->unlikely = h->unlikely || match_any(a, unlikely_hints);
 		h->chrome = h->chrome || match_any(a, chrome_hints);
 		h->caption = h->caption || match_any(a, caption_hints);
-		h->standfirst = h->standfirst || match_any(a, standfirst_hints);
+		h->standfirst = h->standfirst || match_any(a, standfirst_hints) ||
+				teaser_word(a);
 		h->comments = h->comments || names_comments(a);
 	}
 	h->unlikely = h->unlikely && !maybe;

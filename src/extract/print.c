@@ -810,6 +810,16 @@ static bool is_the_story(const struct printer *pr, const struct info *in)
 		is_ancestor(pr->s, pr->core, index_of(pr->s, in)));
 }
 
+/* Whether `in`, hinted as the standfirst ("article-teaser", "dek"),
+ * comes before any of the story's text: it is the story's own summary,
+ * printed to the standfirst, even when a negative word ("teaser", which
+ * boxes of other stories' teasers carry too) would drop it. */
+static bool leads_the_story(const struct printer *pr, const struct info *in)
+{
+	return in->standfirst && !pr->out.len && !pr->parts_only &&
+	       link_density(in) < 0.3;
+}
+
 /* Whether printing should skip element `n` inside the content. */
 static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 {
@@ -834,7 +844,8 @@ static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 		return true;
 	}
 	if ((pr->s->mode & M_STRIP_UNLIKELY) && in->drop &&
-	    !holds_the_text(pr, in) && !is_the_story(pr, in))
+	    !holds_the_text(pr, in) && !is_the_story(pr, in) &&
+	    !leads_the_story(pr, in))
 		return true;
 	if (!is_the_story(pr, in) && clean_conditionally(pr->s, in))
 		return true;
