@@ -1464,6 +1464,31 @@ static void test_extract_keeps_short_story_after_its_headline(void **state)
 	article_clear(&a);
 }
 
+/* A "Related stories" box between the story's paragraphs does not end
+ * the story when what follows it is a short closing sentence (under the
+ * 300 characters of prose that otherwise show the story goes on); a
+ * share bar after it is no such sentence. */
+static void test_extract_closing_sentence_after_related_box(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"entry\">" STORY
+		"<div class=\"box\"><h3>Related stories</h3><ul>"
+		"<li><a href=\"/a\">Lavrov meets Chinese minister in Beijing</a></li>"
+		"<li><a href=\"/b\">Kremlin says talks will go on in Geneva</a></li>"
+		"</ul></div><p>The meeting came at a time when relations between "
+		"the two countries are at their lowest point in years.</p>"
+		"<ul class=\"sns\"><li><a href=\"/t\">Twitter</a></li>"
+		"<li><a href=\"/f\">Facebook</a></li></ul></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(strstr(a.text, "report back within weeks."));
+	assert_non_null(strstr(a.text, "lowest point in years."));
+	assert_null(strstr(a.text, "Chinese minister"));
+	article_clear(&a);
+}
+
 /* A <noscript> that leaves a <div> open keeps the rest of the page in
  * it (libxml2 ignores its end tag while the <div> is open): the page is
  * read again as a browser that runs scripts reads it, without what the
@@ -1667,6 +1692,7 @@ int main(void)
 		cmocka_unit_test(test_extract_never_takes_comment_thread),
 		cmocka_unit_test(test_extract_drops_teaser_paragraphs),
 		cmocka_unit_test(test_extract_page_swallowed_by_noscript),
+		cmocka_unit_test(test_extract_closing_sentence_after_related_box),
 		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),
 		cmocka_unit_test(test_extract_drops_newsletter_share_and_comments),

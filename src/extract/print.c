@@ -666,9 +666,42 @@ static bool holds_the_text(const struct printer *pr, const struct info *in)
  * footer), or standing outside the run of paragraphs, still ends it.
  * Linear in the number of siblings. (Measured on extract-dev: one dragnet
  * page regains the second half of its story; following prose counted
- * beyond the box's own siblings let sidebars and comment forms in.) */
-enum { PROSE_AFTER_BOX = 300 };
-static bool between_paragraphs(const struct printer *pr, const xmlNode *n)
+ * beyond the box's own siblings let sidebars and comment forms in.)
+ * A following paragraph that is a whole sentence (is_sentence()) is
+ * enough: a story's closing line after a "Related stories" box is often
+ * shorter than PROSE_AFTER_BOX. */
+enum { PROSE_AFTER_BOX = 300, CLOSING_SENTENCE = 100 };
+
+/* Whether paragraph `c` (`ci` its record) is a whole sentence of prose:
+ * CLOSING_SENTENCE characters or more outside links, few links, ending
+ * as a sentence ends ('.', '!', '?', perhaps inside a closing quote). A
+ * story's closing paragraph after a box is one; a comment form's prompt,
+ * a share bar or a teaser's headline is not. */
+static bool is_sentence(struct printer *pr, const xmlNode *c,
+			const struct info *ci)
+{
+	const char *t;
+	size_t n;
+
+	if (ci->text - ci->link < CLOSING_SENTENCE || link_density(ci) >= 0.25)
+		return false;
+	if (subtree_text(c, &pr->tmp)) {
+		pr->oom = true;
+		return false;
+	}
+	t = pr->tmp.data;
+	n = pr->tmp.len;
+	while (n > 0 && (isspace((unsigned char)t[n - 1]) || t[n - 1] == '"' ||
+			 t[n - 1] == '\'' || t[n - 1] == ')'))
+		n--;
+	if (n >= 3 && (unsigned char)t[n - 3] == 0xE2 &&
+	    (unsigned char)t[n - 2] == 0x80 &&
+	    ((unsigned char)t[n - 1] == 0x9D || (unsigned char)t[n - 1] == 0x9C))
+		n -= 3; /* a closing quote mark */
+	return n > 0 && strchr(".!?", t[n - 1]) != NULL;
+}
+
+static bool between_paragraphs(struct printer *pr, const xmlNode *n)
 {
 	size_t prose = 0;
 	const xmlNode *c;
@@ -685,8 +718,11 @@ static bool between_paragraphs(const struct printer *pr, const xmlNode *n)
 		const struct info *ci = info_of(pr->s, c);
 
 		if (ci && !ci->skipped && !ci->boxed && is_tag(c, "p") &&
-		    link_density(ci) < 0.25)
+		    link_density(ci) < 0.25) {
+			if (is_sentence(pr, c, ci))
+				return true;
 			prose += ci->text - ci->link;
+		}
 	}
 	return prose >= PROSE_AFTER_BOX;
 }
