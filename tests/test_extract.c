@@ -1579,11 +1579,28 @@ static void test_extract_never_takes_comment_thread(void **state)
 	const char *column =
 		"<html><head><title>Why the talks fail</title></head><body>"
 		"<div class=\"commentary-body\">" STORY "</div></body></html>";
+	char microdata[4096];
 	struct article a = { 0 };
 
 	(void)state;
 	assert_int_equal(extract(html, &a), 0);
 	assert_non_null(strstr(a.text, "foiled a piracy attempt"));
+	assert_non_null(strstr(a.text, "arms were seized"));
+	assert_null(strstr(a.text, "Geography matters"));
+	article_clear(&a);
+	/* the same thread marked only by schema.org's microdata */
+	snprintf(microdata, sizeof microdata, "%.*s<div itemscope itemtype="
+		 "\"https://schema.org/Comment\"><p>Geography matters, of course, "
+		 "but so does trust, and there is little of it left on either "
+		 "side, as the last meeting showed, sadly, and for years.</p>"
+		 "<p>People are already employed there, so what do you think "
+		 "would happen, honestly, if the office moved north?</p></div>"
+		 "<div itemscope itemtype=\"https://schema.org/Comment\"><p>I "
+		 "have followed this for years, and I doubt the talks will "
+		 "change anything, whatever the officials say, because neither "
+		 "side has moved in a decade.</p></div></body></html>",
+		 (int)(strstr(html, THREAD) - html), html);
+	assert_int_equal(extract(microdata, &a), 0);
 	assert_non_null(strstr(a.text, "arms were seized"));
 	assert_null(strstr(a.text, "Geography matters"));
 	article_clear(&a);

@@ -255,6 +255,10 @@ void read_hints(const xmlNode *n, struct hints *h)
 				teaser_word(a);
 		h->comments = h->comments || names_comments(a);
 	}
+	/* schema.org's microdata for readers' comments */
+	if ((v = attr(n, "itemtype")) != NULL &&
+	    (strstr(v, "schema.org/Comment") || strstr(v, "UserComments")))
+		h->comments = true;
 	h->unlikely = h->unlikely && !maybe;
 	h->chrome = h->chrome && !maybe;
 	h->drop = h->drop || (neg && !pos && !maybe);
