@@ -1489,6 +1489,38 @@ static void test_extract_closing_sentence_after_related_box(void **state)
 	article_clear(&a);
 }
 
+/* A column of other stories' teasers (each a linked headline on its
+ * own line, then a date) outscores a two-paragraph story with its many
+ * items; it is never chosen as the story (it was, and then printed as
+ * nothing: "no article text found"). */
+#define WIRE_ITEM(n)                                                          \
+	"<p><img src=\"t.gif\"> <a href=\"/wire/" n "\">Protesters gather "   \
+	"outside the council again</a><br>12-12-2006 14:22 | Oxford, "        \
+	"Banbury, Witney</p>"
+static void test_extract_never_chooses_teaser_column(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"central\"><div class=\"features\">"
+		"<p>The Saints placed Reggie Bush on the injured list on "
+		"Wednesday, ending the season for the star running back.</p>"
+		"<p>Bush will miss the team's final two games, against Detroit "
+		"and Carolina, with a sprained left knee, the club said.</p>"
+		"</div></div><div class=\"rightcolumn\"><div class=\"publish\">"
+		"<a href=\"/p\">Publish your news</a></div><div class=\"newswire\">"
+		"<h2>Newswire</h2>" WIRE_ITEM("1") WIRE_ITEM("2") WIRE_ITEM("3")
+		WIRE_ITEM("4") WIRE_ITEM("5") WIRE_ITEM("6") WIRE_ITEM("7")
+		WIRE_ITEM("8") WIRE_ITEM("9") WIRE_ITEM("10")
+		"</div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	assert_int_equal(extract(html, &a), 0);
+	assert_non_null(a.text);
+	assert_non_null(strstr(a.text, "placed Reggie Bush"));
+	assert_null(strstr(a.text, "Banbury"));
+	article_clear(&a);
+}
+
 /* A <noscript> that leaves a <div> open keeps the rest of the page in
  * it (libxml2 ignores its end tag while the <div> is open): the page is
  * read again as a browser that runs scripts reads it, without what the
@@ -1709,6 +1741,7 @@ int main(void)
 		cmocka_unit_test(test_extract_never_takes_comment_thread),
 		cmocka_unit_test(test_extract_drops_teaser_paragraphs),
 		cmocka_unit_test(test_extract_page_swallowed_by_noscript),
+		cmocka_unit_test(test_extract_never_chooses_teaser_column),
 		cmocka_unit_test(test_extract_closing_sentence_after_related_box),
 		cmocka_unit_test(test_extract_more_end_markers),
 		cmocka_unit_test(test_extract_skips_blog_comment_headers),

@@ -376,6 +376,9 @@ size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
 			 uint32_t *parts);
 void print_header(struct scan *s, struct printer *pr, xmlNode *first);
 bool continues_in_prose(const struct scan *s, const xmlNode *n);
+/* Whether `n` is a list of other stories: three or more items of one
+ * kind, each opening with a linked headline (print.c). */
+bool is_teaser_list(const struct scan *s, const xmlNode *n);
 
 /* Content passes (content.c) ---------------------------------------------- */
 

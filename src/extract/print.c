@@ -797,7 +797,7 @@ static bool same_kind(const xmlNode *a, const xmlNode *b)
  * prose of its own: a news round-up's item (a linked bold headline, then
  * its story), not a teaser, whatever share its headline has. */
 enum { TEASER_LINK_MIN = 20, ROUNDUP_PROSE = 200 };
-static bool is_teaser_list(const struct scan *s, const xmlNode *n)
+bool is_teaser_list(const struct scan *s, const xmlNode *n)
 {
 	const struct info *in = info_of(s, n);
 	size_t teasers = 0, teaser_text = 0;

@@ -461,6 +461,15 @@ uint32_t pick_top(struct scan *s, uint32_t *core)
 	*core = NO_NODE;
 	if (ntop == 0)
 		return NO_NODE;
+	/* A list of other stories' teasers (a "newswire" column of linked
+	 * headlines and their dates) is never the story, however well its
+	 * many short items score: the next best candidate is. */
+	size_t kept = 0;
+	for (size_t i = 0; i < ntop; i++)
+		if (!is_teaser_list(s, s->v[top[i]].node))
+			top[kept++] = top[i];
+	if (kept > 0)
+		ntop = kept;
 	best = body_below_header(s, top[0]);
 	*core = best;
 	if (is_tag(s->v[best].node, "body"))
