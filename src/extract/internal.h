@@ -68,7 +68,11 @@
  * When the result is short (< 500 characters) the pass is repeated with
  * the unlikely-block filter, then the hint weights, then the conditional
  * cleaning switched off, and the longest result is kept, as Readability
- * does. Every pass is linear in the number of nodes.
+ * does; the chrome (cookie banners, newsletter prompts, the footer) and
+ * readers' comments (a class or id word "comment...", schema.org Comment
+ * microdata) stay out of every pass. A list of other stories' teasers
+ * is never the best candidate. Every pass is linear in the number of
+ * nodes.
  *
  * Metadata is a separate linear walk collecting <meta>, <link>, <title>,
  * <h1>, <time>, microdata and JSON-LD blocks; JSON-LD is searched (bounded
