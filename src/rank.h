@@ -26,7 +26,13 @@
  * way a cost model predicts cheaper (rank.c): the short stories of common
  * terms, whose pool costs more to re-score than their postings to add and
  * where partial scores miss most, are ranked exactly, with the lists
- * --exact gives them; the rest approximately.
+ * --exact gives them; the rest approximately. Near-duplicates (leads
+ * whose signatures agree, rows nearly one another's; a model with lead
+ * signatures, a range ranked) go where predicted cheaper too: one
+ * representative ranked exactly, and each of the others from its sums
+ * and best candidates with bounds that prove the pool holds the exact
+ * list (else the way planned): those get the lists --exact gives them
+ * (rank.c; counted in rank_lists.shared).
  */
 #ifndef RELATED_RANK_H
 #define RELATED_RANK_H
@@ -80,6 +86,9 @@ struct rank_lists {
 	uint32_t n_docs;
 	struct neighbor *items;
 	uint32_t *count;
+	size_t shared;    /* near-duplicates ranked from a twin's pool (rank.c) */
+	size_t fell_back; /* near-duplicates whose twin's pool was not proved
+			     to hold their list, ranked on their own */
 };
 
 /* Ranks every story of `m` (or the range or list the options name: the

@@ -15,6 +15,7 @@
 
 #include <cmocka.h>
 
+#include "analyze.h"
 #include "model.h"
 #include "rank.h"
 #include "testutil.h"
@@ -673,6 +674,111 @@ static void test_by_cost_ranks_each_story_the_cheaper_way(void **state)
 	model_free(&m);
 }
 
+/* Near-duplicates: stories 0..ORIG-1 of 100 draws of 120 common terms
+ * and 20 of 480 rare ones, each with its own lead signature; stories
+ * ORIG.. are copies of the first COPIED of them, two each: a few weights
+ * of rare terms changed, a rare term dropped and one added, and every
+ * fifth original's first copy unchanged (rows equal bit for bit); a copy
+ * has its original's signature. */
+enum { NDUP_ORIG = 720, NDUP_COPIED = 60, NDUP_DOCS = NDUP_ORIG + 2 * NDUP_COPIED,
+       NDUP_TERMS = 600 };
+
+static float *near_duplicates(uint16_t **sig)
+{
+	float *dense = calloc((size_t)NDUP_DOCS * NDUP_TERMS, sizeof *dense);
+
+	assert_non_null(dense);
+	*sig = malloc((size_t)NDUP_DOCS * ANALYZE_LEAD_SLOTS * sizeof **sig);
+	assert_non_null(*sig);
+	srand(4242);
+	for (uint32_t d = 0; d < NDUP_ORIG; d++) {
+		float *r = dense + (size_t)d * NDUP_TERMS;
+		for (int k = 0; k < 120; k++) {
+			uint32_t t = (uint32_t)(k < 100 ? rand() % 120 : 120 + rand() % (NDUP_TERMS - 120));
+			r[t] = 1.0f + (float)(rand() % 8);
+		}
+		for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
+			(*sig)[(size_t)d * ANALYZE_LEAD_SLOTS + s] = (uint16_t)rand();
+	}
+	for (uint32_t c = 0; c < 2 * NDUP_COPIED; c++) {
+		uint32_t d = NDUP_ORIG + c, o = c / 2;
+		float *r = dense + (size_t)d * NDUP_TERMS;
+		memcpy(r, dense + (size_t)o * NDUP_TERMS, NDUP_TERMS * sizeof *r);
+		memcpy(*sig + (size_t)d * ANALYZE_LEAD_SLOTS, *sig + (size_t)o * ANALYZE_LEAD_SLOTS,
+		       ANALYZE_LEAD_SLOTS * sizeof **sig);
+		if (c % 2 == 0 && o % 5 == 0)
+			continue;
+		for (int k = 0; k < 3; k++) {
+			uint32_t t = (uint32_t)(120 + rand() % (NDUP_TERMS - 120));
+			if (r[t] > 0.0f)
+				r[t] = 1.0f + (float)(rand() % 8);
+		}
+		for (uint32_t t = (uint32_t)(120 + rand() % (NDUP_TERMS - 120)); t < NDUP_TERMS; t++)
+			if (r[t] > 0.0f) {
+				r[t] = 0.0f;
+				break;
+			}
+		r[120 + rand() % (NDUP_TERMS - 120)] += 2.0f;
+	}
+	return dense;
+}
+
+/* By cost, the copies would go approximately (many postings; two query
+ * terms); ranked from their original's exact pool, each copy has the list
+ * --exact gives it when the pool is proved to hold it (else as planned),
+ * and the rank says how many were; identical rows included (copied as
+ * they are). Without signatures
+ * nothing is shared and the copies have the approximate lists, which
+ * differ from the exact ones, so the checks tell. The same for any number
+ * of threads and with the model's own postings. */
+static void test_near_duplicates_ranked_from_a_twins_pool(void **state)
+{
+	enum { DEPTH = 8 };
+	uint16_t *sig;
+	float *dense = near_duplicates(&sig);
+	struct rank_options ex = { .depth = DEPTH };
+	struct rank_options bc = { .depth = DEPTH, .approximate = RANK_BY_COST, .query_terms = 1,
+				   .max_postings = 40, .candidates = 100 };
+	struct rank_lists exact, plain, cost, cost3, cost_post;
+	struct model m;
+	size_t plain_differ = 0, cost_differ = 0;
+
+	(void)state;
+	hand_model(&m, NDUP_DOCS, NDUP_TERMS, dense, NULL, 0);
+	free(dense);
+	rank_with(&m, ex, 1, &exact);
+	rank_with(&m, bc, 1, &plain);
+	assert_int_equal(plain.shared, 0);
+	model_set_lead_sig(&m, sig);
+	rank_with(&m, bc, 1, &cost);
+	rank_with(&m, bc, 3, &cost3);
+	assert_int_equal(model_build_postings(&m), 0);
+	rank_with(&m, bc, 2, &cost_post);
+	assert_lists_equal(&cost, &cost3);
+	assert_lists_equal(&cost, &cost_post);
+	assert_int_equal(cost.shared, cost3.shared);
+	assert_true(cost.shared >= 2 * NDUP_COPIED * 9 / 10);
+	for (uint32_t d = NDUP_ORIG; d < NDUP_DOCS; d++) {
+		plain_differ += !same_list(&plain, &exact, d);
+		if (same_list(&cost, &exact, d))
+			continue;
+		/* a copy whose pool was not proved to hold its list: as planned */
+		assert_true(same_list(&cost, &plain, d));
+		cost_differ++;
+	}
+	assert_true(cost_differ <= cost.fell_back);
+	assert_true(plain_differ > 10);
+	/* originals: as planned (those with copies exact) */
+	for (uint32_t d = 0; d < NDUP_ORIG; d++)
+		assert_true(same_list(&cost, &plain, d) || same_list(&cost, &exact, d));
+	rank_lists_free(&exact);
+	rank_lists_free(&plain);
+	rank_lists_free(&cost);
+	rank_lists_free(&cost3);
+	rank_lists_free(&cost_post);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -689,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_short_and_long_stories_score_exactly),
 		cmocka_unit_test(test_approximate_blend_rescores_short_stories_fully),
 		cmocka_unit_test(test_by_cost_ranks_each_story_the_cheaper_way),
+		cmocka_unit_test(test_near_duplicates_ranked_from_a_twins_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
