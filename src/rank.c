@@ -1056,7 +1056,8 @@ static int twin_pairs(const struct model *m, size_t first, size_t count,
 		}
 	}
 	free(key);
-	qsort(v, n, sizeof *v, cmp_pair);
+	if (n)
+		qsort(v, n, sizeof *v, cmp_pair);
 	for (size_t i = 0; i < n; i++)
 		if (!u || cmp_pair(&v[i], &v[u - 1]))
 			v[u++] = v[i];
