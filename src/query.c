@@ -441,6 +441,111 @@ struct list_origins {
 	size_t n_recent;
 };
 
+/* What small_policy() made: the small model, its lists, and where the
+ * stories are in it. */
+struct small_lists {
+	struct model s;
+	struct related_lists lists;
+	uint32_t *map;  /* sub-story -> story of m (UINT32_MAX: the new one) */
+	uint32_t qi;    /* the new story's sub-story */
+	uint32_t story; /* the listed story's sub-story */
+};
+
+static void small_lists_free(struct small_lists *sl)
+{
+	related_lists_free(&sl->lists);
+	model_free(&sl->s);
+	free(sl->map);
+	memset(sl, 0, sizeof *sl);
+}
+
+/* Sub-story of x (a story of docs[0..n), ascending, or QUERY_NEW for the
+ * new story) in the small model whose new story is at qi; UINT32_MAX when
+ * x is not in docs. */
+#define QUERY_NEW UINT32_MAX
+static uint32_t sub_of(const uint32_t *docs, size_t n, uint32_t qi, uint32_t x)
+{
+	const uint32_t *k;
+	size_t j;
+
+	if (x == QUERY_NEW)
+		return qi;
+	k = bsearch(&x, docs, n, sizeof *docs, cmp_u32);
+	if (!k)
+		return UINT32_MAX;
+	j = (size_t)(k - docs);
+	return (uint32_t)(j < qi ? j : j + 1);
+}
+
+/* Runs policy_apply() (the policy `run` applies: one function, not a copy
+ * of it) on the small model of stories docs[0..n) of m (ascending) and the
+ * new story: story `story` (a story of docs, or QUERY_NEW) gets the
+ * candidates cand[0..ncand) (stories of docs or QUERY_NEW, best first,
+ * scores as rank gives them); every other story gets all the others,
+ * enough for the duplicate graph. With `fill` 0 no fallback item is added.
+ * Fills *sl (release it with small_lists_free() in every case). */
+static int small_policy(const struct model *m, const struct article *a,
+			const struct query_vector *v, const struct query_options *o,
+			const uint32_t *docs, size_t n, uint32_t story,
+			const struct neighbor *cand, size_t ncand, int fill, int explain,
+			struct small_lists *sl, struct error *err)
+{
+	struct rank_lists rl = { 0 };
+	struct policy_options po;
+	struct skip_list ignored = { 0 };
+	size_t depth, total = n + 1;
+	int rc = -1;
+
+	memset(sl, 0, sizeof *sl);
+	sl->map = malloc(total * sizeof *sl->map);
+	if (!sl->map)
+		return error_set(err, NULL, "out of memory");
+	if (sub_model(m, docs, n, a, v, explain, &sl->s, &sl->qi, sl->map, err))
+		return -1;
+	sl->story = sub_of(docs, n, sl->qi, story);
+	depth = ncand > total ? ncand : total;
+	rl.depth = depth;
+	rl.n_docs = sl->s.n_docs;
+	rl.items = malloc(total * depth * sizeof *rl.items);
+	rl.count = calloc(total, sizeof *rl.count);
+	if (!rl.items || !rl.count || sl->story == UINT32_MAX) {
+		error_set(err, NULL, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < total; i++) {
+		struct neighbor *it = rl.items + i * depth;
+		if (i == sl->story) {
+			for (size_t c = 0; c < ncand; c++) {
+				uint32_t j = sub_of(docs, n, sl->qi, cand[c].doc);
+				if (j != UINT32_MAX) /* always: every candidate is in docs */
+					it[rl.count[i]++] = (struct neighbor){ j, cand[c].score };
+			}
+		} else {
+			/* every other story: enough for the duplicate graph */
+			for (size_t j = 0; j < total; j++)
+				if (j != i)
+					it[rl.count[i]++] = (struct neighbor){ (uint32_t)j, 0.0f };
+		}
+	}
+	policy_options_of(o, &po);
+	po.explain = explain;
+	if (!fill) {
+		po.fallback = 0;
+		po.fill = 0;
+	}
+	po.semantic = sl->s.latent_dim ? o->policy.semantic : 0.0f;
+	if (o->overrides) {
+		if (overrides_resolve(o->overrides, &sl->s, &ignored, err))
+			goto done;
+		po.overrides = o->overrides;
+	}
+	rc = policy_apply(&sl->s, &rl, &po, &sl->lists, err);
+done:
+	skip_list_free(&ignored);
+	rank_lists_free(&rl);
+	return rc;
+}
+
 /* Runs the policy for the new story on the small model of `docs`; fills
  * the line and counts its items by origin. With `fill` 0 no fallback item
  * is added (fill and fallback off): the small model then holds only the
@@ -451,77 +556,27 @@ static int apply_policy(const struct model *m, const struct article *a,
 			size_t ncand, int fill, const char *generated_at,
 			struct query_result *out, struct list_origins *got, struct error *err)
 {
-	struct model s;
-	struct rank_lists rl = { 0 };
-	struct related_lists lists;
-	struct policy_options po;
-	struct skip_list ignored = { 0 };
-	uint32_t *map, qi = 0;
-	size_t depth, total = n + 1;
+	struct small_lists sl;
+	uint32_t qi;
 	int rc = -1;
 
-	map = malloc(total * sizeof *map);
-	if (!map)
-		return error_set(err, NULL, "out of memory");
-	if (sub_model(m, docs, n, a, v, o->policy.explain, &s, &qi, map, err)) {
-		free(map);
-		return -1;
-	}
-	depth = ncand > total ? ncand : total;
-	rl.depth = depth;
-	rl.n_docs = s.n_docs;
-	rl.items = malloc(total * depth * sizeof *rl.items);
-	rl.count = calloc(total, sizeof *rl.count);
-	if (!rl.items || !rl.count)
-		goto oom;
-	for (size_t i = 0; i < total; i++) {
-		struct neighbor *it = rl.items + i * depth;
-		if (i == qi) {
-			/* candidates: story docs[k] is sub-story k, or k + 1 past qi */
-			for (size_t c = 0; c < ncand; c++) {
-				const uint32_t *k = bsearch(&cand[c].doc, docs, n, sizeof *docs,
-							    cmp_u32);
-				size_t j = k ? (size_t)(k - docs) : 0;
-				if (!k)
-					continue; /* cannot happen: every candidate is in docs */
-				it[rl.count[i]++] = (struct neighbor){
-					(uint32_t)(j < qi ? j : j + 1), cand[c].score };
-			}
-		} else {
-			/* every other story: enough for the duplicate graph */
-			for (size_t j = 0; j < total; j++)
-				if (j != i)
-					it[rl.count[i]++] = (struct neighbor){ (uint32_t)j, 0.0f };
-		}
-	}
-	policy_options_of(o, &po);
-	if (!fill) {
-		po.fallback = 0;
-		po.fill = 0;
-	}
-	po.semantic = s.latent_dim ? o->policy.semantic : 0.0f;
-	if (o->overrides) {
-		if (overrides_resolve(o->overrides, &s, &ignored, err))
-			goto done;
-		po.overrides = o->overrides;
-	}
-	if (policy_apply(&s, &rl, &po, &lists, err))
+	if (small_policy(m, a, v, o, docs, n, QUERY_NEW, cand, ncand, fill, o->policy.explain,
+			 &sl, err))
 		goto done;
+	qi = sl.qi;
 	got->similar = got->fallback = got->pinned = got->unsure = 0;
-	for (uint32_t i = 0; i < lists.count[qi]; i++) {
-		const struct related_item *it = &lists.items[(size_t)qi * lists.top + i];
+	for (uint32_t i = 0; i < sl.lists.count[qi]; i++) {
+		const struct related_item *it = &sl.lists.items[(size_t)qi * sl.lists.top + i];
 		got->similar += !strcmp(it->origin, "similar");
 		got->pinned += !strcmp(it->origin, "pinned");
 		if (strcmp(it->origin, "fallback"))
 			continue;
 		got->fallback++;
-		got->unsure += got->recent && !bsearch(&map[it->doc], got->recent, got->n_recent,
-						       sizeof *got->recent, cmp_u32);
+		got->unsure += got->recent && !bsearch(&sl.map[it->doc], got->recent,
+						       got->n_recent, sizeof *got->recent, cmp_u32);
 	}
 	out->line.len = 0;
-	rc = output_related_line(&out->line, &s, &lists, qi, generated_at);
-	related_lists_free(&lists);
-	if (rc) {
+	if (output_related_line(&out->line, &sl.s, &sl.lists, qi, generated_at)) {
 		error_set(err, NULL, "out of memory");
 		goto done;
 	}
@@ -529,14 +584,8 @@ static int apply_policy(const struct model *m, const struct article *a,
 	out->line.len -= 2;
 	out->line.data[out->line.len] = '\0';
 	rc = 0;
-	goto done;
-oom:
-	error_set(err, NULL, "out of memory");
 done:
-	skip_list_free(&ignored);
-	rank_lists_free(&rl);
-	model_free(&s);
-	free(map);
+	small_lists_free(&sl);
 	return rc;
 }
 
@@ -891,52 +940,214 @@ static float cutoff_min_tfidf(float cutoff)
 	return hi;
 }
 
-/* The best ranking score among story d's candidates, as `run` ranks them
- * (rank_all() on d alone); 0 when it has none, -1 when memory runs out. */
-static float best_score(const struct model *m, const struct query_options *o, uint32_t d)
+/* Whether the new story (title and lead signature) is a twin of story x
+ * of m, as policy.c's twin rule reads them; `memo` (by story: 0 not known
+ * yet, 1 no, 2 yes) keeps the answers, since every list showing x asks
+ * again and the title comparison (utf8proc) cost most of a refresh (perf,
+ * 20,000 stories). */
+static int twin_of(const struct model *m, const struct article *a,
+		   const struct query_vector *v, unsigned char *memo, uint32_t x)
 {
+	if (!memo[x])
+		memo[x] = 1 + (policy_title_twins(a->title, model_doc(m, x, MODEL_TITLE)) ||
+			       (m->lead_sig &&
+				policy_lead_twins(v->lead_sig,
+						  m->lead_sig + (size_t)x * ANALYZE_LEAD_SLOTS)));
+	return memo[x] == 2;
+}
+
+/* The time policy.c's twin rule compares (INT64_MIN: none, the oldest). */
+static int64_t time_of(const char *rfc3339)
+{
+	int64_t t;
+
+	return policy_parse_time(rfc3339, &t) ? INT64_MIN : t;
+}
+
+/* The new story's TF-IDF cosine with story x (0 when they share no term). */
+static float tfidf_with(const struct query_result *r, uint32_t x)
+{
+	const uint32_t *k = bsearch(&x, r->touched, r->n_touched, sizeof x, cmp_u32);
+
+	return k ? r->tfidf[k - r->touched] : 0.0f;
+}
+
+/* Whether new story `a` could take the place of an item of d's list (the
+ * lists file's): it is a newer (ties: the lower id) twin of it (with the
+ * cutoff and the twin rule) or copy of it, and the policy collapses the
+ * two into the newer, in the better place with that place's score
+ * (policy.h, rules 2 and 5b). */
+static int may_replace(const struct model *m, const struct article *a,
+		       const struct query_vector *v, const struct query_result *r,
+		       const struct query_listed *l, const struct policy_options *po,
+		       unsigned char *memo, uint32_t d)
+{
+	int twins = po->cutoff > 0.0f && po->twins;
+	int64_t ta = time_of(a->published);
+
+	if (!l || !l->start)
+		return 0;
+	for (uint32_t k = l->start[d]; k < l->start[d + 1]; k++) {
+		uint32_t x = l->item[k];
+		int64_t tx;
+		if (!policy_is_copy(po, tfidf_with(r, x)) && !(twins && twin_of(m, a, v, memo, x)))
+			continue;
+		tx = time_of(model_doc(m, x, MODEL_PUBLISHED));
+		if (ta != tx ? ta > tx : strcmp(a->id ? a->id : "", model_doc(m, x, MODEL_ID)) < 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A candidate of d in the updated model: a story of m or the new one
+ * (QUERY_NEW), with its index there, which orders ties. */
+struct after_cand {
+	struct neighbor n;
+	uint32_t index;
+};
+
+static int cmp_after(const void *x, const void *y)
+{
+	const struct after_cand *a = x, *b = y;
+
+	if (a->n.score != b->n.score)
+		return a->n.score > b->n.score ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+/* The new story's index in m with it added (query_update(): id order; a
+ * story of the same id is replaced in its place). */
+static uint32_t new_index(const struct model *m, const struct article *a, int64_t self)
+{
+	uint32_t lo = 0, hi = m->n_docs;
+
+	if (self >= 0)
+		return (uint32_t)self;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (strcmp(model_doc(m, mid, MODEL_ID), a->id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Story d's candidates in the model m plus the new story (query_update()),
+ * as rank.c's exact mode makes them: its best TF-IDF candidates (`rerank`
+ * of them with the blend), the new story among them at TF-IDF cosine t
+ * (unless a language rule keeps it out), re-scored by the blend, best
+ * first, ties by index, `top` + EXTRA_DEPTH of them. Vocabulary, df and
+ * the other stories' vectors are m's in that model, so d's cosines with
+ * them are the ones m gives. Fills out[] (the new story as QUERY_NEW) and
+ * returns how many; -1 when memory runs out. */
+static long candidates_after(const struct model *m, const struct article *a,
+			     const struct query_vector *v, const struct query_options *o,
+			     const struct query_result *r, uint32_t d, float t,
+			     struct neighbor *out)
+{
+	size_t depth = (o->policy.top ? o->policy.top : 1) + EXTRA_DEPTH;
+	int blend = o->policy.semantic > 0.0f && m->latent_dim;
+	size_t cap = blend && o->rerank > depth ? o->rerank : depth, n = 0;
+	float w = o->policy.semantic;
+	uint32_t qi = new_index(m, a, r->self);
 	struct rank_options ro = { 0 };
 	struct rank_lists l;
 	struct error err;
-	float best;
+	struct after_cand *c;
 
-	ro.depth = 1;
+	ro.depth = cap + 1; /* one more: the replaced story may be among them */
 	ro.jobs = 1;
 	ro.same_lang = o->policy.same_lang;
-	ro.semantic = o->policy.semantic;
-	ro.rerank = o->rerank;
 	ro.docs = &d;
 	ro.n_list = 1;
 	if (rank_all(m, &ro, &l, &err))
-		return -1.0f;
-	best = l.count[d] ? l.items[(size_t)d * l.depth].score : 0.0f;
+		return -1;
+	c = malloc((cap + 2) * sizeof *c);
+	if (!c) {
+		rank_lists_free(&l);
+		return -1;
+	}
+	for (uint32_t i = 0; i < l.count[d]; i++) {
+		struct neighbor x = l.items[(size_t)d * l.depth + i];
+		if ((int64_t)x.doc == r->self)
+			continue;
+		c[n++] = (struct after_cand){ x, r->self < 0 && x.doc >= qi ? x.doc + 1 : x.doc };
+	}
 	rank_lists_free(&l);
-	return best;
+	if (policy_languages_match(&o->policy, model_doc(m, d, MODEL_LANG), a->lang))
+		c[n++] = (struct after_cand){ { QUERY_NEW, t }, qi };
+	qsort(c, n, sizeof *c, cmp_after);
+	if (n > cap)
+		n = cap;
+	if (blend) {
+		const float *ld = m->latent + (size_t)d * m->latent_dim;
+		for (size_t i = 0; i < n; i++) {
+			/* the new story's latent vector is its folded one (zero
+			 * without a term basis), as query_update() stores it */
+			const float *lx = c[i].n.doc == QUERY_NEW ? v->latent
+				: m->latent + (size_t)c[i].n.doc * m->latent_dim;
+			float dot = lx ? model_latent_dot(ld, lx, m->latent_dim) : 0.0f;
+			c[i].n.score = (1.0f - w) * c[i].n.score + w * dot;
+		}
+		qsort(c, n, sizeof *c, cmp_after);
+	}
+	if (n > depth)
+		n = depth;
+	for (size_t i = 0; i < n; i++)
+		out[i] = c[i].n;
+	free(c);
+	return (long)n;
 }
 
-/* With the cutoff: story d's score for the new story (whose lead names
- * `lead`), or -1 when it stays below the cutoff (or is a twin of d) and so
- * enters no list. */
-static float refresh_relatedness(const struct model *m, const struct article *a,
-				 const struct query_vector *v, const struct policy_names *lead,
-				 const struct query_options *o,
-				 uint32_t d, float t, float s, float min_tfidf)
+/* Whether a recommend of m plus the new story shows the new story on
+ * story d's list, ranked (origin "similar"): d's candidates there
+ * (candidates_after()) go through the policy (small_policy(), the
+ * function `run` applies) on a small model of d, those candidates, d's
+ * pinned stories and the new story, with every option. 1 or 0; -1 when
+ * memory runs out. */
+static int shown_on(const struct model *m, const struct article *a,
+		    const struct query_vector *v, const struct query_options *o,
+		    const struct query_result *r, uint32_t d, float t)
 {
-	float best, p, names;
+	size_t depth = (o->policy.top ? o->policy.top : 1) + EXTRA_DEPTH;
+	size_t extra = o->overrides ? o->overrides->n : 0, n = 0;
+	struct neighbor *cand = malloc(depth * sizeof *cand);
+	uint32_t *docs = malloc((depth + extra + 1) * sizeof *docs);
+	const char *id = model_doc(m, d, MODEL_ID);
+	struct small_lists sl;
+	struct error err;
+	long nc;
+	int shown = -1;
 
-	if (t < min_tfidf)
-		return -1.0f;
-	names = policy_names_overlap(lead, model_doc(m, d, MODEL_TITLE),
-				     model_doc(m, d, MODEL_EXCERPT));
-	/* too little even as d's best candidate (score / best <= 1) */
-	if (policy_relatedness_names(t, 1.0f, 1.0f, names) < o->policy.cutoff ||
-	    policy_title_twins(a->title, model_doc(m, d, MODEL_TITLE)) ||
-	    (m->lead_sig && policy_lead_twins(v->lead_sig,
-					      m->lead_sig + (size_t)d * ANALYZE_LEAD_SLOTS)))
-		return -1.0f;
-	best = best_score(m, o, d);
-	p = policy_relatedness_names(t, s, s > best ? s : best, names);
-	return p >= o->policy.cutoff ? p : -1.0f;
+	if (!cand || !docs || (nc = candidates_after(m, a, v, o, r, d, t, cand)) < 0)
+		goto done;
+	docs[n++] = d;
+	for (long i = 0; i < nc; i++)
+		if (cand[i].doc != QUERY_NEW)
+			docs[n++] = cand[i].doc;
+	/* d's pins take places on its list: they join the small model */
+	for (size_t i = 0; i < extra; i++) {
+		const struct override *ov = &o->overrides->items[i];
+		int64_t x;
+		if (ov->kind != OVERRIDE_PIN || !ov->story || strcmp(ov->story, id))
+			continue;
+		x = model_find(m, ov->target);
+		if (x >= 0 && x != r->self)
+			docs[n++] = (uint32_t)x;
+	}
+	n = sort_unique(docs, n);
+	if (small_policy(m, a, v, o, docs, n, d, cand, (size_t)nc, 0, 0, &sl, &err) == 0) {
+		const struct related_item *it = sl.lists.items + (size_t)sl.story * sl.lists.top;
+		shown = 0;
+		for (uint32_t i = 0; i < sl.lists.count[sl.story]; i++)
+			shown |= it[i].doc == sl.qi && !strcmp(it[i].origin, "similar");
+	}
+	small_lists_free(&sl);
+done:
+	free(cand);
+	free(docs);
+	return shown;
 }
 
 /* Days between two RFC 3339 dates, as the policy counts them; -1 when
@@ -950,40 +1161,34 @@ static double days_between(const char *x, const char *y)
 	return fabs((double)(tx - ty)) / 86400.0;
 }
 
-/* The time policy.c's twin rule compares (INT64_MIN: none, the oldest). */
-static int64_t time_of(const char *rfc3339)
+/* Whether the new story can be on d's list at all, from what is known
+ * without ranking d again: necessary conditions, so that shown_on(), which
+ * decides, runs for few stories. With the cutoff, the new story shows
+ * either in its own right, which needs policy_relatedness_names() to
+ * reach the cutoff as if it were d's best candidate (score / best <= 1,
+ * whatever the decay does to both) and it not to be d's twin, or in the
+ * place of an item it re-edits (may_replace()). Without it, in its own
+ * right it must score (undecayed, scores decay by at most 1) at least the
+ * list's weakest ranked item, or push that item out of d's candidates,
+ * which needs a score above that item's undecayed one; the floor is read
+ * to 4 decimals. */
+static int may_enter(const struct model *m, const struct article *a,
+		     const struct query_vector *v, const struct query_result *r,
+		     const struct query_listed *listed, const struct policy_names *lead,
+		     const struct policy_options *po, unsigned char *memo, float min_tfidf,
+		     float floor, uint32_t d, float t, float s)
 {
-	int64_t t;
-
-	return policy_parse_time(rfc3339, &t) ? INT64_MIN : t;
-}
-
-/* Whether new story `a` takes the place of an item of d's list: it is a
- * twin of it (title or lead, as policy.c reads them) and newer (ties: the
- * lower id), and no twin of d, so run's twin rule shows it there instead,
- * in the better place of the two with that place's score (policy.h, 5b). */
-static int replaces_twin(const struct model *m, const struct article *a,
-			 const struct query_vector *v, const struct query_listed *l, uint32_t d)
-{
-	int64_t ta = time_of(a->published);
-
-	/* a twin of d itself is on no list of d's */
-	if (policy_title_twins(a->title, model_doc(m, d, MODEL_TITLE)) ||
-	    (m->lead_sig && policy_lead_twins(v->lead_sig,
-					      m->lead_sig + (size_t)d * ANALYZE_LEAD_SLOTS)))
-		return 0;
-	for (uint32_t k = l->start[d]; k < l->start[d + 1]; k++) {
-		uint32_t x = l->item[k];
-		int64_t tx;
-		if (!policy_title_twins(a->title, model_doc(m, x, MODEL_TITLE)) &&
-		    !(m->lead_sig && policy_lead_twins(v->lead_sig,
-						       m->lead_sig + (size_t)x * ANALYZE_LEAD_SLOTS)))
-			continue;
-		tx = time_of(model_doc(m, x, MODEL_PUBLISHED));
-		if (ta != tx ? ta > tx : strcmp(a->id ? a->id : "", model_doc(m, x, MODEL_ID)) < 0)
-			return 1;
+	if (po->cutoff > 0.0f) {
+		if (t >= min_tfidf && !(po->twins && twin_of(m, a, v, memo, d))) {
+			float names = policy_names_overlap(lead, model_doc(m, d, MODEL_TITLE),
+							   model_doc(m, d, MODEL_EXCERPT));
+			if (policy_relatedness_names(t, 1.0f, 1.0f, names) >= po->cutoff)
+				return 1;
+		}
+	} else if (s >= floor - 1e-4f) {
+		return 1;
 	}
-	return 0;
+	return may_replace(m, a, v, r, listed, po, memo, d);
 }
 
 int query_refresh(const struct model *m, const struct article *a,
@@ -991,51 +1196,49 @@ int query_refresh(const struct model *m, const struct article *a,
 		  const struct query_listed *listed, const struct query_options *o,
 		  struct buf *ids)
 {
-	int blend = o->policy.semantic > 0.0f && m->latent_dim && v->latent, rc = 0;
+	int blend = o->policy.semantic > 0.0f && m->latent_dim, rc = 0;
 	struct policy_options po;
 	float min_tfidf = o->policy.cutoff > 0.0f ? cutoff_min_tfidf(o->policy.cutoff) : 0.0f;
 	/* the names of the new story's lead, as the model would keep it */
 	char *excerpt = o->policy.cutoff > 0.0f ? article_excerpt(a->text, MODEL_EXCERPT_MAX) : NULL;
 	struct policy_names lead;
+	unsigned char *memo = calloc(m->n_docs ? m->n_docs : 1, 1);
 
-	rc = policy_names_of(a->title, excerpt, &lead);
+	rc = policy_names_of(a->title, excerpt, &lead) || !memo;
 	free(excerpt);
 	policy_options_of(o, &po);
-	for (size_t i = 0; i < r->n_touched; i++) {
+	for (size_t i = 0; i < r->n_touched && !rc; i++) {
 		uint32_t d = r->touched[i];
 		float t = r->tfidf[i], s = t;
-		double apart;
 		struct policy_pair pair;
+		int shown;
 		if (isnan(floor[d]) || (int64_t)d == r->self || t <= 0.0f)
 			continue;
-		if (blend)
-			s = (1.0f - o->policy.semantic) * t + o->policy.semantic * latent_dot(m, v, d);
-		apart = days_between(a->published, model_doc(m, d, MODEL_PUBLISHED));
+		if (blend) /* as candidates_after() blends it */
+			s = (1.0f - o->policy.semantic) * t +
+			    o->policy.semantic * (v->latent ? latent_dot(m, v, d) : 0.0f);
 		/* the new story on d's list; the overrides, a scan of them
 		 * all, are asked last */
-		pair = (struct policy_pair){ model_doc(m, d, MODEL_LANG), a->lang, s, t, apart,
+		pair = (struct policy_pair){ model_doc(m, d, MODEL_LANG), a->lang, s, t,
+					     days_between(a->published,
+							  model_doc(m, d, MODEL_PUBLISHED)),
 					     NULL };
 		if (policy_pair_rule(&po, &pair) ||
-		    policy_override_by_id(o->overrides, model_doc(m, d, MODEL_ID), a->id))
+		    policy_override_by_id(o->overrides, model_doc(m, d, MODEL_ID), a->id) ||
+		    !may_enter(m, a, v, r, listed, &lead, &po, memo, min_tfidf, floor[d], d, t, s))
 			continue;
-		if (o->policy.half_life_days > 0 && apart >= 0)
-			s *= (float)pow(0.5, apart / o->policy.half_life_days);
-		if (o->policy.cutoff > 0.0f && o->policy.twins && listed && listed->start &&
-		    replaces_twin(m, a, v, listed, d)) {
-			/* run collapses the two in the better place, with its
-			 * score: the list shows the new story instead */
-		} else if (o->policy.cutoff > 0.0f &&
-			   (s = refresh_relatedness(m, a, v, &lead, o, d, t, s, min_tfidf)) < 0.0f) {
+		shown = shown_on(m, a, v, o, r, d, t);
+		if (shown < 0)
+			rc = -1;
+		if (shown <= 0)
 			continue;
-		} else if (s <= floor[d]) {
-			continue;
-		}
 		if (ids->len)
 			rc |= buf_addc(ids, ',');
 		rc |= buf_add_json_string(ids, model_doc(m, d, MODEL_ID),
 					  strlen(model_doc(m, d, MODEL_ID)));
 	}
 	free(lead.hash);
+	free(memo);
 	return rc ? -1 : 0;
 }
 

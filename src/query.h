@@ -42,16 +42,25 @@
  * A new story whose id is a story of the model is that story republished:
  * it is never its own candidate, and query_update() replaces it.
  *
- * Refresh: an existing story s gets the new story on its list when the new
- * story passes the policy for s (language, min-score, max-age, not a
- * near-duplicate, not blocked or sponsored) and scores (decayed by the
- * half-life) more than the weakest ranked item of
- * s's current list (any score when the list is shorter than `top` or a
- * fallback list). Current lists come from the related.jsonl the site has
- * (query_floors_load()); without it refresh is unknown. With the cutoff,
- * the new story's score for s is policy_relatedness() against s's best
- * candidate (ranked again for the few stories with TF-IDF evidence enough
- * to pass), it must reach the cutoff, and a twin of s (policy.h) never enters.
+ * Refresh: the stories of the model whose list a recommend of the model
+ * with the new story added (query_update()) shows it on, ranked (origin
+ * "similar"; a fallback item is not the story entering), under every list
+ * option. For each story d that could list it, d's candidates in that model
+ * are made as rank.c's exact mode makes them (d ranked again, the new story
+ * among the candidates by its score) and go through policy_apply(), the
+ * function `run` applies, on a small model of d, those candidates and the
+ * new story: decay, max-age, the cutoff (against d's best candidate, after
+ * decay), twins and copies, min-relative, section-cap, pins and blocks act
+ * as in `run`. Which stories could list it is found from what is known
+ * without ranking d: with the cutoff, relatedness reaching the cutoff as
+ * if the new story were d's best candidate; without it, a score at least
+ * the weakest ranked item of d's current list; or, either way, being a
+ * newer re-edit (twin or copy) of an item d shows, whose place it takes.
+ * Current lists come from the related.jsonl the site has
+ * (query_floors_load()); without it refresh is unknown. Exact but for the
+ * two differences of the query line above (copies among candidates, the
+ * folded latent vector), and for a re-edit of a story d ranks but does not
+ * show, which is not looked for.
  */
 #ifndef RELATED_QUERY_H
 #define RELATED_QUERY_H
@@ -145,10 +154,9 @@ int query_floors_load(const struct model *m, const char *path, size_t top,
 void query_listed_free(struct query_listed *l);
 
 /* Appends to `ids` (a JSON array body, comma-separated) the ids of the
- * stories whose lists story `a` (queried into r) now enters: where it
- * reaches the cutoff and beats the list's floor, or (with `listed`, not
- * NULL) where it is a newer twin of an item the list shows, which it
- * replaces there as run's twin rule would (policy.h, 5b). */
+ * stories whose lists story `a` (queried into r) now enters, as refresh is
+ * defined above; `listed` (may be NULL) names the items each current list
+ * shows, for the re-edits. -1 when memory runs out. */
 int query_refresh(const struct model *m, const struct article *a,
 		  const struct query_vector *v, const struct query_result *r, const float *floor,
 		  const struct query_listed *listed, const struct query_options *o,

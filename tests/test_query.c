@@ -1,7 +1,8 @@
 /*
  * Tests for query: a story of the model queried with its own text gets the
  * list `run` gives it (rank_all + policy_apply on the same model, saved and
- * mapped back as the command does); refresh on hand-set floors; update
+ * mapped back as the command does); refresh names the lists rank_all +
+ * policy_apply on the updated model show the new story on; update
  * merges new stories in id order.
  *
  * The corpus: twelve English stories on three topics (four each), whose
@@ -158,116 +159,138 @@ static void test_own_text_gets_the_run_list_and_scores(void **state)
 	unlink(path);
 }
 
-/* A new story on topic 0: the floors decide which lists it enters. */
-static void test_refresh_lists_stories_whose_floor_it_beats(void **state)
+/* The ids (JSON strings, comma-separated, in story order) of the stories
+ * of u, other than `skip`, whose list policy_apply() makes shows story
+ * `doc` ranked: what refresh must name. */
+static void lists_showing(const struct model *u, const struct query_options *qo,
+			  uint32_t doc, uint32_t skip, struct buf *ids)
+{
+	struct rank_options ro = { 0 };
+	struct policy_options po = qo->policy;
+	struct rank_lists cand;
+	struct related_lists lists;
+	struct error err = { "" };
+
+	ro.depth = (qo->policy.top ? qo->policy.top : 1) + 8;
+	ro.jobs = 1;
+	ro.same_lang = qo->policy.same_lang;
+	ro.semantic = qo->policy.semantic;
+	ro.rerank = qo->rerank;
+	assert_int_equal(rank_all(u, &ro, &cand, &err), 0);
+	assert_int_equal(policy_apply(u, &cand, &po, &lists, &err), 0);
+	ids->len = 0;
+	for (uint32_t d = 0; d < u->n_docs; d++) {
+		for (uint32_t i = 0; d != skip && i < lists.count[d]; i++) {
+			const struct related_item *it = &lists.items[(size_t)d * lists.top + i];
+			const char *id = model_doc(u, d, MODEL_ID);
+			if (it->doc != doc || strcmp(it->origin, "similar"))
+				continue;
+			if (ids->len)
+				assert_int_equal(buf_addc(ids, ','), 0);
+			assert_int_equal(buf_add_json_string(ids, id, strlen(id)), 0);
+		}
+	}
+	assert_int_equal(buf_addc(ids, '\0'), 0);
+	related_lists_free(&lists);
+	rank_lists_free(&cand);
+}
+
+/* Refresh names the lists that rank_all() and policy_apply() on the model
+ * with the new story added show it on, no more and no fewer, with and
+ * without the cutoff and the blend, under --section-cap; the floors of the
+ * current lists only say which stories have one and which cannot take it. */
+static void test_refresh_names_the_lists_the_policy_shows_it_on(void **state)
 {
 	struct corpus c;
-	struct model m;
+	struct model m, u;
 	struct article a;
 	struct query_options qo;
 	struct analyze_options ao;
 	struct analyzer *an;
 	struct query_vector v;
-	struct query_result r;
-	struct buf ids = BUF_INIT;
+	struct buf ids = BUF_INIT, want = BUF_INIT;
 	struct error err = { "" };
 	float *floor;
 	char path[] = "/tmp/test_query_XXXXXX";
-	int fd = mkstemp(path);
-	uint32_t beaten = UINT32_MAX, unbeaten = UINT32_MAX, room = UINT32_MAX,
-		 pinned = UINT32_MAX;
+	int fd = mkstemp(path), named = 0;
+	/* cutoff, blend weight, section cap */
+	static const float variants[][3] = {
+		{ POLICY_DEFAULT_CUTOFF, 0.5f, 0 }, { 0, 0.5f, 0 }, { 0, 0, 0 },
+		{ POLICY_DEFAULT_CUTOFF, 0, 0 }, { 0, 0.5f, 1 }, { POLICY_DEFAULT_CUTOFF, 0.5f, 1 },
+	};
 
 	(void)state;
 	assert_true(fd >= 0);
 	close(fd);
 	make_corpus(&c);
 	make_model(&c, &m, path);
-	make_article(&a, 0);
+	make_article(&a, 12); /* topic 0, in words of its own */
 	free(a.id);
-	a.id = strdup("story-new");
-	query_options_default(&qo);
-	qo.policy.semantic = 0; /* scores are the TF-IDF cosines in r.tfidf */
-	qo.policy.cutoff = 0;   /* and floors compare them (the cutoff: below) */
+	a.id = strdup("story-00a"); /* new, between story-00 and story-01 */
 	query_analyze_options(&m, &ao);
 	an = analyzer_new(&ao);
 	assert_non_null(an);
 	assert_int_equal(query_vectorize(&m, an, &a, &v, &err), 0);
-	assert_int_equal(query_story(&m, &a, &v, &qo, "now", &r, &err), 0);
-	assert_int_equal(r.self, -1);
-	assert_true(r.n_touched >= 4);
+	assert_int_equal(query_update(&m, &a, &v, 1, &u, &err), 0);
+	assert_string_equal(model_doc(&u, 1, MODEL_ID), "story-00a");
 	floor = malloc(m.n_docs * sizeof *floor);
 	assert_non_null(floor);
-	for (uint32_t d = 0; d < m.n_docs; d++)
-		floor[d] = NAN; /* no current list: never refreshed */
-	for (size_t i = 0; i < r.n_touched; i++) {
-		uint32_t d = r.touched[i];
-		float t = r.tfidf[i];
-		if (t >= qo.policy.duplicate_score || t <= 0.02f)
-			continue;
-		if (beaten == UINT32_MAX)
-			floor[beaten = d] = t - 0.01f;
-		else if (unbeaten == UINT32_MAX)
-			floor[unbeaten = d] = t + 0.01f;
-		else if (room == UINT32_MAX)
-			floor[room = d] = -INFINITY;
-		else if (pinned == UINT32_MAX)
-			floor[pinned = d] = INFINITY;
-	}
-	assert_true(pinned != UINT32_MAX);
-	assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
-	assert_int_equal(buf_addc(&ids, '\0'), 0);
-	{
-		char expect[256];
-		uint32_t first = beaten < room ? beaten : room, second = beaten < room ? room : beaten;
-		snprintf(expect, sizeof expect, "\"%s\",\"%s\"", model_doc(&m, first, MODEL_ID),
-			 model_doc(&m, second, MODEL_ID));
-		assert_string_equal(ids.data, expect);
-	}
-	/* a block of the new story everywhere keeps it off every list */
-	{
-		struct overrides ov;
-		struct skip_list problems = { 0 };
-		const char *line = "{\"block\": \"story-new\"}\n";
-		overrides_init(&ov);
-		assert_int_equal(overrides_parse(&ov, line, strlen(line), "o.jsonl", &problems, &err), 0);
-		qo.overrides = &ov;
-		ids.len = 0;
-		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
-		assert_int_equal(ids.len, 0);
-		overrides_free(&ov);
-		skip_list_free(&problems);
-	}
-	/* With the cutoff, a list with room takes the new story only when it
-	 * is probably related: never with a weak TF-IDF cosine. */
-	{
-		uint32_t weak = UINT32_MAX;
-		float low = 1.0f;
-
-		qo.overrides = NULL; /* the block's overrides are freed */
-		for (size_t i = 0; i < r.n_touched; i++)
-			if (r.tfidf[i] > 0.0f && r.tfidf[i] < low) {
-				low = r.tfidf[i];
-				weak = r.touched[i];
-			}
-		/* too little for the cutoff even as the list's best */
-		assert_true(policy_relatedness(low, 1.0f, 1.0f) < POLICY_DEFAULT_CUTOFF);
+	for (size_t k = 0; k < sizeof variants / sizeof *variants; k++) {
+		struct query_result r;
+		query_options_default(&qo);
+		qo.policy.cutoff = variants[k][0];
+		qo.policy.semantic = variants[k][1];
+		qo.policy.section_cap = (size_t)variants[k][2];
+		assert_int_equal(query_story(&m, &a, &v, &qo, "now", &r, &err), 0);
 		for (uint32_t d = 0; d < m.n_docs; d++)
+			floor[d] = -INFINITY; /* every list has room */
+		lists_showing(&u, &qo, 1, UINT32_MAX, &want);
+		ids.len = 0;
+		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
+		assert_int_equal(buf_addc(&ids, '\0'), 0);
+		assert_string_equal(ids.data, want.data);
+		named += want.len > 1;
+		/* a story without a current list is never named */
+		if (want.len > 1) {
+			char first[64];
+			int64_t d;
+			snprintf(first, sizeof first, "%.*s", (int)(strcspn(want.data + 1, "\"")),
+				 want.data + 1);
+			d = model_find(&m, first);
+			assert_true(d >= 0);
 			floor[d] = NAN;
-		floor[weak] = -INFINITY;
-		ids.len = 0;
-		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
-		assert_true(ids.len > 0); /* no cutoff: room is enough */
-		qo.policy.cutoff = POLICY_DEFAULT_CUTOFF;
-		ids.len = 0;
-		assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
-		assert_int_equal(ids.len, 0);
+			ids.len = 0;
+			assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
+			assert_int_equal(buf_addc(&ids, '\0'), 0);
+			assert_null(strstr(ids.data, first));
+			floor[d] = -INFINITY;
+		}
+		/* a block of the new story everywhere keeps it off every list */
+		{
+			struct overrides ov;
+			struct skip_list problems = { 0 };
+			const char *line = "{\"block\": \"story-00a\"}\n";
+			overrides_init(&ov);
+			assert_int_equal(overrides_parse(&ov, line, strlen(line), "o.jsonl",
+							 &problems, &err), 0);
+			qo.overrides = &ov;
+			ids.len = 0;
+			assert_int_equal(query_refresh(&m, &a, &v, &r, floor, NULL, &qo, &ids), 0);
+			assert_int_equal(ids.len, 0);
+			qo.overrides = NULL;
+			overrides_free(&ov);
+			skip_list_free(&problems);
+		}
+		query_result_free(&r);
 	}
+	assert_true(named >= 4); /* the new story enters lists in most variants */
 	buf_release(&ids);
+	buf_release(&want);
 	free(floor);
-	query_result_free(&r);
 	query_vector_free(&v);
 	analyzer_free(an);
 	article_clear(&a);
+	model_free(&u);
 	model_free(&m);
 	corpus_free(&c);
 	unlink(path);
@@ -325,7 +348,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_own_text_gets_the_run_list_and_scores),
-		cmocka_unit_test(test_refresh_lists_stories_whose_floor_it_beats),
+		cmocka_unit_test(test_refresh_names_the_lists_the_policy_shows_it_on),
 		cmocka_unit_test(test_update_merges_in_id_order_and_replaces),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
