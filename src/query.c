@@ -1033,48 +1033,62 @@ static uint32_t new_index(const struct model *m, const struct article *a, int64_
 	return lo;
 }
 
-/* Story d's candidates in the model m plus the new story (query_update()),
- * as rank.c's exact mode makes them: its best TF-IDF candidates (`rerank`
- * of them with the blend), the new story among them at TF-IDF cosine t
- * (unless a language rule keeps it out), re-scored by the blend, best
- * first, ties by index, `top` + EXTRA_DEPTH of them. Vocabulary, df and
- * the other stories' vectors are m's in that model, so d's cosines with
- * them are the ones m gives. Fills out[] (the new story as QUERY_NEW) and
- * returns how many; -1 when memory runs out. */
-static long candidates_after(const struct model *m, const struct article *a,
-			     const struct query_vector *v, const struct query_options *o,
-			     const struct query_result *r, uint32_t d, float t,
-			     struct neighbor *out)
+/* How deep refresh_rank() ranks: the candidates rank.c blends (`rerank`
+ * with the blend, else the list's depth), and one more, since the story
+ * the new one replaces may be among them. */
+static size_t refresh_depth(const struct model *m, const struct query_options *o)
 {
 	size_t depth = (o->policy.top ? o->policy.top : 1) + EXTRA_DEPTH;
 	int blend = o->policy.semantic > 0.0f && m->latent_dim;
-	size_t cap = blend && o->rerank > depth ? o->rerank : depth, n = 0;
-	float w = o->policy.semantic;
-	uint32_t qi = new_index(m, a, r->self);
-	struct rank_options ro = { 0 };
-	struct rank_lists l;
-	struct error err;
-	struct after_cand *c;
 
-	ro.depth = cap + 1; /* one more: the replaced story may be among them */
+	return (blend && o->rerank > depth ? o->rerank : depth) + 1;
+}
+
+/* The stories docs[0..n) (ascending) ranked by TF-IDF alone, refresh_depth()
+ * deep, in one rank_all() call: its set-up (language table, postings) is
+ * made once, not once per story. */
+static int refresh_rank(const struct model *m, const struct query_options *o,
+			const uint32_t *docs, size_t n, struct rank_lists *l)
+{
+	struct rank_options ro = { 0 };
+	struct error err;
+
+	ro.depth = refresh_depth(m, o);
 	ro.jobs = 1;
 	ro.same_lang = o->policy.same_lang;
-	ro.docs = &d;
-	ro.n_list = 1;
-	if (rank_all(m, &ro, &l, &err))
+	ro.docs = docs;
+	ro.n_list = n;
+	return rank_all(m, &ro, l, &err);
+}
+
+/* Story d's candidates in the model m plus the new story (query_update()),
+ * as rank.c's exact mode makes them: its best TF-IDF candidates (`rerank`
+ * of them with the blend; `l` holds them, refresh_rank()), the new story
+ * among them at TF-IDF cosine t (unless a language rule keeps it out),
+ * re-scored by the blend, best first, ties by index, `top` + EXTRA_DEPTH
+ * of them. Vocabulary, df and the other stories' vectors are m's in that
+ * model, so d's cosines with them are the ones m gives. Fills out[] (the
+ * new story as QUERY_NEW) and returns how many; -1 when memory runs out. */
+static long candidates_after(const struct model *m, const struct article *a,
+			     const struct query_vector *v, const struct query_options *o,
+			     const struct query_result *r, const struct rank_lists *l, uint32_t d,
+			     float t, struct neighbor *out)
+{
+	size_t depth = (o->policy.top ? o->policy.top : 1) + EXTRA_DEPTH;
+	int blend = o->policy.semantic > 0.0f && m->latent_dim;
+	size_t cap = refresh_depth(m, o) - 1, n = 0;
+	float w = o->policy.semantic;
+	uint32_t qi = new_index(m, a, r->self);
+	struct after_cand *c = malloc((cap + 2) * sizeof *c);
+
+	if (!c)
 		return -1;
-	c = malloc((cap + 2) * sizeof *c);
-	if (!c) {
-		rank_lists_free(&l);
-		return -1;
-	}
-	for (uint32_t i = 0; i < l.count[d]; i++) {
-		struct neighbor x = l.items[(size_t)d * l.depth + i];
+	for (uint32_t i = 0; i < l->count[d]; i++) {
+		struct neighbor x = l->items[(size_t)d * l->depth + i];
 		if ((int64_t)x.doc == r->self)
 			continue;
 		c[n++] = (struct after_cand){ x, r->self < 0 && x.doc >= qi ? x.doc + 1 : x.doc };
 	}
-	rank_lists_free(&l);
 	if (policy_languages_match(&o->policy, model_doc(m, d, MODEL_LANG), a->lang))
 		c[n++] = (struct after_cand){ { QUERY_NEW, t }, qi };
 	qsort(c, n, sizeof *c, cmp_after);
@@ -1108,7 +1122,7 @@ static long candidates_after(const struct model *m, const struct article *a,
  * memory runs out. */
 static int shown_on(const struct model *m, const struct article *a,
 		    const struct query_vector *v, const struct query_options *o,
-		    const struct query_result *r, uint32_t d, float t)
+		    const struct query_result *r, const struct rank_lists *l, uint32_t d, float t)
 {
 	size_t depth = (o->policy.top ? o->policy.top : 1) + EXTRA_DEPTH;
 	size_t extra = o->overrides ? o->overrides->n : 0, n = 0;
@@ -1120,7 +1134,7 @@ static int shown_on(const struct model *m, const struct article *a,
 	long nc;
 	int shown = -1;
 
-	if (!cand || !docs || (nc = candidates_after(m, a, v, o, r, d, t, cand)) < 0)
+	if (!cand || !docs || (nc = candidates_after(m, a, v, o, r, l, d, t, cand)) < 0)
 		goto done;
 	docs[n++] = d;
 	for (long i = 0; i < nc; i++)
@@ -1203,15 +1217,20 @@ int query_refresh(const struct model *m, const struct article *a,
 	char *excerpt = o->policy.cutoff > 0.0f ? article_excerpt(a->text, MODEL_EXCERPT_MAX) : NULL;
 	struct policy_names lead;
 	unsigned char *memo = calloc(m->n_docs ? m->n_docs : 1, 1);
+	/* the stories that could list the new story (ascending, as touched
+	 * is), with its TF-IDF cosine with each */
+	uint32_t *maybe = malloc((r->n_touched ? r->n_touched : 1) * sizeof *maybe);
+	float *maybe_t = malloc((r->n_touched ? r->n_touched : 1) * sizeof *maybe_t);
+	size_t n = 0;
+	struct rank_lists l = { 0 };
 
-	rc = policy_names_of(a->title, excerpt, &lead) || !memo;
+	rc = policy_names_of(a->title, excerpt, &lead) || !memo || !maybe || !maybe_t;
 	free(excerpt);
 	policy_options_of(o, &po);
 	for (size_t i = 0; i < r->n_touched && !rc; i++) {
 		uint32_t d = r->touched[i];
 		float t = r->tfidf[i], s = t;
 		struct policy_pair pair;
-		int shown;
 		if (isnan(floor[d]) || (int64_t)d == r->self || t <= 0.0f)
 			continue;
 		if (blend) /* as candidates_after() blends it */
@@ -1227,18 +1246,27 @@ int query_refresh(const struct model *m, const struct article *a,
 		    policy_override_by_id(o->overrides, model_doc(m, d, MODEL_ID), a->id) ||
 		    !may_enter(m, a, v, r, listed, &lead, &po, memo, min_tfidf, floor[d], d, t, s))
 			continue;
-		shown = shown_on(m, a, v, o, r, d, t);
+		maybe[n] = d;
+		maybe_t[n++] = t;
+	}
+	if (!rc && n && refresh_rank(m, o, maybe, n, &l))
+		rc = -1;
+	for (size_t i = 0; i < n && !rc; i++) {
+		int shown = shown_on(m, a, v, o, r, &l, maybe[i], maybe_t[i]);
+		const char *id = model_doc(m, maybe[i], MODEL_ID);
 		if (shown < 0)
 			rc = -1;
 		if (shown <= 0)
 			continue;
 		if (ids->len)
 			rc |= buf_addc(ids, ',');
-		rc |= buf_add_json_string(ids, model_doc(m, d, MODEL_ID),
-					  strlen(model_doc(m, d, MODEL_ID)));
+		rc |= buf_add_json_string(ids, id, strlen(id));
 	}
+	rank_lists_free(&l);
 	free(lead.hash);
 	free(memo);
+	free(maybe);
+	free(maybe_t);
 	return rc ? -1 : 0;
 }
 
