@@ -57,10 +57,12 @@
  * the weakest ranked item of d's current list; or, either way, being a
  * newer re-edit (twin or copy) of an item d shows, whose place it takes.
  * Current lists come from the related.jsonl the site has
- * (query_floors_load()); without it refresh is unknown. Exact but for the
- * two differences of the query line above (copies among candidates, the
- * folded latent vector), and for a re-edit of a story d ranks but does not
- * show, which is not looked for.
+ * (query_floors_load()); without it refresh is unknown. It is what an
+ * exact recommend gives (`recommend` ranks 10 000 stories or more with the
+ * approximate mode by default) but for two cases: two candidates of d are
+ * copies of each other here when their TF-IDF cosine reaches the
+ * threshold, where `run` also needs one among the other's candidates; and
+ * a re-edit of a story d ranks but does not show is not looked for.
  */
 #ifndef RELATED_QUERY_H
 #define RELATED_QUERY_H
