@@ -729,6 +729,73 @@ static void test_words_name_the_folded_words_behind_each_term(void **state)
 	analyzer_free(an);
 }
 
+/* Appends word number i ("Ünïwiii", marks and case to fold) to s. */
+static void add_lead_word(char *s, size_t cap, int i)
+{
+	size_t len = strlen(s);
+	snprintf(s + len, cap - len, "\xc3\x9cn\xc3\xafw%03d", i);
+}
+
+/* A lead's signature reads only its first ANALYZE_LEAD_WORDS words, wherever
+ * they end: a text whose 60th word straddles the first bytes the signature
+ * normalises (a long word across byte 768, wide gaps before it) signs as
+ * the same words packed close, and a text with more words than needed the
+ * same whatever follows, except bytes that are not UTF-8 in its first
+ * 4 KB, which leave it unsigned as they always did. */
+static void test_lead_signature_depends_on_the_first_words_only(void **state)
+{
+	static char wide[4096], tight[1024], tail[16384];
+	uint16_t sw[ANALYZE_LEAD_SLOTS], st[ANALYZE_LEAD_SLOTS], sx[ANALYZE_LEAD_SLOTS];
+	(void)state;
+
+	wide[0] = tight[0] = '\0';
+	for (int i = 0; i < ANALYZE_LEAD_WORDS + 20; i++) {
+		if (i == ANALYZE_LEAD_WORDS - 1) {
+			/* spaces up to byte 760, then a word of 24 bytes */
+			while (strlen(wide) < 760)
+				strcat(wide, " ");
+			strcat(wide, "straddlingwordoftwentyfour");
+			if (i < ANALYZE_LEAD_WORDS + 1)
+				strcat(tight, "straddlingwordoftwentyfour ");
+			strcat(wide, " ");
+			continue;
+		}
+		add_lead_word(wide, sizeof wide, i);
+		strcat(wide, ", ");
+		if (i <= ANALYZE_LEAD_WORDS) {
+			add_lead_word(tight, sizeof tight, i);
+			strcat(tight, " ");
+		}
+	}
+	assert_true(strlen(tight) < 700);
+	assert_true(strlen(wide) > 900);
+	analyze_lead_signature(wide, sw);
+	analyze_lead_signature(tight, st);
+	assert_true(analyze_lead_known(sw));
+	assert_memory_equal(sw, st, sizeof sw);
+
+	/* more words after the first 60: the same signature */
+	snprintf(tail, sizeof tail, "%s and then a good many other words follow here", tight);
+	analyze_lead_signature(tail, sx);
+	assert_memory_equal(sx, st, sizeof sx);
+	/* a word changed among the first 60: another one */
+	tight[2] = 'X';
+	analyze_lead_signature(tight, sx);
+	assert_memory_not_equal(sx, st, sizeof sx);
+	tight[2] = 'n';
+	/* a byte that is not UTF-8 within the first 4 KB: none */
+	snprintf(tail, sizeof tail, "%s%*s\xff", tight, 1000, "");
+	analyze_lead_signature(tail, sx);
+	assert_false(analyze_lead_known(sx));
+	snprintf(tail, sizeof tail, "%s%*s\xff", wide, 200, "");
+	analyze_lead_signature(tail, sx);
+	assert_false(analyze_lead_known(sx));
+	/* beyond them: ignored */
+	snprintf(tail, sizeof tail, "%s%*s\xff", wide, 4200 - (int)strlen(wide), "");
+	analyze_lead_signature(tail, sx);
+	assert_memory_equal(sx, sw, sizeof sx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -760,6 +827,7 @@ int main(void)
 		cmocka_unit_test(test_guess_lang_is_unsure_without_evidence),
 		cmocka_unit_test(test_lang_code_normalises_tags),
 		cmocka_unit_test(test_words_name_the_folded_words_behind_each_term),
+		cmocka_unit_test(test_lead_signature_depends_on_the_first_words_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
