@@ -163,7 +163,7 @@ static uint32_t w_trailer(struct writer *w)
 /* Writes one 'S' record: the story's fields and its bag (a
  * pipeline_analyze() callback). */
 static int w_story(void *arg, const struct article *a, const struct bag *b,
-		   struct error *err)
+		   const uint16_t *sig, struct error *err)
 {
 	struct writer *w = arg;
 
@@ -177,12 +177,10 @@ static int w_story(void *arg, const struct article *a, const struct bag *b,
 	w_str(w, a->image);
 	{
 		char *e = article_excerpt(a->text, MODEL_EXCERPT_MAX);
-		uint16_t sig[ANALYZE_LEAD_SLOTS];
 		unsigned char le[ANALYZE_LEAD_SLOTS * 2];
 		w_str(w, e);
 		free(e);
 		/* the lead's signature: merge has no text to make it from */
-		analyze_lead_signature(a->text, sig);
 		for (int i = 0; i < ANALYZE_LEAD_SLOTS; i++) {
 			le[2 * i] = (unsigned char)(sig[i] & 0xff);
 			le[2 * i + 1] = (unsigned char)(sig[i] >> 8);

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -219,16 +220,22 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
  * analyser and the model see it: the corpus's article (a shallow copy),
  * with a deferred text read back (owned by the block, freed after it) and
  * the language code in lang[i]. */
+struct block {
+	struct bag *bags;            /* one per story of the block */
+	struct article *view;        /* one per story of the block */
+	char (*lang)[8];             /* one per story of the block */
+	uint16_t (*sig)[ANALYZE_LEAD_SLOTS]; /* one per story: its lead's signature */
+	unsigned char *unreadable;   /* one per story: its deferred text was not read */
+	size_t base, n, cap;
+};
+
+/* What the analysis threads of one block share. */
 struct analyze_ctx {
 	const struct corpus *c;
 	const struct analyze_options *opts;
 	struct analyzer **analyzers; /* one per worker (parallel.h), kept across blocks */
-	struct bag *bags;            /* one per story of the block */
-	struct article *view;        /* one per story of the block */
-	char (*lang)[8];             /* one per story of the block */
-	unsigned char *unreadable;   /* one per story: its deferred text was not read */
+	struct block *blk;
 	const int *fds;              /* per source, open on corpus sources */
-	size_t base;
 	atomic_int *oom;
 };
 
@@ -251,8 +258,9 @@ static void story_lang(const struct article *a, char code[8])
 static int view_story(struct analyze_ctx *ctx, size_t i)
 {
 	const struct corpus *c = ctx->c;
-	size_t d = ctx->base + i;
-	struct article *v = &ctx->view[i];
+	struct block *blk = ctx->blk;
+	size_t d = blk->base + i;
+	struct article *v = &blk->view[i];
 	const struct input_text_ref *ref = c->text_ref ? &c->text_ref[d] : NULL;
 	struct error e;
 
@@ -263,8 +271,8 @@ static int view_story(struct analyze_ctx *ctx, size_t i)
 	if (input_read_text(ctx->fds[ref->source], c->sources[ref->source], ref,
 			    v->id, &v->text, &e))
 		return -1;
-	story_lang(v, ctx->lang[i]);
-	v->lang = ctx->lang[i][0] ? ctx->lang[i] : NULL;
+	story_lang(v, blk->lang[i]);
+	v->lang = blk->lang[i][0] ? blk->lang[i] : NULL;
 	return 0;
 }
 
@@ -272,73 +280,136 @@ static void analyze_one(void *arg, int worker, size_t i)
 {
 	struct analyze_ctx *ctx = arg;
 	struct analyzer *an = ctx->analyzers[worker];
+	struct block *blk = ctx->blk;
 
 	if (!an && !(an = ctx->analyzers[worker] = analyzer_new(ctx->opts))) {
 		atomic_store(ctx->oom, 1);
 		return;
 	}
 	if (view_story(ctx, i)) {
-		ctx->unreadable[i] = 1;
+		blk->unreadable[i] = 1;
 		return;
 	}
-	if (analyze_article(an, &ctx->view[i], &ctx->bags[i]))
+	if (analyze_article(an, &blk->view[i], &blk->bags[i]))
 		atomic_store(ctx->oom, 1);
+	/* here on the workers, not in fn: at a million stories the
+	 * signatures took about 100 s of the single thread that builds */
+	analyze_lead_signature(blk->view[i].text, blk->sig[i]);
 }
 
-/* Frees the texts read back for the block's first n stories. */
-static void release_views(struct analyze_ctx *ctx, size_t n)
+/* Frees the texts read back for the block's stories. */
+static void release_views(const struct corpus *c, struct block *blk)
 {
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < blk->n; i++) {
 		const struct input_text_ref *ref =
-			ctx->c->text_ref ? &ctx->c->text_ref[ctx->base + i] : NULL;
+			c->text_ref ? &c->text_ref[blk->base + i] : NULL;
 		if (ref && ref->source != INPUT_TEXT_HERE)
-			free(ctx->view[i].text);
-		ctx->view[i].text = NULL;
+			free(blk->view[i].text);
+		blk->view[i].text = NULL;
 	}
 }
 
 /* The message for the first story of the block whose text could not be
  * read back, found again in order so that it does not depend on threads. */
-static int unreadable_error(struct analyze_ctx *ctx, size_t n, struct error *err)
+static int unreadable_error(const struct corpus *c, const int *fds, const struct block *blk,
+			    struct error *err)
 {
-	for (size_t i = 0; i < n; i++) {
-		const struct input_text_ref *ref = &ctx->c->text_ref[ctx->base + i];
+	for (size_t i = 0; i < blk->n; i++) {
+		const struct input_text_ref *ref = &c->text_ref[blk->base + i];
 		char *text = NULL;
-		if (!ctx->unreadable[i])
+		if (!blk->unreadable[i])
 			continue;
-		if (input_read_text(ctx->fds[ref->source], ctx->c->sources[ref->source],
-				    ref, ctx->c->articles[ctx->base + i].id, &text, err)) {
+		if (input_read_text(fds[ref->source], c->sources[ref->source],
+				    ref, c->articles[blk->base + i].id, &text, err)) {
 			return -1;
 		}
 		free(text);
-		return error_set(err, ctx->c->sources[ref->source], "read error");
+		return error_set(err, c->sources[ref->source], "read error");
 	}
 	return 0;
 }
 
+static int block_alloc(struct block *blk, size_t cap)
+{
+	memset(blk, 0, sizeof *blk);
+	blk->bags = calloc(cap, sizeof *blk->bags);
+	blk->view = calloc(cap, sizeof *blk->view);
+	blk->lang = calloc(cap, sizeof *blk->lang);
+	blk->sig = calloc(cap, sizeof *blk->sig);
+	blk->unreadable = calloc(cap, 1);
+	if (blk->bags)
+		for (size_t i = 0; i < cap; i++)
+			bag_init(&blk->bags[i]);
+	blk->cap = blk->bags ? cap : 0;
+	return blk->bags && blk->view && blk->lang && blk->sig && blk->unreadable ? 0 : -1;
+}
+
+static void block_free(struct block *blk)
+{
+	for (size_t i = 0; i < blk->cap; i++)
+		bag_free(&blk->bags[i]);
+	free(blk->bags);
+	free(blk->view);
+	free(blk->lang);
+	free(blk->sig);
+	free(blk->unreadable);
+}
+
+/* Hands an analysed block to fn, story by story in id order, then frees
+ * its texts read back and, with `release`, clears its articles. Runs on a
+ * thread of its own while the next block is analysed (struct feeder). */
+struct feeder {
+	const struct corpus *c;
+	struct corpus *release;
+	struct block *blk;
+	pipeline_story_fn fn;
+	void *arg;
+	int rc;
+	struct error err;
+};
+
+static void *feed_block(void *arg)
+{
+	struct feeder *f = arg;
+	struct block *blk = f->blk;
+
+	error_clear(&f->err);
+	f->rc = 0;
+	for (size_t i = 0; i < blk->n && !f->rc; i++)
+		f->rc = f->fn(f->arg, &blk->view[i], &blk->bags[i], blk->sig[i], &f->err);
+	release_views(f->c, blk);
+	if (f->release)
+		for (size_t i = 0; i < blk->n; i++)
+			article_clear(&f->release->articles[blk->base + i]);
+	return NULL;
+}
+
 /* pipeline_analyze(), and with `release` (NULL or the same corpus as `c`)
- * the articles cleared block by block after fn has seen them. */
+ * the articles cleared block by block after fn has seen them. Block k + 1
+ * is analysed on the `jobs` threads while block k goes to fn on one more:
+ * fn (the model builder: the vocabulary, one story after another) was the
+ * serial part of the stage. fn still sees every story in id order, from
+ * one thread at a time, so what it builds does not depend on threads. */
 static int analyze_blocks(const struct corpus *c, struct corpus *release,
 			  const struct analyze_options *ao, int jobs,
 			  pipeline_story_fn fn, void *arg, struct error *err)
 {
 	size_t block = c->n < ANALYZE_BLOCK ? (c->n ? c->n : 1) : ANALYZE_BLOCK;
-	struct bag *bags = calloc(block, sizeof *bags);
-	struct article *view = calloc(block, sizeof *view);
-	char (*lang)[8] = calloc(block, sizeof *lang);
-	unsigned char *unreadable = calloc(block, 1);
+	struct block blk[2];
 	int *fds = calloc(c->n_sources ? c->n_sources : 1, sizeof *fds);
 	/* one analyzer per worker for the whole corpus: its word caches
 	 * (analyze.h) carry over from block to block */
 	struct analyzer **analyzers = calloc(PARALLEL_MAX_JOBS, sizeof *analyzers);
+	struct feeder feed = { .c = c, .release = release, .fn = fn, .arg = arg };
+	pthread_t feeder;
+	int feeding = 0;
 	atomic_int oom = 0;
 	int rc = 0;
+	size_t k = 0;
 
-	if (!bags || !view || !lang || !unreadable || !fds || !analyzers) {
-		free(bags);
-		free(view);
-		free(lang);
-		free(unreadable);
+	if (block_alloc(&blk[0], block) | block_alloc(&blk[1], block) || !fds || !analyzers) {
+		block_free(&blk[0]);
+		block_free(&blk[1]);
 		free(fds);
 		free(analyzers);
 		return error_set(err, NULL, "out of memory");
@@ -351,30 +422,50 @@ static int analyze_blocks(const struct corpus *c, struct corpus *release,
 			rc = error_set(err, c->sources[s], "cannot open again: %s",
 				       strerror(errno));
 	}
-	for (size_t i = 0; i < block; i++)
-		bag_init(&bags[i]);
 	progress_begin("analyze", c->n);
-	for (size_t base = 0; base < c->n && !rc; base += block) {
-		size_t n = c->n - base < block ? c->n - base : block;
+	for (size_t base = 0; base < c->n && !rc; base += block, k++) {
+		struct block *b = &blk[k & 1];
 		struct analyze_ctx ctx = { .c = c, .opts = ao, .analyzers = analyzers,
-					   .bags = bags, .view = view, .lang = lang,
-					   .unreadable = unreadable, .fds = fds, .base = base,
-					   .oom = &oom };
-		memset(unreadable, 0, block);
-		parallel_for(jobs, n, 16, analyze_one, &ctx);
+					   .blk = b, .fds = fds, .oom = &oom };
+		b->base = base;
+		b->n = c->n - base < block ? c->n - base : block;
+		memset(b->unreadable, 0, b->n);
+		parallel_for(jobs, b->n, 16, analyze_one, &ctx);
+		if (feeding) {
+			pthread_join(feeder, NULL);
+			feeding = 0;
+			if (feed.rc) {
+				*err = feed.err;
+				rc = -1;
+			}
+		}
 		if (pipeline_stop)
 			oom = 1;
-		if (!oom && memchr(unreadable, 1, n))
-			rc = unreadable_error(&ctx, n, err);
-		else if (oom)
+		if (!rc && !oom && memchr(b->unreadable, 1, b->n))
+			rc = unreadable_error(c, fds, b, err);
+		else if (!rc && oom)
 			rc = pipeline_stop ? error_set(err, NULL, "interrupted")
 					   : error_set(err, NULL, "out of memory while analysing");
-		for (size_t i = 0; i < n && !rc; i++)
-			rc = fn(arg, &view[i], &bags[i], err);
-		release_views(&ctx, n);
-		if (release)
-			for (size_t i = 0; i < n; i++)
-				article_clear(&release->articles[base + i]);
+		if (rc) {
+			release_views(c, b);
+			break;
+		}
+		feed.blk = b;
+		if (pthread_create(&feeder, NULL, feed_block, &feed))
+			feed_block(&feed); /* no thread: in turn, as before */
+		else
+			feeding = 1;
+		if (!feeding && feed.rc) {
+			*err = feed.err;
+			rc = -1;
+		}
+	}
+	if (feeding) {
+		pthread_join(feeder, NULL);
+		if (feed.rc && !rc) {
+			*err = feed.err;
+			rc = -1;
+		}
 	}
 	progress_end();
 	for (int j = 0; j < PARALLEL_MAX_JOBS; j++)
@@ -383,12 +474,8 @@ static int analyze_blocks(const struct corpus *c, struct corpus *release,
 	for (size_t s = 0; s < c->n_sources; s++)
 		if (fds[s] >= 0)
 			close(fds[s]);
-	for (size_t i = 0; i < block; i++)
-		bag_free(&bags[i]);
-	free(bags);
-	free(view);
-	free(lang);
-	free(unreadable);
+	block_free(&blk[0]);
+	block_free(&blk[1]);
 	free(fds);
 	return rc ? -1 : 0;
 }
@@ -400,9 +487,9 @@ int pipeline_analyze(const struct corpus *c, const struct analyze_options *ao, i
 }
 
 static int builder_add(void *arg, const struct article *a, const struct bag *b,
-		       struct error *err)
+		       const uint16_t *lead_sig, struct error *err)
 {
-	return model_builder_add(arg, a, b, err);
+	return model_builder_add_signed(arg, a, b, lead_sig, err);
 }
 
 /* pipeline_build() and pipeline_build_release(): `release` is NULL or the

@@ -1,0 +1,259 @@
+/*
+ * Tests for pipeline's analysis loop (pipeline_analyze()): on a corpus of
+ * three blocks and more, every story reaches the callback once, in id
+ * order, with the bag and lead signature that analysing it alone gives,
+ * whatever the number of threads (blocks are analysed while the callback
+ * works through the block before); a failing callback stops the analysis
+ * with its message; pipeline_build_release() gives the same model as
+ * pipeline_build() for any thread count.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "analyze.h"
+#include "article.h"
+#include "model.h"
+#include "pipeline.h"
+
+/* More than two blocks of the loop (ANALYZE_BLOCK is 4096). */
+#define STORIES 9000
+
+static const char *const WORDS[] = {
+	"minister", "river", "council", "budget", "storm", "election", "harbour",
+	"vaccine", "strike", "court", "festival", "drought", "bridge", "museum",
+	"tariff", "orchestra", "glacier", "senate", "railway", "bakery", "satellite",
+	"Geneva", "Lavrov", "Tillerson", "Moscow", "Nairobi", "Ostrava", "Quito",
+};
+
+/* Story d: a title and a text of 30 to 119 words drawn from WORDS by an
+ * LCG seeded with d, in two paragraphs. */
+static void make_story(struct article *a, size_t d)
+{
+	uint32_t x = (uint32_t)d * 2654435761u + 12345u;
+	size_t nw = 30 + d % 90, cap = nw * 12 + 64, len = 0;
+	char id[16], title[64];
+	char *text = malloc(cap);
+
+	assert_non_null(text);
+	memset(a, 0, sizeof *a);
+	snprintf(id, sizeof id, "s%05zu", d);
+	for (size_t i = 0; i < nw; i++) {
+		x = x * 1103515245u + 12345u;
+		len += (size_t)snprintf(text + len, cap - len, "%s%s",
+					i == 0 ? "" : i == 25 ? ".\n\n" : " ",
+					WORDS[(x >> 16) % (sizeof WORDS / sizeof *WORDS)]);
+	}
+	snprintf(title, sizeof title, "%s %s", WORDS[d % 7], WORDS[(d / 7) % 21]);
+	assert_int_equal(article_set(&a->id, id), 0);
+	assert_int_equal(article_set(&a->title, title), 0);
+	assert_int_equal(article_set(&a->lang, "en"), 0);
+	a->text = text;
+}
+
+static void make_corpus(struct corpus *c, size_t n)
+{
+	memset(c, 0, sizeof *c);
+	c->articles = calloc(n, sizeof *c->articles);
+	assert_non_null(c->articles);
+	for (size_t d = 0; d < n; d++)
+		make_story(&c->articles[d], d);
+	c->n = n;
+}
+
+/* What the callback saw: per story, in call order, its id's number, a hash
+ * of its bag and its signature. */
+struct seen {
+	size_t n, fail_at;
+	uint32_t *doc;
+	uint64_t *bag_hash;
+	uint16_t (*sig)[ANALYZE_LEAD_SLOTS];
+};
+
+static uint64_t hash_bag(const struct bag *b)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < b->n; i++) {
+		const char *t = b->terms.data + b->offsets[i];
+		float c = b->counts[i];
+		uint32_t bits;
+		memcpy(&bits, &c, sizeof bits);
+		for (; *t; t++)
+			h = (h ^ (unsigned char)*t) * 1099511628211ULL;
+		h = (h ^ bits) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static int record(void *arg, const struct article *a, const struct bag *b,
+		  const uint16_t *lead_sig, struct error *err)
+{
+	struct seen *s = arg;
+
+	if (s->n == s->fail_at)
+		return error_set(err, a->id, "stopped here");
+	s->doc[s->n] = (uint32_t)strtoul(a->id + 1, NULL, 10);
+	s->bag_hash[s->n] = hash_bag(b);
+	memcpy(s->sig[s->n], lead_sig, sizeof s->sig[0]);
+	s->n++;
+	return 0;
+}
+
+static void seen_init(struct seen *s, size_t n, size_t fail_at)
+{
+	s->n = 0;
+	s->fail_at = fail_at;
+	s->doc = calloc(n, sizeof *s->doc);
+	s->bag_hash = calloc(n, sizeof *s->bag_hash);
+	s->sig = calloc(n, sizeof *s->sig);
+	assert_true(s->doc && s->bag_hash && s->sig);
+}
+
+static void seen_free(struct seen *s)
+{
+	free(s->doc);
+	free(s->bag_hash);
+	free(s->sig);
+}
+
+static void test_every_story_in_order_with_its_own_bag_and_signature(void **state)
+{
+	struct corpus c;
+	struct analyze_options ao;
+	struct analyzer *an;
+	struct bag b;
+	uint64_t *want_bag;
+	uint16_t (*want_sig)[ANALYZE_LEAD_SLOTS];
+	size_t signed_stories = 0;
+	(void)state;
+
+	make_corpus(&c, STORIES);
+	analyze_options_default(&ao);
+	an = analyzer_new(&ao);
+	assert_non_null(an);
+	bag_init(&b);
+	want_bag = calloc(STORIES, sizeof *want_bag);
+	want_sig = calloc(STORIES, sizeof *want_sig);
+	assert_true(want_bag && want_sig);
+	for (size_t d = 0; d < STORIES; d++) {
+		assert_int_equal(analyze_article(an, &c.articles[d], &b), 0);
+		want_bag[d] = hash_bag(&b);
+		analyze_lead_signature(c.articles[d].text, want_sig[d]);
+		signed_stories += analyze_lead_known(want_sig[d]);
+	}
+	assert_true(signed_stories > STORIES / 2);
+	for (int jobs = 1; jobs <= 3; jobs++) {
+		struct seen s;
+		struct error err;
+		seen_init(&s, STORIES, SIZE_MAX);
+		error_clear(&err);
+		assert_int_equal(pipeline_analyze(&c, &ao, jobs, record, &s, &err), 0);
+		assert_int_equal(s.n, STORIES);
+		for (size_t d = 0; d < STORIES; d++) {
+			assert_int_equal(s.doc[d], d);
+			assert_true(s.bag_hash[d] == want_bag[d]);
+			assert_memory_equal(s.sig[d], want_sig[d], sizeof want_sig[d]);
+		}
+		seen_free(&s);
+	}
+	bag_free(&b);
+	analyzer_free(an);
+	free(want_bag);
+	free(want_sig);
+	corpus_free(&c);
+}
+
+static void test_a_failing_callback_stops_with_its_message(void **state)
+{
+	struct corpus c;
+	struct analyze_options ao;
+	(void)state;
+
+	make_corpus(&c, STORIES);
+	analyze_options_default(&ao);
+	/* in the first block, in the second (while the third is analysed), in
+	 * the last */
+	for (size_t k = 0; k < 3; k++) {
+		size_t at = (size_t[]){ 100, 5000, STORIES - 1 }[k];
+		struct seen s;
+		struct error err;
+		seen_init(&s, STORIES, at);
+		error_clear(&err);
+		assert_int_equal(pipeline_analyze(&c, &ao, 2, record, &s, &err), -1);
+		assert_int_equal(s.n, at);
+		assert_non_null(strstr(err.message, "stopped here"));
+		seen_free(&s);
+	}
+	corpus_free(&c);
+}
+
+/* The model of pipeline_build_release() on `jobs` threads, saved bytes
+ * compared through a few of its arrays. */
+static void build_released(size_t n, int jobs, struct model *m)
+{
+	struct corpus c;
+	struct analyze_options ao;
+	struct model_params mp;
+	struct error err;
+
+	make_corpus(&c, n);
+	analyze_options_default(&ao);
+	model_params_default(&mp);
+	error_clear(&err);
+	assert_int_equal(pipeline_build_release(&c, &ao, &mp, jobs, m, &err), 0);
+	for (size_t d = 0; d < n; d++)
+		assert_null(c.articles[d].text); /* cleared as it went */
+	corpus_free(&c);
+}
+
+static void test_released_build_is_the_same_for_any_thread_count(void **state)
+{
+	struct corpus c;
+	struct analyze_options ao;
+	struct model_params mp;
+	struct model want;
+	struct error err;
+	(void)state;
+
+	make_corpus(&c, STORIES);
+	analyze_options_default(&ao);
+	model_params_default(&mp);
+	error_clear(&err);
+	assert_int_equal(pipeline_build(&c, &ao, &mp, 1, &want, &err), 0);
+	assert_non_null(c.articles[0].text); /* pipeline_build() leaves the corpus */
+	corpus_free(&c);
+	for (int jobs = 1; jobs <= 3; jobs += 2) {
+		struct model m;
+		build_released(STORIES, jobs, &m);
+		assert_int_equal(m.n_docs, want.n_docs);
+		assert_int_equal(m.n_terms, want.n_terms);
+		assert_true(m.nnz == want.nnz);
+		assert_memory_equal(m.row, want.row, ((size_t)m.n_docs + 1) * sizeof *m.row);
+		assert_memory_equal(m.col, want.col, m.nnz * sizeof *m.col);
+		assert_memory_equal(m.val, want.val, m.nnz * sizeof *m.val);
+		assert_memory_equal(m.lead_sig, want.lead_sig,
+				    (size_t)m.n_docs * ANALYZE_LEAD_SLOTS * sizeof *m.lead_sig);
+		for (uint32_t d = 0; d < m.n_docs; d += 997)
+			assert_string_equal(model_doc(&m, d, MODEL_EXCERPT),
+					    model_doc(&want, d, MODEL_EXCERPT));
+		model_free(&m);
+	}
+	model_free(&want);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_story_in_order_with_its_own_bag_and_signature),
+		cmocka_unit_test(test_a_failing_callback_stops_with_its_message),
+		cmocka_unit_test(test_released_build_is_the_same_for_any_thread_count),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
