@@ -550,16 +550,18 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 {
 	struct rank_lists cand;
 	struct related_lists lists;
+	struct policy_options pj = *po;
 	double t0 = output_now();
 	int rc;
 
+	pj.jobs = ro->jobs; /* the policy on the ranking's threads */
 	progress_begin("rank", m->n_docs);
 	rc = rank_all(m, ro, &cand, err);
 	progress_end();
 	if (rc)
 		return -1;
 	report_stage(r, "rank", &t0);
-	rc = policy_apply(m, &cand, po, &lists, err);
+	rc = policy_apply(m, &cand, &pj, &lists, err);
 	rank_lists_free(&cand);
 	if (rc)
 		return -1;
@@ -644,13 +646,15 @@ int pipeline_recommend_range(const struct model *m, const struct rank_options *r
 {
 	struct rank_lists cand;
 	struct related_lists lists;
+	struct policy_options pj = *po;
 	struct fs_stream f;
 	struct buf line = BUF_INIT;
 	int rc;
 
 	if (rank_range(m, ro, po, begin, end, &cand, err))
 		return -1;
-	rc = policy_apply(m, &cand, po, &lists, err);
+	pj.jobs = ro->jobs;
+	rc = policy_apply(m, &cand, &pj, &lists, err);
 	rank_lists_free(&cand);
 	if (rc)
 		return -1;

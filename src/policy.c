@@ -6,6 +6,7 @@
 #include "policy.h"
 
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -14,6 +15,7 @@
 
 #include "explain.h"
 #include "hash.h"
+#include "parallel.h"
 
 #define NO_TIME INT64_MIN
 
@@ -26,6 +28,7 @@ void policy_options_default(struct policy_options *o)
 	o->duplicate_score = 0.98f;
 	o->fallback = 1;
 	o->same_lang = 1;
+	o->jobs = 1;
 }
 
 void related_lists_free(struct related_lists *l)
@@ -238,6 +241,101 @@ static void insert_pins(const struct model *m, const struct policy_options *o,
 	}
 }
 
+/* ---- per-story sets, built on threads ---- */
+
+/* One story's set as a builder fills it. */
+struct u32_list {
+	uint32_t *v;
+	size_t n, cap;
+};
+
+static int list_add(struct u32_list *l, uint32_t x)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		uint32_t *v = realloc(l->v, cap * sizeof *v);
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n++] = x;
+	return 0;
+}
+
+/* Appends story d's set to l (on thread `worker`); -1 when memory runs out. */
+typedef int (*story_set_fn)(void *ctx, int worker, uint32_t d, struct u32_list *l);
+
+/* Stories whose sets are held at once while built. */
+#define SET_BLOCK 4096
+
+struct set_block {
+	story_set_fn fn;
+	void *ctx;
+	struct u32_list *lists; /* [SET_BLOCK] */
+	size_t base;
+	atomic_int oom;
+};
+
+static void set_one(void *arg, int worker, size_t i)
+{
+	struct set_block *b = arg;
+
+	b->lists[i].n = 0;
+	if (b->fn(b->ctx, worker, (uint32_t)(b->base + i), &b->lists[i]))
+		atomic_store(&b->oom, 1);
+}
+
+/* Every story's set, computed on `jobs` threads a block at a time and laid
+ * end to end in story order: story d's is (*word)[(*start)[d] ..
+ * (*start)[d + 1]). The same arrays for any thread count. -1 when memory
+ * runs out (what is allocated is left in *start and *word to free). They
+ * were built on one thread, and at a million stories the titles' and
+ * leads' words (utf8proc) took most of the policy stage. */
+static int build_story_sets(uint32_t n_docs, int jobs, story_set_fn fn, void *ctx,
+			    uint32_t **start, uint32_t **word)
+{
+	struct set_block b = { fn, ctx, calloc(SET_BLOCK, sizeof *b.lists), 0, 0 };
+	size_t n = 0, cap = 64;
+	int rc = 0;
+
+	*start = malloc(((size_t)n_docs + 1) * sizeof **start);
+	*word = malloc(cap * sizeof **word);
+	if (!b.lists || !*start || !*word)
+		rc = -1;
+	for (size_t base = 0; base < n_docs && !rc; base += SET_BLOCK) {
+		size_t nb = n_docs - base < SET_BLOCK ? n_docs - base : SET_BLOCK;
+		b.base = base;
+		parallel_for(jobs, nb, 64, set_one, &b);
+		if (atomic_load(&b.oom) || pipeline_stop) {
+			rc = -1;
+			break;
+		}
+		for (size_t i = 0; i < nb && !rc; i++) {
+			const struct u32_list *l = &b.lists[i];
+			(*start)[base + i] = (uint32_t)n;
+			while (n + l->n > cap) {
+				uint32_t *w = realloc(*word, cap * 2 * sizeof *w);
+				if (!w) {
+					rc = -1;
+					break;
+				}
+				*word = w;
+				cap *= 2;
+			}
+			if (!rc && l->n)
+				memcpy(*word + n, l->v, l->n * sizeof *l->v);
+			n += rc ? 0 : l->n;
+		}
+	}
+	if (!rc)
+		(*start)[n_docs] = (uint32_t)n;
+	for (size_t i = 0; b.lists && i < SET_BLOCK; i++)
+		free(b.lists[i].v);
+	free(b.lists);
+	return rc;
+}
+
 /* The near-duplicate graph: for each story, the candidates whose TF-IDF
  * cosine with it reaches the threshold (CSR: start[n + 1], list). A copy of
  * a story scores near 1 and is always among its candidates, so looking
@@ -248,47 +346,51 @@ struct dup_graph {
 	uint32_t *list;
 };
 
+/* What copies_of() reads: each thread scatters a story's row into a dense
+ * vector of its own. */
+struct copies_ctx {
+	const struct model *m;
+	const struct rank_lists *cand;
+	const struct policy_options *o;
+	float *dense[PARALLEL_MAX_JOBS];
+};
+
+/* Story d's candidates that are copies of it, in candidate order. */
+static int copies_of(void *ctx, int worker, uint32_t d, struct u32_list *l)
+{
+	struct copies_ctx *x = ctx;
+	const struct model *m = x->m;
+	const struct neighbor *c = x->cand->items + (size_t)d * x->cand->depth;
+	float *dense = x->dense[worker];
+	int rc = 0;
+
+	if (!dense && !(dense = x->dense[worker] = calloc((size_t)m->n_terms + 1, sizeof *dense)))
+		return -1;
+	/* the story's row scattered once, each candidate's row read once */
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		dense[m->col[i]] = m->val[i];
+	for (uint32_t i = 0; i < x->cand->count[d] && !rc; i++) {
+		uint32_t y = c[i].doc;
+		float s = 0.0f;
+		for (uint64_t k = m->row[y]; k < m->row[y + 1]; k++)
+			s += dense[m->col[k]] * m->val[k];
+		if (policy_is_copy(x->o, s))
+			rc = list_add(l, y);
+	}
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		dense[m->col[i]] = 0.0f;
+	return rc;
+}
+
 static int build_dup_graph(const struct model *m, const struct rank_lists *cand,
 			   const struct policy_options *o, struct dup_graph *g)
 {
-	size_t n = 0, cap = 64;
-	float *dense = calloc((size_t)m->n_terms + 1, sizeof *dense);
+	struct copies_ctx x = { m, cand, o, { NULL } };
+	int rc = build_story_sets(m->n_docs, o->jobs, copies_of, &x, &g->start, &g->list);
 
-	g->start = malloc(((size_t)m->n_docs + 1) * sizeof *g->start);
-	g->list = malloc(cap * sizeof *g->list);
-	if (!g->start || !g->list || !dense) {
-		free(dense);
-		return -1;
-	}
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		const struct neighbor *c = cand->items + (size_t)d * cand->depth;
-		g->start[d] = (uint32_t)n;
-		/* the story's row scattered once, each candidate's row read once */
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-			dense[m->col[i]] = m->val[i];
-		for (uint32_t i = 0; i < cand->count[d]; i++) {
-			uint32_t x = c[i].doc;
-			float s = 0.0f;
-			for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
-				s += dense[m->col[k]] * m->val[k];
-			if (!policy_is_copy(o, s))
-				continue;
-			if (n == cap) {
-				uint32_t *l = realloc(g->list, (cap *= 2) * sizeof *l);
-				if (!l) {
-					free(dense);
-					return -1;
-				}
-				g->list = l;
-			}
-			g->list[n++] = x;
-		}
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-			dense[m->col[i]] = 0.0f;
-	}
-	g->start[m->n_docs] = (uint32_t)n;
-	free(dense);
-	return 0;
+	for (int j = 0; j < PARALLEL_MAX_JOBS; j++)
+		free(x.dense[j]);
+	return rc;
 }
 
 static int is_dup(const struct dup_graph *g, uint32_t a, uint32_t b)
@@ -441,22 +543,17 @@ int policy_lead_twins(const uint16_t *a, const uint16_t *b)
 	return analyze_lead_overlap(a, b) >= POLICY_LEAD_TWIN_OVERLAP;
 }
 
-static int build_title_words(const struct model *m, struct title_words *tw)
+static int title_set(void *ctx, int worker, uint32_t d, struct u32_list *l)
 {
-	size_t n = 0, cap = 0;
+	(void)worker;
+	return add_title_words(model_doc(ctx, d, MODEL_TITLE), &l->v, &l->n, &l->cap) < 0 ? -1 : 0;
+}
 
-	tw->word = NULL;
+static int build_title_words(const struct model *m, int jobs, struct title_words *tw)
+{
 	tw->lead_sig = m->lead_sig;
-	tw->start = malloc(((size_t)m->n_docs + 1) * sizeof *tw->start);
-	if (!tw->start)
-		return -1;
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		tw->start[d] = (uint32_t)n;
-		if (add_title_words(model_doc(m, d, MODEL_TITLE), &tw->word, &n, &cap) < 0)
-			return -1;
-	}
-	tw->start[m->n_docs] = (uint32_t)n;
-	return 0;
+	return build_story_sets(m->n_docs, jobs, title_set, (void *)(uintptr_t)m, &tw->start,
+				&tw->word);
 }
 
 static int is_twin(const struct title_words *tw, uint32_t a, uint32_t b)
@@ -486,7 +583,6 @@ static size_t collapse_twins(struct related_lists *out, const struct doc_info *d
 			work[k++] = work[i];
 			continue;
 		}
-		out->twins++;
 		out->twin_count[d]++;
 		if (newer(di, work[i].doc, work[j].doc)) {
 			exclude(out, d, work[j].doc, "twin");
@@ -762,22 +858,19 @@ struct name_sets {
 	uint32_t *word;
 };
 
-static int build_name_sets(const struct model *m, struct name_sets *ns)
+static int name_set(void *ctx, int worker, uint32_t d, struct u32_list *l)
 {
-	size_t n = 0, cap = 0;
+	const struct model *m = ctx;
 
-	ns->word = NULL;
-	ns->start = malloc(((size_t)m->n_docs + 1) * sizeof *ns->start);
-	if (!ns->start)
-		return -1;
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		ns->start[d] = (uint32_t)n;
-		if (add_lead_names(model_doc(m, d, MODEL_TITLE), model_doc(m, d, MODEL_EXCERPT),
-				   &ns->word, &n, &cap) < 0)
-			return -1;
-	}
-	ns->start[m->n_docs] = (uint32_t)n;
-	return 0;
+	(void)worker;
+	return add_lead_names(model_doc(m, d, MODEL_TITLE), model_doc(m, d, MODEL_EXCERPT),
+			      &l->v, &l->n, &l->cap) < 0 ? -1 : 0;
+}
+
+static int build_name_sets(const struct model *m, int jobs, struct name_sets *ns)
+{
+	return build_story_sets(m->n_docs, jobs, name_set, (void *)(uintptr_t)m, &ns->start,
+				&ns->word);
 }
 
 static float names_shared(const struct name_sets *ns, uint32_t a, uint32_t b)
@@ -859,6 +952,173 @@ static void fill_fallback(const struct model *m, const struct doc_info *di,
 	}
 }
 
+/* Stories a thread takes at a time. */
+#define POLICY_CHUNK 64
+
+/* What every story's pass (policy_story()) reads, and each thread's
+ * scratch. */
+struct policy_run {
+	const struct model *m;
+	const struct rank_lists *cand;
+	const struct policy_options *o;
+	struct related_lists *out;
+	const struct doc_info *di;
+	const struct dup_graph *dg;
+	const struct title_words *tw;
+	const struct name_sets *ns;
+	const uint32_t *recent, *sec_start;
+	int cutoff, twins, dedup, blended;
+	size_t top, depth;
+	struct policy_scratch {
+		struct related_item *work;
+		float *ct, *wt, *dense;
+	} scratch[PARALLEL_MAX_JOBS];
+	atomic_int oom;
+};
+
+static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
+{
+	size_t depth = r->depth ? r->depth : 1;
+
+	s->work = malloc(depth * sizeof *s->work);
+	s->ct = malloc(depth * sizeof *s->ct);
+	s->wt = malloc(depth * sizeof *s->wt);
+	if (r->cutoff && r->blended)
+		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
+	return s->work && s->ct && s->wt && (s->dense || !(r->cutoff && r->blended)) ? 0 : -1;
+}
+
+static void scratch_free(struct policy_scratch *s)
+{
+	free(s->work);
+	free(s->ct);
+	free(s->wt);
+	free(s->dense);
+	memset(s, 0, sizeof *s);
+}
+
+/* Story d's list, from its candidates: writes only story d's slots of
+ * r->out, so stories go to threads in any order (parallel.h). */
+static void policy_story(void *arg, int worker, size_t story)
+{
+	struct policy_run *r = arg;
+	struct policy_scratch *s = &r->scratch[worker];
+	const struct model *m = r->m;
+	const struct rank_lists *cand = r->cand;
+	const struct policy_options *o = r->o;
+	struct related_lists *out = r->out;
+	const struct doc_info *di = r->di;
+	const struct dup_graph *dg = r->dg;
+	const struct title_words *tw = r->tw;
+	const struct name_sets *ns = r->ns;
+	const uint32_t *recent = r->recent, *sec_start = r->sec_start;
+	int cutoff = r->cutoff, twins = r->twins, dedup = r->dedup;
+	size_t top = r->top, depth = r->depth;
+	uint32_t d = (uint32_t)story;
+	const struct neighbor *c = cand->items + (size_t)d * depth;
+	struct related_item *it = out->items + (size_t)d * top;
+	uint32_t *dup = out->dup + (size_t)d * depth;
+	const struct override_pin *pins;
+	size_t npins = overrides_pins(o->overrides, d, &pins);
+	size_t room = top > npins ? top - npins : 0;
+	size_t nw = 0, k = 0, ranked;
+	struct related_item *work;
+	float *ct, *wt, *dense;
+
+	if (!s->work && scratch_alloc(r, s)) {
+		scratch_free(s);
+		atomic_store(&r->oom, 1);
+		return;
+	}
+	work = s->work;
+	ct = s->ct;
+	wt = s->wt;
+	dense = s->dense;
+	if (dense)
+		candidate_tfidf(m, d, c, cand->count[d], dense, ct);
+	for (uint32_t i = 0; i < cand->count[d]; i++) {
+		uint32_t x = c[i].doc;
+		double apart = days_apart(di, d, x);
+		struct policy_pair pair;
+		const char *why;
+		size_t j;
+
+		if (npins && overrides_is_pinned(o->overrides, d, x))
+			continue; /* placed by insert_pins() */
+		/* Languages were checked by rank; copies are found
+		 * through the graph, below. */
+		pair = (struct policy_pair){ NULL, NULL, c[i].score, NAN, apart,
+					     overrides_exclusion(o->overrides, d, x) };
+		if ((why = policy_pair_rule(o, &pair))) {
+			exclude(out, d, x, why);
+			continue;
+		}
+		if (dedup && is_dup(dg, d, x)) {
+			dup[out->dup_count[d]++] = x;
+			exclude(out, d, x, "near-duplicate");
+			continue;
+		}
+		for (j = 0; dedup && j < nw; j++)
+			if (is_dup(dg, work[j].doc, x))
+				break;
+		if (dedup && j < nw) {
+			/* Copies of each other: the newer keeps the better place. */
+			if (newer(di, x, work[j].doc)) {
+				dup[out->dup_count[d]++] = work[j].doc;
+				exclude(out, d, work[j].doc, "near-duplicate");
+				work[j].doc = x;
+			} else {
+				dup[out->dup_count[d]++] = x;
+				exclude(out, d, x, "near-duplicate");
+			}
+			continue;
+		}
+		if (twins && is_twin(tw, d, x)) {
+			out->twin_count[d]++;
+			exclude(out, d, x, "twin");
+			continue;
+		}
+		wt[nw] = dense ? ct[i] : c[i].score;
+		work[nw] = (struct related_item){ x, c[i].score, "similar" };
+		if (o->half_life_days > 0 && apart >= 0)
+			work[nw].score *= (float)pow(0.5, apart / o->half_life_days);
+		nw++;
+	}
+	if (twins)
+		nw = collapse_twins(out, di, tw, d, work, wt, nw);
+	ranked = nw;
+	if (cutoff)
+		nw = apply_cutoff(out, o, ns, d, work, wt, nw);
+	else if (o->half_life_days > 0)
+		qsort(work, nw, sizeof *work, cmp_item);
+	for (size_t i = 0; i < nw && k < room; i++) {
+		if (o->min_relative > 0 && work[i].score < o->min_relative * work[0].score) {
+			for (; i < nw; i++)
+				exclude(out, d, work[i].doc, "below min-relative");
+			break;
+		}
+		if (o->section_cap && di->section[work[i].doc]) {
+			size_t same = 0;
+			for (size_t j = 0; j < k; j++)
+				same += di->section[it[j].doc] == di->section[work[i].doc];
+			if (same >= o->section_cap) {
+				exclude(out, d, work[i].doc, "section-cap");
+				continue;
+			}
+		}
+		it[k++] = work[i];
+	}
+	out->count[d] = (uint32_t)k;
+	out->shortened_of[d] = cutoff && nw < ranked && k < top;
+	if (cutoff ? k < o->fill : !k && o->fallback) {
+		size_t limit = cutoff ? (o->fill < room ? o->fill : room) : room;
+		fill_fallback(m, di, dg, twins ? tw : NULL, recent, sec_start, o, d,
+			      limit, it, &out->count[d]);
+	}
+	if (npins)
+		insert_pins(m, o, d, pins, npins, top, it, &out->count[d]);
+}
+
 int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 const struct policy_options *o, struct related_lists *out,
 		 struct error *err)
@@ -868,12 +1128,10 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	struct name_sets ns = { NULL, NULL };
 	int cutoff = o->cutoff > 0.0f, twins = cutoff && o->twins;
 	int blended = o->semantic > 0.0f && m->latent_dim;
-	float *ct = NULL, *wt = NULL, *dense = NULL;
 	size_t top = o->top ? o->top : 1, n = m->n_docs ? m->n_docs : 1;
 	size_t depth = cand->depth;
 	int dedup = o->duplicate_score > 0.0f;
 	struct doc_info di = { 0 };
-	struct related_item *work = NULL;
 	uint32_t *recent = NULL, *sec_start = NULL, nsec = 0;
 	int rc = -1;
 
@@ -889,11 +1147,6 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	out->dup_count = calloc(n, sizeof *out->dup_count);
 	out->shortened_of = calloc(n, sizeof *out->shortened_of);
 	out->twin_count = calloc(n, sizeof *out->twin_count);
-	work = malloc((depth ? depth : 1) * sizeof *work);
-	ct = malloc((depth ? depth : 1) * sizeof *ct);
-	wt = malloc((depth ? depth : 1) * sizeof *wt);
-	if (cutoff && blended && !(dense = calloc((size_t)m->n_terms + 1, sizeof *dense)))
-		goto done;
 	di.time = malloc(n * sizeof *di.time);
 	di.section = intern_field(m, MODEL_SECTION);
 	recent = malloc(n * sizeof *recent);
@@ -906,7 +1159,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 			goto done;
 	}
 	if (!out->items || !out->count || !out->dup || !out->dup_count || !out->shortened_of ||
-	    !out->twin_count || !work || !ct || !wt ||
+	    !out->twin_count ||
 	    !di.time || !di.section || !recent)
 		goto done;
 	for (uint32_t d = 0; d < m->n_docs; d++) {
@@ -926,107 +1179,34 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		sec_start[s + 1] += sec_start[s];
 	if (dedup && build_dup_graph(m, cand, o, &dg))
 		goto done;
-	if (twins && build_title_words(m, &tw))
+	if (twins && build_title_words(m, o->jobs, &tw))
 		goto done;
-	if (cutoff && build_name_sets(m, &ns))
+	if (cutoff && build_name_sets(m, o->jobs, &ns))
 		goto done;
 
+	{
+		struct policy_run run = {
+			.m = m, .cand = cand, .o = o, .out = out, .di = &di, .dg = &dg,
+			.tw = &tw, .ns = &ns, .recent = recent, .sec_start = sec_start,
+			.cutoff = cutoff, .twins = twins, .dedup = dedup, .blended = blended,
+			.top = top, .depth = depth
+		};
+		parallel_for(o->jobs, m->n_docs, POLICY_CHUNK, policy_story, &run);
+		for (int j = 0; j < PARALLEL_MAX_JOBS; j++)
+			scratch_free(&run.scratch[j]);
+		if (atomic_load(&run.oom))
+			goto done;
+	}
+	/* the totals, from what each story's pass wrote */
 	for (uint32_t d = 0; d < m->n_docs; d++) {
-		const struct neighbor *c = cand->items + (size_t)d * depth;
-		struct related_item *it = out->items + (size_t)d * top;
-		uint32_t *dup = out->dup + (size_t)d * depth;
-		const struct override_pin *pins;
-		size_t npins = overrides_pins(o->overrides, d, &pins);
-		size_t room = top > npins ? top - npins : 0;
-		size_t nw = 0, k = 0, ranked;
-
-		if (dense)
-			candidate_tfidf(m, d, c, cand->count[d], dense, ct);
-		for (uint32_t i = 0; i < cand->count[d]; i++) {
-			uint32_t x = c[i].doc;
-			double apart = days_apart(&di, d, x);
-			struct policy_pair pair;
-			const char *why;
-			size_t j;
-
-			if (npins && overrides_is_pinned(o->overrides, d, x))
-				continue; /* placed by insert_pins() */
-			/* Languages were checked by rank; copies are found
-			 * through the graph, below. */
-			pair = (struct policy_pair){ NULL, NULL, c[i].score, NAN, apart,
-						     overrides_exclusion(o->overrides, d, x) };
-			if ((why = policy_pair_rule(o, &pair))) {
-				exclude(out, d, x, why);
-				continue;
-			}
-			if (dedup && is_dup(&dg, d, x)) {
-				dup[out->dup_count[d]++] = x;
-				exclude(out, d, x, "near-duplicate");
-				continue;
-			}
-			for (j = 0; dedup && j < nw; j++)
-				if (is_dup(&dg, work[j].doc, x))
-					break;
-			if (dedup && j < nw) {
-				/* Copies of each other: the newer keeps the better place. */
-				if (newer(&di, x, work[j].doc)) {
-					dup[out->dup_count[d]++] = work[j].doc;
-					exclude(out, d, work[j].doc, "near-duplicate");
-					work[j].doc = x;
-				} else {
-					dup[out->dup_count[d]++] = x;
-					exclude(out, d, x, "near-duplicate");
-				}
-				continue;
-			}
-			if (twins && is_twin(&tw, d, x)) {
-				out->twins++;
-				out->twin_count[d]++;
-				exclude(out, d, x, "twin");
-				continue;
-			}
-			wt[nw] = dense ? ct[i] : c[i].score;
-			work[nw] = (struct related_item){ x, c[i].score, "similar" };
-			if (o->half_life_days > 0 && apart >= 0)
-				work[nw].score *= (float)pow(0.5, apart / o->half_life_days);
-			nw++;
-		}
-		if (twins)
-			nw = collapse_twins(out, &di, &tw, d, work, wt, nw);
-		ranked = nw;
-		if (cutoff)
-			nw = apply_cutoff(out, o, &ns, d, work, wt, nw);
-		else if (o->half_life_days > 0)
-			qsort(work, nw, sizeof *work, cmp_item);
-		for (size_t i = 0; i < nw && k < room; i++) {
-			if (o->min_relative > 0 && work[i].score < o->min_relative * work[0].score) {
-				for (; i < nw; i++)
-					exclude(out, d, work[i].doc, "below min-relative");
-				break;
-			}
-			if (o->section_cap && di.section[work[i].doc]) {
-				size_t same = 0;
-				for (size_t j = 0; j < k; j++)
-					same += di.section[it[j].doc] == di.section[work[i].doc];
-				if (same >= o->section_cap) {
-					exclude(out, d, work[i].doc, "section-cap");
-					continue;
-				}
-			}
-			it[k++] = work[i];
-		}
-		out->count[d] = (uint32_t)k;
+		const struct related_item *it = out->items + (size_t)d * top;
+		int fallback = 0;
+		for (uint32_t i = 0; i < out->count[d]; i++)
+			fallback |= !strcmp(it[i].origin, "fallback");
+		out->fallback_lists += (size_t)fallback;
+		out->twins += out->twin_count[d];
 		out->duplicates += out->dup_count[d];
-		out->shortened_of[d] = cutoff && nw < ranked && k < top;
 		out->shortened += out->shortened_of[d];
-		if (cutoff ? k < o->fill : !k && o->fallback) {
-			size_t limit = cutoff ? (o->fill < room ? o->fill : room) : room;
-			fill_fallback(m, &di, &dg, twins ? &tw : NULL, recent, sec_start, o, d,
-				      limit, it, &out->count[d]);
-			out->fallback_lists += out->count[d] > k;
-		}
-		if (npins)
-			insert_pins(m, o, d, pins, npins, top, it, &out->count[d]);
 	}
 	rc = 0;
 done:
@@ -1036,10 +1216,6 @@ done:
 	free(tw.word);
 	free(ns.start);
 	free(ns.word);
-	free(ct);
-	free(wt);
-	free(dense);
-	free(work);
 	free(di.time);
 	free(di.section);
 	free(recent);

@@ -87,6 +87,8 @@ struct policy_options {
 	const struct overrides *overrides; /* NULL: none */
 	float semantic;         /* blend weight, for pinned items' scores */
 	int explain;            /* record exclusions, explain items (default 0) */
+	int jobs;               /* threads policy_apply() works on (default 1);
+				   the lists do not depend on it */
 };
 
 void policy_options_default(struct policy_options *o);

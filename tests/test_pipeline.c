@@ -5,7 +5,8 @@
  * whatever the number of threads (blocks are analysed while the callback
  * works through the block before); a failing callback stops the analysis
  * with its message; pipeline_build_release() gives the same model as
- * pipeline_build() for any thread count.
+ * pipeline_build() for any thread count; policy_apply() gives the same
+ * lists, exclusions and counts on 1 and 3 threads.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,36 +22,53 @@
 #include "article.h"
 #include "model.h"
 #include "pipeline.h"
+#include "policy.h"
+#include "rank.h"
 
 /* More than two blocks of the loop (ANALYZE_BLOCK is 4096). */
 #define STORIES 9000
 
-static const char *const WORDS[] = {
-	"minister", "river", "council", "budget", "storm", "election", "harbour",
-	"vaccine", "strike", "court", "festival", "drought", "bridge", "museum",
-	"tariff", "orchestra", "glacier", "senate", "railway", "bakery", "satellite",
-	"Geneva", "Lavrov", "Tillerson", "Moscow", "Nairobi", "Ostrava", "Quito",
-};
+/* Word w of a made-up vocabulary of 1,000: three syllables ("bakemi"),
+ * capitalised for w < 20 (names, for the cutoff). */
+static void word_of(unsigned w, char out[8])
+{
+	static const char cons[] = "bdfgklmnprstvz", vow[] = "aeiou";
+	unsigned x = w;
 
-/* Story d: a title and a text of 30 to 119 words drawn from WORDS by an
- * LCG seeded with d, in two paragraphs. */
+	for (int i = 0; i < 3; i++) {
+		out[2 * i] = cons[x % 14];
+		out[2 * i + 1] = vow[(x / 14) % 5];
+		x /= 70;
+	}
+	out[6] = '\0';
+	if (w < 20)
+		out[0] = (char)(out[0] - 'a' + 'A');
+}
+
+/* Story d: a title and a text of 30 to 119 words in two paragraphs, half
+ * drawn from the 25 words of its topic (d % 40), half from all, by an LCG
+ * seeded with d. */
 static void make_story(struct article *a, size_t d)
 {
 	uint32_t x = (uint32_t)d * 2654435761u + 12345u;
 	size_t nw = 30 + d % 90, cap = nw * 12 + 64, len = 0;
-	char id[16], title[64];
+	unsigned topic = (unsigned)(d % 40);
+	char id[16], title[64], w1[8], w2[8];
 	char *text = malloc(cap);
 
 	assert_non_null(text);
 	memset(a, 0, sizeof *a);
 	snprintf(id, sizeof id, "s%05zu", d);
 	for (size_t i = 0; i < nw; i++) {
+		char w[8];
 		x = x * 1103515245u + 12345u;
+		word_of((x >> 31) ? topic * 25 + (x >> 16) % 25 : (x >> 16) % 1000, w);
 		len += (size_t)snprintf(text + len, cap - len, "%s%s",
-					i == 0 ? "" : i == 25 ? ".\n\n" : " ",
-					WORDS[(x >> 16) % (sizeof WORDS / sizeof *WORDS)]);
+					i == 0 ? "" : i == 25 ? ".\n\n" : " ", w);
 	}
-	snprintf(title, sizeof title, "%s %s", WORDS[d % 7], WORDS[(d / 7) % 21]);
+	word_of((unsigned)(d % 1000), w1);
+	word_of(topic * 25, w2);
+	snprintf(title, sizeof title, "%s %s", w1, w2);
 	assert_int_equal(article_set(&a->id, id), 0);
 	assert_int_equal(article_set(&a->title, title), 0);
 	assert_int_equal(article_set(&a->lang, "en"), 0);
@@ -248,12 +266,110 @@ static void test_released_build_is_the_same_for_any_thread_count(void **state)
 	model_free(&want);
 }
 
+static void assert_same_lists(const struct related_lists *a, const struct related_lists *b)
+{
+	size_t n = a->n_docs;
+
+	assert_int_equal(a->n_docs, b->n_docs);
+	assert_int_equal(a->top, b->top);
+	assert_int_equal(a->depth, b->depth);
+	assert_memory_equal(a->count, b->count, n * sizeof *a->count);
+	for (size_t d = 0; d < n; d++)
+		for (uint32_t i = 0; i < a->count[d]; i++) {
+			const struct related_item *x = &a->items[d * a->top + i];
+			const struct related_item *y = &b->items[d * b->top + i];
+			assert_int_equal(x->doc, y->doc);
+			assert_true(x->score == y->score);
+			assert_string_equal(x->origin, y->origin);
+		}
+	assert_memory_equal(a->dup_count, b->dup_count, n * sizeof *a->dup_count);
+	for (size_t d = 0; d < n; d++)
+		assert_memory_equal(a->dup + d * a->depth, b->dup + d * b->depth,
+				    a->dup_count[d] * sizeof *a->dup);
+	assert_memory_equal(a->shortened_of, b->shortened_of, n);
+	assert_memory_equal(a->twin_count, b->twin_count, n * sizeof *a->twin_count);
+	assert_memory_equal(a->excluded_count, b->excluded_count, n * sizeof *a->excluded_count);
+	for (size_t d = 0; d < n; d++)
+		for (uint32_t i = 0; i < a->excluded_count[d]; i++) {
+			assert_int_equal(a->excluded[d * a->depth + i].doc,
+					 b->excluded[d * b->depth + i].doc);
+			assert_string_equal(a->excluded[d * a->depth + i].reason,
+					    b->excluded[d * b->depth + i].reason);
+		}
+	assert_int_equal(a->fallback_lists, b->fallback_lists);
+	assert_int_equal(a->shortened, b->shortened);
+	assert_int_equal(a->twins, b->twins);
+	assert_int_equal(a->duplicates, b->duplicates);
+}
+
+/* The policy over 9,000 stories, among them copies (story d of d % 50 == 7
+ * has the text of d - 1) and twins (d % 50 == 13: the title of d - 1), with
+ * latent vectors (the blended scores' TF-IDF cosines), a high cutoff and a fill: every
+ * rule that keeps per-story state runs, on 1 and on 3 threads. */
+static void test_policy_is_the_same_for_any_thread_count(void **state)
+{
+	struct corpus c;
+	struct analyze_options ao;
+	struct model_params mp;
+	struct model m;
+	struct rank_options ro = { 0 };
+	struct rank_lists cand;
+	struct policy_options po;
+	struct related_lists one, three;
+	struct error err;
+	size_t items = 0;
+	(void)state;
+
+	make_corpus(&c, STORIES);
+	for (size_t d = 1; d < STORIES; d++) {
+		if (d % 50 == 7)
+			assert_int_equal(article_set(&c.articles[d].text, c.articles[d - 1].text), 0);
+		if (d % 50 == 13)
+			assert_int_equal(article_set(&c.articles[d].title, c.articles[d - 1].title), 0);
+	}
+	analyze_options_default(&ao);
+	model_params_default(&mp);
+	error_clear(&err);
+	assert_int_equal(pipeline_build_release(&c, &ao, &mp, 2, &m, &err), 0);
+	corpus_free(&c);
+	assert_int_equal(pipeline_latent(&m, 16, 2, &err), 0);
+	ro.depth = 30;
+	ro.jobs = 2;
+	ro.same_lang = 1;
+	ro.semantic = 0.3f;
+	ro.rerank = 60;
+	ro.approximate = RANK_EXACT;
+	assert_int_equal(rank_all(&m, &ro, &cand, &err), 0);
+	policy_options_default(&po);
+	po.semantic = 0.3f;
+	po.explain = 1;
+	po.fill = 2;
+	po.cutoff = 0.9f; /* high, so that some lists are cut short and filled */
+	po.jobs = 1;
+	assert_int_equal(policy_apply(&m, &cand, &po, &one, &err), 0);
+	po.jobs = 3;
+	assert_int_equal(policy_apply(&m, &cand, &po, &three, &err), 0);
+	for (uint32_t d = 0; d < one.n_docs; d++)
+		items += one.count[d];
+	assert_true(items > STORIES);
+	assert_true(one.duplicates > 0);
+	assert_true(one.twins > 0);
+	assert_true(one.shortened > 0);
+	assert_true(one.fallback_lists > 0);
+	assert_same_lists(&one, &three);
+	related_lists_free(&one);
+	related_lists_free(&three);
+	rank_lists_free(&cand);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_story_in_order_with_its_own_bag_and_signature),
 		cmocka_unit_test(test_a_failing_callback_stops_with_its_message),
 		cmocka_unit_test(test_released_build_is_the_same_for_any_thread_count),
+		cmocka_unit_test(test_policy_is_the_same_for_any_thread_count),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
