@@ -63,6 +63,8 @@ int output_concat_related(const char *const *paths, size_t n, const struct model
 struct stage_time {
 	const char *stage; /* static */
 	double seconds;
+	double peak_mb; /* the process's largest resident size during the stage,
+			   MB; < 0: not known */
 };
 
 struct report {
@@ -87,7 +89,11 @@ struct report {
 	size_t n_stages;
 };
 
-/* Records the time since *t0 under `stage` and resets *t0 to now. */
+/* Records the time since *t0 under `stage` and resets *t0 to now; also
+ * the largest resident size of the process since the stage before
+ * (Linux's VmHWM, reset after each stage through /proc/self/clear_refs;
+ * where that cannot be reset, the largest since the process started),
+ * written as report.json's "peak_memory_mb". */
 void report_stage(struct report *r, const char *stage, double *t0);
 double output_now(void);
 
