@@ -25,6 +25,7 @@ struct run_options {
 	struct analyze_options analyze;
 	struct model_params model;
 	size_t dims;
+	size_t latent_sample; /* --latent-sample */
 	struct publish_options publish;
 	int strict;
 	int keep_boilerplate;
@@ -72,6 +73,8 @@ static void print_usage(enum mode mode, FILE *f)
 	if (mode != MODE_RECOMMEND)
 		fputs("      --dims K           latent dimensions computed when --semantic > 0 (default "
 		      OPTIONS_STR(DEFAULT_DIMS) ")\n"
+		      "      --latent-sample N  fit the latent space on N stories evenly spaced, fold the\n"
+		      "                         rest in (default " OPTIONS_STR(DEFAULT_LATENT_SAMPLE) ")\n"
 		      "      --title-weight W   how many times a title word counts (default 2)\n"
 		      "      --lead-weight W    how many times a word of the first paragraph counts (default 2)\n"
 		      "      --min-df N         ignore terms in fewer than N stories (default 2)\n"
@@ -158,6 +161,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		CMD_LIST_LONGOPTS,
 		CMD_ANALYSIS_LONGOPTS,
 		{ "dims", required_argument, NULL, CMD_OPT_DIMS },
+		{ "latent-sample", required_argument, NULL, CMD_OPT_LATENT_SAMPLE },
 		{ "strict", no_argument, NULL, CMD_OPT_STRICT },
 		{ "per-story", no_argument, NULL, CMD_OPT_PER_STORY },
 		{ "keep", required_argument, NULL, CMD_OPT_KEEP },
@@ -170,6 +174,7 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 	memset(o, 0, sizeof *o);
 	cmd_list_defaults(&o->list);
 	o->dims = DEFAULT_DIMS;
+	o->latent_sample = DEFAULT_LATENT_SAMPLE;
 	o->publish.keep = PUBLISH_DEFAULT_KEEP;
 	analyze_options_default(&o->analyze);
 	model_params_default(&o->model);
@@ -186,6 +191,10 @@ static int parse_options(enum mode mode, int argc, char **argv, struct run_optio
 		case 'h': print_usage(mode, stdout); return 1;
 		case CMD_OPT_DIMS:
 			bad |= cmd_parse_count("--dims", optarg, 2000, &o->dims) != 0;
+			break;
+		case CMD_OPT_LATENT_SAMPLE:
+			bad |= cmd_parse_count("--latent-sample", optarg, UINT32_MAX,
+					       &o->latent_sample) != 0;
 			break;
 		case CMD_OPT_STRICT: o->strict = 1; break;
 		case CMD_OPT_KEEP_BOILERPLATE: o->keep_boilerplate = 1; break;
@@ -267,7 +276,7 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 	corpus_free(&corpus);
 	report_stage(r, "analyze+model", t0);
 	if (o->list.policy.semantic > 0.0f && o->dims) {
-		if (pipeline_latent(m, (uint32_t)o->dims, (int)o->list.jobs, &err)) {
+		if (pipeline_latent(m, (uint32_t)o->dims, o->latent_sample, (int)o->list.jobs, &err)) {
 			log_error("%s", err.message);
 			return EXIT_INTERNAL;
 		}

@@ -261,6 +261,8 @@ static void merge_usage(FILE *f)
 	      "  -o, --output TABLE     the table to write (with --paragraphs)\n"
 	      "      --dims K           latent dimensions (default " OPTIONS_STR(DEFAULT_DIMS)
 	      ", as run)\n"
+	      "      --latent-sample N  stories the latent space is fitted on (default "
+	      OPTIONS_STR(DEFAULT_LATENT_SAMPLE) ", as run)\n"
 	      "      --no-latent        no latent vectors (as run --semantic 0)\n"
 	      "  -j, --jobs N           threads for the weights and the latent vectors\n"
 	      "                         (default: all cores)\n"
@@ -304,12 +306,14 @@ int cmd_merge(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ "dims", required_argument, NULL, CMD_OPT_DIMS },
 		{ "no-latent", no_argument, NULL, CMD_OPT_NO_LATENT },
+		{ "latent-sample", required_argument, NULL, CMD_OPT_LATENT_SAMPLE },
 		{ "paragraphs", no_argument, NULL, CMD_OPT_PARAGRAPHS },
 		{ "output", required_argument, NULL, 'o' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *model_path = NULL, *table = NULL;
 	size_t jobs = (size_t)pipeline_default_jobs(), dims = DEFAULT_DIMS;
+	size_t latent_sample = DEFAULT_LATENT_SAMPLE;
 	struct part_info info;
 	struct skip_list skipped = { 0 };
 	struct model m;
@@ -330,6 +334,10 @@ int cmd_merge(int argc, char **argv)
 			bad |= cmd_parse_count("--dims", optarg, 2000, &dims) != 0;
 			break;
 		case CMD_OPT_NO_LATENT: dims = 0; break;
+		case CMD_OPT_LATENT_SAMPLE:
+			bad |= cmd_parse_count("--latent-sample", optarg, UINT32_MAX,
+					       &latent_sample) != 0;
+			break;
 		default: bad = 1;
 		}
 	}
@@ -363,7 +371,7 @@ int cmd_merge(int argc, char **argv)
 	log_info("merged %d %s: %u %s, %u terms, %zu skipped inputs (%.2f s)", argc - optind,
 		 argc - optind == 1 ? "part" : "parts", m.n_docs,
 		 m.n_docs == 1 ? "story" : "stories", m.n_terms, skipped.n, output_now() - t0);
-	if (dims && pipeline_latent(&m, (uint32_t)dims, (int)jobs, &err)) {
+	if (dims && pipeline_latent(&m, (uint32_t)dims, latent_sample, (int)jobs, &err)) {
 		log_error("%s", err.message);
 		status = EXIT_INTERNAL;
 	} else if (pipeline_stop) {

@@ -25,6 +25,8 @@
 #define DEFAULT_SEMANTIC 0.5  /* blend weight of the latent cosine; see README
 				 ("Measured") for the figures */
 #define DEFAULT_DIMS 100      /* latent dimensions */
+#define DEFAULT_LATENT_SAMPLE 100000 /* stories the latent basis is fitted on;
+				      the rest folded in (semantic.h) */
 #define DEFAULT_RERANK 100    /* TF-IDF candidates re-scored by the blend */
 
 enum cmd_option {
@@ -43,6 +45,7 @@ enum cmd_option {
 	CMD_OPT_SEMANTIC,
 	CMD_OPT_DIMS,
 	CMD_OPT_NO_LATENT,
+	CMD_OPT_LATENT_SAMPLE,
 	CMD_OPT_RERANK,
 	CMD_OPT_EXACT,
 	CMD_OPT_APPROXIMATE,

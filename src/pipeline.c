@@ -679,7 +679,8 @@ int pipeline_recommend_range(const struct model *m, const struct rank_options *r
 	return fs_stream_commit(&f, err);
 }
 
-int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err)
+int pipeline_latent(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
+		    struct error *err)
 {
 	float *vecs, *basis;
 	uint32_t got;
@@ -691,7 +692,7 @@ int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err)
 			 m->n_docs, m->n_docs == 1 ? "story" : "stories");
 		return 0;
 	}
-	if (semantic_fit_basis(m, dim, 42, jobs, &vecs, &basis, &got, &e))
+	if (semantic_fit_sampled(m, dim, 42, jobs, fit_stories, &vecs, &basis, &got, &e))
 		return error_set(err, NULL, "%s", e.message);
 	model_set_latent(m, vecs, got);
 	model_set_term_basis(m, basis); /* for `query` (query.h) */

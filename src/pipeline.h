@@ -85,9 +85,11 @@ int pipeline_build_release(struct corpus *c, const struct analyze_options *ao,
 			   const struct model_params *mp, int jobs, struct model *m,
 			   struct error *err);
 
-/* Adds latent vectors of `dim` dimensions to `m` (semantic.h); a corpus
+/* Adds latent vectors of `dim` dimensions to `m` (semantic.h), fitted on
+ * at most `fit_stories` of them (0: all; semantic_fit_sampled()); a corpus
  * too small for a latent space is left without and reported via log_warn. */
-int pipeline_latent(struct model *m, uint32_t dim, int jobs, struct error *err);
+int pipeline_latent(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
+		    struct error *err);
 
 /* Ranks every story of `m`, applies the policy and writes
  * OUTDIR/related.jsonl, and with pub->per_story the run folder of

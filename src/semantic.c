@@ -804,3 +804,150 @@ done:
 	gsl_set_error_handler(old);
 	return rc;
 }
+
+/* ---- fitting on a sample ---- */
+
+/* The next of a fixed sequence of 64-bit numbers (splitmix64). */
+static uint64_t next_u64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Marks s of the n stories, drawn uniformly without replacement from a
+ * fixed seed (selection sampling: story d is taken with probability
+ * still needed / still left). Evenly spaced stories were tried first: on
+ * archives with a period (stories of topic d % 20) they missed whole
+ * topics. */
+static void pick_sample(size_t n, size_t s, uint64_t seed, unsigned char *picked)
+{
+	uint64_t state = seed;
+	size_t need = s;
+
+	for (size_t d = 0; d < n; d++) {
+		double u = (double)(next_u64(&state) >> 11) * 0x1.0p-53;
+		picked[d] = need && u * (double)(n - d) < (double)need;
+		need -= picked[d];
+	}
+}
+
+/* A model of the s sampled stories' rows (copied), with m's terms. *owned
+ * gets the three arrays to free. -1 when memory runs out. */
+static int sample_model(const struct model *m, size_t s, uint64_t seed, struct model *out,
+			void **owned)
+{
+	unsigned char *picked = malloc(m->n_docs ? m->n_docs : 1);
+	uint64_t nnz = 0, *row;
+	uint32_t *col;
+	float *val;
+	size_t i = 0;
+
+	owned[0] = owned[1] = owned[2] = NULL;
+	if (!picked)
+		return -1;
+	pick_sample(m->n_docs, s, seed, picked);
+	for (size_t d = 0; d < m->n_docs; d++)
+		if (picked[d])
+			nnz += m->row[d + 1] - m->row[d];
+	row = malloc((s + 1) * sizeof *row);
+	col = malloc((nnz ? nnz : 1) * sizeof *col);
+	val = malloc((nnz ? nnz : 1) * sizeof *val);
+	owned[0] = row;
+	owned[1] = col;
+	owned[2] = val;
+	if (!row || !col || !val) {
+		free(picked);
+		return -1;
+	}
+	row[0] = 0;
+	for (size_t d = 0; d < m->n_docs; d++) {
+		uint64_t len = m->row[d + 1] - m->row[d];
+		if (!picked[d])
+			continue;
+		memcpy(col + row[i], m->col + m->row[d], len * sizeof *col);
+		memcpy(val + row[i], m->val + m->row[d], len * sizeof *val);
+		row[i + 1] = row[i] + len;
+		i++;
+	}
+	free(picked);
+	memset(out, 0, sizeof *out);
+	out->n_docs = (uint32_t)s;
+	out->n_terms = m->n_terms;
+	out->nnz = nnz;
+	out->row = row;
+	out->col = col;
+	out->val = val;
+	return 0;
+}
+
+struct fold {
+	float *vecs;
+	size_t n, k;
+};
+
+/* Rows [n b / parts, n (b + 1) / parts) of vecs scaled to unit length. */
+static void unit_rows(void *ctx, size_t b)
+{
+	struct fold *f = ctx;
+	size_t parts = dense_parts(f->n);
+
+	for (size_t i = f->n * b / parts; i < f->n * (b + 1) / parts; i++) {
+		float *v = f->vecs + i * f->k;
+		double norm = 0;
+		for (size_t j = 0; j < f->k; j++)
+			norm += (double)v[j] * v[j];
+		norm = norm > 0 ? 1.0 / sqrt(norm) : 0.0;
+		for (size_t j = 0; j < f->k; j++)
+			v[j] = (float)(v[j] * norm);
+	}
+}
+
+int semantic_fit_sampled(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
+			 size_t fit_stories, float **vecs, float **basis, uint32_t *out_dim,
+			 struct error *err)
+{
+	struct model sm;
+	void *owned[3] = { NULL, NULL, NULL };
+	float *svecs = NULL, *w = NULL;
+	uint32_t k = 0;
+	int rc;
+
+	if (!fit_stories || m->n_docs <= fit_stories || fit_stories < (size_t)dim + OVERSAMPLE)
+		return semantic_fit_basis(m, dim, seed, jobs, vecs, basis, out_dim, err);
+	*vecs = NULL;
+	*out_dim = 0;
+	if (basis)
+		*basis = NULL;
+	rc = sample_model(m, fit_stories, seed, &sm, owned);
+	if (rc)
+		error_set(err, NULL, "out of memory for the latent space");
+	else
+		rc = semantic_fit_basis(&sm, dim, seed, jobs, &svecs, &w, &k, err);
+	free(svecs);
+	for (int i = 0; i < 3; i++)
+		free(owned[i]);
+	if (rc)
+		return -1;
+	/* every story folded in: its row times W, scaled to unit length */
+	*vecs = malloc(((size_t)m->n_docs ? m->n_docs : 1) * k * sizeof **vecs);
+	if (!*vecs) {
+		free(w);
+		return error_set(err, NULL, "out of memory for the latent space");
+	}
+	{
+		struct sparse a = { m->n_docs, m->row, m->col, m->val };
+		struct block wb = { w, m->n_terms, k, k }, out = { *vecs, m->n_docs, k, k };
+		struct fold f = { *vecs, m->n_docs, k };
+		multiply(&a, &wb, &out, jobs);
+		run_parts(jobs, dense_parts(m->n_docs), unit_rows, &f);
+	}
+	if (basis)
+		*basis = w;
+	else
+		free(w);
+	*out_dim = k;
+	return 0;
+}

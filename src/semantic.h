@@ -18,6 +18,7 @@
 #ifndef RELATED_SEMANTIC_H
 #define RELATED_SEMANTIC_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "log.h"
@@ -40,6 +41,19 @@ int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
  * below 1e-6 of the largest get a zero column rather than amplified noise. */
 int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
 		       float **vecs, float **basis, uint32_t *out_dim, struct error *err);
+
+/* semantic_fit_basis() sized to the archive: with more than `fit_stories`
+ * stories (0: no limit), the range finder and the basis W run on a sample
+ * of that many (drawn uniformly without replacement, from `seed`), and every story's
+ * vector is its TF-IDF row times W, scaled to unit length (folded in as
+ * `query` folds a new story). For a story of the sample that is its row of
+ * U Σ when the sample's range is spanned, approximately otherwise; for the
+ * others, the projection on the sample's latent directions. The cost of
+ * the eight products and the dense steps follows the sample; one more
+ * product over all stories folds them in. The same for any -j. */
+int semantic_fit_sampled(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
+			 size_t fit_stories, float **vecs, float **basis, uint32_t *out_dim,
+			 struct error *err);
 
 /* When the model has no postings, semantic_fit builds their transpose
  * (nnz * 8 bytes) if it takes at most `bytes` (default 256 MB), and

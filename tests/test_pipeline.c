@@ -332,7 +332,7 @@ static void test_policy_is_the_same_for_any_thread_count(void **state)
 	error_clear(&err);
 	assert_int_equal(pipeline_build_release(&c, &ao, &mp, 2, &m, &err), 0);
 	corpus_free(&c);
-	assert_int_equal(pipeline_latent(&m, 16, 2, &err), 0);
+	assert_int_equal(pipeline_latent(&m, 16, 0, 2, &err), 0);
 	ro.depth = 30;
 	ro.jobs = 2;
 	ro.same_lang = 1;

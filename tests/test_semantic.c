@@ -329,6 +329,70 @@ static void test_semantic_refuses_a_single_story(void **state)
 	free_matrix(&x);
 }
 
+/* Fitted on a sample of 500 of 2,000 stories: every story's vector is its
+ * row times the basis, at unit length (folded in, sampled or not); the same
+ * bits on any thread count; topics as far apart as in the fit on all; a
+ * sample as large as the corpus is the fit on all, bit for bit. */
+static void test_semantic_sampled_fit_folds_every_story_in(void **state)
+{
+	enum { N = 2000, T = 900, DIM = 24, FIT = 500 };
+	struct matrix x;
+	struct error err = { "" };
+	float *vecs, *basis, *v2, *b2, *full, *fb;
+	uint32_t k, k2, kf;
+	double sep[2];
+
+	(void)state;
+	make_matrix(&x, N, T, 20, 15, 5, N, 0);
+	assert_int_equal(semantic_fit_sampled(&x.m, DIM, 42, 1, FIT, &vecs, &basis, &k, &err), 0);
+	assert_int_equal(k, DIM);
+	for (uint32_t d = 0; d < N; d++) {
+		double folded[DIM] = { 0 }, norm = 0;
+		for (uint64_t i = x.row[d]; i < x.row[d + 1]; i++)
+			for (uint32_t j = 0; j < k; j++)
+				folded[j] += (double)x.val[i] * basis[(size_t)x.col[i] * k + j];
+		for (uint32_t j = 0; j < k; j++)
+			norm += folded[j] * folded[j];
+		assert_true(norm > 0);
+		for (uint32_t j = 0; j < k; j++)
+			assert_float_equal(folded[j] / sqrt(norm), vecs[(size_t)d * k + j], 1e-4);
+	}
+	assert_int_equal(semantic_fit_sampled(&x.m, DIM, 42, 3, FIT, &v2, &b2, &k2, &err), 0);
+	assert_memory_equal(v2, vecs, (size_t)N * k * sizeof *v2);
+	assert_memory_equal(b2, basis, (size_t)T * k * sizeof *b2);
+	free(v2);
+	free(b2);
+	assert_int_equal(semantic_fit_basis(&x.m, DIM, 42, 2, &full, &fb, &kf, &err), 0);
+	/* what the space is for: stories of a topic (d % 20) closer to each
+	 * other than to the rest, by as much as in the fit on all */
+	for (int which = 0; which < 2; which++) {
+		const float *v = which ? full : vecs;
+		double same = 0, other = 0;
+		size_t ns = 0, no = 0;
+		for (uint32_t a = 0; a < N; a += 7)
+			for (uint32_t b = a + 1; b < N; b += 13) {
+				double c = dot(v + (size_t)a * k, v + (size_t)b * k, k);
+				if (a % 20 == b % 20)
+					same += c, ns++;
+				else
+					other += c, no++;
+			}
+		sep[which] = same / (double)ns - other / (double)no;
+	}
+	assert_true(sep[1] > 0.5);
+	assert_true(sep[0] > 0.95 * sep[1]);
+	assert_int_equal(semantic_fit_sampled(&x.m, DIM, 42, 2, N, &v2, &b2, &k2, &err), 0);
+	assert_memory_equal(v2, full, (size_t)N * k * sizeof *v2);
+	assert_memory_equal(b2, fb, (size_t)T * k * sizeof *b2);
+	free(v2);
+	free(b2);
+	free(full);
+	free(fb);
+	free(vecs);
+	free(basis);
+	free_matrix(&x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -339,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_semantic_basis_folds_a_story_onto_its_own_vector),
 		cmocka_unit_test(test_semantic_repeated_stories_get_equal_finite_vectors),
 		cmocka_unit_test(test_semantic_refuses_a_single_story),
+		cmocka_unit_test(test_semantic_sampled_fit_folds_every_story_in),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
