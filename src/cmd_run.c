@@ -366,6 +366,10 @@ static int run_mode(enum mode mode, int argc, char **argv)
 		written = 1;
 		goto done;
 	}
+	/* the term basis folds new stories in (query.h): saved above when
+	 * asked, not read by ranking; n_terms * dims floats freed before it */
+	if (mode != MODE_RECOMMEND)
+		model_set_term_basis(&m, NULL);
 	ro.depth = o.list.policy.top + 8;
 	ro.jobs = (int)o.list.jobs;
 	ro.same_lang = o.list.policy.same_lang;

@@ -6,6 +6,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -26,7 +29,7 @@
 #include "semantic.h"
 
 #define LOAD_CHUNK 4
-#define ANALYZE_BLOCK 4096
+#define ANALYZE_BLOCK 1024
 
 int pipeline_default_jobs(void)
 {
@@ -492,6 +495,17 @@ static int builder_add(void *arg, const struct article *a, const struct bag *b,
 	return model_builder_add_signed(arg, a, b, lead_sig, err);
 }
 
+/* Returns the heap's free pages to the system (glibc keeps what the
+ * analysis threads freed in their arenas: the stage's bags, texts, word
+ * caches and the builder's pairs), so that the next stage starts from what
+ * is in use. */
+static void give_back_memory(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
+#endif
+}
+
 /* pipeline_build() and pipeline_build_release(): `release` is NULL or the
  * same corpus as `c`, whose articles are then cleared block by block. */
 static int build(const struct corpus *c, struct corpus *release,
@@ -499,6 +513,7 @@ static int build(const struct corpus *c, struct corpus *release,
 		 int jobs, struct model *m, struct error *err)
 {
 	struct model_builder *b = model_builder_new();
+	int rc;
 
 	if (!b)
 		return error_set(err, NULL, "out of memory");
@@ -507,7 +522,9 @@ static int build(const struct corpus *c, struct corpus *release,
 		model_builder_free(b);
 		return -1;
 	}
-	return model_builder_finish(b, mp, m, err);
+	rc = model_builder_finish(b, mp, m, err);
+	give_back_memory();
+	return rc;
 }
 
 int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
@@ -696,6 +713,7 @@ int pipeline_latent(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
 		return error_set(err, NULL, "%s", e.message);
 	model_set_latent(m, vecs, got);
 	model_set_term_basis(m, basis); /* for `query` (query.h) */
+	give_back_memory();
 	return 0;
 }
 

@@ -25,7 +25,7 @@
 #include "policy.h"
 #include "rank.h"
 
-/* More than two blocks of the loop (ANALYZE_BLOCK is 4096). */
+/* More than two blocks of the loop (ANALYZE_BLOCK is 1024). */
 #define STORIES 9000
 
 /* Word w of a made-up vocabulary of 1,000: three syllables ("bakemi"),
@@ -196,7 +196,7 @@ static void test_a_failing_callback_stops_with_its_message(void **state)
 
 	make_corpus(&c, STORIES);
 	analyze_options_default(&ao);
-	/* in the first block, in the second (while the third is analysed), in
+	/* in the first block, in a middle one (while the next is analysed), in
 	 * the last */
 	for (size_t k = 0; k < 3; k++) {
 		size_t at = (size_t[]){ 100, 5000, STORIES - 1 }[k];
