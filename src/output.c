@@ -30,35 +30,26 @@ double output_now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The process's peak resident size in MB since it started or since the
- * last reset_peak(); -1 when /proc does not say. */
-static double peak_mb(void)
+/* The process's resident size in MB from /proc/self/status: its peak so
+ * far (field "VmHWM:") or now ("VmRSS:"); -1 when /proc does not say. The
+ * peak is not reset between stages (clear_refs would): /usr/bin/time and
+ * getrusage read the same high-water mark. */
+static double resident_mb(const char *field)
 {
 	FILE *f = fopen("/proc/self/status", "re");
 	char line[256];
+	size_t len = strlen(field);
 	double kb = -1.0;
 
 	if (!f)
 		return -1.0;
 	while (fgets(line, sizeof line, f))
-		if (!strncmp(line, "VmHWM:", 6)) {
-			kb = strtod(line + 6, NULL);
+		if (!strncmp(line, field, len)) {
+			kb = strtod(line + len, NULL);
 			break;
 		}
 	fclose(f);
 	return kb < 0 ? -1.0 : kb / 1024.0;
-}
-
-/* Starts a new peak (Linux: "5" to clear_refs resets VmHWM to the current
- * resident size). Nothing when it cannot. */
-static void reset_peak(void)
-{
-	FILE *f = fopen("/proc/self/clear_refs", "we");
-
-	if (f) {
-		fputs("5", f);
-		fclose(f);
-	}
 }
 
 void report_stage(struct report *r, const char *stage, double *t0)
@@ -68,10 +59,10 @@ void report_stage(struct report *r, const char *stage, double *t0)
 	if (r->n_stages < sizeof r->stages / sizeof r->stages[0]) {
 		r->stages[r->n_stages].stage = stage;
 		r->stages[r->n_stages].seconds = now - *t0;
-		r->stages[r->n_stages].peak_mb = peak_mb();
+		r->stages[r->n_stages].peak_mb = resident_mb("VmHWM:");
+		r->stages[r->n_stages].resident_mb = resident_mb("VmRSS:");
 		r->n_stages++;
 	}
-	reset_peak();
 	*t0 = now;
 }
 
@@ -365,14 +356,16 @@ int output_write_report(const char *outdir, const struct report *r,
 		total += r->stages[i].seconds;
 	}
 	rc |= buf_printf(&b, "%s\"total\": %.3f},\n", r->n_stages ? ", " : "", total);
-	/* per stage, the largest resident size while it ran (report_stage()) */
-	rc |= buf_adds(&b, "  \"peak_memory_mb\": {");
-	for (size_t i = 0; i < r->n_stages; i++) {
-		rc |= buf_printf(&b, "%s\"%s\": ", i ? ", " : "", r->stages[i].stage);
-		rc |= r->stages[i].peak_mb < 0 ? buf_adds(&b, "null")
-					       : buf_printf(&b, "%.0f", r->stages[i].peak_mb);
+	/* per stage, the peak so far and what stays resident (report_stage()) */
+	for (int which = 0; which < 2; which++) {
+		rc |= buf_adds(&b, which ? "  \"resident_memory_mb\": {" : "  \"peak_memory_mb\": {");
+		for (size_t i = 0; i < r->n_stages; i++) {
+			double mb = which ? r->stages[i].resident_mb : r->stages[i].peak_mb;
+			rc |= buf_printf(&b, "%s\"%s\": ", i ? ", " : "", r->stages[i].stage);
+			rc |= mb < 0 ? buf_adds(&b, "null") : buf_printf(&b, "%.0f", mb);
+		}
+		rc |= buf_adds(&b, "},\n");
 	}
-	rc |= buf_adds(&b, "},\n");
 	rc |= buf_adds(&b, "  \"skipped\": [");
 	for (size_t i = 0; r->skipped && i < r->skipped->n; i++) {
 		rc |= buf_adds(&b, i ? ",\n    {" : "\n    {");

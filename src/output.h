@@ -63,8 +63,10 @@ int output_concat_related(const char *const *paths, size_t n, const struct model
 struct stage_time {
 	const char *stage; /* static */
 	double seconds;
-	double peak_mb; /* the process's largest resident size during the stage,
-			   MB; < 0: not known */
+	double peak_mb;     /* the process's largest resident size up to the end
+			       of the stage, MB (the stage where it grows made
+			       it); < 0: not known */
+	double resident_mb; /* resident at the end of the stage, MB; < 0: not known */
 };
 
 struct report {
@@ -90,10 +92,9 @@ struct report {
 };
 
 /* Records the time since *t0 under `stage` and resets *t0 to now; also
- * the largest resident size of the process since the stage before
- * (Linux's VmHWM, reset after each stage through /proc/self/clear_refs;
- * where that cannot be reset, the largest since the process started),
- * written as report.json's "peak_memory_mb". */
+ * the process's largest resident size so far (Linux's VmHWM, the figure
+ * /usr/bin/time gives) and its resident size now (VmRSS), written as
+ * report.json's "peak_memory_mb" and "resident_memory_mb". */
 void report_stage(struct report *r, const char *stage, double *t0);
 double output_now(void);
 

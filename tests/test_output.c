@@ -498,8 +498,8 @@ static void test_write_report_is_valid_json(void **state)
 	report_stage(&r, "read", &t0);
 	{
 		/* 96 MB mapped, touched and unmapped within "rank" (mmap, not
-		 * malloc: under ASan freed memory stays in its quarantine): its
-		 * peak holds them, the stage after does not */
+		 * malloc: under ASan freed memory stays in its quarantine): the
+		 * peak holds them, the resident size after does not */
 		size_t big = (size_t)96 << 20;
 		char *p = mmap(NULL, big, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		assert_true(p != MAP_FAILED);
@@ -513,7 +513,10 @@ static void test_write_report_is_valid_json(void **state)
 	assert_true(r.stages[0].seconds >= 1.0);
 	assert_true(r.stages[1].seconds >= 0.0 && r.stages[1].seconds < 1.0);
 	assert_true(r.stages[1].peak_mb >= 96.0);
-	assert_true(r.stages[2].peak_mb >= 0.0 && r.stages[2].peak_mb < r.stages[1].peak_mb - 64.0);
+	assert_true(r.stages[1].peak_mb - r.stages[0].peak_mb >= 64.0); /* "rank" made it */
+	assert_true(r.stages[2].peak_mb >= r.stages[1].peak_mb);        /* never reset */
+	assert_true(r.stages[1].resident_mb >= 0.0 &&
+		    r.stages[1].resident_mb < r.stages[1].peak_mb - 64.0); /* unmapped */
 
 	snprintf(outdir, sizeof outdir, "%s", testutil_path("report"));
 	snprintf(file, sizeof file, "%s/report.json", outdir);
@@ -541,6 +544,7 @@ static void test_write_report_is_valid_json(void **state)
 	assert_true(json_is_object(times));
 	assert_int_equal(json_object_size(times), 3);
 	assert_true(json_number_value(json_object_get(times, "rank")) >= 96.0);
+	assert_int_equal(json_object_size(json_object_get(v, "resident_memory_mb")), 3);
 	sk = json_object_get(v, "skipped");
 	assert_true(json_is_array(sk));
 	assert_int_equal(json_array_size(sk), 2);
