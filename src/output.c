@@ -345,6 +345,10 @@ int output_write_report(const char *outdir, const struct report *r,
 			 r->inputs, r->stories, r->skipped ? r->skipped->n : 0,
 			 r->terms, r->empty_lists, r->duplicates, r->fallback_lists,
 			 r->shortened_lists, r->twins, r->boilerplate);
+	if (r->ranking_known)
+		rc |= buf_printf(&b, "  \"ranking\": {\"ranked_from_twin_pool\": %zu, "
+				 "\"twin_pool_not_proved\": %zu},\n",
+				 r->from_twin, r->twin_unproved);
 	rc |= buf_printf(&b, "  \"options\": {\"top\": %zu, \"jobs\": %d, \"cutoff\": ",
 			 r->top, r->jobs);
 	rc |= r->cutoff > 0.0f ? buf_printf(&b, "%.4g},\n", (double)r->cutoff)

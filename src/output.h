@@ -81,6 +81,11 @@ struct report {
 	size_t shortened_lists; /* lists the cutoff left shorter than top (policy.h) */
 	size_t twins;           /* twin items dropped (policy.h) */
 	size_t boilerplate; /* paragraphs removed as site chrome (boilerplate.h) */
+	int ranking_known;  /* the next two were counted (run, recommend: not
+			       sharded parts): written as "ranking" */
+	size_t from_twin;   /* stories ranked from a near-duplicate's pool (rank.h) */
+	size_t twin_unproved; /* near-duplicates whose twin's pool was not
+				 proved and were ranked alone (rank.h) */
 	size_t top;
 	int jobs;
 	float cutoff; /* the lists' cutoff (policy.h), written as options.cutoff;

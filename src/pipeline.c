@@ -578,6 +578,9 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 	if (rc)
 		return -1;
 	report_stage(r, "rank", &t0);
+	r->ranking_known = 1;
+	r->from_twin = cand.shared;
+	r->twin_unproved = cand.fell_back;
 	rc = policy_apply(m, &cand, &pj, &lists, err);
 	rank_lists_free(&cand);
 	if (rc)

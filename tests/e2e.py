@@ -152,6 +152,9 @@ def test_default_lists_stop_where_relatedness_stops():
     lab = labels()
     counts = report["counts"]
     assert {"shortened_lists", "twins_dropped", "empty_lists"} <= set(counts), counts
+    ranking = report["ranking"]  # how many stories a near-duplicate's candidates served
+    assert all(isinstance(ranking[k], int) and 0 <= ranking[k] <= len(lines)
+               for k in ("ranked_from_twin_pool", "twin_pool_not_proved")), ranking
     # the cutoff the lists were cut at, which the review page reads to mark items near it
     assert report["options"]["cutoff"] == 0.5, report["options"]
     short = 0

@@ -492,6 +492,9 @@ static void test_write_report_is_valid_json(void **state)
 	r.empty_lists = 2;
 	r.duplicates = 3;
 	r.fallback_lists = 5;
+	r.ranking_known = 1;
+	r.from_twin = 7;
+	r.twin_unproved = 2;
 	r.top = 10;
 	r.jobs = 4;
 	r.skipped = &skipped;
@@ -536,6 +539,9 @@ static void test_write_report_is_valid_json(void **state)
 	assert_int_equal(json_integer_value(json_object_get(counts, "empty_lists")), 2);
 	assert_int_equal(json_integer_value(json_object_get(counts, "near_duplicates_dropped")), 3);
 	assert_int_equal(json_integer_value(json_object_get(counts, "fallback_lists")), 5);
+	counts = json_object_get(v, "ranking");
+	assert_int_equal(json_integer_value(json_object_get(counts, "ranked_from_twin_pool")), 7);
+	assert_int_equal(json_integer_value(json_object_get(counts, "twin_pool_not_proved")), 2);
 	times = json_object_get(v, "timings_seconds");
 	assert_true(json_is_object(times));
 	assert_true(json_number_value(json_object_get(times, "read")) >= 1.0);
@@ -554,15 +560,17 @@ static void test_write_report_is_valid_json(void **state)
 	json_decref(v);
 	free(text);
 
-	/* nothing skipped, no stages: still valid */
+	/* nothing skipped, no stages, ranking not counted: still valid */
 	r.skipped = NULL;
 	r.n_stages = 0;
+	r.ranking_known = 0;
 	assert_int_equal(output_write_report(outdir, &r, &err), 0);
 	text = slurp(file, &len);
 	v = parse(text, len);
 	assert_int_equal(json_array_size(json_object_get(v, "skipped")), 0);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(v, "counts"),
 							    "skipped")), 0);
+	assert_null(json_object_get(v, "ranking"));
 	json_decref(v);
 	free(text);
 	assert_int_equal(count_temporaries(outdir), 0);
