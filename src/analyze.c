@@ -60,6 +60,7 @@ struct analyzer {
 	struct buf key;
 	struct buf prev_word;     /* the word of `prev` */
 	struct buf body; /* the story's text and parts (body_of()) */
+	struct buf norm; /* the text in normal form (analyze_fold()) */
 };
 
 void analyze_options_default(struct analyze_options *o)
@@ -100,6 +101,7 @@ struct analyzer *analyzer_new(const struct analyze_options *opts)
 	buf_init(&an->key);
 	buf_init(&an->prev_word);
 	buf_init(&an->body);
+	buf_init(&an->norm);
 	return an;
 }
 
@@ -127,6 +129,7 @@ void analyzer_free(struct analyzer *an)
 	buf_release(&an->key);
 	buf_release(&an->prev_word);
 	buf_release(&an->body);
+	buf_release(&an->norm);
 	free(an);
 }
 
@@ -447,13 +450,75 @@ static int is_ascii(const char *s)
 	return 1;
 }
 
+#define FOLD_FLAGS                                                                 \
+	(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | \
+	 UTF8PROC_IGNORE)
+
+/* s[0 .. n) through utf8proc into out, decomposed into *u (grown as
+ * needed: *cap code points, and room for reencode's terminator). */
+static int fold_segment(const unsigned char *s, size_t n, utf8proc_int32_t **u,
+			size_t *cap, struct buf *out)
+{
+	utf8proc_ssize_t m = utf8proc_decompose(s, (utf8proc_ssize_t)n, *u,
+						(utf8proc_ssize_t)*cap, FOLD_FLAGS);
+
+	if (m <= 0)
+		return m < 0 ? -1 : 0; /* not UTF-8; or ignorables only */
+	if ((size_t)m > *cap) {
+		size_t want = (size_t)m * 2 + 16;
+		utf8proc_int32_t *nu = realloc(*u, (want + 1) * sizeof *nu);
+		if (!nu)
+			return -1;
+		*u = nu;
+		*cap = want;
+		m = utf8proc_decompose(s, (utf8proc_ssize_t)n, *u, (utf8proc_ssize_t)*cap,
+				       FOLD_FLAGS);
+		if (m < 0)
+			return -1;
+	}
+	m = utf8proc_reencode(*u, m, FOLD_FLAGS);
+	return m < 0 ? -1 : buf_add(out, *u, (size_t)m);
+}
+
+int analyze_fold(const char *text, size_t len, struct buf *out)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	utf8proc_int32_t *u = NULL;
+	size_t cap = 0, i = 0;
+	int rc = 0;
+
+	buf_reset(out);
+	while (i < len && !rc) {
+		size_t j = i, k, e;
+		while (j < len && p[j] < 0x80)
+			j++;
+		/* A boundary before an ASCII character is stable (a starter
+		 * that composes with nothing before it), but the one right
+		 * before other text may take a combining mark after it. */
+		k = j < len && j > i ? j - 1 : j;
+		if (k > i && buf_grow(out, k - i) == 0) {
+			for (size_t x = i; x < k; x++)
+				out->data[out->len++] =
+					(char)(p[x] >= 'A' && p[x] <= 'Z' ? p[x] + 32 : p[x]);
+			out->data[out->len] = '\0';
+		} else if (k > i) {
+			rc = -1;
+		}
+		if (rc || k == len)
+			break;
+		for (e = j; e < len && p[e] >= 0x80; e++)
+			;
+		rc = fold_segment(p + k, e - k, &u, &cap, out);
+		i = e;
+	}
+	free(u);
+	return rc;
+}
+
 static int analyze_text(struct analyzer *an, const char *lang, const char *text,
 			float weight, int with_lead)
 {
-	utf8proc_uint8_t *norm = NULL;
-	utf8proc_ssize_t n;
 	size_t lead_end = 0;
-	int rc;
 
 	buf_reset(&an->prev);
 	buf_reset(&an->prev_word);
@@ -477,22 +542,17 @@ static int analyze_text(struct analyzer *an, const char *lang, const char *text,
 		return tokenize_ascii(an, lang, an->word.data, len, weight, lead_end,
 				      an->opts.lead_weight);
 	}
-	n = utf8proc_map((const utf8proc_uint8_t *)text, 0, &norm,
-			 UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-				 UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
-	if (n < 0) {
+	if (analyze_fold(text, strlen(text), &an->norm)) {
 		/* Not valid UTF-8 (cannot happen after the charset stage):
 		 * tokenise the raw bytes rather than lose the article. */
 		return tokenize(an, lang, text, strlen(text), weight, 0, 1.0f);
 	}
 	if (with_lead) {
-		const char *end = strstr((const char *)norm, "\n\n");
-		lead_end = end ? (size_t)(end - (const char *)norm) : (size_t)n;
+		const char *end = strstr(an->norm.data, "\n\n");
+		lead_end = end ? (size_t)(end - an->norm.data) : an->norm.len;
 	}
-	rc = tokenize(an, lang, (const char *)norm, (size_t)n, weight, lead_end,
-		      an->opts.lead_weight);
-	free(norm);
-	return rc;
+	return tokenize(an, lang, an->norm.data, an->norm.len, weight, lead_end,
+			an->opts.lead_weight);
 }
 
 /* One name sequence: fold it, trim stopwords at both ends, count it when

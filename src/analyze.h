@@ -115,6 +115,13 @@ int analyze_word_cp(int32_t c);
 size_t analyze_next_word(const unsigned char *s, size_t len, size_t *i, size_t *start);
 /* The signature of `text` (NULL: none) into sig. Thread-safe. */
 void analyze_lead_signature(const char *text, uint16_t sig[ANALYZE_LEAD_SLOTS]);
+/* text[0 .. len) in the analysis's normal form into out (replaced): NFKC,
+ * case folded, default-ignorable code points dropped, byte for byte what
+ * utf8proc_map() gives for the whole text with those options; ASCII runs
+ * are lowercased directly and only the rest goes through utf8proc (an
+ * ASCII character right before other text goes with it: a combining mark
+ * may compose with it). -1: not valid UTF-8 or out of memory. */
+int analyze_fold(const char *text, size_t len, struct buf *out);
 /* Whether sig is a signature (not ANALYZE_LEAD_NONE in every slot). */
 int analyze_lead_known(const uint16_t *sig);
 /* The estimated Jaccard overlap of two leads' shingles, 0 to 1: the

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <utf8proc.h>
 
 #include "analyze.h"
 #include "article.h"
@@ -796,6 +797,55 @@ static void test_lead_signature_depends_on_the_first_words_only(void **state)
 	assert_memory_equal(sx, sw, sizeof sx);
 }
 
+
+/* analyze_fold() lowercases ASCII runs itself and sends only the rest to
+ * utf8proc: the result must be utf8proc_map()'s for the whole text, byte
+ * for byte, whatever sits at the joins: a combining mark after an ASCII
+ * letter (composes with it), marks that decompose into several, ligatures
+ * and full-width letters that fold to ASCII, ignorables, Hangul jamo that
+ * compose, letters whose folding grows. */
+static void test_fold_equals_utf8proc_on_the_whole_text(void **state)
+{
+	static const char *const pieces[] = {
+		"e", "E", "u", "A", " ", "\n\n", "Tillerson", ".", "1", "e\xcc\x81",
+		"\xcc\x81", "\xcc\x88", "\xcd\x84", "\xef\xac\x81", "\xef\xbc\xa1",
+		"\xc2\xad", "\xe2\x80\x8d", "\xc3\x9f", "\xc4\xb0", "\xe1\x84\x80",
+		"\xe1\x85\xa1", "\xe2\x80\x9c", "\xe2\x80\x94", "\xce\xa3",
+		"\xd0\x9f\xd1\x83", "\xc3\xa9", "\xe2\x84\xab", "\xe3\x8d\xb1",
+	};
+	const size_t np = sizeof pieces / sizeof pieces[0];
+	struct buf got = BUF_INIT;
+	char text[512];
+
+	(void)state;
+	srand(7);
+	for (int round = 0; round < 3000; round++) {
+		size_t len = 0;
+		int n = 1 + rand() % 12;
+		utf8proc_uint8_t *want = NULL;
+		utf8proc_ssize_t wn;
+
+		text[0] = '\0';
+		for (int i = 0; i < n; i++) {
+			const char *piece = pieces[(size_t)rand() % np];
+			memcpy(text + len, piece, strlen(piece) + 1);
+			len += strlen(piece);
+		}
+		wn = utf8proc_map((const utf8proc_uint8_t *)text, 0, &want,
+				  UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+					  UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+		assert_true(wn >= 0);
+		assert_int_equal(analyze_fold(text, len, &got), 0);
+		assert_int_equal(got.len, (size_t)wn);
+		assert_memory_equal(got.data, want, (size_t)wn);
+		assert_int_equal(got.data[got.len], '\0');
+		free(want);
+	}
+	/* not UTF-8: refused, as utf8proc refuses it */
+	assert_int_equal(analyze_fold("caf\xe9 au lait", 14, &got), -1);
+	buf_release(&got);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -828,6 +878,7 @@ int main(void)
 		cmocka_unit_test(test_lang_code_normalises_tags),
 		cmocka_unit_test(test_words_name_the_folded_words_behind_each_term),
 		cmocka_unit_test(test_lead_signature_depends_on_the_first_words_only),
+		cmocka_unit_test(test_fold_equals_utf8proc_on_the_whole_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
