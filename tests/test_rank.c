@@ -413,6 +413,21 @@ static void assert_lists_equal(const struct rank_lists *a, const struct rank_lis
 					    a->count[d] * sizeof(struct neighbor));
 }
 
+/* Ranks m with o on 1 thread into *one, on 3 into *three and, after the
+ * model builds its postings, on 2 into *posted: the three must agree (the
+ * plan and the lists depend on the model only). */
+static void rank_three_ways(struct model *m, const struct rank_options *o,
+			    struct rank_lists *one, struct rank_lists *three,
+			    struct rank_lists *posted)
+{
+	rank_with(m, *o, 1, one);
+	rank_with(m, *o, 3, three);
+	assert_int_equal(model_build_postings(m), 0);
+	rank_with(m, *o, 2, posted);
+	assert_lists_equal(one, three);
+	assert_lists_equal(one, posted);
+}
+
 /* The approximate mode keeps the best `candidates` stories by partial score
  * (a selection, not a sort) and re-scores them exactly. Querying every term,
  * partial scores are exact, so any pool at least as deep as the lists gives
@@ -647,12 +662,7 @@ static void test_by_cost_ranks_each_story_the_cheaper_way(void **state)
 	free(dense);
 	rank_with(&m, ex, 1, &exact);
 	rank_with(&m, ap, 1, &approx);
-	rank_with(&m, bc, 1, &cost);
-	rank_with(&m, bc, 3, &cost3);
-	assert_int_equal(model_build_postings(&m), 0);
-	rank_with(&m, bc, 2, &cost_post);
-	assert_lists_equal(&cost, &cost3);
-	assert_lists_equal(&cost, &cost_post);
+	rank_three_ways(&m, &bc, &cost, &cost3, &cost_post);
 	for (uint32_t d = 0; d < DOCS; d++) {
 		if (d < LONG_FROM) {
 			assert_true(same_list(&cost, &exact, d));
@@ -750,12 +760,7 @@ static void test_near_duplicates_ranked_from_a_twins_pool(void **state)
 	rank_with(&m, bc, 1, &plain);
 	assert_int_equal(plain.shared, 0);
 	model_set_lead_sig(&m, sig);
-	rank_with(&m, bc, 1, &cost);
-	rank_with(&m, bc, 3, &cost3);
-	assert_int_equal(model_build_postings(&m), 0);
-	rank_with(&m, bc, 2, &cost_post);
-	assert_lists_equal(&cost, &cost3);
-	assert_lists_equal(&cost, &cost_post);
+	rank_three_ways(&m, &bc, &cost, &cost3, &cost_post);
 	assert_int_equal(cost.shared, cost3.shared);
 	assert_true(cost.shared >= 2 * NDUP_COPIED * 9 / 10);
 	for (uint32_t d = NDUP_ORIG; d < NDUP_DOCS; d++) {

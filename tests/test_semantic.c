@@ -115,6 +115,25 @@ static void make_matrix(struct matrix *x, uint32_t n, uint32_t t, uint32_t topic
 	}
 }
 
+/* Every story's vector is its row times the term basis, at unit length
+ * (how a story is folded in): within 1e-4, k <= 64. */
+static void assert_rows_fold_to(const struct matrix *x, const float *basis, uint32_t k,
+				const float *vecs)
+{
+	assert_true(k <= 64);
+	for (uint32_t d = 0; d < x->m.n_docs; d++) {
+		double folded[64] = { 0 }, norm = 0;
+		for (uint64_t i = x->row[d]; i < x->row[d + 1]; i++)
+			for (uint32_t j = 0; j < k; j++)
+				folded[j] += (double)x->val[i] * basis[(size_t)x->col[i] * k + j];
+		for (uint32_t j = 0; j < k; j++)
+			norm += folded[j] * folded[j];
+		assert_true(norm > 0);
+		for (uint32_t j = 0; j < k; j++)
+			assert_float_equal(folded[j] / sqrt(norm), vecs[(size_t)d * k + j], 1e-4);
+	}
+}
+
 static void free_matrix(struct matrix *x)
 {
 	free(x->row);
@@ -270,17 +289,7 @@ static void test_semantic_basis_folds_a_story_onto_its_own_vector(void **state)
 	make_matrix(&x, N, T, 5, 8, 4, N, 0);
 	assert_int_equal(semantic_fit_basis(&x.m, DIM, 42, 2, &vecs, &basis, &k, &err), 0);
 	assert_int_equal(k, DIM);
-	for (uint32_t d = 0; d < N; d++) {
-		double folded[DIM] = { 0 }, norm = 0;
-		for (uint64_t i = x.row[d]; i < x.row[d + 1]; i++)
-			for (uint32_t j = 0; j < k; j++)
-				folded[j] += (double)x.val[i] * basis[(size_t)x.col[i] * k + j];
-		for (uint32_t j = 0; j < k; j++)
-			norm += folded[j] * folded[j];
-		assert_true(norm > 0);
-		for (uint32_t j = 0; j < k; j++)
-			assert_float_equal(folded[j] / sqrt(norm), vecs[(size_t)d * k + j], 1e-4);
-	}
+	assert_rows_fold_to(&x, basis, k, vecs);
 	free(vecs);
 	free(basis);
 	free_matrix(&x);
@@ -346,17 +355,7 @@ static void test_semantic_sampled_fit_folds_every_story_in(void **state)
 	make_matrix(&x, N, T, 20, 15, 5, N, 0);
 	assert_int_equal(semantic_fit_sampled(&x.m, DIM, 42, 1, FIT, &vecs, &basis, &k, &err), 0);
 	assert_int_equal(k, DIM);
-	for (uint32_t d = 0; d < N; d++) {
-		double folded[DIM] = { 0 }, norm = 0;
-		for (uint64_t i = x.row[d]; i < x.row[d + 1]; i++)
-			for (uint32_t j = 0; j < k; j++)
-				folded[j] += (double)x.val[i] * basis[(size_t)x.col[i] * k + j];
-		for (uint32_t j = 0; j < k; j++)
-			norm += folded[j] * folded[j];
-		assert_true(norm > 0);
-		for (uint32_t j = 0; j < k; j++)
-			assert_float_equal(folded[j] / sqrt(norm), vecs[(size_t)d * k + j], 1e-4);
-	}
+	assert_rows_fold_to(&x, basis, k, vecs);
 	assert_int_equal(semantic_fit_sampled(&x.m, DIM, 42, 3, FIT, &v2, &b2, &k2, &err), 0);
 	assert_memory_equal(v2, vecs, (size_t)N * k * sizeof *v2);
 	assert_memory_equal(b2, basis, (size_t)T * k * sizeof *b2);
