@@ -7,6 +7,9 @@
 #include "testutil.h"
 
 #include <errno.h> /* program_invocation_short_name */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +17,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <cmocka.h>
+
+#include "article.h"
 #include "buf.h"
+#include "extract.h"
 #include "model.h"
 
 static char folder[512];
@@ -147,4 +154,32 @@ int testutil_has_warning(const char *warnings, const char *w)
 		p += l + (p[l] == '\n');
 	}
 	return 0;
+}
+
+void testutil_extract(const char *html, struct article *a)
+{
+	struct error err;
+
+	error_clear(&err);
+	assert_int_equal(extract_article(html, strlen(html), "test.html", a, &err), 0);
+}
+
+void testutil_text_holds(const char *text, const char *const *has, const char *const *lacks)
+{
+	assert_non_null(text);
+	for (; has && *has; has++)
+		if (!strstr(text, *has))
+			fail_msg("the text lacks \"%s\"", *has);
+	for (; lacks && *lacks; lacks++)
+		if (strstr(text, *lacks))
+			fail_msg("the text holds \"%s\"", *lacks);
+}
+
+void testutil_page_holds(const char *html, const char *const *has, const char *const *lacks)
+{
+	struct article a = { 0 };
+
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text, has, lacks);
+	article_clear(&a);
 }

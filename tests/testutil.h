@@ -46,4 +46,19 @@ int testutil_model_from_dense(struct model *m, uint32_t n_docs, uint32_t n_terms
  * holds the code `w`. */
 int testutil_has_warning(const char *warnings, const char *w);
 
+struct article;
+
+/* Extracts the page `html` (named "test.html") into *a (zeroed, or with
+ * the fields a caller sets), which article_clear() releases; the
+ * extraction must succeed. */
+void testutil_extract(const char *html, struct article *a);
+
+/* Asserts that `text` is there and holds every string of `has` and none of
+ * `lacks` (NULL-terminated lists; NULL: none). */
+void testutil_text_holds(const char *text, const char *const *has, const char *const *lacks);
+
+/* testutil_extract() of `html`, testutil_text_holds() of its text, and the
+ * article released: a page whose test is only what its text holds. */
+void testutil_page_holds(const char *html, const char *const *has, const char *const *lacks);
+
 #endif
