@@ -796,6 +796,105 @@ static void test_site_name_title_is_no_headline_to_compare(void **state)
 	article_clear(&a);
 }
 
+/* A site's column of short lines before the story, in the table row that
+ * holds both: most of the text comes before the headline, which a story
+ * never does. The same column after the story is no such sign. */
+#define RESOURCE_COLUMN \
+	"<td width=\"28%\"><b>Resources:</b><br><p><font size=\"1\">" \
+	"What is Rowing?<br>Risk Factors<br>Boats and " \
+	"Oars<br>Reducing Your Risk<br>Training Plans<br>Clubs in " \
+	"Ohio<br>Coaching Staff<br>Junior Squads<br>Masters " \
+	"Racing<br>Indoor Rowing<br>Regatta Calendar<br>Safety on " \
+	"Water<br>Club Insurance<br>Volunteer<br>Get " \
+	"Connected<br>Links and Resources<br>Find a Club<br>Contact " \
+	"Us<br></font></p></td>"
+#define ROWING_STORY \
+	"<td width=\"72%\"><h1>Harbour rowing club opens new boathouse</h1>" \
+	"<p>Early on Friday the harbour rowing club opened its new " \
+	"boathouse, built over two winters by its own members.</p></td>"
+static void test_text_mostly_before_headline_is_warned(void **state)
+{
+	const char *before =
+		"<html lang=\"en\"><head><title>Harbour rowing club opens new "
+		"boathouse</title></head><body><table><tr>" RESOURCE_COLUMN
+		ROWING_STORY "</tr></table></body></html>";
+	const char *after =
+		"<html lang=\"en\"><head><title>Harbour rowing club opens new "
+		"boathouse</title></head><body><table><tr>" ROWING_STORY
+		RESOURCE_COLUMN "</tr></table></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(before, &a);
+	assert_non_null(strstr(a.text, "What is Rowing?"));
+	assert_true(testutil_has_warning(a.warnings, "text-before-headline"));
+	article_clear(&a);
+	testutil_extract(after, &a);
+	assert_non_null(strstr(a.text, "opened its new boathouse"));
+	assert_false(testutil_has_warning(a.warnings, "text-before-headline"));
+	article_clear(&a);
+}
+
+/* A box of other stories printed after a short story, each item a linked
+ * headline on a line of its own and its dek (too long for the box to read
+ * as a teaser list): the deks are most of the text. Items whose links sit
+ * inside their sentences are paragraphs of prose, no such sign. */
+#define TEASER_ITEM(url, head, sep) \
+	"<p><a href=\"" url "\">" head "</a>" sep
+#define MUST_READ(sep) \
+	"<div id=\"box\"><span id=\"title\">Must Read</span>" \
+	TEASER_ITEM("/s/0", "Cup replays: all the action as it happens", sep) \
+	"Follow all the action as it happens from the " \
+	"cup replays between the northern clubs, with the league " \
+	"games of the evening and every goal, card and substitution " \
+	"as it comes in from the grounds. More on the story, with " \
+	"the pictures and the reactions, as the day goes on.</p>" \
+	TEASER_ITEM("/s/1", "Agent fumes at the champions", sep) \
+	"The striker's agent launched an " \
+	"astonishing attack on the champions and the league last " \
+	"night, and vowed never to bring another of his clients to " \
+	"the city again. More on the story, with the pictures and " \
+	"the reactions, as the day goes on.</p>" \
+	TEASER_ITEM("/s/2", "Manager may sue the owner", sep) \
+	"The manager " \
+	"is considering legal action against the club's co-owner for " \
+	"constructive dismissal after the owner admitted trying to " \
+	"line up a replacement in the autumn. More on the story, " \
+	"with the pictures and the reactions, as the day goes on.</p>" \
+	TEASER_ITEM("/s/3", "Winger raring to go for his return", sep) \
+	"The winger is expected to make his " \
+	"long-awaited first-team return for the league game against " \
+	"his former club at the end of the month, his coach said. " \
+	"More on the story, with the pictures and the reactions, as " \
+	"the day goes on.</p></div>"
+#define TRAM_STORY \
+	"<html lang=\"en\"><head><title>Council approves the new tram " \
+	"line</title></head><body><div id=\"main\"><div id=\"story\">" \
+	"<h1>Council approves the new tram line</h1><p>The city council " \
+	"approved the new tram line on Tuesday evening after a debate " \
+	"that lasted well past midnight.</p><p>Work on the first " \
+	"section, between the station and the university, is to start " \
+	"in the spring, the mayor said.</p><p>Opponents said they would " \
+	"take the decision to court.</p>"
+static void test_text_mostly_teaser_deks_is_warned(void **state)
+{
+	const char *teasers = TRAM_STORY MUST_READ("<br>")
+		"</div></div></body></html>";
+	const char *prose = TRAM_STORY MUST_READ(" reports: ")
+		"</div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(teasers, &a);
+	assert_non_null(strstr(a.text, "The striker's agent"));
+	assert_true(testutil_has_warning(a.warnings, "text-teasers"));
+	article_clear(&a);
+	testutil_extract(prose, &a);
+	assert_non_null(strstr(a.text, "The striker's agent"));
+	assert_false(testutil_has_warning(a.warnings, "text-teasers"));
+	article_clear(&a);
+}
+
 /* What the run's boilerplate removal leaves is warned on: a text cut to
  * a stub is short, a column of timestamps that is gone no longer
  * repetitive; a short story freed of a teaser list is no warning; an
@@ -869,6 +968,8 @@ int main(void)
 		cmocka_unit_test(test_byline_without_a_name_is_no_author),
 		cmocka_unit_test(test_jsonld_author_by_reference),
 		cmocka_unit_test(test_headline_that_is_the_first_sentence_is_no_warning),
+		cmocka_unit_test(test_text_mostly_before_headline_is_warned),
+		cmocka_unit_test(test_text_mostly_teaser_deks_is_warned),
 		cmocka_unit_test(test_date_line_headline_is_no_warning),
 		cmocka_unit_test(test_site_name_title_is_no_headline_to_compare),
 		cmocka_unit_test(test_warnings_made_again_on_the_text_left),

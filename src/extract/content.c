@@ -56,6 +56,10 @@ static int content_pass(xmlNode *root, unsigned mode,
 		s.v[i].holds_core = true;
 	pr.core_text = core != NO_NODE ? s.v[core].text : 0;
 	pr.core = core;
+	pr.head_at = SIZE_MAX;
+	for (const xmlNode *a = headline; a && pr.head_at == SIZE_MAX; a = a->parent)
+		if (info_of(&s, a))
+			pr.head_at = info_of(&s, a)->before;
 	if (top == NO_NODE) {
 		xmlNode *body = root;
 
@@ -148,8 +152,10 @@ static int content_pass(xmlNode *root, unsigned mode,
 			print_subtree(&pr, s.v[parts[next]].node);
 	}
 	flush_para(&pr);
-	if (pr.pending)
+	if (pr.pending) {
 		buf_truncate(&pr.out, pr.pending_at);
+		pr.tally = pr.pending_tally;
+	}
 	if (pr.oom) {
 		rc = -1;
 		goto out;
@@ -163,6 +169,7 @@ static int content_pass(xmlNode *root, unsigned mode,
 	found->captions = pr.captions;
 	pr.captions = NULL;
 	found->largest = s.n ? s.v[0].prose : 0;
+	found->tally = pr.tally;
 out:
 	for (size_t i = 0; i < s.n; i++)
 		s.v[i].node->_private = NULL;

@@ -317,6 +317,15 @@ uint32_t pick_top(struct scan *s, uint32_t *core);
  * be a comment's (fewer: it is the story's byline). */
 enum { SIGNATURE_NAME_MAX = 40, SIGNATURE_AFTER = 200 };
 
+/* What the printed text is made of, for the warnings (page.c): bytes
+ * of it from blocks before the headline and from the headline on, and the paragraphs (and their
+ * bytes) that follow a link on its own line in their block, dropped as
+ * link text ("<p><a>Headline</a><br>Its dek</p>"): the deks of a box of
+ * other stories' teasers. */
+struct tally {
+	size_t pre_head, post_head, deks, dek_bytes;
+};
+
 /* The text being printed for one content pass. `s` is borrowed from the
  * pass; the bufs are owned and released by content_pass(), which set it
  * up. */
@@ -351,6 +360,14 @@ struct printer {
 	const xmlNode *stand;   /* the standfirst element being printed */
 	struct buf standfirst, byline, dateline;
 	char *captions;         /* list: one caption per line */
+	/* How the text read on the page, for the warnings (page.c): */
+	size_t at;          /* `before` of the last element entered */
+	size_t head_at;     /* `before` of the headline, SIZE_MAX: none */
+	bool link_line;     /* the last paragraph was a link on its own
+			       line (dropped), in the block being printed */
+	bool by_br;         /* the paragraph being ended ends at a <br> */
+	struct tally tally, pending_tally, signed_tally; /* of `out`; at
+				   pending_at and signed_at */
 };
 
 /* What a content pass found besides the text (article.h's parts), each
@@ -360,6 +377,7 @@ struct printer {
 struct parts {
 	char *standfirst, *byline, *dateline, *captions;
 	size_t largest;
+	struct tally tally; /* of the text */
 	xmlNode *headline; /* the element that states the title, or NULL */
 };
 

@@ -174,7 +174,16 @@ static bool confirms(const char *body, const char *text, const char *lang)
  * warned with F1 >= 0.8 (33 before; 7 of them title-only stories whose
  * text is the page's chrome, 3 lang-differs); extract-dev 4 of 37 (8),
  * 12 (36); extract-dev-web 3 of 18 (4), 13 (16; 12 of them
- * lang-differs). */
+ * lang-differs).
+ * "text-before-headline" and "text-teasers" (dom_warning()) read how the
+ * text lay on the page; with them (h18-extract) related-dev-html warns 14
+ * of its 14 pages under F1 0.5 (12 before: the two were a "Must Read" box
+ * of teasers after a 3-paragraph story and a site's resource column before
+ * a one-sentence one), 18 at 0.8 or more (18); extract-dev 2 of 34 (1),
+ * 16 of 1008 (12: 3 catalogue pages of linked items and their
+ * descriptions, a story followed by other stories' deks, one blog whose
+ * headline is a subheading of the post); extract-dev-web unchanged (2 of
+ * 14, 13 of 452). */
 enum { UNLIKE_TEXT_MIN = 20, SHORT_FACTOR = 4, SHORT_LARGEST_MIN = 400,
        HEAD_SHARE = 4, NEAR_KEYS_MIN = 4, NEAR_SHARE = 2, OPENING_KEYS = 8,
        DATELINE_TITLE_MAX = 80 };
@@ -290,9 +299,34 @@ static char *printed_text(const struct article *out)
 	return b.len ? buf_detach(&b, NULL) : (buf_release(&b), strdup(""));
 }
 
-static void check_extraction(struct article *out, size_t largest,
-			     const char *near, bool stated)
+/* Whether the page's DOM says the text is not a story (struct tally,
+ * counted while printing; NULL when the text is JSON-LD's articleBody):
+ * half of it or more printed from blocks before the headline (a story
+ * follows its headline: before it stand a site's columns, menus and
+ * resource lists), or from TEASER_DEKS paragraphs or more that each follow
+ * a link on its own line in their block, the deks of a box of other
+ * stories ("<p><a>Headline</a><br>Its dek</p>", the linked headlines
+ * themselves dropped as link text). */
+enum { TEASER_DEKS = 3 };
+static const char *dom_warning(const struct tally *t, const char *text)
 {
+	size_t len = strlen(text);
+
+	if (!t || len == 0)
+		return NULL;
+	if (t->pre_head >= t->post_head && t->post_head > 0)
+		return "text-before-headline";
+	if (t->deks >= TEASER_DEKS && t->dek_bytes * 2 >= len)
+		return "text-teasers";
+	return NULL;
+}
+
+static void check_extraction(struct article *out, size_t largest,
+			     const char *near, bool stated,
+			     const struct tally *tally)
+{
+	const char *dom;
+
 	char keys[KEY_WORDS_MAX][KEY_PREFIX + 1];
 	const char *text = out->text ? out->text : "";
 	size_t n = key_words(out->title, out->lang, keys, KEY_WORDS_MAX);
@@ -312,6 +346,8 @@ static void check_extraction(struct article *out, size_t largest,
 		add_warning(out, "text-short");
 	if (repetitive(text))
 		add_warning(out, "text-repetitive");
+	if ((dom = dom_warning(tally, text)) != NULL)
+		add_warning(out, dom);
 }
 
 /* Removes warning `w` from the article's list (article.h: one item per
@@ -898,7 +934,7 @@ int extract_article(const char *html, size_t len, const char *name,
 	xmlNode *root;
 	char *text = NULL, *body;
 	struct parts parts = { 0 };
-	bool lang_ours;
+	bool lang_ours, from_dom = true;
 	int rc = -1;
 
 	pthread_once(&init_once, init_libxml);
@@ -943,6 +979,7 @@ int extract_article(const char *html, size_t len, const char *name,
 		     !confirms(body, text, out->lang))) {
 		free(text);
 		text = body;
+		from_dom = false;
 	} else {
 		free(body);
 	}
@@ -954,6 +991,7 @@ int extract_article(const char *html, size_t len, const char *name,
 	}
 	if (lang_ours)
 		check_lang(out, text);
+	from_dom = from_dom && !out->text; /* a plain-text page has its own */
 	if (!out->text) {
 		out->text = text;
 		text = NULL;
@@ -968,7 +1006,8 @@ int extract_article(const char *html, size_t len, const char *name,
 		char *after = text_after(parts.headline, root);
 
 		check_extraction(out, parts.largest, after ? after : m.near,
-				 parts.headline != NULL);
+				 parts.headline != NULL,
+				 from_dom ? &parts.tally : NULL);
 		free(after);
 	}
 	fill_from_parts(out);

@@ -512,9 +512,12 @@ void flush_para(struct printer *pr)
 	const char *name;
 	size_t k;
 
+	bool after_link_line = pr->link_line;
+
 	rtrim(b);
 	if (b->len == 0 || pr->stopped)
 		goto done;
+	pr->link_line = false;
 	if (pr->out.len + pr->filed >= END_MARKER_AFTER &&
 	    pr->para_link * 2 < b->len &&
 	    is_end_marker(b->data, b->len)) {
@@ -523,6 +526,7 @@ void flush_para(struct printer *pr)
 		} else if (!pr->pending) {
 			pr->pending = true;
 			pr->pending_at = pr->out.len;
+			pr->pending_tally = pr->tally;
 		}
 		goto done;
 	}
@@ -530,12 +534,14 @@ void flush_para(struct printer *pr)
 	    (k = comment_signature(b->data, b->len, &name)) > 0) {
 		if (!pr->signed_at) {
 			pr->signed_at = pr->out.len;
+			pr->signed_tally = pr->tally;
 			memcpy(pr->signer, name, k);
 			pr->signer[k] = '\0';
 		} else if (strlen(pr->signer) != k ||
 			   strncasecmp(pr->signer, name, k) != 0) {
 			/* readers' comments: cut back to the first */
 			buf_truncate(&pr->out, pr->signed_at);
+			pr->tally = pr->signed_tally;
 			pr->stopped = true;
 			goto done;
 		}
@@ -543,8 +549,10 @@ void flush_para(struct printer *pr)
 	if (pr->para_link * 10 >= b->len * 6 && b->len < 400 &&
 	    !(b->len - pr->para_link >= LINE_OWN_TEXT &&
 	      pr->para_link * 10 < b->len * 9) &&
-	    !is_url_line(b->data, b->len))
+	    !is_url_line(b->data, b->len)) {
+		pr->link_line = pr->by_br;
 		goto done;
+	}
 	if (pr->caption) {
 		add_caption(pr, b->data, b->len);
 		goto done;
@@ -577,11 +585,19 @@ void flush_para(struct printer *pr)
 		/* prose after a promo heading: the story goes on without
 		 * what the promo box printed */
 		buf_truncate(&pr->out, pr->pending_at);
+		pr->tally = pr->pending_tally;
 		pr->pending = false;
 	}
 	if ((pr->out.len && buf_add(&pr->out, "\n\n", 2)) ||
 	    buf_add(&pr->out, b->data, b->len))
 		pr->oom = true;
+	if (pr->head_at != SIZE_MAX)
+		*(pr->at < pr->head_at ? &pr->tally.pre_head
+				       : &pr->tally.post_head) += b->len;
+	if (after_link_line) {
+		pr->tally.deks++;
+		pr->tally.dek_bytes += b->len;
+	}
 done:
 	buf_reset(b);
 	pr->para_link = 0;
@@ -971,13 +987,19 @@ void print_subtree(struct printer *pr, xmlNode *root)
 			bool block = t && (t->flags & T_BLOCK);
 
 			if (is_tag(n, "br")) {
+				pr->by_br = true;
 				flush_para(pr);
+				pr->by_br = false;
 			} else if (!print_skips(pr, n, n == root)) {
 				const struct info *ni = info_of(pr->s, n);
 
 				descend = true;
-				if (block)
+				if (block) {
 					flush_para(pr);
+					pr->link_line = false;
+				}
+				if (ni)
+					pr->at = ni->before;
 				if (ni && !pr->caption &&
 				    ((ni->caption && !holds_the_story(pr, ni)) ||
 				     is_picture_figure(pr, n, ni))) {
