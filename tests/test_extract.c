@@ -1538,6 +1538,38 @@ static void test_extract_never_takes_comment_thread(void **state)
 	article_clear(&a);
 }
 
+/* A dialog (a login window over the page) and a form's alerts are the
+ * page's interface, never its text, in any pass: a short story's relaxed
+ * passes took a login dialog's messages, longer than the story. */
+static void test_extract_never_takes_dialog(void **state)
+{
+	const char *html =
+		"<html><head><title>Navy foils pirates</title></head><body>"
+		"<div class=\"story\"><h1>Navy foils pirates</h1>"
+		"<p>The navy has foiled a piracy attempt on five merchant "
+		"vessels in international waters on Saturday.</p></div>"
+		"<div role=\"dialog\"><form><p role=\"alert\">No account "
+		"is registered with this e-mail address, or the password you "
+		"gave is wrong; please check both and try again.</p><p>The "
+		"password must be eight characters long or more, and hold an "
+		"upper-case letter, a digit and a sign of punctuation.</p>"
+		"<p>Please agree to our terms of use and to our privacy "
+		"policy before you register, as the law requires of us.</p>"
+		"</form></div><dialog open><p>Your registration did not go "
+		"through. Please check what you entered, the e-mail address "
+		"above all, and send the form again in a minute.</p></dialog>"
+		"</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text,
+			    (const char *const[]){ "foiled a piracy attempt", NULL },
+			    (const char *const[]){ "No account", "eight characters",
+						   "registration did not", NULL });
+	article_clear(&a);
+}
+
 /* "Related to this story:" and "Recent comments" end the article like
  * "Related stories" does. */
 static void test_extract_more_end_markers(void **state)
@@ -1661,6 +1693,7 @@ int main(void)
 		cmocka_unit_test(test_extract_title_only_page_is_a_story),
 		cmocka_unit_test(test_extract_ignores_meta_charset),
 		cmocka_unit_test(test_extract_survives_deep_nesting),
+		cmocka_unit_test(test_extract_never_takes_dialog),
 		cmocka_unit_test(test_extract_not_nul_terminated),
 	};
 

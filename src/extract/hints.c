@@ -106,6 +106,15 @@ static const char *const unlikely_roles[] = {
 	"alertdialog", "dialog", "banner", "contentinfo", "search", NULL
 };
 
+/* Roles of the page's own interface, never its content, in any pass: a
+ * dialog (a login or cookie window over the page, ARIA's "window
+ * separated from the rest of the page") and an alert (a form's error or
+ * status message). A short story's relaxed passes took a login dialog's
+ * error messages as its text. */
+static const char *const ui_roles[] = {
+	"alert", "alertdialog", "dialog", NULL
+};
+
 bool match_any(const char *s, const char *const *list)
 {
 	for (; *list; list++)
@@ -272,7 +281,12 @@ void read_hints(const xmlNode *n, struct hints *h)
 		for (const char *const *r = unlikely_roles; *r; r++)
 			if (strcmp(tmp, *r) == 0)
 				h->unlikely = h->drop = true;
+		for (const char *const *r = ui_roles; *r; r++)
+			if (strcmp(tmp, *r) == 0)
+				h->chrome = true;
 	}
+	if (is_tag(n, "dialog"))
+		h->chrome = true;
 	if (attr(n, "hidden"))
 		h->hidden = true;
 	/* The class "hidden" is display: none in the style sheets of most
