@@ -1538,6 +1538,29 @@ static void test_extract_never_takes_comment_thread(void **state)
 	article_clear(&a);
 }
 
+/* An end marker whose capital is a letter beyond ASCII ends the article
+ * as its lowercase form does: "Ähnliche Beiträge", "ЧИТАЙТЕ ТАКЖЕ" (was:
+ * compared with strncasecmp, which folds ASCII only). */
+static void test_extract_end_markers_in_capitals_beyond_ascii(void **state)
+{
+	const char *const headings[] = { "Ähnliche Beiträge", "ÄHNLICHE BEITRÄGE",
+					 "ЧИТАЙТЕ ТАКЖЕ", "Читайте также",
+					 "À lire aussi" };
+	char html[2048];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof headings / sizeof *headings; i++) {
+		snprintf(html, sizeof html,
+			 "<html><body><div>" STORY "<h3>%s</h3><p>Putin says "
+			 "trust has worsened under Trump, in an interview given "
+			 "on Wednesday to a state television channel.</p></div>"
+			 "</body></html>", headings[i]);
+		testutil_page_holds(html,
+				    (const char *const[]){ "report back within weeks.", NULL },
+				    (const char *const[]){ headings[i], "Putin says trust", NULL });
+	}
+}
+
 /* A dialog (a login window over the page) and a form's alerts are the
  * page's interface, never its text, in any pass: a short story's relaxed
  * passes took a login dialog's messages, longer than the story. */
@@ -1694,6 +1717,7 @@ int main(void)
 		cmocka_unit_test(test_extract_ignores_meta_charset),
 		cmocka_unit_test(test_extract_survives_deep_nesting),
 		cmocka_unit_test(test_extract_never_takes_dialog),
+		cmocka_unit_test(test_extract_end_markers_in_capitals_beyond_ascii),
 		cmocka_unit_test(test_extract_not_nul_terminated),
 	};
 

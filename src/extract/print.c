@@ -6,9 +6,48 @@
  */
 #include "internal.h"
 
+/* The character at *s, lowercased, as a code point; *s moves past it.
+ * ASCII, and the capitals of two-byte UTF-8 that the lines compared here
+ * begin with: Latin-1's (Ä, À, É), Latin Extended-A's (Ś, Ż, Ł: capitals
+ * and small letters alternate) and Cyrillic's (Ч, К). Any other byte
+ * stands for itself, so a longer sequence compares byte by byte. */
+static unsigned fold_next(const unsigned char **s)
+{
+	const unsigned char *p = *s;
+	unsigned c;
+
+	if (p[0] < 0x80 || p[0] < 0xC2 || p[0] > 0xDF || (p[1] & 0xC0) != 0x80) {
+		*s = p + 1;
+		return (unsigned)tolower(p[0]);
+	}
+	*s = p + 2;
+	c = ((unsigned)(p[0] & 0x1F) << 6) | (p[1] & 0x3F);
+	if (c >= 0xC0 && c <= 0xDE && c != 0xD7)
+		return c + 0x20; /* Latin-1 capitals, not the × sign */
+	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14A && c <= 0x177))
+		return c | 1; /* capital even, small odd */
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E))
+		return c + (c & 1); /* capital odd, small even */
+	if (c >= 0x410 && c <= 0x42F)
+		return c + 0x20; /* Cyrillic А-Я */
+	if (c >= 0x400 && c <= 0x40F)
+		return c + 0x50; /* Cyrillic Ѐ-Џ */
+	return c;
+}
+
+/* Whether `s` starts with `prefix` (lowercase), ignoring case in ASCII
+ * and in the two-byte UTF-8 letters fold_next() knows: "Ähnliche
+ * Beiträge" and "ЧИТАЙТЕ ТАКЖЕ" are markers as their lowercase forms
+ * are. */
 static bool ieq_prefix(const char *s, const char *prefix)
 {
-	return strncasecmp(s, prefix, strlen(prefix)) == 0;
+	const unsigned char *a = (const unsigned char *)s;
+	const unsigned char *b = (const unsigned char *)prefix;
+
+	while (*b)
+		if (!*a || fold_next(&a) != fold_next(&b))
+			return false;
+	return true;
 }
 
 /* Stock lines that are never article text, compared case-insensitively
@@ -212,7 +251,8 @@ bool is_end_marker(const char *p, size_t len)
 	 * short line and heading (markers are lowercase; a non-ASCII first
 	 * byte is the same in both cases for the letters they start with) */
 	for (const char *const *m = end_markers; *m; m++)
-		if (tolower((unsigned char)p[i]) == (unsigned char)(*m)[0] &&
+		if ((tolower((unsigned char)p[i]) == (unsigned char)(*m)[0] ||
+		     ((unsigned char)p[i] >= 0x80 && (unsigned char)(*m)[0] >= 0x80)) &&
 		    ieq_prefix(p + i, *m))
 			return true;
 	return false;
