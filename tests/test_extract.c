@@ -1561,6 +1561,29 @@ static void test_extract_end_markers_in_capitals_beyond_ascii(void **state)
 	}
 }
 
+/* Ruby annotations (<rt>, <rp>: furigana, the reading printed over the
+ * characters) are not the text, and leaving them out joins the characters
+ * around them: the sentence reads as it is written. */
+static void test_extract_leaves_out_ruby_annotations(void **state)
+{
+	const char *html =
+		"<html><head><title>Law bans corporal punishment</title></head>"
+		"<body><div class=\"story\"><h1>Law bans corporal punishment</h1>"
+		"<p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>"
+		"ぎゃくたい</rt><rp>)</rp></ruby>をなくすための<ruby>法律<rt>"
+		"ほうりつ</rt></ruby>ができて、<ruby>親<rt>おや</rt></ruby>が"
+		"<ruby>子<rt>こ</rt></ruby>どもを<ruby>教育<rt>きょういく</rt>"
+		"</ruby>するために、たたいたり<ruby>蹴<rt>け</rt></ruby>ったり"
+		"する<ruby>体罰<rt>たいばつ</rt></ruby>を<ruby>禁止<rt>きんし"
+		"</rt></ruby>することになりました。</p></div></body></html>";
+
+	(void)state;
+	testutil_page_holds(html,
+			    (const char *const[]){ "子どもへの虐待をなくすための法律ができて、"
+						   "親が子どもを教育するために", NULL },
+			    (const char *const[]){ "ぎゃくたい", "きょういく", "(", NULL });
+}
+
 /* A dialog (a login window over the page) and a form's alerts are the
  * page's interface, never its text, in any pass: a short story's relaxed
  * passes took a login dialog's messages, longer than the story. */
@@ -1717,6 +1740,7 @@ int main(void)
 		cmocka_unit_test(test_extract_ignores_meta_charset),
 		cmocka_unit_test(test_extract_survives_deep_nesting),
 		cmocka_unit_test(test_extract_never_takes_dialog),
+		cmocka_unit_test(test_extract_leaves_out_ruby_annotations),
 		cmocka_unit_test(test_extract_end_markers_in_capitals_beyond_ascii),
 		cmocka_unit_test(test_extract_not_nul_terminated),
 	};

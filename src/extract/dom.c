@@ -69,6 +69,11 @@ static const struct tag tags[] = {
 	{ "p", T_BLOCK | T_SCORE, 0 },
 	{ "picture", T_SKIP, 0 },
 	{ "pre", T_BLOCK | T_SCORE, 3 },
+	/* a ruby annotation (furigana: the reading printed over the
+	 * characters it annotates) is not the text; a reader copying the
+	 * sentence gets the base text alone */
+	{ "rp", T_SKIP, 0 },
+	{ "rt", T_SKIP, 0 },
 	{ "script", T_SKIP, 0 },
 	{ "section", T_BLOCK | T_DIVLIKE | T_CLEAN, 0 },
 	{ "select", T_SKIP, 0 },

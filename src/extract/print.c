@@ -1053,7 +1053,9 @@ void print_subtree(struct printer *pr, xmlNode *root)
 				}
 			} else if (block) {
 				flush_para(pr);
-			} else {
+			} else if (!is_tag(n, "rt") && !is_tag(n, "rp")) {
+				/* a ruby annotation left out joins the
+				 * characters around it, which are one word */
 				pr->space = true;
 			}
 		} else if (n == root) {
