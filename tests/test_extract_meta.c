@@ -895,6 +895,46 @@ static void test_text_mostly_teaser_deks_is_warned(void **state)
 	article_clear(&a);
 }
 
+/* A text shorter than half the page's own description (its summary of
+ * the story, 100 characters or more) is not the story: a header box of
+ * pull quote and byline taken over a paywalled paragraph. A story as long
+ * as its summary, and a title-only page (no text at all), are no such
+ * sign. */
+#define PRISON_HEAD \
+	"<html lang=\"en\"><head><title>Prison official: anyone could " \
+	"escape from Northward</title><meta name=\"description\" " \
+	"content=\"A senior prison official has said in a sworn affidavit " \
+	"that anyone with sufficient determination to escape from the " \
+	"island's prison could do so.\"></head><body>"
+static void test_text_shorter_than_its_summary_is_warned(void **state)
+{
+	const char *header_only = PRISON_HEAD
+		"<h1>Prison official: anyone could escape from Northward</h1>"
+		"<p>'The prison is not fit for high-risk offenders'</p>"
+		"</body></html>";
+	const char *story = PRISON_HEAD
+		"<h1>Prison official: anyone could escape from Northward</h1>"
+		"<p>A senior prison official has said in a sworn affidavit that "
+		"anyone with sufficient determination to escape from the "
+		"island's prison could do so.</p></body></html>";
+	const char *title_only = PRISON_HEAD
+		"<h1>Prison official: anyone could escape from Northward</h1>"
+		"</body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(header_only, &a);
+	assert_true(testutil_has_warning(a.warnings, "text-short"));
+	article_clear(&a);
+	testutil_extract(story, &a);
+	assert_non_null(strstr(a.text, "sworn affidavit"));
+	assert_false(testutil_has_warning(a.warnings, "text-short"));
+	article_clear(&a);
+	testutil_extract(title_only, &a);
+	assert_false(testutil_has_warning(a.warnings, "text-short"));
+	article_clear(&a);
+}
+
 /* What the run's boilerplate removal leaves is warned on: a text cut to
  * a stub is short, a column of timestamps that is gone no longer
  * repetitive; a short story freed of a teaser list is no warning; an
@@ -970,6 +1010,7 @@ int main(void)
 		cmocka_unit_test(test_headline_that_is_the_first_sentence_is_no_warning),
 		cmocka_unit_test(test_text_mostly_before_headline_is_warned),
 		cmocka_unit_test(test_text_mostly_teaser_deks_is_warned),
+		cmocka_unit_test(test_text_shorter_than_its_summary_is_warned),
 		cmocka_unit_test(test_date_line_headline_is_no_warning),
 		cmocka_unit_test(test_site_name_title_is_no_headline_to_compare),
 		cmocka_unit_test(test_warnings_made_again_on_the_text_left),

@@ -470,6 +470,8 @@ struct meta {
 		*og_locale, *tw_title, *pub, *mod, *section, *author,
 		*art_author, *content_lang, *html_lang, *ip_pub, *ip_mod,
 		*other_pub, *time_dt, *time_pub;
+	const char *description; /* meta description, else og:description */
+	const char *og_description;
 	char *title;
 	char *h1[MAX_H1]; /* the first <h1>s of the page, in order */
 	size_t nh1;

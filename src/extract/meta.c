@@ -137,6 +137,10 @@ static void meta_from_tag(struct meta *m, const xmlNode *n)
 			keep_first(&m->og_site, content);
 		else if (!strcasecmp(key, "og:image"))
 			keep_first(&m->og_image, content);
+		else if (!strcasecmp(key, "description"))
+			keep_first(&m->description, content);
+		else if (!strcasecmp(key, "og:description"))
+			keep_first(&m->og_description, content);
 		else if (!strcasecmp(key, "og:locale"))
 			keep_first(&m->og_locale, content);
 		else if (!strcasecmp(key, "article:published_time"))

@@ -168,7 +168,11 @@ static bool confirms(const char *body, const char *text, const char *lang)
  * follows it). Another story, a comment thread, a teaser list then.
  * "text-short": the text is under a quarter of the page's longest block
  * of prose when that holds SHORT_LARGEST_MIN characters (a box won over
- * the story). "text-repetitive": mostly short lines of one shape.
+ * the story), or under half the page's own description (`summary`) of
+ * SUMMARY_MIN characters or more, with the standfirst shorter than it too
+ * (a story is no shorter than its summary: a header box of pull quote and
+ * byline won over a paywalled paragraph; an empty text is a title-only
+ * story, not a failure). "text-repetitive": mostly short lines of one shape.
  * Measured (scripts/eval-extract; per-page F1 against each set's truth):
  * related-dev-html 11 of 16 pages with F1 < 0.5 warned (10 before), 18
  * warned with F1 >= 0.8 (33 before; 7 of them title-only stories whose
@@ -321,10 +325,15 @@ static const char *dom_warning(const struct tally *t, const char *text)
 	return NULL;
 }
 
+/* Characters of a page's description that make it a measure of the
+ * story: a shorter one may be a site's slogan. */
+enum { SUMMARY_MIN = 100 };
+
 static void check_extraction(struct article *out, size_t largest,
 			     const char *near, bool stated,
-			     const struct tally *tally)
+			     const struct tally *tally, const char *summary)
 {
+	size_t summary_chars = summary ? utf8_chars(summary) : 0;
 	const char *dom;
 
 	char keys[KEY_WORDS_MAX][KEY_PREFIX + 1];
@@ -342,7 +351,10 @@ static void check_extraction(struct article *out, size_t largest,
 			add_warning(out, "text-unlike-headline");
 		free(printed);
 	}
-	if (chars * SHORT_FACTOR < largest && largest >= SHORT_LARGEST_MIN)
+	if ((chars * SHORT_FACTOR < largest && largest >= SHORT_LARGEST_MIN) ||
+	    (summary_chars >= SUMMARY_MIN && chars > 0 && chars * 2 < summary_chars &&
+	     chars + (out->standfirst ? utf8_chars(out->standfirst) : 0) <
+		     summary_chars))
 		add_warning(out, "text-short");
 	if (repetitive(text))
 		add_warning(out, "text-repetitive");
@@ -1007,7 +1019,8 @@ int extract_article(const char *html, size_t len, const char *name,
 
 		check_extraction(out, parts.largest, after ? after : m.near,
 				 parts.headline != NULL,
-				 from_dom ? &parts.tally : NULL);
+				 from_dom ? &parts.tally : NULL,
+				 m.description ? m.description : m.og_description);
 		free(after);
 	}
 	fill_from_parts(out);
