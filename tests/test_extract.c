@@ -1584,6 +1584,43 @@ static void test_extract_leaves_out_ruby_annotations(void **state)
 			    (const char *const[]){ "ぎゃくたい", "きょういく", "(", NULL });
 }
 
+/* A header box (headline, pull quote, a caption) scores above a story
+ * of one short paragraph in another branch of the page (a paywalled
+ * teaser), too short to be taken as the body below it by its length. The
+ * page's own description begins that paragraph: the publisher's summary
+ * of the story is where the story begins, so it is the body. Without the
+ * description, nothing says so. */
+#define PORT_PAGE(meta)                                                       \
+	"<html><head>" meta "</head><body><div id=\"wrap\"><article "        \
+	"class=\"post type-post\"><div class=\"post-header container\"><div " \
+	"class=\"post-header-holder\"><div class=\"featured-image\"><figure>"  \
+	"<figcaption class=\"caption-text\">The old port seen from the "      \
+	"lighthouse at dusk. Photo: Ana Ruiz</figcaption></figure></div>"    \
+	"<header class=\"post-title\"><h1 class=\"entry-title\">Old port "    \
+	"opens to ships at night</h1><p class=\"sub-title\">'The lights and " \
+	"buoys are finally ready for it'</p></header></div></div><div "       \
+	"class=\"container\"><div class=\"row\"><div class=\"span8 "          \
+	"main-content\" role=\"main\"><div class=\"main-inner\"><div "        \
+	"class=\"post-content\"><p><img class=\"alignright\">The harbour "    \
+	"authority said on Monday that ships of any size could now enter the " \
+	"old port at night, after forty years of daylight-only pilotage.</p>" \
+	"</div></div></div></div></div></article></div></body></html>"
+static void test_extract_body_that_the_description_begins(void **state)
+{
+	const char *described = PORT_PAGE(
+		"<meta name=\"description\" content=\"The harbour authority said "
+		"on Monday that ships of any size could now enter the old port at "
+		"night, after forty years of daylight-only pilotage.\">");
+	const char *bare = PORT_PAGE("");
+
+	(void)state;
+	testutil_page_holds(described,
+			    (const char *const[]){ "ships of any size could now enter", NULL },
+			    NULL);
+	testutil_page_holds(bare, NULL,
+			    (const char *const[]){ "ships of any size could now enter", NULL });
+}
+
 /* A dialog (a login window over the page) and a form's alerts are the
  * page's interface, never its text, in any pass: a short story's relaxed
  * passes took a login dialog's messages, longer than the story. */
@@ -1740,6 +1777,7 @@ int main(void)
 		cmocka_unit_test(test_extract_ignores_meta_charset),
 		cmocka_unit_test(test_extract_survives_deep_nesting),
 		cmocka_unit_test(test_extract_never_takes_dialog),
+		cmocka_unit_test(test_extract_body_that_the_description_begins),
 		cmocka_unit_test(test_extract_leaves_out_ruby_annotations),
 		cmocka_unit_test(test_extract_end_markers_in_capitals_beyond_ascii),
 		cmocka_unit_test(test_extract_not_nul_terminated),

@@ -23,7 +23,8 @@ enum { BESIDE_MAX = 200 };
  * on no memory. */
 static int content_pass(xmlNode *root, unsigned mode,
 			const struct article *meta, xmlNode *headline,
-			char **text, struct parts *found, bool *anchored)
+			const char *summary, char **text, struct parts *found,
+			bool *anchored)
 {
 	struct scan s = { 0 };
 	struct printer pr = { 0 };
@@ -34,6 +35,7 @@ static int content_pass(xmlNode *root, unsigned mode,
 	s.mode = mode;
 	buf_init(&s.tmp);
 	s.headline = headline;
+	s.summary = summary;
 	pr.s = &s;
 	pr.title = meta->title;
 	pr.author = meta->author;
@@ -307,9 +309,33 @@ static size_t parts_paragraphs(const struct parts *p)
 	       (p->dateline ? count_paragraphs(p->dateline) : 0);
 }
 
-int extract_text(xmlNode *root, const struct article *meta,
-		 char **text, struct parts *parts)
+/* The first words of `summary` (see struct scan) into `out` (size
+ * SUMMARY_PREFIX + 1); "" when it is shorter than 2 * SUMMARY_PREFIX
+ * (a short description may be a slogan). */
+static void summary_prefix(const char *summary, char *out)
 {
+	struct buf b = BUF_INIT;
+	bool space = false;
+	size_t n;
+
+	out[0] = '\0';
+	if (!summary || add_collapsed(&b, summary, &space) == (size_t)-1 ||
+	    b.len < 2 * SUMMARY_PREFIX) {
+		buf_release(&b);
+		return;
+	}
+	n = SUMMARY_PREFIX;
+	while (n > 0 && b.data[n] != ' ')
+		n--;
+	memcpy(out, b.data, n);
+	out[n] = '\0';
+	buf_release(&b);
+}
+
+int extract_text(xmlNode *root, const struct article *meta,
+		 const char *summary, char **text, struct parts *parts)
+{
+	char prefix[SUMMARY_PREFIX + 1];
 	static const unsigned modes[] = {
 		M_STRIP_UNLIKELY | M_WEIGHT | M_CLEAN,
 		M_WEIGHT | M_CLEAN,
@@ -324,13 +350,15 @@ int extract_text(xmlNode *root, const struct article *meta,
 
 	if (find_headline(root, meta->title, &headline))
 		return -1;
+	summary_prefix(summary, prefix);
 	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
 		char *t;
 		size_t n;
 		bool anchored;
 		struct parts tp;
 
-		if (content_pass(root, modes[i], meta, headline, &t, &tp, &anchored)) {
+		if (content_pass(root, modes[i], meta, headline, prefix, &t, &tp,
+				 &anchored)) {
 			free(best);
 			parts_release(&bp);
 			return -1;

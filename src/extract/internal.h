@@ -278,6 +278,10 @@ struct scan {
 	size_t n, cap;
 	unsigned mode;
 	xmlNode *headline; /* the <h1> that states the title, or NULL */
+	/* The first words of the page's description, whitespace collapsed
+	 * (SUMMARY_PREFIX bytes at most, cut at a space), or "": where the
+	 * publisher's summary of the story begins. Not owned. */
+	const char *summary;
 	size_t seen; /* characters of text scanned so far */
 	struct buf tmp;
 	bool oom;
@@ -411,7 +415,10 @@ int find_headline(xmlNode *root, const char *title, xmlNode **found);
 /* The article's text (*text, malloc'd) and its other parts (*parts, to
  * release with parts_release()) from the best of the content passes.
  * Returns 0, or -1 when memory runs out. */
-int extract_text(xmlNode *root, const struct article *meta, char **text,
+enum { SUMMARY_PREFIX = 48 };
+/* `summary`: the page's description (may be NULL). */
+int extract_text(xmlNode *root, const struct article *meta,
+		 const char *summary, char **text,
 		 struct parts *parts);
 
 /* Dates (date.c) ---------------------------------------------------------- */

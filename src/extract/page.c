@@ -981,7 +981,8 @@ int extract_article(const char *html, size_t len, const char *name,
 		error_set(err, name, "out of memory");
 		goto out;
 	}
-	if (extract_text(root, out, &text, &parts)) {
+	if (extract_text(root, out, m.description ? m.description : m.og_description,
+			 &text, &parts)) {
 		error_set(err, name, "out of memory");
 		goto out;
 	}

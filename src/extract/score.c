@@ -381,19 +381,49 @@ void boost_near_headline(struct scan *s)
  * sidebars, which are longer than a short post.
  * A paywalled teaser, a story told in tables or pictures with captions
  * scores weakly and lost to its header of headline, standfirst and
- * byline, boosted five times. Returns `best` when there is no such body.
+ * byline, boosted five times. A shorter block there is the body when it
+ * holds the page's description's opening words and the header does not
+ * (is_body_below()). Returns `best` when there is no such body.
  * Linear in the elements: `before` does not decrease in document order.
  * (The body used to be looked for inside the headline's third ancestor
  * only, which missed a header nested in hero, container and column boxes
  * with the body in the page wrapper's next branch.) */
 enum { HEADER_BOX_MAX = 800, BODY_BELOW_MIN = 200,
        HEADER_SLACK = 200 };
+
+/* Whether element `n`'s text holds where the page's description begins
+ * (s->summary). On no memory, false: the choice stands. */
+static bool holds_summary(struct scan *s, const xmlNode *n)
+{
+	if (!s->summary || !*s->summary)
+		return false;
+	if (subtree_text(n, &s->tmp)) {
+		s->oom = true;
+		return false;
+	}
+	return strstr(s->tmp.data, s->summary) != NULL;
+}
+
+/* Whether candidate `in` below a header is the story's body: as long as
+ * body_below_header() asks, or, shorter, holding where the page's own
+ * description begins while the header does not (the publisher's summary
+ * of the story is its opening: a paywalled one-paragraph teaser). */
+static bool is_body_below(struct scan *s, const struct info *in, size_t need,
+			  bool header_summed)
+{
+	if (in->in_box || link_density(in) >= 0.3 || in->drop)
+		return false;
+	if (in->text >= need && (in->p >= 2 || in->prose >= LOOSE_PROSE))
+		return true;
+	return !header_summed && in->prose > 0 && holds_summary(s, in->node);
+}
+
 static uint32_t body_below_header(struct scan *s, uint32_t best)
 {
 	const struct info *b = &s->v[best], *h = NULL;
 	uint32_t end = best + 1, found = best;
 	size_t header, need, reach;
-	bool holds;
+	bool holds, summed;
 
 	/* a headline inside a block the strict pass skips (a "header" box)
 	 * has no record: its nearest recorded ancestor stands for it */
@@ -409,12 +439,11 @@ static uint32_t body_below_header(struct scan *s, uint32_t best)
 	reach = h->before + h->text + header + HEADER_SLACK;
 	while (end < s->n && is_ancestor(s, best, end))
 		end++;
+	summed = holds_summary(s, b->node);
 	for (uint32_t i = end; i < s->n && s->v[i].before <= reach; i++) {
 		const struct info *in = &s->v[i];
 
-		if (!in->candidate || in->skipped || in->in_box || in->text < need ||
-		    link_density(in) >= 0.3 || (in->p < 2 && in->prose < LOOSE_PROSE) ||
-		    in->drop)
+		if (!in->candidate || in->skipped || !is_body_below(s, in, need, summed))
 			continue;
 		if (found == best || in->score > s->v[found].score)
 			found = i;
