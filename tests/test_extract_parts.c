@@ -714,6 +714,39 @@ static void test_extract_sitename_and_tags(void **state)
 	article_clear(&a);
 }
 
+/* The author's bio after the story, with no box or class to tell it
+ * ("Jule Radeck studierte ...", "Dr. Arne Sjöström ist ..."), is no part
+ * of the text: the last paragraphs that open with an author's name (of
+ * two words or more) are cut. A closing paragraph that opens with someone
+ * else's name stays. */
+#define BIO_STORY(author, last)                                               \
+	"<html><head><meta name=\"author\" content=\"" author "\"></head>"    \
+	"<body><article><h1>Harbour pool reopens after two winters</h1>"     \
+	"<p>The harbour pool reopened on Saturday after two winters of "      \
+	"repairs, and a queue of swimmers stood at the gate by six.</p>"     \
+	"<p>The city paid for new pumps, a heated shallow end and a ramp "    \
+	"for wheelchairs, the mayor said at the opening.</p>"                 \
+	"<p>Entry stays free for children under twelve all summer long.</p>" \
+	"<p>" last "</p></article></body></html>"
+static void test_extract_cuts_the_authors_bio(void **state)
+{
+	(void)state;
+	testutil_page_holds(BIO_STORY("Jule Radeck", "Jule Radeck studierte "
+				      "Sportwissenschaften, bevor sie als Volontärin nach "
+				      "Hamburg zog."),
+			    (const char *const[]){ "Entry stays free", NULL },
+			    (const char *const[]){ "studierte", NULL });
+	testutil_page_holds(BIO_STORY("Clara Löw, Arne Sjöström", "Dr. Arne "
+				      "Sjöström ist Lead People Scientist bei einer Firma "
+				      "in Berlin."),
+			    (const char *const[]){ "Entry stays free", NULL },
+			    (const char *const[]){ "People Scientist", NULL });
+	testutil_page_holds(BIO_STORY("Jule Radeck", "Anna Berg, who swam "
+				      "first, said the water was colder than she had hoped."),
+			    (const char *const[]){ "Entry stays free", "colder than", NULL },
+			    NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -740,6 +773,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_a_round_up_of_items_with_prose),
 		cmocka_unit_test(test_extract_keeps_lines_that_are_only_a_url),
 		cmocka_unit_test(test_extract_sitename_and_tags),
+		cmocka_unit_test(test_extract_cuts_the_authors_bio),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

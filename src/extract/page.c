@@ -928,6 +928,100 @@ static void date_by_last_change(struct article *out, const struct meta *m)
 	}
 }
 
+/* Words that may stand before an author's name opening a bio ("Dr. Arne
+ * Sjöström ist ...", "Über Kathrin Berg", "Autor*in: Prof. Dr. ..."). */
+static const char *const bio_openers[] = {
+	"dr. ", "prof. ", "über ", "about ", "autor*in: ", "autorin: ",
+	"autor: ", "author: ", "— ", "– ", "- ", NULL
+};
+
+/* Whether paragraph `p` (`len` bytes) opens with one of `author`'s names
+ * of two words or more (names split at ",", "&", " and ", " und "; a
+ * one-word name may be a news agency or a first name that opens a
+ * sentence), after bio_openers. */
+static bool opens_with_author(const char *p, size_t len, const char *author)
+{
+	const char *a = author;
+
+	for (bool again = true; again;) {
+		again = false;
+		for (const char *const *o = bio_openers; *o; o++) {
+			size_t k = strlen(*o);
+
+			if (len > k && strncasecmp(p, *o, k) == 0) {
+				p += k;
+				len -= k;
+				again = true;
+			}
+		}
+	}
+	while (*a) {
+		size_t n = strcspn(a, ",&");
+		const char *and = NULL;
+
+		for (const char *q = a; q < a + n; q++)
+			if (!strncmp(q, " and ", 5) || !strncmp(q, " und ", 5)) {
+				and = q;
+				break;
+			}
+		if (and)
+			n = (size_t)(and - a);
+		while (n > 0 && a[0] == ' ') {
+			a++;
+			n--;
+		}
+		while (n > 0 && a[n - 1] == ' ')
+			n--;
+		if (n > 0 && memchr(a, ' ', n) && n < len && strncmp(p, a, n) == 0 &&
+		    !isalnum((unsigned char)p[n]))
+			return true;
+		a += n;
+		a += strspn(a, " ,&");
+		if (!strncmp(a, "and ", 4) || !strncmp(a, "und ", 4))
+			a += 4;
+	}
+	return false;
+}
+
+/* The author's bio after the story ("Jule Radeck studierte
+ * Sportwissenschaften, bevor ...", "Dr. Arne Sjöström ist Lead People
+ * Scientist bei ..."): the text's last paragraphs, each under BIO_MAX
+ * bytes and opening with one of the article's authors' names, are cut
+ * when BIO_AFTER paragraphs or more of the story stay before them. A
+ * story does not end on a paragraph about its writer; a bio is not the
+ * article body (article.h). */
+enum { BIO_MAX = 600, BIO_AFTER = 2 };
+static void cut_author_bio(struct article *out)
+{
+	char *t = out->text;
+	size_t end, paras = 0, cut;
+
+	if (!t || !out->author)
+		return;
+	end = strlen(t);
+	for (const char *p = t; *p;) {
+		size_t l = strcspn(p, "\n");
+
+		paras += l > 0;
+		p += l;
+		p += strspn(p, "\n");
+	}
+	cut = end;
+	while (paras > BIO_AFTER) {
+		size_t start = cut;
+
+		while (start > 0 && !(start >= 2 && t[start - 1] == '\n' &&
+				      t[start - 2] == '\n'))
+			start--;
+		if (start == 0 || cut - start >= BIO_MAX ||
+		    !opens_with_author(t + start, cut - start, out->author))
+			break;
+		cut = start - 2;
+		paras--;
+	}
+	t[cut] = '\0';
+}
+
 /* Moves *part into the article's *field unless that is set already. */
 static void take_part(char **field, char **part)
 {
@@ -1025,6 +1119,7 @@ int extract_article(const char *html, size_t len, const char *name,
 		free(after);
 	}
 	fill_from_parts(out);
+	cut_author_bio(out);
 	date_by_last_change(out, &m);
 	rc = 0;
 out:
