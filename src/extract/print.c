@@ -16,7 +16,7 @@ static unsigned fold_next(const unsigned char **s)
 	const unsigned char *p = *s;
 	unsigned c;
 
-	if (p[0] < 0x80 || p[0] < 0xC2 || p[0] > 0xDF || (p[1] & 0xC0) != 0x80) {
+	if (p[0] < 0xC2 || p[0] > 0xDF || (p[1] & 0xC0) != 0x80) {
 		*s = p + 1;
 		return (unsigned)tolower(p[0]);
 	}
@@ -249,7 +249,8 @@ bool is_end_marker(const char *p, size_t len)
 		return false;
 	/* the first byte first: the list is long and this runs on every
 	 * short line and heading (markers are lowercase; a non-ASCII first
-	 * byte is the same in both cases for the letters they start with) */
+	 * byte may differ between cases, Cyrillic's does, so any non-ASCII
+	 * first byte goes on to ieq_prefix()) */
 	for (const char *const *m = end_markers; *m; m++)
 		if ((tolower((unsigned char)p[i]) == (unsigned char)(*m)[0] ||
 		     ((unsigned char)p[i] >= 0x80 && (unsigned char)(*m)[0] >= 0x80)) &&
@@ -551,7 +552,6 @@ void flush_para(struct printer *pr)
 	struct buf *b = &pr->para;
 	const char *name;
 	size_t k;
-
 	bool after_link_line = pr->link_line;
 
 	rtrim(b);
