@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <jansson.h>
 
@@ -52,17 +53,33 @@ static double resident_mb(const char *field)
 	return kb < 0 ? -1.0 : kb / 1024.0;
 }
 
+/* The process's CPU seconds so far, user and system, all its threads;
+ * -1 when getrusage() fails. */
+static double process_cpu_seconds(void)
+{
+	struct rusage ru;
+
+	if (getrusage(RUSAGE_SELF, &ru))
+		return -1.0;
+	return (double)ru.ru_utime.tv_sec + (double)ru.ru_utime.tv_usec / 1e6 +
+	       (double)ru.ru_stime.tv_sec + (double)ru.ru_stime.tv_usec / 1e6;
+}
+
 void report_stage(struct report *r, const char *stage, double *t0)
 {
 	double now = output_now();
+	double cpu = process_cpu_seconds();
 
 	if (r->n_stages < sizeof r->stages / sizeof r->stages[0]) {
 		r->stages[r->n_stages].stage = stage;
 		r->stages[r->n_stages].seconds = now - *t0;
 		r->stages[r->n_stages].peak_mb = resident_mb("VmHWM:");
 		r->stages[r->n_stages].resident_mb = resident_mb("VmRSS:");
+		r->stages[r->n_stages].cpu_seconds =
+			cpu < 0 || r->cpu_mark < 0 ? -1.0 : cpu - r->cpu_mark;
 		r->n_stages++;
 	}
+	r->cpu_mark = cpu;
 	*t0 = now;
 }
 
@@ -358,6 +375,16 @@ int output_write_report(const char *outdir, const struct report *r,
 		rc |= buf_printf(&b, "%s\"%s\": %.3f", i ? ", " : "",
 				 r->stages[i].stage, r->stages[i].seconds);
 		total += r->stages[i].seconds;
+	}
+	rc |= buf_printf(&b, "%s\"total\": %.3f},\n", r->n_stages ? ", " : "", total);
+	/* CPU beside wall per stage (report_stage()) */
+	rc |= buf_adds(&b, "  \"cpu_seconds\": {");
+	total = 0;
+	for (size_t i = 0; i < r->n_stages; i++) {
+		double s = r->stages[i].cpu_seconds;
+		rc |= buf_printf(&b, "%s\"%s\": ", i ? ", " : "", r->stages[i].stage);
+		rc |= s < 0 ? buf_adds(&b, "null") : buf_printf(&b, "%.3f", s);
+		total += s < 0 ? 0 : s;
 	}
 	rc |= buf_printf(&b, "%s\"total\": %.3f},\n", r->n_stages ? ", " : "", total);
 	/* per stage, the peak so far and what stays resident (report_stage()) */

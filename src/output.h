@@ -67,6 +67,8 @@ struct stage_time {
 			       of the stage, MB (the stage where it grows made
 			       it); < 0: not known */
 	double resident_mb; /* resident at the end of the stage, MB; < 0: not known */
+	double cpu_seconds; /* the process's CPU time (user + system, all threads)
+			       during the stage; < 0: not known */
 };
 
 struct report {
@@ -94,12 +96,16 @@ struct report {
 	const struct skip_list *warned; /* input, warnings (article.h), or NULL */
 	struct stage_time stages[12];
 	size_t n_stages;
+	double cpu_mark; /* the process's CPU seconds at the last report_stage() */
 };
 
 /* Records the time since *t0 under `stage` and resets *t0 to now; also
  * the process's largest resident size so far (Linux's VmHWM, the figure
  * /usr/bin/time gives) and its resident size now (VmRSS), written as
- * report.json's "peak_memory_mb" and "resident_memory_mb". */
+ * report.json's "peak_memory_mb" and "resident_memory_mb", and the CPU
+ * time the process spent since the previous call (the first stage: since
+ * it started), written as "cpu_seconds": beside the wall time it says how
+ * busy the threads kept the cores. */
 void report_stage(struct report *r, const char *stage, double *t0);
 double output_now(void);
 

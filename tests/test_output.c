@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -510,6 +511,17 @@ static void test_write_report_is_valid_json(void **state)
 		assert_int_equal(p[big - 1], 1);
 		assert_int_equal(munmap(p, big), 0);
 	}
+	{
+		/* a tenth of a second of CPU within "rank" */
+		struct timespec t, u;
+		volatile double sink = 0;
+		clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t);
+		do {
+			for (int i = 0; i < 100000; i++)
+				sink = sink + i;
+			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &u);
+		} while ((double)(u.tv_sec - t.tv_sec) + (double)(u.tv_nsec - t.tv_nsec) / 1e9 < 0.1);
+	}
 	report_stage(&r, "rank", &t0);
 	report_stage(&r, "write", &t0);
 	assert_int_equal(r.n_stages, 3);
@@ -520,6 +532,10 @@ static void test_write_report_is_valid_json(void **state)
 	assert_true(r.stages[2].peak_mb >= r.stages[1].peak_mb);        /* never reset */
 	assert_true(r.stages[1].resident_mb >= 0.0 &&
 		    r.stages[1].resident_mb < r.stages[1].peak_mb - 64.0); /* unmapped */
+	/* CPU per stage: the loop's in "rank", not in the others (the first
+	 * counts from the process's start) */
+	assert_true(r.stages[1].cpu_seconds >= 0.1);
+	assert_true(r.stages[2].cpu_seconds >= 0.0 && r.stages[2].cpu_seconds < 0.05);
 
 	snprintf(outdir, sizeof outdir, "%s", testutil_path("report"));
 	snprintf(file, sizeof file, "%s/report.json", outdir);
@@ -551,6 +567,11 @@ static void test_write_report_is_valid_json(void **state)
 	assert_int_equal(json_object_size(times), 3);
 	assert_true(json_number_value(json_object_get(times, "rank")) >= 96.0);
 	assert_int_equal(json_object_size(json_object_get(v, "resident_memory_mb")), 3);
+	times = json_object_get(v, "cpu_seconds");
+	assert_int_equal(json_object_size(times), 4); /* the stages and "total" */
+	assert_float_equal(json_number_value(json_object_get(times, "rank")),
+			   r.stages[1].cpu_seconds, 0.001);
+	assert_true(json_number_value(json_object_get(times, "total")) >= 0.1);
 	sk = json_object_get(v, "skipped");
 	assert_true(json_is_array(sk));
 	assert_int_equal(json_array_size(sk), 2);
