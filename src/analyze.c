@@ -453,14 +453,20 @@ static int is_ascii(const char *s)
 #define FOLD_FLAGS                                                                 \
 	(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | \
 	 UTF8PROC_IGNORE)
+/* The lead signature's normal form (analyze.h): marks stripped, as a
+ * re-edit may add or drop an accent. */
+#define LEAD_FOLD_FLAGS                                                            \
+	(UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD | \
+	 UTF8PROC_STRIPMARK)
 
-/* s[0 .. n) through utf8proc into out, decomposed into *u (grown as
- * needed: *cap code points, and room for reencode's terminator). */
-static int fold_segment(const unsigned char *s, size_t n, utf8proc_int32_t **u,
+/* s[0 .. n) through utf8proc with `flags` into out, decomposed into *u
+ * (grown as needed: *cap code points, and room for reencode's terminator). */
+static int fold_segment(const unsigned char *s, size_t n, int flags, utf8proc_int32_t **u,
 			size_t *cap, struct buf *out)
 {
+	utf8proc_option_t opt = (utf8proc_option_t)flags;
 	utf8proc_ssize_t m = utf8proc_decompose(s, (utf8proc_ssize_t)n, *u,
-						(utf8proc_ssize_t)*cap, FOLD_FLAGS);
+						(utf8proc_ssize_t)*cap, opt);
 
 	if (m <= 0)
 		return m < 0 ? -1 : 0; /* not UTF-8; or ignorables only */
@@ -471,16 +477,19 @@ static int fold_segment(const unsigned char *s, size_t n, utf8proc_int32_t **u,
 			return -1;
 		*u = nu;
 		*cap = want;
-		m = utf8proc_decompose(s, (utf8proc_ssize_t)n, *u, (utf8proc_ssize_t)*cap,
-				       FOLD_FLAGS);
+		m = utf8proc_decompose(s, (utf8proc_ssize_t)n, *u, (utf8proc_ssize_t)*cap, opt);
 		if (m < 0)
 			return -1;
 	}
-	m = utf8proc_reencode(*u, m, FOLD_FLAGS);
+	m = utf8proc_reencode(*u, m, opt);
 	return m < 0 ? -1 : buf_add(out, *u, (size_t)m);
 }
 
-int analyze_fold(const char *text, size_t len, struct buf *out)
+/* text[0 .. len) normalised with utf8proc's `flags` (case folding, NFKC
+ * and what goes with them: never anything that changes ASCII but for its
+ * case) into out, in pieces: ASCII runs lowercased here, the rest through
+ * utf8proc. */
+static int fold_with(const char *text, size_t len, int flags, struct buf *out)
 {
 	const unsigned char *p = (const unsigned char *)text;
 	utf8proc_int32_t *u = NULL;
@@ -508,11 +517,21 @@ int analyze_fold(const char *text, size_t len, struct buf *out)
 			break;
 		for (e = j; e < len && p[e] >= 0x80; e++)
 			;
-		rc = fold_segment(p + k, e - k, &u, &cap, out);
+		rc = fold_segment(p + k, e - k, flags, &u, &cap, out);
 		i = e;
 	}
 	free(u);
 	return rc;
+}
+
+int analyze_fold(const char *text, size_t len, struct buf *out)
+{
+	return fold_with(text, len, FOLD_FLAGS, out);
+}
+
+int analyze_fold_lead(const char *text, size_t len, struct buf *out)
+{
+	return fold_with(text, len, LEAD_FOLD_FLAGS, out);
 }
 
 static int analyze_text(struct analyzer *an, const char *lang, const char *text,
@@ -903,9 +922,18 @@ size_t analyze_next_word(const unsigned char *s, size_t len, size_t *i, size_t *
 		utf8proc_int32_t c;
 
 		for (;;) {
-			k = *i < len ? utf8proc_iterate(s + *i, (utf8proc_ssize_t)(len - *i), &c) : 0;
-			if (k <= 0 || !analyze_word_cp(c))
-				break;
+			if (*i < len && s[*i] < 0x80) {
+				/* ASCII: its letters and digits are its only L and N */
+				k = 1;
+				c = s[*i];
+				if (!is_ascii_word(s[*i]))
+					break;
+			} else {
+				k = *i < len ? utf8proc_iterate(s + *i, (utf8proc_ssize_t)(len - *i),
+								&c) : 0;
+				if (k <= 0 || !analyze_word_cp(c))
+					break;
+			}
 			if (from == SIZE_MAX)
 				from = *i;
 			*i += (size_t)k;
@@ -935,33 +963,38 @@ static size_t whole_prefix(const char *text, size_t max)
 }
 
 /* Hashes of the first `max` words of text's first `take` bytes (NFKC,
- * case-folded, marks stripped) into word[]; returns how many, or -1 when
- * the text is not UTF-8 or memory runs out. */
+ * case-folded, marks stripped: analyze_fold_lead()) into word[]; returns
+ * how many, or -1 when the text is not UTF-8 or memory runs out. */
 static long prefix_words(const char *text, size_t take, uint32_t *word, size_t max)
 {
-	utf8proc_uint8_t *norm = NULL;
-	utf8proc_ssize_t len;
+	struct buf norm = BUF_INIT;
 	size_t n = 0, i = 0, start = 0, wl;
 
-	len = utf8proc_map((const utf8proc_uint8_t *)text, (utf8proc_ssize_t)take, &norm,
-			   UTF8PROC_STABLE | UTF8PROC_COMPAT | UTF8PROC_COMPOSE |
-			   UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK);
-	if (len < 0)
+	if (analyze_fold_lead(text, take, &norm)) {
+		buf_release(&norm);
 		return -1;
-	while (n < max && (wl = analyze_next_word(norm, (size_t)len, &i, &start)) > 0)
-		word[n++] = hash_bytes(norm + start, wl);
-	free(norm);
+	}
+	while (n < max &&
+	       (wl = analyze_next_word((const unsigned char *)norm.data, norm.len, &i, &start)) > 0)
+		word[n++] = hash_bytes(norm.data + start, wl);
+	buf_release(&norm);
 	return (long)n;
 }
 
-/* Whether s[0 .. len) is UTF-8 as utf8proc_map() takes it. */
+/* Whether s[0 .. len) is UTF-8 as utf8proc_map() takes it (an ASCII byte
+ * is a character of its own to utf8proc_iterate(): skipped at once). */
 static int valid_utf8(const char *s, size_t len)
 {
 	utf8proc_int32_t c;
 
 	for (size_t i = 0; i < len;) {
-		utf8proc_ssize_t k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
-						      (utf8proc_ssize_t)(len - i), &c);
+		utf8proc_ssize_t k;
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		k = utf8proc_iterate((const utf8proc_uint8_t *)s + i,
+				     (utf8proc_ssize_t)(len - i), &c);
 		if (k <= 0)
 			return 0;
 		i += (size_t)k;

@@ -122,6 +122,12 @@ void analyze_lead_signature(const char *text, uint16_t sig[ANALYZE_LEAD_SLOTS]);
  * ASCII character right before other text goes with it: a combining mark
  * may compose with it). -1: not valid UTF-8 or out of memory. */
 int analyze_fold(const char *text, size_t len, struct buf *out);
+/* analyze_fold() with marks stripped and ignorables kept: the lead
+ * signature's normal form, byte for byte what utf8proc_map() gives for the
+ * whole text with UTF8PROC_STABLE | COMPAT | COMPOSE | CASEFOLD |
+ * STRIPMARK (how policy.h reads titles). -1: not valid UTF-8 or out of
+ * memory. */
+int analyze_fold_lead(const char *text, size_t len, struct buf *out);
 /* Whether sig is a signature (not ANALYZE_LEAD_NONE in every slot). */
 int analyze_lead_known(const uint16_t *sig);
 /* The estimated Jaccard overlap of two leads' shingles, 0 to 1: the

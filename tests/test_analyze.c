@@ -798,13 +798,15 @@ static void test_lead_signature_depends_on_the_first_words_only(void **state)
 }
 
 
-/* analyze_fold() lowercases ASCII runs itself and sends only the rest to
- * utf8proc: the result must be utf8proc_map()'s for the whole text, byte
- * for byte, whatever sits at the joins: a combining mark after an ASCII
- * letter (composes with it), marks that decompose into several, ligatures
- * and full-width letters that fold to ASCII, ignorables, Hangul jamo that
- * compose, letters whose folding grows. */
-static void test_fold_equals_utf8proc_on_the_whole_text(void **state)
+/* analyze_fold() and analyze_fold_lead() lowercase ASCII runs themselves
+ * and send only the rest to utf8proc: the result must be utf8proc_map()'s
+ * for the whole text with their flags, byte for byte, whatever sits at the
+ * joins: a combining mark after an ASCII letter (composes with it, or is
+ * stripped), marks that decompose into several, ligatures and full-width
+ * letters that fold to ASCII, ignorables, Hangul jamo that compose, letters
+ * whose folding grows. */
+static void assert_fold_is_utf8proc(int (*fold)(const char *, size_t, struct buf *),
+				    int flags)
 {
 	static const char *const pieces[] = {
 		"e", "E", "u", "A", " ", "\n\n", "Tillerson", ".", "1", "e\xcc\x81",
@@ -817,7 +819,6 @@ static void test_fold_equals_utf8proc_on_the_whole_text(void **state)
 	struct buf got = BUF_INIT;
 	char text[512];
 
-	(void)state;
 	srand(7);
 	for (int round = 0; round < 3000; round++) {
 		size_t len = 0;
@@ -832,18 +833,72 @@ static void test_fold_equals_utf8proc_on_the_whole_text(void **state)
 			len += strlen(piece);
 		}
 		wn = utf8proc_map((const utf8proc_uint8_t *)text, 0, &want,
-				  UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
-					  UTF8PROC_COMPAT | UTF8PROC_CASEFOLD | UTF8PROC_IGNORE);
+				  (utf8proc_option_t)(UTF8PROC_NULLTERM | flags));
 		assert_true(wn >= 0);
-		assert_int_equal(analyze_fold(text, len, &got), 0);
+		assert_int_equal(fold(text, len, &got), 0);
 		assert_int_equal(got.len, (size_t)wn);
 		assert_memory_equal(got.data, want, (size_t)wn);
 		assert_int_equal(got.data[got.len], '\0');
 		free(want);
 	}
 	/* not UTF-8: refused, as utf8proc refuses it */
-	assert_int_equal(analyze_fold("caf\xe9 au lait", 14, &got), -1);
+	assert_int_equal(fold("caf\xe9 au lait", 14, &got), -1);
+	assert_int_equal(fold("cafe \xc3", 6, &got), -1);
 	buf_release(&got);
+}
+
+static void test_fold_equals_utf8proc_on_the_whole_text(void **state)
+{
+	(void)state;
+	assert_fold_is_utf8proc(analyze_fold, UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+					      UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+					      UTF8PROC_IGNORE);
+}
+
+/* The lead signature's words are read from analyze_fold_lead()'s form. */
+static void test_lead_fold_equals_utf8proc_on_the_whole_text(void **state)
+{
+	(void)state;
+	assert_fold_is_utf8proc(analyze_fold_lead, UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+						   UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+						   UTF8PROC_STRIPMARK);
+}
+
+/* analyze_next_word() tests an ASCII byte itself instead of decoding it and
+ * asking for its category: the words must be those analyze_word_cp() makes,
+ * for every ASCII character between word characters, beside non-ASCII
+ * letters and marks too. */
+static void test_next_word_splits_ascii_as_categories_do(void **state)
+{
+	char text[4096];
+	size_t n = 0;
+
+	(void)state;
+	for (int c = 1; c < 128; c++) {
+		size_t i = 0, start = 0, wl, words = 0;
+		size_t want = analyze_word_cp(c) ? 1 : 2;
+		n = (size_t)snprintf(text, sizeof text, "ab%c\xc3\xa9z", c);
+		while ((wl = analyze_next_word((const unsigned char *)text, n, &i, &start)) > 0) {
+			words++;
+			if (want == 1)
+				assert_int_equal(wl, n);
+			else if (words == 1)
+				assert_int_equal(wl, 2);
+			else
+				assert_memory_equal(text + start, "\xc3\xa9z", 3);
+		}
+		assert_int_equal(words, want);
+	}
+	/* a non-ASCII space ends a word, as an ASCII one does */
+	n = (size_t)snprintf(text, sizeof text, "x9\xe2\x80\x83Yz Q");
+	{
+		size_t i = 0, start = 0;
+		assert_int_equal(analyze_next_word((const unsigned char *)text, n, &i, &start), 2);
+		assert_int_equal(analyze_next_word((const unsigned char *)text, n, &i, &start), 2);
+		assert_int_equal(start, 5);
+		assert_int_equal(analyze_next_word((const unsigned char *)text, n, &i, &start), 1);
+		assert_int_equal(analyze_next_word((const unsigned char *)text, n, &i, &start), 0);
+	}
 }
 
 int main(void)
@@ -868,6 +923,8 @@ int main(void)
 		cmocka_unit_test(test_reused_analyzer_gives_the_same_terms),
 		cmocka_unit_test(test_many_languages_in_one_analyzer),
 		cmocka_unit_test(test_ascii_shortcut_splits_words_like_utf8proc),
+		cmocka_unit_test(test_lead_fold_equals_utf8proc_on_the_whole_text),
+		cmocka_unit_test(test_next_word_splits_ascii_as_categories_do),
 		cmocka_unit_test(test_bigrams_pair_adjacent_terms_when_enabled),
 		cmocka_unit_test(test_names_count_capitalised_sequences_when_enabled),
 		cmocka_unit_test(test_more_languages_have_stopwords_and_stemmers),
