@@ -276,7 +276,9 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 	corpus_free(&corpus);
 	report_stage(r, "analyze+model", t0);
 	if (o->list.policy.semantic > 0.0f && o->dims) {
-		if (pipeline_latent(m, (uint32_t)o->dims, o->latent_sample, (int)o->list.jobs, &err)) {
+		/* the term basis only goes into a saved model (query.h) */
+		if (pipeline_latent(m, (uint32_t)o->dims, o->latent_sample, (int)o->list.jobs,
+				    o->model_path != NULL, &err)) {
 			log_error("%s", err.message);
 			return EXIT_INTERNAL;
 		}

@@ -371,7 +371,7 @@ int cmd_merge(int argc, char **argv)
 	log_info("merged %d %s: %u %s, %u terms, %zu skipped inputs (%.2f s)", argc - optind,
 		 argc - optind == 1 ? "part" : "parts", m.n_docs,
 		 m.n_docs == 1 ? "story" : "stories", m.n_terms, skipped.n, output_now() - t0);
-	if (dims && pipeline_latent(&m, (uint32_t)dims, latent_sample, (int)jobs, &err)) {
+	if (dims && pipeline_latent(&m, (uint32_t)dims, latent_sample, (int)jobs, 1, &err)) {
 		log_error("%s", err.message);
 		status = EXIT_INTERNAL;
 	} else if (pipeline_stop) {

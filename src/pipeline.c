@@ -700,9 +700,9 @@ int pipeline_recommend_range(const struct model *m, const struct rank_options *r
 }
 
 int pipeline_latent(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
-		    struct error *err)
+		    int with_basis, struct error *err)
 {
-	float *vecs, *basis;
+	float *vecs, *basis = NULL;
 	uint32_t got;
 	struct error e;
 
@@ -712,7 +712,8 @@ int pipeline_latent(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
 			 m->n_docs, m->n_docs == 1 ? "story" : "stories");
 		return 0;
 	}
-	if (semantic_fit_sampled(m, dim, 42, jobs, fit_stories, &vecs, &basis, &got, &e))
+	if (semantic_fit_sampled(m, dim, 42, jobs, fit_stories, &vecs,
+				 with_basis ? &basis : NULL, &got, &e))
 		return error_set(err, NULL, "%s", e.message);
 	model_set_latent(m, vecs, got);
 	model_set_term_basis(m, basis); /* for `query` (query.h) */

@@ -86,10 +86,13 @@ int pipeline_build_release(struct corpus *c, const struct analyze_options *ao,
 			   struct error *err);
 
 /* Adds latent vectors of `dim` dimensions to `m` (semantic.h), fitted on
- * at most `fit_stories` of them (0: all; semantic_fit_sampled()); a corpus
- * too small for a latent space is left without and reported via log_warn. */
+ * at most `fit_stories` of them (0: all; semantic_fit_sampled()), and with
+ * `with_basis` the term basis that folds new stories in (model_set_term_basis(),
+ * what a saved model keeps for `query`; a run that saves no model skips its
+ * product, the vectors are the same); a corpus too small for a latent space
+ * is left without and reported via log_warn. */
 int pipeline_latent(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
-		    struct error *err);
+		    int with_basis, struct error *err);
 
 /* Ranks every story of `m`, applies the policy and writes
  * OUTDIR/related.jsonl, and with pub->per_story the run folder of

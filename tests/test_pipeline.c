@@ -332,7 +332,8 @@ static void test_policy_is_the_same_for_any_thread_count(void **state)
 	error_clear(&err);
 	assert_int_equal(pipeline_build_release(&c, &ao, &mp, 2, &m, &err), 0);
 	corpus_free(&c);
-	assert_int_equal(pipeline_latent(&m, 16, 0, 2, &err), 0);
+	assert_int_equal(pipeline_latent(&m, 16, 0, 2, 0, &err), 0);
+	assert_null(m.term_basis); /* a run that saves no model */
 	ro.depth = 30;
 	ro.jobs = 2;
 	ro.same_lang = 1;
@@ -363,6 +364,37 @@ static void test_policy_is_the_same_for_any_thread_count(void **state)
 	model_free(&m);
 }
 
+/* The latent vectors do not depend on whether the term basis is asked for
+ * (a run that saves no model skips its product); the basis is there only
+ * when asked. */
+static void test_latent_vectors_are_the_same_without_the_basis(void **state)
+{
+	struct corpus c;
+	struct analyze_options ao;
+	struct model_params mp;
+	struct model with, without;
+	struct error err;
+	(void)state;
+
+	analyze_options_default(&ao);
+	model_params_default(&mp);
+	error_clear(&err);
+	make_corpus(&c, 600);
+	assert_int_equal(pipeline_build(&c, &ao, &mp, 2, &with, &err), 0);
+	assert_int_equal(pipeline_build(&c, &ao, &mp, 2, &without, &err), 0);
+	corpus_free(&c);
+	assert_int_equal(pipeline_latent(&with, 24, 0, 2, 1, &err), 0);
+	assert_int_equal(pipeline_latent(&without, 24, 0, 2, 0, &err), 0);
+	assert_int_equal(with.latent_dim, 24);
+	assert_int_equal(without.latent_dim, 24);
+	assert_non_null(with.term_basis);
+	assert_null(without.term_basis);
+	assert_memory_equal(with.latent, without.latent,
+			    (size_t)with.n_docs * with.latent_dim * sizeof *with.latent);
+	model_free(&with);
+	model_free(&without);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +402,7 @@ int main(void)
 		cmocka_unit_test(test_a_failing_callback_stops_with_its_message),
 		cmocka_unit_test(test_released_build_is_the_same_for_any_thread_count),
 		cmocka_unit_test(test_policy_is_the_same_for_any_thread_count),
+		cmocka_unit_test(test_latent_vectors_are_the_same_without_the_basis),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -81,7 +81,7 @@ static void make_model(const struct corpus *c, struct model *m, const char *path
 	mp.title_weight = ao.title_weight;
 	mp.lead_weight = ao.lead_weight;
 	assert_int_equal(pipeline_build(c, &ao, &mp, 1, &built, &err), 0);
-	assert_int_equal(pipeline_latent(&built, 8, 0, 1, &err), 0);
+	assert_int_equal(pipeline_latent(&built, 8, 0, 1, 1, &err), 0);
 	assert_true(built.latent_dim > 0);
 	assert_non_null(built.term_basis);
 	assert_int_equal(model_save(&built, path, &err), 0);
