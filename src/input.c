@@ -297,21 +297,59 @@ static const char *json_str(json_t *obj, const char *key)
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
-/* One line of a JSON Lines file, parsed on a thread of its batch. */
+/* The members of a record the collector reads: strings, NULL when a record
+ * lacks one or it is not a string (as json_string_value() gives). */
+enum record_field {
+	FIELD_ID, FIELD_TITLE, FIELD_TEXT, FIELD_PATH, FIELD_LANG, FIELD_AUTHOR,
+	FIELD_MODIFIED, FIELD_URL, FIELD_PUBLISHED, FIELD_SECTION, FIELD_CHARSET,
+	FIELD_COUNT
+};
+
+static const char *const field_names[FIELD_COUNT] = {
+	[FIELD_ID] = "id", [FIELD_TITLE] = "title", [FIELD_TEXT] = "text",
+	[FIELD_PATH] = "path", [FIELD_LANG] = "lang", [FIELD_AUTHOR] = "author",
+	[FIELD_MODIFIED] = "modified", [FIELD_URL] = "url",
+	[FIELD_PUBLISHED] = "published", [FIELD_SECTION] = "section",
+	[FIELD_CHARSET] = "charset",
+};
+
+/* One line of a JSON Lines file, parsed on a thread of its batch: by the
+ * scanner below (scanned) or else by jansson (obj). */
 struct jsonl_line {
 	char *text;          /* the line, without its end of line (malloc'd) */
 	size_t len, lineno;
 	uint64_t offset;     /* byte offset in the file */
-	json_t *obj;         /* parsed, or NULL */
-	char error[160];     /* why obj is NULL */
+	json_t *obj;         /* parsed by jansson, or NULL */
+	int scanned;         /* the scanner read it: the fields below */
+	struct buf values;   /* the scanned fields' values, each NUL-terminated */
+	size_t at[FIELD_COUNT]; /* 1 + a value's offset in values; 0: none */
+	int text_empty;      /* a scanned "text" string is "" */
+	char error[160];     /* why obj is NULL when not scanned */
+};
+
+static int scan_record(struct jsonl_line *l, int keep_text);
+static int use_scanner = 1;
+
+void input_use_scanner(int on)
+{
+	use_scanner = on;
+}
+
+/* What the threads of one batch share. */
+struct batch_ctx {
+	struct jsonl_line *lines;
+	int keep_text; /* the texts are wanted now (not deferred) */
 };
 
 static void parse_line(void *ctx, int worker, size_t i)
 {
-	struct jsonl_line *l = (struct jsonl_line *)ctx + i;
+	struct batch_ctx *b = ctx;
+	struct jsonl_line *l = b->lines + i;
 	json_error_t jerr;
 
 	(void)worker;
+	if (use_scanner && !scan_record(l, b->keep_text))
+		return;
 	l->obj = json_loadb(l->text, l->len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!l->obj)
 		snprintf(l->error, sizeof l->error, "%s", jerr.text);
@@ -333,6 +371,21 @@ static int set_published(char **field, const char *value)
 	return rc;
 }
 
+/* A parsed line's fields, from the scanner or from jansson's object. */
+static void line_fields(const struct jsonl_line *l, const char *field[FIELD_COUNT],
+			int *text_empty)
+{
+	for (int f = 0; f < FIELD_COUNT; f++) {
+		if (l->scanned) {
+			field[f] = l->at[f] ? l->values.data + l->at[f] - 1 : NULL;
+		} else {
+			json_t *v = json_object_get(l->obj, field_names[f]);
+			field[f] = json_is_string(v) ? json_string_value(v) : NULL;
+		}
+	}
+	*text_empty = l->scanned ? l->text_empty : field[FIELD_TEXT] && !*field[FIELD_TEXT];
+}
+
 /* One JSON Lines record, parsed from l (its object is released here);
  * problems go to the skipped list. `source` indexes set->sources when texts
  * are deferred. */
@@ -340,66 +393,56 @@ static int add_record(struct input_set *set, const char *file, const char *base,
 		      uint32_t source, struct jsonl_line *l)
 {
 	char name[4096], reason[512];
-	json_t *obj = l->obj;
+	const char *field[FIELD_COUNT];
 	const char *path, *text, *id;
 	struct input_item *it;
-	int rc = 0;
+	int rc = 0, text_empty;
 
-	l->obj = NULL;
 	snprintf(name, sizeof name, "%s:%zu", file, l->lineno);
-	if (!obj || !json_is_object(obj)) {
+	if (!l->scanned && (!l->obj || !json_is_object(l->obj))) {
 		snprintf(reason, sizeof reason, "not a JSON object: %s",
-			 obj ? "wrong type" : l->error);
-		json_decref(obj);
+			 l->obj ? "wrong type" : l->error);
 		return skip_list_add(&set->skipped, name, reason);
 	}
-	path = json_str(obj, "path");
-	text = json_str(obj, "text");
-	id = json_str(obj, "id");
-	if (!path && !text) {
-		json_decref(obj);
+	line_fields(l, field, &text_empty);
+	path = field[FIELD_PATH];
+	text = field[FIELD_TEXT];
+	id = field[FIELD_ID];
+	if (!path && !text)
 		return skip_list_add(&set->skipped, name,
 				     "record has neither \"path\" nor \"text\"");
-	}
-	if (!path && !id) {
-		json_decref(obj);
+	if (!path && !id)
 		return skip_list_add(&set->skipped, name, "article record has no \"id\"");
-	}
-	if (path && (!*path || (id && !*id))) {
-		json_decref(obj);
+	if (path && (!*path || (id && !*id)))
 		return skip_list_add(&set->skipped, name, "empty \"path\" or \"id\"");
-	}
 	it = new_item(set);
-	if (!it) {
-		json_decref(obj);
+	if (!it)
 		return -1;
-	}
 	struct article *a = &it->article;
 	it->name = strdup(name);
 	if (path) {
 		it->path = path[0] == '/' ? strdup(path) : fs_join(base, path);
 		a->path = it->path ? strdup(it->path) : NULL;
 		a->id = id ? strdup(id) : id_from_path(path);
-		rc |= article_set(&it->charset, json_str(obj, "charset"));
+		rc |= article_set(&it->charset, field[FIELD_CHARSET]);
 		rc |= !it->path || !a->path;
 	} else {
 		rc |= article_set(&a->id, id);
-		rc |= article_set(&a->title, json_str(obj, "title"));
+		rc |= article_set(&a->title, field[FIELD_TITLE]);
 		if (source != INPUT_TEXT_HERE) {
 			it->text_ref = (struct input_text_ref){ l->offset, (uint32_t)l->len, source };
-			it->has_text = *text != '\0';
+			it->has_text = !text_empty;
 		} else {
 			rc |= article_set(&a->text, text);
 		}
-		rc |= article_set(&a->lang, json_str(obj, "lang"));
-		rc |= article_set(&a->author, json_str(obj, "author"));
-		rc |= article_set(&a->modified, json_str(obj, "modified"));
+		rc |= article_set(&a->lang, field[FIELD_LANG]);
+		rc |= article_set(&a->author, field[FIELD_AUTHOR]);
+		rc |= article_set(&a->modified, field[FIELD_MODIFIED]);
 	}
-	rc |= article_set(&a->url, json_str(obj, "url"));
-	rc |= set_published(&a->published, json_str(obj, "published"));
-	rc |= article_set(&a->section, json_str(obj, "section"));
+	rc |= article_set(&a->url, field[FIELD_URL]);
+	rc |= set_published(&a->published, field[FIELD_PUBLISHED]);
+	rc |= article_set(&a->section, field[FIELD_SECTION]);
 	rc |= !it->name || !a->id;
-	json_decref(obj);
 	if (rc) {
 		drop_last_item(set);
 		return -1;
@@ -424,14 +467,18 @@ static int add_source(struct input_set *set, const char *file)
 	return 0;
 }
 
-/* ---- reading a deferred text back ----
+/* ---- a scanner for plain records ----
  *
- * The record was parsed whole when it was collected; reading it back only
- * needs two strings of it, "id" and "text". A small scanner finds them
- * (jansson's full parse was a fifth of the analysis time at 20k stories:
- * every member becomes an object). Anything it does not take for granted
- * (an escaped key, \u0000, a lone surrogate, a control character, a line
- * that is not one object) sends the line to jansson, which decides. */
+ * Most lines are flat objects of strings, and the collector needs about ten
+ * of their members, decoded. jansson builds an object of every member (it
+ * was nine tenths of the collect stage on real text: each text decoded,
+ * copied and thrown away when texts are deferred), so a small scanner reads
+ * such lines: it checks them as jansson would (UTF-8 as RFC 3629 has it,
+ * no control character in a string, escapes, no duplicate member) and
+ * hands anything it does not take for granted (a number, a nested value,
+ * an escaped key, \u0000, a lone surrogate, anything that is not valid)
+ * to jansson, which decides, with its own error message. The same scanner,
+ * without the UTF-8 check, reads a deferred text back (below). */
 
 static const char *skip_space(const char *p, const char *e)
 {
@@ -502,24 +549,67 @@ static int hex4(const char *p, const char *e, unsigned *v)
 	return 0;
 }
 
-/* p at an opening quote: the string unescaped into out (NUL-terminated);
- * the byte after it, or NULL when the scanner leaves it to jansson. */
-static const char *read_string(const char *p, const char *e, struct buf *out)
+/* The length of the UTF-8 sequence at p (p < e, *p >= 0x80) as RFC 3629
+ * and jansson take it (no overlong form, no surrogate, nothing beyond
+ * U+10FFFF), or 0 when it is none. */
+static size_t utf8_sequence(const unsigned char *p, const unsigned char *e)
 {
-	buf_reset(out);
+	unsigned c = p[0], v;
+	size_t n;
+
+	if (c < 0xC2 || c > 0xF4)
+		return 0;
+	n = c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+	if ((size_t)(e - p) < n)
+		return 0;
+	v = c & (0x3Fu >> (n - 1));
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+		v = v << 6 | (p[i] & 0x3Fu);
+	}
+	if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10FFFF ||
+	    (v >= 0xD800 && v <= 0xDFFF))
+		return 0;
+	return n;
+}
+
+/* p at an opening quote: the string unescaped into out (NUL-terminated;
+ * out NULL: only checked), its bytes checked as UTF-8 with `check_utf8`;
+ * the byte after it, or NULL when the scanner leaves it to jansson. */
+static const char *scan_string(const char *p, const char *e, struct buf *out, int check_utf8)
+{
+	if (out)
+		buf_reset(out);
 	for (p++;;) {
 		const char *run = p;
 		unsigned c, lo;
 		char u[4];
 		size_t n;
-		while (p < e && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
-			p++;
-		if (p > run && buf_add(out, run, (size_t)(p - run)))
+		while (p < e && *p != '"' && *p != '\\') {
+			unsigned char b = (unsigned char)*p;
+			if (b < 0x20)
+				break;
+			if (b < 0x80 || !check_utf8) {
+				p++;
+			} else if ((n = utf8_sequence((const unsigned char *)p,
+						      (const unsigned char *)e)) > 0) {
+				p += n;
+			} else {
+				return NULL;
+			}
+		}
+		if (out && p > run && buf_add(out, run, (size_t)(p - run)))
 			return NULL;
 		if (p >= e || (unsigned char)*p < 0x20)
 			return NULL;
-		if (*p == '"')
-			return buf_addc(out, '\0') ? NULL : (out->len--, p + 1);
+		if (*p == '"') {
+			if (out && buf_addc(out, '\0'))
+				return NULL;
+			if (out)
+				out->len--;
+			return p + 1;
+		}
 		if (++p >= e)
 			return NULL;
 		switch (*p++) {
@@ -550,6 +640,8 @@ static const char *read_string(const char *p, const char *e, struct buf *out)
 		}
 		if (!c)
 			return NULL;
+		if (!out)
+			continue;
 		if (c < 0x80) {
 			u[0] = (char)c;
 			n = 1;
@@ -573,6 +665,122 @@ static const char *read_string(const char *p, const char *e, struct buf *out)
 			return NULL;
 	}
 }
+
+static const char *read_string(const char *p, const char *e, struct buf *out)
+{
+	return scan_string(p, e, out, 0);
+}
+
+/* Members a record may have for the scanner to read it; more go to jansson. */
+#define SCAN_MAX_MEMBERS 64
+
+/* The field a member's key names, or -1. */
+static int field_of(const char *k, size_t len)
+{
+	for (int f = 0; f < FIELD_COUNT; f++)
+		if (strlen(field_names[f]) == len && !memcmp(field_names[f], k, len))
+			return f;
+	return -1;
+}
+
+/* p at a value that is not a string: the byte after a null, true or false
+ * (which give no field, as jansson's non-strings give none), else NULL. */
+static const char *skip_literal(const char *p, const char *e)
+{
+	static const char *const words[] = { "null", "true", "false" };
+
+	for (size_t i = 0; i < sizeof words / sizeof *words; i++) {
+		size_t n = strlen(words[i]);
+		if ((size_t)(e - p) >= n && !memcmp(p, words[i], n))
+			return p + n;
+	}
+	return NULL;
+}
+
+/* Reads l's line when it is a flat object of strings and literals into
+ * l->values and l->at (the texts too with keep_text, else only whether the
+ * text is empty) and sets l->scanned: 0. -1: the line goes to jansson. */
+static int scan_record(struct jsonl_line *l, int keep_text)
+{
+	const char *p = l->text, *e = l->text + l->len;
+	const char *key[SCAN_MAX_MEMBERS];
+	size_t key_len[SCAN_MAX_MEMBERS], nkeys = 0;
+	struct buf value = BUF_INIT;
+	int rc = -1;
+
+	memset(l->at, 0, sizeof l->at);
+	l->text_empty = 0;
+	buf_reset(&l->values);
+	p = skip_space(p, e);
+	if (p >= e || *p++ != '{')
+		return -1;
+	p = skip_space(p, e);
+	if (p < e && *p == '}') {
+		rc = 0;
+		p++;
+	}
+	while (rc && p < e && *p == '"' && nkeys < SCAN_MAX_MEMBERS) {
+		const char *k = p + 1, *ke = scan_string(p, e, NULL, 1);
+		size_t kl;
+		int f;
+		if (!ke || memchr(k, '\\', (size_t)(ke - 1 - k)))
+			break;
+		kl = (size_t)(ke - 1 - k);
+		for (size_t i = 0; i < nkeys && ke; i++)
+			if (key_len[i] == kl && !memcmp(key[i], k, kl))
+				ke = NULL; /* a duplicate: jansson says so */
+		if (!ke)
+			break;
+		key[nkeys] = k;
+		key_len[nkeys++] = kl;
+		p = skip_space(ke, e);
+		if (p >= e || *p++ != ':')
+			break;
+		p = skip_space(p, e);
+		f = field_of(k, kl);
+		if (p < e && *p == '"' && f == FIELD_TEXT && !keep_text) {
+			l->text_empty = p + 1 < e && p[1] == '"';
+			p = scan_string(p, e, NULL, 1);
+			l->at[f] = p ? l->values.len + 1 : 0;
+			if (p && buf_addc(&l->values, '\0'))
+				p = NULL;
+		} else if (p < e && *p == '"' && f >= 0) {
+			p = scan_string(p, e, &value, 1);
+			l->at[f] = p ? l->values.len + 1 : 0;
+			if (p && buf_add(&l->values, value.data, value.len + 1))
+				p = NULL;
+		} else if (p < e && *p == '"') {
+			p = scan_string(p, e, NULL, 1);
+		} else {
+			p = p < e ? skip_literal(p, e) : NULL;
+		}
+		if (!p)
+			break;
+		p = skip_space(p, e);
+		if (p < e && *p == ',') {
+			p = skip_space(p + 1, e);
+			continue;
+		}
+		if (p < e && *p == '}') {
+			rc = 0;
+			p++;
+		}
+		break;
+	}
+	buf_release(&value);
+	if (!rc && skip_space(p, e) != e)
+		rc = -1;
+	l->scanned = !rc;
+	return rc;
+}
+
+/* ---- reading a deferred text back ----
+ *
+ * The record was checked whole when it was collected; reading it back only
+ * needs two strings of it, "id" and "text", which the scanner above finds
+ * without checking the rest (jansson's full parse was a fifth of the
+ * analysis time at 20k stories: every member becomes an object). A line it
+ * cannot read goes to jansson, which decides. */
 
 /* The "id" and "text" strings of the object in line[0, len): 0 when the
  * scan went through (either may be absent: its buffer is then empty and
@@ -683,15 +891,18 @@ int input_read_text(int fd, const char *file, const struct input_text_ref *ref,
 static int add_batch(struct input_set *set, const char *file, const char *base,
 		     uint32_t source, struct jsonl_line *batch, size_t n)
 {
+	struct batch_ctx ctx = { batch, source == INPUT_TEXT_HERE };
 	int rc = 0;
 
-	parallel_for(set->jobs, n, 8, parse_line, batch);
+	parallel_for(set->jobs, n, 8, parse_line, &ctx);
 	if (pipeline_stop)
 		rc = 1;
 	for (size_t i = 0; i < n; i++) {
+		set->scanned += batch[i].scanned;
 		if (!rc)
 			rc = add_record(set, file, base, source, &batch[i]);
 		json_decref(batch[i].obj);
+		buf_release(&batch[i].values);
 		free(batch[i].text);
 	}
 	return rc;
@@ -757,8 +968,10 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 					break;
 				continue;
 			}
-			batch[nb] = (struct jsonl_line){ line, len, lineno,
-							 offset - (uint64_t)n, NULL, "" };
+			batch[nb] = (struct jsonl_line){ .text = line, .len = len,
+							 .lineno = lineno,
+							 .offset = offset - (uint64_t)n,
+							 .values = BUF_INIT };
 			line = NULL;
 			cap = 0;
 			bytes += len;

@@ -83,6 +83,8 @@ struct input_set {
 	int jobs;       /* threads that parse JSON Lines (0 or 1: the caller's) */
 	char **sources; /* JSON Lines files named by text_ref.source; owned */
 	size_t n_sources;
+	size_t scanned; /* JSON Lines lines read by the scanner of plain
+			   records (input.c), the others by jansson */
 };
 
 void input_set_init(struct input_set *set);
@@ -104,6 +106,11 @@ int input_add(struct input_set *set, const char *arg, struct error *err);
  * id `id` (the file changed during the run). Thread-safe (pread). */
 int input_read_text(int fd, const char *file, const struct input_text_ref *ref,
 		    const char *id, char **text, struct error *err);
+
+/* For tests: with 0, every JSON Lines line goes to jansson, not through the
+ * scanner of plain records first (input.c), which must give the same items
+ * and skips. Not thread-safe; 1 by default. */
+void input_use_scanner(int on);
 
 /* Sorts the items by id and skips duplicate ids. Call once after all
  * input_add() calls. Returns -1 only when memory runs out. */

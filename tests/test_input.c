@@ -536,6 +536,118 @@ static void test_jsonl_parsed_on_threads_gives_the_same_items(void **state)
 	input_set_free(&many);
 }
 
+/* Whether two collected sets hold the same items (every field) and skips. */
+static void assert_same_sets(const struct input_set *a, const struct input_set *b)
+{
+	assert_int_equal(a->n, b->n);
+	assert_int_equal(a->skipped.n, b->skipped.n);
+	for (size_t i = 0; i < a->skipped.n; i++) {
+		assert_string_equal(a->skipped.items[i].input, b->skipped.items[i].input);
+		assert_string_equal(a->skipped.items[i].reason, b->skipped.items[i].reason);
+	}
+	for (size_t i = 0; i < a->n; i++) {
+		const struct input_item *x = &a->items[i], *y = &b->items[i];
+		const char *const fx[] = { x->name, x->path, x->charset, x->article.id,
+					   x->article.title, x->article.text, x->article.url,
+					   x->article.lang, x->article.author,
+					   x->article.modified, x->article.section,
+					   x->article.published };
+		const char *const fy[] = { y->name, y->path, y->charset, y->article.id,
+					   y->article.title, y->article.text, y->article.url,
+					   y->article.lang, y->article.author,
+					   y->article.modified, y->article.section,
+					   y->article.published };
+		for (size_t f = 0; f < sizeof fx / sizeof *fx; f++) {
+			if (!fx[f] || !fy[f])
+				assert_ptr_equal(fx[f], fy[f]);
+			else
+				assert_string_equal(fx[f], fy[f]);
+		}
+		assert_int_equal(x->has_text, y->has_text);
+		assert_memory_equal(&x->text_ref, &y->text_ref, sizeof x->text_ref);
+	}
+}
+
+/* Collects `name` with the scanner on or off (input_use_scanner()). */
+static void collect_with(const char *name, int scanner, int defer, struct input_set *set)
+{
+	struct error err = { "" };
+
+	input_use_scanner(scanner);
+	input_set_init(set);
+	set->defer_text = defer;
+	set->jobs = 2;
+	assert_int_equal(input_add(set, testutil_path(name), &err), 0);
+	assert_int_equal(input_finish(set, &err), 0);
+	input_use_scanner(1);
+}
+
+/* Plain records are read by a scanner, anything else by jansson: the
+ * scanner must take exactly the lines jansson takes, with the same members,
+ * and leave the rest to it. Lines are put together at random from members
+ * that are fine, odd (escapes, surrogate pairs, literals, numbers, nesting,
+ * spacing) and broken (bytes that are not UTF-8, overlong forms, encoded
+ * surrogates, control characters, \u0000, lone surrogates, bad escapes,
+ * duplicate keys, missing commas or colons, trailing garbage), collected
+ * with texts deferred and in memory. */
+static void test_scanned_records_are_what_jansson_reads(void **state)
+{
+	static const char *const keys[] = {
+		"\"id\"", "\"title\"", "\"text\"", "\"lang\"", "\"url\"", "\"author\"",
+		"\"section\"", "\"modified\"", "\"source\"", "\"published\"", "\"t\\u0065xt\"",
+		"\"caf\xc3\xa9\"", "\"\"",
+	};
+	static const char *const values[] = {
+		"\"plain\"", "\"\"", "\"a\\nb\\t\\\"q\\\" \\\\ \\/ \\b\\f\\r\"",
+		"\"caf\\u00e9 \\u20ac \\ud83d\\ude00 \xc3\xa9t\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
+		"null", "true", "false", "42", "-3.5e2", "[1,\"x\"]", "{\"a\":{}}",
+		"\"bad \xff byte\"", "\"overlong \xc0\x80\"", "\"overlong \xe0\x80\xaf\"",
+		"\"surrogate \xed\xa0\x80\"", "\"beyond \xf4\x90\x80\x80\"", "\"cut \xe2\x82\"",
+		"\"ctl \x01 char\"", "\"tab \t raw\"", "\"nul \\u0000\"", "\"lone \\ud800\"",
+		"\"lone \\udc00 low\"", "\"pair? \\ud800\\u0041\"", "\"bad \\x escape\"",
+		"\"short \\u12\"", "nul", "tru", "\"unterminated",
+		"\"DEL \x7f ok\"", "\"\xf4\x8f\xbf\xbf top\"",
+	};
+	static const char *const joins[] = { ",", " , ", ",\t", ",,", "", ", " };
+	FILE *f;
+
+	(void)state;
+	make_folder("differ");
+	f = fopen(testutil_path("differ/d.jsonl"), "wb");
+	assert_non_null(f);
+	srand(11);
+	for (int line = 0; line < 4000; line++) {
+		int members = rand() % 4;
+		fputs(rand() % 9 ? "{" : " { ", f);
+		fprintf(f, "\"id\":\"s%04d\"", line);
+		for (int m = 0; m < members; m++) {
+			int broken = rand() % 10 == 0;
+			const char *k = keys[(size_t)rand() % (broken ? sizeof keys / sizeof *keys : 9)];
+			const char *v = values[(size_t)rand() % (broken ? sizeof values / sizeof *values : 4)];
+			fputs(broken ? joins[(size_t)rand() % (sizeof joins / sizeof *joins)] : ",", f);
+			fprintf(f, "%s%s%s", k, broken && rand() % 8 == 0 ? " " : ":", v);
+		}
+		if (rand() % 8)
+			fputs(",\"text\":\"the story\"", f);
+		fputs(rand() % 20 ? "}" : rand() % 2 ? "} x" : "}  ", f);
+		fputs("\n", f);
+	}
+	assert_int_equal(fclose(f), 0);
+	for (int defer = 0; defer < 2; defer++) {
+		struct input_set scanned, full;
+		collect_with("differ/d.jsonl", 1, defer, &scanned);
+		collect_with("differ/d.jsonl", 0, defer, &full);
+		assert_true(scanned.n > 1500);
+		assert_true(scanned.skipped.n > 1000);
+		assert_true(scanned.scanned > 1500); /* the scanner read most */
+		assert_true(scanned.scanned < 4000); /* and left some to jansson */
+		assert_int_equal(full.scanned, 0);
+		assert_same_sets(&scanned, &full);
+		input_set_free(&scanned);
+		input_set_free(&full);
+	}
+}
+
 static void test_duplicate_ids_keep_first_in_path_order(void **state)
 {
 	struct input_set set;
@@ -682,6 +794,7 @@ int main(void)
 		cmocka_unit_test(test_record_dates_are_normalised_like_pages),
 		cmocka_unit_test(test_deferred_texts_are_read_back_and_a_changed_file_is_an_error),
 		cmocka_unit_test(test_jsonl_parsed_on_threads_gives_the_same_items),
+		cmocka_unit_test(test_scanned_records_are_what_jansson_reads),
 		cmocka_unit_test(test_read_back_text_matches_a_full_parse),
 		cmocka_unit_test(test_bad_jsonl_lines_are_skipped_with_file_and_line),
 		cmocka_unit_test(test_duplicate_ids_keep_first_in_path_order),
