@@ -31,16 +31,29 @@
  * stopword set and Snowball again (measured: the two were a quarter of the
  * analysis time without the cache). */
 #define WORD_CACHE_WORDS ((size_t)1 << 18)
-#define WORD_IS_STOPWORD UINT32_MAX
 
-/* What one language needs: its stemmer and the word cache. */
+/* One remembered word of the cache: its bytes and its term's, side by side
+ * in 32 bytes, so that a look-up reads one line, not a slot, a hash, a key
+ * and a term in four places (a strmap of words was a sixth of a real-text
+ * run's CPU, most of it waiting for memory). A word whose bytes and term's
+ * do not fit is not remembered: worked out each time, the same outcome. */
+#define WORD_ENTRY_BYTES 26
+#define WORD_STOP 0xff /* tlen: a stopword */
+#define WORD_SAME 0xfe /* tlen: the term is the word itself */
+struct word_entry {
+	uint32_t hash;  /* hash_bytes() of the word */
+	uint8_t len;    /* the word's bytes; 0: a free entry */
+	uint8_t tlen;   /* the term's bytes, WORD_STOP or WORD_SAME */
+	char bytes[WORD_ENTRY_BYTES]; /* the word, then its term (unless WORD_SAME) */
+};
+
+/* What one language needs: its stemmer and the word cache, open addressing
+ * with linear probing, at most half full. */
 struct lang_slot {
 	char lang[8];
 	struct sb_stemmer *stemmer; /* NULL: no stemmer for this language */
-	struct strmap cache;        /* folded word -> id */
-	struct buf terms;           /* each cached word's term, NUL-terminated */
-	uint32_t *term_at;          /* id -> offset in terms, or WORD_IS_STOPWORD */
-	size_t term_cap;
+	struct word_entry *cache;   /* [nslots], nslots a power of two, or NULL */
+	size_t nslots, n;
 };
 
 struct analyzer {
@@ -109,9 +122,7 @@ static void lang_slot_free(struct lang_slot *s)
 {
 	if (s->stemmer)
 		sb_stemmer_delete(s->stemmer);
-	strmap_free(&s->cache);
-	buf_release(&s->terms);
-	free(s->term_at);
+	free(s->cache);
 }
 
 void analyzer_free(struct analyzer *an)
@@ -172,8 +183,6 @@ static struct lang_slot *lang_slot_for(struct analyzer *an, const char *lang)
 	}
 	memset(s, 0, sizeof *s);
 	snprintf(s->lang, sizeof s->lang, "%s", lang);
-	strmap_init(&s->cache);
-	buf_init(&s->terms);
 	/* libstemmer accepts ISO 639-1 codes as algorithm names; Norwegian
 	 * Bokmål and Nynorsk share its "no" stemmer. */
 	if (!strcmp(lang, "nb") || !strcmp(lang, "nn"))
@@ -202,45 +211,78 @@ static const char *word_term(const struct analyzer *an, struct lang_slot *s,
 	return w;
 }
 
-/* word_term() through the slot's cache. *stop is set for a stopword. */
+/* Makes room for one more word in s's cache: grows the table to keep it
+ * at most half full, or empties it once it holds WORD_CACHE_WORDS. -1 when
+ * memory runs out (the word is then not remembered). */
+static int cache_room(struct lang_slot *s)
+{
+	struct word_entry *t;
+	size_t nslots;
+
+	if (s->n >= WORD_CACHE_WORDS) {
+		memset(s->cache, 0, s->nslots * sizeof *s->cache);
+		s->n = 0;
+	}
+	if ((s->n + 1) * 2 <= s->nslots)
+		return 0;
+	nslots = s->nslots ? s->nslots * 2 : 4096;
+	t = calloc(nslots, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t i = 0; i < s->nslots; i++) {
+		size_t j;
+		if (!s->cache[i].len)
+			continue;
+		for (j = s->cache[i].hash & (nslots - 1); t[j].len; j = (j + 1) & (nslots - 1))
+			;
+		t[j] = s->cache[i];
+	}
+	free(s->cache);
+	s->cache = t;
+	s->nslots = nslots;
+	return 0;
+}
+
+/* word_term() through the slot's cache. *stop is set for a stopword. The
+ * term returned may lie in the cache: valid until the next call. */
 static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
 			       const char *w, size_t len, size_t *tlen, int *stop)
 {
-	int64_t id = strmap_find(&s->cache, w, len);
+	uint32_t h = hash_bytes(w, len);
+	struct word_entry *e = NULL;
 	const char *t;
+	size_t i, room;
 
-	if (id >= 0) {
-		*stop = s->term_at[id] == WORD_IS_STOPWORD;
+	for (i = h & (s->nslots - 1); s->nslots && s->cache[i].len; i = (i + 1) & (s->nslots - 1)) {
+		e = &s->cache[i];
+		if (e->hash != h || e->len != len || memcmp(e->bytes, w, len))
+			continue;
+		*stop = e->tlen == WORD_STOP;
 		if (*stop)
 			return NULL;
-		t = s->terms.data + s->term_at[id];
-		*tlen = strlen(t);
-		return t;
+		*tlen = e->tlen == WORD_SAME ? len : e->tlen;
+		return e->tlen == WORD_SAME ? e->bytes : e->bytes + len;
 	}
 	t = word_term(an, s, w, len, tlen);
 	*stop = t == NULL;
-	if (s->cache.n >= WORD_CACHE_WORDS) {
-		strmap_clear(&s->cache);
-		buf_reset(&s->terms);
+	room = !t || (*tlen == len && !memcmp(t, w, len)) ? len : len + *tlen;
+	if (room > WORD_ENTRY_BYTES || cache_room(s))
+		return t; /* not remembered: still right */
+	for (i = h & (s->nslots - 1); s->cache[i].len; i = (i + 1) & (s->nslots - 1))
+		;
+	e = &s->cache[i];
+	e->hash = h;
+	e->len = (uint8_t)len;
+	memcpy(e->bytes, w, len);
+	if (!t) {
+		e->tlen = WORD_STOP;
+	} else if (room == len) {
+		e->tlen = WORD_SAME;
+	} else {
+		e->tlen = (uint8_t)*tlen;
+		memcpy(e->bytes + len, t, *tlen);
 	}
-	if (s->term_cap == s->cache.n) {
-		size_t cap = s->term_cap ? s->term_cap * 2 : 1024;
-		uint32_t *at = realloc(s->term_at, cap * sizeof *at);
-		if (!at)
-			return t; /* not remembered: still right */
-		s->term_at = at;
-		s->term_cap = cap;
-	}
-	if (t && s->terms.len > UINT32_MAX - 1 - *tlen - 1)
-		return t;
-	id = strmap_intern(&s->cache, w, len);
-	if (id < 0)
-		return t;
-	s->term_at[id] = t ? (uint32_t)s->terms.len : WORD_IS_STOPWORD;
-	if (t && (buf_add(&s->terms, t, *tlen) || buf_addc(&s->terms, '\0'))) {
-		strmap_clear(&s->cache); /* keep the cache and its terms in step */
-		buf_reset(&s->terms);
-	}
+	s->n++;
 	return t;
 }
 

@@ -18,6 +18,7 @@
 
 #include "analyze.h"
 #include "article.h"
+#include "hash.h"
 
 /* Weighted count of `term` in the bag, or -1 when absent. */
 static float count_of(const struct bag *b, const char *term)
@@ -510,6 +511,111 @@ static void test_many_languages_in_one_analyzer(void **state)
 	bag_free(&got);
 }
 
+/* The word cache keeps a word's bytes and its term's in one entry: a text
+ * of 200,000 distinct words (enough for FNV-1a to give some pairs of them
+ * the same hash), short and long (past what an entry holds), stemmed,
+ * unchanged and stopwords, analysed again by the same analyzer, from its
+ * cache, gets the terms it got the first time. */
+static void test_cached_words_give_the_terms_they_gave_before(void **state)
+{
+	static const char *const ends[] = { "", "ing", "ations", "s", "ed", "ly",
+					    "nesses", "izationally" };
+	size_t n = 200000, cap = n * 32 + 64, len = 0;
+	char *text = malloc(cap);
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a = { 0 };
+	struct bag first, again;
+
+	(void)state;
+	assert_non_null(text);
+	for (size_t i = 0; i < n; i++) {
+		char w[16];
+		size_t k = 0;
+		for (size_t v = i + 1; v; v /= 26)
+			w[k++] = (char)('a' + v % 26);
+		w[k] = '\0';
+		len += (size_t)snprintf(text + len, cap - len, "%s%s%s ", i % 7 ? "" : "the ",
+					w, ends[i % (sizeof ends / sizeof *ends)]);
+	}
+	analyze_options_default(&o);
+	o.lead_weight = 1.0f;
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&first);
+	bag_init(&again);
+	a.text = text;
+	a.lang = (char *)(uintptr_t)"en";
+	assert_int_equal(analyze_article(an, &a, &first), 0);
+	assert_true(first.n > n / 2);
+	assert_int_equal(analyze_article(an, &a, &again), 0);
+	assert_bags_equal(&again, &first);
+	analyzer_free(an);
+	bag_free(&first);
+	bag_free(&again);
+	free(text);
+}
+
+struct hashed_word {
+	uint32_t hash;
+	char word[8];
+};
+
+static int cmp_hashed(const void *x, const void *y)
+{
+	const struct hashed_word *a = x, *b = y;
+	return a->hash != b->hash ? (a->hash > b->hash) - (a->hash < b->hash)
+				  : strcmp(a->word, b->word);
+}
+
+/* Two words of the same length with the same hash_bytes() (found among
+ * 300,000 six-letter words): the cache must tell them apart by their bytes. */
+static void test_cache_tells_words_of_one_hash_apart(void **state)
+{
+	size_t n = 300000, found = 0;
+	struct hashed_word *w = calloc(n, sizeof *w);
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a = { 0 };
+	struct bag one, other, fresh;
+
+	(void)state;
+	assert_non_null(w);
+	for (size_t i = 0; i < n; i++) {
+		size_t v = i * 7919 + 12345;
+		for (int k = 0; k < 6; k++, v /= 26)
+			w[i].word[k] = (char)('b' + v % 24); /* no 'a': fewer stopwords */
+		w[i].hash = hash_bytes(w[i].word, 6);
+	}
+	qsort(w, n, sizeof *w, cmp_hashed);
+	for (size_t i = 1; i < n && !found; i++)
+		if (w[i].hash == w[i - 1].hash && strcmp(w[i].word, w[i - 1].word))
+			found = i;
+	assert_true(found > 0);
+	analyze_options_default(&o);
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&one);
+	bag_init(&other);
+	bag_init(&fresh);
+	a.lang = (char *)(uintptr_t)"en";
+	a.text = w[found - 1].word;
+	assert_int_equal(analyze_article(an, &a, &one), 0);
+	a.text = w[found].word;
+	assert_int_equal(analyze_article(an, &a, &other), 0);
+	analyzer_free(an);
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	assert_int_equal(analyze_article(an, &a, &fresh), 0);
+	assert_int_equal(one.n, 1);
+	assert_bags_equal(&other, &fresh);
+	analyzer_free(an);
+	bag_free(&one);
+	bag_free(&other);
+	bag_free(&fresh);
+	free(w);
+}
+
 static void test_guess_lang_of_sentences(void **state)
 {
 	(void)state;
@@ -922,6 +1028,8 @@ int main(void)
 		cmocka_unit_test(test_bag_is_reset_between_articles),
 		cmocka_unit_test(test_reused_analyzer_gives_the_same_terms),
 		cmocka_unit_test(test_many_languages_in_one_analyzer),
+		cmocka_unit_test(test_cached_words_give_the_terms_they_gave_before),
+		cmocka_unit_test(test_cache_tells_words_of_one_hash_apart),
 		cmocka_unit_test(test_ascii_shortcut_splits_words_like_utf8proc),
 		cmocka_unit_test(test_lead_fold_equals_utf8proc_on_the_whole_text),
 		cmocka_unit_test(test_next_word_splits_ascii_as_categories_do),
