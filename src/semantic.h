@@ -62,4 +62,11 @@ int semantic_fit_sampled(const struct model *m, uint32_t dim, uint64_t seed, int
  * same bits either way. For tests and measurements; not thread-safe. */
 void semantic_set_transpose_limit(uint64_t bytes);
 
+/* The dense steps (the Gram matrices, the triangular solves, the projected
+ * matrix and the story vectors) are worked story by story in loops that
+ * give GSL's reference BLAS's bits faster (semantic.c); with 0 they go
+ * through GSL's BLAS itself, for tests that compare the two. Not
+ * thread-safe; 1 by default. */
+void semantic_use_row_kernels(int on);
+
 #endif

@@ -233,6 +233,37 @@ static void test_semantic_is_the_same_for_any_thread_count(void **state)
 	free_matrix(&x);
 }
 
+/* The dense steps worked story by story give the bits of GSL's BLAS on
+ * transposed chunks (semantic_use_row_kernels()): on a corpus whose parts
+ * are one chunk each, and on one of 17,000 stories whose parts hold more
+ * than a chunk (a chunk's sum added to the part's, as GSL's beta = 1
+ * does), and on a repetitive one (6 distinct stories, fewer than the
+ * columns), on 1 and 3 threads. */
+static void test_row_kernels_give_the_bits_of_gsl_blas(void **state)
+{
+	static const struct { uint32_t n, t, topics, distinct, dim; } cases[] = {
+		{ 700, 900, 20, 700, 30 }, { 17000, 3000, 40, 17000, 12 }, { 300, 400, 5, 6, 20 },
+	};
+	(void)state;
+	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+		struct matrix x;
+		struct error err = { "" };
+		float *vecs, *basis;
+		uint32_t k;
+
+		make_matrix(&x, cases[c].n, cases[c].t, cases[c].topics, 15, 5, cases[c].distinct, 0);
+		semantic_use_row_kernels(0);
+		assert_int_equal(semantic_fit_basis(&x.m, cases[c].dim, 42, 2, &vecs, &basis, &k,
+						    &err), 0);
+		semantic_use_row_kernels(1);
+		assert_same_fit(&x.m, cases[c].dim, 42, 1, vecs, basis, k);
+		assert_same_fit(&x.m, cases[c].dim, 42, 3, vecs, basis, k);
+		free(vecs);
+		free(basis);
+		free_matrix(&x);
+	}
+}
+
 static void test_semantic_gives_the_same_bits_with_the_model_postings(void **state)
 {
 	enum { N = 200, T = 400, DIM = 16 };
@@ -397,6 +428,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_semantic_matches_an_exact_svd_where_the_spectrum_has_a_gap),
 		cmocka_unit_test(test_semantic_is_the_same_for_any_thread_count),
+		cmocka_unit_test(test_row_kernels_give_the_bits_of_gsl_blas),
 		cmocka_unit_test(test_semantic_gives_the_same_bits_with_the_model_postings),
 		cmocka_unit_test(test_semantic_gives_the_same_bits_without_a_transpose),
 		cmocka_unit_test(test_semantic_basis_folds_a_story_onto_its_own_vector),
