@@ -418,7 +418,12 @@ static int tokenize(struct analyzer *an, const char *lang, const char *text,
 		utf8proc_ssize_t n = 1;
 		int word = 0, cjk = 0;
 
-		if (i < len) {
+		if (i < len && p[i] < 0x80) {
+			/* ASCII, most of a text with a few curly quotes: its
+			 * letters and digits are its only word characters */
+			c = p[i];
+			word = is_ascii_word(p[i]);
+		} else if (i < len) {
 			n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
 			if (n <= 0) {
 				n = 1;

@@ -390,7 +390,9 @@ static void assert_bags_equal(const struct bag *a, const struct bag *b)
 
 /* ASCII text takes a shortcut past utf8proc: every ASCII character splits
  * or joins words exactly as on the general path, which one non-ASCII
- * character (a one-letter word, dropped) forces. */
+ * character (a one-letter word, dropped) forces; and there, an ASCII
+ * character joins words exactly when utf8proc's category makes it a letter
+ * or a digit. */
 static void test_ascii_shortcut_splits_words_like_utf8proc(void **state)
 {
 	char ascii[2048], mixed[2060];
@@ -414,6 +416,22 @@ static void test_ascii_shortcut_splits_words_like_utf8proc(void **state)
 	analyze(NULL, NULL, mixed, "en", &slow);
 	assert_true(fast.n > 127);
 	assert_bags_equal(&fast, &slow);
+	/* and as utf8proc's categories say, in a text that is not all ASCII */
+	for (int c = 1; c < 128; c++) {
+		utf8proc_category_t cat = utf8proc_category(c);
+		int word = (cat >= UTF8PROC_CATEGORY_LU && cat <= UTF8PROC_CATEGORY_LO) ||
+			   (cat >= UTF8PROC_CATEGORY_MN && cat <= UTF8PROC_CATEGORY_ME) ||
+			   (cat >= UTF8PROC_CATEGORY_ND && cat <= UTF8PROC_CATEGORY_NO);
+		char joined[8] = { 'b', 'q', (char)(c >= 'A' && c <= 'Z' ? c + 32 : c), 'z', 'z' };
+		snprintf(mixed, sizeof mixed, "bq%czz \xc3\xa9t\xc3\xa9", c);
+		analyze(NULL, NULL, mixed, NULL, &slow);
+		if (word) {
+			assert_true(count_of(&slow, joined) == 1.0f);
+		} else {
+			assert_true(count_of(&slow, "bq") == 1.0f);
+			assert_true(count_of(&slow, "zz") == 1.0f);
+		}
+	}
 	bag_free(&fast);
 	bag_free(&slow);
 }
