@@ -243,12 +243,21 @@ static int cache_room(struct lang_slot *s)
 	return 0;
 }
 
-/* word_term() through the slot's cache. *stop is set for a stopword. The
- * term returned may lie in the cache: valid until the next call. */
-static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
-			       const char *w, size_t len, size_t *tlen, int *stop)
+/* Asks for the cache entry where a word of hash h is looked up first: a
+ * tokeniser that knows its next word asks while it counts this one, since
+ * the look-up waits on memory (the table is larger than a core's cache). */
+static void cache_prefetch(const struct lang_slot *s, uint32_t h)
 {
-	uint32_t h = hash_bytes(w, len);
+	if (s->nslots)
+		__builtin_prefetch(&s->cache[h & (s->nslots - 1)]);
+}
+
+/* word_term() through the slot's cache, for a word of hash_bytes() h.
+ * *stop is set for a stopword. The term returned may lie in the cache:
+ * valid until the next call. */
+static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
+			       const char *w, size_t len, uint32_t h, size_t *tlen, int *stop)
+{
 	struct word_entry *e = NULL;
 	const char *t;
 	size_t i, room;
@@ -387,12 +396,12 @@ static int add_term(struct analyzer *an, const char *t, size_t len, float weight
 }
 
 /* Stopword check and stemming of one case-folded word, then counting. */
-static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
-		     size_t len, float weight)
+static int emit_hashed(struct analyzer *an, struct lang_slot *slot, const char *w,
+		       size_t len, uint32_t h, float weight)
 {
 	size_t tl = len;
 	int stop = 0;
-	const char *t = slot ? cached_term(an, slot, w, len, &tl, &stop) : w;
+	const char *t = slot ? cached_term(an, slot, w, len, h, &tl, &stop) : w;
 
 	if (stop) {
 		buf_reset(&an->prev);
@@ -400,6 +409,12 @@ static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
 		return 0;
 	}
 	return add_term(an, t, tl, weight, w, len);
+}
+
+static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
+		     size_t len, float weight)
+{
+	return emit_hashed(an, slot, w, len, slot ? hash_bytes(w, len) : 0, weight);
 }
 
 /* Tokenises one normalised text, adding each term with `weight`; words
@@ -463,6 +478,22 @@ static int tokenize(struct analyzer *an, const char *lang, const char *text,
 	return 0;
 }
 
+/* The next word of text[*i .. len) of MIN_WORD_CHARS to MAX_WORD_CHARS
+ * letters and digits: its length (0: none left), its start in *start. */
+static size_t next_ascii_word(const char *text, size_t len, size_t *i, size_t *start)
+{
+	while (*i < len) {
+		while (*i < len && !is_ascii_word((unsigned char)text[*i]))
+			(*i)++;
+		*start = *i;
+		while (*i < len && is_ascii_word((unsigned char)text[*i]))
+			(*i)++;
+		if (*i - *start >= MIN_WORD_CHARS && *i - *start <= MAX_WORD_CHARS)
+			return *i - *start;
+	}
+	return 0;
+}
+
 /* tokenize() for ASCII text: the word characters are the letters and
  * digits (every other ASCII character is punctuation, a symbol or a
  * space to utf8proc), so one test per byte replaces decoding and a
@@ -471,20 +502,21 @@ static int tokenize_ascii(struct analyzer *an, const char *lang, const char *tex
 			  size_t len, float weight, size_t lead_end, float lead_weight)
 {
 	struct lang_slot *slot = lang ? lang_slot_for(an, lang) : NULL;
-	size_t i = 0;
+	size_t i = 0, start = 0, n = next_ascii_word(text, len, &i, &start);
+	uint32_t h = slot && n ? hash_bytes(text + start, n) : 0;
 
-	while (i < len) {
-		size_t start;
-		while (i < len && !is_ascii_word((unsigned char)text[i]))
-			i++;
-		start = i;
-		while (i < len && is_ascii_word((unsigned char)text[i]))
-			i++;
-		if (i - start >= MIN_WORD_CHARS && i - start <= MAX_WORD_CHARS) {
-			float w = weight + (start < lead_end ? lead_weight - 1.0f : 0.0f);
-			if (emit_word(an, slot, text + start, i - start, w))
-				return -1;
+	/* one word ahead: its cache entry is asked for while this one counts */
+	while (n) {
+		size_t at = start, wl = n;
+		uint32_t wh = h;
+		float w = weight + (at < lead_end ? lead_weight - 1.0f : 0.0f);
+		n = next_ascii_word(text, len, &i, &start);
+		if (slot && n) {
+			h = hash_bytes(text + start, n);
+			cache_prefetch(slot, h);
 		}
+		if (emit_hashed(an, slot, text + at, wl, wh, w))
+			return -1;
 	}
 	return 0;
 }
