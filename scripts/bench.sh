@@ -5,7 +5,7 @@
 # archive put together at bench time from what SHARED holds (related-dev bbc and ecbplus
 # articles and the extract-dev truth texts, about 4,300 stories; never committed), and on
 # synthetic archives (scripts/make-synthetic, both its default and --realistic mode) of
-# BENCH_SIZES stories, with each stage's time, MAP@10 against the labels where there are
+# BENCH_SIZES stories, with each stage's wall and CPU time, MAP@10 against the labels where there are
 # labels and recall@10 of the defaults against --exact (related eval --against).
 # Usage: scripts/bench.sh [SHARED]   (default ../shared)
 # The "query" part: median whole-process time of `related query -m MODEL PAGE` (21 runs)
@@ -83,11 +83,14 @@ map10() {
 		echo "-"
 	fi
 }
-# "stage=seconds ..." from a report.json
+# "stage=seconds ..." from a report.json, wall and, where the report has it,
+# "/CPU" (cpu_seconds: all threads) beside: "rank=0.21/0.39"
 stages() {
 	$py -c 'import json, sys
-t = json.load(open(sys.argv[1]))["timings_seconds"]
-print(" ".join("%s=%.1f" % (k, v) for k, v in t.items()))' "$1" 2>/dev/null || echo "-"
+r = json.load(open(sys.argv[1]))
+t, c = r["timings_seconds"], r.get("cpu_seconds", {})
+print(" ".join("%s=%.2f%s" % (k, v, "/%.2f" % c[k] if c.get(k) is not None else "")
+               for k, v in t.items()))' "$1" 2>/dev/null || echo "-"
 }
 
 # One run timed: "WALL CPU PEAK_MB" of the command, or "failed" with the error on stderr
