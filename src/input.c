@@ -574,6 +574,26 @@ static size_t utf8_sequence(const unsigned char *p, const unsigned char *e)
 	return n;
 }
 
+/* Whether the 8 bytes at p hold nothing the scanner must look at: no quote,
+ * backslash or control character, and with check_utf8 no byte of 0x80 or
+ * more (tested 8 at a time: a text is mostly runs of such bytes). The
+ * tests never miss such a byte (the lowest one sets its high bit: no byte
+ * below it borrows), so "plain" is exact; "not plain" may be wrong, and
+ * the byte loop looks again. */
+static int plain8(const char *p, int check_utf8)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t v, q, b;
+
+	memcpy(&v, p, 8);
+	q = v ^ (ones * '"');
+	b = v ^ (ones * '\\');
+	if (((q - ones) & ~q & highs) || ((b - ones) & ~b & highs) ||
+	    ((v - ones * 0x20) & ~v & highs))
+		return 0;
+	return !check_utf8 || !(v & highs);
+}
+
 /* p at an opening quote: the string unescaped into out (NUL-terminated;
  * out NULL: only checked), its bytes checked as UTF-8 with `check_utf8`;
  * the byte after it, or NULL when the scanner leaves it to jansson. */
@@ -588,6 +608,10 @@ static const char *scan_string(const char *p, const char *e, struct buf *out, in
 		size_t n;
 		while (p < e && *p != '"' && *p != '\\') {
 			unsigned char b = (unsigned char)*p;
+			if (e - p >= 8 && plain8(p, check_utf8)) {
+				p += 8;
+				continue;
+			}
 			if (b < 0x20)
 				break;
 			if (b < 0x80 || !check_utf8) {
