@@ -56,16 +56,30 @@ def run(cmd):
 
 def dump_dom(chromium, page, profile):
     """The page's DOM after its scripts ran, or None with the reason."""
-    cmd = [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-           "--disable-quic", "--no-first-run", "--disable-background-networking",
-           "--disable-component-update", "--disable-sync", "--host-resolver-rules=MAP * ~NOTFOUND",
-           "--user-data-dir=" + profile,
-           "--virtual-time-budget=10000", "--dump-dom", "file://" + os.path.abspath(page)]
-    try:
-        r = subprocess.run(cmd, capture_output=True, text=True, timeout=180,
-                           stdin=subprocess.DEVNULL)
-    except subprocess.TimeoutExpired:
-        return None, "chromium timed out on " + page
+    def cmd_for(profile_dir):
+        return [chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync",
+                "--host-resolver-rules=MAP * ~NOTFOUND",
+                "--user-data-dir=" + profile_dir,
+                "--virtual-time-budget=10000", "--dump-dom", "file://" + os.path.abspath(page)]
+    cmd = cmd_for(profile)
+    # A headless Chromium now and then never returns on a loaded machine
+    # (seen with the page's scripts done); such a run is tried once more with
+    # a fresh profile. Only a timeout is retried: a verdict, PASS or FAIL,
+    # is taken from the first run.
+    r = None
+    for attempt in (1, 2):
+        run_cmd = cmd if attempt == 1 else cmd_for(profile + "-retry")
+        try:
+            r = subprocess.run(run_cmd, capture_output=True, text=True, timeout=180,
+                               stdin=subprocess.DEVNULL)
+            break
+        except subprocess.TimeoutExpired:
+            print("review-browser: chromium timed out on %s (attempt %d)" % (page, attempt),
+                  file=sys.stderr)
+    if r is None:
+        return None, "chromium timed out twice on " + page
     if r.returncode != 0 or "<html" not in r.stdout:
         return None, "chromium failed (%d) on %s:\n%s" % (r.returncode, page, r.stderr[-3000:])
     return r.stdout, ""
