@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "analyze.h"
+#include "buf.h"
 #include "model.h"
 #include "rank.h"
 #include "testutil.h"
@@ -428,6 +429,126 @@ static void rank_three_ways(struct model *m, const struct rank_options *o,
 	assert_lists_equal(one, posted);
 }
 
+/* A model of n_docs stories of `per` distinct terms each out of n_terms,
+ * built from its parts (no dense matrix: archives larger than a block of
+ * the accumulator). Every second story holds term 1 and every third term
+ * 0 (a story with both queries more postings than half the archive: its
+ * sums are swept); the others are drawn skewed (the lower, the commoner),
+ * so that lists both long and short cross the blocks. Rows are unit
+ * length. */
+static void sparse_model(struct model *m, uint32_t n_docs, uint32_t n_terms, uint32_t per,
+			 unsigned seed)
+{
+	struct buf strings = BUF_INIT;
+	struct model_parts parts;
+	struct error err = { "" };
+	uint64_t nnz = 0;
+	char name[32];
+
+	memset(&parts, 0, sizeof parts);
+	model_params_default(&parts.params);
+	parts.row = calloc((size_t)n_docs + 1, sizeof *parts.row);
+	parts.doc_field = calloc((size_t)n_docs * MODEL_FIELDS, sizeof *parts.doc_field);
+	parts.col = malloc((size_t)n_docs * per * sizeof *parts.col);
+	parts.val = malloc((size_t)n_docs * per * sizeof *parts.val);
+	assert_non_null(parts.row);
+	assert_non_null(parts.doc_field);
+	assert_non_null(parts.col);
+	assert_non_null(parts.val);
+	assert_int_equal(buf_addc(&strings, '\0'), 0);
+	srand(seed);
+	for (uint32_t d = 0; d < n_docs; d++) {
+		uint32_t *c = parts.col + nnz;
+		float *v = parts.val + nnz;
+		double norm = 0;
+		uint32_t n = 0;
+		if (d % 3 == 0)
+			c[n] = 0, v[n++] = 1.0f;
+		if (d % 2 == 0)
+			c[n] = 1, v[n++] = 2.0f;
+		snprintf(name, sizeof name, "s%07u", d);
+		parts.doc_field[(size_t)d * MODEL_FIELDS + MODEL_ID] = strings.len;
+		assert_int_equal(buf_add(&strings, name, strlen(name) + 1), 0);
+		while (n < per) {
+			uint32_t t = (uint32_t)(rand() % (n_terms - 2)), at = 0;
+			t = 2 + (uint32_t)((uint64_t)t * t / (n_terms - 2));
+			while (at < n && c[at] < t)
+				at++;
+			if (at < n && c[at] == t)
+				continue;
+			memmove(c + at + 1, c + at, (n - at) * sizeof *c);
+			memmove(v + at + 1, v + at, (n - at) * sizeof *v);
+			c[at] = t;
+			v[at] = 1.0f + (float)(rand() % 8);
+			n++;
+		}
+		for (uint32_t i = 0; i < n; i++)
+			norm += (double)v[i] * v[i];
+		for (uint32_t i = 0; i < n; i++)
+			v[i] = (float)(v[i] / sqrt(norm));
+		nnz += n;
+		parts.row[d + 1] = nnz;
+	}
+	parts.n_docs = n_docs;
+	parts.n_terms = n_terms;
+	parts.nnz = nnz;
+	parts.strings_len = strings.len;
+	parts.strings = buf_detach(&strings, NULL);
+	assert_int_equal(model_from_parts(&parts, m, &err), 0);
+}
+
+/* The accumulator is filled a block of stories at a time (rank.c): on an
+ * archive of several blocks, with posting lists long (swept) and short
+ * (listed as touched) crossing their bounds, every sampled story's exact
+ * list is the brute-force one, story for story, and the approximate mode
+ * querying every term gives the same lists; on 1 and 2 threads alike. */
+static void test_lists_across_accumulator_blocks(void **state)
+{
+	enum { DOCS = 150000, TERMS = 4000, PER = 4, DEPTH = 8, STEP = 1009 };
+	struct model m;
+	uint32_t sample[DOCS / STEP + 1];
+	struct rank_options o = { .depth = DEPTH, .approximate = RANK_EXACT, .docs = sample };
+	struct rank_lists exact, two, approx;
+	double *row = calloc(TERMS, sizeof *row);
+	double *all = calloc(DOCS, sizeof *all);
+	size_t checked = 0, crossing = 0;
+
+	(void)state;
+	assert_non_null(row);
+	assert_non_null(all);
+	for (uint32_t d = 0; d < DOCS; d += STEP)
+		sample[o.n_list++] = d;
+	sparse_model(&m, DOCS, TERMS, PER, 4242);
+	rank_with(&m, o, 1, &exact);
+	rank_with(&m, o, 2, &two);
+	assert_lists_equal(&exact, &two);
+	o.approximate = RANK_APPROXIMATE;
+	o.query_terms = PER;
+	o.max_postings = DOCS;
+	o.candidates = DOCS;
+	rank_with(&m, o, 2, &approx);
+	assert_lists_equal(&exact, &approx);
+	for (uint32_t d = 0; d < DOCS; d += STEP) {
+		size_t n = brute_scores(&m, d, TERMS, row, all);
+		const struct neighbor *l = list_of(&exact, d);
+		assert_int_equal(exact.count[d], n < DEPTH ? n : DEPTH);
+		for (uint32_t i = 0; i < exact.count[d]; i++) {
+			assert_float_equal(l[i].score, all[i], 1e-5);
+			crossing += l[i].doc / 65536 != d / 65536;
+		}
+		checked += exact.count[d] > 0;
+	}
+	/* lists were there to check, and they reach into other blocks */
+	assert_true(checked > 100);
+	assert_true(crossing > 100);
+	free(row);
+	free(all);
+	rank_lists_free(&exact);
+	rank_lists_free(&two);
+	rank_lists_free(&approx);
+	model_free(&m);
+}
+
 /* The approximate mode keeps the best `candidates` stories by partial score
  * (a selection, not a sort) and re-scores them exactly. Querying every term,
  * partial scores are exact, so any pool at least as deep as the lists gives
@@ -795,6 +916,7 @@ int main(void)
 		cmocka_unit_test(test_stories_without_shared_terms_have_empty_lists),
 		cmocka_unit_test(test_lists_identical_for_any_number_of_threads),
 		cmocka_unit_test(test_scores_match_brute_force_cosine),
+		cmocka_unit_test(test_lists_across_accumulator_blocks),
 		cmocka_unit_test(test_zero_weights_do_not_overflow),
 		cmocka_unit_test(test_approximate_selects_the_best_candidates),
 		cmocka_unit_test(test_short_and_long_stories_score_exactly),
