@@ -415,9 +415,10 @@ enum { ACC_BLOCK = 1 << 16 };
 
 /* Adds the block [lo, hi) of the n (term, weight) of q's postings into
  * w->acc, from each term's cursor in w->cur (moved past the block),
- * marking each story reached in w->seen (bit o - lo). */
+ * marking each story reached in w->seen (bit o - lo) unless dense: then
+ * the caller sweeps the block's sums (sweep_all()). */
 static void add_block(const struct postings *p, struct worker *w, const struct neighbor *q,
-		      size_t n, uint64_t lo, uint64_t hi)
+		      size_t n, uint64_t lo, uint64_t hi, int dense)
 {
 	float *acc = w->acc;
 	uint64_t *seen = w->seen;
@@ -425,6 +426,12 @@ static void add_block(const struct postings *p, struct worker *w, const struct n
 	for (size_t i = 0; i < n; i++) {
 		uint64_t k = w->cur[i], e = p->start[q[i].doc + 1];
 		float wt = q[i].score;
+		if (dense) {
+			for (; k < e && p->doc[k] < hi; k++)
+				acc[p->doc[k]] += wt * p->weight[k];
+			w->cur[i] = k;
+			continue;
+		}
 		for (; k < e; k++) {
 			uint32_t o = p->doc[k];
 			if (o >= hi)
@@ -459,12 +466,23 @@ static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
 	const struct model *m = job->m;
 	const struct postings *p = job->p;
 	size_t nc = 0;
+	uint64_t total = 0;
+	int dense;
 
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		w->cur[i] = p->start[q[i].doc];
+		total += p->start[q[i].doc + 1] - p->start[q[i].doc];
+	}
+	dense = sweep_all(m, total);
 	for (uint64_t lo = 0; lo < m->n_docs; lo += ACC_BLOCK) {
 		uint64_t hi = lo + ACC_BLOCK < m->n_docs ? lo + ACC_BLOCK : m->n_docs;
-		add_block(p, w, q, n, lo, hi);
+		add_block(p, w, q, n, lo, hi, dense);
+		if (dense) {
+			for (uint64_t o = lo; o < hi; o++)
+				if (w->acc[o] != 0.0f)
+					collect(job, w, d, (uint32_t)o, &nc);
+			continue;
+		}
 		for (uint64_t j = 0; j < (hi - lo + 63) / 64; j++) {
 			uint64_t bits = w->seen[j];
 			w->seen[j] = 0;
