@@ -316,10 +316,11 @@ static void unload_story(const struct model *m, struct worker *w, uint32_t d)
  * and scattered in w->dense and w->held) with story x: summed in term
  * order either way, the order exact mode adds the same products in, so
  * both modes give the same float for a pair. A walk of x's row looks each
- * term up in w->held, a bit per term of the model (128 KB at a million
- * terms: in the core's cache, where w->dense, 4 MB, is not), and reads the
- * weight only for the few terms the story holds: the other products are
- * zeros, which change no sum. */
+ * term up in w->held, a bit per term of the model (25 KB at 200,000
+ * terms, the synthetic million's vocabulary: in the core's first-level
+ * cache, where w->dense, 800 KB, is not), and reads the weight only for
+ * the few terms the story holds: the other products are zeros, which
+ * change no sum. */
 static float rescore(const struct model *m, const struct worker *w, size_t nu, uint32_t x)
 {
 	uint64_t k = m->row[x], e = m->row[x + 1];
