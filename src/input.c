@@ -724,25 +724,57 @@ static const char *skip_literal(const char *p, const char *e)
 /* Reads l's line when it is a flat object of strings and literals into
  * l->values and l->at (the texts too with keep_text, else only whether the
  * text is empty) and sets l->scanned: 0. -1: the line goes to jansson. */
+/* Opens the object at *pp (space before it skipped): -1 when there is no
+ * '{', 0 when the object is empty ("{}" read), 1 when a member follows
+ * (*pp after the space behind the brace). */
+static int object_open(const char **pp, const char *e)
+{
+	const char *p = skip_space(*pp, e);
+
+	if (p >= e || *p++ != '{')
+		return -1;
+	p = skip_space(p, e);
+	if (p < e && *p == '}') {
+		*pp = p + 1;
+		return 0;
+	}
+	*pp = p;
+	return 1;
+}
+
+/* After a member's value at *pp: 1 when a comma was read (and the space
+ * after it: another member follows), 0 when the closing brace was read, -1
+ * otherwise. */
+static int object_next(const char **pp, const char *e)
+{
+	const char *p = skip_space(*pp, e);
+
+	if (p < e && *p == ',') {
+		*pp = skip_space(p + 1, e);
+		return 1;
+	}
+	if (p < e && *p == '}') {
+		*pp = p + 1;
+		return 0;
+	}
+	*pp = p;
+	return -1;
+}
+
 static int scan_record(struct jsonl_line *l, int keep_text)
 {
 	const char *p = l->text, *e = l->text + l->len;
 	const char *key[SCAN_MAX_MEMBERS];
 	size_t key_len[SCAN_MAX_MEMBERS], nkeys = 0;
 	struct buf value = BUF_INIT;
-	int rc = -1;
+	int rc, st;
 
 	memset(l->at, 0, sizeof l->at);
 	l->text_empty = 0;
 	buf_reset(&l->values);
-	p = skip_space(p, e);
-	if (p >= e || *p++ != '{')
+	if ((st = object_open(&p, e)) < 0)
 		return -1;
-	p = skip_space(p, e);
-	if (p < e && *p == '}') {
-		rc = 0;
-		p++;
-	}
+	rc = st ? -1 : 0;
 	while (rc && p < e && *p == '"' && nkeys < SCAN_MAX_MEMBERS) {
 		const char *k = p + 1, *ke = scan_string(p, e, NULL, 1);
 		size_t kl;
@@ -778,17 +810,11 @@ static int scan_record(struct jsonl_line *l, int keep_text)
 		} else {
 			p = p < e ? skip_literal(p, e) : NULL;
 		}
-		if (!p)
+		if (!p || (st = object_next(&p, e)) < 0)
 			break;
-		p = skip_space(p, e);
-		if (p < e && *p == ',') {
-			p = skip_space(p + 1, e);
+		if (st > 0)
 			continue;
-		}
-		if (p < e && *p == '}') {
-			rc = 0;
-			p++;
-		}
+		rc = 0;
 		break;
 	}
 	buf_release(&value);
@@ -813,17 +839,12 @@ static int scan_id_text(const char *line, size_t len, struct buf *id, int *has_i
 			struct buf *text, int *has_text)
 {
 	const char *p = line, *e = line + len;
-	int rc = -1;
+	int rc, st;
 
 	*has_id = *has_text = 0;
-	p = skip_space(p, e);
-	if (p >= e || *p++ != '{')
+	if ((st = object_open(&p, e)) < 0)
 		return -1;
-	p = skip_space(p, e);
-	if (p < e && *p == '}') {
-		rc = 0;
-		p++;
-	}
+	rc = st ? -1 : 0;
 	while (rc && p < e && *p == '"') {
 		const char *k = p + 1, *ke = skip_string(p, e);
 		if (!ke || memchr(k, '\\', (size_t)(ke - 1 - k)))
@@ -841,17 +862,11 @@ static int scan_id_text(const char *line, size_t len, struct buf *id, int *has_i
 		} else {
 			p = skip_value(p, e);
 		}
-		if (!p)
+		if (!p || (st = object_next(&p, e)) < 0)
 			break;
-		p = skip_space(p, e);
-		if (p < e && *p == ',') {
-			p = skip_space(p + 1, e);
+		if (st > 0)
 			continue;
-		}
-		if (p < e && *p == '}') {
-			rc = 0;
-			p++;
-		}
+		rc = 0;
 		break;
 	}
 	if (!rc && skip_space(p, e) != e)
