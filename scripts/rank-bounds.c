@@ -76,14 +76,108 @@ static uint64_t accumulate(const struct model *m, const struct qterm *q, size_t 
 	return added;
 }
 
+/* Sums over the sampled stories (divided by their number when printed). */
+struct totals {
+	double exact, approx, theta, ess[ALPHAS], cand[ALPHAS];
+};
+
+/* Scratch of one run: each term's largest weight, the sums, the scores. */
+struct scratch {
+	float *maxw;  /* [n_terms + 1] */
+	float *acc;   /* [n_docs], zero between uses */
+	float *score; /* [n_docs] */
+	struct qterm *q; /* [n_terms + 1] */
+};
+
+/* theta: the k-th best cosine of story d (q holds its n terms; 0 when it
+ * has fewer than k neighbours); adds the exact mode's postings to *tot. */
+static float kth_score(const struct model *m, uint32_t d, const struct qterm *q, size_t n,
+		       size_t k, struct scratch *x, struct totals *tot)
+{
+	size_t nc = 0;
+
+	tot->exact += (double)accumulate(m, q, 0, n, x->acc);
+	x->acc[d] = 0.0f;
+	for (uint32_t o = 0; o < m->n_docs; o++) {
+		if (x->acc[o] > 0.0f)
+			x->score[nc++] = x->acc[o];
+		x->acc[o] = 0.0f;
+	}
+	qsort(x->score, nc, sizeof *x->score, float_desc);
+	return nc >= k ? x->score[k - 1] : 0.0f;
+}
+
+/* The approximate query's postings: the QUERY_TERMS heaviest terms of
+ * lists of at most `bound` stories (reorders q). */
+static uint64_t approx_postings(struct qterm *q, size_t n, uint64_t bound)
+{
+	uint64_t sum = 0;
+	size_t taken = 0;
+
+	qsort(q, n, sizeof *q, by_weight_desc);
+	for (size_t i = 0; i < n && taken < QUERY_TERMS; i++)
+		if (q[i].len <= bound) {
+			sum += q[i].len;
+			taken++;
+		}
+	return sum;
+}
+
+/* For each alpha: the essential postings of story d and the stories to
+ * re-score, added to *tot (reorders q by bound). */
+static void bounded(const struct model *m, uint32_t d, struct qterm *q, size_t n, float theta,
+		    struct scratch *x, struct totals *tot)
+{
+	qsort(q, n, sizeof *q, by_bound);
+	for (size_t a = 0; a < ALPHAS; a++) {
+		double left = 0.0;
+		size_t j = 0;
+		while (j < n && left + q[j].u < alpha[a] * theta)
+			left += q[j++].u;
+		tot->ess[a] += (double)accumulate(m, q, j, n, x->acc);
+		for (uint32_t o = 0; o < m->n_docs; o++) {
+			if (o != d && x->acc[o] > 0.0f && x->acc[o] + left >= theta)
+				tot->cand[a]++;
+			x->acc[o] = 0.0f;
+		}
+	}
+}
+
+static void sample(const struct model *m, size_t stories, size_t k, struct scratch *x,
+		   struct totals *tot)
+{
+	uint64_t bound = m->n_docs / 10 < 1000 ? 1000
+			 : m->n_docs / 10 > 5000 ? 5000 : m->n_docs / 10;
+
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		for (uint64_t i = m->post_start[t]; i < m->post_start[t + 1]; i++)
+			if (m->post_weight[i] > x->maxw[t])
+				x->maxw[t] = m->post_weight[i];
+	for (size_t s = 0; s < stories; s++) {
+		uint32_t d = (uint32_t)((uint64_t)s * m->n_docs / stories);
+		size_t n = 0;
+		float theta;
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+			uint32_t t = m->col[i];
+			x->q[n++] = (struct qterm){ t, m->val[i], m->val[i] * x->maxw[t],
+						    m->post_start[t + 1] - m->post_start[t] };
+		}
+		theta = kth_score(m, d, x->q, n, k, x, tot);
+		tot->theta += theta;
+		tot->approx += (double)approx_postings(x->q, n, bound);
+		bounded(m, d, x->q, n, theta, x, tot);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct model m;
 	struct error err = { 0 };
+	struct scratch x;
+	struct totals tot = { 0 };
 	size_t stories = argc > 2 ? strtoul(argv[2], NULL, 10) : 200;
 	size_t k = argc > 3 ? strtoul(argv[3], NULL, 10) : 100;
-	double exact = 0, approx = 0, theta_sum = 0, ess[ALPHAS] = { 0 }, cand[ALPHAS] = { 0 };
-	uint64_t bound;
+	double ns;
 
 	if (argc < 2 || !stories || !k) {
 		fprintf(stderr, "usage: rank-bounds MODEL [STORIES [K]]\n");
@@ -95,74 +189,32 @@ int main(int argc, char **argv)
 	}
 	if (!m.post_start || m.n_docs < 2) {
 		fprintf(stderr, "rank-bounds: %s: no postings or fewer than 2 stories\n", argv[1]);
+		model_free(&m);
 		return 3;
 	}
-	bound = m.n_docs / 10 < 1000 ? 1000 : m.n_docs / 10 > 5000 ? 5000 : m.n_docs / 10;
-	float *maxw = calloc(m.n_terms + 1, sizeof *maxw);
-	float *acc = calloc(m.n_docs, sizeof *acc);
-	float *score = malloc(m.n_docs * sizeof *score);
-	struct qterm *q = malloc((m.n_terms + 1) * sizeof *q);
-	if (!maxw || !acc || !score || !q) {
+	x.maxw = calloc((size_t)m.n_terms + 1, sizeof *x.maxw);
+	x.acc = calloc(m.n_docs, sizeof *x.acc);
+	x.score = malloc(m.n_docs * sizeof *x.score);
+	x.q = malloc(((size_t)m.n_terms + 1) * sizeof *x.q);
+	if (!x.maxw || !x.acc || !x.score || !x.q) {
 		fprintf(stderr, "rank-bounds: out of memory\n");
 		return 5;
 	}
-	for (uint32_t t = 0; t < m.n_terms; t++)
-		for (uint64_t i = m.post_start[t]; i < m.post_start[t + 1]; i++)
-			if (m.post_weight[i] > maxw[t])
-				maxw[t] = m.post_weight[i];
 	if (stories > m.n_docs)
 		stories = m.n_docs;
-	for (size_t s = 0; s < stories; s++) {
-		uint32_t d = (uint32_t)((uint64_t)s * m.n_docs / stories);
-		size_t n = 0, nc = 0, taken = 0;
-		float theta;
-
-		for (uint64_t i = m.row[d]; i < m.row[d + 1]; i++) {
-			uint32_t t = m.col[i];
-			q[n++] = (struct qterm){ t, m.val[i], m.val[i] * maxw[t],
-						 m.post_start[t + 1] - m.post_start[t] };
-		}
-		exact += (double)accumulate(&m, q, 0, n, acc);
-		acc[d] = 0.0f;
-		for (uint32_t o = 0; o < m.n_docs; o++) {
-			if (acc[o] > 0.0f)
-				score[nc++] = acc[o];
-			acc[o] = 0.0f;
-		}
-		qsort(score, nc, sizeof *score, float_desc);
-		theta = nc >= k ? score[k - 1] : 0.0f;
-		theta_sum += theta;
-		qsort(q, n, sizeof *q, by_weight_desc);
-		for (size_t i = 0; i < n && taken < QUERY_TERMS; i++)
-			if (q[i].len <= bound) {
-				approx += (double)q[i].len;
-				taken++;
-			}
-		qsort(q, n, sizeof *q, by_bound);
-		for (size_t a = 0; a < ALPHAS; a++) {
-			double left = 0.0;
-			size_t j = 0;
-			while (j < n && left + q[j].u < alpha[a] * theta)
-				left += q[j++].u;
-			ess[a] += (double)accumulate(&m, q, j, n, acc);
-			for (uint32_t o = 0; o < m.n_docs; o++) {
-				if (o != d && acc[o] > 0.0f && acc[o] + left >= theta)
-					cand[a]++;
-				acc[o] = 0.0f;
-			}
-		}
-	}
+	sample(&m, stories, k, &x, &tot);
+	ns = (double)stories;
 	printf("%s: %u stories, %u terms; %zu sampled, k %zu, mean theta %.4f\n", argv[1],
-	       m.n_docs, m.n_terms, stories, k, theta_sum / (double)stories);
-	printf("postings a story: exact %.0f, approximate query %.0f\n", exact / (double)stories,
-	       approx / (double)stories);
+	       m.n_docs, m.n_terms, stories, k, tot.theta / ns);
+	printf("postings a story: exact %.0f, approximate query %.0f\n", tot.exact / ns,
+	       tot.approx / ns);
 	for (size_t a = 0; a < ALPHAS; a++)
 		printf("alpha %.2f: essential postings %.0f, stories to re-score %.0f\n", alpha[a],
-		       ess[a] / (double)stories, cand[a] / (double)stories);
-	free(maxw);
-	free(acc);
-	free(score);
-	free(q);
+		       tot.ess[a] / ns, tot.cand[a] / ns);
+	free(x.maxw);
+	free(x.acc);
+	free(x.score);
+	free(x.q);
 	model_free(&m);
 	return 0;
 }
