@@ -459,7 +459,7 @@ struct dense {
 	double *tri_t;         /* its transpose, l x l (the row kernels) */
 	int rows;              /* the row kernels below, not GSL's BLAS */
 	const gsl_matrix *v;   /* eigenvectors, for dense_vectors */
-	const gsl_vector *eval;
+	double *sigma;         /* k singular values: sqrt of the eigenvalues (>= 0) */
 	float *vecs;           /* n x k */
 };
 
@@ -700,23 +700,21 @@ static void story_vector(const struct dense *d, size_t i, const double *u, size_
 	double norm = 0;
 
 	for (size_t j = 0; j < d->k; j++) {
-		double s = sqrt(fmax(gsl_vector_get(d->eval, j), 0.0));
+		double s = d->sigma[j];
 		double x = u[j * stride];
 		norm += x * s * x * s;
 		proj[j] = s > 1e-6 * s0 && s > 0 ? (float)(x / s) : 0.0f;
 	}
 	norm = norm > 0 ? 1.0 / sqrt(norm) : 0.0;
-	for (size_t j = 0; j < d->k; j++) {
-		double s = sqrt(fmax(gsl_vector_get(d->eval, j), 0.0));
-		d->vecs[i * d->k + j] = (float)(u[j * stride] * s * norm);
-	}
+	for (size_t j = 0; j < d->k; j++)
+		d->vecs[i * d->k + j] = (float)(u[j * stride] * d->sigma[j] * norm);
 }
 
 static void dense_vectors(void *ctx, size_t b)
 {
 	struct dense *d = ctx;
 	gsl_matrix_const_view vk = gsl_matrix_const_submatrix(d->v, 0, 0, d->l, d->k);
-	double s0 = sqrt(fmax(gsl_vector_get(d->eval, 0), 0.0));
+	double s0 = d->sigma[0];
 	size_t end = part_begin(d, b + 1);
 
 	if (d->rows) {
@@ -864,6 +862,7 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 	/* the row kernels keep an l x l sum and two rows in a part's buffer */
 	d.rows = row_kernels && l * l + 2 * l <= 2 * l * CHUNK;
 	d.tri_t = d.rows ? malloc(l * l * sizeof *d.tri_t) : NULL;
+	d.sigma = malloc(k * sizeof *d.sigma);
 	d.sums = gsl_matrix_alloc(parts * l, l);
 	*vecs = malloc(n * k * sizeof **vecs);
 	d.vecs = *vecs;
@@ -873,7 +872,7 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 	work = gsl_vector_alloc(3 * l);
 	ws = gsl_eigen_symmv_alloc(l);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!y.data || !z.data || !d.buf || !d.sums || (d.rows && !d.tri_t) || !*vecs || !g || !v || !eval || !work ||
+	if (!y.data || !z.data || !d.buf || !d.sums || !d.sigma || (d.rows && !d.tri_t) || !*vecs || !g || !v || !eval || !work ||
 	    !ws || !rng || (built && transpose(m, &at, owned)) ||
 	    (!at.index && !built && terms_init(&ts, m, &a, jobs))) {
 		error_set(err, NULL, "out of memory for the latent space");
@@ -914,7 +913,9 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 		goto numeric;
 	/* Story vectors Q V Σ (first k columns), and Q V Σ⁻¹ in y for the basis. */
 	d.v = v;
-	d.eval = eval;
+	/* each story's vector scales by them: computed once, not per story */
+	for (size_t j = 0; j < k; j++)
+		d.sigma[j] = sqrt(fmax(gsl_vector_get(eval, j), 0.0));
 	d.y = &y;
 	d.n = n;
 	d.parts = dense_parts(n);
@@ -953,6 +954,7 @@ done:
 	free(w.data);
 	free(d.buf);
 	free(d.tri_t);
+	free(d.sigma);
 	gsl_matrix_free(d.sums);
 	gsl_matrix_free(g);
 	gsl_matrix_free(v);
