@@ -1110,28 +1110,55 @@ static size_t lead_words(const char *text, uint32_t *word)
 	return n < 0 ? 0 : (size_t)n;
 }
 
+/* The MinHash loop compiled three times on x86-64 (GCC/clang function
+ * multiversioning; the loader picks one): with AVX-512DQ the 64 slots are
+ * eight vectors of 64-bit lanes (vpmullq, vpminuq), with AVX2 four-lane
+ * vectors whose 64-bit products are formed from 32-bit ones, else scalar.
+ * Integer arithmetic: the same bits in every version. */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define MINHASH_CLONES __attribute__((target_clones("arch=x86-64-v4", "avx2", "default")))
+#endif
+#endif
+#ifndef MINHASH_CLONES
+#define MINHASH_CLONES
+#endif
+
+/* least[s] = the least of hash_s(shingle) over the shingles of word[0 .. n),
+ * hash_s(x) = mix64(x ^ salt_s) with salt_s the golden-ratio constant times
+ * s + 1; least[] starts at UINT64_MAX. */
+MINHASH_CLONES static void minhash(const uint32_t *word, size_t n,
+				   uint64_t least[ANALYZE_LEAD_SLOTS])
+{
+	uint64_t salt[ANALYZE_LEAD_SLOTS];
+
+	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++) {
+		salt[s] = 0x9e3779b97f4a7c15ULL * (uint64_t)(s + 1);
+		least[s] = UINT64_MAX;
+	}
+	for (size_t i = 0; i + ANALYZE_LEAD_SHINGLE <= n; i++) {
+		uint64_t sh = 0;
+		for (int j = 0; j < ANALYZE_LEAD_SHINGLE; j++)
+			sh = mix64(sh ^ word[i + (size_t)j]);
+		for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++) {
+			uint64_t h = mix64(sh ^ salt[s]);
+			least[s] = h < least[s] ? h : least[s];
+		}
+	}
+}
+
 void analyze_lead_signature(const char *text, uint16_t sig[ANALYZE_LEAD_SLOTS])
 {
 	uint32_t word[ANALYZE_LEAD_WORDS];
 	uint64_t least[ANALYZE_LEAD_SLOTS];
 	size_t n = text ? lead_words(text, word) : 0;
 
-	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++) {
-		sig[s] = ANALYZE_LEAD_NONE;
-		least[s] = UINT64_MAX;
-	}
-	if (n < ANALYZE_LEAD_MIN_WORDS)
+	if (n < ANALYZE_LEAD_MIN_WORDS) {
+		for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
+			sig[s] = ANALYZE_LEAD_NONE;
 		return;
-	for (size_t i = 0; i + ANALYZE_LEAD_SHINGLE <= n; i++) {
-		uint64_t sh = 0;
-		for (int j = 0; j < ANALYZE_LEAD_SHINGLE; j++)
-			sh = mix64(sh ^ word[i + (size_t)j]);
-		for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++) {
-			uint64_t h = mix64(sh ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(s + 1)));
-			if (h < least[s])
-				least[s] = h;
-		}
 	}
+	minhash(word, n, least);
 	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
 		sig[s] = (uint16_t)(least[s] & 0xffffu);
 }

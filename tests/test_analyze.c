@@ -921,6 +921,75 @@ static void test_lead_signature_depends_on_the_first_words_only(void **state)
 	assert_memory_equal(sx, sw, sizeof sx);
 }
 
+/* The splitmix64 finaliser, written out here as the reference for the
+ * signature's hash functions. */
+static uint64_t ref_mix64(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+/* The signature as analyze.h defines it, one slot and one shingle at a time
+ * (no vectors): the first ANALYZE_LEAD_WORDS words of the folded text,
+ * hashed; slot s keeps the low 16 bits of the least mix64(shingle ^ salt_s). */
+static void ref_lead_signature(const char *text, uint16_t sig[ANALYZE_LEAD_SLOTS])
+{
+	struct buf norm = BUF_INIT;
+	uint32_t word[ANALYZE_LEAD_WORDS];
+	size_t n = 0, i = 0, start = 0, wl;
+
+	assert_int_equal(analyze_fold_lead(text, strlen(text), &norm), 0);
+	while (n < ANALYZE_LEAD_WORDS &&
+	       (wl = analyze_next_word((const unsigned char *)norm.data, norm.len, &i, &start)) > 0)
+		word[n++] = hash_bytes(norm.data + start, wl);
+	buf_release(&norm);
+	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++) {
+		uint64_t least = UINT64_MAX;
+		for (size_t k = 0; k + ANALYZE_LEAD_SHINGLE <= n; k++) {
+			uint64_t sh = 0, h;
+			for (int j = 0; j < ANALYZE_LEAD_SHINGLE; j++)
+				sh = ref_mix64(sh ^ word[k + (size_t)j]);
+			h = ref_mix64(sh ^ (0x9e3779b97f4a7c15ULL * (uint64_t)(s + 1)));
+			least = h < least ? h : least;
+		}
+		sig[s] = n < ANALYZE_LEAD_MIN_WORDS ? ANALYZE_LEAD_NONE : (uint16_t)(least & 0xffffu);
+	}
+}
+
+/* The MinHash loop runs in vectors of 64-bit lanes (AVX-512 or AVX2, as
+ * the machine has them): it must give the scalar reference's slots for
+ * leads of every length around the thresholds (fewer than 20 words, 20,
+ * 60, more), words repeated (equal shingles), non-ASCII words, and texts
+ * whose 60 words end before and after the first bytes normalised. */
+static void test_lead_signature_is_the_minhash_of_its_shingles(void **state)
+{
+	static const char *const vocab[] = {
+		"the", "minister", "said", "on", "Tuesday", "that", "\xc3\x9c" "ber",
+		"caf\xc3\xa9", "2017", "talks", "would", "resume", "\xd0\x9f\xd1\x83",
+		"in", "Geneva", "x", "talks", "supercalifragilistic", "N.Y.", "\xef\xac\x81ne",
+	};
+	const size_t nv = sizeof vocab / sizeof vocab[0];
+	static char text[4000];
+	uint16_t got[ANALYZE_LEAD_SLOTS], want[ANALYZE_LEAD_SLOTS];
+	int known = 0;
+
+	(void)state;
+	srand(11);
+	for (int round = 0; round < 400; round++) {
+		int words = round % 130;
+		text[0] = '\0';
+		for (int w = 0; w < words; w++) {
+			strcat(text, vocab[(size_t)rand() % nv]);
+			strcat(text, round % 3 ? " " : ",   ");
+		}
+		analyze_lead_signature(text, got);
+		ref_lead_signature(text, want);
+		assert_memory_equal(got, want, sizeof got);
+		known += analyze_lead_known(got);
+	}
+	assert_true(known > 200); /* most leads are long enough to sign */
+}
 
 /* analyze_fold() and analyze_fold_lead() lowercase ASCII runs themselves
  * and send only the rest to utf8proc: the result must be utf8proc_map()'s
@@ -1061,6 +1130,7 @@ int main(void)
 		cmocka_unit_test(test_lang_code_normalises_tags),
 		cmocka_unit_test(test_words_name_the_folded_words_behind_each_term),
 		cmocka_unit_test(test_lead_signature_depends_on_the_first_words_only),
+		cmocka_unit_test(test_lead_signature_is_the_minhash_of_its_shingles),
 		cmocka_unit_test(test_fold_equals_utf8proc_on_the_whole_text),
 	};
 
