@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 
 #include "explain.h"
 #include "fsutil.h"
+#include "parallel.h"
 
 void output_timestamp(char *out, size_t outlen)
 {
@@ -118,14 +120,42 @@ static int add_list(struct buf *b, const char *key, const char *list)
 	return rc;
 }
 
-/* Four decimals, rounded half away from zero, never "-0.0000". */
-static int add_score(struct buf *b, float score)
+/* Appends the decimal digits of u. */
+static int add_uint(struct buf *b, uint64_t u)
 {
-	double s = round((double)score * 10000.0) / 10000.0;
+	char tmp[24], *p = tmp + sizeof tmp;
 
-	if (s == 0.0)
-		s = 0.0;
-	return buf_printf(b, "%.4f", s);
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	return buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
+int output_add_score(struct buf *b, float score)
+{
+	double k = round((double)score * 10000.0);
+	char tmp[32], *p = tmp + sizeof tmp;
+	uint64_t u;
+
+	if (!(fabs(k) < 1e12)) { /* huge, infinite or NaN: printf's form */
+		double s = k / 10000.0;
+		return buf_printf(b, "%.4f", s == 0.0 ? 0.0 : s);
+	}
+	/* k / 10000 as a double is within 1e-8 of the decimal k / 10000, so
+	 * %.4f of it prints exactly k's digits: written here without printf,
+	 * which was a fifth of the write stage */
+	u = (uint64_t)fabs(k);
+	for (int i = 0; i < 4; i++, u /= 10)
+		*--p = (char)('0' + u % 10);
+	*--p = '.';
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (k < 0)
+		*--p = '-';
+	return buf_add(b, p, (size_t)(tmp + sizeof tmp - p));
 }
 
 static int add_story(struct buf *b, const struct model *m, uint32_t d, int with_lang)
@@ -186,16 +216,20 @@ int output_related_line(struct buf *b, const struct model *m,
 	const struct related_item *it = l->items + (size_t)doc * l->top;
 	int rc = 0;
 
-	rc |= buf_printf(b, "{\"schema_version\":%d,", OUTPUT_SCHEMA_VERSION);
+	rc |= buf_adds(b, "{\"schema_version\":");
+	rc |= add_uint(b, OUTPUT_SCHEMA_VERSION);
+	rc |= buf_addc(b, ',');
 	rc |= add_field(b, "generated_at", generated_at, 0);
 	rc |= buf_adds(b, ",\"source\":{");
 	rc |= add_story(b, m, doc, 1);
 	rc |= buf_adds(b, "},\"items\":[");
 	for (uint32_t i = 0; i < l->count[doc]; i++) {
-		rc |= buf_printf(b, "%s{\"rank\":%u,", i ? "," : "", i + 1);
+		rc |= buf_adds(b, i ? ",{\"rank\":" : "{\"rank\":");
+		rc |= add_uint(b, i + 1);
+		rc |= buf_addc(b, ',');
 		rc |= add_story(b, m, it[i].doc, 0);
 		rc |= buf_adds(b, ",\"score\":");
-		rc |= add_score(b, it[i].score);
+		rc |= output_add_score(b, it[i].score);
 		rc |= add_field(b, "origin", it[i].origin, 1);
 		if (l->explain)
 			rc |= add_why(b, m, l, doc, it[i].doc);
@@ -210,11 +244,40 @@ int output_related_line(struct buf *b, const struct model *m,
 
 /* Lines go to the file through fs_stream, in pieces: the whole file in
  * memory was 1.7 GB at 1M stories, the run's peak then. */
+/* The lines are formatted on the threads a window at a time, each thread
+ * a piece of PIECE_LINES stories into a buffer of its own, and the window's
+ * pieces written in story order: the file is the same for any -j. */
+#define PIECE_LINES 64
+#define WINDOW_PIECES 32
+
+struct format_window {
+	const struct model *m;
+	const struct related_lists *l;
+	const char *generated_at;
+	uint32_t first;     /* the window's first story */
+	struct buf *pieces; /* WINDOW_PIECES */
+	atomic_int failed;
+};
+
+static void format_piece(void *arg, int worker, size_t i)
+{
+	struct format_window *w = arg;
+	uint32_t d0 = w->first + (uint32_t)(i * PIECE_LINES);
+	uint32_t d1 = w->m->n_docs - d0 < PIECE_LINES ? w->m->n_docs : d0 + PIECE_LINES;
+
+	(void)worker;
+	buf_reset(&w->pieces[i]);
+	for (uint32_t d = d0; d < d1; d++)
+		if (output_related_line(&w->pieces[i], w->m, w->l, d, w->generated_at))
+			atomic_store(&w->failed, 1);
+}
+
 int output_write_related(const char *outdir, const struct model *m,
-			 const struct related_lists *l, const char *generated_at,
+			 const struct related_lists *l, const char *generated_at, int jobs,
 			 struct error *err)
 {
-	struct buf line = BUF_INIT;
+	struct buf pieces[WINDOW_PIECES];
+	struct format_window w = { m, l, generated_at, 0, pieces, 0 };
 	struct fs_stream f;
 	char *path;
 	int rc;
@@ -228,17 +291,25 @@ int output_write_related(const char *outdir, const struct model *m,
 		free(path);
 		return -1;
 	}
-	for (uint32_t d = 0; d < m->n_docs && !f.failed; d++) {
-		buf_reset(&line);
-		if (output_related_line(&line, m, l, d, generated_at)) {
-			fs_stream_abort(&f);
-			buf_release(&line);
-			free(path);
-			return error_set(err, outdir, "out of memory");
-		}
-		fs_stream_write(&f, line.data, line.len);
+	for (size_t i = 0; i < WINDOW_PIECES; i++)
+		buf_init(&pieces[i]);
+	for (uint32_t d = 0; d < m->n_docs && !f.failed && !w.failed;) {
+		uint32_t left = m->n_docs - d;
+		size_t n = left / PIECE_LINES + (left % PIECE_LINES != 0);
+		n = n < WINDOW_PIECES ? n : WINDOW_PIECES;
+		w.first = d;
+		parallel_for(jobs, n, 1, format_piece, &w);
+		for (size_t i = 0; i < n && !w.failed; i++)
+			fs_stream_write(&f, pieces[i].data, pieces[i].len);
+		d = left < n * PIECE_LINES ? m->n_docs : d + (uint32_t)(n * PIECE_LINES);
 	}
-	buf_release(&line);
+	for (size_t i = 0; i < WINDOW_PIECES; i++)
+		buf_release(&pieces[i]);
+	if (w.failed) {
+		fs_stream_abort(&f);
+		free(path);
+		return error_set(err, outdir, "out of memory");
+	}
 	rc = fs_stream_commit(&f, err);
 	free(path);
 	return rc;

@@ -40,9 +40,15 @@ int output_related_line(struct buf *b, const struct model *m,
 			const struct related_lists *l, uint32_t doc,
 			const char *generated_at);
 
-/* Writes OUTDIR/related.jsonl atomically (OUTDIR is created). */
+/* Appends a score as the lists write it: four decimals, rounded half away
+ * from zero (round() of score * 10000), never "-0.0000"; what printf's
+ * "%.4f" gives for that value. */
+int output_add_score(struct buf *b, float score);
+
+/* Writes OUTDIR/related.jsonl atomically (OUTDIR is created), the lines
+ * formatted on `jobs` threads; the file does not depend on them. */
 int output_write_related(const char *outdir, const struct model *m,
-			 const struct related_lists *l, const char *generated_at,
+			 const struct related_lists *l, const char *generated_at, int jobs,
 			 struct error *err);
 
 struct output_concat_stats {

@@ -590,7 +590,8 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 	r->terms = m->n_terms;
 	count_lists(&lists, 0, m->n_docs, r);
 	rc = pipeline_stop ? error_set(err, NULL, "interrupted")
-			   : output_write_related(outdir, m, &lists, r->generated_at, err);
+			   : output_write_related(outdir, m, &lists, r->generated_at, ro->jobs,
+						  err);
 	if (!rc && pub && pub->per_story) {
 		struct skip_list unnamed = { 0 };
 		report_stage(r, "write", &t0);

@@ -11,6 +11,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <jansson.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -279,6 +280,71 @@ static void test_scores_have_four_decimals(void **state)
 	model_free(&m);
 }
 
+/* A score as printf formats it: "%.4f" of round(score * 10000) / 10000,
+ * with -0 written as 0 (the form output_add_score() must give). */
+static void printf_score(float score, char *out, size_t cap)
+{
+	double s = round((double)score * 10000.0) / 10000.0;
+
+	snprintf(out, cap, "%.4f", s == 0.0 ? 0.0 : s);
+}
+
+static void assert_score_is_printf(struct buf *b, float score)
+{
+	char want[512];
+
+	printf_score(score, want, sizeof want);
+	buf_reset(b);
+	assert_int_equal(output_add_score(b, score), 0);
+	assert_int_equal(b->len, strlen(want));
+	assert_memory_equal(b->data, want, b->len);
+}
+
+/* output_add_score() writes the digits itself: the same text as printf's
+ * for scores of every size and sign, halves of the last decimal (which
+ * round() takes away from zero), float neighbours of them, -0, and values
+ * beyond its fast path (huge, infinite, NaN). */
+static void test_score_digits_are_printf_s(void **state)
+{
+	static const float fixed[] = {
+		0.0f, -0.0f, 1.0f, -1.0f, 0.00005f, -0.00005f, 0.00004999f, 0.99995f,
+		0.123456f, 0.6f, 9.99995f, 12345.6789f, -0.00001f, 1e-30f, 1e7f, 1e8f,
+		99999999.0f, 1e9f, -3e9f, 1e20f, 3.4e38f, -3.4e38f,
+	};
+	struct buf b = BUF_INIT;
+	uint32_t x = 12345;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		assert_score_is_printf(&b, fixed[i]);
+	assert_score_is_printf(&b, (float)INFINITY);
+	assert_score_is_printf(&b, -(float)INFINITY);
+	assert_score_is_printf(&b, (float)NAN);
+	for (int i = 0; i < 200000; i++) {
+		float f;
+		x = x * 1664525u + 1013904223u;
+		switch (i % 4) {
+		case 0: /* scores as lists have them */
+			f = (float)(x >> 8) / (float)(1u << 24) * 2.0f - 0.5f;
+			break;
+		case 1: /* halves of the fourth decimal and their neighbours */
+			f = ((float)(x % 200000u) + 0.5f) / 10000.0f;
+			f = nextafterf(f, (x & 0x100) ? 10.0f : -10.0f);
+			break;
+		case 2: /* any float bits but NaN and infinities */
+			memcpy(&f, &x, sizeof f);
+			if (isnan(f) || isinf(f))
+				f = 1.0f;
+			break;
+		default: /* larger scores */
+			f = (float)(x >> 4) / 16.0f * ((x & 1) ? -1.0f : 1.0f);
+			break;
+		}
+		assert_score_is_printf(&b, f);
+	}
+	buf_release(&b);
+}
+
 /* Number of entries of folder `path` whose name contains ".tmp". */
 static int count_temporaries(const char *path)
 {
@@ -333,7 +399,7 @@ static void test_write_related_writes_one_line_per_story(void **state)
 	for (int round = 0; round < 2; round++) {
 		if (round)
 			l.count[0] = 1;
-		assert_int_equal(output_write_related(outdir, &m, &l, "2026-11-28T10:00:00Z", &err), 0);
+		assert_int_equal(output_write_related(outdir, &m, &l, "2026-11-28T10:00:00Z", 2, &err), 0);
 		assert_int_equal(count_temporaries(outdir), 0);
 		text = slurp(file, &len);
 		assert_true(len > 0);
@@ -353,6 +419,90 @@ static void test_write_related_writes_one_line_per_story(void **state)
 	model_free(&m);
 }
 
+/* A model of n stories "s00000", ... and lists of up to three items each,
+ * scores and counts varying from story to story. */
+static void make_many(struct model *m, struct related_lists *l, uint32_t n)
+{
+	struct model_builder *b = model_builder_new();
+	struct model_params p;
+	struct error err = { "" };
+	struct bag bag;
+	char id[16], title[32];
+
+	assert_non_null(b);
+	bag_init(&bag);
+	bag.offsets = malloc(sizeof *bag.offsets);
+	bag.counts = malloc(sizeof *bag.counts);
+	assert_non_null(bag.offsets);
+	assert_non_null(bag.counts);
+	bag.cap = bag.n = 1;
+	bag.offsets[0] = 0;
+	bag.counts[0] = 1.0f;
+	assert_int_equal(buf_add(&bag.terms, "word", 5), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		struct article a = { 0 };
+		snprintf(id, sizeof id, "s%05u", i);
+		snprintf(title, sizeof title, "Story \"%u\"", i);
+		a.id = id;
+		a.title = i % 7 ? title : NULL;
+		assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+	}
+	bag_free(&bag);
+	model_params_default(&p);
+	assert_int_equal(model_builder_finish(b, &p, m, &err), 0);
+	memset(l, 0, sizeof *l);
+	l->top = 3;
+	l->n_docs = n;
+	l->items = calloc((size_t)n * 3, sizeof *l->items);
+	l->count = calloc(n, sizeof *l->count);
+	assert_non_null(l->items);
+	assert_non_null(l->count);
+	for (uint32_t d = 0; d < n; d++) {
+		l->count[d] = d % 4 == 3 ? 0 : d % 4 + 1;
+		for (uint32_t k = 0; k < l->count[d]; k++)
+			l->items[(size_t)d * 3 + k] = (struct related_item){
+				(d + k + 1) % n, 1.0f / (float)(d + k + 2), "similar" };
+	}
+}
+
+/* The lines are formatted on threads, a window of pieces at a time: the
+ * file must be the lines of output_related_line(), story after story, for
+ * any thread count and for story counts around the piece and window sizes
+ * (a window of 32 pieces of 64 stories). */
+static void test_write_related_on_threads_keeps_story_order(void **state)
+{
+	static const uint32_t sizes[] = { 1, 63, 64, 65, 2047, 2048, 2049, 5000 };
+	struct error err = { "" };
+	char outdir[512], file[600];
+
+	(void)state;
+	snprintf(outdir, sizeof outdir, "%s", testutil_path("out/threads"));
+	snprintf(file, sizeof file, "%s/related.jsonl", outdir);
+	for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++) {
+		struct model m;
+		struct related_lists l;
+		struct buf want = BUF_INIT;
+
+		make_many(&m, &l, sizes[s]);
+		for (uint32_t d = 0; d < sizes[s]; d++)
+			assert_int_equal(output_related_line(&want, &m, &l, d,
+							     "2026-11-28T10:00:00Z"), 0);
+		for (int jobs = 1; jobs <= 3; jobs++) {
+			size_t len;
+			char *text;
+			assert_int_equal(output_write_related(outdir, &m, &l, "2026-11-28T10:00:00Z",
+							      jobs, &err), 0);
+			text = slurp(file, &len);
+			assert_int_equal(len, want.len);
+			assert_memory_equal(text, want.data, len);
+			free(text);
+		}
+		buf_release(&want);
+		related_lists_free(&l);
+		model_free(&m);
+	}
+}
+
 static void test_write_related_fails_when_folder_cannot_be_made(void **state)
 {
 	struct model m;
@@ -367,7 +517,7 @@ static void test_write_related_fails_when_folder_cannot_be_made(void **state)
 	make_model(&m);
 	make_lists(&l);
 	snprintf(outdir, sizeof outdir, "%s", testutil_path("blocker/out"));
-	assert_int_equal(output_write_related(outdir, &m, &l, "2026-11-28T10:00:00Z", &err), -1);
+	assert_int_equal(output_write_related(outdir, &m, &l, "2026-11-28T10:00:00Z", 2, &err), -1);
 	assert_true(strlen(err.message) > 0);
 	related_lists_free(&l);
 	model_free(&m);
@@ -405,7 +555,7 @@ static void test_concat_joins_parts_into_the_whole_file(void **state)
 	make_model(&m);
 	make_lists(&l);
 	assert_int_equal(output_write_related(testutil_path("concat-whole"), &m, &l,
-					      "2026-11-28T10:00:00Z", &err), 0);
+					      "2026-11-28T10:00:00Z", 2, &err), 0);
 	snprintf(whole, sizeof whole, "%s/related.jsonl", testutil_path("concat-whole"));
 	snprintf(parts[0], sizeof parts[0], "%s", testutil_path("concat-part-0"));
 	snprintf(parts[1], sizeof parts[1], "%s", testutil_path("concat-part-1"));
@@ -689,7 +839,9 @@ int main(void)
 		cmocka_unit_test(test_related_line_is_valid_json_with_schema_fields),
 		cmocka_unit_test(test_related_line_appends_to_buffer),
 		cmocka_unit_test(test_scores_have_four_decimals),
+		cmocka_unit_test(test_score_digits_are_printf_s),
 		cmocka_unit_test(test_write_related_writes_one_line_per_story),
+		cmocka_unit_test(test_write_related_on_threads_keeps_story_order),
 		cmocka_unit_test(test_write_related_fails_when_folder_cannot_be_made),
 		cmocka_unit_test(test_concat_joins_parts_into_the_whole_file),
 		cmocka_unit_test(test_concat_refuses_parts_that_do_not_fit),
