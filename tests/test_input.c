@@ -536,6 +536,80 @@ static void test_jsonl_parsed_on_threads_gives_the_same_items(void **state)
 	input_set_free(&many);
 }
 
+/* Lines are read and parsed in batches, and a line longer than 64 MiB is
+ * skipped where it stands: each record keeps its own line number and
+ * offset, and the skips come in line order, the long line's among the
+ * others, for any number of threads. The long line is the 1,500th, in the
+ * second batch. */
+static void test_batches_keep_line_numbers_and_skip_order(void **state)
+{
+	const size_t lines = 3000, long_at = 1500, big = ((size_t)64 << 20) + 10;
+	char path[600], want[700];
+	uint64_t *offset = calloc(lines + 1, sizeof *offset);
+	FILE *f;
+
+	(void)state;
+	assert_non_null(offset);
+	make_folder("ahead");
+	snprintf(path, sizeof path, "%s", testutil_path("ahead/a.jsonl"));
+	f = fopen(path, "wb");
+	assert_non_null(f);
+	for (size_t ln = 1; ln <= lines; ln++) {
+		offset[ln] = (uint64_t)ftell(f);
+		if (ln == long_at) {
+			fputs("{\"id\":\"long\",\"text\":\"", f);
+			for (size_t i = 0; i < big; i += 64)
+				fputs("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ", f);
+			fputs("\"}\n", f);
+		} else if (ln % 13 == 0) {
+			fputs("not json\n", f);
+		} else if (ln % 17 == 0) {
+			fputs("   \n", f);
+		} else {
+			fprintf(f, "{\"id\":\"r%05zu\",\"text\":\"line %zu\"}\n", ln, ln);
+		}
+	}
+	assert_int_equal(fclose(f), 0);
+	for (int jobs = 1; jobs <= 3; jobs += 2) {
+		struct input_set set;
+		struct error err = { "" };
+		size_t skips = 0, items = 0;
+
+		input_set_init(&set);
+		set.defer_text = 1;
+		set.jobs = jobs;
+		assert_int_equal(input_add(&set, path, &err), 0);
+		assert_int_equal(input_finish(&set, &err), 0);
+		for (size_t ln = 1; ln <= lines; ln++) {
+			if (ln % 17 == 0 && ln % 13 && ln != long_at)
+				continue; /* blank: neither item nor skip */
+			if (ln == long_at || ln % 13 == 0) {
+				snprintf(want, sizeof want, "%s:%zu", path, ln);
+				assert_true(skips < set.skipped.n);
+				assert_string_equal(set.skipped.items[skips].input, want);
+				assert_string_equal(set.skipped.items[skips].reason,
+						    ln == long_at ? "line longer than 64 MiB"
+								  : "not a JSON object: '[' or '{' expected near 'not'");
+				skips++;
+				continue;
+			}
+			/* sorted by id: r00001, r00002, ... in line order */
+			assert_true(items < set.n);
+			snprintf(want, sizeof want, "r%05zu", ln);
+			assert_string_equal(set.items[items].article.id, want);
+			snprintf(want, sizeof want, "%s:%zu", path, ln);
+			assert_string_equal(set.items[items].name, want);
+			assert_int_equal(set.items[items].text_ref.offset, offset[ln]);
+			items++;
+		}
+		assert_int_equal(skips, set.skipped.n);
+		assert_int_equal(items, set.n);
+		input_set_free(&set);
+	}
+	assert_int_equal(unlink(path), 0);
+	free(offset);
+}
+
 /* Whether two collected sets hold the same items (every field) and skips. */
 static void assert_same_sets(const struct input_set *a, const struct input_set *b)
 {
@@ -812,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_record_dates_are_normalised_like_pages),
 		cmocka_unit_test(test_deferred_texts_are_read_back_and_a_changed_file_is_an_error),
 		cmocka_unit_test(test_jsonl_parsed_on_threads_gives_the_same_items),
+		cmocka_unit_test(test_batches_keep_line_numbers_and_skip_order),
 		cmocka_unit_test(test_scanned_records_are_what_jansson_reads),
 		cmocka_unit_test(test_read_back_text_matches_a_full_parse),
 		cmocka_unit_test(test_bad_jsonl_lines_are_skipped_with_file_and_line),
