@@ -39,8 +39,19 @@ void strmap_free(struct strmap *m)
 
 void strmap_clear(struct strmap *m)
 {
-	if (m->nslots)
+	if (m->n * 8 < m->nslots) {
+		/* few keys in a table grown for a larger set (a map reused per
+		 * story keeps the size of its longest story): each key's slot is
+		 * emptied, found along its probe sequence, rather than the table */
+		for (size_t id = 0; id < m->n; id++) {
+			size_t i = m->hashes[id] & (m->nslots - 1);
+			while (m->slots[i] != (uint32_t)id + 1)
+				i = (i + 1) & (m->nslots - 1);
+			m->slots[i] = 0;
+		}
+	} else if (m->nslots) {
 		memset(m->slots, 0, m->nslots * sizeof *m->slots);
+	}
 	m->n = 0;
 	if (m->nblocks) {
 		for (size_t i = 1; i < m->nblocks; i++)
@@ -70,14 +81,13 @@ static int strmap_rehash(struct strmap *m, size_t nslots)
 	return 0;
 }
 
-int64_t strmap_find(const struct strmap *m, const char *key, size_t len)
+/* strmap_find() for a key whose hash_bytes() is h. */
+static int64_t find_hashed(const struct strmap *m, const char *key, size_t len, uint32_t h)
 {
-	uint32_t h;
 	size_t i;
 
 	if (!m->nslots)
 		return -1;
-	h = hash_bytes(key, len);
 	for (i = h & (m->nslots - 1); m->slots[i]; i = (i + 1) & (m->nslots - 1)) {
 		uint32_t id = m->slots[i] - 1;
 		if (m->hashes[id] == h && !memcmp(m->keys[id], key, len) &&
@@ -85,6 +95,11 @@ int64_t strmap_find(const struct strmap *m, const char *key, size_t len)
 			return id;
 	}
 	return -1;
+}
+
+int64_t strmap_find(const struct strmap *m, const char *key, size_t len)
+{
+	return m->nslots ? find_hashed(m, key, len, hash_bytes(key, len)) : -1;
 }
 
 static char *strmap_store(struct strmap *m, const char *key, size_t len)
@@ -123,8 +138,9 @@ static char *strmap_store(struct strmap *m, const char *key, size_t len)
 
 int64_t strmap_intern(struct strmap *m, const char *key, size_t len)
 {
-	int64_t found = strmap_find(m, key, len);
-	uint32_t h;
+	/* hashed once: most keys a story counts are new to its map */
+	uint32_t h = hash_bytes(key, len);
+	int64_t found = find_hashed(m, key, len, h);
 	size_t i;
 	char *copy;
 
@@ -151,7 +167,6 @@ int64_t strmap_intern(struct strmap *m, const char *key, size_t len)
 	copy = strmap_store(m, key, len);
 	if (!copy)
 		return -1;
-	h = hash_bytes(key, len);
 	m->keys[m->n] = copy;
 	m->hashes[m->n] = h;
 	for (i = h & (m->nslots - 1); m->slots[i]; i = (i + 1) & (m->nslots - 1))

@@ -147,6 +147,49 @@ static void test_strmap_clear_forgets_keys_and_restarts_ids(void **state)
 	strmap_free(&m);
 }
 
+static void assert_slots_empty(const struct strmap *m)
+{
+	for (size_t i = 0; i < m->nslots; i++)
+		assert_int_equal(m->slots[i], 0);
+}
+
+/* A map reused per story keeps the table of its largest story; clearing a
+ * few keys from it empties their slots one by one along their probe
+ * sequences (keys that collide, keys whose run wraps past the table's end)
+ * instead of the whole table: every slot must be empty afterwards, and the
+ * map must work as a fresh one. */
+static void test_strmap_clear_of_few_keys_in_a_large_table(void **state)
+{
+	struct strmap m;
+	char key[32];
+
+	(void)state;
+	strmap_init(&m);
+	for (int i = 0; i < 5000; i++) {
+		int len = snprintf(key, sizeof key, "big-%d", i);
+		assert_int_equal(strmap_intern(&m, key, (size_t)len), i);
+	}
+	strmap_clear(&m); /* many keys: the whole table */
+	assert_slots_empty(&m);
+	assert_true(m.nslots >= 8192);
+	for (int round = 0; round < 200; round++) {
+		int n = 1 + round * 5; /* up to 996 keys: n * 8 < nslots */
+		for (int i = 0; i < n; i++) {
+			int len = snprintf(key, sizeof key, "r%d-%d", round, i);
+			assert_int_equal(strmap_intern(&m, key, (size_t)len), i);
+		}
+		for (int i = 0; i < n; i++) {
+			int len = snprintf(key, sizeof key, "r%d-%d", round, i);
+			assert_int_equal(strmap_find(&m, key, (size_t)len), i);
+		}
+		strmap_clear(&m);
+		assert_slots_empty(&m);
+		assert_int_equal(m.n, 0);
+		assert_int_equal(strmap_find(&m, "r0-0", 4), -1);
+	}
+	strmap_free(&m);
+}
+
 static void test_strmap_clear_on_fresh_map_is_harmless(void **state)
 {
 	struct strmap m;
@@ -183,6 +226,7 @@ int main(void)
 		cmocka_unit_test(test_strmap_stores_keys_longer_than_a_block),
 		cmocka_unit_test(test_strmap_clear_forgets_keys_and_restarts_ids),
 		cmocka_unit_test(test_strmap_clear_on_fresh_map_is_harmless),
+		cmocka_unit_test(test_strmap_clear_of_few_keys_in_a_large_table),
 		cmocka_unit_test(test_strmap_keys_with_nul_bytes_are_distinct),
 	};
 
