@@ -53,8 +53,16 @@ struct lang_slot {
 	char lang[8];
 	struct sb_stemmer *stemmer; /* NULL: no stemmer for this language */
 	struct word_entry *cache;   /* [nslots], nslots a power of two, or NULL */
+	uint32_t *tid;              /* [nslots]: 1 + the id of the entry's term in
+				       the analyzer's `terms`, 0: not known yet */
 	size_t nslots, n;
 };
+
+/* The terms an analyzer counts by id (struct analyzer: by_id) before it
+ * starts afresh between two stories: 2^19 terms, about 20 MB. */
+#define TERMS_MAX ((size_t)1 << 19)
+static size_t terms_max = TERMS_MAX;
+static int use_term_ids = 1;
 
 struct analyzer {
 	struct analyze_options opts;
@@ -74,7 +82,31 @@ struct analyzer {
 	struct buf prev_word;     /* the word of `prev` */
 	struct buf body; /* the story's text and parts (body_of()) */
 	struct buf norm; /* the text in normal form (analyze_fold()) */
+	/* Counting by term id (without bigrams or words, the defaults): a
+	 * term's id in `terms` is kept for the analyzer's life (until it holds
+	 * terms_max), and in the word cache beside the word (lang_slot.tid),
+	 * so a story's counts need no look-up of the term itself: count_in()'s
+	 * map was an eighth of the analysis. The story's terms are listed in
+	 * the order first counted, as counts_map numbers them: the same bag. */
+	int by_id;
+	struct strmap terms;
+	uint32_t *seen;      /* [ids_cap]: the story that last counted the id */
+	float *id_counts;    /* [ids_cap] */
+	size_t ids_cap;
+	uint32_t story;      /* stamp of the story under analysis, from 1 */
+	uint32_t *order;     /* the story's ids in the order first counted */
+	size_t n_order, order_cap;
 };
+
+void analyze_use_term_ids(int on)
+{
+	use_term_ids = on;
+}
+
+void analyze_set_term_limit(size_t terms)
+{
+	terms_max = terms ? terms : TERMS_MAX;
+}
 
 void analyze_options_default(struct analyze_options *o)
 {
@@ -108,6 +140,7 @@ struct analyzer *analyzer_new(const struct analyze_options *opts)
 		return NULL;
 	an->opts = *opts;
 	strmap_init(&an->counts_map);
+	strmap_init(&an->terms);
 	buf_init(&an->word);
 	buf_init(&an->prev);
 	strmap_init(&an->words_map);
@@ -123,6 +156,7 @@ static void lang_slot_free(struct lang_slot *s)
 	if (s->stemmer)
 		sb_stemmer_delete(s->stemmer);
 	free(s->cache);
+	free(s->tid);
 }
 
 void analyzer_free(struct analyzer *an)
@@ -133,6 +167,10 @@ void analyzer_free(struct analyzer *an)
 		lang_slot_free(&an->langs[i]);
 	strmap_free(&an->counts_map);
 	free(an->counts);
+	strmap_free(&an->terms);
+	free(an->seen);
+	free(an->id_counts);
+	free(an->order);
 	buf_release(&an->word);
 	buf_release(&an->prev);
 	strmap_free(&an->words_map);
@@ -217,18 +255,24 @@ static const char *word_term(const struct analyzer *an, struct lang_slot *s,
 static int cache_room(struct lang_slot *s)
 {
 	struct word_entry *t;
+	uint32_t *tid;
 	size_t nslots;
 
 	if (s->n >= WORD_CACHE_WORDS) {
 		memset(s->cache, 0, s->nslots * sizeof *s->cache);
+		memset(s->tid, 0, s->nslots * sizeof *s->tid);
 		s->n = 0;
 	}
 	if ((s->n + 1) * 2 <= s->nslots)
 		return 0;
 	nslots = s->nslots ? s->nslots * 2 : 4096;
 	t = calloc(nslots, sizeof *t);
-	if (!t)
+	tid = calloc(nslots, sizeof *tid);
+	if (!t || !tid) {
+		free(t);
+		free(tid);
 		return -1;
+	}
 	for (size_t i = 0; i < s->nslots; i++) {
 		size_t j;
 		if (!s->cache[i].len)
@@ -236,9 +280,12 @@ static int cache_room(struct lang_slot *s)
 		for (j = s->cache[i].hash & (nslots - 1); t[j].len; j = (j + 1) & (nslots - 1))
 			;
 		t[j] = s->cache[i];
+		tid[j] = s->tid[i];
 	}
 	free(s->cache);
+	free(s->tid);
 	s->cache = t;
+	s->tid = tid;
 	s->nslots = nslots;
 	return 0;
 }
@@ -254,9 +301,11 @@ static void cache_prefetch(const struct lang_slot *s, uint32_t h)
 
 /* word_term() through the slot's cache, for a word of hash_bytes() h.
  * *stop is set for a stopword. The term returned may lie in the cache:
- * valid until the next call. */
+ * valid until the next call, as *tid: the entry's term id (lang_slot.tid),
+ * or NULL when the word is not remembered. */
 static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
-			       const char *w, size_t len, uint32_t h, size_t *tlen, int *stop)
+			       const char *w, size_t len, uint32_t h, size_t *tlen, int *stop,
+			       uint32_t **tid)
 {
 	struct word_entry *e = NULL;
 	const char *t;
@@ -269,9 +318,11 @@ static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
 		*stop = e->tlen == WORD_STOP;
 		if (*stop)
 			return NULL;
+		*tid = &s->tid[i];
 		*tlen = e->tlen == WORD_SAME ? len : e->tlen;
 		return e->tlen == WORD_SAME ? e->bytes : e->bytes + len;
 	}
+	*tid = NULL;
 	t = word_term(an, s, w, len, tlen);
 	*stop = t == NULL;
 	room = !t || (*tlen == len && !memcmp(t, w, len)) ? len : len + *tlen;
@@ -280,6 +331,8 @@ static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
 	for (i = h & (s->nslots - 1); s->cache[i].len; i = (i + 1) & (s->nslots - 1))
 		;
 	e = &s->cache[i];
+	s->tid[i] = 0;
+	*tid = &s->tid[i];
 	e->hash = h;
 	e->len = (uint8_t)len;
 	memcpy(e->bytes, w, len);
@@ -345,8 +398,65 @@ static int count_in(struct strmap *map, float **counts, size_t *cap, const char 
 	return 0;
 }
 
+/* Room for ids below `id` + 1 in seen and id_counts (new ids unseen). */
+static int grow_ids(struct analyzer *an, uint32_t id)
+{
+	size_t cap = an->ids_cap ? an->ids_cap : 4096;
+	uint32_t *seen;
+	float *c;
+
+	while (cap <= id)
+		cap *= 2;
+	seen = realloc(an->seen, cap * sizeof *seen);
+	if (!seen)
+		return -1;
+	an->seen = seen;
+	memset(seen + an->ids_cap, 0, (cap - an->ids_cap) * sizeof *seen);
+	c = realloc(an->id_counts, cap * sizeof *c);
+	if (!c)
+		return -1;
+	an->id_counts = c;
+	an->ids_cap = cap;
+	return 0;
+}
+
+/* Adds w to the story's count of `term`, by its id: *tid when known (a
+ * word cache entry's, 1 + id; 0 there is set), else found in `terms`. */
+static int count_id(struct analyzer *an, const char *term, size_t len, float w, uint32_t *tid)
+{
+	uint32_t id;
+
+	if (tid && *tid) {
+		id = *tid - 1;
+	} else {
+		int64_t x = strmap_intern(&an->terms, term, len);
+		if (x < 0 || ((size_t)x >= an->ids_cap && grow_ids(an, (uint32_t)x)))
+			return -1;
+		id = (uint32_t)x;
+		if (tid)
+			*tid = id + 1;
+	}
+	if (an->seen[id] != an->story) {
+		if (an->n_order == an->order_cap) {
+			size_t cap = an->order_cap ? an->order_cap * 2 : 1024;
+			uint32_t *o = realloc(an->order, cap * sizeof *o);
+			if (!o)
+				return -1;
+			an->order = o;
+			an->order_cap = cap;
+		}
+		an->seen[id] = an->story;
+		an->id_counts[id] = 0.0f;
+		an->order[an->n_order++] = id;
+	}
+	an->id_counts[id] += w;
+	return 0;
+}
+
 static int add_count(struct analyzer *an, const char *term, size_t len, float w)
 {
+	if (an->by_id)
+		return count_id(an, term, len, w, NULL);
 	return count_in(&an->counts_map, &an->counts, &an->counts_cap, term, len, w);
 }
 
@@ -366,8 +476,10 @@ static int add_word(struct analyzer *an, const char *term, size_t tlen, const ch
  * one (a stopword or the end of a text breaks the chain). `w` (wlen bytes)
  * is the folded word the term came from, counted with want_words. */
 static int add_term(struct analyzer *an, const char *t, size_t len, float weight,
-		    const char *w, size_t wlen)
+		    const char *w, size_t wlen, uint32_t *tid)
 {
+	if (an->by_id) /* no bigrams, no words: nothing more to keep */
+		return count_id(an, t, len, weight, tid);
 	if (add_count(an, t, len, weight))
 		return -1;
 	if (an->want_words && add_word(an, t, len, w, wlen))
@@ -401,14 +513,15 @@ static int emit_hashed(struct analyzer *an, struct lang_slot *slot, const char *
 {
 	size_t tl = len;
 	int stop = 0;
-	const char *t = slot ? cached_term(an, slot, w, len, h, &tl, &stop) : w;
+	uint32_t *tid = NULL;
+	const char *t = slot ? cached_term(an, slot, w, len, h, &tl, &stop, &tid) : w;
 
 	if (stop) {
 		buf_reset(&an->prev);
 		buf_reset(&an->prev_word);
 		return 0;
 	}
-	return add_term(an, t, tl, weight, w, len);
+	return add_term(an, t, tl, weight, w, len, tid);
 }
 
 static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
@@ -778,6 +891,60 @@ static int bag_fill(struct bag *out, const struct strmap *map, const float *coun
 	return 0;
 }
 
+/* bag_fill() of the story counted by id: its terms in the order first
+ * counted, as counts_map would number them. */
+static int bag_fill_ids(struct bag *out, const struct analyzer *an)
+{
+	buf_reset(&out->terms);
+	out->n = 0;
+	if (an->n_order > out->cap) {
+		size_t cap = an->n_order;
+		size_t *off = realloc(out->offsets, cap * sizeof *off);
+		float *cnt;
+		if (!off)
+			return -1;
+		out->offsets = off;
+		cnt = realloc(out->counts, cap * sizeof *cnt);
+		if (!cnt)
+			return -1;
+		out->counts = cnt;
+		out->cap = cap;
+	}
+	for (size_t i = 0; i < an->n_order; i++) {
+		const char *t = strmap_key(&an->terms, an->order[i]);
+		out->offsets[i] = out->terms.len;
+		if (buf_add(&out->terms, t, strlen(t) + 1))
+			return -1;
+		out->counts[i] = an->id_counts[an->order[i]];
+	}
+	out->n = an->n_order;
+	return 0;
+}
+
+/* A new story to count: by id unless bigrams or words are wanted. Past
+ * terms_max terms the ids start afresh (the word caches forget theirs). */
+static void begin_story(struct analyzer *an)
+{
+	an->by_id = use_term_ids && an->opts.bigram_weight <= 0.0f && !an->want_words;
+	if (!an->by_id) {
+		strmap_clear(&an->counts_map);
+		return;
+	}
+	if (an->terms.n >= terms_max) {
+		strmap_clear(&an->terms);
+		for (size_t i = 0; i < an->nlangs; i++)
+			if (an->langs[i].tid)
+				memset(an->langs[i].tid, 0,
+				       an->langs[i].nslots * sizeof *an->langs[i].tid);
+	}
+	if (++an->story == 0) { /* after 2^32 - 1 stories */
+		if (an->seen)
+			memset(an->seen, 0, an->ids_cap * sizeof *an->seen);
+		an->story = 1;
+	}
+	an->n_order = 0;
+}
+
 /* What the model reads of a story besides its title, in `b` (reset
  * first): the standfirst and the dateline, the text, then the captions,
  * as paragraphs, so that the lead is what a reader meets first. The byline
@@ -812,7 +979,7 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 	char code[8];
 	const char *lang = analyze_lang_code(a->lang, code, sizeof code);
 
-	strmap_clear(&an->counts_map);
+	begin_story(an);
 	buf_reset(&out->terms);
 	out->n = 0;
 	if (body_of(a, &an->body) ||
@@ -822,7 +989,7 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 	if (an->opts.name_weight > 0.0f && a->text &&
 	    add_names(an, lang, a->text, an->opts.name_weight))
 		return -1;
-	return bag_fill(out, &an->counts_map, an->counts);
+	return an->by_id ? bag_fill_ids(out, an) : bag_fill(out, &an->counts_map, an->counts);
 }
 
 int analyze_article_words(struct analyzer *an, const struct article *a, struct bag *terms,

@@ -71,6 +71,14 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 int analyze_article_words(struct analyzer *an, const struct article *a, struct bag *terms,
 			  struct bag *words);
 
+/* For tests: with 0, stories are counted in the map of terms by name even
+ * without bigrams or words (analyze.c counts them by term id then), which
+ * must give the same bags; analyze_set_term_limit() lowers the number of
+ * term ids an analyzer keeps before it starts afresh (0: the default). Not
+ * thread-safe; set before analysing. */
+void analyze_use_term_ids(int on);
+void analyze_set_term_limit(size_t terms);
+
 /* Guesses the ISO 639-1 language of `text` from its script and stopwords;
  * returns a static string or NULL when unsure. Thread-safe. */
 const char *analyze_guess_lang(const char *text);

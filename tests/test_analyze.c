@@ -388,6 +388,77 @@ static void assert_bags_equal(const struct bag *a, const struct bag *b)
 	}
 }
 
+/* Stories are counted by term id (the ids kept in the word caches) unless
+ * bigrams or words are wanted: the bags must be those of the map of terms
+ * by name, term for term, in the same order and with the same counts, for
+ * stories in several languages (stemmed, with stopwords, CJK bigrams, no
+ * language), with names counted too, without stemming or stopwords, and
+ * when the ids start afresh every few dozen terms (words whose cache entry
+ * kept an id from before). Each analyzer sees the stories in turn, as a
+ * worker does. */
+static void test_counting_by_term_id_gives_the_bags_by_name(void **state)
+{
+	static const char *const vocab[] = {
+		"The", "minister", "ministers", "said", "Sergei", "Lavrov", "met", "Rex",
+		"Tillerson", "in", "Moscow", "talks", "talking", "talked", "on", "Syria",
+		"die", "Gespr\xc3\xa4" "che", "Gespr\xc3\xa4" "chen", "und", "\xd0\xbf\xd0\xb5\xd1\x80"
+		"\xd0\xb5\xd0\xb3\xd0\xbe\xd0\xb2\xd0\xbe\xd1\x80\xd1\x8b",
+		"\xe4\xb8\xad\xe5\x9b\xbd\xe5\xa4\x96\xe4\xba\xa4", "caf\xc3\xa9", "2017",
+		"administration", "internationalisation", "x", "a", "re-edit", "U.S.",
+	};
+	static const char *const langs[] = { "en", "de", "ru", NULL, "zh", "en-GB" };
+	const size_t nv = sizeof vocab / sizeof vocab[0];
+	struct analyze_options opts[4];
+	static char title[256], text[8192];
+
+	(void)state;
+	for (int k = 0; k < 4; k++)
+		analyze_options_default(&opts[k]);
+	opts[1].name_weight = 1.5f;
+	opts[2].stem = 0;
+	opts[2].stopwords = 0;
+	opts[3].title_weight = 3.0f;
+	for (int limit = 0; limit < 2; limit++) {
+		analyze_set_term_limit(limit ? 37 : 0);
+		for (int k = 0; k < 4; k++) {
+			struct analyzer *by_id = analyzer_new(&opts[k]);
+			struct analyzer *by_name = analyzer_new(&opts[k]);
+			struct bag a, b;
+			assert_non_null(by_id);
+			assert_non_null(by_name);
+			bag_init(&a);
+			bag_init(&b);
+			srand(21 + k);
+			for (int story = 0; story < 150; story++) {
+				struct article art = { 0 };
+				int words = 1 + rand() % 300;
+				snprintf(title, sizeof title, "%s %s %s", vocab[(size_t)rand() % nv],
+					 vocab[(size_t)rand() % nv], vocab[(size_t)rand() % nv]);
+				text[0] = '\0';
+				for (int w = 0; w < words; w++) {
+					strcat(text, vocab[(size_t)rand() % nv]);
+					strcat(text, w % 40 == 39 ? ".\n\n" : rand() % 5 ? " " : ", ");
+				}
+				art.title = title;
+				art.text = text;
+				art.lang = (char *)(uintptr_t)langs[story % 6];
+				analyze_use_term_ids(1);
+				assert_int_equal(analyze_article(by_id, &art, &a), 0);
+				analyze_use_term_ids(0);
+				assert_int_equal(analyze_article(by_name, &art, &b), 0);
+				assert_true(a.n > 0);
+				assert_bags_equal(&a, &b);
+			}
+			bag_free(&a);
+			bag_free(&b);
+			analyzer_free(by_id);
+			analyzer_free(by_name);
+		}
+	}
+	analyze_use_term_ids(1);
+	analyze_set_term_limit(0);
+}
+
 /* ASCII text takes a shortcut past utf8proc: every ASCII character splits
  * or joins words exactly as on the general path, which one non-ASCII
  * character (a one-letter word, dropped) forces; and there, an ASCII
@@ -1116,6 +1187,7 @@ int main(void)
 		cmocka_unit_test(test_reused_analyzer_gives_the_same_terms),
 		cmocka_unit_test(test_many_languages_in_one_analyzer),
 		cmocka_unit_test(test_cached_words_give_the_terms_they_gave_before),
+		cmocka_unit_test(test_counting_by_term_id_gives_the_bags_by_name),
 		cmocka_unit_test(test_cache_tells_words_of_one_hash_apart),
 		cmocka_unit_test(test_ascii_shortcut_splits_words_like_utf8proc),
 		cmocka_unit_test(test_lead_fold_equals_utf8proc_on_the_whole_text),
