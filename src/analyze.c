@@ -2,9 +2,11 @@
  * analyze: tokenising, stopwords and stemming.
  *
  * The text is normalised once with utf8proc_map (NFKC + case fold), then
- * walked code point by code point. Counting uses a per-analyzer hash map
- * that is cleared, not freed, between documents, so a long run allocates
- * almost nothing per story.
+ * walked code point by code point. Counting goes by term id (struct
+ * analyzer: by_id), the ids kept by the analyzer and beside the words of
+ * its word cache, or, with bigrams or words wanted, through a hash map of
+ * terms by name; both are cleared, not freed, between documents, so a long
+ * run allocates almost nothing per story.
  *
  * analyze_article_words() runs the same analysis and also counts, in a
  * second map, which folded word each term came from ("TERM\tWORD"), so
