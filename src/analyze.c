@@ -66,6 +66,13 @@ struct lang_slot {
 static size_t terms_max = TERMS_MAX;
 static int use_term_ids = 1;
 
+/* A term id's count in the story under analysis, valid when `story` is
+ * that story's stamp: one read per counted word. */
+struct id_count {
+	uint32_t story;
+	float count;
+};
+
 struct analyzer {
 	struct analyze_options opts;
 	struct strmap counts_map;
@@ -92,8 +99,7 @@ struct analyzer {
 	 * the order first counted, as counts_map numbers them: the same bag. */
 	int by_id;
 	struct strmap terms;
-	uint32_t *seen;      /* [ids_cap]: the story that last counted the id */
-	float *id_counts;    /* [ids_cap] */
+	struct id_count *ids; /* [ids_cap] */
 	size_t ids_cap;
 	uint32_t story;      /* stamp of the story under analysis, from 1 */
 	uint32_t *order;     /* the story's ids in the order first counted */
@@ -170,8 +176,7 @@ void analyzer_free(struct analyzer *an)
 	strmap_free(&an->counts_map);
 	free(an->counts);
 	strmap_free(&an->terms);
-	free(an->seen);
-	free(an->id_counts);
+	free(an->ids);
 	free(an->order);
 	buf_release(&an->word);
 	buf_release(&an->prev);
@@ -400,24 +405,19 @@ static int count_in(struct strmap *map, float **counts, size_t *cap, const char 
 	return 0;
 }
 
-/* Room for ids below `id` + 1 in seen and id_counts (new ids unseen). */
+/* Room for ids up to `id` in ids (the new ones counted in no story). */
 static int grow_ids(struct analyzer *an, uint32_t id)
 {
 	size_t cap = an->ids_cap ? an->ids_cap : 4096;
-	uint32_t *seen;
-	float *c;
+	struct id_count *ids;
 
 	while (cap <= id)
 		cap *= 2;
-	seen = realloc(an->seen, cap * sizeof *seen);
-	if (!seen)
+	ids = realloc(an->ids, cap * sizeof *ids);
+	if (!ids)
 		return -1;
-	an->seen = seen;
-	memset(seen + an->ids_cap, 0, (cap - an->ids_cap) * sizeof *seen);
-	c = realloc(an->id_counts, cap * sizeof *c);
-	if (!c)
-		return -1;
-	an->id_counts = c;
+	memset(ids + an->ids_cap, 0, (cap - an->ids_cap) * sizeof *ids);
+	an->ids = ids;
 	an->ids_cap = cap;
 	return 0;
 }
@@ -438,7 +438,7 @@ static int count_id(struct analyzer *an, const char *term, size_t len, float w, 
 		if (tid)
 			*tid = id + 1;
 	}
-	if (an->seen[id] != an->story) {
+	if (an->ids[id].story != an->story) {
 		if (an->n_order == an->order_cap) {
 			size_t cap = an->order_cap ? an->order_cap * 2 : 1024;
 			uint32_t *o = realloc(an->order, cap * sizeof *o);
@@ -447,11 +447,11 @@ static int count_id(struct analyzer *an, const char *term, size_t len, float w, 
 			an->order = o;
 			an->order_cap = cap;
 		}
-		an->seen[id] = an->story;
-		an->id_counts[id] = 0.0f;
+		an->ids[id].story = an->story;
+		an->ids[id].count = 0.0f;
 		an->order[an->n_order++] = id;
 	}
-	an->id_counts[id] += w;
+	an->ids[id].count += w;
 	return 0;
 }
 
@@ -917,7 +917,7 @@ static int bag_fill_ids(struct bag *out, const struct analyzer *an)
 		out->offsets[i] = out->terms.len;
 		if (buf_add(&out->terms, t, strlen(t) + 1))
 			return -1;
-		out->counts[i] = an->id_counts[an->order[i]];
+		out->counts[i] = an->ids[an->order[i]].count;
 	}
 	out->n = an->n_order;
 	return 0;
@@ -940,8 +940,8 @@ static void begin_story(struct analyzer *an)
 				       an->langs[i].nslots * sizeof *an->langs[i].tid);
 	}
 	if (++an->story == 0) { /* after 2^32 - 1 stories */
-		if (an->seen)
-			memset(an->seen, 0, an->ids_cap * sizeof *an->seen);
+		if (an->ids)
+			memset(an->ids, 0, an->ids_cap * sizeof *an->ids);
 		an->story = 1;
 	}
 	an->n_order = 0;
