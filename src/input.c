@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <jansson.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,7 +317,8 @@ static const char *const field_names[FIELD_COUNT] = {
 /* One line of a JSON Lines file, parsed on a thread of its batch: by the
  * scanner below (scanned) or else by jansson (obj). */
 struct jsonl_line {
-	char *text;          /* the line, without its end of line (malloc'd) */
+	char *text;          /* the line, without its end of line, NUL-terminated
+				(in its batch's store) */
 	size_t len, lineno;
 	uint64_t offset;     /* byte offset in the file */
 	json_t *obj;         /* parsed by jansson, or NULL */
@@ -942,24 +944,101 @@ static int add_batch(struct input_set *set, const char *file, const char *base,
 			rc = add_record(set, file, base, source, &batch[i]);
 		json_decref(batch[i].obj);
 		buf_release(&batch[i].values);
-		free(batch[i].text);
 	}
+	return rc;
+}
+
+/* Reads the lines of a JSON Lines file into batches. A batch's lines are
+ * copied one after another into its store (a buffer reused from batch to
+ * batch: no allocation per line) and end after BATCH_LINES lines or
+ * BATCH_BYTES bytes, at the end of the file, or at a line longer than
+ * MAX_JSONL_LINE, which the batch names (long_line) to be skipped after
+ * its lines. */
+struct line_reader {
+	FILE *f;
+	char *line;       /* getline's buffer, reused */
+	size_t cap, lineno;
+	uint64_t offset;
+	int at_end, oom;
+};
+
+struct read_batch {
+	struct line_reader *r;
+	struct jsonl_line *lines; /* BATCH_LINES */
+	size_t n;
+	size_t long_line;         /* lineno of a line too long, or 0 */
+	struct buf store;         /* the lines, each NUL-terminated */
+};
+
+static void *read_lines(void *arg)
+{
+	struct read_batch *b = arg;
+	struct line_reader *r = b->r;
+	ssize_t got;
+
+	b->n = 0;
+	b->long_line = 0;
+	buf_reset(&b->store);
+	while (b->n < BATCH_LINES && b->store.len < BATCH_BYTES && !b->long_line) {
+		size_t len;
+		if ((got = getline(&r->line, &r->cap, r->f)) < 0) {
+			r->at_end = 1;
+			break;
+		}
+		len = (size_t)got;
+		r->lineno++;
+		r->offset += (uint64_t)got;
+		while (len && (r->line[len - 1] == '\n' || r->line[len - 1] == '\r'))
+			len--;
+		if (!len || strspn(r->line, " \t") == len)
+			continue;
+		if (len > MAX_JSONL_LINE) {
+			b->long_line = r->lineno;
+			break;
+		}
+		/* text is the line's place in the store until the batch is read */
+		b->lines[b->n] = (struct jsonl_line){ .text = (char *)(uintptr_t)b->store.len,
+						      .len = len, .lineno = r->lineno,
+						      .offset = r->offset - (uint64_t)got,
+						      .values = BUF_INIT };
+		if (buf_add(&b->store, r->line, len) || buf_addc(&b->store, '\0')) {
+			r->oom = 1;
+			r->at_end = 1;
+			break;
+		}
+		b->n++;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		b->lines[i].text = b->store.data + (uintptr_t)b->lines[i].text;
+	return NULL;
+}
+
+/* Adds batch b's lines, then the skip of the line too long that ended it. */
+static int add_read_batch(struct input_set *set, const char *file, const char *base,
+			  uint32_t source, struct read_batch *b)
+{
+	int rc = add_batch(set, file, base, source, b->lines, b->n);
+
+	b->n = 0;
+	if (!rc && b->long_line) {
+		char name[4096];
+		snprintf(name, sizeof name, "%s:%zu", file, b->long_line);
+		rc = skip_list_add(&set->skipped, name, "line longer than 64 MiB");
+	}
+	b->long_line = 0;
 	return rc;
 }
 
 static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 {
-	FILE *f = fopen(file, "rb");
-	char *line = NULL, *base;
-	size_t cap = 0, lineno = 0;
-	uint64_t offset = 0;
+	struct line_reader r = { .f = fopen(file, "rb") };
+	struct read_batch b[2] = { { &r, NULL, 0, 0, BUF_INIT }, { &r, NULL, 0, 0, BUF_INIT } };
+	char *base;
 	uint32_t source;
-	struct jsonl_line *batch = NULL;
 	struct stat st;
-	ssize_t n;
-	int rc = 0, defer, at_end = 0;
+	int rc = 0, defer, k = 0;
 
-	if (!f) {
+	if (!r.f) {
 		char reason[256];
 		snprintf(reason, sizeof reason, "cannot open: %s", strerror(errno));
 		return skip_list_add(&set->skipped, file, reason)
@@ -967,64 +1046,46 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 	}
 	base = fs_dirname(file);
 	/* Texts can be read back only from a regular file (not a pipe). */
-	defer = set->defer_text && !fstat(fileno(f), &st) && S_ISREG(st.st_mode);
+	defer = set->defer_text && !fstat(fileno(r.f), &st) && S_ISREG(st.st_mode);
 	if (!base || (defer && add_source(set, file))) {
 		free(base);
-		fclose(f);
+		fclose(r.f);
 		return error_set(err, file, "out of memory");
 	}
 	source = defer ? (uint32_t)(set->n_sources - 1) : INPUT_TEXT_HERE;
-	batch = calloc(BATCH_LINES, sizeof *batch);
-	if (!batch)
+	b[0].lines = calloc(BATCH_LINES, sizeof *b[0].lines);
+	b[1].lines = calloc(BATCH_LINES, sizeof *b[1].lines);
+	if (!b[0].lines || !b[1].lines)
 		rc = -1;
-	/* Lines are read into a batch (each keeps getline's buffer), parsed on
-	 * the set's threads, then added in file order. */
-	while (!rc && !at_end) {
-		size_t nb = 0, bytes = 0;
-		while (nb < BATCH_LINES && bytes < BATCH_BYTES) {
-			size_t len;
-			if ((n = getline(&line, &cap, f)) < 0) {
-				at_end = 1;
-				break;
-			}
-			len = (size_t)n;
-			lineno++;
-			offset += (uint64_t)n;
-			while (len && (line[len - 1] == '\n' || line[len - 1] == '\r'))
-				len--;
-			if (!len || strspn(line, " \t") == len)
-				continue;
-			if (len > MAX_JSONL_LINE) {
-				char name[4096];
-				snprintf(name, sizeof name, "%s:%zu", file, lineno);
-				/* in order: what the batch holds goes first */
-				rc = add_batch(set, file, base, source, batch, nb);
-				if (!rc)
-					rc = skip_list_add(&set->skipped, name,
-							   "line longer than 64 MiB");
-				nb = bytes = 0;
-				if (rc)
-					break;
-				continue;
-			}
-			batch[nb] = (struct jsonl_line){ .text = line, .len = len,
-							 .lineno = lineno,
-							 .offset = offset - (uint64_t)n,
-							 .values = BUF_INIT };
-			line = NULL;
-			cap = 0;
-			bytes += len;
-			nb++;
-		}
-		if (!rc)
-			rc = add_batch(set, file, base, source, batch, nb);
+	/* Batch k is parsed on the set's threads and added in file order while
+	 * batch k + 1 is read on a thread of its own (with -j 2 or more):
+	 * reading was the serial part of collecting, as long as the parsing on
+	 * real text. */
+	if (!rc)
+		read_lines(&b[0]);
+	while (!rc && !r.oom && (b[k].n || b[k].long_line)) {
+		pthread_t reader;
+		int reading = 0;
+		if (!r.at_end && set->jobs > 1)
+			reading = !pthread_create(&reader, NULL, read_lines, &b[!k]);
+		rc = add_read_batch(set, file, base, source, &b[k]);
+		if (reading)
+			pthread_join(reader, NULL);
+		else if (!r.at_end && !rc)
+			read_lines(&b[!k]); /* in turn */
+		k = !k;
 	}
-	if (!rc && ferror(f))
+	if (!rc && r.oom)
+		rc = -1;
+	if (!rc && ferror(r.f))
 		rc = skip_list_add(&set->skipped, file, "read error");
-	free(batch);
-	free(line);
+	for (int i = 0; i < 2; i++) {
+		free(b[i].lines);
+		buf_release(&b[i].store);
+	}
+	free(r.line);
 	free(base);
-	fclose(f);
+	fclose(r.f);
 	if (rc > 0)
 		return error_set(err, file, "interrupted");
 	return rc ? error_set(err, file, "out of memory") : 0;
