@@ -89,6 +89,7 @@ int explain_pair(const struct model *m, uint32_t a, uint32_t b, float semantic,
 				       model_doc(m, a, MODEL_EXCERPT),
 				       model_doc(m, b, MODEL_TITLE),
 				       model_doc(m, b, MODEL_EXCERPT));
+	out->numdis = policy_numbers_disagree(m, a, b);
 	out->has_latent = m->latent_dim > 0;
 	if (out->has_latent) {
 		out->latent = latent_cosine(m, a, b);
@@ -149,6 +150,8 @@ static int add_parts(struct buf *b, const struct explain *e)
 	rc |= add_number(b, "score", e->score);
 	rc |= buf_addc(b, ',');
 	rc |= add_number(b, "names", e->names);
+	rc |= buf_addc(b, ',');
+	rc |= add_number(b, "numdis", e->numdis);
 	return rc;
 }
 

@@ -40,6 +40,7 @@ struct explain {
 	float weight;      /* blend weight actually used (0 without latent vectors) */
 	float score;       /* (1 - weight) * tfidf + weight * latent */
 	float names;       /* names the two leads share (policy_lead_names()) */
+	float numdis;      /* numbers the two disagree on (policy_numbers_disagree()) */
 	size_t n_shared;   /* shared terms in all */
 	struct explain_term *terms; /* the best n_terms of them, malloc'd */
 	size_t n_terms;
@@ -56,13 +57,14 @@ void explain_free(struct explain *e);
 float explain_score(const struct model *m, uint32_t a, uint32_t b, float semantic);
 
 /* Appends the full explanation as one JSON object (no newline):
- * {"a":{"id","title"},"b":{...},"score","tfidf","latent","names","semantic_weight",
+ * {"a":{"id","title"},"b":{...},"score","tfidf","latent","names","numdis","semantic_weight",
  *  "shared_terms","terms":[{"term","df","weight_a","weight_b","contribution"}]}
  * "latent" is null when the model has no latent vectors. */
 int explain_json(struct buf *b, const struct model *m, const struct explain *e);
 
 /* Appends the compact `why` object of a related.jsonl item:
- * {"terms":[{"term","contribution"}...],"tfidf","latent","score","names"}. */
+ * {"terms":[{"term","contribution"}...],"tfidf","latent","score","names",
+ * "numdis"}. */
 int explain_why_json(struct buf *b, const struct model *m, const struct explain *e);
 
 /* `related explain`'s answer: the explain_json() line (with its newline)

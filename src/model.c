@@ -23,10 +23,11 @@
 #include "buf.h"
 #include "fsutil.h"
 #include "hash.h"
+#include "numbers.h"
 #include "parallel.h"
 
 #define MODEL_MAGIC "RELATED"
-#define MODEL_VERSION 3u
+#define MODEL_VERSION 4u
 #define MODEL_TRAILER "END!"
 
 enum section_id {
@@ -47,7 +48,9 @@ enum section_id {
 	SEC_TERM_BASIS,
 	SEC_V2_MAX = SEC_TERM_BASIS, /* sections of a version 1 or 2 file */
 	SEC_LEAD_SIG,                /* version 3 on */
-	SEC_MAX = SEC_LEAD_SIG
+	SEC_V3_MAX = SEC_LEAD_SIG,
+	SEC_NUMBERS,                 /* version 4 on */
+	SEC_MAX = SEC_NUMBERS
 };
 
 struct file_header {
@@ -101,6 +104,7 @@ enum owned_slot {
 	OWN_POST_DOC,
 	OWN_POST_WEIGHT,
 	OWN_LEAD_SIG,
+	OWN_NUMBERS,
 	OWN_MAX
 };
 
@@ -285,7 +289,8 @@ struct model_builder {
 	uint64_t *row;    /* n_docs + 1 */
 	uint64_t *fields; /* n_docs * MODEL_FIELDS */
 	uint16_t *lead_sig; /* n_docs * ANALYZE_LEAD_SLOTS */
-	size_t n_docs, docs_cap, sig_cap;
+	uint32_t *numbers;  /* n_docs * NUMBERS_SLOTS */
+	size_t n_docs, docs_cap, sig_cap, num_cap;
 	struct buf strings;
 	int jobs; /* threads for finish() */
 };
@@ -337,6 +342,7 @@ void model_builder_free(struct model_builder *b)
 	free(b->row);
 	free(b->fields);
 	free(b->lead_sig);
+	free(b->numbers);
 	buf_release(&b->strings);
 	free(b);
 }
@@ -372,15 +378,20 @@ static uint64_t add_string(struct buf *s, const char *v)
 	return off;
 }
 
-/* model_builder_add() with the story's field values and lead signature. */
+/* model_builder_add() with the story's field values, lead signature and
+ * number signature. */
 static int builder_add(struct model_builder *b, const struct article *a,
 		       const char *const *vals, const struct bag *terms,
-		       const uint16_t *sig, struct error *err)
+		       const uint16_t *sig, const uint32_t *nums, struct error *err)
 {
 	size_t cap;
 
 	if (b->n_docs >= UINT32_MAX - 1)
 		return error_set(err, a->id, "too many stories for one model");
+	if (grow((void **)&b->numbers, &b->num_cap, (b->n_docs + 1) * NUMBERS_SLOTS,
+		 sizeof *b->numbers))
+		return error_set(err, a->id, "out of memory");
+	memcpy(b->numbers + b->n_docs * NUMBERS_SLOTS, nums, NUMBERS_SLOTS * sizeof *nums);
 	if (grow((void **)&b->lead_sig, &b->sig_cap, (b->n_docs + 1) * ANALYZE_LEAD_SLOTS,
 		 sizeof *b->lead_sig))
 		return error_set(err, a->id, "out of memory");
@@ -442,10 +453,20 @@ int model_builder_add(struct model_builder *b, const struct article *a,
 int model_builder_add_signed(struct model_builder *b, const struct article *a,
 			     const struct bag *terms, const uint16_t *sig, struct error *err)
 {
+	uint32_t nums[NUMBERS_SLOTS];
+
+	numbers_signature(a->title, a->text, nums);
+	return model_builder_add_numbered(b, a, terms, sig, nums, err);
+}
+
+int model_builder_add_numbered(struct model_builder *b, const struct article *a,
+			       const struct bag *terms, const uint16_t *sig,
+			       const uint32_t *nums, struct error *err)
+{
 	char *excerpt = article_excerpt(a->text, MODEL_EXCERPT_MAX);
 	const char *vals[MODEL_FIELDS] = { a->id, a->url, a->title, a->published,
 					   a->lang, a->section, a->image, excerpt };
-	int rc = builder_add(b, a, vals, terms, sig, err);
+	int rc = builder_add(b, a, vals, terms, sig, nums, err);
 
 	free(excerpt);
 	return rc;
@@ -659,7 +680,8 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 			.n_terms = (uint32_t)kept, .nnz = nnz,
 			.strings_len = b->strings.len,
 			.term_name = term_name, .df = df, .doc_field = b->fields,
-			.row = row, .col = col, .val = val, .lead_sig = b->lead_sig
+			.row = row, .col = col, .val = val, .lead_sig = b->lead_sig,
+			.numbers = b->numbers
 		};
 		int rc;
 		/* after the initialiser, which may be evaluated in any order */
@@ -667,6 +689,7 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 		parts.params.bm25_avglen = (float)avglen;
 		b->fields = NULL;
 		b->lead_sig = NULL;
+		b->numbers = NULL;
 		free(order);
 		free(newid);
 		model_builder_free(b);
@@ -703,6 +726,7 @@ void model_parts_release(struct model_parts *p)
 	free(p->latent);
 	free(p->term_basis);
 	free(p->lead_sig);
+	free(p->numbers);
 	memset(p, 0, sizeof *p);
 }
 
@@ -798,6 +822,7 @@ int model_from_parts(struct model_parts *parts, struct model *out, struct error 
 	out->latent_dim = parts->latent ? parts->latent_dim : 0;
 	out->term_basis = st->owned[OWN_TERM_BASIS] = parts->term_basis;
 	out->lead_sig = st->owned[OWN_LEAD_SIG] = parts->lead_sig;
+	out->numbers = st->owned[OWN_NUMBERS] = parts->numbers;
 	out->storage = st;
 	memset(parts, 0, sizeof *parts);
 	if (index_ids(out)) {
@@ -1037,14 +1062,15 @@ int model_save_chunked(const struct model *m, const char *path, uint64_t chunk,
 	const void *data[SEC_MAX] = { m->strings, m->term_name, m->df, m->doc_field,
 				      m->row, m->col, m->val, m->latent,
 				      m->post_start, m->post_doc, m->post_weight,
-				      m->term_basis, m->lead_sig };
+				      m->term_basis, m->lead_sig, m->numbers };
 	uint64_t sizes[SEC_MAX] = {
 		m->strings_len, (uint64_t)m->n_terms * 8, (uint64_t)m->n_terms * 4,
 		(uint64_t)m->n_docs * MODEL_FIELDS * 8, ((uint64_t)m->n_docs + 1) * 8,
 		m->nnz * 4, m->nnz * 4, (uint64_t)m->n_docs * m->latent_dim * 4,
 		((uint64_t)m->n_terms + 1) * 8, m->nnz * 4, m->nnz * 4,
 		m->term_basis ? (uint64_t)m->n_terms * m->latent_dim * 4 : 0,
-		m->lead_sig ? (uint64_t)m->n_docs * ANALYZE_LEAD_SLOTS * 2 : 0
+		m->lead_sig ? (uint64_t)m->n_docs * ANALYZE_LEAD_SLOTS * 2 : 0,
+		m->numbers ? (uint64_t)m->n_docs * NUMBERS_SLOTS * 4 : 0
 	};
 	struct file_writer w = { .crc = 0 };
 	static const char zeros[8];
@@ -1250,7 +1276,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	}
 	if (h.file_size != (uint64_t)st.st_size ||
 	    (h.version < 3 ? h.n_sections != SEC_COUNT && h.n_sections != SEC_V2_MAX
-			   : h.n_sections != SEC_MAX) ||
+			   : h.n_sections != (h.version == 3 ? SEC_V3_MAX : SEC_MAX)) ||
 	    (uint64_t)st.st_size < sizeof h + (uint64_t)h.n_sections * sizeof *sec + 8 ||
 	    memcmp(base + st.st_size - 4, MODEL_TRAILER, 4)) {
 		model_free(m);
@@ -1288,6 +1314,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	expect[10] = h.nnz * 4;
 	expect[11] = (uint64_t)h.n_terms * h.latent_dim * 4; /* or 0: no basis */
 	expect[12] = (uint64_t)h.n_docs * ANALYZE_LEAD_SLOTS * 2; /* or 0: none */
+	expect[13] = (uint64_t)h.n_docs * NUMBERS_SLOTS * 4; /* or 0: none */
 	memset(ptr, 0, sizeof ptr);
 	sec = (const struct file_section *)(base + sizeof h);
 	for (int i = 0; i < (int)h.n_sections; i++) {
@@ -1297,7 +1324,8 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 		    s.offset > (uint64_t)st.st_size - 8 ||
 		    s.size > (uint64_t)st.st_size - 8 - s.offset ||
 		    (expect[i] != UINT64_MAX && s.size != expect[i] &&
-		     !((i + 1 == SEC_TERM_BASIS || i + 1 == SEC_LEAD_SIG) && s.size == 0))) {
+		     !((i + 1 == SEC_TERM_BASIS || i + 1 == SEC_LEAD_SIG ||
+			i + 1 == SEC_NUMBERS) && s.size == 0))) {
 			model_free(m);
 			return error_set(err, path, "model section %d out of bounds", i + 1);
 		}
@@ -1330,6 +1358,8 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	}
 	if (h.n_sections >= SEC_LEAD_SIG)
 		m->lead_sig = ptr[12];
+	if (h.n_sections >= SEC_NUMBERS)
+		m->numbers = ptr[13];
 	why = validate_offsets(m);
 	if (!why && full)
 		why = validate_vectors(m);

@@ -29,6 +29,9 @@
  * Version 3 adds section 13, the stories' lead signatures (analyze.h,
  * ANALYZE_LEAD_SLOTS u16 each, for the twin rule of policy.h); version 1
  * and 2 files load with lead_sig NULL: their twins are found by title.
+ * Version 4 adds section 14, the stories' number signatures (numbers.h,
+ * NUMBERS_SLOTS u32 each, for the cutoff's number disagreement, policy.h);
+ * older files load with numbers NULL: their pairs disagree on nothing.
  */
 #ifndef RELATED_MODEL_H
 #define RELATED_MODEL_H
@@ -39,6 +42,7 @@
 #include "analyze.h"
 #include "article.h"
 #include "log.h"
+#include "numbers.h"
 
 enum model_field {
 	MODEL_ID,
@@ -124,6 +128,10 @@ struct model {
 	 * lead_sig[d * ANALYZE_LEAD_SLOTS ...]. NULL in files before version
 	 * 3 (twins then by title only). */
 	const uint16_t *lead_sig;
+	/* Number signatures (numbers_signature() of title and text): story
+	 * d's are numbers[d * NUMBERS_SLOTS ...]. NULL in files before version
+	 * 4 (then no pair disagrees on numbers). */
+	const uint32_t *numbers;
 	/* model.c's own, touched by no other file: the mapping (loaded) or
 	 * the arrays it owns (built, assembled), and the id index of
 	 * model_find(). NULL in an empty model. */
@@ -164,6 +172,7 @@ struct model_parts {
 	float *latent;         /* [n_docs * latent_dim] */
 	float *term_basis;     /* [n_terms * latent_dim] or NULL */
 	uint16_t *lead_sig;    /* [n_docs * ANALYZE_LEAD_SLOTS] or NULL */
+	uint32_t *numbers;     /* [n_docs * NUMBERS_SLOTS] or NULL */
 };
 
 /* Makes `out` the model of `parts`. The model takes ownership of every
@@ -182,14 +191,20 @@ struct model_builder *model_builder_new(void);
 /* Threads finish() computes the weights on (default 1); the model is the
  * same for any number. */
 void model_builder_set_jobs(struct model_builder *b, int jobs);
-/* Adds one story: its metadata (copied), its analysed terms and the
- * signature of its lead (analyze_lead_signature() of a->text). */
+/* Adds one story: its metadata (copied), its analysed terms, the
+ * signature of its lead (analyze_lead_signature() of a->text) and its
+ * number signature (numbers_signature() of a->title and a->text). */
 int model_builder_add(struct model_builder *b, const struct article *a,
 		      const struct bag *terms, struct error *err);
-/* The same with the lead signature given (ANALYZE_LEAD_SLOTS values): for
- * a story whose text is no longer at hand (a count part's, part.h). */
+/* The same with the lead signature given (ANALYZE_LEAD_SLOTS values); the
+ * number signature is made from a->title and a->text. */
 int model_builder_add_signed(struct model_builder *b, const struct article *a,
 			     const struct bag *terms, const uint16_t *sig, struct error *err);
+/* The same with both signatures given (nums: NUMBERS_SLOTS values): for a
+ * story whose text is no longer at hand (a count part's, part.h). */
+int model_builder_add_numbered(struct model_builder *b, const struct article *a,
+			       const struct bag *terms, const uint16_t *sig,
+			       const uint32_t *nums, struct error *err);
 /* Builds the model (`out` is owned by the caller, released with
  * model_free()); the builder is freed in every case. */
 int model_builder_finish(struct model_builder *b, const struct model_params *p,

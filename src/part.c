@@ -24,6 +24,7 @@
 
 #include "buf.h"
 #include "fsutil.h"
+#include "numbers.h"
 #include "progress.h"
 
 /* File magics: 8 bytes, the NUL included. */
@@ -186,6 +187,13 @@ static int w_story(void *arg, const struct article *a, const struct bag *b,
 			le[2 * i + 1] = (unsigned char)(sig[i] >> 8);
 		}
 		w_bytes(w, le, sizeof le);
+	}
+	{
+		/* the number signature: merge has no text to make it from */
+		uint32_t nums[NUMBERS_SLOTS];
+		numbers_signature(a->title, a->text, nums);
+		for (int i = 0; i < NUMBERS_SLOTS; i++)
+			w_u32(w, nums[i]);
 	}
 	w_u32(w, (uint32_t)b->n);
 	for (size_t t = 0; t < b->n; t++) {
@@ -504,8 +512,10 @@ int part_read_info(const char *path, struct part_info *info,
 	return t;
 }
 
-/* Reads one 'S' record into a (fields), its lead signature and bag. */
-static int r_story(struct reader *r, struct article *a, uint16_t *sig, struct bag *b)
+/* Reads one 'S' record into a (fields), its lead and number signatures
+ * and bag. */
+static int r_story(struct reader *r, struct article *a, uint16_t *sig, uint32_t *nums,
+		   struct bag *b)
 {
 	unsigned char le[ANALYZE_LEAD_SLOTS * 2];
 	/* the excerpt goes to text: the model's excerpt of it is itself */
@@ -527,6 +537,8 @@ static int r_story(struct reader *r, struct article *a, uint16_t *sig, struct ba
 		return -1;
 	for (int i = 0; i < ANALYZE_LEAD_SLOTS; i++)
 		sig[i] = (uint16_t)(le[2 * i] | (unsigned)le[2 * i + 1] << 8);
+	for (int i = 0; i < NUMBERS_SLOTS; i++)
+		nums[i] = r_u32(r);
 	n = r_u32(r);
 	if (r->failed)
 		return -1;
@@ -614,6 +626,7 @@ int part_merge(const char *const *paths, size_t n, int jobs, struct model *out,
 	struct article a = { 0 };
 	struct bag bag;
 	uint16_t sig[ANALYZE_LEAD_SLOTS];
+	uint32_t nums[NUMBERS_SLOTS];
 	char *prev_id = NULL;
 	uint64_t prev_end = 0, stories = 0, skips = 0;
 	int rc = 0;
@@ -646,7 +659,7 @@ int part_merge(const char *const *paths, size_t n, int jobs, struct model *out,
 		while ((t = r_tag(&r)) == 'K' && !r_skip(&r, skipped))
 			pk++;
 		while (t == 'S' && !pipeline_stop) {
-			if (r_story(&r, &a, sig, &bag)) {
+			if (r_story(&r, &a, sig, nums, &bag)) {
 				rc = -1;
 				break;
 			}
@@ -655,7 +668,7 @@ int part_merge(const char *const *paths, size_t n, int jobs, struct model *out,
 					       "the parts are not in id order", a.id, prev_id);
 				break;
 			}
-			if (model_builder_add_signed(b, &a, &bag, sig, err)) {
+			if (model_builder_add_numbered(b, &a, &bag, sig, nums, err)) {
 				rc = -1;
 				break;
 			}

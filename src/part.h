@@ -72,10 +72,11 @@
 #include "pipeline.h"
 #include "shard.h"
 
-#define PART_VERSION 5 /* 2: name_weight among the parameters;
+#define PART_VERSION 6 /* 2: name_weight among the parameters;
 			  3: boilerplate mode, removed count, table
 			  checksum; paragraph parts; 4: image and
-			  excerpt in story records; 5: lead signature */
+			  excerpt in story records; 5: lead signature;
+			  6: number signature (numbers.h) */
 #define PART_TABLE_VERSION 1
 #define PART_MAX_STRING (64u << 20)
 #define PART_MAX_TERMS (16u << 20)

@@ -15,7 +15,8 @@
  *   5. cutoff (on by default, policy_relatedness_names() below): each
  *      candidate's score becomes the probability that it is related to
  *      the story (from its TF-IDF cosine, its score against the best
- *      candidate's and the names the two leads share), and candidates
+ *      candidate's, the names the two leads share and the numbers the two
+ *      stories disagree on, numbers.h), and candidates
  *      below `cutoff` are dropped, so a list stops where relatedness
  *      stops and may be short or empty; the items are re-sorted by that
  *      probability;
@@ -186,6 +187,17 @@ void related_lists_free(struct related_lists *l);
  * term stays below the default cutoff whatever its latent cosine and its
  * names. policy_apply() scores every candidate with it. */
 float policy_relatedness_names(float tfidf, float score, float best, float names);
+
+/* policy_relatedness_names() lowered by the numbers the two stories
+ * disagree on (numdis, numbers_disagreement(), 0 to 1): what
+ * policy_apply() scores every candidate with. Its weight is never
+ * positive, so policy_relatedness_names() (numdis 0) is an upper bound of
+ * it: what query's refresh uses to rule stories out. */
+float policy_relatedness_full(float tfidf, float score, float best, float names, float numdis);
+
+/* numbers_disagreement() of stories a and b of m (0 when m has no number
+ * signatures, a model written before version 4). */
+float policy_numbers_disagree(const struct model *m, uint32_t a, uint32_t b);
 
 /* policy_relatedness_names() with names 0: the probability for a caller
  * that does not know the leads; never above what the leads would give. */

@@ -88,6 +88,7 @@ int query_vectorize(const struct model *m, struct analyzer *an, const struct art
 
 	memset(out, 0, sizeof *out);
 	analyze_lead_signature(a->text, out->lead_sig);
+	numbers_signature(a->title, a->text, out->numbers);
 	bag_init(&bag);
 	strmap_init(&map);
 	if (analyze_article(an, a, &bag))
@@ -316,6 +317,7 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 	uint64_t *field, *row, *term_name = NULL;
 	uint32_t *col;
 	uint16_t *sig = NULL;
+	uint32_t *nums = NULL;
 	float *val, *latent = NULL;
 	uint32_t dim = m->latent_dim && v->latent ? m->latent_dim : 0;
 	int bad = 0;
@@ -333,8 +335,10 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 		latent = malloc(total * dim * sizeof *latent);
 	if (m->lead_sig)
 		sig = malloc(total * ANALYZE_LEAD_SLOTS * sizeof *sig);
+	if (m->numbers)
+		nums = malloc(total * NUMBERS_SLOTS * sizeof *nums);
 	bad = !field || !row || !col || !val || (dim && !latent) || (m->lead_sig && !sig) ||
-	      buf_addc(&strings, '\0');
+	      (m->numbers && !nums) || buf_addc(&strings, '\0');
 	if (!bad)
 		row[0] = 0;
 	for (size_t i = 0; i < total && !bad; i++) {
@@ -354,6 +358,8 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 				memcpy(latent + i * dim, v->latent, dim * sizeof *latent);
 			if (sig)
 				memcpy(sig + i * ANALYZE_LEAD_SLOTS, v->lead_sig, sizeof v->lead_sig);
+			if (nums)
+				memcpy(nums + i * NUMBERS_SLOTS, v->numbers, sizeof v->numbers);
 		} else {
 			for (uint64_t k = m->row[d]; k < m->row[d + 1]; k++) {
 				if (m->col[k] >= m->n_terms)
@@ -368,6 +374,9 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 				memcpy(sig + i * ANALYZE_LEAD_SLOTS,
 				       m->lead_sig + (size_t)d * ANALYZE_LEAD_SLOTS,
 				       ANALYZE_LEAD_SLOTS * sizeof *sig);
+			if (nums)
+				memcpy(nums + i * NUMBERS_SLOTS, m->numbers + (size_t)d * NUMBERS_SLOTS,
+				       NUMBERS_SLOTS * sizeof *nums);
 		}
 		row[i + 1] = at;
 	}
@@ -378,7 +387,7 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 		.params = m->params, .n_docs = (uint32_t)total, .n_terms = m->n_terms,
 		.nnz = at, .strings_len = strings.len, .term_name = term_name,
 		.doc_field = field, .row = row, .col = col, .val = val,
-		.latent_dim = dim, .latent = latent, .lead_sig = sig
+		.latent_dim = dim, .latent = latent, .lead_sig = sig, .numbers = nums
 	};
 	parts.strings = buf_detach(&strings, NULL); /* after reading strings.len */
 	*qi = (uint32_t)q;
@@ -1293,6 +1302,7 @@ int query_update(const struct model *m, const struct article *arts,
 	uint64_t *field = NULL, *row = NULL, *term_name = NULL;
 	uint32_t *col = NULL, *df = NULL;
 	uint16_t *sig = NULL;
+	uint32_t *nums = NULL;
 	float *val = NULL, *latent = NULL, *basis = NULL;
 	size_t i = 0, j = 0;
 
@@ -1329,8 +1339,10 @@ int query_update(const struct model *m, const struct article *arts,
 		basis = malloc((size_t)m->n_terms * dim * sizeof *basis);
 	if (m->lead_sig)
 		sig = malloc(total * ANALYZE_LEAD_SLOTS * sizeof *sig);
+	if (m->numbers)
+		nums = malloc(total * NUMBERS_SLOTS * sizeof *nums);
 	if (!field || !row || !col || !val || !term_name || !df || (dim && !latent) ||
-	    (m->lead_sig && !sig) ||
+	    (m->lead_sig && !sig) || (m->numbers && !nums) ||
 	    (dim && m->term_basis && !basis) || buf_add(&strings, m->strings, m->strings_len))
 		goto oom;
 	/* old strings keep their offsets; new stories' strings go after them */
@@ -1370,6 +1382,8 @@ int query_update(const struct model *m, const struct article *arts,
 				memcpy(latent + d * dim, v->latent, dim * sizeof *latent);
 			if (sig)
 				memcpy(sig + d * ANALYZE_LEAD_SLOTS, v->lead_sig, sizeof v->lead_sig);
+			if (nums)
+				memcpy(nums + d * NUMBERS_SLOTS, v->numbers, sizeof v->numbers);
 			j++;
 		} else {
 			uint64_t b = m->row[i], e = m->row[i + 1];
@@ -1383,6 +1397,9 @@ int query_update(const struct model *m, const struct article *arts,
 			if (sig)
 				memcpy(sig + d * ANALYZE_LEAD_SLOTS, m->lead_sig + i * ANALYZE_LEAD_SLOTS,
 				       ANALYZE_LEAD_SLOTS * sizeof *sig);
+			if (nums)
+				memcpy(nums + d * NUMBERS_SLOTS, m->numbers + i * NUMBERS_SLOTS,
+				       NUMBERS_SLOTS * sizeof *nums);
 			i++;
 		}
 		row[d + 1] = at;
@@ -1395,7 +1412,7 @@ int query_update(const struct model *m, const struct article *arts,
 			.term_name = term_name,
 			.df = df, .doc_field = field, .row = row, .col = col, .val = val,
 			.latent_dim = dim, .latent = latent, .term_basis = basis,
-			.lead_sig = sig
+			.lead_sig = sig, .numbers = nums
 		};
 		parts.strings = buf_detach(&strings, NULL); /* after reading strings.len */
 		if (!parts.strings) {
@@ -1416,6 +1433,7 @@ oom:
 	free(latent);
 	free(basis);
 	free(sig);
+	free(nums);
 	return error_set(err, NULL, "out of memory");
 }
 

@@ -76,6 +76,7 @@
 #include "input.h"
 #include "log.h"
 #include "model.h"
+#include "numbers.h"
 #include "overrides.h"
 #include "policy.h"
 
@@ -101,6 +102,7 @@ struct query_vector {
 	size_t n;
 	float *latent;  /* [latent_dim], unit length; NULL without a term basis */
 	uint32_t latent_dim;
+	uint32_t numbers[NUMBERS_SLOTS]; /* numbers_signature() of title and text */
 	uint16_t lead_sig[ANALYZE_LEAD_SLOTS]; /* the lead's signature (analyze.h),
 						  for the twin rule */
 };

@@ -659,8 +659,9 @@ def test_explain_fields_only_when_asked():
                 reasons.add(e["reason"])
             for i in l["items"]:
                 w = i["why"]
-                assert set(w) == {"terms", "tfidf", "latent", "score", "names"}, w
+                assert set(w) == {"terms", "tfidf", "latent", "score", "names", "numdis"}, w
                 assert 0.0 <= w["names"] <= 1.0, w
+                assert 0.0 <= w["numdis"] < 1.0, w
                 assert len(w["terms"]) <= 5
                 assert all(set(x) == {"term", "contribution"} for x in w["terms"])
                 c = [x["contribution"] for x in w["terms"]]

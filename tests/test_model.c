@@ -25,6 +25,7 @@
 #include "analyze.h"
 #include "article.h"
 #include "model.h"
+#include "numbers.h"
 #include "testutil.h"
 
 /* Number of entries of the test folder that look like temporary files. */
@@ -831,6 +832,62 @@ static void test_lead_signatures_survive_a_save_and_a_load(void **state)
 	model_free(&built);
 }
 
+/* The number signatures the builder makes from title and text, kept
+ * through a save and a load; a version 3 file (thirteen sections) loads
+ * without them. */
+static void test_number_signatures_survive_a_save_and_a_load(void **state)
+{
+	static const char *const title[2] = { "Quake of 7.1 kills 40", "Storm" };
+	static const char *const text[2] = { "Rescuers found 12 more.", "No numbers here." };
+	struct model_builder *b = model_builder_new();
+	struct model_params p;
+	struct model built, m;
+	struct error err = { "" };
+	struct bag bag;
+	uint32_t want[NUMBERS_SLOTS], v = 3, n = 13, crc;
+	const char *path = testutil_path("numbered.model");
+	unsigned char *d;
+	size_t len;
+
+	(void)state;
+	assert_non_null(b);
+	model_params_default(&p);
+	p.min_df = 1;
+	bag_init(&bag);
+	for (int i = 0; i < 2; i++) {
+		struct article a = { 0 };
+		a.id = (char *)(uintptr_t)(i ? "b" : "a");
+		a.title = (char *)(uintptr_t)title[i];
+		a.text = (char *)(uintptr_t)text[i];
+		make_bag(&bag, "word shared");
+		assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+	}
+	bag_free(&bag);
+	assert_int_equal(model_builder_finish(b, &p, &built, &err), 0);
+	assert_non_null(built.numbers);
+	assert_int_equal(model_save(&built, path, &err), 0);
+	assert_int_equal(model_load(path, &m, &err), 0);
+	assert_non_null(m.numbers);
+	numbers_signature(title[0], text[0], want);
+	assert_int_equal(numbers_lead_count(want), 4); /* 7, 1, 40, 12 */
+	assert_memory_equal(m.numbers, want, sizeof want);
+	numbers_signature(title[1], text[1], want);
+	assert_memory_equal(m.numbers + NUMBERS_SLOTS, want, sizeof want);
+	model_free(&m);
+	model_free(&built);
+	d = slurp(path, &len);
+	memcpy(d + 8, &v, 4);
+	memcpy(d + 12, &n, 4);
+	crc = (uint32_t)crc32(crc32(0L, NULL, 0), d, (uInt)(len - 8));
+	memcpy(d + len - 8, &crc, 4);
+	spill(path, d, len);
+	free(d);
+	assert_int_equal(model_load(path, &m, &err), 0);
+	assert_non_null(m.lead_sig);
+	assert_null(m.numbers);
+	model_free(&m);
+}
+
 /* A version 2 file (twelve sections, no lead signatures): the signed
  * model's bytes with the version and section count of version 2 and the
  * checksum made again. */
@@ -932,6 +989,7 @@ int main(void)
 		cmocka_unit_test(test_load_rejects_wrong_magic),
 		cmocka_unit_test(test_load_rejects_wrong_version),
 		cmocka_unit_test(test_lead_signatures_survive_a_save_and_a_load),
+		cmocka_unit_test(test_number_signatures_survive_a_save_and_a_load),
 		cmocka_unit_test(test_version_2_file_loads_without_lead_signatures),
 		cmocka_unit_test(test_load_rejects_truncated_file),
 		cmocka_unit_test(test_load_rejects_flipped_byte),

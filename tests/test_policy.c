@@ -570,7 +570,7 @@ static void test_latent_alone_never_passes_the_cutoff(void **state)
 	(void)state;
 	assert_true(policy_relatedness(0.0f, 1.0f, 1.0f) < POLICY_DEFAULT_CUTOFF);
 	assert_true(policy_relatedness_names(0.0f, 1.0f, 1.0f, 0.0f) < POLICY_DEFAULT_CUTOFF);
-	assert_true(policy_relatedness(0.2f, 1.0f, 1.0f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(policy_relatedness(0.05f, 1.0f, 1.0f) < POLICY_DEFAULT_CUTOFF);
 	assert_true(policy_relatedness(0.3f, 0.3f, 0.3f) > POLICY_DEFAULT_CUTOFF);
 	with_latent = 1;
 	make_model(&m);
@@ -784,12 +784,28 @@ static void test_relatedness_grows_with_shared_names(void **state)
 	for (float rel = 0.0f; rel <= 1.0f; rel += 0.125f)
 		assert_true(policy_relatedness_names(0.0f, rel, 1.0f, 0.0f) <
 			    POLICY_DEFAULT_CUTOFF);
-	assert_true(policy_relatedness_names(0.25f, 0.9f, 1.0f, 0.0f) < POLICY_DEFAULT_CUTOFF);
-	assert_true(policy_relatedness_names(0.25f, 0.9f, 1.0f, 0.5f) > POLICY_DEFAULT_CUTOFF);
+	assert_true(policy_relatedness_names(0.05f, 0.9f, 1.0f, 0.0f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(policy_relatedness_names(0.05f, 0.9f, 1.0f, 1.0f) > POLICY_DEFAULT_CUTOFF);
 	assert_true(policy_relatedness_names(0.3f, 0.8f, 1.0f, 0.2f) >
 		    policy_relatedness_names(0.3f, 0.8f, 1.0f, 0.1f));
 	assert_true(policy_relatedness(0.3f, 0.8f, 1.0f) ==
 		    policy_relatedness_names(0.3f, 0.8f, 1.0f, 0.0f));
+}
+
+/* Numbers the two stories disagree on lower the probability, enough to
+ * keep off the list a pair that would pass without them (the topic's
+ * other event: another magnitude, another toll); numdis 0 is the names
+ * form itself, the bound query's refresh uses. */
+static void test_relatedness_falls_with_numbers_disagreeing(void **state)
+{
+	(void)state;
+	assert_true(policy_relatedness_full(0.2f, 1.0f, 1.0f, 0.0f, 0.0f) ==
+		    policy_relatedness_names(0.2f, 1.0f, 1.0f, 0.0f));
+	assert_true(policy_relatedness_full(0.2f, 1.0f, 1.0f, 0.0f, 0.0f) > POLICY_DEFAULT_CUTOFF);
+	assert_true(policy_relatedness_full(0.2f, 1.0f, 1.0f, 0.0f, 0.5f) < POLICY_DEFAULT_CUTOFF);
+	for (float nd = 0.0f; nd < 1.0f; nd += 0.125f)
+		assert_true(policy_relatedness_full(0.3f, 0.8f, 1.0f, 0.2f, nd + 0.125f) <
+			    policy_relatedness_full(0.3f, 0.8f, 1.0f, 0.2f, nd));
 }
 
 /* The cutoff scores each item with the names its lead shares with the
@@ -844,6 +860,7 @@ int main(void)
 		cmocka_unit_test(test_lead_twins_collapse_to_the_newest),
 		cmocka_unit_test(test_lead_names_are_who_where_and_when),
 		cmocka_unit_test(test_relatedness_grows_with_shared_names),
+		cmocka_unit_test(test_relatedness_falls_with_numbers_disagreeing),
 		cmocka_unit_test(test_cutoff_scores_shared_names),
 		cmocka_unit_test(test_parse_time_accepts_rfc3339),
 		cmocka_unit_test(test_parse_time_rejects_other_text),

@@ -7,7 +7,9 @@
  *
  * The corpus: twelve English stories on three topics (four each), whose
  * words overlap within a topic and a little across, so that lists are full
- * and scores differ.
+ * and scores differ; their titles state numbers that some stories of a
+ * topic share and others do not, so that the cutoff's number disagreement
+ * (numbers.h) moves scores.
  */
 #include <jansson.h>
 #include <math.h>
@@ -42,8 +44,8 @@ static void make_article(struct article *a, int i)
 
 	memset(a, 0, sizeof *a);
 	snprintf(id, sizeof id, "story-%02d", i);
-	snprintf(title, sizeof title, "%s %s %s", topic_words[topic][i % 8],
-		 topic_words[topic][(i + 3) % 8], shared_words[i % 5]);
+	snprintf(title, sizeof title, "%s %s %s %d", topic_words[topic][i % 8],
+		 topic_words[topic][(i + 3) % 8], shared_words[i % 5], 1990 + i % 2);
 	for (int s = 0; s < 6; s++)
 		len += snprintf(text + len, sizeof text - (size_t)len,
 				"The %s and the %s met the %s near the %s this %s. ",
@@ -120,6 +122,15 @@ static void test_own_text_gets_the_run_list_and_scores(void **state)
 	po.semantic = 0.5f;
 	assert_int_equal(rank_all(&m, &ro, &cand, &err), 0);
 	assert_int_equal(policy_apply(&m, &cand, &po, &lists, &err), 0);
+	{
+		/* some item shown is scored lower for the numbers it disagrees on */
+		int lowered = 0;
+		for (uint32_t d = 0; d < m.n_docs; d++)
+			for (uint32_t i = 0; i < lists.count[d]; i++)
+				lowered |= policy_numbers_disagree(
+					&m, d, lists.items[(size_t)d * lists.top + i].doc) > 0.0f;
+		assert_true(lowered);
+	}
 	query_options_default(&qo);
 	query_analyze_options(&m, &ao);
 	an = analyzer_new(&ao);
@@ -327,12 +338,25 @@ static void test_update_merges_in_id_order_and_replaces(void **state)
 	assert_int_equal(u.n_terms, m.n_terms);
 	assert_string_equal(model_doc(&u, 5, MODEL_ID), "story-04a");
 	assert_string_equal(model_doc(&u, 8, MODEL_ID), "story-07");
-	/* the new story's row is its query vector, and it saves and loads */
+	/* the new story's row is its query vector, and it saves and loads
+	 * with its number signature; the old stories keep theirs */
 	assert_int_equal(u.row[6] - u.row[5], v[0].n);
 	assert_int_equal(model_save(&u, path, &err), 0);
 	model_free(&u);
 	assert_int_equal(model_load(path, &u, &err), 0);
 	assert_int_equal(u.n_docs, N_STORIES + 1);
+	{
+		uint32_t want[NUMBERS_SLOTS];
+		numbers_signature(a[0].title, a[0].text, want);
+		assert_int_equal(numbers_lead_count(want), 1);
+		assert_non_null(u.numbers);
+		assert_memory_equal(u.numbers + 5 * NUMBERS_SLOTS, want, sizeof want);
+		assert_memory_equal(v[0].numbers, want, sizeof want);
+		assert_memory_equal(u.numbers + 4 * NUMBERS_SLOTS, m.numbers + 4 * NUMBERS_SLOTS,
+				    sizeof want);
+		assert_memory_equal(u.numbers + 9 * NUMBERS_SLOTS, m.numbers + 8 * NUMBERS_SLOTS,
+				    sizeof want);
+	}
 	model_free(&u);
 	for (int i = 0; i < 2; i++) {
 		query_vector_free(&v[i]);

@@ -1,0 +1,115 @@
+/*
+ * Tests for numbers: which words are numbers, which belong to the lead,
+ * and the disagreement of two stories (numbers.h).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "numbers.h"
+
+/* A text of `words` filler words, then `tail`. */
+static void long_text(char *out, size_t cap, int words, const char *tail)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (int i = 0; i < words; i++)
+		len += (size_t)snprintf(out + len, cap - len, "word ");
+	snprintf(out + len, cap - len, "%s", tail);
+}
+
+static void test_lead_holds_the_numbers_of_title_and_first_words(void **state)
+{
+	uint32_t a[NUMBERS_SLOTS], b[NUMBERS_SLOTS];
+
+	(void)state;
+	/* 7 and 2 (of 7.2), 15, 2013: "G7" and "Mk2" start with a letter */
+	numbers_signature("Magnitude 7.2 quake hits G7 summit", "At least 15 died in 2013, Mk2 said.",
+			  a);
+	assert_int_equal(numbers_lead_count(a), 4);
+	/* the same numbers in another order and case: the same lead */
+	numbers_signature("2013 quake", "15 dead, magnitude 7.2", b);
+	assert_memory_equal(a, b, NUMBERS_LEAD * sizeof *a);
+	numbers_signature(NULL, NULL, a);
+	assert_int_equal(numbers_lead_count(a), 0);
+	for (int i = 0; i < NUMBERS_SLOTS; i++)
+		assert_int_equal(a[i], 0);
+}
+
+static void test_letters_after_a_digit_fold_case(void **state)
+{
+	uint32_t a[NUMBERS_SLOTS], b[NUMBERS_SLOTS], c[NUMBERS_SLOTS];
+
+	(void)state;
+	numbers_signature("The 5th round", NULL, a);
+	numbers_signature("THE 5TH ROUND", NULL, b);
+	numbers_signature("The 6th round", NULL, c);
+	assert_int_equal(numbers_lead_count(a), 1);
+	assert_memory_equal(a, b, sizeof a);
+	assert_int_not_equal(a[0], c[0]);
+}
+
+static void test_numbers_past_the_lead_count_for_the_text_only(void **state)
+{
+	char text[1024];
+	uint32_t late[NUMBERS_SLOTS], lead[NUMBERS_SLOTS];
+
+	(void)state;
+	long_text(text, sizeof text, 70, "the toll reached 312");
+	numbers_signature("Quake", text, late);
+	assert_int_equal(numbers_lead_count(late), 0);
+	numbers_signature("Quake toll 312", NULL, lead);
+	assert_int_equal(numbers_lead_count(lead), 1);
+	/* the lead's 312 is stated by the long text: no disagreement; a 313
+	 * is not */
+	assert_float_equal(numbers_disagreement(lead, late), 0.0f, 1e-6);
+	numbers_signature("Quake toll 313", NULL, lead);
+	assert_float_equal(numbers_disagreement(lead, late), 1.0f / 3.0f, 1e-6);
+}
+
+static void test_disagreement_counts_both_ways_over_leads_plus_two(void **state)
+{
+	uint32_t a[NUMBERS_SLOTS], b[NUMBERS_SLOTS], none[NUMBERS_SLOTS];
+
+	(void)state;
+	numbers_signature("Quake of 7.1 kills 40", NULL, a);  /* 7, 1, 40 */
+	numbers_signature("Quake of 6.1 kills 40", NULL, b);  /* 6, 1, 40 */
+	numbers_signature("Quake kills many", NULL, none);
+	assert_float_equal(numbers_disagreement(a, a), 0.0f, 1e-6);
+	/* 7 unstated by b, 6 unstated by a: 2 / (3 + 3 + 2) */
+	assert_float_equal(numbers_disagreement(a, b), 0.25f, 1e-6);
+	assert_float_equal(numbers_disagreement(b, a), 0.25f, 1e-6);
+	/* three of a's that `none` lacks: 3 / (3 + 0 + 2) */
+	assert_float_equal(numbers_disagreement(a, none), 0.6f, 1e-6);
+	assert_float_equal(numbers_disagreement(none, none), 0.0f, 1e-6);
+	assert_float_equal(numbers_disagreement(a, NULL), 0.0f, 1e-6);
+}
+
+static void test_lead_keeps_the_first_numbers_sorted(void **state)
+{
+	uint32_t a[NUMBERS_SLOTS];
+
+	(void)state;
+	numbers_signature("1 2 3 4 5 6 7 8 9 10 11 12", NULL, a);
+	assert_int_equal(numbers_lead_count(a), NUMBERS_LEAD);
+	for (int i = 1; i < NUMBERS_LEAD; i++)
+		assert_true(a[i - 1] < a[i]);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lead_holds_the_numbers_of_title_and_first_words),
+		cmocka_unit_test(test_letters_after_a_digit_fold_case),
+		cmocka_unit_test(test_numbers_past_the_lead_count_for_the_text_only),
+		cmocka_unit_test(test_disagreement_counts_both_ways_over_leads_plus_two),
+		cmocka_unit_test(test_lead_keeps_the_first_numbers_sorted),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
