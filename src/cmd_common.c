@@ -183,7 +183,7 @@ void cmd_list_usage(FILE *f)
 	      "      --max-age DAYS     only stories published within DAYS of the story\n"
 	      "      --half-life DAYS   scores halve every DAYS between the two stories\n"
 	      "      --cutoff P         show an item only when the probability that it is related\n"
-	      "                         to the story is P or more (default 0.5); items score that\n"
+	      "                         to the story is P or more (default 0.4); items score that\n"
 	      "                         probability, lists stop where relatedness stops and\n"
 	      "                         twins (items titled as the story or as each other, or\n"
 	      "                         whose leads are one text re-edited) show once\n"

@@ -417,11 +417,13 @@ static int is_dup(const struct dup_graph *g, uint32_t a, uint32_t b)
  * by B + C <= -1 (the free fit gives B + C > 0: in those sets a story's
  * best candidate is nearly always related). Checked with this binary on
  * seeds 11-20, which the fit never saw, on bbc and leave one corpus out
- * (docs/MEASURED.md). With score / best <= 1 and numdis >= 0, z >= 0 needs
- * tfidf >= (-C - B) / (A + D names): 0.086 with no shared name and no
- * number disagreeing, 0.028 with the same names. A pair with no shared
- * term never passes, whatever its latent cosine and its names; E <= 0, so
- * numdis 0 bounds the score from above (query's refresh). */
+ * (docs/MEASURED.md). With score / best <= 1 and numdis >= 0, reaching
+ * the default cutoff 0.4 (z >= ln(0.4 / 0.6) = -0.405) needs tfidf >=
+ * (-0.405 - C - B) / (A + D names): 0.051 with no shared name and no
+ * number disagreeing, 0.017 with the same names, 0.252 with no shared name
+ * and numdis 0.5. A pair with no shared term never passes (at best P =
+ * 0.27), whatever its latent cosine and its names; E <= 0, so numdis 0
+ * bounds the score from above (query's refresh). */
 #define RELATEDNESS_A 11.62
 #define RELATEDNESS_B 3.83
 #define RELATEDNESS_C (-4.83)

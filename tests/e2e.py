@@ -156,7 +156,7 @@ def test_default_lists_stop_where_relatedness_stops():
     assert all(isinstance(ranking[k], int) and 0 <= ranking[k] <= len(lines)
                for k in ("ranked_from_twin_pool", "twin_pool_not_proved")), ranking
     # the cutoff the lists were cut at, which the review page reads to mark items near it
-    assert report["options"]["cutoff"] == 0.5, report["options"]
+    assert report["options"]["cutoff"] == 0.4, report["options"]
     short = 0
     for l in lines:
         items = l["items"]

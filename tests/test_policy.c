@@ -570,7 +570,7 @@ static void test_latent_alone_never_passes_the_cutoff(void **state)
 	(void)state;
 	assert_true(policy_relatedness(0.0f, 1.0f, 1.0f) < POLICY_DEFAULT_CUTOFF);
 	assert_true(policy_relatedness_names(0.0f, 1.0f, 1.0f, 0.0f) < POLICY_DEFAULT_CUTOFF);
-	assert_true(policy_relatedness(0.05f, 1.0f, 1.0f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(policy_relatedness(0.02f, 1.0f, 1.0f) < POLICY_DEFAULT_CUTOFF);
 	assert_true(policy_relatedness(0.3f, 0.3f, 0.3f) > POLICY_DEFAULT_CUTOFF);
 	with_latent = 1;
 	make_model(&m);
