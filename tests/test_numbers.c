@@ -102,6 +102,40 @@ static void test_lead_keeps_the_first_numbers_sorted(void **state)
 		assert_true(a[i - 1] < a[i]);
 }
 
+/* Past the lead the text is searched for digits rather than read word by
+ * word (numbers.c): it must find the numbers reading every word finds, as
+ * the title is read. Filler words fill the lead; the same text as a title
+ * must set the same filter bits. */
+static void test_text_past_the_lead_finds_what_reading_every_word_finds(void **state)
+{
+	static const char *const cases[] = {
+		"G7 7G 12 x12 12x",
+		"caf\xc3\xa9" "7 \xc3\xa9" "7 7\xc3\xa9",      /* é before and after */
+		"\xd9\xa3\xd9\xa4 at \xd9\xa5x",             /* Arabic-Indic digits */
+		"bad\xff" "7 \xe2\x82 7 \xe2\x82" "7 \x80\x80\x80\x80" "9",
+		"-3 (4) 5,000 2.5% 24/7 \xe2\x80\x94" "8",      /* em dash then 8 */
+		"\xe4\xb8\xad" "3 \xef\xbc\x93",             /* CJK then 3; fullwidth 3 */
+		"9",
+	};
+	char text[2048];
+	uint32_t as_title[NUMBERS_SLOTS], in_text[NUMBERS_SLOTS];
+
+	(void)state;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		long_text(text, sizeof text, 60, cases[c]);
+		numbers_signature(cases[c], NULL, as_title);
+		numbers_signature(NULL, text, in_text);
+		assert_int_equal(numbers_lead_count(in_text), 0);
+		assert_memory_equal(as_title + NUMBERS_LEAD, in_text + NUMBERS_LEAD,
+				    NUMBERS_BLOOM_WORDS * sizeof *as_title);
+	}
+	/* and it finds some: 12, 12x, 7 and 7G differ from none */
+	numbers_signature(NULL, NULL, in_text);
+	numbers_signature(cases[0], NULL, as_title);
+	assert_memory_not_equal(as_title + NUMBERS_LEAD, in_text + NUMBERS_LEAD,
+				NUMBERS_BLOOM_WORDS * sizeof *as_title);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -110,6 +144,7 @@ int main(void)
 		cmocka_unit_test(test_numbers_past_the_lead_count_for_the_text_only),
 		cmocka_unit_test(test_disagreement_counts_both_ways_over_leads_plus_two),
 		cmocka_unit_test(test_lead_keeps_the_first_numbers_sorted),
+		cmocka_unit_test(test_text_past_the_lead_finds_what_reading_every_word_finds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
