@@ -1187,8 +1187,9 @@ static double days_between(const char *x, const char *y)
 /* Whether the new story can be on d's list at all, from what is known
  * without ranking d again: necessary conditions, so that shown_on(), which
  * decides, runs for few stories. With the cutoff, the new story shows
- * either in its own right, which needs policy_relatedness_names() to
- * reach the cutoff as if it were d's best candidate (score / best <= 1,
+ * either in its own right, which needs policy_relatedness_full() (the
+ * pair's names and numbers known) to reach the cutoff as if it were d's
+ * best candidate (score / best <= 1,
  * whatever the decay does to both) and it not to be d's twin, or in the
  * place of an item it re-edits (may_replace()). Without it, in its own
  * right it must score (undecayed, scores decay by at most 1) at least the
@@ -1205,7 +1206,9 @@ static int may_enter(const struct model *m, const struct article *a,
 		if (t >= min_tfidf && !(po->twins && twin_of(m, a, v, memo, d))) {
 			float names = policy_names_overlap(lead, model_doc(m, d, MODEL_TITLE),
 							   model_doc(m, d, MODEL_EXCERPT));
-			if (policy_relatedness_names(t, 1.0f, 1.0f, names) >= po->cutoff)
+			float numdis = m->numbers ? numbers_disagreement(
+				v->numbers, m->numbers + (size_t)d * NUMBERS_SLOTS) : 0.0f;
+			if (policy_relatedness_full(t, 1.0f, 1.0f, names, numdis) >= po->cutoff)
 				return 1;
 		}
 	} else if (s >= floor - 1e-4f) {
