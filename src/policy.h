@@ -197,7 +197,8 @@ float policy_relatedness_names(float tfidf, float score, float best, float names
  * disagree on (numdis, numbers_disagreement(), 0 to 1): what
  * policy_apply() scores every candidate with. Its weight is never
  * positive, so policy_relatedness_names() (numdis 0) is an upper bound of
- * it: what query's refresh uses to rule stories out. */
+ * it: query's refresh takes the TF-IDF floor of a pair from it, then
+ * rules stories out with this function and the pair's own numdis. */
 float policy_relatedness_full(float tfidf, float score, float best, float names, float numdis);
 
 /* numbers_disagreement() of stories a and b of m (0 when m has no number
