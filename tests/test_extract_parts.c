@@ -747,6 +747,47 @@ static void test_extract_cuts_the_authors_bio(void **state)
 			    NULL);
 }
 
+/* A paywall's or newsletter's appeal after the story ("Subscribe now to
+ * our edition for the full story.", "Sign up here") is the site
+ * speaking, not the body: the last paragraphs that hold such a word are
+ * cut. A longer sentence of the story about subscriptions stays, and so
+ * does a subscriber's quote with story after it. */
+#define APPEAL_STORY(last)                                                    \
+	"<html><body><article><h1>Harbour pool reopens after two winters</h1>" \
+	"<p>The harbour pool reopened on Saturday after two winters of "      \
+	"repairs, and a queue of swimmers stood at the gate by six.</p>"     \
+	"<p>The city paid for new pumps, a heated shallow end and a ramp "    \
+	"for wheelchairs, the mayor said at the opening.</p>"                 \
+	"<p>Entry stays free for children under twelve all summer long.</p>" \
+	last "</article></body></html>"
+static void test_extract_cuts_appeals_after_the_story(void **state)
+{
+	(void)state;
+	testutil_page_holds(APPEAL_STORY("<p>Subscribe now to our Harbour "
+					 "Weekly edition for the full story.</p><p>Already a "
+					 "subscriber? Log in for immediate access.</p>"),
+			    (const char *const[]){ "Entry stays free", NULL },
+			    (const char *const[]){ "full story", "Log in", NULL });
+	testutil_page_holds(APPEAL_STORY("<p>Do you want to hear of the "
+					 "pool's events? Sign up here</p>"),
+			    (const char *const[]){ "Entry stays free", NULL },
+			    (const char *const[]){ "Sign up here", NULL });
+	testutil_page_holds(APPEAL_STORY("<p>Season tickets, which the city "
+					 "sold as a subscription until 2019, are back: the "
+					 "council voted on Tuesday to offer them again from "
+					 "June, at half the price of the old ones, with a "
+					 "discount for families of four or more and for all "
+					 "pensioners living in the city.</p>"),
+			    (const char *const[]){ "Entry stays free", "sold as a subscription",
+						   NULL },
+			    NULL);
+	testutil_page_holds(APPEAL_STORY("<p>\"I subscribed for years,\" said "
+					 "Anna Berg.</p><p>The pool opens at seven on "
+					 "weekdays from May to September.</p>"),
+			    (const char *const[]){ "I subscribed", "opens at seven", NULL },
+			    NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -774,6 +815,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_lines_that_are_only_a_url),
 		cmocka_unit_test(test_extract_sitename_and_tags),
 		cmocka_unit_test(test_extract_cuts_the_authors_bio),
+		cmocka_unit_test(test_extract_cuts_appeals_after_the_story),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
