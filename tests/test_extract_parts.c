@@ -788,6 +788,42 @@ static void test_extract_cuts_appeals_after_the_story(void **state)
 			    NULL);
 }
 
+/* The page's own description shown on the page before the story's
+ * blocks, where neither the header zone nor a class hint finds it (a
+ * lead in a "header" box the strict pass skips, a headline too far up),
+ * is the standfirst: the publisher says it sums the story up. A hidden
+ * copy of it is not (and when the story's first paragraph repeats the
+ * description, that stays in the text). */
+#define LEAD "The secretary of state brought a blunt message to Moscow and " \
+	"left without a deal on Syria, officials on both sides said."
+#define LEAD_PAGE(lead_attrs, first)                                          \
+	"<html><head><title>Tillerson in Moscow</title>"                      \
+	"<meta name=\"description\" content=\"" LEAD "\"></head><body>"     \
+	"<div class=\"article\"><div class=\"row\"><div class=\"col\">"     \
+	"<div class=\"header\"><h3>Tillerson in Moscow</h3></div></div></div>" \
+	"<div class=\"header-intro\"><div " lead_attrs "><p>" LEAD "</p></div>" \
+	"</div><div class=\"row\"><div class=\"news-text-wrap\">" first     \
+	P1 P2 P3 "</div></div></div></body></html>"
+static void test_extract_description_shown_before_the_story_is_the_standfirst(void **state)
+{
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(LEAD_PAGE("class=\"intro\"", ""), &a);
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", NULL },
+			    (const char *const[]){ "blunt message", NULL });
+	assert_non_null(a.standfirst);
+	assert_string_equal(a.standfirst, LEAD);
+	article_clear(&a);
+	testutil_extract(LEAD_PAGE("class=\"intro\" hidden", ""), &a);
+	assert_null(a.standfirst);
+	article_clear(&a);
+	testutil_extract(LEAD_PAGE("class=\"intro\" hidden", "<p>" LEAD "</p>"), &a);
+	testutil_text_holds(a.text, (const char *const[]){ "blunt message", NULL }, NULL);
+	assert_null(a.standfirst);
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -816,6 +852,7 @@ int main(void)
 		cmocka_unit_test(test_extract_sitename_and_tags),
 		cmocka_unit_test(test_extract_cuts_the_authors_bio),
 		cmocka_unit_test(test_extract_cuts_appeals_after_the_story),
+		cmocka_unit_test(test_extract_description_shown_before_the_story_is_the_standfirst),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

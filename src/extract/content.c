@@ -127,6 +127,7 @@ static int content_pass(xmlNode *root, unsigned mode,
 
 			if (ci && ci->taken) {
 				print_header(&s, &pr, c);
+				print_lead(&s, &pr, c);
 				break;
 			}
 		}
@@ -170,6 +171,7 @@ static int content_pass(xmlNode *root, unsigned mode,
 	found->dateline = pr.dateline.len ? buf_detach(&pr.dateline, NULL) : NULL;
 	found->captions = pr.captions;
 	pr.captions = NULL;
+	found->lead = pr.lead;
 	found->largest = s.n ? s.v[0].prose : 0;
 	found->tally = pr.tally;
 out:
@@ -364,7 +366,7 @@ int extract_text(xmlNode *root, const struct article *meta,
 			return -1;
 		}
 		/* Passes compare by all they printed, parts included. */
-		n = utf8_chars(t) + parts_chars(&tp);
+		n = utf8_chars(t) + parts_chars(&tp) - tp.lead;
 		if (i == 0 && anchored &&
 		    count_paragraphs(t) + parts_paragraphs(&tp) >= ANCHORED_PARAGRAPHS)
 			keep = true;

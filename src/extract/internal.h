@@ -364,6 +364,7 @@ struct printer {
 	const xmlNode *stand;   /* the standfirst element being printed */
 	struct buf standfirst, byline, dateline;
 	char *captions;         /* list: one caption per line */
+	size_t lead; /* characters print_lead() put in the standfirst */
 	/* How the text read on the page, for the warnings (page.c): */
 	size_t at;          /* `before` of the last element entered */
 	size_t head_at;     /* `before` of the headline, SIZE_MAX: none */
@@ -383,6 +384,9 @@ struct parts {
 	size_t largest;
 	struct tally tally; /* of the text */
 	xmlNode *headline; /* the element that states the title, or NULL */
+	/* Characters of the standfirst that print_lead() found apart from
+	 * the blocks the pass chose: the passes do not compare by them. */
+	size_t lead;
 };
 
 void parts_release(struct parts *p);
@@ -401,6 +405,9 @@ size_t header_zone(const struct scan *s, xmlNode *from, xmlNode *to,
 size_t find_parts(const struct scan *s, uint32_t core, uint32_t top,
 			 uint32_t *parts);
 void print_header(struct scan *s, struct printer *pr, xmlNode *first);
+/* Prints the page's summary shown before `first` to the standfirst when
+ * it is still empty (print.c). */
+void print_lead(struct scan *s, struct printer *pr, xmlNode *first);
 bool continues_in_prose(const struct scan *s, const xmlNode *n);
 /* Whether `n` is a list of other stories: three or more items of one
  * kind, each opening with a linked headline (print.c). */
