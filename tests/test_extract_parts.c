@@ -824,6 +824,28 @@ static void test_extract_description_shown_before_the_story_is_the_standfirst(vo
 	article_clear(&a);
 }
 
+/* An <h1> inside the story below the headline that does not restate it
+ * is one of the story's headings and is printed; one that restates the
+ * headline (without its kicker, for another screen) is not. */
+static void test_extract_h1_heading_inside_the_story(void **state)
+{
+	const char *html =
+		"<html><head><title>Olympics: drinks by boat to the city centre"
+		"</title></head><body><article>"
+		"<h1>Olympics: drinks by boat to the city centre</h1>"
+		"<div class=\"body\"><h1>Drinks by boat to the city centre</h1>" P1
+		"<h1>What the barges carry</h1>" P2 P3 "</div></article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text,
+			    (const char *const[]){ "arrived in Moscow", "What the barges carry",
+						   "within weeks.", NULL },
+			    (const char *const[]){ "city centre", NULL });
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -853,6 +875,7 @@ int main(void)
 		cmocka_unit_test(test_extract_cuts_the_authors_bio),
 		cmocka_unit_test(test_extract_cuts_appeals_after_the_story),
 		cmocka_unit_test(test_extract_description_shown_before_the_story_is_the_standfirst),
+		cmocka_unit_test(test_extract_h1_heading_inside_the_story),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

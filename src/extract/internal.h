@@ -568,6 +568,10 @@ char *extract_headline(const struct headline_sources *h);
  * headline; a <title> that is the only source loses leading segments of
  * at most two words before " | " (a site's and a section's names). */
 
+/* Whether a heading restates the headline (title.c): one holds the other
+ * or they share half their words; true on no memory. */
+bool restates_title(const char *heading, const char *title);
+
 /* Decodes character references left in a value that was escaped twice
  * ("Olive &#038; Herb", "Redacci&oacute;n"), in place. */
 void decode_refs(char *s);

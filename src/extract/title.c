@@ -661,3 +661,21 @@ char *extract_headline(const struct headline_sources *h)
 	}
 	return out;
 }
+
+/* Whether heading `heading` restates the headline `title`: compared by
+ * their keys, one holds the other as whole words, or they share half
+ * their words or more (of the longer's count): "Getränke per Schiff ins
+ * Stadtzentrum" under the headline "Olympische Spiele in Paris -
+ * Getränke per Schiff ins Stadtzentrum", "Können Fische Schmerzen spüren
+ * / empfinden?" under "Können Fische Schmerzen spüren?". On no memory,
+ * true (the heading is left out, as before). */
+bool restates_title(const char *heading, const char *title)
+{
+	char *h = title_key(heading), *t = title_key(title);
+	bool same = !h || !t || key_within(h, t) || key_within(t, h) ||
+		    shared_words(h, t) >= 0.5;
+
+	free(h);
+	free(t);
+	return same;
+}
