@@ -846,6 +846,43 @@ static void test_extract_h1_heading_inside_the_story(void **state)
 	article_clear(&a);
 }
 
+/* A box of other stories between the story's header and its body ("More
+ * on this story" in a side column placed there) does not end the story
+ * before it has begun, though the header's 500 characters count as
+ * printed; the box stays out. */
+static void test_extract_box_before_the_body_does_not_end_it(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<div class=\"content\"><div class=\"head\"><div class=\"text\">"
+		"<p class=\"subtitle\">The secretary of "
+		"state brought a blunt message to Moscow and left without a deal on "
+		"Syria, officials on both sides said on Wednesday, after talks that "
+		"lasted well into the evening and were described by aides as frank, "
+		"long and at times bad-tempered, with little warmth on either side "
+		"and no date set for another round. Both men left without "
+		"speaking to the reporters who had waited outside.</p>"
+		"<p class=\"author\">Ann Lee reports from Moscow for the news desk "
+		"of the paper, with Bo Park in Washington and Cy Dunn at the State "
+		"Department, where the briefing ran late</p></div></div>"
+		"<div class=\"articleside\"><div class=\"articlebox\"><div class=\"text\">"
+		"<h6>More on this story</h6>"
+		"<p><a href=\"/a\">Lavrov in Beijing</a> The foreign minister met "
+		"his Chinese counterpart, and they agreed on very little</p>"
+		"<p><a href=\"/b\">Sanctions</a> The vote in the Senate was put "
+		"off until after the summer recess, aides said</p></div></div></div>"
+		"<div class=\"main\"><div class=\"text\">" P1 P2 P3 P1 P2 P3 P1 P2 P3
+		P1 P2 P3 "</div></div></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", "within weeks.",
+							    NULL },
+			    (const char *const[]){ "Chinese counterpart", "More on this", NULL });
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -876,6 +913,7 @@ int main(void)
 		cmocka_unit_test(test_extract_cuts_appeals_after_the_story),
 		cmocka_unit_test(test_extract_description_shown_before_the_story_is_the_standfirst),
 		cmocka_unit_test(test_extract_h1_heading_inside_the_story),
+		cmocka_unit_test(test_extract_box_before_the_body_does_not_end_it),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

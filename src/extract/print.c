@@ -783,6 +783,19 @@ static bool between_paragraphs(struct printer *pr, const xmlNode *n)
 	return prose >= PROSE_AFTER_BOX;
 }
 
+/* Whether element `in` comes before the best candidate, outside it: a
+ * box of other stories ("Mehr zum Thema") there, between the story's
+ * header and its body, cannot end a story that has not begun; it is
+ * skipped. (The header's standfirst and byline count as printed for the
+ * end markers, so such a box used to end the article before its body:
+ * a 30,000-character interview printed as its header's two lines.) */
+static bool before_the_story(const struct printer *pr, const struct info *in)
+{
+	uint32_t i = index_of(pr->s, in);
+
+	return pr->core != NO_NODE && i < pr->core && !is_ancestor(pr->s, i, pr->core);
+}
+
 /* The link that holds the first text under `n` (pre-order, blank text
  * ignored), or NULL when that text lies outside links: a teaser starts
  * with its headline's link. Looks at most 64 nodes deep into the
@@ -959,7 +972,7 @@ static bool print_skips(struct printer *pr, const xmlNode *n, bool is_root)
 		return false;
 	if (in->boxed) { /* as its heading would end the article */
 		if (pr->out.len + pr->filed >= END_MARKER_AFTER &&
-		    !between_paragraphs(pr, n))
+		    !before_the_story(pr, in) && !between_paragraphs(pr, n))
 			pr->stopped = true;
 		return true;
 	}
