@@ -883,6 +883,31 @@ static void test_extract_box_before_the_body_does_not_end_it(void **state)
 	article_clear(&a);
 }
 
+/* The text is in Unicode NFC, whatever form the page wrote: "e" and a
+ * combining acute accent become "é"; Bengali's U+09DF, excluded from
+ * composition, becomes U+09AF U+09BC; text already in NFC (the ASCII
+ * and punctuation around them) is unchanged. */
+static void test_extract_text_in_nfc(void **state)
+{
+	const char *html =
+		"<html><head><title>Caf" "e\xcc\x81 owners \xe2\x80\x9c" "close\xe2\x80\x9d"
+		"</title></head><body><article><h1>Caf" "e\xcc\x81 owners "
+		"\xe2\x80\x9c" "close\xe2\x80\x9d</h1><p>The caf" "e\xcc\x81 on the "
+		"harbour closed on Friday after forty years, its owners said, and the "
+		"word \xe0\xa7\x9f was painted on its door by a neighbour.</p>" P1 P2
+		"</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text,
+			    (const char *const[]){ "The caf\xc3\xa9 on the",
+						   "word \xe0\xa6\xaf\xe0\xa6\xbc was", NULL },
+			    (const char *const[]){ "\xcc\x81", "\xe0\xa7\x9f", NULL });
+	assert_string_equal(a.title, "Caf\xc3\xa9 owners \xe2\x80\x9c" "close\xe2\x80\x9d");
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -914,6 +939,7 @@ int main(void)
 		cmocka_unit_test(test_extract_description_shown_before_the_story_is_the_standfirst),
 		cmocka_unit_test(test_extract_h1_heading_inside_the_story),
 		cmocka_unit_test(test_extract_box_before_the_body_does_not_end_it),
+		cmocka_unit_test(test_extract_text_in_nfc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
