@@ -908,6 +908,21 @@ static void test_extract_text_in_nfc(void **state)
 	article_clear(&a);
 }
 
+/* The sharing and like bars a blog prints under a post ("Teilen mit:",
+ * "Gefällt mir Wird geladen …", "Like this:") are stock lines, in the
+ * languages of the sets as in English, not the post's text. */
+static void test_extract_share_bar_lines_are_stock(void **state)
+{
+	(void)state;
+	testutil_page_holds("<html><body><article><h1>Tillerson in Moscow</h1>" P1 P2 P3
+			    "<div class=\"sd-block\"><h3>Teilen mit:</h3></div>"
+			    "<div class=\"sd-like\"><span>Gef\xc3\xa4llt mir Wird geladen"
+			    "\xe2\x80\xa6</span></div><p>Like this:</p>"
+			    "</article></body></html>",
+			    (const char *const[]){ "within weeks.", NULL },
+			    (const char *const[]){ "Teilen", "geladen", "Like this", NULL });
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -940,6 +955,7 @@ int main(void)
 		cmocka_unit_test(test_extract_h1_heading_inside_the_story),
 		cmocka_unit_test(test_extract_box_before_the_body_does_not_end_it),
 		cmocka_unit_test(test_extract_text_in_nfc),
+		cmocka_unit_test(test_extract_share_bar_lines_are_stock),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

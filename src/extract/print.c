@@ -64,7 +64,11 @@ static const char *const stock_lines[] = {
 	"skip to main content", "back to top", "top of page", "top", "menu",
 	"close", "next", "previous", "photo", "video", "enlarge",
 	"enlarge this image", "image", "view comments", "leave a comment",
-	"most read", "most popular", "follow us", "home", NULL
+	"most read", "most popular", "follow us", "home",
+	/* WordPress's sharing and like bars, in the sets' languages */
+	"like this", "like loading", "teilen mit", "teilen sie dies mit",
+	"gefällt mir", "gefällt mir wird geladen", "wird geladen",
+	"partager", "partager cet article", "compartir", "condividi", NULL
 };
 
 /* Prefixes that make a short line (under 48 bytes) chrome. */
@@ -127,7 +131,7 @@ static bool is_stock_line(const char *p, size_t len)
 		return false;
 	for (size_t i = 0; i < len; i++)
 		low[n++] = (char)tolower((unsigned char)p[i]);
-	while (n > 0 && strchr(" .:!>»›|-–", low[n - 1]))
+	while (n > 0 && strchr(" .:!>»›|-–…", low[n - 1]))
 		n--;
 	low[n] = '\0';
 	for (const char *const *l = stock_lines; *l; l++)
