@@ -923,6 +923,22 @@ static void test_extract_share_bar_lines_are_stock(void **state)
 			    (const char *const[]){ "Teilen", "geladen", "Like this", NULL });
 }
 
+/* A heading's own id made from its words (WordPress writes "für" as
+ * "fur") is no hint: "grundlegende" in it is no caption ("legende"), and
+ * the heading stays in the text. */
+static void test_extract_heading_own_anchor_is_no_hint(void **state)
+{
+	(void)state;
+	testutil_page_holds("<html><body><article><h1>Tillerson in Moscow</h1>" P1
+			    "<h3 id=\"grundlegende-techniken-fur-die-presse-in-moskau\">"
+			    "Grundlegende Techniken f\xc3\xbcr die Presse in Moskau</h3>"
+			    P2 P3 "</article></body></html>",
+			    (const char *const[]){ "arrived in Moscow",
+						   "Grundlegende Techniken f\xc3\xbcr die Presse",
+						   "within weeks.", NULL },
+			    NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -956,6 +972,7 @@ int main(void)
 		cmocka_unit_test(test_extract_box_before_the_body_does_not_end_it),
 		cmocka_unit_test(test_extract_text_in_nfc),
 		cmocka_unit_test(test_extract_share_bar_lines_are_stock),
+		cmocka_unit_test(test_extract_heading_own_anchor_is_no_hint),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
