@@ -684,6 +684,38 @@ static int plausible(long enc, struct utf8_check *c)
 	return !(has_non_ascii(c) && is_valid_utf8(c));
 }
 
+/* Whether bytes that are not valid UTF-8 are UTF-8 with a few stray
+ * bytes (a paragraph pasted from a legacy editor into a UTF-8 page): they
+ * hold more well-formed multibyte sequences than bytes that start none.
+ * Read as windows-1252 every such sequence would come out as two or three
+ * wrong characters; read as UTF-8 (each stray byte as its windows-1252
+ * character, append_utf8_or_1252()) only the stray bytes can be wrong, so
+ * the reading with fewer wrong characters wins. A legacy page has almost
+ * no well-formed sequences, and stays windows-1252. Linear. */
+static int mostly_utf8(const struct utf8_check *c)
+{
+	const unsigned char *s = (const unsigned char *)c->data;
+	size_t i = 0, good = 0, stray = 0, bad;
+
+	while (i < c->len) {
+		size_t n;
+
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		n = utf8_sequence(s + i, c->len - i, &bad);
+		if (n) {
+			good++;
+			i += n;
+		} else {
+			stray++;
+			i += bad;
+		}
+	}
+	return good > stray;
+}
+
 static void set_result(struct charset_result *res, long enc,
 		       const char *source)
 {
@@ -734,6 +766,10 @@ static long detect(const char *data, size_t len, const char *declared,
 		set_result(res, ENC_UTF8, "utf8-check");
 		return ENC_UTF8;
 	}
+	if (mostly_utf8(check)) {
+		set_result(res, ENC_UTF8, "utf8-mostly");
+		return ENC_UTF8;
+	}
 	set_result(res, ENC_WINDOWS_1252, "fallback");
 	return ENC_WINDOWS_1252;
 }
@@ -748,10 +784,53 @@ void charset_detect(const char *data, size_t len, const char *declared,
 
 /* ---- conversion ------------------------------------------------------- */
 
+/* The characters of windows-1252's bytes 0x80..0x9F (0: undefined). */
+static const uint16_t cp1252_high[32] = {
+	0x20AC, 0, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
+	0x02C6, 0x2030, 0x0160, 0x2039, 0x0152, 0, 0x017D, 0,
+	0, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013, 0x2014,
+	0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0, 0x017E, 0x0178
+};
+
+/* Appends what stands for the invalid sequence of `n` bytes at `s`:
+ * U+FFFD, or with `as_1252` each byte's windows-1252 character (U+FFFD
+ * for the five bytes it leaves undefined). */
+static int append_stray(struct buf *out, const unsigned char *s, size_t n,
+			int as_1252)
+{
+	if (!as_1252)
+		return buf_add(out, replacement, 3);
+	for (size_t k = 0; k < n; k++) {
+		unsigned c = s[k] >= 0xA0 ? s[k] : cp1252_high[s[k] - 0x80];
+		char u[3];
+
+		if (s[k] < 0x80 || (s[k] < 0xA0 && !c)) {
+			if (buf_add(out, replacement, 3) < 0)
+				return -1;
+			continue;
+		}
+		if (c < 0x800) {
+			u[0] = (char)(0xC0 | (c >> 6));
+			u[1] = (char)(0x80 | (c & 0x3F));
+			if (buf_add(out, u, 2) < 0)
+				return -1;
+		} else {
+			u[0] = (char)(0xE0 | (c >> 12));
+			u[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+			u[2] = (char)(0x80 | (c & 0x3F));
+			if (buf_add(out, u, 3) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
 /* Appends UTF-8 input to `out`, dropping NULs and replacing each invalid
- * sequence by U+FFFD; the input is usually valid, so runs of good bytes are
- * appended whole. */
-static int append_utf8_repaired(struct buf *out, const char *data, size_t len)
+ * sequence by U+FFFD, or with `as_1252` by its bytes' windows-1252
+ * characters (UTF-8 with stray legacy bytes: mostly_utf8()); the input is
+ * usually valid, so runs of good bytes are appended whole. */
+static int append_utf8_or_1252(struct buf *out, const char *data, size_t len,
+			       int as_1252)
 {
 	const unsigned char *s = (const unsigned char *)data;
 	size_t i = 0, run = 0, bad;
@@ -776,7 +855,7 @@ static int append_utf8_repaired(struct buf *out, const char *data, size_t len)
 		}
 		if (buf_add(out, data + run, i - run) < 0)
 			return -1;
-		if (s[i] != 0 && buf_add(out, replacement, 3) < 0)
+		if (s[i] != 0 && append_stray(out, s + i, bad, as_1252) < 0)
 			return -1;
 		i += bad;
 		run = i;
@@ -889,7 +968,8 @@ int charset_to_utf8(const char *data, size_t len, const char *declared,
 		/* The fast path: no iconv for UTF-8 input, and for valid input
 		 * (the BOM does not change validity) a plain copy. */
 		if (!is_valid_utf8(&check)) {
-			if (append_utf8_repaired(out, data, len) < 0)
+			if (append_utf8_or_1252(out, data, len,
+						!strcmp(res->source, "utf8-mostly")) < 0)
 				goto oom;
 			return 0;
 		}
@@ -930,7 +1010,7 @@ int charset_to_utf8(const char *data, size_t len, const char *declared,
 	if (!charset_is_utf8(out->data, out->len)) {
 		struct buf fixed = BUF_INIT;
 
-		if (append_utf8_repaired(&fixed, out->data, out->len) < 0) {
+		if (append_utf8_or_1252(&fixed, out->data, out->len, 0) < 0) {
 			buf_release(&fixed);
 			goto oom;
 		}

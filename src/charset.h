@@ -5,7 +5,9 @@
  * the caller (e.g. a manifest or HTTP header); the page's own declaration
  * found by a prescan of its first 4096 bytes (<meta charset>, <meta
  * http-equiv="Content-Type" content="...charset=...">, <?xml encoding=...?>);
- * if the bytes are valid UTF-8, UTF-8; otherwise windows-1252. A declared
+ * if the bytes are valid UTF-8, UTF-8; if they are UTF-8 with a few stray
+ * bytes (more well-formed multibyte sequences than stray bytes), UTF-8 with
+ * each stray byte read as windows-1252; otherwise windows-1252. A declared
  * charset that the bytes contradict (declared UTF-8 but invalid, or a legacy
  * charset declared on bytes that are valid UTF-8 and not all ASCII) falls
  * back as if undeclared. Conversion uses iconv(3); bytes that cannot be converted
@@ -22,7 +24,7 @@
 struct charset_result {
 	char name[40];      /* canonical lowercase name: "utf-8", "windows-1251" */
 	const char *source; /* static: "bom", "utf16-pattern", "declared", "meta",
-			       "utf8-check", "fallback" */
+			       "utf8-check", "utf8-mostly", "fallback" */
 };
 
 /* Decides the charset of `data` (`declared` may be NULL). Never fails. */

@@ -337,6 +337,24 @@ static void test_charset_invalid_utf8_falls_back_to_1252(void **state)
 	buf_release(&out);
 }
 
+/* A UTF-8 page with a few stray windows-1252 bytes (a paragraph pasted
+ * from a legacy editor) is read as UTF-8, each stray byte as its
+ * windows-1252 character: read as windows-1252, every UTF-8 sequence
+ * would turn into two wrong characters. */
+static void test_charset_utf8_with_stray_legacy_bytes(void **state)
+{
+	static const char page[] =
+		"<meta charset=\"utf-8\"><p>So sch\xC3\xB6n winterlich, "
+		"gr\xC3\xBC\xC3\x9F dich \xE2\x80\x93 sagt M\xFCller \x93ja\x94</p>";
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	convert(page, sizeof page - 1, NULL, "utf-8", "utf8-mostly", &out);
+	assert_contains(&out, "So sch\xC3\xB6n winterlich, gr\xC3\xBC\xC3\x9F dich "
+			      "\xE2\x80\x93 sagt M\xC3\xBCller \xE2\x80\x9Cja\xE2\x80\x9D");
+	buf_release(&out);
+}
+
 static void test_charset_lying_meta_utf8(void **state)
 {
 	static const char page[] =
@@ -572,6 +590,7 @@ int main(void)
 		cmocka_unit_test(test_charset_valid_utf8_undeclared),
 		cmocka_unit_test(test_charset_invalid_utf8_falls_back_to_1252),
 		cmocka_unit_test(test_charset_lying_meta_utf8),
+		cmocka_unit_test(test_charset_utf8_with_stray_legacy_bytes),
 		cmocka_unit_test(test_charset_lying_meta_gb2312_on_utf8_page),
 		cmocka_unit_test(test_charset_lying_declared_legacy_on_utf8_page),
 		cmocka_unit_test(test_charset_legacy_meta_kept_on_ascii_page),
