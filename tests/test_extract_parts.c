@@ -939,6 +939,21 @@ static void test_extract_heading_own_anchor_is_no_hint(void **state)
 			    NULL);
 }
 
+/* A notice about the post and an affiliate disclosure inside the story's
+ * box are the site speaking, not the story. */
+static void test_extract_drops_notices_and_affiliate_disclosures(void **state)
+{
+	(void)state;
+	testutil_page_holds("<html><body><article class=\"post\"><h1>Tillerson in Moscow</h1>"
+			    "<div class=\"post-notice\"><p>This post reflects the views of "
+			    "its author, not those of the editors.</p></div>" P1 P2 P3
+			    "<div class=\"affiliate-text\"><p>We earn a commission when you "
+			    "buy through the links on this page.</p></div>"
+			    "</article></body></html>",
+			    (const char *const[]){ "arrived in Moscow", "within weeks.", NULL },
+			    (const char *const[]){ "views of its author", "commission", NULL });
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -973,6 +988,7 @@ int main(void)
 		cmocka_unit_test(test_extract_text_in_nfc),
 		cmocka_unit_test(test_extract_share_bar_lines_are_stock),
 		cmocka_unit_test(test_extract_heading_own_anchor_is_no_hint),
+		cmocka_unit_test(test_extract_drops_notices_and_affiliate_disclosures),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

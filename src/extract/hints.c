@@ -96,9 +96,14 @@ static const char *const strong_negative_hints[] = {
 	"outbrain", "taboola", "teaser", "sponsor", "-ad-", "signup",
 	"sign-up", "toolbar",
 	/* what follows the story: a disclaimer, the author's bio box (not
-	 * the byline, which "author" alone names and which stays) */
+	 * the byline, which "author" alone names and which stays), a
+	 * notice about the post ("post-notice", "community-notice") and an
+	 * affiliate disclosure (extract-dev-web fp -1, stackexchange's "Not
+	 * the answer you're looking for?" out too; extract-dev and
+	 * related-dev-html unchanged) */
 	"disclaimer", "author-box", "authorbox", "author-bio", "authorbio",
 	"contributor-bio", "about-the-author", "about-author", "autorenbox",
+	"notice", "affiliate",
 	NULL
 };
 static const char *const unlikely_roles[] = {
