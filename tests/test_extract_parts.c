@@ -924,18 +924,20 @@ static void test_extract_share_bar_lines_are_stock(void **state)
 }
 
 /* A heading's own id made from its words (WordPress writes "für" as
- * "fur") is no hint: "grundlegende" in it is no caption ("legende"), and
- * the heading stays in the text. */
+ * "fur"; another site wraps the opening words in "nav_" and "__1") is no
+ * hint: "grundlegende" in it is no caption ("legende"), "nav" no
+ * navigation, and the headings stay in the text. */
 static void test_extract_heading_own_anchor_is_no_hint(void **state)
 {
 	(void)state;
 	testutil_page_holds("<html><body><article><h1>Tillerson in Moscow</h1>" P1
 			    "<h3 id=\"grundlegende-techniken-fur-die-presse-in-moskau\">"
 			    "Grundlegende Techniken f\xc3\xbcr die Presse in Moskau</h3>"
-			    P2 P3 "</article></body></html>",
+			    P2 "<h3 id=\"nav_nur_die_folie__1\">Nur die Folie bleibt "
+			    "zur\xc3\xbc" "ck</h3>" P3 "</article></body></html>",
 			    (const char *const[]){ "arrived in Moscow",
 						   "Grundlegende Techniken f\xc3\xbcr die Presse",
-						   "within weeks.", NULL },
+						   "Nur die Folie bleibt", "within weeks.", NULL },
 			    NULL);
 }
 

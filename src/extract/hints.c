@@ -151,34 +151,30 @@ void lower_into(char *out, size_t cap, const char *in)
  * <h3 id="...grundlegende-techniken...">, which "legende" made a
  * caption). Compares letters and digits only, ASCII case-folded, a letter
  * beyond ASCII standing for up to two in the id; reads at most the
- * heading's first 16 nodes. (Measured on extract-dev: F1 +0.0001, one
- * page regains three sections, no other page changes; 3 or 5 words the
- * same; related-dev-html unchanged. The heading's own id: extract-dev-web
- * tp +1, extract-dev and related-dev-html unchanged.) */
-enum { ANCHOR_MIN_WORDS = 4 };
-static bool is_heading_anchor(const xmlNode *n, const char *id)
-{
-	const xmlNode *h = n->children, *c;
-	const char *q = id;
-	int words = 1, budget = 16;
+ * heading's first 16 nodes. A heading's own id may hold up to
+ * ANCHOR_AROUND more letters or digits before and after its words, and
+ * only their opening ("nav_nur_die_folie__1" on "Nur die Folie bleibt
+ * zurück", whose "nav" dropped the subheading). (Measured
+ * on extract-dev: F1 +0.0001, one page regains three sections, no other
+ * page changes; 3 or 5 words the same; related-dev-html unchanged. The
+ * heading's own id: extract-dev-web tp +2, extract-dev and
+ * related-dev-html unchanged.) */
+enum { ANCHOR_MIN_WORDS = 4, ANCHOR_AROUND = 4 };
 
-	for (const char *p = id; *p; p++)
-		words += *p == '-';
-	if (words < ANCHOR_MIN_WORDS)
-		return false;
-	if (tag_lookup(n->name) && (tag_lookup(n->name)->flags & T_HEADING)) {
-		h = n; /* the heading's own id */
-	} else {
-		while (h && h->type != XML_ELEMENT_NODE)
-			h = h->next;
-		if (!h || !tag_lookup(h->name) ||
-		    !(tag_lookup(h->name)->flags & T_HEADING))
-			return false;
-	}
-	/* Walk the heading's text in document order, matching the id's
-	 * letters and digits one by one. A letter beyond ASCII may stand
-	 * in the id as up to two ASCII letters ("ü" as "u" or "ue"). */
-	for (c = h->children; c && budget-- > 0;) {
+/* Matches heading `h`'s text against the id from `q` on, letters and
+ * digits one by one (see is_heading_anchor()); returns where the match
+ * ends in the id, or NULL when the id spells something else. With
+ * `opening`, an id that spells the heading's first ANCHOR_OPENING letters
+ * or more and then stops or differs matches too (an id cut short:
+ * "nav_nur_die_folie__1" for "Nur die Folie bleibt zurück"). */
+enum { ANCHOR_OPENING = 10 };
+static const char *spells_heading(const xmlNode *h, const char *q,
+				  bool opening)
+{
+	int budget = 16;
+	size_t matched = 0;
+
+	for (const xmlNode *c = h->children; c && budget-- > 0;) {
 		if (c->type == XML_TEXT_NODE && c->content) {
 			int slack = 0;
 
@@ -196,17 +192,64 @@ static bool is_heading_anchor(const xmlNode *n, const char *id)
 					slack--;
 				}
 				if (tolower(*t) != *q)
-					return false;
+					return opening && matched >= ANCHOR_OPENING
+						       ? q
+						       : NULL;
 				slack = 0;
 				q++;
+				matched++;
 			}
 		}
-		c = walk_next(c, h, c->type == XML_ELEMENT_NODE, NULL,
-			      NULL);
+		c = walk_next(c, h, c->type == XML_ELEMENT_NODE, NULL, NULL);
 	}
-	while (*q && !isalnum((unsigned char)*q))
-		q++;
-	return *q == '\0';
+	return q;
+}
+
+/* Letters and digits of `s` up to `end` (or its end when NULL). */
+static size_t alnums(const char *s, const char *end)
+{
+	size_t k = 0;
+
+	for (; *s && s != end; s++)
+		k += isalnum((unsigned char)*s) != 0;
+	return k;
+}
+
+static bool is_heading_anchor(const xmlNode *n, const char *id)
+{
+	const xmlNode *h = n->children;
+	const char *q;
+	int words = 1;
+
+	for (const char *p = id; *p; p++)
+		words += (*p == '-' || *p == '_') && isalnum((unsigned char)p[1]);
+	if (words < ANCHOR_MIN_WORDS)
+		return false;
+	if (tag_lookup(n->name) && (tag_lookup(n->name)->flags & T_HEADING)) {
+		/* The heading's own id may wrap its words in a few more
+		 * letters ("nav_nur_die_folie__1"): tried from each word of
+		 * the first ANCHOR_AROUND + 1. */
+		int starts = 0;
+
+		for (const char *p = id; *p && starts <= ANCHOR_AROUND; p++) {
+			if (!isalnum((unsigned char)*p) ||
+			    (p > id && isalnum((unsigned char)p[-1])))
+				continue;
+			if (alnums(id, p) > ANCHOR_AROUND)
+				break;
+			starts++;
+			if ((q = spells_heading(n, p, true)) != NULL && q > p &&
+			    alnums(q, NULL) <= ANCHOR_AROUND)
+				return true;
+		}
+		return false;
+	}
+	while (h && h->type != XML_ELEMENT_NODE)
+		h = h->next;
+	if (!h || !tag_lookup(h->name) ||
+	    !(tag_lookup(h->name)->flags & T_HEADING))
+		return false;
+	return (q = spells_heading(h, id, false)) != NULL && alnums(q, NULL) == 0;
 }
 
 /* Whether the class list `cls` holds the class `name` itself (a whole
