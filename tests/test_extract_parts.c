@@ -750,8 +750,9 @@ static void test_extract_cuts_the_authors_bio(void **state)
 /* A paywall's or newsletter's appeal after the story ("Subscribe now to
  * our edition for the full story.", "Sign up here") is the site
  * speaking, not the body: the last paragraphs that hold such a word are
- * cut. A longer sentence of the story about subscriptions stays, and so
- * does a subscriber's quote with story after it. */
+ * cut, and so is a closing label that introduces nothing ("Autoren:"). A
+ * longer sentence of the story about subscriptions stays, and so do a
+ * subscriber's quote and a label with story after them. */
 #define APPEAL_STORY(last)                                                    \
 	"<html><body><article><h1>Harbour pool reopens after two winters</h1>" \
 	"<p>The harbour pool reopened on Saturday after two winters of "      \
@@ -780,6 +781,13 @@ static void test_extract_cuts_appeals_after_the_story(void **state)
 					 "pensioners living in the city.</p>"),
 			    (const char *const[]){ "Entry stays free", "sold as a subscription",
 						   NULL },
+			    NULL);
+	testutil_page_holds(APPEAL_STORY("<h4>Autoren:</h4>"),
+			    (const char *const[]){ "Entry stays free", NULL },
+			    (const char *const[]){ "Autoren", NULL });
+	testutil_page_holds(APPEAL_STORY("<p>Opening hours:</p><p>The pool opens "
+					 "at seven on weekdays from May to September.</p>"),
+			    (const char *const[]){ "Opening hours:", "opens at seven", NULL },
 			    NULL);
 	testutil_page_holds(APPEAL_STORY("<p>\"I subscribed for years,\" said "
 					 "Anna Berg.</p><p>The pool opens at seven on "
