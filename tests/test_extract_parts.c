@@ -504,6 +504,11 @@ static void test_extract_end_markers_in_other_languages(void **state)
 			    (const char *const[]){ "binnen Wochen berichten", NULL },
 			    (const char *const[]){ "Auch interessant", "Zehn Dinge", "Kommentar",
 						   NULL });
+	testutil_page_holds("<html><body><article><h1>Tillerson in Moscow</h1>" P1 P2 P3
+			    "<h3>Sie k\xc3\xb6nnten auch an folgenden Artikeln interessiert "
+			    "sein</h3></article></body></html>",
+			    (const char *const[]){ "within weeks.", NULL },
+			    (const char *const[]){ "folgenden Artikeln", NULL });
 }
 
 /* What a <figure> with a picture says besides the picture is its caption

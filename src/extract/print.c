@@ -184,7 +184,9 @@ static const char *const end_markers[] = {
 	"related to this story", "related internet links", "recent comments",
 	/* the same headings in the other languages of the tests */
 	"auch interessant", "das könnte sie auch interessieren",
-	"das könnte dich auch interessieren", "schon gelesen",
+	"das könnte dich auch interessieren", "das könnte ihnen auch gefallen",
+	"sie könnten auch", "vielleicht auch interessant", "passende artikel",
+	"schon gelesen",
 	"weitere beiträge", "weitere artikel", "ähnliche beiträge",
 	"ähnliche artikel", "verwandte artikel", "meistgelesen",
 	"meist gelesen", "meistkommentiert", "meist-diskutiert",
