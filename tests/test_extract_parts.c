@@ -509,6 +509,11 @@ static void test_extract_end_markers_in_other_languages(void **state)
 			    "sein</h3></article></body></html>",
 			    (const char *const[]){ "within weeks.", NULL },
 			    (const char *const[]){ "folgenden Artikeln", NULL });
+	testutil_page_holds("<html><body><article><h1>Tillerson in Moscow</h1>" P1 P2 P3
+			    "<h3>Vorschau auf den n\xc3\xa4" "chsten Artikel</h3><p>Am Donnerstag "
+			    "folgt eine Rezension.</p></article></body></html>",
+			    (const char *const[]){ "within weeks.", NULL },
+			    (const char *const[]){ "Vorschau", "Rezension", NULL });
 }
 
 /* What a <figure> with a picture says besides the picture is its caption

@@ -186,6 +186,7 @@ static const char *const end_markers[] = {
 	"auch interessant", "das könnte sie auch interessieren",
 	"das könnte dich auch interessieren", "das könnte ihnen auch gefallen",
 	"sie könnten auch", "vielleicht auch interessant", "passende artikel",
+	"vorschau auf den nächsten", "nächster artikel", "nächster beitrag",
 	"schon gelesen",
 	"weitere beiträge", "weitere artikel", "ähnliche beiträge",
 	"ähnliche artikel", "verwandte artikel", "meistgelesen",
