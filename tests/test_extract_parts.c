@@ -974,6 +974,29 @@ static void test_extract_drops_notices_and_affiliate_disclosures(void **state)
 			    (const char *const[]){ "views of its author", "commission", NULL });
 }
 
+/* A legal notice in a "copyright" block is no caption: the captions
+ * keep what the picture shows and who took it. */
+static void test_extract_legal_notice_is_no_caption(void **state)
+{
+	const char *html =
+		"<html><body><article><h1>Tillerson in Moscow</h1>" P1
+		"<figure><img src=\"a.jpg\"><figcaption>Rex Tillerson at the "
+		"Kremlin. (Photo: AP)</figcaption></figure>" P2 P3
+		"<p class=\"copyright\">(c) 2008 The Associated Press. All Rights "
+		"Reserved. This material may not be published or broadcast.</p>"
+		"</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	assert_non_null(a.captions);
+	assert_non_null(strstr(a.captions, "at the Kremlin"));
+	assert_null(strstr(a.captions, "Associated Press"));
+	testutil_text_holds(a.text, (const char *const[]){ "within weeks.", NULL },
+			    (const char *const[]){ "Associated Press", NULL });
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1009,6 +1032,7 @@ int main(void)
 		cmocka_unit_test(test_extract_share_bar_lines_are_stock),
 		cmocka_unit_test(test_extract_heading_own_anchor_is_no_hint),
 		cmocka_unit_test(test_extract_drops_notices_and_affiliate_disclosures),
+		cmocka_unit_test(test_extract_legal_notice_is_no_caption),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -377,6 +377,31 @@ static void add_part(struct printer *pr, struct buf *part, const struct buf *b,
 		pr->oom = true;
 }
 
+/* Phrases of a legal notice: the site's or the agency's rights over the
+ * story ("(c) 2008 The Associated Press. All Rights Reserved. This
+ * material may not be published ..."), its terms, its software. */
+static const char *const legal_phrases[] = {
+	"all rights reserved", "trade mark", "trademark", "terms and conditions",
+	"terms of use", "privacy statement", "privacy policy", "powered by",
+	"alle rechte vorbehalten", "tous droits réservés",
+	"todos los derechos reservados", "tutti i diritti riservati", NULL
+};
+
+/* Whether the paragraph `p` (NUL-terminated), filed as a caption for its
+ * "copyright" or "credit" class, is a legal notice rather than a
+ * picture's caption or credit: captions say what a picture shows and who
+ * took it; a notice is about the page and is no caption. (Measured on
+ * extract-dev text + parts: F1 +0.0005, 19 pages better, 5 worse (l3s
+ * truths that keep an agency's notice); the two text metrics do not read
+ * captions.) */
+static bool is_legal_notice(const char *p)
+{
+	for (const char *const *w = legal_phrases; *w; w++)
+		if (strcasestr(p, *w))
+			return true;
+	return false;
+}
+
 /* Adds a caption to the list unless it holds it already (a gallery
  * prints each caption two or three times: full, shortened, copied). */
 static void add_caption(struct printer *pr, const char *p, size_t len)
@@ -385,7 +410,8 @@ static void add_caption(struct printer *pr, const char *p, size_t len)
 	char *grown;
 
 	pr->filed += len;
-	if (pr->captions && memmem(pr->captions, old, p, len))
+	if ((pr->captions && memmem(pr->captions, old, p, len)) ||
+	    is_legal_notice(p))
 		return;
 	grown = realloc(pr->captions, old + len + 2);
 	if (!grown) {
