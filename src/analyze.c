@@ -864,24 +864,31 @@ static int add_names(struct analyzer *an, const char *lang, const char *text, fl
 	return rc;
 }
 
-/* Copies the keys of `map` with their counts into `out` (reset first). */
-static int bag_fill(struct bag *out, const struct strmap *map, const float *counts)
+/* Empties `out` and makes room for n terms' offsets and counts. */
+static int bag_reset(struct bag *out, size_t n)
 {
 	buf_reset(&out->terms);
 	out->n = 0;
-	if (map->n > out->cap) {
-		size_t cap = map->n;
-		size_t *off = realloc(out->offsets, cap * sizeof *off);
+	if (n > out->cap) {
+		size_t *off = realloc(out->offsets, n * sizeof *off);
 		float *cnt;
 		if (!off)
 			return -1;
 		out->offsets = off;
-		cnt = realloc(out->counts, cap * sizeof *cnt);
+		cnt = realloc(out->counts, n * sizeof *cnt);
 		if (!cnt)
 			return -1;
 		out->counts = cnt;
-		out->cap = cap;
+		out->cap = n;
 	}
+	return 0;
+}
+
+/* Copies the keys of `map` with their counts into `out` (reset first). */
+static int bag_fill(struct bag *out, const struct strmap *map, const float *counts)
+{
+	if (bag_reset(out, map->n))
+		return -1;
 	for (size_t i = 0; i < map->n; i++) {
 		const char *t = strmap_key(map, (uint32_t)i);
 		out->offsets[i] = out->terms.len;
@@ -897,21 +904,8 @@ static int bag_fill(struct bag *out, const struct strmap *map, const float *coun
  * counted, as counts_map would number them. */
 static int bag_fill_ids(struct bag *out, const struct analyzer *an)
 {
-	buf_reset(&out->terms);
-	out->n = 0;
-	if (an->n_order > out->cap) {
-		size_t cap = an->n_order;
-		size_t *off = realloc(out->offsets, cap * sizeof *off);
-		float *cnt;
-		if (!off)
-			return -1;
-		out->offsets = off;
-		cnt = realloc(out->counts, cap * sizeof *cnt);
-		if (!cnt)
-			return -1;
-		out->counts = cnt;
-		out->cap = cap;
-	}
+	if (bag_reset(out, an->n_order))
+		return -1;
 	for (size_t i = 0; i < an->n_order; i++) {
 		const char *t = strmap_key(&an->terms, an->order[i]);
 		out->offsets[i] = out->terms.len;
