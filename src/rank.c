@@ -1235,16 +1235,20 @@ done:
 }
 
 /* Lists story d from the nh candidates in w->heap: blended, best first,
- * the best depth kept. */
+ * the best depth kept (chosen first, then only they sorted: keys are
+ * distinct, so the same list as the whole pool sorted and cut; with the
+ * blend the pool is `rerank`, 100 by default, the list top + 8). */
 static void finish_story(const struct rank_job *job, struct worker *w, uint32_t d, size_t nh)
 {
 	size_t depth = job->o->depth;
 
 	if (job->o->semantic > 0.0f && job->m->latent_dim > 0)
 		blend_scores(job->m, job->o->semantic, d, w->heap, nh);
-	qsort(w->heap, nh, sizeof *w->heap, rank_neighbor_cmp);
-	if (nh > depth)
+	if (nh > depth) {
+		select_best(w->heap, nh, depth);
 		nh = depth;
+	}
+	qsort(w->heap, nh, sizeof *w->heap, rank_neighbor_cmp);
 	memcpy(job->out->items + (size_t)d * depth, w->heap, nh * sizeof *w->heap);
 	job->out->count[d] = (uint32_t)nh;
 }

@@ -740,6 +740,109 @@ static void test_approximate_blend_rescores_short_stories_fully(void **state)
 	model_free(&m);
 }
 
+/* Orders neighbours as rank.c's lists: score, then the lower index. */
+static int better_first(const void *a, const void *b)
+{
+	const struct neighbor *x = a, *y = b;
+
+	if (x->score != y->score)
+		return x->score > y->score ? -1 : 1;
+	return (x->doc > y->doc) - (x->doc < y->doc);
+}
+
+/* Story d's exact list worked out here, float for float as rank.c must
+ * make it: each other story's TF-IDF sum of the products of d's terms in
+ * term order (the order every sum is taken in, whatever the thread or
+ * the postings' grouping), the best `rerank` of the positive ones, each
+ * blended with the latent cosine, the best `depth` of those. `all` has
+ * room for n_docs. Returns the list's length. */
+static size_t exact_list_here(const struct model *m, uint32_t d, float w, size_t rerank,
+			      size_t depth, struct neighbor *all)
+{
+	size_t n = 0;
+
+	for (uint32_t o = 0; o < m->n_docs; o++) {
+		float s = 0.0f;
+		uint64_t j = m->row[o];
+		if (o == d)
+			continue;
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+			while (j < m->row[o + 1] && m->col[j] < m->col[i])
+				j++;
+			if (j < m->row[o + 1] && m->col[j] == m->col[i])
+				s += m->val[i] * m->val[j];
+		}
+		if (s > 0.0f)
+			all[n++] = (struct neighbor){ o, s };
+	}
+	qsort(all, n, sizeof *all, better_first);
+	if (n > rerank)
+		n = rerank;
+	for (size_t i = 0; i < n; i++)
+		all[i].score = (1.0f - w) * all[i].score +
+			       w * model_latent_dot(m->latent + (size_t)d * m->latent_dim,
+						    m->latent + (size_t)all[i].doc * m->latent_dim,
+						    m->latent_dim);
+	qsort(all, n, sizeof *all, better_first);
+	return n < depth ? n : depth;
+}
+
+/* Exact mode adds each posting list four postings at a time with the
+ * rest one by one, and lists a story's best `depth` of its blended pool
+ * by choosing them before sorting: on lists of every length (a skewed
+ * vocabulary: lists of 1 to hundreds of stories, so every remainder of
+ * four), each list is the one worked out here, stories and scores bit
+ * for bit, on 1 and 3 threads. */
+static void test_exact_lists_bit_for_bit(void **state)
+{
+	enum { DOCS = 400, TERMS = 250, DIM = 8, DEPTH = 7, RERANK = 40 };
+	float *dense = random_dense(DOCS, TERMS, 60221);
+	float *latent = malloc((size_t)DOCS * DIM * sizeof *latent);
+	struct neighbor *want = malloc(DOCS * sizeof *want);
+	struct rank_options o = { .depth = DEPTH, .semantic = 0.3f, .rerank = RERANK };
+	struct rank_lists one, three;
+	struct model m;
+	size_t full = 0, remainders[4] = { 0 };
+
+	(void)state;
+	assert_non_null(latent);
+	assert_non_null(want);
+	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
+	free(dense);
+	srand(11);
+	for (uint32_t i = 0; i < DOCS * DIM; i++)
+		latent[i] = (float)(rand() % 2001 - 1000) / 1000.0f;
+	model_set_latent(&m, latent, DIM);
+	for (uint32_t t = 0; t < TERMS; t++) {
+		size_t df = 0;
+		for (uint64_t i = 0; i < m.nnz; i++)
+			df += m.col[i] == t;
+		if (df)
+			remainders[df % 4]++;
+	}
+	for (int r = 0; r < 4; r++)
+		assert_true(remainders[r] > 0);
+	rank_with(&m, o, 1, &one);
+	rank_with(&m, o, 3, &three);
+	assert_lists_equal(&one, &three);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		size_t n = exact_list_here(&m, d, o.semantic, RERANK, DEPTH, want);
+		assert_int_equal(one.count[d], n);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(list_of(&one, d)[i].doc, want[i].doc);
+			assert_memory_equal(&list_of(&one, d)[i].score, &want[i].score,
+					    sizeof want[i].score);
+		}
+		full += n == DEPTH;
+	}
+	/* most stories have a full list, drawn from a pool deeper than it */
+	assert_true(full > DOCS / 2);
+	free(want);
+	rank_lists_free(&one);
+	rank_lists_free(&three);
+	model_free(&m);
+}
+
 /* 1 when story d has the same list (stories and scores) in a and b. */
 static int same_list(const struct rank_lists *a, const struct rank_lists *b, uint32_t d)
 {
@@ -921,6 +1024,7 @@ int main(void)
 		cmocka_unit_test(test_approximate_selects_the_best_candidates),
 		cmocka_unit_test(test_short_and_long_stories_score_exactly),
 		cmocka_unit_test(test_approximate_blend_rescores_short_stories_fully),
+		cmocka_unit_test(test_exact_lists_bit_for_bit),
 		cmocka_unit_test(test_by_cost_ranks_each_story_the_cheaper_way),
 		cmocka_unit_test(test_near_duplicates_ranked_from_a_twins_pool),
 	};
