@@ -549,6 +549,40 @@ static void test_lists_across_accumulator_blocks(void **state)
 	model_free(&m);
 }
 
+/* Re-scoring walks a candidate's row reading the story's weight of every
+ * term below 2^18 terms in the model, and from there through a bit per
+ * term first (rank.c, RESCORE_BITS_FROM): on a vocabulary either side of
+ * it, the approximate mode querying every term, with a pool of every
+ * story, gives the exact lists bit for bit (every score re-scored). */
+static void test_rescoring_on_small_and_large_vocabularies(void **state)
+{
+	enum { DOCS = 3000, PER = 5, DEPTH = 6 };
+	const uint32_t vocab[] = { 3000, (1u << 18) + 100 };
+
+	(void)state;
+	for (size_t v = 0; v < sizeof vocab / sizeof vocab[0]; v++) {
+		struct rank_options o = { .depth = DEPTH, .approximate = RANK_EXACT };
+		struct rank_lists exact, approx;
+		struct model m;
+		size_t listed = 0;
+
+		sparse_model(&m, DOCS, vocab[v], PER, 1234 + (unsigned)v);
+		rank_with(&m, o, 2, &exact);
+		o.approximate = RANK_APPROXIMATE;
+		o.query_terms = PER;
+		o.max_postings = DOCS;
+		o.candidates = DOCS;
+		rank_with(&m, o, 2, &approx);
+		assert_lists_equal(&exact, &approx);
+		for (uint32_t d = 0; d < DOCS; d++)
+			listed += exact.count[d];
+		assert_true(listed > DOCS * DEPTH / 2);
+		rank_lists_free(&exact);
+		rank_lists_free(&approx);
+		model_free(&m);
+	}
+}
+
 /* The approximate mode keeps the best `candidates` stories by partial score
  * (a selection, not a sort) and re-scores them exactly. Querying every term,
  * partial scores are exact, so any pool at least as deep as the lists gives
@@ -1020,6 +1054,7 @@ int main(void)
 		cmocka_unit_test(test_lists_identical_for_any_number_of_threads),
 		cmocka_unit_test(test_scores_match_brute_force_cosine),
 		cmocka_unit_test(test_lists_across_accumulator_blocks),
+		cmocka_unit_test(test_rescoring_on_small_and_large_vocabularies),
 		cmocka_unit_test(test_zero_weights_do_not_overflow),
 		cmocka_unit_test(test_approximate_selects_the_best_candidates),
 		cmocka_unit_test(test_short_and_long_stories_score_exactly),
