@@ -228,9 +228,12 @@ static size_t keep_top_buckets(struct neighbor *c, size_t n, size_t k, uint32_t 
 
 	while (b > 0 && above < k)
 		above += hist[--b];
-	for (size_t i = 0; i < n; i++)
-		if (score_bucket(c[i].score) >= b)
-			c[kept++] = c[i];
+	/* without a branch: which candidates pass is as good as random */
+	for (size_t i = 0; i < n; i++) {
+		struct neighbor x = c[i];
+		c[kept] = x;
+		kept += score_bucket(x.score) >= b;
+	}
 	memset(hist, 0, SCORE_BUCKETS * sizeof *hist);
 	return kept;
 }
