@@ -1042,6 +1042,37 @@ static void test_near_duplicates_ranked_from_a_twins_pool(void **state)
 	model_free(&m);
 }
 
+/* Stories whose leads' band keys differ only in their lowest bits (the
+ * last slot of each band: the story's index; the others one value for
+ * all) still find their copies: the bands' keys are sorted on every bit
+ * (rank.c's radix sort), so each copy lands beside its original and not
+ * among the hundreds of others that share all but those bits. */
+static void test_twins_found_when_keys_differ_in_low_bits(void **state)
+{
+	enum { DEPTH = 8 };
+	uint16_t *sig;
+	float *dense = near_duplicates(&sig);
+	struct rank_options bc = { .depth = DEPTH, .approximate = RANK_BY_COST, .query_terms = 1,
+				   .max_postings = 40, .candidates = 100 };
+	struct rank_lists cost;
+	struct model m;
+
+	(void)state;
+	for (uint32_t d = 0; d < NDUP_DOCS; d++) {
+		uint32_t o = d < NDUP_ORIG ? d : (d - NDUP_ORIG) / 2;
+		for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
+			sig[(size_t)d * ANALYZE_LEAD_SLOTS + s] =
+				(uint16_t)(s % 4 == 3 ? o : 0x5a00u + (uint32_t)s);
+	}
+	hand_model(&m, NDUP_DOCS, NDUP_TERMS, dense, NULL, 0);
+	free(dense);
+	model_set_lead_sig(&m, sig);
+	rank_with(&m, bc, 2, &cost);
+	assert_true(cost.shared >= 2 * NDUP_COPIED * 9 / 10);
+	rank_lists_free(&cost);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1062,6 +1093,7 @@ int main(void)
 		cmocka_unit_test(test_exact_lists_bit_for_bit),
 		cmocka_unit_test(test_by_cost_ranks_each_story_the_cheaper_way),
 		cmocka_unit_test(test_near_duplicates_ranked_from_a_twins_pool),
+		cmocka_unit_test(test_twins_found_when_keys_differ_in_low_bits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
