@@ -64,7 +64,14 @@ struct lang_slot {
  * starts afresh between two stories: 2^19 terms, about 20 MB. */
 #define TERMS_MAX ((size_t)1 << 19)
 static size_t terms_max = TERMS_MAX;
-static int use_term_ids = 1;
+/* Off by default: on real text and realistic archives it measured the
+ * same as counting by name, and on long stories of a 200,000-term
+ * vocabulary with two threads it made the analysis a fifth to two fifths
+ * slower (docs/MEASURED.md, "Current figures"): the term ids' arrays
+ * and the word cache's ids beside it are memory the by-name count does
+ * not touch. Kept, and tested to give the same bags, as the start of a
+ * count that stays in cache. */
+static int use_term_ids = 0;
 
 /* A term id's count in the story under analysis, valid when `story` is
  * that story's stamp: one read per counted word. */
@@ -91,7 +98,7 @@ struct analyzer {
 	struct buf prev_word;     /* the word of `prev` */
 	struct buf body; /* the story's text and parts (body_of()) */
 	struct buf norm; /* the text in normal form (analyze_fold()) */
-	/* Counting by term id (without bigrams or words, the defaults): a
+	/* Counting by term id (without bigrams or words, when switched on): a
 	 * term's id in `terms` is kept for the analyzer's life (until it holds
 	 * terms_max), and in the word cache beside the word (lang_slot.tid),
 	 * so a story's counts need no look-up of the term itself: count_in()'s

@@ -71,9 +71,9 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 int analyze_article_words(struct analyzer *an, const struct article *a, struct bag *terms,
 			  struct bag *words);
 
-/* For tests: with 0, stories are counted in the map of terms by name even
- * without bigrams or words (analyze.c counts them by term id then), which
- * must give the same bags; analyze_set_term_limit() lowers the number of
+/* For tests: with 1, stories are counted by term id when no bigrams or
+ * words are wanted (off by default: analyze.c says why), which must give
+ * the same bags as counting them by name; analyze_set_term_limit() lowers the number of
  * term ids an analyzer keeps before it starts afresh (0: the default). Not
  * thread-safe; set before analysing. */
 void analyze_use_term_ids(int on);

@@ -455,7 +455,7 @@ static void test_counting_by_term_id_gives_the_bags_by_name(void **state)
 			analyzer_free(by_name);
 		}
 	}
-	analyze_use_term_ids(1);
+	analyze_use_term_ids(0); /* the default */
 	analyze_set_term_limit(0);
 }
 
