@@ -812,11 +812,11 @@ static int scan_record(struct jsonl_line *l, int keep_text)
 		} else {
 			p = p < e ? skip_literal(p, e) : NULL;
 		}
-		if (!p || (st = object_next(&p, e)) < 0)
-			break;
+		st = p ? object_next(&p, e) : -1;
 		if (st > 0)
 			continue;
-		rc = 0;
+		if (st == 0)
+			rc = 0; /* the object closed */
 		break;
 	}
 	buf_release(&value);
@@ -864,11 +864,11 @@ static int scan_id_text(const char *line, size_t len, struct buf *id, int *has_i
 		} else {
 			p = skip_value(p, e);
 		}
-		if (!p || (st = object_next(&p, e)) < 0)
-			break;
+		st = p ? object_next(&p, e) : -1;
 		if (st > 0)
 			continue;
-		rc = 0;
+		if (st == 0)
+			rc = 0; /* the object closed */
 		break;
 	}
 	if (!rc && skip_space(p, e) != e)

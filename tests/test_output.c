@@ -47,6 +47,21 @@ static const struct story stories[] = {
 };
 #define N_STORIES 3
 
+/* A bag of the one term "word", counted once: every story's (terms do not
+ * matter to output). */
+static void one_word_bag(struct bag *bag)
+{
+	bag_init(bag);
+	bag->offsets = malloc(sizeof *bag->offsets);
+	bag->counts = malloc(sizeof *bag->counts);
+	assert_non_null(bag->offsets);
+	assert_non_null(bag->counts);
+	bag->cap = bag->n = 1;
+	bag->offsets[0] = 0;
+	bag->counts[0] = 1.0f;
+	assert_int_equal(buf_add(&bag->terms, "word", 5), 0);
+}
+
 /* A model of the three stories (terms do not matter to output). */
 static void make_model(struct model *m)
 {
@@ -56,16 +71,7 @@ static void make_model(struct model *m)
 	struct bag bag;
 
 	assert_non_null(b);
-	bag_init(&bag);
-	bag.offsets = malloc(sizeof *bag.offsets);
-	bag.counts = malloc(sizeof *bag.counts);
-	assert_non_null(bag.offsets);
-	assert_non_null(bag.counts);
-	bag.cap = 1;
-	bag.n = 1;
-	bag.offsets[0] = 0;
-	bag.counts[0] = 1.0f;
-	assert_int_equal(buf_add(&bag.terms, "word", 5), 0);
+	one_word_bag(&bag);
 	for (size_t i = 0; i < N_STORIES; i++) {
 		struct article a = { 0 };
 		a.id = (char *)(uintptr_t)stories[i].id;
@@ -430,15 +436,7 @@ static void make_many(struct model *m, struct related_lists *l, uint32_t n)
 	char id[16], title[32];
 
 	assert_non_null(b);
-	bag_init(&bag);
-	bag.offsets = malloc(sizeof *bag.offsets);
-	bag.counts = malloc(sizeof *bag.counts);
-	assert_non_null(bag.offsets);
-	assert_non_null(bag.counts);
-	bag.cap = bag.n = 1;
-	bag.offsets[0] = 0;
-	bag.counts[0] = 1.0f;
-	assert_int_equal(buf_add(&bag.terms, "word", 5), 0);
+	one_word_bag(&bag);
 	for (uint32_t i = 0; i < n; i++) {
 		struct article a = { 0 };
 		snprintf(id, sizeof id, "s%05u", i);
