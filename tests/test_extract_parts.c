@@ -997,6 +997,43 @@ static void test_extract_legal_notice_is_no_caption(void **state)
 	article_clear(&a);
 }
 
+/* Pictures' credits and a gallery's counter with no markup that says so
+ * (no figcaption, no "caption" class) are told by their words: a credit
+ * alone, a caption that ends with one, an agency after a photographer's
+ * name, "Image 2 of 5". They go to the captions; a sentence of the story
+ * that speaks of a photo stays, and so does a copyright notice with its
+ * year (the site's, not a picture's). */
+static void test_extract_credit_lines_are_captions(void **state)
+{
+	const char *html =
+		"<html><body><article><h1>Tillerson in Moscow</h1>" P1
+		"<div><img src=\"a.jpg\"><p>Image 2 of 5</p>"
+		"<p>Rex Tillerson at the Kremlin. Photo: Jane Roe</p></div>" P2
+		"<div><img src=\"b.jpg\"><span>Stanley Chou/Getty Images</span></div>"
+		"<p>Sergei Lavrov in Moscow on Tuesday. (Foto: dpa)</p>"
+		"<p>The photo by the ministry, taken on Tuesday evening, shows "
+		"both men at the long table where the talks went on for hours.</p>"
+		P3 "<p>Photo credit: Ann Lee</p>"
+		"<p>\u00a9 2017 The Daily Courier</p>"
+		"</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text,
+			    (const char *const[]){ "arrived in Moscow", "The photo by the ministry",
+						   "within weeks.", "2017 The Daily Courier", NULL },
+			    (const char *const[]){ "Image 2", "Jane Roe", "Getty", "dpa",
+						   "Ann Lee", NULL });
+	assert_non_null(a.captions);
+	assert_non_null(strstr(a.captions, "at the Kremlin. Photo: Jane Roe"));
+	assert_non_null(strstr(a.captions, "Stanley Chou/Getty Images"));
+	assert_non_null(strstr(a.captions, "(Foto: dpa)"));
+	assert_non_null(strstr(a.captions, "Photo credit: Ann Lee"));
+	assert_null(strstr(a.captions, "photo by the ministry"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1033,6 +1070,7 @@ int main(void)
 		cmocka_unit_test(test_extract_heading_own_anchor_is_no_hint),
 		cmocka_unit_test(test_extract_drops_notices_and_affiliate_disclosures),
 		cmocka_unit_test(test_extract_legal_notice_is_no_caption),
+		cmocka_unit_test(test_extract_credit_lines_are_captions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,6 +113,7 @@
  *   hints.c    class/id/role hints ("comment", "article", role=navigation)
  *   score.c    the scoring pass and the choice of the best candidate
  *   print.c    printing the chosen blocks, cleaning boilerplate out
+ *   credit.c   pictures' credits and galleries' counters told by their words
  *   content.c  the content passes, the headline anchor, the text kept
  *   date.c     dates in pages to RFC 3339 (extract_normalize_date)
  *   title.c    site names off titles (extract_clean_title)
@@ -395,6 +396,11 @@ void parts_release(struct parts *p);
 enum { MAX_PARTS = 8 };
 
 bool is_end_marker(const char *p, size_t len);
+/* Whether a paragraph (len bytes) is a picture's credit, a caption that
+ * ends with one, or a gallery's counter, by its words (credit.c): "Photo:
+ * Alvaro Serey", "Habeck (li.) in Berlin. (Foto: dpa)", "Stanley
+ * Chou/Getty Images", "Image 1 of 5". Captions, not the story. */
+bool is_credit_line(const char *p, size_t len);
 void flush_para(struct printer *pr);
 void print_subtree(struct printer *pr, xmlNode *root);
 /* Walks the nodes between `from` and `to` (see print.c), printing them

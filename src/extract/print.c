@@ -626,7 +626,7 @@ void flush_para(struct printer *pr)
 		pr->link_line = pr->by_br;
 		goto done;
 	}
-	if (pr->caption) {
+	if (pr->caption || is_credit_line(b->data, b->len)) {
 		add_caption(pr, b->data, b->len);
 		goto done;
 	}
