@@ -1034,6 +1034,41 @@ static void test_extract_credit_lines_are_captions(void **state)
 	article_clear(&a);
 }
 
+/* A post's signature lines leave the text: a date line with its
+ * author's name after "by" ("Posted on September 21, 2020 by Adi
+ * Tzlil", "Veröffentlicht am 12. Juni 2017 von gizzmo") is the
+ * dateline, "Written by" or "Posted by" and a name (any case) the
+ * byline; a sentence that opens the same way stays. */
+static void test_extract_signature_lines_are_parts(void **state)
+{
+	const char *dated =
+		"<html><body><article><h1>Tillerson in Moscow</h1>"
+		"<p>Posted on September 21, 2020 by Adi Tzlil</p>" P1 P2 P3
+		"<p>Written by staff and wire services</p>"
+		"</article></body></html>";
+	const char *german =
+		"<html><body><article><h1>Tillerson in Moscow</h1>"
+		"<p>Veröffentlicht am 12. Juni 2017 von gizzmo</p>" P1 P2
+		"<p>Posted by the ministry on its website, the statement said "
+		"the talks had been useful and would go on.</p>" P3
+		"</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(dated, &a);
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", "within weeks.", NULL },
+			    (const char *const[]){ "Adi Tzlil", "Written by", NULL });
+	assert_string_equal(a.dateline, "Posted on September 21, 2020 by Adi Tzlil");
+	assert_string_equal(a.byline, "Written by staff and wire services");
+	article_clear(&a);
+	testutil_extract(german, &a);
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow",
+							   "Posted by the ministry", NULL },
+			    (const char *const[]){ "gizzmo", NULL });
+	assert_string_equal(a.dateline, "Veröffentlicht am 12. Juni 2017 von gizzmo");
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1071,6 +1106,7 @@ int main(void)
 		cmocka_unit_test(test_extract_drops_notices_and_affiliate_disclosures),
 		cmocka_unit_test(test_extract_legal_notice_is_no_caption),
 		cmocka_unit_test(test_extract_credit_lines_are_captions),
+		cmocka_unit_test(test_extract_signature_lines_are_parts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -76,13 +76,16 @@ static const char *const stock_prefixes[] = {
 	"share this", "share on", "share via", "follow us", "follow @",
 	"sign up for", "subscribe to", "click here", "jump to",
 	"related topics", "related tags", "tags:", "filed under",
-	"you can follow any responses", "posted in", "image:", "photo:",
+	"you can follow any responses", "posted in", "veröffentlicht unter",
+	"veröffentlicht in", "publié dans", "publicado en", "category:",
+	"categories:", "kategorie:", "kategorien:", "image:", "photo:",
 	"(photo", "photo credit", "getty images", "reuters/", "ap photo",
 	NULL
 };
 
 /* A blog post's footer: a line under POST_FOOTER_MAX bytes of fields
- * split by '|' of which one is "Permalink" or "TrackBack" ("Posted by Ed
+ * split by '|' of which one is "Permalink" or "TrackBack" (or
+ * "Trackback-URL") ("Posted by Ed
  * at 5:58 PM | Permalink | Comments (2) | TrackBack (0)"), or WordPress's
  * "This entry was posted on ... and is filed under ..." (under 300
  * bytes). It files the post, it is not part of it. `p` is
@@ -106,7 +109,7 @@ static bool is_post_footer(const char *p, size_t len)
 			size_t k = strlen(*w);
 
 			if (strncasecmp(f, *w, k) == 0 &&
-			    (!f[k] || f[k] == ' ' || f[k] == '|' || f[k] == '('))
+			    (!f[k] || strchr(" |(-", f[k])))
 				return true;
 		}
 	}
@@ -431,6 +434,15 @@ static const char *const by_words[] = {
 	"autor: ", "autorin: ", "text: ", "from ", "interview: ", NULL
 };
 
+/* Words that open a byline whatever the case of the name that follows
+ * ("posted by msshell"): a post's or a story's signature line. */
+static const char *const signed_by_words[] = {
+	"written by ", "posted by ", "words by ", "story by ", "text by ",
+	"geschrieben von ", "verfasst von ", "publié par ", "écrit par ",
+	"escrito por ", "publicado por ", "scritto da ", "pubblicato da ",
+	NULL
+};
+
 /* A byline: a short line (under 120 bytes) that opens with "By" (or its
  * equivalent) and a capital letter, and is no sentence (does not end in
  * a full stop after a lowercase word): "By Jane Smith", "Von Anna Meier
@@ -439,6 +451,10 @@ static bool is_by_line(const char *p, size_t len)
 {
 	if (len >= 120)
 		return false;
+	for (const char *const *w = signed_by_words; *w; w++)
+		if (len > strlen(*w) + 1 && ieq_prefix(p, *w))
+			return !(p[len - 1] == '.' && len >= 2 &&
+				 islower((unsigned char)p[len - 2]));
 	for (const char *const *w = by_words; *w; w++) {
 		size_t k = strlen(*w);
 
@@ -544,6 +560,36 @@ static bool is_date_line(const char *p, size_t len)
 	return (numeric || (month && number)) && other <= 1;
 }
 
+/* Words between a date line and its author's name. */
+static const char *const dated_by_words[] = {
+	" by ", " von ", " par ", " por ", " door ", " da ", NULL
+};
+
+/* A date line followed by its author ("Posted on September 21, 2020 by
+ * Adi Tzlil", "Veröffentlicht am 12. Juni 2017 von gizzmo", "posted
+ * August 9th, 2012 1:00 PM EDT by Jared Nelson in News"): the date line
+ * before the first "by", and at most DATED_BY_NAME bytes after it that
+ * make no sentence. A dateline. */
+enum { DATED_BY_NAME = 60 };
+static bool is_dated_by_line(const char *p, size_t len)
+{
+	for (const char *const *w = dated_by_words; *w; w++) {
+		const char *at = memmem(p, len, *w, strlen(*w));
+		size_t head, rest;
+
+		if (!at)
+			continue;
+		head = (size_t)(at - p);
+		rest = len - head - strlen(*w);
+		if (rest == 0 || rest > DATED_BY_NAME ||
+		    (p[len - 1] == '.' && islower((unsigned char)p[len - 2])))
+			continue;
+		if (is_date_line(p, head))
+			return true;
+	}
+	return false;
+}
+
 /* Whether a paragraph is a web address alone ("https://www.who.int/x",
  * "www.example.org/report"): one word that opens with a scheme or "www."
  * and holds a dot after it. A link that shows its own address points the
@@ -644,7 +690,7 @@ void flush_para(struct printer *pr)
 		add_part(pr, &pr->byline, b, false);
 		goto done;
 	}
-	if (is_date_line(b->data, b->len)) {
+	if (is_date_line(b->data, b->len) || is_dated_by_line(b->data, b->len)) {
 		add_part(pr, &pr->dateline, b, false);
 		goto done;
 	}
