@@ -1069,6 +1069,43 @@ static void test_extract_signature_lines_are_parts(void **state)
 	article_clear(&a);
 }
 
+/* Lines around the story that say where it stands, who wrote it and
+ * when: the page's path that ends with the headline ("Home Issues
+ * Tillerson in Moscow") is dropped; the author's name with a role after
+ * a separator is the byline; a date line with a time zone beyond the
+ * mainland US's and an abbreviated weekday is the dateline; a credit
+ * with French spacing ("Photo : X") or a second word ("Photo source:")
+ * is a caption. A sentence that ends with the headline's words stays. */
+static void test_extract_path_byline_and_dateline_lines(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title>"
+		"<meta name=\"author\" content=\"Ann Lee\"></head><body><article>"
+		"<h1>Tillerson in Moscow</h1>"
+		"<p>Home News Tillerson in Moscow</p>"
+		"<p>Ann Lee, Staff Writer</p>"
+		"<p>Posted: Mon Nov 18, 2019 2:26 PM HST</p>" P1
+		"<p>Photo : YONHAP News</p>" P2
+		"<p>Photo source: Markus Spiske</p>"
+		"<p>The visit was billed by the ministry as tillerson in moscow</p>" P3
+		"</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text,
+			    (const char *const[]){ "arrived in Moscow", "billed by the ministry",
+						   "within weeks.", NULL },
+			    (const char *const[]){ "Home News", "Staff Writer", "HST", "YONHAP",
+						   "Spiske", NULL });
+	assert_string_equal(a.byline, "Ann Lee, Staff Writer");
+	assert_string_equal(a.dateline, "Posted: Mon Nov 18, 2019 2:26 PM HST");
+	assert_non_null(a.captions);
+	assert_non_null(strstr(a.captions, "Photo : YONHAP News"));
+	assert_non_null(strstr(a.captions, "Photo source: Markus Spiske"));
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1107,6 +1144,7 @@ int main(void)
 		cmocka_unit_test(test_extract_legal_notice_is_no_caption),
 		cmocka_unit_test(test_extract_credit_lines_are_captions),
 		cmocka_unit_test(test_extract_signature_lines_are_parts),
+		cmocka_unit_test(test_extract_path_byline_and_dateline_lines),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

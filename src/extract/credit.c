@@ -68,10 +68,27 @@ static size_t label_at(const char *p, size_t len)
 	return 0;
 }
 
+/* The length of "source" or "quelle" at p as a label's second word
+ * ("Photo source: X"), or 0; alone it labels a text's source, not a
+ * picture's. */
+static size_t source_at(const char *p, size_t len)
+{
+	static const char *const words[] = { "source", "quelle", "fuente", NULL };
+
+	for (const char *const *w = words; *w; w++) {
+		size_t k = strlen(*w);
+
+		if (k <= len && strncasecmp(p, *w, k) == 0 &&
+		    (k == len || !is_word_byte((unsigned char)p[k])))
+			return k;
+	}
+	return 0;
+}
+
 /* Whether [p, p + len) is a credit clause: at most three words, then a
- * label (and a second one: "Photo credit"), then a link word and a name
- * ("Photo: X", "Top photo by X", "Official White House Photo by X",
- * "Image credit: X"). */
+ * label (and a second one: "Photo credit", "Photo source"), then a link
+ * word and a name ("Photo: X", "Top photo by X", "Official White House
+ * Photo by X", "Image credit: X", "Crédits photos : X"). */
 static bool credit_clause(const char *p, size_t len, int *lead)
 {
 	size_t i = 0, k = 0;
@@ -95,8 +112,11 @@ static bool credit_clause(const char *p, size_t len, int *lead)
 	}
 	*lead = words;
 	i += k;
-	if (i < len && p[i] == ' ' && (k = label_at(p + i + 1, len - i - 1)) > 0)
-		i += 1 + k; /* "Photo credit" */
+	if (i < len && p[i] == ' ' && ((k = label_at(p + i + 1, len - i - 1)) > 0 ||
+				       (k = source_at(p + i + 1, len - i - 1)) > 0))
+		i += 1 + k; /* "Photo credit", "Photo source" */
+	if (i + 1 < len && p[i] == ' ' && p[i + 1] == ':')
+		i++; /* "Photo : YONHAP", French spacing */
 	for (const char *const *w = credit_links; *w; w++) {
 		size_t n = strlen(*w);
 

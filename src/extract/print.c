@@ -143,6 +143,25 @@ static bool is_stock_line(const char *p, size_t len)
 	return false;
 }
 
+/* The author's name (of two words or more) and what a byline adds to
+ * it after a separator: "Jane Smith, Staff Writer", "Jane Smith | The
+ * Sun", "Max Lee - Reuters"; no sentence ("Jane Smith, 34, was
+ * arrested."). */
+static bool is_author_with_role(const char *p, size_t len, const char *author)
+{
+	size_t k = strlen(author);
+	const char *r;
+
+	if (k >= len || !strchr(author, ' ') || strncasecmp(p, author, k) != 0)
+		return false;
+	r = p + k;
+	r += strspn(r, " ");
+	if (!(*r == ',' || *r == '|' || strncmp(r, "- ", 2) == 0 ||
+	      strncmp(r, "\u2013", 3) == 0 || strncmp(r, "\u2014", 3) == 0))
+		return false;
+	return !(p[len - 1] == '.' && islower((unsigned char)p[len - 2]));
+}
+
 /* The author's name or the section's ("kicker") alone on a short line:
  * chrome around the story. A byline that says "By Jane Smith" stays, as
  * the reference texts of news pages keep it. (Measured: keeping "By"
@@ -153,6 +172,8 @@ static bool is_byline(const struct printer *pr, const char *p, size_t len)
 	if (len > 100)
 		return false;
 	if (pr->author && strcasecmp(p, pr->author) == 0)
+		return true;
+	if (pr->author && is_author_with_role(p, len, pr->author))
 		return true;
 	if (pr->section && strcasecmp(p, pr->section) == 0)
 		return true;
@@ -485,6 +506,16 @@ static const char *const date_words[] = {
 	"vendredi", "samedi", "dimanche", "gmt", "utc", "est", "edt", "cst",
 	"cdt", "pst", "pdt", "bst", "cet", "cest", "mez", "et", "date",
 	"datum", "time", "created",
+	/* time zones beyond Europe's and the mainland US's, weekdays as
+	 * datelines abbreviate them, a story's age and reading time
+	 * ("Posted: Nov 18, 2019 2:26 PM HST", "Mon 18 Nov 2019", "Nov
+	 * 18, 2019 / Updated 2 hours ago", "Nov 18, 2019 · 5 min read") */
+	"hst", "hdt", "akst", "akdt", "mst", "mdt", "ast", "adt", "nst",
+	"ndt", "ist", "jst", "kst", "aest", "aedt", "acst", "acdt", "awst",
+	"nzst", "nzdt", "sast", "eet", "eest", "wet", "west", "msk", "hkt",
+	"sgt", "wat", "eat", "cat", "mon", "tue", "tues", "wed", "thu",
+	"thur", "thurs", "fri", "sat", "sun", "ago", "hour", "hours",
+	"minute", "minutes", "min", "mins", "read", "first", "edited",
 	/* Italian, Portuguese, Spanish, Polish, Dutch labels and weekdays */
 	"pubblicato", "aggiornato", "ultima", "modifica", "il", "alle", "ore",
 	"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato",
@@ -614,6 +645,31 @@ static bool is_url_line(const char *p, size_t len)
 	return false;
 }
 
+/* The page's path that ends with the headline ("Home Issues Prison
+ * official: 'Anyone' could escape", "News > World > Headline"): a line
+ * under PATH_MAX_EXTRA bytes more than the title that ends with it,
+ * before it no sentence and no word in lowercase (a path names its
+ * sections: "Home", "News", "DJZ News"). The headline is not the body, nor is
+ * the way to it. */
+enum { PATH_MAX_EXTRA = 80 };
+static bool is_path_to_title(const struct printer *pr, const char *p, size_t len)
+{
+	size_t k = pr->title ? strlen(pr->title) : 0;
+
+	if (k < 10 || len <= k + 1 || len > k + PATH_MAX_EXTRA ||
+	    strcasecmp(p + len - k, pr->title) != 0 ||
+	    isalnum((unsigned char)p[len - k - 1]) ||
+	    (unsigned char)p[len - k - 1] >= 0x80)
+		return false;
+	for (size_t i = 0; i + 1 < len - k; i++) {
+		if (strchr(".!?", p[i]) && p[i + 1] == ' ')
+			return false;
+		if ((i == 0 || p[i - 1] == ' ') && islower((unsigned char)p[i]))
+			return false; /* "Proof: By definition of the ..." */
+	}
+	return true;
+}
+
 /* Ends the current paragraph: keeps it unless it is link text, a stock
  * line or a lone author's or section's name. A byline ("By Jane Smith"),
  * a dateline ("Published July 28, 2004"), a caption and the standfirst go
@@ -680,8 +736,13 @@ void flush_para(struct printer *pr)
 		add_part(pr, &pr->standfirst, b, true);
 		goto done;
 	}
+	if (is_path_to_title(pr, b->data, b->len)) {
+		pr->filed += b->len;
+		goto done;
+	}
 	if (is_stock_line(b->data, b->len) || is_byline(pr, b->data, b->len)) {
-		if (pr->author && strcasecmp(b->data, pr->author) == 0)
+		if (pr->author && (strcasecmp(b->data, pr->author) == 0 ||
+				   is_author_with_role(b->data, b->len, pr->author)))
 			add_part(pr, &pr->byline, b, false);
 		pr->filed += b->len;
 		goto done;
