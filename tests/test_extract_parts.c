@@ -751,6 +751,11 @@ static void test_extract_cuts_the_authors_bio(void **state)
 				      "in Berlin."),
 			    (const char *const[]){ "Entry stays free", NULL },
 			    (const char *const[]){ "People Scientist", NULL });
+	/* the name with a middle initial the metadata leaves out */
+	testutil_page_holds(BIO_STORY("Evan Symon", "Evan V. Symon is the "
+				      "Senior Editor of the Harbour Globe."),
+			    (const char *const[]){ "Entry stays free", NULL },
+			    (const char *const[]){ "Senior Editor", NULL });
 	testutil_page_holds(BIO_STORY("Jule Radeck", "Anna Berg, who swam "
 				      "first, said the water was colder than she had hoped."),
 			    (const char *const[]){ "Entry stays free", "colder than", NULL },

@@ -1040,6 +1040,28 @@ static const char *const bio_openers[] = {
 	"autor: ", "author: ", "— ", "– ", "- ", NULL
 };
 
+/* Whether `p` (`len` bytes) opens with the name a[0..n) (two words or
+ * more), as written or with middle initials after its first word ("Evan
+ * V. Symon" for "Evan Symon"), followed by no letter or digit. */
+static bool name_opens(const char *p, size_t len, const char *a, size_t n)
+{
+	size_t first = (size_t)((const char *)memchr(a, ' ', n) - a), i;
+
+	if (n < len && strncmp(p, a, n) == 0 && !isalnum((unsigned char)p[n]))
+		return true;
+	if (first + 1 >= len || strncmp(p, a, first + 1) != 0)
+		return false;
+	i = first + 1;
+	for (int k = 0; k < 2 && i + 3 < len && isupper((unsigned char)p[i]) &&
+			p[i + 1] == '.' && p[i + 2] == ' '; k++)
+		i += 3; /* "V. " */
+	if (i == first + 1)
+		return false;
+	n -= first + 1;
+	return i + n < len && strncmp(p + i, a + first + 1, n) == 0 &&
+	       !isalnum((unsigned char)p[i + n]);
+}
+
 /* Whether paragraph `p` (`len` bytes) opens with one of `author`'s names
  * of two words or more (names split at ",", "&", " and ", " und "; a
  * one-word name may be a news agency or a first name that opens a
@@ -1077,8 +1099,7 @@ static bool opens_with_author(const char *p, size_t len, const char *author)
 		}
 		while (n > 0 && a[n - 1] == ' ')
 			n--;
-		if (n > 0 && memchr(a, ' ', n) && n < len && strncmp(p, a, n) == 0 &&
-		    !isalnum((unsigned char)p[n]))
+		if (n > 0 && memchr(a, ' ', n) && name_opens(p, len, a, n))
 			return true;
 		a += n;
 		a += strspn(a, " ,&");
