@@ -1111,6 +1111,34 @@ static void test_extract_path_byline_and_dateline_lines(void **state)
 	article_clear(&a);
 }
 
+/* What files a post is not the post: a list of its tags or categories
+ * after a label ("Filed Under: ...", "Tagged With: ..."), however many
+ * tags; WordPress's footer that says where it was posted; a date line
+ * followed by more fields after a bar, which is the dateline ("Published:
+ * November 5th, 2012 | Tags: ..."). */
+static void test_extract_tag_lines_and_dated_fields(void **state)
+{
+	const char *html =
+		"<html><body><article><h1>Tillerson in Moscow</h1>"
+		"<p>Published: November 5th, 2012 | Tags: Russia, Syria</p>"
+		P1 P2 P3
+		"<p>Filed Under: Afghanistan, Criminal Justice, Culture, Equality, "
+		"Health, Middle East, Military, National Security, Women</p>"
+		"<p>This entry was posted on Monday, October 15th, 2012 at 4:48 pm "
+		"and posted in Life. You can follow any responses to this entry "
+		"through the RSS 2.0 feed.</p>"
+		"</article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", "within weeks.", NULL },
+			    (const char *const[]){ "Filed Under", "Criminal Justice", "entry was posted",
+						   "Tags:", NULL });
+	assert_string_equal(a.dateline, "Published: November 5th, 2012 | Tags: Russia, Syria");
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1150,6 +1178,7 @@ int main(void)
 		cmocka_unit_test(test_extract_credit_lines_are_captions),
 		cmocka_unit_test(test_extract_signature_lines_are_parts),
 		cmocka_unit_test(test_extract_path_byline_and_dateline_lines),
+		cmocka_unit_test(test_extract_tag_lines_and_dated_fields),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
