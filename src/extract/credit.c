@@ -58,6 +58,9 @@ static bool is_word_byte(unsigned char c)
 /* The length of the label at p (whole word, case-insensitive), or 0. */
 static size_t label_at(const char *p, size_t len)
 {
+	/* the labels' first letters: most words are none of them */
+	if (len == 0 || !memchr("abcfgipABCFGIP", p[0], 14))
+		return 0;
 	for (const char *const *l = credit_labels; *l; l++) {
 		size_t k = strlen(*l);
 
@@ -142,10 +145,14 @@ static bool is_credit_clause(const char *p, size_t len)
 static bool ends_with_one_of(const char *p, size_t len,
 			     const char *const *list, size_t *start)
 {
+	if (len == 0)
+		return false;
 	for (; *list; list++) {
 		size_t k = strlen(*list);
 
-		if (k <= len && strncasecmp(p + len - k, *list, k) == 0 &&
+		if (k <= len &&
+		    tolower((unsigned char)p[len - 1]) == (*list)[k - 1] &&
+		    strncasecmp(p + len - k, *list, k) == 0 &&
 		    (k == len || !is_word_byte((unsigned char)p[len - k - 1]))) {
 			*start = len - k;
 			return true;

@@ -606,8 +606,8 @@ static bool is_date_line(const char *p, size_t len)
 				n--;
 			if (date_month_at(p + i))
 				month = true;
-			else if (!word_in(p + i, n, date_words, false))
-				other++;
+			else if (!word_in(p + i, n, date_words, false) && ++other > 1)
+				return false;
 			i += n ? n : 1;
 			continue;
 		}
