@@ -1115,7 +1115,8 @@ static void test_extract_path_byline_and_dateline_lines(void **state)
  * after a label ("Filed Under: ...", "Tagged With: ..."), however many
  * tags; WordPress's footer that says where it was posted; a date line
  * followed by more fields after a bar, which is the dateline ("Published:
- * November 5th, 2012 | Tags: ..."). */
+ * November 5th, 2012 | Tags: ..."), or " · " or " • "; a reading time;
+ * a byline's label whose name was a link. */
 static void test_extract_tag_lines_and_dated_fields(void **state)
 {
 	const char *html =
@@ -1136,6 +1137,18 @@ static void test_extract_tag_lines_and_dated_fields(void **state)
 			    (const char *const[]){ "Filed Under", "Criminal Justice", "entry was posted",
 						   "Tags:", NULL });
 	assert_string_equal(a.dateline, "Published: November 5th, 2012 | Tags: Russia, Syria");
+	article_clear(&a);
+	/* other bars; a reading time; a byline's label left alone */
+	testutil_extract("<html><body><article><h1>Tillerson in Moscow</h1>"
+			 "<p>3. August 2015 \u00b7 Filed under Politik</p>"
+			 "<p>Estimated reading time: 6 minutes</p>"
+			 "<p>Article by <a href=\"/a\">Ann Lee</a></p>" P1 P2 P3
+			 "</article></body></html>", &a);
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", NULL },
+			    (const char *const[]){ "Filed under", "reading time", "Article by",
+						   NULL });
+	assert_string_equal(a.dateline, "3. August 2015 \u00b7 Filed under Politik");
+	assert_string_equal(a.byline, "Article by Ann Lee");
 	article_clear(&a);
 }
 

@@ -68,7 +68,10 @@ static const char *const stock_lines[] = {
 	/* WordPress's sharing and like bars, in the sets' languages */
 	"like this", "like loading", "teilen mit", "teilen sie dies mit",
 	"gefällt mir", "gefällt mir wird geladen", "wird geladen",
-	"partager", "partager cet article", "compartir", "condividi", NULL
+	"partager", "partager cet article", "compartir", "condividi",
+	/* a byline's label whose name was a link (dropped as link text) */
+	"by", "article by", "written by", "posted by", "story by", "von",
+	"autor", "author", NULL
 };
 
 /* Prefixes that make a short line (under 48 bytes) chrome. */
@@ -79,6 +82,8 @@ static const char *const stock_prefixes[] = {
 	"you can follow any responses", "posted in", "veröffentlicht unter",
 	"veröffentlicht in", "publié dans", "publicado en", "category:",
 	"categories:", "kategorie:", "kategorien:", "image:", "photo:",
+	"estimated reading time", "reading time:", "lesezeit:", "lesedauer",
+	"temps de lecture", "tiempo de lectura",
 	"(photo", "photo credit", "getty images", "reuters/", "ap photo",
 	NULL
 };
@@ -484,6 +489,7 @@ static const char *const by_words[] = {
  * ("posted by msshell"): a post's or a story's signature line. */
 static const char *const signed_by_words[] = {
 	"written by ", "posted by ", "words by ", "story by ", "text by ",
+	"article by ",
 	"geschrieben von ", "verfasst von ", "publié par ", "écrit par ",
 	"escrito por ", "publicado por ", "scritto da ", "pubblicato da ",
 	NULL
@@ -646,18 +652,27 @@ static bool is_dated_by_line(const char *p, size_t len)
 	return false;
 }
 
-/* A date line and more fields after " | " ("Published: November 5th,
- * 2012 | Tags: Jerry Jones, RG3", "Nov 18, 2019 | 5 comments"): the date
- * line before the first bar, the whole under DATED_FIELDS_MAX bytes.
+/* A date line and more fields after " | ", " · " or " • " ("Published:
+ * November 5th, 2012 | Tags: Jerry Jones, RG3", "3. August 2015 · Filed
+ * under ...", "February 4, 2020 • words written by ..."): the date line
+ * before the first bar, the whole under DATED_FIELDS_MAX bytes.
  * Only the first is the story's dateline (flush_para()): a column of
  * them ("12-12-2006 15:27 | 1 comment(s)", ...) is a list, and stays
  * text for the warnings to see. */
 enum { DATED_FIELDS_MAX = 160 };
 static bool is_dated_fields(const char *p, size_t len)
 {
-	const char *bar = len < DATED_FIELDS_MAX ? memmem(p, len, " | ", 3) : NULL;
+	static const char *const bars[] = { " | ", " \u00b7 ", " \u2022 ", NULL };
 
-	return bar && bar > p && is_date_line(p, (size_t)(bar - p));
+	if (len >= DATED_FIELDS_MAX)
+		return false;
+	for (const char *const *b = bars; *b; b++) {
+		const char *bar = memmem(p, len, *b, strlen(*b));
+
+		if (bar && bar > p && is_date_line(p, (size_t)(bar - p)))
+			return true;
+	}
+	return false;
 }
 
 /* Whether a paragraph is a web address alone ("https://www.who.int/x",
