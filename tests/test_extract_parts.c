@@ -1152,6 +1152,53 @@ static void test_extract_tag_lines_and_dated_fields(void **state)
 	article_clear(&a);
 }
 
+/* The publisher's articleBody says where the story ends: what the page
+ * prints after that inside the story's container (a fund-raising appeal
+ * in capitals, a line about the newsroom) leaves the text; an
+ * articleBody cut short by the site (its end not in our text) cuts
+ * nothing. */
+#define LD_STORY(body, after)                                                 \
+	"<html><head><title>Ferry strike called off</title>"                   \
+	"<script type=\"application/ld+json\">{\"@type\": \"NewsArticle\", "  \
+	"\"headline\": \"Ferry strike called off\", \"articleBody\": \""      \
+	body "\"}</script></head><body><article><h1>Ferry strike called off</h1>" \
+	"<p>The ferry strike planned for Friday was called off after late "   \
+	"talks between the union and the operator, which ended shortly "     \
+	"before midnight with an offer on wages and rest periods.</p>"       \
+	"<p>Crews will vote on the offer next week; until then, all sailings " \
+	"between the mainland and the islands run to the usual timetable, "  \
+	"the operator said in a statement on its website.</p>"               \
+	"<p>Passengers who rebooked their trips can ask for a refund at the " \
+	"ticket offices.</p>" after "</article></body></html>"
+#define LD_WHOLE                                                               \
+	"The ferry strike planned for Friday was called off after late talks " \
+	"between the union and the operator, which ended shortly before "    \
+	"midnight with an offer on wages and rest periods.\\nCrews will vote " \
+	"on the offer next week; until then, all sailings between the "       \
+	"mainland and the islands run to the usual timetable, the operator "  \
+	"said in a statement on its website.\\nPassengers who rebooked their " \
+	"trips can ask for a refund at the ticket offices."
+#define LD_AFTER                                                               \
+	"<p>AN INFORMED PUBLIC DECIDES BETTER</p><p>We have made journalism "  \
+	"on these islands for a hundred years, and we will go on.</p>"
+static void test_extract_jsonld_body_ends_the_text(void **state)
+{
+	(void)state;
+	testutil_page_holds(LD_STORY(LD_WHOLE, LD_AFTER),
+			    (const char *const[]){ "ferry strike planned", "ticket offices.", NULL },
+			    (const char *const[]){ "INFORMED PUBLIC", "hundred years", NULL });
+	/* a body cut short: its last words end no paragraph of ours */
+	testutil_page_holds(LD_STORY("The ferry strike planned for Friday was "
+				     "called off after late talks between the union and the "
+				     "operator, which ended shortly before midnight with an "
+				     "offer on wages and rest periods.\\nCrews will vote on the "
+				     "offer next week; until then, all sailings between the "
+				     "mainland and the islands run to the usual timetable, the "
+				     "operator said ...", LD_AFTER),
+			    (const char *const[]){ "ticket offices.", "hundred years", NULL },
+			    NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1192,6 +1239,7 @@ int main(void)
 		cmocka_unit_test(test_extract_signature_lines_are_parts),
 		cmocka_unit_test(test_extract_path_byline_and_dateline_lines),
 		cmocka_unit_test(test_extract_tag_lines_and_dated_fields),
+		cmocka_unit_test(test_extract_jsonld_body_ends_the_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -141,6 +141,89 @@ static bool repetitive(const char *text)
 	return repeated * 2 >= total;
 }
 
+/* The letters and digits of s[0..len) lowercased (ASCII; other bytes
+ * of UTF-8 letters as they are), into `out`; pos[k] is the byte of `s`
+ * that gave out[k] when pos is not NULL. Returns 0, or -1 on no memory. */
+static int letters_only(const char *s, size_t len, struct buf *out,
+			size_t **pos)
+{
+	size_t *p = pos ? malloc((len + 1) * sizeof *p) : NULL;
+
+	if (pos && !p)
+		return -1;
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char l;
+
+		if (!(isalnum(c) || c >= 0x80))
+			continue;
+		l = (char)tolower(c);
+		if (p)
+			p[out->len] = i;
+		if (buf_add(out, &l, 1)) {
+			free(p);
+			return -1;
+		}
+	}
+	if (pos)
+		*pos = p;
+	return 0;
+}
+
+/* What follows the story's end in the DOM's text, cut when the
+ * publisher's own copy (`body`, JSON-LD articleBody, BODY_END_MIN
+ * letters or more, and as many as 6/10 of the text's) says where it
+ * ends: the paragraph of `text` that holds body's last BODY_END_KEY
+ * letters and digits (compared without spaces, punctuation or case)
+ * ends the text. What a page prints after its story inside the story's
+ * container (an author's bio, a contact line, a promo, other stories'
+ * teasers) is in no articleBody. A body whose end our text does not
+ * hold (cut short by the site, or another story), or that is much
+ * shorter than the text (a summary, the part before a paywall), cuts
+ * nothing. Returns 0, or -1 on no memory. */
+enum { BODY_END_MIN = 200, BODY_END_KEY = 48, BODY_SHARE_NUM = 6,
+       BODY_SHARE_DEN = 10 };
+static int cut_after_body_end(char *text, const char *body)
+{
+	struct buf b = BUF_INIT, t = BUF_INIT;
+	size_t *pos = NULL, end;
+	const char *at = NULL;
+	char *next;
+	int rc = -1;
+
+	if (letters_only(body, strlen(body), &b, NULL))
+		goto out;
+	rc = 0;
+	if (b.len < BODY_END_MIN)
+		goto out;
+	rc = -1;
+	if (letters_only(text, strlen(text), &t, &pos))
+		goto out;
+	rc = 0;
+	if (b.len * BODY_SHARE_DEN < t.len * BODY_SHARE_NUM)
+		goto out; /* a summary or the free part: it ends early */
+	for (size_t from = 0; from + BODY_END_KEY <= t.len;) {
+		const char *f = memmem(t.data + from, t.len - from,
+				       b.data + b.len - BODY_END_KEY, BODY_END_KEY);
+
+		if (!f)
+			break;
+		at = f; /* the last occurrence */
+		from = (size_t)(f - t.data) + 1;
+	}
+	if (!at)
+		goto out;
+	end = pos[(size_t)(at - t.data) + BODY_END_KEY - 1];
+	next = strstr(text + end, "\n\n");
+	if (next)
+		*next = '\0';
+out:
+	free(pos);
+	buf_release(&b);
+	buf_release(&t);
+	return rc;
+}
+
 /* Whether the DOM's text `text` is the story the publisher's own copy
  * `body` (JSON-LD articleBody) tells: when the body holds
  * CONFIRM_BODY_MIN characters or more, at least a quarter of its first
@@ -1301,6 +1384,11 @@ int extract_article(const char *html, size_t len, const char *name,
 		text = body;
 		from_dom = false;
 	} else {
+		if (body && cut_after_body_end(text, body)) {
+			free(body);
+			error_set(err, name, "out of memory");
+			goto out;
+		}
 		free(body);
 	}
 	if (!*text && !(out->title && *out->title)) {
