@@ -1147,8 +1147,18 @@ static void test_extract_tag_lines_and_dated_fields(void **state)
 	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", NULL },
 			    (const char *const[]){ "Filed under", "reading time", "Article by",
 						   NULL });
+
 	assert_string_equal(a.dateline, "3. August 2015 \u00b7 Filed under Politik");
 	assert_string_equal(a.byline, "Article by Ann Lee");
+	article_clear(&a);
+	/* the page telling its reader that the story goes on past an ad */
+	testutil_extract("<html><body><article><h1>Tillerson in Moscow</h1>" P1
+			 "<p>Story continues below advertisement</p>" P2
+			 "<div>Advertisement - Continue Reading Below</div>" P3
+			 "</article></body></html>", &a);
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow",
+							   "within weeks.", NULL },
+			    (const char *const[]){ "continues below", "Continue Reading", NULL });
 	article_clear(&a);
 }
 

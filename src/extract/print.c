@@ -84,6 +84,12 @@ static const char *const stock_prefixes[] = {
 	"categories:", "kategorie:", "kategorien:", "image:", "photo:",
 	"estimated reading time", "reading time:", "lesezeit:", "lesedauer",
 	"temps de lecture", "tiempo de lectura",
+	/* the page telling the reader the story goes on past an ad */
+	"story continues below", "article continues below",
+	"content continues below", "continue reading below",
+	"advertisement - continue", "advertisement continue",
+	"scroll to continue", "lesen sie nach der anzeige weiter",
+	"weiterlesen nach der anzeige", "la suite après",
 	"(photo", "photo credit", "getty images", "reuters/", "ap photo",
 	NULL
 };
