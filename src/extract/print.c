@@ -179,10 +179,12 @@ static bool is_stock_line(const char *p, size_t len)
 	return false;
 }
 
+static bool is_date_line(const char *p, size_t len);
+
 /* The author's name (of two words or more) and what a byline adds to
- * it after a separator: "Jane Smith, Staff Writer", "Jane Smith | The
- * Sun", "Max Lee - Reuters"; no sentence ("Jane Smith, 34, was
- * arrested."). */
+ * it after a separator ("Jane Smith, Staff Writer", "Jane Smith | The
+ * Sun", "Max Lee - Reuters"; no sentence: "Jane Smith, 34, was
+ * arrested.") or a date line ("Sarah Gooding March 9, 2017"). */
 static bool is_author_with_role(const char *p, size_t len, const char *author)
 {
 	size_t k = strlen(author);
@@ -192,6 +194,8 @@ static bool is_author_with_role(const char *p, size_t len, const char *author)
 		return false;
 	r = p + k;
 	r += strspn(r, " ");
+	if (r > p + k && is_date_line(r, len - (size_t)(r - p)))
+		return true; /* "Sarah Gooding March 9, 2017" */
 	if (!(*r == ',' || *r == '|' || strncmp(r, "- ", 2) == 0 ||
 	      strncmp(r, "\u2013", 3) == 0 || strncmp(r, "\u2014", 3) == 0))
 		return false;
