@@ -1072,6 +1072,19 @@ static void test_extract_signature_lines_are_parts(void **state)
 			    (const char *const[]){ "gizzmo", NULL });
 	assert_string_equal(a.dateline, "Veröffentlicht am 12. Juni 2017 von gizzmo");
 	article_clear(&a);
+	/* a wire story's credits after it; the author "for" a site; a US
+	 * dateline with its time zone abbreviated to two letters */
+	testutil_extract("<html><head><meta name=\"author\" content=\"Ann Lee\">"
+			 "</head><body><article><h1>Tillerson in Moscow</h1>"
+			 "<p>Ann Lee For Dailymail.com</p>"
+			 "<p>Originally Published: November 18, 2019 5:26 p.m. CT</p>"
+			 P1 P2 P3 "<p>Reporting by Ann Lee in Moscow; Editing by Bo Park</p>"
+			 "</article></body></html>", &a);
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", "within weeks.", NULL },
+			    (const char *const[]){ "Dailymail", "Originally", "Editing by", NULL });
+	assert_string_equal(a.byline, "Ann Lee For Dailymail.com");
+	assert_string_equal(a.dateline, "Originally Published: November 18, 2019 5:26 p.m. CT");
+	article_clear(&a);
 }
 
 /* Lines around the story that say where it stands, who wrote it and

@@ -181,6 +181,12 @@ static bool is_stock_line(const char *p, size_t len)
 
 static bool is_date_line(const char *p, size_t len);
 
+/* Whether NUL-terminated `s` holds ". " (a sentence ends in it). */
+static bool has_full_stop(const char *s)
+{
+	return strstr(s, ". ") != NULL;
+}
+
 /* The author's name (of two words or more) and what a byline adds to
  * it after a separator ("Jane Smith, Staff Writer", "Jane Smith | The
  * Sun", "Max Lee - Reuters"; no sentence: "Jane Smith, 34, was
@@ -196,6 +202,9 @@ static bool is_author_with_role(const char *p, size_t len, const char *author)
 	r += strspn(r, " ");
 	if (r > p + k && is_date_line(r, len - (size_t)(r - p)))
 		return true; /* "Sarah Gooding March 9, 2017" */
+	if (r > p + k && len < 80 && strncasecmp(r, "for ", 4) == 0 &&
+	    !has_full_stop(r))
+		return true; /* "Jane Smith For Dailymail.com" */
 	if (!(*r == ',' || *r == '|' || strncmp(r, "- ", 2) == 0 ||
 	      strncmp(r, "\u2013", 3) == 0 || strncmp(r, "\u2014", 3) == 0))
 		return false;
@@ -499,7 +508,8 @@ static const char *const by_words[] = {
  * ("posted by msshell"): a post's or a story's signature line. */
 static const char *const signed_by_words[] = {
 	"written by ", "posted by ", "words by ", "story by ", "text by ",
-	"article by ",
+	"article by ", "reporting by ", "additional reporting by ",
+	"editing by ", "compiled by ",
 	"geschrieben von ", "verfasst von ", "publié par ", "écrit par ",
 	"escrito por ", "publicado por ", "scritto da ", "pubblicato da ",
 	NULL
@@ -545,7 +555,8 @@ static const char *const date_words[] = {
 	"sunday", "montag", "dienstag", "mittwoch", "donnerstag", "freitag",
 	"samstag", "sonntag", "lundi", "mardi", "mercredi", "jeudi",
 	"vendredi", "samedi", "dimanche", "gmt", "utc", "est", "edt", "cst",
-	"cdt", "pst", "pdt", "bst", "cet", "cest", "mez", "et", "date",
+	"cdt", "pst", "pdt", "bst", "cet", "cest", "mez", "et", "ct", "pt",
+	"mt", "originally", "date",
 	"datum", "time", "created",
 	/* time zones beyond Europe's and the mainland US's, weekdays as
 	 * datelines abbreviate them, a story's age and reading time
