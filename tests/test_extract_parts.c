@@ -944,6 +944,14 @@ static void test_extract_share_bar_lines_are_stock(void **state)
 			    "</article></body></html>",
 			    (const char *const[]){ "within weeks.", NULL },
 			    (const char *const[]){ "Teilen", "geladen", "Like this", NULL });
+	/* the page's controls around the story */
+	testutil_page_holds("<html><body><article><h1>Tillerson in Moscow</h1>"
+			    "<p>Adjust font size:</p><p>Print this</p>" P1 P2
+			    "<div>Bookmark, Share, or Email This Page</div>" P3
+			    "<p>Average Rating</p><p>Vote Now!</p></article></body></html>",
+			    (const char *const[]){ "arrived in Moscow", "within weeks.", NULL },
+			    (const char *const[]){ "font size", "Print this", "Bookmark", "Rating",
+						   "Vote", NULL });
 }
 
 /* A heading's own id made from its words (WordPress writes "für" as

@@ -69,6 +69,12 @@ static const char *const stock_lines[] = {
 	"like this", "like loading", "teilen mit", "teilen sie dies mit",
 	"gefällt mir", "gefällt mir wird geladen", "wird geladen",
 	"partager", "partager cet article", "compartir", "condividi",
+	/* the page's controls around the story */
+	"adjust font size", "resize text", "text size", "font size",
+	"bookmark this page", "bookmark, share, or email this page",
+	"email this page", "email this article", "email this story",
+	"print this", "print this page", "print this story",
+	"average rating", "vote now", "search", "archive",
 	/* a byline's label whose name was a link (dropped as link text) */
 	"by", "article by", "written by", "posted by", "story by", "von",
 	"autor", "author", NULL
