@@ -1013,9 +1013,10 @@ static void test_extract_legal_notice_is_no_caption(void **state)
 /* Pictures' credits and a gallery's counter with no markup that says so
  * (no figcaption, no "caption" class) are told by their words: a credit
  * alone, a caption that ends with one, an agency after a photographer's
- * name, "Image 2 of 5". They go to the captions; a sentence of the story
- * that speaks of a photo stays, and so does a copyright notice with its
- * year (the site's, not a picture's). */
+ * name; they go to the captions. A gallery's counter ("Image 2 of 5")
+ * is dropped. A sentence of the story that speaks of a photo stays, and
+ * so does a copyright notice with its year (the site's, not a
+ * picture's). */
 static void test_extract_credit_lines_are_captions(void **state)
 {
 	const char *html =
@@ -1044,6 +1045,7 @@ static void test_extract_credit_lines_are_captions(void **state)
 	assert_non_null(strstr(a.captions, "(Foto: dpa)"));
 	assert_non_null(strstr(a.captions, "Photo credit: Ann Lee"));
 	assert_null(strstr(a.captions, "photo by the ministry"));
+	assert_null(strstr(a.captions, "Image 2 of 5")); /* no caption either */
 	article_clear(&a);
 }
 

@@ -6,7 +6,8 @@
  * "Image 1 of 5". A credit names who took or owns a picture; the label
  * that introduces it ("Photo", "Foto", "Image credit", "Bild") is the
  * convention of picture desks in every language of the tests, so the
- * label, not a site's wording, is what is matched.
+ * label, not a site's wording, is what is matched. A gallery's counter
+ * is told the same way, to be dropped.
  */
 #include "internal.h"
 
@@ -176,7 +177,7 @@ static bool has_sentence_end(const char *p, size_t len)
 /* "Image 1 of 5", "Foto 2 von 8", "Slide 3 of 12", "2/28 photos ©
  * Shutterstock": a gallery's counter. A label before or after the
  * numbers is needed with a '/' ("3/12" alone may be a score). */
-static bool is_counter(const char *p, size_t len)
+bool is_gallery_counter(const char *p, size_t len)
 {
 	static const char *const ofs[] = { " of ", " von ", " de ", " sur ",
 					   " di ", " z ", "/", NULL };
@@ -263,8 +264,6 @@ bool is_credit_line(const char *p, size_t len)
 
 	if (len == 0 || len >= CAPTION_LINE)
 		return false;
-	if (is_counter(p, len))
-		return true;
 	/* A line that opens with a credit; words before the label ("Top
 	 * photo by", "Official White House Photo by") only in a short line
 	 * that is no sentence. */

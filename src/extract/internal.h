@@ -396,11 +396,14 @@ void parts_release(struct parts *p);
 enum { MAX_PARTS = 8 };
 
 bool is_end_marker(const char *p, size_t len);
-/* Whether a paragraph (len bytes) is a picture's credit, a caption that
- * ends with one, or a gallery's counter, by its words (credit.c): "Photo:
- * Alvaro Serey", "Habeck (li.) in Berlin. (Foto: dpa)", "Stanley
- * Chou/Getty Images", "Image 1 of 5". Captions, not the story. */
+/* Whether a paragraph (len bytes) is a picture's credit or a caption
+ * that ends with one, by its words (credit.c): "Photo: Alvaro Serey",
+ * "Habeck (li.) in Berlin. (Foto: dpa)", "Stanley Chou/Getty Images".
+ * Captions, not the story. */
 bool is_credit_line(const char *p, size_t len);
+/* Whether a paragraph is a gallery's counter ("Image 1 of 5", "2/28
+ * photos © Shutterstock"): neither the story nor a caption. */
+bool is_gallery_counter(const char *p, size_t len);
 void flush_para(struct printer *pr);
 void print_subtree(struct printer *pr, xmlNode *root);
 /* Walks the nodes between `from` and `to` (see print.c), printing them

@@ -809,6 +809,10 @@ void flush_para(struct printer *pr)
 		pr->link_line = pr->by_br;
 		goto done;
 	}
+	if (is_gallery_counter(b->data, b->len)) {
+		pr->filed += b->len;
+		goto done;
+	}
 	if (pr->caption || is_credit_line(b->data, b->len)) {
 		add_caption(pr, b->data, b->len);
 		goto done;
