@@ -1241,6 +1241,22 @@ static void test_extract_jsonld_body_ends_the_text(void **state)
 			    NULL);
 }
 
+/* An empty <h1> (a logo's) before the headline's: what stands before
+ * the first <h1> with text is read once more, and the first reading is
+ * freed (make check's leak sanitizer fails this test without it). */
+static void test_extract_empty_h1_before_the_headline(void **state)
+{
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract("<html><body><p>World news</p><h1><img src=\"l.png\"></h1>"
+			 "<p>Sections</p><article><h1>Tillerson in Moscow</h1>" P1 P2 P3
+			 "</article></body></html>", &a);
+	assert_string_equal(a.title, "Tillerson in Moscow");
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", NULL }, NULL);
+	article_clear(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1282,6 +1298,7 @@ int main(void)
 		cmocka_unit_test(test_extract_path_byline_and_dateline_lines),
 		cmocka_unit_test(test_extract_tag_lines_and_dated_fields),
 		cmocka_unit_test(test_extract_jsonld_body_ends_the_text),
+		cmocka_unit_test(test_extract_empty_h1_before_the_headline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -409,10 +409,14 @@ int collect_meta(xmlNode *root, struct meta *m)
 						 : (m->title ? NULL : &m->title);
 
 				descend = false;
-				if (h1 && !m->nh1 && pre.len &&
-				    !(m->before = strdup(tail_of(&pre)))) {
-					rc = -1;
-					break;
+				/* before the first <h1> with text: an empty one
+				 * before it leaves its copy to be replaced */
+				if (h1 && !m->nh1 && pre.len) {
+					free(m->before);
+					if (!(m->before = strdup(tail_of(&pre)))) {
+						rc = -1;
+						break;
+					}
 				}
 				if (slot && !(!h1 && n->parent &&
 					      is_tag(n->parent, "svg"))) {
