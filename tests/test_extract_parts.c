@@ -1132,14 +1132,15 @@ static void test_extract_path_byline_and_dateline_lines(void **state)
 	assert_non_null(strstr(a.captions, "Photo : YONHAP News"));
 	assert_non_null(strstr(a.captions, "Photo source: Markus Spiske"));
 	article_clear(&a);
-	/* the author's name and a date */
+	/* the author's name and a date; the story's age */
 	testutil_extract("<html><head><meta name=\"author\" content=\"Ann Lee\">"
 			 "</head><body><article><h1>Tillerson in Moscow</h1>"
-			 "<p>Ann Lee March 9, 2017</p>" P1 P2 P3 "</article></body></html>",
-			 &a);
+			 "<p>Ann Lee March 9, 2017</p><p>Updated 2 hours ago</p>" P1 P2 P3
+			 "</article></body></html>", &a);
 	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", NULL },
-			    (const char *const[]){ "March 9", NULL });
+			    (const char *const[]){ "March 9", "hours ago", NULL });
 	assert_string_equal(a.byline, "Ann Lee March 9, 2017");
+	assert_string_equal(a.dateline, "Updated 2 hours ago"); /* a story's age */
 	article_clear(&a);
 }
 

@@ -574,6 +574,10 @@ static const char *const date_words[] = {
 	"sgt", "wat", "eat", "cat", "mon", "tue", "tues", "wed", "thu",
 	"thur", "thurs", "fri", "sat", "sun", "ago", "hour", "hours",
 	"minute", "minutes", "min", "mins", "read", "first", "edited",
+	"second", "seconds", "day", "days", "week", "weeks", "month",
+	"months", "year", "years", "vor", "stunde", "stunden", "minuten",
+	"tag", "tagen", "woche", "wochen", "monat", "monaten", "jahr",
+	"jahren",
 	/* Italian, Portuguese, Spanish, Polish, Dutch labels and weekdays */
 	"pubblicato", "aggiornato", "ultima", "modifica", "il", "alle", "ore",
 	"lunedì", "martedì", "mercoledì", "giovedì", "venerdì", "sabato",
@@ -596,11 +600,22 @@ static bool word_in(const char *w, size_t n, const char *const *list, bool prefi
 	return false;
 }
 
+/* Whether a short line gives a story's age ("2 hours ago", "vor 3
+ * Stunden", "Updated 5 min ago"): "ago" ends it or "vor" opens it. */
+static bool relative_time(const char *p, size_t len)
+{
+	while (len > 0 && strchr(" .", p[len - 1]))
+		len--;
+	return (len > 4 && strncasecmp(p + len - 4, " ago", 4) == 0) ||
+	       (len > 4 && strncasecmp(p, "vor ", 4) == 0);
+}
+
 /* A date line: a short line (under 90 bytes) holding a date (a month's
  * name and a number, or a numeric date such as 20.11.2019, 2019-11-20 or
  * 11/20/2019) and besides it nothing but labels, weekdays and times:
  * "Updated 5:27 am CST, Wednesday, November 20, 2019", "Stand:
- * 03.04.2020, 19:49 Uhr". Not a sentence that mentions a date. */
+ * 03.04.2020, 19:49 Uhr"; or a story's age ("2 months ago"). Not a
+ * sentence that mentions a date. */
 static bool is_date_line(const char *p, size_t len)
 {
 	bool month = false, number = false, numeric = false;
@@ -646,7 +661,8 @@ static bool is_date_line(const char *p, size_t len)
 		}
 		i++;
 	}
-	return (numeric || (month && number)) && other <= 1;
+	return (numeric || (month && number) || (number && relative_time(p, len))) &&
+	       other <= 1;
 }
 
 /* Words between a date line and its author's name. */
