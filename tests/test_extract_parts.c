@@ -1025,6 +1025,8 @@ static void test_extract_credit_lines_are_captions(void **state)
 		"<p>Rex Tillerson at the Kremlin. Photo: Jane Roe</p></div>" P2
 		"<div><img src=\"b.jpg\"><span>Stanley Chou/Getty Images</span></div>"
 		"<p>Sergei Lavrov in Moscow on Tuesday. (Foto: dpa)</p>"
+		"<p>Lavrov speaks to reporters in Moscow, Russia, April 12, 2017. "
+		"REUTERS/Maxim Shemetov</p>"
 		"<p>The photo by the ministry, taken on Tuesday evening, shows "
 		"both men at the long table where the talks went on for hours.</p>"
 		P3 "<p>Photo credit: Ann Lee</p>"
@@ -1043,6 +1045,7 @@ static void test_extract_credit_lines_are_captions(void **state)
 	assert_non_null(strstr(a.captions, "at the Kremlin. Photo: Jane Roe"));
 	assert_non_null(strstr(a.captions, "Stanley Chou/Getty Images"));
 	assert_non_null(strstr(a.captions, "(Foto: dpa)"));
+	assert_non_null(strstr(a.captions, "REUTERS/Maxim Shemetov"));
 	assert_non_null(strstr(a.captions, "Photo credit: Ann Lee"));
 	assert_null(strstr(a.captions, "photo by the ministry"));
 	assert_null(strstr(a.captions, "Image 2 of 5")); /* no caption either */

@@ -35,7 +35,8 @@ static const char *const agencies[] = {
 	"getty images", "getty", "afp", "ap", "reuters", "epa", "dpa",
 	"shutterstock.com", "shutterstock", "istockphoto", "istock", "alamy",
 	"imago", "unsplash", "picture alliance", "picture-alliance", "pa",
-	"pa wire", "ap photo", "keystone", "anp", "ansa", "efe", NULL
+	"pa wire", "pa images", "pa media", "ap photo", "keystone", "anp",
+	"ansa", "efe", NULL
 };
 
 /* Picture libraries alone: a short line ending with one is a credit
@@ -218,6 +219,23 @@ bool is_gallery_counter(const char *p, size_t len)
 	return false;
 }
 
+/* Whether [p, p + len) opens with an agency, a '/' and a name, as wire
+ * pictures are credited ("REUTERS/Jonathan Ernst", "AFP/Getty"), and
+ * holds no space-separated sentence. */
+static bool agency_slash(const char *p, size_t len)
+{
+	if (len > CREDIT_CLAUSE)
+		return false;
+	for (const char *const *a = agencies; *a; a++) {
+		size_t k = strlen(*a);
+
+		if (k + 1 < len && strncasecmp(p, *a, k) == 0 && p[k] == '/' &&
+		    p[k + 1] != ' ')
+			return !has_sentence_end(p, len);
+	}
+	return false;
+}
+
 /* The trailing credit of a caption: a bracket at the end that holds a
  * credit clause ("(Foto: dpa)", "[Photograph: X]", "(Official White
  * House Photo by X)") or, square, an agency alone ("[EPA]"); or a credit
@@ -253,7 +271,8 @@ static bool ends_with_credit(const char *p, size_t len)
 	/* the clause after the last ". ", " - " or " | " */
 	for (s = e; s > 2 && e - s <= CREDIT_CLAUSE; s--)
 		if (p[s - 1] == ' ' && strchr(".|-", p[s - 2]))
-			return is_credit_clause(p + s, e - s);
+			return is_credit_clause(p + s, e - s) ||
+			       agency_slash(p + s, e - s);
 	return false;
 }
 
