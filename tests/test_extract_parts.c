@@ -1233,6 +1233,10 @@ static void test_extract_jsonld_body_ends_the_text(void **state)
 	testutil_page_holds(LD_STORY(LD_WHOLE, LD_AFTER),
 			    (const char *const[]){ "ferry strike planned", "ticket offices.", NULL },
 			    (const char *const[]){ "INFORMED PUBLIC", "hundred years", NULL });
+	/* a body that ends with the byline our text moves to its field */
+	testutil_page_holds(LD_STORY(LD_WHOLE "\\nBy Ann Lee", "<p>By Ann Lee</p>" LD_AFTER),
+			    (const char *const[]){ "ticket offices.", NULL },
+			    (const char *const[]){ "INFORMED PUBLIC", "hundred years", NULL });
 	/* a body cut short: its last words end no paragraph of ours */
 	testutil_page_holds(LD_STORY("The ferry strike planned for Friday was "
 				     "called off after late talks between the union and the "

@@ -174,15 +174,17 @@ static int letters_only(const char *s, size_t len, struct buf *out,
  * publisher's own copy (`body`, JSON-LD articleBody, BODY_END_MIN
  * letters or more, and as many as 6/10 of the text's) says where it
  * ends: the paragraph of `text` that holds body's last BODY_END_KEY
- * letters and digits (compared without spaces, punctuation or case)
- * ends the text. What a page prints after its story inside the story's
+ * letters and digits (compared without spaces, punctuation or case; or
+ * the BODY_END_KEY before up to BODY_END_SLACK last ones our text moved
+ * to the parts, a closing "Von Cosima Künzel" or "(dpa)") ends the
+ * text. What a page prints after its story inside the story's
  * container (an author's bio, a contact line, a promo, other stories'
  * teasers) is in no articleBody. A body whose end our text does not
  * hold (cut short by the site, or another story), or that is much
  * shorter than the text (a summary, the part before a paywall), cuts
  * nothing. Returns 0, or -1 on no memory. */
-enum { BODY_END_MIN = 200, BODY_END_KEY = 48, BODY_SHARE_NUM = 6,
-       BODY_SHARE_DEN = 10 };
+enum { BODY_END_MIN = 200, BODY_END_KEY = 48, BODY_END_SLACK = 64,
+       BODY_SHARE_NUM = 6, BODY_SHARE_DEN = 10 };
 static int cut_after_body_end(char *text, const char *body)
 {
 	struct buf b = BUF_INIT, t = BUF_INIT;
@@ -202,14 +204,19 @@ static int cut_after_body_end(char *text, const char *body)
 	rc = 0;
 	if (b.len * BODY_SHARE_DEN < t.len * BODY_SHARE_NUM)
 		goto out; /* a summary or the free part: it ends early */
-	for (size_t from = 0; from + BODY_END_KEY <= t.len;) {
-		const char *f = memmem(t.data + from, t.len - from,
-				       b.data + b.len - BODY_END_KEY, BODY_END_KEY);
+	for (size_t skip = 0; !at && skip <= BODY_END_SLACK &&
+			      skip + BODY_END_KEY <= b.len; skip++) {
+		const char *key = b.data + b.len - skip - BODY_END_KEY;
 
-		if (!f)
-			break;
-		at = f; /* the last occurrence */
-		from = (size_t)(f - t.data) + 1;
+		for (size_t from = 0; from + BODY_END_KEY <= t.len;) {
+			const char *f = memmem(t.data + from, t.len - from, key,
+					       BODY_END_KEY);
+
+			if (!f)
+				break;
+			at = f; /* the last occurrence */
+			from = (size_t)(f - t.data) + 1;
+		}
 	}
 	if (!at)
 		goto out;
