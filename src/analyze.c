@@ -43,7 +43,7 @@
 #define WORD_STOP 0xff /* tlen: a stopword */
 #define WORD_SAME 0xfe /* tlen: the term is the word itself */
 struct word_entry {
-	uint32_t hash;  /* hash_bytes() of the word */
+	uint32_t hash;  /* hash_key() of the word */
 	uint8_t len;    /* the word's bytes; 0: a free entry */
 	uint8_t tlen;   /* the term's bytes, WORD_STOP or WORD_SAME */
 	char bytes[WORD_ENTRY_BYTES]; /* the word, then its term (unless WORD_SAME) */
@@ -313,7 +313,7 @@ static void cache_prefetch(const struct lang_slot *s, uint32_t h)
 		__builtin_prefetch(&s->cache[h & (s->nslots - 1)]);
 }
 
-/* word_term() through the slot's cache, for a word of hash_bytes() h.
+/* word_term() through the slot's cache, for a word of hash_key() h.
  * *stop is set for a stopword. The term returned may lie in the cache:
  * valid until the next call, as *tid: the entry's term id (lang_slot.tid),
  * or NULL when the word is not remembered. */
@@ -536,7 +536,7 @@ static int emit_hashed(struct analyzer *an, struct lang_slot *slot, const char *
 static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
 		     size_t len, float weight)
 {
-	return emit_hashed(an, slot, w, len, slot ? hash_bytes(w, len) : 0, weight);
+	return emit_hashed(an, slot, w, len, slot ? hash_key(w, len) : 0, weight);
 }
 
 /* Tokenises one normalised text, adding each term with `weight`; words
@@ -625,7 +625,7 @@ static int tokenize_ascii(struct analyzer *an, const char *lang, const char *tex
 {
 	struct lang_slot *slot = lang ? lang_slot_for(an, lang) : NULL;
 	size_t i = 0, start = 0, n = next_ascii_word(text, len, &i, &start);
-	uint32_t h = slot && n ? hash_bytes(text + start, n) : 0;
+	uint32_t h = slot && n ? hash_key(text + start, n) : 0;
 
 	/* one word ahead: its cache entry is asked for while this one counts */
 	while (n) {
@@ -634,7 +634,7 @@ static int tokenize_ascii(struct analyzer *an, const char *lang, const char *tex
 		float w = weight + (at < lead_end ? lead_weight - 1.0f : 0.0f);
 		n = next_ascii_word(text, len, &i, &start);
 		if (slot && n) {
-			h = hash_bytes(text + start, n);
+			h = hash_key(text + start, n);
 			cache_prefetch(slot, h);
 		}
 		if (emit_hashed(an, slot, text + at, wl, wh, w))

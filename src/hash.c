@@ -21,6 +21,49 @@ uint32_t hash_bytes(const void *data, size_t len)
 	return h;
 }
 
+static uint64_t load64(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static uint64_t load32(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+/* Every bit of x moves every bit of the result (splitmix64's finaliser). */
+static uint64_t mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+uint32_t hash_key(const void *data, size_t len)
+{
+	const unsigned char *p = data;
+	uint64_t h = 0x9e3779b97f4a7c15ULL * (len + 1), v = 0;
+	size_t n = len;
+
+	for (; n > 8; n -= 8, p += 8)
+		h = (h ^ load64(p)) * 0xff51afd7ed558ccdULL;
+	/* the last 1 to 8 bytes, as two loads that may overlap */
+	if (n >= 4)
+		v = load32(p) | load32(p + n - 4) << 32;
+	else if (n)
+		v = p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
+	h = mix(h ^ v);
+	return (uint32_t)(h ^ h >> 32);
+}
+
 void strmap_init(struct strmap *m)
 {
 	memset(m, 0, sizeof *m);
@@ -81,7 +124,7 @@ static int strmap_rehash(struct strmap *m, size_t nslots)
 	return 0;
 }
 
-/* strmap_find() for a key whose hash_bytes() is h. */
+/* strmap_find() for a key whose hash_key() is h. */
 static int64_t find_hashed(const struct strmap *m, const char *key, size_t len, uint32_t h)
 {
 	size_t i;
@@ -99,7 +142,7 @@ static int64_t find_hashed(const struct strmap *m, const char *key, size_t len, 
 
 int64_t strmap_find(const struct strmap *m, const char *key, size_t len)
 {
-	return m->nslots ? find_hashed(m, key, len, hash_bytes(key, len)) : -1;
+	return m->nslots ? find_hashed(m, key, len, hash_key(key, len)) : -1;
 }
 
 static char *strmap_store(struct strmap *m, const char *key, size_t len)
@@ -139,7 +182,11 @@ static char *strmap_store(struct strmap *m, const char *key, size_t len)
 int64_t strmap_intern(struct strmap *m, const char *key, size_t len)
 {
 	/* hashed once: most keys a story counts are new to its map */
-	uint32_t h = hash_bytes(key, len);
+	return strmap_intern_hashed(m, key, len, hash_key(key, len));
+}
+
+int64_t strmap_intern_hashed(struct strmap *m, const char *key, size_t len, uint32_t h)
+{
 	int64_t found = find_hashed(m, key, len, h);
 	size_t i;
 	char *copy;

@@ -42,7 +42,18 @@ static inline const char *strmap_key(const struct strmap *m, uint32_t id)
 	return m->keys[id];
 }
 
-/* FNV-1a, 32 bits. */
+/* strmap_intern() for a key whose hash_key() the caller has already:
+ * h must be hash_key(key, len). */
+int64_t strmap_intern_hashed(struct strmap *m, const char *key, size_t len, uint32_t h);
+
+/* FNV-1a, 32 bits: the hash behind signatures that are stored and compared
+ * (lead and number signatures, policy.h's words), so it never changes. */
 uint32_t hash_bytes(const void *data, size_t len);
+
+/* The maps' own hash (strmap, the analyzer's word cache): a few multiplies
+ * a key, 8 bytes at a time, where FNV-1a waits on a multiply per byte (a
+ * word was hashed two or three times on its way into a model). Only ever
+ * compared within one process: never stored, free to change. */
+uint32_t hash_key(const void *data, size_t len);
 
 #endif

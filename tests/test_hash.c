@@ -1,5 +1,6 @@
 /*
- * Tests for hash: dense ids in insertion order, lookups across rehashes and
+ * Tests for hash: the maps' hash reads every byte and spreads keys; dense ids
+ * in insertion order, lookups across rehashes and
  * key blocks, keys with embedded NUL bytes and prefixes, clear-and-reuse.
  */
 #include <setjmp.h>
@@ -20,6 +21,44 @@ static void test_hash_bytes_is_fnv1a(void **state)
 	assert_int_equal(hash_bytes("", 0), 0x811c9dc5u);
 	assert_int_equal(hash_bytes("a", 1), 0xe40c292cu);
 	assert_int_equal(hash_bytes("foobar", 6), 0xbf9cf968u);
+}
+
+/* The maps' hash reads every byte of a key: changing any one byte of a key
+ * of 1 to 40 bytes (the short tails read as overlapping loads) changes it,
+ * and keys that differ only in length differ. */
+static void test_hash_key_reads_every_byte(void **state)
+{
+	char key[41], other[41];
+
+	(void)state;
+	for (size_t len = 1; len <= 40; len++) {
+		for (size_t i = 0; i < len; i++)
+			key[i] = (char)('a' + (i * 7 + len) % 26);
+		assert_int_not_equal(hash_key(key, len), hash_key(key, len - 1));
+		for (size_t i = 0; i < len; i++) {
+			memcpy(other, key, len);
+			other[i] ^= 1;
+			assert_int_not_equal(hash_key(key, len), hash_key(other, len));
+		}
+	}
+}
+
+/* Its low bits, which pick a map's slot, spread keys like "w123" evenly:
+ * 65,536 of them in 4,096 slots, none with more than three times its share. */
+static void test_hash_key_spreads_low_bits(void **state)
+{
+	static unsigned count[4096];
+	char key[16];
+	unsigned most = 0;
+
+	(void)state;
+	for (int i = 0; i < 65536; i++) {
+		int len = snprintf(key, sizeof key, "w%d", i);
+		count[hash_key(key, (size_t)len) & 4095]++;
+	}
+	for (int i = 0; i < 4096; i++)
+		most = count[i] > most ? count[i] : most;
+	assert_true(most <= 48);
 }
 
 static void test_strmap_find_in_empty_map_fails(void **state)
@@ -219,6 +258,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hash_bytes_is_fnv1a),
+		cmocka_unit_test(test_hash_key_reads_every_byte),
+		cmocka_unit_test(test_hash_key_spreads_low_bits),
 		cmocka_unit_test(test_strmap_find_in_empty_map_fails),
 		cmocka_unit_test(test_strmap_ids_are_dense_in_insertion_order),
 		cmocka_unit_test(test_strmap_key_length_matters),
