@@ -8,6 +8,7 @@
  */
 #include "numbers.h"
 
+#include <stddef.h>
 #include <string.h>
 
 #include <utf8proc.h>
@@ -98,6 +99,28 @@ static void add_number(uint32_t *sig, const unsigned char *w, size_t len, int le
 		lead_add(sig, h);
 }
 
+/* The first byte of p[i .. len) that is an ASCII digit or not ASCII (len
+ * when none): past the lead only those can start a number. Eight bytes are
+ * tested at a time (a text is mostly letters and spaces): with the high
+ * bits cleared no byte's sum carries into the next, so y + (0x80 - '0')
+ * sets a byte's high bit from '0' up and y + (0x7f - '9') from past '9'.
+ * A hit is then found byte by byte. */
+static size_t next_candidate(const unsigned char *p, size_t i, size_t len)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t v, y;
+		memcpy(&v, p + i, 8);
+		y = v & ~highs;
+		if ((((y + ones * (0x80 - '0')) & ~(y + ones * (0x7f - '9'))) | v) & highs)
+			break;
+	}
+	while (i < len && p[i] < 0x80 && !(p[i] >= '0' && p[i] <= '9'))
+		i++;
+	return i;
+}
+
 /* Adds the numbers of s to the filter, and to the lead those among its
  * first `lead_words` words (SIZE_MAX: all). Past the lead only the words
  * that start with a digit matter: they are found by looking at digits and
@@ -114,7 +137,7 @@ static void scan(const char *s, size_t lead_words, uint32_t *sig)
 			add_number(sig, p + start, wl, 1);
 		words++;
 	}
-	while (i < len) {
+	while ((i = next_candidate(p, i, len)) < len) {
 		utf8proc_int32_t c;
 		utf8proc_ssize_t k = 1;
 		int digit;

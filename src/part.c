@@ -164,7 +164,7 @@ static uint32_t w_trailer(struct writer *w)
 /* Writes one 'S' record: the story's fields and its bag (a
  * pipeline_analyze() callback). */
 static int w_story(void *arg, const struct article *a, const struct bag *b,
-		   const uint16_t *sig, struct error *err)
+		   const uint16_t *sig, const uint32_t *nums, struct error *err)
 {
 	struct writer *w = arg;
 
@@ -188,13 +188,9 @@ static int w_story(void *arg, const struct article *a, const struct bag *b,
 		}
 		w_bytes(w, le, sizeof le);
 	}
-	{
-		/* the number signature: merge has no text to make it from */
-		uint32_t nums[NUMBERS_SLOTS];
-		numbers_signature(a->title, a->text, nums);
-		for (int i = 0; i < NUMBERS_SLOTS; i++)
-			w_u32(w, nums[i]);
-	}
+	/* the number signature: merge has no text to make it from */
+	for (int i = 0; i < NUMBERS_SLOTS; i++)
+		w_u32(w, nums[i]);
 	w_u32(w, (uint32_t)b->n);
 	for (size_t t = 0; t < b->n; t++) {
 		w_str(w, b->terms.data + b->offsets[t]);

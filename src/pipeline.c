@@ -228,6 +228,7 @@ struct block {
 	struct article *view;        /* one per story of the block */
 	char (*lang)[8];             /* one per story of the block */
 	uint16_t (*sig)[ANALYZE_LEAD_SLOTS]; /* one per story: its lead's signature */
+	uint32_t (*nums)[NUMBERS_SLOTS];     /* one per story: its number signature */
 	unsigned char *unreadable;   /* one per story: its deferred text was not read */
 	size_t base, n, cap;
 };
@@ -296,8 +297,10 @@ static void analyze_one(void *arg, int worker, size_t i)
 	if (analyze_article(an, &blk->view[i], &blk->bags[i]))
 		atomic_store(ctx->oom, 1);
 	/* here on the workers, not in fn: at a million stories the
-	 * signatures took about 100 s of the single thread that builds */
+	 * signatures took about 100 s of the single thread that builds (the
+	 * number signature was a tenth of a real-text run's feeding thread) */
 	analyze_lead_signature(blk->view[i].text, blk->sig[i]);
+	numbers_signature(blk->view[i].title, blk->view[i].text, blk->nums[i]);
 }
 
 /* Frees the texts read back for the block's stories. */
@@ -339,12 +342,14 @@ static int block_alloc(struct block *blk, size_t cap)
 	blk->view = calloc(cap, sizeof *blk->view);
 	blk->lang = calloc(cap, sizeof *blk->lang);
 	blk->sig = calloc(cap, sizeof *blk->sig);
+	blk->nums = calloc(cap, sizeof *blk->nums);
 	blk->unreadable = calloc(cap, 1);
 	if (blk->bags)
 		for (size_t i = 0; i < cap; i++)
 			bag_init(&blk->bags[i]);
 	blk->cap = blk->bags ? cap : 0;
-	return blk->bags && blk->view && blk->lang && blk->sig && blk->unreadable ? 0 : -1;
+	return blk->bags && blk->view && blk->lang && blk->sig && blk->nums && blk->unreadable
+		       ? 0 : -1;
 }
 
 static void block_free(struct block *blk)
@@ -355,6 +360,7 @@ static void block_free(struct block *blk)
 	free(blk->view);
 	free(blk->lang);
 	free(blk->sig);
+	free(blk->nums);
 	free(blk->unreadable);
 }
 
@@ -379,7 +385,8 @@ static void *feed_block(void *arg)
 	error_clear(&f->err);
 	f->rc = 0;
 	for (size_t i = 0; i < blk->n && !f->rc; i++)
-		f->rc = f->fn(f->arg, &blk->view[i], &blk->bags[i], blk->sig[i], &f->err);
+		f->rc = f->fn(f->arg, &blk->view[i], &blk->bags[i], blk->sig[i], blk->nums[i],
+			      &f->err);
 	release_views(f->c, blk);
 	if (f->release)
 		for (size_t i = 0; i < blk->n; i++)
@@ -490,9 +497,9 @@ int pipeline_analyze(const struct corpus *c, const struct analyze_options *ao, i
 }
 
 static int builder_add(void *arg, const struct article *a, const struct bag *b,
-		       const uint16_t *lead_sig, struct error *err)
+		       const uint16_t *lead_sig, const uint32_t *nums, struct error *err)
 {
-	return model_builder_add_signed(arg, a, b, lead_sig, err);
+	return model_builder_add_numbered(arg, a, b, lead_sig, nums, err);
 }
 
 /* Returns the heap's free pages to the system (glibc keeps what the

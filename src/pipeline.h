@@ -13,6 +13,7 @@
 #include "input.h"
 #include "log.h"
 #include "model.h"
+#include "numbers.h"
 #include "output.h"
 #include "policy.h"
 #include "publish.h"
@@ -53,12 +54,14 @@ int pipeline_load(struct input_set *set, int jobs, size_t read_limit,
 
 /* Called for each story in id order with what the analyser made of it:
  * `a` (the story as analysed: a deferred text read back, the language
- * settled), its bag and its lead's signature (analyze_lead_signature() of
- * a->text, ANALYZE_LEAD_SLOTS values, computed on the analysis threads),
- * all valid during the call only. A nonzero return (err set) stops the
- * analysis. */
+ * settled), its bag, its lead's signature (analyze_lead_signature() of
+ * a->text, ANALYZE_LEAD_SLOTS values) and its number signature
+ * (numbers_signature() of a->title and a->text, NUMBERS_SLOTS values),
+ * both computed on the analysis threads, all valid during the call only.
+ * A nonzero return (err set) stops the analysis. */
 typedef int (*pipeline_story_fn)(void *arg, const struct article *a, const struct bag *b,
-				 const uint16_t *lead_sig, struct error *err);
+				 const uint16_t *lead_sig, const uint32_t *nums,
+				 struct error *err);
 
 /* Analyses every story of `c` on `jobs` threads, in blocks of a few
  * thousand, and hands each to fn in id order; a deferred text is read back

@@ -136,6 +136,35 @@ static void test_text_past_the_lead_finds_what_reading_every_word_finds(void **s
 				NUMBERS_BLOOM_WORDS * sizeof *as_title);
 }
 
+/* Past the lead the text is searched eight bytes at a time for digits and
+ * bytes that are not ASCII (numbers.c): each number must be found wherever
+ * it falls in those eight bytes, next to the bytes just below '0' and just
+ * above '9' ('/' and ':', which are no digits), and after the last whole
+ * eight. The tail shifted by 0 to 16 bytes must set the filter bits the
+ * same tail read as a title sets. */
+static void test_numbers_past_the_lead_are_found_at_every_offset(void **state)
+{
+	static const char *const tails[] = {
+		"0/9:/0: 9", "a:b/c 5", "\xd9\xa3 x", "x\xc3\xa9" "4 4", "7",
+	};
+	char tail[128], text[1024];
+	uint32_t as_title[NUMBERS_SLOTS], in_text[NUMBERS_SLOTS], none[NUMBERS_SLOTS];
+
+	(void)state;
+	numbers_signature(NULL, NULL, none);
+	for (size_t c = 0; c < sizeof tails / sizeof tails[0]; c++)
+		for (int shift = 0; shift <= 16; shift++) {
+			snprintf(tail, sizeof tail, "%.*s%s", shift, "/:/:/:/:/:/:/:/:/:", tails[c]);
+			long_text(text, sizeof text, 60, tail);
+			numbers_signature(tail, NULL, as_title);
+			numbers_signature(NULL, text, in_text);
+			assert_memory_not_equal(as_title + NUMBERS_LEAD, none + NUMBERS_LEAD,
+						NUMBERS_BLOOM_WORDS * sizeof *none);
+			assert_memory_equal(as_title + NUMBERS_LEAD, in_text + NUMBERS_LEAD,
+					    NUMBERS_BLOOM_WORDS * sizeof *as_title);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +174,7 @@ int main(void)
 		cmocka_unit_test(test_disagreement_counts_both_ways_over_leads_plus_two),
 		cmocka_unit_test(test_lead_keeps_the_first_numbers_sorted),
 		cmocka_unit_test(test_text_past_the_lead_finds_what_reading_every_word_finds),
+		cmocka_unit_test(test_numbers_past_the_lead_are_found_at_every_offset),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

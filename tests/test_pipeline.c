@@ -1,9 +1,9 @@
 /*
  * Tests for pipeline's analysis loop (pipeline_analyze()): on a corpus of
  * three blocks and more, every story reaches the callback once, in id
- * order, with the bag and lead signature that analysing it alone gives,
- * whatever the number of threads (blocks are analysed while the callback
- * works through the block before); a failing callback stops the analysis
+ * order, with the bag, lead signature and number signature that analysing
+ * it alone gives, whatever the number of threads (blocks are analysed while
+ * the callback works through the block before); a failing callback stops the analysis
  * with its message; pipeline_build_release() gives the same model as
  * pipeline_build() for any thread count; policy_apply() gives the same
  * lists, exclusions and counts on 1 and 3 threads.
@@ -21,6 +21,7 @@
 #include "analyze.h"
 #include "article.h"
 #include "model.h"
+#include "numbers.h"
 #include "pipeline.h"
 #include "policy.h"
 #include "rank.h"
@@ -68,7 +69,8 @@ static void make_story(struct article *a, size_t d)
 	}
 	word_of((unsigned)(d % 1000), w1);
 	word_of(topic * 25, w2);
-	snprintf(title, sizeof title, "%s %s", w1, w2);
+	/* a number in the title, for the number signature */
+	snprintf(title, sizeof title, "%s %s %zu", w1, w2, d % 500);
 	assert_int_equal(article_set(&a->id, id), 0);
 	assert_int_equal(article_set(&a->title, title), 0);
 	assert_int_equal(article_set(&a->lang, "en"), 0);
@@ -92,6 +94,7 @@ struct seen {
 	uint32_t *doc;
 	uint64_t *bag_hash;
 	uint16_t (*sig)[ANALYZE_LEAD_SLOTS];
+	uint32_t (*nums)[NUMBERS_SLOTS];
 };
 
 static uint64_t hash_bag(const struct bag *b)
@@ -111,7 +114,7 @@ static uint64_t hash_bag(const struct bag *b)
 }
 
 static int record(void *arg, const struct article *a, const struct bag *b,
-		  const uint16_t *lead_sig, struct error *err)
+		  const uint16_t *lead_sig, const uint32_t *nums, struct error *err)
 {
 	struct seen *s = arg;
 
@@ -120,6 +123,7 @@ static int record(void *arg, const struct article *a, const struct bag *b,
 	s->doc[s->n] = (uint32_t)strtoul(a->id + 1, NULL, 10);
 	s->bag_hash[s->n] = hash_bag(b);
 	memcpy(s->sig[s->n], lead_sig, sizeof s->sig[0]);
+	memcpy(s->nums[s->n], nums, sizeof s->nums[0]);
 	s->n++;
 	return 0;
 }
@@ -131,7 +135,8 @@ static void seen_init(struct seen *s, size_t n, size_t fail_at)
 	s->doc = calloc(n, sizeof *s->doc);
 	s->bag_hash = calloc(n, sizeof *s->bag_hash);
 	s->sig = calloc(n, sizeof *s->sig);
-	assert_true(s->doc && s->bag_hash && s->sig);
+	s->nums = calloc(n, sizeof *s->nums);
+	assert_true(s->doc && s->bag_hash && s->sig && s->nums);
 }
 
 static void seen_free(struct seen *s)
@@ -139,6 +144,7 @@ static void seen_free(struct seen *s)
 	free(s->doc);
 	free(s->bag_hash);
 	free(s->sig);
+	free(s->nums);
 }
 
 static void test_every_story_in_order_with_its_own_bag_and_signature(void **state)
@@ -149,6 +155,7 @@ static void test_every_story_in_order_with_its_own_bag_and_signature(void **stat
 	struct bag b;
 	uint64_t *want_bag;
 	uint16_t (*want_sig)[ANALYZE_LEAD_SLOTS];
+	uint32_t (*want_nums)[NUMBERS_SLOTS];
 	size_t signed_stories = 0;
 	(void)state;
 
@@ -159,12 +166,15 @@ static void test_every_story_in_order_with_its_own_bag_and_signature(void **stat
 	bag_init(&b);
 	want_bag = calloc(STORIES, sizeof *want_bag);
 	want_sig = calloc(STORIES, sizeof *want_sig);
-	assert_true(want_bag && want_sig);
+	want_nums = calloc(STORIES, sizeof *want_nums);
+	assert_true(want_bag && want_sig && want_nums);
 	for (size_t d = 0; d < STORIES; d++) {
 		assert_int_equal(analyze_article(an, &c.articles[d], &b), 0);
 		want_bag[d] = hash_bag(&b);
 		analyze_lead_signature(c.articles[d].text, want_sig[d]);
 		signed_stories += analyze_lead_known(want_sig[d]);
+		numbers_signature(c.articles[d].title, c.articles[d].text, want_nums[d]);
+		assert_int_equal(numbers_lead_count(want_nums[d]), 1);
 	}
 	assert_true(signed_stories > STORIES / 2);
 	for (int jobs = 1; jobs <= 3; jobs++) {
@@ -178,6 +188,7 @@ static void test_every_story_in_order_with_its_own_bag_and_signature(void **stat
 			assert_int_equal(s.doc[d], d);
 			assert_true(s.bag_hash[d] == want_bag[d]);
 			assert_memory_equal(s.sig[d], want_sig[d], sizeof want_sig[d]);
+			assert_memory_equal(s.nums[d], want_nums[d], sizeof want_nums[d]);
 		}
 		seen_free(&s);
 	}
@@ -185,6 +196,7 @@ static void test_every_story_in_order_with_its_own_bag_and_signature(void **stat
 	analyzer_free(an);
 	free(want_bag);
 	free(want_sig);
+	free(want_nums);
 	corpus_free(&c);
 }
 
