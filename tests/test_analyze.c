@@ -5,6 +5,7 @@
  * documented behaviour (inflected forms of one word share a stem), never
  * from a specific stem spelling unless the spelling is obvious.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -1111,6 +1112,106 @@ static void assert_fold_is_utf8proc(int (*fold)(const char *, size_t, struct buf
 	buf_release(&got);
 }
 
+/* ASCII is lowercased eight bytes at a time (analyze.c): every ASCII
+ * character, at every place in those eight bytes and in the bytes after
+ * the last whole eight, must fold as utf8proc folds it ('@' and '[' beside
+ * 'A' and 'Z' stay), in an all-ASCII text and in one with other text after
+ * it; and a story's terms must be those of its text lowercased by hand. */
+static void test_ascii_folds_at_every_offset(void **state)
+{
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a;
+	struct bag upper, lower;
+	struct buf got = BUF_INIT;
+	char text[64], low[64];
+
+	(void)state;
+	analyze_options_default(&o);
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&upper);
+	bag_init(&lower);
+	for (int c = 1; c < 0x80; c++)
+		for (int shift = 0; shift < 17; shift++)
+			for (int other = 0; other < 2; other++) {
+				utf8proc_uint8_t *want = NULL;
+				utf8proc_ssize_t wn;
+				int n = snprintf(text, sizeof text, "%.*sQ%cAZ@[`{ZEBRAS%s", shift,
+						 "xxxxxxxxxxxxxxxxx", c, other ? "\xc3\x89" : "");
+				wn = utf8proc_map((const utf8proc_uint8_t *)text, 0, &want,
+						  (utf8proc_option_t)(UTF8PROC_NULLTERM | UTF8PROC_STABLE |
+								      UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+								      UTF8PROC_CASEFOLD | UTF8PROC_IGNORE));
+				assert_true(wn >= 0);
+				assert_int_equal(analyze_fold(text, (size_t)n, &got), 0);
+				assert_int_equal(got.len, (size_t)wn);
+				assert_memory_equal(got.data, want, (size_t)wn);
+				free(want);
+				if (other)
+					continue;
+				for (int i = 0; i <= n; i++)
+					low[i] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] + 32
+											  : text[i]);
+				memset(&a, 0, sizeof a);
+				a.title = text;
+				a.text = text;
+				assert_int_equal(analyze_article(an, &a, &upper), 0);
+				a.title = low;
+				a.text = low;
+				assert_int_equal(analyze_article(an, &a, &lower), 0);
+				assert_int_equal(upper.n, lower.n);
+				assert_true(upper.n > 0);
+				assert_memory_equal(upper.terms.data, lower.terms.data, lower.terms.len);
+			}
+	bag_free(&upper);
+	bag_free(&lower);
+	analyzer_free(an);
+	buf_release(&got);
+}
+
+/* A text with other text in it is tokenised code point by code point, but
+ * its ASCII runs are passed a run at a time (analyze.c): its ASCII words
+ * must be those of the ASCII path, for every ASCII character between
+ * words and for words of 1, 2, 40 and 41 letters (too short, shortest,
+ * longest, too long). The text with a lone "é" after it (one letter, no
+ * term) must give the same bag as the text alone. */
+static void test_ascii_runs_in_other_text_split_as_ascii_text(void **state)
+{
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a;
+	struct bag ascii, mixed;
+	char text[256], more[260];
+	const char *l40 = "abcdefghijklmnopqrstuvwxyzabcdefghijklmn";
+
+	(void)state;
+	analyze_options_default(&o);
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&ascii);
+	bag_init(&mixed);
+	for (int c = 1; c < 0x80; c++) {
+		snprintf(text, sizeof text, "x%cab%c%s%c%sz%cQuebec7%c", c, c, l40, c, l40, c, c);
+		snprintf(more, sizeof more, "%s \xc3\xa9", text);
+		memset(&a, 0, sizeof a);
+		a.lang = "en";
+		a.text = text;
+		assert_int_equal(analyze_article(an, &a, &ascii), 0);
+		a.text = more;
+		assert_int_equal(analyze_article(an, &a, &mixed), 0);
+		/* a letter or digit joins all into one word, too long */
+		assert_true(ascii.n > 0 || isalnum(c));
+		assert_int_equal(ascii.n, mixed.n);
+		assert_int_equal(ascii.terms.len, mixed.terms.len);
+		assert_memory_equal(ascii.terms.data, mixed.terms.data, ascii.terms.len);
+		assert_memory_equal(ascii.counts, mixed.counts, ascii.n * sizeof *ascii.counts);
+	}
+	bag_free(&ascii);
+	bag_free(&mixed);
+	analyzer_free(an);
+}
+
 static void test_fold_equals_utf8proc_on_the_whole_text(void **state)
 {
 	(void)state;
@@ -1204,6 +1305,8 @@ int main(void)
 		cmocka_unit_test(test_lead_signature_depends_on_the_first_words_only),
 		cmocka_unit_test(test_lead_signature_is_the_minhash_of_its_shingles),
 		cmocka_unit_test(test_fold_equals_utf8proc_on_the_whole_text),
+		cmocka_unit_test(test_ascii_folds_at_every_offset),
+		cmocka_unit_test(test_ascii_runs_in_other_text_split_as_ascii_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
