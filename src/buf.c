@@ -156,6 +156,25 @@ static size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return 0;
 }
 
+/* Whether the 8 bytes at p go out as they are: no control character,
+ * quote, backslash, DEL or byte of 0x80 or more. (x - ones) & ~x & highs is
+ * nonzero exactly when a byte of x is zero, and (v - ones * 0x20) & ~v sets
+ * a high bit below the first byte under 0x20; a "no" may be wrong, and the
+ * byte loop then looks again. Titles and excerpts are mostly such runs:
+ * byte by byte they were most of related.jsonl's formatting. */
+static int plain8(const unsigned char *p)
+{
+	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	uint64_t v, q, bs, del;
+
+	memcpy(&v, p, 8);
+	q = v ^ (ones * '"');
+	bs = v ^ (ones * '\\');
+	del = v ^ (ones * 0x7F);
+	return !((((q - ones) & ~q) | ((bs - ones) & ~bs) | ((del - ones) & ~del) |
+		  ((v - ones * 0x20) & ~v) | v) & highs);
+}
+
 int buf_add_json_string(struct buf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
@@ -166,9 +185,16 @@ int buf_add_json_string(struct buf *b, const char *s, size_t len)
 	buf_addc(b, '"');
 	while (i < len) {
 		unsigned char c = p[i];
-		size_t n = utf8_seq_len(p + i, len - i);
+		size_t n;
 		const char *esc = NULL;
 		char tmp[8];
+
+		if (len - i >= 8 && plain8(p + i)) {
+			i += 8;
+			run += 8;
+			continue;
+		}
+		n = utf8_seq_len(p + i, len - i);
 
 		if (n == 1 && c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
 			i++;

@@ -236,6 +236,47 @@ static void test_json_string_escapes_every_control_character(void **state)
 	buf_release(&b);
 }
 
+/* Plain text goes out 8 bytes at a time (buf.c): every byte value, and a
+ * few sequences, at offsets 0 to 16 of a longer plain string must come out
+ * as they do alone, between the plain bytes before and after them. */
+static void test_json_string_escapes_at_every_offset(void **state)
+{
+	static const char *const seqs[] = { "\xc3\xa9", "\xe2\x80\xa8", "\xf0\x9f\x98\x80",
+					    "\xe2\x80" };
+	const char *fill = "abcdefghijklmnopqrstuvwxyz0123456789";
+	struct buf got = BUF_INIT, alone = BUF_INIT, want = BUF_INIT;
+	char s[64], one[8];
+
+	(void)state;
+	for (int k = 0; k < 256 + 4; k++) {
+		size_t n = k < 256 ? 1 : strlen(seqs[k - 256]);
+		if (k < 256)
+			one[0] = (char)k;
+		else
+			memcpy(one, seqs[k - 256], n);
+		buf_reset(&alone);
+		assert_int_equal(buf_add_json_string(&alone, one, n), 0);
+		for (size_t at = 0; at <= 16; at++) {
+			memcpy(s, fill, at);
+			memcpy(s + at, one, n);
+			memcpy(s + at + n, fill + at, 20);
+			buf_reset(&got);
+			assert_int_equal(buf_add_json_string(&got, s, at + n + 20), 0);
+			buf_reset(&want);
+			assert_int_equal(buf_addc(&want, '"'), 0);
+			assert_int_equal(buf_add(&want, fill, at), 0);
+			assert_int_equal(buf_add(&want, alone.data + 1, alone.len - 2), 0);
+			assert_int_equal(buf_add(&want, fill + at, 20), 0);
+			assert_int_equal(buf_addc(&want, '"'), 0);
+			assert_int_equal(got.len, want.len);
+			assert_memory_equal(got.data, want.data, want.len);
+		}
+	}
+	buf_release(&got);
+	buf_release(&alone);
+	buf_release(&want);
+}
+
 static void test_json_string_keeps_embedded_nul(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -327,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_json_string_escapes_quotes_and_backslashes),
 		cmocka_unit_test(test_json_string_escapes_every_control_character),
 		cmocka_unit_test(test_json_string_keeps_embedded_nul),
+		cmocka_unit_test(test_json_string_escapes_at_every_offset),
 		cmocka_unit_test(test_json_string_passes_valid_utf8_through),
 		cmocka_unit_test(test_json_string_replaces_invalid_utf8),
 		cmocka_unit_test(test_json_string_escapes_line_separators),
