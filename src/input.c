@@ -7,6 +7,9 @@
 
 #include <dirent.h>
 #include <errno.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <jansson.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -22,6 +25,7 @@
 
 #define MAX_FOLDER_DEPTH 64
 #define MAX_JSONL_LINE ((size_t)64 << 20)
+#define STDIO_BUFFER ((size_t)1 << 20)
 /* JSON Lines are parsed this many lines, or about this many bytes, at a
  * time. */
 #define BATCH_LINES 1024
@@ -596,6 +600,39 @@ static int plain8(const char *p, int check_utf8)
 	return !check_utf8 || !(v & highs);
 }
 
+/* The first byte of p .. e the scanner must look at (plain8()'s test, a
+ * byte at a time), or a byte before it: with SSE2, 16 bytes are tested at
+ * a time and the first such byte found exactly (8 at a time, 3 instructions
+ * a byte, it was most of the collect stage's scanning and of reading texts
+ * back); without, p. */
+#if defined(__SSE2__)
+static const char *skip_plain(const char *p, const char *e, int check_utf8)
+{
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+		      control = _mm_set1_epi8(0x1f);
+
+	while (e - p >= 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, backslash));
+		int mask;
+		/* v <= 0x1f as unsigned bytes: the lesser of v and 0x1f is v */
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+		mask = _mm_movemask_epi8(stop) | (check_utf8 ? _mm_movemask_epi8(v) : 0);
+		if (mask)
+			return p + __builtin_ctz((unsigned)mask);
+		p += 16;
+	}
+	return p;
+}
+#else
+static const char *skip_plain(const char *p, const char *e, int check_utf8)
+{
+	(void)e;
+	(void)check_utf8;
+	return p;
+}
+#endif
+
 /* p at an opening quote: the string unescaped into out (NUL-terminated;
  * out NULL: only checked), its bytes checked as UTF-8 with `check_utf8`;
  * the byte after it, or NULL when the scanner leaves it to jansson. */
@@ -608,7 +645,7 @@ static const char *scan_string(const char *p, const char *e, struct buf *out, in
 		unsigned c, lo;
 		char u[4];
 		size_t n;
-		while (p < e && *p != '"' && *p != '\\') {
+		while ((p = skip_plain(p, e, check_utf8)) < e && *p != '"' && *p != '\\') {
 			unsigned char b = (unsigned char)*p;
 			if (e - p >= 8 && plain8(p, check_utf8)) {
 				p += 8;
@@ -887,8 +924,12 @@ int input_read_text(int fd, const char *file, const struct input_text_ref *ref,
 	int has_id = 0, has_text = 0, scanned = 0;
 
 	*text = NULL;
-	if (!line)
+	/* the text is at most its line: room made once, not grown by
+	 * doubling (each step a copy, and fresh pages to fault in) */
+	if (!line || buf_grow(&stext, ref->len)) {
+		free(line);
 		return error_set(err, file, "out of memory");
+	}
 	while (got < ref->len) {
 		ssize_t n = pread(fd, line + got, ref->len - got, (off_t)(ref->offset + got));
 		if (n < 0 && errno == EINTR)
@@ -1032,6 +1073,7 @@ static int add_read_batch(struct input_set *set, const char *file, const char *b
 static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 {
 	struct line_reader r = { .f = fopen(file, "rb") };
+	char *stdio_buf = NULL;
 	struct read_batch b[2] = { { &r, NULL, 0, 0, BUF_INIT }, { &r, NULL, 0, 0, BUF_INIT } };
 	char *base;
 	uint32_t source;
@@ -1044,12 +1086,18 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 		return skip_list_add(&set->skipped, file, reason)
 			       ? error_set(err, file, "out of memory") : 0;
 	}
+	/* 1 MiB reads, not stdio's 4 KiB (3,496 read() calls on real text's
+	 * 14 MB, on the thread that reads ahead); glibc takes the size only
+	 * with a buffer. Without one, the default. */
+	if ((stdio_buf = malloc(STDIO_BUFFER)))
+		setvbuf(r.f, stdio_buf, _IOFBF, STDIO_BUFFER);
 	base = fs_dirname(file);
 	/* Texts can be read back only from a regular file (not a pipe). */
 	defer = set->defer_text && !fstat(fileno(r.f), &st) && S_ISREG(st.st_mode);
 	if (!base || (defer && add_source(set, file))) {
 		free(base);
 		fclose(r.f);
+		free(stdio_buf);
 		return error_set(err, file, "out of memory");
 	}
 	source = defer ? (uint32_t)(set->n_sources - 1) : INPUT_TEXT_HERE;
@@ -1086,6 +1134,7 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 	free(r.line);
 	free(base);
 	fclose(r.f);
+	free(stdio_buf);
 	if (rc > 0)
 		return error_set(err, file, "interrupted");
 	return rc ? error_set(err, file, "out of memory") : 0;
