@@ -21,6 +21,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "bigmem.h"
 #include "hash.h"
 #include "stopwords.h"
 
@@ -280,7 +281,7 @@ static int cache_room(struct lang_slot *s)
 	if ((s->n + 1) * 2 <= s->nslots)
 		return 0;
 	nslots = s->nslots ? s->nslots * 2 : 4096;
-	t = calloc(nslots, sizeof *t);
+	t = bigmem_calloc(nslots, sizeof *t);
 	tid = calloc(nslots, sizeof *tid);
 	if (!t || !tid) {
 		free(t);

@@ -67,6 +67,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
+
 #define OVERSAMPLE 10
 #define POWER_ITERATIONS 3
 #define MAX_THREADS 64
@@ -311,8 +313,9 @@ static int transpose(const struct model *m, struct sparse *at, void **owned)
 
 	at->rows = m->n_terms;
 	start = calloc((size_t)m->n_terms + 1, sizeof *start);
-	doc = malloc((m->nnz ? m->nnz : 1) * sizeof *doc);
-	weight = malloc((m->nnz ? m->nnz : 1) * sizeof *weight);
+	/* each written once, in story order: huge pages fault in fewer times */
+	doc = bigmem_alloc((m->nnz ? m->nnz : 1) * sizeof *doc);
+	weight = bigmem_alloc((m->nnz ? m->nnz : 1) * sizeof *weight);
 	fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill);
 	owned[0] = start;
 	owned[1] = doc;
@@ -790,7 +793,8 @@ static int cholesky_qr(struct dense *d, struct block *y, gsl_matrix *g, gsl_vect
 	return 0;
 }
 
-/* 64-byte aligned float storage for rows x stride values, or NULL. Not
+/* Float storage for rows x stride values (bigmem_alloc(): 64-byte aligned,
+ * a large block on huge pages), or NULL. Not
  * cleared: every block is written (its cols columns, row by row, by the
  * test matrix's draw or by the product that fills it) before it is read,
  * and the pads are never read. Clearing them faulted their pages in on
@@ -805,7 +809,7 @@ static float *alloc_block(struct block *b, size_t rows, size_t cols)
 	if (rows && stride > SIZE_MAX / sizeof(float) / rows)
 		return NULL;
 	bytes = (rows ? rows : 1) * stride * sizeof(float);
-	b->data = aligned_alloc(64, bytes);
+	b->data = bigmem_alloc(bytes);
 	b->rows = rows;
 	b->cols = cols;
 	b->stride = stride;
