@@ -1168,18 +1168,6 @@ const char *analyze_guess_lang(const char *text)
 
 /* ---- lead signature ---- */
 
-/* A 64-bit mixer (the finaliser of splitmix64): every input bit moves
- * every output bit, so mix(x ^ seed) for several seeds acts as that many
- * independent hash functions of x, as MinHash needs. */
-static uint64_t mix64(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 int analyze_word_cp(int32_t c)
 {
 	switch (utf8proc_category(c)) {
@@ -1325,7 +1313,7 @@ static size_t lead_words(const char *text, uint32_t *word)
 #endif
 
 /* least[s] = the least of hash_s(shingle) over the shingles of word[0 .. n),
- * hash_s(x) = mix64(x ^ salt_s) with salt_s the golden-ratio constant times
+ * hash_s(x) = hash_mix64(x ^ salt_s) with salt_s the golden-ratio constant times
  * s + 1; least[] starts at UINT64_MAX. */
 MINHASH_CLONES static void minhash(const uint32_t *word, size_t n,
 				   uint64_t least[ANALYZE_LEAD_SLOTS])
@@ -1339,9 +1327,9 @@ MINHASH_CLONES static void minhash(const uint32_t *word, size_t n,
 	for (size_t i = 0; i + ANALYZE_LEAD_SHINGLE <= n; i++) {
 		uint64_t sh = 0;
 		for (int j = 0; j < ANALYZE_LEAD_SHINGLE; j++)
-			sh = mix64(sh ^ word[i + (size_t)j]);
+			sh = hash_mix64(sh ^ word[i + (size_t)j]);
 		for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++) {
-			uint64_t h = mix64(sh ^ salt[s]);
+			uint64_t h = hash_mix64(sh ^ salt[s]);
 			least[s] = h < least[s] ? h : least[s];
 		}
 	}

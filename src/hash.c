@@ -37,16 +37,6 @@ static uint64_t load32(const unsigned char *p)
 	return v;
 }
 
-/* Every bit of x moves every bit of the result (splitmix64's finaliser). */
-static uint64_t mix(uint64_t x)
-{
-	x ^= x >> 30;
-	x *= 0xbf58476d1ce4e5b9ULL;
-	x ^= x >> 27;
-	x *= 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
 uint32_t hash_key(const void *data, size_t len)
 {
 	const unsigned char *p = data;
@@ -60,7 +50,7 @@ uint32_t hash_key(const void *data, size_t len)
 		v = load32(p) | load32(p + n - 4) << 32;
 	else if (n)
 		v = p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
-	h = mix(h ^ v);
+	h = hash_mix64(h ^ v);
 	return (uint32_t)(h ^ h >> 32);
 }
 

@@ -50,6 +50,19 @@ int64_t strmap_intern_hashed(struct strmap *m, const char *key, size_t len, uint
  * (lead and number signatures, policy.h's words), so it never changes. */
 uint32_t hash_bytes(const void *data, size_t len);
 
+/* A 64-bit mixer (the finaliser of splitmix64): every input bit moves
+ * every output bit, so hash_mix64(x ^ seed) for several seeds acts as that
+ * many independent hash functions of x (the lead signature's MinHash).
+ * Inline, so that loops over it vectorise. */
+static inline uint64_t hash_mix64(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
 /* The maps' own hash (strmap, the analyzer's word cache): a few multiplies
  * a key, 8 bytes at a time, where FNV-1a waits on a multiply per byte (a
  * word was hashed two or three times on its way into a model). Only ever
