@@ -18,30 +18,16 @@
 
 #include "analyze.h"
 #include "hash.h"
+#include "postings.h"
 #include "progress.h"
 
 #define CHUNK 32
 
-/* The inverted index rank reads: term t's stories are doc[start[t] ..
- * start[t + 1]) with their weights. Either the model's own postings
- * (a loaded model has them: borrowed, not copied) or built here; built for
- * the approximate mode, it holds only the terms that mode may query (lists
- * of at most max_postings stories), not the common terms it never reads
- * (measured on synthetic 100k: 39% of the nonzeros are in terms of more
- * than 5,000 stories; a larger share as the archive grows past the bound).
- * len[t] is the full list's length either way, which decides whether the
- * approximate mode queries t. */
-struct postings {
-	const uint64_t *start; /* [n_terms + 1] */
-	const uint32_t *doc;
-	const float *weight;
-	const uint32_t *len;   /* [n_terms], or NULL: start[t + 1] - start[t] */
-	void *owned[4];        /* what rank_all() allocated */
-};
-
+/* Every term's full list length, also of the terms whose postings were
+ * not built: it decides whether the approximate mode queries a term. */
 static uint64_t posting_len(const struct postings *p, uint32_t t)
 {
-	return p->len ? p->len[t] : p->start[t + 1] - p->start[t];
+	return p->len[t];
 }
 
 /* Near-duplicates ranked from a twin's pool (RANK_BY_COST; see
@@ -243,7 +229,7 @@ struct worker {
 	float *acc;          /* [n_docs], zero between stories */
 	uint32_t *touched;   /* [n_docs + 1] (accumulate() writes one past its count) */
 	uint64_t *cur;       /* [n_terms + 1] gather()'s cursor per query term */
-	uint64_t *seen;      /* [ACC_BLOCK / 64] gather()'s stories reached, zero between blocks */
+	uint64_t *seen;      /* [POSTINGS_BLOCK / 64] gather()'s stories reached, zero between blocks */
 	struct neighbor *heap;
 	size_t cap;          /* heap capacity */
 	struct neighbor *cand; /* [n_docs] the sweep's sums; approximate mode:
@@ -424,10 +410,10 @@ static size_t keep_best(struct worker *w, size_t nc)
 	return nc;
 }
 
-/* gather() fills the accumulator a block of ACC_BLOCK stories at a time:
- * every query term's postings in the block (each list is in story order,
- * so a cursor per term moves through it once, stopping at the first story
- * past the block), then the block's sums are collected, then the next
+/* gather() fills the accumulator a block of POSTINGS_BLOCK stories at a
+ * time: every query term's postings in the block (each list is in story
+ * order, so a cursor per term moves through it once, to the block's end
+ * the postings' block table gives), then the block's sums are collected, then the next
  * block; the sums being collected are still in the core's cache. Each
  * story's sum gets its products in the query's term order, so every sum
  * is the same float. The stories a block's postings reach are marked in a
@@ -438,8 +424,9 @@ static size_t keep_best(struct worker *w, size_t nc)
  * the accumulation took 40 % fewer samples than main's; with the blocks'
  * ends found by bisection instead of the cursor's stop it took as many as
  * main's (a chain of misses per term and block); blocks of 2^14, 2^16 and
- * 2^18 stories: 3,657, 2,983 and 2,859 samples (a loaded machine). */
-enum { ACC_BLOCK = 1 << 16 };
+ * 2^18 stories: 3,657, 2,983 and 2,859 samples (a loaded machine). The
+ * block of 2^16 stories is also what lets a posting name its story in 16
+ * bits (postings.h). */
 
 /* The next lists' first postings are asked for this many terms ahead:
  * each list starts at a random place of the postings, and the short lists
@@ -447,52 +434,47 @@ enum { ACC_BLOCK = 1 << 16 };
  * has caught up with them. */
 enum { PREFETCH_LIST_AHEAD = 2 };
 
-/* Adds the block [lo, hi) of the n (term, weight) of q's postings into
- * w->acc, from each term's cursor in w->cur (moved past the block),
- * marking each story reached in w->seen (bit o - lo) unless dense: then
- * the caller sweeps the block's sums (sweep_all()). The last block (the
- * only one below ACC_BLOCK stories: every archive of real text measured)
- * runs each list to its end without comparing each story with hi, and
- * the lists are read through local pointers the stores into acc cannot
- * be taken to change: 12 instructions a posting became 8 (real text,
- * exact, callgrind); the same products added in the same order. */
+/* Adds block b of the n (term, weight) of q's postings into w->acc, from
+ * each term's cursor in w->cur (left at the next block's first posting),
+ * marking each story reached in w->seen (bit: its offset in the block)
+ * unless dense: then the caller sweeps the block's sums (sweep_all()).
+ * Each list's part in the block is known from the block table
+ * (postings.h), so the loops compare no story with the block's end, and
+ * the lists are read through local pointers the stores into acc cannot be
+ * taken to change (12 instructions a posting became 8 on real text, exact,
+ * callgrind, when the last block alone ran that way); the same products
+ * added in the same order. */
 static void add_block(const struct postings *p, struct worker *w, const struct neighbor *q,
-		      size_t n, uint64_t lo, uint64_t hi, int dense, int last)
+		      size_t n, uint32_t b, int dense)
 {
-	const uint64_t *restrict start = p->start;
-	const uint32_t *restrict doc = p->doc;
+	const uint16_t *restrict off = p->off;
 	const float *restrict weight = p->weight;
-	float *restrict acc = w->acc;
+	float *restrict acc = w->acc + ((size_t)b << POSTINGS_BLOCK_BITS);
 	uint64_t *restrict seen = w->seen;
 	uint64_t *restrict cur = w->cur;
 
 	for (size_t i = 0; i < n; i++) {
-		uint64_t k = cur[i], e = start[q[i].doc + 1];
+		uint64_t k = cur[i], e = postings_block_start(p, q[i].doc, b + 1);
 		float wt = q[i].score;
 		if (i + PREFETCH_LIST_AHEAD < n) {
-			__builtin_prefetch(doc + cur[i + PREFETCH_LIST_AHEAD]);
+			__builtin_prefetch(off + cur[i + PREFETCH_LIST_AHEAD]);
 			__builtin_prefetch(weight + cur[i + PREFETCH_LIST_AHEAD]);
 		}
-		if (dense && last) {
+		if (dense) {
 			/* four at a time: one list names each story once */
 			for (; k + 4 <= e; k += 4) {
-				acc[doc[k]] += wt * weight[k];
-				acc[doc[k + 1]] += wt * weight[k + 1];
-				acc[doc[k + 2]] += wt * weight[k + 2];
-				acc[doc[k + 3]] += wt * weight[k + 3];
+				acc[off[k]] += wt * weight[k];
+				acc[off[k + 1]] += wt * weight[k + 1];
+				acc[off[k + 2]] += wt * weight[k + 2];
+				acc[off[k + 3]] += wt * weight[k + 3];
 			}
 			for (; k < e; k++)
-				acc[doc[k]] += wt * weight[k];
-		} else if (dense) {
-			for (; k < e && doc[k] < hi; k++)
-				acc[doc[k]] += wt * weight[k];
+				acc[off[k]] += wt * weight[k];
 		} else {
 			for (; k < e; k++) {
-				uint32_t o = doc[k];
-				if (o >= hi)
-					break;
+				uint32_t o = off[k];
 				acc[o] += wt * weight[k];
-				seen[(o - lo) >> 6] |= (uint64_t)1 << ((o - lo) & 63);
+				seen[o >> 6] |= (uint64_t)1 << (o & 63);
 			}
 		}
 		cur[i] = k;
@@ -530,9 +512,10 @@ static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
 		total += p->start[q[i].doc + 1] - p->start[q[i].doc];
 	}
 	dense = sweep_all(m, total);
-	for (uint64_t lo = 0; lo < m->n_docs; lo += ACC_BLOCK) {
-		uint64_t hi = lo + ACC_BLOCK < m->n_docs ? lo + ACC_BLOCK : m->n_docs;
-		add_block(p, w, q, n, lo, hi, dense, hi == m->n_docs);
+	for (uint32_t b = 0; b < p->n_blocks; b++) {
+		uint64_t lo = (uint64_t)b << POSTINGS_BLOCK_BITS;
+		uint64_t hi = lo + POSTINGS_BLOCK < m->n_docs ? lo + POSTINGS_BLOCK : m->n_docs;
+		add_block(p, w, q, n, b, dense);
 		if (dense) {
 			for (uint64_t o = lo; o < hi; o++)
 				if (w->acc[o] != 0.0f)
@@ -1018,16 +1001,19 @@ static size_t candidates_twin(const struct rank_job *job, struct worker *w, uint
 		w->touched[nt++] = c;
 	}
 	for (size_t j = 0; j < f.nd; j++)
-		for (uint64_t k = p->start[dt[j].doc]; k < p->start[dt[j].doc + 1]; k++) {
-			uint32_t o = p->doc[k];
-			if (o == b || o == a)
-				continue;
-			if (!w->mark[o]) {
-				w->mark[o] = 1;
-				w->acc[o] = f.lambda * w->sa[o];
-				w->touched[nt++] = o;
+		for (uint32_t blk = 0; blk < p->n_blocks; blk++) {
+			uint64_t e = postings_block_start(p, dt[j].doc, blk + 1);
+			for (uint64_t k = postings_block_start(p, dt[j].doc, blk); k < e; k++) {
+				uint32_t o = postings_story(p, blk, k);
+				if (o == b || o == a)
+					continue;
+				if (!w->mark[o]) {
+					w->mark[o] = 1;
+					w->acc[o] = f.lambda * w->sa[o];
+					w->touched[nt++] = o;
+				}
+				w->acc[o] += dt[j].score * p->weight[k];
 			}
-			w->acc[o] += dt[j].score * p->weight[k];
 		}
 	/* re-scored by bound, best first, until none left can enter */
 	lim = f.lambda * tau + margin;
@@ -1341,8 +1327,11 @@ static size_t candidates_rep(const struct rank_job *job, struct worker *w, uint3
 		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
 			uint32_t t = m->col[i];
 			float wt = m->val[i];
-			for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++)
-				w->sa[p->doc[k]] += wt * p->weight[k];
+			for (uint32_t b = 0; b < p->n_blocks; b++) {
+				uint64_t e = postings_block_start(p, t, b + 1);
+				for (uint64_t k = postings_block_start(p, t, b); k < e; k++)
+					w->sa[postings_story(p, b, k)] += wt * p->weight[k];
+			}
 		}
 		for (uint32_t o = 0; o < m->n_docs; o++)
 			if (w->sa[o] != 0.0f)
@@ -1351,14 +1340,17 @@ static size_t candidates_rep(const struct rank_job *job, struct worker *w, uint3
 		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
 			uint32_t t = m->col[i];
 			float wt = m->val[i];
-			for (uint64_t k = p->start[t]; k < p->start[t + 1]; k++) {
-				uint32_t o = p->doc[k];
-				float x = wt * p->weight[k];
-				if (x == 0.0f)
-					continue;
-				if (w->sa[o] == 0.0f)
-					w->sa_list[w->nsa++] = o;
-				w->sa[o] += x;
+			for (uint32_t b = 0; b < p->n_blocks; b++) {
+				uint64_t e = postings_block_start(p, t, b + 1);
+				for (uint64_t k = postings_block_start(p, t, b); k < e; k++) {
+					uint32_t o = postings_story(p, b, k);
+					float x = wt * p->weight[k];
+					if (x == 0.0f)
+						continue;
+					if (w->sa[o] == 0.0f)
+						w->sa_list[w->nsa++] = o;
+					w->sa[o] += x;
+				}
 			}
 		}
 	}
@@ -1420,7 +1412,7 @@ static int worker_init(const struct rank_job *job, struct worker *w)
 	w->acc = calloc(n, sizeof *w->acc);
 	w->touched = malloc((n + 1) * sizeof *w->touched);
 	w->cur = malloc(terms * sizeof *w->cur);
-	w->seen = calloc(ACC_BLOCK / 64, sizeof *w->seen);
+	w->seen = calloc(POSTINGS_BLOCK / 64, sizeof *w->seen);
 	w->terms = malloc(terms * sizeof *w->terms);
 	w->cand = malloc(n * sizeof *w->cand);
 	w->hist = calloc(SCORE_BUCKETS, sizeof *w->hist);
@@ -1492,64 +1484,6 @@ static void *rank_worker(void *arg)
 	return NULL;
 }
 
-/* The length of every term's posting list, in p->len (owned[1]). */
-static int count_postings(const struct model *m, struct postings *p)
-{
-	uint32_t *len = calloc((size_t)m->n_terms + 1, sizeof *len);
-
-	p->owned[1] = len;
-	if (!len)
-		return -1;
-	for (uint64_t i = 0; i < m->nnz; i++)
-		len[m->col[i]]++;
-	p->len = len;
-	return 0;
-}
-
-/* Builds the postings of m's rows (p->len counted): of every term, or, with
- * `keep`, only of the terms it marks (the others get empty lists and keep
- * their true length in len). */
-static int fill_postings(const struct model *m, const unsigned char *keep, struct postings *p)
-{
-	uint64_t *start, *fill;
-	uint32_t *doc;
-	float *weight;
-	uint64_t kept = 0;
-
-	start = calloc((size_t)m->n_terms + 1, sizeof *start);
-	fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill);
-	p->owned[0] = start;
-	if (!start || !fill) {
-		free(fill);
-		return -1;
-	}
-	for (uint32_t t = 0; t < m->n_terms; t++)
-		start[t + 1] = start[t] + (keep && !keep[t] ? 0 : p->len[t]);
-	kept = start[m->n_terms];
-	doc = malloc((kept ? kept : 1) * sizeof *doc);
-	weight = malloc((kept ? kept : 1) * sizeof *weight);
-	p->owned[2] = doc;
-	p->owned[3] = weight;
-	if (!doc || !weight) {
-		free(fill);
-		return -1;
-	}
-	memcpy(fill, start, ((size_t)m->n_terms + 1) * sizeof *fill);
-	for (uint32_t d = 0; d < m->n_docs; d++)
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			uint32_t t = m->col[i];
-			if (fill[t] == start[t + 1])
-				continue; /* a term left out */
-			doc[fill[t]] = d;
-			weight[fill[t]++] = m->val[i];
-		}
-	free(fill);
-	p->start = start;
-	p->doc = doc;
-	p->weight = weight;
-	return 0;
-}
-
 /* RANK_BY_COST: the plan (exact_doc, malloc'd) and, when the model has
  * lead signatures and a range is ranked, the near-duplicates ranked from a
  * twin's pool (*tw; else NULL); `keep` as plan_stories()'. */
@@ -1569,11 +1503,13 @@ static int plan_all(const struct model *m, const struct postings *p,
 	return *tw ? 0 : -1;
 }
 
-/* The model's postings when it has them, else built: of every term for
- * the exact mode; for the others, of the terms the approximate mode may
- * query (lists of at most max_postings stories) and, by cost, the terms of
- * the stories planned exact and those near-duplicates read. *exact_doc and
- * *tw get the plan (RANK_BY_COST, plan_all(); else NULL). */
+/* The postings rank reads (postings.h), built from the model's rows (a
+ * loaded model's own postings, 8 bytes each, are left unread: these take
+ * 6): of every term for the exact mode; for the others, of the terms the
+ * approximate mode may query (lists of at most max_postings stories) and,
+ * by cost, the terms of the stories planned exact and those
+ * near-duplicates read. *exact_doc and *tw get the plan (RANK_BY_COST,
+ * plan_all(); else NULL). */
 static int get_postings(const struct model *m, const struct rank_options *o,
 			const uint32_t *lang, size_t first, size_t count, struct postings *p,
 			unsigned char **exact_doc, struct twins **tw)
@@ -1581,32 +1517,25 @@ static int get_postings(const struct model *m, const struct rank_options *o,
 	unsigned char *keep = NULL;
 	int rc;
 
-	memset(p, 0, sizeof *p);
 	*exact_doc = NULL;
 	*tw = NULL;
-	if (m->post_start) {
-		p->start = m->post_start;
-		p->doc = m->post_doc;
-		p->weight = m->post_weight;
-		if (o->approximate == RANK_BY_COST &&
-		    plan_all(m, p, o, lang, first, count, NULL, exact_doc, tw))
-			return -1;
-		return 0;
-	}
-	if (count_postings(m, p))
+	if (postings_count(m, p))
 		return -1;
 	if (o->approximate == RANK_EXACT)
-		return fill_postings(m, NULL, p);
-	if (!(keep = calloc((size_t)m->n_terms + 1, 1)))
+		return postings_fill(m, NULL, p);
+	if (!(keep = calloc((size_t)m->n_terms + 1, 1))) {
+		postings_free(p);
 		return -1;
+	}
 	for (uint32_t t = 0; t < m->n_terms; t++)
 		keep[t] = p->len[t] <= o->max_postings;
 	if (o->approximate == RANK_BY_COST &&
 	    plan_all(m, p, o, lang, first, count, keep, exact_doc, tw)) {
 		free(keep);
+		postings_free(p);
 		return -1;
 	}
-	rc = fill_postings(m, keep, p);
+	rc = postings_fill(m, keep, p);
 	free(keep);
 	return rc;
 }
@@ -1794,8 +1723,7 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	if (!started)
 		failed = 1;
 done:
-	for (size_t i = 0; i < sizeof p.owned / sizeof p.owned[0]; i++)
-		free(p.owned[i]);
+	postings_free(&p);
 	free(lang);
 	free(order);
 	free(exact_doc);
