@@ -14,7 +14,10 @@ void postings_free(struct postings *p)
 	free(p->start);
 	free(p->bound);
 	free(p->off);
+	free(p->code);
+	free(p->scale);
 	free(p->weight);
+	free(p->wshift);
 	free(p->len);
 	memset(p, 0, sizeof *p);
 }
@@ -45,34 +48,92 @@ static void mark_block(struct postings *p, const uint64_t *fill, uint32_t b)
 		p->bound[(size_t)t * width + b - 1] = (uint32_t)(fill[t] - p->start[t]);
 }
 
+uint16_t postings_code(float w, float scale)
+{
+	double q;
+
+	if (!(w > 0.0f) || !(scale > 0.0f))
+		return 0;
+	q = (double)w / scale + 0.5; /* in double: rounded to the nearest code */
+	if (q >= (double)POSTINGS_CODE_MAX)
+		return POSTINGS_CODE_MAX;
+	return q < 1.0 ? 1 : (uint16_t)q;
+}
+
+/* p->start of the terms kept and, for those with floats, p->wshift; the
+ * arrays sized. keep: as postings_fill()'s. */
+static int lay_out(const struct model *m, const unsigned char *keep, struct postings *p)
+{
+	uint64_t floats = 0;
+	int codes = 0;
+
+	p->start = calloc((size_t)m->n_terms + 1, sizeof *p->start);
+	p->wshift = malloc(((size_t)m->n_terms + 1) * sizeof *p->wshift);
+	if (!p->start || !p->wshift)
+		return -1;
+	for (uint32_t t = 0; t < m->n_terms; t++) {
+		unsigned k = keep ? keep[t] : POSTINGS_FLOATS;
+		p->start[t + 1] = p->start[t] + (k ? p->len[t] : 0);
+		p->wshift[t] = (int64_t)floats - (int64_t)p->start[t];
+		if (k & POSTINGS_FLOATS)
+			floats += p->len[t];
+		codes |= (k & POSTINGS_CODES) != 0;
+	}
+	p->n = p->start[m->n_terms];
+	p->off = malloc((p->n ? p->n : 1) * sizeof *p->off);
+	if (!p->off)
+		return -1;
+	if (floats && !(p->weight = malloc(floats * sizeof *p->weight)))
+		return -1;
+	if (!floats) {
+		free(p->wshift);
+		p->wshift = NULL;
+	}
+	if (codes && (!(p->code = malloc((p->n ? p->n : 1) * sizeof *p->code)) ||
+		      !(p->scale = calloc((size_t)m->n_terms + 1, sizeof *p->scale))))
+		return -1;
+	return 0;
+}
+
+/* p->scale of every term with codes: its largest weight / POSTINGS_CODE_MAX. */
+static void set_scales(const struct model *m, const unsigned char *keep, struct postings *p)
+{
+	for (uint64_t i = 0; i < m->nnz; i++)
+		if (m->val[i] > p->scale[m->col[i]])
+			p->scale[m->col[i]] = m->val[i];
+	for (uint32_t t = 0; t < m->n_terms; t++)
+		p->scale[t] = keep[t] & POSTINGS_CODES ? p->scale[t] / (float)POSTINGS_CODE_MAX : 0.0f;
+}
+
 int postings_fill(const struct model *m, const unsigned char *keep, struct postings *p)
 {
 	uint64_t *fill = NULL;
 	size_t width = p->n_blocks - 1;
 
-	p->start = calloc((size_t)m->n_terms + 1, sizeof *p->start);
-	if (!p->start)
+	if (lay_out(m, keep, p))
 		goto oom;
-	for (uint32_t t = 0; t < m->n_terms; t++)
-		p->start[t + 1] = p->start[t] + (keep && !keep[t] ? 0 : p->len[t]);
-	p->n = p->start[m->n_terms];
 	if (width && !(p->bound = calloc((size_t)m->n_terms * width + 1, sizeof *p->bound)))
 		goto oom;
-	p->off = malloc((p->n ? p->n : 1) * sizeof *p->off);
-	p->weight = malloc((p->n ? p->n : 1) * sizeof *p->weight);
-	fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill);
-	if (!p->off || !p->weight || !fill)
+	if (!(fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill)))
 		goto oom;
+	if (p->code)
+		set_scales(m, keep, p);
 	memcpy(fill, p->start, ((size_t)m->n_terms + 1) * sizeof *fill);
 	for (uint32_t d = 0; d < m->n_docs; d++) {
 		if (d && !(d & (POSTINGS_BLOCK - 1)))
 			mark_block(p, fill, d >> POSTINGS_BLOCK_BITS);
 		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
 			uint32_t t = m->col[i];
-			if (fill[t] == p->start[t + 1])
+			unsigned k = keep ? keep[t] : POSTINGS_FLOATS;
+			uint64_t at = fill[t];
+			if (at == p->start[t + 1])
 				continue; /* a term left out */
-			p->off[fill[t]] = (uint16_t)(d & (POSTINGS_BLOCK - 1));
-			p->weight[fill[t]++] = m->val[i];
+			p->off[at] = (uint16_t)(d & (POSTINGS_BLOCK - 1));
+			if (k & POSTINGS_CODES)
+				p->code[at] = postings_code(m->val[i], p->scale[t]);
+			if (k & POSTINGS_FLOATS)
+				p->weight[(int64_t)at + p->wshift[t]] = m->val[i];
+			fill[t]++;
 		}
 	}
 	free(fill);

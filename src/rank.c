@@ -434,10 +434,48 @@ static size_t keep_best(struct worker *w, size_t nc)
  * has caught up with them. */
 enum { PREFETCH_LIST_AHEAD = 2 };
 
+/* Adds the postings [k, e) of one list, of weight wt[j] for posting k + j
+ * (floats) or code[k + j] * x (codes: wt NULL), times q, into acc (the
+ * block's), marking each story reached in seen unless dense. */
+static inline void add_list(float *restrict acc, uint64_t *restrict seen,
+			    const uint16_t *restrict off, const float *restrict wt,
+			    const uint16_t *restrict code, float q, uint64_t k, uint64_t e,
+			    int dense)
+{
+	if (wt && dense) {
+		/* four at a time: one list names each story once */
+		for (; k + 4 <= e; k += 4, wt += 4) {
+			acc[off[k]] += q * wt[0];
+			acc[off[k + 1]] += q * wt[1];
+			acc[off[k + 2]] += q * wt[2];
+			acc[off[k + 3]] += q * wt[3];
+		}
+		for (; k < e; k++)
+			acc[off[k]] += q * *wt++;
+	} else if (wt) {
+		for (; k < e; k++) {
+			uint32_t o = off[k];
+			acc[o] += q * *wt++;
+			seen[o >> 6] |= (uint64_t)1 << (o & 63);
+		}
+	} else if (dense) {
+		for (; k < e; k++)
+			acc[off[k]] += q * (float)code[k];
+	} else {
+		for (; k < e; k++) {
+			uint32_t o = off[k];
+			acc[o] += q * (float)code[k];
+			seen[o >> 6] |= (uint64_t)1 << (o & 63);
+		}
+	}
+}
+
 /* Adds block b of the n (term, weight) of q's postings into w->acc, from
  * each term's cursor in w->cur (left at the next block's first posting),
  * marking each story reached in w->seen (bit: its offset in the block)
  * unless dense: then the caller sweeps the block's sums (sweep_all()).
+ * With `codes`, the postings' 16-bit codes stand for their weights (the
+ * approximate mode's partial scores), else their floats (exact sums).
  * Each list's part in the block is known from the block table
  * (postings.h), so the loops compare no story with the block's end, and
  * the lists are read through local pointers the stores into acc cannot be
@@ -445,39 +483,30 @@ enum { PREFETCH_LIST_AHEAD = 2 };
  * callgrind, when the last block alone ran that way); the same products
  * added in the same order. */
 static void add_block(const struct postings *p, struct worker *w, const struct neighbor *q,
-		      size_t n, uint32_t b, int dense)
+		      size_t n, uint32_t b, int dense, int codes)
 {
-	const uint16_t *restrict off = p->off;
-	const float *restrict weight = p->weight;
-	float *restrict acc = w->acc + ((size_t)b << POSTINGS_BLOCK_BITS);
-	uint64_t *restrict seen = w->seen;
-	uint64_t *restrict cur = w->cur;
+	float *acc = w->acc + ((size_t)b << POSTINGS_BLOCK_BITS);
+	uint64_t *cur = w->cur;
 
 	for (size_t i = 0; i < n; i++) {
-		uint64_t k = cur[i], e = postings_block_start(p, q[i].doc, b + 1);
-		float wt = q[i].score;
+		uint32_t t = q[i].doc;
+		uint64_t k = cur[i], e = postings_block_start(p, t, b + 1);
 		if (i + PREFETCH_LIST_AHEAD < n) {
-			__builtin_prefetch(off + cur[i + PREFETCH_LIST_AHEAD]);
-			__builtin_prefetch(weight + cur[i + PREFETCH_LIST_AHEAD]);
+			uint64_t a = cur[i + PREFETCH_LIST_AHEAD];
+			__builtin_prefetch(p->off + a);
+			if (codes)
+				__builtin_prefetch(p->code + a);
+			else
+				__builtin_prefetch(p->weight +
+						   (a + (uint64_t)p->wshift[q[i + PREFETCH_LIST_AHEAD].doc]));
 		}
-		if (dense) {
-			/* four at a time: one list names each story once */
-			for (; k + 4 <= e; k += 4) {
-				acc[off[k]] += wt * weight[k];
-				acc[off[k + 1]] += wt * weight[k + 1];
-				acc[off[k + 2]] += wt * weight[k + 2];
-				acc[off[k + 3]] += wt * weight[k + 3];
-			}
-			for (; k < e; k++)
-				acc[off[k]] += wt * weight[k];
-		} else {
-			for (; k < e; k++) {
-				uint32_t o = off[k];
-				acc[o] += wt * weight[k];
-				seen[o >> 6] |= (uint64_t)1 << (o & 63);
-			}
-		}
-		cur[i] = k;
+		if (codes)
+			add_list(acc, w->seen, p->off, NULL, p->code, q[i].score * p->scale[t], k, e,
+				 dense);
+		else
+			add_list(acc, w->seen, p->off, p->weight + (k + (uint64_t)p->wshift[t]), NULL,
+				 q[i].score, k, e, dense);
+		cur[i] = e;
 	}
 }
 
@@ -499,7 +528,7 @@ static inline void collect(const struct rank_job *job, struct worker *w, uint32_
  * w->cand in story order, with their score buckets counted in w->hist;
  * returns their number. */
 static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
-		     const struct neighbor *q, size_t n)
+		     const struct neighbor *q, size_t n, int codes)
 {
 	const struct model *m = job->m;
 	const struct postings *p = job->p;
@@ -515,7 +544,7 @@ static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
 	for (uint32_t b = 0; b < p->n_blocks; b++) {
 		uint64_t lo = (uint64_t)b << POSTINGS_BLOCK_BITS;
 		uint64_t hi = lo + POSTINGS_BLOCK < m->n_docs ? lo + POSTINGS_BLOCK : m->n_docs;
-		add_block(p, w, q, n, b, dense);
+		add_block(p, w, q, n, b, dense, codes);
 		if (dense) {
 			for (uint64_t o = lo; o < hi; o++)
 				if (w->acc[o] != 0.0f)
@@ -543,7 +572,7 @@ static size_t candidates_exact(const struct rank_job *job, struct worker *w, uin
 
 	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
 		w->terms[n++] = (struct neighbor){ m->col[i], m->val[i] };
-	return keep_best(w, gather(job, w, d, w->terms, n));
+	return keep_best(w, gather(job, w, d, w->terms, n, 0));
 }
 
 /* True when re-scoring the nc candidates costs more (in multiply-adds,
@@ -581,7 +610,7 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 	}
 	/* heaviest first: the order the partial scores are summed in */
 	qsort(w->terms, n, sizeof *w->terms, rank_neighbor_cmp);
-	nc = gather(job, w, d, w->terms, n);
+	nc = gather(job, w, d, w->terms, n, 1);
 	if (nc > o->candidates) {
 		nc = keep_top_buckets(w->cand, nc, o->candidates, w->hist);
 		select_best(w->cand, nc, o->candidates);
@@ -740,7 +769,7 @@ static unsigned char *plan_stories(const struct model *m, const struct postings 
 		exact[d] = (unsigned char)exact_cheaper(m, p, o, d, terms);
 		if (exact[d] && keep)
 			for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-				keep[m->col[i]] = 1;
+				keep[m->col[i]] |= POSTINGS_FLOATS;
 	}
 	free(terms);
 	return exact;
@@ -1012,7 +1041,8 @@ static size_t candidates_twin(const struct rank_job *job, struct worker *w, uint
 					w->acc[o] = f.lambda * w->sa[o];
 					w->touched[nt++] = o;
 				}
-				w->acc[o] += dt[j].score * p->weight[k];
+				w->acc[o] += dt[j].score *
+						     p->weight[k + (uint64_t)p->wshift[dt[j].doc]];
 			}
 		}
 	/* re-scored by bound, best first, until none left can enter */
@@ -1261,10 +1291,10 @@ static struct twins *plan_twins(const struct model *m, const struct postings *p,
 		if (!keep)
 			continue;
 		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
-			keep[m->col[k]] = 1;
+			keep[m->col[k]] |= POSTINGS_FLOATS;
 		twin_fit(m, p, t->maxw, a, d, 0.0, 0, ratio, terms, &f);
 		for (size_t j = 0; j < f.nd; j++)
-			keep[terms[j].doc] = 1;
+			keep[terms[j].doc] |= POSTINGS_FLOATS;
 	}
 	ok = 1;
 done:
@@ -1330,7 +1360,8 @@ static size_t candidates_rep(const struct rank_job *job, struct worker *w, uint3
 			for (uint32_t b = 0; b < p->n_blocks; b++) {
 				uint64_t e = postings_block_start(p, t, b + 1);
 				for (uint64_t k = postings_block_start(p, t, b); k < e; k++)
-					w->sa[postings_story(p, b, k)] += wt * p->weight[k];
+					w->sa[postings_story(p, b, k)] +=
+						wt * p->weight[k + (uint64_t)p->wshift[t]];
 			}
 		}
 		for (uint32_t o = 0; o < m->n_docs; o++)
@@ -1344,7 +1375,7 @@ static size_t candidates_rep(const struct rank_job *job, struct worker *w, uint3
 				uint64_t e = postings_block_start(p, t, b + 1);
 				for (uint64_t k = postings_block_start(p, t, b); k < e; k++) {
 					uint32_t o = postings_story(p, b, k);
-					float x = wt * p->weight[k];
+					float x = wt * p->weight[k + (uint64_t)p->wshift[t]];
 					if (x == 0.0f)
 						continue;
 					if (w->sa[o] == 0.0f)
@@ -1528,7 +1559,7 @@ static int get_postings(const struct model *m, const struct rank_options *o,
 		return -1;
 	}
 	for (uint32_t t = 0; t < m->n_terms; t++)
-		keep[t] = p->len[t] <= o->max_postings;
+		keep[t] = p->len[t] <= o->max_postings ? POSTINGS_CODES : 0;
 	if (o->approximate == RANK_BY_COST &&
 	    plan_all(m, p, o, lang, first, count, keep, exact_doc, tw)) {
 		free(keep);

@@ -3,8 +3,10 @@
  * posting for posting, the transpose of the rows they were built from:
  * stories at both ends of a block, archives of exactly one block and one
  * story past it, empty lists, terms left out, a term in every story of a
- * block, zero and largest weights.
+ * block, zero and largest weights; floats bit for bit, codes within half
+ * a step of the weight.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,9 +78,11 @@ static void rows_free(struct rows *r)
 }
 
 /* Decodes every list of p block by block and checks it against the rows'
- * transpose: the same stories in the same (ascending) order with the same
- * weights, bit for bit, for the terms kept; empty lists for the others;
- * len the full length of every term. */
+ * transpose: the same stories in the same (ascending) order; the float
+ * weights bit for bit, the codes within half a step (scale) of the weight,
+ * 0 only for a weight of 0, the list's largest weight coded
+ * POSTINGS_CODE_MAX; empty lists for the terms left out; len the full
+ * length of every term. keep: as postings_fill()'s (NULL: floats). */
 static void assert_transpose(const struct rows *r, const struct postings *p,
 			     const unsigned char *keep)
 {
@@ -92,31 +96,48 @@ static void assert_transpose(const struct rows *r, const struct postings *p,
 	assert_int_equal(p->n_terms, r->n_terms);
 	assert_int_equal(p->n_blocks, r->n_docs ? (r->n_docs + POSTINGS_BLOCK - 1) / POSTINGS_BLOCK : 1);
 	for (uint32_t t = 0; t < r->n_terms; t++) {
+		unsigned k = keep ? keep[t] : POSTINGS_FLOATS;
 		uint32_t prev = 0;
+		uint16_t top = 0;
+		float maxw = 0.0f;
 		int first = 1;
 		assert_int_equal(p->len[t], len[t]);
 		for (uint32_t b = 0; b < p->n_blocks; b++) {
 			uint64_t e = postings_block_start(p, t, b + 1);
 			assert_true(postings_block_start(p, t, b) <= e);
-			for (uint64_t k = postings_block_start(p, t, b); k < e; k++) {
-				uint32_t d = postings_story(p, b, k);
+			for (uint64_t j = postings_block_start(p, t, b); j < e; j++) {
+				uint32_t d = postings_story(p, b, j);
+				uint64_t i = r->row[d];
 				assert_true(d < r->n_docs);
 				assert_true(d >> POSTINGS_BLOCK_BITS == b);
 				assert_true(first || d > prev);
 				first = 0;
 				prev = d;
 				/* the rows' entry of (d, t) */
-				{
-					uint64_t i = r->row[d];
-					while (i < r->row[d + 1] && r->col[i] != t)
-						i++;
-					assert_true(i < r->row[d + 1]);
-					assert_memory_equal(&p->weight[k], &r->val[i], sizeof(float));
+				while (i < r->row[d + 1] && r->col[i] != t)
+					i++;
+				assert_true(i < r->row[d + 1]);
+				if (k & POSTINGS_FLOATS)
+					assert_memory_equal(&p->weight[j + (uint64_t)p->wshift[t]],
+							    &r->val[i], sizeof(float));
+				if (k & POSTINGS_CODES) {
+					double dec = (double)p->code[j] * p->scale[t];
+					assert_true(fabs(dec - r->val[i]) <= 0.5001 * p->scale[t] ||
+						    (p->code[j] == 1 && r->val[i] > 0.0f));
+					assert_true((p->code[j] == 0) == (r->val[i] == 0.0f));
+					if (p->code[j] > top)
+						top = p->code[j];
 				}
+				if (r->val[i] > maxw)
+					maxw = r->val[i];
 				at[t]++;
 			}
 		}
-		assert_int_equal(at[t], keep && !keep[t] ? 0 : len[t]);
+		if ((k & POSTINGS_CODES) && maxw > 0.0f) {
+			assert_int_equal(top, POSTINGS_CODE_MAX);
+			assert_true(p->scale[t] == maxw / (float)POSTINGS_CODE_MAX);
+		}
+		assert_int_equal(at[t], k ? len[t] : 0);
 		total += at[t];
 	}
 	assert_int_equal(p->n, total);
@@ -202,13 +223,62 @@ static void test_terms_left_out_have_empty_lists_and_their_length(void **state)
 	(void)state;
 	make_archive(&r, 2 * POSTINGS_BLOCK + 3);
 	for (uint32_t t = 0; t < 40; t += 3)
-		keep[t] = 1;
+		keep[t] = POSTINGS_FLOATS;
 	assert_int_equal(postings_build(rows_model(&r), keep, &p), 0);
+	assert_null(p.code);
 	assert_transpose(&r, &p, keep);
-	assert_true(p.len[4] > 0);
+	assert_true(p.len[4] > 0); /* counted though left out */
 	assert_int_equal(postings_block_start(&p, 4, 0), postings_block_start(&p, 4, 3));
 	postings_free(&p);
 	rows_free(&r);
+}
+
+/* Codes, floats, both and neither side by side: each term gets what it
+ * was marked for, the floats packed without the other terms' room. */
+static void test_codes_and_floats_by_term(void **state)
+{
+	struct rows r;
+	struct postings p;
+	unsigned char keep[40];
+	uint64_t floats = 0;
+
+	(void)state;
+	make_archive(&r, 2 * POSTINGS_BLOCK + 100);
+	for (uint32_t t = 0; t < 40; t++)
+		keep[t] = (unsigned char)(t % 4); /* 0, codes, floats, both */
+	assert_int_equal(postings_build(rows_model(&r), keep, &p), 0);
+	assert_non_null(p.code);
+	assert_non_null(p.weight);
+	assert_transpose(&r, &p, keep);
+	for (uint32_t t = 0; t < 40; t++)
+		if (keep[t] & POSTINGS_FLOATS) {
+			assert_int_equal((int64_t)p.start[t] + p.wshift[t], (int64_t)floats);
+			floats += p.len[t];
+		}
+	postings_free(&p);
+	/* codes alone: no floats kept at all */
+	memset(keep, POSTINGS_CODES, sizeof keep);
+	assert_int_equal(postings_build(rows_model(&r), keep, &p), 0);
+	assert_null(p.weight);
+	assert_null(p.wshift);
+	assert_transpose(&r, &p, keep);
+	postings_free(&p);
+	rows_free(&r);
+}
+
+static void test_code_rounding_and_edges(void **state)
+{
+	float scale = 1.0f / 65536.0f; /* a power of two: every step exact */
+
+	(void)state;
+	assert_int_equal(postings_code(0.0f, scale), 0);
+	assert_int_equal(postings_code(65535.0f * scale, scale), POSTINGS_CODE_MAX);
+	assert_int_equal(postings_code(70000.0f * scale, scale), POSTINGS_CODE_MAX); /* clamped */
+	assert_int_equal(postings_code(2.5f * scale, scale), 3);   /* halves round up */
+	assert_int_equal(postings_code(2.4f * scale, scale), 2);
+	assert_int_equal(postings_code(2.6f * scale, scale), 3);
+	assert_int_equal(postings_code(0.49f * scale, scale), 1); /* positive: never 0 */
+	assert_int_equal(postings_code(0.5f, 0.0f), 0);           /* a list of zeros */
 }
 
 static void test_empty_archive(void **state)
@@ -234,6 +304,8 @@ int main(void)
 		cmocka_unit_test(test_lists_round_trip_across_blocks),
 		cmocka_unit_test(test_one_block_and_one_story_past_it),
 		cmocka_unit_test(test_terms_left_out_have_empty_lists_and_their_length),
+		cmocka_unit_test(test_codes_and_floats_by_term),
+		cmocka_unit_test(test_code_rounding_and_edges),
 		cmocka_unit_test(test_empty_archive),
 	};
 
