@@ -1,9 +1,13 @@
 /*
  * rank: for every story, the stories whose vectors have the highest cosine
- * with its own (exact), through an inverted index of the model: the
- * model's own postings when it has them (a loaded model), else built for
- * the call and freed after it; built for the approximate mode, only of the
- * terms that mode may query.
+ * with its own (exact), through an inverted index built from the model's
+ * rows for the call and freed after it (postings.h: 16-bit story offsets
+ * within blocks of 2^16 stories; a loaded model's own postings are not
+ * read): of every term with float weights for the exact mode; for the
+ * approximate mode, of the terms it may query with 16-bit codes of their
+ * weights (its partial scores choose candidates, which are then re-scored
+ * from the rows), and with floats the terms of stories ranked exactly and
+ * of near-duplicates.
  *
  * Each thread owns one dense accumulator and one bounded heap and takes
  * stories in chunks of consecutive indexes; each story's result goes to its
