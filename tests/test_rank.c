@@ -585,8 +585,10 @@ static void test_rescoring_on_small_and_large_vocabularies(void **state)
 
 /* The approximate mode keeps the best `candidates` stories by partial score
  * (a selection, not a sort) and re-scores them exactly. Querying every term,
- * partial scores are exact, so any pool at least as deep as the lists gives
- * the exact lists; with fewer terms, every listed score is still exact. And
+ * partial scores are the cosines but for the 16-bit codes of the weights
+ * (postings.h: off by about 1e-5 here), so a pool a little deeper than the
+ * lists gives the exact lists on this model of spread scores; with fewer
+ * terms, every listed score is still exact. And
  * the lists do not depend on the order stories are worked on: all at once,
  * one by one, any number of threads. */
 static void test_approximate_selects_the_best_candidates(void **state)
