@@ -2,12 +2,21 @@
  * postings: building the compact inverted index of postings.h from a
  * model's rows, in two passes over them: lengths, then the postings in
  * story order (so each list comes out ascending), the block table taken
- * at each block's first story from every term's fill position.
+ * at each block's first story from every term's fill position. A loaded
+ * model carries its postings (the rows' transpose, ascending, the same
+ * floats): they are read list by list instead, in order, which gives the
+ * same arrays without the scattered writes of a transpose.
  */
 #include "postings.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* Whether m carries its own postings (a loaded model). */
+static int has_lists(const struct model *m)
+{
+	return m->post_start && m->post_doc && m->post_weight;
+}
 
 void postings_free(struct postings *p)
 {
@@ -33,6 +42,11 @@ int postings_count(const struct model *m, struct postings *p)
 	p->len = calloc((size_t)m->n_terms + 1, sizeof *p->len);
 	if (!p->len)
 		return -1;
+	if (has_lists(m)) {
+		for (uint32_t t = 0; t < m->n_terms; t++)
+			p->len[t] = (uint32_t)(m->post_start[t + 1] - m->post_start[t]);
+		return 0;
+	}
 	for (uint64_t i = 0; i < m->nnz; i++)
 		p->len[m->col[i]]++;
 	return 0;
@@ -98,27 +112,53 @@ static int lay_out(const struct model *m, const unsigned char *keep, struct post
 /* p->scale of every term with codes: its largest weight / POSTINGS_CODE_MAX. */
 static void set_scales(const struct model *m, const unsigned char *keep, struct postings *p)
 {
-	for (uint64_t i = 0; i < m->nnz; i++)
-		if (m->val[i] > p->scale[m->col[i]])
-			p->scale[m->col[i]] = m->val[i];
+	if (has_lists(m)) {
+		for (uint32_t t = 0; t < m->n_terms; t++)
+			for (uint64_t i = m->post_start[t]; i < m->post_start[t + 1]; i++)
+				if (m->post_weight[i] > p->scale[t])
+					p->scale[t] = m->post_weight[i];
+	} else {
+		for (uint64_t i = 0; i < m->nnz; i++)
+			if (m->val[i] > p->scale[m->col[i]])
+				p->scale[m->col[i]] = m->val[i];
+	}
 	for (uint32_t t = 0; t < m->n_terms; t++)
 		p->scale[t] = keep[t] & POSTINGS_CODES ? p->scale[t] / (float)POSTINGS_CODE_MAX : 0.0f;
 }
 
-int postings_fill(const struct model *m, const unsigned char *keep, struct postings *p)
+/* The kept lists from m's own postings, one term after the other: the
+ * block table of term t as its list crosses each block's first story. */
+static void fill_by_term(const struct model *m, const unsigned char *keep, struct postings *p)
 {
-	uint64_t *fill = NULL;
 	size_t width = p->n_blocks - 1;
 
-	if (lay_out(m, keep, p))
-		goto oom;
-	if (width && !(p->bound = calloc((size_t)m->n_terms * width + 1, sizeof *p->bound)))
-		goto oom;
-	if (!(fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill)))
-		goto oom;
-	if (p->code)
-		set_scales(m, keep, p);
-	memcpy(fill, p->start, ((size_t)m->n_terms + 1) * sizeof *fill);
+	for (uint32_t t = 0; t < m->n_terms; t++) {
+		unsigned k = keep ? keep[t] : POSTINGS_FLOATS;
+		uint64_t src = m->post_start[t], at = p->start[t];
+		uint32_t b = 1;
+		if (!k)
+			continue; /* a term left out: its table stays 0 */
+		for (uint32_t j = 0; j < p->len[t]; j++, at++) {
+			uint32_t d = m->post_doc[src + j];
+			float w = m->post_weight[src + j];
+			for (; b < p->n_blocks && d >= b << POSTINGS_BLOCK_BITS; b++)
+				p->bound[(size_t)t * width + b - 1] = j;
+			p->off[at] = (uint16_t)(d & (POSTINGS_BLOCK - 1));
+			if (k & POSTINGS_CODES)
+				p->code[at] = postings_code(w, p->scale[t]);
+			if (k & POSTINGS_FLOATS)
+				p->weight[(int64_t)at + p->wshift[t]] = w;
+		}
+		for (; b < p->n_blocks; b++)
+			p->bound[(size_t)t * width + b - 1] = p->len[t];
+	}
+}
+
+/* The kept lists from m's rows, story after story; fill[t] is where term
+ * t's next posting goes (p->start to begin with). */
+static void fill_by_story(const struct model *m, const unsigned char *keep, struct postings *p,
+			  uint64_t *fill)
+{
 	for (uint32_t d = 0; d < m->n_docs; d++) {
 		if (d && !(d & (POSTINGS_BLOCK - 1)))
 			mark_block(p, fill, d >> POSTINGS_BLOCK_BITS);
@@ -136,6 +176,27 @@ int postings_fill(const struct model *m, const unsigned char *keep, struct posti
 			fill[t]++;
 		}
 	}
+}
+
+int postings_fill(const struct model *m, const unsigned char *keep, struct postings *p)
+{
+	uint64_t *fill = NULL;
+	size_t width = p->n_blocks - 1;
+
+	if (lay_out(m, keep, p))
+		goto oom;
+	if (width && !(p->bound = calloc((size_t)m->n_terms * width + 1, sizeof *p->bound)))
+		goto oom;
+	if (p->code)
+		set_scales(m, keep, p);
+	if (has_lists(m)) {
+		fill_by_term(m, keep, p);
+		return 0;
+	}
+	if (!(fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill)))
+		goto oom;
+	memcpy(fill, p->start, ((size_t)m->n_terms + 1) * sizeof *fill);
+	fill_by_story(m, keep, p, fill);
 	free(fill);
 	return 0;
 oom:

@@ -298,6 +298,100 @@ static void test_empty_archive(void **state)
 	rows_free(&r);
 }
 
+/* The rows' transpose as a loaded model carries it (post_start, post_doc,
+ * post_weight), set on r->m: the arrays are the caller's to free. */
+static void give_lists(struct rows *r, uint64_t **start, uint32_t **doc, float **weight)
+{
+	uint64_t *at = calloc((size_t)r->n_terms + 1, sizeof *at);
+
+	*start = calloc((size_t)r->n_terms + 1, sizeof **start);
+	*doc = malloc((r->nnz ? r->nnz : 1) * sizeof **doc);
+	*weight = malloc((r->nnz ? r->nnz : 1) * sizeof **weight);
+	assert_non_null(at);
+	assert_non_null(*start);
+	assert_non_null(*doc);
+	assert_non_null(*weight);
+	for (uint64_t i = 0; i < r->nnz; i++)
+		(*start)[r->col[i] + 1]++;
+	for (uint32_t t = 0; t < r->n_terms; t++)
+		(*start)[t + 1] += (*start)[t];
+	memcpy(at, *start, ((size_t)r->n_terms + 1) * sizeof *at);
+	for (uint32_t d = 0; d < r->n_docs; d++)
+		for (uint64_t i = r->row[d]; i < r->row[d + 1]; i++) {
+			(*doc)[at[r->col[i]]] = d;
+			(*weight)[at[r->col[i]]++] = r->val[i];
+		}
+	r->m.post_start = *start;
+	r->m.post_doc = *doc;
+	r->m.post_weight = *weight;
+	free(at);
+}
+
+#define SAME_ARRAY(a, b, field, count) \
+	do { \
+		assert_true(((a)->field == NULL) == ((b)->field == NULL)); \
+		if ((a)->field) \
+			assert_memory_equal((a)->field, (b)->field, (count) * sizeof *(a)->field); \
+	} while (0)
+
+/* A loaded model's own postings give the very arrays the rows give, for
+ * every way of keeping terms: what keeps a recommend's lists those of the
+ * run that saved its model. */
+static void test_a_models_own_lists_give_the_same_postings(void **state)
+{
+	uint32_t sizes[] = { 0, 5, 3 * POSTINGS_BLOCK + 17 };
+	unsigned char keep[40];
+
+	(void)state;
+	for (uint32_t t = 0; t < 40; t++)
+		keep[t] = (unsigned char)(t % 4);
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++)
+		for (int with_keep = 0; with_keep < 2; with_keep++) {
+			struct rows r;
+			struct postings a, b;
+			uint64_t *start;
+			uint32_t *doc;
+			float *weight;
+			const unsigned char *k = with_keep ? keep : NULL;
+			size_t width;
+			if (sizes[i])
+				make_archive(&r, sizes[i]);
+			else
+				rows_init(&r, 0, 40);
+			assert_int_equal(postings_build(rows_model(&r), k, &a), 0);
+			give_lists(&r, &start, &doc, &weight);
+			assert_int_equal(postings_build(&r.m, k, &b), 0);
+			assert_transpose(&r, &b, k);
+			assert_int_equal(a.n, b.n);
+			assert_int_equal(a.n_blocks, b.n_blocks);
+			width = a.n_blocks - 1;
+			SAME_ARRAY(&a, &b, start, (size_t)r.n_terms + 1);
+			SAME_ARRAY(&a, &b, len, (size_t)r.n_terms);
+			SAME_ARRAY(&a, &b, bound, (size_t)r.n_terms * width);
+			SAME_ARRAY(&a, &b, off, a.n);
+			assert_true((a.code == NULL) == (b.code == NULL));
+			for (uint32_t t = 0; a.code && t < r.n_terms; t++)
+				if (k[t] & POSTINGS_CODES) /* the others' codes are not set */
+					assert_memory_equal(a.code + a.start[t], b.code + b.start[t],
+							    a.len[t] * sizeof *a.code);
+			SAME_ARRAY(&a, &b, scale, (size_t)r.n_terms);
+			SAME_ARRAY(&a, &b, wshift, (size_t)r.n_terms);
+			if (a.weight) {
+				size_t floats = 0;
+				for (uint32_t t = 0; t < r.n_terms; t++)
+					if (!k || (k[t] & POSTINGS_FLOATS))
+						floats += a.len[t];
+				assert_memory_equal(a.weight, b.weight, floats * sizeof *a.weight);
+			}
+			postings_free(&a);
+			postings_free(&b);
+			free(start);
+			free(doc);
+			free(weight);
+			rows_free(&r);
+		}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -307,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_codes_and_floats_by_term),
 		cmocka_unit_test(test_code_rounding_and_edges),
 		cmocka_unit_test(test_empty_archive),
+		cmocka_unit_test(test_a_models_own_lists_give_the_same_postings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
