@@ -414,6 +414,23 @@ static void assert_lists_equal(const struct rank_lists *a, const struct rank_lis
 					    a->count[d] * sizeof(struct neighbor));
 }
 
+/* The approximate mode of o querying every one of a story's `per` terms
+ * with a pool of every story (each candidate re-scored), on 2 threads:
+ * its lists must be `exact`'s bit for bit. */
+static void assert_whole_pool_is_exact(const struct model *m, struct rank_options o,
+				       uint32_t per, const struct rank_lists *exact)
+{
+	struct rank_lists approx;
+
+	o.approximate = RANK_APPROXIMATE;
+	o.query_terms = per;
+	o.max_postings = m->n_docs;
+	o.candidates = m->n_docs;
+	rank_with(m, o, 2, &approx);
+	assert_lists_equal(exact, &approx);
+	rank_lists_free(&approx);
+}
+
 /* Ranks m with o on 1 thread into *one, on 3 into *three and, after the
  * model builds its postings, on 2 into *posted: the three must agree (the
  * plan and the lists depend on the model only). */
@@ -508,7 +525,7 @@ static void test_lists_across_accumulator_blocks(void **state)
 	struct model m;
 	uint32_t sample[DOCS / STEP + 1];
 	struct rank_options o = { .depth = DEPTH, .approximate = RANK_EXACT, .docs = sample };
-	struct rank_lists exact, two, approx;
+	struct rank_lists exact, two;
 	double *row = calloc(TERMS, sizeof *row);
 	double *all = calloc(DOCS, sizeof *all);
 	size_t checked = 0, crossing = 0;
@@ -522,12 +539,7 @@ static void test_lists_across_accumulator_blocks(void **state)
 	rank_with(&m, o, 1, &exact);
 	rank_with(&m, o, 2, &two);
 	assert_lists_equal(&exact, &two);
-	o.approximate = RANK_APPROXIMATE;
-	o.query_terms = PER;
-	o.max_postings = DOCS;
-	o.candidates = DOCS;
-	rank_with(&m, o, 2, &approx);
-	assert_lists_equal(&exact, &approx);
+	assert_whole_pool_is_exact(&m, o, PER, &exact);
 	for (uint32_t d = 0; d < DOCS; d += STEP) {
 		size_t n = brute_scores(&m, d, TERMS, row, all);
 		const struct neighbor *l = list_of(&exact, d);
@@ -545,7 +557,6 @@ static void test_lists_across_accumulator_blocks(void **state)
 	free(all);
 	rank_lists_free(&exact);
 	rank_lists_free(&two);
-	rank_lists_free(&approx);
 	model_free(&m);
 }
 
@@ -562,23 +573,17 @@ static void test_rescoring_on_small_and_large_vocabularies(void **state)
 	(void)state;
 	for (size_t v = 0; v < sizeof vocab / sizeof vocab[0]; v++) {
 		struct rank_options o = { .depth = DEPTH, .approximate = RANK_EXACT };
-		struct rank_lists exact, approx;
+		struct rank_lists exact;
 		struct model m;
 		size_t listed = 0;
 
 		sparse_model(&m, DOCS, vocab[v], PER, 1234 + (unsigned)v);
 		rank_with(&m, o, 2, &exact);
-		o.approximate = RANK_APPROXIMATE;
-		o.query_terms = PER;
-		o.max_postings = DOCS;
-		o.candidates = DOCS;
-		rank_with(&m, o, 2, &approx);
-		assert_lists_equal(&exact, &approx);
+		assert_whole_pool_is_exact(&m, o, PER, &exact);
 		for (uint32_t d = 0; d < DOCS; d++)
 			listed += exact.count[d];
 		assert_true(listed > DOCS * DEPTH / 2);
 		rank_lists_free(&exact);
-		rank_lists_free(&approx);
 		model_free(&m);
 	}
 }
