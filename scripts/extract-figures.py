@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Our extraction figures on one evaluation set, beside the peers' (stdlib only).
 
-    extract-figures.py SET SET_DIR PRED.jsonl MBPS
+    extract-figures.py SET SET_DIR PRED.jsonl MBPS [PARTS.txt]
 
 SET is extract-dev, extract-dev-web or related-dev-html; SET_DIR the set's folder (its
 score.py, truth.jsonl and README.md); PRED.jsonl what `related extract` printed; MBPS our
@@ -10,9 +10,11 @@ from SET_DIR, so the metric is exactly the set's) and prints:
 
 - extract-dev: score.py's table (per source, with CIs), then one row per peer of the README's
   "Peer figures" table and our row under the same columns (P, R, F1, F1 without
-  readability-tests, F1 on l3s-gn1 + dragnet); when the pages carry `standfirst`, `byline`,
-  `dateline` or `captions`, a second row scores `text` with those parts printed around it
-  (what `related extract --format text --with-parts` prints).
+  readability-tests, F1 on l3s-gn1 + dragnet); a second row scores the text with the story's
+  parts (standfirst, byline, dateline, captions): PARTS.txt, what `related extract --format
+  text --with-parts` printed for the same pages (articles in PRED.jsonl's order, a form feed
+  line between them: the parts where the page showed them); without it, the JSON's parts
+  printed around `text` (the standfirst, byline and dateline before it, the captions after).
 - extract-dev-web: score.py's summary, our figures per language (de, en, the rest), and the
   README's peer table with our row under the same columns (P, R, F1, accuracy, title, date,
   author, MB/s); when pages carry a `standfirst`, a second row scores it with the text (this
@@ -140,7 +142,14 @@ def dev(set_dir, preds, mbps):
 
     texts = {str(r['id']): r.get('text') or '' for r in preds}
     ours = [('related: text', figures(texts))]
-    parts = {str(r['id']): with_parts(r) for r in preds}
+    if PARTS:
+        with open(PARTS, encoding='utf-8', errors='replace') as f:
+            shown = f.read().split('\n\f\n')
+        if len(shown) != len(preds):
+            sys.exit(f'{PARTS}: {len(shown)} articles, {PRED}: {len(preds)}')
+        parts = {str(r['id']): t.rstrip('\n') for r, t in zip(preds, shown)}
+    else:
+        parts = {str(r['id']): with_parts(r) for r in preds}
     if any(v is not None for v in parts.values()):
         ours.append(('related: text + parts',
                      figures({k: (v if v is not None else texts[k]) for k, v in parts.items()})))
@@ -216,9 +225,10 @@ def rdh(set_dir, preds):
 
 
 if __name__ == '__main__':
-    if len(sys.argv) != 5:
+    if len(sys.argv) not in (5, 6):
         sys.exit(__doc__)
-    NAME, SET_DIR, PRED, MBPS = sys.argv[1:]
+    NAME, SET_DIR, PRED, MBPS = sys.argv[1:5]
+    PARTS = sys.argv[5] if len(sys.argv) == 6 else None
     PREDS = read_jsonl(PRED)
     if NAME == 'extract-dev':
         dev(SET_DIR, PREDS, MBPS)

@@ -1,8 +1,11 @@
 /* article: field ownership helpers for struct article. */
 #include "article.h"
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "buf.h"
 
 void article_clear(struct article *a)
 {
@@ -16,6 +19,122 @@ void article_clear(struct article *a)
 		free(*fields[i]);
 		*fields[i] = NULL;
 	}
+	free(a->places);
+	a->places = NULL;
+	a->nplaces = 0;
+}
+
+/* One part to print: its text and where it goes. */
+struct shown {
+	const char *s;
+	size_t len;
+	struct article_place at;
+};
+
+static int shown_before(const struct shown *x, const struct shown *y)
+{
+	return x->at.paras != y->at.paras ? x->at.paras < y->at.paras
+					  : x->at.rank < y->at.rank;
+}
+
+/* Appends one paragraph, a blank line before it unless it is the first. */
+static int add_para(struct buf *b, size_t start, const char *s, size_t len)
+{
+	if (!len)
+		return 0;
+	if (b->len > start && buf_add(b, "\n\n", 2))
+		return -1;
+	return buf_add(b, s, len);
+}
+
+/* The parts of `a` with their places (unknown ones, rank UINT_MAX or
+ * beyond `nplaces`, as article.h says),
+ * the text's paragraph count `paras` capping them, sorted into page order
+ * (insertion sort: stable, and the parts come nearly sorted). */
+static struct shown *collect_parts(const struct article *a, unsigned paras,
+				   size_t *n)
+{
+	const char *fixed[] = { a->standfirst, a->byline, a->dateline };
+	size_t cap = 3, k = 0;
+	struct shown *v;
+
+	for (const char *p = a->captions; p && *p; p++)
+		cap += *p == '\n';
+	cap += a->captions && *a->captions;
+	if (!(v = malloc(cap * sizeof *v)))
+		return NULL;
+	for (size_t i = 0; i < 3; i++)
+		if (fixed[i] && *fixed[i])
+			v[k++] = (struct shown){ fixed[i], strlen(fixed[i]),
+						 { 0, (unsigned)i } };
+	for (const char *p = a->captions; p && *p;) {
+		size_t len = strcspn(p, "\n");
+		unsigned rank = (unsigned)k;
+
+		v[k++] = (struct shown){ p, len, { UINT_MAX, rank } };
+		p += len;
+		p += *p == '\n';
+	}
+	for (size_t i = 0, c = 0; i < k; i++) {
+		size_t slot = v[i].s == a->standfirst ? 0
+			      : v[i].s == a->byline  ? 1
+			      : v[i].s == a->dateline ? 2
+						      : 3 + c++;
+
+		if (a->places && slot < a->nplaces &&
+		    a->places[slot].rank != UINT_MAX)
+			v[i].at = a->places[slot];
+		if (v[i].at.paras > paras)
+			v[i].at.paras = paras;
+	}
+	for (size_t i = 1; i < k; i++) {
+		struct shown x = v[i];
+		size_t j = i;
+
+		for (; j > 0 && shown_before(&x, &v[j - 1]); j--)
+			v[j] = v[j - 1];
+		v[j] = x;
+	}
+	*n = k;
+	return v;
+}
+
+/* The paragraphs of a text as article_with_parts() prints them. */
+static unsigned count_paras(const char *t)
+{
+	unsigned n = 0;
+
+	for (const char *p = t; *p; n++) {
+		const char *end = strstr(p, "\n\n");
+
+		p = end ? end + strspn(end, "\n") : p + strlen(p);
+	}
+	return n;
+}
+
+int article_with_parts(struct buf *b, const struct article *a)
+{
+	const char *t = a->text ? a->text : "";
+	size_t start = b->len, n, next = 0;
+	unsigned at = 0;
+	struct shown *v;
+	int rc = 0;
+
+	if (!(v = collect_parts(a, count_paras(t), &n)))
+		return -1;
+	for (const char *p = t; !rc && *p; at++) {
+		const char *end = strstr(p, "\n\n");
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+
+		for (; !rc && next < n && v[next].at.paras <= at; next++)
+			rc = add_para(b, start, v[next].s, v[next].len);
+		rc = rc || add_para(b, start, p, len);
+		p = end ? end + strspn(end, "\n") : p + len;
+	}
+	for (; !rc && next < n; next++)
+		rc = add_para(b, start, v[next].s, v[next].len);
+	free(v);
+	return rc;
 }
 
 char *article_excerpt(const char *text, size_t max)

@@ -16,6 +16,14 @@
 
 #include <stddef.h>
 
+struct buf;
+
+/* Where one of the story's parts stood on the page: after `paras`
+ * paragraphs of the text, `rank`-th among the parts in page order. */
+struct article_place {
+	unsigned paras, rank;
+};
+
 struct article {
 	char *id;        /* stable identifier given by the input stage */
 	char *path;      /* file it came from, NULL for JSON Lines articles */
@@ -37,12 +45,29 @@ struct article {
 	char *tags;      /* list: keywords the page gives */
 	char *warnings;  /* list: why this extraction is probably wrong
 			    ("not-html" is a note: the page was plain text) */
+	/* Where the parts stood among the text's paragraphs (malloc'd, or
+	 * NULL when unknown): [0] standfirst, [1] byline, [2] dateline,
+	 * [3 + i] the i-th caption; `nplaces` entries, rank UINT_MAX for a
+	 * part whose place is unknown. Not printed in JSON;
+	 * article_with_parts() reads it. */
+	struct article_place *places;
+	size_t nplaces;
 };
 
 /* A short excerpt for a widget: the first paragraph of `text`, cut at the
  * last space (or character boundary) before `max` bytes with "…" added when
  * longer; malloc'd, or NULL when there is no text or memory runs out. */
 char *article_excerpt(const char *text, size_t max);
+
+/* Appends to `b` the text with the story's parts where the page showed
+ * them (`extract --format text --with-parts`): the standfirst, byline,
+ * dateline and each caption before the text paragraph they stood before,
+ * in page order, paragraphs separated by a blank line. A part whose place
+ * is unknown goes where a page usually shows it: the standfirst, byline
+ * and dateline before the text, a caption after it; a place beyond the
+ * text's end (the text was cut after the part was met) is the end.
+ * Returns -1 when memory runs out. */
+int article_with_parts(struct buf *b, const struct article *a);
 
 /* Frees every field and sets them to NULL. */
 void article_clear(struct article *a);

@@ -325,22 +325,35 @@ static int is_chrome(const struct boilerplate_chrome *ch, uint32_t host, const c
 	return strmap_find(&ch->paragraphs, key, sizeof key) >= 0;
 }
 
+/* The parts that stood after paragraph `k` of the text (article.h's
+ * `places`) move up one paragraph: that paragraph went. */
+static void unplace_paragraph(struct article *a, unsigned k)
+{
+	for (size_t i = 0; a->places && i < a->nplaces; i++)
+		if (a->places[i].paras > k)
+			a->places[i].paras--;
+}
+
 /* Rewrites a->text without its chrome paragraphs (of chrome host `host`),
  * in one pass: until the first removal every byte is written over itself,
- * so a text that loses nothing keeps its bytes. Returns how many went. */
+ * so a text that loses nothing keeps its bytes. The parts' places follow
+ * the paragraphs. Returns how many went. */
 static long compact(struct article *a, const struct boilerplate_chrome *ch, uint32_t host)
 {
 	const char *pos = a->text, *s, *e;
 	char *w = a->text;
 	long removed = 0;
+	unsigned kept = 0;
 	int first = 1;
 
 	while (next_paragraph(&pos, &s, &e)) {
 		size_t len = (size_t)(e - s);
 		if (is_chrome(ch, host, s, e)) {
+			unplace_paragraph(a, kept);
 			removed++;
 			continue;
 		}
+		kept++;
 		if (!first) {
 			memmove(w, "\n\n", 2); /* w + 2 <= s */
 			w += 2;

@@ -25,8 +25,8 @@ static void print_usage(FILE *f)
 	      "Options:\n"
 	      "      --format FMT   jsonl (default) or text (only the text, a line with\n"
 	      "                     a form feed between articles)\n"
-	      "      --with-parts   with --format text: the standfirst, byline and dateline\n"
-	      "                     before the text and the captions after it\n"
+	      "      --with-parts   with --format text: the standfirst, byline, dateline\n"
+	      "                     and captions with the text, where the page showed them\n"
 	      "      --keep-boilerplate\n"
 	      "                     keep paragraphs that repeat across pages of one site\n"
 	      "                     (by default removed as navigation and teasers)\n"
@@ -35,35 +35,14 @@ static void print_usage(FILE *f)
 	      "  -h, --help         this help\n", f);
 }
 
-/* Appends one paragraph (a blank line before it unless it is the first). */
-static void add_part(struct buf *b, const char *s, size_t len, size_t start)
-{
-	if (!len)
-		return;
-	if (b->len > start)
-		buf_adds(b, "\n\n");
-	buf_add(b, s, len);
-}
-
 /* The article's text for --format text; with_parts adds the standfirst,
- * byline and dateline before it and each caption after it, as a page
- * shows them. */
-static void add_text(struct buf *b, const struct article *a, int with_parts)
+ * byline, dateline and captions where the page showed them
+ * (article_with_parts()). */
+static int add_text(struct buf *b, const struct article *a, int with_parts)
 {
-	const char *before[] = { a->standfirst, a->byline, a->dateline };
-	size_t start = b->len;
-
-	for (size_t i = 0; with_parts && i < sizeof before / sizeof before[0]; i++)
-		if (before[i])
-			add_part(b, before[i], strlen(before[i]), start);
-	if (a->text)
-		add_part(b, a->text, strlen(a->text), start);
-	for (const char *p = with_parts ? a->captions : NULL; p && *p;) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		add_part(b, p, n, start);
-		p = nl ? nl + 1 : p + n;
-	}
+	if (with_parts)
+		return article_with_parts(b, a);
+	return a->text ? buf_adds(b, a->text) : 0;
 }
 
 int cmd_extract(int argc, char **argv)
@@ -125,8 +104,12 @@ int cmd_extract(int argc, char **argv)
 		for (size_t i = 0; i < corpus.n; i++) {
 			buf_reset(&line);
 			if (text_only) {
-				add_text(&line, &corpus.articles[i], with_parts);
-				buf_adds(&line, i + 1 < corpus.n ? "\n\f\n" : "\n");
+				if (add_text(&line, &corpus.articles[i], with_parts) ||
+				    buf_adds(&line, i + 1 < corpus.n ? "\n\f\n" : "\n")) {
+					log_error("out of memory");
+					status = EXIT_INTERNAL;
+					break;
+				}
 			} else if (output_article_line(&line, &corpus.articles[i])) {
 				status = EXIT_INTERNAL;
 				break;

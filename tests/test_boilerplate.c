@@ -55,6 +55,33 @@ static void test_boilerplate_removes_paragraph_repeated_on_one_host(void **state
 	clear_all(a, 3);
 }
 
+/* A part that stood after a removed paragraph moves up with the text
+ * (article.h's places), so --with-parts still prints it there. */
+static void test_boilerplate_moves_the_parts_places(void **state)
+{
+	struct article a[3];
+
+	(void)state;
+	page(&a[0], "a.html", "https://news.example.com/a", "Flood",
+	     CHROME "\n\nThe river rose.\n\nTowns were evacuated.");
+	a[0].places = calloc(3, sizeof *a[0].places);
+	assert_non_null(a[0].places);
+	a[0].nplaces = 3;
+	a[0].places[0] = (struct article_place){ 0, 0 }; /* before the chrome */
+	a[0].places[1] = (struct article_place){ 1, 1 }; /* after it */
+	a[0].places[2] = (struct article_place){ 2, 2 }; /* before "Towns" */
+	page(&a[1], "b.html", "https://news.example.com/b", "Election",
+	     "Polls closed.\n\n" CHROME);
+	page(&a[2], "c.html", "https://news.example.com/c", "Match",
+	     CHROME "\n\nThe home side won.");
+	assert_int_equal(boilerplate_remove(a, 3, BOILERPLATE_MIN_PAGES), 3);
+	assert_string_equal(a[0].text, "The river rose.\n\nTowns were evacuated.");
+	assert_int_equal(a[0].places[0].paras, 0);
+	assert_int_equal(a[0].places[1].paras, 0);
+	assert_int_equal(a[0].places[2].paras, 1);
+	clear_all(a, 3);
+}
+
 static void test_boilerplate_keeps_paragraph_shared_by_two_hosts(void **state)
 {
 	struct article a[2];
@@ -314,6 +341,7 @@ int main(void)
 		cmocka_unit_test(test_boilerplate_census_in_pieces_decides_as_one),
 		cmocka_unit_test(test_boilerplate_census_refuses_bad_hosts),
 		cmocka_unit_test(test_boilerplate_url_host),
+		cmocka_unit_test(test_boilerplate_moves_the_parts_places),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

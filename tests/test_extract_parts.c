@@ -3,6 +3,7 @@
  * a reader sees (headline by agreement, visible dates, byline names) and
  * the warnings of an extraction that probably failed. Each page is
  * written for the mechanism it checks. */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -14,6 +15,7 @@
 #include <cmocka.h>
 
 #include "article.h"
+#include "buf.h"
 #include "extract.h"
 #include "testutil.h"
 
@@ -1265,6 +1267,93 @@ static void test_extract_empty_h1_before_the_headline(void **state)
 	article_clear(&a);
 }
 
+/* Where a string stands in `s` (asserted present), as an offset. */
+static size_t offset_of(const char *s, const char *what)
+{
+	const char *p = strstr(s, what);
+
+	assert_non_null(p);
+	return (size_t)(p - s);
+}
+
+/* --with-parts prints each part where the page showed it: the byline
+ * under the standfirst, a caption between the paragraphs it stood
+ * between, a dateline after the story's last paragraph when the page
+ * signs the story off with it; each once. */
+static void test_extract_parts_printed_where_the_page_shows_them(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<article><h1>Tillerson in Moscow</h1>"
+		"<p class=\"dek\">The secretary of state brought a blunt message "
+		"and left without a deal on Syria, officials on both sides said.</p>"
+		"<p>By Ann Lee</p>"
+		"<div class=\"story-body\">" P1
+		"<figure><img src=\"a.jpg\"><figcaption>Rex Tillerson at the "
+		"Kremlin. (Photo: AP)</figcaption></figure>" P2 P3
+		"<p>Posted on November 20, 2019 by Ann Lee</p>"
+		"</div></article></body></html>";
+	struct article a = { 0 };
+	struct buf b = BUF_INIT;
+	size_t dek, by, p1, cap, p2, p3, dl;
+
+	(void)state;
+	testutil_extract(html, &a);
+	assert_non_null(a.captions);
+	assert_non_null(a.byline);
+	assert_non_null(a.dateline);
+	assert_int_equal(article_with_parts(&b, &a), 0);
+	dek = offset_of(b.data, "blunt message");
+	by = offset_of(b.data, "By Ann Lee");
+	p1 = offset_of(b.data, "arrived in Moscow");
+	cap = offset_of(b.data, "at the Kremlin.");
+	p2 = offset_of(b.data, "The talks with");
+	p3 = offset_of(b.data, "Officials said");
+	dl = offset_of(b.data, "Posted on November 20");
+	assert_true(dek < by && by < p1 && p1 < cap && cap < p2 && p2 < p3 &&
+		    p3 < dl);
+	assert_null(strstr(b.data + cap + 1, "at the Kremlin."));
+	assert_null(strstr(b.data, "\n\n\n"));
+	buf_release(&b);
+	article_clear(&a);
+}
+
+/* An article whose parts' places are unknown (a JSON Lines record, a
+ * text from JSON-LD) prints them as pages usually show them: standfirst,
+ * byline and dateline before the text, captions after; a place past the
+ * text's end (the text was cut after it) is the end. */
+static void test_article_with_parts_unknown_and_late_places(void **state)
+{
+	struct article a = { 0 };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	assert_int_equal(article_set(&a.text, "One.\n\nTwo."), 0);
+	assert_int_equal(article_set(&a.byline, "By Ann Lee"), 0);
+	assert_int_equal(article_set(&a.dateline, "May 1, 2020"), 0);
+	assert_int_equal(article_set(&a.captions, "A cat.\nA dog."), 0);
+	assert_int_equal(article_with_parts(&b, &a), 0);
+	assert_string_equal(b.data, "By Ann Lee\n\nMay 1, 2020\n\nOne.\n\nTwo."
+				    "\n\nA cat.\n\nA dog.");
+	/* known: the dog before "Two.", the byline past the end, the cat
+	 * unknown (after the text), the dateline's place unknown */
+	a.places = calloc(5, sizeof *a.places);
+	assert_non_null(a.places);
+	a.nplaces = 5;
+	a.places[0] = (struct article_place){ 0, UINT_MAX };
+	a.places[1] = (struct article_place){ 7, 2 };
+	a.places[2] = (struct article_place){ 0, UINT_MAX };
+	a.places[3] = (struct article_place){ 0, UINT_MAX };
+	a.places[4] = (struct article_place){ 1, 1 };
+	buf_reset(&b);
+	assert_int_equal(article_with_parts(&b, &a), 0);
+	assert_string_equal(b.data, "May 1, 2020\n\nOne.\n\nA dog.\n\nTwo."
+				    "\n\nBy Ann Lee\n\nA cat.");
+	buf_release(&b);
+	article_clear(&a);
+	assert_null(a.places);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1307,6 +1396,8 @@ int main(void)
 		cmocka_unit_test(test_extract_tag_lines_and_dated_fields),
 		cmocka_unit_test(test_extract_jsonld_body_ends_the_text),
 		cmocka_unit_test(test_extract_empty_h1_before_the_headline),
+		cmocka_unit_test(test_extract_parts_printed_where_the_page_shows_them),
+		cmocka_unit_test(test_article_with_parts_unknown_and_late_places),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

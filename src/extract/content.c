@@ -10,6 +10,7 @@ void parts_release(struct parts *p)
 	free(p->byline);
 	free(p->dateline);
 	free(p->captions);
+	free(p->places);
 	memset(p, 0, sizeof *p);
 }
 
@@ -171,6 +172,9 @@ static int content_pass(xmlNode *root, unsigned mode,
 	found->dateline = pr.dateline.len ? buf_detach(&pr.dateline, NULL) : NULL;
 	found->captions = pr.captions;
 	pr.captions = NULL;
+	found->places = pr.places;
+	found->nplaces = pr.nplaces;
+	pr.places = NULL;
 	found->lead = pr.lead;
 	found->largest = s.n ? s.v[0].prose : 0;
 	found->tally = pr.tally;
@@ -186,6 +190,7 @@ out:
 	buf_release(&pr.byline);
 	buf_release(&pr.dateline);
 	free(pr.captions);
+	free(pr.places);
 	return rc;
 }
 

@@ -365,6 +365,12 @@ struct printer {
 	const xmlNode *stand;   /* the standfirst element being printed */
 	struct buf standfirst, byline, dateline;
 	char *captions;         /* list: one caption per line */
+	/* Where each part was met (article.h's `places`: [0] standfirst,
+	 * [1] byline, [2] dateline, [3 + i] caption i), counted in
+	 * paragraphs of `out` and in parts met so far. */
+	struct article_place *places;
+	size_t nplaces, ncaptions;
+	unsigned paras, ranks;
 	size_t lead; /* characters print_lead() put in the standfirst */
 	/* How the text read on the page, for the warnings (page.c): */
 	size_t at;          /* `before` of the last element entered */
@@ -382,6 +388,8 @@ struct printer {
  * the document, not owned). parts_release() frees the strings. */
 struct parts {
 	char *standfirst, *byline, *dateline, *captions;
+	struct article_place *places; /* as struct printer's */
+	size_t nplaces;
 	size_t largest;
 	struct tally tally; /* of the text */
 	xmlNode *headline; /* the element that states the title, or NULL */

@@ -1334,6 +1334,27 @@ static void take_part(char **field, char **part)
 	}
 }
 
+/* Moves where the parts stood into the article, for the parts it takes
+ * from this page (a field set already, by a plain-text page, keeps its
+ * place unknown). Called only when the text is the one printed from the
+ * page (not JSON-LD's articleBody, whose paragraphs are others). */
+static void take_places(struct article *out, struct parts *parts)
+{
+	const char *set[] = { out->standfirst, out->byline, out->dateline };
+
+	if (out->places || !parts->places)
+		return;
+	for (size_t i = 0; i < 3 && i < parts->nplaces; i++)
+		if (set[i])
+			parts->places[i].rank = UINT_MAX;
+	if (out->captions && parts->nplaces > 3)
+		parts->nplaces = 3;
+	out->places = parts->places;
+	out->nplaces = parts->nplaces;
+	parts->places = NULL;
+	parts->nplaces = 0;
+}
+
 int extract_article(const char *html, size_t len, const char *name,
 		    struct article *out, struct error *err)
 {
@@ -1411,6 +1432,8 @@ int extract_article(const char *html, size_t len, const char *name,
 		out->text = text;
 		text = NULL;
 	}
+	if (from_dom)
+		take_places(out, &parts);
 	take_part(&out->standfirst, &parts.standfirst);
 	take_part(&out->byline, &parts.byline);
 	take_part(&out->dateline, &parts.dateline);

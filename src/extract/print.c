@@ -446,12 +446,37 @@ static size_t comment_signature(const char *p, size_t len, const char **name)
 /* Puts paragraph `b` in the part `part` (the first one only, unless
  * `all`: then joined by blank lines); it counts as printed for the end
  * markers and signatures, as it did when it stood in the text. */
+/* Notes that part `slot` (struct printer's `places`) stands here: after
+ * the paragraphs printed so far, after the parts met so far. */
+static void place_part(struct printer *pr, size_t slot)
+{
+	if (slot >= pr->nplaces) {
+		size_t n = slot < 8 ? 8 : 2 * slot;
+		struct article_place *grown =
+			realloc(pr->places, n * sizeof *grown);
+
+		if (!grown) {
+			pr->oom = true;
+			return;
+		}
+		for (size_t i = pr->nplaces; i < n; i++)
+			grown[i] = (struct article_place){ 0, UINT_MAX };
+		pr->places = grown;
+		pr->nplaces = n;
+	}
+	pr->places[slot] = (struct article_place){ pr->paras, pr->ranks++ };
+}
+
 static void add_part(struct printer *pr, struct buf *part, const struct buf *b,
 		     bool all)
 {
 	pr->filed += b->len;
 	if (part->len && !all)
 		return;
+	if (!part->len)
+		place_part(pr, part == &pr->standfirst ? 0
+			       : part == &pr->byline   ? 1
+						       : 2);
 	if ((part->len && buf_add(part, "\n\n", 2)) || buf_add(part, b->data, b->len))
 		pr->oom = true;
 }
@@ -502,6 +527,7 @@ static void add_caption(struct printer *pr, const char *p, size_t len)
 	memcpy(grown + old, p, len);
 	grown[old + len] = '\0';
 	pr->captions = grown;
+	place_part(pr, 3 + pr->ncaptions++);
 }
 
 /* Words that open a byline, in the languages of the tests. */
@@ -779,6 +805,17 @@ static bool is_path_to_title(const struct printer *pr, const char *p, size_t len
  * related-dev-html MAP@10 +0.0011; 12 or 15 bytes, or 25, gain less.)
  * A line that is only a web address is never link text (is_url_line()). */
 enum { LINE_OWN_TEXT = 20 };
+
+/* Paragraphs of the text printed so far (after a cut back). */
+static unsigned count_out_paras(const struct buf *out)
+{
+	unsigned n = out->len > 0;
+
+	for (const char *p = out->data; out->len && (p = strstr(p, "\n\n")); p += 2)
+		n++;
+	return n;
+}
+
 void flush_para(struct printer *pr)
 {
 	struct buf *b = &pr->para;
@@ -813,6 +850,7 @@ void flush_para(struct printer *pr)
 			   strncasecmp(pr->signer, name, k) != 0) {
 			/* readers' comments: cut back to the first */
 			buf_truncate(&pr->out, pr->signed_at);
+			pr->paras = count_out_paras(&pr->out);
 			pr->tally = pr->signed_tally;
 			pr->stopped = true;
 			goto done;
@@ -867,12 +905,14 @@ void flush_para(struct printer *pr)
 		/* prose after a promo heading: the story goes on without
 		 * what the promo box printed */
 		buf_truncate(&pr->out, pr->pending_at);
+		pr->paras = count_out_paras(&pr->out);
 		pr->tally = pr->pending_tally;
 		pr->pending = false;
 	}
 	if ((pr->out.len && buf_add(&pr->out, "\n\n", 2)) ||
 	    buf_add(&pr->out, b->data, b->len))
 		pr->oom = true;
+	pr->paras++;
 	if (pr->head_at != SIZE_MAX)
 		*(pr->at < pr->head_at ? &pr->tally.pre_head
 				       : &pr->tally.post_head) += b->len;
