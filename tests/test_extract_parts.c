@@ -1267,6 +1267,43 @@ static void test_extract_empty_h1_before_the_headline(void **state)
 	article_clear(&a);
 }
 
+/* The line under a byline that names no one (the author's role, desk or
+ * agency) is the byline's, not the story's; a line there that names
+ * someone, or is a date line, is not. */
+static void test_extract_byline_role_line(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<article><h1>Tillerson in Moscow</h1>"
+		"<p>By Ann Lee</p><p>Seattle Times business reporter</p>"
+		"<div class=\"story-body\">" P1 P2 P3 "</div></article></body></html>";
+	const char *other =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<article><h1>Tillerson in Moscow</h1>"
+		"<p>By Ann Lee</p><p>Moscow Bureau Chief Bo Park</p>"
+		"<p>By Cy Dunn</p><p>Updated November 20, 2019</p>"
+		"<div class=\"story-body\">" P1 P2 P3 "</div></article></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text, (const char *const[]){ "arrived in Moscow", NULL },
+			    (const char *const[]){ "business reporter", "Ann Lee", NULL });
+	assert_non_null(a.byline);
+	assert_non_null(strstr(a.byline, "By Ann Lee"));
+	assert_non_null(strstr(a.byline, "Seattle Times business reporter"));
+	assert_string_equal(a.author, "Ann Lee");
+	article_clear(&a);
+
+	testutil_extract(other, &a);
+	assert_non_null(a.byline);
+	assert_null(strstr(a.byline, "Bo Park"));
+	assert_null(strstr(a.byline, "Updated"));
+	assert_non_null(a.dateline);
+	assert_non_null(strstr(a.dateline, "November 20, 2019"));
+	article_clear(&a);
+}
+
 /* Where a string stands in `s` (asserted present), as an offset. */
 static size_t offset_of(const char *s, const char *what)
 {
@@ -1398,6 +1435,7 @@ int main(void)
 		cmocka_unit_test(test_extract_empty_h1_before_the_headline),
 		cmocka_unit_test(test_extract_parts_printed_where_the_page_shows_them),
 		cmocka_unit_test(test_article_with_parts_unknown_and_late_places),
+		cmocka_unit_test(test_extract_byline_role_line),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -371,6 +371,9 @@ struct printer {
 	struct article_place *places;
 	size_t nplaces, ncaptions;
 	unsigned paras, ranks;
+	/* The last paragraph was a byline: 1 the story's (in `byline`), 2
+	 * another, filed; 0 not. */
+	int after_byline;
 	size_t lead; /* characters print_lead() put in the standfirst */
 	/* How the text read on the page, for the warnings (page.c): */
 	size_t at;          /* `before` of the last element entered */

@@ -985,8 +985,13 @@ static void fill_from_parts(struct article *out)
 	const char *lines[] = { out->dateline, out->byline, opening,
 				out->text };
 
-	if (!out->author && out->byline)
-		out->author = byline_names(out->byline);
+	if (!out->author && out->byline) {
+		/* its first line: a role line may follow ("AP Golf Writer") */
+		char *first = strndup(out->byline, strcspn(out->byline, "\n"));
+
+		out->author = first ? byline_names(first) : NULL;
+		free(first);
+	}
 	for (size_t i = 0; i < 4 && !out->published; i++) {
 		char *d = !lines[i]	       ? NULL
 			  : lines[i] == out->text ? dateline_in_text(lines[i])

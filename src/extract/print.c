@@ -576,6 +576,34 @@ static bool is_by_line(const char *p, size_t len)
 	return false;
 }
 
+/* The line under a byline that names no one: the author's role, desk,
+ * paper or agency ("Seattle Times business reporter", "AP Golf Writer",
+ * "ASSOCIATED PRESS", "Staff and agencies", "(AP)"), read as the rest of
+ * a byline would be: byline_names() of "By " and the line finds no name.
+ * Short, capitalised, no sentence, digit or slash in it (no date line,
+ * page number or address). Part of the byline, not the story. */
+enum { BYLINE_ROLE_MAX = 80 };
+static bool is_byline_role(const char *p, size_t len)
+{
+	char line[BYLINE_ROLE_MAX + 4];
+	char *names;
+
+	if (len >= BYLINE_ROLE_MAX || memchr(p, '\n', len) ||
+	    memmem(p, len, ". ", 2) || strchr(".!?:,;", p[len - 1]) ||
+	    !(isupper((unsigned char)p[0]) || (unsigned char)p[0] >= 0xC0 ||
+	      p[0] == '('))
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (isdigit((unsigned char)p[i]) || p[i] == '/')
+			return false; /* a date, a page, a web address */
+	memcpy(line, "By ", 3);
+	memcpy(line + 3, p, len);
+	line[len + 3] = '\0';
+	names = byline_names(line);
+	free(names);
+	return names == NULL;
+}
+
 /* Words a date line may hold besides the date: its label, weekdays,
  * the time of day. */
 static const char *const date_words[] = {
@@ -822,6 +850,7 @@ void flush_para(struct printer *pr)
 	const char *name;
 	size_t k;
 	bool after_link_line = pr->link_line;
+	int byline = 0; /* this paragraph is a byline (after_byline) */
 
 	rtrim(b);
 	if (b->len == 0 || pr->stopped)
@@ -881,18 +910,26 @@ void flush_para(struct printer *pr)
 	}
 	if (is_stock_line(b->data, b->len) || is_byline(pr, b->data, b->len)) {
 		if (pr->author && (strcasecmp(b->data, pr->author) == 0 ||
-				   is_author_with_role(b->data, b->len, pr->author)))
+				   is_author_with_role(b->data, b->len, pr->author))) {
+			byline = pr->byline.len ? 2 : 1;
 			add_part(pr, &pr->byline, b, false);
+		}
 		pr->filed += b->len;
 		goto done;
 	}
 	if (is_by_line(b->data, b->len)) {
+		byline = pr->byline.len ? 2 : 1;
 		add_part(pr, &pr->byline, b, false);
 		goto done;
 	}
 	if (is_date_line(b->data, b->len) || is_dated_by_line(b->data, b->len) ||
 	    (!pr->dateline.len && is_dated_fields(b->data, b->len))) {
 		add_part(pr, &pr->dateline, b, false);
+		goto done;
+	}
+	if (pr->after_byline && is_byline_role(b->data, b->len)) {
+		/* kept with the story's byline, dropped with another */
+		add_part(pr, &pr->byline, b, pr->after_byline == 1);
 		goto done;
 	}
 	if (pr->in_header) {
@@ -921,6 +958,8 @@ void flush_para(struct printer *pr)
 		pr->tally.dek_bytes += b->len;
 	}
 done:
+	if (b->len)
+		pr->after_byline = byline;
 	buf_reset(b);
 	pr->para_link = 0;
 	pr->space = false;
