@@ -1313,6 +1313,38 @@ static size_t offset_of(const char *s, const char *what)
 	return (size_t)(p - s);
 }
 
+/* A broadcaster's sign-off closing the story ("Max Lee, KBS World Radio
+ * News.") is its byline, printed after the text with --with-parts; a
+ * quote's attribution that names no news outlet stays in the text. */
+static void test_extract_sign_off_is_the_byline(void **state)
+{
+	const char *html =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<article><h1>Tillerson in Moscow</h1>"
+		"<div class=\"story-body\">" P1 P2 P3
+		"<p>Max Lee, KBS World Radio News.</p></div></article></body></html>";
+	const char *quote =
+		"<html><head><title>Tillerson in Moscow</title></head><body>"
+		"<article><h1>Tillerson in Moscow</h1>"
+		"<div class=\"story-body\">" P1 P2 P3
+		"<p>Mark Zehmke, Growth Marketing Manager</p></div></article></body></html>";
+	struct article a = { 0 };
+	struct buf b = BUF_INIT;
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text, (const char *const[]){ "within weeks.", NULL },
+			    (const char *const[]){ "Max Lee", NULL });
+	assert_non_null(a.byline);
+	assert_string_equal(a.byline, "Max Lee, KBS World Radio News.");
+	assert_string_equal(a.author, "Max Lee");
+	assert_int_equal(article_with_parts(&b, &a), 0);
+	assert_true(offset_of(b.data, "within weeks.") < offset_of(b.data, "Max Lee"));
+	buf_release(&b);
+	article_clear(&a);
+	testutil_page_holds(quote, (const char *const[]){ "Mark Zehmke", NULL }, NULL);
+}
+
 /* --with-parts prints each part where the page showed it: the byline
  * under the standfirst, a caption between the paragraphs it stood
  * between, a dateline after the story's last paragraph when the page
@@ -1436,6 +1468,7 @@ int main(void)
 		cmocka_unit_test(test_extract_parts_printed_where_the_page_shows_them),
 		cmocka_unit_test(test_article_with_parts_unknown_and_late_places),
 		cmocka_unit_test(test_extract_byline_role_line),
+		cmocka_unit_test(test_extract_sign_off_is_the_byline),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

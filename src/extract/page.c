@@ -1233,6 +1233,87 @@ static void cut_author_bio(struct article *out)
 	t[cut] = '\0';
 }
 
+/* Words of a news outlet's name, as a reporter's sign-off names it. */
+static const char *const outlet_words[] = { "News", "Radio", "TV",
+					    "Television", "Nachrichten", NULL };
+
+/* Whether `p` (len bytes, no newline) is a reporter's sign-off: a
+ * person's name (2 to 4 capitalised words that byline_names() reads back
+ * whole as a byline), a comma and a news outlet whose name holds one of
+ * outlet_words ("Max Lee, KBS World Radio News."), no sentence. */
+enum { SIGN_OFF_MAX = 80 };
+static bool is_sign_off(const char *p, size_t len)
+{
+	char line[SIGN_OFF_MAX + 4];
+	const char *comma = memchr(p, ',', len);
+	size_t k = comma ? (size_t)(comma - p) : 0, words = 1;
+	bool outlet = false;
+	char *names;
+
+	if (len >= SIGN_OFF_MAX || !comma || memmem(p, len, ". ", 2))
+		return false;
+	for (size_t i = 0; i < k; i++)
+		if (p[i] == ' ' && ++words && !isupper((unsigned char)p[i + 1]))
+			return false;
+	if (words < 2 || words > 4 || !isupper((unsigned char)p[0]))
+		return false;
+	for (const char *w = comma + 1; w < p + len && !outlet; w++) {
+		for (const char *const *o = outlet_words; *o && !outlet; o++) {
+			size_t n = strlen(*o);
+
+			outlet = w[-1] == ' ' && w + n <= p + len &&
+				 strncmp(w, *o, n) == 0 &&
+				 (w + n == p + len || strchr(" .,", w[n]));
+		}
+	}
+	if (!outlet)
+		return false;
+	memcpy(line, "By ", 3);
+	memcpy(line + 3, p, k);
+	line[k + 3] = '\0';
+	names = byline_names(line);
+	outlet = names && strlen(names) == k && strncmp(names, p, k) == 0;
+	free(names);
+	return outlet;
+}
+
+/* A broadcaster's sign-off closing the story (is_sign_off(); after 3
+ * paragraphs or more) leaves the text: it is the byline when the page
+ * printed none, standing after the text (its name the author when none
+ * is known); else dropped. Memory running out leaves it in the text. */
+enum { SIGN_OFF_AFTER = 3 };
+static void cut_sign_off(struct article *out)
+{
+	char *t = out->text;
+	size_t end, start, paras;
+
+	if (!t || (paras = count_paras(t)) < SIGN_OFF_AFTER)
+		return;
+	end = strlen(t);
+	start = para_start(t, end);
+	if (start == 0 || memchr(t + start, '\n', end - start) ||
+	    !is_sign_off(t + start, end - start))
+		return;
+	if (!out->byline) {
+		if (!out->places) {
+			out->places = malloc(3 * sizeof *out->places);
+			if (!out->places)
+				return;
+			for (size_t i = 0; i < 3; i++)
+				out->places[i] = (struct article_place){ 0, UINT_MAX };
+			out->nplaces = 3;
+		}
+		if (!(out->byline = strdup(t + start)))
+			return;
+		/* after the text, after every part met on the page */
+		out->places[1] = (struct article_place){ (unsigned)paras - 1,
+							 UINT_MAX - 1 };
+		if (!out->author)
+			out->author = strndup(t + start, strcspn(t + start, ","));
+	}
+	t[start - 2] = '\0';
+}
+
 /* Whether code point c is in NFC whatever stands around it: below the
  * combining marks (U+0300), a Cyrillic or Arabic letter or digit,
  * punctuation, a sign or symbol of U+2010..U+27BF, kana, a CJK
@@ -1454,6 +1535,7 @@ int extract_article(const char *html, size_t len, const char *name,
 				 m.description ? m.description : m.og_description);
 		free(after);
 	}
+	cut_sign_off(out);
 	fill_from_parts(out);
 	cut_closing_chrome(out);
 	cut_author_bio(out);
