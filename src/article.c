@@ -47,10 +47,11 @@ static int add_para(struct buf *b, size_t start, const char *s, size_t len)
 	return buf_add(b, s, len);
 }
 
-/* The parts of `a` with their places (unknown ones, rank UINT_MAX or
- * beyond `nplaces`, as article.h says),
- * the text's paragraph count `paras` capping them, sorted into page order
- * (insertion sort: stable, and the parts come nearly sorted). */
+/* The parts of `a` with their places (an unknown one, of rank UINT_MAX
+ * or beyond `nplaces`, where article_with_parts() says), capped at the
+ * text's paragraph count `paras`, sorted into page order (an insertion
+ * sort: stable, and the parts come nearly sorted). Malloc'd, *n of them;
+ * NULL when memory runs out. */
 static struct shown *collect_parts(const struct article *a, unsigned paras,
 				   size_t *n)
 {

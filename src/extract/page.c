@@ -1252,9 +1252,13 @@ static bool is_sign_off(const char *p, size_t len)
 
 	if (len >= SIGN_OFF_MAX || !comma || memmem(p, len, ". ", 2))
 		return false;
-	for (size_t i = 0; i < k; i++)
-		if (p[i] == ' ' && ++words && !isupper((unsigned char)p[i + 1]))
+	for (size_t i = 0; i < k; i++) {
+		if (p[i] != ' ')
+			continue;
+		if (!isupper((unsigned char)p[i + 1]))
 			return false;
+		words++;
+	}
 	if (words < 2 || words > 4 || !isupper((unsigned char)p[0]))
 		return false;
 	for (const char *w = comma + 1; w < p + len && !outlet; w++) {

@@ -443,9 +443,6 @@ static size_t comment_signature(const char *p, size_t len, const char **name)
 	return 0;
 }
 
-/* Puts paragraph `b` in the part `part` (the first one only, unless
- * `all`: then joined by blank lines); it counts as printed for the end
- * markers and signatures, as it did when it stood in the text. */
 /* Notes that part `slot` (struct printer's `places`) stands here: after
  * the paragraphs printed so far, after the parts met so far. */
 static void place_part(struct printer *pr, size_t slot)
@@ -467,6 +464,9 @@ static void place_part(struct printer *pr, size_t slot)
 	pr->places[slot] = (struct article_place){ pr->paras, pr->ranks++ };
 }
 
+/* Puts paragraph `b` in the part `part` (the first one only, unless
+ * `all`: then joined by blank lines); it counts as printed for the end
+ * markers and signatures, as it did when it stood in the text. */
 static void add_part(struct printer *pr, struct buf *part, const struct buf *b,
 		     bool all)
 {
@@ -821,6 +821,16 @@ static bool is_path_to_title(const struct printer *pr, const char *p, size_t len
 	return true;
 }
 
+/* Paragraphs of the text printed so far (after a cut back). */
+static unsigned count_out_paras(const struct buf *out)
+{
+	unsigned n = out->len > 0;
+
+	for (const char *p = out->data; out->len && (p = strstr(p, "\n\n")); p += 2)
+		n++;
+	return n;
+}
+
 /* Ends the current paragraph: keeps it unless it is link text, a stock
  * line or a lone author's or section's name. A byline ("By Jane Smith"),
  * a dateline ("Published July 28, 2004"), a caption and the standfirst go
@@ -833,17 +843,6 @@ static bool is_path_to_title(const struct printer *pr, const char *p, size_t len
  * related-dev-html MAP@10 +0.0011; 12 or 15 bytes, or 25, gain less.)
  * A line that is only a web address is never link text (is_url_line()). */
 enum { LINE_OWN_TEXT = 20 };
-
-/* Paragraphs of the text printed so far (after a cut back). */
-static unsigned count_out_paras(const struct buf *out)
-{
-	unsigned n = out->len > 0;
-
-	for (const char *p = out->data; out->len && (p = strstr(p, "\n\n")); p += 2)
-		n++;
-	return n;
-}
-
 void flush_para(struct printer *pr)
 {
 	struct buf *b = &pr->para;
