@@ -325,6 +325,30 @@ def test_all_corpus_pages_keep_article_text_and_drop_chrome():
 
 
 @test
+def test_extract_text_with_parts_where_the_page_shows_them():
+    body = ("<p>Secretary of State Rex Tillerson arrived in Moscow on Tuesday, carrying a message "
+            "from Washington that was blunter than any in years.</p>"
+            "<figure><img src=a.jpg><figcaption>Tillerson at the Kremlin. (Photo: AP)</figcaption>"
+            "</figure><p>The talks with Foreign Minister Sergei Lavrov, which lasted several hours, "
+            "ended without agreement on Syria, though both sides kept channels open.</p>"
+            "<p>Officials said a working group would be set up to examine the state of relations "
+            "and report back within weeks.</p>")
+    page = ("<html><head><title>Tillerson in Moscow</title></head><body><article>"
+            "<h1>Tillerson in Moscow</h1><p>By Ann Lee</p><div class=story-body>" + body +
+            "</div></article></body></html>")
+    with Tmp() as t:
+        path = os.path.join(t, "story.html")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(page)
+        plain = run("extract", path, "--format", "text", "-q").stdout
+        shown = run("extract", path, "--format", "text", "--with-parts", "-q").stdout
+    assert "Kremlin" not in plain and "Ann Lee" not in plain, plain
+    order = [shown.find(w) for w in ("By Ann Lee", "arrived in Moscow", "at the Kremlin",
+                                     "The talks with", "within weeks")]
+    assert -1 not in order and order == sorted(order), shown
+
+
+@test
 def test_jsonl_articles_input():
     with Tmp() as t:
         src = os.path.join(t, "articles.jsonl")
