@@ -1359,13 +1359,39 @@ int analyze_lead_known(const uint16_t *sig)
 	return 0;
 }
 
-double analyze_lead_overlap(const uint16_t *a, const uint16_t *b)
+/* How many of the ANALYZE_LEAD_SLOTS slots two signatures share: 8 slots
+ * at a time, each lane counting its matches (the twin rule asks this of
+ * some 670,000 pairs on real text; the plain loop widened the lanes to 32
+ * bits). */
+static int same_slots(const uint16_t *a, const uint16_t *b)
 {
+#if defined(__GNUC__) && ANALYZE_LEAD_SLOTS % 8 == 0
+	typedef uint16_t lanes __attribute__((vector_size(16)));
+	typedef int16_t masks __attribute__((vector_size(16)));
+	lanes count = { 0 };
 	int same = 0;
 
-	if (!analyze_lead_known(a) || !analyze_lead_known(b))
-		return -1.0;
+	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s += 8) {
+		lanes x, y;
+		memcpy(&x, a + s, sizeof x);
+		memcpy(&y, b + s, sizeof y);
+		count -= (lanes)(masks)(x == y); /* a match is -1 */
+	}
+	for (int j = 0; j < 8; j++)
+		same += count[j];
+	return same;
+#else
+	int same = 0;
+
 	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
 		same += a[s] == b[s];
-	return (double)same / ANALYZE_LEAD_SLOTS;
+	return same;
+#endif
+}
+
+double analyze_lead_overlap(const uint16_t *a, const uint16_t *b)
+{
+	if (!analyze_lead_known(a) || !analyze_lead_known(b))
+		return -1.0;
+	return (double)same_slots(a, b) / ANALYZE_LEAD_SLOTS;
 }

@@ -993,6 +993,32 @@ static void test_lead_signature_depends_on_the_first_words_only(void **state)
 	assert_memory_equal(sx, sw, sizeof sx);
 }
 
+/* The overlap is the fraction of slots two signatures share, wherever
+ * they lie, and -1 when either has none. */
+static void test_lead_overlap_counts_shared_slots(void **state)
+{
+	uint16_t a[ANALYZE_LEAD_SLOTS], b[ANALYZE_LEAD_SLOTS];
+
+	(void)state;
+	for (int k = 0; k <= ANALYZE_LEAD_SLOTS; k += 7) {
+		int same = 0;
+		for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++) {
+			/* slots shared in a scattered order, k of them */
+			int shared = (s * 37) % ANALYZE_LEAD_SLOTS < k;
+			a[s] = (uint16_t)(1000 + s);
+			b[s] = shared ? a[s] : (uint16_t)(60000 - s);
+			same += shared;
+		}
+		assert_int_equal(same, k);
+		assert_true(analyze_lead_overlap(a, b) == (double)k / ANALYZE_LEAD_SLOTS);
+		assert_true(analyze_lead_overlap(b, a) == (double)k / ANALYZE_LEAD_SLOTS);
+	}
+	for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
+		b[s] = ANALYZE_LEAD_NONE;
+	assert_true(analyze_lead_overlap(a, b) == -1.0);
+	assert_true(analyze_lead_overlap(b, a) == -1.0);
+}
+
 /* The splitmix64 finaliser, written out here as the reference for the
  * signature's hash functions. */
 static uint64_t ref_mix64(uint64_t x)
@@ -1303,6 +1329,7 @@ int main(void)
 		cmocka_unit_test(test_lang_code_normalises_tags),
 		cmocka_unit_test(test_words_name_the_folded_words_behind_each_term),
 		cmocka_unit_test(test_lead_signature_depends_on_the_first_words_only),
+		cmocka_unit_test(test_lead_overlap_counts_shared_slots),
 		cmocka_unit_test(test_lead_signature_is_the_minhash_of_its_shingles),
 		cmocka_unit_test(test_fold_equals_utf8proc_on_the_whole_text),
 		cmocka_unit_test(test_ascii_folds_at_every_offset),

@@ -598,6 +598,10 @@ static void test_title_twins_read_as_the_same_story(void **state)
 				       "woman killed in queens hit and run: driver charged"));
 	assert_true(policy_title_twins("Café opens", "CAFE OPENS"));
 	assert_true(policy_title_twins("Putin, Tillerson", "Tillerson Putin"));
+	/* ASCII read case-blind; sizes 4 and 3 sharing 3 words are at the
+	 * overlap (3/4), sizes 5 and 3 beyond it */
+	assert_true(policy_title_twins("STORM HITS THE COAST", "Storm hits coast"));
+	assert_false(policy_title_twins("Storm hits the east coast", "storm hits coast"));
 	assert_false(policy_title_twins("Fred LaRue dies at 75", "John Smith dies at 75"));
 	assert_false(policy_title_twins("Putin meets Tillerson", "Putin meets Xi"));
 	assert_false(policy_title_twins("", ""));
