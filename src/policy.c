@@ -344,6 +344,9 @@ static int build_story_sets(uint32_t n_docs, int jobs, story_set_fn fn, void *ct
 struct dup_graph {
 	uint32_t *start;
 	uint32_t *list;
+	float *tfidf; /* NULL, or every candidate's cosine with its story:
+			 story d's i-th at [d * depth + i] (what
+			 candidate_tfidf() would find again) */
 };
 
 /* What copies_of() reads: each thread scatters a story's row into a dense
@@ -352,6 +355,7 @@ struct copies_ctx {
 	const struct model *m;
 	const struct rank_lists *cand;
 	const struct policy_options *o;
+	float *tfidf; /* NULL, or the graph's, filled here */
 	float *dense[PARALLEL_MAX_JOBS];
 };
 
@@ -374,6 +378,8 @@ static int copies_of(void *ctx, int worker, uint32_t d, struct u32_list *l)
 		float s = 0.0f;
 		for (uint64_t k = m->row[y]; k < m->row[y + 1]; k++)
 			s += dense[m->col[k]] * m->val[k];
+		if (x->tfidf)
+			x->tfidf[(size_t)d * x->cand->depth + i] = s;
 		if (policy_is_copy(x->o, s))
 			rc = list_add(l, y);
 	}
@@ -382,11 +388,22 @@ static int copies_of(void *ctx, int worker, uint32_t d, struct u32_list *l)
 	return rc;
 }
 
+/* The graph, and with keep_tfidf every candidate's cosine in g->tfidf:
+ * the cutoff reads them, and they were computed twice (a tenth of the
+ * policy's instructions on real text). */
 static int build_dup_graph(const struct model *m, const struct rank_lists *cand,
-			   const struct policy_options *o, struct dup_graph *g)
+			   const struct policy_options *o, int keep_tfidf, struct dup_graph *g)
 {
-	struct copies_ctx x = { m, cand, o, { NULL } };
-	int rc = build_story_sets(m->n_docs, o->jobs, copies_of, &x, &g->start, &g->list);
+	struct copies_ctx x = { m, cand, o, NULL, { NULL } };
+	int rc;
+
+	if (keep_tfidf && cand->depth) {
+		g->tfidf = malloc((size_t)m->n_docs * cand->depth * sizeof *g->tfidf);
+		if (!g->tfidf)
+			return -1;
+		x.tfidf = g->tfidf;
+	}
+	rc = build_story_sets(m->n_docs, o->jobs, copies_of, &x, &g->start, &g->list);
 
 	for (int j = 0; j < PARALLEL_MAX_JOBS; j++)
 		free(x.dense[j]);
@@ -1034,13 +1051,15 @@ struct policy_run {
 static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 {
 	size_t depth = r->depth ? r->depth : 1;
+	/* the cosines are computed here only when the graph has none */
+	int need_dense = r->cutoff && r->blended && !r->dg->tfidf;
 
 	s->work = malloc(depth * sizeof *s->work);
 	s->ct = malloc(depth * sizeof *s->ct);
 	s->wt = malloc(depth * sizeof *s->wt);
-	if (r->cutoff && r->blended)
+	if (need_dense)
 		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
-	return s->work && s->ct && s->wt && (s->dense || !(r->cutoff && r->blended)) ? 0 : -1;
+	return s->work && s->ct && s->wt && (s->dense || !need_dense) ? 0 : -1;
 }
 
 static void scratch_free(struct policy_scratch *s)
@@ -1078,7 +1097,8 @@ static void policy_story(void *arg, int worker, size_t story)
 	size_t room = top > npins ? top - npins : 0;
 	size_t nw = 0, k = 0, ranked;
 	struct related_item *work;
-	float *ct, *wt, *dense;
+	float *ct, *wt;
+	const float *cosine = NULL; /* the candidates' TF-IDF cosines, or NULL */
 
 	if (!s->work && scratch_alloc(r, s)) {
 		scratch_free(s);
@@ -1088,9 +1108,12 @@ static void policy_story(void *arg, int worker, size_t story)
 	work = s->work;
 	ct = s->ct;
 	wt = s->wt;
-	dense = s->dense;
-	if (dense)
-		candidate_tfidf(m, d, c, cand->count[d], dense, ct);
+	if (r->cutoff && r->blended && dg->tfidf) {
+		cosine = dg->tfidf + (size_t)d * depth;
+	} else if (s->dense) {
+		candidate_tfidf(m, d, c, cand->count[d], s->dense, ct);
+		cosine = ct;
+	}
 	for (uint32_t i = 0; i < cand->count[d]; i++) {
 		uint32_t x = c[i].doc;
 		double apart = days_apart(di, d, x);
@@ -1133,7 +1156,7 @@ static void policy_story(void *arg, int worker, size_t story)
 			exclude(out, d, x, "twin");
 			continue;
 		}
-		wt[nw] = dense ? ct[i] : c[i].score;
+		wt[nw] = cosine ? cosine[i] : c[i].score;
 		work[nw] = (struct related_item){ x, c[i].score, "similar" };
 		if (o->half_life_days > 0 && apart >= 0)
 			work[nw].score *= (float)pow(0.5, apart / o->half_life_days);
@@ -1178,7 +1201,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 const struct policy_options *o, struct related_lists *out,
 		 struct error *err)
 {
-	struct dup_graph dg = { NULL, NULL };
+	struct dup_graph dg = { NULL, NULL, NULL };
 	struct title_words tw = { NULL, NULL, NULL };
 	struct name_sets ns = { NULL, NULL };
 	int cutoff = o->cutoff > 0.0f, twins = cutoff && o->twins;
@@ -1232,7 +1255,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 		sec_start[di.section[d] + 1]++;
 	for (uint32_t s = 0; s <= nsec; s++)
 		sec_start[s + 1] += sec_start[s];
-	if (dedup && build_dup_graph(m, cand, o, &dg))
+	if (dedup && build_dup_graph(m, cand, o, cutoff && blended, &dg))
 		goto done;
 	if (twins && build_title_words(m, o->jobs, &tw))
 		goto done;
@@ -1267,6 +1290,7 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 done:
 	free(dg.start);
 	free(dg.list);
+	free(dg.tfidf);
 	free(tw.start);
 	free(tw.word);
 	free(ns.start);

@@ -589,6 +589,52 @@ static void test_latent_alone_never_passes_the_cutoff(void **state)
 	with_latent = 0;
 }
 
+/* The cutoff reads each candidate's TF-IDF cosine: from the near-duplicate
+ * graph, which computes them, or computed in the story's pass when that
+ * rule is off. On candidates among which there is no copy, the two give
+ * the same lists and the same scores. */
+static void test_cutoff_cosines_the_same_with_and_without_the_graph(void **state)
+{
+	static const struct neighbor d0[] = { { 2, 0.9f }, { 3, 0.8f }, { 5, 0.7f } };
+	static const struct neighbor d2[] = { { 0, 0.9f }, { 3, 0.5f } };
+	struct policy_options o;
+	struct related_lists out[2];
+	struct model m;
+	struct rank_lists cand;
+	struct error err = { "" };
+
+	(void)state;
+	with_latent = 1;
+	make_model(&m);
+	make_candidates(&cand);
+	memset(cand.count, 0, N_DOCS * sizeof *cand.count);
+	memcpy(cand.items, d0, sizeof d0);
+	cand.count[0] = 3;
+	memcpy(cand.items + 2 * DEPTH, d2, sizeof d2);
+	cand.count[2] = 2;
+	policy_options_default(&o);
+	o.semantic = 0.5f;
+	for (int k = 0; k < 2; k++) {
+		o.duplicate_score = k ? 0.0f : 0.98f;
+		assert_int_equal(policy_apply(&m, &cand, &o, &out[k], &err), 0);
+	}
+	assert_true(out[0].count[0] >= 2);
+	for (uint32_t d = 0; d < N_DOCS; d++) {
+		assert_int_equal(out[0].count[d], out[1].count[d]);
+		for (uint32_t i = 0; i < out[0].count[d]; i++) {
+			assert_int_equal(items_of(&out[0], d)[i].doc, items_of(&out[1], d)[i].doc);
+			assert_true(items_of(&out[0], d)[i].score == items_of(&out[1], d)[i].score);
+		}
+	}
+	/* d2 at cosine .71 with d0: its probability from that cosine */
+	assert_true(items_of(&out[0], 0)[0].score > 0.9f);
+	for (int k = 0; k < 2; k++)
+		related_lists_free(&out[k]);
+	rank_lists_free(&cand);
+	model_free(&m);
+	with_latent = 0;
+}
+
 static void test_title_twins_read_as_the_same_story(void **state)
 {
 	(void)state;
@@ -858,6 +904,7 @@ int main(void)
 		cmocka_unit_test(test_cutoff_drops_unrelated_items_and_scores_probabilities),
 		cmocka_unit_test(test_cutoff_leaves_lists_empty_unless_filled),
 		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
+		cmocka_unit_test(test_cutoff_cosines_the_same_with_and_without_the_graph),
 		cmocka_unit_test(test_title_twins_read_as_the_same_story),
 		cmocka_unit_test(test_twins_collapse_to_the_newest),
 		cmocka_unit_test(test_lead_twins_tell_a_re_edit_from_another_story),
