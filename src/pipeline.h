@@ -99,7 +99,10 @@ int pipeline_latent(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
 
 /* Ranks every story of `m`, applies the policy and writes
  * OUTDIR/related.jsonl, and with pub->per_story the run folder of
- * publish.h (pub may be NULL); records stage times and counts in `r`. */
+ * publish.h (pub may be NULL); records stage times and counts in `r`.
+ * With more than one job, the policy's part that reads the model alone
+ * (policy_prepare()) is made on a thread of its own while the stories are
+ * ranked: its time counts in the "rank" stage. */
 int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 		       const struct policy_options *po, const char *outdir,
 		       const struct publish_options *pub, struct report *r,

@@ -1197,22 +1197,115 @@ static void policy_story(void *arg, int worker, size_t story)
 		insert_pins(m, o, d, pins, npins, top, it, &out->count[d]);
 }
 
+/* What policy_apply() reads of the model alone (policy.h). */
+struct policy_prep {
+	int cutoff, twins; /* what it was made for */
+	struct doc_info di;
+	uint32_t *recent, *sec_start;
+	struct title_words tw;
+	struct name_sets ns;
+};
+
+static void prep_clear(struct policy_prep *p)
+{
+	free(p->di.time);
+	free(p->di.section);
+	free(p->recent);
+	free(p->sec_start);
+	free(p->tw.start);
+	free(p->tw.word);
+	free(p->ns.start);
+	free(p->ns.word);
+	memset(p, 0, sizeof *p);
+}
+
+/* The stories' dates and sections, the stories by recency (for the
+ * fallback), and with the cutoff the titles' words and the leads' names,
+ * on `jobs` threads; -1 when memory runs out (p then holds what was made,
+ * for prep_clear()). */
+static int prep_build(const struct model *m, int cutoff, int twins, int jobs,
+		      struct policy_prep *p)
+{
+	size_t n = m->n_docs ? m->n_docs : 1;
+	uint32_t nsec = 0;
+
+	memset(p, 0, sizeof *p);
+	p->cutoff = cutoff;
+	p->twins = twins;
+	p->di.time = malloc(n * sizeof *p->di.time);
+	p->di.section = intern_field(m, MODEL_SECTION);
+	p->recent = malloc(n * sizeof *p->recent);
+	if (!p->di.time || !p->di.section || !p->recent)
+		return -1;
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		int64_t t;
+		p->di.time[d] = policy_parse_time(model_doc(m, d, MODEL_PUBLISHED), &t) ? NO_TIME
+											 : t;
+		p->recent[d] = d;
+		if (p->di.section[d] + 1 > nsec)
+			nsec = p->di.section[d] + 1;
+	}
+	qsort_r(p->recent, m->n_docs, sizeof *p->recent, cmp_recent, &p->di);
+	p->sec_start = calloc((size_t)nsec + 2, sizeof *p->sec_start);
+	if (!p->sec_start)
+		return -1;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		p->sec_start[p->di.section[d] + 1]++;
+	for (uint32_t s = 0; s <= nsec; s++)
+		p->sec_start[s + 1] += p->sec_start[s];
+	if (twins && build_title_words(m, jobs, &p->tw))
+		return -1;
+	if (cutoff && build_name_sets(m, jobs, &p->ns))
+		return -1;
+	return 0;
+}
+
+int policy_prepare(const struct model *m, const struct policy_options *o,
+		   struct policy_prep **out)
+{
+	struct policy_prep *p = calloc(1, sizeof *p);
+	int cutoff = o->cutoff > 0.0f;
+
+	*out = NULL;
+	if (!p)
+		return -1;
+	if (prep_build(m, cutoff, cutoff && o->twins, o->jobs, p)) {
+		policy_prep_free(p);
+		return -1;
+	}
+	*out = p;
+	return 0;
+}
+
+void policy_prep_free(struct policy_prep *p)
+{
+	if (!p)
+		return;
+	prep_clear(p);
+	free(p);
+}
+
 int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 const struct policy_options *o, struct related_lists *out,
 		 struct error *err)
 {
+	return policy_apply_prepared(m, cand, o, NULL, out, err);
+}
+
+int policy_apply_prepared(const struct model *m, const struct rank_lists *cand,
+			  const struct policy_options *o, const struct policy_prep *prep,
+			  struct related_lists *out, struct error *err)
+{
 	struct dup_graph dg = { NULL, NULL, NULL };
-	struct title_words tw = { NULL, NULL, NULL };
-	struct name_sets ns = { NULL, NULL };
+	struct policy_prep own;
 	int cutoff = o->cutoff > 0.0f, twins = cutoff && o->twins;
 	int blended = o->semantic > 0.0f && m->latent_dim;
 	size_t top = o->top ? o->top : 1, n = m->n_docs ? m->n_docs : 1;
 	size_t depth = cand->depth;
 	int dedup = o->duplicate_score > 0.0f;
-	struct doc_info di = { 0 };
-	uint32_t *recent = NULL, *sec_start = NULL, nsec = 0;
 	int rc = -1;
 
+	memset(&own, 0, sizeof own);
 	memset(out, 0, sizeof *out);
 	out->top = top;
 	out->n_docs = m->n_docs;
@@ -1225,9 +1318,6 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 	out->dup_count = calloc(n, sizeof *out->dup_count);
 	out->shortened_of = calloc(n, sizeof *out->shortened_of);
 	out->twin_count = calloc(n, sizeof *out->twin_count);
-	di.time = malloc(n * sizeof *di.time);
-	di.section = intern_field(m, MODEL_SECTION);
-	recent = malloc(n * sizeof *recent);
 	out->explain = o->explain;
 	out->semantic = o->semantic;
 	if (o->explain) {
@@ -1237,35 +1327,21 @@ int policy_apply(const struct model *m, const struct rank_lists *cand,
 			goto done;
 	}
 	if (!out->items || !out->count || !out->dup || !out->dup_count || !out->shortened_of ||
-	    !out->twin_count ||
-	    !di.time || !di.section || !recent)
+	    !out->twin_count)
 		goto done;
-	for (uint32_t d = 0; d < m->n_docs; d++) {
-		int64_t t;
-		di.time[d] = policy_parse_time(model_doc(m, d, MODEL_PUBLISHED), &t) ? NO_TIME : t;
-		recent[d] = d;
-		if (di.section[d] + 1 > nsec)
-			nsec = di.section[d] + 1;
+	if (!prep || prep->cutoff != cutoff || prep->twins != twins) {
+		if (prep_build(m, cutoff, twins, o->jobs, &own))
+			goto done;
+		prep = &own;
 	}
-	qsort_r(recent, m->n_docs, sizeof *recent, cmp_recent, &di);
-	sec_start = calloc((size_t)nsec + 2, sizeof *sec_start);
-	if (!sec_start)
-		goto done;
-	for (uint32_t d = 0; d < m->n_docs; d++)
-		sec_start[di.section[d] + 1]++;
-	for (uint32_t s = 0; s <= nsec; s++)
-		sec_start[s + 1] += sec_start[s];
 	if (dedup && build_dup_graph(m, cand, o, cutoff && blended, &dg))
-		goto done;
-	if (twins && build_title_words(m, o->jobs, &tw))
-		goto done;
-	if (cutoff && build_name_sets(m, o->jobs, &ns))
 		goto done;
 
 	{
 		struct policy_run run = {
-			.m = m, .cand = cand, .o = o, .out = out, .di = &di, .dg = &dg,
-			.tw = &tw, .ns = &ns, .recent = recent, .sec_start = sec_start,
+			.m = m, .cand = cand, .o = o, .out = out, .di = &prep->di, .dg = &dg,
+			.tw = &prep->tw, .ns = &prep->ns, .recent = prep->recent,
+			.sec_start = prep->sec_start,
 			.cutoff = cutoff, .twins = twins, .dedup = dedup, .blended = blended,
 			.top = top, .depth = depth
 		};
@@ -1291,14 +1367,7 @@ done:
 	free(dg.start);
 	free(dg.list);
 	free(dg.tfidf);
-	free(tw.start);
-	free(tw.word);
-	free(ns.start);
-	free(ns.word);
-	free(di.time);
-	free(di.section);
-	free(recent);
-	free(sec_start);
+	prep_clear(&own);
 	if (rc) {
 		related_lists_free(out);
 		return error_set(err, NULL, "out of memory applying the policy");

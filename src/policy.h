@@ -180,6 +180,24 @@ const char *policy_override_by_id(const struct overrides *ov, const char *story_
 int policy_apply(const struct model *m, const struct rank_lists *cand,
 		 const struct policy_options *o, struct related_lists *out,
 		 struct error *err);
+
+/* What policy_apply() reads of the model alone, not of the candidates:
+ * the stories' dates and sections, and with the cutoff their titles' words
+ * (the twin rule) and their leads' names, made on o->jobs threads. A
+ * caller may make it beforehand, e.g. on a thread of its own while the
+ * stories are ranked (pipeline.c), and hand it to policy_apply_prepared().
+ * -1 (*out NULL) when memory runs out or a signal stops it. */
+struct policy_prep;
+int policy_prepare(const struct model *m, const struct policy_options *o,
+		   struct policy_prep **out);
+void policy_prep_free(struct policy_prep *p);
+
+/* policy_apply() with `prep` from policy_prepare() of the same model (NULL,
+ * or one made for another cutoff or twins setting: made here). The same
+ * lists as policy_apply(). */
+int policy_apply_prepared(const struct model *m, const struct rank_lists *cand,
+			  const struct policy_options *o, const struct policy_prep *prep,
+			  struct related_lists *out, struct error *err);
 void related_lists_free(struct related_lists *l);
 
 /* The probability that an item is related to the story, from the pair's

@@ -635,6 +635,66 @@ static void test_cutoff_cosines_the_same_with_and_without_the_graph(void **state
 	with_latent = 0;
 }
 
+/* Asserts two sets of lists are the same, item for item. */
+static void assert_same_lists(const struct related_lists *a, const struct related_lists *b)
+{
+	assert_int_equal(a->n_docs, b->n_docs);
+	for (uint32_t d = 0; d < a->n_docs; d++) {
+		assert_int_equal(a->count[d], b->count[d]);
+		for (uint32_t i = 0; i < a->count[d]; i++) {
+			assert_int_equal(items_of(a, d)[i].doc, items_of(b, d)[i].doc);
+			assert_true(items_of(a, d)[i].score == items_of(b, d)[i].score);
+			assert_string_equal(items_of(a, d)[i].origin, items_of(b, d)[i].origin);
+		}
+	}
+	assert_int_equal(a->twins, b->twins);
+	assert_int_equal(a->duplicates, b->duplicates);
+}
+
+/* The policy's model-only part made beforehand (policy_prepare()) gives
+ * the lists policy_apply() gives; one made for other options (no cutoff:
+ * no title words) is not used for the cutoff's lists. */
+static void test_prepared_policy_gives_the_same_lists(void **state)
+{
+	struct policy_options o, legacy;
+	struct related_lists want, got;
+	struct policy_prep *prep, *prep_legacy;
+	struct model m;
+	struct rank_lists cand;
+	struct error err = { "" };
+
+	(void)state;
+	titles[0] = "Putin receives Tillerson";
+	titles[2] = "Syria talks open in Moscow";
+	titles[4] = "Talks on Syria open in Moscow";
+	make_model(&m);
+	make_candidates(&cand);
+	policy_options_default(&o);
+	o.fill = 3;
+	legacy_options(&legacy);
+	assert_int_equal(policy_prepare(&m, &o, &prep), 0);
+	assert_int_equal(policy_prepare(&m, &legacy, &prep_legacy), 0);
+	assert_int_equal(policy_apply(&m, &cand, &o, &want, &err), 0);
+	assert_int_equal(want.twins, 1);
+	assert_int_equal(policy_apply_prepared(&m, &cand, &o, prep, &got, &err), 0);
+	assert_same_lists(&want, &got);
+	related_lists_free(&got);
+	assert_int_equal(policy_apply_prepared(&m, &cand, &o, prep_legacy, &got, &err), 0);
+	assert_same_lists(&want, &got);
+	related_lists_free(&got);
+	related_lists_free(&want);
+	assert_int_equal(policy_apply(&m, &cand, &legacy, &want, &err), 0);
+	assert_int_equal(policy_apply_prepared(&m, &cand, &legacy, prep_legacy, &got, &err), 0);
+	assert_same_lists(&want, &got);
+	related_lists_free(&got);
+	related_lists_free(&want);
+	policy_prep_free(prep);
+	policy_prep_free(prep_legacy);
+	rank_lists_free(&cand);
+	model_free(&m);
+	titles[0] = titles[2] = titles[4] = NULL;
+}
+
 static void test_title_twins_read_as_the_same_story(void **state)
 {
 	(void)state;
@@ -905,6 +965,7 @@ int main(void)
 		cmocka_unit_test(test_cutoff_leaves_lists_empty_unless_filled),
 		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
 		cmocka_unit_test(test_cutoff_cosines_the_same_with_and_without_the_graph),
+		cmocka_unit_test(test_prepared_policy_gives_the_same_lists),
 		cmocka_unit_test(test_title_twins_read_as_the_same_story),
 		cmocka_unit_test(test_twins_collapse_to_the_newest),
 		cmocka_unit_test(test_lead_twins_tell_a_re_edit_from_another_story),
