@@ -187,6 +187,14 @@ static void stream_flush(struct fs_stream *s)
 {
 	if (!s->failed && s->len && fs_atomic_write(&s->f, s->buf, s->len, &s->err))
 		s->failed = 1; /* fs_atomic_write aborted the file */
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* The pieces written so far start for the disk now, not at the
+	 * commit's fsync: the device writes while the rest is made (the
+	 * fsync of real text's 7.8 MB related.jsonl waited 7-13 ms for all
+	 * of it). A hint: its failure changes nothing. */
+	if (!s->failed && s->len)
+		(void)sync_file_range(s->f.fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
 	s->len = 0;
 }
 
