@@ -4,6 +4,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,8 +136,49 @@ int fs_atomic_write(struct fs_atomic *f, const void *data, size_t len,
 	return 0;
 }
 
+static void *close_fd(void *arg)
+{
+	close((int)(intptr_t)arg);
+	return NULL;
+}
+
+/* Closes fd on a thread of its own when one can be started, else here. */
+static void close_later(int fd)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	int started = 0;
+
+	if (!pthread_attr_init(&attr)) {
+		if (!pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED))
+			started = !pthread_create(&th, &attr, close_fd, (void *)(intptr_t)fd);
+		pthread_attr_destroy(&attr);
+	}
+	if (!started)
+		close(fd);
+}
+
+/* The file at `path` that a rename is about to replace, open, when it is
+ * large enough for its release to take time (FS_RELEASE_LATER bytes or
+ * more: the many small files of publish.h are released as before); else
+ * -1. */
+#define FS_RELEASE_LATER ((off_t)1 << 20)
+static int open_replaced(const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size < FS_RELEASE_LATER)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
 int fs_atomic_commit(struct fs_atomic *f, struct error *err)
 {
+	int old;
+
 	if (fsync(f->fd)) {
 		error_set(err, f->path, "cannot sync: %s", strerror(errno));
 		fs_atomic_abort(f);
@@ -148,11 +191,21 @@ int fs_atomic_commit(struct fs_atomic *f, struct error *err)
 		return -1;
 	}
 	f->fd = -1;
+	/* The file replaced, held open across the rename: its blocks are freed
+	 * when the last reference goes, which the rename was (2-13 ms on ext4
+	 * for real text's 7.8 MB related.jsonl, against 0.03 ms for a new
+	 * name); closed on a thread of its own, that is done beside the rest
+	 * of the run. */
+	old = open_replaced(f->path);
 	if (rename(f->tmp, f->path)) {
 		error_set(err, f->path, "cannot rename into place: %s", strerror(errno));
+		if (old >= 0)
+			close(old);
 		fs_atomic_abort(f);
 		return -1;
 	}
+	if (old >= 0)
+		close_later(old);
 	free(f->tmp);
 	f->tmp = NULL;
 	fsync_dir(f->path);

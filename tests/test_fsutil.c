@@ -8,6 +8,7 @@
 #endif
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -84,6 +85,43 @@ static void test_write_atomic_replaces_content_and_leaves_no_temporary(void **st
 	assert_int_equal(slurp(path, got, sizeof got), 5);
 	assert_string_equal(got, "short");
 	assert_int_equal(count_entries(testutil_path("replace")), 1);
+}
+
+/* A large file (its release is left to a thread of its own) is replaced
+ * whole too: the path gives the new content, a reader that had the old
+ * file open still reads it, and the old file has no name left. */
+static void test_write_atomic_replaces_a_large_file(void **state)
+{
+	struct error err = { "" };
+	size_t big = (size_t)3 << 20;
+	char *data = malloc(big), got[64], path[512];
+	struct stat st;
+	int fd;
+
+	(void)state;
+	assert_non_null(data);
+	memset(data, 'o', big);
+	assert_int_equal(mkdir(testutil_path("large"), 0777), 0);
+	snprintf(path, sizeof path, "%s", testutil_path("large/data"));
+	assert_int_equal(fs_write_atomic(path, data, big, &err), 0);
+	fd = open(path, O_RDONLY);
+	assert_true(fd >= 0);
+	assert_int_equal(fs_write_atomic(path, "new", 3, &err), 0);
+	assert_int_equal(slurp(path, got, sizeof got), 3);
+	assert_string_equal(got, "new");
+	assert_int_equal(count_entries(testutil_path("large")), 1);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_int_equal(st.st_size, (off_t)big);
+	assert_int_equal(st.st_nlink, 0);
+	assert_int_equal(pread(fd, got, 4, (off_t)big - 4), 4);
+	assert_memory_equal(got, "oooo", 4);
+	close(fd);
+	/* and again over a large one: the new one's content */
+	assert_int_equal(fs_write_atomic(path, data, big, &err), 0);
+	assert_int_equal(fs_write_atomic(path, data, big / 2, &err), 0);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_size, (off_t)(big / 2));
+	free(data);
 }
 
 static void test_write_atomic_writes_empty_and_binary_data(void **state)
@@ -308,6 +346,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_write_atomic_creates_file),
 		cmocka_unit_test(test_write_atomic_replaces_content_and_leaves_no_temporary),
+		cmocka_unit_test(test_write_atomic_replaces_a_large_file),
 		cmocka_unit_test(test_write_atomic_writes_empty_and_binary_data),
 		cmocka_unit_test(test_write_atomic_fails_cleanly_in_missing_folder),
 		cmocka_unit_test(test_write_atomic_failure_keeps_old_content),
