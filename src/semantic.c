@@ -158,11 +158,26 @@ struct sparse {
 	const float *weight;
 };
 
-/* A row-major float block: `rows` rows of `cols` values, `stride` apart. */
+/* A row-major float block: `rows` rows of `cols` values, `stride` apart;
+ * with zero_pad, each row's columns cols .. stride - 1 hold zeros. */
 struct block {
 	float *data;
 	size_t rows, cols, stride;
+	int zero_pad;
 };
+
+/* How many columns a product adds, x's rows into y's: y->cols, or that
+ * rounded up to whole vectors of 8 when both rows are that long and x's
+ * extra columns are zeros (they then add zeros into y's padding). Each
+ * column is summed on its own, so the first y->cols are the same bits; the
+ * loop has no scalar tail (l = 110: 104 columns in vectors, 6 one by one). */
+static size_t product_width(const struct block *x, const struct block *y)
+{
+	size_t w = (y->cols + 7) / 8 * 8;
+
+	return x->zero_pad && x->cols == y->cols && w <= x->stride && w <= y->stride ? w
+											 : y->cols;
+}
 
 struct product {
 	const struct sparse *s;
@@ -205,12 +220,12 @@ VECTOR_CLONES static void product_part(void *ctx, size_t part)
 {
 	struct product *p = ctx;
 	const struct sparse *s = p->s;
-	size_t l = p->y->cols;
+	size_t l = product_width(p->x, p->y);
 	uint64_t nnz = s->start[s->rows];
 
 	for (size_t r = p->bound[part]; r < p->bound[part + 1]; r++) {
 		float *yr = p->y->data + r * p->y->stride;
-		memset(yr, 0, l * sizeof *yr);
+		memset(yr, 0, p->y->stride * sizeof *yr);
 		for (uint64_t i = s->start[r]; i < s->start[r + 1]; i++) {
 			if (i + PREFETCH < nnz)
 				prefetch_row(p->x->data + (size_t)s->index[i + PREFETCH] * p->x->stride,
@@ -256,11 +271,11 @@ VECTOR_CLONES static void scatter_part(void *ctx, size_t part)
 {
 	struct product *p = ctx;
 	const struct sparse *s = p->s;
-	size_t l = p->y->cols, d0 = p->bound[part], d1 = p->bound[part + 1];
+	size_t l = product_width(p->x, p->y), d0 = p->bound[part], d1 = p->bound[part + 1];
 	uint64_t nnz = s->start[s->rows];
 
 	for (size_t r = d0; r < d1; r++)
-		memset(p->y->data + r * p->y->stride, 0, l * sizeof(float));
+		memset(p->y->data + r * p->y->stride, 0, p->y->stride * sizeof(float));
 	for (size_t t = 0; t < s->rows; t++) {
 		uint64_t lo = s->start[t], hi = s->start[t + 1];
 		const float *xt = p->x->data + t * p->x->stride;
@@ -291,6 +306,7 @@ static void scatter(const struct sparse *s, const struct sparse *st, const struc
 	size_t n = balance(s, jobs, bound);
 
 	run_parts((int)n, n, scatter_part, &p);
+	y->zero_pad = 1; /* rows cleared whole, zeros added to the padding */
 }
 
 /* y = S x, row by row on `jobs` threads; y->cols columns of x are used. */
@@ -301,6 +317,7 @@ static void multiply(const struct sparse *s, const struct block *x, struct block
 	size_t n = balance(s, jobs, bound);
 
 	run_parts((int)n, n, product_part, &p);
+	y->zero_pad = 1;
 }
 
 /* The transpose of the model's rows (its postings), built when the model has
@@ -366,10 +383,10 @@ VECTOR_CLONES static void term_part(void *ctx, size_t part)
 {
 	struct term_product *p = ctx;
 	const struct sparse *a = p->ts->a;
-	size_t l = p->y->cols, t0 = p->ts->bound[part], t1 = p->ts->bound[part + 1];
+	size_t l = product_width(p->x, p->y), t0 = p->ts->bound[part], t1 = p->ts->bound[part + 1];
 
 	for (size_t r = t0; r < t1; r++)
-		memset(p->y->data + r * p->y->stride, 0, l * sizeof(float));
+		memset(p->y->data + r * p->y->stride, 0, p->y->stride * sizeof(float));
 	if (t0 == t1)
 		return;
 	for (size_t d = 0; d < a->rows; d++) {
@@ -428,6 +445,7 @@ static void times_transpose(const struct terms *ts, const struct sparse *at,
 		return;
 	}
 	run_parts(jobs, ts->parts, term_part, &p);
+	y->zero_pad = 1;
 }
 
 /* y = A z: the scatter over the postings when the model has them, else the
@@ -813,6 +831,7 @@ static float *alloc_block(struct block *b, size_t rows, size_t cols)
 	b->rows = rows;
 	b->cols = cols;
 	b->stride = stride;
+	b->zero_pad = 0; /* not cleared: each is written before it is read */
 	return b->data;
 }
 
@@ -830,7 +849,7 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 	struct terms ts = { &a, 0, NULL };
 	size_t n = m->n_docs, t = m->n_terms, l = (size_t)dim + OVERSAMPLE, k, parts;
 	struct dense d;
-	struct block y = { NULL, 0, 0, 0 }, z = { NULL, 0, 0, 0 }, w = { NULL, 0, 0, 0 };
+	struct block y = { NULL, 0, 0, 0, 0 }, z = { NULL, 0, 0, 0, 0 }, w = { NULL, 0, 0, 0, 0 };
 	gsl_matrix *g = NULL, *v = NULL;
 	gsl_vector *eval = NULL, *work = NULL;
 	gsl_eigen_symmv_workspace *ws = NULL;
@@ -887,9 +906,12 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 		goto done;
 	}
 	gsl_rng_set(rng, (unsigned long)seed);
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		for (size_t j = 0; j < l; j++)
 			y.data[i * y.stride + j] = (float)gsl_ran_gaussian_ziggurat(rng, 1.0);
+		memset(y.data + i * y.stride + l, 0, (y.stride - l) * sizeof *y.data);
+	}
+	y.zero_pad = 1;
 	/* Range finder: Y = (A Aᵀ)^q Ω, orthonormalised after each step. */
 	for (int q = 0; q < POWER_ITERATIONS; q++) {
 		times_transpose(&ts, &at, &y, &z, jobs);
@@ -930,12 +952,14 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 	run_parts(jobs, d.parts, dense_vectors, &d);
 	if (basis) {
 		/* W = Aᵀ Q V Σ⁻¹, written straight into the caller's array. */
-		struct block proj = { y.data, n, k, y.stride }, out;
+		/* columns k .. l - 1 of y still hold Q: not zeros */
+		struct block proj = { y.data, n, k, y.stride, 0 }, out;
 
 		out.data = malloc((t ? t : 1) * k * sizeof **basis);
 		out.rows = t;
 		out.cols = k;
 		out.stride = k;
+		out.zero_pad = 0;
 		if (!out.data) {
 			error_set(err, NULL, "out of memory for the latent space");
 			goto done;
@@ -1112,7 +1136,7 @@ int semantic_fit_sampled(const struct model *m, uint32_t dim, uint64_t seed, int
 	}
 	{
 		struct sparse a = { m->n_docs, m->row, m->col, m->val };
-		struct block wb = { w, m->n_terms, k, k }, out = { *vecs, m->n_docs, k, k };
+		struct block wb = { w, m->n_terms, k, k, 0 }, out = { *vecs, m->n_docs, k, k, 0 };
 		struct fold f = { *vecs, m->n_docs, k };
 		multiply(&a, &wb, &out, jobs);
 		run_parts(jobs, dense_parts(m->n_docs), unit_rows, &f);
