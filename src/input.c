@@ -29,6 +29,9 @@
 /* JSON Lines are parsed this many lines, or about this many bytes, at a
  * time. */
 #define BATCH_LINES 1024
+/* The first batch's lines: read before any line is parsed, on one thread;
+ * each batch after it twice the one before, up to BATCH_LINES. */
+#define FIRST_BATCH_LINES 128
 #define BATCH_BYTES ((size_t)64 << 20)
 
 int skip_list_add(struct skip_list *l, const char *input, const char *reason)
@@ -991,7 +994,9 @@ static int add_batch(struct input_set *set, const char *file, const char *base,
 
 /* Reads the lines of a JSON Lines file into batches. A batch's lines are
  * copied one after another into its store (a buffer reused from batch to
- * batch: no allocation per line) and end after BATCH_LINES lines or
+ * batch: no allocation per line) and end after their limit of lines
+ * (FIRST_BATCH_LINES, then twice the batch before's, up to BATCH_LINES:
+ * the parsing starts after a few lines are read, not after 3 MB) or
  * BATCH_BYTES bytes, at the end of the file, or at a line longer than
  * MAX_JSONL_LINE, which the batch names (long_line) to be skipped after
  * its lines. */
@@ -1006,6 +1011,7 @@ struct line_reader {
 struct read_batch {
 	struct line_reader *r;
 	struct jsonl_line *lines; /* BATCH_LINES */
+	size_t limit;             /* lines this batch takes, at most BATCH_LINES */
 	size_t n;
 	size_t long_line;         /* lineno of a line too long, or 0 */
 	struct buf store;         /* the lines, each NUL-terminated */
@@ -1020,7 +1026,7 @@ static void *read_lines(void *arg)
 	b->n = 0;
 	b->long_line = 0;
 	buf_reset(&b->store);
-	while (b->n < BATCH_LINES && b->store.len < BATCH_BYTES && !b->long_line) {
+	while (b->n < b->limit && b->store.len < BATCH_BYTES && !b->long_line) {
 		size_t len;
 		if ((got = getline(&r->line, &r->cap, r->f)) < 0) {
 			r->at_end = 1;
@@ -1074,7 +1080,7 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 {
 	struct line_reader r = { .f = fopen(file, "rb") };
 	char *stdio_buf = NULL;
-	struct read_batch b[2] = { { &r, NULL, 0, 0, BUF_INIT }, { &r, NULL, 0, 0, BUF_INIT } };
+	struct read_batch b[2] = { { &r, NULL, 0, 0, 0, BUF_INIT }, { &r, NULL, 0, 0, 0, BUF_INIT } };
 	char *base;
 	uint32_t source;
 	struct stat st;
@@ -1109,11 +1115,13 @@ static int add_jsonl(struct input_set *set, const char *file, struct error *err)
 	 * batch k + 1 is read on a thread of its own (with -j 2 or more):
 	 * reading was the serial part of collecting, as long as the parsing on
 	 * real text. */
+	b[0].limit = FIRST_BATCH_LINES;
 	if (!rc)
 		read_lines(&b[0]);
 	while (!rc && !r.oom && (b[k].n || b[k].long_line)) {
 		pthread_t reader;
 		int reading = 0;
+		b[!k].limit = b[k].limit * 2 < BATCH_LINES ? b[k].limit * 2 : BATCH_LINES;
 		if (!r.at_end && set->jobs > 1)
 			reading = !pthread_create(&reader, NULL, read_lines, &b[!k]);
 		rc = add_read_batch(set, file, base, source, &b[k]);
