@@ -233,8 +233,9 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 			  double *t0)
 {
 	struct corpus corpus;
+	struct semantic_draw *draw = NULL;
 	struct error err;
-	int status;
+	int status, latent;
 
 	error_clear(&err);
 	/* Article records' texts stay in their files until their block is
@@ -268,17 +269,20 @@ static int load_and_build(struct run_options *o, char **args, int nargs,
 		return EXIT_INPUT;
 	}
 	log_info("analysing %zu %s", corpus.n, corpus.n == 1 ? "story" : "stories");
-	if (pipeline_build_release(&corpus, &o->analyze, &o->model, (int)o->list.jobs, m, &err)) {
+	latent = o->list.policy.semantic > 0.0f && o->dims;
+	if (pipeline_build_release_drawing(&corpus, &o->analyze, &o->model, (int)o->list.jobs,
+					   latent ? (uint32_t)o->dims : 0, o->latent_sample, m,
+					   &draw, &err)) {
 		log_error("%s", err.message);
 		corpus_free(&corpus);
 		return pipeline_stop ? EXIT_SIGNAL + pipeline_stop : EXIT_INTERNAL;
 	}
 	corpus_free(&corpus);
 	report_stage(r, "analyze+model", t0);
-	if (o->list.policy.semantic > 0.0f && o->dims) {
+	if (latent) {
 		/* the term basis only goes into a saved model (query.h) */
-		if (pipeline_latent(m, (uint32_t)o->dims, o->latent_sample, (int)o->list.jobs,
-				    o->model_path != NULL, &err)) {
+		if (pipeline_latent_drawn(m, (uint32_t)o->dims, o->latent_sample,
+					  (int)o->list.jobs, o->model_path != NULL, draw, &err)) {
 			log_error("%s", err.message);
 			return EXIT_INTERNAL;
 		}

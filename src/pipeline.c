@@ -513,11 +513,25 @@ static void give_back_memory(void)
 #endif
 }
 
+/* The latent stage's seed (semantic.h): one for every run. */
+#define LATENT_SEED 42
+
+/* What the latent stage will be asked for, known before the model is
+ * built: its test matrix is drawn while the model is finished. */
+struct latent_ahead {
+	uint32_t dim;               /* 0: no latent stage */
+	size_t fit_stories;
+	struct semantic_draw **draw; /* gets the draw, or NULL */
+};
+
 /* pipeline_build() and pipeline_build_release(): `release` is NULL or the
- * same corpus as `c`, whose articles are then cleared block by block. */
+ * same corpus as `c`, whose articles are then cleared block by block; with
+ * `ahead`, the latent stage's test matrix starts on a thread of its own
+ * once the stories are analysed (the model's finish leaves a core about
+ * half idle, the draw was serial in the latent stage). */
 static int build(const struct corpus *c, struct corpus *release,
 		 const struct analyze_options *ao, const struct model_params *mp,
-		 int jobs, struct model *m, struct error *err)
+		 int jobs, const struct latent_ahead *ahead, struct model *m, struct error *err)
 {
 	struct model_builder *b = model_builder_new();
 	int rc;
@@ -529,8 +543,15 @@ static int build(const struct corpus *c, struct corpus *release,
 		model_builder_free(b);
 		return -1;
 	}
+	if (ahead && ahead->dim && jobs > 1)
+		*ahead->draw = semantic_draw_start(c->n, ahead->dim, LATENT_SEED,
+						   ahead->fit_stories);
 	rc = model_builder_finish(b, mp, m, err);
 	give_back_memory();
+	if (rc && ahead) {
+		semantic_draw_free(*ahead->draw);
+		*ahead->draw = NULL;
+	}
 	return rc;
 }
 
@@ -538,14 +559,25 @@ int pipeline_build(const struct corpus *c, const struct analyze_options *ao,
 		   const struct model_params *mp, int jobs, struct model *m,
 		   struct error *err)
 {
-	return build(c, NULL, ao, mp, jobs, m, err);
+	return build(c, NULL, ao, mp, jobs, NULL, m, err);
 }
 
 int pipeline_build_release(struct corpus *c, const struct analyze_options *ao,
 			   const struct model_params *mp, int jobs, struct model *m,
 			   struct error *err)
 {
-	return build(c, c, ao, mp, jobs, m, err);
+	return build(c, c, ao, mp, jobs, NULL, m, err);
+}
+
+int pipeline_build_release_drawing(struct corpus *c, const struct analyze_options *ao,
+				   const struct model_params *mp, int jobs, uint32_t dim,
+				   size_t fit_stories, struct model *m,
+				   struct semantic_draw **draw, struct error *err)
+{
+	struct latent_ahead ahead = { dim, fit_stories, draw };
+
+	*draw = NULL;
+	return build(c, c, ao, mp, jobs, &ahead, m, err);
 }
 
 /* Adds what the policy did to the lists of stories [begin, end) to r's
@@ -775,18 +807,28 @@ int pipeline_recommend_range(const struct model *m, const struct rank_options *r
 int pipeline_latent(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
 		    int with_basis, struct error *err)
 {
+	return pipeline_latent_drawn(m, dim, fit_stories, jobs, with_basis, NULL, err);
+}
+
+int pipeline_latent_drawn(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
+			  int with_basis, struct semantic_draw *draw, struct error *err)
+{
 	float *vecs, *basis = NULL;
 	uint32_t got;
 	struct error e;
+	int rc;
 
 	error_clear(&e);
 	if (m->n_docs < 3 || m->n_terms < 3) {
+		semantic_draw_free(draw);
 		log_warn("%u %s: too few for a latent space; ranking by TF-IDF alone",
 			 m->n_docs, m->n_docs == 1 ? "story" : "stories");
 		return 0;
 	}
-	if (semantic_fit_sampled(m, dim, 42, jobs, fit_stories, &vecs,
-				 with_basis ? &basis : NULL, &got, &e))
+	rc = semantic_fit_drawn(m, dim, LATENT_SEED, jobs, fit_stories, draw, &vecs,
+				with_basis ? &basis : NULL, &got, &e);
+	semantic_draw_free(draw);
+	if (rc)
 		return error_set(err, NULL, "%s", e.message);
 	model_set_latent(m, vecs, got);
 	model_set_term_basis(m, basis); /* for `query` (query.h) */

@@ -88,6 +88,18 @@ int pipeline_build_release(struct corpus *c, const struct analyze_options *ao,
 			   const struct model_params *mp, int jobs, struct model *m,
 			   struct error *err);
 
+/* pipeline_build_release() for a run whose latent stage will be
+ * pipeline_latent_drawn(m, dim, fit_stories, ...): with more than one job
+ * and dim > 0, that stage's Gaussian test matrix is drawn on a thread of
+ * its own once the stories are analysed, while the model is finished
+ * (semantic_draw_start()); *draw gets it, or NULL, for
+ * pipeline_latent_drawn() (or semantic_draw_free()). */
+struct semantic_draw;
+int pipeline_build_release_drawing(struct corpus *c, const struct analyze_options *ao,
+				   const struct model_params *mp, int jobs, uint32_t dim,
+				   size_t fit_stories, struct model *m,
+				   struct semantic_draw **draw, struct error *err);
+
 /* Adds latent vectors of `dim` dimensions to `m` (semantic.h), fitted on
  * at most `fit_stories` of them (0: all; semantic_fit_sampled()), and with
  * `with_basis` the term basis that folds new stories in (model_set_term_basis(),
@@ -96,6 +108,10 @@ int pipeline_build_release(struct corpus *c, const struct analyze_options *ao,
  * is left without and reported via log_warn. */
 int pipeline_latent(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
 		    int with_basis, struct error *err);
+/* pipeline_latent() with the test matrix of `draw` (NULL: none) when it
+ * was drawn for it (semantic_fit_drawn()): the same vectors. Frees draw. */
+int pipeline_latent_drawn(struct model *m, uint32_t dim, size_t fit_stories, int jobs,
+			  int with_basis, struct semantic_draw *draw, struct error *err);
 
 /* Ranks every story of `m`, applies the policy and writes
  * OUTDIR/related.jsonl, and with pub->per_story the run folder of

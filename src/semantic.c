@@ -63,6 +63,7 @@
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_rng.h>
 #include <math.h>
+#include <stdint.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -841,8 +842,116 @@ int semantic_fit(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
 	return semantic_fit_basis(m, dim, seed, jobs, vecs, NULL, out_dim, err);
 }
 
+/* ---- the test matrix drawn ahead ---- */
+
+/* The range finder's Gaussian test matrix, y's rows x columns, drawn from
+ * `rng` (set to `seed` here) into y; its padding zeros. */
+static void draw_gaussian(gsl_rng *rng, uint64_t seed, struct block *y)
+{
+	gsl_rng_set(rng, (unsigned long)seed);
+	for (size_t i = 0; i < y->rows; i++) {
+		float *row = y->data + i * y->stride;
+		for (size_t j = 0; j < y->cols; j++)
+			row[j] = (float)gsl_ran_gaussian_ziggurat(rng, 1.0);
+		memset(row + y->cols, 0, (y->stride - y->cols) * sizeof *row);
+	}
+	y->zero_pad = 1;
+}
+
+struct semantic_draw {
+	pthread_t th;
+	int running, ok;
+	size_t n, l;      /* the stories and columns it is drawn for */
+	uint64_t seed;
+	gsl_rng *rng;
+	struct block y;   /* handed to the fit, or freed with the draw */
+};
+
+static void *draw_main(void *arg)
+{
+	struct semantic_draw *d = arg;
+
+	d->ok = alloc_block(&d->y, d->n, d->l) != NULL;
+	if (d->ok)
+		draw_gaussian(d->rng, d->seed, &d->y);
+	return NULL;
+}
+
+struct semantic_draw *semantic_draw_start(size_t n_docs, uint32_t dim, uint64_t seed,
+					  size_t fit_stories)
+{
+	struct semantic_draw *d;
+	gsl_error_handler_t *old;
+	size_t n = n_docs, l = (size_t)dim + OVERSAMPLE;
+
+	/* the rows semantic_fit_sampled() fits on */
+	if (fit_stories && n_docs > fit_stories && fit_stories >= l)
+		n = fit_stories;
+	if (l > n)
+		l = n;
+	if (l < 2 || n > SIZE_MAX / sizeof(double) / (l + PAD) || !(d = calloc(1, sizeof *d)))
+		return NULL;
+	d->n = n;
+	d->l = l;
+	d->seed = seed;
+	/* allocated here, not on the thread: GSL's error handler is the
+	 * process's, switched off only around this call */
+	old = gsl_set_error_handler_off();
+	d->rng = gsl_rng_alloc(gsl_rng_mt19937);
+	gsl_set_error_handler(old);
+	if (d->rng)
+		d->running = !pthread_create(&d->th, NULL, draw_main, d);
+	if (!d->running) {
+		gsl_rng_free(d->rng);
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void semantic_draw_free(struct semantic_draw *d)
+{
+	if (!d)
+		return;
+	if (d->running)
+		pthread_join(d->th, NULL);
+	gsl_rng_free(d->rng);
+	free(d->y.data);
+	free(d);
+}
+
+/* The draw's matrix into *y when it was drawn for n stories, l columns and
+ * `seed` (1), else 0 (the fit draws its own). */
+static int take_draw(struct semantic_draw *d, size_t n, size_t l, uint64_t seed,
+		     struct block *y)
+{
+	if (!d)
+		return 0;
+	if (d->running)
+		pthread_join(d->th, NULL);
+	d->running = 0;
+	if (!d->ok || !d->y.data || d->n != n || d->l != l || d->seed != seed)
+		return 0;
+	*y = d->y;
+	d->y.data = NULL;
+	return 1;
+}
+
+/* semantic_fit_basis(), its test matrix from `draw` when that was drawn
+ * for it (NULL: drawn here). */
+static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
+		     struct semantic_draw *draw, float **vecs, float **basis,
+		     uint32_t *out_dim, struct error *err);
+
 int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
 		       float **vecs, float **basis, uint32_t *out_dim, struct error *err)
+{
+	return fit_basis(m, dim, seed, jobs, NULL, vecs, basis, out_dim, err);
+}
+
+static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
+		     struct semantic_draw *draw, float **vecs, float **basis,
+		     uint32_t *out_dim, struct error *err)
 {
 	struct sparse a = { m->n_docs, m->row, m->col, m->val },
 		      at = { m->n_terms, m->post_start, m->post_doc, m->post_weight };
@@ -856,7 +965,7 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 	gsl_rng *rng = NULL;
 	gsl_error_handler_t *old = gsl_set_error_handler_off();
 	void *owned[3] = { NULL, NULL, NULL };
-	int built = 0, rc = -1;
+	int built = 0, rc = -1, drawn;
 
 	if (!m->post_start || !m->post_doc || !m->post_weight) {
 		at.index = NULL; /* no postings: built below, or struct terms */
@@ -883,7 +992,9 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 	parts = dense_parts(n);
 	d.l = l;
 	d.k = k;
-	alloc_block(&y, n, l);
+	drawn = take_draw(draw, n, l, seed, &y);
+	if (!drawn)
+		alloc_block(&y, n, l);
 	alloc_block(&z, t, l);
 	d.buf = malloc(parts * 2 * l * CHUNK * sizeof *d.buf);
 	/* the row kernels keep an l x l sum and two rows in a part's buffer */
@@ -905,13 +1016,8 @@ int semantic_fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int j
 		error_set(err, NULL, "out of memory for the latent space");
 		goto done;
 	}
-	gsl_rng_set(rng, (unsigned long)seed);
-	for (size_t i = 0; i < n; i++) {
-		for (size_t j = 0; j < l; j++)
-			y.data[i * y.stride + j] = (float)gsl_ran_gaussian_ziggurat(rng, 1.0);
-		memset(y.data + i * y.stride + l, 0, (y.stride - l) * sizeof *y.data);
-	}
-	y.zero_pad = 1;
+	if (!drawn)
+		draw_gaussian(rng, seed, &y);
 	/* Range finder: Y = (A Aᵀ)^q Ω, orthonormalised after each step. */
 	for (int q = 0; q < POWER_ITERATIONS; q++) {
 		times_transpose(&ts, &at, &y, &z, jobs);
@@ -1106,6 +1212,14 @@ int semantic_fit_sampled(const struct model *m, uint32_t dim, uint64_t seed, int
 			 size_t fit_stories, float **vecs, float **basis, uint32_t *out_dim,
 			 struct error *err)
 {
+	return semantic_fit_drawn(m, dim, seed, jobs, fit_stories, NULL, vecs, basis, out_dim,
+				  err);
+}
+
+int semantic_fit_drawn(const struct model *m, uint32_t dim, uint64_t seed, int jobs,
+		       size_t fit_stories, struct semantic_draw *draw, float **vecs,
+		       float **basis, uint32_t *out_dim, struct error *err)
+{
 	struct model sm;
 	void *owned[3] = { NULL, NULL, NULL };
 	float *svecs = NULL, *w = NULL;
@@ -1113,7 +1227,7 @@ int semantic_fit_sampled(const struct model *m, uint32_t dim, uint64_t seed, int
 	int rc;
 
 	if (!fit_stories || m->n_docs <= fit_stories || fit_stories < (size_t)dim + OVERSAMPLE)
-		return semantic_fit_basis(m, dim, seed, jobs, vecs, basis, out_dim, err);
+		return fit_basis(m, dim, seed, jobs, draw, vecs, basis, out_dim, err);
 	*vecs = NULL;
 	*out_dim = 0;
 	if (basis)
@@ -1122,7 +1236,7 @@ int semantic_fit_sampled(const struct model *m, uint32_t dim, uint64_t seed, int
 	if (rc)
 		error_set(err, NULL, "out of memory for the latent space");
 	else
-		rc = semantic_fit_basis(&sm, dim, seed, jobs, &svecs, &w, &k, err);
+		rc = fit_basis(&sm, dim, seed, jobs, draw, &svecs, &w, &k, err);
 	free(svecs);
 	for (int i = 0; i < 3; i++)
 		free(owned[i]);

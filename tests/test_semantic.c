@@ -369,6 +369,52 @@ static void test_semantic_refuses_a_single_story(void **state)
 	free_matrix(&x);
 }
 
+/* A test matrix drawn ahead (semantic_draw_start()) gives the fit's bits,
+ * sampled or not; one drawn for another story count, dimension or seed is
+ * left aside and the fit draws its own: the same bits again. */
+static void test_semantic_drawn_ahead_gives_the_same_bits(void **state)
+{
+	enum { N = 1200, T = 900, DIM = 24, FIT = 500 };
+	static const struct { size_t n; uint32_t dim; uint64_t seed; size_t fit; } draws[] = {
+		{ N, DIM, 42, 0 }, { N, DIM, 42, FIT }, { N + 1, DIM, 42, 0 }, { N, DIM + 1, 42, 0 },
+		{ N, DIM, 43, 0 }, { N, DIM, 42, FIT + 1 },
+	};
+	struct matrix x;
+	struct error err = { "" };
+	float *want[2], *wb[2];
+	uint32_t k;
+
+	(void)state;
+	make_matrix(&x, N, T, 20, 15, 5, N, 0);
+	for (int s = 0; s < 2; s++)
+		assert_int_equal(semantic_fit_sampled(&x.m, DIM, 42, 2, s ? FIT : 0, &want[s],
+						      &wb[s], &k, &err), 0);
+	for (size_t i = 0; i < sizeof draws / sizeof *draws; i++) {
+		for (int s = 0; s < 2; s++) {
+			struct semantic_draw *d = semantic_draw_start(draws[i].n, draws[i].dim,
+								      draws[i].seed, draws[i].fit);
+			float *v, *b;
+			uint32_t got;
+			assert_non_null(d);
+			assert_int_equal(semantic_fit_drawn(&x.m, DIM, 42, 2, s ? FIT : 0, d, &v,
+							    &b, &got, &err), 0);
+			semantic_draw_free(d);
+			assert_int_equal(got, k);
+			assert_memory_equal(v, want[s], (size_t)N * k * sizeof *v);
+			assert_memory_equal(b, wb[s], (size_t)T * k * sizeof *b);
+			free(v);
+			free(b);
+		}
+	}
+	/* never used: freed all the same */
+	semantic_draw_free(semantic_draw_start(N, DIM, 42, 0));
+	for (int s = 0; s < 2; s++) {
+		free(want[s]);
+		free(wb[s]);
+	}
+	free_matrix(&x);
+}
+
 /* Fitted on a sample of 500 of 2,000 stories: every story's vector is its
  * row times the basis, at unit length (folded in, sampled or not); the same
  * bits on any thread count; topics as far apart as in the fit on all; a
@@ -435,6 +481,7 @@ int main(void)
 		cmocka_unit_test(test_semantic_repeated_stories_get_equal_finite_vectors),
 		cmocka_unit_test(test_semantic_refuses_a_single_story),
 		cmocka_unit_test(test_semantic_sampled_fit_folds_every_story_in),
+		cmocka_unit_test(test_semantic_drawn_ahead_gives_the_same_bits),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
