@@ -481,7 +481,14 @@ float policy_relatedness(float tfidf, float score, float best)
 struct title_words {
 	uint32_t *start; /* [n_docs + 1] into word */
 	uint32_t *word;
+	/* per story: bit (hash & 63) of each of its words, and how many of
+	 * its words share a bit with another of them (words_ruled_out()) */
+	uint64_t *bits;
+	uint32_t *shared;
 	const uint16_t *lead_sig;
+	/* with lead_sig, per story: bits 0 and 1 of each of its 64 slots, in
+	 * slot order (lead_ruled_out()); a signature unknown: all ones */
+	uint64_t (*slot_bits)[2];
 };
 
 static int cmp_u32(const void *x, const void *y)
@@ -622,17 +629,89 @@ static int title_set(void *ctx, int worker, uint32_t d, struct u32_list *l)
 
 static int build_title_words(const struct model *m, int jobs, struct title_words *tw)
 {
+	size_t n = m->n_docs ? m->n_docs : 1;
+
 	tw->lead_sig = m->lead_sig;
-	return build_story_sets(m->n_docs, jobs, title_set, (void *)(uintptr_t)m, &tw->start,
-				&tw->word);
+	if (build_story_sets(m->n_docs, jobs, title_set, (void *)(uintptr_t)m, &tw->start,
+			     &tw->word))
+		return -1;
+	tw->bits = malloc(n * sizeof *tw->bits);
+	tw->shared = malloc(n * sizeof *tw->shared);
+	if (!tw->bits || !tw->shared)
+		return -1;
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		uint64_t bits = 0;
+		for (uint32_t i = tw->start[d]; i < tw->start[d + 1]; i++)
+			bits |= (uint64_t)1 << (tw->word[i] & 63);
+		tw->bits[d] = bits;
+		tw->shared[d] = tw->start[d + 1] - tw->start[d] - (uint32_t)__builtin_popcountll(bits);
+	}
+	if (!tw->lead_sig)
+		return 0;
+	tw->slot_bits = malloc(n * sizeof *tw->slot_bits);
+	if (!tw->slot_bits)
+		return -1;
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		const uint16_t *sig = tw->lead_sig + (size_t)d * ANALYZE_LEAD_SLOTS;
+		uint64_t b0 = 0, b1 = 0;
+		for (int slot = 0; slot < ANALYZE_LEAD_SLOTS && slot < 64; slot++) {
+			b0 |= (uint64_t)(sig[slot] & 1) << slot;
+			b1 |= (uint64_t)(sig[slot] >> 1 & 1) << slot;
+		}
+		tw->slot_bits[d][0] = analyze_lead_known(sig) ? b0 : ~(uint64_t)0;
+		tw->slot_bits[d][1] = analyze_lead_known(sig) ? b1 : ~(uint64_t)0;
+	}
+	return 0;
+}
+
+/* Whether the leads of a and b cannot be twins (policy_lead_twins()), told
+ * from two bits of each slot: a slot the two signatures share has the same
+ * bits, so they share at most the slots whose bits agree. Exact, as
+ * words_ruled_out(); a pair with an unknown signature is left to
+ * policy_lead_twins() (never twins there). */
+static int lead_ruled_out(const struct title_words *tw, uint32_t a, uint32_t b)
+{
+	const uint64_t *x = tw->slot_bits[a], *y = tw->slot_bits[b];
+	int agree;
+
+	if (ANALYZE_LEAD_SLOTS != 64)
+		return 0;
+	agree = __builtin_popcountll(~((x[0] ^ y[0]) | (x[1] ^ y[1])));
+	return (double)agree / ANALYZE_LEAD_SLOTS < POLICY_LEAD_TWIN_OVERLAP;
+}
+
+/* Whether the titles of a and b cannot be twins (words_twins()), told from
+ * their bits alone: the words they share are at most the bits they share
+ * plus the words one of them loses to bits shared within itself (for S
+ * within A, |S| - |bits(S)| <= |A| - |bits(A)|), and the overlap grows
+ * with the words shared. Exact: it rules out only pairs words_twins()
+ * turns down, most pairs the twin rule looks at, for an AND and a count. */
+static int words_ruled_out(const struct title_words *tw, uint32_t a, uint32_t b)
+{
+	uint32_t na = tw->start[a + 1] - tw->start[a], nb = tw->start[b + 1] - tw->start[b];
+	uint32_t most = (uint32_t)__builtin_popcountll(tw->bits[a] & tw->bits[b]) +
+			(tw->shared[a] < tw->shared[b] ? tw->shared[a] : tw->shared[b]);
+
+	if (most > na)
+		most = na;
+	if (most > nb)
+		most = nb;
+	if (!na || !nb)
+		return 1;
+	if (most == na && most == nb)
+		return 0;
+	return na < 3 || nb < 3 ||
+	       (double)most / (double)(na + nb - most) < POLICY_TWIN_OVERLAP;
 }
 
 static int is_twin(const struct title_words *tw, uint32_t a, uint32_t b)
 {
-	return words_twins(tw->word + tw->start[a], tw->start[a + 1] - tw->start[a],
-			   tw->word + tw->start[b], tw->start[b + 1] - tw->start[b]) ||
-	       (tw->lead_sig && policy_lead_twins(tw->lead_sig + (size_t)a * ANALYZE_LEAD_SLOTS,
-						  tw->lead_sig + (size_t)b * ANALYZE_LEAD_SLOTS));
+	return (!words_ruled_out(tw, a, b) &&
+		words_twins(tw->word + tw->start[a], tw->start[a + 1] - tw->start[a],
+			    tw->word + tw->start[b], tw->start[b + 1] - tw->start[b])) ||
+	       (tw->lead_sig && !lead_ruled_out(tw, a, b) &&
+		policy_lead_twins(tw->lead_sig + (size_t)a * ANALYZE_LEAD_SLOTS,
+				  tw->lead_sig + (size_t)b * ANALYZE_LEAD_SLOTS));
 }
 
 /* Story d's work items (wt: their TF-IDF cosines) titled as each other
@@ -1214,6 +1293,9 @@ static void prep_clear(struct policy_prep *p)
 	free(p->sec_start);
 	free(p->tw.start);
 	free(p->tw.word);
+	free(p->tw.bits);
+	free(p->tw.shared);
+	free(p->tw.slot_bits);
 	free(p->ns.start);
 	free(p->ns.word);
 	memset(p, 0, sizeof *p);

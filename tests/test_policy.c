@@ -776,6 +776,29 @@ static const char follow_up[] =
 	"people were flown to the mainland, while the Red Crescent appealed for blankets, "
 	"water and more tents for residents who fear returning to their homes.";
 
+/* The twin rule in the lists at the overlap's edge: 3 of 4 words shared
+ * is a twin (d2 goes from d0's list), 3 of 5 is not (d2 stays). */
+static void test_title_twins_at_the_overlap_in_lists(void **state)
+{
+	struct policy_options o;
+	struct related_lists out;
+	static const int twin[] = { 4, -1 };
+	static const int kept[] = { 2, 4, -1 };
+
+	(void)state;
+	policy_options_default(&o);
+	titles[0] = "Storm hits the coast";
+	titles[2] = "STORM HITS COAST";
+	run(&o, &out);
+	assert_list(&out, 0, twin);
+	related_lists_free(&out);
+	titles[0] = "Storm hits the east coast";
+	run(&o, &out);
+	assert_list(&out, 0, kept);
+	related_lists_free(&out);
+	titles[0] = titles[2] = NULL;
+}
+
 static void test_lead_twins_tell_a_re_edit_from_another_story(void **state)
 {
 	uint16_t a[ANALYZE_LEAD_SLOTS], b[ANALYZE_LEAD_SLOTS], c[ANALYZE_LEAD_SLOTS];
@@ -968,6 +991,7 @@ int main(void)
 		cmocka_unit_test(test_prepared_policy_gives_the_same_lists),
 		cmocka_unit_test(test_title_twins_read_as_the_same_story),
 		cmocka_unit_test(test_twins_collapse_to_the_newest),
+		cmocka_unit_test(test_title_twins_at_the_overlap_in_lists),
 		cmocka_unit_test(test_lead_twins_tell_a_re_edit_from_another_story),
 		cmocka_unit_test(test_lead_twins_collapse_to_the_newest),
 		cmocka_unit_test(test_lead_names_are_who_where_and_when),
