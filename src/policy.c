@@ -1029,12 +1029,74 @@ static float names_shared(const struct name_sets *ns, uint32_t a, uint32_t b)
 		       ns->word + ns->start[b], ns->start[b + 1] - ns->start[b]);
 }
 
+/* The TF-IDF cosine of stories a and b of m (their rows, columns
+ * ascending, merged). */
+static float row_cosine(const struct model *m, uint32_t a, uint32_t b)
+{
+	uint64_t i = m->row[a], ie = m->row[a + 1], j = m->row[b], je = m->row[b + 1];
+	float s = 0.0f;
+
+	while (i < ie && j < je) {
+		if (m->col[i] < m->col[j])
+			i++;
+		else if (m->col[i] > m->col[j])
+			j++;
+		else
+			s += m->val[i++] * m->val[j++];
+	}
+	return s;
+}
+
+static uint32_t group_root(uint32_t *parent, uint32_t i)
+{
+	while (parent[i] != i)
+		i = parent[i] = parent[parent[i]];
+	return i;
+}
+
+static double log_odds(float p)
+{
+	double q = p < 1e-6f ? 1e-6 : p > 1.0f - 1e-6f ? 1.0 - 1e-6 : p;
+
+	return log(q / (1.0 - q));
+}
+
+float policy_show_floor(float cutoff, int linked)
+{
+	return linked && POLICY_GROUP_LOW < cutoff ? POLICY_GROUP_LOW : cutoff;
+}
+
+/* Whether the group of root r (g[j] == r) passes: it holds a sure item,
+ * or its members' mean log-odds reach the cutoff's. */
+static int group_passes(const struct policy_options *o, const float *p, const uint32_t *g,
+			size_t nw, uint32_t r)
+{
+	float sure = POLICY_GROUP_SURE > o->cutoff ? POLICY_GROUP_SURE : o->cutoff;
+	double sum = 0.0;
+	size_t n = 0;
+
+	for (size_t j = 0; j < nw; j++) {
+		if (g[j] != r)
+			continue;
+		if (p[j] >= sure)
+			return 1;
+		sum += log_odds(p[j]);
+		n++;
+	}
+	return sum / (double)n >= log_odds(o->cutoff);
+}
+
 /* The cutoff on story d's nw work items (ranking scores, best first, with
- * their TF-IDF cosines wt): scores become policy_relatedness_names(), items
- * below the cutoff go, the rest are sorted by it. Returns how many stay. */
+ * their TF-IDF cosines wt): scores become policy_relatedness_full(); the
+ * items with POLICY_GROUP_LOW or more that share a term with the story form
+ * groups (POLICY_GROUP_LINK) decided by group_passes(), the others are
+ * decided alone against the cutoff; the items that pass are sorted by
+ * their own probability, the rest go. p, g and pass are scratch of nw.
+ * Returns how many stay. */
 static size_t apply_cutoff(struct related_lists *out, const struct policy_options *o,
 			   const struct model *m, const struct name_sets *ns, uint32_t d,
-			   struct related_item *work, const float *wt, size_t nw)
+			   struct related_item *work, const float *wt, size_t nw, float *p,
+			   uint32_t *g, unsigned char *pass)
 {
 	size_t k = 0;
 	float best = 0.0f;
@@ -1043,15 +1105,30 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 		if (work[i].score > best)
 			best = work[i].score;
 	for (size_t i = 0; i < nw; i++) {
-		float p = policy_relatedness_full(wt[i], work[i].score, best,
-						  names_shared(ns, d, work[i].doc),
-						  policy_numbers_disagree(m, d, work[i].doc));
-		if (p < o->cutoff) {
+		p[i] = policy_relatedness_full(wt[i], work[i].score, best,
+					       names_shared(ns, d, work[i].doc),
+					       policy_numbers_disagree(m, d, work[i].doc));
+		/* an item sharing no term with the story is never carried */
+		g[i] = wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW ? (uint32_t)i : (uint32_t)nw;
+	}
+	for (size_t i = 0; i < nw; i++)
+		for (size_t j = i + 1; g[i] != nw && j < nw; j++)
+			if (g[j] != nw && group_root(g, (uint32_t)i) != group_root(g, (uint32_t)j) &&
+			    row_cosine(m, work[i].doc, work[j].doc) >= POLICY_GROUP_LINK)
+				g[group_root(g, (uint32_t)i)] = group_root(g, (uint32_t)j);
+	for (size_t i = 0; i < nw; i++)
+		if (g[i] != nw)
+			g[i] = group_root(g, (uint32_t)i);
+	for (size_t i = 0; i < nw; i++)
+		pass[i] = g[i] == nw ? p[i] >= o->cutoff
+			: g[i] == i ? group_passes(o, p, g, nw, (uint32_t)i) : 0;
+	for (size_t i = 0; i < nw; i++) {
+		if (!(g[i] == nw ? pass[i] : pass[g[i]])) {
 			exclude(out, d, work[i].doc, "below cutoff");
 			continue;
 		}
 		work[k] = work[i];
-		work[k++].score = p;
+		work[k++].score = p[i];
 	}
 	qsort(work, k, sizeof *work, cmp_item);
 	return k;
@@ -1122,7 +1199,9 @@ struct policy_run {
 	size_t top, depth;
 	struct policy_scratch {
 		struct related_item *work;
-		float *ct, *wt, *dense;
+		float *ct, *wt, *dense, *p;
+		uint32_t *g;
+		unsigned char *pass;
 	} scratch[PARALLEL_MAX_JOBS];
 	atomic_int oom;
 };
@@ -1130,15 +1209,18 @@ struct policy_run {
 static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 {
 	size_t depth = r->depth ? r->depth : 1;
-	/* the cosines are computed here only when the graph has none */
-	int need_dense = r->cutoff && r->blended && !r->dg->tfidf;
-
 	s->work = malloc(depth * sizeof *s->work);
 	s->ct = malloc(depth * sizeof *s->ct);
 	s->wt = malloc(depth * sizeof *s->wt);
-	if (need_dense)
+	s->p = malloc(depth * sizeof *s->p);
+	s->g = malloc(depth * sizeof *s->g);
+	s->pass = malloc(depth);
+	/* rows are spread into dense for the groups' links (and for the
+	 * cosines when the graph has none) whenever the cutoff is on */
+	if (r->cutoff && r->blended)
 		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
-	return s->work && s->ct && s->wt && (s->dense || !need_dense) ? 0 : -1;
+	return s->work && s->ct && s->wt && s->p && s->g && s->pass &&
+	       (s->dense || !(r->cutoff && r->blended)) ? 0 : -1;
 }
 
 static void scratch_free(struct policy_scratch *s)
@@ -1146,6 +1228,9 @@ static void scratch_free(struct policy_scratch *s)
 	free(s->work);
 	free(s->ct);
 	free(s->wt);
+	free(s->p);
+	free(s->g);
+	free(s->pass);
 	free(s->dense);
 	memset(s, 0, sizeof *s);
 }
@@ -1245,7 +1330,8 @@ static void policy_story(void *arg, int worker, size_t story)
 		nw = collapse_twins(out, di, tw, d, work, wt, nw);
 	ranked = nw;
 	if (cutoff)
-		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw);
+		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw, s->p, s->g,
+				  s->pass);
 	else if (o->half_life_days > 0)
 		qsort(work, nw, sizeof *work, cmp_item);
 	for (size_t i = 0; i < nw && k < room; i++) {

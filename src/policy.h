@@ -16,10 +16,11 @@
  *      candidate's score becomes the probability that it is related to
  *      the story (from its TF-IDF cosine, its score against the best
  *      candidate's, the names the two leads share and the numbers the two
- *      stories disagree on, numbers.h), and candidates
- *      below `cutoff` are dropped, so a list stops where relatedness
- *      stops and may be short or empty; the items are re-sorted by that
- *      probability;
+ *      stories disagree on, numbers.h); candidates that are close to each
+ *      other are decided together (groups, POLICY_GROUP_LINK below), the
+ *      rest one by one against `cutoff`; what does not pass is dropped, so
+ *      a list stops where relatedness stops and may be short or empty;
+ *      the items are re-sorted by their own probability;
  *   5b. twins: a candidate that is the story itself re-edited (titled as
  *      it, policy_title_twins(), or with a lead mostly made of the same
  *      word runs, policy_lead_twins()) is dropped, and candidates that are
@@ -73,6 +74,25 @@
  * 0.831 0.830 0.832 0.829 0.824), 0.4 is the best, and it holds on seeds
  * 11-20, corpus/ and bbc (docs/MEASURED.md). */
 #define POLICY_DEFAULT_CUTOFF 0.4f
+
+/* Groups: a list's doubtful candidates are related to the story or not
+ * together (the same event's other stories, or the topic's other event),
+ * so the cutoff decides them by groups. Candidates sharing a term with the
+ * story whose probability is POLICY_GROUP_LOW or more form groups by single
+ * link: two of them are linked when their own TF-IDF cosine (from the
+ * model's rows, which query's small model holds too) is POLICY_GROUP_LINK
+ * or more. A group holding a sure candidate (POLICY_GROUP_SURE or more,
+ * and at least the cutoff) is the story's own event and shows whole; any
+ * other group shows whole when the mean of its members' log-odds reaches
+ * the cutoff's, and not at all otherwise; a candidate alone is its own
+ * group, decided as before. Items keep their own probability as score,
+ * so an item of a shown group may score below the cutoff. Measured after
+ * the fact (scripts/fit-relatedness --groups) and with this binary on
+ * seeds 1-20, corpus/ and bbc (docs/MEASURED.md, "A list's doubtful
+ * candidates decided together"). */
+#define POLICY_GROUP_SURE 0.9f
+#define POLICY_GROUP_LOW 0.05f
+#define POLICY_GROUP_LINK 0.4f
 
 struct policy_options {
 	size_t top;             /* default 10 */
@@ -218,6 +238,13 @@ float policy_relatedness_names(float tfidf, float score, float best, float names
  * it: query's refresh takes the TF-IDF floor of a pair from it, then
  * rules stories out with this function and the pair's own numdis. */
 float policy_relatedness_full(float tfidf, float score, float best, float names, float numdis);
+
+/* The least probability with which a candidate can show under `cutoff`
+ * (0 < cutoff <= 1): the cutoff itself when it is not `linked` (it has no
+ * other candidate at a TF-IDF cosine of POLICY_GROUP_LINK or more, so it is
+ * decided alone), else the least of the cutoff and POLICY_GROUP_LOW (a
+ * group may carry it). query's refresh bounds a new story with it. */
+float policy_show_floor(float cutoff, int linked);
 
 /* numbers_disagreement() of stories a and b of m (0 when m has no number
  * signatures, a model written before version 4). */

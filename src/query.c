@@ -1188,8 +1188,9 @@ static double days_between(const char *x, const char *y)
  * without ranking d again: necessary conditions, so that shown_on(), which
  * decides, runs for few stories. With the cutoff, the new story shows
  * either in its own right, which needs policy_relatedness_full() (the
- * pair's names and numbers known) to reach the cutoff as if it were d's
- * best candidate (score / best <= 1,
+ * pair's names and numbers known) to reach `show` (the cutoff, or less
+ * when a group of d's candidates may carry it, policy_show_floor()) as if
+ * it were d's best candidate (score / best <= 1,
  * whatever the decay does to both) and it not to be d's twin, or in the
  * place of an item it re-edits (may_replace()). Without it, in its own
  * right it must score (undecayed, scores decay by at most 1) at least the
@@ -1200,7 +1201,7 @@ static int may_enter(const struct model *m, const struct article *a,
 		     const struct query_vector *v, const struct query_result *r,
 		     const struct query_listed *listed, const struct policy_names *lead,
 		     const struct policy_options *po, unsigned char *memo, float min_tfidf,
-		     float floor, uint32_t d, float t, float s)
+		     float show, float floor, uint32_t d, float t, float s)
 {
 	if (po->cutoff > 0.0f) {
 		if (t >= min_tfidf && !(po->twins && twin_of(m, a, v, memo, d))) {
@@ -1208,13 +1209,24 @@ static int may_enter(const struct model *m, const struct article *a,
 							   model_doc(m, d, MODEL_EXCERPT));
 			float numdis = m->numbers ? numbers_disagreement(
 				v->numbers, m->numbers + (size_t)d * NUMBERS_SLOTS) : 0.0f;
-			if (policy_relatedness_full(t, 1.0f, 1.0f, names, numdis) >= po->cutoff)
+			if (policy_relatedness_full(t, 1.0f, 1.0f, names, numdis) >= show)
 				return 1;
 		}
 	} else if (s >= floor - 1e-4f) {
 		return 1;
 	}
 	return may_replace(m, a, v, r, listed, po, memo, d);
+}
+
+/* Whether the new story has a story of the model (not its own earlier
+ * version) at a TF-IDF cosine of POLICY_GROUP_LINK or more: only then can a
+ * group of the policy carry it onto a list below the cutoff. */
+static int linked_to_a_story(const struct query_result *r)
+{
+	for (size_t i = 0; i < r->n_touched; i++)
+		if ((int64_t)r->touched[i] != r->self && r->tfidf[i] >= POLICY_GROUP_LINK)
+			return 1;
+	return 0;
 }
 
 int query_refresh(const struct model *m, const struct article *a,
@@ -1224,7 +1236,12 @@ int query_refresh(const struct model *m, const struct article *a,
 {
 	int blend = o->policy.semantic > 0.0f && m->latent_dim, rc = 0;
 	struct policy_options po;
-	float min_tfidf = o->policy.cutoff > 0.0f ? cutoff_min_tfidf(o->policy.cutoff) : 0.0f;
+	/* with the cutoff, the least probability with which the new story can
+	 * show: lower when a group may carry it, which needs a story it is
+	 * linked to (policy.h, POLICY_GROUP_LINK) */
+	float show = o->policy.cutoff > 0.0f ? policy_show_floor(o->policy.cutoff,
+							       linked_to_a_story(r)) : 0.0f;
+	float min_tfidf = o->policy.cutoff > 0.0f ? cutoff_min_tfidf(show) : 0.0f;
 	/* the names of the new story's lead, as the model would keep it */
 	char *excerpt = o->policy.cutoff > 0.0f ? article_excerpt(a->text, MODEL_EXCERPT_MAX) : NULL;
 	struct policy_names lead;
@@ -1256,7 +1273,8 @@ int query_refresh(const struct model *m, const struct article *a,
 					     NULL };
 		if (policy_pair_rule(&po, &pair) ||
 		    policy_override_by_id(o->overrides, model_doc(m, d, MODEL_ID), a->id) ||
-		    !may_enter(m, a, v, r, listed, &lead, &po, memo, min_tfidf, floor[d], d, t, s))
+		    !may_enter(m, a, v, r, listed, &lead, &po, memo, min_tfidf, show, floor[d], d,
+			       t, s))
 			continue;
 		maybe[n] = d;
 		maybe_t[n++] = t;

@@ -516,12 +516,77 @@ static void test_cutoff_drops_unrelated_items_and_scores_probabilities(void **st
 	assert_int_equal(cut, 1);
 	assert_int_equal(out.shortened, 1);
 	related_lists_free(&out);
-	/* a cutoff above what d4 reaches leaves d2 alone */
+	/* a cutoff above what d4 reaches: d2 reaches it and carries d4, the
+	 * two being close (their own cosine .5: policy.h, groups); above both,
+	 * nothing shows */
 	o.cutoff = (policy_relatedness(0.6f, 0.6f, 0.7f) + policy_relatedness(0.7f, 0.7f, 0.7f)) / 2;
 	run(&o, &out);
-	assert_int_equal(out.count[0], 1);
-	assert_int_equal(items_of(&out, 0)[0].doc, 2);
+	assert_list(&out, 0, want);
+	assert_true(items_of(&out, 0)[1].score < o.cutoff);
 	related_lists_free(&out);
+	o.cutoff = (policy_relatedness(0.7f, 0.7f, 0.7f) + 1.0f) / 2;
+	run(&o, &out);
+	assert_int_equal(out.count[0], 0);
+	related_lists_free(&out);
+}
+
+/* d0's candidates given as (doc, score) pairs, best first; the policy
+ * with the default options (the cutoff) applied; d0's list compared. */
+static void run_d0(const struct neighbor *c, uint32_t n, const int *want)
+{
+	struct policy_options o;
+	struct related_lists out;
+	struct model m;
+	struct rank_lists cand;
+	struct error err = { "" };
+
+	make_model(&m);
+	make_candidates(&cand);
+	memcpy(cand.items, c, n * sizeof *c);
+	cand.count[0] = n;
+	policy_options_default(&o);
+	assert_int_equal(policy_apply(&m, &cand, &o, &out, &err), 0);
+	assert_list(&out, 0, want);
+	related_lists_free(&out);
+	rank_lists_free(&cand);
+	model_free(&m);
+}
+
+/* The cutoff decides close candidates together (without latent vectors
+ * the ranking score stands for the TF-IDF cosine with d0): d2 and d6 are
+ * linked (their own cosine .71). d2 passes alone and d6 does not; together
+ * their mean log-odds reach the cutoff's (both show) or not (neither);
+ * with d2 sure, d6 shows with it, while d5, as doubtful as d6 but close to
+ * neither, stays out. */
+static void test_cutoff_decides_close_candidates_together(void **state)
+{
+	static const struct neighbor carried[] = { { 2, 0.2f }, { 6, 0.12f } };
+	static const struct neighbor sunk[] = { { 2, 0.2f }, { 6, 0.08f } };
+	static const struct neighbor sure[] = { { 2, 0.5f }, { 6, 0.15f }, { 5, 0.15f } };
+	static const int both[] = { 2, 6, -1 };
+	static const int none[] = { -1 };
+	float p2 = policy_relatedness(0.2f, 0.2f, 0.2f);
+	float lc = logf(POLICY_DEFAULT_CUTOFF / (1 - POLICY_DEFAULT_CUTOFF));
+#define LOGIT(p) logf((p) / (1 - (p)))
+
+	(void)state;
+	/* what the three cases rest on */
+	assert_true(p2 >= POLICY_DEFAULT_CUTOFF && p2 < POLICY_GROUP_SURE);
+	assert_true(policy_relatedness(0.12f, 0.12f, 0.2f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(LOGIT(p2) + LOGIT(policy_relatedness(0.12f, 0.12f, 0.2f)) >= 2 * lc);
+	assert_true(policy_relatedness(0.08f, 0.08f, 0.2f) >= POLICY_GROUP_LOW);
+	assert_true(LOGIT(p2) + LOGIT(policy_relatedness(0.08f, 0.08f, 0.2f)) < 2 * lc);
+	assert_true(policy_relatedness(0.5f, 0.5f, 0.5f) >= POLICY_GROUP_SURE);
+	assert_true(policy_relatedness(0.15f, 0.15f, 0.5f) >= POLICY_GROUP_LOW &&
+		    policy_relatedness(0.15f, 0.15f, 0.5f) < POLICY_DEFAULT_CUTOFF);
+#undef LOGIT
+	run_d0(carried, 2, both);
+	run_d0(sunk, 2, none);
+	run_d0(sure, 3, both);
+	/* query's refresh bound: lower only when a group may carry the story */
+	assert_true(policy_show_floor(0.4f, 0) == 0.4f);
+	assert_true(policy_show_floor(0.4f, 1) == POLICY_GROUP_LOW);
+	assert_true(policy_show_floor(0.01f, 1) == 0.01f);
 }
 
 /* With the cutoff, a story with nothing related keeps an empty list (the
@@ -985,6 +1050,7 @@ int main(void)
 		cmocka_unit_test(test_pair_rule_names_each_rule_of_one_pair),
 		cmocka_unit_test(test_override_by_id_as_resolved_overrides),
 		cmocka_unit_test(test_cutoff_drops_unrelated_items_and_scores_probabilities),
+		cmocka_unit_test(test_cutoff_decides_close_candidates_together),
 		cmocka_unit_test(test_cutoff_leaves_lists_empty_unless_filled),
 		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
 		cmocka_unit_test(test_cutoff_cosines_the_same_with_and_without_the_graph),
