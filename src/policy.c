@@ -1029,29 +1029,38 @@ static float names_shared(const struct name_sets *ns, uint32_t a, uint32_t b)
 		       ns->word + ns->start[b], ns->start[b + 1] - ns->start[b]);
 }
 
-/* The TF-IDF cosine of stories a and b of m (their rows, columns
- * ascending, merged). */
-static float row_cosine(const struct model *m, uint32_t a, uint32_t b)
-{
-	uint64_t i = m->row[a], ie = m->row[a + 1], j = m->row[b], je = m->row[b + 1];
-	float s = 0.0f;
-
-	while (i < ie && j < je) {
-		if (m->col[i] < m->col[j])
-			i++;
-		else if (m->col[i] > m->col[j])
-			j++;
-		else
-			s += m->val[i++] * m->val[j++];
-	}
-	return s;
-}
-
 static uint32_t group_root(uint32_t *parent, uint32_t i)
 {
 	while (parent[i] != i)
 		i = parent[i] = parent[parent[i]];
 	return i;
+}
+
+/* Joins the groups of work items i and j (g[i], g[j] != nw: in a group)
+ * whose own TF-IDF cosine is POLICY_GROUP_LINK or more, each item's row
+ * spread into `dense` (n_terms zeros, left zero) once. */
+static void link_groups(const struct model *m, const struct related_item *work, size_t nw,
+			uint32_t *g, float *dense)
+{
+	for (size_t i = 0; i < nw; i++) {
+		uint32_t a = work[i].doc;
+		if (g[i] == nw)
+			continue;
+		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
+			dense[m->col[k]] = m->val[k];
+		for (size_t j = i + 1; j < nw; j++) {
+			uint32_t b = work[j].doc;
+			float c = 0.0f;
+			if (g[j] == nw || group_root(g, (uint32_t)i) == group_root(g, (uint32_t)j))
+				continue;
+			for (uint64_t k = m->row[b]; k < m->row[b + 1]; k++)
+				c += dense[m->col[k]] * m->val[k];
+			if (c >= POLICY_GROUP_LINK)
+				g[group_root(g, (uint32_t)i)] = group_root(g, (uint32_t)j);
+		}
+		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
+			dense[m->col[k]] = 0.0f;
+	}
 }
 
 static double log_odds(float p)
@@ -1091,12 +1100,12 @@ static int group_passes(const struct policy_options *o, const float *p, const ui
  * items with POLICY_GROUP_LOW or more that share a term with the story form
  * groups (POLICY_GROUP_LINK) decided by group_passes(), the others are
  * decided alone against the cutoff; the items that pass are sorted by
- * their own probability, the rest go. p, g and pass are scratch of nw.
- * Returns how many stay. */
+ * their own probability, the rest go. p, g and pass are scratch of nw,
+ * dense of n_terms zeros (left zero). Returns how many stay. */
 static size_t apply_cutoff(struct related_lists *out, const struct policy_options *o,
 			   const struct model *m, const struct name_sets *ns, uint32_t d,
 			   struct related_item *work, const float *wt, size_t nw, float *p,
-			   uint32_t *g, unsigned char *pass)
+			   uint32_t *g, unsigned char *pass, float *dense)
 {
 	size_t k = 0;
 	float best = 0.0f;
@@ -1111,11 +1120,7 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 		/* an item sharing no term with the story is never carried */
 		g[i] = wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW ? (uint32_t)i : (uint32_t)nw;
 	}
-	for (size_t i = 0; i < nw; i++)
-		for (size_t j = i + 1; g[i] != nw && j < nw; j++)
-			if (g[j] != nw && group_root(g, (uint32_t)i) != group_root(g, (uint32_t)j) &&
-			    row_cosine(m, work[i].doc, work[j].doc) >= POLICY_GROUP_LINK)
-				g[group_root(g, (uint32_t)i)] = group_root(g, (uint32_t)j);
+	link_groups(m, work, nw, g, dense);
 	for (size_t i = 0; i < nw; i++)
 		if (g[i] != nw)
 			g[i] = group_root(g, (uint32_t)i);
@@ -1200,6 +1205,7 @@ struct policy_run {
 	struct policy_scratch {
 		struct related_item *work;
 		float *ct, *wt, *dense, *p;
+		float *link; /* n_terms zeros, for link_groups() */
 		uint32_t *g;
 		unsigned char *pass;
 	} scratch[PARALLEL_MAX_JOBS];
@@ -1219,8 +1225,10 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 	 * cosines when the graph has none) whenever the cutoff is on */
 	if (r->cutoff && r->blended)
 		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
+	if (r->cutoff)
+		s->link = calloc((size_t)r->m->n_terms + 1, sizeof *s->link);
 	return s->work && s->ct && s->wt && s->p && s->g && s->pass &&
-	       (s->dense || !(r->cutoff && r->blended)) ? 0 : -1;
+	       (s->dense || !(r->cutoff && r->blended)) && (s->link || !r->cutoff) ? 0 : -1;
 }
 
 static void scratch_free(struct policy_scratch *s)
@@ -1231,6 +1239,7 @@ static void scratch_free(struct policy_scratch *s)
 	free(s->p);
 	free(s->g);
 	free(s->pass);
+	free(s->link);
 	free(s->dense);
 	memset(s, 0, sizeof *s);
 }
@@ -1331,7 +1340,7 @@ static void policy_story(void *arg, int worker, size_t story)
 	ranked = nw;
 	if (cutoff)
 		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw, s->p, s->g,
-				  s->pass);
+				  s->pass, s->link);
 	else if (o->half_life_days > 0)
 		qsort(work, nw, sizeof *work, cmp_item);
 	for (size_t i = 0; i < nw && k < room; i++) {
