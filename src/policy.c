@@ -1107,7 +1107,7 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 			   struct related_item *work, const float *wt, size_t nw, float *p,
 			   uint32_t *g, unsigned char *pass, float *dense)
 {
-	size_t k = 0;
+	size_t k = 0, above = 0, below = 0;
 	float best = 0.0f;
 
 	for (size_t i = 0; i < nw; i++)
@@ -1119,8 +1119,17 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 					       policy_numbers_disagree(m, d, work[i].doc));
 		/* an item sharing no term with the story is never carried */
 		g[i] = wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW ? (uint32_t)i : (uint32_t)nw;
+		if (g[i] != nw) {
+			above += p[i] >= o->cutoff;
+			below += p[i] < o->cutoff;
+		}
 	}
-	link_groups(m, work, nw, g, dense);
+	/* Groups change a decision only where the items to group lie on both
+	 * sides of the cutoff: a group all above it passes (its mean log-odds
+	 * too), one all below it holds no sure item and fails, as each item
+	 * alone would. */
+	if (above && below)
+		link_groups(m, work, nw, g, dense);
 	for (size_t i = 0; i < nw; i++)
 		if (g[i] != nw)
 			g[i] = group_root(g, (uint32_t)i);
