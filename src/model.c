@@ -275,17 +275,47 @@ struct entry {
  * the model's col/val arrays and frees each chunk once its rows are
  * written, so the pairs and the finished vectors never both exist in full
  * (they did: 16 bytes per nonzero at the peak instead of 8; measured 3.2 GB
- * more at 1M stories). 64 MiB per chunk, above glibc's largest mmap
- * threshold, so that a freed chunk goes back to the system at once. */
+ * more at 1M stories).
+ *
+ * A pair takes 6 bytes, not 8: a chunk holds ENTRY_CHUNK term ids, then
+ * ENTRY_CHUNK 16-bit codes of the counts. A code names one of the distinct
+ * counts met so far (struct count_codes: an archive has a few hundred, the
+ * sums of a few weights); the counts met after the first COUNT_ESCAPE
+ * distinct ones take the code COUNT_ESCAPE and are kept whole in a list by
+ * pair (struct count_spill), so every count reads back as it came, bit for
+ * bit, whatever the input. 48 MiB per chunk, above glibc's largest mmap
+ * threshold (32 MiB), so that a freed chunk goes back to the system at
+ * once. */
 #define ENTRY_CHUNK ((size_t)8 << 20)
+#define CHUNK_BYTES (ENTRY_CHUNK * (sizeof(uint32_t) + sizeof(uint16_t)))
+#define COUNT_ESCAPE UINT16_MAX
+
+/* The distinct counts (by their bits) and their codes: value[code], and an
+ * open-addressed table of codes + 1 (0: empty) twice the size of the
+ * largest number of codes. */
+#define COUNT_SLOTS ((size_t)1 << 17)
+struct count_codes {
+	float value[COUNT_ESCAPE];
+	uint32_t n;
+	uint32_t slot[COUNT_SLOTS];
+};
+
+/* The pairs whose count has no code, in pair order: pair[i] has count[i]. */
+struct count_spill {
+	uint64_t *pair;
+	float *count;
+	size_t n, cap;
+};
 
 struct model_builder {
 	struct strmap vocab;
 	uint32_t *df;
 	size_t df_cap;
-	struct entry **chunks; /* [n_chunks], each ENTRY_CHUNK entries; NULL once consumed */
+	unsigned char **chunks; /* [n_chunks], each CHUNK_BYTES; NULL once consumed */
 	size_t n_chunks, chunks_cap;
 	size_t n_entries;
+	struct count_codes *codes;
+	struct count_spill spill;
 	uint64_t *row;    /* n_docs + 1 */
 	uint64_t *fields; /* n_docs * MODEL_FIELDS */
 	uint16_t *lead_sig; /* n_docs * ANALYZE_LEAD_SLOTS */
@@ -295,9 +325,64 @@ struct model_builder {
 	int jobs; /* threads for finish() */
 };
 
-static struct entry *entry_at(const struct model_builder *b, size_t e)
+static uint32_t *chunk_terms(unsigned char *chunk)
 {
-	return &b->chunks[e / ENTRY_CHUNK][e % ENTRY_CHUNK];
+	return (uint32_t *)(void *)chunk;
+}
+
+static uint16_t *chunk_codes(unsigned char *chunk)
+{
+	return (uint16_t *)(void *)(chunk + ENTRY_CHUNK * sizeof(uint32_t));
+}
+
+/* The code of `count`, adding it when it is new; COUNT_ESCAPE once the
+ * table is full. */
+static uint16_t count_code(struct count_codes *c, float count)
+{
+	uint32_t bits;
+	size_t h;
+
+	memcpy(&bits, &count, sizeof bits);
+	h = (size_t)((bits * 2654435761u) >> 15) & (COUNT_SLOTS - 1);
+	for (;; h = (h + 1) & (COUNT_SLOTS - 1)) {
+		uint32_t code = c->slot[h], have;
+		if (!code)
+			break;
+		memcpy(&have, &c->value[code - 1], sizeof have);
+		if (have == bits)
+			return (uint16_t)(code - 1);
+	}
+	if (c->n == COUNT_ESCAPE)
+		return COUNT_ESCAPE;
+	c->value[c->n] = count;
+	c->slot[h] = ++c->n;
+	return (uint16_t)(c->n - 1);
+}
+
+/* The count of pair e, whose code is COUNT_ESCAPE: a binary search of the
+ * spill list, which holds it. */
+static float spilled_count(const struct count_spill *s, uint64_t e)
+{
+	size_t lo = 0, hi = s->n;
+
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (s->pair[mid] <= e)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return s->count[lo];
+}
+
+static struct entry entry_at(const struct model_builder *b, uint64_t e)
+{
+	unsigned char *chunk = b->chunks[e / ENTRY_CHUNK];
+	uint16_t code = chunk_codes(chunk)[e % ENTRY_CHUNK];
+	struct entry en = { chunk_terms(chunk)[e % ENTRY_CHUNK], 0.0f };
+
+	en.count = code == COUNT_ESCAPE ? spilled_count(&b->spill, e) : b->codes->value[code];
+	return en;
 }
 
 /* Frees the chunks whose entries all lie before entry `end`. */
@@ -318,7 +403,8 @@ struct model_builder *model_builder_new(void)
 	strmap_init(&b->vocab);
 	buf_init(&b->strings);
 	b->jobs = 1;
-	if (buf_addc(&b->strings, '\0') || !(b->row = calloc(1, sizeof *b->row))) {
+	if (buf_addc(&b->strings, '\0') || !(b->row = calloc(1, sizeof *b->row)) ||
+	    !(b->codes = calloc(1, sizeof *b->codes))) {
 		model_builder_free(b);
 		return NULL;
 	}
@@ -339,6 +425,9 @@ void model_builder_free(struct model_builder *b)
 	for (size_t c = 0; c < b->n_chunks; c++)
 		free(b->chunks[c]);
 	free(b->chunks);
+	free(b->codes);
+	free(b->spill.pair);
+	free(b->spill.count);
 	free(b->row);
 	free(b->fields);
 	free(b->lead_sig);
@@ -364,6 +453,27 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 		return -1;
 	*p = q;
 	*cap = c;
+	return 0;
+}
+
+/* Appends the pair (term, count); its chunk is there already. */
+static int add_entry(struct model_builder *b, uint32_t term, float count)
+{
+	unsigned char *chunk = b->chunks[b->n_entries / ENTRY_CHUNK];
+	uint16_t code = count_code(b->codes, count);
+	struct count_spill *s = &b->spill;
+
+	if (code == COUNT_ESCAPE) {
+		size_t cap = s->cap;
+		if (grow((void **)&s->pair, &cap, s->n + 1, sizeof *s->pair) ||
+		    grow((void **)&s->count, &s->cap, s->n + 1, sizeof *s->count))
+			return -1;
+		s->pair[s->n] = b->n_entries;
+		s->count[s->n++] = count;
+	}
+	chunk_terms(chunk)[b->n_entries % ENTRY_CHUNK] = term;
+	chunk_codes(chunk)[b->n_entries % ENTRY_CHUNK] = code;
+	b->n_entries++;
 	return 0;
 }
 
@@ -418,12 +528,11 @@ static int builder_add(struct model_builder *b, const struct article *a,
 	while (b->n_chunks * ENTRY_CHUNK < b->n_entries + terms->n) {
 		if (grow((void **)&b->chunks, &b->chunks_cap, b->n_chunks + 1,
 			 sizeof *b->chunks) ||
-		    !(b->chunks[b->n_chunks] = malloc(ENTRY_CHUNK * sizeof **b->chunks)))
+		    !(b->chunks[b->n_chunks] = malloc(CHUNK_BYTES)))
 			return error_set(err, a->id, "out of memory");
 		b->n_chunks++;
 	}
 	for (size_t i = 0; i < terms->n; i++) {
-		struct entry *en;
 		const char *t = terms->terms.data + terms->offsets[i];
 		size_t before = b->vocab.n;
 		int64_t id = strmap_intern(&b->vocab, t, strlen(t));
@@ -432,9 +541,8 @@ static int builder_add(struct model_builder *b, const struct article *a,
 		if (b->vocab.n != before)
 			b->df[id] = 0;
 		b->df[id]++;
-		en = entry_at(b, b->n_entries++);
-		en->term = (uint32_t)id;
-		en->count = terms->counts[i];
+		if (add_entry(b, (uint32_t)id, terms->counts[i]))
+			return error_set(err, a->id, "out of memory");
 	}
 	b->n_docs++;
 	b->row[b->n_docs] = b->n_entries;
@@ -548,10 +656,10 @@ static void finish_row(struct finish_job *j, size_t d, struct entry *scratch,
 	double norm = 0, len = 0, k = p->bm25_k1;
 
 	for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++)
-		len += entry_at(b, e)->count;
+		len += entry_at(b, e).count;
 	k *= 1.0 - p->bm25_b + p->bm25_b * (j->avglen > 0 ? len / j->avglen : 1.0);
 	for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++) {
-		struct entry en = *entry_at(b, e);
+		struct entry en = entry_at(b, e);
 		uint32_t t = j->newid[en.term];
 		double tf, idf;
 		if (t == UINT32_MAX)
@@ -655,9 +763,9 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 		if (b->row[d + 1] - b->row[d] > longest)
 			longest = b->row[d + 1] - b->row[d];
 		for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++) {
-			const struct entry *en = entry_at(b, e);
-			nnz += newid[en->term] != UINT32_MAX;
-			avglen += en->count;
+			struct entry en = entry_at(b, e);
+			nnz += newid[en.term] != UINT32_MAX;
+			avglen += en.count;
 		}
 		row[d + 1] = nnz;
 	}

@@ -616,6 +616,88 @@ static void build_wide(int jobs, struct model *m)
 	assert_int_equal(model_builder_finish(b, &p, m, &err), 0);
 }
 
+/* Stories of 100 terms each drawn from 500 names, with count
+ * 1 + k / 1024 for the story's k-th pair overall: 70,000 distinct counts,
+ * more than the builder's 65,535 codes, so its later pairs keep their
+ * counts whole. */
+enum { SPILL_DOCS = 700, SPILL_TERMS = 100, SPILL_VOCAB = 500 };
+
+static uint32_t spill_term(uint32_t d, uint32_t i)
+{
+	return (d * 37 + i * 7) % SPILL_VOCAB; /* distinct within a story: 7 and 500 are coprime */
+}
+
+static float spill_count(uint32_t d, uint32_t i)
+{
+	return 1.0f + (float)(d * SPILL_TERMS + i) / 1024.0f;
+}
+
+/* The builder keeps each pair's count as a 16-bit code into the distinct
+ * counts it has met, and the counts beyond the first 65,535 whole: every
+ * weight must be the one computed from the plain counts (the builder's own
+ * arithmetic, in the pairs' order), bit for bit, on either side of the
+ * 65,535th distinct count. */
+static void test_builder_counts_read_back_exactly(void **state)
+{
+	struct model_builder *b = model_builder_new();
+	struct model_params p;
+	struct error err = { "" };
+	struct bag bag;
+	struct model m;
+	uint32_t df[SPILL_VOCAB] = { 0 };
+
+	(void)state;
+	assert_non_null(b);
+	model_params_default(&p);
+	bag_init(&bag);
+	for (uint32_t d = 0; d < SPILL_DOCS; d++) {
+		char id[16];
+		struct article a = { 0 };
+		snprintf(id, sizeof id, "s%04u", (unsigned)d);
+		a.id = id;
+		buf_reset(&bag.terms);
+		bag.offsets = realloc(bag.offsets, SPILL_TERMS * sizeof *bag.offsets);
+		bag.counts = realloc(bag.counts, SPILL_TERMS * sizeof *bag.counts);
+		assert_non_null(bag.offsets);
+		assert_non_null(bag.counts);
+		for (uint32_t i = 0; i < SPILL_TERMS; i++) {
+			char name[16];
+			snprintf(name, sizeof name, "w%u", (unsigned)spill_term(d, i));
+			bag.offsets[i] = bag.terms.len;
+			assert_int_equal(buf_add(&bag.terms, name, strlen(name) + 1), 0);
+			bag.counts[i] = spill_count(d, i);
+			df[spill_term(d, i)]++;
+		}
+		bag.n = bag.cap = SPILL_TERMS;
+		assert_int_equal(model_builder_add(b, &a, &bag, &err), 0);
+	}
+	bag_free(&bag);
+	assert_int_equal(model_builder_finish(b, &p, &m, &err), 0);
+	assert_int_equal(m.n_docs, SPILL_DOCS);
+	assert_int_equal(m.nnz, (uint64_t)SPILL_DOCS * SPILL_TERMS);
+	for (uint32_t d = 0; d < SPILL_DOCS; d++) {
+		double w[SPILL_TERMS], norm = 0;
+		for (uint32_t i = 0; i < SPILL_TERMS; i++) {
+			double tf = 1.0 + log(spill_count(d, i));
+			double idf = log((1.0 + SPILL_DOCS) / (1.0 + df[spill_term(d, i)])) + 1.0;
+			w[i] = (float)(tf * idf);
+			norm += (tf * idf) * (tf * idf);
+		}
+		norm = 1.0 / sqrt(norm);
+		assert_int_equal(m.row[d + 1] - m.row[d], SPILL_TERMS);
+		for (uint32_t i = 0; i < SPILL_TERMS; i++) {
+			char name[16];
+			float want = (float)(w[i] * norm), got = -1.0f;
+			snprintf(name, sizeof name, "w%u", (unsigned)spill_term(d, i));
+			for (uint64_t k = m.row[d]; k < m.row[d + 1]; k++)
+				if (!strcmp(model_term(&m, m.col[k]), name))
+					got = m.val[k];
+			assert_memory_equal(&got, &want, sizeof got);
+		}
+	}
+	model_free(&m);
+}
+
 /* The weights are computed on threads: the same model for any number, each
  * row sorted by term and of unit length. */
 static void test_model_is_the_same_for_any_jobs(void **state)
@@ -984,6 +1066,7 @@ int main(void)
 		cmocka_unit_test(test_load_rejects_wrong_version),
 		cmocka_unit_test(test_lead_signatures_survive_a_save_and_a_load),
 		cmocka_unit_test(test_number_signatures_survive_a_save_and_a_load),
+		cmocka_unit_test(test_builder_counts_read_back_exactly),
 		cmocka_unit_test(test_version_2_file_loads_without_lead_signatures),
 		cmocka_unit_test(test_load_rejects_truncated_file),
 		cmocka_unit_test(test_load_rejects_flipped_byte),
