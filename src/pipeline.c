@@ -543,6 +543,7 @@ static int build(const struct corpus *c, struct corpus *release,
 		model_builder_free(b);
 		return -1;
 	}
+	give_back_memory(); /* the finished vectors come on top of what is resident */
 	if (ahead && ahead->dim && jobs > 1)
 		*ahead->draw = semantic_draw_start(c->n, ahead->dim, LATENT_SEED,
 						   ahead->fit_stories);
