@@ -652,14 +652,16 @@ static void finish_row(struct finish_job *j, size_t d, struct entry *scratch,
 {
 	const struct model_builder *b = j->b;
 	const struct model_params *p = j->p;
-	size_t n = 0;
+	size_t n = 0, have = b->row[d + 1] - b->row[d];
 	double norm = 0, len = 0, k = p->bm25_k1;
 
-	for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++)
-		len += entry_at(b, e).count;
+	for (size_t i = 0; i < have; i++) {
+		scratch[i] = entry_at(b, b->row[d] + i);
+		len += scratch[i].count;
+	}
 	k *= 1.0 - p->bm25_b + p->bm25_b * (j->avglen > 0 ? len / j->avglen : 1.0);
-	for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++) {
-		struct entry en = entry_at(b, e);
+	for (size_t i = 0; i < have; i++) {
+		struct entry en = scratch[i]; /* n <= i: written below after it is read */
 		uint32_t t = j->newid[en.term];
 		double tf, idf;
 		if (t == UINT32_MAX)
@@ -720,6 +722,28 @@ static int finish_rows(struct model_builder *b, struct finish_job *j, int jobs)
 	return rc;
 }
 
+/* The pairs [e, end) whose term is kept (newid[term] != UINT32_MAX), their
+ * counts added to *sum in order: walked chunk by chunk. */
+static uint64_t count_kept(const struct model_builder *b, uint64_t e, uint64_t end,
+			   const uint32_t *newid, double *sum)
+{
+	uint64_t kept = 0;
+
+	while (e < end) {
+		unsigned char *chunk = b->chunks[e / ENTRY_CHUNK];
+		const uint32_t *term = chunk_terms(chunk);
+		const uint16_t *code = chunk_codes(chunk);
+		size_t i = e % ENTRY_CHUNK;
+		size_t stop = end - e < ENTRY_CHUNK - i ? i + (end - e) : ENTRY_CHUNK;
+		for (; i < stop; i++, e++) {
+			kept += newid[term[i]] != UINT32_MAX;
+			*sum += code[i] == COUNT_ESCAPE ? spilled_count(&b->spill, e)
+							: b->codes->value[code[i]];
+		}
+	}
+	return kept;
+}
+
 int model_builder_finish(struct model_builder *b, const struct model_params *p,
 			 struct model *out, struct error *err)
 {
@@ -762,11 +786,7 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	for (size_t d = 0; d < b->n_docs; d++) {
 		if (b->row[d + 1] - b->row[d] > longest)
 			longest = b->row[d + 1] - b->row[d];
-		for (uint64_t e = b->row[d]; e < b->row[d + 1]; e++) {
-			struct entry en = entry_at(b, e);
-			nnz += newid[en.term] != UINT32_MAX;
-			avglen += en.count;
-		}
+		nnz += count_kept(b, b->row[d], b->row[d + 1], newid, &avglen);
 		row[d + 1] = nnz;
 	}
 	col = malloc((nnz ? nnz : 1) * sizeof *col);
