@@ -1224,20 +1224,21 @@ struct policy_run {
 static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 {
 	size_t depth = r->depth ? r->depth : 1;
+	int need_dense = r->cutoff && r->blended && !r->dg->tfidf;
+
 	s->work = malloc(depth * sizeof *s->work);
 	s->ct = malloc(depth * sizeof *s->ct);
 	s->wt = malloc(depth * sizeof *s->wt);
 	s->p = malloc(depth * sizeof *s->p);
 	s->g = malloc(depth * sizeof *s->g);
 	s->pass = malloc(depth);
-	/* rows are spread into dense for the groups' links (and for the
-	 * cosines when the graph has none) whenever the cutoff is on */
-	if (r->cutoff && r->blended)
+	/* the cosines are computed here only when the graph has none */
+	if (need_dense)
 		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
 	if (r->cutoff)
 		s->link = calloc((size_t)r->m->n_terms + 1, sizeof *s->link);
 	return s->work && s->ct && s->wt && s->p && s->g && s->pass &&
-	       (s->dense || !(r->cutoff && r->blended)) && (s->link || !r->cutoff) ? 0 : -1;
+	       (s->dense || !need_dense) && (s->link || !r->cutoff) ? 0 : -1;
 }
 
 static void scratch_free(struct policy_scratch *s)
