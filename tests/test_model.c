@@ -49,6 +49,15 @@ struct story {
 	const char *terms;
 };
 
+/* Room for n (term, count) pairs in b's arrays, filled by the caller. */
+static void bag_room(struct bag *b, size_t n)
+{
+	b->offsets = realloc(b->offsets, n * sizeof *b->offsets);
+	b->counts = realloc(b->counts, n * sizeof *b->counts);
+	assert_non_null(b->offsets);
+	assert_non_null(b->counts);
+}
+
 /* Fills a bag from "term:count term:count ..." (counts default to 1). */
 static void make_bag(struct bag *b, const char *spec)
 {
@@ -596,10 +605,7 @@ static void build_wide(int jobs, struct model *m)
 		a.id = id;
 		buf_reset(&bag.terms);
 		bag.n = 0;
-		bag.offsets = realloc(bag.offsets, n * sizeof *bag.offsets);
-		bag.counts = realloc(bag.counts, n * sizeof *bag.counts);
-		assert_non_null(bag.offsets);
-		assert_non_null(bag.counts);
+		bag_room(&bag, n);
 		for (size_t i = 0; i < n; i++) {
 			char name[16];
 			/* distinct within the story: 173 is prime to 100,000 */
@@ -656,10 +662,7 @@ static void test_builder_counts_read_back_exactly(void **state)
 		snprintf(id, sizeof id, "s%04u", (unsigned)d);
 		a.id = id;
 		buf_reset(&bag.terms);
-		bag.offsets = realloc(bag.offsets, SPILL_TERMS * sizeof *bag.offsets);
-		bag.counts = realloc(bag.counts, SPILL_TERMS * sizeof *bag.counts);
-		assert_non_null(bag.offsets);
-		assert_non_null(bag.counts);
+		bag_room(&bag, SPILL_TERMS);
 		for (uint32_t i = 0; i < SPILL_TERMS; i++) {
 			char name[16];
 			snprintf(name, sizeof name, "w%u", (unsigned)spill_term(d, i));
