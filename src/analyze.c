@@ -1131,9 +1131,10 @@ static void lang_census_add(struct lang_census *c, const char *text, size_t limi
 				wl += (size_t)utf8proc_encode_char(utf8proc_tolower(ch),
 								   (utf8proc_uint8_t *)word + wl);
 		} else if (wl) {
+			uint32_t langs = stopwords_languages_of(word, wl);
 			c->words++;
-			for (size_t l = 0; stopwords_languages[l] && l < 32; l++)
-				c->hits[l] += stopwords_contains(stopwords_languages[l], word, wl);
+			for (size_t l = 0; langs && stopwords_languages[l] && l < 32; l++)
+				c->hits[l] += (langs >> l) & 1;
 			wl = 0;
 		}
 		i += (size_t)n;

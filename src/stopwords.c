@@ -7,6 +7,7 @@
 
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "hash.h"
@@ -152,27 +153,74 @@ const char *const stopwords_languages[] = { "en", "ru", "de", "fr", "es", "it",
 					    "hu", "ro", "tr", "el", "id", "ca", NULL };
 
 static struct strmap table;
+/* Every listed word once (words) with, by its id, the languages of
+ * stopwords_languages whose lists hold it (bit l: stopwords_languages[l]). */
+static struct strmap words;
+static uint32_t *word_langs;
+static int words_failed; /* no memory for them: each list asked in turn */
 static pthread_once_t table_once = PTHREAD_ONCE_INIT;
+
+/* The index of `lang` in stopwords_languages, or -1. */
+static int language_index(const char *lang)
+{
+	for (int i = 0; stopwords_languages[i] && i < 32; i++)
+		if (!strcmp(lang, stopwords_languages[i]))
+			return i;
+	return -1;
+}
 
 static void build_table(void)
 {
 	char key[128];
+	size_t cap = 0;
 
 	strmap_init(&table);
+	strmap_init(&words);
 	for (size_t l = 0; l < sizeof lists / sizeof lists[0]; l++) {
 		const char *p = lists[l].words;
+		int li = language_index(lists[l].lang);
 		while (*p) {
 			size_t n = strcspn(p, " ");
 			if (n && n < sizeof key - 4) {
 				int k = snprintf(key, sizeof key, "%s:%.*s",
 						 lists[l].lang, (int)n, p);
+				int64_t id = strmap_intern(&words, p, n);
 				strmap_intern(&table, key, (size_t)k);
+				while (id >= (int64_t)cap && !words_failed) {
+					size_t nc = cap ? 2 * cap : 1024;
+					uint32_t *g = realloc(word_langs, nc * sizeof *g);
+					if (!g)
+						break;
+					memset(g + cap, 0, (nc - cap) * sizeof *g);
+					word_langs = g;
+					cap = nc;
+				}
+				if (id < 0 || id >= (int64_t)cap)
+					words_failed = 1; /* out of memory: the slow way */
+				else if (li >= 0)
+					word_langs[id] |= (uint32_t)1 << li;
 			}
 			p += n;
 			while (*p == ' ')
 				p++;
 		}
 	}
+}
+
+uint32_t stopwords_languages_of(const char *word, size_t len)
+{
+	int64_t id;
+
+	pthread_once(&table_once, build_table);
+	if (words_failed) {
+		uint32_t langs = 0;
+		for (int l = 0; stopwords_languages[l] && l < 32; l++)
+			if (stopwords_contains(stopwords_languages[l], word, len))
+				langs |= (uint32_t)1 << l;
+		return langs;
+	}
+	id = strmap_find(&words, word, len);
+	return id >= 0 ? word_langs[id] : 0;
 }
 
 int stopwords_contains(const char *lang, const char *word, size_t len)

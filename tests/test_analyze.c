@@ -18,6 +18,7 @@
 #include <utf8proc.h>
 
 #include "analyze.h"
+#include "stopwords.h"
 #include "article.h"
 #include "hash.h"
 
@@ -1292,6 +1293,30 @@ static void test_next_word_splits_ascii_as_categories_do(void **state)
 	}
 }
 
+/* One lookup gives a word's languages: each bit must say what asking that
+ * language's list says, for words of one list, of several ("de": German?
+ * no; French, Spanish, Portuguese, Dutch...), of none, and a prefix of a
+ * listed word. */
+static void test_stopword_languages_agree_with_each_list(void **state)
+{
+	static const char *const words[] = { "the", "de", "und", "le", "och", "ve",
+					     "και", "и", "zebra", "th", "", "nicht" };
+	int listed = 0;
+
+	(void)state;
+	for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
+		size_t len = strlen(words[w]);
+		uint32_t langs = stopwords_languages_of(words[w], len);
+		for (int l = 0; stopwords_languages[l] && l < 32; l++) {
+			int in = stopwords_contains(stopwords_languages[l], words[w], len);
+			assert_int_equal((langs >> l) & 1, in);
+			listed += in;
+		}
+	}
+	assert_true(listed >= 8); /* the lists were asked, not all empty */
+	assert_int_equal(stopwords_languages_of("zebra", 5), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1334,6 +1359,7 @@ int main(void)
 		cmocka_unit_test(test_fold_equals_utf8proc_on_the_whole_text),
 		cmocka_unit_test(test_ascii_folds_at_every_offset),
 		cmocka_unit_test(test_ascii_runs_in_other_text_split_as_ascii_text),
+		cmocka_unit_test(test_stopword_languages_agree_with_each_list),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
