@@ -262,9 +262,14 @@ static bool says_changed(const char *t)
 		"ultima modifica", NULL
 	};
 
-	for (const char *const *l = labels; *l; l++)
-		if (strcasestr(t, *l))
-			return true;
+	/* One pass: only where a label's first letter stands (either case)
+	 * is each label compared, as strcasestr() would find it; this runs on
+	 * every text node of the page. */
+	for (const char *p = t; (p = strpbrk(p, "lLzZwWdDuU\xc3")) != NULL; p++)
+		for (const char *const *l = labels; *l; l++)
+			if (tolower((unsigned char)*p) == (unsigned char)**l &&
+			    strncasecmp(p, *l, strlen(*l)) == 0)
+				return true;
 	return false;
 }
 
