@@ -267,7 +267,8 @@ static bool says_changed(const char *t)
 	 * every text node of the page. */
 	for (const char *p = t; (p = strpbrk(p, "lLzZwWdDuU\xc3")) != NULL; p++)
 		for (const char *const *l = labels; *l; l++)
-			if (tolower((unsigned char)*p) == (unsigned char)**l &&
+			if (tolower((unsigned char)p[0]) == (unsigned char)(*l)[0] &&
+			    tolower((unsigned char)p[1]) == (unsigned char)(*l)[1] &&
 			    strncasecmp(p, *l, strlen(*l)) == 0)
 				return true;
 	return false;
