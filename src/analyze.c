@@ -1115,7 +1115,20 @@ static void lang_census_add(struct lang_census *c, const char *text, size_t limi
 	while (i <= len) {
 		utf8proc_int32_t ch = ' ';
 		utf8proc_ssize_t n = 1;
-		if (i < len) {
+		if (i < len && p[i] < 0x80) {
+			/* ASCII: a word character is a letter or a digit (the
+			 * categories is_word_char() takes hold no other ASCII) */
+			ch = p[i];
+			if ((ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
+			    (ch >= 'A' && ch <= 'Z')) {
+				c->letters++;
+				c->scripts[SCRIPT_OTHER]++;
+				if (wl + 4 < sizeof word)
+					word[wl++] = (char)(ch <= 'Z' && ch >= 'A' ? ch + 32 : ch);
+				i++;
+				continue;
+			}
+		} else if (i < len) {
 			n = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &ch);
 			if (n <= 0) {
 				n = 1;
