@@ -57,20 +57,27 @@ static bool is_word_byte(unsigned char c)
 	return isalnum(c) || c >= 0x80;
 }
 
+/* The length of the first word of `words` at p (a whole word, any
+ * case), or 0. */
+static size_t listed_word_at(const char *p, size_t len, const char *const *words)
+{
+	for (const char *const *w = words; *w; w++) {
+		size_t k = strlen(*w);
+
+		if (k <= len && strncasecmp(p, *w, k) == 0 &&
+		    (k == len || !is_word_byte((unsigned char)p[k])))
+			return k;
+	}
+	return 0;
+}
+
 /* The length of the label at p (whole word, case-insensitive), or 0. */
 static size_t label_at(const char *p, size_t len)
 {
 	/* the labels' first letters: most words are none of them */
 	if (len == 0 || !memchr("abcfgipABCFGIP", p[0], 14))
 		return 0;
-	for (const char *const *l = credit_labels; *l; l++) {
-		size_t k = strlen(*l);
-
-		if (k <= len && strncasecmp(p, *l, k) == 0 &&
-		    (k == len || !is_word_byte((unsigned char)p[k])))
-			return k;
-	}
-	return 0;
+	return listed_word_at(p, len, credit_labels);
 }
 
 /* The length of "source" or "quelle" at p as a label's second word
@@ -80,14 +87,7 @@ static size_t source_at(const char *p, size_t len)
 {
 	static const char *const words[] = { "source", "quelle", "fuente", NULL };
 
-	for (const char *const *w = words; *w; w++) {
-		size_t k = strlen(*w);
-
-		if (k <= len && strncasecmp(p, *w, k) == 0 &&
-		    (k == len || !is_word_byte((unsigned char)p[k])))
-			return k;
-	}
-	return 0;
+	return listed_word_at(p, len, words);
 }
 
 /* Whether [p, p + len) is a credit clause: at most three words, then a
