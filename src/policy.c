@@ -1036,31 +1036,146 @@ static uint32_t group_root(uint32_t *parent, uint32_t i)
 	return i;
 }
 
-/* Joins the groups of work items i and j (g[i], g[j] != nw: in a group)
- * whose own TF-IDF cosine is POLICY_GROUP_LINK or more, each item's row
- * spread into `dense` (n_terms zeros, left zero) once. */
-static void link_groups(const struct model *m, const struct related_item *work, size_t nw,
-			uint32_t *g, float *dense)
+/* link_groups() takes the earlier items LINK_LANES at a time: one pass
+ * over a later item's row gives its cosines with all of them, each in a
+ * lane of its own, in two vectors of four (SSE on any x86-64). 16 lanes
+ * measured the same. */
+#define LINK_LANES 8
+typedef float link_four __attribute__((vector_size(4 * sizeof(float))));
+typedef struct {
+	link_four lo, hi;
+} link_lanes;
+
+/* What link_groups() works in, one per thread. head[t] (n_terms + 1 of
+ * them, left 0) is 1 + term t's number among the list's terms while it is
+ * linked; lterm[] the items' rows in those numbers, one after another;
+ * spread[] holds, for each of the list's terms, the weights of a run of
+ * LINK_LANES items (lanes as floats: lo then hi; left 0). */
+struct link_scratch {
+	uint32_t *head;
+	uint32_t *lterm;
+	uint32_t *term; /* the list's terms by their number */
+	link_lanes *spread;
+	size_t cap; /* entries of lterm and spread */
+	uint32_t *item; /* [depth] the items in groups, in work order */
+	uint64_t *start; /* [depth + 1] where each one's row begins in lterm */
+};
+
+/* Room in ls for the rows of story d's nw work items; -1 when memory
+ * runs out. */
+static int link_reserve(struct link_scratch *ls, const struct model *m,
+			const struct related_item *work, size_t nw)
 {
-	for (size_t i = 0; i < nw; i++) {
-		uint32_t a = work[i].doc;
-		if (g[i] == nw)
-			continue;
-		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
-			dense[m->col[k]] = m->val[k];
-		for (size_t j = i + 1; j < nw; j++) {
-			uint32_t b = work[j].doc;
-			float c = 0.0f;
-			if (g[j] == nw || group_root(g, (uint32_t)i) == group_root(g, (uint32_t)j))
-				continue;
-			for (uint64_t k = m->row[b]; k < m->row[b + 1]; k++)
-				c += dense[m->col[k]] * m->val[k];
-			if (c >= POLICY_GROUP_LINK)
-				g[group_root(g, (uint32_t)i)] = group_root(g, (uint32_t)j);
-		}
-		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
-			dense[m->col[k]] = 0.0f;
+	link_lanes *v;
+	size_t cap = ls->cap ? ls->cap : 1024, n = 0;
+
+	for (size_t j = 0; j < nw; j++)
+		n += m->row[work[j].doc + 1] - m->row[work[j].doc];
+	if (n <= ls->cap)
+		return 0;
+	if (n > UINT32_MAX - 1)
+		return -1;
+	while (cap < n)
+		cap *= 2;
+	free(ls->lterm);
+	free(ls->term);
+	free(ls->spread);
+	ls->lterm = malloc(cap * sizeof *ls->lterm);
+	ls->term = malloc(cap * sizeof *ls->term);
+	ls->spread = aligned_alloc(sizeof *v, cap * sizeof *v);
+	if (!ls->lterm || !ls->term || !ls->spread) {
+		ls->cap = 0;
+		return -1;
 	}
+	memset(ls->spread, 0, cap * sizeof *ls->spread);
+	ls->cap = cap;
+	return 0;
+}
+
+/* The cosines of item q (row q of ls, with weights from row `doc`) with
+ * the LINK_LANES items spread: lane l is the sum, over q's row in order,
+ * of spread weight times q's weight, as a dot product of q's row with the
+ * spread item's dense row would add them. */
+static void link_cosines(const struct model *m, uint32_t doc, const uint32_t *lterm,
+			 const link_lanes *spread, float c[LINK_LANES])
+{
+	link_four lo = { 0 }, hi = { 0 };
+	const float *val = m->val + m->row[doc];
+	size_t len = m->row[doc + 1] - m->row[doc];
+
+	for (size_t k = 0; k < len; k++) {
+		const link_lanes *x = &spread[lterm[k]];
+		lo += x->lo * val[k];
+		hi += x->hi * val[k];
+	}
+	memcpy(c, &lo, sizeof lo);
+	memcpy(c + 4, &hi, sizeof hi);
+}
+
+/* Joins the groups of work items i and j (g[i], g[j] != nw: in a group)
+ * whose own TF-IDF cosine is POLICY_GROUP_LINK or more. The items' terms
+ * are numbered within the list, LINK_LANES earlier items at a time are
+ * spread over those numbers, and each later item's row is read once
+ * against all of them (link_cosines()): a cosine's sum was the loop's
+ * chain of dependent additions, one pair at a time. Each cosine is the
+ * same sum, in the same order, as a gather of the later item's row against
+ * the earlier one's dense row, so the same pairs link. ls has room for
+ * the items' rows (link_reserve()). */
+static void link_groups(const struct model *m, const struct related_item *work, size_t nw,
+			uint32_t *g, struct link_scratch *ls)
+{
+	uint32_t *head = ls->head, *item = ls->item, n = 0, terms = 0;
+	uint64_t *start = ls->start;
+
+	start[0] = 0;
+	for (size_t j = 0; j < nw; j++) {
+		uint32_t b = work[j].doc;
+		uint64_t at = start[n];
+		if (g[j] == nw)
+			continue;
+		for (uint64_t k = m->row[b]; k < m->row[b + 1]; k++) {
+			/* without a branch: whether a term is new is a coin toss */
+			uint32_t t = m->col[k], h = head[t], fresh = h == 0;
+			terms += fresh;
+			h = fresh ? terms : h;
+			head[t] = h;
+			ls->term[h - 1] = t;
+			ls->lterm[at++] = h - 1;
+		}
+		item[n++] = (uint32_t)j;
+		start[n] = at;
+	}
+	for (uint32_t p0 = 0; p0 + 1 < n; p0 += LINK_LANES) {
+		uint32_t lanes = n - p0 < LINK_LANES ? n - p0 : LINK_LANES;
+		for (uint32_t l = 0; l < lanes; l++) {
+			const float *val = m->val + m->row[work[item[p0 + l]].doc];
+			const uint32_t *lt = ls->lterm + start[p0 + l];
+			float *sp = (float *)ls->spread + l;
+			size_t len = start[p0 + l + 1] - start[p0 + l];
+			for (size_t k = 0; k < len; k++)
+				sp[(size_t)lt[k] * LINK_LANES] = val[k];
+		}
+		for (uint32_t q = p0 + 1; q < n; q++) {
+			float c[LINK_LANES];
+			uint32_t j = item[q];
+			link_cosines(m, work[j].doc, ls->lterm + start[q], ls->spread, c);
+			for (uint32_t l = 0; l < lanes && p0 + l < q; l++) {
+				uint32_t i = item[p0 + l];
+				if (c[l] >= POLICY_GROUP_LINK &&
+				    group_root(g, i) != group_root(g, j))
+					g[group_root(g, i)] = group_root(g, j);
+			}
+		}
+		for (uint32_t l = 0; l < lanes; l++) {
+			const uint32_t *lt = ls->lterm + start[p0 + l];
+			float *sp = (float *)ls->spread + l;
+			size_t len = start[p0 + l + 1] - start[p0 + l];
+			for (size_t k = 0; k < len; k++)
+				sp[(size_t)lt[k] * LINK_LANES] = 0.0f;
+		}
+	}
+	for (uint32_t x = 0; x < terms; x++)
+		head[ls->term[x]] = 0;
 }
 
 static double log_odds(float p)
@@ -1101,11 +1216,12 @@ static int group_passes(const struct policy_options *o, const float *p, const ui
  * groups (POLICY_GROUP_LINK) decided by group_passes(), the others are
  * decided alone against the cutoff; the items that pass are sorted by
  * their own probability, the rest go. p, g and pass are scratch of nw,
- * dense of n_terms zeros (left zero). Returns how many stay. */
+ * ls link_groups()'s, with room for the items' rows. Returns how many
+ * stay. */
 static size_t apply_cutoff(struct related_lists *out, const struct policy_options *o,
 			   const struct model *m, const struct name_sets *ns, uint32_t d,
 			   struct related_item *work, const float *wt, size_t nw, float *p,
-			   uint32_t *g, unsigned char *pass, float *dense)
+			   uint32_t *g, unsigned char *pass, struct link_scratch *ls)
 {
 	size_t k = 0, above = 0, below = 0;
 	float best = 0.0f;
@@ -1129,7 +1245,7 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 	 * too), one all below it holds no sure item and fails, as each item
 	 * alone would. */
 	if (above && below)
-		link_groups(m, work, nw, g, dense);
+		link_groups(m, work, nw, g, ls);
 	for (size_t i = 0; i < nw; i++)
 		if (g[i] != nw)
 			g[i] = group_root(g, (uint32_t)i);
@@ -1214,7 +1330,7 @@ struct policy_run {
 	struct policy_scratch {
 		struct related_item *work;
 		float *ct, *wt, *dense, *p;
-		float *link; /* n_terms zeros, for link_groups() */
+		struct link_scratch link;
 		uint32_t *g;
 		unsigned char *pass;
 	} scratch[PARALLEL_MAX_JOBS];
@@ -1235,10 +1351,15 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 	/* the cosines are computed here only when the graph has none */
 	if (need_dense)
 		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
-	if (r->cutoff)
-		s->link = calloc((size_t)r->m->n_terms + 1, sizeof *s->link);
+	if (r->cutoff) {
+		s->link.head = calloc((size_t)r->m->n_terms + 1, sizeof *s->link.head);
+		s->link.item = malloc(depth * sizeof *s->link.item);
+		s->link.start = malloc((depth + 1) * sizeof *s->link.start);
+	}
 	return s->work && s->ct && s->wt && s->p && s->g && s->pass &&
-	       (s->dense || !need_dense) && (s->link || !r->cutoff) ? 0 : -1;
+	       (s->dense || !need_dense) &&
+	       ((s->link.head && s->link.item && s->link.start) || !r->cutoff)
+		       ? 0 : -1;
 }
 
 static void scratch_free(struct policy_scratch *s)
@@ -1249,7 +1370,12 @@ static void scratch_free(struct policy_scratch *s)
 	free(s->p);
 	free(s->g);
 	free(s->pass);
-	free(s->link);
+	free(s->link.head);
+	free(s->link.lterm);
+	free(s->link.term);
+	free(s->link.spread);
+	free(s->link.item);
+	free(s->link.start);
 	free(s->dense);
 	memset(s, 0, sizeof *s);
 }
@@ -1348,9 +1474,13 @@ static void policy_story(void *arg, int worker, size_t story)
 	if (twins)
 		nw = collapse_twins(out, di, tw, d, work, wt, nw);
 	ranked = nw;
+	if (cutoff && link_reserve(&s->link, m, work, nw)) {
+		atomic_store(&r->oom, 1);
+		return;
+	}
 	if (cutoff)
 		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw, s->p, s->g,
-				  s->pass, s->link);
+				  s->pass, &s->link);
 	else if (o->half_life_days > 0)
 		qsort(work, nw, sizeof *work, cmp_item);
 	for (size_t i = 0; i < nw && k < room; i++) {
