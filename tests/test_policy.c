@@ -589,6 +589,72 @@ static void test_cutoff_decides_close_candidates_together(void **state)
 	assert_true(policy_show_floor(0.01f, 1) == 0.01f);
 }
 
+/* Story 0's list among 11 stories over 11 terms, each story one term of
+ * its own (story i term i) plus the terms `extra` gives it (pairs of
+ * story, term; -1 ends): story 1 is sure (ranking score .5), stories 2 to
+ * 10 doubtful (.15 each), so story 10 is the tenth item to group, in the
+ * second run of eight that the links take at a time (policy.c). */
+static void run_eleven(const int *extra, const int *want)
+{
+	enum { N = 11 };
+	float rows[N][N] = { { 0 } };
+	const char *fields[N * MODEL_FIELDS] = { 0 };
+	struct policy_options o;
+	struct related_lists out;
+	struct model m;
+	struct rank_lists cand;
+	struct error err = { "" };
+
+	for (int d = 0; d < N; d++) {
+		rows[d][d] = 1;
+		fields[d * MODEL_FIELDS + MODEL_LANG] = "en";
+	}
+	for (int i = 0; extra[i] >= 0; i += 2)
+		rows[extra[i]][extra[i + 1]] = 1;
+	assert_int_equal(testutil_model_from_dense(&m, N, N, &rows[0][0], "s", 2, fields, 0), 0);
+	memset(&cand, 0, sizeof cand);
+	cand.depth = N;
+	cand.n_docs = N;
+	cand.items = calloc(N * N, sizeof *cand.items);
+	cand.count = calloc(N, sizeof *cand.count);
+	assert_non_null(cand.items);
+	assert_non_null(cand.count);
+	for (uint32_t d = 1; d < N; d++)
+		cand.items[d - 1] = (struct neighbor){ d, d == 1 ? 0.5f : 0.15f };
+	cand.count[0] = N - 1;
+	policy_options_default(&o);
+	assert_int_equal(policy_apply(&m, &cand, &o, &out, &err), 0);
+	assert_list(&out, 0, want);
+	related_lists_free(&out);
+	rank_lists_free(&cand);
+	model_free(&m);
+}
+
+/* Groups of more items than the links take at once (policy.c: eight):
+ * the tenth doubtful item shows when it is close to the sure first one
+ * (their own cosine .71), or through a chain of two links across the
+ * runs (to the ninth, cosine .5, which is close to the first, .71); close
+ * to none, it stays out with the other doubtful items. */
+static void test_cutoff_links_items_beyond_the_eighth(void **state)
+{
+	static const int to_first[] = { 10, 1, -1 };
+	static const int chain[] = { 9, 1, 10, 9, -1 };
+	static const int none[] = { -1 };
+	static const int first_tenth[] = { 1, 10, -1 };
+	static const int first_ninth_tenth[] = { 1, 9, 10, -1 };
+	static const int first[] = { 1, -1 };
+
+	(void)state;
+	/* what the cases rest on */
+	assert_true(policy_relatedness(0.5f, 0.5f, 0.5f) >= POLICY_GROUP_SURE);
+	assert_true(policy_relatedness(0.15f, 0.15f, 0.5f) >= POLICY_GROUP_LOW &&
+		    policy_relatedness(0.15f, 0.15f, 0.5f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(0.5f >= POLICY_GROUP_LINK);
+	run_eleven(to_first, first_tenth);
+	run_eleven(chain, first_ninth_tenth);
+	run_eleven(none, first);
+}
+
 /* With the cutoff, a story with nothing related keeps an empty list (the
  * fallback filled d5's without it); --fill N tops lists up to N. */
 static void test_cutoff_leaves_lists_empty_unless_filled(void **state)
@@ -1051,6 +1117,7 @@ int main(void)
 		cmocka_unit_test(test_override_by_id_as_resolved_overrides),
 		cmocka_unit_test(test_cutoff_drops_unrelated_items_and_scores_probabilities),
 		cmocka_unit_test(test_cutoff_decides_close_candidates_together),
+		cmocka_unit_test(test_cutoff_links_items_beyond_the_eighth),
 		cmocka_unit_test(test_cutoff_leaves_lists_empty_unless_filled),
 		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
 		cmocka_unit_test(test_cutoff_cosines_the_same_with_and_without_the_graph),
