@@ -1133,6 +1133,12 @@ static void link_groups(const struct model *m, const struct related_item *work, 
 		uint64_t at = start[n];
 		if (g[j] == nw)
 			continue;
+		if (j + 1 < nw) {
+			/* the next row's start, which the prefetcher cannot guess */
+			uint64_t r = m->row[work[j + 1].doc];
+			__builtin_prefetch(m->col + r);
+			__builtin_prefetch(m->val + r);
+		}
 		for (uint64_t k = m->row[b]; k < m->row[b + 1]; k++) {
 			/* without a branch: whether a term is new is a coin toss */
 			uint32_t t = m->col[k], h = head[t], fresh = h == 0;
@@ -1158,6 +1164,8 @@ static void link_groups(const struct model *m, const struct related_item *work, 
 		for (uint32_t q = p0 + 1; q < n; q++) {
 			float c[LINK_LANES];
 			uint32_t j = item[q];
+			if (q + 1 < n)
+				__builtin_prefetch(m->val + m->row[work[item[q + 1]].doc]);
 			link_cosines(m, work[j].doc, ls->lterm + start[q], ls->spread, c);
 			for (uint32_t l = 0; l < lanes && p0 + l < q; l++) {
 				uint32_t i = item[p0 + l];
