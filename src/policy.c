@@ -447,14 +447,18 @@ static int is_dup(const struct dup_graph *g, uint32_t a, uint32_t b)
 #define RELATEDNESS_D 23.94
 #define RELATEDNESS_E (-4.67)
 
+/* The log-odds of policy_relatedness_full(), rel being score / best. */
+static double relatedness_logit(float tfidf, double rel, float names, float numdis)
+{
+	return (RELATEDNESS_A + RELATEDNESS_D * names) * tfidf +
+	       RELATEDNESS_B * (rel > 1.0 ? 1.0 : rel) + RELATEDNESS_E * numdis + RELATEDNESS_C;
+}
+
 float policy_relatedness_full(float tfidf, float score, float best, float names, float numdis)
 {
 	double rel = best > 0.0f ? (double)score / best : 0.0;
-	double z = (RELATEDNESS_A + RELATEDNESS_D * names) * tfidf +
-		   RELATEDNESS_B * (rel > 1.0 ? 1.0 : rel) + RELATEDNESS_E * numdis +
-		   RELATEDNESS_C;
 
-	return (float)(1.0 / (1.0 + exp(-z)));
+	return (float)(1.0 / (1.0 + exp(-relatedness_logit(tfidf, rel, names, numdis))));
 }
 
 float policy_relatedness_names(float tfidf, float score, float best, float names)
@@ -1195,7 +1199,64 @@ static double log_odds(float p)
 
 float policy_show_floor(float cutoff, int linked)
 {
-	return linked && POLICY_GROUP_LOW < cutoff ? POLICY_GROUP_LOW : cutoff;
+	(void)linked; /* the story's event may lift any doubtful candidate */
+	return POLICY_GROUP_LOW < cutoff ? POLICY_GROUP_LOW : cutoff;
+}
+
+/* The story's event: the story and its sure candidates (P of
+ * POLICY_GROUP_SURE or more, and at least the cutoff; with none, those at
+ * the cutoff), each a story of the event the list is about. A doubtful
+ * candidate (POLICY_GROUP_LOW <= P < that, sharing a term with the story)
+ * is judged against each of them as
+ * against the story (policy_relatedness_full()'s log-odds with the sure
+ * item's TF-IDF cosine, names and numbers, and the candidate's own score /
+ * best), and its P becomes that of the mean of those log-odds and its own
+ * (policy.h, the story's event). p holds the candidates' probabilities (read for
+ * every one before any changes), acc is scratch of nw, dense n_terms zeros
+ * (left zero). */
+static void event_views(const struct model *m, const struct name_sets *ns,
+			const struct policy_options *o, const struct related_item *work,
+			const float *wt, size_t nw, float best, float *p, float *acc, float *dense)
+{
+	float sure = POLICY_GROUP_SURE > o->cutoff ? POLICY_GROUP_SURE : o->cutoff;
+	size_t views = 0, doubtful = 0;
+
+	for (size_t i = 0; i < nw; i++)
+		views += p[i] >= sure;
+	if (!views) /* no sure candidate: those at the cutoff */
+		sure = o->cutoff;
+	views = 0;
+	for (size_t i = 0; i < nw; i++) {
+		acc[i] = 0.0f;
+		views += p[i] >= sure;
+		doubtful += wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW && p[i] < sure;
+	}
+	if (!views || !doubtful)
+		return;
+	for (size_t u = 0; u < nw; u++) {
+		uint32_t a = work[u].doc;
+		if (p[u] < sure)
+			continue;
+		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
+			dense[m->col[k]] = m->val[k];
+		for (size_t i = 0; i < nw; i++) {
+			uint32_t b = work[i].doc;
+			float c = 0.0f;
+			if (!(wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW && p[i] < sure))
+				continue;
+			for (uint64_t k = m->row[b]; k < m->row[b + 1]; k++)
+				c += dense[m->col[k]] * m->val[k];
+			acc[i] += (float)relatedness_logit(
+				c, best > 0.0f ? (double)work[i].score / best : 0.0,
+				names_shared(ns, a, b), policy_numbers_disagree(m, a, b));
+		}
+		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
+			dense[m->col[k]] = 0.0f;
+	}
+	for (size_t i = 0; i < nw; i++)
+		if (wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW && p[i] < sure)
+			p[i] = (float)(1.0 / (1.0 + exp(-(log_odds(p[i]) + acc[i]) /
+						       (double)(views + 1))));
 }
 
 /* Whether the group of root r (g[j] == r) passes: it holds a sure item,
@@ -1219,17 +1280,19 @@ static int group_passes(const struct policy_options *o, const float *p, const ui
 }
 
 /* The cutoff on story d's nw work items (ranking scores, best first, with
- * their TF-IDF cosines wt): scores become policy_relatedness_full(); the
+ * their TF-IDF cosines wt): scores become policy_relatedness_full(),
+ * doubtful ones judged by the story's event too (event_views()); the
  * items with POLICY_GROUP_LOW or more that share a term with the story form
  * groups (POLICY_GROUP_LINK) decided by group_passes(), the others are
  * decided alone against the cutoff; the items that pass are sorted by
- * their own probability, the rest go. p, g and pass are scratch of nw,
- * ls link_groups()'s, with room for the items' rows. Returns how many
- * stay. */
+ * their own probability, the rest go. p, acc, g and pass are scratch of
+ * nw, dense n_terms zeros (left zero), ls link_groups()'s, with room for
+ * the items' rows. Returns how many stay. */
 static size_t apply_cutoff(struct related_lists *out, const struct policy_options *o,
 			   const struct model *m, const struct name_sets *ns, uint32_t d,
 			   struct related_item *work, const float *wt, size_t nw, float *p,
-			   uint32_t *g, unsigned char *pass, struct link_scratch *ls)
+			   float *acc, float *dense, uint32_t *g, unsigned char *pass,
+			   struct link_scratch *ls)
 {
 	size_t k = 0, above = 0, below = 0;
 	float best = 0.0f;
@@ -1241,6 +1304,9 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 		p[i] = policy_relatedness_full(wt[i], work[i].score, best,
 					       names_shared(ns, d, work[i].doc),
 					       policy_numbers_disagree(m, d, work[i].doc));
+	}
+	event_views(m, ns, o, work, wt, nw, best, p, acc, dense);
+	for (size_t i = 0; i < nw; i++) {
 		/* an item sharing no term with the story is never carried */
 		g[i] = wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW ? (uint32_t)i : (uint32_t)nw;
 		if (g[i] != nw) {
@@ -1338,6 +1404,8 @@ struct policy_run {
 	struct policy_scratch {
 		struct related_item *work;
 		float *ct, *wt, *dense, *p;
+		float *acc; /* for event_views() */
+		float *views; /* n_terms zeros, for event_views() */
 		struct link_scratch link;
 		uint32_t *g;
 		unsigned char *pass;
@@ -1354,19 +1422,21 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 	s->ct = malloc(depth * sizeof *s->ct);
 	s->wt = malloc(depth * sizeof *s->wt);
 	s->p = malloc(depth * sizeof *s->p);
+	s->acc = malloc(depth * sizeof *s->acc);
 	s->g = malloc(depth * sizeof *s->g);
 	s->pass = malloc(depth);
 	/* the cosines are computed here only when the graph has none */
 	if (need_dense)
 		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
 	if (r->cutoff) {
+		s->views = calloc((size_t)r->m->n_terms + 1, sizeof *s->views);
 		s->link.head = calloc((size_t)r->m->n_terms + 1, sizeof *s->link.head);
 		s->link.item = malloc(depth * sizeof *s->link.item);
 		s->link.start = malloc((depth + 1) * sizeof *s->link.start);
 	}
-	return s->work && s->ct && s->wt && s->p && s->g && s->pass &&
+	return s->work && s->ct && s->wt && s->p && s->acc && s->g && s->pass &&
 	       (s->dense || !need_dense) &&
-	       ((s->link.head && s->link.item && s->link.start) || !r->cutoff)
+	       ((s->views && s->link.head && s->link.item && s->link.start) || !r->cutoff)
 		       ? 0 : -1;
 }
 
@@ -1376,6 +1446,8 @@ static void scratch_free(struct policy_scratch *s)
 	free(s->ct);
 	free(s->wt);
 	free(s->p);
+	free(s->acc);
+	free(s->views);
 	free(s->g);
 	free(s->pass);
 	free(s->link.head);
@@ -1487,8 +1559,8 @@ static void policy_story(void *arg, int worker, size_t story)
 		return;
 	}
 	if (cutoff)
-		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw, s->p, s->g,
-				  s->pass, &s->link);
+		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw, s->p, s->acc, s->views,
+				  s->g, s->pass, &s->link);
 	else if (o->half_life_days > 0)
 		qsort(work, nw, sizeof *work, cmp_item);
 	for (size_t i = 0; i < nw && k < room; i++) {

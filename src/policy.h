@@ -16,11 +16,13 @@
  *      candidate's score becomes the probability that it is related to
  *      the story (from its TF-IDF cosine, its score against the best
  *      candidate's, the names the two leads share and the numbers the two
- *      stories disagree on, numbers.h); candidates that are close to each
- *      other are decided together (groups, POLICY_GROUP_LINK below), the
- *      rest one by one against `cutoff`; what does not pass is dropped, so
- *      a list stops where relatedness stops and may be short or empty;
- *      the items are re-sorted by their own probability;
+ *      stories disagree on, numbers.h), a doubtful one judged against the
+ *      story's sure candidates too (the story's event, below); candidates
+ *      that are close to each other are decided together (groups,
+ *      POLICY_GROUP_LINK below), the rest one by one against `cutoff`;
+ *      what does not pass is dropped, so a list stops where relatedness
+ *      stops and may be short or empty; the items are re-sorted by their
+ *      own probability;
  *   5b. twins: a candidate that is the story itself re-edited (titled as
  *      it, policy_title_twins(), or with a lead mostly made of the same
  *      word runs, policy_lead_twins()) is dropped, and candidates that are
@@ -93,6 +95,20 @@
 #define POLICY_GROUP_SURE 0.9f
 #define POLICY_GROUP_LOW 0.05f
 #define POLICY_GROUP_LINK 0.4f
+
+/* The story's event: before the groups form, a list's sure candidates (as
+ * above; with none, those that reach the cutoff on their own) stand,
+ * beside the story itself, for the event the story is about. A doubtful
+ * candidate (P of POLICY_GROUP_LOW or more, below those, sharing a term
+ * with the story) is judged against each of them as against the story: the log-odds of policy_relatedness_full() with that
+ * story's TF-IDF cosine, names and numbers (and the candidate's own score /
+ * best); its probability becomes that of the mean of the log-odds over the
+ * event's stories, the story's own among them. The same event's other
+ * stories share the particulars its sure stories state (who, where, how
+ * many); the topic's other event, near the story in its topic words,
+ * differs from them. No constant beyond the groups' own. Measured with the
+ * binary on seeds 1-20, corpus/, ecbplus and bbc (docs/MEASURED.md, "The
+ * story's event judges its doubtful candidates"). */
 
 struct policy_options {
 	size_t top;             /* default 10 */
@@ -240,10 +256,11 @@ float policy_relatedness_names(float tfidf, float score, float best, float names
 float policy_relatedness_full(float tfidf, float score, float best, float names, float numdis);
 
 /* The least probability with which a candidate can show under `cutoff`
- * (0 < cutoff <= 1): the cutoff itself when it is not `linked` (it has no
- * other candidate at a TF-IDF cosine of POLICY_GROUP_LINK or more, so it is
- * decided alone), else the least of the cutoff and POLICY_GROUP_LOW (a
- * group may carry it). query's refresh bounds a new story with it. */
+ * (0 < cutoff <= 1): the least of the cutoff and POLICY_GROUP_LOW, whether
+ * or not it is `linked` (has another candidate at a TF-IDF cosine of
+ * POLICY_GROUP_LINK or more, so that a group may carry it): the story's
+ * event (above, after the groups' constants) may lift any doubtful
+ * candidate, linked or not. query's refresh bounds a new story with it. */
 float policy_show_floor(float cutoff, int linked);
 
 /* numbers_disagreement() of stories a and b of m (0 when m has no number

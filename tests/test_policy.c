@@ -553,38 +553,42 @@ static void run_d0(const struct neighbor *c, uint32_t n, const int *want)
 }
 
 /* The cutoff decides close candidates together (without latent vectors
- * the ranking score stands for the TF-IDF cosine with d0): d2 and d6 are
- * linked (their own cosine .71). d2 passes alone and d6 does not; together
- * their mean log-odds reach the cutoff's (both show) or not (neither);
- * with d2 sure, d6 shows with it, while d5, as doubtful as d6 but close to
- * neither, stays out. */
+ * the ranking score stands for the TF-IDF cosine with d0; the candidates'
+ * own cosines are the rows'): with d2 sure, d3, linked to it (their own
+ * cosine .5), shows with it, although judged against d2 as well (the
+ * story's event) it stays below the cutoff, while d5, close to neither,
+ * stays out. Without a sure candidate, d2, which passes alone, stands for
+ * the event: d6, close to it (.71) but below the cutoff alone, is judged
+ * against it too and rises, above d2 when its own score is near d2's. */
 static void test_cutoff_decides_close_candidates_together(void **state)
 {
+	static const struct neighbor sure[] = { { 2, 0.5f }, { 5, 0.15f }, { 3, 0.1f } };
 	static const struct neighbor carried[] = { { 2, 0.2f }, { 6, 0.12f } };
-	static const struct neighbor sunk[] = { { 2, 0.2f }, { 6, 0.08f } };
-	static const struct neighbor sure[] = { { 2, 0.5f }, { 6, 0.15f }, { 5, 0.15f } };
+	static const struct neighbor weak[] = { { 2, 0.2f }, { 6, 0.08f } };
+	static const int with3[] = { 2, 3, -1 };
+	static const int up6[] = { 6, 2, -1 };
 	static const int both[] = { 2, 6, -1 };
-	static const int none[] = { -1 };
-	float p2 = policy_relatedness(0.2f, 0.2f, 0.2f);
-	float lc = logf(POLICY_DEFAULT_CUTOFF / (1 - POLICY_DEFAULT_CUTOFF));
+	float p3 = policy_relatedness(0.1f, 0.1f, 0.5f);
+	/* d3 against d2 as against the story: their cosine .5, score / best .2 */
+	float v3 = policy_relatedness(0.5f, 0.1f, 0.5f);
 #define LOGIT(p) logf((p) / (1 - (p)))
 
 	(void)state;
-	/* what the three cases rest on */
-	assert_true(p2 >= POLICY_DEFAULT_CUTOFF && p2 < POLICY_GROUP_SURE);
-	assert_true(policy_relatedness(0.12f, 0.12f, 0.2f) < POLICY_DEFAULT_CUTOFF);
-	assert_true(LOGIT(p2) + LOGIT(policy_relatedness(0.12f, 0.12f, 0.2f)) >= 2 * lc);
-	assert_true(policy_relatedness(0.08f, 0.08f, 0.2f) >= POLICY_GROUP_LOW);
-	assert_true(LOGIT(p2) + LOGIT(policy_relatedness(0.08f, 0.08f, 0.2f)) < 2 * lc);
+	/* what the cases rest on */
 	assert_true(policy_relatedness(0.5f, 0.5f, 0.5f) >= POLICY_GROUP_SURE);
+	assert_true(p3 >= POLICY_GROUP_LOW && p3 < POLICY_DEFAULT_CUTOFF);
+	assert_true(1 / (1 + expf(-(LOGIT(p3) + LOGIT(v3)) / 2)) < POLICY_DEFAULT_CUTOFF);
 	assert_true(policy_relatedness(0.15f, 0.15f, 0.5f) >= POLICY_GROUP_LOW &&
 		    policy_relatedness(0.15f, 0.15f, 0.5f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(policy_relatedness(0.2f, 0.2f, 0.2f) >= POLICY_DEFAULT_CUTOFF &&
+		    policy_relatedness(0.2f, 0.2f, 0.2f) < POLICY_GROUP_SURE);
+	assert_true(policy_relatedness(0.12f, 0.12f, 0.2f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(policy_relatedness(0.08f, 0.08f, 0.2f) >= POLICY_GROUP_LOW);
 #undef LOGIT
-	run_d0(carried, 2, both);
-	run_d0(sunk, 2, none);
-	run_d0(sure, 3, both);
-	/* query's refresh bound: lower only when a group may carry the story */
-	assert_true(policy_show_floor(0.4f, 0) == 0.4f);
+	run_d0(sure, 3, with3);
+	run_d0(carried, 2, up6);
+	run_d0(weak, 2, both);
+	assert_true(policy_show_floor(0.4f, 0) == POLICY_GROUP_LOW);
 	assert_true(policy_show_floor(0.4f, 1) == POLICY_GROUP_LOW);
 	assert_true(policy_show_floor(0.01f, 1) == 0.01f);
 }
@@ -630,6 +634,39 @@ static void run_eleven(const int *extra, const int *want)
 	model_free(&m);
 }
 
+/* d0's list under the default cutoff, on a model of four stories over five
+ * terms (rows `vec`, L2-normalised) with latent vectors, so that the
+ * candidates' scores c (best first) are blended ones and the TF-IDF cosines
+ * are read from the rows. */
+static void run_event(const float vec[4][5], const struct neighbor *c, uint32_t n,
+		      const int *want, struct related_lists *out)
+{
+	struct model m;
+	struct rank_lists cand;
+	struct policy_options o;
+	struct error err = { "" };
+	float *lat = calloc(4 * 2, sizeof *lat);
+
+	assert_non_null(lat);
+	assert_int_equal(testutil_model_from_dense(&m, 4, 5, &vec[0][0], "e", 0, NULL, 0), 0);
+	model_set_latent(&m, lat, 2);
+	memset(&cand, 0, sizeof cand);
+	cand.depth = DEPTH;
+	cand.n_docs = 4;
+	cand.items = calloc(4 * DEPTH, sizeof *cand.items);
+	cand.count = calloc(4, sizeof *cand.count);
+	assert_non_null(cand.items);
+	assert_non_null(cand.count);
+	memcpy(cand.items, c, n * sizeof *c);
+	cand.count[0] = n;
+	policy_options_default(&o);
+	o.semantic = 0.5f;
+	assert_int_equal(policy_apply(&m, &cand, &o, out, &err), 0);
+	assert_list(out, 0, want);
+	rank_lists_free(&cand);
+	model_free(&m);
+}
+
 /* Groups of more items than the links take at once (policy.c: eight):
  * the tenth doubtful item shows when it is close to the sure first one
  * (their own cosine .71), or through a chain of two links across the
@@ -653,6 +690,82 @@ static void test_cutoff_links_items_beyond_the_eighth(void **state)
 	run_eleven(to_first, first_tenth);
 	run_eleven(chain, first_ninth_tenth);
 	run_eleven(none, first);
+}
+
+static float logit(float p)
+{
+	return logf(p / (1 - p));
+}
+
+/* The story's event (policy.h): e0 is the story, e1 its sure candidate;
+ * e2 is as close to e0 (cosine .45) but far from e1 (.2), the topic's
+ * other event, and e3 shares little with e0 (.1) and much with e1 (.38);
+ * no two of e1-e3 are linked (below .4), so no group decides for them.
+ * Alone, e2 passes the cutoff and e3 does not; judged against e1 too, e2
+ * sinks and e3 rises, each to the probability of its mean log-odds. */
+static void test_cutoff_judges_doubtful_candidates_against_the_event(void **state)
+{
+	static const float ev[4][5] = {
+		{ 1, 0, 0, 0, 0 },
+		{ 1, 2, 0, 0, 0 },
+		{ 1, 0, 2, 0, 0 },
+		{ 0.1f, 0.37f, 0, 0, 0.9236f },
+	};
+	/* ranking scores chosen freely: score / best .1 for e2, .8 for e3 */
+	static const struct neighbor c[] = { { 1, 0.7f }, { 3, 0.56f }, { 2, 0.07f } };
+	static const int want[] = { 1, 3, -1 };
+	float n3 = sqrtf(0.01f + 0.1369f + 0.8530f);
+	float c01 = 1 / sqrtf(5), c02 = 1 / sqrtf(5), c03 = 0.1f / n3;
+	float c12 = 1.0f / 5, c13 = (0.1f + 0.74f) / sqrtf(5) / n3;
+	float p1 = policy_relatedness(c01, 0.7f, 0.7f), p2 = policy_relatedness(c02, 0.07f, 0.7f);
+	float p3 = policy_relatedness(c03, 0.56f, 0.7f);
+	float e2 = (logit(p2) + logit(policy_relatedness(c12, 0.07f, 0.7f))) / 2;
+	float e3 = (logit(p3) + logit(policy_relatedness(c13, 0.56f, 0.7f))) / 2;
+	struct related_lists out;
+
+	(void)state;
+	/* what the case rests on */
+	assert_true(p1 >= POLICY_GROUP_SURE);
+	assert_true(p2 >= POLICY_DEFAULT_CUTOFF && p2 < POLICY_GROUP_SURE);
+	assert_true(p3 >= POLICY_GROUP_LOW && p3 < POLICY_DEFAULT_CUTOFF);
+	assert_true(c12 < POLICY_GROUP_LINK && c13 < POLICY_GROUP_LINK && c13 > 0.35f);
+	assert_true(1 / (1 + expf(-e2)) < POLICY_DEFAULT_CUTOFF);
+	assert_true(1 / (1 + expf(-e3)) >= POLICY_DEFAULT_CUTOFF);
+	run_event(ev, c, 3, want, &out);
+	assert_float_equal(items_of(&out, 0)[0].score, p1, 1e-6);
+	assert_float_equal(items_of(&out, 0)[1].score, 1 / (1 + expf(-e3)), 1e-4);
+	related_lists_free(&out);
+}
+
+/* Without a sure candidate, the event's stories are those that pass the
+ * cutoff on their own: e1 (cosine .2 with e0, P about .8) lifts e3, which
+ * shares little with e0 (.1) and much with e1 (.38, not linked). */
+static void test_cutoff_event_without_a_sure_candidate(void **state)
+{
+	static const float ev[4][5] = {
+		{ 1, 0, 0, 0, 0 },
+		{ 0.2f, 0.98f, 0, 0, 0 },
+		{ 0, 0, 0, 1, 0 },
+		{ 0.1f, 0.37f, 0, 0, 0.9236f },
+	};
+	static const struct neighbor c[] = { { 1, 0.7f }, { 3, 0.56f } };
+	static const int want[] = { 1, 3, -1 };
+	float n1 = sqrtf(0.04f + 0.9604f), n3 = sqrtf(0.01f + 0.1369f + 0.8530f);
+	float p1 = policy_relatedness(0.2f / n1, 0.7f, 0.7f);
+	float p3 = policy_relatedness(0.1f / n3, 0.56f, 0.7f);
+	float c13 = (0.02f + 0.98f * 0.37f) / n1 / n3;
+	float e3 = (logit(p3) + logit(policy_relatedness(c13, 0.56f, 0.7f))) / 2;
+	struct related_lists out;
+
+	(void)state;
+	assert_true(p1 >= POLICY_DEFAULT_CUTOFF && p1 < POLICY_GROUP_SURE);
+	assert_true(p3 >= POLICY_GROUP_LOW && p3 < POLICY_DEFAULT_CUTOFF);
+	assert_true(c13 < POLICY_GROUP_LINK);
+	assert_true(1 / (1 + expf(-e3)) >= POLICY_DEFAULT_CUTOFF);
+	run_event(ev, c, 2, want, &out);
+	assert_float_equal(items_of(&out, 0)[0].score, p1, 1e-6);
+	assert_float_equal(items_of(&out, 0)[1].score, 1 / (1 + expf(-e3)), 1e-4);
+	related_lists_free(&out);
 }
 
 /* With the cutoff, a story with nothing related keeps an empty list (the
@@ -1118,6 +1231,8 @@ int main(void)
 		cmocka_unit_test(test_cutoff_drops_unrelated_items_and_scores_probabilities),
 		cmocka_unit_test(test_cutoff_decides_close_candidates_together),
 		cmocka_unit_test(test_cutoff_links_items_beyond_the_eighth),
+		cmocka_unit_test(test_cutoff_judges_doubtful_candidates_against_the_event),
+		cmocka_unit_test(test_cutoff_event_without_a_sure_candidate),
 		cmocka_unit_test(test_cutoff_leaves_lists_empty_unless_filled),
 		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
 		cmocka_unit_test(test_cutoff_cosines_the_same_with_and_without_the_graph),
