@@ -19,16 +19,19 @@ static float latent_cosine(const struct model *m, uint32_t a, uint32_t b)
 
 static float tfidf_cosine(const struct model *m, uint32_t a, uint32_t b)
 {
-	uint64_t i = m->row[a], ie = m->row[a + 1], j = m->row[b], je = m->row[b + 1];
 	float s = 0.0f;
 
-	while (i < ie && j < je) {
-		if (m->col[i] < m->col[j])
-			i++;
-		else if (m->col[i] > m->col[j])
-			j++;
-		else
-			s += m->val[i++] * m->val[j++];
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		uint64_t i = model_run_begin(m, a, k), ie = model_run_end(m, a, k);
+		uint64_t j = model_run_begin(m, b, k), je = model_run_end(m, b, k);
+		while (i < ie && j < je) {
+			if (m->term_lo[i] < m->term_lo[j])
+				i++;
+			else if (m->term_lo[i] > m->term_lo[j])
+				j++;
+			else
+				s += m->val[i++] * m->val[j++];
+		}
 	}
 	return s;
 }
@@ -54,32 +57,35 @@ static int cmp_contribution(const void *x, const void *y)
 int explain_pair(const struct model *m, uint32_t a, uint32_t b, float semantic,
 		 size_t max_terms, struct explain *out, struct error *err)
 {
-	uint64_t i, ie, j, je, na, nb;
+	uint64_t na, nb;
 	size_t n = 0;
 
 	memset(out, 0, sizeof *out);
 	if (a >= m->n_docs || b >= m->n_docs)
 		return error_set(err, NULL, "story index out of range");
-	i = m->row[a], ie = m->row[a + 1], j = m->row[b], je = m->row[b + 1];
-	na = ie - i;
-	nb = je - j;
+	na = m->row[a + 1] - m->row[a];
+	nb = m->row[b + 1] - m->row[b];
 	out->a = a;
 	out->b = b;
 	out->terms = malloc((na < nb ? na : nb) * sizeof *out->terms + 1);
 	if (!out->terms)
 		return error_set(err, NULL, "out of memory");
-	while (i < ie && j < je) {
-		if (m->col[i] < m->col[j]) {
-			i++;
-		} else if (m->col[i] > m->col[j]) {
-			j++;
-		} else {
-			struct explain_term *t = &out->terms[n++];
-			t->term = m->col[i];
-			t->weight_a = m->val[i++];
-			t->weight_b = m->val[j++];
-			t->contribution = t->weight_a * t->weight_b;
-			out->tfidf += t->contribution;
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		uint64_t i = model_run_begin(m, a, k), ie = model_run_end(m, a, k);
+		uint64_t j = model_run_begin(m, b, k), je = model_run_end(m, b, k);
+		while (i < ie && j < je) {
+			if (m->term_lo[i] < m->term_lo[j]) {
+				i++;
+			} else if (m->term_lo[i] > m->term_lo[j]) {
+				j++;
+			} else {
+				struct explain_term *t = &out->terms[n++];
+				t->term = k << MODEL_BLOCK_BITS | m->term_lo[i];
+				t->weight_a = m->val[i++];
+				t->weight_b = m->val[j++];
+				t->contribution = t->weight_a * t->weight_b;
+				out->tfidf += t->contribution;
+			}
 		}
 	}
 	out->n_shared = n;

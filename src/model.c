@@ -27,7 +27,7 @@
 #include "parallel.h"
 
 #define MODEL_MAGIC "RELATED"
-#define MODEL_VERSION 4u
+#define MODEL_VERSION 5u
 #define MODEL_TRAILER "END!"
 
 enum section_id {
@@ -36,21 +36,19 @@ enum section_id {
 	SEC_DF,
 	SEC_DOC_FIELD,
 	SEC_ROW,
-	SEC_COL,
+	SEC_COL,      /* the term ids' low 16 bits (term_lo; 32-bit ids before version 5) */
 	SEC_VAL,
 	SEC_LATENT,
-	SEC_COUNT = SEC_LATENT, /* sections every file has */
-	/* Optional sections (query.h): files without them (n_sections ==
-	 * SEC_COUNT) load with these pointers NULL. */
+	SEC_COUNT = SEC_LATENT, /* the sections read even when empty */
+	/* Sections that may be empty (pointers NULL): */
 	SEC_POST_START,
 	SEC_POST_DOC,
 	SEC_POST_WEIGHT,
 	SEC_TERM_BASIS,
-	SEC_V2_MAX = SEC_TERM_BASIS, /* sections of a version 1 or 2 file */
-	SEC_LEAD_SIG,                /* version 3 on */
-	SEC_V3_MAX = SEC_LEAD_SIG,
-	SEC_NUMBERS,                 /* version 4 on */
-	SEC_MAX = SEC_NUMBERS
+	SEC_LEAD_SIG,
+	SEC_NUMBERS,
+	SEC_BLOCK_END, /* version 5 on */
+	SEC_MAX = SEC_BLOCK_END
 };
 
 struct file_header {
@@ -96,7 +94,8 @@ enum owned_slot {
 	OWN_DF,
 	OWN_DOC_FIELD,
 	OWN_ROW,
-	OWN_COL,
+	OWN_TERM_LO,
+	OWN_BLOCK_END,
 	OWN_VAL,
 	OWN_LATENT,
 	OWN_TERM_BASIS,
@@ -637,14 +636,28 @@ struct finish_job {
 	const struct model_params *p;
 	const uint32_t *newid, *df;
 	const uint64_t *row;
-	uint32_t *col;
+	uint16_t *term_lo;
+	uint32_t *block_end;
 	float *val;
-	uint32_t n_terms;
+	uint32_t n_terms, n_blocks;
 	double avglen;
 	size_t begin, longest;
 	struct entry *scratch[PARALLEL_MAX_JOBS];
 	atomic_int failed;
 };
+
+/* The entry count of blocks 0 .. k of the n entries e (sorted by term)
+ * into end[k], for each of the nb blocks. */
+static void row_block_ends(const struct entry *e, size_t n, uint32_t nb, uint32_t *end)
+{
+	size_t i = 0;
+
+	for (uint32_t k = 0; k < nb; k++) {
+		while (i < n && e[i].term >> MODEL_BLOCK_BITS == k)
+			i++;
+		end[k] = (uint32_t)i;
+	}
+}
 
 /* The weights of story d, normalised, sorted by term. */
 static void finish_row(struct finish_job *j, size_t d, struct entry *scratch,
@@ -679,9 +692,10 @@ static void finish_row(struct finish_job *j, size_t d, struct entry *scratch,
 	sort_entries(scratch, tmp, n, j->n_terms);
 	norm = norm > 0 ? 1.0 / sqrt(norm) : 0;
 	for (size_t i = 0, w = j->row[d]; i < n; i++, w++) {
-		j->col[w] = scratch[i].term;
+		j->term_lo[w] = (uint16_t)scratch[i].term;
 		j->val[w] = (float)(scratch[i].count * norm);
 	}
+	row_block_ends(scratch, n, j->n_blocks, j->block_end + d * j->n_blocks);
 }
 
 enum { FINISH_CHUNK = 64 };
@@ -748,7 +762,8 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 			 struct model *out, struct error *err)
 {
 	size_t nv = b->vocab.n, kept = 0;
-	uint32_t *order = NULL, *newid = NULL, *df = NULL, *col = NULL;
+	uint32_t *order = NULL, *newid = NULL, *df = NULL, *block_end = NULL;
+	uint16_t *term_lo = NULL;
 	uint64_t *term_name = NULL, *row = NULL, longest = 0;
 	float *val = NULL;
 	double max_docs = (double)p->max_df * (double)b->n_docs, avglen = 0;
@@ -789,13 +804,16 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 		nnz += count_kept(b, b->row[d], b->row[d + 1], newid, &avglen);
 		row[d + 1] = nnz;
 	}
-	col = malloc((nnz ? nnz : 1) * sizeof *col);
+	term_lo = malloc((nnz ? nnz : 1) * sizeof *term_lo);
+	block_end = malloc((b->n_docs * model_blocks((uint32_t)kept) + 1) * sizeof *block_end);
 	val = malloc((nnz ? nnz : 1) * sizeof *val);
-	if (!col || !val)
+	if (!term_lo || !block_end || !val)
 		goto oom;
 	avglen = b->n_docs ? avglen / (double)b->n_docs : 1.0;
 	job = (struct finish_job){ .b = b, .p = p, .newid = newid, .df = df, .row = row,
-				   .col = col, .val = val, .n_terms = (uint32_t)kept,
+				   .term_lo = term_lo, .block_end = block_end, .val = val,
+				   .n_terms = (uint32_t)kept,
+				   .n_blocks = model_blocks((uint32_t)kept),
 				   .avglen = avglen, .longest = longest };
 	if (finish_rows(b, &job, b->jobs)) {
 		if (pipeline_stop)
@@ -808,7 +826,8 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 			.n_terms = (uint32_t)kept, .nnz = nnz,
 			.strings_len = b->strings.len,
 			.term_name = term_name, .df = df, .doc_field = b->fields,
-			.row = row, .col = col, .val = val, .lead_sig = b->lead_sig,
+			.row = row, .term_lo = term_lo, .block_end = block_end, .val = val,
+			.lead_sig = b->lead_sig,
 			.numbers = b->numbers
 		};
 		int rc;
@@ -832,7 +851,8 @@ oom:
 	free(df);
 	free(term_name);
 	free(row);
-	free(col);
+	free(term_lo);
+	free(block_end);
 	free(val);
 	free(order);
 	free(newid);
@@ -850,6 +870,8 @@ void model_parts_release(struct model_parts *p)
 	free(p->doc_field);
 	free(p->row);
 	free(p->col);
+	free(p->term_lo);
+	free(p->block_end);
 	free(p->val);
 	free(p->latent);
 	free(p->term_basis);
@@ -925,11 +947,38 @@ int64_t model_find(const struct model *m, const char *id)
 	return model_find_len(m, id, strlen(id));
 }
 
+/* Turns parts->col into parts->term_lo and parts->block_end (freeing col);
+ * -1 when memory runs out. */
+static int split_terms(struct model_parts *parts)
+{
+	uint32_t nb = model_blocks(parts->n_terms);
+
+	parts->term_lo = malloc((parts->nnz ? parts->nnz : 1) * sizeof *parts->term_lo);
+	parts->block_end = malloc(((size_t)parts->n_docs * nb + 1) * sizeof *parts->block_end);
+	if (!parts->term_lo || !parts->block_end)
+		return -1;
+	for (uint32_t d = 0; d < parts->n_docs; d++) {
+		uint64_t b = parts->row[d], i = b, e = parts->row[d + 1];
+		for (uint32_t k = 0; k < nb; k++) {
+			for (; i < e && parts->col[i] >> MODEL_BLOCK_BITS == k; i++)
+				parts->term_lo[i] = (uint16_t)parts->col[i];
+			parts->block_end[(size_t)d * nb + k] = (uint32_t)(i - b);
+		}
+	}
+	free(parts->col);
+	parts->col = NULL;
+	return 0;
+}
+
 int model_from_parts(struct model_parts *parts, struct model *out, struct error *err)
 {
 	struct model_storage *st = calloc(1, sizeof *st);
 
 	memset(out, 0, sizeof *out);
+	if (st && parts->col && split_terms(parts)) {
+		free(st);
+		st = NULL;
+	}
 	if (!st) {
 		model_parts_release(parts);
 		return error_set(err, NULL, "out of memory");
@@ -944,7 +993,9 @@ int model_from_parts(struct model_parts *parts, struct model *out, struct error 
 	out->df = st->owned[OWN_DF] = parts->df;
 	out->doc_field = st->owned[OWN_DOC_FIELD] = parts->doc_field;
 	out->row = st->owned[OWN_ROW] = parts->row;
-	out->col = st->owned[OWN_COL] = parts->col;
+	out->n_blocks = model_blocks(parts->n_terms);
+	out->term_lo = st->owned[OWN_TERM_LO] = parts->term_lo;
+	out->block_end = st->owned[OWN_BLOCK_END] = parts->block_end;
 	out->val = st->owned[OWN_VAL] = parts->val;
 	out->latent = st->owned[OWN_LATENT] = parts->latent;
 	out->latent_dim = parts->latent ? parts->latent_dim : 0;
@@ -988,8 +1039,12 @@ static uint64_t posting_starts(const struct model *m, uint64_t *start)
 {
 	uint64_t longest = 0;
 
-	for (uint64_t i = 0; i < m->nnz; i++)
-		start[m->col[i] + 1]++;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint32_t k = 0; k < m->n_blocks; k++) {
+			uint64_t *s = start + 1 + ((size_t)k << MODEL_BLOCK_BITS);
+			for (uint64_t i = model_run_begin(m, d, k); i < model_run_end(m, d, k); i++)
+				s[m->term_lo[i]]++;
+		}
 	for (uint32_t t = 0; t < m->n_terms; t++) {
 		if (start[t + 1] > longest)
 			longest = start[t + 1];
@@ -1018,13 +1073,26 @@ static int postings_of(const struct model *m, uint64_t **start, uint32_t **doc,
 	posting_starts(m, *start);
 	memcpy(fill, *start, ((size_t)m->n_terms + 1) * sizeof *fill);
 	for (uint32_t d = 0; d < m->n_docs; d++)
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			uint64_t k = fill[m->col[i]]++;
-			(*doc)[k] = d;
-			(*weight)[k] = m->val[i];
+		for (uint32_t b = 0; b < m->n_blocks; b++) {
+			uint64_t *f = fill + ((size_t)b << MODEL_BLOCK_BITS);
+			for (uint64_t i = model_run_begin(m, d, b); i < model_run_end(m, d, b); i++) {
+				uint64_t k = f[m->term_lo[i]]++;
+				(*doc)[k] = d;
+				(*weight)[k] = m->val[i];
+			}
 		}
 	free(fill);
 	return 0;
+}
+
+uint64_t model_longest_row(const struct model *m)
+{
+	uint64_t longest = 0;
+
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		if (m->row[d + 1] - m->row[d] > longest)
+			longest = m->row[d + 1] - m->row[d];
+	return longest;
 }
 
 int model_build_postings(struct model *m)
@@ -1159,8 +1227,12 @@ static int post_writer_section(struct post_writer *pw, const struct model *m, in
 			pw->fill[t] = pw->start[t] - base;
 		for (uint32_t d = 0; d < m->n_docs; d++) {
 			uint64_t i = pw->cursor[d], end = m->row[d + 1];
-			for (; i < end && m->col[i] < t1; i++) {
-				uint64_t k = pw->fill[m->col[i]]++;
+			for (; i < end; i++) {
+				uint32_t t = model_term_at(m, d, i);
+				uint64_t k;
+				if (t >= t1)
+					break;
+				k = pw->fill[t]++;
 				if (weights)
 					memcpy(&pw->buf[k], &m->val[i], sizeof pw->buf[k]);
 				else
@@ -1188,17 +1260,18 @@ int model_save_chunked(const struct model *m, const char *path, uint64_t chunk,
 	struct post_writer pw = { 0 };
 	int stream = !m->post_start;
 	const void *data[SEC_MAX] = { m->strings, m->term_name, m->df, m->doc_field,
-				      m->row, m->col, m->val, m->latent,
+				      m->row, m->term_lo, m->val, m->latent,
 				      m->post_start, m->post_doc, m->post_weight,
-				      m->term_basis, m->lead_sig, m->numbers };
+				      m->term_basis, m->lead_sig, m->numbers, m->block_end };
 	uint64_t sizes[SEC_MAX] = {
 		m->strings_len, (uint64_t)m->n_terms * 8, (uint64_t)m->n_terms * 4,
 		(uint64_t)m->n_docs * MODEL_FIELDS * 8, ((uint64_t)m->n_docs + 1) * 8,
-		m->nnz * 4, m->nnz * 4, (uint64_t)m->n_docs * m->latent_dim * 4,
+		m->nnz * 2, m->nnz * 4, (uint64_t)m->n_docs * m->latent_dim * 4,
 		((uint64_t)m->n_terms + 1) * 8, m->nnz * 4, m->nnz * 4,
 		m->term_basis ? (uint64_t)m->n_terms * m->latent_dim * 4 : 0,
 		m->lead_sig ? (uint64_t)m->n_docs * ANALYZE_LEAD_SLOTS * 2 : 0,
-		m->numbers ? (uint64_t)m->n_docs * NUMBERS_SLOTS * 4 : 0
+		m->numbers ? (uint64_t)m->n_docs * NUMBERS_SLOTS * 4 : 0,
+		(uint64_t)m->n_docs * model_blocks(m->n_terms) * 4
 	};
 	struct file_writer w = { .crc = 0 };
 	static const char zeros[8];
@@ -1266,21 +1339,6 @@ done:
 	return rc;
 }
 
-/* A version 1 file's story fields (MODEL_FIELDS_V1 a story) copied into
- * a table of MODEL_FIELDS, the later fields absent; owned by m. */
-static int widen_fields(struct model *m)
-{
-	uint64_t *f = calloc((size_t)m->n_docs * MODEL_FIELDS + 1, sizeof *f);
-
-	if (!f)
-		return -1;
-	for (uint32_t d = 0; d < m->n_docs; d++)
-		memcpy(f + (size_t)d * MODEL_FIELDS, m->doc_field + (size_t)d * MODEL_FIELDS_V1,
-		       MODEL_FIELDS_V1 * sizeof *f);
-	m->doc_field = m->storage->owned[OWN_DOC_FIELD] = f;
-	return 0;
-}
-
 /* Checks what model_map() promises: the O(stories + terms) arrays. */
 static const char *validate_offsets(const struct model *m)
 {
@@ -1298,9 +1356,16 @@ static const char *validate_offsets(const struct model *m)
 			return "story without id";
 	if (m->row[0] != 0 || m->row[m->n_docs] != m->nnz)
 		return "row offsets do not span the vectors";
-	for (uint32_t d = 0; d < m->n_docs; d++)
+	for (uint32_t d = 0; d < m->n_docs; d++) {
+		const uint32_t *end = m->block_end + (size_t)d * m->n_blocks;
 		if (m->row[d] > m->row[d + 1])
 			return "row offsets decrease";
+		for (uint32_t k = 1; k < m->n_blocks; k++)
+			if (end[k] < end[k - 1])
+				return "block ends decrease";
+		if (end[m->n_blocks - 1] != m->row[d + 1] - m->row[d])
+			return "block ends do not span the row";
+	}
 	if (m->post_start) {
 		if (m->post_start[0] != 0 || m->post_start[m->n_terms] != m->nnz)
 			return "posting offsets do not span the postings";
@@ -1316,14 +1381,18 @@ static const char *validate_offsets(const struct model *m)
 static const char *validate_vectors(const struct model *m)
 {
 	for (uint32_t d = 0; d < m->n_docs; d++) {
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			if (m->col[i] >= m->n_terms)
-				return "term id out of range";
-			if (i > m->row[d] && m->col[i] <= m->col[i - 1])
-				return "term ids not ascending in a row";
+		for (uint32_t k = 0; k < m->n_blocks; k++) {
+			uint64_t b = model_run_begin(m, d, k), e = model_run_end(m, d, k);
+			for (uint64_t i = b; i < e; i++) {
+				if (((uint64_t)k << MODEL_BLOCK_BITS | m->term_lo[i]) >= m->n_terms)
+					return "term id out of range";
+				if (i > b && m->term_lo[i] <= m->term_lo[i - 1])
+					return "term ids not ascending in a row";
+			}
+		}
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
 			if (!isfinite(m->val[i]) || m->val[i] < 0 || m->val[i] > 1.0001f)
 				return "weight out of range";
-		}
 	}
 	for (uint64_t i = 0; i < (uint64_t)m->n_docs * m->latent_dim; i++)
 		if (!isfinite(m->latent[i]) || fabsf(m->latent[i]) > 1.0001f)
@@ -1396,15 +1465,21 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 		model_free(m);
 		return error_set(err, path, "not a related model (bad magic)");
 	}
-	if (h.version < 1 || h.version > MODEL_VERSION) {
+	if (h.version >= 1 && h.version < MODEL_VERSION) {
+		uint32_t v = h.version;
+		model_free(m);
+		return error_set(err, path,
+				 "model format version %u is older than this build's %u (term ids "
+				 "now in 16-bit blocks): rebuild the model with `related run "
+				 "... -m`", v, MODEL_VERSION);
+	}
+	if (h.version != MODEL_VERSION) {
 		uint32_t v = h.version;
 		model_free(m);
 		return error_set(err, path, "model version %u, this build reads %u",
 				 v, MODEL_VERSION);
 	}
-	if (h.file_size != (uint64_t)st.st_size ||
-	    (h.version < 3 ? h.n_sections != SEC_COUNT && h.n_sections != SEC_V2_MAX
-			   : h.n_sections != (h.version == 3 ? SEC_V3_MAX : SEC_MAX)) ||
+	if (h.file_size != (uint64_t)st.st_size || h.n_sections != SEC_MAX ||
 	    (uint64_t)st.st_size < sizeof h + (uint64_t)h.n_sections * sizeof *sec + 8 ||
 	    memcmp(base + st.st_size - 4, MODEL_TRAILER, 4)) {
 		model_free(m);
@@ -1432,9 +1507,9 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	expect[0] = UINT64_MAX; /* strings: any size */
 	expect[1] = (uint64_t)h.n_terms * 8;
 	expect[2] = (uint64_t)h.n_terms * 4;
-	expect[3] = (uint64_t)h.n_docs * (h.version == 1 ? MODEL_FIELDS_V1 : MODEL_FIELDS) * 8;
+	expect[3] = (uint64_t)h.n_docs * MODEL_FIELDS * 8;
 	expect[4] = ((uint64_t)h.n_docs + 1) * 8;
-	expect[5] = h.nnz * 4;
+	expect[5] = h.nnz * 2;
 	expect[6] = h.nnz * 4;
 	expect[7] = (uint64_t)h.n_docs * h.latent_dim * 4;
 	expect[8] = ((uint64_t)h.n_terms + 1) * 8;
@@ -1443,6 +1518,7 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	expect[11] = (uint64_t)h.n_terms * h.latent_dim * 4; /* or 0: no basis */
 	expect[12] = (uint64_t)h.n_docs * ANALYZE_LEAD_SLOTS * 2; /* or 0: none */
 	expect[13] = (uint64_t)h.n_docs * NUMBERS_SLOTS * 4; /* or 0: none */
+	expect[14] = (uint64_t)h.n_docs * model_blocks(h.n_terms) * 4;
 	memset(ptr, 0, sizeof ptr);
 	sec = (const struct file_section *)(base + sizeof h);
 	for (int i = 0; i < (int)h.n_sections; i++) {
@@ -1469,25 +1545,19 @@ static int load(const char *path, struct model *m, int full, struct error *err)
 	m->term_name = ptr[1];
 	m->df = ptr[2];
 	m->doc_field = ptr[3];
-	if (h.version == 1 && widen_fields(m)) {
-		model_free(m);
-		return error_set(err, path, "out of memory");
-	}
 	m->row = ptr[4];
-	m->col = ptr[5];
+	m->n_blocks = model_blocks(h.n_terms);
+	m->block_end = ptr[14];
+	m->term_lo = ptr[5];
 	m->val = ptr[6];
 	m->latent_dim = h.latent_dim;
 	m->latent = h.latent_dim ? ptr[7] : NULL;
-	if (h.n_sections >= SEC_V2_MAX) {
-		m->post_start = ptr[8];
-		m->post_doc = ptr[9];
-		m->post_weight = ptr[10];
-		m->term_basis = h.latent_dim ? ptr[11] : NULL;
-	}
-	if (h.n_sections >= SEC_LEAD_SIG)
-		m->lead_sig = ptr[12];
-	if (h.n_sections >= SEC_NUMBERS)
-		m->numbers = ptr[13];
+	m->post_start = ptr[8];
+	m->post_doc = ptr[9];
+	m->post_weight = ptr[10];
+	m->term_basis = h.latent_dim ? ptr[11] : NULL;
+	m->lead_sig = ptr[12];
+	m->numbers = ptr[13];
 	why = validate_offsets(m);
 	if (!why && full)
 		why = validate_vectors(m);

@@ -16,22 +16,21 @@
  *
  * A model's arrays are read-only once built; several threads may read it.
  *
- * File format (version 2, little-endian): a 128-byte header (magic
+ * File format (version 5, little-endian): a 128-byte header (magic
  * "RELATED\0", version, section count, counts and parameters), a section
  * table of {id, offset, size}, the sections (8-byte aligned), and a trailer
  * {crc32 of everything before it, "END!"}. model_load() maps the file and
  * checks every count, offset, bound and the checksum before use. Sections
- * 9 to 12 (postings, term basis) were added within version 1 for `query`:
- * files with only the first 8 still load, with those pointers NULL.
- * Version 2 adds two fields per story (image, excerpt) to the story field
- * table; version 1 files still load, the table widened in memory (their
- * stories have neither), which costs a copy of it: rebuild to avoid it.
- * Version 3 adds section 13, the stories' lead signatures (analyze.h,
- * ANALYZE_LEAD_SLOTS u16 each, for the twin rule of policy.h); version 1
- * and 2 files load with lead_sig NULL: their twins are found by title.
- * Version 4 adds section 14, the stories' number signatures (numbers.h,
- * NUMBERS_SLOTS u32 each, for the cutoff's number disagreement, policy.h);
- * older files load with numbers NULL: their pairs disagree on nothing.
+ * 9 to 12 hold the postings and the term basis (query.h), 13 the stories'
+ * lead signatures (analyze.h, ANALYZE_LEAD_SLOTS u16 each, for the twin
+ * rule of policy.h), 14 their number signatures (numbers.h, NUMBERS_SLOTS
+ * u32 each, for the cutoff's number disagreement).
+ * Version 5 stores the rows' term ids as 16-bit offsets within blocks of
+ * MODEL_BLOCK_TERMS ids (section 6, 2 bytes a nonzero instead of 4) with
+ * section 15, each row's entry count per block (struct model's block_end):
+ * 6 bytes a nonzero instead of 8 (about 830 MB less at a million synthetic
+ * stories). Files before version 5 are refused with a message naming the
+ * file and asking for a rebuild (`related run ... -m`).
  */
 #ifndef RELATED_MODEL_H
 #define RELATED_MODEL_H
@@ -56,7 +55,6 @@ enum model_field {
 			  (article_excerpt(); version 2 on) */
 	MODEL_FIELDS
 };
-#define MODEL_FIELDS_V1 6 /* fields per story in version 1 files */
 #define MODEL_EXCERPT_MAX 200
 
 struct model_params {
@@ -109,8 +107,18 @@ struct model {
 	const uint64_t *term_name; /* [n_terms] offsets into strings */
 	const uint32_t *df;        /* [n_terms] */
 	const uint64_t *doc_field; /* [n_docs * MODEL_FIELDS] offsets */
-	const uint64_t *row;       /* [n_docs + 1] into col/val */
-	const uint32_t *col;       /* [nnz] term ids, ascending within a row */
+	const uint64_t *row;       /* [n_docs + 1] into term_lo/val */
+	/* The rows' term ids, in blocks of MODEL_BLOCK_TERMS (ids are numbered
+	 * by document frequency, so most nonzeros lie in the first block):
+	 * row d's entries of block k are [model_run_begin(m, d, k),
+	 * model_run_end(m, d, k)), with the term ids (k << MODEL_BLOCK_BITS) |
+	 * term_lo[i], ascending. block_end[d * n_blocks + k] is the number of
+	 * row d's entries in blocks 0 .. k (so its last is the row's length).
+	 * n_blocks is model_blocks(n_terms), at least 1. Read a row's ids with
+	 * model_row_terms() or block by block as model_row_terms() does. */
+	uint32_t n_blocks;
+	const uint32_t *block_end; /* [n_docs * n_blocks] */
+	const uint16_t *term_lo;   /* [nnz] term id's low MODEL_BLOCK_BITS bits */
 	const float *val;          /* [nnz] weights, each row of unit length */
 	uint32_t latent_dim;       /* 0 when the model has no latent vectors */
 	const float *latent;       /* [n_docs * latent_dim] unit rows (semantic.h) */
@@ -119,24 +127,113 @@ struct model {
 				      (semantic.h, query.h) */
 	/* Postings (the transpose of row/col/val): term t's stories are
 	 * post_doc[post_start[t] .. post_start[t + 1]), ascending, with their
-	 * weights. Always written by model_save(); NULL in a built model and
-	 * in files written before they were. */
+	 * weights. Always written by model_save(); NULL in a built model. */
 	const uint64_t *post_start; /* [n_terms + 1] */
 	const uint32_t *post_doc;   /* [nnz] */
 	const float *post_weight;   /* [nnz] */
 	/* Lead signatures (analyze_lead_signature()): story d's are
-	 * lead_sig[d * ANALYZE_LEAD_SLOTS ...]. NULL in files before version
-	 * 3 (twins then by title only). */
+	 * lead_sig[d * ANALYZE_LEAD_SLOTS ...]. NULL when the model has none
+	 * (twins then by title only). */
 	const uint16_t *lead_sig;
 	/* Number signatures (numbers_signature() of title and text): story
-	 * d's are numbers[d * NUMBERS_SLOTS ...]. NULL in files before version
-	 * 4 (then no pair disagrees on numbers). */
+	 * d's are numbers[d * NUMBERS_SLOTS ...]. NULL when the model has none
+	 * (then no pair disagrees on numbers). */
 	const uint32_t *numbers;
 	/* model.c's own, touched by no other file: the mapping (loaded) or
 	 * the arrays it owns (built, assembled), and the id index of
 	 * model_find(). NULL in an empty model. */
 	struct model_storage *storage;
 };
+
+/* ---- the rows' term ids ---- */
+
+#define MODEL_BLOCK_BITS 16
+#define MODEL_BLOCK_TERMS ((uint32_t)1 << MODEL_BLOCK_BITS)
+
+/* The number of blocks of a vocabulary of n_terms (at least 1). */
+static inline uint32_t model_blocks(uint32_t n_terms)
+{
+	uint32_t n = (uint32_t)(((uint64_t)n_terms + MODEL_BLOCK_TERMS - 1) >> MODEL_BLOCK_BITS);
+
+	return n ? n : 1;
+}
+
+/* Where row d's entries of block k begin and end (into term_lo and val). */
+static inline uint64_t model_run_begin(const struct model *m, uint32_t d, uint32_t k)
+{
+	return m->row[d] + (k ? m->block_end[(size_t)d * m->n_blocks + k - 1] : 0);
+}
+
+static inline uint64_t model_run_end(const struct model *m, uint32_t d, uint32_t k)
+{
+	return m->row[d] + m->block_end[(size_t)d * m->n_blocks + k];
+}
+
+/* Row d's term ids, ascending, into ids (room for the row's length,
+ * row[d + 1] - row[d]); returns the length. */
+static inline size_t model_row_terms(const struct model *m, uint32_t d, uint32_t *ids)
+{
+	size_t n = 0;
+
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k);
+		uint32_t base = k << MODEL_BLOCK_BITS;
+		for (; i < e; i++)
+			ids[n++] = base | m->term_lo[i];
+	}
+	return n;
+}
+
+/* The term id of entry i of row d (row[d] <= i < row[d + 1]): for readers
+ * that are not in a loop over the row. */
+static inline uint32_t model_term_at(const struct model *m, uint32_t d, uint64_t i)
+{
+	uint32_t k = 0;
+
+	while (model_run_end(m, d, k) <= i)
+		k++;
+	return k << MODEL_BLOCK_BITS | m->term_lo[i];
+}
+
+/* dense[t] = row d's weight of t, for each of its terms t (dense: at
+ * least n_terms floats). */
+static inline void model_row_scatter(const struct model *m, uint32_t d, float *dense)
+{
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		float *dk = dense + ((size_t)k << MODEL_BLOCK_BITS);
+		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++)
+			dk[m->term_lo[i]] = m->val[i];
+	}
+}
+
+/* dense[t] = 0 for each term t of row d: undoes model_row_scatter(). */
+static inline void model_row_clear(const struct model *m, uint32_t d, float *dense)
+{
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		float *dk = dense + ((size_t)k << MODEL_BLOCK_BITS);
+		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++)
+			dk[m->term_lo[i]] = 0.0f;
+	}
+}
+
+/* The sum of dense[t] times row d's weight of t over its terms, added in
+ * ascending term order from +0 (the same float as a walk of full ids). */
+static inline float model_row_dot(const struct model *m, uint32_t d, const float *dense)
+{
+	const uint16_t *restrict lo = m->term_lo;
+	const float *restrict val = m->val;
+	float s = 0.0f;
+
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		const float *restrict dk = dense + ((size_t)k << MODEL_BLOCK_BITS);
+		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++)
+			s += dk[lo[i]] * val[i];
+	}
+	return s;
+}
+
+/* The length of the longest row (0 in a model without stories). */
+uint64_t model_longest_row(const struct model *m);
 
 /* The field of a story, or NULL when absent. */
 const char *model_doc(const struct model *m, uint32_t doc, enum model_field f);
@@ -166,7 +263,12 @@ struct model_parts {
 	uint32_t *df;          /* [n_terms] */
 	uint64_t *doc_field;   /* [n_docs * MODEL_FIELDS] */
 	uint64_t *row;         /* [n_docs + 1] */
-	uint32_t *col;         /* [nnz] */
+	uint32_t *col;         /* [nnz] term ids, ascending within a row:
+				  model_from_parts() turns them into
+				  term_lo/block_end and frees them. NULL
+				  when term_lo and block_end are given. */
+	uint16_t *term_lo;     /* [nnz] or NULL (see col) */
+	uint32_t *block_end;   /* [n_docs * model_blocks(n_terms)] or NULL */
 	float *val;            /* [nnz] */
 	uint32_t latent_dim;
 	float *latent;         /* [n_docs * latent_dim] */

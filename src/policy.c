@@ -371,20 +371,16 @@ static int copies_of(void *ctx, int worker, uint32_t d, struct u32_list *l)
 	if (!dense && !(dense = x->dense[worker] = calloc((size_t)m->n_terms + 1, sizeof *dense)))
 		return -1;
 	/* the story's row scattered once, each candidate's row read once */
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-		dense[m->col[i]] = m->val[i];
+	model_row_scatter(m, d, dense);
 	for (uint32_t i = 0; i < x->cand->count[d] && !rc; i++) {
 		uint32_t y = c[i].doc;
-		float s = 0.0f;
-		for (uint64_t k = m->row[y]; k < m->row[y + 1]; k++)
-			s += dense[m->col[k]] * m->val[k];
+		float s = model_row_dot(m, y, dense);
 		if (x->tfidf)
 			x->tfidf[(size_t)d * x->cand->depth + i] = s;
 		if (policy_is_copy(x->o, s))
 			rc = list_add(l, y);
 	}
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-		dense[m->col[i]] = 0.0f;
+	model_row_clear(m, d, dense);
 	return rc;
 }
 
@@ -753,16 +749,10 @@ static size_t collapse_twins(struct related_lists *out, const struct doc_info *d
 static void candidate_tfidf(const struct model *m, uint32_t d, const struct neighbor *c,
 			    uint32_t n, float *dense, float *t)
 {
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-		dense[m->col[i]] = m->val[i];
-	for (uint32_t i = 0; i < n; i++) {
-		float s = 0.0f;
-		for (uint64_t k = m->row[c[i].doc]; k < m->row[c[i].doc + 1]; k++)
-			s += dense[m->col[k]] * m->val[k];
-		t[i] = s;
-	}
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-		dense[m->col[i]] = 0.0f;
+	model_row_scatter(m, d, dense);
+	for (uint32_t i = 0; i < n; i++)
+		t[i] = model_row_dot(m, c[i].doc, dense);
+	model_row_clear(m, d, dense);
 }
 
 /* ---- names in the leads (policy_lead_names()) ---- */
@@ -1140,17 +1130,21 @@ static void link_groups(const struct model *m, const struct related_item *work, 
 		if (j + 1 < nw) {
 			/* the next row's start, which the prefetcher cannot guess */
 			uint64_t r = m->row[work[j + 1].doc];
-			__builtin_prefetch(m->col + r);
+			__builtin_prefetch(m->term_lo + r);
 			__builtin_prefetch(m->val + r);
 		}
-		for (uint64_t k = m->row[b]; k < m->row[b + 1]; k++) {
-			/* without a branch: whether a term is new is a coin toss */
-			uint32_t t = m->col[k], h = head[t], fresh = h == 0;
-			terms += fresh;
-			h = fresh ? terms : h;
-			head[t] = h;
-			ls->term[h - 1] = t;
-			ls->lterm[at++] = h - 1;
+		for (uint32_t blk = 0; blk < m->n_blocks; blk++) {
+			uint64_t e = model_run_end(m, b, blk);
+			for (uint64_t k = model_run_begin(m, b, blk); k < e; k++) {
+				/* without a branch: whether a term is new is a coin toss */
+				uint32_t t = blk << MODEL_BLOCK_BITS | m->term_lo[k];
+				uint32_t h = head[t], fresh = h == 0;
+				terms += fresh;
+				h = fresh ? terms : h;
+				head[t] = h;
+				ls->term[h - 1] = t;
+				ls->lterm[at++] = h - 1;
+			}
 		}
 		item[n++] = (uint32_t)j;
 		start[n] = at;

@@ -47,8 +47,12 @@ int postings_count(const struct model *m, struct postings *p)
 			p->len[t] = (uint32_t)(m->post_start[t + 1] - m->post_start[t]);
 		return 0;
 	}
-	for (uint64_t i = 0; i < m->nnz; i++)
-		p->len[m->col[i]]++;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint32_t k = 0; k < m->n_blocks; k++) {
+			uint32_t *len = p->len + ((size_t)k << MODEL_BLOCK_BITS);
+			for (uint64_t i = model_run_begin(m, d, k); i < model_run_end(m, d, k); i++)
+				len[m->term_lo[i]]++;
+		}
 	return 0;
 }
 
@@ -118,9 +122,14 @@ static void set_scales(const struct model *m, const unsigned char *keep, struct 
 				if (m->post_weight[i] > p->scale[t])
 					p->scale[t] = m->post_weight[i];
 	} else {
-		for (uint64_t i = 0; i < m->nnz; i++)
-			if (m->val[i] > p->scale[m->col[i]])
-				p->scale[m->col[i]] = m->val[i];
+		for (uint32_t d = 0; d < m->n_docs; d++)
+			for (uint32_t k = 0; k < m->n_blocks; k++) {
+				float *scale = p->scale + ((size_t)k << MODEL_BLOCK_BITS);
+				uint64_t e = model_run_end(m, d, k);
+				for (uint64_t i = model_run_begin(m, d, k); i < e; i++)
+					if (m->val[i] > scale[m->term_lo[i]])
+						scale[m->term_lo[i]] = m->val[i];
+			}
 	}
 	for (uint32_t t = 0; t < m->n_terms; t++)
 		p->scale[t] = keep[t] & POSTINGS_CODES ? p->scale[t] / (float)POSTINGS_CODE_MAX : 0.0f;
@@ -162,18 +171,21 @@ static void fill_by_story(const struct model *m, const unsigned char *keep, stru
 	for (uint32_t d = 0; d < m->n_docs; d++) {
 		if (d && !(d & (POSTINGS_BLOCK - 1)))
 			mark_block(p, fill, d >> POSTINGS_BLOCK_BITS);
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			uint32_t t = m->col[i];
-			unsigned k = keep ? keep[t] : POSTINGS_FLOATS;
-			uint64_t at = fill[t];
-			if (at == p->start[t + 1])
-				continue; /* a term left out */
-			p->off[at] = (uint16_t)(d & (POSTINGS_BLOCK - 1));
-			if (k & POSTINGS_CODES)
-				p->code[at] = postings_code(m->val[i], p->scale[t]);
-			if (k & POSTINGS_FLOATS)
-				p->weight[(int64_t)at + p->wshift[t]] = m->val[i];
-			fill[t]++;
+		for (uint32_t r = 0; r < m->n_blocks; r++) {
+			uint64_t e = model_run_end(m, d, r);
+			for (uint64_t i = model_run_begin(m, d, r); i < e; i++) {
+				uint32_t t = r << MODEL_BLOCK_BITS | m->term_lo[i];
+				unsigned k = keep ? keep[t] : POSTINGS_FLOATS;
+				uint64_t at = fill[t];
+				if (at == p->start[t + 1])
+					continue; /* a term left out */
+				p->off[at] = (uint16_t)(d & (POSTINGS_BLOCK - 1));
+				if (k & POSTINGS_CODES)
+					p->code[at] = postings_code(m->val[i], p->scale[t]);
+				if (k & POSTINGS_FLOATS)
+					p->weight[(int64_t)at + p->wshift[t]] = m->val[i];
+				fill[t]++;
+			}
 		}
 	}
 }

@@ -254,9 +254,13 @@ static int accumulate(const struct model *m, const struct query_vector *v,
 			dense[v->term[i]] = v->weight[i];
 		for (uint32_t d = 0; d < m->n_docs; d++) {
 			float s = 0.0f;
-			for (uint64_t k = m->row[d]; k < m->row[d + 1]; k++)
-				if (m->col[k] < m->n_terms)
-					s += dense[m->col[k]] * m->val[k];
+			for (uint32_t b = 0; b < m->n_blocks; b++)
+				for (uint64_t k = model_run_begin(m, d, b); k < model_run_end(m, d, b);
+				     k++) {
+					uint32_t t = b << MODEL_BLOCK_BITS | m->term_lo[k];
+					if (t < m->n_terms)
+						s += dense[t] * m->val[k];
+				}
 			if (s > 0.0f) {
 				acc[d] = s;
 				seen[nt++] = d;
@@ -361,12 +365,12 @@ static int sub_model(const struct model *m, const uint32_t *docs, size_t n,
 			if (nums)
 				memcpy(nums + i * NUMBERS_SLOTS, v->numbers, sizeof v->numbers);
 		} else {
-			for (uint64_t k = m->row[d]; k < m->row[d + 1]; k++) {
-				if (m->col[k] >= m->n_terms)
+			size_t len = model_row_terms(m, (uint32_t)d, col + at);
+			for (size_t k = 0; k < len; k++)
+				if (col[at + k] >= m->n_terms)
 					bad = 2;
-				col[at] = m->col[k];
-				val[at++] = m->val[k];
-			}
+			memcpy(val + at, m->val + m->row[d], len * sizeof *val);
+			at += len;
 			if (dim)
 				memcpy(latent + i * dim, m->latent + (size_t)d * dim,
 				       dim * sizeof *latent);
@@ -1410,7 +1414,7 @@ int query_update(const struct model *m, const struct article *arts,
 			uint64_t b = m->row[i], e = m->row[i + 1];
 			memcpy(field + d * MODEL_FIELDS, m->doc_field + i * MODEL_FIELDS,
 			       MODEL_FIELDS * sizeof *field);
-			memcpy(col + at, m->col + b, (e - b) * sizeof *col);
+			model_row_terms(m, (uint32_t)i, col + at);
 			memcpy(val + at, m->val + b, (e - b) * sizeof *val);
 			at += e - b;
 			if (dim)

@@ -256,8 +256,8 @@ struct worker {
 enum { LOOKUP_RATIO = 8 };
 
 /* The first position in col[k, e) holding a term >= t, or e: doubling
- * steps from k, then bisection. */
-static uint64_t gallop(const uint32_t *col, uint64_t k, uint64_t e, uint32_t t)
+ * steps from k, then bisection. col: a run of one block's term_lo. */
+static uint64_t gallop(const uint16_t *col, uint64_t k, uint64_t e, uint32_t t)
 {
 	uint64_t lo, hi, step = 1;
 
@@ -279,28 +279,40 @@ static uint64_t gallop(const uint32_t *col, uint64_t k, uint64_t e, uint32_t t)
 	return hi;
 }
 
+/* Story d's (term, weight) pairs into out, ascending; returns how many. */
+static size_t row_pairs(const struct model *m, uint32_t d, struct neighbor *out)
+{
+	size_t n = 0;
+
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		uint32_t base = k << MODEL_BLOCK_BITS;
+		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++)
+			out[n++] = (struct neighbor){ base | m->term_lo[i], m->val[i] };
+	}
+	return n;
+}
+
 /* Scatters story d's row into w->dense, w->held (when kept) and w->resid
  * (for rescore()); returns its length. */
 static size_t load_story(const struct model *m, struct worker *w, uint32_t d)
 {
-	size_t nu = 0;
+	size_t nu = row_pairs(m, d, w->resid);
 
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-		uint32_t t = m->col[i];
-		w->dense[t] = m->val[i];
+	for (size_t i = 0; i < nu; i++) {
+		uint32_t t = w->resid[i].doc;
+		w->dense[t] = w->resid[i].score;
 		if (w->held)
 			w->held[t >> 6] |= (uint64_t)1 << (t & 63);
-		w->resid[nu++] = (struct neighbor){ t, m->val[i] };
 	}
 	return nu;
 }
 
-static void unload_story(const struct model *m, struct worker *w, uint32_t d)
+static void unload_story(struct worker *w, size_t nu)
 {
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-		w->dense[m->col[i]] = 0.0f;
+	for (size_t i = 0; i < nu; i++) {
+		w->dense[w->resid[i].doc] = 0.0f;
 		if (w->held)
-			w->held[m->col[i] >> 6] = 0;
+			w->held[w->resid[i].doc >> 6] = 0;
 	}
 }
 
@@ -328,30 +340,38 @@ enum { RESCORE_BITS_FROM = 1 << 18 };
  * products are zeros, which change no sum. */
 static float rescore(const struct model *m, const struct worker *w, size_t nu, uint32_t x)
 {
-	uint64_t k = m->row[x], e = m->row[x + 1];
+	uint64_t k = 0, e = 0;
+	uint32_t run = UINT32_MAX;
 	float s = 0.0f;
 
 	if (!nu)
 		return 0.0f;
-	if (e - k <= LOOKUP_RATIO * (uint64_t)nu) {
-		const uint32_t *restrict col = m->col;
-		const float *restrict val = m->val, *restrict dense = w->dense;
+	if (m->row[x + 1] - m->row[x] <= LOOKUP_RATIO * (uint64_t)nu) {
+		const uint16_t *restrict lo = m->term_lo;
+		const float *restrict val = m->val;
 		const uint64_t *restrict held = w->held;
-		if (!held) {
-			for (; k < e; k++)
-				s += dense[col[k]] * val[k];
-			return s;
-		}
-		for (; k < e; k++) {
-			uint32_t t = col[k];
-			if (held[t >> 6] >> (t & 63) & 1)
-				s += dense[t] * val[k];
+		if (!held)
+			return model_row_dot(m, x, w->dense);
+		for (uint32_t b = 0; b < m->n_blocks; b++) {
+			uint32_t base = b << MODEL_BLOCK_BITS;
+			for (k = model_run_begin(m, x, b), e = model_run_end(m, x, b); k < e; k++) {
+				uint32_t t = base | lo[k];
+				if (held[t >> 6] >> (t & 63) & 1)
+					s += w->dense[t] * val[k];
+			}
 		}
 		return s;
 	}
-	for (size_t j = 0; j < nu && k < e; j++) {
-		k = gallop(m->col, k, e, w->resid[j].doc);
-		if (k < e && m->col[k] == w->resid[j].doc)
+	/* the story's terms, ascending, looked up in x's run of their block */
+	for (size_t j = 0; j < nu; j++) {
+		uint32_t t = w->resid[j].doc, lo = t & (MODEL_BLOCK_TERMS - 1);
+		if (t >> MODEL_BLOCK_BITS != run) {
+			run = t >> MODEL_BLOCK_BITS;
+			k = model_run_begin(m, x, run);
+			e = model_run_end(m, x, run);
+		}
+		k = gallop(m->term_lo, k, e, lo);
+		if (k < e && m->term_lo[k] == lo)
 			s += w->resid[j].score * m->val[k];
 	}
 	return s;
@@ -567,11 +587,8 @@ static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
 /* Exact: accumulate over every posting of every term of the story. */
 static size_t candidates_exact(const struct rank_job *job, struct worker *w, uint32_t d)
 {
-	const struct model *m = job->m;
-	size_t n = 0;
+	size_t n = row_pairs(job->m, d, w->terms);
 
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-		w->terms[n++] = (struct neighbor){ m->col[i], m->val[i] };
 	return keep_best(w, gather(job, w, d, w->terms, n, 0));
 }
 
@@ -597,13 +614,13 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 	const struct model *m = job->m;
 	const struct postings *p = job->p;
 	const struct rank_options *o = job->o;
-	size_t n = 0, nc = 0, nh = 0, nu = 0;
+	size_t n = 0, nq = 0, nc = 0, nh = 0, nu = 0;
 
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-		uint32_t t = m->col[i];
-		if (posting_len(p, t) <= o->max_postings)
-			w->terms[n++] = (struct neighbor){ t, m->val[i] };
-	}
+	n = row_pairs(m, d, w->terms);
+	for (size_t i = 0, all = n; i < all; i++)
+		if (posting_len(p, w->terms[i].doc) <= o->max_postings)
+			w->terms[nq++] = w->terms[i];
+	n = nq;
 	if (n > o->query_terms) {
 		select_best(w->terms, n, o->query_terms);
 		n = o->query_terms;
@@ -642,12 +659,12 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 			__builtin_prefetch(m->row + w->cand[i + PREFETCH_ROW_AHEAD].doc);
 		if (i + PREFETCH_AHEAD < nc) {
 			uint64_t r = m->row[w->cand[i + PREFETCH_AHEAD].doc];
-			__builtin_prefetch(m->col + r);
+			__builtin_prefetch(m->term_lo + r);
 			__builtin_prefetch(m->val + r);
 		}
 		heap_push(w->heap, &nh, w->cap, (struct neighbor){ x, rescore(m, w, nu, x) });
 	}
-	unload_story(m, w, d);
+	unload_story(w, nu);
 	return nh;
 }
 
@@ -697,11 +714,11 @@ static int exact_cheaper(const struct model *m, const struct postings *p,
 	size_t n = 0;
 	double rescore = cost_rescore(m, o, d), exact;
 
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-		uint64_t l = posting_len(p, m->col[i]);
+	for (size_t i = 0, len = row_pairs(m, d, terms); i < len; i++) {
+		uint64_t l = posting_len(p, terms[i].doc);
 		all += l;
 		if (l <= o->max_postings) {
-			terms[n++] = (struct neighbor){ m->col[i], m->val[i] };
+			terms[n++] = terms[i];
 			queryable += l;
 		}
 	}
@@ -728,11 +745,11 @@ static void story_costs(const struct model *m, const struct postings *p,
 	uint64_t all = 0, query = 0;
 	size_t n = 0;
 
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-		uint64_t l = posting_len(p, m->col[i]);
+	for (size_t i = 0, len = row_pairs(m, d, terms); i < len; i++) {
+		uint64_t l = posting_len(p, terms[i].doc);
 		all += l;
 		if (l <= o->max_postings)
-			terms[n++] = (struct neighbor){ m->col[i], m->val[i] };
+			terms[n++] = terms[i];
 	}
 	if (n > o->query_terms) {
 		select_best(terms, n, o->query_terms);
@@ -748,6 +765,16 @@ static void story_costs(const struct model *m, const struct postings *p,
 static uint32_t job_story(const struct rank_options *o, size_t first, size_t k)
 {
 	return (uint32_t)(o->docs ? o->docs[k] : first + k);
+}
+
+/* keep[t] |= POSTINGS_FLOATS for each term t of story d. */
+static void keep_row(const struct model *m, uint32_t d, unsigned char *keep)
+{
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		unsigned char *kk = keep + ((size_t)k << MODEL_BLOCK_BITS);
+		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++)
+			kk[m->term_lo[i]] |= POSTINGS_FLOATS;
+	}
 }
 
 /* RANK_BY_COST: exact_doc[d] for each story ranked (malloc'd, [n_docs]),
@@ -768,8 +795,7 @@ static unsigned char *plan_stories(const struct model *m, const struct postings 
 		uint32_t d = job_story(o, first, k);
 		exact[d] = (unsigned char)exact_cheaper(m, p, o, d, terms);
 		if (exact[d] && keep)
-			for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-				keep[m->col[i]] |= POSTINGS_FLOATS;
+			keep_row(m, d, keep);
 	}
 	free(terms);
 	return exact;
@@ -870,42 +896,51 @@ static void twin_fit(const struct model *m, const struct postings *p, const floa
 		     uint32_t a, uint32_t b, double budget, uint64_t short_len, float *ratio,
 		     struct neighbor *d, struct twin_fit *f)
 {
-	uint64_t i = m->row[a], ie = m->row[a + 1], j = m->row[b], je = m->row[b + 1];
-	size_t n = 0, nd = 0;
+	const uint16_t *lo = m->term_lo;
+	size_t n = 0, nd = 0, i;
 	double eta2 = 0.0, bounded = 0.0;
 
-	while (i < ie && j < je) {
-		if (m->col[i] == m->col[j])
-			ratio[n++] = m->val[j++] / m->val[i++];
-		else if (m->col[i] < m->col[j])
-			i++;
-		else
-			j++;
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		uint64_t x = model_run_begin(m, a, k), xe = model_run_end(m, a, k);
+		uint64_t y = model_run_begin(m, b, k), ye = model_run_end(m, b, k);
+		while (x < xe && y < ye) {
+			if (lo[x] == lo[y])
+				ratio[n++] = m->val[y++] / m->val[x++];
+			else if (lo[x] < lo[y])
+				x++;
+			else
+				y++;
+		}
 	}
 	memset(f, 0, sizeof *f);
 	f->lambda = n ? nth_float(ratio, n, n / 2) : 0.0f;
-	for (i = m->row[a], j = m->row[b]; i < ie || j < je;) {
-		uint32_t t;
-		float r;
-		if (j == je || (i < ie && m->col[i] < m->col[j])) {
-			t = m->col[i];
-			r = -f->lambda * m->val[i++];
-		} else if (i == ie || m->col[j] < m->col[i]) {
-			t = m->col[j];
-			r = m->val[j++];
-		} else {
-			t = m->col[j];
-			r = m->val[j++] - f->lambda * m->val[i++];
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		uint64_t x = model_run_begin(m, a, k), xe = model_run_end(m, a, k);
+		uint64_t y = model_run_begin(m, b, k), ye = model_run_end(m, b, k);
+		uint32_t base = k << MODEL_BLOCK_BITS;
+		while (x < xe || y < ye) {
+			uint32_t t;
+			float r;
+			if (y == ye || (x < xe && lo[x] < lo[y])) {
+				t = base | lo[x];
+				r = -f->lambda * m->val[x++];
+			} else if (x == xe || lo[y] < lo[x]) {
+				t = base | lo[y];
+				r = m->val[y++];
+			} else {
+				t = base | lo[y];
+				r = m->val[y++] - f->lambda * m->val[x++];
+			}
+			if (r <= 0.0f)
+				continue; /* lowers every sum it enters: left out of the upper bounds */
+			if (r <= TWIN_RESIDUAL) {
+				eta2 += (double)r * r;
+				continue;
+			}
+			d[nd++] = (struct neighbor){ t, r };
+			if (posting_len(p, t) <= short_len)
+				f->short_postings += posting_len(p, t);
 		}
-		if (r <= 0.0f)
-			continue; /* lowers every sum it enters: left out of the upper bounds */
-		if (r <= TWIN_RESIDUAL) {
-			eta2 += (double)r * r;
-			continue;
-		}
-		d[nd++] = (struct neighbor){ t, r };
-		if (posting_len(p, t) <= short_len)
-			f->short_postings += posting_len(p, t);
 	}
 	qsort_r(d, nd, sizeof *d, cmp_longer, (void *)(uintptr_t)p);
 	for (i = 0; i < nd; i++) {
@@ -967,7 +1002,9 @@ static int same_row(const struct model *m, uint32_t a, uint32_t b)
 	uint64_t len = m->row[a + 1] - m->row[a];
 
 	return m->row[b + 1] - m->row[b] == len &&
-	       !memcmp(m->col + m->row[a], m->col + m->row[b], len * sizeof *m->col) &&
+	       !memcmp(m->block_end + (size_t)a * m->n_blocks,
+		       m->block_end + (size_t)b * m->n_blocks, m->n_blocks * sizeof *m->block_end) &&
+	       !memcmp(m->term_lo + m->row[a], m->term_lo + m->row[b], len * sizeof *m->term_lo) &&
 	       !memcmp(m->val + m->row[a], m->val + m->row[b], len * sizeof *m->val);
 }
 
@@ -1068,7 +1105,7 @@ static size_t candidates_twin(const struct rank_job *job, struct worker *w, uint
 	}
 	if (!(nh == w->cap && w->heap[0].score > lim))
 		nh = SIZE_MAX; /* a story no bound was taken for might enter */
-	unload_story(m, w, b);
+	unload_story(w, nu);
 	twin_clear(w, nt);
 	return nh;
 }
@@ -1231,9 +1268,14 @@ static struct twins *plan_twins(const struct model *m, const struct postings *p,
 	if (!t->rep || !t->first || !t->next || !t->maxw ||
 	    twin_pairs(m, first, count, &pairs, &np))
 		goto done;
-	for (uint64_t i = 0; i < m->nnz; i++)
-		if (m->val[i] > t->maxw[m->col[i]])
-			t->maxw[m->col[i]] = m->val[i];
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint32_t k = 0; k < m->n_blocks; k++) {
+			float *mw = t->maxw + ((size_t)k << MODEL_BLOCK_BITS);
+			uint64_t e = model_run_end(m, d, k);
+			for (uint64_t i = model_run_begin(m, d, k); i < e; i++)
+				if (m->val[i] > mw[m->term_lo[i]])
+					mw[m->term_lo[i]] = m->val[i];
+		}
 	for (uint32_t d = 0; d < m->n_docs; d++) {
 		t->rep[d] = d;
 		t->first[d] = t->next[d] = TWIN_NONE;
@@ -1290,8 +1332,7 @@ static struct twins *plan_twins(const struct model *m, const struct postings *p,
 		exact[a] = 1;
 		if (!keep)
 			continue;
-		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
-			keep[m->col[k]] |= POSTINGS_FLOATS;
+		keep_row(m, a, keep);
 		twin_fit(m, p, t->maxw, a, d, 0.0, 0, ratio, terms, &f);
 		for (size_t j = 0; j < f.nd; j++)
 			keep[terms[j].doc] |= POSTINGS_FLOATS;
@@ -1346,17 +1387,16 @@ static size_t candidates_rep(const struct rank_job *job, struct worker *w, uint3
 {
 	const struct model *m = job->m;
 	const struct postings *p = job->p;
-	size_t nh = 0;
-
+	size_t nh = 0, nr = row_pairs(m, d, w->terms);
 	uint64_t total = 0;
 
 	w->nsa = 0;
-	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-		total += p->start[m->col[i] + 1] - p->start[m->col[i]];
+	for (size_t i = 0; i < nr; i++)
+		total += p->start[w->terms[i].doc + 1] - p->start[w->terms[i].doc];
 	if (sweep_all(m, total)) {
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			uint32_t t = m->col[i];
-			float wt = m->val[i];
+		for (size_t i = 0; i < nr; i++) {
+			uint32_t t = w->terms[i].doc;
+			float wt = w->terms[i].score;
 			for (uint32_t b = 0; b < p->n_blocks; b++) {
 				uint64_t e = postings_block_start(p, t, b + 1);
 				for (uint64_t k = postings_block_start(p, t, b); k < e; k++)
@@ -1368,9 +1408,9 @@ static size_t candidates_rep(const struct rank_job *job, struct worker *w, uint3
 			if (w->sa[o] != 0.0f)
 				w->sa_list[w->nsa++] = o;
 	} else {
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			uint32_t t = m->col[i];
-			float wt = m->val[i];
+		for (size_t i = 0; i < nr; i++) {
+			uint32_t t = w->terms[i].doc;
+			float wt = w->terms[i].score;
 			for (uint32_t b = 0; b < p->n_blocks; b++) {
 				uint64_t e = postings_block_start(p, t, b + 1);
 				for (uint64_t k = postings_block_start(p, t, b); k < e; k++) {
@@ -1610,7 +1650,7 @@ static uint32_t *work_order(const struct model *m, size_t first, size_t count)
 			for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
 				if (m->val[i] > best) {
 					best = m->val[i];
-					bucket = m->col[i];
+					bucket = model_term_at(m, (uint32_t)d, i);
 				}
 		}
 		key[k] = bucket << 32 | (uint64_t)d;
@@ -1790,21 +1830,17 @@ int rank_dup_neighbours(const struct model *m, const struct rank_lists *cand, si
 		const struct neighbor *c = cand->items + d * cand->depth;
 		for (uint32_t i = 0; i < cand->count[d]; i++) {
 			uint32_t a = c[i].doc;
-			for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
-				dense[m->col[k]] = m->val[k];
+			model_row_scatter(m, a, dense);
 			for (uint32_t j = i + 1; j < cand->count[d]; j++) {
 				uint32_t x = c[j].doc;
-				float s = 0.0f;
-				for (uint64_t k = m->row[x]; k < m->row[x + 1]; k++)
-					s += dense[m->col[k]] * m->val[k];
+				float s = model_row_dot(m, x, dense);
 				/* a little below the threshold: float sums may be
 				 * taken in another order by the policy */
 				if (s >= threshold - 1e-4f) {
 					mark[a] = mark[x] = 1;
 				}
 			}
-			for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
-				dense[m->col[k]] = 0.0f;
+			model_row_clear(m, a, dense);
 		}
 	}
 	free(dense);

@@ -325,34 +325,37 @@ static int64_t story_ref(struct review_ctx *c, const char *id, const json_t *obj
 static size_t shared_terms(const struct model *m, uint32_t a, uint32_t b,
 			   struct term_contrib *top)
 {
-	uint64_t i = m->row[a], ie = m->row[a + 1];
-	uint64_t j = m->row[b], je = m->row[b + 1];
 	size_t n = 0;
 
-	while (i < ie && j < je) {
-		uint32_t ta = m->col[i], tb = m->col[j];
-		float v;
-		size_t k;
+	for (uint32_t blk = 0; blk < m->n_blocks; blk++) {
+		uint64_t i = model_run_begin(m, a, blk), ie = model_run_end(m, a, blk);
+		uint64_t j = model_run_begin(m, b, blk), je = model_run_end(m, b, blk);
+		uint32_t base = blk << MODEL_BLOCK_BITS;
+		while (i < ie && j < je) {
+			uint32_t ta = base | m->term_lo[i], tb = base | m->term_lo[j];
+			float v;
+			size_t k;
 
-		if (ta < tb) {
-			i++;
-			continue;
+			if (ta < tb) {
+				i++;
+				continue;
+			}
+			if (tb < ta) {
+				j++;
+				continue;
+			}
+			v = m->val[i++] * m->val[j++];
+			/* terms come in ascending id order: a tie keeps the lower id first */
+			for (k = n; k > 0 && top[k - 1].value < v; k--)
+				;
+			if (k == REVIEW_SHARED_TERMS)
+				continue;
+			if (n < REVIEW_SHARED_TERMS)
+				n++;
+			memmove(top + k + 1, top + k, (n - 1 - k) * sizeof *top);
+			top[k].term = ta;
+			top[k].value = v;
 		}
-		if (tb < ta) {
-			j++;
-			continue;
-		}
-		v = m->val[i++] * m->val[j++];
-		/* terms come in ascending id order: a tie keeps the lower id first */
-		for (k = n; k > 0 && top[k - 1].value < v; k--)
-			;
-		if (k == REVIEW_SHARED_TERMS)
-			continue;
-		if (n < REVIEW_SHARED_TERMS)
-			n++;
-		memmove(top + k + 1, top + k, (n - 1 - k) * sizeof *top);
-		top[k].term = ta;
-		top[k].value = v;
 	}
 	return n;
 }

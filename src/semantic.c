@@ -151,12 +151,15 @@ static void run_parts(int jobs, size_t parts, part_fn fn, void *ctx)
 
 /* ---- sparse products ---- */
 
-/* A sparse matrix by rows: row r's entries are [start[r], start[r + 1]). */
+/* A sparse matrix by rows: row r's entries are [start[r], start[r + 1]),
+ * in columns index[]; or, index NULL, a model's rows (m), their columns
+ * read block by block (model.h). */
 struct sparse {
 	size_t rows;
 	const uint64_t *start;
 	const uint32_t *index;
 	const float *weight;
+	const struct model *m;
 };
 
 /* A row-major float block: `rows` rows of `cols` values, `stride` apart;
@@ -217,6 +220,22 @@ static void axpy(size_t l, float w, const float *restrict x, float *restrict y)
 		y[j] += w * x[j];
 }
 
+/* yr = row r of the model's rows times x, over l columns. */
+static inline void model_row_product(const struct model *m, size_t r, const struct block *x,
+				     size_t l, float *yr)
+{
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		const float *xk = x->data + ((size_t)k << MODEL_BLOCK_BITS) * x->stride;
+		uint64_t e = model_run_end(m, (uint32_t)r, k);
+		for (uint64_t i = model_run_begin(m, (uint32_t)r, k); i < e; i++) {
+			if (i + PREFETCH < e)
+				prefetch_row(xk + (size_t)m->term_lo[i + PREFETCH] * x->stride,
+					     l * sizeof(float));
+			axpy(l, m->val[i], xk + (size_t)m->term_lo[i] * x->stride, yr);
+		}
+	}
+}
+
 VECTOR_CLONES static void product_part(void *ctx, size_t part)
 {
 	struct product *p = ctx;
@@ -227,6 +246,10 @@ VECTOR_CLONES static void product_part(void *ctx, size_t part)
 	for (size_t r = p->bound[part]; r < p->bound[part + 1]; r++) {
 		float *yr = p->y->data + r * p->y->stride;
 		memset(yr, 0, p->y->stride * sizeof *yr);
+		if (!s->index) {
+			model_row_product(s->m, r, p->x, l, yr);
+			continue;
+		}
 		for (uint64_t i = s->start[r]; i < s->start[r + 1]; i++) {
 			if (i + PREFETCH < nnz)
 				prefetch_row(p->x->data + (size_t)s->index[i + PREFETCH] * p->x->stride,
@@ -342,16 +365,23 @@ static int transpose(const struct model *m, struct sparse *at, void **owned)
 		free(fill);
 		return -1;
 	}
-	for (uint64_t i = 0; i < m->nnz; i++)
-		start[m->col[i] + 1]++;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint32_t b = 0; b < m->n_blocks; b++) {
+			uint64_t *s = start + 1 + ((size_t)b << MODEL_BLOCK_BITS);
+			for (uint64_t i = model_run_begin(m, d, b); i < model_run_end(m, d, b); i++)
+				s[m->term_lo[i]]++;
+		}
 	for (uint32_t t = 0; t < m->n_terms; t++)
 		start[t + 1] += start[t];
 	memcpy(fill, start, ((size_t)m->n_terms + 1) * sizeof *fill);
 	for (uint32_t d = 0; d < m->n_docs; d++)
-		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			uint64_t k = fill[m->col[i]]++;
-			doc[k] = d;
-			weight[k] = m->val[i];
+		for (uint32_t b = 0; b < m->n_blocks; b++) {
+			uint64_t *f = fill + ((size_t)b << MODEL_BLOCK_BITS);
+			for (uint64_t i = model_run_begin(m, d, b); i < model_run_end(m, d, b); i++) {
+				uint64_t k = f[m->term_lo[i]]++;
+				doc[k] = d;
+				weight[k] = m->val[i];
+			}
 		}
 	free(fill);
 	at->start = start;
@@ -380,6 +410,33 @@ struct term_product {
 	struct block *y;
 };
 
+/* Adds story d's row of the model's rows times x[d] into the rows t0 ..
+ * t1 - 1 of y (term_part()'s step for a model's rows). */
+static inline void model_row_into_terms(const struct model *m, size_t d, const float *xd,
+					size_t l, size_t t0, size_t t1, struct block *y)
+{
+	for (uint32_t k = (uint32_t)(t0 >> MODEL_BLOCK_BITS);
+	     k < m->n_blocks && ((size_t)k << MODEL_BLOCK_BITS) < t1; k++) {
+		size_t base = (size_t)k << MODEL_BLOCK_BITS, from = t0 > base ? t0 - base : 0;
+		uint64_t lo = model_run_begin(m, (uint32_t)d, k), hi = model_run_end(m, (uint32_t)d, k);
+		uint64_t end = hi;
+		float *yk = y->data + base * y->stride;
+		while (lo < hi) { /* first entry with term >= t0 */
+			uint64_t mid = lo + (hi - lo) / 2;
+			if (m->term_lo[mid] < from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (uint64_t i = lo; i < end && base + m->term_lo[i] < t1; i++) {
+			if (i + PREFETCH < end && base + m->term_lo[i + PREFETCH] < t1)
+				prefetch_row(yk + (size_t)m->term_lo[i + PREFETCH] * y->stride,
+					     l * sizeof(float));
+			axpy(l, m->val[i], xd, yk + (size_t)m->term_lo[i] * y->stride);
+		}
+	}
+}
+
 VECTOR_CLONES static void term_part(void *ctx, size_t part)
 {
 	struct term_product *p = ctx;
@@ -391,6 +448,11 @@ VECTOR_CLONES static void term_part(void *ctx, size_t part)
 	if (t0 == t1)
 		return;
 	for (size_t d = 0; d < a->rows; d++) {
+		if (!a->index) {
+			model_row_into_terms(a->m, d, p->x->data + d * p->x->stride, l, t0, t1,
+					     p->y);
+			continue;
+		}
 		uint64_t lo = a->start[d], hi = a->start[d + 1], end = hi;
 		const float *xd = p->x->data + d * p->x->stride;
 
@@ -426,8 +488,12 @@ static int terms_init(struct terms *ts, const struct model *m, const struct spar
 		free(count);
 		return -1;
 	}
-	for (uint64_t i = 0; i < m->nnz; i++)
-		count[m->col[i] + 1]++;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint32_t b = 0; b < m->n_blocks; b++) {
+			uint64_t *c = count + 1 + ((size_t)b << MODEL_BLOCK_BITS);
+			for (uint64_t i = model_run_begin(m, d, b); i < model_run_end(m, d, b); i++)
+				c[m->term_lo[i]]++;
+		}
 	for (uint32_t t = 0; t < m->n_terms; t++)
 		count[t + 1] += count[t];
 	split_rows(count, m->n_terms, ts->parts, ts->bound);
@@ -953,8 +1019,8 @@ static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int job
 		     struct semantic_draw *draw, float **vecs, float **basis,
 		     uint32_t *out_dim, struct error *err)
 {
-	struct sparse a = { m->n_docs, m->row, m->col, m->val },
-		      at = { m->n_terms, m->post_start, m->post_doc, m->post_weight };
+	struct sparse a = { m->n_docs, m->row, NULL, m->val, m },
+		      at = { m->n_terms, m->post_start, m->post_doc, m->post_weight, NULL };
 	struct terms ts = { &a, 0, NULL };
 	size_t n = m->n_docs, t = m->n_terms, l = (size_t)dim + OVERSAMPLE, k, parts;
 	struct dense d;
@@ -1138,17 +1204,18 @@ static void pick_sample(size_t n, size_t s, uint64_t seed, unsigned char *picked
 }
 
 /* A model of the s sampled stories' rows (copied), with m's terms. *owned
- * gets the three arrays to free. -1 when memory runs out. */
+ * gets the four arrays to free. -1 when memory runs out. */
 static int sample_model(const struct model *m, size_t s, uint64_t seed, struct model *out,
 			void **owned)
 {
 	unsigned char *picked = malloc(m->n_docs ? m->n_docs : 1);
 	uint64_t nnz = 0, *row;
-	uint32_t *col;
+	uint16_t *lo;
+	uint32_t *end;
 	float *val;
-	size_t i = 0;
+	size_t i = 0, nb = m->n_blocks;
 
-	owned[0] = owned[1] = owned[2] = NULL;
+	owned[0] = owned[1] = owned[2] = owned[3] = NULL;
 	if (!picked)
 		return -1;
 	pick_sample(m->n_docs, s, seed, picked);
@@ -1156,12 +1223,14 @@ static int sample_model(const struct model *m, size_t s, uint64_t seed, struct m
 		if (picked[d])
 			nnz += m->row[d + 1] - m->row[d];
 	row = malloc((s + 1) * sizeof *row);
-	col = malloc((nnz ? nnz : 1) * sizeof *col);
+	lo = malloc((nnz ? nnz : 1) * sizeof *lo);
 	val = malloc((nnz ? nnz : 1) * sizeof *val);
+	end = malloc((s * nb + 1) * sizeof *end);
 	owned[0] = row;
-	owned[1] = col;
+	owned[1] = lo;
 	owned[2] = val;
-	if (!row || !col || !val) {
+	owned[3] = end;
+	if (!row || !lo || !val || !end) {
 		free(picked);
 		return -1;
 	}
@@ -1170,8 +1239,9 @@ static int sample_model(const struct model *m, size_t s, uint64_t seed, struct m
 		uint64_t len = m->row[d + 1] - m->row[d];
 		if (!picked[d])
 			continue;
-		memcpy(col + row[i], m->col + m->row[d], len * sizeof *col);
+		memcpy(lo + row[i], m->term_lo + m->row[d], len * sizeof *lo);
 		memcpy(val + row[i], m->val + m->row[d], len * sizeof *val);
+		memcpy(end + i * nb, m->block_end + d * nb, nb * sizeof *end);
 		row[i + 1] = row[i] + len;
 		i++;
 	}
@@ -1181,7 +1251,9 @@ static int sample_model(const struct model *m, size_t s, uint64_t seed, struct m
 	out->n_terms = m->n_terms;
 	out->nnz = nnz;
 	out->row = row;
-	out->col = col;
+	out->n_blocks = m->n_blocks;
+	out->block_end = end;
+	out->term_lo = lo;
 	out->val = val;
 	return 0;
 }
@@ -1221,7 +1293,7 @@ int semantic_fit_drawn(const struct model *m, uint32_t dim, uint64_t seed, int j
 		       float **basis, uint32_t *out_dim, struct error *err)
 {
 	struct model sm;
-	void *owned[3] = { NULL, NULL, NULL };
+	void *owned[4] = { NULL, NULL, NULL, NULL };
 	float *svecs = NULL, *w = NULL;
 	uint32_t k = 0;
 	int rc;
@@ -1238,7 +1310,7 @@ int semantic_fit_drawn(const struct model *m, uint32_t dim, uint64_t seed, int j
 	else
 		rc = fit_basis(&sm, dim, seed, jobs, draw, &svecs, &w, &k, err);
 	free(svecs);
-	for (int i = 0; i < 3; i++)
+	for (int i = 0; i < 4; i++)
 		free(owned[i]);
 	if (rc)
 		return -1;
@@ -1249,7 +1321,7 @@ int semantic_fit_drawn(const struct model *m, uint32_t dim, uint64_t seed, int j
 		return error_set(err, NULL, "out of memory for the latent space");
 	}
 	{
-		struct sparse a = { m->n_docs, m->row, m->col, m->val };
+		struct sparse a = { m->n_docs, m->row, NULL, m->val, m };
 		struct block wb = { w, m->n_terms, k, k, 0 }, out = { *vecs, m->n_docs, k, k, 0 };
 		struct fold f = { *vecs, m->n_docs, k };
 		multiply(&a, &wb, &out, jobs);

@@ -136,7 +136,7 @@ static double weight(const struct model *m, uint32_t d, const char *name)
 	int64_t t = term_id(m, name);
 
 	for (uint64_t i = m->row[d]; t >= 0 && i < m->row[d + 1]; i++)
-		if (m->col[i] == (uint32_t)t)
+		if (model_term_at(m, d, i) == (uint32_t)t)
 			return m->val[i];
 	return 0.0;
 }
@@ -179,9 +179,9 @@ static void test_rows_are_unit_length_with_ascending_terms(void **state)
 		double sum = 0;
 		assert_true(m.row[d + 1] > m.row[d]);
 		for (uint64_t i = m.row[d]; i < m.row[d + 1]; i++) {
-			assert_true(m.col[i] < m.n_terms);
+			assert_true(model_term_at(&m, d, i) < m.n_terms);
 			if (i > m.row[d])
-				assert_true(m.col[i] > m.col[i - 1]);
+				assert_true(model_term_at(&m, d, i) > model_term_at(&m, d, i - 1));
 			assert_true(m.val[i] > 0.0f);
 			sum += (double)m.val[i] * m.val[i];
 		}
@@ -403,8 +403,12 @@ static void assert_models_equal(const struct model *a, const struct model *b)
 		assert_memory_equal(a->doc_field, b->doc_field,
 				    a->n_docs * MODEL_FIELDS * sizeof *a->doc_field);
 	assert_memory_equal(a->row, b->row, (a->n_docs + 1) * sizeof *a->row);
+	assert_int_equal(a->n_blocks, b->n_blocks);
+	if (a->n_docs)
+		assert_memory_equal(a->block_end, b->block_end,
+				    (size_t)a->n_docs * a->n_blocks * sizeof *a->block_end);
 	if (a->nnz) {
-		assert_memory_equal(a->col, b->col, a->nnz * sizeof *a->col);
+		assert_memory_equal(a->term_lo, b->term_lo, a->nnz * sizeof *a->term_lo);
 		assert_memory_equal(a->val, b->val, a->nnz * sizeof *a->val);
 	}
 	assert_int_equal(a->params.min_df, b->params.min_df);
@@ -693,7 +697,7 @@ static void test_builder_counts_read_back_exactly(void **state)
 			float want = (float)(w[i] * norm), got = -1.0f;
 			snprintf(name, sizeof name, "w%u", (unsigned)spill_term(d, i));
 			for (uint64_t k = m.row[d]; k < m.row[d + 1]; k++)
-				if (!strcmp(model_term(&m, m.col[k]), name))
+				if (!strcmp(model_term(&m, model_term_at(&m, d, k)), name))
 					got = m.val[k];
 			assert_memory_equal(&got, &want, sizeof got);
 		}
@@ -715,7 +719,7 @@ static void test_model_is_the_same_for_any_jobs(void **state)
 		double norm = 0;
 		for (uint64_t i = one.row[d]; i < one.row[d + 1]; i++) {
 			if (i > one.row[d])
-				assert_true(one.col[i - 1] < one.col[i]);
+				assert_true(model_term_at(&one, d, i - 1) < model_term_at(&one, d, i));
 			norm += (double)one.val[i] * one.val[i];
 		}
 		assert_true(fabs(norm - 1.0) < 1e-4);
@@ -935,8 +939,7 @@ static void test_lead_signatures_survive_a_save_and_a_load(void **state)
 }
 
 /* The number signatures the builder makes from title and text, kept
- * through a save and a load; a version 3 file (thirteen sections) loads
- * without them. */
+ * through a save and a load. */
 static void test_number_signatures_survive_a_save_and_a_load(void **state)
 {
 	static const char *const title[2] = { "Quake of 7.1 kills 40", "Storm" };
@@ -975,35 +978,216 @@ static void test_number_signatures_survive_a_save_and_a_load(void **state)
 	assert_memory_equal(m.numbers + NUMBERS_SLOTS, want, sizeof want);
 	model_free(&m);
 	model_free(&built);
-	restamp(path, 3, 13); /* version 3: thirteen sections, no numbers */
-	assert_int_equal(model_load(path, &m, &err), 0);
-	assert_non_null(m.lead_sig);
-	assert_null(m.numbers);
+}
+
+/* A file of an older version (term ids of 32 bits) is refused, naming
+ * the file, its version and the way out; model_map() refuses it too. The
+ * news model's bytes restamped as each older version with its section
+ * count (8, 12, 13, 14) and the checksum made again. */
+static void test_older_format_is_refused_naming_the_file(void **state)
+{
+	static const uint32_t sections[] = { 0, 8, 12, 13, 14 };
+	struct model built, m;
+	const char *path = testutil_path("old.model");
+
+	(void)state;
+	build(news, NEWS, NULL, &built);
+	for (uint32_t v = 1; v <= 4; v++) {
+		struct error err = { "" };
+		char want[32];
+		assert_int_equal(model_save(&built, path, &err), 0);
+		restamp(path, v, sections[v]);
+		memset(&m, 0x5a, sizeof m);
+		assert_int_equal(model_load(path, &m, &err), -1);
+		assert_null(m.storage);
+		assert_non_null(strstr(err.message, path));
+		snprintf(want, sizeof want, "version %u", (unsigned)v);
+		assert_non_null(strstr(err.message, want));
+		assert_non_null(strstr(err.message, "rebuild"));
+		assert_int_equal(model_map(path, &m, &err), -1);
+		assert_non_null(strstr(err.message, path));
+	}
+	model_free(&built);
+}
+
+/* The term id and weight of entry j of story d of the wide hand-made model
+ * below: ids across four blocks of 2^16 (the last one partly used), each
+ * row ascending; story 0 is empty, story 1 holds the ids either side of
+ * every block boundary, story 2 only ids of the last block (its earlier
+ * blocks empty), the others ids from a start of their own with a stride
+ * that spreads them over every block. */
+#define WIDE_TERMS 200000u
+#define WIDE_DOCS 40u
+static uint32_t wide_len(uint32_t d)
+{
+	return d == 0 ? 0 : d == 1 ? 8 : d == 2 ? 5 : 30 + d * 97 % 300;
+}
+
+static uint32_t wide_term(uint32_t d, uint32_t j)
+{
+	static const uint32_t edges[8] = { 0, 65535, 65536, 131071, 131072, 196607, 196608,
+					   WIDE_TERMS - 1 };
+	if (d == 1)
+		return edges[j];
+	if (d == 2)
+		return 196608 + 11 * j;
+	/* from a start of its own, a stride spreading the row over the ids */
+	return d * 1231 % 11000 + j * ((WIDE_TERMS - 11000) / wide_len(d));
+}
+
+static float wide_weight(uint32_t d, uint32_t j)
+{
+	return (float)(d * 1000 + j + 1) / 1048576.0f;
+}
+
+/* Checks every (id, weight) of m against wide_term()/wide_weight(), by
+ * model_row_terms(), model_term_at() and the runs, and a dot product
+ * through model_row_scatter()/model_row_dot(). */
+static void assert_wide_rows(const struct model *m)
+{
+	uint32_t *ids = malloc(WIDE_TERMS * sizeof *ids);
+	float *dense = calloc(WIDE_TERMS, sizeof *dense);
+
+	assert_non_null(ids);
+	assert_non_null(dense);
+	assert_int_equal(m->n_docs, WIDE_DOCS);
+	assert_int_equal(m->n_terms, WIDE_TERMS);
+	assert_int_equal(m->n_blocks, 4);
+	for (uint32_t d = 0; d < WIDE_DOCS; d++) {
+		size_t n = model_row_terms(m, d, ids);
+		float want = 0.0f, dot;
+		assert_int_equal(n, wide_len(d));
+		assert_int_equal(m->row[d + 1] - m->row[d], n);
+		for (uint32_t j = 0; j < n; j++) {
+			uint64_t i = m->row[d] + j;
+			uint32_t k = wide_term(d, j) >> 16;
+			assert_int_equal(ids[j], wide_term(d, j));
+			assert_int_equal(model_term_at(m, d, i), wide_term(d, j));
+			assert_true(model_run_begin(m, d, k) <= i && i < model_run_end(m, d, k));
+			assert_true(m->val[i] == wide_weight(d, j));
+			want += wide_weight(d, j) * wide_weight(d, j);
+		}
+		assert_int_equal(model_run_end(m, d, m->n_blocks - 1), m->row[d + 1]);
+		model_row_scatter(m, d, dense);
+		for (uint32_t j = 0; j < n; j++)
+			assert_true(dense[wide_term(d, j)] == wide_weight(d, j));
+		dot = model_row_dot(m, d, dense);
+		assert_memory_equal(&dot, &want, sizeof dot);
+		model_row_clear(m, d, dense);
+		for (uint32_t t = 0; t < WIDE_TERMS; t++)
+			assert_true(dense[t] == 0.0f);
+	}
+	free(ids);
+	free(dense);
+}
+
+/* Rows over more than 2^16 terms cross blocks: every (id, weight) reads
+ * back from the model made of them, and from the file it is saved to
+ * (loaded and mapped), whose postings are their transpose. */
+static void test_rows_across_blocks_read_back(void **state)
+{
+	struct model_parts parts;
+	struct model m, loaded;
+	struct error err = { "" };
+	struct buf strings = BUF_INIT;
+	const char *path = testutil_path("wide.model");
+	uint64_t nnz = 0;
+
+	(void)state;
+	memset(&parts, 0, sizeof parts);
+	model_params_default(&parts.params);
+	parts.n_docs = WIDE_DOCS;
+	parts.n_terms = WIDE_TERMS;
+	for (uint32_t d = 0; d < WIDE_DOCS; d++)
+		nnz += wide_len(d);
+	parts.nnz = nnz;
+	parts.row = calloc(WIDE_DOCS + 1, sizeof *parts.row);
+	parts.col = malloc(nnz * sizeof *parts.col);
+	parts.val = malloc(nnz * sizeof *parts.val);
+	parts.doc_field = calloc((size_t)WIDE_DOCS * MODEL_FIELDS, sizeof *parts.doc_field);
+	parts.term_name = malloc(WIDE_TERMS * sizeof *parts.term_name);
+	parts.df = calloc(WIDE_TERMS, sizeof *parts.df);
+	assert_true(parts.row && parts.col && parts.val && parts.doc_field && parts.term_name &&
+		    parts.df);
+	assert_int_equal(buf_addc(&strings, '\0'), 0);
+	for (uint32_t t = 0; t < WIDE_TERMS; t++) {
+		char name[16];
+		int len = snprintf(name, sizeof name, "t%u", (unsigned)t);
+		parts.term_name[t] = strings.len;
+		assert_int_equal(buf_add(&strings, name, (size_t)len + 1), 0);
+	}
+	nnz = 0;
+	for (uint32_t d = 0; d < WIDE_DOCS; d++) {
+		char id[16];
+		int len = snprintf(id, sizeof id, "w%02u", (unsigned)d);
+		parts.doc_field[(size_t)d * MODEL_FIELDS + MODEL_ID] = strings.len;
+		assert_int_equal(buf_add(&strings, id, (size_t)len + 1), 0);
+		for (uint32_t j = 0; j < wide_len(d); j++) {
+			if (j)
+				assert_true(wide_term(d, j) > wide_term(d, j - 1));
+			parts.df[wide_term(d, j)]++;
+			parts.col[nnz] = wide_term(d, j);
+			parts.val[nnz++] = wide_weight(d, j);
+		}
+		parts.row[d + 1] = nnz;
+	}
+	parts.strings_len = strings.len;
+	parts.strings = buf_detach(&strings, NULL);
+	assert_int_equal(model_from_parts(&parts, &m, &err), 0);
+	assert_wide_rows(&m);
+	assert_int_equal(model_save(&m, path, &err), 0);
+	assert_int_equal(model_load(path, &loaded, &err), 0);
+	assert_models_equal(&m, &loaded);
+	assert_wide_rows(&loaded);
+	/* the postings written are the rows' transpose */
+	for (uint32_t t = 0; t < WIDE_TERMS; t++)
+		for (uint64_t k = loaded.post_start[t]; k < loaded.post_start[t + 1]; k++) {
+			uint32_t d = loaded.post_doc[k];
+			int found = 0;
+			for (uint64_t i = loaded.row[d]; i < loaded.row[d + 1]; i++)
+				found |= model_term_at(&loaded, d, i) == t &&
+					 loaded.val[i] == loaded.post_weight[k];
+			assert_true(found);
+		}
+	assert_int_equal(loaded.post_start[WIDE_TERMS], loaded.nnz);
+	model_free(&loaded);
+	assert_int_equal(model_map(path, &loaded, &err), 0);
+	assert_wide_rows(&loaded);
+	model_free(&loaded);
 	model_free(&m);
 }
 
-/* A version 2 file (twelve sections, no lead signatures): the signed
- * model's bytes with the version and section count of version 2 and the
- * checksum made again. */
-static void test_version_2_file_loads_without_lead_signatures(void **state)
+/* The builder's rows over more than 2^16 terms: each story holds the very
+ * terms it was given (by name), across blocks. */
+static void test_builder_rows_across_blocks_hold_their_terms(void **state)
 {
-	struct model built, m;
-	struct error err = { "" };
-	const char *path = testutil_path("v2.model");
+	struct model m;
+	uint32_t x = 12345, ids[400];
 
 	(void)state;
-	build_signed(&built);
-	assert_int_equal(model_save(&built, path, &err), 0);
-	restamp(path, 2, 12);
-	assert_int_equal(model_load(path, &m, &err), 0);
-	assert_null(m.lead_sig);
-	assert_int_equal(m.n_docs, 3);
-	assert_string_equal(model_doc(&m, 1, MODEL_ID), "b");
+	build_wide(1, &m);
+	assert_true(m.n_blocks >= 2);
+	for (uint32_t d = 0; d < m.n_docs; d++) {
+		size_t n = 1 + (size_t)(d * 7919) % 400, got;
+		uint32_t start;
+		char *seen = calloc(100000, 1);
+		assert_non_null(seen);
+		x = x * 1103515245u + 12345u;
+		start = (x >> 8) % 100000;
+		for (size_t i = 0; i < n; i++)
+			seen[(start + i * 173) % 100000] = 1;
+		got = model_row_terms(&m, d, ids);
+		assert_int_equal(got, n);
+		for (size_t i = 0; i < got; i++) {
+			const char *name = model_term(&m, ids[i]);
+			unsigned t;
+			assert_int_equal(sscanf(name, "t%u", &t), 1);
+			assert_int_equal(seen[t], 1);
+			seen[t] = 2; /* each once */
+		}
+		free(seen);
+	}
 	model_free(&m);
-	/* a version 3 file with twelve sections is not one */
-	restamp(path, 3, 12);
-	assert_int_equal(model_load(path, &m, &err), -1);
-	model_free(&built);
 }
 
 static void test_load_rejects_wrong_magic(void **state)
@@ -1070,7 +1254,9 @@ int main(void)
 		cmocka_unit_test(test_lead_signatures_survive_a_save_and_a_load),
 		cmocka_unit_test(test_number_signatures_survive_a_save_and_a_load),
 		cmocka_unit_test(test_builder_counts_read_back_exactly),
-		cmocka_unit_test(test_version_2_file_loads_without_lead_signatures),
+		cmocka_unit_test(test_older_format_is_refused_naming_the_file),
+		cmocka_unit_test(test_rows_across_blocks_read_back),
+		cmocka_unit_test(test_builder_rows_across_blocks_hold_their_terms),
 		cmocka_unit_test(test_load_rejects_truncated_file),
 		cmocka_unit_test(test_load_rejects_flipped_byte),
 		cmocka_unit_test(test_load_rejects_missing_and_non_regular_files),

@@ -266,7 +266,9 @@ static void test_released_build_is_the_same_for_any_thread_count(void **state)
 		assert_int_equal(m.n_terms, want.n_terms);
 		assert_true(m.nnz == want.nnz);
 		assert_memory_equal(m.row, want.row, ((size_t)m.n_docs + 1) * sizeof *m.row);
-		assert_memory_equal(m.col, want.col, m.nnz * sizeof *m.col);
+		assert_memory_equal(m.term_lo, want.term_lo, m.nnz * sizeof *m.term_lo);
+		assert_memory_equal(m.block_end, want.block_end,
+				    (size_t)m.n_docs * m.n_blocks * sizeof *m.block_end);
 		assert_memory_equal(m.val, want.val, m.nnz * sizeof *m.val);
 		assert_memory_equal(m.lead_sig, want.lead_sig,
 				    (size_t)m.n_docs * ANALYZE_LEAD_SLOTS * sizeof *m.lead_sig);

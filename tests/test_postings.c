@@ -18,6 +18,7 @@
 
 #include "model.h"
 #include "postings.h"
+#include "testutil.h"
 
 /* Rows in plain arrays, and a struct model that points at them (only
  * what postings_build() reads). */
@@ -60,13 +61,14 @@ static void rows_end_story(struct rows *r, uint32_t d)
 
 static const struct model *rows_model(struct rows *r)
 {
+	testutil_rows_free(&r->m);
 	memset(&r->m, 0, sizeof r->m);
 	r->m.n_docs = r->n_docs;
 	r->m.n_terms = r->n_terms;
 	r->m.nnz = r->nnz;
 	r->m.row = r->row;
-	r->m.col = r->col;
 	r->m.val = r->val;
+	testutil_split_rows(&r->m, r->col);
 	return &r->m;
 }
 
@@ -75,6 +77,7 @@ static void rows_free(struct rows *r)
 	free(r->row);
 	free(r->col);
 	free(r->val);
+	testutil_rows_free(&r->m);
 }
 
 /* Decodes every list of p block by block and checks it against the rows'

@@ -319,13 +319,13 @@ static size_t brute_scores(const struct model *m, uint32_t d, size_t n_terms, do
 
 	memset(row, 0, n_terms * sizeof *row);
 	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
-		row[m->col[i]] = m->val[i];
+		row[model_term_at(m, d, i)] = m->val[i];
 	for (uint32_t o = 0; o < m->n_docs; o++) {
 		double s = 0;
 		if (o == d)
 			continue;
 		for (uint64_t i = m->row[o]; i < m->row[o + 1]; i++)
-			s += row[m->col[i]] * m->val[i];
+			s += row[model_term_at(m, o, i)] * m->val[i];
 		if (s > 1e-9)
 			all[n++] = s;
 	}
@@ -631,7 +631,8 @@ static void test_approximate_selects_the_best_candidates(void **state)
 			float s = 0.0f;
 			for (uint64_t a = m.row[d]; a < m.row[d + 1]; a++)
 				for (uint64_t b = m.row[x->doc]; b < m.row[x->doc + 1]; b++)
-					if (m.col[a] == m.col[b])
+					if (model_term_at(&m, d, a) ==
+					    model_term_at(&m, x->doc, b))
 						s += m.val[a] * m.val[b];
 			assert_float_equal(x->score, s, 1e-5);
 		}
@@ -721,7 +722,7 @@ static void test_short_and_long_stories_score_exactly(void **state)
 			const struct neighbor *x = &list_of(&approx, d)[i];
 			double s = 0;
 			for (uint64_t k = m.row[x->doc]; k < m.row[x->doc + 1]; k++)
-				s += row[m.col[k]] * m.val[k];
+				s += row[model_term_at(&m, x->doc, k)] * m.val[k];
 			assert_float_equal(x->score, s, 1e-5);
 		}
 	}
@@ -808,9 +809,10 @@ static size_t exact_list_here(const struct model *m, uint32_t d, float w, size_t
 		if (o == d)
 			continue;
 		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
-			while (j < m->row[o + 1] && m->col[j] < m->col[i])
+			uint32_t t = model_term_at(m, d, i);
+			while (j < m->row[o + 1] && model_term_at(m, o, j) < t)
 				j++;
-			if (j < m->row[o + 1] && m->col[j] == m->col[i])
+			if (j < m->row[o + 1] && model_term_at(m, o, j) == t)
 				s += m->val[i] * m->val[j];
 		}
 		if (s > 0.0f)
@@ -856,8 +858,9 @@ static void test_exact_lists_bit_for_bit(void **state)
 	model_set_latent(&m, latent, DIM);
 	for (uint32_t t = 0; t < TERMS; t++) {
 		size_t df = 0;
-		for (uint64_t i = 0; i < m.nnz; i++)
-			df += m.col[i] == t;
+		for (uint32_t d = 0; d < m.n_docs; d++)
+			for (uint64_t i = m.row[d]; i < m.row[d + 1]; i++)
+				df += model_term_at(&m, d, i) == t;
 		if (df)
 			remainders[df % 4]++;
 	}

@@ -298,7 +298,7 @@ static void test_review_data_carries_items_duplicates_and_shared_terms(void **st
 
 		for (uint64_t p = m.row[0]; p < m.row[1]; p++)
 			for (uint64_t q = m.row[1]; q < m.row[2]; q++)
-				if (m.col[p] == m.col[q])
+				if (model_term_at(&m, 0, p) == model_term_at(&m, 1, q))
 					cos += (double)m.val[p] * m.val[q];
 		assert_float_equal(sum, cos, 1e-3);
 	}

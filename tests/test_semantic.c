@@ -21,6 +21,7 @@
 #include <gsl/gsl_matrix.h>
 
 #include "semantic.h"
+#include "testutil.h"
 
 /* A model with only what semantic reads: the rows, and optionally postings. */
 struct matrix {
@@ -89,8 +90,8 @@ static void make_matrix(struct matrix *x, uint32_t n, uint32_t t, uint32_t topic
 	x->m.n_terms = t;
 	x->m.nnz = nnz;
 	x->m.row = x->row;
-	x->m.col = x->col;
 	x->m.val = x->val;
+	testutil_split_rows(&x->m, x->col);
 	if (with_postings) {
 		uint64_t *fill = calloc((size_t)t + 1, sizeof *fill);
 		x->post_start = calloc((size_t)t + 1, sizeof *x->post_start);
@@ -139,6 +140,7 @@ static void free_matrix(struct matrix *x)
 	free(x->row);
 	free(x->col);
 	free(x->val);
+	testutil_rows_free(&x->m);
 	free(x->post_start);
 	free(x->post_doc);
 	free(x->post_weight);

@@ -26,6 +26,43 @@
 
 static char folder[512];
 
+void testutil_split_rows(struct model *m, const uint32_t *col)
+{
+	uint32_t nb = model_blocks(m->n_terms);
+	uint16_t *lo = malloc((m->nnz ? m->nnz : 1) * sizeof *lo);
+	uint32_t *end = calloc((size_t)m->n_docs * nb + 1, sizeof *end);
+
+	assert_non_null(lo);
+	assert_non_null(end);
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++) {
+			lo[i] = (uint16_t)(col[i] % MODEL_BLOCK_TERMS);
+			/* this entry counts in its block and every later one */
+			for (uint32_t k = col[i] / MODEL_BLOCK_TERMS; k < nb; k++)
+				end[(size_t)d * nb + k]++;
+		}
+	m->n_blocks = nb;
+	m->term_lo = lo;
+	m->block_end = end;
+}
+
+void testutil_rows_free(struct model *m)
+{
+	free((void *)m->term_lo);
+	free((void *)m->block_end);
+	m->term_lo = NULL;
+	m->block_end = NULL;
+}
+
+size_t testutil_row_terms(const struct model *m, uint32_t d, uint32_t *ids)
+{
+	size_t n = 0;
+
+	for (uint64_t i = m->row[d]; i < m->row[d + 1]; i++)
+		ids[n++] = model_term_at(m, d, i);
+	return n;
+}
+
 static int remove_entry(const char *path, const struct stat *st, int flag,
 			struct FTW *ftw)
 {

@@ -11,6 +11,7 @@
 #ifndef RELATED_TESTUTIL_H
 #define RELATED_TESTUTIL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* Makes the folder; 0, or -1 with errno set. `state` is unused (cmocka's
@@ -41,6 +42,19 @@ struct model;
 int testutil_model_from_dense(struct model *m, uint32_t n_docs, uint32_t n_terms,
 			      const float *dense, const char *id_prefix, int id_width,
 			      const char *const *fields, int raw);
+
+/* Gives m (n_docs, n_terms, nnz and row set) the term ids col[0 .. nnz)
+ * (ascending within each row) in the model's blocked layout: sets
+ * m->n_blocks and points m->term_lo and m->block_end at arrays malloc'd
+ * here, which testutil_rows_free() releases. For tests that build a
+ * struct model by hand. */
+void testutil_split_rows(struct model *m, const uint32_t *col);
+void testutil_rows_free(struct model *m);
+
+/* Row d's term ids into ids (room for its length); returns the length:
+ * model_row_terms() for tests, read entry by entry with model_term_at(),
+ * a different walk than the one under test. */
+size_t testutil_row_terms(const struct model *m, uint32_t d, uint32_t *ids);
 
 /* Whether a warnings list (article.h: one code per line; NULL: none)
  * holds the code `w`. */
