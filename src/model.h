@@ -173,15 +173,14 @@ static inline uint64_t model_run_end(const struct model *m, uint32_t d, uint32_t
  * row[d + 1] - row[d]); returns the length. */
 static inline size_t model_row_terms(const struct model *m, uint32_t d, uint32_t *ids)
 {
-	size_t n = 0;
+	const uint32_t *end = m->block_end + (size_t)d * m->n_blocks;
+	const uint16_t *lo = m->term_lo + m->row[d];
+	size_t i = 0;
 
-	for (uint32_t k = 0; k < m->n_blocks; k++) {
-		uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k);
-		uint32_t base = k << MODEL_BLOCK_BITS;
-		for (; i < e; i++)
-			ids[n++] = base | m->term_lo[i];
-	}
-	return n;
+	for (uint32_t k = 0; k < m->n_blocks; k++)
+		for (size_t e = end[k], base = (size_t)k << MODEL_BLOCK_BITS; i < e; i++)
+			ids[i] = base | lo[i];
+	return i;
 }
 
 /* The term id of entry i of row d (row[d] <= i < row[d + 1]): for readers
@@ -199,34 +198,55 @@ static inline uint32_t model_term_at(const struct model *m, uint32_t d, uint64_t
  * least n_terms floats). */
 static inline void model_row_scatter(const struct model *m, uint32_t d, float *dense)
 {
+	const uint32_t *end = m->block_end + (size_t)d * m->n_blocks;
+	const uint16_t *lo = m->term_lo + m->row[d];
+	const float *val = m->val + m->row[d];
+	size_t i = 0;
+
 	for (uint32_t k = 0; k < m->n_blocks; k++) {
 		float *dk = dense + ((size_t)k << MODEL_BLOCK_BITS);
-		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++)
-			dk[m->term_lo[i]] = m->val[i];
+		for (size_t e = end[k]; i < e; i++)
+			dk[lo[i]] = val[i];
 	}
 }
 
 /* dense[t] = 0 for each term t of row d: undoes model_row_scatter(). */
 static inline void model_row_clear(const struct model *m, uint32_t d, float *dense)
 {
+	const uint32_t *end = m->block_end + (size_t)d * m->n_blocks;
+	const uint16_t *lo = m->term_lo + m->row[d];
+	size_t i = 0;
+
 	for (uint32_t k = 0; k < m->n_blocks; k++) {
 		float *dk = dense + ((size_t)k << MODEL_BLOCK_BITS);
-		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++)
-			dk[m->term_lo[i]] = 0.0f;
+		for (size_t e = end[k]; i < e; i++)
+			dk[lo[i]] = 0.0f;
 	}
 }
 
 /* The sum of dense[t] times row d's weight of t over its terms, added in
- * ascending term order from +0 (the same float as a walk of full ids). */
+ * ascending term order from +0 (the same float as a walk of full ids:
+ * the products are taken four at a time but added one after the other). */
 static inline float model_row_dot(const struct model *m, uint32_t d, const float *dense)
 {
-	const uint16_t *restrict lo = m->term_lo;
-	const float *restrict val = m->val;
+	const uint32_t *end = m->block_end + (size_t)d * m->n_blocks;
+	const uint16_t *restrict lo = m->term_lo + m->row[d];
+	const float *restrict val = m->val + m->row[d];
+	size_t i = 0;
 	float s = 0.0f;
 
 	for (uint32_t k = 0; k < m->n_blocks; k++) {
 		const float *restrict dk = dense + ((size_t)k << MODEL_BLOCK_BITS);
-		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++)
+		size_t e = end[k];
+		for (; i + 4 <= e; i += 4) {
+			float p0 = dk[lo[i]] * val[i], p1 = dk[lo[i + 1]] * val[i + 1];
+			float p2 = dk[lo[i + 2]] * val[i + 2], p3 = dk[lo[i + 3]] * val[i + 3];
+			s += p0;
+			s += p1;
+			s += p2;
+			s += p3;
+		}
+		for (; i < e; i++)
 			s += dk[lo[i]] * val[i];
 	}
 	return s;

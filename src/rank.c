@@ -282,14 +282,15 @@ static uint64_t gallop(const uint16_t *col, uint64_t k, uint64_t e, uint32_t t)
 /* Story d's (term, weight) pairs into out, ascending; returns how many. */
 static size_t row_pairs(const struct model *m, uint32_t d, struct neighbor *out)
 {
-	size_t n = 0;
+	const uint32_t *end = m->block_end + (size_t)d * m->n_blocks;
+	const uint16_t *lo = m->term_lo + m->row[d];
+	const float *val = m->val + m->row[d];
+	size_t i = 0;
 
-	for (uint32_t k = 0; k < m->n_blocks; k++) {
-		uint32_t base = k << MODEL_BLOCK_BITS;
-		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++)
-			out[n++] = (struct neighbor){ base | m->term_lo[i], m->val[i] };
-	}
-	return n;
+	for (uint32_t k = 0; k < m->n_blocks; k++)
+		for (size_t e = end[k], base = (size_t)k << MODEL_BLOCK_BITS; i < e; i++)
+			out[i] = (struct neighbor){ base | lo[i], val[i] };
+	return i;
 }
 
 /* Scatters story d's row into w->dense, w->held (when kept) and w->resid
@@ -347,19 +348,19 @@ static float rescore(const struct model *m, const struct worker *w, size_t nu, u
 	if (!nu)
 		return 0.0f;
 	if (m->row[x + 1] - m->row[x] <= LOOKUP_RATIO * (uint64_t)nu) {
-		const uint16_t *restrict lo = m->term_lo;
-		const float *restrict val = m->val;
+		const uint32_t *end = m->block_end + (size_t)x * m->n_blocks;
+		const uint16_t *restrict lo = m->term_lo + m->row[x];
+		const float *restrict val = m->val + m->row[x], *restrict dense = w->dense;
 		const uint64_t *restrict held = w->held;
+		size_t i = 0;
 		if (!held)
-			return model_row_dot(m, x, w->dense);
-		for (uint32_t b = 0; b < m->n_blocks; b++) {
-			uint32_t base = b << MODEL_BLOCK_BITS;
-			for (k = model_run_begin(m, x, b), e = model_run_end(m, x, b); k < e; k++) {
-				uint32_t t = base | lo[k];
+			return model_row_dot(m, x, dense);
+		for (uint32_t b = 0; b < m->n_blocks; b++)
+			for (size_t stop = end[b], base = (size_t)b << MODEL_BLOCK_BITS; i < stop; i++) {
+				uint32_t t = base | lo[i];
 				if (held[t >> 6] >> (t & 63) & 1)
-					s += w->dense[t] * val[k];
+					s += dense[t] * val[i];
 			}
-		}
 		return s;
 	}
 	/* the story's terms, ascending, looked up in x's run of their block */
