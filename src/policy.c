@@ -1231,21 +1231,18 @@ static void event_views(const struct model *m, const struct name_sets *ns,
 		uint32_t a = work[u].doc;
 		if (p[u] < sure)
 			continue;
-		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
-			dense[m->col[k]] = m->val[k];
+		model_row_scatter(m, a, dense);
 		for (size_t i = 0; i < nw; i++) {
 			uint32_t b = work[i].doc;
-			float c = 0.0f;
+			float c;
 			if (!(wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW && p[i] < sure))
 				continue;
-			for (uint64_t k = m->row[b]; k < m->row[b + 1]; k++)
-				c += dense[m->col[k]] * m->val[k];
+			c = model_row_dot(m, b, dense);
 			acc[i] += (float)relatedness_logit(
 				c, best > 0.0f ? (double)work[i].score / best : 0.0,
 				names_shared(ns, a, b), policy_numbers_disagree(m, a, b));
 		}
-		for (uint64_t k = m->row[a]; k < m->row[a + 1]; k++)
-			dense[m->col[k]] = 0.0f;
+		model_row_clear(m, a, dense);
 	}
 	for (size_t i = 0; i < nw; i++)
 		if (wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW && p[i] < sure)
