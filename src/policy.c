@@ -1191,9 +1191,8 @@ static double log_odds(float p)
 	return log(q / (1.0 - q));
 }
 
-float policy_show_floor(float cutoff, int linked)
+float policy_show_floor(float cutoff)
 {
-	(void)linked; /* the story's event may lift any doubtful candidate */
 	return POLICY_GROUP_LOW < cutoff ? POLICY_GROUP_LOW : cutoff;
 }
 

@@ -256,12 +256,11 @@ float policy_relatedness_names(float tfidf, float score, float best, float names
 float policy_relatedness_full(float tfidf, float score, float best, float names, float numdis);
 
 /* The least probability with which a candidate can show under `cutoff`
- * (0 < cutoff <= 1): the least of the cutoff and POLICY_GROUP_LOW, whether
- * or not it is `linked` (has another candidate at a TF-IDF cosine of
- * POLICY_GROUP_LINK or more, so that a group may carry it): the story's
- * event (above, after the groups' constants) may lift any doubtful
- * candidate, linked or not. query's refresh bounds a new story with it. */
-float policy_show_floor(float cutoff, int linked);
+ * (0 < cutoff <= 1): the least of the cutoff and POLICY_GROUP_LOW, since
+ * the story's event (above, after the groups' constants) may lift any
+ * doubtful candidate, linked to another or not. query's refresh bounds a
+ * new story with it. */
+float policy_show_floor(float cutoff);
 
 /* numbers_disagreement() of stories a and b of m (0 when m has no number
  * signatures, a model written before version 4). */

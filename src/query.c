@@ -1192,8 +1192,8 @@ static double days_between(const char *x, const char *y)
  * without ranking d again: necessary conditions, so that shown_on(), which
  * decides, runs for few stories. With the cutoff, the new story shows
  * either in its own right, which needs policy_relatedness_full() (the
- * pair's names and numbers known) to reach `show` (the cutoff, or less
- * when a group of d's candidates may carry it, policy_show_floor()) as if
+ * pair's names and numbers known) to reach `show` (policy_show_floor():
+ * below the cutoff, since d's event or a group may lift it) as if
  * it were d's best candidate (score / best <= 1,
  * whatever the decay does to both) and it not to be d's twin, or in the
  * place of an item it re-edits (may_replace()). Without it, in its own
@@ -1222,17 +1222,6 @@ static int may_enter(const struct model *m, const struct article *a,
 	return may_replace(m, a, v, r, listed, po, memo, d);
 }
 
-/* Whether the new story has a story of the model (not its own earlier
- * version) at a TF-IDF cosine of POLICY_GROUP_LINK or more: only then can a
- * group of the policy carry it onto a list below the cutoff. */
-static int linked_to_a_story(const struct query_result *r)
-{
-	for (size_t i = 0; i < r->n_touched; i++)
-		if ((int64_t)r->touched[i] != r->self && r->tfidf[i] >= POLICY_GROUP_LINK)
-			return 1;
-	return 0;
-}
-
 int query_refresh(const struct model *m, const struct article *a,
 		  const struct query_vector *v, const struct query_result *r, const float *floor,
 		  const struct query_listed *listed, const struct query_options *o,
@@ -1241,10 +1230,9 @@ int query_refresh(const struct model *m, const struct article *a,
 	int blend = o->policy.semantic > 0.0f && m->latent_dim, rc = 0;
 	struct policy_options po;
 	/* with the cutoff, the least probability with which the new story can
-	 * show: lower when a group may carry it, which needs a story it is
-	 * linked to (policy.h, POLICY_GROUP_LINK) */
-	float show = o->policy.cutoff > 0.0f ? policy_show_floor(o->policy.cutoff,
-							       linked_to_a_story(r)) : 0.0f;
+	 * show: below the cutoff, since the story's event or a group may lift
+	 * it (policy.h) */
+	float show = o->policy.cutoff > 0.0f ? policy_show_floor(o->policy.cutoff) : 0.0f;
 	float min_tfidf = o->policy.cutoff > 0.0f ? cutoff_min_tfidf(show) : 0.0f;
 	/* the names of the new story's lead, as the model would keep it */
 	char *excerpt = o->policy.cutoff > 0.0f ? article_excerpt(a->text, MODEL_EXCERPT_MAX) : NULL;

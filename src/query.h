@@ -53,9 +53,8 @@
  * decay), twins and copies, min-relative, section-cap, pins and blocks act
  * as in `run`. Which stories could list it is found from what is known
  * without ranking d: with the cutoff, relatedness reaching the cutoff as
- * if the new story were d's best candidate (or reaching POLICY_GROUP_LOW
- * when a group of d's candidates may carry it: it has a story of the model
- * at a TF-IDF cosine of POLICY_GROUP_LINK or more, policy_show_floor());
+ * if the new story were d's best candidate (or reaching POLICY_GROUP_LOW,
+ * since d's event or a group may lift it: policy_show_floor());
  * without it, a score at least
  * the weakest ranked item of d's current list; or, either way, being a
  * newer re-edit (twin or copy) of an item d shows, whose place it takes.

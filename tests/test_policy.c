@@ -588,9 +588,8 @@ static void test_cutoff_decides_close_candidates_together(void **state)
 	run_d0(sure, 3, with3);
 	run_d0(carried, 2, up6);
 	run_d0(weak, 2, both);
-	assert_true(policy_show_floor(0.4f, 0) == POLICY_GROUP_LOW);
-	assert_true(policy_show_floor(0.4f, 1) == POLICY_GROUP_LOW);
-	assert_true(policy_show_floor(0.01f, 1) == 0.01f);
+	assert_true(policy_show_floor(0.4f) == POLICY_GROUP_LOW);
+	assert_true(policy_show_floor(0.01f) == 0.01f);
 }
 
 /* Story 0's list among 11 stories over 11 terms, each story one term of
