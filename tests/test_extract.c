@@ -970,6 +970,36 @@ static void test_extract_drops_teaser_list_longer_than_the_brief(void **state)
 }
 
 /* Paragraphs that start with a link are prose, not a list of stories. */
+/* White space of every kind collapses into one space, invisible characters
+ * (zero-width space, soft hyphen, BOM) vanish, and the characters that
+ * share their lead bytes (a copyright sign, a dash, full-width and
+ * ideographic commas) stay as they are. */
+static void test_extract_collapses_spaces_and_drops_invisibles(void **state)
+{
+	const char *html =
+		"<html><body><div class=\"article-body\">" STORY
+		"<p> Tabs\tand\r\n\n newlines, non\xc2\xa0" "breaking, thin"
+		"\xe2\x80\x89space, ideo\xe3\x80\x80graphic, zero\xe2\x80\x8b"
+		"width, soft\xc2\xadhyphen, \xef\xbb\xbf" "bom, "
+		"full\xef\xbc\x8cwidth\xe3\x80\x81" "comma \xc2\xa9 2020 "
+		"\xe2\x80\x94 spaced\xe2\x80\x8b \xe2\x80\x8b out \xe2\x80\xaf"
+		"\xc2\xa0 .</p></div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(
+		a.text,
+		(const char *const[]){
+			"weeks.\n\nTabs and newlines, non breaking, thin space, "
+			"ideo graphic, zerowidth, softhyphen, bom, "
+			"full\xef\xbc\x8cwidth\xe3\x80\x81" "comma \xc2\xa9 2020 "
+			"\xe2\x80\x94 spaced out .",
+			NULL },
+		NULL);
+	article_clear(&a);
+}
+
 static void test_extract_keeps_paragraphs_that_start_with_links(void **state)
 {
 	const char *html =
@@ -1724,6 +1754,7 @@ int main(void)
 		cmocka_unit_test(test_extract_title_repair_skips_scripts_and_comments),
 		cmocka_unit_test(test_extract_drops_teaser_list_longer_than_the_brief),
 		cmocka_unit_test(test_extract_keeps_paragraphs_that_start_with_links),
+		cmocka_unit_test(test_extract_collapses_spaces_and_drops_invisibles),
 		cmocka_unit_test(test_extract_keeps_hinted_block_holding_the_text),
 		cmocka_unit_test(test_extract_skips_box_headed_more_stories),
 		cmocka_unit_test(test_extract_block_headed_comments_is_not_the_article),

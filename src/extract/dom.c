@@ -125,6 +125,22 @@ const char *attr(const xmlNode *n, const char *name)
 /* ------------------------------------------------------------------ */
 /* Text helpers                                                         */
 
+/* What a byte can start, for the text walks below: most bytes (ASCII
+ * letters, digits and punctuation, UTF-8 continuation bytes and the lead
+ * bytes of other characters) start neither white space, an invisible
+ * character nor a comma, and are stepped over with one table look-up. */
+enum { B_PLAIN = 0, B_END, B_SPACE, B_COMMA, B_LEAD };
+static const unsigned char byte_kind[256] = {
+	[0] = B_END,
+	['\t'] = B_SPACE, ['\n'] = B_SPACE, ['\v'] = B_SPACE,
+	['\f'] = B_SPACE, ['\r'] = B_SPACE, [' '] = B_SPACE,
+	[','] = B_COMMA,
+	/* the lead bytes of NBSP and the soft hyphen (C2), the U+2000
+	 * spaces and zero-width characters (E2), the ideographic space and
+	 * comma (E3), the BOM and the full-width comma (EF) */
+	[0xC2] = B_LEAD, [0xE2] = B_LEAD, [0xE3] = B_LEAD, [0xEF] = B_LEAD,
+};
+
 /* Byte length of the white-space character at p (ASCII space, NBSP, the
  * U+2000 spaces, narrow NBSP, ideographic space), or 0. */
 static size_t space_len(const unsigned char *p)
@@ -163,7 +179,18 @@ size_t count_text(const xmlChar *s, size_t *commas)
 	bool space = false;
 	size_t l;
 
-	while (*p) {
+	for (;;) {
+		unsigned kind = byte_kind[*p];
+
+		if (kind == B_PLAIN) {
+			/* one character per byte that is no continuation */
+			space = false;
+			n += (*p & 0xC0) != 0x80;
+			p++;
+			continue;
+		}
+		if (kind == B_END)
+			break;
 		if ((l = space_len(p)) != 0) {
 			if (!space)
 				n++;
@@ -178,43 +205,65 @@ size_t count_text(const xmlChar *s, size_t *commas)
 			k++;
 		else if (p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x81)
 			k++;
-		if ((*p & 0xC0) != 0x80)
-			n++;
+		n++; /* a comma or a lead byte: a character of its own */
 		p++;
 	}
 	*commas += k;
 	return n;
 }
 
+/* The byte length of a character at p that add_collapsed() and
+ * count_text() do not copy as it is: white space (space_len()) or an
+ * invisible character (invisible_len()); 0 for any other. */
+static size_t unprinted_len(const unsigned char *p)
+{
+	size_t l = space_len(p);
+
+	return l ? l : invisible_len(p);
+}
+
 /* Appends `s` to `b` collapsing white space into single spaces; `space`
  * carries "a space is pending" across calls and a leading space is never
- * written. Returns the number of bytes appended, or (size_t)-1. */
+ * written. Returns the number of bytes appended, or (size_t)-1. The text
+ * is written in place: it never grows by more than the pending space. */
 size_t add_collapsed(struct buf *b, const char *s, bool *space)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t start = b->len, l;
+	bool pending = *space;
+	char *o;
 
+	if (buf_grow(b, strlen(s) + 1))
+		return (size_t)-1;
+	o = b->data + b->len;
 	while (*p) {
-		const unsigned char *run = p;
-
-		while (*p && !space_len(p) && !invisible_len(p))
+		if (byte_kind[*p] == B_SPACE) {
+			pending = true;
 			p++;
-		if (p > run) {
-			if (*space && b->len > 0 && buf_addc(b, ' '))
-				return (size_t)-1;
-			*space = false;
-			if (buf_add(b, run, (size_t)(p - run)))
-				return (size_t)-1;
+			continue;
 		}
-		if (!*p)
-			break;
-		if ((l = space_len(p)) != 0) {
-			*space = true;
+		if (byte_kind[*p] == B_LEAD && (l = unprinted_len(p)) != 0) {
+			pending = pending || space_len(p);
 			p += l;
-		} else {
-			p += invisible_len(p);
+			continue;
+		}
+		/* a run of printed characters, up to white space, an
+		 * invisible character or the end */
+		if (pending && o > b->data)
+			*o++ = ' ';
+		pending = false;
+		for (;;) {
+			unsigned kind = byte_kind[*p];
+
+			if (kind == B_END || kind == B_SPACE ||
+			    (kind == B_LEAD && unprinted_len(p)))
+				break;
+			*o++ = (char)*p++;
 		}
 	}
+	*o = '\0';
+	b->len = (size_t)(o - b->data);
+	*space = pending;
 	return b->len - start;
 }
 
