@@ -280,9 +280,11 @@ void rtrim(struct buf *b)
 /* The collapsed text of a subtree (skipping scripts and styles) into `b`,
  * with a space where a block starts or a <br> stands (a heading or byline
  * broken into lines, "Friday, January 11, 2008<br>By Jalilur Rehman",
- * keeps its parts apart, as the page shows them). Iterative. Returns 0 or
- * -1 when memory runs out. */
-int subtree_text(const xmlNode *root, struct buf *b)
+ * keeps its parts apart, as the page shows them). Iterative. Stops once
+ * the text is longer than `most` bytes: `b` then holds its opening, and
+ * b->len > most as for the whole text (the collapsed text only grows and
+ * never ends in white space). Returns 0 or -1 when memory runs out. */
+int subtree_text_upto(const xmlNode *root, struct buf *b, size_t most)
 {
 	const xmlNode *n = root;
 	bool space = false;
@@ -296,6 +298,8 @@ int subtree_text(const xmlNode *root, struct buf *b)
 			    add_collapsed(b, (const char *)n->content, &space) ==
 				    (size_t)-1)
 				return -1;
+			if (b->len > most)
+				return 0;
 		} else if (n->type == XML_ELEMENT_NODE) {
 			const struct tag *t = tag_lookup(n->name);
 
@@ -308,6 +312,11 @@ int subtree_text(const xmlNode *root, struct buf *b)
 			return 0;
 		}
 	}
+}
+
+int subtree_text(const xmlNode *root, struct buf *b)
+{
+	return subtree_text_upto(root, b, SIZE_MAX);
 }
 
 /* A malloc'd copy of `s` with white space collapsed and trimmed, or NULL

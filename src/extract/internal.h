@@ -195,6 +195,10 @@ size_t count_text(const xmlChar *s, size_t *commas);
 size_t add_collapsed(struct buf *b, const char *s, bool *space);
 void rtrim(struct buf *b);
 int subtree_text(const xmlNode *root, struct buf *b);
+/* subtree_text() that stops once the text is longer than `most` bytes, for
+ * callers that only take short texts: b->len > most then, as it would be
+ * for the whole text. */
+int subtree_text_upto(const xmlNode *root, struct buf *b, size_t most);
 char *clean_string(const char *s);
 
 /* Class/id/role hints (hints.c) ------------------------------------------- */

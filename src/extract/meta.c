@@ -84,7 +84,7 @@ static int keep_hinted(struct meta *m, const xmlNode *n, struct buf *b)
 		return 0;
 	if (m->hint_reads >= MAX_HINT_READS)
 		return 0; /* hostile pages: a bounded cost */
-	if (subtree_text(n, b))
+	if (subtree_text_upto(n, b, HINTED_TEXT))
 		return -1;
 	if (b->len > HINTED_TEXT)
 		m->hint_reads++; /* a long subtree read for nothing */
@@ -221,7 +221,7 @@ static int keep_dated(struct meta *m, const xmlNode *n, struct buf *b, char **li
 
 		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
-		if (subtree_text(e, b))
+		if (subtree_text_upto(e, b, HINTED_TEXT))
 			return -1;
 		if (b->len > HINTED_TEXT) {
 			m->hint_reads++;
@@ -300,7 +300,7 @@ static int keep_prefixed(struct meta *m, const xmlNode *n, struct buf *b)
 
 		if (m->hint_reads >= MAX_HINT_READS)
 			return 0;
-		if (subtree_text(e, b))
+		if (subtree_text_upto(e, b, PREFIXED_TEXT))
 			return -1;
 		if (b->len > PREFIXED_TEXT) {
 			m->hint_reads++;
