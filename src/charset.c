@@ -25,6 +25,8 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
+#include <stdbool.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
@@ -42,6 +44,9 @@ struct encoding {
 	const char *name;  /* canonical, as reported in charset_result */
 	const char *iconv; /* name passed to iconv_open(3) */
 	unsigned unit;     /* code unit size: bytes skipped on EILSEQ */
+	bool by_byte;      /* each byte one character, no state: converted
+			    * through a table of what iconv makes of each byte
+			    * (byte_table()) */
 };
 
 enum {
@@ -59,32 +64,34 @@ static const struct encoding encodings[] = {
 	[ENC_UTF8] = { "utf-8", "UTF-8", 1 },
 	[ENC_UTF16LE] = { "utf-16le", "UTF-16LE", 2 },
 	[ENC_UTF16BE] = { "utf-16be", "UTF-16BE", 2 },
-	[ENC_WINDOWS_1252] = { "windows-1252", "WINDOWS-1252", 1 },
-	{ "windows-1250", "WINDOWS-1250", 1 },
-	{ "windows-1251", "WINDOWS-1251", 1 },
-	{ "windows-1253", "WINDOWS-1253", 1 },
-	{ "windows-1254", "WINDOWS-1254", 1 },
+	[ENC_WINDOWS_1252] = { "windows-1252", "WINDOWS-1252", 1, true },
+	{ "windows-1250", "WINDOWS-1250", 1, true },
+	{ "windows-1251", "WINDOWS-1251", 1, true },
+	{ "windows-1253", "WINDOWS-1253", 1, true },
+	{ "windows-1254", "WINDOWS-1254", 1, true },
+	/* glibc composes a letter with the points or tone marks that
+	 * follow it in windows-1255 and -1258: converted whole by iconv */
 	{ "windows-1255", "WINDOWS-1255", 1 },
-	{ "windows-1256", "WINDOWS-1256", 1 },
-	{ "windows-1257", "WINDOWS-1257", 1 },
+	{ "windows-1256", "WINDOWS-1256", 1, true },
+	{ "windows-1257", "WINDOWS-1257", 1, true },
 	{ "windows-1258", "WINDOWS-1258", 1 },
-	{ "windows-874", "WINDOWS-874", 1 },
-	{ "iso-8859-2", "ISO-8859-2", 1 },
-	{ "iso-8859-3", "ISO-8859-3", 1 },
-	{ "iso-8859-4", "ISO-8859-4", 1 },
-	{ "iso-8859-5", "ISO-8859-5", 1 },
-	{ "iso-8859-6", "ISO-8859-6", 1 },
-	{ "iso-8859-7", "ISO-8859-7", 1 },
-	{ "iso-8859-8", "ISO-8859-8", 1 },
-	{ "iso-8859-10", "ISO-8859-10", 1 },
-	{ "iso-8859-13", "ISO-8859-13", 1 },
-	{ "iso-8859-14", "ISO-8859-14", 1 },
-	{ "iso-8859-15", "ISO-8859-15", 1 },
-	{ "iso-8859-16", "ISO-8859-16", 1 },
-	{ "koi8-r", "KOI8-R", 1 },
-	{ "koi8-u", "KOI8-U", 1 },
-	{ "ibm866", "IBM866", 1 },
-	{ "x-mac-cyrillic", "MAC-CYRILLIC", 1 },
+	{ "windows-874", "WINDOWS-874", 1, true },
+	{ "iso-8859-2", "ISO-8859-2", 1, true },
+	{ "iso-8859-3", "ISO-8859-3", 1, true },
+	{ "iso-8859-4", "ISO-8859-4", 1, true },
+	{ "iso-8859-5", "ISO-8859-5", 1, true },
+	{ "iso-8859-6", "ISO-8859-6", 1, true },
+	{ "iso-8859-7", "ISO-8859-7", 1, true },
+	{ "iso-8859-8", "ISO-8859-8", 1, true },
+	{ "iso-8859-10", "ISO-8859-10", 1, true },
+	{ "iso-8859-13", "ISO-8859-13", 1, true },
+	{ "iso-8859-14", "ISO-8859-14", 1, true },
+	{ "iso-8859-15", "ISO-8859-15", 1, true },
+	{ "iso-8859-16", "ISO-8859-16", 1, true },
+	{ "koi8-r", "KOI8-R", 1, true },
+	{ "koi8-u", "KOI8-U", 1, true },
+	{ "ibm866", "IBM866", 1, true },
+	{ "x-mac-cyrillic", "MAC-CYRILLIC", 1, true },
 	{ "shift_jis", "CP932", 1 },
 	{ "euc-jp", "EUC-JP", 1 },
 	{ "gbk", "GB18030", 1 },
@@ -872,6 +879,112 @@ static size_t iconv_room(size_t inleft)
 	return inleft > SIZE_MAX / 2 ? inleft : inleft * 2;
 }
 
+/* What iconv makes of each byte of a by_byte encoding: its UTF-8 (len[b]
+ * bytes, 0 for NUL, which is dropped; U+FFFD for a byte iconv rejects). */
+struct byte_table {
+	unsigned char len[256];
+	unsigned char utf8[256][4];
+	unsigned char most; /* the longest len[] */
+};
+
+static struct byte_table byte_tables[ENCODING_COUNT];
+/* 0 not built yet, 1 built, -1 unusable (iconv cannot open the encoding,
+ * or a byte did not give one character alone); built under the lock,
+ * read without it once published. */
+static _Atomic signed char byte_table_state[ENCODING_COUNT];
+static pthread_mutex_t byte_table_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Fills byte_tables[enc] by asking iconv for each byte alone, the state
+ * reset between bytes and flushed after each (a byte that gives nothing
+ * alone, or more after a flush, is not a character of its own: the
+ * table is not used). Returns 0, or -1 when the table cannot be used. */
+static int fill_byte_table(long enc)
+{
+	struct byte_table *t = &byte_tables[enc];
+	iconv_t cd = iconv_open("UTF-8", encodings[enc].iconv);
+	int rc = 0;
+
+	if (cd == (iconv_t)-1)
+		return -1;
+	for (unsigned b = 0; b < 256 && rc == 0; b++) {
+		char in_byte = (char)b, *in = &in_byte;
+		char *op = (char *)t->utf8[b];
+		size_t inleft = 1, room = sizeof t->utf8[b], made;
+
+		iconv(cd, NULL, NULL, NULL, NULL);
+		if (iconv(cd, &in, &inleft, &op, &room) == (size_t)-1) {
+			if (errno != EILSEQ) {
+				rc = -1;
+				break;
+			}
+			memcpy(t->utf8[b], replacement, 3);
+			t->len[b] = 3;
+			continue;
+		}
+		made = sizeof t->utf8[b] - room;
+		if (inleft || made == 0 ||
+		    iconv(cd, NULL, NULL, &op, &room) == (size_t)-1 ||
+		    sizeof t->utf8[b] - room != made)
+			rc = -1;
+		t->len[b] = b == 0 ? 0 : (unsigned char)made;
+	}
+	t->most = 3; /* U+FFFD */
+	for (unsigned b = 0; b < 256; b++)
+		if (t->len[b] > t->most)
+			t->most = t->len[b];
+	iconv_close(cd);
+	return rc;
+}
+
+/* The byte table of encoding `enc` (by_byte), built on first use; NULL
+ * when it cannot be used. */
+static const struct byte_table *byte_table(long enc)
+{
+	signed char state = atomic_load_explicit(&byte_table_state[enc],
+						 memory_order_acquire);
+
+	if (state == 0) {
+		pthread_mutex_lock(&byte_table_lock);
+		state = atomic_load_explicit(&byte_table_state[enc],
+					     memory_order_relaxed);
+		if (state == 0) {
+			state = fill_byte_table(enc) ? -1 : 1;
+			atomic_store_explicit(&byte_table_state[enc], state,
+					      memory_order_release);
+		}
+		pthread_mutex_unlock(&byte_table_lock);
+	}
+	return state > 0 ? &byte_tables[enc] : NULL;
+}
+
+/* Converts `len` bytes of by_byte encoding encodings[enc] to UTF-8 through
+ * its byte table, appending to `out`: the same bytes as convert_iconv()
+ * (one character per byte, U+FFFD for those iconv rejects, NULs dropped)
+ * without iconv's two steps per byte. Returns 0, -1 when the table cannot
+ * be used (out untouched) or -2 when memory runs out. */
+static int convert_by_table(long enc, const char *data, size_t len,
+			    struct buf *out)
+{
+	const struct byte_table *t = byte_table(enc);
+	const unsigned char *s = (const unsigned char *)data;
+	unsigned char *o;
+
+	if (!t)
+		return -1;
+	/* t->most bytes a character at most, and room for a 4-byte store */
+	if (len > (SIZE_MAX - 4) / t->most ||
+	    buf_grow(out, len * t->most + 4) < 0)
+		return -2;
+	o = (unsigned char *)out->data + out->len;
+	for (size_t i = 0; i < len; i++) {
+		memcpy(o, t->utf8[s[i]], 4);
+		o += t->len[s[i]];
+	}
+	*o = '\0';
+	out->len = (size_t)((char *)o - out->data);
+	return 0;
+}
+
 /* Converts `len` bytes from encodings[enc] to UTF-8, appending to `out`;
  * each code unit iconv rejects becomes U+FFFD, and NULs are dropped.
  * Returns 0, -1 when iconv cannot be opened (out untouched), or -2 when
@@ -986,7 +1099,9 @@ int charset_to_utf8(const char *data, size_t len, const char *declared,
 		return 0;
 	}
 
-	rc = convert_iconv(enc, data, len, out);
+	rc = encodings[enc].by_byte ? convert_by_table(enc, data, len, out) : -1;
+	if (rc == -1)
+		rc = convert_iconv(enc, data, len, out);
 	if (rc == -1 && enc != ENC_WINDOWS_1252) {
 		set_result(res, ENC_WINDOWS_1252, "fallback");
 		enc = ENC_WINDOWS_1252;

@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <errno.h>
+#include <iconv.h>
 
 #include "charset.h"
 
@@ -494,6 +496,79 @@ static void test_charset_each_legacy_encoding(void **state)
 	}
 }
 
+/* iconv's own conversion of the whole of `in` (as one stream) to UTF-8,
+ * each byte it rejects as U+FFFD and NULs dropped: what the one-byte
+ * encodings' table must give. */
+static void iconv_whole(const char *iconv_name, const char *in, size_t len,
+			struct buf *out)
+{
+	iconv_t cd = iconv_open("UTF-8", iconv_name);
+	char *ip = (char *)(uintptr_t)in, room[8192], *op = room;
+	size_t inleft = len, left = sizeof room;
+
+	assert_true(cd != (iconv_t)-1);
+	while (inleft > 0) {
+		if (iconv(cd, &ip, &inleft, &op, &left) != (size_t)-1)
+			break;
+		assert_int_equal(errno, EILSEQ);
+		assert_true(left >= 3);
+		memcpy(op, "\xEF\xBF\xBD", 3);
+		op += 3, left -= 3;
+		ip++, inleft--;
+	}
+	assert_int_not_equal(iconv(cd, NULL, NULL, &op, &left), (size_t)-1);
+	iconv_close(cd);
+	buf_reset(out);
+	for (const char *p = room; p < op; p++)
+		if (*p)
+			assert_int_equal(buf_add(out, p, 1), 0);
+}
+
+/* Every byte of each one-byte encoding, in order, backwards and between
+ * letters, comes out as iconv makes of the whole page (the table these
+ * encodings are converted through holds what iconv makes of each byte);
+ * and windows-1258, whose letters glibc composes with the tone mark after
+ * them, still composes them. */
+static void test_charset_one_byte_encodings_as_iconv(void **state)
+{
+	static const struct {
+		const char *name, *iconv;
+	} cases[] = {
+		{ "windows-1252", "WINDOWS-1252" }, { "windows-1250", "WINDOWS-1250" },
+		{ "windows-1251", "WINDOWS-1251" }, { "windows-1253", "WINDOWS-1253" },
+		{ "windows-1254", "WINDOWS-1254" }, { "windows-1256", "WINDOWS-1256" },
+		{ "windows-1257", "WINDOWS-1257" }, { "windows-874", "WINDOWS-874" },
+		{ "iso-8859-2", "ISO-8859-2" }, { "iso-8859-5", "ISO-8859-5" },
+		{ "iso-8859-7", "ISO-8859-7" }, { "iso-8859-8", "ISO-8859-8" },
+		{ "iso-8859-16", "ISO-8859-16" }, { "koi8-u", "KOI8-U" },
+		{ "ibm866", "IBM866" }, { "x-mac-cyrillic", "MAC-CYRILLIC" },
+		{ "windows-1255", "WINDOWS-1255" }, { "windows-1258", "WINDOWS-1258" },
+	};
+	char page[256 * 4];
+	size_t n = 0;
+	struct buf out = BUF_INIT, want = BUF_INIT;
+
+	(void)state;
+	for (unsigned b = 0; b < 256; b++)
+		page[n++] = (char)b;
+	for (unsigned b = 256; b-- > 0;)
+		page[n++] = (char)b;
+	for (unsigned b = 0x80; b < 256; b++) {
+		page[n++] = 'a';
+		page[n++] = (char)b;
+	}
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		convert(page, n, cases[i].name, cases[i].name, "declared", &out);
+		iconv_whole(cases[i].iconv, page, n, &want);
+		assert_int_equal(out.len, want.len);
+		assert_memory_equal(out.data, want.data, want.len);
+	}
+	convert("a\xEC" "b", 3, "windows-1258", "windows-1258", "declared", &out);
+	assert_string_equal(out.data, "\xC3\xA1" "b");
+	buf_release(&out);
+	buf_release(&want);
+}
+
 static void test_charset_truncated_multibyte_at_end_replaced(void **state)
 {
 	/* A Shift_JIS lead byte with its trail byte missing. */
@@ -598,6 +673,7 @@ int main(void)
 		cmocka_unit_test(test_charset_koi8r),
 		cmocka_unit_test(test_charset_shift_jis),
 		cmocka_unit_test(test_charset_each_legacy_encoding),
+		cmocka_unit_test(test_charset_one_byte_encodings_as_iconv),
 		cmocka_unit_test(test_charset_truncated_multibyte_at_end_replaced),
 		cmocka_unit_test(test_charset_drops_nul_bytes),
 		cmocka_unit_test(test_charset_utf8_bom_with_invalid_bytes_repaired),
