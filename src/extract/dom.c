@@ -111,8 +111,13 @@ const struct tag *tag_lookup(const xmlChar *name)
 
 const char *attr(const xmlNode *n, const char *name)
 {
+	int first = tolower((unsigned char)name[0]);
+
+	/* strcasecmp() only where the first letters agree (in the same
+	 * case folding): most elements' attributes are other names */
 	for (const xmlAttr *a = n->properties; a; a = a->next) {
-		if (a->name && strcasecmp((const char *)a->name, name) == 0) {
+		if (a->name && tolower(a->name[0]) == first &&
+		    strcasecmp((const char *)a->name, name) == 0) {
 			if (a->children && a->children->type == XML_TEXT_NODE &&
 			    a->children->content)
 				return (const char *)a->children->content;

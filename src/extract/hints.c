@@ -4,6 +4,8 @@
  */
 #include "internal.h"
 
+#include <assert.h>
+
 /* Readability's unlikely candidates, removed before scoring... (No hint
  * list names "read-more": news sites put the rest of the story, folded
  * away, in a block of that name as often as a "Read more" link, which
@@ -120,12 +122,83 @@ static const char *const ui_roles[] = {
 	"alert", "alertdialog", "dialog", NULL
 };
 
-bool match_any(const char *s, const char *const *list)
+/* The hint lists read_hints() matches every class and id against, as
+ * bits of one mask. */
+enum {
+	L_NEGATIVE = 1 << 0,
+	L_POSITIVE = 1 << 1,
+	L_MAYBE = 1 << 2,
+	L_STRONG = 1 << 3,
+	L_UNLIKELY = 1 << 4,
+	L_CHROME = 1 << 5,
+	L_CAPTION = 1 << 6,
+	L_STANDFIRST = 1 << 7,
+};
+static const struct {
+	const char *const *words;
+	unsigned bit;
+} hint_lists[] = {
+	{ negative_hints, L_NEGATIVE },	    { positive_hints, L_POSITIVE },
+	{ maybe_hints, L_MAYBE },	    { strong_negative_hints, L_STRONG },
+	{ unlikely_hints, L_UNLIKELY },	    { chrome_hints, L_CHROME },
+	{ caption_hints, L_CAPTION },	    { standfirst_hints, L_STANDFIRST },
+};
+
+/* Every word of the lists once, with the bits of the lists that hold it,
+ * grouped by first byte: hint_words[first_at[c]] up to first_at[c + 1]
+ * open with byte c. Built once (pthread_once). */
+enum { MAX_HINT_WORDS = 256 };
+static struct hint_word {
+	const char *word;
+	size_t len;
+	unsigned lists;
+} hint_words[MAX_HINT_WORDS];
+static unsigned short first_at[257];
+static pthread_once_t hint_words_once = PTHREAD_ONCE_INIT;
+
+static void build_hint_words(void)
 {
-	for (; *list; list++)
-		if (strstr(s, *list))
-			return true;
-	return false;
+	struct hint_word all[MAX_HINT_WORDS];
+	size_t n = 0, k = 0;
+
+	for (size_t l = 0; l < sizeof hint_lists / sizeof *hint_lists; l++)
+		for (const char *const *w = hint_lists[l].words; *w; w++) {
+			size_t i = 0;
+
+			while (i < n && strcmp(all[i].word, *w) != 0)
+				i++;
+			if (i == n) {
+				assert(n < MAX_HINT_WORDS && (*w)[0] && (*w)[1]);
+				all[n++] = (struct hint_word){ *w, strlen(*w), 0 };
+			}
+			all[i].lists |= hint_lists[l].bit;
+		}
+	for (unsigned c = 0; c < 256; c++) {
+		first_at[c] = (unsigned short)k;
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)all[i].word[0] == c)
+				hint_words[k++] = all[i];
+	}
+	first_at[256] = (unsigned short)k;
+}
+
+/* The bits of the hint lists one of whose words `s` contains (as
+ * strstr() of each word would find them), in one pass over `s`: at
+ * each byte only the words that open with it are compared. */
+static unsigned hint_lists_in(const char *s)
+{
+	unsigned found = 0;
+
+	pthread_once(&hint_words_once, build_hint_words);
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		for (unsigned k = first_at[*p]; k < first_at[*p + 1]; k++) {
+			const struct hint_word *w = &hint_words[k];
+
+			if ((w->lists & ~found) && p[1] == (unsigned char)w->word[1] &&
+			    strncmp((const char *)p, w->word, w->len) == 0)
+				found |= w->lists;
+		}
+	return found;
 }
 
 /* Lowercases `in` into `out` (size `cap`, cap > 0). Hints are matched on
@@ -312,23 +385,25 @@ void read_hints(const xmlNode *n, struct hints *h)
 	 * element with a class or id, so it is on the hot path. */
 	for (int k = 0; k < 2; k++) {
 		const char *a = k ? id : cls;
+		unsigned lists;
 		bool an, ap;
 
 		if (!a[0])
 			continue;
 		if (k && is_heading_anchor(n, a))
 			continue;
-		an = match_any(a, negative_hints);
-		ap = match_any(a, positive_hints);
+		lists = hint_lists_in(a);
+		an = lists & L_NEGATIVE;
+		ap = lists & L_POSITIVE;
 		h->weight += (an ? -25 : 0) + (ap ? 25 : 0);
 		neg = neg || an;
 		pos = pos || ap;
-		maybe = maybe || ap || match_any(a, maybe_hints);
-		h->drop = h->drop || match_any(a, strong_negative_hints);
-		h->unlikely = h->unlikely || match_any(a, unlikely_hints);
-		h->chrome = h->chrome || match_any(a, chrome_hints);
-		h->caption = h->caption || match_any(a, caption_hints);
-		h->standfirst = h->standfirst || match_any(a, standfirst_hints) ||
+		maybe = maybe || ap || (lists & L_MAYBE);
+		h->drop = h->drop || (lists & L_STRONG);
+		h->unlikely = h->unlikely || (lists & L_UNLIKELY);
+		h->chrome = h->chrome || (lists & L_CHROME);
+		h->caption = h->caption || (lists & L_CAPTION);
+		h->standfirst = h->standfirst || (lists & L_STANDFIRST) ||
 				teaser_word(a);
 		h->comments = h->comments || names_comments(a);
 	}
@@ -341,7 +416,7 @@ void read_hints(const xmlNode *n, struct hints *h)
 	h->drop = h->drop || (neg && !pos && !maybe);
 	if ((v = attr(n, "aria-label")) != NULL) {
 		lower_into(tmp, sizeof tmp, v);
-		if (match_any(tmp, strong_negative_hints))
+		if (hint_lists_in(tmp) & L_STRONG)
 			h->drop = true;
 	}
 	if ((v = attr(n, "role")) != NULL) {

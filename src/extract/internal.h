@@ -214,8 +214,6 @@ struct hints {
 	bool comments; /* readers' comments: a thread, one comment, its form */
 };
 
-/* Whether `s` contains one of the words of the NULL-terminated `list`. */
-bool match_any(const char *s, const char *const *list);
 /* Lowercases `in` (may be NULL) into `out` (size `cap` > 0), truncated. */
 void lower_into(char *out, size_t cap, const char *in);
 
