@@ -738,8 +738,11 @@ static const char *const conjunctions[] = { "and", "und", "et", "y", "e",
 
 static bool word_in(const char *w, size_t n, const char *const *list)
 {
+	if (n == 0)
+		return false;
 	for (const char *const *p = list; *p; p++)
-		if (strlen(*p) == n && strncasecmp(w, *p, n) == 0)
+		if (tolower((unsigned char)w[0]) == tolower((unsigned char)(*p)[0]) &&
+		    strlen(*p) == n && strncasecmp(w, *p, n) == 0)
 			return true;
 	return false;
 }

@@ -185,6 +185,7 @@ static bool is_stock_line(const char *p, size_t len)
 	return false;
 }
 
+enum { DATE_LINE_MAX = 90 };
 static bool is_date_line(const char *p, size_t len);
 
 /* Whether NUL-terminated `s` holds ". " (a sentence ends in it). */
@@ -644,9 +645,15 @@ static const char *const date_words[] = {
 
 static bool word_in(const char *w, size_t n, const char *const *list, bool prefix)
 {
+	if (n == 0)
+		return false;
 	for (; *list; list++) {
-		size_t k = strlen(*list);
+		size_t k;
 
+		/* strncasecmp() only where the first letters agree */
+		if (tolower((unsigned char)w[0]) != tolower((unsigned char)(*list)[0]))
+			continue;
+		k = strlen(*list);
 		if ((k == n || (prefix && n >= 3 && n < k)) &&
 		    strncasecmp(w, *list, n) == 0)
 			return true;
@@ -664,7 +671,7 @@ static bool relative_time(const char *p, size_t len)
 	       (len > 4 && strncasecmp(p, "vor ", 4) == 0);
 }
 
-/* A date line: a short line (under 90 bytes) holding a date (a month's
+/* A date line: a short line (under DATE_LINE_MAX bytes) holding a date (a month's
  * name and a number, or a numeric date such as 20.11.2019, 2019-11-20 or
  * 11/20/2019) and besides it nothing but labels, weekdays and times:
  * "Updated 5:27 am CST, Wednesday, November 20, 2019", "Stand:
@@ -675,7 +682,7 @@ static bool is_date_line(const char *p, size_t len)
 	bool month = false, number = false, numeric = false;
 	size_t other = 0, i = 0;
 
-	if (len >= 90)
+	if (len >= DATE_LINE_MAX)
 		return false;
 	while (i < len) {
 		size_t n = 0;
@@ -733,13 +740,17 @@ enum { DATED_BY_NAME = 60 };
 static bool is_dated_by_line(const char *p, size_t len)
 {
 	for (const char *const *w = dated_by_words; *w; w++) {
-		const char *at = memmem(p, len, *w, strlen(*w));
-		size_t head, rest;
+		size_t k = strlen(*w), reach = DATE_LINE_MAX - 1 + k, head, rest;
+		const char *at;
 
-		if (!at)
+		/* the date line before it is shorter than DATE_LINE_MAX: a
+		 * longer line holds none, and the first "by" is looked for
+		 * only where it can stand */
+		if (len > reach + DATED_BY_NAME ||
+		    !(at = memmem(p, len < reach ? len : reach, *w, k)))
 			continue;
 		head = (size_t)(at - p);
-		rest = len - head - strlen(*w);
+		rest = len - head - k;
 		if (rest == 0 || rest > DATED_BY_NAME ||
 		    (p[len - 1] == '.' && islower((unsigned char)p[len - 2])))
 			continue;
