@@ -64,7 +64,8 @@ static size_t listed_word_at(const char *p, size_t len, const char *const *words
 	for (const char *const *w = words; *w; w++) {
 		size_t k = strlen(*w);
 
-		if (k <= len && strncasecmp(p, *w, k) == 0 &&
+		if (k <= len && same_first_letter(p, *w) &&
+		    strncasecmp(p, *w, k) == 0 &&
 		    (k == len || !is_word_byte((unsigned char)p[k])))
 			return k;
 	}

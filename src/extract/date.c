@@ -105,14 +105,6 @@ static bool word_is(const char *p, size_t n, const char *name)
 	return strlen(name) == n && strncasecmp(p, name, n) == 0;
 }
 
-/* Whether the word at p opens with the first letter of lowercase `name`
- * (any case): where strncasecmp() with `name` can be 0 at all, so the
- * month look-ups below compare only the names that pass this. */
-static bool first_letter_is(const char *p, const char *name)
-{
-	return tolower((unsigned char)p[0]) == (unsigned char)name[0];
-}
-
 /* Reads 1..max digits at *p into *v. */
 static bool read_num(const char **p, int min, int max, int *v)
 {
@@ -146,7 +138,7 @@ bool is_month_word(const char *p)
 	while (isalpha((unsigned char)p[n]))
 		n++;
 	for (size_t m = 0; m < N_MONTHS && month_names[m].english; m++) {
-		if (!first_letter_is(p, month_names[m].name))
+		if (!same_first_letter(p, month_names[m].name))
 			continue;
 		if ((n == 3 && strncasecmp(p, month_names[m].name, 3) == 0) ||
 		    word_is(p, n, month_names[m].name) ||
@@ -167,7 +159,7 @@ static bool read_month(const char **p, int *month)
 	if (n < 3)
 		return false;
 	for (size_t m = 0; m < N_MONTHS; m++) {
-		if (!first_letter_is(s, month_names[m].name))
+		if (!same_first_letter(s, month_names[m].name))
 			continue;
 		if (word_is(s, n, month_names[m].name) ||
 		    (month_names[m].english &&

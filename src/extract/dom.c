@@ -111,12 +111,10 @@ const struct tag *tag_lookup(const xmlChar *name)
 
 const char *attr(const xmlNode *n, const char *name)
 {
-	int first = tolower((unsigned char)name[0]);
-
-	/* strcasecmp() only where the first letters agree (in the same
-	 * case folding): most elements' attributes are other names */
+	/* strcasecmp() only where the first letters agree: most elements'
+	 * attributes are other names */
 	for (const xmlAttr *a = n->properties; a; a = a->next) {
-		if (a->name && tolower(a->name[0]) == first &&
+		if (a->name && same_first_letter((const char *)a->name, name) &&
 		    strcasecmp((const char *)a->name, name) == 0) {
 			if (a->children && a->children->type == XML_TEXT_NODE &&
 			    a->children->content)

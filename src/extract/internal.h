@@ -188,6 +188,14 @@ static inline bool is_tag(const xmlNode *n, const char *name)
 	       strcmp((const char *)n->name, name) == 0;
 }
 
+/* Whether `a` and `b` open with the same letter, case folded as
+ * strcasecmp() folds it: where strncasecmp() of the two can be 0 at all,
+ * a cheap test before it in the loops over word lists. */
+static inline bool same_first_letter(const char *a, const char *b)
+{
+	return tolower((unsigned char)*a) == tolower((unsigned char)*b);
+}
+
 /* The value of `n`'s attribute `name` (ASCII case-insensitive), "" when
  * it has no text, NULL when absent; it belongs to the document. */
 const char *attr(const xmlNode *n, const char *name);

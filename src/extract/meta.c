@@ -182,7 +182,7 @@ static bool starts_byline(const char *t)
 	for (const char *const *o = openers; *o; o++) {
 		size_t n = strlen(*o);
 
-		if (!strncasecmp(t, *o, n) &&
+		if (same_first_letter(t, *o) && !strncasecmp(t, *o, n) &&
 		    (t[n] == '\0' || isspace((unsigned char)t[n])))
 			return true;
 	}
@@ -202,7 +202,7 @@ static bool starts_dated(const char *t)
 	while (isspace((unsigned char)*t))
 		t++;
 	for (const char *const *l = labels; *l; l++)
-		if (!strncasecmp(t, *l, strlen(*l)))
+		if (same_first_letter(t, *l) && !strncasecmp(t, *l, strlen(*l)))
 			return true;
 	return false;
 }
@@ -741,8 +741,7 @@ static bool word_in(const char *w, size_t n, const char *const *list)
 	if (n == 0)
 		return false;
 	for (const char *const *p = list; *p; p++)
-		if (tolower((unsigned char)w[0]) == tolower((unsigned char)(*p)[0]) &&
-		    strlen(*p) == n && strncasecmp(w, *p, n) == 0)
+		if (same_first_letter(w, *p) && strlen(*p) == n && strncasecmp(w, *p, n) == 0)
 			return true;
 	return false;
 }

@@ -95,7 +95,8 @@ static size_t shared_keys(const char *text, char keys[][KEY_PREFIX + 1], size_t 
 		if (p > text && (isalnum((unsigned char)p[-1]) || (unsigned char)p[-1] >= 0x80))
 			continue;
 		for (size_t i = 0; i < n; i++)
-			if (!seen[i] && strncasecmp(p, keys[i], strlen(keys[i])) == 0) {
+			if (!seen[i] && same_first_letter(p, keys[i]) &&
+			    strncasecmp(p, keys[i], strlen(keys[i])) == 0) {
 				seen[i] = true;
 				k++;
 			}

@@ -651,7 +651,7 @@ static bool word_in(const char *w, size_t n, const char *const *list, bool prefi
 		size_t k;
 
 		/* strncasecmp() only where the first letters agree */
-		if (tolower((unsigned char)w[0]) != tolower((unsigned char)(*list)[0]))
+		if (!same_first_letter(w, *list))
 			continue;
 		k = strlen(*list);
 		if ((k == n || (prefix && n >= 3 && n < k)) &&
