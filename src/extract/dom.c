@@ -7,7 +7,6 @@
 /* ------------------------------------------------------------------ */
 /* Tags                                                                */
 
-/* Sorted by name for bsearch. */
 static const struct tag tags[] = {
 	{ "address", T_BLOCK, -3 },
 	{ "article", T_BLOCK | T_DIVLIKE, 0 },
@@ -94,19 +93,46 @@ static const struct tag tags[] = {
 	{ "video", T_SKIP | T_EMBED, 0 },
 };
 
-static int tag_cmp(const void *key, const void *elem)
+enum { TAG_SLOTS = 256 }; /* a power of two, over twice the tags */
+
+/* The tags by a hash of their names, open addressing (linear probing);
+ * NULL marks an empty slot. Built once (pthread_once). */
+static const struct tag *tag_slots[TAG_SLOTS];
+static pthread_once_t tag_slots_once = PTHREAD_ONCE_INIT;
+
+static unsigned tag_hash(const char *name)
 {
-	return strcmp(key, ((const struct tag *)elem)->name);
+	unsigned h = 5381;
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = h * 33 + *p;
+	return h & (TAG_SLOTS - 1);
+}
+
+static void build_tag_slots(void)
+{
+	for (size_t i = 0; i < sizeof tags / sizeof tags[0]; i++) {
+		unsigned h = tag_hash(tags[i].name);
+
+		while (tag_slots[h])
+			h = (h + 1) & (TAG_SLOTS - 1);
+		tag_slots[h] = &tags[i];
+	}
 }
 
 /* The table entry for an element name (libxml2 lowercases HTML names), or
- * NULL for inline and unknown elements. */
+ * NULL for inline and unknown elements: one hash, and a strcmp() per
+ * name in the slots from there to the next empty one. */
 const struct tag *tag_lookup(const xmlChar *name)
 {
 	if (!name)
 		return NULL;
-	return bsearch(name, tags, sizeof tags / sizeof tags[0],
-		       sizeof tags[0], tag_cmp);
+	pthread_once(&tag_slots_once, build_tag_slots);
+	for (unsigned h = tag_hash((const char *)name); tag_slots[h];
+	     h = (h + 1) & (TAG_SLOTS - 1))
+		if (strcmp(tag_slots[h]->name, (const char *)name) == 0)
+			return tag_slots[h];
+	return NULL;
 }
 
 const char *attr(const xmlNode *n, const char *name)
