@@ -1000,6 +1000,39 @@ static void test_extract_collapses_spaces_and_drops_invisibles(void **state)
 	article_clear(&a);
 }
 
+/* The attributes extraction reads are read after any others in the same
+ * tag, whatever the others hold: quotes of the other kind, '>' and '<'
+ * inside quotes, unquoted values, bogus text, names without a value.
+ * (The page is parsed without the attributes extraction never reads.) */
+static void test_extract_reads_attributes_among_any_others(void **state)
+{
+	const char *html =
+		"<html><body><div data-x='a\"b' onclick=\"f('>')\" "
+		"title=\"<b>x</b>\" width=100 \"bogus\" CLASS=\"article-body\">"
+		STORY
+		"<p data-a=1 style=\"display: none\" alt='>'>Hidden paragraph "
+		"that the page never shows to its readers at all.</p>"
+		"<p src=x.png hidden>Another hidden paragraph that is not "
+		"shown to the readers of the page either.</p>"
+		"<p tabindex=0 data-b=\"'\" aria-hidden=true>A third hidden "
+		"paragraph, hidden from the readers by its attribute.</p>"
+		"</div><div data-json='{\"a\": \"</div>\"}' class=comments>"
+		"<p>Reader comment: I think the minister was right to go to "
+		"Moscow and say so, whatever the others in the thread say.</p>"
+		"</div></body></html>";
+	struct article a = { 0 };
+
+	(void)state;
+	testutil_extract(html, &a);
+	testutil_text_holds(a.text,
+			    (const char *const[]){ "Tillerson arrived in Moscow",
+						   "report back within weeks.", NULL },
+			    (const char *const[]){ "Hidden paragraph",
+						   "Another hidden", "third hidden",
+						   "Reader comment", "bogus", NULL });
+	article_clear(&a);
+}
+
 static void test_extract_keeps_paragraphs_that_start_with_links(void **state)
 {
 	const char *html =
@@ -1755,6 +1788,7 @@ int main(void)
 		cmocka_unit_test(test_extract_drops_teaser_list_longer_than_the_brief),
 		cmocka_unit_test(test_extract_keeps_paragraphs_that_start_with_links),
 		cmocka_unit_test(test_extract_collapses_spaces_and_drops_invisibles),
+		cmocka_unit_test(test_extract_reads_attributes_among_any_others),
 		cmocka_unit_test(test_extract_keeps_hinted_block_holding_the_text),
 		cmocka_unit_test(test_extract_skips_box_headed_more_stories),
 		cmocka_unit_test(test_extract_block_headed_comments_is_not_the_article),

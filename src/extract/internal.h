@@ -6,7 +6,10 @@
  *
  * The page is parsed once by libxml2's HTML parser (recovering, no network,
  * encoding forced to UTF-8 so a <meta charset> cannot make libxml2 decode
- * the bytes a second time). A page whose <head> holds an element left open
+ * the bytes a second time), from a copy without the attributes nothing here
+ * reads (attr() is the only way to them; the start tags are read as
+ * libxml2 reads them, so the tree is the same but for those). A page
+ * whose <head> holds an element left open
  * that swallowed the rest (a <title> without its end tag, a <script> whose
  * start tag lost a quote) is parsed again with the end tag put back, so
  * the body is read as a browser-like reader would show it rather than as

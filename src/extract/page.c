@@ -783,6 +783,188 @@ static size_t swallowed_at(xmlDoc *doc, const char *html, size_t len,
 	return len;
 }
 
+/* The attributes the extraction reads (attr() is its only way to them);
+ * lowercase, as libxml2 lowercases HTML attribute names. */
+static const char *const read_attributes[] = {
+	"aria-hidden", "aria-label", "class", "content", "datetime", "hidden",
+	"href", "http-equiv", "id", "itemprop", "itemtype", "lang", "name",
+	"property", "pubdate", "rel", "role", "style", "type", "xml:lang",
+	NULL
+};
+
+/* libxml2's blank characters in a tag (not '\f'). */
+static bool tag_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/* A character of a name as libxml2's HTML parser reads one (the first
+ * not a digit nor '-'). */
+static bool name_char(char c, bool first)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+	       c == ':' || c == '.' ||
+	       (!first && ((c >= '0' && c <= '9') || c == '-'));
+}
+
+/* libxml2 reads at most this many characters of a name at once (the
+ * rest is the next name). */
+enum { PARSER_NAME_MAX = 100 };
+
+/* The end of the name at html[i] as libxml2 reads it, or i when none
+ * starts there. */
+static size_t name_end(const char *html, size_t len, size_t i)
+{
+	size_t j = i;
+
+	if (i >= len || !name_char(html[i], true))
+		return i;
+	while (j < len && j - i < PARSER_NAME_MAX && name_char(html[j], false))
+		j++;
+	return j;
+}
+
+/* Whether the attribute name html[i..j) is one the extraction reads. */
+static bool read_attribute(const char *html, size_t i, size_t j)
+{
+	char low[16];
+
+	if (j - i >= sizeof low)
+		return false;
+	for (size_t k = i; k < j; k++)
+		low[k - i] = (char)tolower((unsigned char)html[k]);
+	low[j - i] = '\0';
+	for (const char *const *a = read_attributes; *a; a++)
+		if (strcmp(low, *a) == 0)
+			return true;
+	return false;
+}
+
+/* Reads the start tag whose name begins at html[i] as libxml2's
+ * htmlParseStartTag() does: blanks, then names, each with '=' and a
+ * value (quoted up to the same quote wherever it is, or unquoted up to a
+ * blank or '>'), up to '>' or "/>"; where no name starts, what is there
+ * up to a blank, '>' or "/>" is bogus and stepped over. Copies the tag
+ * to out + *k without the attributes the extraction never reads
+ * (read_attributes[]) when none of those holds '<' or '>'. Returns the
+ * offset past the tag, or 0 when the page ends inside it (then nothing
+ * is copied). */
+static size_t copy_read_attributes(const char *html, size_t len, size_t i,
+				   char *out, size_t *k, bool *dropped)
+{
+	size_t j = name_end(html, len, i), from = i - 1, w = *k;
+
+	if (j == i)
+		return 0;
+	for (;;) {
+		size_t at, e, v;
+
+		while (j < len && tag_blank(html[j]))
+			j++;
+		if (j < len && html[j] == '>')
+			break;
+		if (j + 1 < len && html[j] == '/' && html[j + 1] == '>') {
+			j++;
+			break;
+		}
+		at = j;
+		if ((e = name_end(html, len, j)) == j) {
+			while (j < len && !tag_blank(html[j]) && html[j] != '>' &&
+			       !(html[j] == '/' && j + 1 < len && html[j + 1] == '>'))
+				j++;
+			continue;
+		}
+		v = e;
+		while (v < len && tag_blank(html[v]))
+			v++;
+		if (v < len && html[v] == '=') {
+			v++;
+			while (v < len && tag_blank(html[v]))
+				v++;
+			if (v < len && (html[v] == '"' || html[v] == '\'')) {
+				const char *q = memchr(html + v + 1, html[v],
+						       len - v - 1);
+
+				if (!q)
+					return 0;
+				v = (size_t)(q - html) + 1;
+			} else {
+				while (v < len && !tag_blank(html[v]) && html[v] != '>')
+					v++;
+			}
+			j = v;
+		} else {
+			j = e; /* a name alone; the blanks are read again */
+		}
+		if (!read_attribute(html, at, e) &&
+		    !memchr(html + at, '<', j - at) && !memchr(html + at, '>', j - at)) {
+			memcpy(out + w, html + from, at - from);
+			w += at - from;
+			from = j;
+			*dropped = true;
+		}
+	}
+	if (j >= len)
+		return 0;
+	memcpy(out + w, html + from, j + 1 - from);
+	*k = w + j + 1 - from;
+	return j + 1;
+}
+
+/* A copy of the page without the attributes of its start tags that the
+ * extraction never reads (src, alt, width, data-..., on...: most of what
+ * libxml2 spends on a tag), or NULL when it drops none (or memory ran
+ * out: *oom). libxml2 builds the same tree from it but for those
+ * attributes: start tags are read as libxml2 reads them
+ * (copy_read_attributes()), comments, scripts and styles are copied
+ * whole, and a tag the page ends in is copied as it is. */
+static char *drop_unread_attributes(const char *html, size_t len,
+				    size_t *out_len, bool *oom)
+{
+	char *out = malloc(len ? len : 1);
+	size_t i = 0, k = 0;
+	bool dropped = false;
+
+	if (!out) {
+		*oom = true;
+		return NULL;
+	}
+	while (i < len) {
+		const char *lt = memchr(html + i, '<', len - i);
+		size_t at, past;
+
+		if (!lt)
+			break;
+		at = (size_t)(lt - html);
+		memcpy(out + k, html + i, at - i);
+		k += at - i;
+		i = at;
+		if ((past = skip_verbatim(html, len, at)) > at) {
+			/* a comment, or a script or style with its start tag */
+			memcpy(out + k, html + at, past - at);
+			k += past - at;
+			i = past;
+			continue;
+		}
+		if (at + 1 < len && name_char(html[at + 1], true) &&
+		    html[at + 1] != '_' && html[at + 1] != ':' && html[at + 1] != '.') {
+			if ((past = copy_read_attributes(html, len, at + 1, out,
+							 &k, &dropped)) == 0)
+				break;
+			i = past;
+			continue;
+		}
+		out[k++] = html[i++];
+	}
+	if (!dropped) {
+		free(out);
+		return NULL;
+	}
+	memcpy(out + k, html + i, len - i);
+	*out_len = k + len - i;
+	return out;
+}
+
 /* A <noscript> whose content leaves an element open ("<noscript><div
  * id=nojs></noscript>") keeps the rest of the page inside it: libxml2
  * ignores an end tag while an element of a higher rank (a <div>) is open
@@ -865,13 +1047,21 @@ static htmlDocPtr parse_page(const char *html, size_t len, bool *oom)
 			 HTML_PARSE_NOWARNING | HTML_PARSE_NONET |
 			 HTML_PARSE_IGNORE_ENC;
 	char *limited = limit_attributes(html, len, oom);
-	char *fixed = NULL;
+	char *fixed = NULL, *lean = NULL;
+	size_t lean_len = 0;
 	htmlDocPtr doc;
 
 	if (*oom)
 		return NULL;
 	if (limited)
 		html = limited;
+	if ((lean = drop_unread_attributes(html, len, &lean_len, oom)) != NULL) {
+		html = lean;
+		len = lean_len;
+	} else if (*oom) {
+		free(limited);
+		return NULL;
+	}
 	doc = htmlReadMemory(html, (int)len, NULL, "UTF-8", opts);
 	for (int round = 0; doc && round < 2; round++) {
 		const char *end_tag = NULL;
@@ -908,6 +1098,7 @@ static htmlDocPtr parse_page(const char *html, size_t len, bool *oom)
 		free(copy);
 	}
 	free(fixed);
+	free(lean);
 	free(limited);
 	if (*oom) {
 		xmlFreeDoc(doc);
