@@ -200,7 +200,9 @@ static inline bool same_first_letter(const char *a, const char *b)
 }
 
 /* The value of `n`'s attribute `name` (ASCII case-insensitive), "" when
- * it has no text, NULL when absent; it belongs to the document. */
+ * it has no text, NULL when absent; it belongs to the document. Only the
+ * names in page.c's read_attributes[] reach the tree: a name read here
+ * for the first time goes there too. */
 const char *attr(const xmlNode *n, const char *name);
 size_t count_text(const xmlChar *s, size_t *commas);
 size_t add_collapsed(struct buf *b, const char *s, bool *space);
