@@ -605,8 +605,16 @@ static char *limit_attributes(const char *html, size_t len, bool *oom)
 		for (j = i; j < len; j++) {
 			char ch = html[j];
 			if (quote) {
-				if (ch == quote)
-					quote = 0;
+				/* straight to the closing quote: values
+				 * (addresses, JSON) are most of a tag */
+				const char *q = memchr(html + j, quote, len - j);
+
+				if (!q) {
+					j = len;
+					break;
+				}
+				j = (size_t)(q - html);
+				quote = 0;
 				continue;
 			}
 			if (ch == '"' || ch == '\'')
@@ -835,7 +843,7 @@ static bool read_attribute(const char *html, size_t i, size_t j)
 		low[k - i] = (char)tolower((unsigned char)html[k]);
 	low[j - i] = '\0';
 	for (const char *const *a = read_attributes; *a; a++)
-		if (strcmp(low, *a) == 0)
+		if (low[0] == (*a)[0] && strcmp(low, *a) == 0)
 			return true;
 	return false;
 }
