@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "extract.h"
+#include "extract/internal.h"
 #include "testutil.h"
 
 /* Three prose paragraphs long enough to win the content scoring. */
@@ -1033,6 +1034,29 @@ static void test_extract_reads_attributes_among_any_others(void **state)
 	article_clear(&a);
 }
 
+/* utf8_chars() counts characters eight bytes at a time: at every start
+ * and length of a text of one- to four-byte characters it gives the
+ * count of the bytes that are no continuation byte. */
+static void test_extract_utf8_chars_at_every_alignment(void **state)
+{
+	static const char text[] = "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"
+				   "b\xd0\x96\xd0\x96xyz\xe2\x80\x94\xf0\x9f"
+				   "\x98\x80\xc3\xa9\xc3\xa9 12345678\xe2\x82\xac";
+	char piece[sizeof text];
+
+	(void)state;
+	for (size_t from = 0; from < sizeof text - 1; from++)
+		for (size_t n = 0; from + n < sizeof text; n++) {
+			size_t want = 0;
+
+			memcpy(piece, text + from, n);
+			piece[n] = '\0';
+			for (size_t i = 0; i < n; i++)
+				want += ((unsigned char)piece[i] & 0xC0) != 0x80;
+			assert_int_equal(utf8_chars(piece), want);
+		}
+}
+
 static void test_extract_keeps_paragraphs_that_start_with_links(void **state)
 {
 	const char *html =
@@ -1789,6 +1813,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_paragraphs_that_start_with_links),
 		cmocka_unit_test(test_extract_collapses_spaces_and_drops_invisibles),
 		cmocka_unit_test(test_extract_reads_attributes_among_any_others),
+		cmocka_unit_test(test_extract_utf8_chars_at_every_alignment),
 		cmocka_unit_test(test_extract_keeps_hinted_block_holding_the_text),
 		cmocka_unit_test(test_extract_skips_box_headed_more_stories),
 		cmocka_unit_test(test_extract_block_headed_comments_is_not_the_article),

@@ -194,14 +194,24 @@ out:
 	return rc;
 }
 
-/* Number of UTF-8 characters in s. */
+/* Number of UTF-8 characters in s: its bytes less its continuation bytes
+ * (10xxxxxx), counted eight bytes at a time. */
 size_t utf8_chars(const char *s)
 {
-	size_t n = 0;
+	const uint64_t high = 0x8080808080808080u, ones = 0x0101010101010101u;
+	size_t len = strlen(s), i = 0, cont = 0;
 
-	for (; *s; s++)
-		n += ((unsigned char)*s & 0xC0) != 0x80;
-	return n;
+	for (; i + 8 <= len; i += 8) {
+		uint64_t w;
+
+		memcpy(&w, s + i, 8);
+		/* bit 7 of each byte set and bit 6 clear, one bit a byte */
+		w = (w & ~(w << 1) & high) >> 7;
+		cont += (size_t)((w * ones) >> 56);
+	}
+	for (; i < len; i++)
+		cont += ((unsigned char)s[i] & 0xC0) == 0x80;
+	return len - cont;
 }
 
 /* The element that states the headline `title` on the page: the first
