@@ -782,6 +782,33 @@ def test_man_page_documents_every_command_and_option():
     assert not missing, f"not in related.1: {missing}"
 
 
+def test_every_attribute_the_extraction_reads_reaches_the_tree():
+    # page.c parses a copy of the page without the attributes outside its
+    # read_attributes[]: an attr() of a name left out of that list would read
+    # nothing, silently, on every page
+    import glob
+    import re
+    src = os.path.join(ROOT, "src", "extract")
+    with open(os.path.join(src, "page.c"), encoding="utf-8") as f:
+        page = f.read()
+    listed = set(re.findall(r'"([^"]+)"', re.search(
+        r"read_attributes\[\] = \{(.*?)\};", page, re.S).group(1)))
+    assert "href" in listed and "class" in listed, listed
+    read, unnamed = set(), []
+    for path in glob.glob(os.path.join(src, "*.c")):
+        with open(path, encoding="utf-8") as f:
+            code = f.read()
+        for arg in re.findall(r"(?<![\w.>])attr\(\s*[^,()]+(?:\([^()]*\))?\s*,\s*([^)]*)\)", code):
+            m = re.fullmatch(r'\s*"([^"]+)"\s*', arg)
+            if m:
+                read.add(m.group(1))
+            elif "const char *name" not in arg:
+                unnamed.append((os.path.basename(path), arg))
+    assert len(read) >= 10, read
+    assert not unnamed, f"attr() with a name that is not a literal: {unnamed}"
+    assert read <= listed, f"read but not in read_attributes[]: {sorted(read - listed)}"
+
+
 def query_setup(t):
     """A model and its lists for the corpus, as the site has them after the night."""
     model = os.path.join(t, "m.model")
