@@ -345,49 +345,95 @@ static void multiply(const struct sparse *s, const struct block *x, struct block
 }
 
 /* The transpose of the model's rows (its postings), built when the model has
- * none; *owned gets what must be freed. */
-static int transpose(const struct model *m, struct sparse *at, void **owned)
-{
-	uint64_t *start, *fill;
+ * none; *owned gets what must be freed. It is built on threads: story part j (rows bound[j] ..
+ * bound[j + 1], about equal entries) first counts its entries per term into
+ * at[j]; those counts become, term by term, the place where the part's first
+ * entry of the term goes (the parts before it come first); then each part
+ * writes its own stories, in order, from there. A term's postings are thus
+ * in ascending story order whatever the number of parts: the same arrays as
+ * one pass over the rows. On real text (4,316 stories) the one pass was 4-14
+ * ms of one thread while the others waited. */
+#define TRANSPOSE_PARTS 8
+struct transposing {
+	const struct model *m;
+	size_t bound[TRANSPOSE_PARTS + 1];
+	uint64_t *at[TRANSPOSE_PARTS]; /* per part: n_terms counts, then places */
 	uint32_t *doc;
 	float *weight;
+};
+
+static void count_part(void *ctx, size_t part)
+{
+	struct transposing *x = ctx;
+	const struct model *m = x->m;
+	uint64_t *at = x->at[part];
+
+	for (size_t d = x->bound[part]; d < x->bound[part + 1]; d++)
+		for (uint32_t k = 0; k < m->n_blocks; k++) {
+			uint64_t *a = at + ((size_t)k << MODEL_BLOCK_BITS);
+			for (uint64_t i = model_run_begin(m, (uint32_t)d, k);
+			     i < model_run_end(m, (uint32_t)d, k); i++)
+				a[m->term_lo[i]]++;
+		}
+}
+
+static void place_part(void *ctx, size_t part)
+{
+	struct transposing *x = ctx;
+	const struct model *m = x->m;
+	uint64_t *at = x->at[part];
+
+	for (size_t d = x->bound[part]; d < x->bound[part + 1]; d++)
+		for (uint32_t k = 0; k < m->n_blocks; k++) {
+			uint64_t *a = at + ((size_t)k << MODEL_BLOCK_BITS);
+			for (uint64_t i = model_run_begin(m, (uint32_t)d, k);
+			     i < model_run_end(m, (uint32_t)d, k); i++) {
+				uint64_t w = a[m->term_lo[i]]++;
+				x->doc[w] = (uint32_t)d;
+				x->weight[w] = m->val[i];
+			}
+		}
+}
+
+static int transpose(const struct model *m, struct sparse *at, void **owned, int jobs)
+{
+	struct transposing x = { .m = m };
+	size_t parts = jobs < 1 ? 1 : jobs > TRANSPOSE_PARTS ? TRANSPOSE_PARTS : (size_t)jobs;
+	uint64_t *start;
+	int rc = 0;
 
 	at->rows = m->n_terms;
 	start = calloc((size_t)m->n_terms + 1, sizeof *start);
 	/* each written once, in story order: huge pages fault in fewer times */
-	doc = bigmem_alloc((m->nnz ? m->nnz : 1) * sizeof *doc);
-	weight = bigmem_alloc((m->nnz ? m->nnz : 1) * sizeof *weight);
-	fill = malloc(((size_t)m->n_terms + 1) * sizeof *fill);
+	x.doc = bigmem_alloc((m->nnz ? m->nnz : 1) * sizeof *x.doc);
+	x.weight = bigmem_alloc((m->nnz ? m->nnz : 1) * sizeof *x.weight);
 	owned[0] = start;
-	owned[1] = doc;
-	owned[2] = weight;
-	if (!start || !doc || !weight || !fill) {
-		free(fill);
-		return -1;
+	owned[1] = x.doc;
+	owned[2] = x.weight;
+	for (size_t j = 0; j < parts; j++)
+		if (!(x.at[j] = calloc((size_t)m->n_terms + 1, sizeof *x.at[j])))
+			rc = -1;
+	if (rc || !start || !x.doc || !x.weight)
+		goto done;
+	split_rows(m->row, m->n_docs, parts, x.bound);
+	run_parts((int)parts, parts, count_part, &x);
+	for (uint32_t t = 0; t < m->n_terms; t++) {
+		uint64_t k = start[t];
+		for (size_t j = 0; j < parts; j++) {
+			uint64_t c = x.at[j][t];
+			x.at[j][t] = k;
+			k += c;
+		}
+		start[t + 1] = k;
 	}
-	for (uint32_t d = 0; d < m->n_docs; d++)
-		for (uint32_t b = 0; b < m->n_blocks; b++) {
-			uint64_t *s = start + 1 + ((size_t)b << MODEL_BLOCK_BITS);
-			for (uint64_t i = model_run_begin(m, d, b); i < model_run_end(m, d, b); i++)
-				s[m->term_lo[i]]++;
-		}
-	for (uint32_t t = 0; t < m->n_terms; t++)
-		start[t + 1] += start[t];
-	memcpy(fill, start, ((size_t)m->n_terms + 1) * sizeof *fill);
-	for (uint32_t d = 0; d < m->n_docs; d++)
-		for (uint32_t b = 0; b < m->n_blocks; b++) {
-			uint64_t *f = fill + ((size_t)b << MODEL_BLOCK_BITS);
-			for (uint64_t i = model_run_begin(m, d, b); i < model_run_end(m, d, b); i++) {
-				uint64_t k = f[m->term_lo[i]]++;
-				doc[k] = d;
-				weight[k] = m->val[i];
-			}
-		}
-	free(fill);
+	run_parts((int)parts, parts, place_part, &x);
 	at->start = start;
-	at->index = doc;
-	at->weight = weight;
-	return 0;
+	at->index = x.doc;
+	at->weight = x.weight;
+done:
+	for (size_t j = 0; j < parts; j++)
+		free(x.at[j]);
+	return rc || !start || !x.doc || !x.weight ? -1 : 0;
 }
 
 /* Aᵀ without its transpose: term part j is terms bound[j] .. bound[j + 1]
@@ -1077,7 +1123,7 @@ static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int job
 	ws = gsl_eigen_symmv_alloc(l);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
 	if (!y.data || !z.data || !d.buf || !d.sums || !d.sigma || (d.rows && !d.tri_t) || !*vecs || !g || !v || !eval || !work ||
-	    !ws || !rng || (built && transpose(m, &at, owned)) ||
+	    !ws || !rng || (built && transpose(m, &at, owned, jobs)) ||
 	    (!at.index && !built && terms_init(&ts, m, &a, jobs))) {
 		error_set(err, NULL, "out of memory for the latent space");
 		goto done;
