@@ -364,26 +364,34 @@ static void block_free(struct block *blk)
 	free(blk->unreadable);
 }
 
-/* Hands an analysed block to fn, story by story in id order, then frees
- * its texts read back and, with `release`, clears its articles. Runs on a
- * thread of its own while the next block is analysed (struct feeder). */
+/* Blocks under analysis or waiting for fn: block k + 1 and k + 2 can be
+ * analysed while block k still goes to fn. */
+#define FEED_BLOCKS 3
+
+/* Hands analysed blocks to fn, in order and story by story in id order,
+ * then frees their texts read back and, with `release`, clears their
+ * articles. One thread of its own (feed_main()) takes the blocks as the
+ * analysis posts them (feed_post()), so the analysis of the next blocks
+ * does not wait for fn unless it is FEED_BLOCKS - 1 blocks behind. */
 struct feeder {
 	const struct corpus *c;
 	struct corpus *release;
-	struct block *blk;
 	pipeline_story_fn fn;
 	void *arg;
-	int rc;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	struct block *queue[FEED_BLOCKS];
+	size_t posted, fed;         /* blocks posted, and handed to fn */
+	int closed;                 /* no more blocks come */
+	int failed;                 /* rc, told under mu */
+	int rc;                     /* fn's first failure, in err */
 	struct error err;
 };
 
-static void *feed_block(void *arg)
+/* Block blk to fn (nothing more after a failure of fn), then its texts
+ * freed and, with release, its articles cleared. */
+static void feed_block(struct feeder *f, struct block *blk)
 {
-	struct feeder *f = arg;
-	struct block *blk = f->blk;
-
-	error_clear(&f->err);
-	f->rc = 0;
 	for (size_t i = 0; i < blk->n && !f->rc; i++)
 		f->rc = f->fn(f->arg, &blk->view[i], &blk->bags[i], blk->sig[i], blk->nums[i],
 			      &f->err);
@@ -391,39 +399,102 @@ static void *feed_block(void *arg)
 	if (f->release)
 		for (size_t i = 0; i < blk->n; i++)
 			article_clear(&f->release->articles[blk->base + i]);
+}
+
+static void *feed_main(void *arg)
+{
+	struct feeder *f = arg;
+
+	pthread_mutex_lock(&f->mu);
+	for (;;) {
+		struct block *blk;
+		while (f->fed == f->posted && !f->closed)
+			pthread_cond_wait(&f->cv, &f->mu);
+		if (f->fed == f->posted)
+			break;
+		blk = f->queue[f->fed % FEED_BLOCKS];
+		pthread_mutex_unlock(&f->mu);
+		feed_block(f, blk); /* f->rc and f->err: this thread's until joined */
+		pthread_mutex_lock(&f->mu);
+		f->fed++;
+		f->failed = f->rc;
+		pthread_cond_broadcast(&f->cv);
+	}
+	pthread_mutex_unlock(&f->mu);
 	return NULL;
 }
 
+/* Waits until at most `behind` posted blocks are still to go to fn; -1
+ * when fn has failed. */
+static int feed_wait(struct feeder *f, size_t behind)
+{
+	int rc;
+
+	pthread_mutex_lock(&f->mu);
+	while (f->posted - f->fed > behind)
+		pthread_cond_wait(&f->cv, &f->mu);
+	rc = f->failed ? -1 : 0;
+	pthread_mutex_unlock(&f->mu);
+	return rc;
+}
+
+static void feed_post(struct feeder *f, struct block *blk)
+{
+	pthread_mutex_lock(&f->mu);
+	f->queue[f->posted % FEED_BLOCKS] = blk;
+	f->posted++;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
+static void feed_close(struct feeder *f)
+{
+	pthread_mutex_lock(&f->mu);
+	f->closed = 1;
+	pthread_cond_broadcast(&f->cv);
+	pthread_mutex_unlock(&f->mu);
+}
+
 /* pipeline_analyze(), and with `release` (NULL or the same corpus as `c`)
- * the articles cleared block by block after fn has seen them. Block k + 1
- * is analysed on the `jobs` threads while block k goes to fn on one more:
- * fn (the model builder: the vocabulary, one story after another) was the
- * serial part of the stage. fn still sees every story in id order, from
- * one thread at a time, so what it builds does not depend on threads. */
+ * the articles cleared block by block after fn has seen them. Blocks are
+ * analysed on the `jobs` threads while earlier ones go to fn on one more
+ * (struct feeder): fn (the model builder: the vocabulary, one story after
+ * another) was the serial part of the stage, and with one block ahead only
+ * the analysis waited for it (4.6 ms after the second block on real text:
+ * the first block's vocabulary is nearly all new). fn still sees every
+ * story in id order, from one thread at a time, so what it builds does not
+ * depend on threads. */
 static int analyze_blocks(const struct corpus *c, struct corpus *release,
 			  const struct analyze_options *ao, int jobs,
 			  pipeline_story_fn fn, void *arg, struct error *err)
 {
 	size_t block = c->n < ANALYZE_BLOCK ? (c->n ? c->n : 1) : ANALYZE_BLOCK;
-	struct block blk[2];
+	struct block blk[FEED_BLOCKS];
 	int *fds = calloc(c->n_sources ? c->n_sources : 1, sizeof *fds);
 	/* one analyzer per worker for the whole corpus: its word caches
 	 * (analyze.h) carry over from block to block */
 	struct analyzer **analyzers = calloc(PARALLEL_MAX_JOBS, sizeof *analyzers);
 	struct feeder feed = { .c = c, .release = release, .fn = fn, .arg = arg };
 	pthread_t feeder;
-	int feeding = 0;
+	int feeding, bad = 0;
 	atomic_int oom = 0;
 	int rc = 0;
 	size_t k = 0;
 
-	if (block_alloc(&blk[0], block) | block_alloc(&blk[1], block) || !fds || !analyzers) {
-		block_free(&blk[0]);
-		block_free(&blk[1]);
+	for (int i = 0; i < FEED_BLOCKS; i++)
+		bad |= block_alloc(&blk[i], block);
+	if (bad || !fds || !analyzers) {
+		for (int i = 0; i < FEED_BLOCKS; i++)
+			block_free(&blk[i]);
 		free(fds);
 		free(analyzers);
 		return error_set(err, NULL, "out of memory");
 	}
+	error_clear(&feed.err);
+	pthread_mutex_init(&feed.mu, NULL);
+	pthread_cond_init(&feed.cv, NULL);
+	/* no thread: each block goes to fn in turn after its analysis */
+	feeding = !pthread_create(&feeder, NULL, feed_main, &feed);
 	for (size_t s = 0; s < c->n_sources; s++)
 		fds[s] = -1;
 	for (size_t s = 0; s < c->n_sources && !rc; s++) {
@@ -434,49 +505,41 @@ static int analyze_blocks(const struct corpus *c, struct corpus *release,
 	}
 	progress_begin("analyze", c->n);
 	for (size_t base = 0; base < c->n && !rc; base += block, k++) {
-		struct block *b = &blk[k & 1];
+		struct block *b = &blk[k % FEED_BLOCKS];
 		struct analyze_ctx ctx = { .c = c, .opts = ao, .analyzers = analyzers,
 					   .blk = b, .fds = fds, .oom = &oom };
+		if (feeding && feed_wait(&feed, FEED_BLOCKS - 1)) /* b's last block gone to fn */
+			break; /* fn failed: its error below */
 		b->base = base;
 		b->n = c->n - base < block ? c->n - base : block;
 		memset(b->unreadable, 0, b->n);
 		parallel_for(jobs, b->n, 16, analyze_one, &ctx);
-		if (feeding) {
-			pthread_join(feeder, NULL);
-			feeding = 0;
-			if (feed.rc) {
-				*err = feed.err;
-				rc = -1;
-			}
-		}
 		if (pipeline_stop)
 			oom = 1;
-		if (!rc && !oom && memchr(b->unreadable, 1, b->n))
+		if (memchr(b->unreadable, 1, b->n) && !oom)
 			rc = unreadable_error(c, fds, b, err);
-		else if (!rc && oom)
+		else if (oom)
 			rc = pipeline_stop ? error_set(err, NULL, "interrupted")
 					   : error_set(err, NULL, "out of memory while analysing");
 		if (rc) {
 			release_views(c, b);
 			break;
 		}
-		feed.blk = b;
-		if (pthread_create(&feeder, NULL, feed_block, &feed))
-			feed_block(&feed); /* no thread: in turn, as before */
-		else
-			feeding = 1;
-		if (!feeding && feed.rc) {
-			*err = feed.err;
-			rc = -1;
-		}
+		if (feeding)
+			feed_post(&feed, b);
+		else if (feed_block(&feed, b), feed.rc)
+			break;
 	}
 	if (feeding) {
+		feed_close(&feed);
 		pthread_join(feeder, NULL);
-		if (feed.rc && !rc) {
-			*err = feed.err;
-			rc = -1;
-		}
 	}
+	if (feed.rc) { /* fn failed on an earlier block than any analysis did */
+		*err = feed.err;
+		rc = -1;
+	}
+	pthread_cond_destroy(&feed.cv);
+	pthread_mutex_destroy(&feed.mu);
 	progress_end();
 	for (int j = 0; j < PARALLEL_MAX_JOBS; j++)
 		analyzer_free(analyzers[j]);
@@ -484,8 +547,8 @@ static int analyze_blocks(const struct corpus *c, struct corpus *release,
 	for (size_t s = 0; s < c->n_sources; s++)
 		if (fds[s] >= 0)
 			close(fds[s]);
-	block_free(&blk[0]);
-	block_free(&blk[1]);
+	for (int i = 0; i < FEED_BLOCKS; i++)
+		block_free(&blk[i]);
 	free(fds);
 	return rc ? -1 : 0;
 }

@@ -2,8 +2,9 @@
  * Tests for pipeline's analysis loop (pipeline_analyze()): on a corpus of
  * three blocks and more, every story reaches the callback once, in id
  * order, with the bag, lead signature and number signature that analysing
- * it alone gives, whatever the number of threads (blocks are analysed while
- * the callback works through the block before); a failing callback stops the analysis
+ * it alone gives, whatever the number of threads and however slow the
+ * callback (blocks are analysed while the callback works through the
+ * blocks before); a failing callback stops the analysis
  * with its message; pipeline_build_release() gives the same model as
  * pipeline_build() for any thread count; policy_apply() gives the same
  * lists, exclusions and counts on 1 and 3 threads.
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -95,6 +97,7 @@ struct seen {
 	uint64_t *bag_hash;
 	uint16_t (*sig)[ANALYZE_LEAD_SLOTS];
 	uint32_t (*nums)[NUMBERS_SLOTS];
+	int slow; /* the callback takes its time: the analysis runs blocks ahead */
 };
 
 static uint64_t hash_bag(const struct bag *b)
@@ -120,6 +123,8 @@ static int record(void *arg, const struct article *a, const struct bag *b,
 
 	if (s->n == s->fail_at)
 		return error_set(err, a->id, "stopped here");
+	if (s->slow)
+		nanosleep(&(struct timespec){ 0, 20000 }, NULL);
 	s->doc[s->n] = (uint32_t)strtoul(a->id + 1, NULL, 10);
 	s->bag_hash[s->n] = hash_bag(b);
 	memcpy(s->sig[s->n], lead_sig, sizeof s->sig[0]);
@@ -131,6 +136,7 @@ static int record(void *arg, const struct article *a, const struct bag *b,
 static void seen_init(struct seen *s, size_t n, size_t fail_at)
 {
 	s->n = 0;
+	s->slow = 0;
 	s->fail_at = fail_at;
 	s->doc = calloc(n, sizeof *s->doc);
 	s->bag_hash = calloc(n, sizeof *s->bag_hash);
@@ -177,10 +183,14 @@ static void test_every_story_in_order_with_its_own_bag_and_signature(void **stat
 		assert_int_equal(numbers_lead_count(want_nums[d]), 1);
 	}
 	assert_true(signed_stories > STORIES / 2);
-	for (int jobs = 1; jobs <= 3; jobs++) {
+	/* then with a slow callback, which the analysis waits for once the
+	 * blocks it may run ahead are all analysed */
+	for (int run = 0; run < 5; run++) {
+		int jobs = run < 3 ? run + 1 : run - 1;
 		struct seen s;
 		struct error err;
 		seen_init(&s, STORIES, SIZE_MAX);
+		s.slow = run >= 3;
 		error_clear(&err);
 		assert_int_equal(pipeline_analyze(&c, &ao, jobs, record, &s, &err), 0);
 		assert_int_equal(s.n, STORIES);
