@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -1034,6 +1035,33 @@ static void test_extract_reads_attributes_among_any_others(void **state)
 	article_clear(&a);
 }
 
+/* A page that ends inside a start tag, at any byte of it (after a name,
+ * a blank, '=', a quote, bogus text, a lone '/'), is still read: the copy
+ * without unread attributes steps over the cut tag instead of looking
+ * for its end forever. alarm() turns a hang into a failed suite. */
+static void test_extract_page_cut_inside_a_start_tag(void **state)
+{
+	static const char page[] =
+		"<html><body><div class=\"article-body\">" STORY
+		"</div><div width=100 \"bogus\" ?x data-a='q' / class=promo";
+	char cut[sizeof page];
+	struct article a = { 0 };
+	struct error err;
+
+	(void)state;
+	alarm(60);
+	for (size_t n = sizeof page - 60; n < sizeof page; n++) {
+		memcpy(cut, page, n);
+		cut[n] = '\0';
+		error_clear(&err);
+		assert_int_equal(extract_article(cut, n, "cut.html", &a, &err), 0);
+		testutil_text_holds(a.text, (const char *const[]){ "Tillerson arrived in Moscow", NULL },
+				    NULL);
+		article_clear(&a);
+	}
+	alarm(0);
+}
+
 /* utf8_chars() counts characters eight bytes at a time: at every start
  * and length of a text of one- to four-byte characters it gives the
  * count of the bytes that are no continuation byte. */
@@ -1813,6 +1841,7 @@ int main(void)
 		cmocka_unit_test(test_extract_keeps_paragraphs_that_start_with_links),
 		cmocka_unit_test(test_extract_collapses_spaces_and_drops_invisibles),
 		cmocka_unit_test(test_extract_reads_attributes_among_any_others),
+		cmocka_unit_test(test_extract_page_cut_inside_a_start_tag),
 		cmocka_unit_test(test_extract_utf8_chars_at_every_alignment),
 		cmocka_unit_test(test_extract_keeps_hinted_block_holding_the_text),
 		cmocka_unit_test(test_extract_skips_box_headed_more_stories),

@@ -869,7 +869,9 @@ static size_t copy_read_attributes(const char *html, size_t len, size_t i,
 
 		while (j < len && tag_blank(html[j]))
 			j++;
-		if (j < len && html[j] == '>')
+		if (j >= len)
+			return 0;
+		if (html[j] == '>')
 			break;
 		if (j + 1 < len && html[j] == '/' && html[j + 1] == '>') {
 			j++;

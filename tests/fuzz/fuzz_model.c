@@ -61,8 +61,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				if (s)
 					sink += strlen(s);
 			}
-			for (uint64_t i = m.row[d]; i < m.row[d + 1]; i++)
-				sink += strlen(model_term(&m, m.col[i])) + (m.val[i] > 0.5f);
+			for (uint32_t k = 0; k < m.n_blocks; k++)
+				for (uint64_t i = model_run_begin(&m, d, k); i < model_run_end(&m, d, k); i++)
+					sink += strlen(model_term(&m, k << MODEL_BLOCK_BITS | m.term_lo[i])) +
+						(m.val[i] > 0.5f);
 		}
 		for (uint32_t t = 0; t < m.n_terms; t++)
 			sink += m.df[t];
