@@ -48,8 +48,8 @@ void testutil_split_rows(struct model *m, const uint32_t *col)
 
 void testutil_rows_free(struct model *m)
 {
-	free((void *)m->term_lo);
-	free((void *)m->block_end);
+	free((void *)(uintptr_t)m->term_lo);
+	free((void *)(uintptr_t)m->block_end);
 	m->term_lo = NULL;
 	m->block_end = NULL;
 }
