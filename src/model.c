@@ -1095,6 +1095,18 @@ uint64_t model_longest_row(const struct model *m)
 	return longest;
 }
 
+void model_largest_weights(const struct model *m, float *most)
+{
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		for (uint32_t k = 0; k < m->n_blocks; k++) {
+			float *mk = most + ((size_t)k << MODEL_BLOCK_BITS);
+			uint64_t e = model_run_end(m, d, k);
+			for (uint64_t i = model_run_begin(m, d, k); i < e; i++)
+				if (m->val[i] > mk[m->term_lo[i]])
+					mk[m->term_lo[i]] = m->val[i];
+		}
+}
+
 int model_build_postings(struct model *m)
 {
 	uint64_t *start;

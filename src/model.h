@@ -255,6 +255,11 @@ static inline float model_row_dot(const struct model *m, uint32_t d, const float
 /* The length of the longest row (0 in a model without stories). */
 uint64_t model_longest_row(const struct model *m);
 
+/* most[t] = the larger of most[t] and every row's weight of term t, for
+ * each term t of every row (most: at least n_terms floats; zeros give each
+ * term's largest weight). */
+void model_largest_weights(const struct model *m, float *most);
+
 /* The field of a story, or NULL when absent. */
 const char *model_doc(const struct model *m, uint32_t doc, enum model_field f);
 const char *model_term(const struct model *m, uint32_t term);

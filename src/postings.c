@@ -122,14 +122,7 @@ static void set_scales(const struct model *m, const unsigned char *keep, struct 
 				if (m->post_weight[i] > p->scale[t])
 					p->scale[t] = m->post_weight[i];
 	} else {
-		for (uint32_t d = 0; d < m->n_docs; d++)
-			for (uint32_t k = 0; k < m->n_blocks; k++) {
-				float *scale = p->scale + ((size_t)k << MODEL_BLOCK_BITS);
-				uint64_t e = model_run_end(m, d, k);
-				for (uint64_t i = model_run_begin(m, d, k); i < e; i++)
-					if (m->val[i] > scale[m->term_lo[i]])
-						scale[m->term_lo[i]] = m->val[i];
-			}
+		model_largest_weights(m, p->scale);
 	}
 	for (uint32_t t = 0; t < m->n_terms; t++)
 		p->scale[t] = keep[t] & POSTINGS_CODES ? p->scale[t] / (float)POSTINGS_CODE_MAX : 0.0f;

@@ -1269,14 +1269,7 @@ static struct twins *plan_twins(const struct model *m, const struct postings *p,
 	if (!t->rep || !t->first || !t->next || !t->maxw ||
 	    twin_pairs(m, first, count, &pairs, &np))
 		goto done;
-	for (uint32_t d = 0; d < m->n_docs; d++)
-		for (uint32_t k = 0; k < m->n_blocks; k++) {
-			float *mw = t->maxw + ((size_t)k << MODEL_BLOCK_BITS);
-			uint64_t e = model_run_end(m, d, k);
-			for (uint64_t i = model_run_begin(m, d, k); i < e; i++)
-				if (m->val[i] > mw[m->term_lo[i]])
-					mw[m->term_lo[i]] = m->val[i];
-		}
+	model_largest_weights(m, t->maxw);
 	for (uint32_t d = 0; d < m->n_docs; d++) {
 		t->rep[d] = d;
 		t->first[d] = t->next[d] = TWIN_NONE;

@@ -1040,13 +1040,14 @@ static float wide_weight(uint32_t d, uint32_t j)
 	return (float)(d * 1000 + j + 1) / 1048576.0f;
 }
 
-/* Checks every (id, weight) of m against wide_term()/wide_weight(), by
+/* Checks every (id, weight) of m against wide_term()/wide_weight(), and
+ * each term's largest weight (model_largest_weights()), by
  * model_row_terms(), model_term_at() and the runs, and a dot product
  * through model_row_scatter()/model_row_dot(). */
 static void assert_wide_rows(const struct model *m)
 {
 	uint32_t *ids = malloc(WIDE_TERMS * sizeof *ids);
-	float *dense = calloc(WIDE_TERMS, sizeof *dense);
+	float *dense = calloc(WIDE_TERMS, sizeof *dense), *most;
 
 	assert_non_null(ids);
 	assert_non_null(dense);
@@ -1077,6 +1078,16 @@ static void assert_wide_rows(const struct model *m)
 		for (uint32_t t = 0; t < WIDE_TERMS; t++)
 			assert_true(dense[t] == 0.0f);
 	}
+	/* each term's largest weight, against a walk of the plain ids */
+	for (uint32_t d = 0; d < WIDE_DOCS; d++)
+		for (uint32_t j = 0; j < wide_len(d); j++)
+			if (wide_weight(d, j) > dense[wide_term(d, j)])
+				dense[wide_term(d, j)] = wide_weight(d, j);
+	most = calloc(WIDE_TERMS, sizeof *most);
+	assert_non_null(most);
+	model_largest_weights(m, most);
+	assert_memory_equal(most, dense, WIDE_TERMS * sizeof *most);
+	free(most);
 	free(ids);
 	free(dense);
 }
