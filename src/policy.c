@@ -1114,9 +1114,11 @@ static void link_cosines(const struct model *m, uint32_t doc, const uint32_t *lt
  * chain of dependent additions, one pair at a time. Each cosine is the
  * same sum, in the same order, as a gather of the later item's row against
  * the earlier one's dense row, so the same pairs link. ls has room for
- * the items' rows (link_reserve()). */
+ * the items' rows (link_reserve()). Each pair's cosine goes to
+ * cosine[i * nw + j] and cosine[j * nw + i] (nw x nw, the story's
+ * cluster reads them). */
 static void link_groups(const struct model *m, const struct related_item *work, size_t nw,
-			uint32_t *g, struct link_scratch *ls)
+			uint32_t *g, struct link_scratch *ls, float *cosine)
 {
 	uint32_t *head = ls->head, *item = ls->item, n = 0, terms = 0;
 	uint64_t *start = ls->start;
@@ -1167,6 +1169,7 @@ static void link_groups(const struct model *m, const struct related_item *work, 
 			link_cosines(m, work[j].doc, ls->lterm + start[q], ls->spread, c);
 			for (uint32_t l = 0; l < lanes && p0 + l < q; l++) {
 				uint32_t i = item[p0 + l];
+				cosine[i * nw + j] = cosine[j * nw + i] = c[l];
 				if (c[l] >= POLICY_GROUP_LINK &&
 				    group_root(g, i) != group_root(g, j))
 					g[group_root(g, i)] = group_root(g, j);
@@ -1269,22 +1272,182 @@ static int group_passes(const struct policy_options *o, const float *p, const ui
 	return sum / (double)n >= log_odds(o->cutoff);
 }
 
+/* What story_cluster() works in, one per thread, for lists of up to
+ * `depth` candidates: sum[] the sums of the log-odds between clusters
+ * ((depth + 1)^2, the story node 0), and per node its candidate, its
+ * cluster's size, its merge (height and partner) and its union-find parent
+ * and chain slot. */
+struct cluster_scratch {
+	double *sum;
+	double *height;
+	uint32_t *item, *size, *partner, *parent, *chain;
+	unsigned char *active;
+};
+
+static void cluster_free(struct cluster_scratch *cs)
+{
+	free(cs->sum);
+	free(cs->height);
+	free(cs->item);
+	free(cs->size);
+	free(cs->partner);
+	free(cs->parent);
+	free(cs->chain);
+	free(cs->active);
+	memset(cs, 0, sizeof *cs);
+}
+
+/* Room for n nodes; -1 when memory runs out (cluster_free() frees what
+ * was made). */
+static int cluster_alloc(struct cluster_scratch *cs, size_t n)
+{
+	cs->sum = malloc(n * n * sizeof *cs->sum);
+	cs->height = malloc(n * sizeof *cs->height);
+	cs->item = malloc(n * sizeof *cs->item);
+	cs->size = malloc(n * sizeof *cs->size);
+	cs->partner = malloc(n * sizeof *cs->partner);
+	cs->parent = malloc(n * sizeof *cs->parent);
+	cs->chain = malloc(n * sizeof *cs->chain);
+	cs->active = malloc(n);
+	return cs->sum && cs->height && cs->item && cs->size && cs->partner && cs->parent &&
+	       cs->chain && cs->active ? 0 : -1;
+}
+
+/* Average link between active clusters a and b of n nodes. */
+static double cluster_link(const struct cluster_scratch *cs, size_t n, uint32_t a, uint32_t b)
+{
+	return cs->sum[(size_t)a * n + b] / ((double)cs->size[a] * cs->size[b]);
+}
+
+/* Merges cluster b into a (a < b), at `height`, keeping the sums of
+ * log-odds to every other active cluster. */
+static void cluster_merge(struct cluster_scratch *cs, size_t n, uint32_t a, uint32_t b,
+			  double height)
+{
+	for (size_t c = 0; c < n; c++) {
+		if (!cs->active[c] || c == a || c == b)
+			continue;
+		cs->sum[a * n + c] += cs->sum[b * n + c];
+		cs->sum[c * n + a] = cs->sum[a * n + c];
+	}
+	cs->size[a] += cs->size[b];
+	cs->active[b] = 0;
+	cs->height[b] = height;
+	cs->partner[b] = a;
+}
+
+/* Builds the average-link dendrogram of n nodes by nearest-neighbour
+ * chains (average link is reducible, so this is the dendrogram that
+ * merging the closest two clusters at each step gives, in O(n^2)). */
+static void cluster_dendrogram(struct cluster_scratch *cs, size_t n)
+{
+	size_t top = 0, left = n;
+
+	while (left > 1) {
+		uint32_t a, b = 0;
+		double best = -HUGE_VAL;
+		if (!top)
+			for (uint32_t c = 0; c < n; c++)
+				if (cs->active[c]) {
+					cs->chain[top++] = c;
+					break;
+				}
+		a = cs->chain[top - 1];
+		/* the nearest: the chain's previous node on ties, else the lowest */
+		if (top > 1) {
+			b = cs->chain[top - 2];
+			best = cluster_link(cs, n, a, b);
+		}
+		for (uint32_t c = 0; c < n; c++) {
+			double v;
+			if (!cs->active[c] || c == a)
+				continue;
+			v = cluster_link(cs, n, a, c);
+			if (v > best) {
+				best = v;
+				b = c;
+			}
+		}
+		if (top > 1 && b == cs->chain[top - 2]) {
+			top -= 2;
+			cluster_merge(cs, n, a < b ? a : b, a < b ? b : a, best);
+			left--;
+		} else {
+			cs->chain[top++] = b;
+		}
+	}
+}
+
+/* The story's cluster (policy.h, the story's event grown by average link):
+ * marks in[i] for each of story d's nw work items that the average-link
+ * clustering of the story and its candidates sharing a term with it (P of
+ * POLICY_GROUP_LOW or more) puts with the story when cut at the cutoff's
+ * log-odds. The story and a candidate are joined by the candidate's
+ * log-odds (p, after event_views()), two candidates by
+ * policy_relatedness_full()'s log-odds with their own TF-IDF cosine (from
+ * link_groups(), which saw the same candidates), names and numbers, and
+ * the geometric mean of their scores / best. */
+static void story_cluster(const struct model *m, const struct name_sets *ns,
+			  const struct policy_options *o, const struct related_item *work,
+			  const float *wt, size_t nw, float best, const float *p,
+			  const float *cosine, unsigned char *in, struct cluster_scratch *cs)
+{
+	size_t n = 1;
+	double cut = log_odds(o->cutoff);
+
+	for (size_t i = 0; i < nw; i++) {
+		in[i] = 0;
+		if (wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW)
+			cs->item[n++] = (uint32_t)i;
+	}
+	for (size_t a = 0; a < n; a++) {
+		cs->active[a] = 1;
+		cs->size[a] = 1;
+		cs->height[a] = -HUGE_VAL;
+		cs->parent[a] = (uint32_t)a;
+		cs->sum[a * n + a] = 0.0;
+	}
+	for (size_t a = 1; a < n; a++) {
+		const struct related_item *x = &work[cs->item[a]];
+		double rx = best > 0.0f ? (double)x->score / best : 0.0;
+		cs->sum[a] = cs->sum[a * n] = log_odds(p[cs->item[a]]);
+		for (size_t b = a + 1; b < n; b++) {
+			const struct related_item *y = &work[cs->item[b]];
+			double ry = best > 0.0f ? (double)y->score / best : 0.0;
+			cs->sum[a * n + b] = cs->sum[b * n + a] = relatedness_logit(
+				cosine[(size_t)cs->item[a] * nw + cs->item[b]], sqrt(rx * ry),
+				names_shared(ns, x->doc, y->doc),
+				policy_numbers_disagree(m, x->doc, y->doc));
+		}
+	}
+	cluster_dendrogram(cs, n);
+	for (size_t b = 1; b < n; b++)
+		if (cs->height[b] >= cut)
+			cs->parent[group_root(cs->parent, (uint32_t)b)] =
+				group_root(cs->parent, cs->partner[b]);
+	for (size_t a = 1; a < n; a++)
+		in[cs->item[a]] = group_root(cs->parent, (uint32_t)a) == group_root(cs->parent, 0);
+}
+
 /* The cutoff on story d's nw work items (ranking scores, best first, with
  * their TF-IDF cosines wt): scores become policy_relatedness_full(),
  * doubtful ones judged by the story's event too (event_views()); the
  * items with POLICY_GROUP_LOW or more that share a term with the story form
  * groups (POLICY_GROUP_LINK) decided by group_passes(), the others are
- * decided alone against the cutoff; the items that pass are sorted by
- * their own probability, the rest go. p, acc, g and pass are scratch of
- * nw, dense n_terms zeros (left zero), ls link_groups()'s, with room for
- * the items' rows. Returns how many stay. */
+ * decided alone against the cutoff, and what those leave out shows when
+ * the story's cluster holds it (story_cluster()); the items that pass are
+ * sorted by their own probability, the rest go. p, acc, g, pass and in
+ * are scratch of nw, cosine of nw x nw, dense n_terms zeros (left zero),
+ * ls link_groups()'s, with room for the items' rows, cs story_cluster()'s,
+ * with room for nw + 1 nodes. Returns how many stay. */
 static size_t apply_cutoff(struct related_lists *out, const struct policy_options *o,
 			   const struct model *m, const struct name_sets *ns, uint32_t d,
 			   struct related_item *work, const float *wt, size_t nw, float *p,
 			   float *acc, float *dense, uint32_t *g, unsigned char *pass,
-			   struct link_scratch *ls)
+			   unsigned char *in, float *cosine, struct link_scratch *ls,
+			   struct cluster_scratch *cs)
 {
-	size_t k = 0, above = 0, below = 0;
+	size_t k = 0, above = 0, below = 0, left_out = 0;
 	float best = 0.0f;
 
 	for (size_t i = 0; i < nw; i++)
@@ -1309,7 +1472,7 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 	 * too), one all below it holds no sure item and fails, as each item
 	 * alone would. */
 	if (above && below)
-		link_groups(m, work, nw, g, ls);
+		link_groups(m, work, nw, g, ls, cosine);
 	for (size_t i = 0; i < nw; i++)
 		if (g[i] != nw)
 			g[i] = group_root(g, (uint32_t)i);
@@ -1317,7 +1480,17 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 		pass[i] = g[i] == nw ? p[i] >= o->cutoff
 			: g[i] == i ? group_passes(o, p, g, nw, (uint32_t)i) : 0;
 	for (size_t i = 0; i < nw; i++) {
-		if (!(g[i] == nw ? pass[i] : pass[g[i]])) {
+		in[i] = 0;
+		left_out += g[i] != nw && !pass[g[i]];
+	}
+	/* The story's cluster may carry only items the groups left out, and
+	 * only when an item passes: the story joins no cluster when all its
+	 * links lie below the cutoff. Items are then on both sides of it, so
+	 * link_groups() has run and left the cosines the cluster reads. */
+	if (left_out && above)
+		story_cluster(m, ns, o, work, wt, nw, best, p, cosine, in, cs);
+	for (size_t i = 0; i < nw; i++) {
+		if (!(g[i] == nw ? pass[i] : pass[g[i]]) && !in[i]) {
 			exclude(out, d, work[i].doc, "below cutoff");
 			continue;
 		}
@@ -1398,7 +1571,9 @@ struct policy_run {
 		float *views; /* n_terms zeros, for event_views() */
 		struct link_scratch link;
 		uint32_t *g;
-		unsigned char *pass;
+		unsigned char *pass, *in;
+		float *cosine; /* depth x depth, link_groups()'s cosines */
+		struct cluster_scratch cluster;
 	} scratch[PARALLEL_MAX_JOBS];
 	atomic_int oom;
 };
@@ -1415,6 +1590,7 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 	s->acc = malloc(depth * sizeof *s->acc);
 	s->g = malloc(depth * sizeof *s->g);
 	s->pass = malloc(depth);
+	s->in = malloc(depth);
 	/* the cosines are computed here only when the graph has none */
 	if (need_dense)
 		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
@@ -1423,8 +1599,11 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 		s->link.head = calloc((size_t)r->m->n_terms + 1, sizeof *s->link.head);
 		s->link.item = malloc(depth * sizeof *s->link.item);
 		s->link.start = malloc((depth + 1) * sizeof *s->link.start);
+		s->cosine = malloc(depth * depth * sizeof *s->cosine);
+		if (!s->cosine || cluster_alloc(&s->cluster, depth + 1))
+			return -1;
 	}
-	return s->work && s->ct && s->wt && s->p && s->acc && s->g && s->pass &&
+	return s->work && s->ct && s->wt && s->p && s->acc && s->g && s->pass && s->in &&
 	       (s->dense || !need_dense) &&
 	       ((s->views && s->link.head && s->link.item && s->link.start) || !r->cutoff)
 		       ? 0 : -1;
@@ -1440,6 +1619,9 @@ static void scratch_free(struct policy_scratch *s)
 	free(s->views);
 	free(s->g);
 	free(s->pass);
+	free(s->in);
+	free(s->cosine);
+	cluster_free(&s->cluster);
 	free(s->link.head);
 	free(s->link.lterm);
 	free(s->link.term);
@@ -1550,7 +1732,7 @@ static void policy_story(void *arg, int worker, size_t story)
 	}
 	if (cutoff)
 		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw, s->p, s->acc, s->views,
-				  s->g, s->pass, &s->link);
+				  s->g, s->pass, s->in, s->cosine, &s->link, &s->cluster);
 	else if (o->half_life_days > 0)
 		qsort(work, nw, sizeof *work, cmp_item);
 	for (size_t i = 0; i < nw && k < room; i++) {

@@ -19,7 +19,9 @@
  *      stories disagree on, numbers.h), a doubtful one judged against the
  *      story's sure candidates too (the story's event, below); candidates
  *      that are close to each other are decided together (groups,
- *      POLICY_GROUP_LINK below), the rest one by one against `cutoff`;
+ *      POLICY_GROUP_LINK below), the rest one by one against `cutoff`,
+ *      and what those leave out shows when the story's cluster (below)
+ *      holds it;
  *      what does not pass is dropped, so a list stops where relatedness
  *      stops and may be short or empty; the items are re-sorted by their
  *      own probability;
@@ -109,6 +111,21 @@
  * differs from them. No constant beyond the groups' own. Measured with the
  * binary on seeds 1-20, corpus/, ecbplus and bbc (docs/MEASURED.md, "The
  * story's event judges its doubtful candidates"). */
+
+/* The story's cluster: what the groups and the event leave out may still
+ * show with the story's event as a set. The story and its candidates
+ * sharing a term with it (P of POLICY_GROUP_LOW or more, after the event)
+ * are clustered by average link, the story joined to a candidate by the
+ * candidate's log-odds, two candidates by policy_relatedness_full()'s
+ * log-odds with their own TF-IDF cosine, names and numbers and the
+ * geometric mean of their scores / best; the dendrogram is cut at the
+ * cutoff's log-odds, and a candidate in the story's cluster shows. A
+ * candidate the story is unsure of joins when its closest candidates,
+ * themselves related to the story, are on average sure of it: the same
+ * event told from another angle. Average link, not single link: a chain
+ * of topic-close pairs does not carry the topic's other event. No constant
+ * beyond the cutoff; the geometric mean was chosen on seeds 1-10 over the
+ * lesser of the two and 1 (docs/MEASURED.md, "The story's cluster"). */
 
 struct policy_options {
 	size_t top;             /* default 10 */

@@ -767,6 +767,52 @@ static void test_cutoff_event_without_a_sure_candidate(void **state)
 	related_lists_free(&out);
 }
 
+/* The story's cluster (policy.h): e1 passes the cutoff alone (cosine .2
+ * with the story e0, the best score), e2 is doubtful (cosine .1, score /
+ * best .29) and close to e1 (.38, not linked), too little for the event
+ * to lift it (the mean of its log-odds and e1's view of it stays below the
+ * cutoff's). By average link e1 and e2 join first (their own log-odds,
+ * with the geometric mean of their scores / best, is the highest), and
+ * the story joins them since its mean log-odds with the two reaches the
+ * cutoff's, so e2 shows. A little farther from e1 (.25) the mean falls
+ * below it and e2 stays out. */
+static void run_cluster(float c12, const int *want)
+{
+	float a = sqrtf(1 - 0.04f), b = (c12 - 0.02f) / a, e = sqrtf(1 - 0.01f - b * b);
+	float ev[4][5] = {
+		{ 1, 0, 0, 0, 0 },
+		{ 0.2f, a, 0, 0, 0 },
+		{ 0.1f, b, e, 0, 0 },
+		{ 0, 0, 0, 1, 0 },
+	};
+	static const struct neighbor c[] = { { 1, 0.7f }, { 2, 0.2f } };
+	struct related_lists out;
+
+	run_event((const float(*)[5])ev, c, 2, want, &out);
+	related_lists_free(&out);
+}
+
+static void test_cutoff_story_cluster_carries_an_item(void **state)
+{
+	static const int both[] = { 1, 2, -1 };
+	static const int first[] = { 1, -1 };
+	float p1 = policy_relatedness(0.2f, 0.7f, 0.7f), p2 = policy_relatedness(0.1f, 0.2f, 0.7f);
+	float view = (logit(p2) + logit(policy_relatedness(0.38f, 0.2f, 0.7f))) / 2;
+	float l12 = logit(policy_relatedness(0.38f, sqrtf(0.2f / 0.7f), 1.0f));
+	float far = (logit(p2) + logit(policy_relatedness(0.25f, 0.2f, 0.7f))) / 2;
+	float l12far = logit(policy_relatedness(0.25f, sqrtf(0.2f / 0.7f), 1.0f));
+
+	(void)state;
+	/* what the cases rest on */
+	assert_true(p1 >= POLICY_DEFAULT_CUTOFF && p1 < POLICY_GROUP_SURE);
+	assert_true(p2 >= POLICY_GROUP_LOW && p2 < POLICY_DEFAULT_CUTOFF);
+	assert_true(view < logit(POLICY_DEFAULT_CUTOFF) && 0.38f < POLICY_GROUP_LINK);
+	assert_true(l12 > logit(p1) && (logit(p1) + view) / 2 >= logit(POLICY_DEFAULT_CUTOFF));
+	assert_true(l12far < logit(p1) && (far + l12far) / 2 < logit(POLICY_DEFAULT_CUTOFF));
+	run_cluster(0.38f, both);
+	run_cluster(0.25f, first);
+}
+
 /* With the cutoff, a story with nothing related keeps an empty list (the
  * fallback filled d5's without it); --fill N tops lists up to N. */
 static void test_cutoff_leaves_lists_empty_unless_filled(void **state)
@@ -1232,6 +1278,7 @@ int main(void)
 		cmocka_unit_test(test_cutoff_links_items_beyond_the_eighth),
 		cmocka_unit_test(test_cutoff_judges_doubtful_candidates_against_the_event),
 		cmocka_unit_test(test_cutoff_event_without_a_sure_candidate),
+		cmocka_unit_test(test_cutoff_story_cluster_carries_an_item),
 		cmocka_unit_test(test_cutoff_leaves_lists_empty_unless_filled),
 		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
 		cmocka_unit_test(test_cutoff_cosines_the_same_with_and_without_the_graph),
