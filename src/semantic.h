@@ -83,9 +83,11 @@ void semantic_set_transpose_limit(uint64_t bytes);
 
 /* The dense steps (the Gram matrices, the triangular solves, the projected
  * matrix and the story vectors) are worked story by story in loops that
- * give GSL's reference BLAS's bits faster (semantic.c); with 0 they go
- * through GSL's BLAS itself, for tests that compare the two. Not
- * thread-safe; 1 by default. */
+ * give GSL's reference BLAS's bits faster, and the sparse products hold
+ * each row's sums in registers (semantic.c); with 0 the dense steps go
+ * through GSL's BLAS itself and the products add an entry at a time into
+ * the row in memory, for tests that compare the two. Not thread-safe; 1 by
+ * default. */
 void semantic_use_row_kernels(int on);
 
 #endif

@@ -236,15 +236,19 @@ static void test_semantic_is_the_same_for_any_thread_count(void **state)
 }
 
 /* The dense steps worked story by story give the bits of GSL's BLAS on
- * transposed chunks (semantic_use_row_kernels()): on a corpus whose parts
- * are one chunk each, and on one of 17,000 stories whose parts hold more
- * than a chunk (a chunk's sum added to the part's, as GSL's beta = 1
- * does), and on a repetitive one (6 distinct stories, fewer than the
- * columns), on 1 and 3 threads. */
+ * transposed chunks, and the products' sums held in registers those of an
+ * entry at a time added in memory (semantic_use_row_kernels()): on a corpus
+ * whose parts are one chunk each, and on one of 17,000 stories whose parts
+ * hold more than a chunk (a chunk's sum added to the part's, as GSL's beta =
+ * 1 does), and on a repetitive one (6 distinct stories, fewer than the
+ * columns), on 1 and 3 threads; l = dim + 10 columns of 40, 22, 30 and 130
+ * (more than the 14 vectors of one pass in registers), and bases of dim
+ * columns (30 and 12: a tail of columns one by one). */
 static void test_row_kernels_give_the_bits_of_gsl_blas(void **state)
 {
 	static const struct { uint32_t n, t, topics, distinct, dim; } cases[] = {
 		{ 700, 900, 20, 700, 30 }, { 17000, 3000, 40, 17000, 12 }, { 300, 400, 5, 6, 20 },
+		{ 600, 1500, 30, 600, 120 },
 	};
 	(void)state;
 	for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
