@@ -631,10 +631,16 @@ static void sort_entries(struct entry *e, struct entry *tmp, size_t n, uint32_t 
 
 /* What the threads of finish() share: row d's weights go to col/val from
  * row[d]; each worker sorts in its own scratch (2 * longest entries). */
+/* Sublinear term frequencies 1 + log(count) of the whole counts below
+ * TF_WHOLE, worked out once: most counts are small whole numbers. */
+#define TF_WHOLE 64
+
 struct finish_job {
 	const struct model_builder *b;
 	const struct model_params *p;
-	const uint32_t *newid, *df;
+	const uint32_t *newid;
+	const double *idf; /* [n_terms] log((1 + stories) / (1 + df)) + 1 */
+	double tf_whole[TF_WHOLE];
 	const uint64_t *row;
 	uint16_t *term_lo;
 	uint32_t *block_end;
@@ -663,13 +669,12 @@ static void row_block_ends(const struct entry *e, size_t n, uint32_t nb, uint32_
 static void finish_row(struct finish_job *j, size_t d, struct entry *scratch,
 		       struct entry *tmp)
 {
-	const struct model_builder *b = j->b;
 	const struct model_params *p = j->p;
-	size_t n = 0, have = b->row[d + 1] - b->row[d];
+	size_t n = 0, have = j->b->row[d + 1] - j->b->row[d];
 	double norm = 0, len = 0, k = p->bm25_k1;
 
 	for (size_t i = 0; i < have; i++) {
-		scratch[i] = entry_at(b, b->row[d] + i);
+		scratch[i] = entry_at(j->b, j->b->row[d] + i);
 		len += scratch[i].count;
 	}
 	k *= 1.0 - p->bm25_b + p->bm25_b * (j->avglen > 0 ? len / j->avglen : 1.0);
@@ -681,9 +686,12 @@ static void finish_row(struct finish_job *j, size_t d, struct entry *scratch,
 			continue;
 		if (p->tf_mode == MODEL_TF_BM25)
 			tf = en.count * (p->bm25_k1 + 1.0) / (en.count + k);
+		else if (en.count >= 1.0f && en.count < TF_WHOLE &&
+			 en.count == (float)(int)en.count)
+			tf = j->tf_whole[(int)en.count];
 		else
 			tf = en.count >= 1.0f ? 1.0 + log(en.count) : en.count;
-		idf = log((1.0 + b->n_docs) / (1.0 + j->df[t])) + 1.0;
+		idf = j->idf[t];
 		scratch[n].term = t;
 		scratch[n].count = (float)(tf * idf);
 		norm += (tf * idf) * (tf * idf);
@@ -763,6 +771,7 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 {
 	size_t nv = b->vocab.n, kept = 0;
 	uint32_t *order = NULL, *newid = NULL, *df = NULL, *block_end = NULL;
+	double *idf = NULL;
 	uint16_t *term_lo = NULL;
 	uint64_t *term_name = NULL, *row = NULL, longest = 0;
 	float *val = NULL;
@@ -783,13 +792,16 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	}
 	qsort_r(order, kept, sizeof *order, cmp_term_order, b);
 	df = malloc((kept ? kept : 1) * sizeof *df);
+	idf = malloc((kept ? kept : 1) * sizeof *idf);
 	term_name = malloc((kept ? kept : 1) * sizeof *term_name);
-	if (!df || !term_name)
+	if (!df || !idf || !term_name)
 		goto oom;
 	for (size_t i = 0; i < kept; i++) {
 		const char *name = strmap_key(&b->vocab, order[i]);
 		newid[order[i]] = (uint32_t)i;
 		df[i] = b->df[order[i]];
+		/* once per term, not once per entry: the same expression */
+		idf[i] = log((1.0 + b->n_docs) / (1.0 + df[i])) + 1.0;
 		term_name[i] = add_string(&b->strings, name);
 		if (term_name[i] == UINT64_MAX)
 			goto oom;
@@ -810,16 +822,20 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	if (!term_lo || !block_end || !val)
 		goto oom;
 	avglen = b->n_docs ? avglen / (double)b->n_docs : 1.0;
-	job = (struct finish_job){ .b = b, .p = p, .newid = newid, .df = df, .row = row,
+	job = (struct finish_job){ .b = b, .p = p, .newid = newid, .idf = idf, .row = row,
 				   .term_lo = term_lo, .block_end = block_end, .val = val,
 				   .n_terms = (uint32_t)kept,
 				   .n_blocks = model_blocks((uint32_t)kept),
 				   .avglen = avglen, .longest = longest };
+	for (int c = 1; c < TF_WHOLE; c++)
+		job.tf_whole[c] = 1.0 + log((float)c);
 	if (finish_rows(b, &job, b->jobs)) {
 		if (pipeline_stop)
 			why = "interrupted";
 		goto oom;
 	}
+	free(idf);
+	idf = NULL;
 	{
 		struct model_parts parts = {
 			.params = *p, .n_docs = (uint32_t)b->n_docs,
@@ -849,6 +865,7 @@ int model_builder_finish(struct model_builder *b, const struct model_params *p,
 	}
 oom:
 	free(df);
+	free(idf);
 	free(term_name);
 	free(row);
 	free(term_lo);
