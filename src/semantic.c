@@ -286,17 +286,35 @@ static inline uint32_t row_runs(const struct sparse *s)
 	return s->index ? 1 : s->m->n_blocks;
 }
 
+/* gather_run() for 32-bit indexes or not (wide) and asking for rows ahead
+ * or not (ahead), both constants once inlined: no test of either per entry. */
+static inline __attribute__((always_inline)) void gather_entries(const struct run *r,
+								 size_t c, size_t l, int nv,
+								 vec8 *acc, int wide, int ahead)
+{
+	for (uint64_t i = r->lo; i < r->hi; i++) {
+		size_t at = wide ? r->idx32[i] : r->idx16[i];
+		if (ahead && i + PREFETCH < r->ahead)
+			prefetch_row(r->x + (wide ? r->idx32[i + PREFETCH] : r->idx16[i + PREFETCH]) *
+						    r->stride,
+				     l * sizeof(float));
+		acc_row(acc, nv, r->weight[i], r->x + at * r->stride + c);
+	}
+}
+
 /* acc[0 .. nv) += the run's rows from column c on, times their weights;
  * the first pass (c = 0) asks for each whole row ahead of use. */
 static inline __attribute__((always_inline)) void gather_run(const struct run *r, size_t c,
 							     size_t l, int nv, vec8 *acc)
 {
-	for (uint64_t i = r->lo; i < r->hi; i++) {
-		if (!c && i + PREFETCH < r->ahead)
-			prefetch_row(r->x + run_index(r, i + PREFETCH) * r->stride,
-				     l * sizeof(float));
-		acc_row(acc, nv, r->weight[i], r->x + run_index(r, i) * r->stride + c);
-	}
+	if (r->idx32 && !c)
+		gather_entries(r, c, l, nv, acc, 1, 1);
+	else if (r->idx32)
+		gather_entries(r, c, l, nv, acc, 1, 0);
+	else if (!c)
+		gather_entries(r, c, l, nv, acc, 0, 1);
+	else
+		gather_entries(r, c, l, nv, acc, 0, 0);
 }
 
 /* yr[c .. c + 8 nv) = row r of s times x there, summed in registers. */
