@@ -1030,7 +1030,7 @@ static uint32_t group_root(uint32_t *parent, uint32_t i)
 	return i;
 }
 
-/* link_groups() takes the earlier items LINK_LANES at a time: one pass
+/* link_matrix() takes the earlier items LINK_LANES at a time: one pass
  * over a later item's row gives its cosines with all of them, each in a
  * lane of its own, in two vectors of four (SSE on any x86-64). 16 lanes
  * measured the same. */
@@ -1040,7 +1040,7 @@ typedef struct {
 	link_four lo, hi;
 } link_lanes;
 
-/* What link_groups() works in, one per thread. head[t] (n_terms + 1 of
+/* What link_matrix() works in, one per thread. head[t] (n_terms + 1 of
  * them, left 0) is 1 + term t's number among the list's terms while it is
  * linked; lterm[] the items' rows in those numbers, one after another;
  * spread[] holds, for each of the list's terms, the weights of a run of
@@ -1106,19 +1106,19 @@ static void link_cosines(const struct model *m, uint32_t doc, const uint32_t *lt
 	memcpy(c + 4, &hi, sizeof hi);
 }
 
-/* Joins the groups of work items i and j (g[i], g[j] != nw: in a group)
- * whose own TF-IDF cosine is POLICY_GROUP_LINK or more. The items' terms
- * are numbered within the list, LINK_LANES earlier items at a time are
- * spread over those numbers, and each later item's row is read once
- * against all of them (link_cosines()): a cosine's sum was the loop's
- * chain of dependent additions, one pair at a time. Each cosine is the
- * same sum, in the same order, as a gather of the later item's row against
- * the earlier one's dense row, so the same pairs link. ls has room for
- * the items' rows (link_reserve()). Each pair's cosine goes to
- * cosine[i * nw + j] and cosine[j * nw + i] (nw x nw, the story's
- * cluster reads them). */
-static void link_groups(const struct model *m, const struct related_item *work, size_t nw,
-			uint32_t *g, struct link_scratch *ls, float *cosine)
+/* The TF-IDF cosine of every pair of story d's nw work items i < j with
+ * sel[i] and sel[j], into cosine[i * nw + j] and cosine[j * nw + i]
+ * (nw x nw). The items' terms are numbered within the list, LINK_LANES
+ * earlier items at a time are spread over those numbers, and each later
+ * item's row is read once against all of them (link_cosines()): a
+ * cosine's sum was a chain of dependent additions, one pair at a time.
+ * Each cosine is the shared terms' products added in ascending term order
+ * from +0 (the terms one row lacks add +0), as model_row_dot() adds them
+ * whichever of the two rows it reads, so the event, the groups and the
+ * cluster see the same floats as from dot products. ls has room for the
+ * items' rows (link_reserve()). */
+static void link_matrix(const struct model *m, const struct related_item *work, size_t nw,
+			const unsigned char *sel, struct link_scratch *ls, float *cosine)
 {
 	uint32_t *head = ls->head, *item = ls->item, n = 0, terms = 0;
 	uint64_t *start = ls->start;
@@ -1127,7 +1127,7 @@ static void link_groups(const struct model *m, const struct related_item *work, 
 	for (size_t j = 0; j < nw; j++) {
 		uint32_t b = work[j].doc;
 		uint64_t at = start[n];
-		if (g[j] == nw)
+		if (!sel[j])
 			continue;
 		if (j + 1 < nw) {
 			/* the next row's start, which the prefetcher cannot guess */
@@ -1170,9 +1170,6 @@ static void link_groups(const struct model *m, const struct related_item *work, 
 			for (uint32_t l = 0; l < lanes && p0 + l < q; l++) {
 				uint32_t i = item[p0 + l];
 				cosine[i * nw + j] = cosine[j * nw + i] = c[l];
-				if (c[l] >= POLICY_GROUP_LINK &&
-				    group_root(g, i) != group_root(g, j))
-					g[group_root(g, i)] = group_root(g, j);
 			}
 		}
 		for (uint32_t l = 0; l < lanes; l++) {
@@ -1185,6 +1182,21 @@ static void link_groups(const struct model *m, const struct related_item *work, 
 	}
 	for (uint32_t x = 0; x < terms; x++)
 		head[ls->term[x]] = 0;
+}
+
+/* Joins the groups of work items i and j (g[i], g[j] != nw: in a group)
+ * whose own TF-IDF cosine (link_matrix()'s, made for them) is
+ * POLICY_GROUP_LINK or more. */
+static void link_groups(const float *cosine, size_t nw, uint32_t *g)
+{
+	for (size_t i = 0; i < nw; i++) {
+		if (g[i] == nw)
+			continue;
+		for (size_t j = i + 1; j < nw; j++)
+			if (g[j] != nw && cosine[i * nw + j] >= POLICY_GROUP_LINK &&
+			    group_root(g, (uint32_t)i) != group_root(g, (uint32_t)j))
+				g[group_root(g, (uint32_t)i)] = group_root(g, (uint32_t)j);
+	}
 }
 
 static double log_odds(float p)
@@ -1201,18 +1213,14 @@ float policy_show_floor(float cutoff)
 
 /* The story's event: the story and its sure candidates (P of
  * POLICY_GROUP_SURE or more, and at least the cutoff; with none, those at
- * the cutoff), each a story of the event the list is about. A doubtful
- * candidate (POLICY_GROUP_LOW <= P < that, sharing a term with the story)
- * is judged against each of them as
- * against the story (policy_relatedness_full()'s log-odds with the sure
- * item's TF-IDF cosine, names and numbers, and the candidate's own score /
- * best), and its P becomes that of the mean of those log-odds and its own
- * (policy.h, the story's event). p holds the candidates' probabilities (read for
- * every one before any changes), acc is scratch of nw, dense n_terms zeros
- * (left zero). */
-static void event_views(const struct model *m, const struct name_sets *ns,
-			const struct policy_options *o, const struct related_item *work,
-			const float *wt, size_t nw, float best, float *p, float *acc, float *dense)
+ * the cutoff), each a story of the event the list is about. Returns the
+ * least P of a sure candidate, and marks in sel[] the items event_views()
+ * needs the cosines of (the sure ones and those sharing a term with the
+ * story with P of POLICY_GROUP_LOW or more, the doubtful ones among them);
+ * *needed says whether any candidate is doubtful while one is sure. p
+ * holds the candidates' probabilities. */
+static float event_sure(const struct policy_options *o, const float *wt, size_t nw,
+			const float *p, unsigned char *sel, int *needed)
 {
 	float sure = POLICY_GROUP_SURE > o->cutoff ? POLICY_GROUP_SURE : o->cutoff;
 	size_t views = 0, doubtful = 0;
@@ -1223,28 +1231,45 @@ static void event_views(const struct model *m, const struct name_sets *ns,
 		sure = o->cutoff;
 	views = 0;
 	for (size_t i = 0; i < nw; i++) {
+		int low = wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW;
+		views += p[i] >= sure;
+		doubtful += low && p[i] < sure;
+		sel[i] = low || p[i] >= sure;
+	}
+	*needed = views && doubtful;
+	return sure;
+}
+
+/* A doubtful candidate of the story's event (POLICY_GROUP_LOW <= P <
+ * sure, sharing a term with the story) is judged against each sure item
+ * as against the story (policy_relatedness_full()'s log-odds with the
+ * sure item's TF-IDF cosine, names and numbers, and the candidate's own
+ * score / best), and its P becomes that of the mean of those log-odds and
+ * its own (policy.h, the story's event). p holds the candidates'
+ * probabilities (read for every one before any changes), cosine the
+ * pairs' (link_matrix() over event_sure()'s sel), acc is scratch of nw. */
+static void event_views(const struct model *m, const struct name_sets *ns,
+			const struct related_item *work, const float *wt, size_t nw, float best,
+			float sure, const float *cosine, float *p, float *acc)
+{
+	size_t views = 0;
+
+	for (size_t i = 0; i < nw; i++) {
 		acc[i] = 0.0f;
 		views += p[i] >= sure;
-		doubtful += wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW && p[i] < sure;
 	}
-	if (!views || !doubtful)
-		return;
 	for (size_t u = 0; u < nw; u++) {
 		uint32_t a = work[u].doc;
 		if (p[u] < sure)
 			continue;
-		model_row_scatter(m, a, dense);
 		for (size_t i = 0; i < nw; i++) {
 			uint32_t b = work[i].doc;
-			float c;
 			if (!(wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW && p[i] < sure))
 				continue;
-			c = model_row_dot(m, b, dense);
 			acc[i] += (float)relatedness_logit(
-				c, best > 0.0f ? (double)work[i].score / best : 0.0,
+				cosine[u * nw + i], best > 0.0f ? (double)work[i].score / best : 0.0,
 				names_shared(ns, a, b), policy_numbers_disagree(m, a, b));
 		}
-		model_row_clear(m, a, dense);
 	}
 	for (size_t i = 0; i < nw; i++)
 		if (wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW && p[i] < sure)
@@ -1385,7 +1410,7 @@ static void cluster_dendrogram(struct cluster_scratch *cs, size_t n)
  * log-odds. The story and a candidate are joined by the candidate's
  * log-odds (p, after event_views()), two candidates by
  * policy_relatedness_full()'s log-odds with their own TF-IDF cosine (from
- * link_groups(), which saw the same candidates), names and numbers, and
+ * link_matrix(), which saw the same candidates), names and numbers, and
  * the geometric mean of their scores / best. */
 static void story_cluster(const struct model *m, const struct name_sets *ns,
 			  const struct policy_options *o, const struct related_item *work,
@@ -1437,18 +1462,18 @@ static void story_cluster(const struct model *m, const struct name_sets *ns,
  * decided alone against the cutoff, and what those leave out shows when
  * the story's cluster holds it (story_cluster()); the items that pass are
  * sorted by their own probability, the rest go. p, acc, g, pass and in
- * are scratch of nw, cosine of nw x nw, dense n_terms zeros (left zero),
- * ls link_groups()'s, with room for the items' rows, cs story_cluster()'s,
- * with room for nw + 1 nodes. Returns how many stay. */
+ * are scratch of nw, cosine of nw x nw, ls link_matrix()'s, with room for
+ * the items' rows, cs story_cluster()'s, with room for nw + 1 nodes.
+ * Returns how many stay. */
 static size_t apply_cutoff(struct related_lists *out, const struct policy_options *o,
 			   const struct model *m, const struct name_sets *ns, uint32_t d,
 			   struct related_item *work, const float *wt, size_t nw, float *p,
-			   float *acc, float *dense, uint32_t *g, unsigned char *pass,
-			   unsigned char *in, float *cosine, struct link_scratch *ls,
-			   struct cluster_scratch *cs)
+			   float *acc, uint32_t *g, unsigned char *pass, unsigned char *in,
+			   float *cosine, struct link_scratch *ls, struct cluster_scratch *cs)
 {
 	size_t k = 0, above = 0, below = 0, left_out = 0;
-	float best = 0.0f;
+	float best = 0.0f, sure;
+	int event, linked;
 
 	for (size_t i = 0; i < nw; i++)
 		if (work[i].score > best)
@@ -1458,7 +1483,14 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 					       names_shared(ns, d, work[i].doc),
 					       policy_numbers_disagree(m, d, work[i].doc));
 	}
-	event_views(m, ns, o, work, wt, nw, best, p, acc, dense);
+	/* pass[] holds whose cosines are needed until the groups decide; the
+	 * event's cover the groups' items too, whose P can only fall below
+	 * POLICY_GROUP_LOW in the event, never rise to it */
+	sure = event_sure(o, wt, nw, p, pass, &event);
+	if (event) {
+		link_matrix(m, work, nw, pass, ls, cosine);
+		event_views(m, ns, work, wt, nw, best, sure, cosine, p, acc);
+	}
 	for (size_t i = 0; i < nw; i++) {
 		/* an item sharing no term with the story is never carried */
 		g[i] = wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW ? (uint32_t)i : (uint32_t)nw;
@@ -1471,8 +1503,14 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 	 * sides of the cutoff: a group all above it passes (its mean log-odds
 	 * too), one all below it holds no sure item and fails, as each item
 	 * alone would. */
-	if (above && below)
-		link_groups(m, work, nw, g, ls, cosine);
+	linked = above && below;
+	if (linked && !event) {
+		for (size_t i = 0; i < nw; i++)
+			pass[i] = g[i] != nw;
+		link_matrix(m, work, nw, pass, ls, cosine);
+	}
+	if (linked)
+		link_groups(cosine, nw, g);
 	for (size_t i = 0; i < nw; i++)
 		if (g[i] != nw)
 			g[i] = group_root(g, (uint32_t)i);
@@ -1486,7 +1524,7 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 	/* The story's cluster may carry only items the groups left out, and
 	 * only when an item passes: the story joins no cluster when all its
 	 * links lie below the cutoff. Items are then on both sides of it, so
-	 * link_groups() has run and left the cosines the cluster reads. */
+	 * link_matrix() has left the cosines the cluster reads. */
 	if (left_out && above)
 		story_cluster(m, ns, o, work, wt, nw, best, p, cosine, in, cs);
 	for (size_t i = 0; i < nw; i++) {
@@ -1568,11 +1606,10 @@ struct policy_run {
 		struct related_item *work;
 		float *ct, *wt, *dense, *p;
 		float *acc; /* for event_views() */
-		float *views; /* n_terms zeros, for event_views() */
 		struct link_scratch link;
 		uint32_t *g;
 		unsigned char *pass, *in;
-		float *cosine; /* depth x depth, link_groups()'s cosines */
+		float *cosine; /* depth x depth, link_matrix()'s cosines */
 		struct cluster_scratch cluster;
 	} scratch[PARALLEL_MAX_JOBS];
 	atomic_int oom;
@@ -1595,7 +1632,6 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 	if (need_dense)
 		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
 	if (r->cutoff) {
-		s->views = calloc((size_t)r->m->n_terms + 1, sizeof *s->views);
 		s->link.head = calloc((size_t)r->m->n_terms + 1, sizeof *s->link.head);
 		s->link.item = malloc(depth * sizeof *s->link.item);
 		s->link.start = malloc((depth + 1) * sizeof *s->link.start);
@@ -1605,7 +1641,7 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 	}
 	return s->work && s->ct && s->wt && s->p && s->acc && s->g && s->pass && s->in &&
 	       (s->dense || !need_dense) &&
-	       ((s->views && s->link.head && s->link.item && s->link.start) || !r->cutoff)
+	       ((s->link.head && s->link.item && s->link.start) || !r->cutoff)
 		       ? 0 : -1;
 }
 
@@ -1616,7 +1652,6 @@ static void scratch_free(struct policy_scratch *s)
 	free(s->wt);
 	free(s->p);
 	free(s->acc);
-	free(s->views);
 	free(s->g);
 	free(s->pass);
 	free(s->in);
@@ -1731,8 +1766,8 @@ static void policy_story(void *arg, int worker, size_t story)
 		return;
 	}
 	if (cutoff)
-		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw, s->p, s->acc, s->views,
-				  s->g, s->pass, s->in, s->cosine, &s->link, &s->cluster);
+		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw, s->p, s->acc, s->g,
+				  s->pass, s->in, s->cosine, &s->link, &s->cluster);
 	else if (o->half_life_days > 0)
 		qsort(work, nw, sizeof *work, cmp_item);
 	for (size_t i = 0; i < nw && k < room; i++) {

@@ -767,6 +767,39 @@ static void test_cutoff_event_without_a_sure_candidate(void **state)
 	related_lists_free(&out);
 }
 
+/* The event's cosines come from one pass over the later item's row
+ * against the earlier ones (policy.c, link_matrix()): here the doubtful
+ * e3 ranks first and the sure e1 second, so e1's row is the one read, and
+ * e3 rises to the probability of its mean log-odds with its view from
+ * e1 (cosine .38) as when it ranks below e1. */
+static void test_cutoff_event_with_the_sure_candidate_ranked_below(void **state)
+{
+	static const float ev[4][5] = {
+		{ 1, 0, 0, 0, 0 },
+		{ 1, 2, 0, 0, 0 },
+		{ 0, 0, 0, 1, 0 },
+		{ 0.1f, 0.37f, 0, 0, 0.9236f },
+	};
+	static const struct neighbor c[] = { { 3, 0.7f }, { 1, 0.56f } };
+	static const int want[] = { 1, 3, -1 };
+	float n3 = sqrtf(0.01f + 0.1369f + 0.8530f);
+	float c01 = 1 / sqrtf(5), c03 = 0.1f / n3, c13 = (0.1f + 0.74f) / sqrtf(5) / n3;
+	float p1 = policy_relatedness(c01, 0.56f, 0.7f), p3 = policy_relatedness(c03, 0.7f, 0.7f);
+	float e3 = (logit(p3) + logit(policy_relatedness(c13, 0.7f, 0.7f))) / 2;
+	struct related_lists out;
+
+	(void)state;
+	/* what the case rests on */
+	assert_true(p1 >= POLICY_GROUP_SURE);
+	assert_true(p3 >= POLICY_GROUP_LOW && p3 < POLICY_GROUP_SURE);
+	assert_true(c13 < POLICY_GROUP_LINK);
+	assert_true(1 / (1 + expf(-e3)) > p3 + 0.1f);
+	run_event(ev, c, 2, want, &out);
+	assert_float_equal(items_of(&out, 0)[0].score, p1, 1e-6);
+	assert_float_equal(items_of(&out, 0)[1].score, 1 / (1 + expf(-e3)), 1e-4);
+	related_lists_free(&out);
+}
+
 /* The story's cluster (policy.h): e1 passes the cutoff alone (cosine .2
  * with the story e0, the best score), e2 is doubtful (cosine .1, score /
  * best .29) and close to e1 (.38, not linked), too little for the event
@@ -1278,6 +1311,7 @@ int main(void)
 		cmocka_unit_test(test_cutoff_links_items_beyond_the_eighth),
 		cmocka_unit_test(test_cutoff_judges_doubtful_candidates_against_the_event),
 		cmocka_unit_test(test_cutoff_event_without_a_sure_candidate),
+		cmocka_unit_test(test_cutoff_event_with_the_sure_candidate_ranked_below),
 		cmocka_unit_test(test_cutoff_story_cluster_carries_an_item),
 		cmocka_unit_test(test_cutoff_leaves_lists_empty_unless_filled),
 		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
