@@ -1043,6 +1043,35 @@ void model_set_lead_sig(struct model *m, uint16_t *sig)
 	m->lead_sig = sig;
 }
 
+size_t model_side_arrays(const struct model *m, void **at, size_t *len)
+{
+	const struct model_storage *st = m->storage;
+	size_t n = 0;
+
+	if (!st || st->map)
+		return 0;
+	at[n] = st->owned[OWN_STRINGS];
+	len[n++] = m->strings_len;
+	at[n] = st->owned[OWN_DOC_FIELD];
+	len[n++] = (size_t)m->n_docs * MODEL_FIELDS * sizeof *m->doc_field;
+	at[n] = st->owned[OWN_LEAD_SIG];
+	len[n++] = m->lead_sig ? (size_t)m->n_docs * ANALYZE_LEAD_SLOTS * sizeof *m->lead_sig : 0;
+	at[n] = st->owned[OWN_NUMBERS];
+	len[n++] = m->numbers ? (size_t)m->n_docs * NUMBERS_SLOTS * sizeof *m->numbers : 0;
+	return n;
+}
+
+int model_latent_array(const struct model *m, void **at, size_t *len)
+{
+	const struct model_storage *st = m->storage;
+
+	if (!st || st->map || !st->owned[OWN_LATENT])
+		return 0;
+	*at = st->owned[OWN_LATENT];
+	*len = (size_t)m->n_docs * m->latent_dim * sizeof *m->latent;
+	return 1;
+}
+
 void model_set_term_basis(struct model *m, float *basis)
 {
 	free(m->storage->owned[OWN_TERM_BASIS]);

@@ -367,6 +367,19 @@ void model_set_latent(struct model *m, float *vecs, uint32_t dim);
  * any it had; NULL: none, twins by title only). */
 void model_set_lead_sig(struct model *m, uint16_t *sig);
 
+/* The arrays of a built model that the ranking's threads do not read:
+ * its strings (the stories' fields and the term names), the fields'
+ * offsets and the lead and number signatures, for pageout.h while they
+ * run (the policy and the write read them after). Fills at[] and len[]
+ * (at most MODEL_SIDE_ARRAYS), returns how many: none of a loaded model,
+ * whose mapped file the kernel pages by itself. */
+#define MODEL_SIDE_ARRAYS 4
+size_t model_side_arrays(const struct model *m, void **at, size_t *len);
+
+/* The latent vectors of a built model, for pageout.h: 1 with at and len
+ * set, 0 when it owns none (a loaded model's are its file's). */
+int model_latent_array(const struct model *m, void **at, size_t *len);
+
 /* Gives the model its term-side latent basis (n_terms * latent_dim floats,
  * malloc'd; the model takes ownership). Call after model_set_latent(). */
 void model_set_term_basis(struct model *m, float *basis);

@@ -21,6 +21,7 @@
 #include "charset.h"
 #include "extract.h"
 #include "fsutil.h"
+#include "pageout.h"
 #include "parallel.h"
 #include "plaintext.h"
 #include "progress.h"
@@ -707,22 +708,104 @@ static struct policy_prep *prep_join(struct prep_thread *p)
 	return p->prep;
 }
 
+/* Side arrays smaller than this stay resident: paging them out saves
+ * little and makes the ranking wait for the policy's preparation, which
+ * reads them (real text, 4,316 stories: 2.2 MB of them; realistic
+ * 20,000: 11 MB; a million synthetic stories: 530 MB, while the ranking
+ * builds its postings and ranks, which set the run's peak). */
+#define SIDE_OUT_FROM ((size_t)64 << 20)
+
+/* The ranking's set-up hook (rank_options.set_up) of a run: once the
+ * ranking is planned, waits for the policy's preparation and pages out
+ * the model's side arrays (model_side_arrays(): strings, fields, lead and
+ * number signatures) into the output folder while the postings are built
+ * and the threads rank. */
+struct side_out {
+	const struct model *m;
+	const char *dir;
+	struct prep_thread *pt;
+	struct pageout po;
+};
+
+static void side_out_begin(void *arg)
+{
+	struct side_out *s = arg;
+	void *at[MODEL_SIDE_ARRAYS];
+	size_t len[MODEL_SIDE_ARRAYS], n = model_side_arrays(s->m, at, len), bytes = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bytes += len[i];
+	if (bytes < SIDE_OUT_FROM)
+		return;
+	(void)prep_join(s->pt);
+	pageout_begin(&s->po, s->dir, at, len, n);
+}
+
 /* Ranks the stories of ro (rank_all()) while the policy is prepared
- * beside it; *prep gets the preparation, or NULL. */
+ * beside it, the model's side arrays paged out into `dir` (NULL: kept)
+ * once it is planned (side_out_begin()); *prep gets the preparation, or
+ * NULL. */
 static int rank_and_prepare(const struct model *m, const struct rank_options *ro,
-			    const struct policy_options *po, struct rank_lists *cand,
-			    struct policy_prep **prep, struct error *err)
+			    const struct policy_options *po, const char *dir,
+			    struct rank_lists *cand, struct policy_prep **prep, struct error *err)
 {
 	struct prep_thread pt;
+	struct side_out so = { m, dir, &pt, { .fd = -1 } };
+	struct rank_options o = *ro;
 	int rc;
 
+	o.set_up = side_out_begin;
+	o.set_up_arg = &so;
 	prep_start(&pt, m, po, ro->jobs);
-	rc = rank_all(m, ro, cand, err);
+	rc = rank_all(m, &o, cand, err);
 	*prep = prep_join(&pt);
+	give_back_memory(); /* the postings' pages, before the policy's */
+	if (pageout_end(&so.po, err) && !rc) {
+		rank_lists_free(cand);
+		rc = -1;
+	}
 	if (rc) {
 		policy_prep_free(*prep);
 		*prep = NULL;
 	}
+	return rc;
+}
+
+/* The policy on the ranking's candidates (freed here) and the lists
+ * written, with the stages reported from *t0 on. */
+static int policy_and_write(const struct model *m, struct rank_lists *cand,
+			    const struct policy_options *pj, struct policy_prep *prep,
+			    const char *outdir, const struct publish_options *pub,
+			    struct report *r, double *t0, struct error *err)
+{
+	struct related_lists lists;
+	int rc = policy_apply_prepared(m, cand, pj, prep, &lists, err);
+
+	policy_prep_free(prep);
+	rank_lists_free(cand);
+	give_back_memory(); /* the policy's work, before the write's */
+	if (rc)
+		return -1;
+	report_stage(r, "policy", t0);
+	r->stories = m->n_docs;
+	r->terms = m->n_terms;
+	count_lists(&lists, 0, m->n_docs, r);
+	rc = pipeline_stop ? error_set(err, NULL, "interrupted")
+			   : output_write_related(outdir, m, &lists, r->generated_at, pj->jobs,
+						  err);
+	if (!rc && pub && pub->per_story) {
+		struct skip_list unnamed = { 0 };
+		report_stage(r, "write", t0);
+		rc = publish_run(outdir, m, &lists, r->generated_at, pub, &unnamed, err);
+		for (size_t i = 0; i < unnamed.n; i++)
+			log_warn("%s: %s", unnamed.items[i].input, unnamed.items[i].reason);
+		skip_list_free(&unnamed);
+		related_lists_free(&lists);
+		report_stage(r, "publish", t0);
+		return rc;
+	}
+	related_lists_free(&lists);
+	report_stage(r, "write", t0);
 	return rc;
 }
 
@@ -732,15 +815,17 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 		       struct error *err)
 {
 	struct rank_lists cand;
-	struct related_lists lists;
 	struct policy_options pj = *po;
 	struct policy_prep *prep;
+	struct pageout lat;
+	void *at = NULL;
+	size_t len = 0, n;
 	double t0 = output_now();
 	int rc;
 
 	pj.jobs = ro->jobs; /* the policy on the ranking's threads */
 	progress_begin("rank", m->n_docs);
-	rc = rank_and_prepare(m, ro, &pj, &cand, &prep, err);
+	rc = rank_and_prepare(m, ro, &pj, outdir, &cand, &prep, err);
 	progress_end();
 	if (rc)
 		return -1;
@@ -748,31 +833,15 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 	r->ranking_known = 1;
 	r->from_twin = cand.shared;
 	r->twin_unproved = cand.fell_back;
-	rc = policy_apply_prepared(m, &cand, &pj, prep, &lists, err);
-	policy_prep_free(prep);
-	rank_lists_free(&cand);
-	if (rc)
-		return -1;
-	report_stage(r, "policy", &t0);
-	r->stories = m->n_docs;
-	r->terms = m->n_terms;
-	count_lists(&lists, 0, m->n_docs, r);
-	rc = pipeline_stop ? error_set(err, NULL, "interrupted")
-			   : output_write_related(outdir, m, &lists, r->generated_at, ro->jobs,
-						  err);
-	if (!rc && pub && pub->per_story) {
-		struct skip_list unnamed = { 0 };
-		report_stage(r, "write", &t0);
-		rc = publish_run(outdir, m, &lists, r->generated_at, pub, &unnamed, err);
-		for (size_t i = 0; i < unnamed.n; i++)
-			log_warn("%s: %s", unnamed.items[i].input, unnamed.items[i].reason);
-		skip_list_free(&unnamed);
-		related_lists_free(&lists);
-		report_stage(r, "publish", &t0);
-		return rc;
-	}
-	related_lists_free(&lists);
-	report_stage(r, "write", &t0);
+	/* the latent vectors, read by the ranking and --explain's `why`
+	 * alone: paged out while the policy and the write hold their lists
+	 * (at a million stories 400 MB off those stages, whose peaks are
+	 * next below the ranking's) */
+	n = pj.explain ? 0 : model_latent_array(m, &at, &len);
+	pageout_begin(&lat, outdir, &at, &len, n);
+	rc = policy_and_write(m, &cand, &pj, prep, outdir, pub, r, &t0, err);
+	if (pageout_end(&lat, err))
+		rc = -1;
 	return rc;
 }
 

@@ -118,7 +118,13 @@ int pipeline_latent_drawn(struct model *m, uint32_t dim, size_t fit_stories, int
  * publish.h (pub may be NULL); records stage times and counts in `r`.
  * With more than one job, the policy's part that reads the model alone
  * (policy_prepare()) is made on a thread of its own while the stories are
- * ranked: its time counts in the "rank" stage. */
+ * ranked: its time counts in the "rank" stage. A built model's arrays
+ * that a stage does not read are paged out (pageout.h) into an unnamed
+ * file in OUTDIR for its length: the stories' strings, fields and
+ * signatures (from 64 MiB of them) while the ranking builds its postings
+ * and its threads run, the latent vectors during
+ * the policy and the write (not with po->explain); they are the same
+ * when it returns. */
 int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 		       const struct policy_options *po, const char *outdir,
 		       const struct publish_options *pub, struct report *r,

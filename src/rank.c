@@ -1574,7 +1574,9 @@ static int plan_all(const struct model *m, const struct postings *p,
  * approximate mode may query (lists of at most max_postings stories) and,
  * by cost, the terms of the stories planned exact and those
  * near-duplicates read. *exact_doc and *tw get the plan (RANK_BY_COST,
- * plan_all(); else NULL). */
+ * plan_all(); else NULL). o->set_up is called between the plan and the
+ * postings' fill, which reads the rows alone (at a million stories the
+ * fill adds 540 MB: the side arrays must be out before it). */
 static int get_postings(const struct model *m, const struct rank_options *o,
 			const uint32_t *lang, size_t first, size_t count, struct postings *p,
 			unsigned char **exact_doc, struct twins **tw)
@@ -1586,8 +1588,11 @@ static int get_postings(const struct model *m, const struct rank_options *o,
 	*tw = NULL;
 	if (postings_count(m, p))
 		return -1;
-	if (o->approximate == RANK_EXACT)
+	if (o->approximate == RANK_EXACT) {
+		if (o->set_up)
+			o->set_up(o->set_up_arg);
 		return postings_fill(m, NULL, p);
+	}
 	if (!(keep = calloc((size_t)m->n_terms + 1, 1))) {
 		postings_free(p);
 		return -1;
@@ -1600,6 +1605,8 @@ static int get_postings(const struct model *m, const struct rank_options *o,
 		postings_free(p);
 		return -1;
 	}
+	if (o->set_up)
+		o->set_up(o->set_up_arg);
 	rc = postings_fill(m, keep, p);
 	free(keep);
 	return rc;

@@ -72,6 +72,13 @@ struct rank_options {
 	const uint32_t *docs; /* when not NULL, rank only these n_list stories
 				 instead of a range */
 	size_t n_list;
+	/* when not NULL, called once the ranking is planned, before its
+	 * postings are built: from then on until rank_all() returns, the
+	 * ranking reads of the model only its rows, latent vectors and
+	 * per-term arrays, not what model_side_arrays() names (pipeline.c
+	 * pages that out meanwhile) */
+	void (*set_up)(void *arg);
+	void *set_up_arg;
 };
 
 /* Fills the approximate-mode parameters with their defaults for m; reads
