@@ -52,6 +52,15 @@ static int move_all(int fd, char *at, size_t len, off_t pos, int out)
 	return 0;
 }
 
+int pageout_worth(const size_t *len, size_t n)
+{
+	size_t bytes = 0;
+
+	for (size_t i = 0; i < n; i++)
+		bytes += len[i];
+	return bytes >= PAGEOUT_FROM;
+}
+
 void pageout_begin(struct pageout *po, const char *dir, void *const *at, const size_t *len,
 		   size_t n)
 {
@@ -60,7 +69,7 @@ void pageout_begin(struct pageout *po, const char *dir, void *const *at, const s
 
 	memset(po, 0, sizeof *po);
 	po->fd = -1;
-	if (!n || n > PAGEOUT_PARTS || !dir || (po->fd = unnamed_file(dir)) < 0)
+	if (!pageout_worth(len, n) || n > PAGEOUT_PARTS || !dir || (po->fd = unnamed_file(dir)) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		uintptr_t a = ((uintptr_t)at[i] + page - 1) & ~(page - 1);

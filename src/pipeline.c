@@ -708,13 +708,6 @@ static struct policy_prep *prep_join(struct prep_thread *p)
 	return p->prep;
 }
 
-/* Side arrays smaller than this stay resident: paging them out saves
- * little and makes the ranking wait for the policy's preparation, which
- * reads them (real text, 4,316 stories: 2.2 MB of them; realistic
- * 20,000: 11 MB; a million synthetic stories: 530 MB, while the ranking
- * builds its postings and ranks, which set the run's peak). */
-#define SIDE_OUT_FROM ((size_t)64 << 20)
-
 /* The ranking's set-up hook (rank_options.set_up) of a run: once the
  * ranking is planned, waits for the policy's preparation and pages out
  * the model's side arrays (model_side_arrays(): strings, fields, lead and
@@ -731,11 +724,11 @@ static void side_out_begin(void *arg)
 {
 	struct side_out *s = arg;
 	void *at[MODEL_SIDE_ARRAYS];
-	size_t len[MODEL_SIDE_ARRAYS], n = model_side_arrays(s->m, at, len), bytes = 0;
+	size_t len[MODEL_SIDE_ARRAYS], n = model_side_arrays(s->m, at, len);
 
-	for (size_t i = 0; i < n; i++)
-		bytes += len[i];
-	if (bytes < SIDE_OUT_FROM)
+	/* below PAGEOUT_FROM (real text 2.2 MB, realistic 20,000 11 MB,
+	 * default synthetic 200,000 106 MB, a million 530 MB) nothing waits */
+	if (!pageout_worth(len, n))
 		return;
 	(void)prep_join(s->pt);
 	pageout_begin(&s->po, s->dir, at, len, n);
@@ -759,7 +752,8 @@ static int rank_and_prepare(const struct model *m, const struct rank_options *ro
 	prep_start(&pt, m, po, ro->jobs);
 	rc = rank_all(m, &o, cand, err);
 	*prep = prep_join(&pt);
-	give_back_memory(); /* the postings' pages, before the policy's */
+	if (so.po.bytes)
+		give_back_memory(); /* the postings' pages, before the policy's */
 	if (pageout_end(&so.po, err) && !rc) {
 		rank_lists_free(cand);
 		rc = -1;
@@ -772,10 +766,11 @@ static int rank_and_prepare(const struct model *m, const struct rank_options *ro
 }
 
 /* The policy on the ranking's candidates (freed here) and the lists
- * written, with the stages reported from *t0 on. */
+ * written, with the stages reported from *t0 on; with `trim`, the heap's
+ * free pages given back between the two (a large run's). */
 static int policy_and_write(const struct model *m, struct rank_lists *cand,
 			    const struct policy_options *pj, struct policy_prep *prep,
-			    const char *outdir, const struct publish_options *pub,
+			    const char *outdir, const struct publish_options *pub, int trim,
 			    struct report *r, double *t0, struct error *err)
 {
 	struct related_lists lists;
@@ -783,7 +778,8 @@ static int policy_and_write(const struct model *m, struct rank_lists *cand,
 
 	policy_prep_free(prep);
 	rank_lists_free(cand);
-	give_back_memory(); /* the policy's work, before the write's */
+	if (trim)
+		give_back_memory(); /* the policy's work, before the write's */
 	if (rc)
 		return -1;
 	report_stage(r, "policy", t0);
@@ -839,7 +835,7 @@ int pipeline_recommend(const struct model *m, const struct rank_options *ro,
 	 * next below the ranking's) */
 	n = pj.explain ? 0 : model_latent_array(m, &at, &len);
 	pageout_begin(&lat, outdir, &at, &len, n);
-	rc = policy_and_write(m, &cand, &pj, prep, outdir, pub, r, &t0, err);
+	rc = policy_and_write(m, &cand, &pj, prep, outdir, pub, lat.bytes != 0, r, &t0, err);
 	if (pageout_end(&lat, err))
 		rc = -1;
 	return rc;

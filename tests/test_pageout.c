@@ -2,7 +2,7 @@
  * Tests for pageout: parts paged out leave the process (mincore(2): their
  * whole pages are no longer resident) and read back byte for byte at the
  * same addresses, the bytes around them untouched; a part smaller than a
- * page stays; a folder where no file can be made pages out nothing and
+ * page stays, and so do parts below PAGEOUT_FROM in all (no file made); a folder where no file can be made pages out nothing and
  * loses nothing; a built model names its strings, fields and signatures
  * as side arrays and its latent vectors apart, and a run's lists with them paged out during the
  * ranking are the lists ranked with them resident.
@@ -56,7 +56,7 @@ static size_t resident_pages(const void *p, size_t n)
 
 static void test_parts_leave_and_read_back_in_place(void **state)
 {
-	size_t len[3] = { 3u << 20, 100, (1u << 20) + 12345 };
+	size_t len[3] = { PAGEOUT_FROM, 100, (1u << 20) + 12345 };
 	unsigned char *part[3];
 	void *at[3];
 	struct pageout po;
@@ -70,7 +70,7 @@ static void test_parts_leave_and_read_back_in_place(void **state)
 		at[i] = part[i];
 	}
 	pageout_begin(&po, testutil_dir(), at, len, 3);
-	assert_true(po.bytes >= (3u << 20) - 8192);
+	assert_true(po.bytes >= PAGEOUT_FROM - 8192);
 	assert_int_equal(resident_pages(part[0], len[0]), 0);
 	assert_int_equal(resident_pages(part[2], len[2]), 0);
 	assert_true(same(part[1], len[1], 1)); /* within a page: kept */
@@ -82,9 +82,29 @@ static void test_parts_leave_and_read_back_in_place(void **state)
 	assert_int_equal(po.fd, -1);
 }
 
-static void test_no_file_pages_out_nothing(void **state)
+static void test_small_parts_stay(void **state)
 {
 	size_t len = 2u << 20;
+	unsigned char *p = malloc(len);
+	void *at = p;
+	struct pageout po;
+	struct error err;
+
+	(void)state;
+	assert_non_null(p);
+	fill(p, len, 5);
+	pageout_begin(&po, testutil_dir(), &at, &len, 1);
+	assert_int_equal(po.bytes, 0);
+	assert_int_equal(po.fd, -1); /* no file made */
+	assert_true(resident_pages(p, len) > 0);
+	assert_int_equal(pageout_end(&po, &err), 0);
+	assert_true(same(p, len, 5));
+	free(p);
+}
+
+static void test_no_file_pages_out_nothing(void **state)
+{
+	size_t len = PAGEOUT_FROM;
 	unsigned char *p = malloc(len);
 	void *at = p;
 	struct pageout po;
@@ -183,6 +203,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parts_leave_and_read_back_in_place),
+		cmocka_unit_test(test_small_parts_stay),
 		cmocka_unit_test(test_no_file_pages_out_nothing),
 		cmocka_unit_test(test_a_built_models_side_arrays),
 		cmocka_unit_test(test_set_up_runs_once_before_the_threads),
