@@ -2,11 +2,12 @@
  * pageout: memory a stage does not read, moved to a file for the stage's
  * length and read back after it, in place.
  *
- * The ranking sets a run's peak (at a million stories 4.27 GiB, the
- * model's 3.33 GiB among it) while it reads only the model's rows, latent
- * vectors and the postings it builds: the stories' strings, fields and
- * signatures (about 530 MB there) wait for the policy and the write. The
- * machine has no swap to page them out by itself, so pageout_begin()
+ * The ranking sets a run's peak (at a million stories 4.27 GiB before
+ * this, the model's 3.33 GiB among it; 3.63 GiB with it) while it reads
+ * only the model's rows, latent vectors and the postings it builds: the
+ * stories' strings, fields and signatures (about 530 MB there) wait for
+ * the policy and the write. Without swap (this machine has none) the
+ * kernel cannot page them out by itself, so pageout_begin()
  * writes the whole pages of each part to an unnamed file in a given
  * folder and gives them back to the kernel (madvise MADV_DONTNEED: their
  * addresses stay the process's and read as zeros meanwhile), and
