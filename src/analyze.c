@@ -1218,35 +1218,46 @@ int analyze_word_cp(int32_t c)
 
 size_t analyze_next_word(const unsigned char *s, size_t len, size_t *i, size_t *start)
 {
-	while (*i < len) {
+	size_t at = *i; /* in a register: s's bytes may alias *i */
+
+	while (at < len) {
 		size_t from = SIZE_MAX, end;
 		utf8proc_ssize_t k;
 		utf8proc_int32_t c;
 
+		/* ASCII: its letters and digits are its only L and N; a run of
+		 * its other characters, each a break of its own, passed at once */
+		while (at < len && s[at] < 0x80 && !is_ascii_word(s[at]))
+			at++;
+		if (at == len)
+			break;
 		for (;;) {
-			if (*i < len && s[*i] < 0x80) {
-				/* ASCII: its letters and digits are its only L and N */
+			size_t run = at; /* ASCII letters and digits, at once */
+			while (run < len && is_ascii_word(s[run]))
+				run++;
+			if (run > at && from == SIZE_MAX)
+				from = at;
+			at = run;
+			if (at < len && s[at] < 0x80) {
 				k = 1;
-				c = s[*i];
-				if (!is_ascii_word(s[*i]))
-					break;
-			} else {
-				k = *i < len ? utf8proc_iterate(s + *i, (utf8proc_ssize_t)(len - *i),
-								&c) : 0;
-				if (k <= 0 || !analyze_word_cp(c))
-					break;
+				break;
 			}
+			k = at < len ? utf8proc_iterate(s + at, (utf8proc_ssize_t)(len - at), &c) : 0;
+			if (k <= 0 || !analyze_word_cp(c))
+				break;
 			if (from == SIZE_MAX)
-				from = *i;
-			*i += (size_t)k;
+				from = at;
+			at += (size_t)k;
 		}
-		end = *i;
-		*i += k > 0 ? (size_t)k : 1;
+		end = at;
+		at += k > 0 ? (size_t)k : 1;
 		if (from != SIZE_MAX) {
+			*i = at;
 			*start = from;
 			return end - from;
 		}
 	}
+	*i = at;
 	return 0;
 }
 
@@ -1284,13 +1295,20 @@ static long prefix_words(const char *text, size_t take, uint32_t *word, size_t m
 }
 
 /* Whether s[0 .. len) is UTF-8 as utf8proc_map() takes it (an ASCII byte
- * is a character of its own to utf8proc_iterate(): skipped at once). */
+ * is a character of its own to utf8proc_iterate(): skipped at once, eight
+ * at a time when none of them has its high bit set; byte by byte, this
+ * test was a fifth of the lead signature's instructions). */
 static int valid_utf8(const char *s, size_t len)
 {
 	utf8proc_int32_t c;
 
 	for (size_t i = 0; i < len;) {
 		utf8proc_ssize_t k;
+		uint64_t v;
+		if (i + 8 <= len && (memcpy(&v, s + i, 8), !(v & 0x8080808080808080u))) {
+			i += 8;
+			continue;
+		}
 		if ((unsigned char)s[i] < 0x80) {
 			i++;
 			continue;

@@ -1293,6 +1293,99 @@ static void test_next_word_splits_ascii_as_categories_do(void **state)
 	}
 }
 
+/* analyze_next_word() as it was written first, a code point at a time:
+ * the reference for the one that passes runs of ASCII at once. */
+static size_t ref_next_word(const unsigned char *s, size_t len, size_t *i, size_t *start)
+{
+	while (*i < len) {
+		size_t from = SIZE_MAX, end;
+		utf8proc_ssize_t k;
+		utf8proc_int32_t c;
+
+		for (;;) {
+			k = *i < len ? utf8proc_iterate(s + *i, (utf8proc_ssize_t)(len - *i), &c) : 0;
+			if (k <= 0 || !analyze_word_cp(c))
+				break;
+			if (from == SIZE_MAX)
+				from = *i;
+			*i += (size_t)k;
+		}
+		end = *i;
+		*i += k > 0 ? (size_t)k : 1;
+		if (from != SIZE_MAX) {
+			*start = from;
+			return end - from;
+		}
+	}
+	return 0;
+}
+
+/* The words, their starts and where *i stops (after the last word too)
+ * must be the reference's for random texts of ASCII letters, digits,
+ * punctuation and spaces in runs, non-ASCII letters, a non-ASCII space and
+ * bytes that are no UTF-8, ending on each of them. */
+static void test_next_word_runs_agree_with_code_points(void **state)
+{
+	static const char *const piece[] = {
+		"a", "Zq", "7", " ", ", ", "...", "-", "\xc3\xa9", "\xe2\x80\x83",
+		"\xd0\x9f", "\xff", "\xc3", "word", "\n\n",
+	};
+	unsigned char text[256];
+
+	(void)state;
+	srand(5);
+	for (int round = 0; round < 4000; round++) {
+		size_t n = 0, i = 0, ri = 0, start = 0, rstart = 0, wl, rwl;
+		int pieces = rand() % 24;
+		for (int k = 0; k < pieces; k++) {
+			const char *p = piece[rand() % (int)(sizeof piece / sizeof piece[0])];
+			memcpy(text + n, p, strlen(p));
+			n += strlen(p);
+		}
+		do {
+			wl = analyze_next_word(text, n, &i, &start);
+			rwl = ref_next_word(text, n, &ri, &rstart);
+			assert_int_equal(wl, rwl);
+			assert_int_equal(i, ri);
+			if (wl)
+				assert_int_equal(start, rstart);
+		} while (wl);
+	}
+}
+
+/* The bytes after the first 768 are checked for UTF-8 eight at a time
+ * where they are ASCII: a bad byte anywhere in the first 4 KB, whatever its
+ * place in a group of eight, and right after a good non-ASCII letter,
+ * still leaves the text unsigned; one past them does not. */
+static void test_lead_signature_finds_a_bad_byte_anywhere(void **state)
+{
+	static char text[4200];
+	uint16_t sig[ANALYZE_LEAD_SLOTS];
+	size_t lead;
+
+	(void)state;
+	text[0] = '\0';
+	for (int i = 0; i <= ANALYZE_LEAD_WORDS; i++) {
+		add_lead_word(text, sizeof text, i);
+		strcat(text, " ");
+	}
+	lead = strlen(text);
+	assert_true(lead < 700);
+	for (size_t at = 800; at < sizeof text - 1; at++) {
+		memset(text + lead, ' ', sizeof text - 1 - lead);
+		text[sizeof text - 1] = '\0';
+		memcpy(text + 790, "\xc3\xa9", 2);
+		text[at] = '\xff';
+		analyze_lead_signature(text, sig);
+		assert_int_equal(analyze_lead_known(sig), at >= 4096);
+		if (at + 2 < 4096) {
+			memcpy(text + at, "\xc3\xa9\xff", 3);
+			analyze_lead_signature(text, sig);
+			assert_false(analyze_lead_known(sig));
+		}
+	}
+}
+
 /* One lookup gives a word's languages: each bit must say what asking that
  * language's list says, for words of one list, of several ("de": German?
  * no; French, Spanish, Portuguese, Dutch...), of none, and a prefix of a
@@ -1344,6 +1437,8 @@ int main(void)
 		cmocka_unit_test(test_ascii_shortcut_splits_words_like_utf8proc),
 		cmocka_unit_test(test_lead_fold_equals_utf8proc_on_the_whole_text),
 		cmocka_unit_test(test_next_word_splits_ascii_as_categories_do),
+		cmocka_unit_test(test_next_word_runs_agree_with_code_points),
+		cmocka_unit_test(test_lead_signature_finds_a_bad_byte_anywhere),
 		cmocka_unit_test(test_bigrams_pair_adjacent_terms_when_enabled),
 		cmocka_unit_test(test_names_count_capitalised_sequences_when_enabled),
 		cmocka_unit_test(test_more_languages_have_stopwords_and_stemmers),
