@@ -328,7 +328,7 @@ static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
 
 	for (i = h & (s->nslots - 1); s->nslots && s->cache[i].len; i = (i + 1) & (s->nslots - 1)) {
 		e = &s->cache[i];
-		if (e->hash != h || e->len != len || memcmp(e->bytes, w, len))
+		if (e->hash != h || e->len != len || !hash_same_bytes(e->bytes, w, len))
 			continue;
 		*stop = e->tlen == WORD_STOP;
 		if (*stop)

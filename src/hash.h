@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 struct strmap {
 	uint32_t *slots;  /* id + 1, 0 = empty */
@@ -61,6 +62,43 @@ static inline uint64_t hash_mix64(uint64_t x)
 	x ^= x >> 27;
 	x *= 0x94d049bb133111ebULL;
 	return x ^ (x >> 31);
+}
+
+/* Whether a[0 .. len) and b[0 .. len) hold the same bytes, for the short
+ * keys of the maps and the word cache: 8 or 4 bytes at a time, the last
+ * ones as a load that may overlap the one before (never a byte outside
+ * either range), inline where memcmp() was a call of some 20 instructions
+ * a word. */
+static inline int hash_same_bytes(const void *a, const void *b, size_t len)
+{
+	const unsigned char *p = a, *q = b;
+	uint64_t x, y;
+	uint32_t u, v;
+
+	if (len >= 8) {
+		for (size_t i = 0; i + 8 < len; i += 8) {
+			memcpy(&x, p + i, 8);
+			memcpy(&y, q + i, 8);
+			if (x != y)
+				return 0;
+		}
+		memcpy(&x, p + len - 8, 8);
+		memcpy(&y, q + len - 8, 8);
+		return x == y;
+	}
+	if (len >= 4) {
+		memcpy(&u, p, 4);
+		memcpy(&v, q, 4);
+		x = u;
+		y = v;
+		memcpy(&u, p + len - 4, 4);
+		memcpy(&v, q + len - 4, 4);
+		return x == y && u == v;
+	}
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != q[i])
+			return 0;
+	return 1;
 }
 
 /* The maps' own hash (strmap, the analyzer's word cache): a few multiplies

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -59,6 +60,32 @@ static void test_hash_key_spreads_low_bits(void **state)
 	for (int i = 0; i < 4096; i++)
 		most = count[i] > most ? count[i] : most;
 	assert_true(most <= 48);
+}
+
+/* hash_same_bytes() is memcmp() == 0 for every length the word cache
+ * holds and more, with one byte changed at each place (first, last, inside
+ * an 8-byte group or the overlapping tail) or none; reading only the
+ * bytes it is given (buffers of exactly len bytes: an address sanitizer
+ * build sees any read past them). */
+static void test_hash_same_bytes_is_memcmp(void **state)
+{
+	(void)state;
+	for (size_t len = 0; len <= 40; len++) {
+		char *a = malloc(len + !len), *b = malloc(len + !len);
+		assert_non_null(a);
+		assert_non_null(b);
+		for (size_t i = 0; i < len; i++)
+			a[i] = b[i] = (char)('a' + i % 26);
+		assert_true(hash_same_bytes(a, b, len));
+		for (size_t at = 0; at < len; at++) {
+			b[at] ^= 0x40;
+			assert_false(hash_same_bytes(a, b, len));
+			assert_true(hash_same_bytes(a, b, at));
+			b[at] ^= 0x40;
+		}
+		free(a);
+		free(b);
+	}
 }
 
 static void test_strmap_find_in_empty_map_fails(void **state)
@@ -260,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_hash_bytes_is_fnv1a),
 		cmocka_unit_test(test_hash_key_reads_every_byte),
 		cmocka_unit_test(test_hash_key_spreads_low_bits),
+		cmocka_unit_test(test_hash_same_bytes_is_memcmp),
 		cmocka_unit_test(test_strmap_find_in_empty_map_fails),
 		cmocka_unit_test(test_strmap_ids_are_dense_in_insertion_order),
 		cmocka_unit_test(test_strmap_key_length_matters),
