@@ -47,8 +47,18 @@ struct word_entry {
 	uint32_t hash;  /* hash_key() of the word */
 	uint8_t len;    /* the word's bytes; 0: a free entry */
 	uint8_t tlen;   /* the term's bytes, WORD_STOP or WORD_SAME */
-	char bytes[WORD_ENTRY_BYTES]; /* the word, then its term (unless WORD_SAME) */
+	/* the word, then its term (unless WORD_SAME), then, where the 4 bytes
+	 * fit (term_hash_kept()), the term's hash_key(): the count by name
+	 * then hashes no term of a remembered word (most stems fit) */
+	char bytes[WORD_ENTRY_BYTES];
 };
+
+/* Whether an entry of a word of len bytes and a term of tlen (not the
+ * word) keeps the term's hash after them. */
+static int term_hash_kept(size_t len, size_t tlen)
+{
+	return len + tlen + sizeof(uint32_t) <= WORD_ENTRY_BYTES;
+}
 
 /* What one language needs: its stemmer and the word cache, open addressing
  * with linear probing, at most half full. */
@@ -315,12 +325,12 @@ static void cache_prefetch(const struct lang_slot *s, uint32_t h)
 }
 
 /* word_term() through the slot's cache, for a word of hash_key() h.
- * *stop is set for a stopword. The term returned may lie in the cache:
- * valid until the next call, as *tid: the entry's term id (lang_slot.tid),
- * or NULL when the word is not remembered. */
+ * *stop is set for a stopword, else *th is the term's hash_key(). The term
+ * returned may lie in the cache: valid until the next call, as *tid: the
+ * entry's term id (lang_slot.tid), or NULL when the word is not remembered. */
 static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
 			       const char *w, size_t len, uint32_t h, size_t *tlen, int *stop,
-			       uint32_t **tid)
+			       uint32_t **tid, uint32_t *th)
 {
 	struct word_entry *e = NULL;
 	const char *t;
@@ -334,13 +344,24 @@ static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
 		if (*stop)
 			return NULL;
 		*tid = &s->tid[i];
-		*tlen = e->tlen == WORD_SAME ? len : e->tlen;
-		return e->tlen == WORD_SAME ? e->bytes : e->bytes + len;
+		if (e->tlen == WORD_SAME) {
+			*tlen = len;
+			*th = h;
+			return e->bytes;
+		}
+		*tlen = e->tlen;
+		if (term_hash_kept(len, *tlen))
+			memcpy(th, e->bytes + len + *tlen, sizeof *th);
+		else
+			*th = hash_key(e->bytes + len, *tlen);
+		return e->bytes + len;
 	}
 	*tid = NULL;
 	t = word_term(an, s, w, len, tlen);
 	*stop = t == NULL;
 	room = !t || (*tlen == len && !memcmp(t, w, len)) ? len : len + *tlen;
+	if (t)
+		*th = room == len ? h : hash_key(t, *tlen);
 	if (room > WORD_ENTRY_BYTES || cache_room(s))
 		return t; /* not remembered: still right */
 	for (i = h & (s->nslots - 1); s->cache[i].len; i = (i + 1) & (s->nslots - 1))
@@ -358,6 +379,8 @@ static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
 	} else {
 		e->tlen = (uint8_t)*tlen;
 		memcpy(e->bytes + len, t, *tlen);
+		if (term_hash_kept(len, *tlen))
+			memcpy(e->bytes + len + *tlen, th, sizeof *th);
 	}
 	s->n++;
 	return t;
@@ -404,12 +427,12 @@ static int is_word_char(utf8proc_int32_t c)
 	}
 }
 
-/* Adds w to the count of `key` in (map, *counts). */
+/* Adds w to the count of `key` (of hash_key() h) in (map, *counts). */
 static int count_in(struct strmap *map, float **counts, size_t *cap, const char *key,
-		    size_t len, float w)
+		    size_t len, uint32_t h, float w)
 {
 	size_t before = map->n;
-	int64_t id = strmap_intern(map, key, len);
+	int64_t id = strmap_intern_hashed(map, key, len, h);
 
 	if (id < 0)
 		return -1;
@@ -477,11 +500,18 @@ static int count_id(struct analyzer *an, const char *term, size_t len, float w, 
 	return 0;
 }
 
-static int add_count(struct analyzer *an, const char *term, size_t len, float w)
+/* Adds w to the story's count of `term`, of hash_key() h. */
+static int add_count_hashed(struct analyzer *an, const char *term, size_t len, uint32_t h,
+			    float w)
 {
 	if (an->by_id)
 		return count_id(an, term, len, w, NULL);
-	return count_in(&an->counts_map, &an->counts, &an->counts_cap, term, len, w);
+	return count_in(&an->counts_map, &an->counts, &an->counts_cap, term, len, h, w);
+}
+
+static int add_count(struct analyzer *an, const char *term, size_t len, float w)
+{
+	return add_count_hashed(an, term, len, hash_key(term, len), w);
 }
 
 /* With want_words: one more occurrence of `word` giving `term`. */
@@ -493,18 +523,19 @@ static int add_word(struct analyzer *an, const char *term, size_t tlen, const ch
 	    buf_add(&an->key, word, wlen))
 		return -1;
 	return count_in(&an->words_map, &an->word_counts, &an->word_cap, an->key.data,
-			an->key.len, 1.0f);
+			an->key.len, hash_key(an->key.data, an->key.len), 1.0f);
 }
 
-/* Counts a term and, with bigrams on, the pair "previous term" + this
- * one (a stopword or the end of a text breaks the chain). `w` (wlen bytes)
- * is the folded word the term came from, counted with want_words. */
-static int add_term(struct analyzer *an, const char *t, size_t len, float weight,
+/* Counts a term (of hash_key() th) and, with bigrams on, the pair
+ * "previous term" + this one (a stopword or the end of a text breaks the
+ * chain). `w` (wlen bytes) is the folded word the term came from, counted
+ * with want_words. */
+static int add_term(struct analyzer *an, const char *t, size_t len, uint32_t th, float weight,
 		    const char *w, size_t wlen, uint32_t *tid)
 {
 	if (an->by_id) /* no bigrams, no words: nothing more to keep */
 		return count_id(an, t, len, weight, tid);
-	if (add_count(an, t, len, weight))
+	if (add_count_hashed(an, t, len, th, weight))
 		return -1;
 	if (an->want_words && add_word(an, t, len, w, wlen))
 		return -1;
@@ -537,15 +568,15 @@ static int emit_hashed(struct analyzer *an, struct lang_slot *slot, const char *
 {
 	size_t tl = len;
 	int stop = 0;
-	uint32_t *tid = NULL;
-	const char *t = slot ? cached_term(an, slot, w, len, h, &tl, &stop, &tid) : w;
+	uint32_t *tid = NULL, th = 0;
+	const char *t = slot ? cached_term(an, slot, w, len, h, &tl, &stop, &tid, &th) : w;
 
 	if (stop) {
 		buf_reset(&an->prev);
 		buf_reset(&an->prev_word);
 		return 0;
 	}
-	return add_term(an, t, tl, weight, w, len, tid);
+	return add_term(an, t, tl, slot ? th : hash_key(w, len), weight, w, len, tid);
 }
 
 static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
