@@ -1032,19 +1032,29 @@ static uint32_t group_root(uint32_t *parent, uint32_t i)
 
 /* link_matrix() takes the earlier items LINK_LANES at a time: one pass
  * over a later item's row gives its cosines with all of them, each in a
- * lane of its own, in two vectors of four (SSE on any x86-64). 16 lanes
- * measured the same. */
+ * lane of its own, in one vector of eight: one register with AVX2, two
+ * with SSE. 16 lanes measured the same. */
 #define LINK_LANES 8
-typedef float link_four __attribute__((vector_size(4 * sizeof(float))));
-typedef struct {
-	link_four lo, hi;
-} link_lanes;
+typedef float link_lanes __attribute__((vector_size(LINK_LANES * sizeof(float))));
+
+/* link_matrix() is compiled for AVX2 and the baseline on x86-64, and the
+ * loader picks one (as semantic.c's products). Both give the same bits:
+ * each lane is multiplied and added on its own, and C17 mode does not
+ * contract a * b + c into FMA. */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define LINK_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef LINK_CLONES
+#define LINK_CLONES
+#endif
 
 /* What link_matrix() works in, one per thread. head[t] (n_terms + 1 of
  * them, left 0) is 1 + term t's number among the list's terms while it is
  * linked; lterm[] the items' rows in those numbers, one after another;
  * spread[] holds, for each of the list's terms, the weights of a run of
- * LINK_LANES items (lanes as floats: lo then hi; left 0). */
+ * LINK_LANES items (lane l the float at l; left 0). */
 struct link_scratch {
 	uint32_t *head;
 	uint32_t *lterm;
@@ -1090,20 +1100,16 @@ static int link_reserve(struct link_scratch *ls, const struct model *m,
  * the LINK_LANES items spread: lane l is the sum, over q's row in order,
  * of spread weight times q's weight, as a dot product of q's row with the
  * spread item's dense row would add them. */
-static void link_cosines(const struct model *m, uint32_t doc, const uint32_t *lterm,
+static inline void link_cosines(const struct model *m, uint32_t doc, const uint32_t *lterm,
 			 const link_lanes *spread, float c[LINK_LANES])
 {
-	link_four lo = { 0 }, hi = { 0 };
+	link_lanes sum = { 0 };
 	const float *val = m->val + m->row[doc];
 	size_t len = m->row[doc + 1] - m->row[doc];
 
-	for (size_t k = 0; k < len; k++) {
-		const link_lanes *x = &spread[lterm[k]];
-		lo += x->lo * val[k];
-		hi += x->hi * val[k];
-	}
-	memcpy(c, &lo, sizeof lo);
-	memcpy(c + 4, &hi, sizeof hi);
+	for (size_t k = 0; k < len; k++)
+		sum += spread[lterm[k]] * val[k];
+	memcpy(c, &sum, sizeof sum);
 }
 
 /* The TF-IDF cosine of every pair of story d's nw work items i < j with
@@ -1117,8 +1123,9 @@ static void link_cosines(const struct model *m, uint32_t doc, const uint32_t *lt
  * whichever of the two rows it reads, so the event, the groups and the
  * cluster see the same floats as from dot products. ls has room for the
  * items' rows (link_reserve()). */
-static void link_matrix(const struct model *m, const struct related_item *work, size_t nw,
-			const unsigned char *sel, struct link_scratch *ls, float *cosine)
+LINK_CLONES static void link_matrix(const struct model *m, const struct related_item *work,
+				    size_t nw, const unsigned char *sel, struct link_scratch *ls,
+				    float *cosine)
 {
 	uint32_t *head = ls->head, *item = ls->item, n = 0, terms = 0;
 	uint64_t *start = ls->start;
