@@ -205,15 +205,25 @@ static inline uint32_t score_bucket(float s)
 	return bits >> 20; /* s > 0: sign bit clear, so < 2048 */
 }
 
-/* Moves the candidates of the buckets holding the k best to the front of
- * c[0, n) and returns how many they are (>= k); clears the histogram. */
-static size_t keep_top_buckets(struct neighbor *c, size_t n, size_t k, uint32_t *hist)
+/* The lowest bucket b such that hist's buckets from b up hold at least k
+ * counts, or 0. */
+static uint32_t top_bucket(const uint32_t *hist, size_t k)
 {
-	size_t above = 0, kept = 0;
+	size_t above = 0;
 	uint32_t b = SCORE_BUCKETS;
 
 	while (b > 0 && above < k)
 		above += hist[--b];
+	return b;
+}
+
+/* Moves the candidates of the buckets holding the k best to the front of
+ * c[0, n) and returns how many they are (>= k); clears the histogram. */
+static size_t keep_top_buckets(struct neighbor *c, size_t n, size_t k, uint32_t *hist)
+{
+	size_t kept = 0;
+	uint32_t b = top_bucket(hist, k);
+
 	/* without a branch: which candidates pass is as good as random */
 	for (size_t i = 0; i < n; i++) {
 		struct neighbor x = c[i];
@@ -545,11 +555,60 @@ static inline void collect(const struct rank_job *job, struct worker *w, uint32_
 	}
 }
 
+/* Whether story o's sum s is admissible for the story whose language is
+ * ld (lang NULL: any language), o not being that story: admissible()'s
+ * test with d's language read once. */
+static inline uint32_t admissible_sum(const uint32_t *lang, uint32_t ld, uint32_t o, float s)
+{
+	uint32_t ok = !(s <= 0.0f); /* a NaN passes, as in admissible() */
+
+	if (lang)
+		ok &= !lang[o] | (lang[o] == ld);
+	return ok;
+}
+
+/* Moves the sums of stories [lo, hi) (a block swept whole) out of the
+ * accumulator, counting the admissible ones' buckets in w->hist, and
+ * appends to w->cand (from nc) those of them the caller's
+ * keep_top_buckets() for `keep` could keep; returns the new count. A first pass counts; the buckets of every block
+ * so far then give a floor under the bucket keep_top_buckets() will keep
+ * from (more blocks only raise it), and a second pass appends only the
+ * sums at or above it: keep_best() then keeps the same set in the same
+ * order. On real text a story's sweep reaches nearly every story, and
+ * appending each (collect()'s branches, its loads of d's language) cost
+ * 36 instructions a story with keep_top_buckets()'s pass against 13 per
+ * posting added (callgrind, real text, -j 1). */
+static size_t collect_dense(const struct rank_job *job, struct worker *w, uint32_t d,
+			    uint64_t lo, uint64_t hi, size_t nc, size_t keep)
+{
+	float *restrict acc = w->acc;
+	uint32_t *restrict hist = w->hist;
+	const uint32_t *lang = job->lang && job->lang[d] ? job->lang : NULL;
+	uint32_t ld = lang ? lang[d] : 0, floor;
+
+	if (d >= lo && d < hi)
+		acc[d] = 0.0f;
+	for (uint64_t o = lo; o < hi; o++) {
+		float s = acc[o];
+		hist[score_bucket(s) & (SCORE_BUCKETS - 1)] += admissible_sum(lang, ld, (uint32_t)o, s);
+	}
+	floor = top_bucket(hist, keep);
+	for (uint64_t o = lo; o < hi; o++) {
+		float s = acc[o];
+		if (score_bucket(s) >= floor && admissible_sum(lang, ld, (uint32_t)o, s))
+			w->cand[nc++] = (struct neighbor){ (uint32_t)o, s };
+	}
+	memset(acc + lo, 0, (hi - lo) * sizeof *acc);
+	return nc;
+}
+
 /* Story d's sums over the n (term, weight) of q, the admissible ones into
  * w->cand in story order, with their score buckets counted in w->hist;
- * returns their number. */
+ * returns their number. The caller keeps the `keep` best of them by
+ * keep_top_buckets(): a swept block leaves out those it would not keep
+ * (collect_dense()), its buckets counted all the same. */
 static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
-		     const struct neighbor *q, size_t n, int codes)
+		     const struct neighbor *q, size_t n, int codes, size_t keep)
 {
 	const struct model *m = job->m;
 	const struct postings *p = job->p;
@@ -567,9 +626,7 @@ static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
 		uint64_t hi = lo + POSTINGS_BLOCK < m->n_docs ? lo + POSTINGS_BLOCK : m->n_docs;
 		add_block(p, w, q, n, b, dense, codes);
 		if (dense) {
-			for (uint64_t o = lo; o < hi; o++)
-				if (w->acc[o] != 0.0f)
-					collect(job, w, d, (uint32_t)o, &nc);
+			nc = collect_dense(job, w, d, lo, hi, nc, keep);
 			continue;
 		}
 		for (uint64_t j = 0; j < (hi - lo + 63) / 64; j++) {
@@ -590,7 +647,7 @@ static size_t candidates_exact(const struct rank_job *job, struct worker *w, uin
 {
 	size_t n = row_pairs(job->m, d, w->terms);
 
-	return keep_best(w, gather(job, w, d, w->terms, n, 0));
+	return keep_best(w, gather(job, w, d, w->terms, n, 0, w->cap));
 }
 
 /* True when re-scoring the nc candidates costs more (in multiply-adds,
@@ -628,7 +685,7 @@ static size_t candidates_approx(const struct rank_job *job, struct worker *w, ui
 	}
 	/* heaviest first: the order the partial scores are summed in */
 	qsort(w->terms, n, sizeof *w->terms, rank_neighbor_cmp);
-	nc = gather(job, w, d, w->terms, n, 1);
+	nc = gather(job, w, d, w->terms, n, 1, o->candidates);
 	if (nc > o->candidates) {
 		nc = keep_top_buckets(w->cand, nc, o->candidates, w->hist);
 		select_best(w->cand, nc, o->candidates);

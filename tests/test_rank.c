@@ -560,6 +560,75 @@ static void test_lists_across_accumulator_blocks(void **state)
 	model_free(&m);
 }
 
+/* A story whose query reaches every story has its sums swept block by
+ * block, and only those that can still be among its best are kept from
+ * each (rank.c, collect_dense()): that cut must count only the stories
+ * its list may hold. Story 0 and 65,540 (in the next block), "en", have
+ * the row (1, 0, 1); every "ru" story is closer to them (1, e, 1) than
+ * every other "en" story (1, 0, y), y in [3, 6], cosines 0.81-0.89, a
+ * lower bucket: with the same-language filter each list is the other
+ * special story and the nearest "en" ones, the brute-force list. */
+static void test_swept_lists_keep_the_best_of_their_language(void **state)
+{
+	enum { DOCS = 70000, TERMS = 3, DEPTH = 10 };
+	static const uint32_t sample[] = { 0, 65540 };
+	struct rank_options o = { .depth = DEPTH, .approximate = RANK_EXACT, .same_lang = 1,
+				  .docs = sample, .n_list = 2 };
+	float *dense = calloc((size_t)DOCS * TERMS, sizeof *dense);
+	const char **langs = calloc(DOCS, sizeof *langs);
+	double *all = calloc(DOCS, sizeof *all);
+	struct model m;
+	struct rank_lists one, two;
+
+	(void)state;
+	assert_non_null(dense);
+	assert_non_null(langs);
+	assert_non_null(all);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		float *r = dense + (size_t)d * TERMS;
+		int en = d % 5 == 0;
+		langs[d] = en ? "en" : "ru";
+		r[0] = 1.0f;
+		r[1] = en ? 0.0f : (float)(d % 997) / 5000.0f;
+		r[2] = en && d != sample[0] && d != sample[1] ? 3.0f + (float)(d % 1009) / 336.0f
+							      : 1.0f;
+	}
+	hand_model(&m, DOCS, TERMS, dense, langs, 0);
+	rank_with(&m, o, 1, &one);
+	rank_with(&m, o, 2, &two);
+	assert_lists_equal(&one, &two);
+	for (size_t i = 0; i < 2; i++) {
+		uint32_t d = sample[i];
+		const struct neighbor *l = list_of(&one, d);
+		size_t n = 0;
+		double row[TERMS] = { 0 };
+		for (uint64_t j = m.row[d]; j < m.row[d + 1]; j++)
+			row[model_term_at(&m, d, j)] = m.val[j];
+		for (uint32_t x = 0; x < DOCS; x++) {
+			double s = 0;
+			if (x == d || x % 5)
+				continue;
+			for (uint64_t j = m.row[x]; j < m.row[x + 1]; j++)
+				s += row[model_term_at(&m, x, j)] * m.val[j];
+			all[n++] = s;
+		}
+		qsort(all, n, sizeof *all, cmp_desc);
+		assert_int_equal(one.count[d], DEPTH);
+		assert_int_equal(l[0].doc, sample[1 - i]);
+		for (uint32_t k = 0; k < DEPTH; k++) {
+			assert_int_equal(l[k].doc % 5, 0);
+			assert_float_equal(l[k].score, all[k], 1e-5);
+		}
+		assert_true(l[DEPTH - 1].score < 0.9);
+	}
+	free(dense);
+	free(langs);
+	free(all);
+	rank_lists_free(&one);
+	rank_lists_free(&two);
+	model_free(&m);
+}
+
 /* Re-scoring walks a candidate's row reading the story's weight of every
  * term below 2^18 terms in the model, and from there through a bit per
  * term first (rank.c, RESCORE_BITS_FROM): on a vocabulary either side of
@@ -1095,6 +1164,7 @@ int main(void)
 		cmocka_unit_test(test_lists_identical_for_any_number_of_threads),
 		cmocka_unit_test(test_scores_match_brute_force_cosine),
 		cmocka_unit_test(test_lists_across_accumulator_blocks),
+		cmocka_unit_test(test_swept_lists_keep_the_best_of_their_language),
 		cmocka_unit_test(test_rescoring_on_small_and_large_vocabularies),
 		cmocka_unit_test(test_zero_weights_do_not_overflow),
 		cmocka_unit_test(test_approximate_selects_the_best_candidates),
