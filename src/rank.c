@@ -567,6 +567,17 @@ static inline uint32_t admissible_sum(const uint32_t *lang, uint32_t ld, uint32_
 	return ok;
 }
 
+/* Counts in hist the buckets of the admissible sums acc[lo, hi) (lang,
+ * ld as admissible_sum()'s). */
+static inline void count_buckets(uint32_t *restrict hist, const float *restrict acc, uint64_t lo,
+				 uint64_t hi, const uint32_t *lang, uint32_t ld)
+{
+	for (uint64_t o = lo; o < hi; o++) {
+		float s = acc[o];
+		hist[score_bucket(s) & (SCORE_BUCKETS - 1)] += admissible_sum(lang, ld, (uint32_t)o, s);
+	}
+}
+
 /* Moves the sums of stories [lo, hi) (a block swept whole) out of the
  * accumulator, counting the admissible ones' buckets in w->hist, and
  * appends to w->cand (from nc) those of them the caller's
@@ -588,10 +599,11 @@ static size_t collect_dense(const struct rank_job *job, struct worker *w, uint32
 
 	if (d >= lo && d < hi)
 		acc[d] = 0.0f;
-	for (uint64_t o = lo; o < hi; o++) {
-		float s = acc[o];
-		hist[score_bucket(s) & (SCORE_BUCKETS - 1)] += admissible_sum(lang, ld, (uint32_t)o, s);
-	}
+	/* the test of languages out of the loop where there is none */
+	if (lang)
+		count_buckets(hist, acc, lo, hi, lang, ld);
+	else
+		count_buckets(hist, acc, lo, hi, NULL, 0);
 	floor = top_bucket(hist, keep);
 	for (uint64_t o = lo; o < hi; o++) {
 		float s = acc[o];
