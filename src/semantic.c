@@ -462,24 +462,12 @@ struct transposing {
 	float *weight;
 };
 
-static void count_part(void *ctx, size_t part)
+/* One part's stories walked term by term: each entry's slot in its term's
+ * column counted (first pass) or, with `place`, filled with the story and
+ * weight (second pass, the counts turned into places). */
+static inline __attribute__((always_inline)) void walk_part(struct transposing *x, size_t part,
+							    int place)
 {
-	struct transposing *x = ctx;
-	const struct model *m = x->m;
-	uint64_t *at = x->at[part];
-
-	for (size_t d = x->bound[part]; d < x->bound[part + 1]; d++)
-		for (uint32_t k = 0; k < m->n_blocks; k++) {
-			uint64_t *a = at + ((size_t)k << MODEL_BLOCK_BITS);
-			for (uint64_t i = model_run_begin(m, (uint32_t)d, k);
-			     i < model_run_end(m, (uint32_t)d, k); i++)
-				a[m->term_lo[i]]++;
-		}
-}
-
-static void place_part(void *ctx, size_t part)
-{
-	struct transposing *x = ctx;
 	const struct model *m = x->m;
 	uint64_t *at = x->at[part];
 
@@ -489,10 +477,22 @@ static void place_part(void *ctx, size_t part)
 			for (uint64_t i = model_run_begin(m, (uint32_t)d, k);
 			     i < model_run_end(m, (uint32_t)d, k); i++) {
 				uint64_t w = a[m->term_lo[i]]++;
-				x->doc[w] = (uint32_t)d;
-				x->weight[w] = m->val[i];
+				if (place) {
+					x->doc[w] = (uint32_t)d;
+					x->weight[w] = m->val[i];
+				}
 			}
 		}
+}
+
+static void count_part(void *ctx, size_t part)
+{
+	walk_part(ctx, part, 0);
+}
+
+static void place_part(void *ctx, size_t part)
+{
+	walk_part(ctx, part, 1);
 }
 
 static int transpose(const struct model *m, struct sparse *at, void **owned, int jobs)

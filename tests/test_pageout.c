@@ -82,43 +82,37 @@ static void test_parts_leave_and_read_back_in_place(void **state)
 	assert_int_equal(po.fd, -1);
 }
 
-static void test_small_parts_stay(void **state)
+/* A part of `len` bytes given to pageout_begin() with `dir` stays where it
+ * is: nothing paged out, no file, its pages resident and its bytes kept. */
+static void stays_resident(size_t len, const char *dir, unsigned seed)
 {
-	size_t len = 2u << 20;
 	unsigned char *p = malloc(len);
 	void *at = p;
 	struct pageout po;
 	struct error err;
 
-	(void)state;
 	assert_non_null(p);
-	fill(p, len, 5);
-	pageout_begin(&po, testutil_dir(), &at, &len, 1);
+	fill(p, len, seed);
+	pageout_begin(&po, dir, &at, &len, 1);
 	assert_int_equal(po.bytes, 0);
 	assert_int_equal(po.fd, -1); /* no file made */
 	assert_true(resident_pages(p, len) > 0);
+	assert_true(same(p, len, seed));
 	assert_int_equal(pageout_end(&po, &err), 0);
-	assert_true(same(p, len, 5));
+	assert_true(same(p, len, seed));
 	free(p);
+}
+
+static void test_small_parts_stay(void **state)
+{
+	(void)state;
+	stays_resident(2u << 20, testutil_dir(), 5);
 }
 
 static void test_no_file_pages_out_nothing(void **state)
 {
-	size_t len = PAGEOUT_FROM;
-	unsigned char *p = malloc(len);
-	void *at = p;
-	struct pageout po;
-	struct error err;
-
 	(void)state;
-	assert_non_null(p);
-	fill(p, len, 9);
-	pageout_begin(&po, testutil_path("no/such/folder"), &at, &len, 1);
-	assert_int_equal(po.bytes, 0);
-	assert_true(same(p, len, 9));
-	assert_int_equal(pageout_end(&po, &err), 0);
-	assert_true(same(p, len, 9));
-	free(p);
+	stays_resident(PAGEOUT_FROM, testutil_path("no/such/folder"), 9);
 }
 
 /* A model of a few stories with every field and both signatures. */
