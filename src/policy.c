@@ -1191,21 +1191,6 @@ LINK_CLONES static void link_matrix(const struct model *m, const struct related_
 		head[ls->term[x]] = 0;
 }
 
-/* Joins the groups of work items i and j (g[i], g[j] != nw: in a group)
- * whose own TF-IDF cosine (link_matrix()'s, made for them) is
- * POLICY_GROUP_LINK or more. */
-static void link_groups(const float *cosine, size_t nw, uint32_t *g)
-{
-	for (size_t i = 0; i < nw; i++) {
-		if (g[i] == nw)
-			continue;
-		for (size_t j = i + 1; j < nw; j++)
-			if (g[j] != nw && cosine[i * nw + j] >= POLICY_GROUP_LINK &&
-			    group_root(g, (uint32_t)i) != group_root(g, (uint32_t)j))
-				g[group_root(g, (uint32_t)i)] = group_root(g, (uint32_t)j);
-	}
-}
-
 static double log_odds(float p)
 {
 	double q = p < 1e-6f ? 1e-6 : p > 1.0f - 1e-6f ? 1.0 - 1e-6 : p;
@@ -1410,6 +1395,50 @@ static void cluster_dendrogram(struct cluster_scratch *cs, size_t n)
 	}
 }
 
+/* Cuts the average-link dendrogram of n nodes (cs->sum holding the sums
+ * of their links, each node a cluster of its own) at `cut`: after it,
+ * group_root(cs->parent, a) is the same for nodes a and b when they merge
+ * at `cut` or above (average link has no inversions, so these are the
+ * clusters that merging the closest two while they reach `cut` gives). */
+static void cluster_cut(struct cluster_scratch *cs, size_t n, double cut)
+{
+	for (size_t a = 0; a < n; a++) {
+		cs->active[a] = 1;
+		cs->size[a] = 1;
+		cs->height[a] = -HUGE_VAL;
+		cs->parent[a] = (uint32_t)a;
+	}
+	cluster_dendrogram(cs, n);
+	for (size_t b = 0; b < n; b++)
+		if (cs->height[b] >= cut)
+			cs->parent[group_root(cs->parent, (uint32_t)b)] =
+				group_root(cs->parent, cs->partner[b]);
+}
+
+/* Groups the work items in a group (g[i] != nw) by average link over their
+ * own TF-IDF cosines (link_matrix()'s, made for them), cut at
+ * POLICY_GROUP_LINK: after it g[i] is the same item r for every item of a
+ * group, with g[r] == r, and a group is a set of items close on average,
+ * not a chain (policy.h, groups). cs is story_cluster()'s scratch, with
+ * room for nw nodes. */
+static void link_groups(const float *cosine, size_t nw, uint32_t *g, struct cluster_scratch *cs)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < nw; i++)
+		if (g[i] != nw)
+			cs->item[n++] = (uint32_t)i;
+	for (size_t a = 0; a < n; a++) {
+		cs->sum[a * n + a] = 0.0;
+		for (size_t b = a + 1; b < n; b++)
+			cs->sum[a * n + b] = cs->sum[b * n + a] =
+				cosine[(size_t)cs->item[a] * nw + cs->item[b]];
+	}
+	cluster_cut(cs, n, POLICY_GROUP_LINK);
+	for (size_t a = 0; a < n; a++)
+		g[cs->item[a]] = cs->item[group_root(cs->parent, (uint32_t)a)];
+}
+
 /* The story's cluster (policy.h, the story's event grown by average link):
  * marks in[i] for each of story d's nw work items that the average-link
  * clustering of the story and its candidates sharing a term with it (P of
@@ -1432,13 +1461,8 @@ static void story_cluster(const struct model *m, const struct name_sets *ns,
 		if (wt[i] > 0.0f && p[i] >= POLICY_GROUP_LOW)
 			cs->item[n++] = (uint32_t)i;
 	}
-	for (size_t a = 0; a < n; a++) {
-		cs->active[a] = 1;
-		cs->size[a] = 1;
-		cs->height[a] = -HUGE_VAL;
-		cs->parent[a] = (uint32_t)a;
+	for (size_t a = 0; a < n; a++)
 		cs->sum[a * n + a] = 0.0;
-	}
 	for (size_t a = 1; a < n; a++) {
 		const struct related_item *x = &work[cs->item[a]];
 		double rx = best > 0.0f ? (double)x->score / best : 0.0;
@@ -1452,11 +1476,7 @@ static void story_cluster(const struct model *m, const struct name_sets *ns,
 				policy_numbers_disagree(m, x->doc, y->doc));
 		}
 	}
-	cluster_dendrogram(cs, n);
-	for (size_t b = 1; b < n; b++)
-		if (cs->height[b] >= cut)
-			cs->parent[group_root(cs->parent, (uint32_t)b)] =
-				group_root(cs->parent, cs->partner[b]);
+	cluster_cut(cs, n, cut);
 	for (size_t a = 1; a < n; a++)
 		in[cs->item[a]] = group_root(cs->parent, (uint32_t)a) == group_root(cs->parent, 0);
 }
@@ -1517,7 +1537,7 @@ static size_t apply_cutoff(struct related_lists *out, const struct policy_option
 		link_matrix(m, work, nw, pass, ls, cosine);
 	}
 	if (linked)
-		link_groups(cosine, nw, g);
+		link_groups(cosine, nw, g, cs);
 	for (size_t i = 0; i < nw; i++)
 		if (g[i] != nw)
 			g[i] = group_root(g, (uint32_t)i);

@@ -82,18 +82,21 @@
 /* Groups: a list's doubtful candidates are related to the story or not
  * together (the same event's other stories, or the topic's other event),
  * so the cutoff decides them by groups. Candidates sharing a term with the
- * story whose probability is POLICY_GROUP_LOW or more form groups by single
- * link: two of them are linked when their own TF-IDF cosine (from the
- * model's rows, which query's small model holds too) is POLICY_GROUP_LINK
- * or more. A group holding a sure candidate (POLICY_GROUP_SURE or more,
- * and at least the cutoff) is the story's own event and shows whole; any
- * other group shows whole when the mean of its members' log-odds reaches
- * the cutoff's, and not at all otherwise; a candidate alone is its own
- * group, decided as before. Items keep their own probability as score,
- * so an item of a shown group may score below the cutoff. Measured after
- * the fact (scripts/fit-relatedness --groups) and with this binary on
- * seeds 1-20, corpus/ and bbc (docs/MEASURED.md, "A list's doubtful
- * candidates decided together"). */
+ * story whose probability is POLICY_GROUP_LOW or more form groups by
+ * average link over their own TF-IDF cosines (from the model's rows, which
+ * query's small model holds too), cut at POLICY_GROUP_LINK: a group is a
+ * set of candidates close to each other on average, not a chain, so one
+ * close pair does not tie the topic's other event to the story's. A group
+ * holding a sure candidate (POLICY_GROUP_SURE or more, and at least the
+ * cutoff) is the story's own event and shows whole; any other group shows
+ * whole when the mean of its members' log-odds reaches the cutoff's, and
+ * not at all otherwise; a candidate alone is its own group, decided as
+ * before. Items keep their own probability as score, so an item of a
+ * shown group may score below the cutoff. Measured after the fact
+ * (scripts/fit-relatedness --groups) and with this binary on seeds 1-20,
+ * corpus/ and bbc (docs/MEASURED.md, "A list's doubtful candidates decided
+ * together"; average link in place of single link: "Groups by average
+ * link"). */
 #define POLICY_GROUP_SURE 0.9f
 #define POLICY_GROUP_LOW 0.05f
 #define POLICY_GROUP_LINK 0.4f

@@ -668,16 +668,21 @@ static void run_event(const float vec[4][5], const struct neighbor *c, uint32_t 
 
 /* Groups of more items than the links take at once (policy.c: eight):
  * the tenth doubtful item shows when it is close to the sure first one
- * (their own cosine .71), or through a chain of two links across the
- * runs (to the ninth, cosine .5, which is close to the first, .71); close
- * to none, it stays out with the other doubtful items. */
+ * (their own cosine .71), or when it is close on average to the group the
+ * ninth forms with the first across the runs (.82 to the ninth, .58 to
+ * the first). Groups are made by average link, not single link: a chain
+ * does not carry it, the tenth close to the ninth (.5) but not to the
+ * first (0), .25 on average. Close to none, it stays out with the other
+ * doubtful items. */
 static void test_cutoff_links_items_beyond_the_eighth(void **state)
 {
 	static const int to_first[] = { 10, 1, -1 };
+	static const int to_both[] = { 9, 1, 10, 1, 10, 9, -1 };
 	static const int chain[] = { 9, 1, 10, 9, -1 };
 	static const int none[] = { -1 };
 	static const int first_tenth[] = { 1, 10, -1 };
 	static const int first_ninth_tenth[] = { 1, 9, 10, -1 };
+	static const int first_ninth[] = { 1, 9, -1 };
 	static const int first[] = { 1, -1 };
 
 	(void)state;
@@ -686,8 +691,10 @@ static void test_cutoff_links_items_beyond_the_eighth(void **state)
 	assert_true(policy_relatedness(0.15f, 0.15f, 0.5f) >= POLICY_GROUP_LOW &&
 		    policy_relatedness(0.15f, 0.15f, 0.5f) < POLICY_DEFAULT_CUTOFF);
 	assert_true(0.5f >= POLICY_GROUP_LINK);
+	assert_true((0.0f + 0.5f) / 2 < POLICY_GROUP_LINK);
 	run_eleven(to_first, first_tenth);
-	run_eleven(chain, first_ninth_tenth);
+	run_eleven(to_both, first_ninth_tenth);
+	run_eleven(chain, first_ninth);
 	run_eleven(none, first);
 }
 
