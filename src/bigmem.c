@@ -4,6 +4,7 @@
  */
 #include "bigmem.h"
 
+#include <malloc.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,4 +42,19 @@ void *bigmem_calloc(size_t n, size_t size)
 	if (p)
 		memset(p, 0, n * size);
 	return p;
+}
+
+int bigmem_trim(size_t from)
+{
+#ifdef __GLIBC__
+	/* mallinfo2() sums every arena's free chunks (the analysis threads'
+	 * too), as malloc_trim() walks them */
+	if (from && mallinfo2().fordblks < from)
+		return 0;
+	malloc_trim(0);
+	return 1;
+#else
+	(void)from;
+	return 0;
+#endif
 }

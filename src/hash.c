@@ -4,6 +4,8 @@
  */
 #include "hash.h"
 
+#include "bigmem.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,7 +100,9 @@ void strmap_clear(struct strmap *m)
 
 static int strmap_rehash(struct strmap *m, size_t nslots)
 {
-	uint32_t *slots = calloc(nslots, sizeof *slots);
+	/* cleared by writes (bigmem_calloc()): the probes below read before
+	 * they write, and a fresh calloc() page read first faults twice */
+	uint32_t *slots = bigmem_calloc(nslots, sizeof *slots);
 
 	if (!slots)
 		return -1;

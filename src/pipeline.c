@@ -6,9 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#ifdef __GLIBC__
-#include <malloc.h>
-#endif
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -16,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bigmem.h"
 #include "boilerplate.h"
 #include "buf.h"
 #include "charset.h"
@@ -569,12 +567,11 @@ static int builder_add(void *arg, const struct article *a, const struct bag *b,
 /* Returns the heap's free pages to the system (glibc keeps what the
  * analysis threads freed in their arenas: the stage's bags, texts, word
  * caches and the builder's pairs), so that the next stage starts from what
- * is in use. */
+ * is in use: when they are many (bigmem_trim()), else the next stage
+ * reuses them. */
 static void give_back_memory(void)
 {
-#ifdef __GLIBC__
-	malloc_trim(0);
-#endif
+	(void)bigmem_trim(BIGMEM_TRIM_FROM);
 }
 
 /* The latent stage's seed (semantic.h): one for every run. */

@@ -1298,7 +1298,10 @@ static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int job
 	d.rows = row_kernels && l * l + 2 * SUB_ROWS * l <= 2 * l * CHUNK;
 	d.tri_t = d.rows ? malloc(l * l * sizeof *d.tri_t) : NULL;
 	d.sigma = malloc(k * sizeof *d.sigma);
-	d.sums = gsl_matrix_alloc(parts * l, l);
+	/* cleared: add_chunk()'s vector loop loads each part's first sum
+	 * where it then writes it, and a fresh page read first faults twice
+	 * (3 MB, 750 pages on real text) */
+	d.sums = gsl_matrix_calloc(parts * l, l);
 	*vecs = malloc(n * k * sizeof **vecs);
 	d.vecs = *vecs;
 	g = gsl_matrix_alloc(l, l);
