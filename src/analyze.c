@@ -585,8 +585,96 @@ static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
 	return emit_hashed(an, slot, w, len, slot ? hash_key(w, len) : 0, weight);
 }
 
+/* The bytes of the code point at p[at] (0x80 or more) when it parts words
+ * as tokenize() reads it, neither a word character nor CJK (a bad byte
+ * reads as U+FFFD, a symbol): curly quotes, dashes. 0 when it does not. */
+static size_t other_separator(const unsigned char *p, size_t len, size_t at)
+{
+	utf8proc_int32_t c;
+	utf8proc_ssize_t n = utf8proc_iterate(p + at, (utf8proc_ssize_t)(len - at), &c);
+
+	if (n <= 0)
+		return 1;
+	return is_cjk(c) || is_word_char(c) ? 0 : (size_t)n;
+}
+
+/* The next word of text[*i .. len) of MIN_WORD_CHARS to MAX_WORD_CHARS
+ * ASCII letters and digits between separators (or ends): its length, its
+ * start in *start, *i moved past it. 0 when there is none before the end
+ * or before other text (a word character of 0x80 or more, or CJK): *i is
+ * then the end, that character, or the start of the ASCII word that runs
+ * into it, tokenize()'s to read. */
+static size_t next_ascii_word(const char *text, size_t len, size_t *i, size_t *start)
+{
+	const unsigned char *p = (const unsigned char *)text;
+	size_t at = *i, from; /* in registers: text's bytes may alias *i */
+
+	while (at < len) {
+		while (at < len && !is_ascii_word(p[at]) && p[at] < 0x80)
+			at++;
+		if (at < len && p[at] >= 0x80) {
+			size_t k = other_separator(p, len, at);
+			if (!k)
+				break;
+			at += k;
+			continue;
+		}
+		from = at;
+		while (at < len && is_ascii_word(p[at]))
+			at++;
+		if (at < len && p[at] >= 0x80 && !other_separator(p, len, at)) {
+			at = from;
+			break;
+		}
+		if (at - from >= MIN_WORD_CHARS && at - from <= MAX_WORD_CHARS) {
+			*i = at;
+			*start = from;
+			return at - from;
+		}
+	}
+	*i = at;
+	return 0;
+}
+
+/* Counts the words next_ascii_word() finds from *i, each with `weight`
+ * (and lead_weight on top before byte lead_end); *i is left where it
+ * stopped. Its word characters are the ASCII letters and digits (every
+ * other ASCII character is punctuation, a symbol or a space to utf8proc),
+ * so one test per byte replaces decoding and a category lookup: the same
+ * terms as tokenize() reading code points. */
+static int count_ascii_words(struct analyzer *an, struct lang_slot *slot, const char *text,
+			     size_t len, size_t *i, float weight, size_t lead_end,
+			     float lead_weight)
+{
+	size_t start = 0, at = 0, wl = 0;
+	uint32_t h = 0, wh = 0;
+	float w = 0.0f;
+
+	/* one word ahead: its cache entry is asked for while the last one
+	 * counts (one call of next_ascii_word(), so that it is inlined) */
+	for (;;) {
+		size_t n = next_ascii_word(text, len, i, &start);
+		if (slot && n) {
+			h = hash_key(text + start, n);
+			cache_prefetch(slot, h);
+		}
+		if (wl && emit_hashed(an, slot, text + at, wl, wh, w))
+			return -1;
+		if (!n)
+			return 0;
+		at = start;
+		wl = n;
+		wh = h;
+		w = weight + (at < lead_end ? lead_weight - 1.0f : 0.0f);
+	}
+}
+
 /* Tokenises one normalised text, adding each term with `weight`; words
- * before byte `lead_end` get lead_weight on top. */
+ * before byte `lead_end` get lead_weight on top. Between words, ASCII goes
+ * to count_ascii_words() (of the 903,537 words of real text's titles and
+ * bodies with other characters, most are ASCII: there about 65
+ * instructions a word, here about 165); the rest is read code point by
+ * code point. */
 static int tokenize(struct analyzer *an, const char *lang, const char *text,
 		    size_t len, float weight, size_t lead_end, float lead_weight)
 {
@@ -601,21 +689,29 @@ static int tokenize(struct analyzer *an, const char *lang, const char *text,
 		utf8proc_ssize_t n = 1;
 		int word = 0, cjk = 0;
 
+		if (!in_word && i < len && p[i] < 0x80) {
+			if (count_ascii_words(an, slot, text, len, &i, weight, lead_end,
+					      lead_weight))
+				return -1;
+			prev_cjk = -1;
+			if (i == len)
+				break;
+			/* at other text, or at an ASCII word that runs into it */
+		}
 		if (i < len && p[i] < 0x80) {
-			/* ASCII, most of a text with a few curly quotes: its
-			 * letters and digits are its only word characters */
+			/* ASCII inside a word: its letters and digits are its
+			 * only word characters */
 			c = p[i];
 			word = is_ascii_word(p[i]);
 			if (word == in_word) {
-				/* inside a word or between words, the ASCII
-				 * characters of the same kind after this one change
-				 * nothing but the word's length: passed at once (a
-				 * code point at a time, this loop was 30
+				/* the word's ASCII letters and digits after this
+				 * one change nothing but its length: passed at
+				 * once (a code point at a time, this loop was 30
 				 * instructions a byte) */
 				size_t j = i + 1;
-				while (j < len && p[j] < 0x80 && is_ascii_word(p[j]) == word)
+				while (j < len && p[j] < 0x80 && is_ascii_word(p[j]))
 					j++;
-				nchars += word ? j - i : 0;
+				nchars += j - i;
 				prev_cjk = -1;
 				i = j;
 				continue;
@@ -660,54 +756,14 @@ static int tokenize(struct analyzer *an, const char *lang, const char *text,
 	return 0;
 }
 
-/* The next word of text[*i .. len) of MIN_WORD_CHARS to MAX_WORD_CHARS
- * letters and digits: its length (0: none left), its start in *start. */
-static size_t next_ascii_word(const char *text, size_t len, size_t *i, size_t *start)
-{
-	size_t at = *i, from = *start; /* in registers: text's bytes may alias *i */
-
-	while (at < len) {
-		while (at < len && !is_ascii_word((unsigned char)text[at]))
-			at++;
-		from = at;
-		while (at < len && is_ascii_word((unsigned char)text[at]))
-			at++;
-		if (at - from >= MIN_WORD_CHARS && at - from <= MAX_WORD_CHARS) {
-			*i = at;
-			*start = from;
-			return at - from;
-		}
-	}
-	*i = at;
-	*start = from;
-	return 0;
-}
-
-/* tokenize() for ASCII text: the word characters are the letters and
- * digits (every other ASCII character is punctuation, a symbol or a
- * space to utf8proc), so one test per byte replaces decoding and a
- * category lookup; the same terms. */
+/* tokenize() for ASCII text: one count_ascii_words() to its end. */
 static int tokenize_ascii(struct analyzer *an, const char *lang, const char *text,
 			  size_t len, float weight, size_t lead_end, float lead_weight)
 {
 	struct lang_slot *slot = lang ? lang_slot_for(an, lang) : NULL;
-	size_t i = 0, start = 0, n = next_ascii_word(text, len, &i, &start);
-	uint32_t h = slot && n ? hash_key(text + start, n) : 0;
+	size_t i = 0;
 
-	/* one word ahead: its cache entry is asked for while this one counts */
-	while (n) {
-		size_t at = start, wl = n;
-		uint32_t wh = h;
-		float w = weight + (at < lead_end ? lead_weight - 1.0f : 0.0f);
-		n = next_ascii_word(text, len, &i, &start);
-		if (slot && n) {
-			h = hash_key(text + start, n);
-			cache_prefetch(slot, h);
-		}
-		if (emit_hashed(an, slot, text + at, wl, wh, w))
-			return -1;
-	}
-	return 0;
+	return count_ascii_words(an, slot, text, len, &i, weight, lead_end, lead_weight);
 }
 
 /* Copies src[0 .. n) into dst with ASCII letters lowercased, up to the

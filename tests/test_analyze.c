@@ -1239,6 +1239,162 @@ static void test_ascii_runs_in_other_text_split_as_ascii_text(void **state)
 	analyzer_free(an);
 }
 
+/* The tokeniser as it read other text before its ASCII words went the
+ * ASCII way: the text folded whole by utf8proc (or, not UTF-8, its raw
+ * bytes with no lead), read a code point at a time; words are runs of
+ * letters, marks and digits of 2 to 40 code points, CJK characters make
+ * bigrams. Stemming and stopwords off, each word is its term: the
+ * reference bag, terms in order of first occurrence. */
+static int ref_cjk(utf8proc_int32_t c)
+{
+	return (c >= 0x3040 && c <= 0x30FF) || (c >= 0x3400 && c <= 0x4DBF) ||
+	       (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0xAC00 && c <= 0xD7AF) ||
+	       (c >= 0xF900 && c <= 0xFAFF) || (c >= 0x20000 && c <= 0x2FFFF);
+}
+
+static int ref_word_char(utf8proc_int32_t c)
+{
+	utf8proc_category_t k = utf8proc_category(c);
+
+	return k == UTF8PROC_CATEGORY_LU || k == UTF8PROC_CATEGORY_LL ||
+	       k == UTF8PROC_CATEGORY_LT || k == UTF8PROC_CATEGORY_LM ||
+	       k == UTF8PROC_CATEGORY_LO || k == UTF8PROC_CATEGORY_MN ||
+	       k == UTF8PROC_CATEGORY_MC || k == UTF8PROC_CATEGORY_ME ||
+	       k == UTF8PROC_CATEGORY_ND || k == UTF8PROC_CATEGORY_NL ||
+	       k == UTF8PROC_CATEGORY_NO;
+}
+
+struct ref_bag {
+	char term[64][48];
+	float count[64];
+	size_t n;
+};
+
+static void ref_add(struct ref_bag *r, const unsigned char *t, size_t len, float w)
+{
+	size_t i = 0;
+
+	assert_true(len < sizeof r->term[0]);
+	while (i < r->n && (strlen(r->term[i]) != len || memcmp(r->term[i], t, len)))
+		i++;
+	if (i == r->n) {
+		assert_true(r->n < 64);
+		memcpy(r->term[i], t, len);
+		r->term[i][len] = '\0';
+		r->count[r->n++] = 0.0f;
+	}
+	r->count[i] += w;
+}
+
+static void ref_tokenize(const char *text, float lead_weight, struct ref_bag *r)
+{
+	utf8proc_uint8_t *norm = NULL;
+	utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)text, 0, &norm,
+					  UTF8PROC_NULLTERM | UTF8PROC_STABLE | UTF8PROC_COMPOSE |
+						  UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+						  UTF8PROC_IGNORE);
+	const unsigned char *p = m >= 0 ? norm : (const unsigned char *)text;
+	size_t len = m >= 0 ? (size_t)m : strlen(text), lead_end = 0, i = 0, start = 0;
+	size_t nchars = 0;
+	utf8proc_int32_t prev_cjk = -1;
+	int in_word = 0;
+
+	if (m >= 0) {
+		const char *end = strstr((const char *)norm, "\n\n");
+		lead_end = end ? (size_t)(end - (const char *)norm) : len;
+	}
+	r->n = 0;
+	while (i <= len) {
+		utf8proc_int32_t c = 0;
+		utf8proc_ssize_t k = 1;
+		int word = 0, cjk = 0;
+		if (i < len) {
+			k = utf8proc_iterate(p + i, (utf8proc_ssize_t)(len - i), &c);
+			if (k <= 0) {
+				k = 1;
+				c = 0xFFFD;
+			}
+			cjk = ref_cjk(c);
+			word = !cjk && ref_word_char(c);
+		}
+		if (in_word && !word) {
+			if (nchars >= 2 && nchars <= 40)
+				ref_add(r, p + start, i - start,
+					start < lead_end ? lead_weight : 1.0f);
+			in_word = 0;
+		} else if (!in_word && word) {
+			in_word = 1;
+			start = i;
+			nchars = 0;
+		}
+		nchars += (size_t)word;
+		if (cjk && prev_cjk >= 0) {
+			utf8proc_uint8_t bi[8];
+			utf8proc_ssize_t a = utf8proc_encode_char(prev_cjk, bi);
+			ref_add(r, bi, (size_t)(a + utf8proc_encode_char(c, bi + a)), 1.0f);
+		}
+		prev_cjk = cjk ? c : -1;
+		i += (size_t)k;
+	}
+	free(norm);
+}
+
+/* Texts mixing ASCII words with other letters, marks, CJK, punctuation of
+ * both kinds, forms that NFKC or case folding turn into ASCII (a ligature,
+ * "TM", "ss") or remove (a soft hyphen), bad bytes and a paragraph break:
+ * the ASCII words go their own way (analyze.c, count_ascii_words()) and
+ * must give the reference's terms, weights and order. */
+static void test_other_text_gives_the_terms_of_code_points(void **state)
+{
+	static const char *const piece[] = {
+		"a", "Zq", "7", " ", ", ", "-", "word", "Quebec", "\n\n", "\xc3\xa9",
+		"e\xcc\x81", "\xcc\x81", "\xe2\x80\x9c", "\xe2\x80\x99", "\xe2\x80\x94",
+		"\xe4\xb8\xad\xe6\x96\x87", "\xe3\x81\x82", "\xd0\x9f\xd1\x80", "\xc2\xa0",
+		"\xef\xac\x81", "\xe2\x84\xa2", "\xc3\x9f", "\xc2\xad", "\xe2\x80\x8b",
+		"\xe2\x91\xa0", "\xff", "abcdefghijklmnopqrstuvwxyzabcdefghijklm",
+		"abcdefghijklmnopqrstuvwxyzabcdefghijklmn",
+	};
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a;
+	struct bag b;
+	struct ref_bag *r = malloc(sizeof *r);
+	char text[1024];
+
+	(void)state;
+	assert_non_null(r);
+	analyze_options_default(&o);
+	o.stem = 0;
+	o.stopwords = 0;
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&b);
+	srand(11);
+	for (int round = 0; round < 5000; round++) {
+		size_t n = 0;
+		int pieces = rand() % 20;
+		for (int k = 0; k < pieces; k++) {
+			const char *p = piece[rand() % (int)(sizeof piece / sizeof piece[0])];
+			memcpy(text + n, p, strlen(p));
+			n += strlen(p);
+		}
+		text[n] = '\0';
+		memset(&a, 0, sizeof a);
+		a.lang = round % 2 ? "en" : NULL; /* through the word cache, or not */
+		a.text = text;
+		assert_int_equal(analyze_article(an, &a, &b), 0);
+		ref_tokenize(text, o.lead_weight, r);
+		assert_int_equal(b.n, r->n);
+		for (size_t i = 0; i < b.n; i++) {
+			assert_string_equal(term_at(&b, i), r->term[i]);
+			assert_true(b.counts[i] == r->count[i]);
+		}
+	}
+	bag_free(&b);
+	analyzer_free(an);
+	free(r);
+}
+
 static void test_fold_equals_utf8proc_on_the_whole_text(void **state)
 {
 	(void)state;
@@ -1454,6 +1610,7 @@ int main(void)
 		cmocka_unit_test(test_fold_equals_utf8proc_on_the_whole_text),
 		cmocka_unit_test(test_ascii_folds_at_every_offset),
 		cmocka_unit_test(test_ascii_runs_in_other_text_split_as_ascii_text),
+		cmocka_unit_test(test_other_text_gives_the_terms_of_code_points),
 		cmocka_unit_test(test_stopword_languages_agree_with_each_list),
 	};
 
