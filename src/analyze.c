@@ -155,6 +155,7 @@ void bag_free(struct bag *b)
 	buf_release(&b->terms);
 	free(b->offsets);
 	free(b->counts);
+	free(b->hashes);
 	bag_init(b);
 }
 
@@ -1009,39 +1010,74 @@ static int add_names(struct analyzer *an, const char *lang, const char *text, fl
 	return rc;
 }
 
-/* Empties `out` and makes room for n terms' offsets and counts. */
+/* Empties `out` and makes room for n terms' offsets, counts and hashes
+ * (a bag filled otherwise may have room but no hashes). */
 static int bag_reset(struct bag *out, size_t n)
 {
+	size_t *off;
+	float *cnt;
+	uint32_t *hashes;
+
 	buf_reset(&out->terms);
 	out->n = 0;
-	if (n > out->cap) {
-		size_t *off = realloc(out->offsets, n * sizeof *off);
-		float *cnt;
-		if (!off)
-			return -1;
-		out->offsets = off;
-		cnt = realloc(out->counts, n * sizeof *cnt);
-		if (!cnt)
-			return -1;
-		out->counts = cnt;
-		out->cap = n;
+	if (n <= out->cap && out->hashes)
+		return 0;
+	if (n < out->cap)
+		n = out->cap;
+	if (n < 16)
+		n = 16; /* never realloc(p, 0) */
+	off = realloc(out->offsets, n * sizeof *off);
+	if (!off)
+		return -1;
+	out->offsets = off;
+	cnt = realloc(out->counts, n * sizeof *cnt);
+	if (!cnt)
+		return -1;
+	out->counts = cnt;
+	hashes = realloc(out->hashes, n * sizeof *hashes);
+	if (!hashes)
+		return -1;
+	out->hashes = hashes;
+	out->cap = n;
+	return 0;
+}
+
+/* Fills `out` (reset first) with keys ids[0 .. n) of `map` (ids NULL: 0
+ * to n - 1) and their hashes, the counts left to the caller; the bytes are
+ * made room for at once and copied with their NULs (a buf_add() per term
+ * was most of this). */
+static int bag_fill_keys(struct bag *out, const struct strmap *map, const uint32_t *ids,
+			 size_t n)
+{
+	size_t bytes = 0;
+
+	if (bag_reset(out, n))
+		return -1;
+	for (size_t k = 0; k < n; k++)
+		bytes += strmap_key_len(map, ids ? ids[k] : (uint32_t)k) + 1;
+	if (bytes && buf_grow(&out->terms, bytes))
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		uint32_t id = ids ? ids[k] : (uint32_t)k;
+		size_t len = strmap_key_len(map, id) + 1;
+		out->offsets[k] = out->terms.len;
+		memcpy(out->terms.data + out->terms.len, strmap_key(map, id), len);
+		out->terms.len += len;
+		out->hashes[k] = strmap_key_hash(map, id);
 	}
+	if (bytes)
+		out->terms.data[out->terms.len] = '\0';
+	out->n = n;
 	return 0;
 }
 
 /* Copies the keys of `map` with their counts into `out` (reset first). */
 static int bag_fill(struct bag *out, const struct strmap *map, const float *counts)
 {
-	if (bag_reset(out, map->n))
+	if (bag_fill_keys(out, map, NULL, map->n))
 		return -1;
-	for (size_t i = 0; i < map->n; i++) {
-		const char *t = strmap_key(map, (uint32_t)i);
-		out->offsets[i] = out->terms.len;
-		if (buf_add(&out->terms, t, strlen(t) + 1))
-			return -1;
-		out->counts[i] = counts[i];
-	}
-	out->n = map->n;
+	if (map->n)
+		memcpy(out->counts, counts, map->n * sizeof *counts);
 	return 0;
 }
 
@@ -1049,16 +1085,10 @@ static int bag_fill(struct bag *out, const struct strmap *map, const float *coun
  * counted, as counts_map would number them. */
 static int bag_fill_ids(struct bag *out, const struct analyzer *an)
 {
-	if (bag_reset(out, an->n_order))
+	if (bag_fill_keys(out, &an->terms, an->order, an->n_order))
 		return -1;
-	for (size_t i = 0; i < an->n_order; i++) {
-		const char *t = strmap_key(&an->terms, an->order[i]);
-		out->offsets[i] = out->terms.len;
-		if (buf_add(&out->terms, t, strlen(t) + 1))
-			return -1;
-		out->counts[i] = an->ids[an->order[i]].count;
-	}
-	out->n = an->n_order;
+	for (size_t k = 0; k < an->n_order; k++)
+		out->counts[k] = an->ids[an->order[k]].count;
 	return 0;
 }
 

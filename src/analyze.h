@@ -43,6 +43,12 @@ struct bag {
 	struct buf terms;
 	size_t *offsets;
 	float *counts;
+	/* [n] each term's hash_key() (hash.h), or NULL: filled by the
+	 * analysis, whose terms lie one after another (term i's length is
+	 * offsets[i + 1] - offsets[i] - 1, the last one's terms.len -
+	 * offsets[i] - 1), so that the model builder, one thread, hashes no
+	 * term again; a bag filled otherwise leaves it NULL */
+	uint32_t *hashes;
 	size_t n, cap;
 };
 

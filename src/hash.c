@@ -68,7 +68,7 @@ void strmap_free(struct strmap *m)
 	free(m->blocks);
 	free(m->slots);
 	free(m->keys);
-	free(m->hashes);
+	free(m->info);
 	strmap_init(m);
 }
 
@@ -79,7 +79,7 @@ void strmap_clear(struct strmap *m)
 		 * story keeps the size of its longest story): each key's slot is
 		 * emptied, found along its probe sequence, rather than the table */
 		for (size_t id = 0; id < m->n; id++) {
-			size_t i = m->hashes[id] & (m->nslots - 1);
+			size_t i = m->info[id].hash & (m->nslots - 1);
 			while (m->slots[i] != (uint32_t)id + 1)
 				i = (i + 1) & (m->nslots - 1);
 			m->slots[i] = 0;
@@ -107,7 +107,7 @@ static int strmap_rehash(struct strmap *m, size_t nslots)
 	if (!slots)
 		return -1;
 	for (size_t id = 0; id < m->n; id++) {
-		size_t i = m->hashes[id] & (nslots - 1);
+		size_t i = m->info[id].hash & (nslots - 1);
 		while (slots[i])
 			i = (i + 1) & (nslots - 1);
 		slots[i] = (uint32_t)id + 1;
@@ -127,8 +127,8 @@ static int64_t find_hashed(const struct strmap *m, const char *key, size_t len, 
 		return -1;
 	for (i = h & (m->nslots - 1); m->slots[i]; i = (i + 1) & (m->nslots - 1)) {
 		uint32_t id = m->slots[i] - 1;
-		if (m->hashes[id] == h && !memcmp(m->keys[id], key, len) &&
-		    m->keys[id][len] == '\0')
+		if (m->info[id].hash == h && m->info[id].len == len &&
+		    hash_same_bytes(m->keys[id], key, len))
 			return id;
 	}
 	return -1;
@@ -187,7 +187,7 @@ int64_t strmap_intern_hashed(struct strmap *m, const char *key, size_t len, uint
 
 	if (found >= 0)
 		return found;
-	if (m->n >= UINT32_MAX - 1)
+	if (m->n >= UINT32_MAX - 1 || len > UINT32_MAX)
 		return -1;
 	if ((m->n + 1) * 2 > m->nslots &&
 	    strmap_rehash(m, m->nslots ? m->nslots * 2 : 1024))
@@ -195,21 +195,22 @@ int64_t strmap_intern_hashed(struct strmap *m, const char *key, size_t len, uint
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
 		char **keys = realloc(m->keys, cap * sizeof *keys);
-		uint32_t *hashes;
+		struct strmap_info *info;
 		if (!keys)
 			return -1;
 		m->keys = keys;
-		hashes = realloc(m->hashes, cap * sizeof *hashes);
-		if (!hashes)
+		info = realloc(m->info, cap * sizeof *info);
+		if (!info)
 			return -1;
-		m->hashes = hashes;
+		m->info = info;
 		m->cap = cap;
 	}
 	copy = strmap_store(m, key, len);
 	if (!copy)
 		return -1;
 	m->keys[m->n] = copy;
-	m->hashes[m->n] = h;
+	m->info[m->n].hash = h;
+	m->info[m->n].len = (uint32_t)len;
 	for (i = h & (m->nslots - 1); m->slots[i]; i = (i + 1) & (m->nslots - 1))
 		;
 	m->slots[i] = (uint32_t)m->n + 1;

@@ -13,11 +13,18 @@
 #include <stdint.h>
 #include <string.h>
 
+/* A key's hash_key() and length, side by side: a probe that meets a key
+ * of the hash sought compares lengths, then the bytes inline, where a
+ * memcmp() call and a test of the stored key's end were. */
+struct strmap_info {
+	uint32_t hash, len;
+};
+
 struct strmap {
 	uint32_t *slots;  /* id + 1, 0 = empty */
 	size_t nslots;    /* power of two */
 	char **keys;      /* id -> NUL-terminated key */
-	uint32_t *hashes; /* id -> hash */
+	struct strmap_info *info; /* id -> its hash and length */
 	size_t n, cap;
 	char *block;      /* current key storage block */
 	size_t block_used, block_cap;
@@ -32,7 +39,8 @@ void strmap_free(struct strmap *m);
 void strmap_clear(struct strmap *m);
 
 /* Returns the id of `key` (len bytes), inserting it if absent; -1 when memory
- * runs out or the map would exceed UINT32_MAX - 1 keys. */
+ * runs out, the map would exceed UINT32_MAX - 1 keys or the key is of 4 GiB
+ * or more. */
 int64_t strmap_intern(struct strmap *m, const char *key, size_t len);
 
 /* Returns the id of `key`, or -1 if absent. */
@@ -41,6 +49,17 @@ int64_t strmap_find(const struct strmap *m, const char *key, size_t len);
 static inline const char *strmap_key(const struct strmap *m, uint32_t id)
 {
 	return m->keys[id];
+}
+
+/* The length of key id, and its hash_key(). */
+static inline size_t strmap_key_len(const struct strmap *m, uint32_t id)
+{
+	return m->info[id].len;
+}
+
+static inline uint32_t strmap_key_hash(const struct strmap *m, uint32_t id)
+{
+	return m->info[id].hash;
 }
 
 /* strmap_intern() for a key whose hash_key() the caller has already:

@@ -490,6 +490,14 @@ static uint64_t add_string(struct buf *s, const char *v)
 	return off;
 }
 
+/* The length of term i of an analysis's bag (struct bag: hashes). */
+static size_t bag_term_len(const struct bag *terms, size_t i)
+{
+	size_t end = i + 1 < terms->n ? terms->offsets[i + 1] : terms->terms.len;
+
+	return end - terms->offsets[i] - 1;
+}
+
 /* model_builder_add() with the story's field values, lead signature and
  * number signature. */
 static int builder_add(struct model_builder *b, const struct article *a,
@@ -537,7 +545,9 @@ static int builder_add(struct model_builder *b, const struct article *a,
 	for (size_t i = 0; i < terms->n; i++) {
 		const char *t = terms->terms.data + terms->offsets[i];
 		size_t before = b->vocab.n;
-		int64_t id = strmap_intern(&b->vocab, t, strlen(t));
+		int64_t id = terms->hashes ? strmap_intern_hashed(&b->vocab, t, bag_term_len(terms, i),
+								  terms->hashes[i])
+					   : strmap_intern(&b->vocab, t, strlen(t));
 		if (id < 0 || grow((void **)&b->df, &b->df_cap, b->vocab.n, sizeof *b->df))
 			return error_set(err, a->id, "out of memory");
 		if (b->vocab.n != before)

@@ -542,6 +542,8 @@ static int r_story(struct reader *r, struct article *a, uint16_t *sig, uint32_t 
 		return r_fail(r, "term count over the limit");
 	if ((uint64_t)n * 9 > r->left)
 		return r_fail(r, "truncated (the terms of a story run past the end of the file)");
+	free(b->hashes); /* none read: the builder hashes these terms (analyze.h) */
+	b->hashes = NULL;
 	buf_reset(&b->terms);
 	b->n = 0;
 	if (n > b->cap) {

@@ -1395,6 +1395,46 @@ static void test_other_text_gives_the_terms_of_code_points(void **state)
 	free(r);
 }
 
+/* A bag from the analysis carries each term's hash_key(), its terms one
+ * after another (what the model builder reads instead of hashing them),
+ * counted by name or by id, and in a bag reused from one filled otherwise. */
+static void test_bag_carries_each_terms_hash(void **state)
+{
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a = { 0 };
+	struct bag b;
+
+	(void)state;
+	analyze_options_default(&o);
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&b);
+	b.offsets = malloc(64 * sizeof *b.offsets); /* room, as part.c makes it */
+	b.counts = malloc(64 * sizeof *b.counts);
+	assert_non_null(b.offsets);
+	assert_non_null(b.counts);
+	b.cap = 64;
+	a.lang = "en";
+	a.title = "Cheap \xe2\x80\x9cpower\xe2\x80\x9d";
+	a.text = "Ministers met in Br\xc3\xbcssel on Tuesday.\n\nThe talks on power went on.";
+	for (int by_id = 0; by_id < 2; by_id++) {
+		analyze_use_term_ids(by_id);
+		assert_int_equal(analyze_article(an, &a, &b), 0);
+		assert_true(b.n >= 8);
+		assert_non_null(b.hashes);
+		for (size_t i = 0; i < b.n; i++) {
+			size_t end = i + 1 < b.n ? b.offsets[i + 1] : b.terms.len;
+			const char *t = term_at(&b, i);
+			assert_int_equal(end - b.offsets[i] - 1, strlen(t));
+			assert_int_equal(b.hashes[i], hash_key(t, strlen(t)));
+		}
+	}
+	analyze_use_term_ids(0);
+	bag_free(&b);
+	analyzer_free(an);
+}
+
 static void test_fold_equals_utf8proc_on_the_whole_text(void **state)
 {
 	(void)state;
@@ -1611,6 +1651,7 @@ int main(void)
 		cmocka_unit_test(test_ascii_folds_at_every_offset),
 		cmocka_unit_test(test_ascii_runs_in_other_text_split_as_ascii_text),
 		cmocka_unit_test(test_other_text_gives_the_terms_of_code_points),
+		cmocka_unit_test(test_bag_carries_each_terms_hash),
 		cmocka_unit_test(test_stopword_languages_agree_with_each_list),
 	};
 

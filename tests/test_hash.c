@@ -139,6 +139,31 @@ static void test_strmap_key_length_matters(void **state)
 	strmap_free(&m);
 }
 
+/* Keys of one hash (given here, as a caller that hashed them would) are
+ * told apart by length and bytes, prefixes and keys past 8 bytes too, and
+ * each keeps its length and hash. */
+static void test_strmap_tells_keys_of_one_hash_apart(void **state)
+{
+	static const char *const key[] = { "abc", "ab", "abd", "", "abcdefghij", "abcdefghik",
+					   "abcdefgh" };
+	enum { N = sizeof key / sizeof key[0] };
+	struct strmap m;
+
+	(void)state;
+	strmap_init(&m);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < N; i++)
+			assert_int_equal(strmap_intern_hashed(&m, key[i], strlen(key[i]), 7), i);
+	for (int i = 0; i < N; i++) {
+		assert_int_equal(strmap_key_len(&m, (uint32_t)i), strlen(key[i]));
+		assert_int_equal(strmap_key_hash(&m, (uint32_t)i), 7);
+		assert_string_equal(strmap_key(&m, (uint32_t)i), key[i]);
+	}
+	assert_int_equal(strmap_intern(&m, "abc", 3), N);
+	assert_int_equal(strmap_key_hash(&m, N), hash_key("abc", 3));
+	strmap_free(&m);
+}
+
 static void test_strmap_finds_every_key_after_many_inserts(void **state)
 {
 	enum { N = 50000 };
@@ -291,6 +316,7 @@ int main(void)
 		cmocka_unit_test(test_strmap_find_in_empty_map_fails),
 		cmocka_unit_test(test_strmap_ids_are_dense_in_insertion_order),
 		cmocka_unit_test(test_strmap_key_length_matters),
+		cmocka_unit_test(test_strmap_tells_keys_of_one_hash_apart),
 		cmocka_unit_test(test_strmap_finds_every_key_after_many_inserts),
 		cmocka_unit_test(test_strmap_stores_keys_longer_than_a_block),
 		cmocka_unit_test(test_strmap_clear_forgets_keys_and_restarts_ids),
