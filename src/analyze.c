@@ -93,9 +93,13 @@ struct id_count {
 
 struct analyzer {
 	struct analyze_options opts;
-	struct strmap counts_map;
-	float *counts;
-	size_t counts_cap;
+	/* The story's bag as it is counted by name: its terms in order of
+	 * first occurrence, found again through `found`, open addressing of 1
+	 * + a term's index in the bag, at most half full (a map of the story's
+	 * terms, then copied into the bag, was a seventh of the analysis). */
+	struct bag *bag;
+	uint32_t *found;
+	size_t nfound;
 	struct lang_slot langs[MAX_LANGS];
 	size_t nlangs, evict;
 	struct buf word;
@@ -112,9 +116,9 @@ struct analyzer {
 	/* Counting by term id (without bigrams or words, when switched on): a
 	 * term's id in `terms` is kept for the analyzer's life (until it holds
 	 * terms_max), and in the word cache beside the word (lang_slot.tid),
-	 * so a story's counts need no look-up of the term itself: count_in()'s
-	 * map was an eighth of the analysis. The story's terms are listed in
-	 * the order first counted, as counts_map numbers them: the same bag. */
+	 * so a story's counts need no look-up of the term itself: the count
+	 * by name's map was an eighth of the analysis. The story's terms are
+	 * listed in the order first counted, as the bag by name: the same. */
 	int by_id;
 	struct strmap terms;
 	struct id_count *ids; /* [ids_cap] */
@@ -166,7 +170,6 @@ struct analyzer *analyzer_new(const struct analyze_options *opts)
 	if (!an)
 		return NULL;
 	an->opts = *opts;
-	strmap_init(&an->counts_map);
 	strmap_init(&an->terms);
 	buf_init(&an->word);
 	buf_init(&an->prev);
@@ -192,8 +195,7 @@ void analyzer_free(struct analyzer *an)
 		return;
 	for (size_t i = 0; i < an->nlangs; i++)
 		lang_slot_free(&an->langs[i]);
-	strmap_free(&an->counts_map);
-	free(an->counts);
+	free(an->found);
 	strmap_free(&an->terms);
 	free(an->ids);
 	free(an->order);
@@ -501,13 +503,135 @@ static int count_id(struct analyzer *an, const char *term, size_t len, float w, 
 	return 0;
 }
 
+/* Makes room in b's arrays for n terms (a bag filled otherwise may have
+ * room but no hashes). */
+static int bag_make_room(struct bag *b, size_t n)
+{
+	size_t *off;
+	float *cnt;
+	uint32_t *hashes;
+
+	if (n <= b->cap && b->hashes)
+		return 0;
+	if (n < b->cap)
+		n = b->cap;
+	if (n < 16)
+		n = 16; /* never realloc(p, 0) */
+	off = realloc(b->offsets, n * sizeof *off);
+	if (!off)
+		return -1;
+	b->offsets = off;
+	cnt = realloc(b->counts, n * sizeof *cnt);
+	if (!cnt)
+		return -1;
+	b->counts = cnt;
+	hashes = realloc(b->hashes, n * sizeof *hashes);
+	if (!hashes)
+		return -1;
+	b->hashes = hashes;
+	b->cap = n;
+	return 0;
+}
+
+/* The terms a bag has room for at first: most stories of real text have
+ * fewer (median 129 words), and growing a bag from 16 was 1,700
+ * instructions a step. */
+#define BAG_TERMS 128
+
+/* Empties `out` and makes room for n terms' offsets, counts and hashes. */
+static int bag_reset(struct bag *out, size_t n)
+{
+	buf_reset(&out->terms);
+	out->n = 0;
+	return bag_make_room(out, n);
+}
+
+/* Makes the story's `found` room for one more term, at most half full. */
+static int found_room(struct analyzer *an)
+{
+	const struct bag *b = an->bag;
+	size_t n = an->nfound ? an->nfound * 2 : 1024;
+	uint32_t *t;
+
+	if ((b->n + 1) * 2 <= an->nfound)
+		return 0;
+	t = calloc(n, sizeof *t);
+	if (!t)
+		return -1;
+	for (size_t k = 0; k < b->n; k++) {
+		size_t i = b->hashes[k] & (n - 1);
+		while (t[i])
+			i = (i + 1) & (n - 1);
+		t[i] = (uint32_t)k + 1;
+	}
+	free(an->found);
+	an->found = t;
+	an->nfound = n;
+	return 0;
+}
+
+/* Empties `found` after a story: entry by entry when the story's terms
+ * fill little of it (it keeps the size of the longest story), else at
+ * once. */
+static void found_clear(struct analyzer *an)
+{
+	const struct bag *b = an->bag;
+	size_t mask = an->nfound - 1;
+
+	if (!b->n)
+		return;
+	if (b->n * 8 >= an->nfound) {
+		memset(an->found, 0, an->nfound * sizeof *an->found);
+		return;
+	}
+	for (size_t k = 0; k < b->n; k++) {
+		size_t i = b->hashes[k] & mask;
+		while (an->found[i] != (uint32_t)k + 1)
+			i = (i + 1) & mask;
+		an->found[i] = 0;
+	}
+}
+
+/* Adds w to the count of `term` (of hash_key() h) in the story's bag,
+ * where a term not met before goes at the end. */
+static int bag_count(struct analyzer *an, const char *term, size_t len, uint32_t h, float w)
+{
+	struct bag *b = an->bag;
+	size_t i, mask;
+
+	if (found_room(an))
+		return -1;
+	mask = an->nfound - 1;
+	for (i = h & mask; an->found[i]; i = (i + 1) & mask) {
+		size_t k = an->found[i] - 1;
+		if (b->hashes[k] == h && bag_term_len(b, k) == len &&
+		    hash_same_bytes(b->terms.data + b->offsets[k], term, len)) {
+			b->counts[k] += w;
+			return 0;
+		}
+	}
+	if (b->n == b->cap && bag_make_room(b, b->cap * 2))
+		return -1;
+	if (b->terms.len + len + 2 > b->terms.cap && buf_grow(&b->terms, len + 1))
+		return -1;
+	b->offsets[b->n] = b->terms.len;
+	memcpy(b->terms.data + b->terms.len, term, len);
+	b->terms.data[b->terms.len + len] = '\0';
+	b->terms.len += len + 1;
+	b->terms.data[b->terms.len] = '\0';
+	b->counts[b->n] = w;
+	b->hashes[b->n] = h;
+	an->found[i] = (uint32_t)++b->n;
+	return 0;
+}
+
 /* Adds w to the story's count of `term`, of hash_key() h. */
 static int add_count_hashed(struct analyzer *an, const char *term, size_t len, uint32_t h,
 			    float w)
 {
 	if (an->by_id)
 		return count_id(an, term, len, w, NULL);
-	return count_in(&an->counts_map, &an->counts, &an->counts_cap, term, len, h, w);
+	return bag_count(an, term, len, h, w);
 }
 
 static int add_count(struct analyzer *an, const char *term, size_t len, float w)
@@ -573,8 +697,11 @@ static int emit_hashed(struct analyzer *an, struct lang_slot *slot, const char *
 	const char *t = slot ? cached_term(an, slot, w, len, h, &tl, &stop, &tid, &th) : w;
 
 	if (stop) {
-		buf_reset(&an->prev);
-		buf_reset(&an->prev_word);
+		/* a chain of bigrams ends (prev is empty without them) */
+		if (an->prev.len)
+			buf_reset(&an->prev);
+		if (an->prev_word.len)
+			buf_reset(&an->prev_word);
 		return 0;
 	}
 	return add_term(an, t, tl, slot ? th : hash_key(w, len), weight, w, len, tid);
@@ -1010,38 +1137,6 @@ static int add_names(struct analyzer *an, const char *lang, const char *text, fl
 	return rc;
 }
 
-/* Empties `out` and makes room for n terms' offsets, counts and hashes
- * (a bag filled otherwise may have room but no hashes). */
-static int bag_reset(struct bag *out, size_t n)
-{
-	size_t *off;
-	float *cnt;
-	uint32_t *hashes;
-
-	buf_reset(&out->terms);
-	out->n = 0;
-	if (n <= out->cap && out->hashes)
-		return 0;
-	if (n < out->cap)
-		n = out->cap;
-	if (n < 16)
-		n = 16; /* never realloc(p, 0) */
-	off = realloc(out->offsets, n * sizeof *off);
-	if (!off)
-		return -1;
-	out->offsets = off;
-	cnt = realloc(out->counts, n * sizeof *cnt);
-	if (!cnt)
-		return -1;
-	out->counts = cnt;
-	hashes = realloc(out->hashes, n * sizeof *hashes);
-	if (!hashes)
-		return -1;
-	out->hashes = hashes;
-	out->cap = n;
-	return 0;
-}
-
 /* Fills `out` (reset first) with keys ids[0 .. n) of `map` (ids NULL: 0
  * to n - 1) and their hashes, the counts left to the caller; the bytes are
  * made room for at once and copied with their NULs (a buf_add() per term
@@ -1097,10 +1192,8 @@ static int bag_fill_ids(struct bag *out, const struct analyzer *an)
 static void begin_story(struct analyzer *an)
 {
 	an->by_id = use_term_ids && an->opts.bigram_weight <= 0.0f && !an->want_words;
-	if (!an->by_id) {
-		strmap_clear(&an->counts_map);
+	if (!an->by_id)
 		return;
-	}
 	if (an->terms.n >= terms_max) {
 		strmap_clear(&an->terms);
 		for (size_t i = 0; i < an->nlangs; i++)
@@ -1150,17 +1243,23 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 	char code[8];
 	const char *lang = analyze_lang_code(a->lang, code, sizeof code);
 
+	int rc;
+
 	begin_story(an);
-	buf_reset(&out->terms);
-	out->n = 0;
-	if (body_of(a, &an->body) ||
-	    analyze_text(an, lang, a->title, an->opts.title_weight, 0) ||
-	    analyze_text(an, lang, an->body.data, 1.0f, 1))
+	if (bag_reset(out, BAG_TERMS))
 		return -1;
-	if (an->opts.name_weight > 0.0f && a->text &&
-	    add_names(an, lang, a->text, an->opts.name_weight))
-		return -1;
-	return an->by_id ? bag_fill_ids(out, an) : bag_fill(out, &an->counts_map, an->counts);
+	an->bag = out;
+	rc = body_of(a, &an->body) ||
+	     analyze_text(an, lang, a->title, an->opts.title_weight, 0) ||
+	     analyze_text(an, lang, an->body.data, 1.0f, 1) ||
+	     (an->opts.name_weight > 0.0f && a->text &&
+	      add_names(an, lang, a->text, an->opts.name_weight));
+	if (!an->by_id)
+		found_clear(an); /* out holds the story's terms */
+	else if (!rc)
+		rc = bag_fill_ids(out, an);
+	an->bag = NULL;
+	return rc ? -1 : 0;
 }
 
 int analyze_article_words(struct analyzer *an, const struct article *a, struct bag *terms,

@@ -52,6 +52,14 @@ struct bag {
 	size_t n, cap;
 };
 
+/* The length of term i of a bag with hashes. */
+static inline size_t bag_term_len(const struct bag *b, size_t i)
+{
+	size_t end = i + 1 < b->n ? b->offsets[i + 1] : b->terms.len;
+
+	return end - b->offsets[i] - 1;
+}
+
 void bag_init(struct bag *b);
 void bag_free(struct bag *b);
 

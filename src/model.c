@@ -490,14 +490,6 @@ static uint64_t add_string(struct buf *s, const char *v)
 	return off;
 }
 
-/* The length of term i of an analysis's bag (struct bag: hashes). */
-static size_t bag_term_len(const struct bag *terms, size_t i)
-{
-	size_t end = i + 1 < terms->n ? terms->offsets[i + 1] : terms->terms.len;
-
-	return end - terms->offsets[i] - 1;
-}
-
 /* model_builder_add() with the story's field values, lead signature and
  * number signature. */
 static int builder_add(struct model_builder *b, const struct article *a,

@@ -380,6 +380,51 @@ static void test_bag_is_reset_between_articles(void **state)
 	analyzer_free(an);
 }
 
+/* A story's bag is counted in place (analyze.c: bag_count()): a story of
+ * 3,000 terms, each twice, grows the bag and its look-up table past their
+ * first sizes; the short story after it in the same analyzer and bag, and
+ * the long one again, get exactly their own terms and counts. */
+static void test_bag_grows_and_empties_between_stories(void **state)
+{
+	enum { N = 3000 };
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a = { 0 };
+	struct bag b;
+	char *text = malloc(2 * N * 8 + 1), word[16];
+	size_t n = 0;
+
+	(void)state;
+	assert_non_null(text);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < N; i++)
+			n += (size_t)sprintf(text + n, "q%dz ", i);
+	analyze_options_default(&o);
+	o.lead_weight = 1.0f;
+	o.stem = 0;
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&b);
+	for (int round = 0; round < 2; round++) {
+		a.text = text;
+		assert_int_equal(analyze_article(an, &a, &b), 0);
+		assert_int_equal(b.n, N);
+		for (int i = 0; i < N; i++) {
+			snprintf(word, sizeof word, "q%dz", i);
+			assert_string_equal(term_at(&b, (size_t)i), word);
+			assert_true(b.counts[i] == 2.0f);
+		}
+		a.text = "alpha beta alpha";
+		assert_int_equal(analyze_article(an, &a, &b), 0);
+		assert_int_equal(b.n, 2);
+		assert_string_equal(term_at(&b, 0), "alpha");
+		assert_true(b.counts[0] == 2.0f && b.counts[1] == 1.0f);
+	}
+	bag_free(&b);
+	analyzer_free(an);
+	free(text);
+}
+
 /* Same terms, in the same order, with the same counts. */
 static void assert_bags_equal(const struct bag *a, const struct bag *b)
 {
@@ -1625,6 +1670,7 @@ int main(void)
 		cmocka_unit_test(test_lead_words_count_lead_weight_times),
 		cmocka_unit_test(test_cjk_runs_become_bigrams),
 		cmocka_unit_test(test_bag_is_reset_between_articles),
+		cmocka_unit_test(test_bag_grows_and_empties_between_stories),
 		cmocka_unit_test(test_reused_analyzer_gives_the_same_terms),
 		cmocka_unit_test(test_many_languages_in_one_analyzer),
 		cmocka_unit_test(test_cached_words_give_the_terms_they_gave_before),
