@@ -686,7 +686,6 @@ struct dense {
 	double *buf;           /* per part: 2 l CHUNK doubles */
 	gsl_matrix *sums;      /* (parts * l) x l: one l x l sum per part */
 	const gsl_matrix *tri; /* the Cholesky factor, for dense_solve */
-	double *tri_t;         /* its transpose, l x l (the row kernels) */
 	int rows;              /* the row kernels below, not GSL's BLAS */
 	const gsl_matrix *v;   /* eigenvectors, for dense_vectors */
 	double *sigma;         /* k singular values: sqrt of the eigenvalues (>= 0) */
@@ -745,7 +744,7 @@ static void to_double(const struct dense *d, size_t c0, size_t c1, gsl_matrix *o
  * (test_semantic compares them), but the adds of one story run side by side
  * along a row, which the compiler vectorises. Measured on real text (4,316
  * stories, l = 110): the dense steps took about half the latent stage.
- * Used when the part's buffer holds an l x l matrix and 2 SUB_ROWS rows. */
+ * Used when the part's buffer holds their sums and rows (part_work()). */
 
 /* Row k of a float block in double. */
 static void row_to_double(const struct block *src, size_t k, size_t l, double *restrict out)
@@ -766,9 +765,6 @@ static void row_to_double(const struct block *src, size_t k, size_t l, double *r
 /* Stories rows_sum() works in double at a time, their rows read again for
  * each row of the l x l sum: 32 rows of l = 110 are 28 KB. */
 #define SUB_ROWS 32
-/* Columns of a story's row rows_solve() solves together: 8 and 32 took
- * 7 % and 3 % more instructions on real text. */
-#define SOLVE_TILE 16
 
 typedef double vec4d __attribute__((vector_size(32)));
 
@@ -841,75 +837,142 @@ static inline __attribute__((always_inline)) void dense_sums(double *y, size_t n
 	}
 }
 
-/* The part's buffer: an l x l accumulator and 2 SUB_ROWS rows of l. */
+/* The part's buffer: an lp x lp accumulator and 2 SUB_ROWS rows of lp,
+ * lp = l rounded up to whole vectors of 4 (row_stride()). */
 static double *part_work(const struct dense *d, size_t b)
 {
 	return d->buf + 2 * b * d->l * CHUNK;
 }
 
-/* c (l x l, row-major, tda apart) = (first ? 0 : c) + acc over the lower
- * triangle (lower) or all of it, as GSL's beta then alpha * temp. */
-static void add_chunk(gsl_matrix *c, const double *acc, size_t l, int first, int lower)
+static size_t row_stride(size_t l)
+{
+	return (l + 3) / 4 * 4;
+}
+
+/* c's lower triangle (l x l, row-major, tda apart) = (first ? 0 : c) + acc
+ * (rows lp apart), as GSL's beta then alpha * temp. */
+static void add_chunk(gsl_matrix *c, const double *acc, size_t l, size_t lp, int first)
 {
 	for (size_t i = 0; i < l; i++) {
 		double *ci = c->data + i * c->tda;
-		const double *ai = acc + i * l;
-		for (size_t j = 0; j < (lower ? i + 1 : l); j++)
+		const double *ai = acc + i * lp;
+		for (size_t j = 0; j <= i; j++)
 			ci[j] = (first ? 0.0 : ci[j]) + ai[j];
 	}
 }
 
-/* Part sum of part b, Y_bᵀ Y_b (lower) or Q_bᵀ W_b (all), by rows: each
- * chunk's sum acc_ij adds q_ki x_kj story by story, SUB_ROWS stories of
- * rows in double at a time. */
+/* Row k of a float block in double, its columns l .. lp - 1 zeros. */
+static void row_to_padded(const struct block *src, size_t k, size_t l, size_t lp,
+			  double *restrict out)
+{
+	row_to_double(src, k, l, out);
+	for (size_t j = l; j < lp; j++)
+		out[j] = 0.0;
+}
+
+/* Part sum of part b, Y_bᵀ Y_b or Q_bᵀ W_b, lower triangle (all that is
+ * read of either: add_parts()), by rows: each chunk's sum acc_ij adds q_ki
+ * x_kj story by story, SUB_ROWS stories of rows in double at a time. Row i
+ * sums its columns up to i rounded up to whole vectors (the few beyond i
+ * are not read), over rows padded with zeros to lp: no column is summed one
+ * by one. The full cross sum and the tails summed one by one took 135 M
+ * instructions on real text (4,316 stories, l = 110), this 88 M. */
 VECTOR_CLONES static void rows_sum(const struct dense *d, size_t b, const struct block *w)
 {
-	size_t l = d->l, end = part_begin(d, b + 1);
-	double *acc = part_work(d, b), *q = acc + l * l, *x = w ? q + SUB_ROWS * l : q;
+	size_t l = d->l, lp = row_stride(l), end = part_begin(d, b + 1);
+	double *acc = part_work(d, b), *q = acc + lp * lp, *x = w ? q + SUB_ROWS * lp : q;
 	gsl_matrix_view c = part_sum(d, b);
 
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
 		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
-		memset(acc, 0, l * l * sizeof *acc);
+		for (size_t i = 0; i < l; i++)
+			memset(acc + i * lp, 0, row_stride(i + 1) * sizeof *acc);
 		for (size_t s0 = c0; s0 < c1; s0 += SUB_ROWS) {
 			size_t m = c1 - s0 < SUB_ROWS ? c1 - s0 : SUB_ROWS;
 			for (size_t k = 0; k < m; k++) {
-				row_to_double(d->y, s0 + k, l, q + k * l);
+				row_to_padded(d->y, s0 + k, l, lp, q + k * lp);
 				if (w)
-					row_to_double(w, s0 + k, l, x + k * l);
+					row_to_padded(w, s0 + k, l, lp, x + k * lp);
 			}
 			for (size_t i = 0; i < l; i++)
-				dense_sums(acc + i * l, w ? l : i + 1, m, q + i, l, x, l, 0);
+				dense_sums(acc + i * lp, row_stride(i + 1), m, q + i, lp, x, lp, 0);
 		}
-		add_chunk(&c.matrix, acc, l, c0 == part_begin(d, b), !w);
+		add_chunk(&c.matrix, acc, l, lp, c0 == part_begin(d, b));
 	}
 }
 
-/* Part b of Q = Y L⁻ᵀ by rows: each story's row x solves L x = y as GSL's
- * left lower dtrsm does (x_i /= L_ii, then the rows below less L_ki x_i),
- * SOLVE_TILE columns j at a time: first less the L_ji x_i of the columns
- * i before the tile, all solved, in registers, then the tile's own; each
- * x_j still subtracts in ascending i before its division. */
+/* Stories rows_solve() solves side by side, one per lane: SOLVE_VECTORS
+ * vectors of 4 doubles. */
+#define SOLVE_VECTORS 8
+#define SOLVE_STORIES (4 * SOLVE_VECTORS)
+
+/* Solves L x = y for the 4 nv stories whose rows are x's columns (x is
+ * l x 4 nv, row j their j-th values, solved in place), as GSL's left lower
+ * dtrsm does for each: x_k less L_ki x_i for i = 0 .. k - 1 in ascending i,
+ * then divided by L_kk. Each lane is one story, so every operation is a
+ * story's own; a row of L is read along, broadcast to the lanes. */
+static inline __attribute__((always_inline)) void solve_lanes(const double *tri, size_t tda,
+							      size_t l, double *x, int nv)
+{
+	vec4d acc[SOLVE_VECTORS], xv;
+
+	for (size_t k = 0; k < l; k++) {
+		const double *lk = tri + k * tda;
+		double *xk = x + k * 4 * (size_t)nv;
+#pragma GCC unroll 8
+		for (int v = 0; v < nv; v++)
+			memcpy(&acc[v], xk + 4 * v, sizeof acc[v]);
+		for (size_t i = 0; i < k; i++) {
+			vec4d b = { lk[i], lk[i], lk[i], lk[i] };
+			const double *xi = x + i * 4 * (size_t)nv;
+#pragma GCC unroll 8
+			for (int v = 0; v < nv; v++) {
+				memcpy(&xv, xi + 4 * v, sizeof xv);
+				acc[v] -= b * xv;
+			}
+		}
+		vec4d dv = { lk[k], lk[k], lk[k], lk[k] };
+#pragma GCC unroll 8
+		for (int v = 0; v < nv; v++) {
+			acc[v] /= dv;
+			memcpy(xk + 4 * v, &acc[v], sizeof acc[v]);
+		}
+	}
+}
+
+/* Part b of Q = Y L⁻ᵀ: each story's row x solves L x = y as GSL's left
+ * lower dtrsm does, SOLVE_STORIES stories at a time, a story a lane (their
+ * rows transposed into the part's buffer, lanes past the part's end
+ * zeros). Solving a story along its row, 16 columns at a time, took 3.6
+ * times the instructions: the columns within a tile one by one. */
 VECTOR_CLONES static void rows_solve(const struct dense *d, size_t b)
 {
 	size_t l = d->l, end = part_begin(d, b + 1);
 	double *x = part_work(d, b);
 
-	for (size_t k = part_begin(d, b); k < end; k++) {
-		float *row = d->y->data + k * d->y->stride;
-		row_to_double(d->y, k, l, x);
-		for (size_t j0 = 0; j0 < l; j0 += SOLVE_TILE) {
-			size_t j1 = l - j0 < SOLVE_TILE ? l : j0 + SOLVE_TILE;
-			dense_sums(x + j0, j1 - j0, j0, x, 1, d->tri_t + j0, l, 1);
-			for (size_t i = j0; i < j1; i++) {
-				const double *lt = d->tri_t + i * l;
-				x[i] /= lt[i];
-				for (size_t j = i + 1; j < j1; j++)
-					x[j] -= x[i] * lt[j];
-			}
+	for (size_t s0 = part_begin(d, b); s0 < end; s0 += SOLVE_STORIES) {
+		size_t m = end - s0 < SOLVE_STORIES ? end - s0 : SOLVE_STORIES;
+		size_t nv = (m + 3) / 4, w = 4 * nv;
+		for (size_t s = 0; s < w; s++) {
+			const float *row = d->y->data + (s0 + s) * d->y->stride;
+			for (size_t j = 0; j < l; j++)
+				x[j * w + s] = s < m ? row[j] : 0.0;
 		}
-		for (size_t j = 0; j < l; j++)
-			row[j] = (float)x[j];
+		switch (nv) {
+		case 1: solve_lanes(d->tri->data, d->tri->tda, l, x, 1); break;
+		case 2: solve_lanes(d->tri->data, d->tri->tda, l, x, 2); break;
+		case 3: solve_lanes(d->tri->data, d->tri->tda, l, x, 3); break;
+		case 4: solve_lanes(d->tri->data, d->tri->tda, l, x, 4); break;
+		case 5: solve_lanes(d->tri->data, d->tri->tda, l, x, 5); break;
+		case 6: solve_lanes(d->tri->data, d->tri->tda, l, x, 6); break;
+		case 7: solve_lanes(d->tri->data, d->tri->tda, l, x, 7); break;
+		default: solve_lanes(d->tri->data, d->tri->tda, l, x, 8); break;
+		}
+		for (size_t s = 0; s < m; s++) {
+			float *row = d->y->data + (s0 + s) * d->y->stride;
+			for (size_t j = 0; j < l; j++)
+				row[j] = (float)x[j * w + s];
+		}
 	}
 }
 
@@ -1058,13 +1121,23 @@ static void dense_vectors(void *ctx, size_t b)
 	}
 }
 
-/* The part sums added in part order into g. */
-static void add_parts(const struct dense *d, gsl_matrix *g)
+/* The part sums added in part order into g's lower triangle (the Gram and
+ * cross sums are read there alone: the Cholesky factorisation reads it, the
+ * projected matrix is mirrored from it): each entry 0.0 + part 0 + part 1
+ * ..., as gsl_matrix_add() into a cleared g gave, but along rows the
+ * compiler vectorises and half the entries (gsl_matrix_add() of the 32 full
+ * l x l parts was about 1 ms of one core per sum on real text, l = 110). */
+VECTOR_CLONES static void add_parts(const struct dense *d, gsl_matrix *g)
 {
-	gsl_matrix_set_zero(g);
-	for (size_t b = 0; b < d->parts; b++) {
-		gsl_matrix_view p = part_sum(d, b);
-		gsl_matrix_add(g, &p.matrix);
+	for (size_t i = 0; i < d->l; i++) {
+		double *restrict gi = g->data + i * g->tda;
+		for (size_t j = 0; j <= i; j++)
+			gi[j] = 0.0;
+		for (size_t b = 0; b < d->parts; b++) {
+			const double *restrict pi = d->sums->data + (b * d->l + i) * d->sums->tda;
+			for (size_t j = 0; j <= i; j++)
+				gi[j] += pi[j];
+		}
 	}
 }
 
@@ -1099,9 +1172,6 @@ static int cholesky_qr(struct dense *d, struct block *y, gsl_matrix *g, gsl_vect
 		if (gsl_linalg_cholesky_decomp1(g) || gsl_linalg_cholesky_rcond(g, &rcond, work))
 			return -1;
 		d->tri = g;
-		for (size_t i = 0; d->rows && i < d->l; i++)
-			for (size_t j = 0; j <= i; j++)
-				d->tri_t[j * d->l + i] = gsl_matrix_get(g, i, j);
 		run_parts(jobs, d->parts, dense_solve, d);
 		if (rcond >= 1e-8)
 			break;
@@ -1294,9 +1364,9 @@ static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int job
 		alloc_block(&y, n, l);
 	alloc_block(&z, t, l);
 	d.buf = malloc(parts * 2 * l * CHUNK * sizeof *d.buf);
-	/* the row kernels keep an l x l sum and 2 SUB_ROWS rows in a part's buffer */
-	d.rows = row_kernels && l * l + 2 * SUB_ROWS * l <= 2 * l * CHUNK;
-	d.tri_t = d.rows ? malloc(l * l * sizeof *d.tri_t) : NULL;
+	/* the row kernels keep an lp x lp sum and 2 SUB_ROWS rows of lp in a
+	 * part's buffer (part_work()) */
+	d.rows = row_kernels && row_stride(l) * (row_stride(l) + 2 * SUB_ROWS) <= 2 * l * CHUNK;
 	d.sigma = malloc(k * sizeof *d.sigma);
 	/* cleared: add_chunk()'s vector loop loads each part's first sum
 	 * where it then writes it, and a fresh page read first faults twice
@@ -1310,7 +1380,7 @@ static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int job
 	work = gsl_vector_alloc(3 * l);
 	ws = gsl_eigen_symmv_alloc(l);
 	rng = gsl_rng_alloc(gsl_rng_mt19937);
-	if (!y.data || !z.data || !d.buf || !d.sums || !d.sigma || (d.rows && !d.tri_t) || !*vecs || !g || !v || !eval || !work ||
+	if (!y.data || !z.data || !d.buf || !d.sums || !d.sigma || !*vecs || !g || !v || !eval || !work ||
 	    !ws || !rng || (built && transpose(m, &at, owned, jobs)) ||
 	    (!at.index && !built && terms_init(&ts, m, &a, jobs))) {
 		error_set(err, NULL, "out of memory for the latent space");
@@ -1391,7 +1461,6 @@ done:
 	free(z.data);
 	free(w.data);
 	free(d.buf);
-	free(d.tri_t);
 	free(d.sigma);
 	gsl_matrix_free(d.sums);
 	gsl_matrix_free(g);
