@@ -115,15 +115,24 @@ void semantic_use_row_kernels(int on)
 
 /* ---- threads ---- */
 
-/* Runs fn(ctx, part) for part = 0 .. parts-1 on up to `jobs` threads, each
- * thread a contiguous range of parts; the caller's thread takes the first. */
-typedef void (*part_fn)(void *ctx, size_t part);
+/* Runs fn(ctx, part, worker) for part = 0 .. parts-1 on up to `jobs`
+ * threads, each thread (worker 0 .. workers(jobs, parts) - 1) a contiguous
+ * range of parts; the caller's thread is worker 0. */
+typedef void (*part_fn)(void *ctx, size_t part, size_t worker);
 
 struct runner {
 	part_fn fn;
 	void *ctx;
-	size_t begin, end;
+	size_t begin, end, worker;
 };
+
+/* The threads run_parts() uses for `parts` parts on `jobs` jobs. */
+static size_t workers(int jobs, size_t parts)
+{
+	size_t n = jobs < 1 ? 1 : jobs > MAX_THREADS ? MAX_THREADS : (size_t)jobs;
+
+	return n > parts ? (parts ? parts : 1) : n;
+}
 
 /* Clears the upper halves of the vector registers (vzeroupper) where the
  * processor has them. The AVX2 clones below are meant to end so (the ABI
@@ -155,7 +164,7 @@ static void *run_range(void *arg)
 	struct runner *r = arg;
 
 	for (size_t p = r->begin; p < r->end; p++) {
-		r->fn(r->ctx, p);
+		r->fn(r->ctx, p, r->worker);
 		clear_upper_vectors();
 	}
 	return NULL;
@@ -166,12 +175,10 @@ static void run_parts(int jobs, size_t parts, part_fn fn, void *ctx)
 	struct runner r[MAX_THREADS];
 	pthread_t th[MAX_THREADS];
 	int started[MAX_THREADS] = { 0 };
-	size_t n = jobs < 1 ? 1 : jobs > MAX_THREADS ? MAX_THREADS : (size_t)jobs;
+	size_t n = workers(jobs, parts);
 
-	if (n > parts)
-		n = parts ? parts : 1;
 	for (size_t j = 0; j < n; j++)
-		r[j] = (struct runner){ fn, ctx, parts * j / n, parts * (j + 1) / n };
+		r[j] = (struct runner){ fn, ctx, parts * j / n, parts * (j + 1) / n, j };
 	for (size_t j = 1; j < n; j++)
 		started[j] = !pthread_create(&th[j], NULL, run_range, &r[j]);
 	run_range(&r[0]);
@@ -415,8 +422,9 @@ static void plain_row(const struct sparse *s, size_t r, const struct block *x, s
 	}
 }
 
-VECTOR_CLONES static void product_part(void *ctx, size_t part)
+VECTOR_CLONES static void product_part(void *ctx, size_t part, size_t worker)
 {
+	(void)worker;
 	struct product *p = ctx;
 	const struct sparse *s = p->s;
 	size_t l = product_width(p->x, p->y);
@@ -512,13 +520,15 @@ static inline __attribute__((always_inline)) void walk_part(struct transposing *
 		}
 }
 
-static void count_part(void *ctx, size_t part)
+static void count_part(void *ctx, size_t part, size_t worker)
 {
+	(void)worker;
 	walk_part(ctx, part, 0);
 }
 
-static void place_part(void *ctx, size_t part)
+static void place_part(void *ctx, size_t part, size_t worker)
 {
+	(void)worker;
 	walk_part(ctx, part, 1);
 }
 
@@ -610,8 +620,9 @@ static inline void model_row_into_terms(const struct model *m, size_t d, const f
 	}
 }
 
-VECTOR_CLONES static void term_part(void *ctx, size_t part)
+VECTOR_CLONES static void term_part(void *ctx, size_t part, size_t worker)
 {
+	(void)worker;
 	struct term_product *p = ctx;
 	const struct sparse *a = p->ts->a;
 	size_t l = product_width(p->x, p->y), t0 = p->ts->bound[part], t1 = p->ts->bound[part + 1];
@@ -700,17 +711,19 @@ static void times_matrix(const struct sparse *a, const struct block *z, struct b
 /* The dense state. The block y (stories x l: Y, then Q and the right side of
  * the basis product; or terms x l for the projected Gram matrix) stays in
  * float; the dense steps convert a chunk of at most CHUNK rows at a time to
- * double, transposed (l x CHUNK, row-major), in a buffer of the part that
- * owns the chunk: in that layout GSL's reference dsyrk and dtrsm run along
- * contiguous rows, and the l x CHUNK doubles stay in the core's cache. Part b
- * is rows n b / parts to n (b + 1) / parts; each part has one l x l matrix
- * for its sum. No l x stories double block is kept: at a million stories
- * two of them were 1.8 GB. */
+ * double, transposed (l x CHUNK, row-major), in a buffer of the thread
+ * (worker) that works the chunk: in that layout GSL's reference dsyrk and
+ * dtrsm run along contiguous rows, and the l x CHUNK doubles stay in the
+ * core's cache. Part b is rows n b / parts to n (b + 1) / parts; each part
+ * has one l x l matrix for its sum. No l x stories double block is kept: at
+ * a million stories two of them were 1.8 GB. A buffer per part instead of
+ * per worker was 4 MB more fresh memory on real text (32 parts, 2 threads:
+ * 1,000 more page faults, 10 ms of CPU at times on this VM). */
 struct dense {
 	size_t n, l, k, parts;
 	struct block *y;
 	const struct block *w; /* A Aᵀ Q, for dense_cross */
-	double *buf;           /* per part: 2 l CHUNK doubles */
+	double *buf;           /* per worker: 2 l CHUNK doubles */
 	gsl_matrix *sums;      /* (parts * l) x l: one l x l sum per part */
 	const gsl_matrix *tri; /* the Cholesky factor, for dense_solve */
 	int rows;              /* the row kernels below, not GSL's BLAS */
@@ -731,12 +744,12 @@ static size_t part_begin(const struct dense *d, size_t b)
 	return d->n * b / d->parts;
 }
 
-/* Buffer `which` (0 or 1) of part b as a rows x cols matrix, CHUNK apart. */
-static gsl_matrix_view part_buffer(const struct dense *d, size_t b, int which, size_t rows,
+/* Buffer `which` (0 or 1) of a worker as a rows x cols matrix, CHUNK apart. */
+static gsl_matrix_view work_buffer(const struct dense *d, size_t worker, int which, size_t rows,
 				   size_t cols)
 {
-	return gsl_matrix_view_array_with_tda(d->buf + (2 * b + (size_t)which) * d->l * CHUNK, rows,
-					      cols, CHUNK);
+	return gsl_matrix_view_array_with_tda(d->buf + (2 * worker + (size_t)which) * d->l * CHUNK,
+					      rows, cols, CHUNK);
 }
 
 static gsl_matrix_view part_sum(const struct dense *d, size_t b)
@@ -771,7 +784,7 @@ static void to_double(const struct dense *d, size_t c0, size_t c1, gsl_matrix *o
  * (test_semantic compares them), but the adds of one story run side by side
  * along a row, which the compiler vectorises. Measured on real text (4,316
  * stories, l = 110): the dense steps took about half the latent stage.
- * Used when the part's buffer holds their sums and rows (part_work()). */
+ * Used when a worker's buffer holds their sums and rows (work_of()). */
 
 /* Row k of a float block in double. */
 static void row_to_double(const struct block *src, size_t k, size_t l, double *restrict out)
@@ -864,11 +877,11 @@ static inline __attribute__((always_inline)) void dense_sums(double *y, size_t n
 	}
 }
 
-/* The part's buffer: an lp x lp accumulator and 2 SUB_ROWS rows of lp,
+/* A worker's buffer: an lp x lp accumulator and 2 SUB_ROWS rows of lp,
  * lp = l rounded up to whole vectors of 4 (row_stride()). */
-static double *part_work(const struct dense *d, size_t b)
+static double *work_of(const struct dense *d, size_t worker)
 {
-	return d->buf + 2 * b * d->l * CHUNK;
+	return d->buf + 2 * worker * d->l * CHUNK;
 }
 
 static size_t row_stride(size_t l)
@@ -904,10 +917,11 @@ static void row_to_padded(const struct block *src, size_t k, size_t l, size_t lp
  * are not read), over rows padded with zeros to lp: no column is summed one
  * by one. The full cross sum and the tails summed one by one took 135 M
  * instructions on real text (4,316 stories, l = 110), this 88 M. */
-VECTOR_CLONES static void rows_sum(const struct dense *d, size_t b, const struct block *w)
+VECTOR_CLONES static void rows_sum(const struct dense *d, size_t b, size_t worker,
+				   const struct block *w)
 {
 	size_t l = d->l, lp = row_stride(l), end = part_begin(d, b + 1);
-	double *acc = part_work(d, b), *q = acc + lp * lp, *x = w ? q + SUB_ROWS * lp : q;
+	double *acc = work_of(d, worker), *q = acc + lp * lp, *x = w ? q + SUB_ROWS * lp : q;
 	gsl_matrix_view c = part_sum(d, b);
 
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
@@ -969,13 +983,13 @@ static inline __attribute__((always_inline)) void solve_lanes(const double *tri,
 
 /* Part b of Q = Y L⁻ᵀ: each story's row x solves L x = y as GSL's left
  * lower dtrsm does, SOLVE_STORIES stories at a time, a story a lane (their
- * rows transposed into the part's buffer, lanes past the part's end
+ * rows transposed into the worker's buffer, lanes past the part's end
  * zeros). Solving a story along its row, 16 columns at a time, took 3.6
  * times the instructions: the columns within a tile one by one. */
-VECTOR_CLONES static void rows_solve(const struct dense *d, size_t b)
+VECTOR_CLONES static void rows_solve(const struct dense *d, size_t b, size_t worker)
 {
 	size_t l = d->l, end = part_begin(d, b + 1);
-	double *x = part_work(d, b);
+	double *x = work_of(d, worker);
 
 	for (size_t s0 = part_begin(d, b); s0 < end; s0 += SOLVE_STORIES) {
 		size_t m = end - s0 < SOLVE_STORIES ? end - s0 : SOLVE_STORIES;
@@ -1014,15 +1028,15 @@ VECTOR_CLONES static void row_times_v(const struct dense *d, const double *q, do
 }
 
 /* Part sum of part b: Q_bᵀ W_b, W = A Aᵀ Q, with GSL's BLAS. */
-static void blas_cross(const struct dense *d, size_t b)
+static void blas_cross(const struct dense *d, size_t b, size_t worker)
 {
 	gsl_matrix_view c = part_sum(d, b);
 	size_t end = part_begin(d, b + 1);
 
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
 		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
-		gsl_matrix_view q = part_buffer(d, b, 0, d->l, c1 - c0),
-				w = part_buffer(d, b, 1, d->l, c1 - c0);
+		gsl_matrix_view q = work_buffer(d, worker, 0, d->l, c1 - c0),
+				w = work_buffer(d, worker, 1, d->l, c1 - c0);
 
 		to_double(d, c0, c1, &q.matrix);
 		block_to_double(d->w, d->l, c0, c1, &w.matrix);
@@ -1031,25 +1045,25 @@ static void blas_cross(const struct dense *d, size_t b)
 	}
 }
 
-static void dense_cross(void *ctx, size_t b)
+static void dense_cross(void *ctx, size_t b, size_t worker)
 {
 	struct dense *d = ctx;
 
 	if (d->rows)
-		rows_sum(d, b, d->w);
+		rows_sum(d, b, worker, d->w);
 	else
-		blas_cross(d, b);
+		blas_cross(d, b, worker);
 }
 
 /* Part sum of part b: Y_bᵀ Y_b (lower triangle), with GSL's BLAS. */
-static void blas_gram(const struct dense *d, size_t b)
+static void blas_gram(const struct dense *d, size_t b, size_t worker)
 {
 	gsl_matrix_view g = part_sum(d, b);
 	size_t end = part_begin(d, b + 1);
 
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
 		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
-		gsl_matrix_view y = part_buffer(d, b, 0, d->l, c1 - c0);
+		gsl_matrix_view y = work_buffer(d, worker, 0, d->l, c1 - c0);
 
 		to_double(d, c0, c1, &y.matrix);
 		gsl_blas_dsyrk(CblasLower, CblasNoTrans, 1.0, &y.matrix,
@@ -1057,24 +1071,24 @@ static void blas_gram(const struct dense *d, size_t b)
 	}
 }
 
-static void dense_gram(void *ctx, size_t b)
+static void dense_gram(void *ctx, size_t b, size_t worker)
 {
 	struct dense *d = ctx;
 
 	if (d->rows)
-		rows_sum(d, b, NULL);
+		rows_sum(d, b, worker, NULL);
 	else
-		blas_gram(d, b);
+		blas_gram(d, b, worker);
 }
 
 /* Part b of Q = Y L⁻ᵀ, in place in y, with GSL's BLAS. */
-static void blas_solve(const struct dense *d, size_t b)
+static void blas_solve(const struct dense *d, size_t b, size_t worker)
 {
 	size_t end = part_begin(d, b + 1);
 
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
 		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
-		gsl_matrix_view y = part_buffer(d, b, 0, d->l, c1 - c0);
+		gsl_matrix_view y = work_buffer(d, worker, 0, d->l, c1 - c0);
 
 		to_double(d, c0, c1, &y.matrix);
 		gsl_blas_dtrsm(CblasLeft, CblasLower, CblasNoTrans, CblasNonUnit, 1.0, d->tri,
@@ -1087,14 +1101,14 @@ static void blas_solve(const struct dense *d, size_t b)
 	}
 }
 
-static void dense_solve(void *ctx, size_t b)
+static void dense_solve(void *ctx, size_t b, size_t worker)
 {
 	struct dense *d = ctx;
 
 	if (d->rows)
-		rows_solve(d, b);
+		rows_solve(d, b, worker);
 	else
-		blas_solve(d, b);
+		blas_solve(d, b, worker);
 }
 
 /* Part b of the story vectors (rows of Q V Σ, unit length) and of Q V Σ⁻¹
@@ -1119,7 +1133,7 @@ static void story_vector(const struct dense *d, size_t i, const double *u, size_
 		d->vecs[i * d->k + j] = (float)(u[j * stride] * d->sigma[j] * norm);
 }
 
-static void dense_vectors(void *ctx, size_t b)
+static void dense_vectors(void *ctx, size_t b, size_t worker)
 {
 	struct dense *d = ctx;
 	gsl_matrix_const_view vk = gsl_matrix_const_submatrix(d->v, 0, 0, d->l, d->k);
@@ -1127,7 +1141,7 @@ static void dense_vectors(void *ctx, size_t b)
 	size_t end = part_begin(d, b + 1);
 
 	if (d->rows) {
-		double *q = part_work(d, b), *u = q + d->l;
+		double *q = work_of(d, worker), *u = q + d->l;
 		for (size_t i = part_begin(d, b); i < end; i++) {
 			row_to_double(d->y, i, d->l, q);
 			row_times_v(d, q, u);
@@ -1137,8 +1151,8 @@ static void dense_vectors(void *ctx, size_t b)
 	}
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
 		size_t c1 = end - c0 < CHUNK ? end : c0 + CHUNK;
-		gsl_matrix_view q = part_buffer(d, b, 0, d->l, c1 - c0),
-				u = part_buffer(d, b, 1, d->k, c1 - c0);
+		gsl_matrix_view q = work_buffer(d, worker, 0, d->l, c1 - c0),
+				u = work_buffer(d, worker, 1, d->k, c1 - c0);
 
 		to_double(d, c0, c1, &q.matrix);
 		gsl_blas_dgemm(CblasTrans, CblasNoTrans, 1.0, &vk.matrix, &q.matrix, 0.0,
@@ -1390,9 +1404,9 @@ static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int job
 	if (!drawn)
 		alloc_block(&y, n, l);
 	alloc_block(&z, t, l);
-	d.buf = malloc(parts * 2 * l * CHUNK * sizeof *d.buf);
+	d.buf = malloc(workers(jobs, parts) * 2 * l * CHUNK * sizeof *d.buf);
 	/* the row kernels keep an lp x lp sum and 2 SUB_ROWS rows of lp in a
-	 * part's buffer (part_work()) */
+	 * worker's buffer (work_of()) */
 	d.rows = row_kernels && row_stride(l) * (row_stride(l) + 2 * SUB_ROWS) <= 2 * l * CHUNK;
 	d.sigma = malloc(k * sizeof *d.sigma);
 	/* cleared: add_chunk()'s vector loop loads each part's first sum
@@ -1594,8 +1608,9 @@ struct fold {
 };
 
 /* Rows [n b / parts, n (b + 1) / parts) of vecs scaled to unit length. */
-static void unit_rows(void *ctx, size_t b)
+static void unit_rows(void *ctx, size_t b, size_t worker)
 {
+	(void)worker;
 	struct fold *f = ctx;
 	size_t parts = dense_parts(f->n);
 
