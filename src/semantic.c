@@ -71,6 +71,7 @@
 #include <math.h>
 #include <stdint.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,14 +117,17 @@ void semantic_use_row_kernels(int on)
 /* ---- threads ---- */
 
 /* Runs fn(ctx, part, worker) for part = 0 .. parts-1 on up to `jobs`
- * threads, each thread (worker 0 .. workers(jobs, parts) - 1) a contiguous
- * range of parts; the caller's thread is worker 0. */
+ * threads (worker 0 .. workers(jobs, parts) - 1), each taking the next part
+ * not yet taken: parts of uneven work (the dense steps' story parts, of
+ * equal story counts) keep every thread busy. A part's result must not
+ * depend on its worker. The caller's thread is worker 0. */
 typedef void (*part_fn)(void *ctx, size_t part, size_t worker);
 
 struct runner {
 	part_fn fn;
 	void *ctx;
-	size_t begin, end, worker;
+	size_t parts, worker;
+	atomic_size_t *next;
 };
 
 /* The threads run_parts() uses for `parts` parts on `jobs` jobs. */
@@ -163,7 +167,7 @@ static void *run_range(void *arg)
 {
 	struct runner *r = arg;
 
-	for (size_t p = r->begin; p < r->end; p++) {
+	for (size_t p; (p = atomic_fetch_add(r->next, 1)) < r->parts;) {
 		r->fn(r->ctx, p, r->worker);
 		clear_upper_vectors();
 	}
@@ -176,9 +180,10 @@ static void run_parts(int jobs, size_t parts, part_fn fn, void *ctx)
 	pthread_t th[MAX_THREADS];
 	int started[MAX_THREADS] = { 0 };
 	size_t n = workers(jobs, parts);
+	atomic_size_t next = 0;
 
 	for (size_t j = 0; j < n; j++)
-		r[j] = (struct runner){ fn, ctx, parts * j / n, parts * (j + 1) / n, j };
+		r[j] = (struct runner){ fn, ctx, parts, j, &next };
 	for (size_t j = 1; j < n; j++)
 		started[j] = !pthread_create(&th[j], NULL, run_range, &r[j]);
 	run_range(&r[0]);
@@ -722,7 +727,9 @@ static void times_matrix(const struct sparse *a, const struct block *z, struct b
 struct dense {
 	size_t n, l, k, parts;
 	struct block *y;
-	const struct block *w; /* A Aᵀ Q, for dense_cross */
+	const struct block *w; /* A Aᵀ Q, for blas_cross */
+	const struct sparse *a; /* A and Z = Aᵀ Q: rows_sum() gathers W's rows */
+	const struct block *z;
 	double *buf;           /* per worker: 2 l CHUNK doubles */
 	gsl_matrix *sums;      /* (parts * l) x l: one l x l sum per part */
 	const gsl_matrix *tri; /* the Cholesky factor, for dense_solve */
@@ -910,18 +917,33 @@ static void row_to_padded(const struct block *src, size_t k, size_t l, size_t lp
 		out[j] = 0.0;
 }
 
-/* Part sum of part b, Y_bᵀ Y_b or Q_bᵀ W_b, lower triangle (all that is
- * read of either: add_parts()), by rows: each chunk's sum acc_ij adds q_ki
- * x_kj story by story, SUB_ROWS stories of rows in double at a time. Row i
- * sums its columns up to i rounded up to whole vectors (the few beyond i
- * are not read), over rows padded with zeros to lp: no column is summed one
- * by one. The full cross sum and the tails summed one by one took 135 M
- * instructions on real text (4,316 stories, l = 110), this 88 M. */
-VECTOR_CLONES static void rows_sum(const struct dense *d, size_t b, size_t worker,
-				   const struct block *w)
+/* Row k of W = A Z into out (lp doubles, zeros past l), gathered as
+ * multiply() would write it into a block of l columns (gather_row(): the
+ * same bits); wrow holds the floats. */
+static inline __attribute__((always_inline)) void w_row(const struct dense *d, size_t k,
+							 float *wrow, double *out)
+{
+	struct block wb = { wrow, 1, d->l, (d->l + PAD - 1) / PAD * PAD, 0 };
+
+	gather_row(d->a, k, d->z, product_width(d->z, &wb), wrow);
+	row_to_padded(&wb, 0, d->l, row_stride(d->l), out);
+}
+
+/* Part sum of part b, Y_bᵀ Y_b or (cross) Q_bᵀ W_b, lower triangle (all
+ * that is read of either: add_parts()), by rows: each chunk's sum acc_ij
+ * adds q_ki x_kj story by story, SUB_ROWS stories of rows in double at a
+ * time. Row i sums its columns up to i rounded up to whole vectors (the few
+ * beyond i are not read), over rows padded with zeros to lp: no column is
+ * summed one by one. The full cross sum and the tails summed one by one
+ * took 135 M instructions on real text (4,316 stories, l = 110), this 88 M.
+ * W's rows are gathered here, story by story, not kept in a block of their
+ * own: 1.9 MB less fresh memory on real text, and no pass writing W and
+ * reading it back. */
+VECTOR_CLONES static void rows_sum(const struct dense *d, size_t b, size_t worker, int cross)
 {
 	size_t l = d->l, lp = row_stride(l), end = part_begin(d, b + 1);
-	double *acc = work_of(d, worker), *q = acc + lp * lp, *x = w ? q + SUB_ROWS * lp : q;
+	double *acc = work_of(d, worker), *q = acc + lp * lp, *x = cross ? q + SUB_ROWS * lp : q;
+	float *wrow = (float *)(x + SUB_ROWS * lp);
 	gsl_matrix_view c = part_sum(d, b);
 
 	for (size_t c0 = part_begin(d, b); c0 < end; c0 += CHUNK) {
@@ -932,8 +954,8 @@ VECTOR_CLONES static void rows_sum(const struct dense *d, size_t b, size_t worke
 			size_t m = c1 - s0 < SUB_ROWS ? c1 - s0 : SUB_ROWS;
 			for (size_t k = 0; k < m; k++) {
 				row_to_padded(d->y, s0 + k, l, lp, q + k * lp);
-				if (w)
-					row_to_padded(w, s0 + k, l, lp, x + k * lp);
+				if (cross)
+					w_row(d, s0 + k, wrow, x + k * lp);
 			}
 			for (size_t i = 0; i < l; i++)
 				dense_sums(acc + i * lp, row_stride(i + 1), m, q + i, lp, x, lp, 0);
@@ -1050,7 +1072,7 @@ static void dense_cross(void *ctx, size_t b, size_t worker)
 	struct dense *d = ctx;
 
 	if (d->rows)
-		rows_sum(d, b, worker, d->w);
+		rows_sum(d, b, worker, 1);
 	else
 		blas_cross(d, b, worker);
 }
@@ -1076,7 +1098,7 @@ static void dense_gram(void *ctx, size_t b, size_t worker)
 	struct dense *d = ctx;
 
 	if (d->rows)
-		rows_sum(d, b, worker, NULL);
+		rows_sum(d, b, worker, 0);
 	else
 		blas_gram(d, b, worker);
 }
@@ -1405,9 +1427,10 @@ static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int job
 		alloc_block(&y, n, l);
 	alloc_block(&z, t, l);
 	d.buf = malloc(workers(jobs, parts) * 2 * l * CHUNK * sizeof *d.buf);
-	/* the row kernels keep an lp x lp sum and 2 SUB_ROWS rows of lp in a
-	 * worker's buffer (work_of()) */
-	d.rows = row_kernels && row_stride(l) * (row_stride(l) + 2 * SUB_ROWS) <= 2 * l * CHUNK;
+	/* the row kernels keep an lp x lp sum, 2 SUB_ROWS rows of lp and a row
+	 * of W in floats in a worker's buffer (work_of()) */
+	d.rows = row_kernels &&
+		 row_stride(l) * (row_stride(l) + 2 * SUB_ROWS) + l + PAD <= 2 * l * CHUNK;
 	d.sigma = malloc(k * sizeof *d.sigma);
 	/* cleared: add_chunk()'s vector loop loads each part's first sum
 	 * where it then writes it, and a fresh page read first faults twice
@@ -1436,20 +1459,25 @@ static int fit_basis(const struct model *m, uint32_t dim, uint64_t seed, int job
 		if (cholesky_qr(&d, &y, g, work, jobs))
 			goto numeric;
 	}
-	/* B Bᵀ = Qᵀ A Aᵀ Q = V Σ² Vᵀ, with W = A Aᵀ Q in a block of its own
-	 * (Zᵀ Z with Z = Aᵀ Q would save that block and a product, but the
-	 * terms x l² dense work took 0.4 s more at 20,000 stories). */
+	/* B Bᵀ = Qᵀ A Aᵀ Q = V Σ² Vᵀ, with W = A Aᵀ Q gathered story by story
+	 * as the cross sums read it (rows_sum()) (Zᵀ Z with Z = Aᵀ Q would
+	 * save a product, but the terms x l² dense work took 0.4 s more at
+	 * 20,000 stories). */
 	times_transpose(&ts, &at, &y, &z, jobs);
-	if (!alloc_block(&w, n, l)) {
-		error_set(err, NULL, "out of memory for the latent space");
-		goto done;
+	if (!d.rows) { /* GSL's BLAS: W in a block of its own */
+		if (!alloc_block(&w, n, l)) {
+			error_set(err, NULL, "out of memory for the latent space");
+			goto done;
+		}
+		times_matrix(&a, &z, &w, jobs);
 	}
-	times_matrix(&a, &z, &w, jobs);
-	free(z.data);
-	z.data = NULL;
 	d.w = &w;
+	d.a = &a;
+	d.z = &z;
 	run_parts(jobs, d.parts, dense_cross, &d);
 	add_parts(&d, g);
+	free(z.data);
+	z.data = NULL;
 	free(w.data);
 	w.data = NULL;
 	for (size_t i = 0; i < l; i++)
