@@ -1030,10 +1030,10 @@ static uint32_t group_root(uint32_t *parent, uint32_t i)
 	return i;
 }
 
-/* link_matrix() takes the earlier items LINK_LANES at a time: one pass
- * over a later item's row gives its cosines with all of them, each in a
- * lane of its own, in one vector of eight: one register with AVX2, two
- * with SSE. 16 lanes measured the same. */
+/* link_matrix() sums a pair's cosine in a lane of a vector of eight:
+ * LINK_LANES earlier items spread over the terms, one pass over a later
+ * item's row gives its cosines with all of them. One register with AVX2,
+ * two with SSE. */
 #define LINK_LANES 8
 typedef float link_lanes __attribute__((vector_size(LINK_LANES * sizeof(float))));
 
@@ -1050,145 +1050,176 @@ typedef float link_lanes __attribute__((vector_size(LINK_LANES * sizeof(float)))
 #define LINK_CLONES
 #endif
 
-/* What link_matrix() works in, one per thread. head[t] (n_terms + 1 of
- * them, left 0) is 1 + term t's number among the list's terms while it is
- * linked; lterm[] the items' rows in those numbers, one after another;
- * spread[] holds, for each of the list's terms, the weights of a run of
- * LINK_LANES items (lane l the float at l; left 0). */
-struct link_scratch {
-	uint32_t *head;
-	uint32_t *lterm;
-	uint32_t *term; /* the list's terms by their number */
-	link_lanes *spread;
-	size_t cap; /* entries of lterm and spread */
-	uint32_t *item; /* [depth] the items in groups, in work order */
-	uint64_t *start; /* [depth + 1] where each one's row begins in lterm */
+/* Pairs' cosines link_matrix() keeps from earlier lists, one per thread:
+ * LINK_CACHE slots, a pair's slot fixed by its two stories, a new pair
+ * taking the slot of the one there. A pair of stories comes back in the
+ * lists of the other stories of their event. */
+#define LINK_CACHE_BITS 18
+#define LINK_CACHE ((size_t)1 << LINK_CACHE_BITS)
+
+struct link_pair {
+	uint64_t key; /* 0: empty; else (lower story << 32 | higher one) + 1 */
+	float cosine;
 };
 
-/* Room in ls for the rows of story d's nw work items; -1 when memory
- * runs out. */
-static int link_reserve(struct link_scratch *ls, const struct model *m,
-			const struct related_item *work, size_t nw)
-{
-	link_lanes *v;
-	size_t cap = ls->cap ? ls->cap : 1024, n = 0;
+/* What link_matrix() works in, one per thread. spread (n_terms, left 0)
+ * holds, for each term, the weights of up to LINK_LANES items, lane l
+ * the float at l; pos (n_docs, left 0) is 1 + each selected item's index
+ * while a list is linked; left[] the items spread. cand and tfidf are the
+ * near-duplicate graph's: every story's cosine with each of its
+ * candidates (tfidf NULL: none kept). */
+struct link_scratch {
+	link_lanes *spread;
+	uint32_t *pos;
+	struct link_pair *cache;
+	uint32_t *left;
+	const struct rank_lists *cand;
+	const float *tfidf;
+};
 
-	for (size_t j = 0; j < nw; j++)
-		n += m->row[work[j].doc + 1] - m->row[work[j].doc];
-	if (n <= ls->cap)
-		return 0;
-	if (n > UINT32_MAX - 1)
-		return -1;
-	while (cap < n)
-		cap *= 2;
-	free(ls->lterm);
-	free(ls->term);
-	free(ls->spread);
-	ls->lterm = malloc(cap * sizeof *ls->lterm);
-	ls->term = malloc(cap * sizeof *ls->term);
-	ls->spread = aligned_alloc(sizeof *v, cap * sizeof *v);
-	if (!ls->lterm || !ls->term || !ls->spread) {
-		ls->cap = 0;
-		return -1;
-	}
-	memset(ls->spread, 0, cap * sizeof *ls->spread);
-	ls->cap = cap;
-	return 0;
+static uint64_t link_key(uint32_t a, uint32_t b)
+{
+	return ((uint64_t)(a < b ? a : b) << 32 | (a < b ? b : a)) + 1;
 }
 
-/* The cosines of item q (row q of ls, with weights from row `doc`) with
- * the LINK_LANES items spread: lane l is the sum, over q's row in order,
- * of spread weight times q's weight, as a dot product of q's row with the
- * spread item's dense row would add them. */
-static inline void link_cosines(const struct model *m, uint32_t doc, const uint32_t *lterm,
-			 const link_lanes *spread, float c[LINK_LANES])
+static struct link_pair *link_slot(const struct link_scratch *ls, uint64_t key)
+{
+	return &ls->cache[(key * 0x9E3779B97F4A7C15u) >> (64 - LINK_CACHE_BITS)];
+}
+
+/* Row d's weights into lane l of spread, or with `clear` zeros where
+ * they were. */
+static inline void link_spread(const struct model *m, uint32_t d, link_lanes *spread,
+			       uint32_t l, int clear)
+{
+	const uint16_t *lo = m->term_lo + m->row[d];
+	const float *val = m->val + m->row[d];
+	size_t i = 0;
+
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		float *sp = (float *)(spread + ((size_t)k << MODEL_BLOCK_BITS)) + l;
+#pragma GCC unroll 4
+		for (size_t e = model_run_end(m, d, k) - m->row[d]; i < e; i++)
+			sp[(size_t)lo[i] * LINK_LANES] = clear ? 0.0f : val[i];
+	}
+}
+
+/* Row d's cosines with the items spread: lane l the sum, over d's row in
+ * order, of lane l's weight times d's, as a dot product of d's row with
+ * that item's dense row would add them. */
+static inline void link_cosines(const struct model *m, uint32_t d, const link_lanes *spread,
+				float c[LINK_LANES])
 {
 	link_lanes sum = { 0 };
-	const float *val = m->val + m->row[doc];
-	size_t len = m->row[doc + 1] - m->row[doc];
+	const uint16_t *lo = m->term_lo + m->row[d];
+	const float *val = m->val + m->row[d];
+	size_t i = 0;
 
-	for (size_t k = 0; k < len; k++)
-		sum += spread[lterm[k]] * val[k];
+	for (uint32_t k = 0; k < m->n_blocks; k++) {
+		const link_lanes *sp = spread + ((size_t)k << MODEL_BLOCK_BITS);
+#pragma GCC unroll 4
+		for (size_t e = model_run_end(m, d, k) - m->row[d]; i < e; i++)
+			sum += sp[lo[i]] * val[i];
+	}
 	memcpy(c, &sum, sizeof sum);
+}
+
+/* link_matrix()'s pairs i < j of selected items whose cosine is known
+ * without a sum: from the near-duplicate graph when one story is the
+ * other's candidate (two thirds of the pairs on real text, half at
+ * realistic 20,000), else from an earlier list (ls->cache); the others
+ * are NAN in cosine[i * nw + j]. Lists in ls->left the items i with such
+ * a pair; returns how many. */
+static uint32_t link_known(const struct related_item *work, size_t nw,
+			   const unsigned char *sel, struct link_scratch *ls, float *cosine)
+{
+	const struct rank_lists *cand = ls->cand;
+	uint32_t nl = 0;
+
+	for (size_t i = 0; i < nw; i++) {
+		if (!sel[i])
+			continue;
+		ls->pos[work[i].doc] = (uint32_t)i + 1;
+		for (size_t j = i + 1; j < nw; j++)
+			cosine[i * nw + j] = NAN;
+	}
+	for (size_t i = 0; ls->tfidf && i < nw; i++) {
+		uint32_t x = work[i].doc;
+		const struct neighbor *c = cand->items + (size_t)x * cand->depth;
+		for (uint32_t k = 0; sel[i] && k < cand->count[x]; k++) {
+			uint32_t j = ls->pos[c[k].doc];
+			if (j-- && j != i)
+				cosine[(i < j ? i : j) * nw + (i < j ? j : i)] =
+					ls->tfidf[(size_t)x * cand->depth + k];
+		}
+	}
+	for (size_t i = 0; i < nw; i++) {
+		int open = 0;
+		if (!sel[i])
+			continue;
+		ls->pos[work[i].doc] = 0;
+		for (size_t j = i + 1; j < nw; j++) {
+			uint64_t key = link_key(work[i].doc, work[j].doc);
+			const struct link_pair *e;
+			if (!sel[j] || !isnan(cosine[i * nw + j]))
+				continue;
+			e = link_slot(ls, key);
+			if (e->key == key)
+				cosine[i * nw + j] = e->cosine;
+			else
+				open = 1;
+		}
+		if (open)
+			ls->left[nl++] = (uint32_t)i;
+	}
+	return nl;
 }
 
 /* The TF-IDF cosine of every pair of story d's nw work items i < j with
  * sel[i] and sel[j], into cosine[i * nw + j] and cosine[j * nw + i]
- * (nw x nw). The items' terms are numbered within the list, LINK_LANES
- * earlier items at a time are spread over those numbers, and each later
- * item's row is read once against all of them (link_cosines()): a
- * cosine's sum was a chain of dependent additions, one pair at a time.
- * Each cosine is the shared terms' products added in ascending term order
- * from +0 (the terms one row lacks add +0), as model_row_dot() adds them
- * whichever of the two rows it reads, so the event, the groups and the
- * cluster see the same floats as from dot products. ls has room for the
- * items' rows (link_reserve()). */
+ * (nw x nw). Each is the shared terms' products added in ascending term
+ * order from +0 (the terms one row lacks add +0), as model_row_dot() adds
+ * them whichever of the two rows it reads, so a pair's float is the same
+ * wherever it comes from: link_known()'s, or a lane of link_cosines() over
+ * the later item's row, LINK_LANES earlier items spread at a time. The
+ * event, the groups and the cluster see the same floats as from dot
+ * products. */
 LINK_CLONES static void link_matrix(const struct model *m, const struct related_item *work,
 				    size_t nw, const unsigned char *sel, struct link_scratch *ls,
 				    float *cosine)
 {
-	uint32_t *head = ls->head, *item = ls->item, n = 0, terms = 0;
-	uint64_t *start = ls->start;
+	const uint32_t *left = ls->left;
+	uint32_t nl = link_known(work, nw, sel, ls, cosine);
 
-	start[0] = 0;
-	for (size_t j = 0; j < nw; j++) {
-		uint32_t b = work[j].doc;
-		uint64_t at = start[n];
-		if (!sel[j])
-			continue;
-		if (j + 1 < nw) {
-			/* the next row's start, which the prefetcher cannot guess */
-			uint64_t r = m->row[work[j + 1].doc];
-			__builtin_prefetch(m->term_lo + r);
-			__builtin_prefetch(m->val + r);
-		}
-		for (uint32_t blk = 0; blk < m->n_blocks; blk++) {
-			uint64_t e = model_run_end(m, b, blk);
-			for (uint64_t k = model_run_begin(m, b, blk); k < e; k++) {
-				/* without a branch: whether a term is new is a coin toss */
-				uint32_t t = blk << MODEL_BLOCK_BITS | m->term_lo[k];
-				uint32_t h = head[t], fresh = h == 0;
-				terms += fresh;
-				h = fresh ? terms : h;
-				head[t] = h;
-				ls->term[h - 1] = t;
-				ls->lterm[at++] = h - 1;
-			}
-		}
-		item[n++] = (uint32_t)j;
-		start[n] = at;
-	}
-	for (uint32_t p0 = 0; p0 + 1 < n; p0 += LINK_LANES) {
-		uint32_t lanes = n - p0 < LINK_LANES ? n - p0 : LINK_LANES;
-		for (uint32_t l = 0; l < lanes; l++) {
-			const float *val = m->val + m->row[work[item[p0 + l]].doc];
-			const uint32_t *lt = ls->lterm + start[p0 + l];
-			float *sp = (float *)ls->spread + l;
-			size_t len = start[p0 + l + 1] - start[p0 + l];
-			for (size_t k = 0; k < len; k++)
-				sp[(size_t)lt[k] * LINK_LANES] = val[k];
-		}
-		for (uint32_t q = p0 + 1; q < n; q++) {
+	for (uint32_t p0 = 0; p0 < nl; p0 += LINK_LANES) {
+		uint32_t lanes = nl - p0 < LINK_LANES ? nl - p0 : LINK_LANES;
+		for (uint32_t l = 0; l < lanes; l++)
+			link_spread(m, work[left[p0 + l]].doc, ls->spread, l, 0);
+		for (size_t j = left[p0] + 1; j < nw; j++) {
 			float c[LINK_LANES];
-			uint32_t j = item[q];
-			if (q + 1 < n)
-				__builtin_prefetch(m->val + m->row[work[item[q + 1]].doc]);
-			link_cosines(m, work[j].doc, ls->lterm + start[q], ls->spread, c);
-			for (uint32_t l = 0; l < lanes && p0 + l < q; l++) {
-				uint32_t i = item[p0 + l];
-				cosine[i * nw + j] = cosine[j * nw + i] = c[l];
+			uint32_t l = 0;
+			/* the first lane whose pair with j is still open */
+			while (l < lanes && !(left[p0 + l] < j && isnan(cosine[left[p0 + l] * nw + j])))
+				l++;
+			if (!sel[j] || l == lanes)
+				continue;
+			link_cosines(m, work[j].doc, ls->spread, c);
+			for (; l < lanes; l++) {
+				size_t i = left[p0 + l];
+				uint64_t key = link_key(work[i].doc, work[j].doc);
+				if (i < j && isnan(cosine[i * nw + j])) {
+					cosine[i * nw + j] = c[l];
+					*link_slot(ls, key) = (struct link_pair){ key, c[l] };
+				}
 			}
 		}
-		for (uint32_t l = 0; l < lanes; l++) {
-			const uint32_t *lt = ls->lterm + start[p0 + l];
-			float *sp = (float *)ls->spread + l;
-			size_t len = start[p0 + l + 1] - start[p0 + l];
-			for (size_t k = 0; k < len; k++)
-				sp[(size_t)lt[k] * LINK_LANES] = 0.0f;
-		}
+		for (uint32_t l = 0; l < lanes; l++)
+			link_spread(m, work[left[p0 + l]].doc, ls->spread, l, 1);
 	}
-	for (uint32_t x = 0; x < terms; x++)
-		head[ls->term[x]] = 0;
+	for (size_t i = 0; i < nw; i++)
+		for (size_t j = i + 1; sel[i] && j < nw; j++)
+			if (sel[j])
+				cosine[j * nw + i] = cosine[i * nw + j];
 }
 
 static double log_odds(float p)
@@ -1659,16 +1690,22 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 	if (need_dense)
 		s->dense = calloc((size_t)r->m->n_terms + 1, sizeof *s->dense);
 	if (r->cutoff) {
-		s->link.head = calloc((size_t)r->m->n_terms + 1, sizeof *s->link.head);
-		s->link.item = malloc(depth * sizeof *s->link.item);
-		s->link.start = malloc((depth + 1) * sizeof *s->link.start);
+		size_t terms = (size_t)r->m->n_terms + 1;
+		s->link.spread = aligned_alloc(sizeof *s->link.spread, terms * sizeof *s->link.spread);
+		if (s->link.spread)
+			memset(s->link.spread, 0, terms * sizeof *s->link.spread);
+		s->link.left = malloc(depth * sizeof *s->link.left);
+		s->link.pos = calloc((size_t)r->m->n_docs + 1, sizeof *s->link.pos);
+		s->link.cache = calloc(LINK_CACHE, sizeof *s->link.cache);
+		s->link.cand = r->cand;
+		s->link.tfidf = r->blended ? r->dg->tfidf : NULL;
 		s->cosine = malloc(depth * depth * sizeof *s->cosine);
 		if (!s->cosine || cluster_alloc(&s->cluster, depth + 1))
 			return -1;
 	}
 	return s->work && s->ct && s->wt && s->p && s->acc && s->g && s->pass && s->in &&
 	       (s->dense || !need_dense) &&
-	       ((s->link.head && s->link.item && s->link.start) || !r->cutoff)
+	       ((s->link.spread && s->link.pos && s->link.cache && s->link.left) || !r->cutoff)
 		       ? 0 : -1;
 }
 
@@ -1684,12 +1721,10 @@ static void scratch_free(struct policy_scratch *s)
 	free(s->in);
 	free(s->cosine);
 	cluster_free(&s->cluster);
-	free(s->link.head);
-	free(s->link.lterm);
-	free(s->link.term);
 	free(s->link.spread);
-	free(s->link.item);
-	free(s->link.start);
+	free(s->link.pos);
+	free(s->link.left);
+	free(s->link.cache);
 	free(s->dense);
 	memset(s, 0, sizeof *s);
 }
@@ -1788,10 +1823,6 @@ static void policy_story(void *arg, int worker, size_t story)
 	if (twins)
 		nw = collapse_twins(out, di, tw, d, work, wt, nw);
 	ranked = nw;
-	if (cutoff && link_reserve(&s->link, m, work, nw)) {
-		atomic_store(&r->oom, 1);
-		return;
-	}
 	if (cutoff)
 		nw = apply_cutoff(out, o, r->m, ns, d, work, wt, nw, s->p, s->acc, s->g,
 				  s->pass, s->in, s->cosine, &s->link, &s->cluster);

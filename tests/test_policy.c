@@ -807,6 +807,73 @@ static void test_cutoff_event_with_the_sure_candidate_ranked_below(void **state)
 	related_lists_free(&out);
 }
 
+/* A pair's cosine is the same wherever the cutoff takes it from (the
+ * near-duplicate graph when one story is the other's candidate, a list
+ * that linked the pair before, or its own sum): s0 and s1 (rows t0) both
+ * list a (t0 + t1, sure), then b for s0 and c for s1, each doubtful with
+ * cosine .15 with its story; a lists b and c, so the graph holds a's
+ * cosines with both. b is close to a (.53, linked: b shows), c is not
+ * (.11: c stays out). The same lists with and without the graph, with
+ * and without the lists before; read at the other's place (b's and c's
+ * pairs with a are both the list's first pair), c would show. */
+static void test_cutoff_pairs_the_same_from_graph_earlier_list_or_sum(void **state)
+{
+	static const float vec[5][4] = {
+		{ 1, 0, 0, 0 },
+		{ 1, 0, 0, 0 },
+		{ 1, 1, 0, 0 },
+		{ 0.15f, 0.6f, 0.7858f, 0 },
+		{ 0.15f, 0, 0, 0.9887f },
+	};
+	static const struct neighbor s0[] = { { 2, 0.7f }, { 3, 0.21f } };
+	static const struct neighbor s1[] = { { 2, 0.7f }, { 4, 0.21f } };
+	static const struct neighbor a[] = { { 3, 0.5f }, { 4, 0.5f } };
+	static const int want0[] = { 2, 3, -1 }, want1[] = { 2, -1 };
+	float cab = (0.15f + 0.6f) / sqrtf(2), cac = 0.15f / sqrtf(2);
+	struct model m;
+	struct rank_lists cand;
+	struct policy_options o;
+	struct related_lists out;
+	struct error err = { "" };
+	float *lat = calloc(5 * 2, sizeof *lat);
+
+	(void)state;
+	/* what the case rests on */
+	assert_true(policy_relatedness(1 / sqrtf(2), 0.7f, 0.7f) >= POLICY_GROUP_SURE);
+	assert_true(policy_relatedness(0.15f, 0.21f, 0.7f) >= POLICY_GROUP_LOW &&
+		    policy_relatedness(0.15f, 0.21f, 0.7f) < POLICY_DEFAULT_CUTOFF);
+	assert_true(cab >= POLICY_GROUP_LINK && cac < 0.2f);
+	assert_non_null(lat);
+	assert_int_equal(testutil_model_from_dense(&m, 5, 4, &vec[0][0], "p", 0, NULL, 0), 0);
+	model_set_latent(&m, lat, 2);
+	memset(&cand, 0, sizeof cand);
+	cand.depth = DEPTH;
+	cand.n_docs = 5;
+	cand.items = calloc(5 * DEPTH, sizeof *cand.items);
+	cand.count = calloc(5, sizeof *cand.count);
+	assert_non_null(cand.items);
+	assert_non_null(cand.count);
+	memcpy(cand.items + 2 * DEPTH, a, sizeof a);
+	cand.count[2] = 2;
+	memcpy(cand.items + DEPTH, s1, sizeof s1);
+	cand.count[1] = 2;
+	policy_options_default(&o);
+	o.semantic = 0.5f;
+	for (int k = 0; k < 4; k++) {
+		/* with the graph or not; with s0's list before s1's or not */
+		o.duplicate_score = k & 1 ? 0.0f : 0.98f;
+		memcpy(cand.items, s0, sizeof s0);
+		cand.count[0] = k & 2 ? 0 : 2;
+		assert_int_equal(policy_apply(&m, &cand, &o, &out, &err), 0);
+		if (!(k & 2))
+			assert_list(&out, 0, want0);
+		assert_list(&out, 1, want1);
+		related_lists_free(&out);
+	}
+	rank_lists_free(&cand);
+	model_free(&m);
+}
+
 /* The story's cluster (policy.h): e1 passes the cutoff alone (cosine .2
  * with the story e0, the best score), e2 is doubtful (cosine .1, score /
  * best .29) and close to e1 (.38, not linked), too little for the event
@@ -1319,6 +1386,7 @@ int main(void)
 		cmocka_unit_test(test_cutoff_judges_doubtful_candidates_against_the_event),
 		cmocka_unit_test(test_cutoff_event_without_a_sure_candidate),
 		cmocka_unit_test(test_cutoff_event_with_the_sure_candidate_ranked_below),
+		cmocka_unit_test(test_cutoff_pairs_the_same_from_graph_earlier_list_or_sum),
 		cmocka_unit_test(test_cutoff_story_cluster_carries_an_item),
 		cmocka_unit_test(test_cutoff_leaves_lists_empty_unless_filled),
 		cmocka_unit_test(test_latent_alone_never_passes_the_cutoff),
