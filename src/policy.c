@@ -355,51 +355,109 @@ struct copies_ctx {
 	const struct model *m;
 	const struct rank_lists *cand;
 	const struct policy_options *o;
-	float *tfidf; /* NULL, or the graph's, filled here */
+	float *tfidf; /* NULL, or the graph's, filled by own_cosines() */
 	float *dense[PARALLEL_MAX_JOBS];
+	atomic_int oom;
 };
 
-/* Story d's candidates that are copies of it, in candidate order. */
+/* Whether story y lists d among its candidates; at *k. */
+static int lists_candidate(const struct rank_lists *cand, uint32_t y, uint32_t d, uint32_t *k)
+{
+	const struct neighbor *c = cand->items + (size_t)y * cand->depth;
+
+	for (*k = 0; *k < cand->count[y]; (*k)++)
+		if (c[*k].doc == d)
+			return 1;
+	return 0;
+}
+
+/* Story d's candidates' cosines with it into x->tfidf, but for those of
+ * a lower story that lists d in turn: the same float is that story's
+ * (a cosine is the shared terms' products added in ascending term order,
+ * whichever row is scattered), and copies_of() copies it over. */
+static void own_cosines(void *arg, int worker, size_t story)
+{
+	struct copies_ctx *x = arg;
+	const struct model *m = x->m;
+	const struct rank_lists *cand = x->cand;
+	uint32_t d = (uint32_t)story, k;
+	const struct neighbor *c = cand->items + (size_t)d * cand->depth;
+	float *dense = x->dense[worker];
+	int scattered = 0;
+
+	if (!dense && !(dense = x->dense[worker] = calloc((size_t)m->n_terms + 1, sizeof *dense))) {
+		atomic_store(&x->oom, 1);
+		return;
+	}
+	for (uint32_t i = 0; i < cand->count[d]; i++) {
+		uint32_t y = c[i].doc;
+		if (y < d && lists_candidate(cand, y, d, &k))
+			continue;
+		if (!scattered)
+			model_row_scatter(m, d, dense);
+		scattered = 1;
+		x->tfidf[(size_t)d * cand->depth + i] = model_row_dot(m, y, dense);
+	}
+	if (scattered)
+		model_row_clear(m, d, dense);
+}
+
+/* Story d's candidates that are copies of it, in candidate order: their
+ * cosines from own_cosines() (x->tfidf), or summed here. */
 static int copies_of(void *ctx, int worker, uint32_t d, struct u32_list *l)
 {
 	struct copies_ctx *x = ctx;
 	const struct model *m = x->m;
-	const struct neighbor *c = x->cand->items + (size_t)d * x->cand->depth;
+	const struct rank_lists *cand = x->cand;
+	const struct neighbor *c = cand->items + (size_t)d * cand->depth;
 	float *dense = x->dense[worker];
 	int rc = 0;
 
-	if (!dense && !(dense = x->dense[worker] = calloc((size_t)m->n_terms + 1, sizeof *dense)))
-		return -1;
-	/* the story's row scattered once, each candidate's row read once */
-	model_row_scatter(m, d, dense);
-	for (uint32_t i = 0; i < x->cand->count[d] && !rc; i++) {
-		uint32_t y = c[i].doc;
-		float s = model_row_dot(m, y, dense);
-		if (x->tfidf)
-			x->tfidf[(size_t)d * x->cand->depth + i] = s;
+	if (!x->tfidf) {
+		if (!dense &&
+		    !(dense = x->dense[worker] = calloc((size_t)m->n_terms + 1, sizeof *dense)))
+			return -1;
+		/* the story's row scattered once, each candidate's row read once */
+		model_row_scatter(m, d, dense);
+	}
+	for (uint32_t i = 0; i < cand->count[d] && !rc; i++) {
+		uint32_t y = c[i].doc, k;
+		float s;
+		if (!x->tfidf)
+			s = model_row_dot(m, y, dense);
+		else if (y < d && lists_candidate(cand, y, d, &k))
+			s = x->tfidf[(size_t)d * cand->depth + i] =
+				x->tfidf[(size_t)y * cand->depth + k];
+		else
+			s = x->tfidf[(size_t)d * cand->depth + i];
 		if (policy_is_copy(x->o, s))
 			rc = list_add(l, y);
 	}
-	model_row_clear(m, d, dense);
+	if (!x->tfidf)
+		model_row_clear(m, d, dense);
 	return rc;
 }
 
 /* The graph, and with keep_tfidf every candidate's cosine in g->tfidf:
  * the cutoff reads them, and they were computed twice (a tenth of the
- * policy's instructions on real text). */
+ * policy's instructions on real text). A pair of stories that list each
+ * other is summed once. */
 static int build_dup_graph(const struct model *m, const struct rank_lists *cand,
 			   const struct policy_options *o, int keep_tfidf, struct dup_graph *g)
 {
-	struct copies_ctx x = { m, cand, o, NULL, { NULL } };
-	int rc;
+	struct copies_ctx x = { m, cand, o, NULL, { NULL }, 0 };
+	int rc = 0;
 
 	if (keep_tfidf && cand->depth) {
 		g->tfidf = malloc((size_t)m->n_docs * cand->depth * sizeof *g->tfidf);
 		if (!g->tfidf)
 			return -1;
 		x.tfidf = g->tfidf;
+		parallel_for(o->jobs, m->n_docs, 64, own_cosines, &x);
+		rc = atomic_load(&x.oom) || pipeline_stop ? -1 : 0;
 	}
-	rc = build_story_sets(m->n_docs, o->jobs, copies_of, &x, &g->start, &g->list);
+	if (!rc)
+		rc = build_story_sets(m->n_docs, o->jobs, copies_of, &x, &g->start, &g->list);
 
 	for (int j = 0; j < PARALLEL_MAX_JOBS; j++)
 		free(x.dense[j]);

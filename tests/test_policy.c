@@ -815,7 +815,9 @@ static void test_cutoff_event_with_the_sure_candidate_ranked_below(void **state)
  * cosines with both. b is close to a (.53, linked: b shows), c is not
  * (.11: c stays out). The same lists with and without the graph, with
  * and without the lists before; read at the other's place (b's and c's
- * pairs with a are both the list's first pair), c would show. */
+ * pairs with a are both the list's first pair), c would show. c lists a
+ * in turn, and its list takes that cosine from a's candidates: the same
+ * with and without the graph. */
 static void test_cutoff_pairs_the_same_from_graph_earlier_list_or_sum(void **state)
 {
 	static const float vec[5][4] = {
@@ -828,12 +830,13 @@ static void test_cutoff_pairs_the_same_from_graph_earlier_list_or_sum(void **sta
 	static const struct neighbor s0[] = { { 2, 0.7f }, { 3, 0.21f } };
 	static const struct neighbor s1[] = { { 2, 0.7f }, { 4, 0.21f } };
 	static const struct neighbor a[] = { { 3, 0.5f }, { 4, 0.5f } };
+	static const struct neighbor c[] = { { 2, 0.5f } };
 	static const int want0[] = { 2, 3, -1 }, want1[] = { 2, -1 };
 	float cab = (0.15f + 0.6f) / sqrtf(2), cac = 0.15f / sqrtf(2);
 	struct model m;
 	struct rank_lists cand;
 	struct policy_options o;
-	struct related_lists out;
+	struct related_lists out[4];
 	struct error err = { "" };
 	float *lat = calloc(5 * 2, sizeof *lat);
 
@@ -857,6 +860,8 @@ static void test_cutoff_pairs_the_same_from_graph_earlier_list_or_sum(void **sta
 	cand.count[2] = 2;
 	memcpy(cand.items + DEPTH, s1, sizeof s1);
 	cand.count[1] = 2;
+	memcpy(cand.items + 4 * DEPTH, c, sizeof c);
+	cand.count[4] = 1;
 	policy_options_default(&o);
 	o.semantic = 0.5f;
 	for (int k = 0; k < 4; k++) {
@@ -864,12 +869,16 @@ static void test_cutoff_pairs_the_same_from_graph_earlier_list_or_sum(void **sta
 		o.duplicate_score = k & 1 ? 0.0f : 0.98f;
 		memcpy(cand.items, s0, sizeof s0);
 		cand.count[0] = k & 2 ? 0 : 2;
-		assert_int_equal(policy_apply(&m, &cand, &o, &out, &err), 0);
+		assert_int_equal(policy_apply(&m, &cand, &o, &out[k], &err), 0);
 		if (!(k & 2))
-			assert_list(&out, 0, want0);
-		assert_list(&out, 1, want1);
-		related_lists_free(&out);
+			assert_list(&out[k], 0, want0);
+		assert_list(&out[k], 1, want1);
 	}
+	assert_int_equal(out[0].count[4], 1);
+	assert_int_equal(out[1].count[4], 1);
+	assert_true(items_of(&out[0], 4)[0].score == items_of(&out[1], 4)[0].score);
+	for (int k = 0; k < 4; k++)
+		related_lists_free(&out[k]);
 	rank_lists_free(&cand);
 	model_free(&m);
 }
