@@ -1021,53 +1021,68 @@ static void test_by_cost_ranks_each_story_the_cheaper_way(void **state)
 	model_free(&m);
 }
 
-/* Near-duplicates: stories 0..ORIG-1 of 100 draws of 120 common terms
- * and 20 of 480 rare ones, each with its own lead signature; stories
- * ORIG.. are copies of the first COPIED of them, two each: a few weights
- * of rare terms changed, a rare term dropped and one added, and every
- * fifth original's first copy unchanged (rows equal bit for bit); a copy
- * has its original's signature. */
-enum { NDUP_ORIG = 720, NDUP_COPIED = 60, NDUP_DOCS = NDUP_ORIG + 2 * NDUP_COPIED,
-       NDUP_TERMS = 600 };
+/* Near-duplicates: stories 0..orig-1 of `common` draws of the first
+ * `n_common` terms and `rare` of the other n_terms - n_common, each with
+ * its own lead signature; stories orig.. are copies of the first `copied`
+ * of them, two each: a few weights of rare terms changed, a rare term
+ * dropped and one added, and every fifth original's first copy unchanged
+ * (rows equal bit for bit); a copy has its original's signature. */
+struct copies {
+	uint32_t orig, copied, n_terms, n_common;
+	int common, rare;
+};
 
-static float *near_duplicates(uint16_t **sig)
+static float *copies_dense(const struct copies *c, unsigned seed, uint16_t **sig)
 {
-	float *dense = calloc((size_t)NDUP_DOCS * NDUP_TERMS, sizeof *dense);
+	uint32_t docs = c->orig + 2 * c->copied, n_rare = c->n_terms - c->n_common;
+	float *dense = calloc((size_t)docs * c->n_terms, sizeof *dense);
 
 	assert_non_null(dense);
-	*sig = malloc((size_t)NDUP_DOCS * ANALYZE_LEAD_SLOTS * sizeof **sig);
+	*sig = malloc((size_t)docs * ANALYZE_LEAD_SLOTS * sizeof **sig);
 	assert_non_null(*sig);
-	srand(4242);
-	for (uint32_t d = 0; d < NDUP_ORIG; d++) {
-		float *r = dense + (size_t)d * NDUP_TERMS;
-		for (int k = 0; k < 120; k++) {
-			uint32_t t = (uint32_t)(k < 100 ? rand() % 120 : 120 + rand() % (NDUP_TERMS - 120));
+	srand(seed);
+	for (uint32_t d = 0; d < c->orig; d++) {
+		float *r = dense + (size_t)d * c->n_terms;
+		for (int k = 0; k < c->common + c->rare; k++) {
+			uint32_t t = (uint32_t)(k < c->common ? (uint32_t)rand() % c->n_common
+							     : c->n_common + (uint32_t)rand() % n_rare);
 			r[t] = 1.0f + (float)(rand() % 8);
 		}
 		for (int s = 0; s < ANALYZE_LEAD_SLOTS; s++)
 			(*sig)[(size_t)d * ANALYZE_LEAD_SLOTS + s] = (uint16_t)rand();
 	}
-	for (uint32_t c = 0; c < 2 * NDUP_COPIED; c++) {
-		uint32_t d = NDUP_ORIG + c, o = c / 2;
-		float *r = dense + (size_t)d * NDUP_TERMS;
-		memcpy(r, dense + (size_t)o * NDUP_TERMS, NDUP_TERMS * sizeof *r);
+	for (uint32_t k = 0; k < 2 * c->copied; k++) {
+		uint32_t d = c->orig + k, o = k / 2;
+		float *r = dense + (size_t)d * c->n_terms;
+		memcpy(r, dense + (size_t)o * c->n_terms, c->n_terms * sizeof *r);
 		memcpy(*sig + (size_t)d * ANALYZE_LEAD_SLOTS, *sig + (size_t)o * ANALYZE_LEAD_SLOTS,
 		       ANALYZE_LEAD_SLOTS * sizeof **sig);
-		if (c % 2 == 0 && o % 5 == 0)
+		if (k % 2 == 0 && o % 5 == 0)
 			continue;
-		for (int k = 0; k < 3; k++) {
-			uint32_t t = (uint32_t)(120 + rand() % (NDUP_TERMS - 120));
+		for (int j = 0; j < 3; j++) {
+			uint32_t t = c->n_common + (uint32_t)rand() % n_rare;
 			if (r[t] > 0.0f)
 				r[t] = 1.0f + (float)(rand() % 8);
 		}
-		for (uint32_t t = (uint32_t)(120 + rand() % (NDUP_TERMS - 120)); t < NDUP_TERMS; t++)
+		for (uint32_t t = c->n_common + (uint32_t)rand() % n_rare; t < c->n_terms; t++)
 			if (r[t] > 0.0f) {
 				r[t] = 0.0f;
 				break;
 			}
-		r[120 + rand() % (NDUP_TERMS - 120)] += 2.0f;
+		r[c->n_common + (uint32_t)rand() % n_rare] += 2.0f;
 	}
 	return dense;
+}
+
+enum { NDUP_ORIG = 720, NDUP_COPIED = 60, NDUP_DOCS = NDUP_ORIG + 2 * NDUP_COPIED,
+       NDUP_TERMS = 600 };
+
+/* Stories of 100 draws of 120 common terms and 20 of 480 rare ones. */
+static float *near_duplicates(uint16_t **sig)
+{
+	static const struct copies c = { NDUP_ORIG, NDUP_COPIED, NDUP_TERMS, 120, 100, 20 };
+
+	return copies_dense(&c, 4242, sig);
 }
 
 /* By cost, the copies would go approximately (many postings; two query
@@ -1152,6 +1167,39 @@ static void test_twins_found_when_keys_differ_in_low_bits(void **state)
 	model_free(&m);
 }
 
+/* A representative whose query adds fewer postings than half the
+ * archive lists the stories its sums reach instead of sweeping them all
+ * (rank.c, candidates_rep()): 9,000 stories of 12 of 600 terms (about
+ * 2,400 postings a story, against 10,000 stories) and 1,000 copies, all
+ * cheaper ranked exactly. Every list, of representatives and of the
+ * copies ranked from their pools alike, is the --exact one. */
+static void test_twins_of_few_postings_ranked_from_a_pool(void **state)
+{
+	static const struct copies c = { 9000, 500, 600, 0, 0, 12 };
+	enum { DOCS = 10000, DEPTH = 8 };
+	uint16_t *sig;
+	float *dense = copies_dense(&c, 99, &sig);
+	struct rank_options ex = { .depth = DEPTH };
+	struct rank_options bc = { .depth = DEPTH, .approximate = RANK_BY_COST, .query_terms = 12,
+				   .max_postings = DOCS, .candidates = 100 };
+	struct rank_lists exact, cost, cost3, cost_post;
+	struct model m;
+
+	(void)state;
+	hand_model(&m, DOCS, c.n_terms, dense, NULL, 0);
+	free(dense);
+	rank_with(&m, ex, 1, &exact);
+	model_set_lead_sig(&m, sig);
+	rank_three_ways(&m, &bc, &cost, &cost3, &cost_post);
+	assert_true(cost.shared >= 2 * c.copied * 9 / 10);
+	assert_lists_equal(&cost, &exact);
+	rank_lists_free(&exact);
+	rank_lists_free(&cost);
+	rank_lists_free(&cost3);
+	rank_lists_free(&cost_post);
+	model_free(&m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1174,6 +1222,7 @@ int main(void)
 		cmocka_unit_test(test_by_cost_ranks_each_story_the_cheaper_way),
 		cmocka_unit_test(test_near_duplicates_ranked_from_a_twins_pool),
 		cmocka_unit_test(test_twins_found_when_keys_differ_in_low_bits),
+		cmocka_unit_test(test_twins_of_few_postings_ranked_from_a_pool),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
