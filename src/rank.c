@@ -44,6 +44,33 @@ struct twins {
 	size_t k;
 };
 
+/* Stories ranked exactly whose pairs are summed once (candidates_mirrored()):
+ * story d's bin is slot[d] (MIRROR_NONE for the other stories); term t's
+ * postings of the other stories before the last mirrored one are
+ * [below[t], below[t + 1]) of below_doc and below_wt, in story order. Each
+ * thread j keeps for every mirrored story a bin (bins[j], bin_n[j]: room
+ * for 2 cap; offer()) of the sums offered it that may be among its best
+ * cap, and the score a sum must reach to enter it (thr[j], [n_docs]: +inf
+ * for the stories not mirrored). */
+#define MIRROR_NONE UINT32_MAX
+
+struct mirror {
+	uint32_t *slot;
+	uint32_t *docs; /* [n] the mirrored stories */
+	size_t n, cap;
+	int jobs;
+	uint64_t *below;
+	uint32_t *below_doc;
+	float *below_wt;
+	uint64_t *base;  /* [n] where slot s's row starts in rank_in and below_in */
+	uint32_t *rank_in, *below_in; /* of each term t of each mirrored story d, in
+					 its row's order: the stories before d that
+					 hold t, and those of them in below */
+	struct neighbor **bins;
+	uint32_t **bin_n;
+	float **thr;
+};
+
 struct rank_job {
 	const struct model *m;
 	const struct postings *p;
@@ -51,6 +78,8 @@ struct rank_job {
 	const uint32_t *order; /* NULL, or the stories first + [0, count) in the order worked on */
 	const unsigned char *exact_doc; /* RANK_BY_COST: [n_docs], 1 for a story ranked exactly */
 	const struct twins *tw; /* NULL, or near-duplicates ranked from a twin's pool */
+	const struct mirror *mr; /* NULL, or stories whose pairs are summed once */
+	int j;                   /* the job's index: its bins in mr */
 	const struct rank_options *o;
 	struct rank_lists *out;
 	atomic_size_t *next;
@@ -264,6 +293,10 @@ struct worker {
 	uint32_t *sa_list;   /* twins: the stories whose sum is nonzero */
 	size_t nsa;
 	float *ratio;        /* twins: [n_terms] scratch of twin_fit() */
+	uint64_t *bcur, *bend; /* mirror: [n_terms + 1] each: a query term's part of mr->below */
+	struct neighbor *bins; /* mirror: this thread's (mr->bins[j], ...) */
+	uint32_t *bin_n;
+	float *thr;
 };
 
 /* Re-scoring a candidate walks its whole row against the story's weights
@@ -549,10 +582,36 @@ static void add_block(const struct postings *p, struct worker *w, float *sums,
 	}
 }
 
+/* Offers mirrored story o the sum x (the caller found x.score >=
+ * w->thr[o]): appended to this thread's bin of o, which holds room for
+ * twice its cap; a full bin keeps its best cap (quickselect), and its
+ * bar rises to the worst of them: a sum below it cannot be among o's
+ * best. Pushing each offer through a heap of cap cost a sift for most
+ * (real text: 400 M instructions, a fifth of the ranking). */
+static inline void offer(const struct mirror *mr, struct worker *w, uint32_t o,
+			 struct neighbor x)
+{
+	uint32_t slot = mr->slot[o];
+	struct neighbor *bin = w->bins + (size_t)slot * 2 * mr->cap;
+
+	if (w->bin_n[slot] == 2 * mr->cap) {
+		float worst = INFINITY;
+		select_best(bin, 2 * mr->cap, mr->cap);
+		for (size_t i = 0; i < mr->cap; i++)
+			worst = bin[i].score < worst ? bin[i].score : worst;
+		w->bin_n[slot] = (uint32_t)mr->cap;
+		w->thr[o] = worst;
+		if (x.score < worst)
+			return;
+	}
+	bin[w->bin_n[slot]++] = x;
+}
+
 /* Moves sum s of story o out of the accumulator into w->cand (at *nc) when
- * o is admissible for d (a zero sum is not), counting its score bucket. */
+ * o is admissible for d (a zero sum is not), counting its score bucket;
+ * with thr (a mirrored pass), offers it to o when it reaches thr[o]. */
 static inline void collect(const struct rank_job *job, struct worker *w, uint32_t d,
-			   uint32_t o, size_t *nc)
+			   uint32_t o, size_t *nc, const float *thr)
 {
 	float s = w->acc[o];
 
@@ -560,7 +619,23 @@ static inline void collect(const struct rank_job *job, struct worker *w, uint32_
 	if (admissible(job, d, o, s)) {
 		w->hist[score_bucket(s)]++;
 		w->cand[(*nc)++] = (struct neighbor){ o, s };
+		if (thr && s >= thr[o])
+			offer(job->mr, w, o, (struct neighbor){ d, s });
 	}
+}
+
+/* collect() of the stories marked in w->seen, block [lo, hi); clears the bits. */
+static inline size_t collect_seen(const struct rank_job *job, struct worker *w, uint32_t d,
+				  uint64_t lo, uint64_t hi, size_t nc, const float *thr)
+{
+	for (uint64_t j = 0; j < (hi - lo + 63) / 64; j++) {
+		uint64_t bits = w->seen[j];
+		w->seen[j] = 0;
+		for (; bits; bits &= bits - 1)
+			collect(job, w, d, (uint32_t)(lo + 64 * j + (uint64_t)__builtin_ctzll(bits)),
+				&nc, thr);
+	}
+	return nc;
 }
 
 /* Whether story o's sum s is admissible for the story whose language is
@@ -598,7 +673,7 @@ static inline void count_buckets(uint32_t *restrict hist, const float *restrict 
  * 36 instructions a story with keep_top_buckets()'s pass against 13 per
  * posting added (callgrind, real text, -j 1). */
 static size_t collect_dense(const struct rank_job *job, struct worker *w, uint32_t d,
-			    uint64_t lo, uint64_t hi, size_t nc, size_t keep)
+			    uint64_t lo, uint64_t hi, size_t nc, size_t keep, const float *thr)
 {
 	float *restrict acc = w->acc;
 	uint32_t *restrict hist = w->hist;
@@ -618,6 +693,10 @@ static size_t collect_dense(const struct rank_job *job, struct worker *w, uint32
 		if (score_bucket(s) >= floor && admissible_sum(lang, ld, (uint32_t)o, s))
 			w->cand[nc++] = (struct neighbor){ (uint32_t)o, s };
 	}
+	/* a mirrored pass: the sums that reach their story's bin offered to it */
+	for (uint64_t o = lo; thr && o < hi; o++)
+		if (acc[o] >= thr[o] && admissible_sum(lang, ld, (uint32_t)o, acc[o]))
+			offer(job->mr, w, (uint32_t)o, (struct neighbor){ d, acc[o] });
 	memset(acc + lo, 0, (hi - lo) * sizeof *acc);
 	return nc;
 }
@@ -646,20 +725,129 @@ static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
 		uint64_t hi = lo + POSTINGS_BLOCK < m->n_docs ? lo + POSTINGS_BLOCK : m->n_docs;
 		add_block(p, w, w->acc, q, n, b, dense, codes);
 		if (dense) {
-			nc = collect_dense(job, w, d, lo, hi, nc, keep);
+			nc = collect_dense(job, w, d, lo, hi, nc, keep, NULL);
 			continue;
 		}
-		for (uint64_t j = 0; j < (hi - lo + 63) / 64; j++) {
-			uint64_t bits = w->seen[j];
-			w->seen[j] = 0;
-			while (bits) {
-				collect(job, w, d, (uint32_t)(lo + 64 * j + (uint64_t)__builtin_ctzll(bits)),
-					&nc);
-				bits &= bits - 1;
-			}
-		}
+		nc = collect_seen(job, w, d, lo, hi, nc, NULL);
 	}
 	return nc;
+}
+
+/* Adds the n (term, weight) of q's postings in mr->below from each
+ * term's cursor in w->bcur to its end in w->bend (or, with `last` 0, to
+ * the first story of the next block, hi), into w->acc, marking each story
+ * in w->seen (bit: its offset from lo, the block's first story) when
+ * `mark`; the cursors are left at the first posting not added. Returns
+ * how many were added. */
+static inline uint64_t add_below(const struct mirror *mr, struct worker *w,
+				 const struct neighbor *q, size_t n, uint64_t lo, uint64_t hi,
+				 int last, int mark)
+{
+	const uint32_t *restrict doc = mr->below_doc;
+	const float *restrict wt = mr->below_wt;
+	float *restrict acc = w->acc;
+	uint64_t *restrict seen = w->seen, added = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		uint64_t k = w->bcur[i], e = w->bend[i], from = k;
+		float x = q[i].score;
+		while (!last && e > k && doc[e - 1] >= hi)
+			e--;
+		if (mark)
+			for (; k < e; k++) {
+				uint32_t o = doc[k] - (uint32_t)lo;
+				acc[doc[k]] += x * wt[k];
+				seen[o >> 6] |= (uint64_t)1 << (o & 63);
+			}
+		else
+			for (; k < e; k++)
+				acc[doc[k]] += x * wt[k];
+		added += k - from;
+		w->bcur[i] = k;
+	}
+	return added;
+}
+
+/* Puts story d's own best nh (w->heap) in its bin; when the bin is empty
+ * (the stories before d, which offer it their sums, mostly come after it:
+ * mirrored_first()), its bar rises at once to the worst of them if they
+ * fill the pool. */
+static void keep_own(const struct mirror *mr, struct worker *w, uint32_t d, size_t nh)
+{
+	uint32_t slot = mr->slot[d];
+	float worst = INFINITY;
+
+	if (w->bin_n[slot]) {
+		for (size_t i = 0; i < nh; i++)
+			if (w->heap[i].score >= w->thr[d])
+				offer(mr, w, d, w->heap[i]);
+		return;
+	}
+	memcpy(w->bins + (size_t)slot * 2 * mr->cap, w->heap, nh * sizeof *w->heap);
+	w->bin_n[slot] = (uint32_t)nh;
+	for (size_t i = 0; i < nh; i++)
+		worst = w->heap[i].score < worst ? w->heap[i].score : worst;
+	if (nh == mr->cap)
+		w->thr[d] = worst;
+}
+
+/* Mirrored story d's pass (ranked exactly, as candidates_exact(), the
+ * same sums): the exact mode sums a pair (d, o) in both stories' passes,
+ * the same products in the same term order, so the same float. Here d's
+ * pass adds only the postings of the stories after d, and of the stories
+ * before it that are not mirrored (mr->below); a mirrored story o before
+ * d summed (o, d) in its pass and offered it to d's bin, and d's pass
+ * offers each story after it its sum. d's own best go to its bin; the
+ * lists are made from the bins once every pass is done
+ * (finish_mirrored()). Each bin keeps the best of what it was offered,
+ * and keys are distinct, so the lists are candidates_exact()'s whatever
+ * the order and the threads. On real text, where nearly every story is
+ * ranked exactly, that adds about half the postings. */
+static void candidates_mirrored(const struct rank_job *job, struct worker *w, uint32_t d)
+{
+	const struct model *m = job->m;
+	const struct postings *p = job->p;
+	const struct mirror *mr = job->mr;
+	const struct neighbor *q = w->terms;
+	size_t n = row_pairs(m, d, w->terms), nc = 0, nh;
+	uint32_t bd = d >> POSTINGS_BLOCK_BITS;
+	uint64_t above = 0, below = 0, at = mr->base[mr->slot[d]];
+	int dense, swept;
+
+	for (size_t i = 0; i < n; i++) {
+		uint32_t t = q[i].doc;
+		w->cur[i] = p->start[t] + mr->rank_in[at + i] + 1;
+		w->bcur[i] = mr->below[t];
+		w->bend[i] = mr->below[t] + mr->below_in[at + i];
+		above += p->start[t + 1] - w->cur[i];
+		below += mr->below_in[at + i];
+	}
+	/* the stories after d swept or marked as sweep_all() says for their
+	 * postings; those before it swept when the postings of the stories not
+	 * mirrored, and those stories themselves (d less the mirrored ones
+	 * before it: slots go in story order), are both half of them (real
+	 * text, where nearly all are mirrored: swept from half the postings,
+	 * 1,827 M instructions of the ranking, marked 1,698 M) */
+	dense = sweep_all(m, above);
+	swept = dense && 2 * below >= d && 2 * ((uint64_t)d - mr->slot[d]) >= d;
+	for (uint32_t b = 0; b < p->n_blocks; b++) {
+		uint64_t lo = (uint64_t)b << POSTINGS_BLOCK_BITS;
+		uint64_t hi = lo + POSTINGS_BLOCK < m->n_docs ? lo + POSTINGS_BLOCK : m->n_docs;
+		int marked = !dense && b >= bd, added = 0;
+		if (b <= bd)
+			added = add_below(mr, w, q, n, lo, hi, b == bd, !swept) > 0;
+		marked |= added && !swept;
+		if (b >= bd)
+			add_block(p, w, w->acc, q, n, b, dense, 0);
+		if (marked)
+			nc = collect_seen(job, w, d, lo, hi, nc, w->thr);
+		if (dense && (b > bd || (b == bd && !swept)))
+			nc = collect_dense(job, w, d, b == bd ? d + 1 : lo, hi, nc, w->cap, w->thr);
+		else if (swept && (b == bd || added))
+			nc = collect_dense(job, w, d, lo, hi, nc, w->cap, w->thr);
+	}
+	nh = keep_best(w, nc);
+	keep_own(mr, w, d, nh);
 }
 
 /* Exact: accumulate over every posting of every term of the story. */
@@ -1510,6 +1698,10 @@ static size_t rank_group(struct rank_job *job, struct worker *w, uint32_t d)
 {
 	size_t cap = w->cap, nh, done = 1;
 
+	if (job->mr && job->mr->slot[d] != MIRROR_NONE) {
+		candidates_mirrored(job, w, d);
+		return 1;
+	}
 	if (!job->tw || job->tw->first[d] == TWIN_NONE) {
 		rank_story(job, w, d);
 		return 1;
@@ -1570,9 +1762,17 @@ static int worker_init(const struct rank_job *job, struct worker *w)
 		w->sa = calloc(n, sizeof *w->sa);
 		w->sa_list = malloc(n * sizeof *w->sa_list);
 	}
+	if (job->mr) {
+		w->bcur = malloc(terms * sizeof *w->bcur);
+		w->bend = malloc(terms * sizeof *w->bend);
+		w->bins = job->mr->bins[job->j];
+		w->bin_n = job->mr->bin_n[job->j];
+		w->thr = job->mr->thr[job->j];
+	}
 	return !w->acc || !w->touched || !w->cur || !w->seen || !w->terms || !w->heap || !w->cand || !w->hist ||
 	       (approx && (!w->resid || !w->dense || (terms > RESCORE_BITS_FROM && !w->held))) ||
-	       (job->tw && (!w->pool || !w->mark || !w->ratio || !w->sa || !w->sa_list));
+	       (job->tw && (!w->pool || !w->mark || !w->ratio || !w->sa || !w->sa_list)) ||
+	       (job->mr && (!w->bcur || !w->bend));
 }
 
 static void worker_free(struct worker *w)
@@ -1593,6 +1793,8 @@ static void worker_free(struct worker *w)
 	free(w->ratio);
 	free(w->sa);
 	free(w->sa_list);
+	free(w->bcur);
+	free(w->bend);
 }
 
 static void *rank_worker(void *arg)
@@ -1623,6 +1825,252 @@ static void *rank_worker(void *arg)
 	}
 	worker_free(&w);
 	return NULL;
+}
+
+/* Lists the mirrored stories from their bins, once every pass is done:
+ * the best mr->cap of what the threads' bins hold, as finish_story(). */
+static void *finish_mirrored(void *arg)
+{
+	struct rank_job *job = arg;
+	const struct mirror *mr = job->mr;
+	struct worker w = { 0 };
+
+	if (!(w.heap = malloc(2 * mr->cap * (size_t)mr->jobs * sizeof *w.heap))) {
+		job->failed = 1;
+		return NULL;
+	}
+	for (;;) {
+		size_t begin = atomic_fetch_add(job->next, CHUNK);
+		if (begin >= mr->n || (job->o->stop && *job->o->stop))
+			break;
+		for (size_t k = begin; k < begin + CHUNK && k < mr->n; k++) {
+			uint32_t d = mr->docs[k];
+			size_t nh = 0;
+			for (int j = 0; j < mr->jobs; j++) {
+				memcpy(w.heap + nh, mr->bins[j] + k * 2 * mr->cap,
+				       mr->bin_n[j][k] * sizeof *w.heap);
+				nh += mr->bin_n[j][k];
+			}
+			if (nh > mr->cap) {
+				select_best(w.heap, nh, mr->cap);
+				nh = mr->cap;
+			}
+			finish_story(job, &w, d, nh);
+		}
+	}
+	free(w.heap);
+	return NULL;
+}
+
+static void mirror_free(struct mirror *mr)
+{
+	if (!mr)
+		return;
+	for (int j = 0; mr->bins && j < mr->jobs; j++) {
+		free(mr->bins[j]);
+		free(mr->bin_n[j]);
+		free(mr->thr[j]);
+	}
+	free(mr->bins);
+	free(mr->bin_n);
+	free(mr->thr);
+	free(mr->slot);
+	free(mr->docs);
+	free(mr->below);
+	free(mr->below_doc);
+	free(mr->below_wt);
+	free(mr->base);
+	free(mr->rank_in);
+	free(mr->below_in);
+	free(mr);
+}
+
+/* What mirroring may add to the ranking's memory: a mirrored story's
+ * bins (2 cap neighbours a thread) and its row's two ranks (8 bytes a
+ * term), taken from the first story on until this many bytes, then the
+ * lists of the others before the last (8 bytes a posting): when those
+ * would go beyond it, nothing is mirrored. A million stories ranked
+ * exactly with a pool of 100 would take 1.6 GB of bins a thread. */
+#define MIRROR_BUDGET ((size_t)64 << 20)
+
+/* mr->base, rank_in and below_in (where a mirrored story's pass starts in
+ * each list: found by bisection, each step a cache miss, they took a third
+ * of the pass's time on real text); used: the terms mirrored stories
+ * hold; last: the last mirrored story. *skip gets the postings the passes
+ * skip (of the mirrored stories before each), *below those they read in
+ * mr->below. 1 when done, 0 when memory runs out. */
+static int mirror_ranks(const struct model *m, struct mirror *mr, const unsigned char *used,
+			uint32_t last, uint64_t *skip, uint64_t *below_read)
+{
+	uint32_t *held = calloc((size_t)m->n_terms + 1, sizeof *held);
+	uint32_t *below = calloc((size_t)m->n_terms + 1, sizeof *below);
+	uint64_t all = 0;
+	int ok = 0;
+
+	if (!held || !below || !(mr->base = malloc(mr->n * sizeof *mr->base)))
+		goto done;
+	for (size_t k = 0; k < mr->n; k++) {
+		mr->base[k] = all;
+		all += m->row[mr->docs[k] + 1] - m->row[mr->docs[k]];
+	}
+	if (!(mr->rank_in = malloc((all ? all : 1) * sizeof *mr->rank_in)) ||
+	    !(mr->below_in = malloc((all ? all : 1) * sizeof *mr->below_in)))
+		goto done;
+	for (uint32_t d = 0; d <= last; d++) {
+		uint32_t slot = mr->slot[d];
+		uint64_t at = slot == MIRROR_NONE ? 0 : mr->base[slot];
+		for (uint32_t b = 0; b < m->n_blocks; b++)
+			for (uint64_t i = model_run_begin(m, d, b), e = model_run_end(m, d, b); i < e;
+			     i++) {
+				uint32_t t = (b << MODEL_BLOCK_BITS) | m->term_lo[i];
+				if (slot != MIRROR_NONE) {
+					*skip += held[t] - below[t];
+					*below_read += below[t];
+					mr->rank_in[at] = held[t];
+					mr->below_in[at++] = below[t];
+				} else if (used[t]) {
+					below[t]++;
+				}
+				held[t]++;
+			}
+	}
+	ok = 1;
+done:
+	free(held);
+	free(below);
+	return ok;
+}
+
+/* mr->below (and the ranks, mirror_ranks()): the postings of the stories
+ * not mirrored before the last mirrored one, of the terms mirrored
+ * stories hold (all with floats),
+ * when they take at most `room` bytes and the passes skip more postings
+ * than they read there (else 1: nothing is mirrored); -1 when memory runs
+ * out. A posting read there costs more than one of a list (8 bytes, not
+ * 6, and its story marked or the stories before swept), and the offers
+ * cost besides: on realistic 20,000, where 8,465 stories are ranked
+ * exactly and 11,535 are not, the passes skip a third of the postings they
+ * read there, and mirroring took the ranking from 20,013 M to 21,634 M
+ * instructions (callgrind). */
+static int mirror_below(const struct model *m, const struct postings *p, struct mirror *mr,
+			size_t room)
+{
+	uint32_t last = mr->docs[0];
+	unsigned char *used = calloc((size_t)m->n_terms + 1, 1);
+	uint64_t n = 0, skip = 0, read = 0;
+	int ok;
+
+	if (!used || !(mr->below = calloc((size_t)m->n_terms + 1, sizeof *mr->below))) {
+		free(used);
+		return -1;
+	}
+	for (size_t k = 0; k < mr->n; k++) {
+		uint32_t d = mr->docs[k];
+		last = d > last ? d : last;
+		for (uint32_t b = 0; b < m->n_blocks; b++)
+			for (uint64_t i = model_run_begin(m, d, b), e = model_run_end(m, d, b); i < e;
+			     i++)
+				used[((size_t)b << MODEL_BLOCK_BITS) | m->term_lo[i]] = 1;
+	}
+	ok = mirror_ranks(m, mr, used, last, &skip, &read);
+	if (!ok || skip <= read) {
+		free(used);
+		return ok ? 1 : -1;
+	}
+	for (int fill = 0; fill < 2; fill++) {
+		n = 0;
+		for (uint32_t t = 0; t < m->n_terms; t++) {
+			mr->below[t] = n;
+			for (uint32_t b = 0; used[t] && b < p->n_blocks; b++)
+				for (uint64_t k = postings_block_start(p, t, b),
+					      e = postings_block_start(p, t, b + 1);
+				     k < e; k++) {
+					uint32_t o = postings_story(p, b, k);
+					if (o >= last || mr->slot[o] != MIRROR_NONE)
+						continue;
+					if (fill) {
+						mr->below_doc[n] = o;
+						mr->below_wt[n] = p->weight[k + (uint64_t)p->wshift[t]];
+					}
+					n++;
+				}
+		}
+		mr->below[m->n_terms] = n;
+		if (!fill && n > room / (sizeof *mr->below_doc + sizeof *mr->below_wt)) {
+			free(used);
+			return 1;
+		}
+		if (!fill && (!(mr->below_doc = malloc((n ? n : 1) * sizeof *mr->below_doc)) ||
+			      !(mr->below_wt = malloc((n ? n : 1) * sizeof *mr->below_wt)))) {
+			free(used);
+			return -1;
+		}
+	}
+	free(used);
+	return 0;
+}
+
+/* The stories of [first, first + count) ranked exactly (every one with
+ * RANK_EXACT, by the plan by cost), other than near-duplicates' groups,
+ * within MIRROR_BUDGET, whose pairs are summed once (candidates_mirrored());
+ * *out NULL when fewer than two. cap: a story's pool. */
+static int plan_mirror(const struct model *m, const struct postings *p,
+		       const struct rank_options *o, const unsigned char *exact_doc,
+		       const struct twins *tw, size_t first, size_t count, int jobs, size_t cap,
+		       struct mirror **out)
+{
+	struct mirror *mr;
+	size_t bytes = 0, bin = 2 * cap * sizeof(struct neighbor) * (size_t)jobs;
+	int rc;
+
+	*out = NULL;
+	if (o->docs || o->approximate == RANK_APPROXIMATE || !cap)
+		return 0;
+	if (!(mr = calloc(1, sizeof *mr)) ||
+	    !(mr->slot = malloc((m->n_docs ? m->n_docs : 1) * sizeof *mr->slot)) ||
+	    !(mr->docs = malloc((count ? count : 1) * sizeof *mr->docs))) {
+		mirror_free(mr);
+		return -1;
+	}
+	mr->cap = cap;
+	mr->jobs = jobs;
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		mr->slot[d] = MIRROR_NONE;
+	for (size_t k = 0; k < count; k++) {
+		uint32_t d = (uint32_t)(first + k);
+		size_t more = bin + (m->row[d + 1] - m->row[d]) * 2 * sizeof *mr->rank_in;
+		if ((exact_doc && !exact_doc[d]) ||
+		    (tw && (tw->rep[d] != d || tw->first[d] != TWIN_NONE)))
+			continue;
+		if (bytes + more > MIRROR_BUDGET)
+			break;
+		bytes += more;
+		mr->slot[d] = (uint32_t)mr->n;
+		mr->docs[mr->n++] = d;
+	}
+	if (mr->n < 2 || (rc = mirror_below(m, p, mr, MIRROR_BUDGET - bytes)) > 0) {
+		mirror_free(mr);
+		return 0;
+	}
+	if (rc || !(mr->bins = calloc((size_t)jobs, sizeof *mr->bins)) ||
+	    !(mr->bin_n = calloc((size_t)jobs, sizeof *mr->bin_n)) ||
+	    !(mr->thr = calloc((size_t)jobs, sizeof *mr->thr))) {
+		mirror_free(mr);
+		return -1;
+	}
+	for (int j = 0; j < jobs; j++) {
+		mr->bins[j] = malloc(mr->n * 2 * cap * sizeof **mr->bins);
+		mr->bin_n[j] = calloc(mr->n, sizeof **mr->bin_n);
+		mr->thr[j] = malloc((m->n_docs ? m->n_docs : 1) * sizeof **mr->thr);
+		if (!mr->bins[j] || !mr->bin_n[j] || !mr->thr[j]) {
+			mirror_free(mr);
+			return -1;
+		}
+		for (uint32_t d = 0; d < m->n_docs; d++)
+			mr->thr[j][d] = mr->slot[d] == MIRROR_NONE ? INFINITY : FLT_TRUE_MIN;
+	}
+	*out = mr;
+	return 0;
 }
 
 /* RANK_BY_COST: the plan (exact_doc, malloc'd) and, when the model has
@@ -1806,6 +2254,52 @@ void rank_lists_free(struct rank_lists *l)
 	memset(l, 0, sizeof *l);
 }
 
+/* Puts the mirrored stories first in order[0, count), from the last to
+ * the first, the others after them in their order: a story's pass then
+ * comes before those of the stories that offer it sums, and its own best
+ * set its bar (keep_own()); in the order of alike stories, real text's
+ * stories were offered five times as many sums, most to be dropped. */
+static void mirrored_first(const struct mirror *mr, uint32_t *order, size_t count)
+{
+	size_t rest = count;
+
+	for (size_t k = count; k-- > 0;)
+		if (mr->slot[order[k]] == MIRROR_NONE)
+			order[--rest] = order[k];
+	for (size_t k = 0; k < mr->n; k++)
+		order[k] = mr->docs[mr->n - 1 - k];
+}
+
+/* A story's pool: its best TF-IDF candidates, blended when there is a
+ * semantic weight (worker_init()'s cap). */
+static size_t pool_size(const struct model *m, const struct rank_options *o)
+{
+	int blend = o->semantic > 0.0f && m->latent_dim > 0;
+
+	return blend && o->rerank > o->depth ? o->rerank : o->depth;
+}
+
+/* finish_mirrored() on the jobs' threads; 1 when one failed. */
+static int run_finish_mirrored(struct rank_job *jobs, pthread_t *threads, int njobs,
+			       atomic_size_t *next)
+{
+	int started = 0, failed = 0;
+
+	atomic_store(next, 0);
+	for (int j = 0; j < njobs; j++) {
+		if (pthread_create(&threads[j], NULL, finish_mirrored, &jobs[j])) {
+			failed = 1;
+			break;
+		}
+		started++;
+	}
+	for (int j = 0; j < started; j++) {
+		pthread_join(threads[j], NULL);
+		failed |= jobs[j].failed;
+	}
+	return failed || !started;
+}
+
 int rank_all(const struct model *m, const struct rank_options *o,
 	     struct rank_lists *out, struct error *err)
 {
@@ -1815,6 +2309,7 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	uint32_t *lang = NULL, *order = NULL;
 	unsigned char *exact_doc = NULL;
 	struct twins *tw = NULL;
+	struct mirror *mr = NULL;
 	const uint32_t *same = NULL;
 	atomic_size_t next = 0;
 	int njobs = o->jobs < 1 ? 1 : o->jobs, failed = 0, started = 0;
@@ -1849,12 +2344,15 @@ int rank_all(const struct model *m, const struct rank_options *o,
 		failed = 1;
 		goto done;
 	}
-	if (!o->docs && !(order = work_order(m, first, count))) {
+	if ((!o->docs && !(order = work_order(m, first, count))) ||
+	    plan_mirror(m, &p, o, exact_doc, tw, first, count, njobs, pool_size(m, o), &mr)) {
 		failed = 1;
 		goto done;
 	}
+	if (mr)
+		mirrored_first(mr, order, count);
 	for (int j = 0; j < njobs; j++) {
-		jobs[j] = (struct rank_job){ m, &p, same, order, exact_doc, tw, o, out, &next,
+		jobs[j] = (struct rank_job){ m, &p, same, order, exact_doc, tw, mr, j, o, out, &next,
 					     first, count, 0, 0, 0 };
 		if (pthread_create(&threads[j], NULL, rank_worker, &jobs[j])) {
 			failed = 1;
@@ -1870,12 +2368,15 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	}
 	if (!started)
 		failed = 1;
+	if (!failed && mr && !(o->stop && *o->stop))
+		failed = run_finish_mirrored(jobs, threads, njobs, &next);
 done:
 	postings_free(&p);
 	free(lang);
 	free(order);
 	free(exact_doc);
 	twins_free(tw);
+	mirror_free(mr);
 	free(jobs);
 	free(threads);
 	if (!failed && o->stop && *o->stop) {

@@ -448,13 +448,13 @@ static void rank_three_ways(struct model *m, const struct rank_options *o,
 
 /* A model of n_docs stories of `per` distinct terms each out of n_terms,
  * built from its parts (no dense matrix: archives larger than a block of
- * the accumulator). Every second story holds term 1 and every third term
+ * the accumulator). With `common`, every second story holds term 1 and every third term
  * 0 (a story with both queries more postings than half the archive: its
  * sums are swept); the others are drawn skewed (the lower, the commoner),
  * so that lists both long and short cross the blocks. Rows are unit
  * length. */
 static void sparse_model(struct model *m, uint32_t n_docs, uint32_t n_terms, uint32_t per,
-			 unsigned seed)
+			 unsigned seed, int common)
 {
 	struct buf strings = BUF_INIT;
 	struct model_parts parts;
@@ -479,9 +479,9 @@ static void sparse_model(struct model *m, uint32_t n_docs, uint32_t n_terms, uin
 		float *v = parts.val + nnz;
 		double norm = 0;
 		uint32_t n = 0;
-		if (d % 3 == 0)
+		if (common && d % 3 == 0)
 			c[n] = 0, v[n++] = 1.0f;
-		if (d % 2 == 0)
+		if (common && d % 2 == 0)
 			c[n] = 1, v[n++] = 2.0f;
 		snprintf(name, sizeof name, "s%07u", d);
 		parts.doc_field[(size_t)d * MODEL_FIELDS + MODEL_ID] = strings.len;
@@ -535,7 +535,7 @@ static void test_lists_across_accumulator_blocks(void **state)
 	assert_non_null(all);
 	for (uint32_t d = 0; d < DOCS; d += STEP)
 		sample[o.n_list++] = d;
-	sparse_model(&m, DOCS, TERMS, PER, 4242);
+	sparse_model(&m, DOCS, TERMS, PER, 4242, 1);
 	rank_with(&m, o, 1, &exact);
 	rank_with(&m, o, 2, &two);
 	assert_lists_equal(&exact, &two);
@@ -557,6 +557,83 @@ static void test_lists_across_accumulator_blocks(void **state)
 	free(all);
 	rank_lists_free(&exact);
 	rank_lists_free(&two);
+	model_free(&m);
+}
+
+/* Stories ranked exactly sum each pair of them once, in the pass of the
+ * first (rank.c, candidates_mirrored()): ranked as a range (the stories
+ * [0, 66,000) of an archive of more than an accumulator block, so both
+ * the stories before and after 65,536 and the 300 stories after the range
+ * read through their own lists), each gets the list it gets ranked on its
+ * own (a list of stories: each pass sums every pair), bit for bit, on 1
+ * and 2 threads, and lists reach across the blocks. */
+static void test_range_across_blocks_sums_each_pair_once(void **state)
+{
+	enum { DOCS = 66300, TO = 66000, TERMS = 20000, PER = 4, DEPTH = 8 };
+	struct model m;
+	uint32_t *all = malloc(TO * sizeof *all);
+	struct rank_options each = { .depth = DEPTH, .approximate = RANK_EXACT, .docs = all,
+				     .n_list = TO };
+	struct rank_options range = { .depth = DEPTH, .approximate = RANK_EXACT, .end = TO };
+	struct rank_lists one, two, want;
+	size_t crossing = 0;
+
+	(void)state;
+	assert_non_null(all);
+	for (uint32_t d = 0; d < TO; d++)
+		all[d] = d;
+	sparse_model(&m, DOCS, TERMS, PER, 4243, 0);
+	rank_with(&m, each, 1, &want);
+	rank_with(&m, range, 1, &one);
+	rank_with(&m, range, 2, &two);
+	assert_lists_equal(&want, &one);
+	assert_lists_equal(&want, &two);
+	for (uint32_t d = 0; d < TO; d++)
+		for (uint32_t i = 0; i < want.count[d]; i++)
+			crossing += list_of(&want, d)[i].doc / 65536 != d / 65536;
+	assert_true(crossing > 100);
+	free(all);
+	rank_lists_free(&one);
+	rank_lists_free(&two);
+	rank_lists_free(&want);
+	model_free(&m);
+}
+
+/* The stories before a range are not mirrored: each pass of the range
+ * adds their postings from lists of their own, and sweeps them when they
+ * are many (rank.c, candidates_mirrored()). Ranked as the range [100,
+ * 500) of 500 stories of many shared terms, every list is the one the
+ * stories get ranked on their own, bit for bit, on 1 and 2 threads. */
+static void test_range_after_other_stories_sums_each_pair_once(void **state)
+{
+	enum { DOCS = 500, TERMS = 300, FROM = 100, DEPTH = 10 };
+	float *dense = random_dense(DOCS, TERMS, 31337);
+	uint32_t span[DOCS - FROM];
+	struct rank_options each = { .depth = DEPTH, .approximate = RANK_EXACT, .docs = span,
+				     .n_list = DOCS - FROM };
+	struct rank_options range = { .depth = DEPTH, .approximate = RANK_EXACT, .begin = FROM,
+				      .end = DOCS };
+	struct rank_lists one, two, want;
+	struct model m;
+	size_t before = 0;
+
+	(void)state;
+	for (uint32_t d = FROM; d < DOCS; d++)
+		span[d - FROM] = d;
+	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
+	free(dense);
+	rank_with(&m, each, 1, &want);
+	rank_with(&m, range, 1, &one);
+	rank_with(&m, range, 2, &two);
+	assert_lists_equal(&want, &one);
+	assert_lists_equal(&want, &two);
+	for (uint32_t d = FROM; d < DOCS; d++)
+		for (uint32_t i = 0; i < want.count[d]; i++)
+			before += list_of(&want, d)[i].doc < FROM;
+	assert_true(before > 100);
+	rank_lists_free(&one);
+	rank_lists_free(&two);
+	rank_lists_free(&want);
 	model_free(&m);
 }
 
@@ -646,7 +723,7 @@ static void test_rescoring_on_small_and_large_vocabularies(void **state)
 		struct model m;
 		size_t listed = 0;
 
-		sparse_model(&m, DOCS, vocab[v], PER, 1234 + (unsigned)v);
+		sparse_model(&m, DOCS, vocab[v], PER, 1234 + (unsigned)v, 1);
 		rank_with(&m, o, 2, &exact);
 		assert_whole_pool_is_exact(&m, o, PER, &exact);
 		for (uint32_t d = 0; d < DOCS; d++)
@@ -1212,6 +1289,8 @@ int main(void)
 		cmocka_unit_test(test_lists_identical_for_any_number_of_threads),
 		cmocka_unit_test(test_scores_match_brute_force_cosine),
 		cmocka_unit_test(test_lists_across_accumulator_blocks),
+		cmocka_unit_test(test_range_across_blocks_sums_each_pair_once),
+		cmocka_unit_test(test_range_after_other_stories_sums_each_pair_once),
 		cmocka_unit_test(test_swept_lists_keep_the_best_of_their_language),
 		cmocka_unit_test(test_rescoring_on_small_and_large_vocabularies),
 		cmocka_unit_test(test_zero_weights_do_not_overflow),
