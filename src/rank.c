@@ -50,8 +50,9 @@ struct twins {
  * [below[t], below[t + 1]) of below_doc and below_wt, in story order. Each
  * thread j keeps for every mirrored story a bin (bins[j], bin_n[j]: room
  * for 2 cap; offer()) of the sums offered it that may be among its best
- * cap, and the score a sum must reach to enter it (thr[j], [n_docs]: +inf
- * for the stories not mirrored). */
+ * cap; bar[o] ([n_docs], shared: +inf for the stories not mirrored) is
+ * a score that cap sums offered o or o's own reach, so a sum below it
+ * cannot be among o's best: any thread may raise it (bar_of(), raise_bar()). */
 #define MIRROR_NONE UINT32_MAX
 
 struct mirror {
@@ -68,8 +69,20 @@ struct mirror {
 					 hold t, and those of them in below */
 	struct neighbor **bins;
 	uint32_t **bin_n;
-	float **thr;
+	_Atomic float *bar;
 };
+
+static inline float bar_of(const struct mirror *mr, uint32_t o)
+{
+	return atomic_load_explicit(&mr->bar[o], memory_order_relaxed);
+}
+
+/* Raises o's bar to x: two threads may race, and either value is a bar. */
+static inline void raise_bar(const struct mirror *mr, uint32_t o, float x)
+{
+	if (x > bar_of(mr, o))
+		atomic_store_explicit(&mr->bar[o], x, memory_order_relaxed);
+}
 
 struct rank_job {
 	const struct model *m;
@@ -296,7 +309,6 @@ struct worker {
 	uint64_t *bcur, *bend; /* mirror: [n_terms + 1] each: a query term's part of mr->below */
 	struct neighbor *bins; /* mirror: this thread's (mr->bins[j], ...) */
 	uint32_t *bin_n;
-	float *thr;
 };
 
 /* Re-scoring a candidate walks its whole row against the story's weights
@@ -583,7 +595,7 @@ static void add_block(const struct postings *p, struct worker *w, float *sums,
 }
 
 /* Offers mirrored story o the sum x (the caller found x.score >=
- * w->thr[o]): appended to this thread's bin of o, which holds room for
+ * o's bar): appended to this thread's bin of o, which holds room for
  * twice its cap; a full bin keeps its best cap (quickselect), and its
  * bar rises to the worst of them: a sum below it cannot be among o's
  * best. Pushing each offer through a heap of cap cost a sift for most
@@ -600,7 +612,7 @@ static inline void offer(const struct mirror *mr, struct worker *w, uint32_t o,
 		for (size_t i = 0; i < mr->cap; i++)
 			worst = bin[i].score < worst ? bin[i].score : worst;
 		w->bin_n[slot] = (uint32_t)mr->cap;
-		w->thr[o] = worst;
+		raise_bar(mr, o, worst);
 		if (x.score < worst)
 			return;
 	}
@@ -609,9 +621,9 @@ static inline void offer(const struct mirror *mr, struct worker *w, uint32_t o,
 
 /* Moves sum s of story o out of the accumulator into w->cand (at *nc) when
  * o is admissible for d (a zero sum is not), counting its score bucket;
- * with thr (a mirrored pass), offers it to o when it reaches thr[o]. */
+ * with mr (a mirrored pass), offers it to o when it reaches o's bar. */
 static inline void collect(const struct rank_job *job, struct worker *w, uint32_t d,
-			   uint32_t o, size_t *nc, const float *thr)
+			   uint32_t o, size_t *nc, const struct mirror *mr)
 {
 	float s = w->acc[o];
 
@@ -619,21 +631,21 @@ static inline void collect(const struct rank_job *job, struct worker *w, uint32_
 	if (admissible(job, d, o, s)) {
 		w->hist[score_bucket(s)]++;
 		w->cand[(*nc)++] = (struct neighbor){ o, s };
-		if (thr && s >= thr[o])
-			offer(job->mr, w, o, (struct neighbor){ d, s });
+		if (mr && s >= bar_of(mr, o))
+			offer(mr, w, o, (struct neighbor){ d, s });
 	}
 }
 
 /* collect() of the stories marked in w->seen, block [lo, hi); clears the bits. */
 static inline size_t collect_seen(const struct rank_job *job, struct worker *w, uint32_t d,
-				  uint64_t lo, uint64_t hi, size_t nc, const float *thr)
+				  uint64_t lo, uint64_t hi, size_t nc, const struct mirror *mr)
 {
 	for (uint64_t j = 0; j < (hi - lo + 63) / 64; j++) {
 		uint64_t bits = w->seen[j];
 		w->seen[j] = 0;
 		for (; bits; bits &= bits - 1)
 			collect(job, w, d, (uint32_t)(lo + 64 * j + (uint64_t)__builtin_ctzll(bits)),
-				&nc, thr);
+				&nc, mr);
 	}
 	return nc;
 }
@@ -673,7 +685,8 @@ static inline void count_buckets(uint32_t *restrict hist, const float *restrict 
  * 36 instructions a story with keep_top_buckets()'s pass against 13 per
  * posting added (callgrind, real text, -j 1). */
 static size_t collect_dense(const struct rank_job *job, struct worker *w, uint32_t d,
-			    uint64_t lo, uint64_t hi, size_t nc, size_t keep, const float *thr)
+			    uint64_t lo, uint64_t hi, size_t nc, size_t keep,
+			    const struct mirror *mr)
 {
 	float *restrict acc = w->acc;
 	uint32_t *restrict hist = w->hist;
@@ -694,9 +707,9 @@ static size_t collect_dense(const struct rank_job *job, struct worker *w, uint32
 			w->cand[nc++] = (struct neighbor){ (uint32_t)o, s };
 	}
 	/* a mirrored pass: the sums that reach their story's bin offered to it */
-	for (uint64_t o = lo; thr && o < hi; o++)
-		if (acc[o] >= thr[o] && admissible_sum(lang, ld, (uint32_t)o, acc[o]))
-			offer(job->mr, w, (uint32_t)o, (struct neighbor){ d, acc[o] });
+	for (uint64_t o = lo; mr && o < hi; o++)
+		if (acc[o] >= bar_of(mr, (uint32_t)o) && admissible_sum(lang, ld, (uint32_t)o, acc[o]))
+			offer(mr, w, (uint32_t)o, (struct neighbor){ d, acc[o] });
 	memset(acc + lo, 0, (hi - lo) * sizeof *acc);
 	return nc;
 }
@@ -779,7 +792,7 @@ static void keep_own(const struct mirror *mr, struct worker *w, uint32_t d, size
 
 	if (w->bin_n[slot]) {
 		for (size_t i = 0; i < nh; i++)
-			if (w->heap[i].score >= w->thr[d])
+			if (w->heap[i].score >= bar_of(mr, d))
 				offer(mr, w, d, w->heap[i]);
 		return;
 	}
@@ -788,7 +801,7 @@ static void keep_own(const struct mirror *mr, struct worker *w, uint32_t d, size
 	for (size_t i = 0; i < nh; i++)
 		worst = w->heap[i].score < worst ? w->heap[i].score : worst;
 	if (nh == mr->cap)
-		w->thr[d] = worst;
+		raise_bar(mr, d, worst);
 }
 
 /* Mirrored story d's pass (ranked exactly, as candidates_exact(), the
@@ -840,11 +853,11 @@ static void candidates_mirrored(const struct rank_job *job, struct worker *w, ui
 		if (b >= bd)
 			add_block(p, w, w->acc, q, n, b, dense, 0);
 		if (marked)
-			nc = collect_seen(job, w, d, lo, hi, nc, w->thr);
+			nc = collect_seen(job, w, d, lo, hi, nc, mr);
 		if (dense && (b > bd || (b == bd && !swept)))
-			nc = collect_dense(job, w, d, b == bd ? d + 1 : lo, hi, nc, w->cap, w->thr);
+			nc = collect_dense(job, w, d, b == bd ? d + 1 : lo, hi, nc, w->cap, mr);
 		else if (swept && (b == bd || added))
-			nc = collect_dense(job, w, d, lo, hi, nc, w->cap, w->thr);
+			nc = collect_dense(job, w, d, lo, hi, nc, w->cap, mr);
 	}
 	nh = keep_best(w, nc);
 	keep_own(mr, w, d, nh);
@@ -1767,7 +1780,6 @@ static int worker_init(const struct rank_job *job, struct worker *w)
 		w->bend = malloc(terms * sizeof *w->bend);
 		w->bins = job->mr->bins[job->j];
 		w->bin_n = job->mr->bin_n[job->j];
-		w->thr = job->mr->thr[job->j];
 	}
 	return !w->acc || !w->touched || !w->cur || !w->seen || !w->terms || !w->heap || !w->cand || !w->hist ||
 	       (approx && (!w->resid || !w->dense || (terms > RESCORE_BITS_FROM && !w->held))) ||
@@ -1869,11 +1881,10 @@ static void mirror_free(struct mirror *mr)
 	for (int j = 0; mr->bins && j < mr->jobs; j++) {
 		free(mr->bins[j]);
 		free(mr->bin_n[j]);
-		free(mr->thr[j]);
 	}
 	free(mr->bins);
 	free(mr->bin_n);
-	free(mr->thr);
+	free(mr->bar);
 	free(mr->slot);
 	free(mr->docs);
 	free(mr->below);
@@ -2054,21 +2065,20 @@ static int plan_mirror(const struct model *m, const struct postings *p,
 	}
 	if (rc || !(mr->bins = calloc((size_t)jobs, sizeof *mr->bins)) ||
 	    !(mr->bin_n = calloc((size_t)jobs, sizeof *mr->bin_n)) ||
-	    !(mr->thr = calloc((size_t)jobs, sizeof *mr->thr))) {
+	    !(mr->bar = malloc((m->n_docs ? m->n_docs : 1) * sizeof *mr->bar))) {
 		mirror_free(mr);
 		return -1;
 	}
 	for (int j = 0; j < jobs; j++) {
 		mr->bins[j] = malloc(mr->n * 2 * cap * sizeof **mr->bins);
 		mr->bin_n[j] = calloc(mr->n, sizeof **mr->bin_n);
-		mr->thr[j] = malloc((m->n_docs ? m->n_docs : 1) * sizeof **mr->thr);
-		if (!mr->bins[j] || !mr->bin_n[j] || !mr->thr[j]) {
+		if (!mr->bins[j] || !mr->bin_n[j]) {
 			mirror_free(mr);
 			return -1;
 		}
-		for (uint32_t d = 0; d < m->n_docs; d++)
-			mr->thr[j][d] = mr->slot[d] == MIRROR_NONE ? INFINITY : FLT_TRUE_MIN;
 	}
+	for (uint32_t d = 0; d < m->n_docs; d++)
+		atomic_init(&mr->bar[d], mr->slot[d] == MIRROR_NONE ? INFINITY : FLT_TRUE_MIN);
 	*out = mr;
 	return 0;
 }
