@@ -2289,15 +2289,16 @@ static size_t pool_size(const struct model *m, const struct rank_options *o)
 	return blend && o->rerank > o->depth ? o->rerank : o->depth;
 }
 
-/* finish_mirrored() on the jobs' threads; 1 when one failed. */
-static int run_finish_mirrored(struct rank_job *jobs, pthread_t *threads, int njobs,
-			       atomic_size_t *next)
+/* fn on the jobs' threads, handing out work from *next set to 0; 1 when a
+ * job failed or no thread started. */
+static int run_jobs(struct rank_job *jobs, pthread_t *threads, int njobs, atomic_size_t *next,
+		    void *(*fn)(void *))
 {
 	int started = 0, failed = 0;
 
 	atomic_store(next, 0);
 	for (int j = 0; j < njobs; j++) {
-		if (pthread_create(&threads[j], NULL, finish_mirrored, &jobs[j])) {
+		if (pthread_create(&threads[j], NULL, fn, &jobs[j])) {
 			failed = 1;
 			break;
 		}
@@ -2322,7 +2323,7 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	struct mirror *mr = NULL;
 	const uint32_t *same = NULL;
 	atomic_size_t next = 0;
-	int njobs = o->jobs < 1 ? 1 : o->jobs, failed = 0, started = 0;
+	int njobs = o->jobs < 1 ? 1 : o->jobs, failed = 0;
 	size_t first = 0, count = m->n_docs;
 
 	memset(out, 0, sizeof *out);
@@ -2361,25 +2362,16 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	}
 	if (mr)
 		mirrored_first(mr, order, count);
-	for (int j = 0; j < njobs; j++) {
+	for (int j = 0; j < njobs; j++)
 		jobs[j] = (struct rank_job){ m, &p, same, order, exact_doc, tw, mr, j, o, out, &next,
 					     first, count, 0, 0, 0 };
-		if (pthread_create(&threads[j], NULL, rank_worker, &jobs[j])) {
-			failed = 1;
-			break;
-		}
-		started++;
-	}
-	for (int j = 0; j < started; j++) {
-		pthread_join(threads[j], NULL);
-		failed |= jobs[j].failed;
+	failed = run_jobs(jobs, threads, njobs, &next, rank_worker);
+	for (int j = 0; j < njobs; j++) {
 		out->shared += jobs[j].shared;
 		out->fell_back += jobs[j].fell_back;
 	}
-	if (!started)
-		failed = 1;
 	if (!failed && mr && !(o->stop && *o->stop))
-		failed = run_finish_mirrored(jobs, threads, njobs, &next);
+		failed = run_jobs(jobs, threads, njobs, &next, finish_mirrored);
 done:
 	postings_free(&p);
 	free(lang);
