@@ -592,6 +592,18 @@ static void test_cutoff_decides_close_candidates_together(void **state)
 	assert_true(policy_show_floor(0.01f) == 0.01f);
 }
 
+/* cand: n_docs empty lists of depth items each. */
+static void candidates_new(struct rank_lists *cand, uint32_t n_docs, uint32_t depth)
+{
+	memset(cand, 0, sizeof *cand);
+	cand->depth = depth;
+	cand->n_docs = n_docs;
+	cand->items = calloc((size_t)n_docs * depth, sizeof *cand->items);
+	cand->count = calloc(n_docs, sizeof *cand->count);
+	assert_non_null(cand->items);
+	assert_non_null(cand->count);
+}
+
 /* Story 0's list among 11 stories over 11 terms, each story one term of
  * its own (story i term i) plus the terms `extra` gives it (pairs of
  * story, term; -1 ends): story 1 is sure (ranking score .5), stories 2 to
@@ -615,13 +627,7 @@ static void run_eleven(const int *extra, const int *want)
 	for (int i = 0; extra[i] >= 0; i += 2)
 		rows[extra[i]][extra[i + 1]] = 1;
 	assert_int_equal(testutil_model_from_dense(&m, N, N, &rows[0][0], "s", 2, fields, 0), 0);
-	memset(&cand, 0, sizeof cand);
-	cand.depth = N;
-	cand.n_docs = N;
-	cand.items = calloc(N * N, sizeof *cand.items);
-	cand.count = calloc(N, sizeof *cand.count);
-	assert_non_null(cand.items);
-	assert_non_null(cand.count);
+	candidates_new(&cand, N, N);
 	for (uint32_t d = 1; d < N; d++)
 		cand.items[d - 1] = (struct neighbor){ d, d == 1 ? 0.5f : 0.15f };
 	cand.count[0] = N - 1;
@@ -649,13 +655,7 @@ static void run_event(const float vec[4][5], const struct neighbor *c, uint32_t 
 	assert_non_null(lat);
 	assert_int_equal(testutil_model_from_dense(&m, 4, 5, &vec[0][0], "e", 0, NULL, 0), 0);
 	model_set_latent(&m, lat, 2);
-	memset(&cand, 0, sizeof cand);
-	cand.depth = DEPTH;
-	cand.n_docs = 4;
-	cand.items = calloc(4 * DEPTH, sizeof *cand.items);
-	cand.count = calloc(4, sizeof *cand.count);
-	assert_non_null(cand.items);
-	assert_non_null(cand.count);
+	candidates_new(&cand, 4, DEPTH);
 	memcpy(cand.items, c, n * sizeof *c);
 	cand.count[0] = n;
 	policy_options_default(&o);
@@ -664,6 +664,18 @@ static void run_event(const float vec[4][5], const struct neighbor *c, uint32_t 
 	assert_list(out, 0, want);
 	rank_lists_free(&cand);
 	model_free(&m);
+}
+
+/* run_event(), then the list's first two scores are s0 and s1. */
+static void check_event_scores(const float vec[4][5], const struct neighbor *c, uint32_t n,
+			       const int *want, float s0, float s1)
+{
+	struct related_lists out;
+
+	run_event(vec, c, n, want, &out);
+	assert_float_equal(items_of(&out, 0)[0].score, s0, 1e-6);
+	assert_float_equal(items_of(&out, 0)[1].score, s1, 1e-4);
+	related_lists_free(&out);
 }
 
 /* Groups of more items than the links take at once (policy.c: eight):
@@ -727,7 +739,6 @@ static void test_cutoff_judges_doubtful_candidates_against_the_event(void **stat
 	float p3 = policy_relatedness(c03, 0.56f, 0.7f);
 	float e2 = (logit(p2) + logit(policy_relatedness(c12, 0.07f, 0.7f))) / 2;
 	float e3 = (logit(p3) + logit(policy_relatedness(c13, 0.56f, 0.7f))) / 2;
-	struct related_lists out;
 
 	(void)state;
 	/* what the case rests on */
@@ -737,10 +748,7 @@ static void test_cutoff_judges_doubtful_candidates_against_the_event(void **stat
 	assert_true(c12 < POLICY_GROUP_LINK && c13 < POLICY_GROUP_LINK && c13 > 0.35f);
 	assert_true(1 / (1 + expf(-e2)) < POLICY_DEFAULT_CUTOFF);
 	assert_true(1 / (1 + expf(-e3)) >= POLICY_DEFAULT_CUTOFF);
-	run_event(ev, c, 3, want, &out);
-	assert_float_equal(items_of(&out, 0)[0].score, p1, 1e-6);
-	assert_float_equal(items_of(&out, 0)[1].score, 1 / (1 + expf(-e3)), 1e-4);
-	related_lists_free(&out);
+	check_event_scores(ev, c, 3, want, p1, 1 / (1 + expf(-e3)));
 }
 
 /* Without a sure candidate, the event's stories are those that pass the
@@ -761,17 +769,13 @@ static void test_cutoff_event_without_a_sure_candidate(void **state)
 	float p3 = policy_relatedness(0.1f / n3, 0.56f, 0.7f);
 	float c13 = (0.02f + 0.98f * 0.37f) / n1 / n3;
 	float e3 = (logit(p3) + logit(policy_relatedness(c13, 0.56f, 0.7f))) / 2;
-	struct related_lists out;
 
 	(void)state;
 	assert_true(p1 >= POLICY_DEFAULT_CUTOFF && p1 < POLICY_GROUP_SURE);
 	assert_true(p3 >= POLICY_GROUP_LOW && p3 < POLICY_DEFAULT_CUTOFF);
 	assert_true(c13 < POLICY_GROUP_LINK);
 	assert_true(1 / (1 + expf(-e3)) >= POLICY_DEFAULT_CUTOFF);
-	run_event(ev, c, 2, want, &out);
-	assert_float_equal(items_of(&out, 0)[0].score, p1, 1e-6);
-	assert_float_equal(items_of(&out, 0)[1].score, 1 / (1 + expf(-e3)), 1e-4);
-	related_lists_free(&out);
+	check_event_scores(ev, c, 2, want, p1, 1 / (1 + expf(-e3)));
 }
 
 /* The event's cosines come from one pass over the later item's row
@@ -793,7 +797,6 @@ static void test_cutoff_event_with_the_sure_candidate_ranked_below(void **state)
 	float c01 = 1 / sqrtf(5), c03 = 0.1f / n3, c13 = (0.1f + 0.74f) / sqrtf(5) / n3;
 	float p1 = policy_relatedness(c01, 0.56f, 0.7f), p3 = policy_relatedness(c03, 0.7f, 0.7f);
 	float e3 = (logit(p3) + logit(policy_relatedness(c13, 0.7f, 0.7f))) / 2;
-	struct related_lists out;
 
 	(void)state;
 	/* what the case rests on */
@@ -801,10 +804,7 @@ static void test_cutoff_event_with_the_sure_candidate_ranked_below(void **state)
 	assert_true(p3 >= POLICY_GROUP_LOW && p3 < POLICY_GROUP_SURE);
 	assert_true(c13 < POLICY_GROUP_LINK);
 	assert_true(1 / (1 + expf(-e3)) > p3 + 0.1f);
-	run_event(ev, c, 2, want, &out);
-	assert_float_equal(items_of(&out, 0)[0].score, p1, 1e-6);
-	assert_float_equal(items_of(&out, 0)[1].score, 1 / (1 + expf(-e3)), 1e-4);
-	related_lists_free(&out);
+	check_event_scores(ev, c, 2, want, p1, 1 / (1 + expf(-e3)));
 }
 
 /* A pair's cosine is the same wherever the cutoff takes it from (the
@@ -849,13 +849,7 @@ static void test_cutoff_pairs_the_same_from_graph_earlier_list_or_sum(void **sta
 	assert_non_null(lat);
 	assert_int_equal(testutil_model_from_dense(&m, 5, 4, &vec[0][0], "p", 0, NULL, 0), 0);
 	model_set_latent(&m, lat, 2);
-	memset(&cand, 0, sizeof cand);
-	cand.depth = DEPTH;
-	cand.n_docs = 5;
-	cand.items = calloc(5 * DEPTH, sizeof *cand.items);
-	cand.count = calloc(5, sizeof *cand.count);
-	assert_non_null(cand.items);
-	assert_non_null(cand.count);
+	candidates_new(&cand, 5, DEPTH);
 	memcpy(cand.items + 2 * DEPTH, a, sizeof a);
 	cand.count[2] = 2;
 	memcpy(cand.items + DEPTH, s1, sizeof s1);
