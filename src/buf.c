@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 char buf_empty[1];
 
@@ -77,28 +80,6 @@ void buf_truncate(struct buf *b, size_t len)
 		return;
 	b->len = len;
 	b->data[len] = '\0';
-}
-
-int buf_add(struct buf *b, const void *data, size_t len)
-{
-	if (!len)
-		return 0;
-	if (buf_grow(b, len))
-		return -1;
-	memcpy(b->data + b->len, data, len);
-	b->len += len;
-	b->data[b->len] = '\0';
-	return 0;
-}
-
-int buf_adds(struct buf *b, const char *s)
-{
-	return buf_add(b, s, strlen(s));
-}
-
-int buf_addc(struct buf *b, char c)
-{
-	return buf_add(b, &c, 1);
 }
 
 int buf_vprintf(struct buf *b, const char *fmt, va_list ap)
@@ -175,66 +156,127 @@ static int plain8(const unsigned char *p)
 		  ((v - ones * 0x20) & ~v) | v) & highs);
 }
 
+/* Whether byte c goes out as it is (plain8()'s test for one byte). */
+static int plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c < 0x7F && c != '"' && c != '\\';
+}
+
+/* Copies the bytes at the start of p[0 .. n) that go out as they are to o
+ * and returns how many: with SSE2 16 at a time, stored whole as they are
+ * tested (o has room for n bytes; a run's end is found exactly, and the
+ * bytes stored past it are written over), then 8 and 1 at a time. Titles
+ * and excerpts are mostly such runs. */
+static size_t copy_plain(const unsigned char *p, size_t n, char *o)
+{
+	size_t k = 0;
+
+#if defined(__SSE2__)
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\'),
+		      control = _mm_set1_epi8(0x1f), del = _mm_set1_epi8(0x7f);
+
+	for (; n - k >= 16; k += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + k));
+		__m128i stop = _mm_or_si128(_mm_cmpeq_epi8(v, quote),
+					    _mm_cmpeq_epi8(v, backslash));
+		int mask;
+		/* v <= 0x1f as unsigned bytes: the lesser of v and 0x1f is v */
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(_mm_min_epu8(v, control), v));
+		stop = _mm_or_si128(stop, _mm_cmpeq_epi8(v, del));
+		mask = _mm_movemask_epi8(stop) | _mm_movemask_epi8(v);
+		_mm_storeu_si128((__m128i *)(void *)(o + k), v);
+		if (mask)
+			return k + (size_t)__builtin_ctz((unsigned)mask);
+	}
+#endif
+	for (; n - k >= 8 && plain8(p + k); k += 8)
+		memcpy(o + k, p + k, 8);
+	for (; k < n && plain_byte(p[k]); k++)
+		o[k] = (char)p[k];
+	return k;
+}
+
+/* Input bytes buf_add_json_string() makes room for at a time: a byte
+ * goes out as at most 6 (a control character as \u001f), so the room for
+ * a piece is known before it is written, byte by byte without a test of
+ * room, while a long text (an article's, for extract) reserves 6 times a
+ * piece, not 6 times itself. */
+#define JSON_PIECE 4096
+
+/* Writes p[*i], a byte that does not go out as it is (copy_plain()), at *o
+ * (room there), advancing *i and *o: a valid sequence as it is, U+2028/2029
+ * escaped (valid JSON, but they break JavaScript embedding), an invalid
+ * byte as U+FFFD, an ASCII one escaped. n is the bytes left from p[*i]. */
+static void json_escape_one(const unsigned char *p, size_t *i, size_t n, char **o)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *q = p + *i;
+	unsigned char c = q[0];
+	size_t k = utf8_seq_len(q, n);
+	char *w = *o;
+
+	if (k > 1) {
+		if (k == 3 && c == 0xE2 && q[1] == 0x80 &&
+		    (q[2] == 0xA8 || q[2] == 0xA9)) {
+			memcpy(w, q[2] == 0xA8 ? "\\u2028" : "\\u2029", 6);
+			w += 6;
+		} else {
+			memcpy(w, q, k);
+			w += k;
+		}
+		*i += k;
+		*o = w;
+		return;
+	}
+	if (k == 0) {
+		memcpy(w, "\xEF\xBF\xBD", 3);
+		w += 3;
+	} else {
+		*w++ = '\\';
+		switch (c) {
+		case '"': *w++ = '"'; break;
+		case '\\': *w++ = '\\'; break;
+		case '\n': *w++ = 'n'; break;
+		case '\r': *w++ = 'r'; break;
+		case '\t': *w++ = 't'; break;
+		default:
+			memcpy(w, "u00", 3);
+			w[3] = hex[c >> 4];
+			w[4] = hex[c & 15];
+			w += 5;
+		}
+	}
+	(*i)++;
+	*o = w;
+}
+
 int buf_add_json_string(struct buf *b, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t i = 0, run = 0;
+	size_t i = 0;
+	char *o;
 
-	if (buf_grow(b, len + 2))
+	if (buf_grow(b, 2))
 		return -1;
-	buf_addc(b, '"');
+	b->data[b->len++] = '"';
+	b->data[b->len] = '\0';
 	while (i < len) {
-		unsigned char c = p[i];
-		size_t n;
-		const char *esc = NULL;
-		char tmp[8];
-
-		if (len - i >= 8 && plain8(p + i)) {
-			i += 8;
-			run += 8;
-			continue;
-		}
-		n = utf8_seq_len(p + i, len - i);
-
-		if (n == 1 && c >= 0x20 && c != '"' && c != '\\' && c != 0x7F) {
-			i++;
-			run++;
-			continue;
-		}
-		if (run && buf_add(b, p + i - run, run))
+		/* a sequence begun before the piece's end may run 3 bytes past it */
+		size_t end = len - i < JSON_PIECE ? len : i + JSON_PIECE;
+		if (buf_grow(b, 6 * (end - i + 3) + 1))
 			return -1;
-		run = 0;
-		if (n > 1) {
-			/* U+2028/2029 are valid JSON but break JavaScript embedding. */
-			if (n == 3 && c == 0xE2 && p[i + 1] == 0x80 &&
-			    (p[i + 2] == 0xA8 || p[i + 2] == 0xA9))
-				esc = p[i + 2] == 0xA8 ? "\\u2028" : "\\u2029";
-			else if (buf_add(b, p + i, n))
-				return -1;
-			if (esc && buf_adds(b, esc))
-				return -1;
-			i += n;
-			continue;
+		o = b->data + b->len;
+		while (i < end) {
+			size_t k = copy_plain(p + i, end - i, o);
+			i += k;
+			o += k;
+			if (i < end)
+				json_escape_one(p, &i, len - i, &o);
 		}
-		if (n == 0) {
-			esc = "\xEF\xBF\xBD";
-		} else {
-			switch (c) {
-			case '"': esc = "\\\""; break;
-			case '\\': esc = "\\\\"; break;
-			case '\n': esc = "\\n"; break;
-			case '\r': esc = "\\r"; break;
-			case '\t': esc = "\\t"; break;
-			default:
-				snprintf(tmp, sizeof tmp, "\\u%04x", c);
-				esc = tmp;
-			}
-		}
-		if (buf_adds(b, esc))
-			return -1;
-		i++;
+		b->len = (size_t)(o - b->data);
+		b->data[b->len] = '\0';
 	}
-	if (run && buf_add(b, p + i - run, run))
-		return -1;
-	return buf_addc(b, '"');
+	b->data[b->len++] = '"';
+	b->data[b->len] = '\0';
+	return 0;
 }

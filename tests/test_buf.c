@@ -277,6 +277,53 @@ static void test_json_string_escapes_at_every_offset(void **state)
 	buf_release(&want);
 }
 
+/* Long strings are escaped a piece at a time, room made for each piece's
+ * worst case first (buf.c): strings of several pieces, sequences across
+ * their ends and the largest growth (every byte a control character) must
+ * come out as each unit does alone. */
+static void test_json_string_long_across_pieces(void **state)
+{
+	static const char *const units[] = { "a", "\x01", "\"", "\\", "\x7f", "\xc3\xa9",
+					     "\xe2\x80\xa8", "\xf0\x9f\x98\x80", "\xff",
+					     "plain text run " };
+	struct buf got = BUF_INIT, want = BUF_INIT, one = BUF_INIT;
+	char *s = malloc(40000);
+	size_t len = 0;
+	uint32_t x = 12345;
+
+	(void)state;
+	assert_non_null(s);
+	assert_int_equal(buf_addc(&want, '"'), 0);
+	while (len < 30000) {
+		const char *u;
+		x = x * 1103515245u + 12345u;
+		u = units[(x >> 16) % (sizeof units / sizeof units[0])];
+		memcpy(s + len, u, strlen(u));
+		len += strlen(u);
+		buf_reset(&one);
+		assert_int_equal(buf_add_json_string(&one, u, strlen(u)), 0);
+		assert_int_equal(buf_add(&want, one.data + 1, one.len - 2), 0);
+	}
+	assert_int_equal(buf_addc(&want, '"'), 0);
+	assert_int_equal(buf_add_json_string(&got, s, len), 0);
+	assert_int_equal(got.len, want.len);
+	assert_memory_equal(got.data, want.data, want.len + 1);
+	/* 800 bytes need 4,802 out: a room short of 6 a byte would stay in
+	 * the 4,096 bytes that doubling gives (seen under `make check`) */
+	memset(s, 1, 9000);
+	for (size_t n = 1; n <= 9000; n = n < 800 ? 800 : n * 3) {
+		buf_release(&got);
+		assert_int_equal(buf_add_json_string(&got, s, n), 0);
+		assert_int_equal(got.len, n * 6 + 2);
+		assert_int_equal(got.data[got.len], '\0');
+		assert_memory_equal(got.data + 1 + 6 * (n - 1), "\\u0001\"", 7);
+	}
+	free(s);
+	buf_release(&got);
+	buf_release(&want);
+	buf_release(&one);
+}
+
 static void test_json_string_keeps_embedded_nul(void **state)
 {
 	struct buf b = BUF_INIT;
@@ -369,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_json_string_escapes_every_control_character),
 		cmocka_unit_test(test_json_string_keeps_embedded_nul),
 		cmocka_unit_test(test_json_string_escapes_at_every_offset),
+		cmocka_unit_test(test_json_string_long_across_pieces),
 		cmocka_unit_test(test_json_string_passes_valid_utf8_through),
 		cmocka_unit_test(test_json_string_replaces_invalid_utf8),
 		cmocka_unit_test(test_json_string_escapes_line_separators),
