@@ -543,7 +543,9 @@ static void test_jsonl_parsed_on_threads_gives_the_same_items(void **state)
  * second batch. */
 static void test_batches_keep_line_numbers_and_skip_order(void **state)
 {
-	const size_t lines = 3000, long_at = 1500, big = ((size_t)64 << 20) + 10;
+	const size_t lines = 3000, long_at = 1500, blank_at = 1501, wide_at = 2000;
+	/* past the limit by more than the reader's chunks: read past, not kept */
+	const size_t big = ((size_t)65 << 20) + 10;
 	char path[600], want[700];
 	uint64_t *offset = calloc(lines + 1, sizeof *offset);
 	FILE *f;
@@ -561,12 +563,22 @@ static void test_batches_keep_line_numbers_and_skip_order(void **state)
 			for (size_t i = 0; i < big; i += 64)
 				fputs("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa ", f);
 			fputs("\"}\n", f);
+		} else if (ln == blank_at) { /* longer still, but blank: no line */
+			for (size_t i = 0; i < big; i += 64)
+				fputs("                                                        \t      \t", f);
+			fputs("\r\r\n", f);
+		} else if (ln == wide_at) { /* across the reader's chunks */
+			fprintf(f, "{\"id\":\"r%05zu\",\"text\":\"", ln);
+			for (size_t i = 0; i < 600000; i++)
+				fputc('a' + (int)(i % 26), f);
+			fputs("\"}\r\n", f);
 		} else if (ln % 13 == 0) {
 			fputs("not json\n", f);
 		} else if (ln % 17 == 0) {
-			fputs("   \n", f);
+			fputs(ln % 2 ? "   \n" : " \t \r\r\n", f);
 		} else {
-			fprintf(f, "{\"id\":\"r%05zu\",\"text\":\"line %zu\"}\n", ln, ln);
+			fprintf(f, "{\"id\":\"r%05zu\",\"text\":\"line %zu\"}%s", ln, ln,
+				ln == lines ? "" : ln % 19 ? "\n" : "\r\r\n");
 		}
 	}
 	assert_int_equal(fclose(f), 0);
@@ -581,7 +593,8 @@ static void test_batches_keep_line_numbers_and_skip_order(void **state)
 		assert_int_equal(input_add(&set, path, &err), 0);
 		assert_int_equal(input_finish(&set, &err), 0);
 		for (size_t ln = 1; ln <= lines; ln++) {
-			if (ln % 17 == 0 && ln % 13 && ln != long_at)
+			if ((ln % 17 == 0 && ln % 13 && ln != long_at && ln != wide_at) ||
+			    ln == blank_at)
 				continue; /* blank: neither item nor skip */
 			if (ln == long_at || ln % 13 == 0) {
 				snprintf(want, sizeof want, "%s:%zu", path, ln);
