@@ -90,7 +90,8 @@ void report_stage(struct report *r, const char *stage, double *t0)
  * Keys are this file's own names, letters and underscores that JSON
  * writes as they are: copied, not escaped (escaping them was a third of
  * related.jsonl's formatting). */
-static int add_field(struct buf *b, const char *key, const char *value, int comma)
+static inline __attribute__((always_inline)) int add_field(struct buf *b, const char *key,
+						       const char *value, int comma)
 {
 	int rc = 0;
 
