@@ -706,6 +706,62 @@ static void test_swept_lists_keep_the_best_of_their_language(void **state)
 	model_free(&m);
 }
 
+/* A swept story keeps only the sums at or above a floor that at least its
+ * pool's size of admissible sums reach, taken from the largest sum of
+ * each lane of four in a span of sixteen stories (rank.c, sweep_floor()).
+ * Here the best sums of the "crowded" stories (one lane of a span in
+ * eight, term 1 heavy, their cosines with one another spread from about
+ * 0.3 to 1 by a term of their own) sit in a few lanes, and the stories of
+ * another lane, "ru", are as close to them but not admissible; every
+ * story holds term 0, lightly, so every sum is positive and swept. The
+ * exact lists (pairs summed once, on 1 and 2 threads) must be those of a
+ * pool of every story re-scored, and a crowded story's list the other
+ * crowded stories. 1,003 stories: spans and a tail. */
+static void test_swept_lists_from_crowded_lanes(void **state)
+{
+	enum { DOCS = 1003, TERMS = 64, DEPTH = 24 }; /* terms 2-32 drawn, 33-63 a crowded story's own */
+	struct rank_options o = { .depth = DEPTH, .approximate = RANK_EXACT, .same_lang = 1 };
+	float *dense = calloc((size_t)DOCS * TERMS, sizeof *dense);
+	const char **langs = calloc(DOCS, sizeof *langs);
+	struct rank_lists one, two;
+	struct model m;
+	unsigned r = 12345;
+
+	(void)state;
+	assert_non_null(dense);
+	assert_non_null(langs);
+	for (uint32_t d = 0; d < DOCS; d++) {
+		float *row = dense + (size_t)d * TERMS;
+		int crowded = d % 4 == 1 && d / 16 % 8 == 0, ru = d % 4 == 2;
+		langs[d] = ru ? "ru" : "en";
+		row[0] = 0.05f;
+		for (int k = 0; k < 2 && !crowded; k++) {
+			r = r * 1103515245u + 12345u;
+			row[2 + (r >> 16) % 31] = (float)(r >> 8 & 255) / 256.0f + 0.1f;
+		}
+		if (crowded || ru)
+			row[1] = 1.0f;
+		if (crowded)
+			row[33 + d % 31] = (float)(d % 29) / 10.0f;
+	}
+	hand_model(&m, DOCS, TERMS, dense, langs, 0);
+	rank_with(&m, o, 1, &one);
+	rank_with(&m, o, 2, &two);
+	assert_lists_equal(&one, &two);
+	assert_whole_pool_is_exact(&m, o, TERMS, &one);
+	assert_int_equal(one.count[1], DEPTH);
+	for (uint32_t k = 0; k < DEPTH; k++) {
+		uint32_t x = list_of(&one, 1)[k].doc;
+		assert_int_equal(x % 4, 1);
+		assert_int_equal(x / 16 % 8, 0);
+	}
+	free(dense);
+	free(langs);
+	rank_lists_free(&one);
+	rank_lists_free(&two);
+	model_free(&m);
+}
+
 /* Re-scoring walks a candidate's row reading the story's weight of every
  * term below 2^18 terms in the model, and from there through a bit per
  * term first (rank.c, RESCORE_BITS_FROM): on a vocabulary either side of
@@ -1292,6 +1348,7 @@ int main(void)
 		cmocka_unit_test(test_range_across_blocks_sums_each_pair_once),
 		cmocka_unit_test(test_range_after_other_stories_sums_each_pair_once),
 		cmocka_unit_test(test_swept_lists_keep_the_best_of_their_language),
+		cmocka_unit_test(test_swept_lists_from_crowded_lanes),
 		cmocka_unit_test(test_rescoring_on_small_and_large_vocabularies),
 		cmocka_unit_test(test_zero_weights_do_not_overflow),
 		cmocka_unit_test(test_approximate_selects_the_best_candidates),
