@@ -49,9 +49,10 @@ struct twins {
 };
 
 /* Stories ranked exactly whose pairs are summed once (candidates_mirrored()):
- * story d's bin is slot[d] (MIRROR_NONE for the other stories); term t's
- * postings of the other stories before the last mirrored one are
- * [below[t], below[t + 1]) of below_doc and below_wt, in story order. Each
+ * story d's bin is slot[d] (MIRROR_NONE for the other stories); the other
+ * stories before the last mirrored one are below_story[0, n_below),
+ * ascending, and term t's postings of them [below[t], below[t + 1]) of
+ * below_doc (a story's place in below_story) and below_wt. Each
  * thread j keeps for every mirrored story a bin (bins[j], bin_n[j]: room
  * for 2 cap; offer()) of the sums offered it that may be among its best
  * cap; bar[o] ([n_docs], shared: +inf for the stories not mirrored) is
@@ -67,6 +68,8 @@ struct mirror {
 	uint64_t *below;
 	uint32_t *below_doc;
 	float *below_wt;
+	uint32_t *below_story;
+	size_t n_below;
 	uint64_t *base;  /* [n] where slot s's row starts in rank_in and below_in */
 	uint32_t *rank_in, *below_in; /* of each term t of each mirrored story d, in
 					 its row's order: the stories before d that
@@ -311,7 +314,8 @@ struct worker {
 	uint32_t *sa_list;   /* twins: the stories whose sum is nonzero */
 	size_t nsa;
 	float *ratio;        /* twins: [n_terms] scratch of twin_fit() */
-	uint64_t *bcur, *bend; /* mirror: [n_terms + 1] each: a query term's part of mr->below */
+	float *bsum;         /* mirror: [mr->n_below] the sums of mr->below's stories,
+				zero between stories */
 	struct neighbor *bins; /* mirror: this thread's (mr->bins[j], ...) */
 	uint32_t *bin_n;
 };
@@ -899,39 +903,52 @@ static size_t gather(const struct rank_job *job, struct worker *w, uint32_t d,
 	return nc;
 }
 
-/* Adds the n (term, weight) of q's postings in mr->below from each
- * term's cursor in w->bcur to its end in w->bend (or, with `last` 0, to
- * the first story of the next block, hi), into w->acc, marking each story
- * in w->seen (bit: its offset from lo, the block's first story) when
- * `mark`; the cursors are left at the first posting not added. Returns
- * how many were added. */
-static inline uint64_t add_below(const struct mirror *mr, struct worker *w,
-				 const struct neighbor *q, size_t n, uint64_t lo, uint64_t hi,
-				 int last, int mark)
+/* Adds mirrored story d's postings of the stories before it that are not
+ * mirrored (mr->below; the n (term, weight) of q, its row's from `at` in
+ * mr->below_in) into w->bsum, four at a time: one list names each story
+ * once. */
+static void add_below(const struct mirror *mr, struct worker *w, const struct neighbor *q,
+		      size_t n, uint64_t at)
 {
 	const uint32_t *restrict doc = mr->below_doc;
 	const float *restrict wt = mr->below_wt;
-	float *restrict acc = w->acc;
-	uint64_t *restrict seen = w->seen, added = 0;
+	float *restrict sum = w->bsum;
 
 	for (size_t i = 0; i < n; i++) {
-		uint64_t k = w->bcur[i], e = w->bend[i], from = k;
+		uint64_t k = mr->below[q[i].doc], e = k + mr->below_in[at + i];
 		float x = q[i].score;
-		while (!last && e > k && doc[e - 1] >= hi)
-			e--;
-		if (mark)
-			for (; k < e; k++) {
-				uint32_t o = doc[k] - (uint32_t)lo;
-				acc[doc[k]] += x * wt[k];
-				seen[o >> 6] |= (uint64_t)1 << (o & 63);
-			}
-		else
-			for (; k < e; k++)
-				acc[doc[k]] += x * wt[k];
-		added += k - from;
-		w->bcur[i] = k;
+		for (; k + 4 <= e; k += 4) {
+			sum[doc[k]] += x * wt[k];
+			sum[doc[k + 1]] += x * wt[k + 1];
+			sum[doc[k + 2]] += x * wt[k + 2];
+			sum[doc[k + 3]] += x * wt[k + 3];
+		}
+		for (; k < e; k++)
+			sum[doc[k]] += x * wt[k];
 	}
-	return added;
+}
+
+/* collect() of the sums add_below() left in w->bsum for mirrored story d:
+ * those of the stories not mirrored before d, the first d less the
+ * mirrored ones before it (slots go in story order); clears them. Those
+ * stories are not mirrored, so none is offered a sum. */
+static size_t collect_below(const struct rank_job *job, struct worker *w, uint32_t d,
+			    size_t nc)
+{
+	const struct mirror *mr = job->mr;
+
+	for (size_t i = 0, before = (size_t)d - mr->slot[d]; i < before; i++) {
+		float s = w->bsum[i];
+		uint32_t o = mr->below_story[i];
+		if (s == 0.0f)
+			continue;
+		w->bsum[i] = 0.0f;
+		if (admissible(job, d, o, s)) {
+			w->hist[score_bucket(s) & (SCORE_BUCKETS - 1)]++;
+			w->cand[nc++] = (struct neighbor){ o, s };
+		}
+	}
+	return nc;
 }
 
 /* Puts story d's own best nh (w->heap) in its bin; when the bin is empty
@@ -977,40 +994,30 @@ static void candidates_mirrored(const struct rank_job *job, struct worker *w, ui
 	const struct neighbor *q = w->terms;
 	size_t n = row_pairs(m, d, w->terms), nc = 0, nh;
 	uint32_t bd = d >> POSTINGS_BLOCK_BITS;
-	uint64_t above = 0, below = 0, at = mr->base[mr->slot[d]];
-	int dense, swept;
+	uint64_t above = 0, at = mr->base[mr->slot[d]];
+	int dense;
 
 	for (size_t i = 0; i < n; i++) {
 		uint32_t t = q[i].doc;
 		w->cur[i] = p->start[t] + mr->rank_in[at + i] + 1;
-		w->bcur[i] = mr->below[t];
-		w->bend[i] = mr->below[t] + mr->below_in[at + i];
 		above += p->start[t + 1] - w->cur[i];
-		below += mr->below_in[at + i];
 	}
+	/* the stories before d not mirrored: their own dense sums, not d's
+	 * accumulator marked a story at a time (real text: 8.3 M postings
+	 * there, 16 instructions each marked, callgrind) */
+	add_below(mr, w, q, n, at);
+	nc = collect_below(job, w, d, nc);
 	/* the stories after d swept or marked as sweep_all() says for their
-	 * postings; those before it swept when the postings of the stories not
-	 * mirrored, and those stories themselves (d less the mirrored ones
-	 * before it: slots go in story order), are both half of them (real
-	 * text, where nearly all are mirrored: swept from half the postings,
-	 * 1,827 M instructions of the ranking, marked 1,698 M) */
+	 * postings */
 	dense = sweep_all(m, above);
-	swept = dense && 2 * below >= d && 2 * ((uint64_t)d - mr->slot[d]) >= d;
-	for (uint32_t b = 0; b < p->n_blocks; b++) {
+	for (uint32_t b = bd; b < p->n_blocks; b++) {
 		uint64_t lo = (uint64_t)b << POSTINGS_BLOCK_BITS;
 		uint64_t hi = lo + POSTINGS_BLOCK < m->n_docs ? lo + POSTINGS_BLOCK : m->n_docs;
-		int marked = !dense && b >= bd, added = 0;
-		if (b <= bd)
-			added = add_below(mr, w, q, n, lo, hi, b == bd, !swept) > 0;
-		marked |= added && !swept;
-		if (b >= bd)
-			add_block(p, w, w->acc, q, n, b, dense, 0);
-		if (marked)
-			nc = collect_seen(job, w, d, lo, hi, nc, mr);
-		if (dense && (b > bd || (b == bd && !swept)))
+		add_block(p, w, w->acc, q, n, b, dense, 0);
+		if (dense)
 			nc = collect_dense(job, w, d, b == bd ? d + 1 : lo, hi, nc, w->cap, mr);
-		else if (swept && (b == bd || added))
-			nc = collect_dense(job, w, d, lo, hi, nc, w->cap, mr);
+		else
+			nc = collect_seen(job, w, d, lo, hi, nc, mr);
 	}
 	nh = keep_best(w, nc);
 	keep_own(mr, w, d, nh);
@@ -1930,8 +1937,7 @@ static int worker_init(const struct rank_job *job, struct worker *w)
 		w->sa_list = malloc(n * sizeof *w->sa_list);
 	}
 	if (job->mr) {
-		w->bcur = malloc(terms * sizeof *w->bcur);
-		w->bend = malloc(terms * sizeof *w->bend);
+		w->bsum = calloc(job->mr->n_below ? job->mr->n_below : 1, sizeof *w->bsum);
 		w->bins = job->mr->bins[job->j];
 		w->bin_n = job->mr->bin_n[job->j];
 	}
@@ -1939,7 +1945,7 @@ static int worker_init(const struct rank_job *job, struct worker *w)
 	       !w->ghist ||
 	       (approx && (!w->resid || !w->dense || (terms > RESCORE_BITS_FROM && !w->held))) ||
 	       (job->tw && (!w->pool || !w->mark || !w->ratio || !w->sa || !w->sa_list)) ||
-	       (job->mr && (!w->bcur || !w->bend));
+	       (job->mr && !w->bsum);
 }
 
 static void worker_free(struct worker *w)
@@ -1961,8 +1967,7 @@ static void worker_free(struct worker *w)
 	free(w->ratio);
 	free(w->sa);
 	free(w->sa_list);
-	free(w->bcur);
-	free(w->bend);
+	free(w->bsum);
 }
 
 static void *rank_worker(void *arg)
@@ -2046,6 +2051,7 @@ static void mirror_free(struct mirror *mr)
 	free(mr->below);
 	free(mr->below_doc);
 	free(mr->below_wt);
+	free(mr->below_story);
 	free(mr->base);
 	free(mr->rank_in);
 	free(mr->below_in);
@@ -2114,7 +2120,7 @@ done:
  * when they take at most `room` bytes and the passes skip more postings
  * than they read there (else 1: nothing is mirrored); -1 when memory runs
  * out. A posting read there costs more than one of a list (8 bytes, not
- * 6, and its story marked or the stories before swept), and the offers
+ * 6, and those stories' sums swept in each pass), and the offers
  * cost besides: on realistic 20,000, where 8,465 stories are ranked
  * exactly and 11,535 are not, the passes skip a third of the postings they
  * read there, and mirroring took the ranking from 20,013 M to 21,634 M
@@ -2122,7 +2128,7 @@ done:
 static int mirror_below(const struct model *m, const struct postings *p, struct mirror *mr,
 			size_t room)
 {
-	uint32_t last = mr->docs[0];
+	uint32_t last = mr->docs[0], *place = NULL;
 	unsigned char *used = calloc((size_t)m->n_terms + 1, 1);
 	uint64_t n = 0, skip = 0, read = 0;
 	int ok;
@@ -2144,6 +2150,17 @@ static int mirror_below(const struct model *m, const struct postings *p, struct 
 		free(used);
 		return ok ? 1 : -1;
 	}
+	/* each story's place among them */
+	if (!(mr->below_story = malloc(((size_t)last + 1) * sizeof *mr->below_story)) ||
+	    !(place = malloc(((size_t)last + 1) * sizeof *place))) {
+		free(used);
+		return -1;
+	}
+	for (uint32_t o = 0; o < last; o++)
+		if (mr->slot[o] == MIRROR_NONE) {
+			place[o] = (uint32_t)mr->n_below;
+			mr->below_story[mr->n_below++] = o;
+		}
 	for (int fill = 0; fill < 2; fill++) {
 		n = 0;
 		for (uint32_t t = 0; t < m->n_terms; t++) {
@@ -2156,7 +2173,7 @@ static int mirror_below(const struct model *m, const struct postings *p, struct 
 					if (o >= last || mr->slot[o] != MIRROR_NONE)
 						continue;
 					if (fill) {
-						mr->below_doc[n] = o;
+						mr->below_doc[n] = place[o];
 						mr->below_wt[n] = p->weight[k + (uint64_t)p->wshift[t]];
 					}
 					n++;
@@ -2165,15 +2182,18 @@ static int mirror_below(const struct model *m, const struct postings *p, struct 
 		mr->below[m->n_terms] = n;
 		if (!fill && n > room / (sizeof *mr->below_doc + sizeof *mr->below_wt)) {
 			free(used);
+			free(place);
 			return 1;
 		}
 		if (!fill && (!(mr->below_doc = malloc((n ? n : 1) * sizeof *mr->below_doc)) ||
 			      !(mr->below_wt = malloc((n ? n : 1) * sizeof *mr->below_wt)))) {
 			free(used);
+			free(place);
 			return -1;
 		}
 	}
 	free(used);
+	free(place);
 	return 0;
 }
 
