@@ -2124,11 +2124,14 @@ done:
  * cost besides: on realistic 20,000, where 8,465 stories are ranked
  * exactly and 11,535 are not, the passes skip a third of the postings they
  * read there, and mirroring took the ranking from 20,013 M to 21,634 M
- * instructions (callgrind). */
-static int mirror_below(const struct model *m, const struct postings *p, struct mirror *mr,
-			size_t room)
+ * instructions (callgrind). The lists are those stories' rows turned
+ * into lists (in story order, the rows' floats, as the postings hold
+ * them), not the postings read: they need no postings built (rank_all()
+ * plans this beside their fill), and read a few hundred rows where every
+ * list of those terms was read twice. */
+static int mirror_below(const struct model *m, struct mirror *mr, size_t room)
 {
-	uint32_t last = mr->docs[0], *place = NULL;
+	uint32_t last = mr->docs[0];
 	unsigned char *used = calloc((size_t)m->n_terms + 1, 1);
 	uint64_t n = 0, skip = 0, read = 0;
 	int ok;
@@ -2150,50 +2153,52 @@ static int mirror_below(const struct model *m, const struct postings *p, struct 
 		free(used);
 		return ok ? 1 : -1;
 	}
-	/* each story's place among them */
-	if (!(mr->below_story = malloc(((size_t)last + 1) * sizeof *mr->below_story)) ||
-	    !(place = malloc(((size_t)last + 1) * sizeof *place))) {
+	if (!(mr->below_story = malloc(((size_t)last + 1) * sizeof *mr->below_story))) {
 		free(used);
 		return -1;
 	}
 	for (uint32_t o = 0; o < last; o++)
-		if (mr->slot[o] == MIRROR_NONE) {
-			place[o] = (uint32_t)mr->n_below;
+		if (mr->slot[o] == MIRROR_NONE)
 			mr->below_story[mr->n_below++] = o;
-		}
+	/* term t's count at below[t + 1], then its start at below[t] */
 	for (int fill = 0; fill < 2; fill++) {
-		n = 0;
-		for (uint32_t t = 0; t < m->n_terms; t++) {
-			mr->below[t] = n;
-			for (uint32_t b = 0; used[t] && b < p->n_blocks; b++)
-				for (uint64_t k = postings_block_start(p, t, b),
-					      e = postings_block_start(p, t, b + 1);
-				     k < e; k++) {
-					uint32_t o = postings_story(p, b, k);
-					if (o >= last || mr->slot[o] != MIRROR_NONE)
+		for (size_t j = 0; j < mr->n_below; j++) {
+			uint32_t o = mr->below_story[j];
+			for (uint32_t b = 0; b < m->n_blocks; b++)
+				for (uint64_t i = model_run_begin(m, o, b), e = model_run_end(m, o, b);
+				     i < e; i++) {
+					uint32_t t = (b << MODEL_BLOCK_BITS) | m->term_lo[i];
+					uint64_t at;
+					if (!used[t])
 						continue;
-					if (fill) {
-						mr->below_doc[n] = place[o];
-						mr->below_wt[n] = p->weight[k + (uint64_t)p->wshift[t]];
+					if (!fill) {
+						mr->below[t + 1]++;
+						continue;
 					}
-					n++;
+					at = mr->below[t]++;
+					mr->below_doc[at] = (uint32_t)j;
+					mr->below_wt[at] = m->val[i];
 				}
 		}
-		mr->below[m->n_terms] = n;
-		if (!fill && n > room / (sizeof *mr->below_doc + sizeof *mr->below_wt)) {
+		if (fill)
+			break;
+		for (uint32_t t = 0; t < m->n_terms; t++)
+			mr->below[t + 1] += mr->below[t];
+		n = mr->below[m->n_terms];
+		if (n > room / (sizeof *mr->below_doc + sizeof *mr->below_wt)) {
 			free(used);
-			free(place);
 			return 1;
 		}
-		if (!fill && (!(mr->below_doc = malloc((n ? n : 1) * sizeof *mr->below_doc)) ||
-			      !(mr->below_wt = malloc((n ? n : 1) * sizeof *mr->below_wt)))) {
+		if (!(mr->below_doc = malloc((n ? n : 1) * sizeof *mr->below_doc)) ||
+		    !(mr->below_wt = malloc((n ? n : 1) * sizeof *mr->below_wt))) {
 			free(used);
-			free(place);
 			return -1;
 		}
 	}
+	/* each start was moved to its term's end: back to the starts */
+	memmove(mr->below + 1, mr->below, (size_t)m->n_terms * sizeof *mr->below);
+	mr->below[0] = 0;
 	free(used);
-	free(place);
 	return 0;
 }
 
@@ -2201,8 +2206,8 @@ static int mirror_below(const struct model *m, const struct postings *p, struct 
  * RANK_EXACT, by the plan by cost), other than near-duplicates' groups,
  * within MIRROR_BUDGET, whose pairs are summed once (candidates_mirrored());
  * *out NULL when fewer than two. cap: a story's pool. */
-static int plan_mirror(const struct model *m, const struct postings *p,
-		       const struct rank_options *o, const unsigned char *exact_doc,
+static int plan_mirror(const struct model *m, const struct rank_options *o,
+		       const unsigned char *exact_doc,
 		       const struct twins *tw, size_t first, size_t count, int jobs, size_t cap,
 		       struct mirror **out)
 {
@@ -2235,7 +2240,7 @@ static int plan_mirror(const struct model *m, const struct postings *p,
 		mr->slot[d] = (uint32_t)mr->n;
 		mr->docs[mr->n++] = d;
 	}
-	if (mr->n < 2 || (rc = mirror_below(m, p, mr, MIRROR_BUDGET - bytes)) > 0) {
+	if (mr->n < 2 || (rc = mirror_below(m, mr, MIRROR_BUDGET - bytes)) > 0) {
 		mirror_free(mr);
 		return 0;
 	}
@@ -2283,38 +2288,45 @@ static int plan_all(const struct model *m, const struct postings *p,
  * 6): of every term for the exact mode; for the others, of the terms the
  * approximate mode may query (lists of at most max_postings stories) and,
  * by cost, the terms of the stories planned exact and those
- * near-duplicates read. *exact_doc and *tw get the plan (RANK_BY_COST,
- * plan_all(); else NULL). o->set_up is called between the plan and the
- * postings' fill, which reads the rows alone (at a million stories the
- * fill adds 540 MB: the side arrays must be out before it). */
-static int get_postings(const struct model *m, const struct rank_options *o,
-			const uint32_t *lang, size_t first, size_t count, struct postings *p,
-			unsigned char **exact_doc, struct twins **tw)
+ * near-duplicates read. In two steps: plan_postings() counts them and
+ * chooses the terms kept (*keep, malloc'd; NULL: all, the exact mode),
+ * with the plan in *exact_doc and *tw (RANK_BY_COST, plan_all(); else
+ * NULL); fill_postings() calls o->set_up, then fills them, reading the
+ * rows alone (at a million stories the fill adds 540 MB: the side arrays
+ * must be out before it), and frees keep. Either empties p when it
+ * fails. */
+static int plan_postings(const struct model *m, const struct rank_options *o,
+			 const uint32_t *lang, size_t first, size_t count, struct postings *p,
+			 unsigned char **keep, unsigned char **exact_doc, struct twins **tw)
 {
-	unsigned char *keep = NULL;
-	int rc;
-
+	*keep = NULL;
 	*exact_doc = NULL;
 	*tw = NULL;
 	if (postings_count(m, p))
 		return -1;
-	if (o->approximate == RANK_EXACT) {
-		if (o->set_up)
-			o->set_up(o->set_up_arg);
-		return postings_fill(m, NULL, p);
-	}
-	if (!(keep = calloc((size_t)m->n_terms + 1, 1))) {
+	if (o->approximate == RANK_EXACT)
+		return 0;
+	if (!(*keep = calloc((size_t)m->n_terms + 1, 1))) {
 		postings_free(p);
 		return -1;
 	}
 	for (uint32_t t = 0; t < m->n_terms; t++)
-		keep[t] = p->len[t] <= o->max_postings ? POSTINGS_CODES : 0;
+		(*keep)[t] = p->len[t] <= o->max_postings ? POSTINGS_CODES : 0;
 	if (o->approximate == RANK_BY_COST &&
-	    plan_all(m, p, o, lang, first, count, keep, exact_doc, tw)) {
-		free(keep);
+	    plan_all(m, p, o, lang, first, count, *keep, exact_doc, tw)) {
+		free(*keep);
+		*keep = NULL;
 		postings_free(p);
 		return -1;
 	}
+	return 0;
+}
+
+static int fill_postings(const struct model *m, const struct rank_options *o,
+			 unsigned char *keep, struct postings *p)
+{
+	int rc;
+
 	if (o->set_up)
 		o->set_up(o->set_up_arg);
 	rc = postings_fill(m, keep, p);
@@ -2465,6 +2477,39 @@ static size_t pool_size(const struct model *m, const struct rank_options *o)
 	return blend && o->rerank > o->depth ? o->rerank : o->depth;
 }
 
+/* What the ranking plans beside the postings' fill (neither reads them):
+ * the order stories are worked on (work_order(), mirrored_first()) and
+ * the mirrored stories (plan_mirror()). On real text, at -j 2, the
+ * second core idled through the fill, the order and the mirror's plan,
+ * about 10 ms of the ranking's 100 (h20-rk4, docs/MEASURED.md). */
+struct order_job {
+	const struct model *m;
+	const struct rank_options *o;
+	const unsigned char *exact_doc;
+	const struct twins *tw;
+	size_t first, count;
+	int jobs;
+	uint32_t *order;  /* NULL with o->docs */
+	struct mirror *mr;
+	int failed;
+};
+
+static void *plan_order(void *arg)
+{
+	struct order_job *oj = arg;
+	const struct rank_options *o = oj->o;
+
+	if ((!o->docs && !(oj->order = work_order(oj->m, oj->first, oj->count))) ||
+	    plan_mirror(oj->m, o, oj->exact_doc, oj->tw, oj->first, oj->count, oj->jobs,
+			pool_size(oj->m, o), &oj->mr)) {
+		oj->failed = 1;
+		return NULL;
+	}
+	if (oj->mr)
+		mirrored_first(oj->mr, oj->order, oj->count);
+	return NULL;
+}
+
 /* fn on the jobs' threads, handing out work from *next set to 0; 1 when a
  * job failed or no thread started. */
 static int run_jobs(struct rank_job *jobs, pthread_t *threads, int njobs, atomic_size_t *next,
@@ -2498,8 +2543,11 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	struct twins *tw = NULL;
 	struct mirror *mr = NULL;
 	const uint32_t *same = NULL;
+	unsigned char *keep = NULL;
+	struct order_job oj;
+	pthread_t helper;
 	atomic_size_t next = 0;
-	int njobs = o->jobs < 1 ? 1 : o->jobs, failed = 0;
+	int njobs = o->jobs < 1 ? 1 : o->jobs, failed = 0, beside;
 	size_t first = 0, count = m->n_docs;
 
 	memset(out, 0, sizeof *out);
@@ -2527,17 +2575,23 @@ int rank_all(const struct model *m, const struct rank_options *o,
 	if (lang && o->same_lang && several_languages(lang, m->n_docs))
 		same = lang;
 	if (!out->items || !out->count || !lang || !jobs || !threads ||
-	    get_postings(m, o, same, first, count, &p, &exact_doc, &tw)) {
+	    plan_postings(m, o, same, first, count, &p, &keep, &exact_doc, &tw)) {
 		failed = 1;
 		goto done;
 	}
-	if ((!o->docs && !(order = work_order(m, first, count))) ||
-	    plan_mirror(m, &p, o, exact_doc, tw, first, count, njobs, pool_size(m, o), &mr)) {
+	oj = (struct order_job){ m, o, exact_doc, tw, first, count, njobs, NULL, NULL, 0 };
+	beside = njobs > 1 && !pthread_create(&helper, NULL, plan_order, &oj);
+	if (!beside)
+		plan_order(&oj);
+	failed = fill_postings(m, o, keep, &p);
+	if (beside)
+		pthread_join(helper, NULL);
+	order = oj.order;
+	mr = oj.mr;
+	if (failed || oj.failed) {
 		failed = 1;
 		goto done;
 	}
-	if (mr)
-		mirrored_first(mr, order, count);
 	for (int j = 0; j < njobs; j++)
 		jobs[j] = (struct rank_job){ m, &p, same, order, exact_doc, tw, mr, j, o, out, &next,
 					     first, count, 0, 0, 0 };
