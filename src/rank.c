@@ -220,8 +220,22 @@ static void prefetch_latent(const struct model *m, uint32_t x)
 		__builtin_prefetch(b + off);
 }
 
+/* blend_scores() is compiled for AVX2 and the baseline on x86-64, and the
+ * loader picks one (as semantic.c's products): the latent dots' eight
+ * lanes in one register instead of two. Both give the same bits: each lane
+ * is multiplied and added on its own, and C17 mode does not contract
+ * a * b + c into FMA. */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define BLEND_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef BLEND_CLONES
+#define BLEND_CLONES
+#endif
+
 /* Replaces each candidate's TF-IDF score by (1-w) tfidf + w latent. */
-static void blend_scores(const struct model *m, float w, uint32_t d,
+BLEND_CLONES static void blend_scores(const struct model *m, float w, uint32_t d,
 			 struct neighbor *c, size_t n)
 {
 	const float *a = m->latent + (size_t)d * m->latent_dim;
