@@ -327,6 +327,36 @@ static void cache_prefetch(const struct lang_slot *s, uint32_t h)
 		__builtin_prefetch(&s->cache[h & (s->nslots - 1)]);
 }
 
+/* The index of the entry of word w (len bytes, hash_key() h) in s's
+ * cache, or SIZE_MAX when it is not remembered. */
+static inline size_t cache_find(const struct lang_slot *s, const char *w, size_t len, uint32_t h)
+{
+	size_t mask = s->nslots - 1;
+
+	if (!s->nslots)
+		return SIZE_MAX;
+	for (size_t i = h & mask; s->cache[i].len; i = (i + 1) & mask) {
+		const struct word_entry *e = &s->cache[i];
+		if (e->hash == h && e->len == len && hash_same_bytes(e->bytes, w, len))
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/* The hash_key() of the term of entry e (of a word of len bytes), not
+ * a stopword. */
+static inline uint32_t entry_term_hash(const struct word_entry *e, size_t len, uint32_t h)
+{
+	uint32_t th;
+
+	if (e->tlen == WORD_SAME)
+		return h;
+	if (!term_hash_kept(len, e->tlen))
+		return hash_key(e->bytes + len, e->tlen);
+	memcpy(&th, e->bytes + len + e->tlen, sizeof th);
+	return th;
+}
+
 /* word_term() through the slot's cache, for a word of hash_key() h.
  * *stop is set for a stopword, else *th is the term's hash_key(). The term
  * returned may lie in the cache: valid until the next call, as *tid: the
@@ -335,29 +365,19 @@ static const char *cached_term(const struct analyzer *an, struct lang_slot *s,
 			       const char *w, size_t len, uint32_t h, size_t *tlen, int *stop,
 			       uint32_t **tid, uint32_t *th)
 {
-	struct word_entry *e = NULL;
+	struct word_entry *e;
 	const char *t;
-	size_t i, room;
+	size_t i = cache_find(s, w, len, h), room;
 
-	for (i = h & (s->nslots - 1); s->nslots && s->cache[i].len; i = (i + 1) & (s->nslots - 1)) {
+	if (i != SIZE_MAX) {
 		e = &s->cache[i];
-		if (e->hash != h || e->len != len || !hash_same_bytes(e->bytes, w, len))
-			continue;
 		*stop = e->tlen == WORD_STOP;
 		if (*stop)
 			return NULL;
 		*tid = &s->tid[i];
-		if (e->tlen == WORD_SAME) {
-			*tlen = len;
-			*th = h;
-			return e->bytes;
-		}
-		*tlen = e->tlen;
-		if (term_hash_kept(len, *tlen))
-			memcpy(th, e->bytes + len + *tlen, sizeof *th);
-		else
-			*th = hash_key(e->bytes + len, *tlen);
-		return e->bytes + len;
+		*th = entry_term_hash(e, len, h);
+		*tlen = e->tlen == WORD_SAME ? len : e->tlen;
+		return e->tlen == WORD_SAME ? e->bytes : e->bytes + len;
 	}
 	*tid = NULL;
 	t = word_term(an, s, w, len, tlen);
@@ -592,23 +612,34 @@ static void found_clear(struct analyzer *an)
 	}
 }
 
-/* Adds w to the count of `term` (of hash_key() h) in the story's bag,
- * where a term not met before goes at the end. */
-static int bag_count(struct analyzer *an, const char *term, size_t len, uint32_t h, float w)
+/* The index in `found` where the probe for a term of hash h stops: the
+ * term's own entry, or the empty one where it would go. */
+static size_t found_slot(const struct analyzer *an, const char *term, size_t len, uint32_t h)
 {
-	struct bag *b = an->bag;
-	size_t i, mask;
+	const struct bag *b = an->bag;
+	size_t i, mask = an->nfound - 1;
 
-	if (found_room(an))
-		return -1;
-	mask = an->nfound - 1;
 	for (i = h & mask; an->found[i]; i = (i + 1) & mask) {
 		size_t k = an->found[i] - 1;
 		if (b->hashes[k] == h && bag_term_len(b, k) == len &&
-		    hash_same_bytes(b->terms.data + b->offsets[k], term, len)) {
-			b->counts[k] += w;
-			return 0;
-		}
+		    hash_same_bytes(b->terms.data + b->offsets[k], term, len))
+			break;
+	}
+	return i;
+}
+
+/* Appends `term` (of hash h, not in the bag) with count w, its entry in
+ * `found` being the empty one at i: out of line, as it copies the term and
+ * may grow the arrays (most of a story's counts find their term). */
+static __attribute__((noinline)) int bag_append(struct analyzer *an, const char *term,
+						size_t len, uint32_t h, float w, size_t i)
+{
+	struct bag *b = an->bag;
+
+	if ((b->n + 1) * 2 > an->nfound) {
+		if (found_room(an))
+			return -1;
+		i = found_slot(an, term, len, h);
 	}
 	if (b->n == b->cap && bag_make_room(b, b->cap * 2))
 		return -1;
@@ -622,6 +653,20 @@ static int bag_count(struct analyzer *an, const char *term, size_t len, uint32_t
 	b->counts[b->n] = w;
 	b->hashes[b->n] = h;
 	an->found[i] = (uint32_t)++b->n;
+	return 0;
+}
+
+/* Adds w to the count of `term` (of hash_key() h) in the story's bag,
+ * where a term not met before goes at the end. `found` has room
+ * (analyze_article() makes it before the first term). */
+static inline int bag_count(struct analyzer *an, const char *term, size_t len, uint32_t h,
+			    float w)
+{
+	size_t i = found_slot(an, term, len, h);
+
+	if (!an->found[i])
+		return bag_append(an, term, len, h, w, i);
+	an->bag->counts[an->found[i] - 1] += w;
 	return 0;
 }
 
@@ -713,6 +758,29 @@ static int emit_word(struct analyzer *an, struct lang_slot *slot, const char *w,
 	return emit_hashed(an, slot, w, len, slot ? hash_key(w, len) : 0, weight);
 }
 
+/* emit_hashed() of an ASCII word; with `plain` (a language slot, the
+ * count by name, no bigrams, no words) a remembered word's outcome is read
+ * from its entry here and its term counted at once: one probe of the cache
+ * and one of the story's terms, where emit_hashed()'s way through the
+ * cache, add_term() and its tests cost as much again. */
+static inline int count_word(struct analyzer *an, struct lang_slot *slot, const char *w,
+			     size_t len, uint32_t h, float weight, int plain)
+{
+	if (plain) {
+		size_t i = cache_find(slot, w, len, h);
+		if (i != SIZE_MAX) {
+			const struct word_entry *e = &slot->cache[i];
+			if (e->tlen == WORD_STOP)
+				return 0;
+			if (e->tlen == WORD_SAME)
+				return bag_count(an, w, len, h, weight);
+			return bag_count(an, e->bytes + len, e->tlen, entry_term_hash(e, len, h),
+					 weight);
+		}
+	}
+	return emit_hashed(an, slot, w, len, h, weight);
+}
+
 /* The bytes of the code point at p[at] (0x80 or more) when it parts words
  * as tokenize() reads it, neither a word character nor CJK (a bad byte
  * reads as U+FFFD, a symbol): curly quotes, dashes. 0 when it does not. */
@@ -777,6 +845,7 @@ static int count_ascii_words(struct analyzer *an, struct lang_slot *slot, const 
 	size_t start = 0, at = 0, wl = 0;
 	uint32_t h = 0, wh = 0;
 	float w = 0.0f;
+	int plain = slot && !an->by_id && !an->want_words && an->opts.bigram_weight <= 0.0f;
 
 	/* one word ahead: its cache entry is asked for while the last one
 	 * counts (one call of next_ascii_word(), so that it is inlined) */
@@ -786,7 +855,7 @@ static int count_ascii_words(struct analyzer *an, struct lang_slot *slot, const 
 			h = hash_key(text + start, n);
 			cache_prefetch(slot, h);
 		}
-		if (wl && emit_hashed(an, slot, text + at, wl, wh, w))
+		if (wl && count_word(an, slot, text + at, wl, wh, w, plain))
 			return -1;
 		if (!n)
 			return 0;
@@ -1249,6 +1318,10 @@ int analyze_article(struct analyzer *an, const struct article *a, struct bag *ou
 	if (bag_reset(out, BAG_TERMS))
 		return -1;
 	an->bag = out;
+	if (found_room(an)) {
+		an->bag = NULL;
+		return -1;
+	}
 	rc = body_of(a, &an->body) ||
 	     analyze_text(an, lang, a->title, an->opts.title_weight, 0) ||
 	     analyze_text(an, lang, an->body.data, 1.0f, 1) ||

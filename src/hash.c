@@ -23,39 +23,6 @@ uint32_t hash_bytes(const void *data, size_t len)
 	return h;
 }
 
-static uint64_t load64(const unsigned char *p)
-{
-	uint64_t v;
-
-	memcpy(&v, p, 8);
-	return v;
-}
-
-static uint64_t load32(const unsigned char *p)
-{
-	uint32_t v;
-
-	memcpy(&v, p, 4);
-	return v;
-}
-
-uint32_t hash_key(const void *data, size_t len)
-{
-	const unsigned char *p = data;
-	uint64_t h = 0x9e3779b97f4a7c15ULL * (len + 1), v = 0;
-	size_t n = len;
-
-	for (; n > 8; n -= 8, p += 8)
-		h = (h ^ load64(p)) * 0xff51afd7ed558ccdULL;
-	/* the last 1 to 8 bytes, as two loads that may overlap */
-	if (n >= 4)
-		v = load32(p) | load32(p + n - 4) << 32;
-	else if (n)
-		v = p[0] | (uint64_t)p[n / 2] << 8 | (uint64_t)p[n - 1] << 16;
-	h = hash_mix64(h ^ v);
-	return (uint32_t)(h ^ h >> 32);
-}
-
 void strmap_init(struct strmap *m)
 {
 	memset(m, 0, sizeof *m);
