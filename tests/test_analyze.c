@@ -1440,6 +1440,56 @@ static void test_other_text_gives_the_terms_of_code_points(void **state)
 	free(r);
 }
 
+/* A word's end is found sixteen bytes at a time (analyze.c, word_end()):
+ * every byte value right after words of 1 to 44 letters and digits (upper
+ * case too), at every offset from a sixteen-byte boundary and from the
+ * text's end, must end the word as the reference reads code points. */
+static void test_words_end_at_every_byte_and_offset(void **state)
+{
+	static const char letters[] = "aBcdEfghIjklMnopQrstUvwxYz0123456789AbCdEfGhIj";
+	struct analyze_options o;
+	struct analyzer *an;
+	struct article a;
+	struct bag b;
+	struct ref_bag *r = malloc(sizeof *r);
+	char text[128];
+
+	(void)state;
+	assert_non_null(r);
+	analyze_options_default(&o);
+	o.stem = 0;
+	o.stopwords = 0;
+	an = analyzer_new(&o);
+	assert_non_null(an);
+	bag_init(&b);
+	for (int byte = 1; byte < 256; byte++)
+		for (size_t lead = 0; lead < 17; lead++)
+			for (size_t k = 1; k <= 44; k += 1 + (lead % 3)) {
+				size_t n = 0;
+				memset(text, ' ', lead);
+				n = lead;
+				memcpy(text + n, letters, k);
+				n += k;
+				text[n++] = (char)byte;
+				if (lead % 2) /* the word at the text's end, or before more */
+					n += (size_t)sprintf(text + n, "%s", "qz more words");
+				text[n] = '\0';
+				memset(&a, 0, sizeof a);
+				a.lang = byte % 2 ? "en" : NULL;
+				a.text = text;
+				assert_int_equal(analyze_article(an, &a, &b), 0);
+				ref_tokenize(text, o.lead_weight, r);
+				assert_int_equal(b.n, r->n);
+				for (size_t i = 0; i < b.n; i++) {
+					assert_string_equal(term_at(&b, i), r->term[i]);
+					assert_true(b.counts[i] == r->count[i]);
+				}
+			}
+	bag_free(&b);
+	analyzer_free(an);
+	free(r);
+}
+
 /* A bag from the analysis carries each term's hash_key(), its terms one
  * after another (what the model builder reads instead of hashing them),
  * counted by name or by id, and in a bag reused from one filled otherwise. */
@@ -1697,6 +1747,7 @@ int main(void)
 		cmocka_unit_test(test_ascii_folds_at_every_offset),
 		cmocka_unit_test(test_ascii_runs_in_other_text_split_as_ascii_text),
 		cmocka_unit_test(test_other_text_gives_the_terms_of_code_points),
+		cmocka_unit_test(test_words_end_at_every_byte_and_offset),
 		cmocka_unit_test(test_bag_carries_each_terms_hash),
 		cmocka_unit_test(test_stopword_languages_agree_with_each_list),
 	};
