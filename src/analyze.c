@@ -1568,9 +1568,7 @@ size_t analyze_next_word(const unsigned char *s, size_t len, size_t *i, size_t *
 		if (at == len)
 			break;
 		for (;;) {
-			size_t run = at; /* ASCII letters and digits, at once */
-			while (run < len && is_ascii_word(s[run]))
-				run++;
+			size_t run = word_end(s, at, len); /* ASCII letters and digits */
 			if (run > at && from == SIZE_MAX)
 				from = at;
 			at = run;

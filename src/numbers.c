@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include <utf8proc.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "analyze.h"
 #include "hash.h"
@@ -48,11 +51,11 @@ static void bloom_add(uint32_t *bloom, uint32_t h)
 	bloom[b / 32] |= 1u << (b % 32);
 }
 
-static int bloom_has(const uint32_t *bloom, uint32_t h)
+static unsigned bloom_has(const uint32_t *bloom, uint32_t h)
 {
 	unsigned a = h & 511u, b = (h >> 9) & 511u;
 
-	return (bloom[a / 32] >> (a % 32) & 1u) && (bloom[b / 32] >> (b % 32) & 1u);
+	return (bloom[a / 32] >> (a % 32)) & (bloom[b / 32] >> (b % 32)) & 1u;
 }
 
 static void lead_add(uint32_t *lead, uint32_t h)
@@ -100,15 +103,27 @@ static void add_number(uint32_t *sig, const unsigned char *w, size_t len, int le
 }
 
 /* The first byte of p[i .. len) that is an ASCII digit or not ASCII (len
- * when none): past the lead only those can start a number. Eight bytes are
- * tested at a time (a text is mostly letters and spaces): with the high
- * bits cleared no byte's sum carries into the next, so y + (0x80 - '0')
- * sets a byte's high bit from '0' up and y + (0x7f - '9') from past '9'.
- * A hit is then found byte by byte. */
+ * when none): past the lead only those can start a number. Sixteen bytes
+ * are tested at a time with SSE2 (a text is mostly letters and spaces), the
+ * rest eight at a time: with the high bits cleared no byte's sum carries
+ * into the next, so y + (0x80 - '0') sets a byte's high bit from '0' up and
+ * y + (0x7f - '9') from past '9'. A hit is then found byte by byte. */
 static size_t next_candidate(const unsigned char *p, size_t i, size_t len)
 {
 	const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 
+#if defined(__SSE2__)
+	/* sixteen bytes at a time, to the exact byte: b - '0' is at most 9
+	 * for a digit; the sign bit marks a byte of 0x80 or more */
+	for (; i + 16 <= len; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + i));
+		__m128i d = _mm_sub_epi8(v, _mm_set1_epi8('0'));
+		__m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(d, _mm_set1_epi8(9)), d);
+		unsigned hit = (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, v));
+		if (hit)
+			return i + (size_t)__builtin_ctz(hit);
+	}
+#endif
 	for (; i + 8 <= len; i += 8) {
 		uint64_t v, y;
 		memcpy(&v, p + i, 8);
@@ -185,20 +200,26 @@ unsigned numbers_lead_count(const uint32_t *sig)
 	return n;
 }
 
-/* Lead numbers of a that b's filter lacks. */
-static unsigned unstated(const uint32_t *a, const uint32_t *b)
+/* Lead numbers of a that b's filter lacks, and (in *n) how many a has:
+ * one loop to a's first empty slot where a count of the lead's numbers
+ * was another (the policy asks this of some 450,000 pairs on real text,
+ * and each loop's exit is a mispredicted branch). */
+static unsigned unstated(const uint32_t *a, const uint32_t *b, unsigned *n)
 {
-	unsigned k = 0;
+	unsigned k = 0, i = 0;
 
-	for (int i = 0; i < NUMBERS_LEAD && a[i]; i++)
+	for (; i < NUMBERS_LEAD && a[i]; i++)
 		k += !bloom_has(b + NUMBERS_LEAD, a[i]);
+	*n = i;
 	return k;
 }
 
 float numbers_disagreement(const uint32_t *a, const uint32_t *b)
 {
+	unsigned na, nb, k;
+
 	if (!a || !b)
 		return 0.0f;
-	return (float)(unstated(a, b) + unstated(b, a)) /
-	       (float)(numbers_lead_count(a) + numbers_lead_count(b) + 2);
+	k = unstated(a, b, &na) + unstated(b, a, &nb);
+	return (float)k / (float)(na + nb + 2);
 }
