@@ -34,7 +34,6 @@ void strmap_free(struct strmap *m)
 		free(m->blocks[i]);
 	free(m->blocks);
 	free(m->slots);
-	free(m->keys);
 	free(m->info);
 	strmap_init(m);
 }
@@ -95,7 +94,7 @@ static int64_t find_hashed(const struct strmap *m, const char *key, size_t len, 
 	for (i = h & (m->nslots - 1); m->slots[i]; i = (i + 1) & (m->nslots - 1)) {
 		uint32_t id = m->slots[i] - 1;
 		if (m->info[id].hash == h && m->info[id].len == len &&
-		    hash_same_bytes(m->keys[id], key, len))
+		    hash_same_bytes(m->info[id].key, key, len))
 			return id;
 	}
 	return -1;
@@ -161,12 +160,7 @@ int64_t strmap_intern_hashed(struct strmap *m, const char *key, size_t len, uint
 		return -1;
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? m->cap * 2 : 1024;
-		char **keys = realloc(m->keys, cap * sizeof *keys);
-		struct strmap_info *info;
-		if (!keys)
-			return -1;
-		m->keys = keys;
-		info = realloc(m->info, cap * sizeof *info);
+		struct strmap_info *info = realloc(m->info, cap * sizeof *info);
 		if (!info)
 			return -1;
 		m->info = info;
@@ -175,7 +169,7 @@ int64_t strmap_intern_hashed(struct strmap *m, const char *key, size_t len, uint
 	copy = strmap_store(m, key, len);
 	if (!copy)
 		return -1;
-	m->keys[m->n] = copy;
+	m->info[m->n].key = copy;
 	m->info[m->n].hash = h;
 	m->info[m->n].len = (uint32_t)len;
 	for (i = h & (m->nslots - 1); m->slots[i]; i = (i + 1) & (m->nslots - 1))

@@ -13,18 +13,19 @@
 #include <stdint.h>
 #include <string.h>
 
-/* A key's hash_key() and length, side by side: a probe that meets a key
- * of the hash sought compares lengths, then the bytes inline, where a
- * memcmp() call and a test of the stored key's end were. */
+/* A key, its hash_key() and its length, side by side: a probe that meets
+ * a key of the hash sought compares lengths, then the bytes inline, where a
+ * memcmp() call and a test of the stored key's end were; it reads one
+ * record, not a hash and a pointer from two arrays. */
 struct strmap_info {
+	char *key; /* NUL-terminated */
 	uint32_t hash, len;
 };
 
 struct strmap {
 	uint32_t *slots;  /* id + 1, 0 = empty */
 	size_t nslots;    /* power of two */
-	char **keys;      /* id -> NUL-terminated key */
-	struct strmap_info *info; /* id -> its hash and length */
+	struct strmap_info *info; /* id -> its key, hash and length */
 	size_t n, cap;
 	char *block;      /* current key storage block */
 	size_t block_used, block_cap;
@@ -48,7 +49,7 @@ int64_t strmap_find(const struct strmap *m, const char *key, size_t len);
 
 static inline const char *strmap_key(const struct strmap *m, uint32_t id)
 {
-	return m->keys[id];
+	return m->info[id].key;
 }
 
 /* The length of key id, and its hash_key(). */
@@ -65,6 +66,44 @@ static inline uint32_t strmap_key_hash(const struct strmap *m, uint32_t id)
 /* strmap_intern() for a key whose hash_key() the caller has already:
  * h must be hash_key(key, len). */
 int64_t strmap_intern_hashed(struct strmap *m, const char *key, size_t len, uint32_t h);
+
+/* A look-up of a key of hash h reads, one after the other, its slot, the
+ * record the slot names and the key's bytes: each may be a cache miss. A
+ * caller that knows its next keys' hashes asks for them in three steps,
+ * each a few keys ahead of the next (the slot; once it is in cache, the
+ * record; then the bytes), so that the misses overlap. Hints only. */
+static inline void strmap_prefetch(const void *p)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	/* GCC 12 drops a __builtin_prefetch() whose address is loaded just
+	 * before (as here) when it inlines these helpers: checked in the asm */
+	__asm__ volatile("prefetcht0 %0" : : "m"(*(const char *)p));
+#else
+	__builtin_prefetch(p);
+#endif
+}
+
+static inline void strmap_prefetch_slot(const struct strmap *m, uint32_t h)
+{
+	if (m->nslots)
+		strmap_prefetch(&m->slots[h & (m->nslots - 1)]);
+}
+
+static inline void strmap_prefetch_record(const struct strmap *m, uint32_t h)
+{
+	uint32_t s = m->nslots ? m->slots[h & (m->nslots - 1)] : 0;
+
+	if (s)
+		strmap_prefetch(&m->info[s - 1]);
+}
+
+static inline void strmap_prefetch_key(const struct strmap *m, uint32_t h)
+{
+	uint32_t s = m->nslots ? m->slots[h & (m->nslots - 1)] : 0;
+
+	if (s)
+		strmap_prefetch(m->info[s - 1].key);
+}
 
 /* FNV-1a, 32 bits: the hash behind signatures that are stored and compared
  * (lead and number signatures, policy.h's words), so it never changes. */

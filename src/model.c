@@ -490,6 +490,23 @@ static uint64_t add_string(struct buf *s, const char *v)
 	return off;
 }
 
+/* How far ahead of the term it interns the builder asks for the memory
+ * of a later term's look-up (strmap_prefetch_slot() and the two after it). */
+#define AHEAD_SLOT 24
+#define AHEAD_RECORD 12
+#define AHEAD_KEY 4
+
+/* The look-ups of the bag's terms after term i, asked for ahead. */
+static void prefetch_terms(const struct strmap *vocab, const struct bag *terms, size_t i)
+{
+	if (i + AHEAD_SLOT < terms->n)
+		strmap_prefetch_slot(vocab, terms->hashes[i + AHEAD_SLOT]);
+	if (i + AHEAD_RECORD < terms->n)
+		strmap_prefetch_record(vocab, terms->hashes[i + AHEAD_RECORD]);
+	if (i + AHEAD_KEY < terms->n)
+		strmap_prefetch_key(vocab, terms->hashes[i + AHEAD_KEY]);
+}
+
 /* model_builder_add() with the story's field values, lead signature and
  * number signature. */
 static int builder_add(struct model_builder *b, const struct article *a,
@@ -537,6 +554,8 @@ static int builder_add(struct model_builder *b, const struct article *a,
 	for (size_t i = 0; i < terms->n; i++) {
 		const char *t = terms->terms.data + terms->offsets[i];
 		size_t before = b->vocab.n;
+		if (terms->hashes)
+			prefetch_terms(&b->vocab, terms, i);
 		int64_t id = terms->hashes ? strmap_intern_hashed(&b->vocab, t, bag_term_len(terms, i),
 								  terms->hashes[i])
 					   : strmap_intern(&b->vocab, t, strlen(t));
