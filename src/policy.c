@@ -722,6 +722,18 @@ static int build_title_words(const struct model *m, int jobs, struct title_words
 	return 0;
 }
 
+/* A function compiled for AVX2 and the baseline on x86-64, the loader
+ * picking one (as semantic.c's products): link_matrix()'s lanes, and
+ * collapse_twins()'s bit counts (bits_set() becomes popcnt there). */
+#if defined(__x86_64__) && defined(__has_attribute)
+#if __has_attribute(target_clones)
+#define POLICY_CLONES __attribute__((target_clones("avx2", "default")))
+#endif
+#endif
+#ifndef POLICY_CLONES
+#define POLICY_CLONES
+#endif
+
 /* The bits set in x, inline: the baseline x86-64 build has no popcnt
  * instruction, and __builtin_popcountll() calls libgcc (21 instructions
  * and a call, twice for each of the twin rule's pairs). */
@@ -738,7 +750,8 @@ static inline int bits_set(uint64_t x)
  * bits, so they share at most the slots whose bits agree. Exact, as
  * words_ruled_out(); a pair with an unknown signature is left to
  * policy_lead_twins() (never twins there). */
-static int lead_ruled_out(const struct title_words *tw, uint32_t a, uint32_t b)
+static inline __attribute__((always_inline)) int
+lead_ruled_out(const struct title_words *tw, uint32_t a, uint32_t b)
 {
 	const uint64_t *x = tw->slot_bits[a], *y = tw->slot_bits[b];
 	int agree;
@@ -755,22 +768,38 @@ static int lead_ruled_out(const struct title_words *tw, uint32_t a, uint32_t b)
  * within A, |S| - |bits(S)| <= |A| - |bits(A)|), and the overlap grows
  * with the words shared. Exact: it rules out only pairs words_twins()
  * turns down, most pairs the twin rule looks at, for an AND and a count. */
-static int words_ruled_out(const struct title_words *tw, uint32_t a, uint32_t b)
+static inline __attribute__((always_inline)) int
+words_ruled_out(const struct title_words *tw, uint32_t a, uint32_t b)
 {
 	uint32_t na = tw->start[a + 1] - tw->start[a], nb = tw->start[b + 1] - tw->start[b];
-	uint32_t most = (uint32_t)bits_set(tw->bits[a] & tw->bits[b]) +
-			(tw->shared[a] < tw->shared[b] ? tw->shared[a] : tw->shared[b]);
+	uint32_t most;
 
+	if (!na || !nb)
+		return 1;
+	/* words_twins()'s test of the sizes first: it turns down most pairs
+	 * without the bits' count */
+	if (na != nb && (na < 3 || nb < 3 ||
+			 (double)(na < nb ? na : nb) / (double)(na < nb ? nb : na) <
+				 POLICY_TWIN_OVERLAP))
+		return 1;
+	most = (uint32_t)bits_set(tw->bits[a] & tw->bits[b]) +
+	       (tw->shared[a] < tw->shared[b] ? tw->shared[a] : tw->shared[b]);
 	if (most > na)
 		most = na;
 	if (most > nb)
 		most = nb;
-	if (!na || !nb)
-		return 1;
 	if (most == na && most == nb)
 		return 0;
 	return na < 3 || nb < 3 ||
 	       (double)most / (double)(na + nb - most) < POLICY_TWIN_OVERLAP;
+}
+
+/* Whether a and b may be twins by the bounds alone (is_twin() holds only
+ * then): inlined into collapse_twins(), where it counts bits by popcnt. */
+static inline __attribute__((always_inline)) int
+twin_possible(const struct title_words *tw, uint32_t a, uint32_t b)
+{
+	return !words_ruled_out(tw, a, b) || (tw->lead_sig && !lead_ruled_out(tw, a, b));
 }
 
 static int is_twin(const struct title_words *tw, uint32_t a, uint32_t b)
@@ -787,15 +816,17 @@ static int is_twin(const struct title_words *tw, uint32_t a, uint32_t b)
  * collapse to one, the newest, in the best place of the two; returns how
  * many stay. After the near-duplicate rule, which may have put a newer
  * copy in an item's place. */
-static size_t collapse_twins(struct related_lists *out, const struct doc_info *di,
-			     const struct title_words *tw, uint32_t d,
-			     struct related_item *work, float *wt, size_t nw)
+POLICY_CLONES static size_t collapse_twins(struct related_lists *out,
+					    const struct doc_info *di,
+					    const struct title_words *tw, uint32_t d,
+					    struct related_item *work, float *wt, size_t nw)
 {
 	size_t k = 0;
 
 	for (size_t i = 0; i < nw; i++) {
 		size_t j = 0;
-		while (j < k && !is_twin(tw, work[j].doc, work[i].doc))
+		while (j < k && !(twin_possible(tw, work[j].doc, work[i].doc) &&
+				  is_twin(tw, work[j].doc, work[i].doc)))
 			j++;
 		if (j == k) {
 			wt[k] = wt[i];
@@ -1120,18 +1151,9 @@ static uint32_t group_root(uint32_t *parent, uint32_t i)
 #define LINK_LANES 8
 typedef float link_lanes __attribute__((vector_size(LINK_LANES * sizeof(float))));
 
-/* link_matrix() is compiled for AVX2 and the baseline on x86-64, and the
- * loader picks one (as semantic.c's products). Both give the same bits:
- * each lane is multiplied and added on its own, and C17 mode does not
- * contract a * b + c into FMA. */
-#if defined(__x86_64__) && defined(__has_attribute)
-#if __has_attribute(target_clones)
-#define LINK_CLONES __attribute__((target_clones("avx2", "default")))
-#endif
-#endif
-#ifndef LINK_CLONES
-#define LINK_CLONES
-#endif
+/* link_matrix() is compiled for AVX2 and the baseline (POLICY_CLONES).
+ * Both give the same bits: each lane is multiplied and added on its own,
+ * and C17 mode does not contract a * b + c into FMA. */
 
 /* Pairs' cosines link_matrix() keeps from earlier lists, one per thread:
  * LINK_CACHE slots, a pair's slot fixed by its two stories, a new pair
@@ -1267,7 +1289,7 @@ static uint32_t link_known(const struct related_item *work, size_t nw,
  * the later item's row, LINK_LANES earlier items spread at a time. The
  * event, the groups and the cluster see the same floats as from dot
  * products. */
-LINK_CLONES static void link_matrix(const struct model *m, const struct related_item *work,
+POLICY_CLONES static void link_matrix(const struct model *m, const struct related_item *work,
 				    size_t nw, const unsigned char *sel, struct link_scratch *ls,
 				    float *cosine)
 {
