@@ -1261,7 +1261,8 @@ struct link_scratch {
 	link_lanes *spread;
 	uint32_t *pos;
 	struct link_pair *cache;
-	uint32_t *left;
+	uint32_t *left, *open;
+	unsigned char *taken;
 	const struct rank_lists *cand;
 	const float *tfidf;
 };
@@ -1317,13 +1318,13 @@ static inline void link_cosines(const struct model *m, uint32_t d, const link_la
  * without a sum: from the near-duplicate graph when one story is the
  * other's candidate (two thirds of the pairs on real text, half at
  * realistic 20,000), else from an earlier list (ls->cache); the others
- * are NAN in cosine[i * nw + j]. Lists in ls->left the items i with such
- * a pair; returns how many. */
-static uint32_t link_known(const struct related_item *work, size_t nw,
-			   const unsigned char *sel, struct link_scratch *ls, float *cosine)
+ * are NAN in cosine[i * nw + j], and ls->open[i] counts them for each i
+ * (with i first or second). Returns how many there are. */
+static size_t link_known(const struct related_item *work, size_t nw,
+			 const unsigned char *sel, struct link_scratch *ls, float *cosine)
 {
 	const struct rank_lists *cand = ls->cand;
-	uint32_t nl = 0;
+	size_t open = 0;
 
 	for (size_t i = 0; i < nw; i++) {
 		if (!sel[i])
@@ -1342,8 +1343,9 @@ static uint32_t link_known(const struct related_item *work, size_t nw,
 					ls->tfidf[(size_t)x * cand->depth + k];
 		}
 	}
+	for (size_t i = 0; i < nw; i++)
+		ls->open[i] = 0;
 	for (size_t i = 0; i < nw; i++) {
-		int open = 0;
 		if (!sel[i])
 			continue;
 		ls->pos[work[i].doc] = 0;
@@ -1353,13 +1355,57 @@ static uint32_t link_known(const struct related_item *work, size_t nw,
 			if (!sel[j] || !isnan(cosine[i * nw + j]))
 				continue;
 			e = link_slot(ls, key);
-			if (e->key == key)
+			if (e->key == key) {
 				cosine[i * nw + j] = e->cosine;
-			else
-				open = 1;
+			} else {
+				ls->open[i]++;
+				ls->open[j]++;
+				open++;
+			}
 		}
-		if (open)
-			ls->left[nl++] = (uint32_t)i;
+	}
+	return open;
+}
+
+/* Whether the cosine of items i and j (i != j) is still to be summed. */
+static int link_open(const float *cosine, size_t nw, size_t i, size_t j)
+{
+	return isnan(cosine[(i < j ? i : j) * nw + (i < j ? j : i)]);
+}
+
+/* The items link_matrix() spreads, into ls->left (returns how many): a
+ * cover of the `open` pairs left by link_known() (each has an item in it),
+ * chosen greedily by open pairs per entry of the item's row, the other
+ * items read against them. Spreading costs two passes over a row (the
+ * weights, then zeros) and reading one, and every earlier item of an open
+ * pair was spread before: on real text 12.9 M entries spread and cleared
+ * and 7.0 M read, against 5.5 M and at most 9.2 M with the cover. Any cover
+ * gives the same floats (a pair's cosine is the same sum from either
+ * side). */
+static uint32_t link_cover(const struct model *m, const struct related_item *work, size_t nw,
+			   const unsigned char *sel, const float *cosine, size_t open,
+			   struct link_scratch *ls)
+{
+	uint32_t nl = 0;
+
+	for (size_t i = 0; i < nw; i++)
+		ls->taken[i] = 0;
+	while (open) {
+		size_t b = nw;
+		for (size_t i = 0; i < nw; i++)
+			if (ls->open[i] &&
+			    (b == nw || (uint64_t)ls->open[i] * (row_length(m, work[b].doc) + 1) >
+						(uint64_t)ls->open[b] * (row_length(m, work[i].doc) + 1)))
+				b = i;
+		ls->taken[b] = 1;
+		ls->left[nl++] = (uint32_t)b;
+		/* b's open pairs are covered: the other items' counts drop */
+		for (size_t j = 0; j < nw; j++)
+			if (j != b && sel[j] && !ls->taken[j] && link_open(cosine, nw, b, j)) {
+				ls->open[j]--;
+				open--;
+			}
+		ls->open[b] = 0;
 	}
 	return nl;
 }
@@ -1378,26 +1424,27 @@ POLICY_CLONES static void link_matrix(const struct model *m, const struct relate
 				    float *cosine)
 {
 	const uint32_t *left = ls->left;
-	uint32_t nl = link_known(work, nw, sel, ls, cosine);
+	uint32_t nl = link_cover(m, work, nw, sel, cosine, link_known(work, nw, sel, ls, cosine),
+				 ls);
 
 	for (uint32_t p0 = 0; p0 < nl; p0 += LINK_LANES) {
 		uint32_t lanes = nl - p0 < LINK_LANES ? nl - p0 : LINK_LANES;
 		for (uint32_t l = 0; l < lanes; l++)
 			link_spread(m, work[left[p0 + l]].doc, ls->spread, l, 0);
-		for (size_t j = left[p0] + 1; j < nw; j++) {
+		for (size_t j = 0; j < nw; j++) {
 			float c[LINK_LANES];
 			uint32_t l = 0;
 			/* the first lane whose pair with j is still open */
-			while (l < lanes && !(left[p0 + l] < j && isnan(cosine[left[p0 + l] * nw + j])))
+			while (l < lanes && !(left[p0 + l] != j && link_open(cosine, nw, left[p0 + l], j)))
 				l++;
 			if (!sel[j] || l == lanes)
 				continue;
 			link_cosines(m, work[j].doc, ls->spread, c);
 			for (; l < lanes; l++) {
-				size_t i = left[p0 + l];
+				size_t i = left[p0 + l], lo = i < j ? i : j, hi = i < j ? j : i;
 				uint64_t key = link_key(work[i].doc, work[j].doc);
-				if (i < j && isnan(cosine[i * nw + j])) {
-					cosine[i * nw + j] = c[l];
+				if (i != j && isnan(cosine[lo * nw + hi])) {
+					cosine[lo * nw + hi] = c[l];
 					*link_slot(ls, key) = (struct link_pair){ key, c[l] };
 				}
 			}
@@ -1899,6 +1946,8 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 		if (s->link.spread)
 			memset(s->link.spread, 0, terms * sizeof *s->link.spread);
 		s->link.left = malloc(depth * sizeof *s->link.left);
+		s->link.open = malloc(depth * sizeof *s->link.open);
+		s->link.taken = malloc(depth);
 		s->link.pos = calloc((size_t)r->m->n_docs + 1, sizeof *s->link.pos);
 		s->link.cache = calloc(LINK_CACHE, sizeof *s->link.cache);
 		s->link.cand = r->cand;
@@ -1909,7 +1958,8 @@ static int scratch_alloc(struct policy_run *r, struct policy_scratch *s)
 	}
 	return s->work && s->ct && s->wt && s->p && s->acc && s->g && s->pass && s->in &&
 	       (s->dense || !need_dense) &&
-	       ((s->link.spread && s->link.pos && s->link.cache && s->link.left) || !r->cutoff)
+	       ((s->link.spread && s->link.pos && s->link.cache && s->link.left && s->link.open &&
+		 s->link.taken) || !r->cutoff)
 		       ? 0 : -1;
 }
 
@@ -1928,6 +1978,8 @@ static void scratch_free(struct policy_scratch *s)
 	free(s->link.spread);
 	free(s->link.pos);
 	free(s->link.left);
+	free(s->link.open);
+	free(s->link.taken);
 	free(s->link.cache);
 	free(s->dense);
 	memset(s, 0, sizeof *s);
