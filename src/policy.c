@@ -2028,6 +2028,25 @@ static void policy_story(void *arg, int worker, size_t story)
 		candidate_tfidf(m, d, c, cand->count[d], s->dense, ct);
 		cosine = ct;
 	}
+	/* what the rules read of each candidate, asked for at once: a random
+	 * story's, a cache miss for each array otherwise */
+	for (uint32_t i = 0; i < cand->count[d]; i++) {
+		uint32_t x = c[i].doc;
+		__builtin_prefetch(di->time + x);
+		if (dedup)
+			__builtin_prefetch(dg->start + x);
+		if (twins) {
+			__builtin_prefetch(tw->start + x);
+			__builtin_prefetch(tw->bits + x);
+			if (tw->lead_sig)
+				__builtin_prefetch(tw->slot_bits[x]);
+		}
+		if (cutoff) {
+			__builtin_prefetch(ns->bits + x);
+			if (m->numbers)
+				__builtin_prefetch(m->numbers + (size_t)x * NUMBERS_SLOTS);
+		}
+	}
 	for (uint32_t i = 0; i < cand->count[d]; i++) {
 		uint32_t x = c[i].doc;
 		double apart = days_apart(di, d, x);
