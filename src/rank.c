@@ -1231,24 +1231,21 @@ static void keep_row(const struct model *m, uint32_t d, unsigned char *keep)
 }
 
 /* RANK_BY_COST: exact_doc[d] for each story ranked (malloc'd, [n_docs]),
- * and in `keep` (when not NULL) each term an exact story holds. */
+ * each story on its own (exact_cheaper()). */
 static unsigned char *plan_stories(const struct model *m, const struct postings *p,
-				   const struct rank_options *o, size_t first, size_t count,
-				   unsigned char *keep)
+				   const struct rank_options *o, size_t first, size_t count)
 {
 	unsigned char *exact = calloc(m->n_docs ? m->n_docs : 1, 1);
 	struct neighbor *terms = malloc(((size_t)m->n_terms + 1) * sizeof *terms);
 
-	if (!exact || !terms) {
+	if (exact && terms)
+		for (size_t k = 0; k < count; k++) {
+			uint32_t d = job_story(o, first, k);
+			exact[d] = (unsigned char)exact_cheaper(m, p, o, d, terms);
+		}
+	else {
 		free(exact);
-		free(terms);
-		return NULL;
-	}
-	for (size_t k = 0; k < count; k++) {
-		uint32_t d = job_story(o, first, k);
-		exact[d] = (unsigned char)exact_cheaper(m, p, o, d, terms);
-		if (exact[d] && keep)
-			keep_row(m, d, keep);
+		exact = NULL;
 	}
 	free(terms);
 	return exact;
@@ -2072,13 +2069,194 @@ static void mirror_free(struct mirror *mr)
 	free(mr);
 }
 
-/* What mirroring may add to the ranking's memory: a mirrored story's
- * bins (2 cap neighbours a thread) and its row's two ranks (8 bytes a
- * term), taken from the first story on until this many bytes, then the
- * lists of the others before the last (8 bytes a posting): when those
- * would go beyond it, nothing is mirrored. A million stories ranked
- * exactly with a pool of 100 would take 1.6 GB of bins a thread. */
+/* What mirroring may add to the ranking's memory (plan_mirror()): a
+ * mirrored story's bins (2 cap neighbours a thread) and its row's two
+ * ranks (8 bytes a term), taken from the first story on until one
+ * thread's bins and the ranks reach this many bytes, then the lists of
+ * the others before the last (8 bytes a posting): when those would go
+ * beyond it, nothing is mirrored. Counted with one thread's bins so that
+ * which stories can be mirrored, and so the plan that prices them
+ * (plan_mirrored()), does not depend on the thread count; each further
+ * thread adds its bins. A million stories ranked exactly with a pool of
+ * 100 would take 1.6 GB of bins a thread. */
 #define MIRROR_BUDGET ((size_t)64 << 20)
+
+/* The bytes mirroring story d takes of MIRROR_BUDGET. */
+static size_t mirror_bytes(const struct model *m, uint32_t d, size_t cap)
+{
+	return 2 * cap * sizeof(struct neighbor) +
+	       (m->row[d + 1] - m->row[d]) * 2 * sizeof(uint32_t);
+}
+
+/* A posting of a story not mirrored, read by a mirrored pass from the
+ * copied lists (mr->below: 8 bytes, not 6, its story marked or swept),
+ * against one of the lists. */
+#define BELOW_COST (8.0 / 6.0)
+
+/* The cost (as cost_exact()) of a posting a mirrored pass adds, and of a
+ * story it touches. */
+#define MIRRORED_POSTING 1.1
+#define MIRRORED_TOUCHED 4.6
+
+/* The cost (as cost_exact()) of a story ranked exactly with its pairs
+ * summed once (candidates_mirrored()): it adds the postings of the
+ * stories after it, and of those before it that are not mirrored. */
+static double cost_mirrored(uint64_t after, uint64_t below, uint32_t n_docs)
+{
+	uint64_t touched = after + below;
+
+	return MIRRORED_POSTING * ((double)after + BELOW_COST * (double)below) +
+	       MIRRORED_TOUCHED * (double)(touched < n_docs ? touched : n_docs);
+}
+
+/* exact_doc[d] of a story ranked exactly whose pairs are summed once
+ * (plan_mirrored()); 1: ranked exactly, not mirrored. */
+#define PLAN_MIRRORED 2
+
+/* State of plan_mirrored(): per term, the stories before the one looked
+ * at that hold it (held) and those of them mirrored (held_m); per story
+ * its costs ranked exactly alone and approximately (NAN until known), and
+ * whether it is mirrored. */
+struct mirror_plan {
+	uint32_t *held, *held_m;
+	float *exact, *approx;
+	unsigned char *mirrored;
+};
+
+/* Story d's cost ranked on its own (not mirrored): the cheaper of
+ * exactly and approximately (story_costs(), kept in mp). */
+static double cost_alone(const struct model *m, const struct postings *p,
+			 const struct rank_options *o, struct mirror_plan *mp, uint32_t d,
+			 struct neighbor *terms)
+{
+	if (isnan(mp->approx[d])) {
+		double ce, ca;
+		story_costs(m, p, o, d, terms, &ce, &ca);
+		mp->exact[d] = (float)ce;
+		mp->approx[d] = (float)ca;
+	}
+	return mp->exact[d] < mp->approx[d] ? mp->exact[d] : mp->approx[d];
+}
+
+/* Story d's terms' postings of the stories after it (*after) and of
+ * those before it not mirrored (*below), with the others as mp says. */
+static void mirror_counts(const struct model *m, const struct postings *p,
+			  const struct mirror_plan *mp, uint32_t d, uint64_t *after,
+			  uint64_t *below)
+{
+	*after = *below = 0;
+	for (uint32_t k = 0; k < m->n_blocks; k++)
+		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++) {
+			size_t t = ((size_t)k << MODEL_BLOCK_BITS) | m->term_lo[i];
+			*after += p->len[t] - mp->held[t] - 1;
+			*below += mp->held[t] - mp->held_m[t];
+		}
+}
+
+/* Whether plan_mirror() can mirror story d: not a near-duplicates' group's. */
+static int mirrorable(const struct twins *tw, uint32_t d)
+{
+	return !tw || (tw->rep[d] == d && tw->first[d] == TWIN_NONE);
+}
+
+/* Adds story d to mp's counts of the stories before the next one. */
+static void count_held(const struct model *m, struct mirror_plan *mp, uint32_t d)
+{
+	for (uint32_t k = 0; k < m->n_blocks; k++)
+		for (uint64_t i = model_run_begin(m, d, k), e = model_run_end(m, d, k); i < e; i++) {
+			size_t t = ((size_t)k << MODEL_BLOCK_BITS) | m->term_lo[i];
+			mp->held[t]++;
+			mp->held_m[t] += mp->mirrored[d];
+		}
+}
+
+/* The predicted cost of stories [first, end) ranked as mp says: a
+ * mirrored story adds the postings of every story after it and, at
+ * BELOW_COST, of those before it not mirrored (cost_mirrored()); the
+ * others cost what they do on their own (cost_alone()). *alone gets what
+ * all would cost on their own. */
+static double plan_cost(const struct model *m, const struct postings *p,
+			const struct rank_options *o, size_t first, size_t end,
+			struct mirror_plan *mp, struct neighbor *terms, double *alone)
+{
+	double cost = 0.0;
+
+	*alone = 0.0;
+	memset(mp->held, 0, ((size_t)m->n_terms + 1) * sizeof *mp->held);
+	memset(mp->held_m, 0, ((size_t)m->n_terms + 1) * sizeof *mp->held_m);
+	for (uint32_t d = 0; d < end; d++) {
+		if (d >= first) {
+			double own = cost_alone(m, p, o, mp, d, terms);
+			*alone += own;
+			if (mp->mirrored[d]) {
+				uint64_t after, below;
+				mirror_counts(m, p, mp, d, &after, &below);
+				cost += cost_mirrored(after, below, m->n_docs);
+			} else {
+				cost += own;
+			}
+		}
+		count_held(m, mp, d);
+	}
+	return cost;
+}
+
+/* Exact stories whose pairs are summed once (candidates_mirrored()) cost
+ * less than exact_cheaper() prices them, the less the more of the stories
+ * that share their terms are mirrored too, and a story mirrored among
+ * stories that are not reads their postings from copied lists. So plans
+ * are priced whole, over the stories of [first, first + count) that
+ * plan_mirror() can mirror (from the first on, within MIRROR_BUDGET):
+ * each ranked on its own (exact_cheaper()'s choice: the plan as it was),
+ * all of them mirrored, and those exact_cheaper() sends exactly mirrored;
+ * the cheapest is the plan (exact[d] = PLAN_MIRRORED for a story
+ * mirrored, the others each the cheaper way). Changing the stories one
+ * at a time by their marginal costs (tried) left plans that cost more
+ * than both: the prices' errors add up along such a search. 0, or -1
+ * when memory runs out. */
+static int plan_mirrored(const struct model *m, const struct postings *p,
+			 const struct rank_options *o, const struct twins *tw, size_t first,
+			 size_t count, size_t cap, unsigned char *exact)
+{
+	size_t nt = (size_t)m->n_terms + 1, n = m->n_docs ? m->n_docs : 1, end = first, bytes = 0;
+	struct mirror_plan mp = { calloc(nt, sizeof *mp.held), calloc(nt, sizeof *mp.held_m),
+				  malloc(n * sizeof *mp.exact), malloc(n * sizeof *mp.approx),
+				  calloc(n, 1) };
+	struct neighbor *terms = malloc(nt * sizeof *terms);
+	double alone = INFINITY, least = INFINITY;
+	int ok = mp.held && mp.held_m && mp.exact && mp.approx && mp.mirrored && terms, best = -1;
+
+	for (size_t d = 0; ok && d < n; d++)
+		mp.approx[d] = NAN;
+	for (; ok && end < first + count; end++) {
+		if (!mirrorable(tw, (uint32_t)end))
+			continue;
+		if (bytes + mirror_bytes(m, (uint32_t)end, cap) > MIRROR_BUDGET)
+			break;
+		bytes += mirror_bytes(m, (uint32_t)end, cap);
+	}
+	for (int start = 0; ok && start < 2; start++) {
+		double c;
+		for (size_t d = first; d < end; d++)
+			mp.mirrored[d] = mirrorable(tw, (uint32_t)d) && (!start || exact[d]);
+		c = plan_cost(m, p, o, first, end, &mp, terms, &alone);
+		if (c < least) {
+			least = c;
+			best = start;
+		}
+	}
+	for (size_t d = first; ok && least < alone && d < end; d++)
+		if (mirrorable(tw, (uint32_t)d))
+			exact[d] = best == 0 || exact[d] ? PLAN_MIRRORED
+							 : mp.exact[d] <= mp.approx[d];
+	free(mp.held);
+	free(mp.held_m);
+	free(mp.exact);
+	free(mp.approx);
+	free(mp.mirrored);
+	free(terms);
+	return ok ? 0 : -1;
+}
 
 /* mr->base, rank_in and below_in (where a mirrored story's pass starts in
  * each list: found by bisection, each step a cache miss, they took a third
@@ -2143,7 +2321,7 @@ done:
  * them), not the postings read: they need no postings built (rank_all()
  * plans this beside their fill), and read a few hundred rows where every
  * list of those terms was read twice. */
-static int mirror_below(const struct model *m, struct mirror *mr, size_t room)
+static int mirror_below(const struct model *m, struct mirror *mr, size_t room, int weigh)
 {
 	uint32_t last = mr->docs[0];
 	unsigned char *used = calloc((size_t)m->n_terms + 1, 1);
@@ -2163,7 +2341,7 @@ static int mirror_below(const struct model *m, struct mirror *mr, size_t room)
 				used[((size_t)b << MODEL_BLOCK_BITS) | m->term_lo[i]] = 1;
 	}
 	ok = mirror_ranks(m, mr, used, last, &skip, &read);
-	if (!ok || skip <= read) {
+	if (!ok || (weigh && skip <= read)) {
 		free(used);
 		return ok ? 1 : -1;
 	}
@@ -2226,7 +2404,7 @@ static int plan_mirror(const struct model *m, const struct rank_options *o,
 		       struct mirror **out)
 {
 	struct mirror *mr;
-	size_t bytes = 0, bin = 2 * cap * sizeof(struct neighbor) * (size_t)jobs;
+	size_t bytes = 0;
 	int rc;
 
 	*out = NULL;
@@ -2244,9 +2422,8 @@ static int plan_mirror(const struct model *m, const struct rank_options *o,
 		mr->slot[d] = MIRROR_NONE;
 	for (size_t k = 0; k < count; k++) {
 		uint32_t d = (uint32_t)(first + k);
-		size_t more = bin + (m->row[d + 1] - m->row[d]) * 2 * sizeof *mr->rank_in;
-		if ((exact_doc && !exact_doc[d]) ||
-		    (tw && (tw->rep[d] != d || tw->first[d] != TWIN_NONE)))
+		size_t more = mirror_bytes(m, d, cap);
+		if ((exact_doc && exact_doc[d] != PLAN_MIRRORED) || !mirrorable(tw, d))
 			continue;
 		if (bytes + more > MIRROR_BUDGET)
 			break;
@@ -2254,7 +2431,7 @@ static int plan_mirror(const struct model *m, const struct rank_options *o,
 		mr->slot[d] = (uint32_t)mr->n;
 		mr->docs[mr->n++] = d;
 	}
-	if (mr->n < 2 || (rc = mirror_below(m, mr, MIRROR_BUDGET - bytes)) > 0) {
+	if (mr->n < 2 || (rc = mirror_below(m, mr, MIRROR_BUDGET - bytes, !exact_doc)) > 0) {
 		mirror_free(mr);
 		return 0;
 	}
@@ -2289,12 +2466,17 @@ static int plan_all(const struct model *m, const struct postings *p,
 	int blend = o->semantic > 0.0f && m->latent_dim > 0;
 	size_t cap = blend && o->rerank > o->depth ? o->rerank : o->depth;
 
-	if (!(*exact_doc = plan_stories(m, p, o, first, count, keep)))
+	if (!(*exact_doc = plan_stories(m, p, o, first, count)))
 		return -1;
-	if (!m->lead_sig || o->docs || !cap)
-		return 0;
-	*tw = plan_twins(m, p, o, lang, cap, first, count, *exact_doc, keep);
-	return *tw ? 0 : -1;
+	if (m->lead_sig && !o->docs && cap &&
+	    !(*tw = plan_twins(m, p, o, lang, cap, first, count, *exact_doc, keep)))
+		return -1;
+	if (!o->docs && cap && plan_mirrored(m, p, o, *tw, first, count, cap, *exact_doc))
+		return -1;
+	for (size_t k = 0; keep && k < count; k++)
+		if ((*exact_doc)[job_story(o, first, k)])
+			keep_row(m, job_story(o, first, k), keep);
+	return 0;
 }
 
 /* The postings rank reads (postings.h), built from the model's rows (a

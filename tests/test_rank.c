@@ -1154,6 +1154,81 @@ static void test_by_cost_ranks_each_story_the_cheaper_way(void **state)
 	model_free(&m);
 }
 
+/* `docs` stories of `len` draws each of `terms` terms, weights 1 to 5. */
+static float *uniform_stories(uint32_t docs, uint32_t terms, int len, unsigned seed)
+{
+	float *dense = calloc((size_t)docs * terms, sizeof *dense);
+
+	assert_non_null(dense);
+	srand(seed);
+	for (uint32_t d = 0; d < docs; d++)
+		for (int k = 0; k < len; k++)
+			dense[(size_t)d * terms + (uint32_t)rand() % terms] =
+				1.0f + (float)(rand() % 5);
+	return dense;
+}
+
+/* How many of 400 stories of `len` draws of 600 terms whose lists by the
+ * approximate mode (two query terms, a pool of 10) differ from --exact's
+ * (*approx_differ) have --exact's by cost; by cost, every list is one of
+ * the two, the same for any number of threads. */
+static uint32_t by_cost_exact(int len, uint32_t *approx_differ)
+{
+	enum { DOCS = 400, TERMS = 600, DEPTH = 8 };
+	float *dense = uniform_stories(DOCS, TERMS, len, 4711);
+	struct rank_options ex = { .depth = DEPTH };
+	struct rank_options ap = { .depth = DEPTH, .approximate = RANK_APPROXIMATE,
+				   .query_terms = 2, .max_postings = DOCS, .candidates = 10 };
+	struct rank_options bc = ap;
+	struct rank_lists exact, approx, cost, cost3, cost_post;
+	struct model m;
+	uint32_t n_exact = 0;
+
+	bc.approximate = RANK_BY_COST;
+	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
+	free(dense);
+	rank_with(&m, ex, 1, &exact);
+	rank_with(&m, ap, 1, &approx);
+	rank_three_ways(&m, &bc, &cost, &cost3, &cost_post);
+	*approx_differ = 0;
+	for (uint32_t d = 0; d < DOCS; d++) {
+		if (same_list(&approx, &exact, d))
+			continue;
+		(*approx_differ)++;
+		n_exact += same_list(&cost, &exact, d);
+		assert_true(same_list(&cost, &exact, d) || same_list(&cost, &approx, d));
+	}
+	rank_lists_free(&exact);
+	rank_lists_free(&approx);
+	rank_lists_free(&cost);
+	rank_lists_free(&cost3);
+	rank_lists_free(&cost_post);
+	model_free(&m);
+	return n_exact;
+}
+
+/* By cost, the plan prices what ranking exactly does when stories' pairs
+ * are summed once: of 400 stories of 30 of 600 terms (20 postings a term),
+ * each costs less approximately than exactly on its own (600 postings and
+ * 400 stories touched against 40 postings and 10 rows re-scored), but
+ * all mirrored cost less than all approximate (each pair summed once: 300
+ * postings a story), so all go exactly; of 400 stories of 120 terms (80
+ * postings a term) even the pairs summed once cost more than the
+ * approximate mode, so those go approximately. */
+static void test_by_cost_prices_pairs_summed_once(void **state)
+{
+	uint32_t differ;
+
+	(void)state;
+	uint32_t n_exact = by_cost_exact(30, &differ);
+
+	assert_int_equal(n_exact, differ);
+	assert_true(differ > 100);
+	n_exact = by_cost_exact(120, &differ);
+	assert_int_equal(n_exact, 0);
+	assert_true(differ > 100);
+}
+
 /* Near-duplicates: stories 0..orig-1 of `common` draws of the first
  * `n_common` terms and `rare` of the other n_terms - n_common, each with
  * its own lead signature; stories orig.. are copies of the first `copied`
@@ -1218,14 +1293,15 @@ static float *near_duplicates(uint16_t **sig)
 	return copies_dense(&c, 4242, sig);
 }
 
-/* By cost, the copies would go approximately (many postings; two query
- * terms); ranked from their original's exact pool, each copy has the list
- * --exact gives it when the pool is proved to hold it (else as planned),
- * and the rank says how many were; identical rows included (copied as
- * they are). Without signatures
- * nothing is shared and the copies have the approximate lists, which
- * differ from the exact ones, so the checks tell. The same for any number
- * of threads and with the model's own postings. */
+/* By cost, each copy on its own would go approximately (many postings;
+ * two query terms); ranked from their original's exact pool, each copy
+ * has the list --exact gives it when the pool is proved to hold it (else
+ * as planned: approximately), and the rank says how many were; identical
+ * rows included (copied as they are). Without signatures nothing is
+ * shared (and the plan, priced whole, ranks every story exactly with
+ * pairs summed once); the copies' approximate lists differ from the
+ * exact ones, so the checks tell. The same for any number of threads and
+ * with the model's own postings. */
 static void test_near_duplicates_ranked_from_a_twins_pool(void **state)
 {
 	enum { DEPTH = 8 };
@@ -1234,14 +1310,17 @@ static void test_near_duplicates_ranked_from_a_twins_pool(void **state)
 	struct rank_options ex = { .depth = DEPTH };
 	struct rank_options bc = { .depth = DEPTH, .approximate = RANK_BY_COST, .query_terms = 1,
 				   .max_postings = 40, .candidates = 100 };
-	struct rank_lists exact, plain, cost, cost3, cost_post;
+	struct rank_options ap = bc;
+	struct rank_lists exact, approx, plain, cost, cost3, cost_post;
 	struct model m;
-	size_t plain_differ = 0, cost_differ = 0;
+	size_t approx_differ = 0, cost_differ = 0;
 
 	(void)state;
+	ap.approximate = RANK_APPROXIMATE;
 	hand_model(&m, NDUP_DOCS, NDUP_TERMS, dense, NULL, 0);
 	free(dense);
 	rank_with(&m, ex, 1, &exact);
+	rank_with(&m, ap, 1, &approx);
 	rank_with(&m, bc, 1, &plain);
 	assert_int_equal(plain.shared, 0);
 	model_set_lead_sig(&m, sig);
@@ -1249,19 +1328,20 @@ static void test_near_duplicates_ranked_from_a_twins_pool(void **state)
 	assert_int_equal(cost.shared, cost3.shared);
 	assert_true(cost.shared >= 2 * NDUP_COPIED * 9 / 10);
 	for (uint32_t d = NDUP_ORIG; d < NDUP_DOCS; d++) {
-		plain_differ += !same_list(&plain, &exact, d);
+		approx_differ += !same_list(&approx, &exact, d);
 		if (same_list(&cost, &exact, d))
 			continue;
 		/* a copy whose pool was not proved to hold its list: as planned */
-		assert_true(same_list(&cost, &plain, d));
+		assert_true(same_list(&cost, &approx, d));
 		cost_differ++;
 	}
 	assert_true(cost_differ <= cost.fell_back);
-	assert_true(plain_differ > 10);
+	assert_true(approx_differ > 10);
 	/* originals: as planned (those with copies exact) */
 	for (uint32_t d = 0; d < NDUP_ORIG; d++)
-		assert_true(same_list(&cost, &plain, d) || same_list(&cost, &exact, d));
+		assert_true(same_list(&cost, &approx, d) || same_list(&cost, &exact, d));
 	rank_lists_free(&exact);
+	rank_lists_free(&approx);
 	rank_lists_free(&plain);
 	rank_lists_free(&cost);
 	rank_lists_free(&cost3);
@@ -1356,6 +1436,7 @@ int main(void)
 		cmocka_unit_test(test_approximate_blend_rescores_short_stories_fully),
 		cmocka_unit_test(test_exact_lists_bit_for_bit),
 		cmocka_unit_test(test_by_cost_ranks_each_story_the_cheaper_way),
+		cmocka_unit_test(test_by_cost_prices_pairs_summed_once),
 		cmocka_unit_test(test_near_duplicates_ranked_from_a_twins_pool),
 		cmocka_unit_test(test_twins_found_when_keys_differ_in_low_bits),
 		cmocka_unit_test(test_twins_of_few_postings_ranked_from_a_pool),
