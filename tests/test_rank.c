@@ -1103,7 +1103,7 @@ static int same_list(const struct rank_lists *a, const struct rank_lists *b, uin
 
 /* By cost, each story goes the way predicted cheaper: here the short
  * stories (a few rare terms and one common term, in half the stories:
- * few postings, against a pool of 50 rows to re-score) exactly, with
+ * few postings, against a pool of 20 rows to re-score) exactly, with
  * their --exact lists even though the common term is one the approximate
  * mode never queries (so its postings must be built for them), and the
  * long ones (about 150 terms each in most long stories: many postings)
@@ -1116,7 +1116,7 @@ static void test_by_cost_ranks_each_story_the_cheaper_way(void **state)
 	float *dense = calloc((size_t)DOCS * TERMS, sizeof *dense);
 	struct rank_options ex = { .depth = DEPTH };
 	struct rank_options ap = { .depth = DEPTH, .approximate = RANK_APPROXIMATE,
-				   .query_terms = 2, .max_postings = 120, .candidates = 50 };
+				   .query_terms = 2, .max_postings = 120, .candidates = 20 };
 	struct rank_options bc = ap;
 	struct rank_lists exact, approx, cost, cost3, cost_post;
 	struct model m;
@@ -1212,8 +1212,10 @@ static uint32_t by_cost_exact(int len, uint32_t *approx_differ)
  * each costs less approximately than exactly on its own (600 postings and
  * 400 stories touched against 40 postings and 10 rows re-scored), but
  * all mirrored cost less than all approximate (each pair summed once: 300
- * postings a story), so all go exactly; of 400 stories of 120 terms (80
- * postings a term) even the pairs summed once cost more than the
+ * postings a story), so all go exactly; of 400 stories of 100 terms all
+ * mirrored are priced dearer than all approximate, but within the prices'
+ * error (PLAN_EXACT_MARGIN), so those go exactly too; of 400 stories of
+ * 200 terms (about 110 postings a term) the pairs summed once cost well over the
  * approximate mode, so those go approximately. */
 static void test_by_cost_prices_pairs_summed_once(void **state)
 {
@@ -1224,7 +1226,10 @@ static void test_by_cost_prices_pairs_summed_once(void **state)
 
 	assert_int_equal(n_exact, differ);
 	assert_true(differ > 100);
-	n_exact = by_cost_exact(120, &differ);
+	n_exact = by_cost_exact(100, &differ);
+	assert_int_equal(n_exact, differ);
+	assert_true(differ > 100);
+	n_exact = by_cost_exact(200, &differ);
 	assert_int_equal(n_exact, 0);
 	assert_true(differ > 100);
 }
