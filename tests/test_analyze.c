@@ -1384,6 +1384,25 @@ static void ref_tokenize(const char *text, float lead_weight, struct ref_bag *r)
 	free(norm);
 }
 
+/* Analyses `text` (language `lang`: NULL skips the word cache) with `an`
+ * into b, and checks it gives the reference's terms, weights and order. */
+static void check_against_reference(struct analyzer *an, char *text, char *lang,
+				    float lead_weight, struct bag *b, struct ref_bag *r)
+{
+	struct article a;
+
+	memset(&a, 0, sizeof a);
+	a.lang = lang;
+	a.text = text;
+	assert_int_equal(analyze_article(an, &a, b), 0);
+	ref_tokenize(text, lead_weight, r);
+	assert_int_equal(b->n, r->n);
+	for (size_t i = 0; i < b->n; i++) {
+		assert_string_equal(term_at(b, i), r->term[i]);
+		assert_true(b->counts[i] == r->count[i]);
+	}
+}
+
 /* Texts mixing ASCII words with other letters, marks, CJK, punctuation of
  * both kinds, forms that NFKC or case folding turn into ASCII (a ligature,
  * "TM", "ss") or remove (a soft hyphen), bad bytes and a paragraph break:
@@ -1401,7 +1420,6 @@ static void test_other_text_gives_the_terms_of_code_points(void **state)
 	};
 	struct analyze_options o;
 	struct analyzer *an;
-	struct article a;
 	struct bag b;
 	struct ref_bag *r = malloc(sizeof *r);
 	char text[1024];
@@ -1424,16 +1442,8 @@ static void test_other_text_gives_the_terms_of_code_points(void **state)
 			n += strlen(p);
 		}
 		text[n] = '\0';
-		memset(&a, 0, sizeof a);
-		a.lang = round % 2 ? "en" : NULL; /* through the word cache, or not */
-		a.text = text;
-		assert_int_equal(analyze_article(an, &a, &b), 0);
-		ref_tokenize(text, o.lead_weight, r);
-		assert_int_equal(b.n, r->n);
-		for (size_t i = 0; i < b.n; i++) {
-			assert_string_equal(term_at(&b, i), r->term[i]);
-			assert_true(b.counts[i] == r->count[i]);
-		}
+		/* through the word cache, or not */
+		check_against_reference(an, text, round % 2 ? "en" : NULL, o.lead_weight, &b, r);
 	}
 	bag_free(&b);
 	analyzer_free(an);
@@ -1449,7 +1459,6 @@ static void test_words_end_at_every_byte_and_offset(void **state)
 	static const char letters[] = "aBcdEfghIjklMnopQrstUvwxYz0123456789AbCdEfGhIj";
 	struct analyze_options o;
 	struct analyzer *an;
-	struct article a;
 	struct bag b;
 	struct ref_bag *r = malloc(sizeof *r);
 	char text[128];
@@ -1474,16 +1483,8 @@ static void test_words_end_at_every_byte_and_offset(void **state)
 				if (lead % 2) /* the word at the text's end, or before more */
 					n += (size_t)sprintf(text + n, "%s", "qz more words");
 				text[n] = '\0';
-				memset(&a, 0, sizeof a);
-				a.lang = byte % 2 ? "en" : NULL;
-				a.text = text;
-				assert_int_equal(analyze_article(an, &a, &b), 0);
-				ref_tokenize(text, o.lead_weight, r);
-				assert_int_equal(b.n, r->n);
-				for (size_t i = 0; i < b.n; i++) {
-					assert_string_equal(term_at(&b, i), r->term[i]);
-					assert_true(b.counts[i] == r->count[i]);
-				}
+				check_against_reference(an, text, byte % 2 ? "en" : NULL,
+							o.lead_weight, &b, r);
 			}
 	bag_free(&b);
 	analyzer_free(an);
