@@ -1384,6 +1384,20 @@ static void ref_tokenize(const char *text, float lead_weight, struct ref_bag *r)
 	free(norm);
 }
 
+/* An analyzer that neither stems nor drops stopwords, as the reference
+ * tokenizer reads (options in *o). */
+static struct analyzer *code_point_analyzer(struct analyze_options *o)
+{
+	struct analyzer *an;
+
+	analyze_options_default(o);
+	o->stem = 0;
+	o->stopwords = 0;
+	an = analyzer_new(o);
+	assert_non_null(an);
+	return an;
+}
+
 /* Analyses `text` (language `lang`: NULL skips the word cache) with `an`
  * into b, and checks it gives the reference's terms, weights and order. */
 static void check_against_reference(struct analyzer *an, char *text, char *lang,
@@ -1426,11 +1440,7 @@ static void test_other_text_gives_the_terms_of_code_points(void **state)
 
 	(void)state;
 	assert_non_null(r);
-	analyze_options_default(&o);
-	o.stem = 0;
-	o.stopwords = 0;
-	an = analyzer_new(&o);
-	assert_non_null(an);
+	an = code_point_analyzer(&o);
 	bag_init(&b);
 	srand(11);
 	for (int round = 0; round < 5000; round++) {
@@ -1465,11 +1475,7 @@ static void test_words_end_at_every_byte_and_offset(void **state)
 
 	(void)state;
 	assert_non_null(r);
-	analyze_options_default(&o);
-	o.stem = 0;
-	o.stopwords = 0;
-	an = analyzer_new(&o);
-	assert_non_null(an);
+	an = code_point_analyzer(&o);
 	bag_init(&b);
 	for (int byte = 1; byte < 256; byte++)
 		for (size_t lead = 0; lead < 17; lead++)
