@@ -446,6 +446,23 @@ static void rank_three_ways(struct model *m, const struct rank_options *o,
 	assert_lists_equal(one, posted);
 }
 
+/* m ranked exactly (l[0], `depth` deep), approximately with ap (l[1]) and
+ * by cost with ap's settings (l[2], the same on 1, 3 and 2 threads with
+ * the model's postings: rank_three_ways()). */
+static void rank_each_way(struct model *m, size_t depth, struct rank_options ap,
+			  struct rank_lists l[3])
+{
+	struct rank_options ex = { .depth = depth }, bc = ap;
+	struct rank_lists three, posted;
+
+	bc.approximate = RANK_BY_COST;
+	rank_with(m, ex, 1, &l[0]);
+	rank_with(m, ap, 1, &l[1]);
+	rank_three_ways(m, &bc, &l[2], &three, &posted);
+	rank_lists_free(&three);
+	rank_lists_free(&posted);
+}
+
 /* A model of n_docs stories of `per` distinct terms each out of n_terms,
  * built from its parts (no dense matrix: archives larger than a block of
  * the accumulator). With `common`, every second story holds term 1 and every third term
@@ -1114,43 +1131,35 @@ static void test_by_cost_ranks_each_story_the_cheaper_way(void **state)
 {
 	enum { DOCS = 400, TERMS = 600, DEPTH = 8, LONG_FROM = 200 };
 	float *dense = calloc((size_t)DOCS * TERMS, sizeof *dense);
-	struct rank_options ex = { .depth = DEPTH };
 	struct rank_options ap = { .depth = DEPTH, .approximate = RANK_APPROXIMATE,
 				   .query_terms = 2, .max_postings = 120, .candidates = 20 };
-	struct rank_options bc = ap;
-	struct rank_lists exact, approx, cost, cost3, cost_post;
+	struct rank_lists l[3]; /* exact, approximate, by cost */
 	struct model m;
 	size_t short_differ = 0, long_differ = 0;
 
 	(void)state;
 	assert_non_null(dense);
-	bc.approximate = RANK_BY_COST;
 	srand(777);
 	/* term 0 in every story: never queried (df > max_postings) */
 	short_and_long_stories(dense, DOCS, TERMS, LONG_FROM, 300, 1);
 	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
 	free(dense);
-	rank_with(&m, ex, 1, &exact);
-	rank_with(&m, ap, 1, &approx);
-	rank_three_ways(&m, &bc, &cost, &cost3, &cost_post);
+	rank_each_way(&m, DEPTH, ap, l);
 	for (uint32_t d = 0; d < DOCS; d++) {
 		if (d < LONG_FROM) {
-			assert_true(same_list(&cost, &exact, d));
-			short_differ += !same_list(&approx, &exact, d);
+			assert_true(same_list(&l[2], &l[0], d));
+			short_differ += !same_list(&l[1], &l[0], d);
 		} else {
-			assert_true(same_list(&cost, &approx, d));
-			long_differ += !same_list(&approx, &exact, d);
+			assert_true(same_list(&l[2], &l[1], d));
+			long_differ += !same_list(&l[1], &l[0], d);
 		}
 	}
 	/* the two modes differ on both kinds of story, so each check above
 	 * tells which way a story went */
 	assert_true(short_differ > 10);
 	assert_true(long_differ > 10);
-	rank_lists_free(&exact);
-	rank_lists_free(&approx);
-	rank_lists_free(&cost);
-	rank_lists_free(&cost3);
-	rank_lists_free(&cost_post);
+	for (int k = 0; k < 3; k++)
+		rank_lists_free(&l[k]);
 	model_free(&m);
 }
 
@@ -1176,33 +1185,25 @@ static uint32_t by_cost_exact(int len, uint32_t *approx_differ)
 {
 	enum { DOCS = 400, TERMS = 600, DEPTH = 8 };
 	float *dense = uniform_stories(DOCS, TERMS, len, 4711);
-	struct rank_options ex = { .depth = DEPTH };
 	struct rank_options ap = { .depth = DEPTH, .approximate = RANK_APPROXIMATE,
 				   .query_terms = 2, .max_postings = DOCS, .candidates = 10 };
-	struct rank_options bc = ap;
-	struct rank_lists exact, approx, cost, cost3, cost_post;
+	struct rank_lists l[3]; /* exact, approximate, by cost */
 	struct model m;
 	uint32_t n_exact = 0;
 
-	bc.approximate = RANK_BY_COST;
 	hand_model(&m, DOCS, TERMS, dense, NULL, 0);
 	free(dense);
-	rank_with(&m, ex, 1, &exact);
-	rank_with(&m, ap, 1, &approx);
-	rank_three_ways(&m, &bc, &cost, &cost3, &cost_post);
+	rank_each_way(&m, DEPTH, ap, l);
 	*approx_differ = 0;
 	for (uint32_t d = 0; d < DOCS; d++) {
-		if (same_list(&approx, &exact, d))
+		if (same_list(&l[1], &l[0], d))
 			continue;
 		(*approx_differ)++;
-		n_exact += same_list(&cost, &exact, d);
-		assert_true(same_list(&cost, &exact, d) || same_list(&cost, &approx, d));
+		n_exact += same_list(&l[2], &l[0], d);
+		assert_true(same_list(&l[2], &l[0], d) || same_list(&l[2], &l[1], d));
 	}
-	rank_lists_free(&exact);
-	rank_lists_free(&approx);
-	rank_lists_free(&cost);
-	rank_lists_free(&cost3);
-	rank_lists_free(&cost_post);
+	for (int k = 0; k < 3; k++)
+		rank_lists_free(&l[k]);
 	model_free(&m);
 	return n_exact;
 }
