@@ -530,6 +530,13 @@ static void test_cutoff_drops_unrelated_items_and_scores_probabilities(void **st
 	related_lists_free(&out);
 }
 
+/* Story d's candidate list in cand: the n items of `items`. */
+static void set_list(struct rank_lists *cand, uint32_t d, const struct neighbor *items, uint32_t n)
+{
+	memcpy(cand->items + (size_t)d * cand->depth, items, n * sizeof *items);
+	cand->count[d] = n;
+}
+
 /* d0's candidates given as (doc, score) pairs, best first; the policy
  * with the default options (the cutoff) applied; d0's list compared. */
 static void run_d0(const struct neighbor *c, uint32_t n, const int *want)
@@ -542,8 +549,7 @@ static void run_d0(const struct neighbor *c, uint32_t n, const int *want)
 
 	make_model(&m);
 	make_candidates(&cand);
-	memcpy(cand.items, c, n * sizeof *c);
-	cand.count[0] = n;
+	set_list(&cand, 0, c, n);
 	policy_options_default(&o);
 	assert_int_equal(policy_apply(&m, &cand, &o, &out, &err), 0);
 	assert_list(&out, 0, want);
@@ -656,8 +662,7 @@ static void run_event(const float vec[4][5], const struct neighbor *c, uint32_t 
 	assert_int_equal(testutil_model_from_dense(&m, 4, 5, &vec[0][0], "e", 0, NULL, 0), 0);
 	model_set_latent(&m, lat, 2);
 	candidates_new(&cand, 4, DEPTH);
-	memcpy(cand.items, c, n * sizeof *c);
-	cand.count[0] = n;
+	set_list(&cand, 0, c, n);
 	policy_options_default(&o);
 	o.semantic = 0.5f;
 	assert_int_equal(policy_apply(&m, &cand, &o, out, &err), 0);
@@ -850,19 +855,15 @@ static void test_cutoff_pairs_the_same_from_graph_earlier_list_or_sum(void **sta
 	assert_int_equal(testutil_model_from_dense(&m, 5, 4, &vec[0][0], "p", 0, NULL, 0), 0);
 	model_set_latent(&m, lat, 2);
 	candidates_new(&cand, 5, DEPTH);
-	memcpy(cand.items + 2 * DEPTH, a, sizeof a);
-	cand.count[2] = 2;
-	memcpy(cand.items + DEPTH, s1, sizeof s1);
-	cand.count[1] = 2;
-	memcpy(cand.items + 4 * DEPTH, c, sizeof c);
-	cand.count[4] = 1;
+	set_list(&cand, 2, a, 2);
+	set_list(&cand, 1, s1, 2);
+	set_list(&cand, 4, c, 1);
 	policy_options_default(&o);
 	o.semantic = 0.5f;
 	for (int k = 0; k < 4; k++) {
 		/* with the graph or not; with s0's list before s1's or not */
 		o.duplicate_score = k & 1 ? 0.0f : 0.98f;
-		memcpy(cand.items, s0, sizeof s0);
-		cand.count[0] = k & 2 ? 0 : 2;
+		set_list(&cand, 0, s0, k & 2 ? 0 : 2);
 		assert_int_equal(policy_apply(&m, &cand, &o, &out[k], &err), 0);
 		if (!(k & 2))
 			assert_list(&out[k], 0, want0);
@@ -1007,10 +1008,8 @@ static void test_cutoff_cosines_the_same_with_and_without_the_graph(void **state
 	make_model(&m);
 	make_candidates(&cand);
 	memset(cand.count, 0, N_DOCS * sizeof *cand.count);
-	memcpy(cand.items, d0, sizeof d0);
-	cand.count[0] = 3;
-	memcpy(cand.items + 2 * DEPTH, d2, sizeof d2);
-	cand.count[2] = 2;
+	set_list(&cand, 0, d0, 3);
+	set_list(&cand, 2, d2, 2);
 	policy_options_default(&o);
 	o.semantic = 0.5f;
 	for (int k = 0; k < 2; k++) {
