@@ -722,18 +722,24 @@ static size_t common_count(const uint32_t *a, size_t na, const uint32_t *b, size
 	return common;
 }
 
+/* Whether word sets of na and nb words (both non-empty) are too far
+ * apart in size to be twins: common <= min(na, nb) and the union >=
+ * max(na, nb), so sizes further apart than the overlap allows never are;
+ * most pairs the rule looks at are told by this alone. */
+static inline int sizes_rule_out_twins(size_t na, size_t nb)
+{
+	return na != nb && (na < 3 || nb < 3 ||
+			    (double)(na < nb ? na : nb) / (double)(na < nb ? nb : na) <
+				    POLICY_TWIN_OVERLAP);
+}
+
 static int words_twins(const uint32_t *a, size_t na, const uint32_t *b, size_t nb)
 {
 	size_t common;
 
 	if (!na || !nb)
 		return 0;
-	/* common <= min(na, nb) and the union >= max(na, nb), so sets whose
-	 * sizes are further apart than the overlap allows are never twins:
-	 * most pairs the rule looks at, told without the merge */
-	if (na != nb && (na < 3 || nb < 3 ||
-			 (double)(na < nb ? na : nb) / (double)(na < nb ? nb : na) <
-				 POLICY_TWIN_OVERLAP))
+	if (sizes_rule_out_twins(na, nb))
 		return 0;
 	common = common_count(a, na, b, nb);
 	if (common == na && common == nb)
@@ -860,11 +866,8 @@ words_ruled_out(const struct title_words *tw, uint32_t a, uint32_t b)
 
 	if (!na || !nb)
 		return 1;
-	/* words_twins()'s test of the sizes first: it turns down most pairs
-	 * without the bits' count */
-	if (na != nb && (na < 3 || nb < 3 ||
-			 (double)(na < nb ? na : nb) / (double)(na < nb ? nb : na) <
-				 POLICY_TWIN_OVERLAP))
+	/* the sizes first: they turn down most pairs without the bits' count */
+	if (sizes_rule_out_twins(na, nb))
 		return 1;
 	most = (uint32_t)bits_set(tw->bits[a] & tw->bits[b]) +
 	       (tw->shared[a] < tw->shared[b] ? tw->shared[a] : tw->shared[b]);
